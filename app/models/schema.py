@@ -1,0 +1,285 @@
+"""The tables, as a ladder of migration steps on ``PRAGMA user_version``.
+
+Each step is frozen once released: never edit a step, add the next one. A frozen copy of a
+database at every released version lives in tests/fixtures/ and is migrated by a test.
+
+Every row that travels between machines has a uuid7 text key and the stamp columns
+``created_at, updated_at`` (UTC ISO-8601), ``updated_by`` (user id) and ``origin`` (device id).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.models.db import Migration
+
+_STAMP = """
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    origin     TEXT NOT NULL"""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Execute several statements inside the caller's transaction.
+
+    (``executescript`` would COMMIT first, breaking the one-transaction-per-step rule.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement[:80]!r}")
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    role      TEXT NOT NULL DEFAULT 'mediator',  -- mediator | director (主任) | admin
+    active    INTEGER NOT NULL DEFAULT 1,{_STAMP}
+);
+
+-- town / village / community / grid, as a tree
+CREATE TABLE places (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('district','town','village','community','grid')),
+    parent_id TEXT REFERENCES places(id),
+    retired   INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX places_parent ON places(parent_id);
+
+CREATE TABLE committees (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    level           TEXT NOT NULL CHECK (level IN ('town','village','community','special')),
+    parent_id       TEXT REFERENCES committees(id),
+    place_id        TEXT REFERENCES places(id),
+    abbr            TEXT NOT NULL,
+    number_pattern  TEXT NOT NULL DEFAULT '（{{year}}）{{abbr}}调字第{{seq}}号',
+    seq_width       INTEGER NOT NULL DEFAULT 0,
+    time_limit_days INTEGER NOT NULL DEFAULT 30,
+    seal_text       TEXT NOT NULL DEFAULT '',
+    retired         INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+
+-- the next free sequence number per committee and year (allocation is one UPDATE)
+CREATE TABLE case_number_seq (
+    committee_id TEXT NOT NULL REFERENCES committees(id),
+    year         INTEGER NOT NULL,
+    last_seq     INTEGER NOT NULL,
+    PRIMARY KEY (committee_id, year)
+) WITHOUT ROWID;
+
+CREATE TABLE mediators (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    committee_id TEXT REFERENCES committees(id),
+    phone        TEXT NOT NULL DEFAULT '',
+    full_time    INTEGER NOT NULL DEFAULT 0,
+    specialities TEXT NOT NULL DEFAULT '',
+    retired      INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+
+-- seq is a local integer key for the full-text index; id is what syncs
+CREATE TABLE cases (
+    seq                INTEGER PRIMARY KEY,
+    id                 TEXT NOT NULL UNIQUE,
+    committee_id       TEXT NOT NULL REFERENCES committees(id),
+    number             TEXT UNIQUE,
+    number_year        INTEGER,
+    number_seq         INTEGER,
+    state              TEXT NOT NULL,
+    category           TEXT NOT NULL,
+    source             TEXT NOT NULL,
+    source_detail      TEXT NOT NULL DEFAULT '',
+    village_id         TEXT REFERENCES places(id),
+    title              TEXT NOT NULL DEFAULT '',
+    facts              TEXT NOT NULL DEFAULT '',
+    requests           TEXT NOT NULL DEFAULT '',
+    risk_note          TEXT NOT NULL DEFAULT '',
+    registered_on      TEXT NOT NULL,
+    accepted_on        TEXT,
+    declined_on        TEXT,
+    decline_reason     TEXT NOT NULL DEFAULT '',
+    due_on             TEXT,
+    closed_on          TEXT,
+    outcome            TEXT,
+    performance        TEXT,
+    amount_fen         INTEGER,
+    prevented_criminal INTEGER NOT NULL DEFAULT 0,
+    prevented_petition INTEGER NOT NULL DEFAULT 0,
+    close_note         TEXT NOT NULL DEFAULT '',
+    archived_on        TEXT,
+    voided_on          TEXT,
+    void_reason        TEXT NOT NULL DEFAULT '',
+    parties_text       TEXT NOT NULL DEFAULT '',  -- "张三、李四" for the register (denormalised)
+    mediators_text     TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+CREATE INDEX cases_registered ON cases(registered_on);
+CREATE INDEX cases_state_due ON cases(state, due_on);
+CREATE INDEX cases_village ON cases(village_id, registered_on);
+CREATE INDEX cases_category ON cases(category, registered_on);
+CREATE INDEX cases_closed ON cases(closed_on);
+
+CREATE TABLE parties (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('person','org')),
+    name         TEXT NOT NULL,
+    sex          TEXT NOT NULL DEFAULT '',
+    ethnicity    TEXT NOT NULL DEFAULT '',
+    birth_date   TEXT,
+    id_type      TEXT NOT NULL DEFAULT '',
+    id_number    TEXT NOT NULL DEFAULT '',
+    occupation   TEXT NOT NULL DEFAULT '',
+    phone        TEXT NOT NULL DEFAULT '',
+    address      TEXT NOT NULL DEFAULT '',
+    org_code     TEXT NOT NULL DEFAULT '',
+    legal_rep    TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+CREATE INDEX parties_id_number ON parties(id_number) WHERE id_number <> '';
+
+CREATE TABLE case_parties (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases(id),
+    party_id     TEXT NOT NULL REFERENCES parties(id),
+    role         TEXT NOT NULL CHECK (role IN ('applicant','respondent','party')),
+    position     INTEGER NOT NULL DEFAULT 0,
+    agent_name   TEXT NOT NULL DEFAULT '',
+    agent_phone  TEXT NOT NULL DEFAULT '',
+    agent_powers TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+CREATE INDEX case_parties_case ON case_parties(case_id, position);
+CREATE INDEX case_parties_party ON case_parties(party_id);
+
+-- append-only history: never updated, never deleted
+CREATE TABLE case_events (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases(id),
+    at           TEXT NOT NULL,
+    by           TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    state_before TEXT,
+    state_after  TEXT,
+    data         TEXT NOT NULL DEFAULT '{{}}',
+    origin       TEXT NOT NULL
+);
+CREATE INDEX case_events_case ON case_events(case_id, at);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+
+-- mediation sessions (调解记录) and investigations (调查记录)
+CREATE TABLE sessions (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('session','investigation')),
+    held_at      TEXT NOT NULL,
+    place        TEXT NOT NULL DEFAULT '',
+    participants TEXT NOT NULL DEFAULT '',
+    subject      TEXT NOT NULL DEFAULT '',  -- matter (事由) or person investigated
+    staff        TEXT NOT NULL DEFAULT '',  -- mediator / investigator
+    recorder     TEXT NOT NULL DEFAULT '',
+    record       TEXT NOT NULL DEFAULT '',
+    result       TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+CREATE INDEX sessions_case ON sessions(case_id, held_at);
+
+CREATE TABLE assignments (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases(id),
+    mediator_id TEXT NOT NULL REFERENCES mediators(id),
+    how         TEXT NOT NULL CHECK (how IN ('appointed','chosen')),
+    lead        INTEGER NOT NULL DEFAULT 0,
+    assigned_on TEXT NOT NULL,
+    ended_on    TEXT,
+    end_reason  TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+CREATE INDEX assignments_case ON assignments(case_id);
+CREATE INDEX assignments_mediator ON assignments(mediator_id, ended_on);
+
+CREATE TABLE extensions (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases(id),
+    requested_by TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    old_due_on   TEXT,
+    new_due_on   TEXT NOT NULL,
+    decided_on   TEXT NOT NULL,{_STAMP}
+);
+CREATE INDEX extensions_case ON extensions(case_id);
+
+-- 归口 referral to another body, and its feedback
+CREATE TABLE referrals (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases(id),
+    body        TEXT NOT NULL,
+    receiver    TEXT NOT NULL DEFAULT '',
+    referred_on TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    feedback    TEXT NOT NULL DEFAULT '',
+    feedback_on TEXT,{_STAMP}
+);
+CREATE INDEX referrals_case ON referrals(case_id);
+
+CREATE TABLE agreements (
+    id                TEXT PRIMARY KEY,
+    case_id           TEXT NOT NULL UNIQUE REFERENCES cases(id),
+    kind              TEXT NOT NULL CHECK (kind IN ('written','oral')),
+    facts             TEXT NOT NULL DEFAULT '',  -- facts, matters in dispute, responsibilities
+    terms             TEXT NOT NULL DEFAULT '[]', -- JSON list of numbered terms
+    perform_manner    TEXT NOT NULL DEFAULT '',
+    perform_place     TEXT NOT NULL DEFAULT '',
+    perform_deadline  TEXT,
+    amount_fen        INTEGER,
+    signed_on         TEXT NOT NULL,{_STAMP}
+);
+
+CREATE TABLE follow_ups (
+    id             TEXT PRIMARY KEY,
+    case_id        TEXT NOT NULL REFERENCES cases(id),
+    visited_on     TEXT NOT NULL,
+    visitor        TEXT NOT NULL,
+    person_visited TEXT NOT NULL DEFAULT '',
+    performed      TEXT NOT NULL DEFAULT '',  -- full / partial / none
+    satisfaction   TEXT NOT NULL DEFAULT '',
+    findings       TEXT NOT NULL DEFAULT '',
+    measures       TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+CREATE INDEX follow_ups_case ON follow_ups(case_id);
+
+CREATE TABLE judicial_confirmations (
+    id         TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL REFERENCES cases(id),
+    applied_on TEXT NOT NULL,
+    court      TEXT NOT NULL,
+    number     TEXT NOT NULL DEFAULT '',  -- 调确字 number
+    result     TEXT NOT NULL DEFAULT '',  -- confirmed / rejected / pending
+    decided_on TEXT,{_STAMP}
+);
+CREATE INDEX judicial_confirmations_case ON judicial_confirmations(case_id);
+
+-- Search: every case's searchable text as tokens (each CJK character one token, pinyin,
+-- initials, numbers, reversed ID/phone digits for "last digits" queries). rowid = cases.seq.
+CREATE VIRTUAL TABLE case_search USING fts5(
+    body, tokenize = "unicode61 remove_diacritics 0"
+);
+""",
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1]
+LATEST = len(MIGRATIONS)
