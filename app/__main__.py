@@ -1,12 +1,31 @@
-"""Entry point: python -m app / mediation-desk."""
+"""Entry point: python -m app / mediation-desk.
+
+Argument parsing and logging first; PySide6 and the database only after that, so
+``--version`` and ``--help`` answer at once.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import logging.handlers
 import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app import APP_TITLE, __version__
+from app import APP_NAME, APP_TITLE, __version__
+
+if TYPE_CHECKING:
+    from app.models.db import Database
+
+log = logging.getLogger("app.main")
+
+EXIT_BUG = 1
+EXIT_STORAGE_ERROR = 2
+LOG_FILE_NAME = f"{APP_NAME}.log"
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -18,22 +37,126 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def setup_logging(directory: Path | None = None) -> Path | None:
+    """A rotating log file (1 MB × 5) in the user log dir, plus warnings on stderr.
+
+    Returns the log file, or None when the directory is not writable (stderr only).
+    """
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in [h for h in root.handlers if getattr(h, "_mediation_desk", False)]:
+        root.removeHandler(handler)  # main() may run twice in one process (tests)
+        handler.close()
+    formatter = logging.Formatter(_LOG_FORMAT)
+
+    # A GUI launch on Windows (pythonw) has no stderr at all.
+    if sys.stderr is not None:
+        # A GBK/cp1252 console must not turn a Chinese message into a logging error.
+        reconfigure = getattr(sys.stderr, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError):
+                reconfigure(errors="backslashreplace")
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setLevel(logging.WARNING)
+        stream.setFormatter(formatter)
+        _add_handler(root, stream)
+
+    if directory is None:
+        from app.paths import log_dir
+
+        directory = log_dir()
+    log_file = directory / LOG_FILE_NAME
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        rotating = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError as exc:
+        log.warning("cannot write the log file %s (%s); logging to stderr only", log_file, exc)
+        return None
+    rotating.setLevel(logging.INFO)
+    rotating.setFormatter(formatter)
+    _add_handler(root, rotating)
+    return log_file
+
+
+def _add_handler(root: logging.Logger, handler: logging.Handler) -> None:
+    setattr(handler, "_mediation_desk", True)  # noqa: B010 - a tag, not an API
+    root.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    log_file = setup_logging()
+    log.info("%s %s starting (log: %s)", APP_NAME, __version__, log_file or "stderr only")
+
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from app.models import db as dbmod
-    from app.paths import default_db_path
-    from app.ui.main_window import MainWindow
+    from app.models.db import StorageError
+    from app.ui import crash_dialog, messages
+    from app.ui.application import create_application
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    database = dbmod.connect(":memory:" if args.demo else (args.db or default_db_path()))
-    window = MainWindow(database)
-    window.show()
-    if args.quit_after is not None:
-        QTimer.singleShot(args.quit_after, app.quit)
-    return int(app.exec())
+    app = create_application(sys.argv[:1] or [APP_NAME])
+    with contextlib.ExitStack() as cleanup:
+        try:
+            db = _open_database(args, cleanup)
+        except StorageError as exc:
+            log.error("cannot open the database: %s", exc.message)
+            if args.quit_after is None:  # the smoke test must never block on a dialog
+                messages.show_storage_error(None, exc)
+            return EXIT_STORAGE_ERROR
+        cleanup.callback(db.close)
+
+        from app.ui.main_window import MainWindow
+
+        try:
+            window = MainWindow(db)
+            window.show()
+        except StorageError as exc:  # e.g. the start page's first query hit a locked file
+            log.error("cannot show the main window: %s", exc.message)
+            if args.quit_after is None:
+                messages.show_storage_error(None, exc)
+            return EXIT_STORAGE_ERROR
+        except Exception as exc:
+            # A bug before the event loop: without a loop the crash dialog would vanish.
+            crash_dialog.handle_exception(type(exc), exc, exc.__traceback__)
+            if args.quit_after is None:
+                app.exec()  # until the user closes the report (the last window)
+            return EXIT_BUG
+
+        if args.quit_after is not None:
+            QTimer.singleShot(args.quit_after, app.quit)
+        code = int(app.exec())
+        del window  # widgets go before the connection (cleanup) and the QApplication
+        log.info("exiting with code %d", code)
+        return code
+
+
+def _open_database(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> Database:
+    from app.models.db import connect
+
+    if not args.demo:
+        from app.paths import default_db_path
+
+        return connect(args.db or default_db_path())
+
+    # A directory, not a file: SQLite's -wal/-shm companions must go too.
+    # ignore_cleanup_errors: Windows may still hold the file for a moment at exit.
+    tmp = cleanup.enter_context(
+        tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-demo-", ignore_cleanup_errors=True)
+    )
+    db = connect(Path(tmp) / "demo.sqlite3")
+    try:
+        from app.models import demo
+    except ImportError as exc:
+        log.warning("demo data is not available (%s); the demo database stays empty", exc)
+        return db
+    try:
+        demo.fill_demo(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,9 +19,16 @@ def resource_path(*parts: str) -> Path:
     return base.joinpath("resources", *parts)
 
 
+# MEDIATION_DESK_HOME puts data and logs in one folder (tests, a portable USB-stick install).
+_HOME_ENV = "MEDIATION_DESK_HOME"
+
+
 def default_db_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, _APP_AUTHOR)) / "mediation.sqlite3"
+    home = os.environ.get(_HOME_ENV)
+    base = Path(home) if home else Path(platformdirs.user_data_dir(APP_NAME, _APP_AUTHOR))
+    return base / "mediation.sqlite3"
 
 
 def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir(APP_NAME, _APP_AUTHOR))
+    home = os.environ.get(_HOME_ENV)
+    return Path(home) / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, _APP_AUTHOR))

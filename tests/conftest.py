@@ -7,3 +7,42 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep test runs away from the user's real data and settings.
 os.environ.setdefault("MEDIATION_DESK_TESTING", "1")
+if "MEDIATION_DESK_HOME" not in os.environ:
+    import tempfile
+
+    os.environ["MEDIATION_DESK_HOME"] = tempfile.mkdtemp(prefix="mediation-desk-test-")
+
+from datetime import date
+
+import pytest
+
+from app.models import db as dbmod
+from app.models import office
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A fresh, real SQLite file (WAL, like production)."""
+    d = dbmod.connect(tmp_path / "test.sqlite3")
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def office_db(database):
+    """A database with an office set up: committee 青山, three villages, two mediators."""
+    office.setup_office(
+        database,
+        committee_name="青山镇人民调解委员会",
+        abbr="青山",
+        town_name="青山镇",
+        villages=["红旗村", "桃园村", "河东社区"],
+        user_name="李主任",
+    )
+    user = office.current_user(database).id
+    committee = office.main_committee(database).id
+    office.add_mediator(database, by=user, name="王建华", committee_id=committee, full_time=True)
+    office.add_mediator(database, by=user, name="陈秀兰", committee_id=committee)
+    return database

@@ -193,7 +193,9 @@ class Database:
         self.conn.close()
 
 
-def connect(path: Path | str, *, migrate: bool = True) -> Database:
+def connect(
+    path: Path | str, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
     """Open (creating if needed) the database at ``path`` and bring it to the current schema.
 
     ``":memory:"`` gives a private in-memory database (tests).
@@ -213,14 +215,14 @@ def connect(path: Path | str, *, migrate: bool = True) -> Database:
             ) from exc
     try:
         conn = sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=True, timeout=BUSY_TIMEOUT_MS / 1000
+            str(path), isolation_level=None, check_same_thread=True, timeout=busy_timeout_ms / 1000
         )
     except sqlite3.Error as exc:
         raise translate_error(exc, file_path) from exc
     conn.row_factory = sqlite3.Row
     db = Database(conn, file_path)
     try:
-        _apply_pragmas(conn, memory=memory)
+        _apply_pragmas(conn, memory=memory, busy_timeout_ms=busy_timeout_ms)
         if migrate:
             migrate_to_latest(db, schema.MIGRATIONS)
     except sqlite3.Error as exc:
@@ -232,10 +234,10 @@ def connect(path: Path | str, *, migrate: bool = True) -> Database:
     return db
 
 
-def _apply_pragmas(conn: sqlite3.Connection, *, memory: bool) -> None:
+def _apply_pragmas(conn: sqlite3.Connection, *, memory: bool, busy_timeout_ms: int) -> None:
     # The first read tells a non-database file at once, before any write is attempted.
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     if not memory:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":  # read-only media cannot switch; reads still work

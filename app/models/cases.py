@@ -1,0 +1,1020 @@
+"""The case life cycle: one transition table and one service function per step.
+
+Every service validates, writes its rows, the case event and the search index in one
+transaction, and raises a typed error (ValidationError, IllegalTransitionError …) whose
+``message`` the UI shows as it is. Nothing is written when it raises.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from app.models import rows, search
+from app.models.db import Database, utc_now
+from app.models.errors import (
+    IllegalTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from app.models.parties import PartyInput, insert_case_party, update_case_party, validate_parties
+from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, PERFORMANCE, STATES, categories
+from app.models.reference import sources as source_labels
+
+# ---------------------------------------------------------------------------------------
+# The transition table: action -> (states it is allowed from, state after; None = unchanged)
+
+ACTIVE = frozenset({"accepted", "assigned", "mediating"})
+AFTER_CLOSE = frozenset({"closed", "archived"})
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    allowed_from: frozenset[str]
+    to_state: str | None
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition("受理", frozenset({"registered"}), "accepted"),
+    "decline": Transition("不予受理", frozenset({"registered"}), "declined"),
+    "assign": Transition("指派调解员", ACTIVE, "assigned"),
+    "record_session": Transition("记录调解", frozenset({"assigned", "mediating"}), "mediating"),
+    "record_investigation": Transition("记录调查", ACTIVE, None),
+    "extend": Transition("延长期限", ACTIVE, None),
+    "refer": Transition("归口移交", ACTIVE, None),
+    "referral_feedback": Transition("登记移交反馈", ACTIVE | AFTER_CLOSE, None),
+    "edit": Transition("修改案情", frozenset({"registered"}) | ACTIVE, None),
+    "close": Transition("结案", ACTIVE, "closed"),
+    "follow_up": Transition("回访", AFTER_CLOSE, None),
+    "judicial_confirmation": Transition("司法确认", AFTER_CLOSE, None),
+    "archive": Transition("归档", frozenset({"closed", "declined"}), "archived"),
+    "reopen": Transition("重新调解", AFTER_CLOSE, "mediating"),
+    "void": Transition("作废", frozenset(STATES) - {"voided"}, "voided"),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "register": "登记",
+    **{k: t.label for k, t in TRANSITIONS.items()},
+    "edit_party": "修改当事人",
+    "add_party": "增加当事人",
+}
+
+
+def allowed_actions(state: str) -> list[str]:
+    """Actions the state allows, in the order the case window shows them."""
+    return [name for name, t in TRANSITIONS.items() if state in t.allowed_from]
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+
+
+def _check_date(value: date | None, field: str, *, today: date, required: bool = True) -> None:
+    if value is None:
+        if required:
+            raise ValidationError(field, f"请填写{field}。")
+        return
+    if value > today:
+        raise ValidationError(
+            field, f"{field}（{value:%Y年%m月%d日}）晚于今天，已发生的事情不能填将来的日期。"
+        )
+    if value.year < 2000:
+        raise ValidationError(field, f"{field}（{value:%Y年%m月%d日}）太早了，请核对年份。")
+
+
+def _required_text(value: str, field: str, hint: str = "") -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(field, f"请填写{field}。{hint}")
+    return value
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _load(conn: sqlite3.Connection, case_id: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+    if row is None:
+        raise NotFoundError("找不到这件案件，可能已被删除或数据库已更换。")
+    return row  # type: ignore[no-any-return]
+
+
+def _guard(row: sqlite3.Row, action: str) -> Transition:
+    t = TRANSITIONS[action]
+    state = row["state"]
+    if state not in t.allowed_from:
+        allowed = "、".join(STATES[s] for s in STATES if s in t.allowed_from)
+        raise IllegalTransitionError(
+            f"这件案件现在是“{STATES.get(state, state)}”状态，不能{t.label}。"
+            f"只有“{allowed}”的案件才能{t.label}。",
+            action=action,
+            state=state,
+        )
+    return t
+
+
+def _event(
+    conn: sqlite3.Connection,
+    case_id: str,
+    action: str,
+    *,
+    by: str,
+    before: str | None,
+    after: str | None,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO case_events (id, case_id, at, by, action, state_before, state_after, "
+        "data, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            rows.new_id(),
+            case_id,
+            utc_now(),
+            by,
+            action,
+            before,
+            after,
+            json.dumps(data or {}, ensure_ascii=False, default=str, sort_keys=True),
+            rows.device_id(conn),
+        ),
+    )
+
+
+def _set_case(conn: sqlite3.Connection, case_id: str, values: Mapping[str, Any], by: str) -> None:
+    rows.update(conn, "cases", case_id, values, by=by)
+
+
+def _step(
+    db: Database,
+    case_id: str,
+    action: str,
+    *,
+    by: str,
+    values: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> tuple[sqlite3.Connection, sqlite3.Row]:
+    """Shared body of a simple transition (caller is inside db.transaction())."""
+    conn = db.conn
+    row = _load(conn, case_id)
+    t = _guard(row, action)
+    after = t.to_state or row["state"]
+    _set_case(conn, case_id, {**(values or {}), "state": after}, by)
+    _event(conn, case_id, action, by=by, before=row["state"], after=after, data=data)
+    return conn, row
+
+
+def _refresh_denormalised(conn: sqlite3.Connection, case_id: str) -> None:
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT p.name FROM case_parties cp JOIN parties p ON p.id = cp.party_id "
+            "WHERE cp.case_id = ? ORDER BY cp.position",
+            (case_id,),
+        )
+    ]
+    mediator_names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT m.name FROM assignments a JOIN mediators m ON m.id = a.mediator_id "
+            "WHERE a.case_id = ? AND a.ended_on IS NULL ORDER BY a.lead DESC, m.name",
+            (case_id,),
+        )
+    ]
+    conn.execute(
+        "UPDATE cases SET parties_text = ?, mediators_text = ? WHERE id = ?",
+        ("、".join(names), "、".join(mediator_names), case_id),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Register
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    committee_id: str
+    category: str
+    source: str
+    registered_on: date
+    parties: list[PartyInput]
+    facts: str
+    requests: str = ""
+    village_id: str | None = None
+    source_detail: str = ""
+    title: str = ""
+    risk_note: str = ""
+
+
+def register_case(db: Database, data: CaseInput, *, by: str, today: date | None = None) -> str:
+    """登记: a dispute reaches the committee. Returns the new case id."""
+    today = today or _today()
+    if data.category not in categories():
+        raise ValidationError("纠纷类型", "请从列表中选择纠纷类型。")
+    if data.source not in source_labels():
+        raise ValidationError("案件来源", "请从列表中选择案件来源。")
+    _check_date(data.registered_on, "登记日期", today=today)
+    parties = validate_parties(data.parties, today=today)
+    facts = _required_text(data.facts, "纠纷简要情况", "写清楚发生了什么事、双方争的是什么。")
+    with db.transaction() as conn:
+        if (
+            conn.execute("SELECT 1 FROM committees WHERE id = ?", (data.committee_id,)).fetchone()
+            is None
+        ):
+            raise ValidationError("调委会", "找不到所选的调委会，请重新选择。")
+        if (
+            data.village_id is not None
+            and conn.execute("SELECT 1 FROM places WHERE id = ?", (data.village_id,)).fetchone()
+            is None
+        ):
+            raise ValidationError("所在村（社区）", "找不到所选的村（社区），请重新选择。")
+        case_id = rows.insert(
+            conn,
+            "cases",
+            {
+                "committee_id": data.committee_id,
+                "state": "registered",
+                "category": data.category,
+                "source": data.source,
+                "source_detail": data.source_detail.strip(),
+                "village_id": data.village_id,
+                "title": data.title.strip(),
+                "facts": facts,
+                "requests": data.requests.strip(),
+                "risk_note": data.risk_note.strip(),
+                "registered_on": data.registered_on.isoformat(),
+            },
+            by=by,
+        )
+        for position, p in enumerate(parties):
+            insert_case_party(conn, case_id, p, position, by=by)
+        _refresh_denormalised(conn, case_id)
+        _event(
+            conn,
+            case_id,
+            "register",
+            by=by,
+            before=None,
+            after="registered",
+            data={"category": data.category, "source": data.source, "parties": len(parties)},
+        )
+        search.reindex_case(conn, case_id)
+    return case_id
+
+
+def update_case_details(
+    db: Database,
+    case_id: str,
+    *,
+    by: str,
+    category: str,
+    source: str,
+    village_id: str | None,
+    facts: str,
+    requests: str,
+    risk_note: str,
+    title: str = "",
+) -> None:
+    """Edit the description of an open case; the event keeps before/after."""
+    if category not in categories():
+        raise ValidationError("纠纷类型", "请从列表中选择纠纷类型。")
+    if source not in source_labels():
+        raise ValidationError("案件来源", "请从列表中选择案件来源。")
+    facts = _required_text(facts, "纠纷简要情况")
+    new = {
+        "category": category,
+        "source": source,
+        "village_id": village_id,
+        "facts": facts,
+        "requests": requests.strip(),
+        "risk_note": risk_note.strip(),
+        "title": title.strip(),
+    }
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        _guard(row, "edit")
+        changed = {k: v for k, v in new.items() if row[k] != v}
+        if not changed:
+            return
+        _set_case(conn, case_id, changed, by)
+        _event(
+            conn,
+            case_id,
+            "edit",
+            by=by,
+            before=row["state"],
+            after=row["state"],
+            data={"before": {k: row[k] for k in changed}, "after": changed},
+        )
+        search.reindex_case(conn, case_id)
+
+
+def save_party(
+    db: Database,
+    case_id: str,
+    party: PartyInput,
+    *,
+    by: str,
+    link_id: str | None = None,
+    today: date | None = None,
+) -> str:
+    """Add a party to an open case, or change one (``link_id``). Returns the link id."""
+    from app.models.parties import case_parties, validate_party
+
+    today = today or _today()
+    p = validate_party(
+        party,
+        label=party.role
+        and {"applicant": "申请人", "respondent": "被申请人"}.get(party.role, "当事人"),
+        today=today,
+    )
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        _guard(row, "edit")
+        existing = case_parties(conn, case_id)
+        if link_id is None:
+            link_id = insert_case_party(conn, case_id, p, len(existing), by=by)
+            action = "add_party"
+            data: dict[str, Any] = {"name": p.name, "role": p.role}
+        else:
+            old = next((x for x in existing if x.link_id == link_id), None)
+            if old is None:
+                raise NotFoundError("找不到这位当事人。")
+            update_case_party(conn, link_id, p, by=by)
+            action = "edit_party"
+            data = {
+                "before": {"name": old.name, "phone": old.phone},
+                "after": {"name": p.name, "phone": p.phone},
+            }
+        _refresh_denormalised(conn, case_id)
+        _event(conn, case_id, action, by=by, before=row["state"], after=row["state"], data=data)
+        search.reindex_case(conn, case_id)
+    return link_id
+
+
+# ---------------------------------------------------------------------------------------
+# Accept / decline
+
+
+def format_case_number(pattern: str, *, year: int, abbr: str, seq: int, width: int = 0) -> str:
+    return pattern.format(year=year, abbr=abbr, seq=str(seq).zfill(width))
+
+
+def accept_case(
+    db: Database, case_id: str, *, by: str, accepted_on: date, today: date | None = None
+) -> str:
+    """受理: allocate the case number (per committee and year, no gaps) and the due date."""
+    today = today or _today()
+    _check_date(accepted_on, "受理日期", today=today)
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        _guard(row, "accept")
+        if accepted_on < date.fromisoformat(row["registered_on"]):
+            raise ValidationError("受理日期", "受理日期不能早于登记日期。")
+        committee = conn.execute(
+            "SELECT abbr, number_pattern, seq_width, time_limit_days FROM committees WHERE id = ?",
+            (row["committee_id"],),
+        ).fetchone()
+        year = accepted_on.year
+        seq = _next_seq(conn, row["committee_id"], year)
+        number = format_case_number(
+            committee["number_pattern"],
+            year=year,
+            abbr=committee["abbr"],
+            seq=seq,
+            width=committee["seq_width"],
+        )
+        due = accepted_on + timedelta(days=committee["time_limit_days"])
+        _set_case(
+            conn,
+            case_id,
+            {
+                "state": "accepted",
+                "number": number,
+                "number_year": year,
+                "number_seq": seq,
+                "accepted_on": accepted_on.isoformat(),
+                "due_on": due.isoformat(),
+            },
+            by,
+        )
+        _event(
+            conn,
+            case_id,
+            "accept",
+            by=by,
+            before="registered",
+            after="accepted",
+            data={"number": number, "accepted_on": accepted_on, "due_on": due},
+        )
+        search.reindex_case(conn, case_id)
+    return number
+
+
+def _next_seq(conn: sqlite3.Connection, committee_id: str, year: int) -> int:
+    # Runs inside BEGIN IMMEDIATE: the write lock serialises allocation across connections.
+    cur = conn.execute(
+        "UPDATE case_number_seq SET last_seq = last_seq + 1 "
+        "WHERE committee_id = ? AND year = ? RETURNING last_seq",
+        (committee_id, year),
+    ).fetchone()
+    if cur is not None:
+        return int(cur[0])
+    # First case of the year; continue after any number already used (e.g. imported cases).
+    used = conn.execute(
+        "SELECT coalesce(max(number_seq), 0) FROM cases WHERE committee_id = ? AND number_year = ?",
+        (committee_id, year),
+    ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO case_number_seq(committee_id, year, last_seq) VALUES (?, ?, ?)",
+        (committee_id, year, used + 1),
+    )
+    return int(used) + 1
+
+
+def decline_case(
+    db: Database,
+    case_id: str,
+    *,
+    by: str,
+    declined_on: date,
+    reason: str,
+    today: date | None = None,
+) -> None:
+    """不予受理, with its reason."""
+    today = today or _today()
+    _check_date(declined_on, "不予受理日期", today=today)
+    reason = _required_text(reason, "不予受理的理由", "例如：一方明确拒绝调解，或已向法院起诉。")
+    with db.transaction():
+        _step(
+            db,
+            case_id,
+            "decline",
+            by=by,
+            values={"declined_on": declined_on.isoformat(), "decline_reason": reason},
+            data={"reason": reason, "declined_on": declined_on},
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Assign / reassign
+
+
+def assign_mediators(
+    db: Database,
+    case_id: str,
+    *,
+    by: str,
+    mediator_ids: list[str],
+    how: str,
+    lead_id: str | None = None,
+    assigned_on: date,
+    reason: str = "",
+    today: date | None = None,
+) -> None:
+    """指派 (or 重新指派): the mediators now responsible; earlier ones not kept are ended."""
+    today = today or _today()
+    _check_date(assigned_on, "指派日期", today=today)
+    if not mediator_ids:
+        raise ValidationError("调解员", "请至少选择一名调解员。")
+    if len(set(mediator_ids)) != len(mediator_ids):
+        raise ValidationError("调解员", "同一名调解员选了两次。")
+    if how not in ("appointed", "chosen"):
+        raise ValidationError("产生方式", "请选择调解员是调委会指定还是当事人选定。")
+    lead_id = lead_id or mediator_ids[0]
+    if lead_id not in mediator_ids:
+        raise ValidationError("主办调解员", "主办调解员必须是所选调解员之一。")
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        t = _guard(row, "assign")
+        known = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM mediators WHERE retired = 0 AND id IN "
+                f"({','.join('?' * len(mediator_ids))})",
+                mediator_ids,
+            )
+        }
+        if missing := [m for m in mediator_ids if m not in known]:
+            raise ValidationError("调解员", f"有{len(missing)}名调解员不存在或已离任，请重新选择。")
+        current = {
+            r["mediator_id"]: r["id"]
+            for r in conn.execute(
+                "SELECT id, mediator_id FROM assignments WHERE case_id = ? AND ended_on IS NULL",
+                (case_id,),
+            )
+        }
+        if current and not reason.strip():
+            raise ValidationError("更换原因", "重新指派调解员时请写明原因。")
+        for mediator_id, assignment_id in current.items():
+            if mediator_id not in mediator_ids:
+                rows.update(
+                    conn,
+                    "assignments",
+                    assignment_id,
+                    {"ended_on": assigned_on.isoformat(), "end_reason": reason.strip()},
+                    by=by,
+                )
+        for mediator_id in mediator_ids:
+            if mediator_id in current:
+                rows.update(
+                    conn,
+                    "assignments",
+                    current[mediator_id],
+                    {"lead": int(mediator_id == lead_id)},
+                    by=by,
+                )
+            else:
+                rows.insert(
+                    conn,
+                    "assignments",
+                    {
+                        "case_id": case_id,
+                        "mediator_id": mediator_id,
+                        "how": how,
+                        "lead": int(mediator_id == lead_id),
+                        "assigned_on": assigned_on.isoformat(),
+                    },
+                    by=by,
+                )
+        # A reassignment during mediation keeps the case in mediation.
+        after = row["state"] if row["state"] == "mediating" else (t.to_state or row["state"])
+        _set_case(conn, case_id, {"state": after}, by)
+        _refresh_denormalised(conn, case_id)
+        _event(
+            conn,
+            case_id,
+            "assign",
+            by=by,
+            before=row["state"],
+            after=after,
+            data={
+                "mediators": mediator_ids,
+                "lead": lead_id,
+                "how": how,
+                "ended": [m for m in current if m not in mediator_ids],
+                "reason": reason.strip(),
+                "assigned_on": assigned_on,
+            },
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Mediate
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    kind: str  # session | investigation
+    held_at: datetime
+    place: str
+    record: str
+    participants: str = ""
+    subject: str = ""
+    staff: str = ""
+    recorder: str = ""
+    result: str = ""
+
+
+def record_session(
+    db: Database, case_id: str, data: SessionInput, *, by: str, now: datetime | None = None
+) -> str:
+    """调解记录 or 调查记录. A session moves the case into 调解中."""
+    now = now or datetime.now()
+    if data.kind not in ("session", "investigation"):
+        raise ValidationError("记录类型", "请选择调解记录或调查记录。")
+    what = "调解" if data.kind == "session" else "调查"
+    if data.held_at > now + timedelta(minutes=5):
+        raise ValidationError(f"{what}时间", f"{what}时间晚于现在，请填写实际进行的时间。")
+    place = _required_text(data.place, f"{what}地点")
+    record = _required_text(data.record, f"{what}记录内容")
+    action = "record_session" if data.kind == "session" else "record_investigation"
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        if data.held_at.date() < date.fromisoformat(row["registered_on"]):
+            raise ValidationError(f"{what}时间", f"{what}时间不能早于登记日期。")
+        _step(db, case_id, action, by=by, data={"held_at": data.held_at, "place": place})
+        return rows.insert(
+            conn,
+            "sessions",
+            {
+                "case_id": case_id,
+                "kind": data.kind,
+                "held_at": data.held_at.strftime("%Y-%m-%d %H:%M"),
+                "place": place,
+                "participants": data.participants.strip(),
+                "subject": data.subject.strip(),
+                "staff": data.staff.strip(),
+                "recorder": data.recorder.strip(),
+                "record": record,
+                "result": data.result.strip(),
+            },
+            by=by,
+        )
+
+
+def extend_deadline(
+    db: Database,
+    case_id: str,
+    *,
+    by: str,
+    requested_by: str,
+    reason: str,
+    new_due_on: date,
+    decided_on: date,
+    today: date | None = None,
+) -> None:
+    """延长调解期限: who asked, why, and the new due date (later than the current one)."""
+    today = today or _today()
+    _check_date(decided_on, "决定日期", today=today)
+    requested_by = _required_text(requested_by, "申请延期的人", "一般应由双方当事人提出。")
+    reason = _required_text(reason, "延期理由")
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        old = date.fromisoformat(row["due_on"]) if row["due_on"] else None
+        if old is not None and new_due_on <= old:
+            raise ValidationError("新的期限", f"新的期限必须晚于现在的期限（{old:%Y年%m月%d日}）。")
+        _step(
+            db,
+            case_id,
+            "extend",
+            by=by,
+            values={"due_on": new_due_on.isoformat()},
+            data={"from": old, "to": new_due_on, "requested_by": requested_by, "reason": reason},
+        )
+        rows.insert(
+            conn,
+            "extensions",
+            {
+                "case_id": case_id,
+                "requested_by": requested_by,
+                "reason": reason,
+                "old_due_on": old.isoformat() if old else None,
+                "new_due_on": new_due_on.isoformat(),
+                "decided_on": decided_on.isoformat(),
+            },
+            by=by,
+        )
+
+
+def refer_case(
+    db: Database,
+    case_id: str,
+    *,
+    by: str,
+    body: str,
+    receiver: str,
+    referred_on: date,
+    reason: str,
+    today: date | None = None,
+) -> str:
+    """归口: hand the matter to another body (派出所, 法庭, 信访 …)."""
+    today = today or _today()
+    _check_date(referred_on, "移交日期", today=today)
+    body = _required_text(body, "移交单位")
+    reason = _required_text(reason, "移交原因")
+    with db.transaction() as conn:
+        _step(
+            db,
+            case_id,
+            "refer",
+            by=by,
+            data={"body": body, "receiver": receiver.strip(), "referred_on": referred_on},
+        )
+        return rows.insert(
+            conn,
+            "referrals",
+            {
+                "case_id": case_id,
+                "body": body,
+                "receiver": receiver.strip(),
+                "referred_on": referred_on.isoformat(),
+                "reason": reason,
+            },
+            by=by,
+        )
+
+
+def record_referral_feedback(
+    db: Database,
+    referral_id: str,
+    *,
+    by: str,
+    feedback: str,
+    feedback_on: date,
+    today: date | None = None,
+) -> None:
+    today = today or _today()
+    _check_date(feedback_on, "反馈日期", today=today)
+    feedback = _required_text(feedback, "反馈内容")
+    with db.transaction() as conn:
+        ref = conn.execute(
+            "SELECT case_id, referred_on FROM referrals WHERE id = ?", (referral_id,)
+        ).fetchone()
+        if ref is None:
+            raise NotFoundError("找不到这条移交记录。")
+        if feedback_on < date.fromisoformat(ref["referred_on"]):
+            raise ValidationError("反馈日期", "反馈日期不能早于移交日期。")
+        _step(db, ref["case_id"], "referral_feedback", by=by, data={"feedback": feedback})
+        rows.update(
+            conn,
+            "referrals",
+            referral_id,
+            {"feedback": feedback, "feedback_on": feedback_on.isoformat()},
+            by=by,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Close
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    terms: list[str]
+    facts: str = ""  # facts, matters in dispute, each party's responsibility
+    perform_manner: str = ""
+    perform_place: str = ""
+    perform_deadline: date | None = None
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseInput:
+    closed_on: date
+    outcome: str
+    performance: str = "pending"
+    amount_fen: int | None = None
+    prevented_criminal: bool = False
+    prevented_petition: bool = False
+    note: str = ""
+    agreement: AgreementInput | None = None
+
+
+def close_case(
+    db: Database, case_id: str, data: CloseInput, *, by: str, today: date | None = None
+) -> None:
+    """结案 with one outcome; an agreement outcome stores the agreement in the same step."""
+    today = today or _today()
+    _check_date(data.closed_on, "结案日期", today=today)
+    if data.outcome not in OUTCOMES:
+        raise ValidationError("调解结果", "请选择调解结果。")
+    if data.performance not in PERFORMANCE:
+        raise ValidationError("履行情况", "请选择履行情况。")
+    if data.amount_fen is not None and data.amount_fen < 0:
+        raise ValidationError("涉及金额", "涉及金额不能是负数。")
+    agreement = data.agreement
+    if data.outcome in AGREEMENT_OUTCOMES:
+        terms = [t.strip() for t in (agreement.terms if agreement else []) if t.strip()]
+        if not terms:
+            raise ValidationError("协议内容", "达成协议的案件请至少写一条协议内容。")
+        assert agreement is not None
+        if agreement.amount_fen is not None and agreement.amount_fen < 0:
+            raise ValidationError("协议金额", "协议金额不能是负数。")
+    elif data.outcome == "terminated" and not data.note.strip():
+        raise ValidationError("终止原因", "调解不成的案件请写明终止调解的原因。")
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        _guard(row, "close")
+        if data.outcome != "withdrawn" and row["state"] == "accepted":
+            raise IllegalTransitionError(
+                "还没有指派调解员，只能以“当事人撤回”结案。请先指派调解员并记录调解。",
+                action="close",
+                state=row["state"],
+            )
+        if data.closed_on < date.fromisoformat(row["accepted_on"]):
+            raise ValidationError("结案日期", "结案日期不能早于受理日期。")
+        amount = data.amount_fen
+        if amount is None and agreement is not None:
+            amount = agreement.amount_fen
+        _step(
+            db,
+            case_id,
+            "close",
+            by=by,
+            values={
+                "closed_on": data.closed_on.isoformat(),
+                "outcome": data.outcome,
+                "performance": data.performance,
+                "amount_fen": amount,
+                "prevented_criminal": int(data.prevented_criminal),
+                "prevented_petition": int(data.prevented_petition),
+                "close_note": data.note.strip(),
+            },
+            data={
+                "outcome": data.outcome,
+                "closed_on": data.closed_on,
+                "amount_fen": amount,
+                "performance": data.performance,
+                "prevented_criminal": data.prevented_criminal,
+                "prevented_petition": data.prevented_petition,
+            },
+        )
+        if data.outcome in AGREEMENT_OUTCOMES and agreement is not None:
+            _save_agreement(conn, case_id, data, agreement, by=by)
+
+
+def _save_agreement(
+    conn: sqlite3.Connection,
+    case_id: str,
+    data: CloseInput,
+    agreement: AgreementInput,
+    *,
+    by: str,
+) -> None:
+    values = {
+        "kind": "written" if data.outcome == "agreement_written" else "oral",
+        "facts": agreement.facts.strip(),
+        "terms": json.dumps([t.strip() for t in agreement.terms if t.strip()], ensure_ascii=False),
+        "perform_manner": agreement.perform_manner.strip(),
+        "perform_place": agreement.perform_place.strip(),
+        "perform_deadline": (
+            agreement.perform_deadline.isoformat() if agreement.perform_deadline else None
+        ),
+        "amount_fen": agreement.amount_fen,
+        "signed_on": data.closed_on.isoformat(),
+    }
+    existing = conn.execute("SELECT id FROM agreements WHERE case_id = ?", (case_id,)).fetchone()
+    if existing is None:
+        rows.insert(conn, "agreements", {"case_id": case_id, **values}, by=by)
+    else:  # closing again after a reopen replaces the agreement; the old one is in the events
+        rows.update(conn, "agreements", existing[0], values, by=by)
+
+
+# ---------------------------------------------------------------------------------------
+# After closing
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    visited_on: date
+    visitor: str
+    person_visited: str
+    performed: str  # a PERFORMANCE key
+    satisfaction: str = ""
+    findings: str = ""
+    measures: str = ""
+
+
+def record_follow_up(
+    db: Database, case_id: str, data: FollowUpInput, *, by: str, today: date | None = None
+) -> str:
+    """回访: what the visit found. Also updates the case's 履行情况."""
+    today = today or _today()
+    _check_date(data.visited_on, "回访日期", today=today)
+    visitor = _required_text(data.visitor, "回访人")
+    person = _required_text(data.person_visited, "被回访人")
+    if data.performed not in PERFORMANCE:
+        raise ValidationError("履行情况", "请选择履行情况。")
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        if row["closed_on"] and data.visited_on < date.fromisoformat(row["closed_on"]):
+            raise ValidationError("回访日期", "回访日期不能早于结案日期。")
+        _step(
+            db,
+            case_id,
+            "follow_up",
+            by=by,
+            values={"performance": data.performed},
+            data={"visited_on": data.visited_on, "performed": data.performed},
+        )
+        return rows.insert(
+            conn,
+            "follow_ups",
+            {
+                "case_id": case_id,
+                "visited_on": data.visited_on.isoformat(),
+                "visitor": visitor,
+                "person_visited": person,
+                "performed": data.performed,
+                "satisfaction": data.satisfaction.strip(),
+                "findings": data.findings.strip(),
+                "measures": data.measures.strip(),
+            },
+            by=by,
+        )
+
+
+@dataclass(frozen=True)
+class ConfirmationInput:
+    applied_on: date
+    court: str
+    number: str = ""  # （2024）X0102民特调确字第12号
+    result: str = "pending"
+    decided_on: date | None = None
+
+
+def record_judicial_confirmation(
+    db: Database, case_id: str, data: ConfirmationInput, *, by: str, today: date | None = None
+) -> str:
+    """司法确认: only for a written agreement; application date, court, 调确字 number, result."""
+    from app.models.reference import CONFIRMATION_RESULTS
+
+    today = today or _today()
+    _check_date(data.applied_on, "申请日期", today=today)
+    _check_date(data.decided_on, "裁定日期", today=today, required=False)
+    court = _required_text(data.court, "受理法院")
+    if data.result not in CONFIRMATION_RESULTS:
+        raise ValidationError("确认结果", "请选择确认结果。")
+    if data.result != "pending" and data.decided_on is None:
+        raise ValidationError("裁定日期", "法院已作出裁定的，请填写裁定日期。")
+    if data.decided_on is not None and data.decided_on < data.applied_on:
+        raise ValidationError("裁定日期", "裁定日期不能早于申请日期。")
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        if row["outcome"] != "agreement_written":
+            raise IllegalTransitionError(
+                "只有达成书面调解协议的案件才能申请司法确认。",
+                action="judicial_confirmation",
+                state=row["state"],
+            )
+        if data.applied_on < date.fromisoformat(row["closed_on"]):
+            raise ValidationError("申请日期", "申请日期不能早于协议签订（结案）日期。")
+        _step(
+            db,
+            case_id,
+            "judicial_confirmation",
+            by=by,
+            data={"court": court, "number": data.number.strip(), "result": data.result},
+        )
+        return rows.insert(
+            conn,
+            "judicial_confirmations",
+            {
+                "case_id": case_id,
+                "applied_on": data.applied_on.isoformat(),
+                "court": court,
+                "number": data.number.strip(),
+                "result": data.result,
+                "decided_on": data.decided_on.isoformat() if data.decided_on else None,
+            },
+            by=by,
+        )
+
+
+def archive_case(
+    db: Database, case_id: str, *, by: str, archived_on: date, today: date | None = None
+) -> None:
+    """归档: the case file is bound."""
+    today = today or _today()
+    _check_date(archived_on, "归档日期", today=today)
+    with db.transaction():
+        _step(
+            db,
+            case_id,
+            "archive",
+            by=by,
+            values={"archived_on": archived_on.isoformat()},
+            data={"archived_on": archived_on},
+        )
+
+
+def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_by: str) -> None:
+    """重新调解 a closed case (archived ones only for a 主任): who asked and why."""
+    from app.models.office import get_user
+
+    reason = _required_text(reason, "重新调解的原因")
+    requested_by = _required_text(requested_by, "提出人")
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        if row["state"] == "archived":
+            user = get_user(db, by)
+            if user is None or user.role not in ("director", "admin"):
+                raise PermissionDeniedError("已归档的案件只有调委会主任才能重新调解。")
+        _step(
+            db,
+            case_id,
+            "reopen",
+            by=by,
+            values={"closed_on": None, "archived_on": None, "outcome": None},
+            data={
+                "reason": reason,
+                "requested_by": requested_by,
+                "previous": {"outcome": row["outcome"], "closed_on": row["closed_on"]},
+            },
+        )
+        del conn
+
+
+def void_case(
+    db: Database, case_id: str, *, by: str, reason: str, voided_on: date, today: date | None = None
+) -> None:
+    """作废 (cases are never deleted): the reason stays in the history."""
+    today = today or _today()
+    _check_date(voided_on, "作废日期", today=today)
+    reason = _required_text(reason, "作废原因", "例如：重复登记。")
+    with db.transaction():
+        _step(
+            db,
+            case_id,
+            "void",
+            by=by,
+            values={"voided_on": voided_on.isoformat(), "void_reason": reason},
+            data={"reason": reason},
+        )

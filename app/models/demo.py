@@ -1,0 +1,357 @@
+"""Realistic demo data (``--demo``): one township, three villages, cases in every state.
+
+Everything goes through the real services, so the demo is also a smoke test of them.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from app.models import cases, office
+from app.models.cases import (
+    AgreementInput,
+    CaseInput,
+    CloseInput,
+    ConfirmationInput,
+    FollowUpInput,
+    SessionInput,
+)
+from app.models.db import Database
+from app.models.identity import resident_id_check_char
+from app.models.parties import PartyInput
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+)
+GIVEN = "建国秀英桂兰志强海燕国华明亮春梅德胜玉珍永红文军丽华金凤小平淑芬振华建平红梅世昌"
+# Real rare characters from CJK Extension B, as they occur in given names.
+RARE = ["𠮷", "𡒄", "𪚥", "𤭢"]
+VILLAGES = ["红旗村", "桃园村", "河东社区"]
+OCCUPATIONS = ["农民", "个体户", "务工", "教师", "退休", "村干部", "司机"]
+
+STORIES: list[tuple[str, str, str]] = [
+    (
+        "邻里",
+        "双方系前后邻居。{b}家翻建房屋时排水沟改道，雨水流入{a}家院内，"
+        "致{a}家院墙受潮开裂。双方多次争吵，{a}要求{b}恢复排水沟并赔偿修墙费用。",
+        "请求{b}恢复原排水沟走向，并赔偿院墙修缮费用。",
+    ),
+    (
+        "房屋宅基地",
+        "{a}与{b}宅基地相邻，{b}在两家之间砌墙时越过原界址约半米，{a}认为侵占其宅基地，"
+        "双方因此发生纠纷，险些动手。",
+        "请求{b}拆除越界部分围墙，按原界址重新砌墙。",
+    ),
+    (
+        "婚姻家庭",
+        "{a}与{b}系夫妻，婚后育有一子。近年因家庭琐事经常争吵，{b}外出务工后很少往家里寄钱，"
+        "{a}要求{b}承担孩子的抚养费用。",
+        "请求{b}每月支付孩子抚养费，并按时回家照顾。",
+    ),
+    (
+        "合同",
+        "{b}向{a}借款用于购买农机，约定一年内归还，到期后{b}以收成不好为由拖欠未还，"
+        "{a}多次催要未果。",
+        "请求{b}归还借款本金并支付利息。",
+    ),
+    (
+        "损害赔偿",
+        "{b}家饲养的狗跑出院外，将路过的{a}咬伤，{a}到镇卫生院治疗花费医药费若干。"
+        "双方对赔偿数额意见不一。",
+        "请求{b}赔偿医药费、误工费等各项损失。",
+    ),
+    (
+        "劳动争议",
+        "{a}在{b}承包的工地务工三个月，工程完工后{b}以发包方未结款为由拖欠工资未付。",
+        "请求{b}支付拖欠的劳务工资。",
+    ),
+    (
+        "山林土地",
+        "{a}与{b}因承包地边界发生争议，{b}在地头栽种的树木遮挡{a}家庄稼，双方多次发生口角。",
+        "请求{b}移除遮挡庄稼的树木。",
+    ),
+    (
+        "道路交通事故",
+        "{b}驾驶三轮车在村道上与骑电动车的{a}相撞，{a}腿部受伤，电动车损坏。"
+        "交警已认定{b}负主要责任，双方就赔偿问题协商不成。",
+        "请求{b}赔偿医疗费、车辆维修费及误工费。",
+    ),
+]
+
+TERMS: dict[str, list[str]] = {
+    "邻里": [
+        "{b}于{d}前自费将排水沟恢复原走向，保证雨水不再流入{a}家院内。",
+        "{b}一次性补偿{a}院墙修缮费人民币{m}元，于签订本协议时当场付清。",
+        "双方今后互谅互让，和睦相处，不再因此事发生纠纷。",
+    ],
+    "房屋宅基地": [
+        "{b}于{d}前拆除越过原界址部分的围墙，按双方共同确认的界址重新砌墙。",
+        "重新砌墙费用由{b}承担。",
+        "双方对界址无其他争议，今后互不越界。",
+    ],
+    "婚姻家庭": [
+        "{b}自本协议签订之月起，每月10日前支付孩子抚养费人民币{m}元。",
+        "{b}每季度至少回家一次，看望孩子。",
+        "双方互相尊重，共同维护家庭和睦。",
+    ],
+}
+DEFAULT_TERMS = [
+    "{b}于{d}前一次性支付{a}人民币{m}元。",
+    "{a}收到上述款项后，双方就本纠纷再无其他争议。",
+]
+
+
+def _id_number(rng: random.Random, birth: date, male: bool) -> str:
+    region = rng.choice(["330102", "330781", "330723"])
+    order = rng.randrange(0, 50) * 2 + (1 if male else 0)
+    body = f"{region}{birth:%Y%m%d}{rng.randrange(0, 10)}{order:02d}"[:17]
+    return body + resident_id_check_char(body)
+
+
+def _person(rng: random.Random, role: str, *, rare: bool = False) -> PartyInput:
+    male = rng.random() < 0.55
+    birth = date(rng.randrange(1950, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
+    given = rng.choice(RARE) if rare else ""
+    given += "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2]) - (1 if rare else 0)))
+    return PartyInput(
+        name=rng.choice(SURNAMES) + (given or rng.choice(GIVEN)),
+        role=role,
+        ethnicity="汉族",
+        id_number=_id_number(rng, birth, male),
+        occupation=rng.choice(OCCUPATIONS),
+        phone=f"1{rng.choice('3578')}{rng.randrange(0, 10)}{rng.randrange(10**7, 10**8)}",
+        address=f"{rng.choice(VILLAGES)}{rng.randrange(1, 12)}组{rng.randrange(1, 80)}号",
+    )
+
+
+def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: int = 40) -> None:
+    """Set up a demo office and ``count`` cases spread over every state of the life cycle."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    committee_id = office.setup_office(
+        db,
+        committee_name="青山镇人民调解委员会",
+        abbr="青山",
+        town_name="青山镇",
+        villages=VILLAGES,
+        user_name="李主任",
+    )
+    user = office.current_user(db).id
+    mediator_ids = [
+        office.add_mediator(
+            db, by=user, name=n, committee_id=committee_id, phone=p, full_time=ft, specialities=s
+        )
+        for n, p, ft, s in [
+            ("王建华", "13905710001", True, "婚姻家庭、邻里纠纷"),
+            ("陈秀兰", "13905710002", True, "合同、劳动争议"),
+            ("赵德胜", "13905710003", False, "宅基地、山林土地"),
+            ("刘春梅", "13905710004", False, "婚姻家庭"),
+        ]
+    ]
+    villages = office.villages(db)
+    # state plan: how far each case goes along the life cycle
+    plan = (
+        ["registered"] * 3
+        + ["declined"] * 2
+        + ["accepted"] * 3
+        + ["assigned"] * 4
+        + ["mediating"] * 8
+        + ["closed"] * 12
+        + ["archived"] * 6
+        + ["voided"] * 2
+    )
+    for i in range(count):
+        target = plan[i % len(plan)]
+        category, story, request = STORIES[i % len(STORIES)]
+        a = _person(rng, "applicant", rare=(i % 9 == 4))
+        b = _person(rng, "respondent")
+        late = target in ("registered", "accepted", "assigned", "mediating")
+        registered = today - timedelta(
+            days=rng.randrange(5, 25) if late else rng.randrange(40, 330)
+        )
+        if target == "mediating" and i % 4 == 0:
+            registered = today - timedelta(days=rng.randrange(33, 45))  # overdue
+        elif i == 20:  # a written agreement whose confirmation window is closing
+            registered = today - timedelta(days=40)
+        elif target == "mediating" and i % 4 == 1:
+            registered = today - timedelta(days=28)  # due within three days
+        case_id = cases.register_case(
+            db,
+            CaseInput(
+                committee_id=committee_id,
+                category=category,
+                source=rng.choice(
+                    ["application"] * 4 + ["screening", "police", "court", "initiative"]
+                ),
+                registered_on=registered,
+                parties=[a, b],
+                facts=story.format(a=a.name, b=b.name),
+                requests=request.format(a=a.name, b=b.name),
+                village_id=rng.choice(villages).id,
+            ),
+            by=user,
+            today=today,
+        )
+        if target == "registered":
+            continue
+        if target == "declined":
+            cases.decline_case(
+                db,
+                case_id,
+                by=user,
+                declined_on=registered,
+                reason="被申请人明确表示拒绝调解，已告知申请人可向人民法院起诉。",
+                today=today,
+            )
+            continue
+        if target == "voided":
+            cases.void_case(
+                db, case_id, by=user, reason="重复登记", voided_on=registered, today=today
+            )
+            continue
+        accepted = registered + timedelta(days=rng.randrange(0, 2))
+        cases.accept_case(db, case_id, by=user, accepted_on=accepted, today=today)
+        if target == "accepted":
+            continue
+        chosen = rng.sample(mediator_ids, k=rng.choice([1, 2]))
+        cases.assign_mediators(
+            db,
+            case_id,
+            by=user,
+            mediator_ids=chosen,
+            how=rng.choice(["appointed", "chosen"]),
+            assigned_on=accepted,
+            today=today,
+        )
+        if target == "assigned":
+            continue
+        held = datetime.combine(accepted + timedelta(days=1), time(9, 30))
+        cases.record_session(
+            db,
+            case_id,
+            SessionInput(
+                kind="investigation",
+                held_at=held,
+                place=f"{a.address}",
+                record=f"到现场查看了争议情况，询问了{a.name}及邻居，情况属实。",
+                participants="村调委会委员",
+                subject=a.name,
+                staff="王建华",
+                recorder="陈秀兰",
+            ),
+            by=user,
+            now=datetime.combine(today, time(18)),
+        )
+        cases.record_session(
+            db,
+            case_id,
+            SessionInput(
+                kind="session",
+                held_at=held + timedelta(days=2),
+                place="村评理说事点",
+                record=(
+                    "告知双方权利义务。"
+                    f"{a.name}陈述：{request.format(a=a.name, b=b.name)}"
+                    f"{b.name}陈述：同意协商解决，但认为对方要求过高。"
+                    "调解员释法明理，双方各退一步。"
+                ),
+                participants="村民小组长",
+                subject=f"{a.name}与{b.name}{category}纠纷",
+                staff="王建华",
+                recorder="陈秀兰",
+            ),
+            by=user,
+            now=datetime.combine(today, time(18)),
+        )
+        if target == "mediating":
+            if i % 4 == 2:  # the parties asked for more time
+                cases.extend_deadline(
+                    db,
+                    case_id,
+                    by=user,
+                    requested_by=f"{a.name}、{b.name}",
+                    reason="双方要求等外出务工的家属回来后再协商",
+                    new_due_on=accepted + timedelta(days=45),
+                    decided_on=today,
+                    today=today,
+                )
+            continue
+        closed = min(accepted + timedelta(days=rng.randrange(5, 25)), today)
+        roll = rng.random()
+        if i == 20:
+            closed, roll = today - timedelta(days=25), 0.1
+        money = rng.choice([800, 1500, 3000, 5000, 12300, 20000])
+        deadline = closed + timedelta(days=15)
+        d_text = f"{deadline.year}年{deadline.month}月{deadline.day}日"
+        if roll < 0.6:
+            terms = [
+                t.format(a=a.name, b=b.name, d=d_text, m=money)
+                for t in TERMS.get(category, DEFAULT_TERMS)
+            ]
+            outcome = "agreement_written" if roll < 0.45 else "agreement_oral"
+            close = CloseInput(
+                closed_on=closed,
+                outcome=outcome,
+                performance="pending",
+                prevented_criminal=(i % 7 == 0),
+                prevented_petition=(i % 11 == 0),
+                agreement=AgreementInput(
+                    terms=terms,
+                    facts=story.format(a=a.name, b=b.name),
+                    perform_manner="一次性现金支付" if money < 5000 else "银行转账",
+                    perform_place="青山镇人民调解委员会",
+                    perform_deadline=deadline,
+                    amount_fen=money * 100,
+                ),
+            )
+        elif roll < 0.85:
+            close = CloseInput(
+                closed_on=closed,
+                outcome="terminated",
+                performance="na",
+                note="双方分歧较大，经多次调解未能达成协议，已告知可通过诉讼等途径解决。",
+            )
+        else:
+            close = CloseInput(
+                closed_on=closed, outcome="withdrawn", performance="na", note="申请人撤回调解申请。"
+            )
+        cases.close_case(db, case_id, close, by=user, today=today)
+        agreed = close.outcome in ("agreement_written", "agreement_oral")
+        if agreed and (closed + timedelta(days=20)) <= today and i % 3:
+            cases.record_follow_up(
+                db,
+                case_id,
+                FollowUpInput(
+                    visited_on=closed + timedelta(days=20),
+                    visitor="王建华",
+                    person_visited=a.name,
+                    performed="performed",
+                    satisfaction="满意",
+                    findings="协议已按约履行，双方关系缓和。",
+                ),
+                by=user,
+                today=today,
+            )
+        if close.outcome == "agreement_written" and i % 4 == 1:
+            cases.record_judicial_confirmation(
+                db,
+                case_id,
+                ConfirmationInput(
+                    applied_on=closed + timedelta(days=3),
+                    court="青山县人民法院",
+                    number=f"（{closed.year}）浙0781民特调确字第{10 + i}号",
+                    result="confirmed",
+                    decided_on=min(closed + timedelta(days=10), today),
+                ),
+                by=user,
+                today=today,
+            )
+        if target == "archived":
+            cases.archive_case(
+                db,
+                case_id,
+                by=user,
+                archived_on=min(closed + timedelta(days=30), today),
+                today=today,
+            )

@@ -1,0 +1,225 @@
+"""The case register (台账 on screen): filtered, searched, sorted lists of cases, fetched lazily,
+and the start page's lists of today's work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from app.models import search
+from app.models.db import Database
+
+# Sort keys the register offers -> SQL expression (all indexed or cheap).
+SORT_COLUMNS: dict[str, str] = {
+    "number": "c.number_year {dir}, c.number_seq {dir}",
+    "registered_on": "c.registered_on {dir}, c.seq {dir}",
+    "state": "c.state {dir}, c.seq DESC",
+    "category": "c.category {dir}, c.seq DESC",
+    "village": "v.name {dir}, c.seq DESC",
+    "parties": "c.parties_text {dir}, c.seq DESC",
+    "mediators": "c.mediators_text {dir}, c.seq DESC",
+    "due_on": "c.due_on {dir}, c.seq DESC",
+    "closed_on": "c.closed_on {dir}, c.seq DESC",
+}
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    states: frozenset[str] = frozenset()
+    category: str | None = None
+    source: str | None = None
+    village_id: str | None = None
+    mediator_id: str | None = None
+    date_from: date | None = None  # registered on or after
+    date_to: date | None = None
+    text: str = ""
+    include_voided: bool = False
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    seq: int
+    id: str
+    number: str | None
+    state: str
+    category: str
+    source: str
+    village: str
+    parties: str
+    mediators: str
+    registered_on: str
+    due_on: str | None
+    closed_on: str | None
+    outcome: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ROW_SQL = (
+    "SELECT c.seq, c.id, c.number, c.state, c.category, c.source, coalesce(v.name, '') AS village,"
+    " c.parties_text, c.mediators_text, c.registered_on, c.due_on, c.closed_on, c.outcome "
+    "FROM cases c LEFT JOIN places v ON v.id = c.village_id"
+)
+
+SEARCH_LIMIT = 2000  # a search shows at most this many (newest first)
+
+
+def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.states:
+        clauses.append(f"c.state IN ({','.join('?' * len(f.states))})")
+        params.extend(sorted(f.states))
+    elif not f.include_voided:
+        clauses.append("c.state <> 'voided'")
+    for column, value in (
+        ("c.category", f.category),
+        ("c.source", f.source),
+        ("c.village_id", f.village_id),
+    ):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if f.mediator_id:
+        clauses.append(
+            "c.id IN (SELECT case_id FROM assignments WHERE mediator_id = ? AND ended_on IS NULL)"
+        )
+        params.append(f.mediator_id)
+    if f.date_from:
+        clauses.append("c.registered_on >= ?")
+        params.append(f.date_from.isoformat())
+    if f.date_to:
+        clauses.append("c.registered_on <= ?")
+        params.append(f.date_to.isoformat())
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def query_seqs(
+    db: Database, f: RegisterFilter, *, sort: str = "registered_on", descending: bool = True
+) -> list[int]:
+    """The ordered cases.seq of every case the filter shows (ints: cheap even at 100k)."""
+    where, params = _where(f)
+    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["registered_on"]).format(
+        dir="DESC" if descending else "ASC"
+    )
+    join = " LEFT JOIN places v ON v.id = c.village_id" if sort == "village" else ""
+    if f.text.strip():
+        found = search.search_case_seqs(db.conn, f.text, limit=SEARCH_LIMIT)
+        if not found:
+            return []
+        seq_clause = f"c.seq IN ({','.join('?' * len(found))})"
+        where = (where + " AND " if where else " WHERE ") + seq_clause
+        params = params + found
+    sql = f"SELECT c.seq FROM cases c{join}{where} ORDER BY {order}"
+    return [r[0] for r in db.conn.execute(sql, params)]
+
+
+def fetch_rows(db: Database, seqs: list[int]) -> dict[int, RegisterRow]:
+    """The display rows for some seqs (one page of the lazy table)."""
+    if not seqs:
+        return {}
+    out: dict[int, RegisterRow] = {}
+    for r in db.conn.execute(f"{_ROW_SQL} WHERE c.seq IN ({','.join('?' * len(seqs))})", seqs):
+        out[r["seq"]] = RegisterRow(
+            seq=r["seq"],
+            id=r["id"],
+            number=r["number"],
+            state=r["state"],
+            category=r["category"],
+            source=r["source"],
+            village=r["village"],
+            parties=r["parties_text"],
+            mediators=r["mediators_text"],
+            registered_on=r["registered_on"],
+            due_on=r["due_on"],
+            closed_on=r["closed_on"],
+            outcome=r["outcome"],
+        )
+    return out
+
+
+def case_id_for_seq(db: Database, seq: int) -> str | None:
+    value = db.scalar("SELECT id FROM cases WHERE seq = ?", (seq,))
+    return None if value is None else str(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Today's work (start page)
+
+DUE_SOON_DAYS = 3
+CONFIRMATION_WINDOW_DAYS = 30  # Art 33: within 30 days of the agreement taking effect
+CONFIRMATION_WARN_DAYS = 7
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    case_id: str
+    number: str | None
+    parties: str
+    category: str
+    when: date  # the date that matters for this list (due date, window end …)
+    note: str
+
+
+@dataclass(frozen=True)
+class Worklist:
+    overdue: list[WorkItem]
+    due_soon: list[WorkItem]
+    awaiting_follow_up: list[WorkItem]
+    confirmation_closing: list[WorkItem]
+
+
+def worklist(db: Database, *, today: date | None = None, limit: int = 200) -> Worklist:
+    today = today or date.today()
+    t = today.isoformat()
+    soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    active = "('accepted','assigned','mediating')"
+
+    def items(sql: str, params: tuple[Any, ...], note: str) -> list[WorkItem]:
+        return [
+            WorkItem(
+                r["id"],
+                r["number"],
+                r["parties_text"],
+                r["category"],
+                date.fromisoformat(r["d"]),
+                note.format(days=(date.fromisoformat(r["d"]) - today).days),
+            )
+            for r in db.query(sql + f" LIMIT {int(limit)}", params)
+        ]
+
+    base = "SELECT c.id, c.number, c.parties_text, c.category, {d} AS d FROM cases c "
+    overdue = items(
+        base.format(d="c.due_on") + f"WHERE c.state IN {active} AND c.due_on < ? ORDER BY c.due_on",
+        (t,),
+        "已超期",
+    )
+    due_soon = items(
+        base.format(d="c.due_on")
+        + f"WHERE c.state IN {active} AND c.due_on >= ? AND c.due_on <= ? ORDER BY c.due_on",
+        (t, soon),
+        "{days}天后到期",
+    )
+    follow = items(
+        base.format(d="c.closed_on")
+        + "WHERE c.state = 'closed' AND c.outcome IN ('agreement_written','agreement_oral') "
+        "AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.case_id = c.id) "
+        "ORDER BY c.closed_on",
+        (),
+        "结案后未回访",
+    )
+    window_start = (today - timedelta(days=CONFIRMATION_WINDOW_DAYS)).isoformat()
+    warn_from = (
+        today - timedelta(days=CONFIRMATION_WINDOW_DAYS - CONFIRMATION_WARN_DAYS)
+    ).isoformat()
+    confirm = items(
+        base.format(d=f"date(a.signed_on, '+{CONFIRMATION_WINDOW_DAYS} days')")
+        + "JOIN agreements a ON a.case_id = c.id "
+        "WHERE c.state IN ('closed','archived') AND c.outcome = 'agreement_written' "
+        "AND a.signed_on >= ? AND a.signed_on <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM judicial_confirmations j WHERE j.case_id = c.id) "
+        "ORDER BY a.signed_on",
+        (window_start, warn_from),
+        "司法确认申请期限还剩{days}天",
+    )
+    return Worklist(overdue, due_soon, follow, confirm)

@@ -1,0 +1,48 @@
+"""Keys and stamp columns shared by every synced row."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+import uuid6
+
+from app.models.db import utc_now
+
+
+def new_id() -> str:
+    """A uuid7 (time-ordered) text key: rows made on two machines never clash."""
+    return str(uuid6.uuid7())
+
+
+def device_id(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
+    if row is not None:
+        return str(row[0])
+    value = new_id()
+    conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?)", (value,))
+    return value
+
+
+def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any], *, by: str) -> str:
+    """INSERT a synced row with its key and stamps; returns the id."""
+    now = utc_now()
+    row = {"id": new_id(), **values}
+    row.update(created_at=now, updated_at=now, updated_by=by, origin=device_id(conn))
+    cols = ", ".join(row)
+    marks = ", ".join(f":{c}" for c in row)
+    conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", row)
+    return str(row["id"])
+
+
+def update(
+    conn: sqlite3.Connection, table: str, row_id: str, values: Mapping[str, Any], *, by: str
+) -> None:
+    """UPDATE a synced row's columns and its stamps."""
+    row = dict(values)
+    row.update(updated_at=utc_now(), updated_by=by, origin=device_id(conn))
+    sets = ", ".join(f"{c} = :{c}" for c in row)
+    cur = conn.execute(f"UPDATE {table} SET {sets} WHERE id = :_id", {**row, "_id": row_id})
+    if cur.rowcount != 1:
+        raise LookupError(f"{table} row {row_id} not found")

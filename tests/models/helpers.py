@@ -1,0 +1,61 @@
+"""Builders for test data that go through the real services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.models import cases, office
+from app.models.cases import CaseInput
+from app.models.db import Database
+from app.models.identity import resident_id_check_char
+from app.models.parties import PartyInput
+
+
+def make_id(first17: str) -> str:
+    return first17 + resident_id_check_char(first17)
+
+
+ZHANG = make_id("33010219800102001")  # male, born 1980-01-02
+LI = make_id("33010219850607002")  # female
+
+
+def person(name: str, role: str, id_number: str = "", phone: str = "") -> PartyInput:
+    return PartyInput(name=name, role=role, id_number=id_number, phone=phone)
+
+
+def register(
+    db: Database,
+    *,
+    applicant: str = "张三",
+    respondent: str = "李四",
+    registered_on: date = date(2026, 11, 1),
+    facts: str = "双方因排水沟改道发生纠纷。",
+    category: str = "邻里",
+    today: date = date(2026, 11, 20),
+) -> str:
+    village = next(v.id for v in office.villages(db) if v.name == "红旗村")
+    return cases.register_case(
+        db,
+        CaseInput(
+            committee_id=office.main_committee(db).id,
+            category=category,
+            source="application",
+            registered_on=registered_on,
+            parties=[
+                person(applicant, "applicant", ZHANG, "13812345678"),
+                person(respondent, "respondent", LI),
+            ],
+            facts=facts,
+            village_id=village,
+        ),
+        by=office.current_user(db).id,
+        today=today,
+    )
+
+
+def user(db: Database) -> str:
+    return office.current_user(db).id
+
+
+def mediator_ids(db: Database) -> list[str]:
+    return [m.id for m in office.mediators(db)]

@@ -1,0 +1,147 @@
+"""A locked, read-only, corrupt, newer or full database: a clear message, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.models import db as dbmod
+from app.models import schema
+from app.models.db import (
+    Database,
+    DatabaseLockedError,
+    DatabaseReadOnlyError,
+    DiskFullError,
+    NewerSchemaError,
+    NotADatabaseError,
+)
+from tests.models.helpers import register
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def count_cases(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM cases").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_locked_database_says_so_and_keeps_data(office_db):
+    register(office_db)
+    other = sqlite3.connect(office_db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        impatient = dbmod.connect(office_db.path, busy_timeout_ms=50)
+        with pytest.raises(DatabaseLockedError) as info:
+            register(impatient, applicant="王五")
+        assert "占用" in info.value.message and "稍后再试" in info.value.message
+        impatient.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert count_cases(office_db.path) == 1
+
+
+def test_read_only_database_says_so(office_db):
+    register(office_db)
+    ro = sqlite3.connect(f"file:{office_db.path}?mode=ro", uri=True, isolation_level=None)
+    ro.row_factory = sqlite3.Row
+    database = Database(ro, office_db.path)
+    with pytest.raises(DatabaseReadOnlyError) as info:
+        register(database, applicant="王五")
+    assert "只读" in info.value.message and "权限" in info.value.message
+    ro.close()
+    assert count_cases(office_db.path) == 1
+
+
+def test_full_disk_during_save_keeps_earlier_data(office_db):
+    register(office_db)
+    pages = office_db.scalar("PRAGMA page_count")
+    office_db.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now "full"
+    with pytest.raises(DiskFullError) as info:
+        for i in range(200):
+            register(office_db, applicant="王五", facts="很长的案情。" * 400 + str(i))
+    assert "磁盘空间已满" in info.value.message
+    assert not office_db.conn.in_transaction
+    n = count_cases(office_db.path)
+    assert n >= 1
+    # every case that was saved is whole: parties and events came with it
+    assert (
+        office_db.scalar(
+            "SELECT count(*) FROM cases c WHERE NOT EXISTS "
+            "(SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'register')"
+        )
+        == 0
+    )
+
+
+def test_not_a_database(tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(NotADatabaseError) as info:
+        dbmod.connect(bad)
+    assert "不是本程序的数据库" in info.value.message
+    assert str(bad) in info.value.message
+    assert bad.read_bytes() == b"this is not sqlite" * 100  # untouched
+
+
+def test_newer_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.sqlite3"
+    dbmod.connect(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {schema.LATEST + 5}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError) as info:
+        dbmod.connect(path)
+    assert "更新版本" in info.value.message and "升级" in info.value.message
+    assert path.read_bytes() == before
+
+
+def test_frozen_v1_fixture_migrates_to_current(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    shutil.copy(FIXTURES / "schema_v1.sqlite3", path)
+    database = dbmod.connect(path)
+    assert database.user_version == schema.LATEST
+    assert database.scalar("SELECT count(*) FROM cases") == 3
+    assert database.scalar("SELECT name FROM parties WHERE name = '𠮷祥'") == "𠮷祥"
+    database.close()
+
+
+def test_ladder_backs_up_and_rolls_back_a_failing_step(tmp_path):
+    path = tmp_path / "x.sqlite3"
+    database = dbmod.connect(path)
+    database.conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')")
+
+    def bad_step(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("step failed")
+
+    with pytest.raises(RuntimeError):
+        dbmod.migrate_to_latest(database, [*schema.MIGRATIONS, bad_step])
+    assert database.user_version == schema.LATEST
+    assert database.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'") == 0
+    backup = path.with_name(f"{path.name}.v{schema.LATEST}.bak")
+    assert backup.exists()  # copied before the first step, with the backup API
+    copy = sqlite3.connect(backup)
+    assert copy.execute("SELECT value FROM settings WHERE key = 'k'").fetchone() == ("v",)
+    copy.close()
+
+    def good_step(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE settings ADD COLUMN note TEXT")
+
+    dbmod.migrate_to_latest(database, [*schema.MIGRATIONS, good_step])
+    assert database.user_version == schema.LATEST + 1
+    database.close()
+
+
+def test_transaction_rolls_back_everything_on_error(office_db):
+    with pytest.raises(ZeroDivisionError), office_db.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('a', '1')")
+        _ = 1 / 0
+    assert office_db.scalar("SELECT count(*) FROM settings WHERE key = 'a'") == 0

@@ -1,0 +1,98 @@
+"""Search by number, name (incl. one and two characters and Extension B), pinyin, phone, ID tail,
+village and facts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.models import cases, search
+from app.models import register as reg
+from tests.conftest import TODAY
+from tests.models.helpers import LI, ZHANG, register, user
+
+
+@pytest.fixture
+def three_cases(office_db):
+    db = office_db
+    a = register(db, applicant="张三", respondent="李四", facts="排水沟改道，雨水流入院内。")
+    b = register(db, applicant="王五", respondent="赵六", facts="借款到期未还。")
+    c = register(db, applicant="𠮷祥", respondent="𪚥英", facts="宅基地界址争议。")
+    number = cases.accept_case(db, b, by=user(db), accepted_on=date(2026, 11, 2), today=TODAY)
+    return db, {"a": a, "b": b, "c": c, "number": number}
+
+
+def found(db, text):
+    seqs = search.search_case_seqs(db.conn, text)
+    return {db.scalar("SELECT id FROM cases WHERE seq = ?", (s,)) for s in seqs}
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("张", {"a"}),
+        ("张三", {"a"}),
+        ("三", {"a"}),
+        ("zs", {"a"}),
+        ("zhangsan", {"a"}),
+        ("zhang", {"a"}),
+        ("wangwu", {"b"}),
+        ("𠮷", {"c"}),
+        ("𠮷祥", {"c"}),
+        ("𪚥英", {"c"}),
+        ("排水沟", {"a"}),
+        ("借款", {"b"}),
+        ("红旗", {"a", "b", "c"}),
+        ("5678", {"a", "b", "c"}),  # phone tail 13812345678
+        ("138123", {"a", "b", "c"}),
+        ("张三 排水", {"a"}),
+        ("李四 借款", set()),
+    ],
+)
+def test_search_finds(three_cases, query, keys):
+    db, ids = three_cases
+    assert found(db, query) == {ids[k] for k in keys}
+
+
+def test_search_by_id_number_and_its_tail(three_cases):
+    db, ids = three_cases
+    everyone = {ids["a"], ids["b"], ids["c"]}
+    assert found(db, ZHANG) == everyone
+    assert found(db, ZHANG[-6:]) == everyone
+    assert found(db, LI[-4:].lower()) == everyone
+
+
+def test_search_by_case_number(three_cases):
+    db, ids = three_cases
+    assert found(db, ids["number"]) == {ids["b"]}
+    assert found(db, "调字第1号") == {ids["b"]}
+
+
+def test_empty_and_punctuation_queries(three_cases):
+    db, _ = three_cases
+    assert search.search_case_seqs(db.conn, "") == []
+    assert search.search_case_seqs(db.conn, "，。！") == []
+    assert search.search_case_seqs(db.conn, '"') == []
+
+
+def test_extension_b_name_is_stored_intact(three_cases):
+    db, ids = three_cases
+    assert (
+        db.scalar(
+            "SELECT p.name FROM parties p JOIN case_parties cp ON cp.party_id = p.id "
+            "WHERE cp.case_id = ? AND cp.role = 'applicant'",
+            (ids["c"],),
+        )
+        == "𠮷祥"
+    )
+
+
+def test_register_filters_and_search_combine(three_cases):
+    db, ids = three_cases
+    seqs = reg.query_seqs(db, reg.RegisterFilter(states=frozenset({"accepted"})))
+    assert [reg.case_id_for_seq(db, s) for s in seqs] == [ids["b"]]
+    seqs = reg.query_seqs(db, reg.RegisterFilter(text="张三", category="邻里"))
+    assert [reg.case_id_for_seq(db, s) for s in seqs] == [ids["a"]]
+    rows = reg.fetch_rows(db, seqs)
+    assert rows[seqs[0]].parties == "张三、李四"
