@@ -6,6 +6,6 @@ if not exist .venv\Scripts\python.exe (
 )
 .venv\Scripts\python.exe -m pip install -q -e .[dev] || exit /b 1
 set QT_QPA_PLATFORM=offscreen
-.venv\Scripts\ruff.exe check app tests bench || exit /b 1
+.venv\Scripts\ruff.exe check . || exit /b 1
 .venv\Scripts\mypy.exe || exit /b 1
 .venv\Scripts\python.exe -m pytest %*

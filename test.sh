@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh --dev
 export QT_QPA_PLATFORM=offscreen
-.venv/bin/ruff check app tests bench
-.venv/bin/ruff format --check app tests bench
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
