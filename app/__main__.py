@@ -155,11 +155,23 @@ def _report_startup(app: QCoreApplication) -> None:
 
 
 def _process_start_time() -> float:
+    """When this process started, as time.time(): the launcher's stamp if it passed one, else
+    the kernel's record (Linux), else when this module was imported (misses interpreter start).
+    """
+    stamp = os.environ.get("MEDIATION_DESK_STARTUP_T0")
+    if stamp:
+        try:
+            return float(stamp)
+        except ValueError:
+            log.warning("MEDIATION_DESK_STARTUP_T0 is not a number: %r", stamp)
     try:
-        import psutil
-
-        return float(psutil.Process().create_time())
-    except ImportError:  # psutil is a dev dependency; fall back to interpreter start
+        # Field 22 of /proc/self/stat is the start in clock ticks after boot; the command name
+        # (field 2) may hold spaces, so split after its closing parenthesis.
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started_after_boot = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - (uptime - started_after_boot)
+    except (OSError, ValueError, IndexError):
         return _IMPORT_TIME
 
 

@@ -111,7 +111,10 @@ def query_seqs(
         where = (where + " AND " if where else " WHERE ") + seq_clause
         params = params + found
     sql = f"SELECT c.seq FROM cases c{join}{where} ORDER BY {order}"
-    return [r[0] for r in db.conn.execute(sql, params)]
+    # A plain cursor: building 100,000 sqlite3.Row objects would triple the time of this list.
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    return [seq for (seq,) in cursor.execute(sql, params)]
 
 
 def fetch_rows(db: Database, seqs: list[int]) -> dict[int, RegisterRow]:

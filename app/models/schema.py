@@ -281,5 +281,17 @@ CREATE VIRTUAL TABLE case_search USING fts5(
     )
 
 
-MIGRATIONS: list[Migration] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    # The register's default order (newest registered first, voided hidden) and the case-number
+    # sort read only these indexes: at 100,000 cases the first page no longer visits every row.
+    run_script(
+        conn,
+        """
+CREATE INDEX cases_register ON cases(registered_on, seq, state);
+CREATE INDEX cases_number ON cases(number_year, number_seq, state);
+""",
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
 LATEST = len(MIGRATIONS)

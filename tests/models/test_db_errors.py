@@ -110,6 +110,10 @@ def test_frozen_v1_fixture_migrates_to_current(tmp_path):
     assert database.user_version == schema.LATEST
     assert database.scalar("SELECT count(*) FROM cases") == 3
     assert database.scalar("SELECT name FROM parties WHERE name = '𠮷祥'") == "𠮷祥"
+    # v2: the register's covering indexes exist and the original was kept as a backup copy.
+    indexes = {r[0] for r in database.query("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"cases_register", "cases_number"} <= indexes
+    assert path.with_name("v1.sqlite3.v1.bak").exists()
     database.close()
 
 
