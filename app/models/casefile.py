@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from app.models.cases import ACTION_LABELS, allowed_actions
 from app.models.db import Database
 from app.models.errors import NotFoundError
+from app.models.office import SYSTEM_USER
 from app.models.parties import CaseParty, case_parties
-from app.models.reference import OUTCOMES, PERFORMANCE, STATES
+from app.models.reference import (
+    ASSIGN_HOW,
+    CONFIRMATION_RESULTS,
+    OUTCOMES,
+    PERFORMANCE,
+    ROLES,
+    STATES,
+)
 from app.models.reference import sources as source_labels
+from app.models.register import CONFIRMATION_WINDOW_DAYS
+
+UNKNOWN_USER = "（未知用户）"
 
 
 def _d(value: str | None) -> date | None:
@@ -151,6 +164,8 @@ class CaseFile:
     follow_ups: list[FollowUp] = field(default_factory=list)
     confirmations: list[Confirmation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # Every mediator's name by id (retired ones too): assignment events store ids.
+    mediator_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def state_label(self) -> str:
@@ -183,6 +198,22 @@ class CaseFile:
 
     def side(self, role: str) -> list[CaseParty]:
         return [p for p in self.parties if p.role == role]
+
+    @property
+    def can_apply_for_confirmation(self) -> bool:
+        """Judicial confirmation exists only for a written agreement of a closed case."""
+        return self.state in ("closed", "archived") and self.outcome == "agreement_written"
+
+    @property
+    def confirmation_deadline(self) -> date | None:
+        """The last day both parties may apply to the court (Art 33), if they may."""
+        if not self.can_apply_for_confirmation or self.agreement is None:
+            return None
+        return self.agreement.signed_on + timedelta(days=CONFIRMATION_WINDOW_DAYS)
+
+    def describe(self, event: Event) -> str:
+        """The history line of one of this case's events."""
+        return describe_event(event, self.mediator_names)
 
 
 def load_case(db: Database, case_id: str) -> CaseFile:
@@ -300,7 +331,7 @@ def load_case(db: Database, case_id: str) -> CaseFile:
     events = [
         Event(
             e["at"],
-            e["user_name"] or e["by"],
+            _user_name(e["by"], e["user_name"]),
             e["action"],
             e["state_before"],
             e["state_after"],
@@ -351,32 +382,181 @@ def load_case(db: Database, case_id: str) -> CaseFile:
         follow_ups=follow_ups,
         confirmations=confirmations,
         events=events,
+        mediator_names={m["id"]: m["name"] for m in conn.execute("SELECT id, name FROM mediators")},
     )
 
 
-def describe_event(event: Event) -> str:
-    """One readable line for the history tab."""
-    d = event.data
+def _user_name(user_id: str, name: str | None) -> str:
+    # Never an id on screen: a user unknown here (e.g. from another device) gets a word.
+    if name:
+        return name
+    return "系统" if user_id == SYSTEM_USER else UNKNOWN_USER
+
+
+# ---------------------------------------------------------------------------------------
+# The history tab: one readable line per event, in the words of the forms (never a column
+# name, a key or an id).
+
+# Columns that edit events carry in data["before"]/["after"], as the forms label them.
+FIELD_LABELS: dict[str, str] = {
+    "category": "纠纷类型",
+    "source": "案件来源",
+    "source_detail": "来源说明",
+    "village_id": "所在村（社区）",
+    "title": "案件名称",
+    "facts": "纠纷简要情况",
+    "requests": "当事人请求",
+    "risk_note": "风险提示",
+    "name": "姓名",
+    "phone": "联系电话",
+}
+
+_FIELD_ORDER = {key: i for i, key in enumerate(FIELD_LABELS)}
+UNKNOWN_MEDIATOR = "（未知调解员）"
+
+
+def _day(value: object) -> str:
+    """Event data holds dates as ISO text (``json.dumps(default=str)``); show the day."""
+    return str(value)[:10]
+
+
+def _yuan(fen: object) -> str:
+    return f"{Decimal(int(str(fen))) / 100:,.2f} 元"  # exact: money is whole fen
+
+
+def _label(mapping: dict[str, str], key: object) -> str:
+    return mapping.get(str(key), str(key))
+
+
+def _edit_parts(d: dict[str, Any]) -> list[str]:
+    before, after = d.get("before") or {}, d.get("after") or {}
+    changed: list[str] = []
+    # In the order of the form (the stored JSON is sorted by key).
+    for key in sorted(before, key=lambda k: _FIELD_ORDER.get(k, len(_FIELD_ORDER))):
+        label = FIELD_LABELS.get(key, "其他内容")
+        if key in ("category", "source"):  # short values: say what they became
+            values = source_labels() if key == "source" else {}
+            old, new = _label(values, before[key]), _label(values, after.get(key, ""))
+            label += f"（{old} → {new}）"
+        if label not in changed:
+            changed.append(label)
+    return [f"修改了{'、'.join(changed)}"] if changed else []
+
+
+def _party_parts(action: str, d: dict[str, Any]) -> list[str]:
+    if action == "add_party":
+        return [f"{_label(ROLES, d.get('role', 'party'))}：{d.get('name', '')}"]
+    old, new = d.get("before") or {}, d.get("after") or {}
+    parts = []
+    if old.get("name") != new.get("name"):
+        parts.append(f"姓名：{old.get('name', '')} → {new.get('name', '')}")
+    else:
+        parts.append(f"当事人：{new.get('name', '')}")
+    if old.get("phone") != new.get("phone"):
+        parts.append(f"联系电话：{old.get('phone') or '无'} → {new.get('phone') or '无'}")
+    return parts
+
+
+def _assign_parts(d: dict[str, Any], mediator_names: Mapping[str, str]) -> list[str]:
+    lead = d.get("lead")
+    people = [
+        mediator_names.get(m, UNKNOWN_MEDIATOR) + ("（主办）" if m == lead else "")
+        for m in d.get("mediators", [])
+    ]
+    parts = ["调解员：" + "、".join(people)] if people else []
+    if d.get("how"):
+        parts.append(_label(ASSIGN_HOW, d["how"]))
+    ended = [mediator_names.get(m, UNKNOWN_MEDIATOR) for m in d.get("ended", [])]
+    if ended:
+        parts.append("不再担任：" + "、".join(ended))
+    if d.get("reason"):
+        parts.append(f"更换原因：{d['reason']}")
+    return parts
+
+
+def _close_parts(d: dict[str, Any]) -> list[str]:
+    parts = [f"结果：{_label(OUTCOMES, d.get('outcome', ''))}"]
+    if d.get("amount_fen") is not None:
+        parts.append(f"金额：{_yuan(d['amount_fen'])}")
+    effects = [
+        label
+        for key, label in (
+            ("prevented_criminal", "防止民转刑"),
+            ("prevented_petition", "防止群体性上访"),
+        )
+        if d.get(key)
+    ]
+    if effects:
+        parts.append("、".join(effects))
+    return parts
+
+
+def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
+    d, action = event.data, event.action
+    if action == "register":
+        return [
+            f"纠纷类型：{d.get('category', '')}",
+            f"来源：{_label(source_labels(), d.get('source', ''))}",
+            f"当事人 {d.get('parties', 0)} 人",
+        ]
+    if action == "edit":
+        return _edit_parts(d)
+    if action in ("add_party", "edit_party"):
+        return _party_parts(action, d)
+    if action == "accept":
+        return [f"编号：{d.get('number', '')}", f"调解期限至 {_day(d.get('due_on', ''))}"]
+    if action in ("decline", "void"):
+        return [f"原因：{d.get('reason', '')}"]
+    if action == "assign":
+        return _assign_parts(d, mediator_names)
+    if action in ("record_session", "record_investigation"):
+        return [f"时间：{str(d.get('held_at', ''))[:16]}", f"地点：{d.get('place', '')}"]
+    if action == "extend":
+        return [
+            f"期限由 {_day(d.get('from') or '未定')} 延至 {_day(d.get('to', ''))}",
+            f"提出人：{d.get('requested_by', '')}",
+            f"理由：{d.get('reason', '')}",
+        ]
+    if action == "refer":
+        parts = [f"移交单位：{d.get('body', '')}"]
+        if d.get("receiver"):
+            parts.append(f"接收人：{d['receiver']}")
+        return parts
+    if action == "referral_feedback":
+        return [f"反馈：{d.get('feedback', '')}"]
+    if action == "close":
+        return _close_parts(d)
+    if action == "follow_up":
+        return [
+            f"回访日期：{_day(d.get('visited_on', ''))}",
+            f"履行情况：{_label(PERFORMANCE, d.get('performed', ''))}",
+        ]
+    if action == "judicial_confirmation":
+        parts = [f"法院：{d.get('court', '')}"]
+        if d.get("number"):
+            parts.append(str(d["number"]))
+        return [*parts, _label(CONFIRMATION_RESULTS, d.get("result", ""))]
+    if action == "archive":
+        return [f"归档日期：{_day(d.get('archived_on', ''))}"]
+    if action == "reopen":
+        previous = (d.get("previous") or {}).get("outcome")
+        parts = [f"提出人：{d.get('requested_by', '')}", f"原因：{d.get('reason', '')}"]
+        if previous:
+            parts.append(f"原结果：{_label(OUTCOMES, previous)}")
+        return parts
+    return []
+
+
+def describe_event(event: Event, mediator_names: Mapping[str, str] | None = None) -> str:
+    """One readable line for the history tab: the change of state, then the details.
+
+    ``mediator_names`` (``CaseFile.mediator_names``) turns the ids an assignment stores
+    into names.
+    """
     parts: list[str] = []
     if event.state_before != event.state_after and event.state_after:
         before = STATES.get(event.state_before or "", "")
         after = STATES.get(event.state_after, event.state_after)
         parts.append(f"{before} → {after}" if before else after)
-    for key, label in (
-        ("number", "编号"),
-        ("reason", "原因"),
-        ("requested_by", "提出人"),
-        ("body", "移交单位"),
-        ("feedback", "反馈"),
-        ("court", "法院"),
-    ):
-        if d.get(key):
-            parts.append(f"{label}：{d[key]}")
-    if d.get("outcome"):
-        parts.append(f"结果：{OUTCOMES.get(d['outcome'], d['outcome'])}")
-    if d.get("to"):
-        parts.append(f"期限延至 {d['to']}")
-    if "before" in d and isinstance(d["before"], dict):
-        changed = "、".join(sorted(d["before"]))
-        parts.append(f"修改了 {changed}")
-    return "；".join(parts)
+    parts += _details(event, mediator_names or {})
+    return "；".join(p for p in parts if p)

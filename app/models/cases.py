@@ -362,6 +362,10 @@ def save_party(
 # Accept / decline
 
 
+# The committees.number_pattern column default (schema v1), for previews before set-up.
+DEFAULT_NUMBER_PATTERN = "（{year}）{abbr}调字第{seq}号"
+
+
 def format_case_number(pattern: str, *, year: int, abbr: str, seq: int, width: int = 0) -> str:
     return pattern.format(year=year, abbr=abbr, seq=str(seq).zfill(width))
 

@@ -16,6 +16,7 @@ SORT_COLUMNS: dict[str, str] = {
     "registered_on": "c.registered_on {dir}, c.seq {dir}",
     "state": "c.state {dir}, c.seq DESC",
     "category": "c.category {dir}, c.seq DESC",
+    "source": "c.source {dir}, c.seq DESC",
     "village": "v.name {dir}, c.seq DESC",
     "parties": "c.parties_text {dir}, c.seq DESC",
     "mediators": "c.mediators_text {dir}, c.seq DESC",
@@ -104,17 +105,14 @@ def query_seqs(
     )
     join = " LEFT JOIN places v ON v.id = c.village_id" if sort == "village" else ""
     if f.text.strip():
-        found = search.search_case_seqs(db.conn, f.text, limit=SEARCH_LIMIT)
+        with db.reading():
+            found = search.search_case_seqs(db.conn, f.text, limit=SEARCH_LIMIT)
         if not found:
             return []
         seq_clause = f"c.seq IN ({','.join('?' * len(found))})"
         where = (where + " AND " if where else " WHERE ") + seq_clause
         params = params + found
-    sql = f"SELECT c.seq FROM cases c{join}{where} ORDER BY {order}"
-    # A plain cursor: building 100,000 sqlite3.Row objects would triple the time of this list.
-    cursor = db.conn.cursor()
-    cursor.row_factory = None
-    return [seq for (seq,) in cursor.execute(sql, params)]
+    return db.column(f"SELECT c.seq FROM cases c{join}{where} ORDER BY {order}", params)
 
 
 def fetch_rows(db: Database, seqs: list[int]) -> dict[int, RegisterRow]:
@@ -122,7 +120,7 @@ def fetch_rows(db: Database, seqs: list[int]) -> dict[int, RegisterRow]:
     if not seqs:
         return {}
     out: dict[int, RegisterRow] = {}
-    for r in db.conn.execute(f"{_ROW_SQL} WHERE c.seq IN ({','.join('?' * len(seqs))})", seqs):
+    for r in db.query(f"{_ROW_SQL} WHERE c.seq IN ({','.join('?' * len(seqs))})", seqs):
         out[r["seq"]] = RegisterRow(
             seq=r["seq"],
             id=r["id"],
@@ -144,6 +142,11 @@ def fetch_rows(db: Database, seqs: list[int]) -> dict[int, RegisterRow]:
 def case_id_for_seq(db: Database, seq: int) -> str | None:
     value = db.scalar("SELECT id FROM cases WHERE seq = ?", (seq,))
     return None if value is None else str(value)
+
+
+def seq_for_case(db: Database, case_id: str) -> int | None:
+    value = db.scalar("SELECT seq FROM cases WHERE id = ?", (case_id,))
+    return None if value is None else int(value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -215,11 +218,13 @@ def worklist(db: Database, *, today: date | None = None, limit: int = 200) -> Wo
     warn_from = (
         today - timedelta(days=CONFIRMATION_WINDOW_DAYS - CONFIRMATION_WARN_DAYS)
     ).isoformat()
+    # From agreements (indexed by signing date): only the few signed in the window are read.
     confirm = items(
-        base.format(d=f"date(a.signed_on, '+{CONFIRMATION_WINDOW_DAYS} days')")
-        + "JOIN agreements a ON a.case_id = c.id "
-        "WHERE c.state IN ('closed','archived') AND c.outcome = 'agreement_written' "
-        "AND a.signed_on >= ? AND a.signed_on <= ? "
+        "SELECT c.id, c.number, c.parties_text, c.category, "
+        f"date(a.signed_on, '+{CONFIRMATION_WINDOW_DAYS} days') AS d "
+        "FROM agreements a CROSS JOIN cases c ON c.id = a.case_id "
+        "WHERE a.signed_on >= ? AND a.signed_on <= ? "
+        "AND c.state IN ('closed','archived') AND c.outcome = 'agreement_written' "
         "AND NOT EXISTS (SELECT 1 FROM judicial_confirmations j WHERE j.case_id = c.id) "
         "ORDER BY a.signed_on",
         (window_start, warn_from),

@@ -22,8 +22,6 @@ import re
 import sqlite3
 from collections.abc import Iterable
 
-from pypinyin import Style, lazy_pinyin
-
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]+")
 _SEPARATORS = re.compile(r"[\s\-_/\\·.,，。、；;：:（）()《》<>“”\"'‘’【】\[\]{}!?！？#*+^]+")
 
@@ -53,6 +51,9 @@ def tokens(text: str) -> list[str]:
 
 def name_pinyin(name: str) -> tuple[str, str]:
     """("zhangsan", "zs") for 张三; characters without a reading are left out."""
+    # Imported here: pypinyin's dictionaries cost ~170 ms, which start-up need not pay.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = [
         s
         for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore", v_to_u=False)

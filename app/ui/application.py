@@ -16,7 +16,16 @@ from app.ui import crash_dialog, ui_settings
 log = logging.getLogger(__name__)
 
 FONT_FAMILY = "Noto Sans SC"
-FONT_FILES = ("NotoSansSC_400Regular.ttf", "NotoSansSC_700Bold.ttf")
+# Rare characters (CJK Extension A, B and beyond, common in village names) are missing from
+# Noto Sans SC; Qt falls back to these per character instead of drawing a box. Qt maps the
+# files, so the 54 MB cost a few ms and almost no memory.
+FALLBACK_FAMILIES = ("HanaMinA", "HanaMinB")
+FONT_FILES = (
+    "NotoSansSC_400Regular.ttf",
+    "NotoSansSC_700Bold.ttf",
+    "HanaMinA.ttf",
+    "HanaMinB.ttf",
+)
 
 # file name → QFontDatabase id; makes load_fonts() idempotent (tests reuse one app).
 _loaded_fonts: dict[str, int] = {}
@@ -77,7 +86,8 @@ def apply_font_size(app: QApplication, size_key: str) -> None:
     if font_available():
         # Named explicitly: with a system default, Chinese text may be drawn with
         # Japanese glyph shapes (e.g. 直, 骨) when the fallback picks a JP font.
-        font.setFamilies([FONT_FAMILY])
+        available = set(QFontDatabase.families())
+        font.setFamilies([FONT_FAMILY, *(f for f in FALLBACK_FAMILIES if f in available)])
     font.setPointSize(ui_settings.font_point_size(size_key))
     app.setFont(font)
     # Qt only *posts* ApplicationFontChange, so widgets would change on the next event-loop

@@ -1,17 +1,345 @@
-"""The main window (placeholder until the register lands)."""
+"""The main window: 今日工作 and 案件台账 pages, the menus, and one window per open case.
+
+On a database that was never set up, the window shows the first-run dialog instead of an
+empty screen (and a page that leads back to it if the dialog is cancelled).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from collections.abc import Callable
+from datetime import date
 
-from app import APP_TITLE
-from app.models.db import Database
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_TITLE, __version__
+from app.models import office
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError
+from app.ui import messages, ui_settings
+from app.ui.application import apply_font_size
+from app.ui.cases.case_window import CaseWindow
+from app.ui.cases.register_dialog import RegisterDialog
+from app.ui.register_view import RegisterPage
+from app.ui.setup_dialog import SetupDialog
+from app.ui.start_page import StartPage
+
+SHORTCUT_HELP = """\
+F2 或 Ctrl+1　今日工作
+F3 或 Ctrl+2　案件台账
+Ctrl+N　新建登记
+Ctrl+F　查找案件
+F5　刷新
+Enter 或双击　打开选中的案件
+↓（在查找框中）　转到查找结果
+Esc（在查找框中）　清空查找
+Ctrl+Q　退出"""
+
+
+class SetupNeededPage(QWidget):
+    """Shown until the office is set up: says why nothing else works yet, and how to go on."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        text = QLabel(
+            "还没有设置本调委会。\n设置好调委会名称、编号简称和村（社区）后，就可以登记纠纷了。"
+        )
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = QPushButton("设置本调委会…")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, today: Callable[[], date] | None = None) -> None:
         super().__init__()
         self.db = db
-        self.setWindowTitle(APP_TITLE)
-        self.setCentralWidget(QLabel("调解工作台"))
-        self.resize(1200, 800)
+        self._today = today or date.today  # a callable: the program may run past midnight
+        self.case_windows: dict[str, CaseWindow] = {}
+        self.register_dialog: RegisterDialog | None = None
+        self.setup_dialog: SetupDialog | None = None
+
+        self.setup_page = SetupNeededPage()
+        self.start_page = StartPage(db, today=self._today)
+        self.register_page = RegisterPage(db, today=self._today)
+        self.pages = QStackedWidget()
+        for page in (self.setup_page, self.start_page, self.register_page):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.db_label = QLabel(f"数据库：{db.path or '内存'}")
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.office_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.office_label)
+
+        self.setup_page.button.clicked.connect(self.start_setup)
+        self.start_page.open_case.connect(self.open_case)
+        self.register_page.open_case.connect(self.open_case)
+
+        self.resize(1280, 820)
+        if office.is_set_up(db):
+            self._show_office()
+            self.show_start()
+        else:
+            self.setWindowTitle(APP_TITLE)
+            self._set_office_actions_enabled(False)
+            self.pages.setCurrentWidget(self.setup_page)
+            # After the window is on screen, so the dialog has a parent to sit on.
+            QTimer.singleShot(0, self, self.start_setup)
+
+    # ---- building
+
+    def _action(
+        self, text: str, slot: Callable[[], object], *shortcuts: QKeySequence | str
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if shortcuts:
+            action.setToolTip(f"{text.split('(')[0]}（{QKeySequence(shortcuts[0]).toString()}）")
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("新建登记(&N)", self.new_case, "Ctrl+N")
+        self.find_action = self._action("查找案件(&F)", self.focus_search, "Ctrl+F")
+        self.quit_action = self._action("退出(&X)", self.close, "Ctrl+Q")
+        self.start_action = self._action("今日工作(&T)", self.show_start, "F2", "Ctrl+1")
+        self.register_action = self._action("案件台账(&R)", self.show_register, "F3", "Ctrl+2")
+        self.refresh_action = self._action("刷新(&E)", self.refresh, "F5")
+        self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
+        self.about_action = self._action("关于(&A)", self.show_about)
+        pages = QActionGroup(self)
+        for action in (self.start_action, self.register_action):
+            action.setCheckable(True)
+            pages.addAction(action)
+
+        self.font_actions: dict[str, QAction] = {}
+        sizes = QActionGroup(self)
+        current = ui_settings.load_font_size()
+        for key, (label, _points) in ui_settings.FONT_SIZES.items():
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.setChecked(key == current)
+            action.triggered.connect(lambda _=False, k=key: self.set_font_size(k))
+            sizes.addAction(action)
+            self.font_actions[key] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.find_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu("视图(&V)")
+        view_menu.addAction(self.start_action)
+        view_menu.addAction(self.register_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        self.font_menu = view_menu.addMenu("字号(&Z)")
+        for action in self.font_actions.values():
+            self.font_menu.addAction(action)
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("常用")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.start_action, self.register_action, self.new_action):
+            bar.addAction(action)
+        for action in (
+            self.start_action,
+            self.register_action,
+            self.new_action,
+            self.refresh_action,
+        ):
+            action.setIconText(action.text().split("(")[0])  # no "(&T)" on the buttons
+        bar.addSeparator()
+        bar.addAction(self.refresh_action)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _set_office_actions_enabled(self, enabled: bool) -> None:
+        for action in (
+            self.new_action,
+            self.find_action,
+            self.start_action,
+            self.register_action,
+            self.refresh_action,
+        ):
+            action.setEnabled(enabled)
+
+    def _show_office(self) -> None:
+        name = office.main_committee(self.db).name
+        # Only the office name: the platform adds the program name after it.
+        self.setWindowTitle(name)
+        self.office_label.setText(name)
+        self._set_office_actions_enabled(True)
+
+    # ---- first run
+
+    def start_setup(self) -> None:
+        if self.setup_dialog is not None:
+            self.setup_dialog.raise_()
+            self.setup_dialog.activateWindow()
+            return
+        dialog = SetupDialog(self.db, self)
+        dialog.office_ready.connect(self._office_set_up)
+        dialog.finished.connect(self._setup_closed)
+        self.setup_dialog = dialog
+        dialog.open()
+
+    def _setup_closed(self) -> None:
+        self.setup_dialog = None
+
+    def _office_set_up(self) -> None:
+        self._show_office()
+        self.show_register()
+        self.statusBar().showMessage("设置完成。按 Ctrl+N 登记第一件纠纷。", 15000)
+
+    # ---- pages
+
+    def show_start(self) -> None:
+        self._show_page(self.start_page)
+
+    def show_register(self) -> None:
+        self._show_page(self.register_page)
+
+    def _show_page(self, page: StartPage | RegisterPage) -> None:
+        if not self.start_action.isEnabled():
+            return  # not set up yet: the setup page stays
+        self.pages.setCurrentWidget(page)
+        action = self.start_action if page is self.start_page else self.register_action
+        action.setChecked(True)
+        if not page.loaded:
+            page.refresh()
+
+    def refresh(self) -> bool:
+        """Read the shown page again now; the other page reads when it is next shown."""
+        current = self.pages.currentWidget()
+        for page in (self.start_page, self.register_page):
+            if page is not current:
+                page.loaded = False
+        if isinstance(current, (StartPage, RegisterPage)):
+            return current.refresh()
+        return True
+
+    def focus_search(self) -> None:
+        self.show_register()
+        self.register_page.focus_search()
+
+    # ---- cases
+
+    def new_case(self) -> None:
+        if not office.is_set_up(self.db):
+            self.start_setup()
+            return
+        if self.register_dialog is not None:  # one registration at a time
+            self.register_dialog.raise_()
+            self.register_dialog.activateWindow()
+            return
+        try:
+            dialog = RegisterDialog(self.db, self)
+        except StorageError as exc:
+            messages.show_storage_error(self, exc)
+            return
+        dialog.registered.connect(self._case_registered)
+        dialog.finished.connect(self._register_closed)
+        self.register_dialog = dialog
+        dialog.open()
+
+    def _register_closed(self) -> None:
+        self.register_dialog = None
+
+    def _case_registered(self, case_id: str) -> None:
+        self.start_page.loaded = False
+        self.register_page.loaded = False
+        self.show_register()  # reads it again
+        if not self.register_page.loaded:
+            return  # the database could not be read; the user has been told
+        if not self.register_page.select_case(case_id):
+            # The filters hide the new case: show everything so the user sees it was saved.
+            self.register_page.clear_filters()
+            self.register_page.select_case(case_id)
+        self.register_page.table.setFocus()
+        self.statusBar().showMessage("已登记。按 Enter 打开案件，办理受理、指派等下一步。", 15000)
+
+    def open_case(self, case_id: str) -> CaseWindow | None:
+        """Open the case in its own window, or bring its window to the front."""
+        window = self.case_windows.get(case_id)
+        if window is None:
+            try:
+                window = CaseWindow(self.db, case_id)
+            except StorageError as exc:
+                messages.show_storage_error(self, exc)
+                return None
+            except DomainError as exc:  # e.g. the case is gone after a sync
+                messages.warning(self, "打开案件", exc.message)
+                return None
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.changed.connect(self._case_changed)
+            window.destroyed.connect(lambda *_: self.case_windows.pop(case_id, None))
+            self.case_windows[case_id] = window
+            window.show()
+        else:  # already open, perhaps minimised or behind the main window
+            window.showNormal()
+            window.raise_()
+        window.activateWindow()
+        return window
+
+    def _case_changed(self, _case_id: str) -> None:
+        self.refresh()
+
+    # ---- settings and help
+
+    def set_font_size(self, key: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_font_size(app, key)
+        ui_settings.save_font_size(key)
+        self.font_actions[key].setChecked(True)
+
+    def show_shortcuts(self) -> None:
+        messages.info(self, "键盘操作", SHORTCUT_HELP)
+
+    def show_about(self) -> None:
+        messages.info(
+            self,
+            "关于",
+            f"{APP_TITLE}\n版本 {__version__}\n\n"
+            "为乡镇（街道）人民调解委员会登记、办理和查找矛盾纠纷案件。\n"
+            "所有数据都保存在本机的数据库文件中，不需要联网。",
+        )
+
+    # ---- closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Case windows are top-level windows of their own: close them first; one that has
+        # unsaved edits may ask, and "no" keeps the whole program open.
+        for window in list(self.case_windows.values()):
+            if not window.close():
+                event.ignore()
+                return
+        super().closeEvent(event)

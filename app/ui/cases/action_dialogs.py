@@ -1,0 +1,570 @@
+"""One small dialog per step of the case life cycle.
+
+Every dialog takes the loaded :class:`~app.models.casefile.CaseFile`, is opened with
+``open()``, calls exactly one service on save and emits ``saved`` when the service
+succeeded. Field labels are the names the services use in ``ValidationError.field``,
+so an error lands under the input it is about. :func:`dialog_for` maps an action name
+from ``casefile.actions`` to its dialog (结案 lives in close_dialog.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QWidget
+
+from app.models import cases, office
+from app.models.casefile import CaseFile
+from app.models.cases import ConfirmationInput, FollowUpInput, SessionInput
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.models.reference import (
+    ASSIGN_HOW,
+    CONFIRMATION_RESULTS,
+    PERFORMANCE,
+    SESSION_KINDS,
+    referral_bodies,
+)
+from app.ui import messages
+from app.ui.cases.case_pages import confirmation_window
+from app.ui.cases.close_dialog import CloseDialog
+from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.widgets import (
+    DateLine,
+    RadioChoice,
+    TextBox,
+    current_user_id,
+    date_edit,
+    datetime_edit,
+    editable_combo,
+    fmt_date,
+    key_combo,
+    py_date,
+    py_datetime,
+    qdate,
+    show_row,
+)
+
+MEDIATOR_ID_ROLE = Qt.ItemDataRole.UserRole
+MEDIATOR_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _party_names(case: CaseFile) -> list[str]:
+    return [p.name for p in case.parties]
+
+
+def _case_name(case: CaseFile) -> str:
+    return case.number or "（未受理）"
+
+
+def _lead_name(case: CaseFile) -> str:
+    current = case.current_mediators
+    lead = next((a for a in current if a.lead), current[0] if current else None)
+    return lead.mediator_name if lead else ""
+
+
+# --------------------------------------------------------------------------- accept / decline
+
+
+class AcceptDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        limit = office.get_committee(db, case.committee_id).time_limit_days
+        super().__init__(
+            db,
+            "受理",
+            parent,
+            save_text="受理",
+            intro=(
+                f"受理“{'、'.join(_party_names(case))}”之间的纠纷。受理时自动编案件编号，"
+                f"调解期限从受理之日起算 {limit} 天。"
+            ),
+        )
+        self.case_id = case.id
+        self.accepted_on = date_edit()
+        self.add_row("受理日期", self.accepted_on)
+
+    def submit(self) -> None:
+        cases.accept_case(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            accepted_on=py_date(self.accepted_on.date()),
+        )
+
+
+class DeclineDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db,
+            "不予受理",
+            parent,
+            save_text="不予受理",
+            intro="一方明确拒绝调解、已向法院起诉或不适合调解的，不予受理，并告知当事人其他途径。",
+        )
+        self.case_id = case.id
+        self.declined_on = date_edit()
+        self.reason = TextBox(4)
+        self.reason.setPlaceholderText(
+            "如：被申请人明确表示拒绝调解，已告知申请人可向人民法院起诉。"
+        )
+        self.add_row("不予受理日期", self.declined_on)
+        self.add_row("不予受理的理由", self.reason)
+
+    def submit(self) -> None:
+        cases.decline_case(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            declined_on=py_date(self.declined_on.date()),
+            reason=self.reason.toPlainText(),
+        )
+
+
+# --------------------------------------------------------------------------- assign
+
+
+class AssignDialog(ServiceDialog):
+    """指派调解员 (or reassign: then the reason is asked for)."""
+
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        current = case.current_mediators
+        reassigning = bool(current)
+        super().__init__(
+            db,
+            "更换调解员" if reassigning else "指派调解员",
+            parent,
+            save_text="指派",
+            intro="用 ↑↓ 选中调解员、空格键勾选，可选多名；再选定主办调解员。",
+        )
+        self.case_id = case.id
+        self.mediators = QListWidget()
+        current_ids = {a.mediator_id for a in current}
+        for m in office.mediators(db):
+            detail = "专职" if m.full_time else "兼职"
+            if m.specialities:
+                detail += f"，擅长{m.specialities}"
+            item = QListWidgetItem(f"{m.name}（{detail}）")
+            item.setData(MEDIATOR_ID_ROLE, m.id)
+            item.setData(MEDIATOR_NAME_ROLE, m.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = m.id in current_ids
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.mediators.addItem(item)
+        if self.mediators.count():
+            self.mediators.setCurrentRow(0)
+        rows = min(max(self.mediators.count(), 3), 7)
+        self.mediators.setMinimumHeight(self.mediators.sizeHintForRow(0) * rows + 8)
+        self.how = RadioChoice(ASSIGN_HOW)
+        self.how.set_key(current[0].how if current else "appointed")
+        self.lead = QComboBox()
+        self.assigned_on = date_edit()
+        self.reason = TextBox(2)
+        self.reason.setPlaceholderText("如：原调解员与当事人有亲属关系，申请回避")
+        self.add_row("调解员", self.mediators)
+        self.add_row("主办调解员", self.lead)
+        self.add_row("产生方式", self.how)
+        self.add_row("指派日期", self.assigned_on)
+        show_row(self.add_row("更换原因", self.reason), reassigning)
+        self._current_lead = next((a.mediator_id for a in current if a.lead), None)
+        self.mediators.itemChanged.connect(self._refresh_lead)
+        self._refresh_lead()
+        self.mediators.setFocus()
+
+    def _checked_items(self) -> list[QListWidgetItem]:
+        items = (self.mediators.item(i) for i in range(self.mediators.count()))
+        return [it for it in items if it is not None and it.checkState() == Qt.CheckState.Checked]
+
+    def checked_ids(self) -> list[str]:
+        return [str(it.data(MEDIATOR_ID_ROLE)) for it in self._checked_items()]
+
+    def _refresh_lead(self, _item: object = None) -> None:
+        keep = self.lead.currentData() or self._current_lead
+        self.lead.clear()
+        for it in self._checked_items():
+            self.lead.addItem(str(it.data(MEDIATOR_NAME_ROLE)), it.data(MEDIATOR_ID_ROLE))
+        index = self.lead.findData(keep)
+        self.lead.setCurrentIndex(index if index >= 0 else 0)
+
+    def submit(self) -> None:
+        cases.assign_mediators(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            mediator_ids=self.checked_ids(),
+            how=self.how.key(),
+            lead_id=self.lead.currentData(),
+            assigned_on=py_date(self.assigned_on.date()),
+            reason=self.reason.toPlainText(),
+        )
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+class SessionDialog(ServiceDialog):
+    """调解记录 (kind "session") or 调查记录 (kind "investigation")."""
+
+    def __init__(
+        self, db: Database, case: CaseFile, kind: str, parent: QWidget | None = None
+    ) -> None:
+        self.kind = kind
+        what = SESSION_KINDS[kind]
+        super().__init__(db, f"记录{what}", parent, scroll=True, width_em=36)
+        self.case_id = case.id
+        names = _party_names(case)
+        self.held_at = datetime_edit()
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("如：村评理说事点、当事人家中")
+        self.subject = QLineEdit()
+        self.participants = QLineEdit()
+        self.staff = QLineEdit("、".join(a.mediator_name for a in case.current_mediators))
+        self.recorder = QLineEdit()
+        self.record = TextBox(8)
+        self.conclusion = TextBox(2)
+        if kind == "session":
+            self.subject.setText(f"{'与'.join(names[:2])}{case.category}纠纷")
+            self.participants.setPlaceholderText("邀请参加调解的人（当事人以外），如：村民小组长")
+            self.record.setPlaceholderText(
+                "告知权利义务情况；各方陈述；查明的事实；释法说理和风险告知；调解经过"
+            )
+            self.conclusion.setPlaceholderText("如：双方达成协议 / 意见分歧较大，择日再调")
+            labels = ("事由", "参加人", "调解员", "调解内容", "调解结果")
+        else:
+            self.subject.setPlaceholderText("如：" + (names[0] if names else "当事人") + "、邻居")
+            self.participants.setPlaceholderText("在场的其他人，可不填")
+            self.record.setPlaceholderText("问了什么、答了什么、看到了什么")
+            self.conclusion.setPlaceholderText("调查得出的结论，可不填")
+            labels = ("被调查人", "在场人", "调查人", "调查内容", "调查结论")
+        subject, participants, staff, record, conclusion = labels
+        time_box = self.add_row(f"{what}时间", self.held_at)
+        self.errors.add("记录类型", time_box)
+        self.add_row(f"{what}地点", self.place)
+        self.add_row(subject, self.subject)
+        self.add_row(participants, self.participants)
+        self.add_row(staff, self.staff)
+        self.add_row("记录人", self.recorder)
+        self.add_row(record, self.record, name=f"{what}记录内容")
+        self.add_row(conclusion, self.conclusion)
+        self.place.setFocus()
+
+    def submit(self) -> None:
+        cases.record_session(
+            self.db,
+            self.case_id,
+            SessionInput(
+                kind=self.kind,
+                held_at=py_datetime(self.held_at.dateTime()),
+                place=self.place.text(),
+                record=self.record.toPlainText(),
+                participants=self.participants.text(),
+                subject=self.subject.text(),
+                staff=self.staff.text(),
+                recorder=self.recorder.text(),
+                result=self.conclusion.toPlainText(),
+            ),
+            by=current_user_id(self.db),
+        )
+
+
+# --------------------------------------------------------------------------- deadline, referral
+
+
+class ExtendDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        due = case.due_on
+        super().__init__(
+            db,
+            "延长调解期限",
+            parent,
+            save_text="延长",
+            intro=f"现在的期限：{fmt_date(due) or '未定'}。延长一般应由双方当事人提出。",
+        )
+        self.case_id = case.id
+        self.requested_by = QLineEdit("、".join(_party_names(case)))
+        self.reason = TextBox(3)
+        self.reason.setPlaceholderText("如：双方要求等外出务工的家属回来后再协商")
+        self.new_due_on = date_edit((due or date.today()) + timedelta(days=15))
+        self.decided_on = date_edit()
+        self.add_row("申请延期的人", self.requested_by)
+        self.add_row("延期理由", self.reason)
+        self.add_row("新的期限", self.new_due_on)
+        self.add_row("决定日期", self.decided_on)
+
+    def submit(self) -> None:
+        cases.extend_deadline(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            requested_by=self.requested_by.text(),
+            reason=self.reason.toPlainText(),
+            new_due_on=py_date(self.new_due_on.date()),
+            decided_on=py_date(self.decided_on.date()),
+        )
+
+
+class ReferDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(db, "归口移交", parent, save_text="移交")
+        self.case_id = case.id
+        # The list is only a start; any body can be typed.
+        self.body_combo = editable_combo(referral_bodies(), "选择或填写接收单位")
+        self.receiver = QLineEdit()
+        self.receiver.setPlaceholderText("接收人姓名、职务")
+        self.referred_on = date_edit()
+        self.reason = TextBox(3)
+        self.add_row("移交单位", self.body_combo)
+        self.add_row("接收人", self.receiver)
+        self.add_row("移交日期", self.referred_on)
+        self.add_row("移交原因", self.reason)
+
+    def submit(self) -> None:
+        cases.refer_case(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            body=self.body_combo.currentText(),
+            receiver=self.receiver.text(),
+            referred_on=py_date(self.referred_on.date()),
+            reason=self.reason.toPlainText(),
+        )
+
+
+class ReferralFeedbackDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(db, "登记移交反馈", parent)
+        self.referral = QComboBox()
+        # The ones still waiting for an answer first: that is what people come to record.
+        ordered = sorted(case.referrals, key=lambda r: (bool(r.feedback), r.referred_on))
+        self._by_id = {r.id: r for r in ordered}
+        for r in ordered:
+            state = "已反馈" if r.feedback else "待反馈"
+            who = f"（{r.receiver}）" if r.receiver else ""
+            self.referral.addItem(f"{fmt_date(r.referred_on)} 移交{r.body}{who}，{state}", r.id)
+        self.feedback_on = date_edit()
+        self.feedback = TextBox(4)
+        self.add_row("移交记录", self.referral)
+        self.add_row("反馈日期", self.feedback_on)
+        self.add_row("反馈内容", self.feedback)
+        self.referral.currentIndexChanged.connect(self._load)
+        self._load()
+
+    def _load(self, _index: int = 0) -> None:
+        r = self._by_id.get(self.referral.currentData())
+        if r is not None and r.feedback:
+            self.feedback.setPlainText(r.feedback)
+        if r is not None and r.feedback_on:
+            self.feedback_on.setDate(qdate(r.feedback_on))
+
+    def submit(self) -> None:
+        referral_id = self.referral.currentData()
+        if referral_id is None:
+            raise ValidationError("移交记录", "这件案件还没有归口移交记录。")
+        cases.record_referral_feedback(
+            self.db,
+            str(referral_id),
+            by=current_user_id(self.db),
+            feedback=self.feedback.toPlainText(),
+            feedback_on=py_date(self.feedback_on.date()),
+        )
+
+
+# --------------------------------------------------------------------------- after closing
+
+
+class FollowUpDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(db, "回访", parent, scroll=True)
+        self.case_id = case.id
+        self.visited_on = date_edit()
+        self.visitor = QLineEdit(_lead_name(case) or office.current_user(db).name)
+        self.person = editable_combo(_party_names(case))
+        self.performed = key_combo(PERFORMANCE, case.performance or "pending")
+        self.satisfaction = editable_combo(["满意", "基本满意", "不满意"])
+        self.findings = TextBox(3)
+        self.findings.setPlaceholderText("协议履行了没有、有无再起纠纷、有无起诉或上访")
+        self.measures = TextBox(2)
+        self.measures.setPlaceholderText("发现问题时采取的措施，可不填")
+        self.add_row("回访日期", self.visited_on)
+        self.add_row("回访人", self.visitor)
+        self.add_row("被回访人", self.person)
+        self.add_row("履行情况", self.performed)
+        self.add_row("满意程度", self.satisfaction)
+        self.add_row("回访情况", self.findings)
+        self.add_row("采取措施", self.measures)
+
+    def submit(self) -> None:
+        cases.record_follow_up(
+            self.db,
+            self.case_id,
+            FollowUpInput(
+                visited_on=py_date(self.visited_on.date()),
+                visitor=self.visitor.text(),
+                person_visited=self.person.currentText(),
+                performed=str(self.performed.currentData()),
+                satisfaction=self.satisfaction.currentText(),
+                findings=self.findings.toPlainText(),
+                measures=self.measures.toPlainText(),
+            ),
+            by=current_user_id(self.db),
+        )
+
+
+class ConfirmationDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db,
+            "司法确认",
+            parent,
+            intro=(
+                "书面调解协议生效之日起 30 日内，双方当事人可共同向人民法院申请司法确认。"
+                + confirmation_window(case)
+            ),
+        )
+        self.case_id = case.id
+        self.applied_on = date_edit()
+        self.court = QLineEdit()
+        self.court.setPlaceholderText("如：青山县人民法院")
+        self.number = QLineEdit()
+        self.number.setPlaceholderText("如：（2026）浙0781民特调确字第12号，可后补")
+        self.ruling = key_combo(CONFIRMATION_RESULTS, "pending")
+        self.decided_on = DateLine()
+        self.add_row("申请日期", self.applied_on)
+        self.add_row("受理法院", self.court)
+        self.add_row("调确字号", self.number)
+        self.add_row("确认结果", self.ruling)
+        self.add_row("裁定日期", self.decided_on)
+
+    def submit(self) -> None:
+        cases.record_judicial_confirmation(
+            self.db,
+            self.case_id,
+            ConfirmationInput(
+                applied_on=py_date(self.applied_on.date()),
+                court=self.court.text(),
+                number=self.number.text(),
+                result=str(self.ruling.currentData()),
+                decided_on=self.decided_on.value("裁定日期"),
+            ),
+            by=current_user_id(self.db),
+        )
+
+
+class ArchiveDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db,
+            "归档",
+            parent,
+            save_text="归档",
+            intro=f"案件{_case_name(case)}归档后只能查看；要重新调解须由调委会主任办理。",
+        )
+        self.case_id = case.id
+        self.archived_on = date_edit()
+        self.add_row("归档日期", self.archived_on)
+
+    def submit(self) -> None:
+        cases.archive_case(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            archived_on=py_date(self.archived_on.date()),
+        )
+
+
+class ReopenDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db,
+            "重新调解",
+            parent,
+            save_text="重新调解",
+            intro="已结案的案件重新调解，要记下是谁提出的、为什么。原来的结案情况保留在历史记录里。",
+        )
+        self.case_id = case.id
+        self.requested_by = QLineEdit()
+        self.requested_by.setPlaceholderText("如：申请人张三")
+        self.reason = TextBox(3)
+        self.reason.setPlaceholderText("如：被申请人未按协议履行，申请人要求再次调解")
+        self.add_row("提出人", self.requested_by)
+        self.add_row("重新调解的原因", self.reason)
+
+    def submit(self) -> None:
+        cases.reopen_case(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            reason=self.reason.toPlainText(),
+            requested_by=self.requested_by.text(),
+        )
+
+
+class VoidDialog(ServiceDialog):
+    def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db,
+            "作废",
+            parent,
+            save_text="作废",
+            intro="案件不能删除，只能作废；作废后保留在历史记录里，不计入统计。",
+        )
+        self.case_id = case.id
+        self.case_name = _case_name(case)
+        self.voided_on = date_edit()
+        self.reason = TextBox(2)
+        self.reason.setPlaceholderText("如：重复登记")
+        self.add_row("作废日期", self.voided_on)
+        self.add_row("作废原因", self.reason)
+
+    def submit(self) -> bool:
+        if not self.reason.toPlainText().strip():
+            # Asked before the confirmation box, so "yes" is never answered in vain.
+            raise ValidationError("作废原因", "请填写作废原因，例如：重复登记。")
+        if not messages.confirm(
+            self,
+            "作废案件",
+            f"确定把案件{self.case_name}作废吗？作废后不能再办理。",
+            yes="作废",
+            no="不作废",
+        ):
+            return False
+        cases.void_case(
+            self.db,
+            self.case_id,
+            by=current_user_id(self.db),
+            reason=self.reason.toPlainText(),
+            voided_on=py_date(self.voided_on.date()),
+        )
+        return True
+
+
+# --------------------------------------------------------------------------- lookup
+
+DialogFactory = Callable[[Database, CaseFile, QWidget | None], ServiceDialog]
+
+DIALOGS: dict[str, DialogFactory] = {
+    "accept": AcceptDialog,
+    "decline": DeclineDialog,
+    "assign": AssignDialog,
+    "record_session": lambda db, case, parent: SessionDialog(db, case, "session", parent),
+    "record_investigation": lambda db, case, parent: SessionDialog(
+        db, case, "investigation", parent
+    ),
+    "extend": ExtendDialog,
+    "refer": ReferDialog,
+    "referral_feedback": ReferralFeedbackDialog,
+    "close": CloseDialog,
+    "follow_up": FollowUpDialog,
+    "judicial_confirmation": ConfirmationDialog,
+    "archive": ArchiveDialog,
+    "reopen": ReopenDialog,
+    "void": VoidDialog,
+}
+
+
+def dialog_for(
+    action: str, db: Database, case: CaseFile, parent: QWidget | None = None
+) -> ServiceDialog:
+    """The dialog of a life-cycle action (a key of ``cases.TRANSITIONS`` except "edit")."""
+    return DIALOGS[action](db, case, parent)

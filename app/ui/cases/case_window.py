@@ -1,0 +1,474 @@
+"""The case window: one dispute, what can be done next, and everything recorded so far.
+
+Header (number, state, deadline, parties) → a row of buttons for the actions the case's
+state allows (``casefile.actions``; each has an Alt+letter) → tabs 当事人, 案情, 调解记录,
+协议, 回访与司法确认, 历史 (Ctrl+1…6). Each action opens its dialog with ``open()``; when
+the dialog reports ``saved`` the case is read again, everything is refreshed and
+``changed(case_id)`` is emitted. A closed, archived, declined or voided case is shown
+read-only until it is reopened.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.casefile import CaseFile, load_case
+from app.models.cases import ACTION_LABELS
+from app.models.db import Database
+from app.models.reference import ROLES
+from app.ui import messages
+from app.ui.cases import case_pages
+from app.ui.cases.action_dialogs import dialog_for
+from app.ui.cases.details_page import DetailsPage
+from app.ui.cases.flow_layout import FlowLayout
+from app.ui.cases.party_form import PartyDialog
+from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.tables import (
+    EVENT_COL_DETAIL,
+    PARTY_COLUMNS,
+    SESSION_COLUMNS,
+    RecordTableModel,
+    event_columns,
+)
+from app.ui.cases.widgets import (
+    ERROR_COLOR,
+    bold,
+    em,
+    fit_to_screen,
+    fmt_date,
+    hint_label,
+)
+
+ACTIVE_STATES = ("accepted", "assigned", "mediating")
+
+# Alt+letter of every action button; unique within the window (tab buttons use Y, U, S).
+MNEMONICS: dict[str, str] = {
+    "accept": "A",
+    "decline": "N",
+    "assign": "P",
+    "record_session": "M",
+    "record_investigation": "I",
+    "extend": "E",
+    "refer": "T",
+    "referral_feedback": "F",
+    "edit": "K",
+    "close": "C",
+    "follow_up": "V",
+    "judicial_confirmation": "J",
+    "archive": "G",
+    "reopen": "R",
+    "void": "Z",
+}
+
+STATE_COLORS: dict[str, str] = {
+    "registered": "#5b6b7a",
+    "accepted": "#1f6fb2",
+    "assigned": "#1f6fb2",
+    "mediating": "#b26b00",
+    "closed": "#2e7d32",
+    "archived": "#555555",
+    "declined": "#8d2f2f",
+    "voided": "#8d2f2f",
+}
+
+TAB_TITLES = ("当事人", "案情", "调解记录", "协议", "回访与司法确认", "历史")
+TAB_PARTIES, TAB_DETAILS, TAB_SESSIONS, TAB_AGREEMENT, TAB_FOLLOW_UP, TAB_HISTORY = range(6)
+
+
+def _table(model: RecordTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+    return view
+
+
+def _select_row(view: QTableView, row: int) -> None:
+    model = view.model()
+    if model is not None and 0 <= row < model.rowCount():
+        view.selectRow(row)
+        view.setCurrentIndex(model.index(row, 0))
+
+
+def _browser() -> QTextBrowser:
+    browser = QTextBrowser()
+    browser.setOpenLinks(False)
+    return browser
+
+
+class CaseWindow(QWidget):
+    """One case. Emits ``changed(case_id)`` whenever the case changed."""
+
+    changed = Signal(str)
+
+    def __init__(self, db: Database, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.db = db
+        self.case_id = case_id
+        self.case: CaseFile = load_case(db, case_id)
+        self.active_dialog: ServiceDialog | None = None
+
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._build_header())
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setStyleSheet("background: #fff8e1; border: 1px solid #e0c060; padding: 6px;")
+        outer.addWidget(self.notice)
+        outer.addWidget(self._build_actions())
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_parties_tab(), TAB_TITLES[TAB_PARTIES])
+        self.details = DetailsPage(db)
+        self.details.saved.connect(lambda: self._after_change("edit"))
+        self.tabs.addTab(self.details, TAB_TITLES[TAB_DETAILS])
+        self.tabs.addTab(self._build_sessions_tab(), TAB_TITLES[TAB_SESSIONS])
+        self.agreement_view = _browser()
+        self.tabs.addTab(self.agreement_view, TAB_TITLES[TAB_AGREEMENT])
+        self.follow_up_view = _browser()
+        self.tabs.addTab(self.follow_up_view, TAB_TITLES[TAB_FOLLOW_UP])
+        self.tabs.addTab(self._build_history_tab(), TAB_TITLES[TAB_HISTORY])
+        for i in range(self.tabs.count()):
+            self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda i=i: self.show_tab(i))
+        outer.addWidget(self.tabs, 1)
+
+        self.status = QLabel()  # what the last action did, e.g. the number acceptance gave
+        self.status.setStyleSheet("color: #2e7d32;")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.hide()
+        outer.addWidget(self.status)
+        outer.addWidget(hint_label("Ctrl+1～6 切换页面　Alt+字母 办理对应事项　F5 刷新　Esc 关闭"))
+        QShortcut(QKeySequence("F5"), self, self.reload)
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        QShortcut(QKeySequence("Esc"), self, self.close)
+
+        self.refresh()
+        fit_to_screen(self, QSize(em(self) * 60, em(self) * 42))
+
+    # ------------------------------------------------------------------ building
+
+    def _build_header(self) -> QWidget:
+        frame = QFrame()
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        v = QVBoxLayout(frame)
+        top = QHBoxLayout()
+        self.number_label = bold(QLabel(), 1.4)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state_label = QLabel()
+        self.due_label = QLabel()
+        self.due_label.setWordWrap(True)  # in large type the line may not fit a small screen
+        top.addWidget(self.number_label)
+        top.addWidget(self.state_label)
+        top.addSpacing(12)
+        top.addWidget(self.due_label, 1)
+        v.addLayout(top)
+        self.parties_label = QLabel()
+        self.info_label = QLabel()
+        for label in (self.parties_label, self.info_label):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            v.addWidget(label)
+        return frame
+
+    def _build_actions(self) -> QWidget:
+        actions = QWidget()
+        layout = FlowLayout(actions)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for action, letter in MNEMONICS.items():
+            label = "修改案情" if action == "edit" else ACTION_LABELS[action]
+            button = QPushButton(f"{label}(&{letter})")
+            button.setToolTip(f"Alt+{letter}")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, a=action: self.run_action(a))
+            layout.addWidget(button)
+            self.action_buttons[action] = button
+        return actions
+
+    def _build_parties_tab(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        self.parties_model = RecordTableModel(PARTY_COLUMNS, self)
+        self.parties_view = _table(self.parties_model)
+        self.parties_view.doubleClicked.connect(self._edit_party_at)
+        self.parties_view.activated.connect(self._edit_party_at)
+        self.party_detail = _browser()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.parties_view)
+        splitter.addWidget(self.party_detail)
+        splitter.setSizes([200, 180])
+        v.addWidget(splitter, 1)
+        buttons = QHBoxLayout()
+        self.add_party_button = QPushButton("增加当事人(&Y)")
+        self.edit_party_button = QPushButton("修改所选当事人(&U)")
+        for b in (self.add_party_button, self.edit_party_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        v.addLayout(buttons)
+        self.add_party_button.clicked.connect(self.add_party)
+        self.edit_party_button.clicked.connect(self.edit_selected_party)
+        selection = self.parties_view.selectionModel()
+        selection.currentRowChanged.connect(self._party_selected)
+        return page
+
+    def _build_sessions_tab(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        self.mediators_label = QLabel()
+        self.mediators_label.setWordWrap(True)
+        self.mediators_label.setTextFormat(Qt.TextFormat.PlainText)
+        v.addWidget(self.mediators_label)
+        self.sessions_model = RecordTableModel(SESSION_COLUMNS, self)
+        self.sessions_view = _table(self.sessions_model)
+        self.session_detail = _browser()
+        self.progress = _browser()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        for w in (self.sessions_view, self.session_detail, self.progress):
+            splitter.addWidget(w)
+        splitter.setSizes([130, 260, 90])  # the record itself is what people read
+        splitter.setStretchFactor(1, 1)
+        v.addWidget(splitter, 1)
+        selection = self.sessions_view.selectionModel()
+        selection.currentRowChanged.connect(self._session_selected)
+        return page
+
+    def _build_history_tab(self) -> QWidget:
+        self.events_model = RecordTableModel(event_columns(lambda e: self.case.describe(e)), self)
+        self.events_view = _table(self.events_model)
+        header = self.events_view.horizontalHeader()
+        for col in range(EVENT_COL_DETAIL):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(EVENT_COL_DETAIL, QHeaderView.ResizeMode.Stretch)
+        # Long lines wrap; row heights follow the column widths once the layout has settled
+        # (measured earlier, narrow columns would make every row two or three lines high).
+        self._row_fit = QTimer(self)
+        self._row_fit.setSingleShot(True)
+        self._row_fit.setInterval(0)
+        self._row_fit.timeout.connect(self.events_view.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._row_fit.start())
+        return self.events_view
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def editable(self) -> bool:
+        return "edit" in self.case.actions
+
+    def action_button(self, action: str) -> QPushButton:
+        return self.action_buttons[action]
+
+    def visible_actions(self) -> list[str]:
+        """Actions whose buttons are shown, in order (for tests and the main window)."""
+        return [a for a, b in self.action_buttons.items() if not b.isHidden()]
+
+    def offers(self, action: str) -> bool:
+        """The state allows ``action`` and there is something for it to work on."""
+        c = self.case
+        if action not in c.actions:
+            return False
+        if action == "referral_feedback":
+            return bool(c.referrals)
+        if action == "judicial_confirmation":
+            return c.can_apply_for_confirmation
+        return True
+
+    def reload(self) -> None:
+        self.case = load_case(self.db, self.case_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        for action, button in self.action_buttons.items():
+            button.setVisible(self.offers(action))
+        self._refresh_header()
+        self._refresh_parties()
+        self.details.load(self.case)
+        self._refresh_sessions()
+        self.agreement_view.setHtml(case_pages.agreement_html(self.case))
+        self.follow_up_view.setHtml(case_pages.follow_up_html(self.case))
+        self.events_model.set_rows(self.case.events)
+        self._row_fit.start()
+
+    def _refresh_header(self) -> None:
+        c = self.case
+        number = c.number or "未受理"
+        self.setWindowTitle(f"案件 {number} — {'、'.join(p.name for p in c.parties)}")
+        self.number_label.setText(number)
+        self.state_label.setText(c.state_label)
+        self.state_label.setStyleSheet(
+            f"color: white; background: {STATE_COLORS.get(c.state, '#555')};"
+            " border-radius: 4px; padding: 2px 10px;"
+        )
+        sides = [
+            f"{ROLES[role]}：{'、'.join(p.name for p in c.side(role))}"
+            for role in ROLES
+            if c.side(role)
+        ]
+        self.parties_label.setText("　".join(sides))
+        info = [f"纠纷类型：{c.category}", f"所在村（社区）：{c.village_name or '未填'}"]
+        info.append(f"登记日期：{fmt_date(c.registered_on)}")
+        if c.accepted_on:
+            info.append(f"受理日期：{fmt_date(c.accepted_on)}")
+        if c.current_mediators:
+            info.append("调解员：" + "、".join(a.mediator_name for a in c.current_mediators))
+        self.info_label.setText("　".join(info))
+        self._refresh_due()
+        notice = {
+            "closed": "本案已结案，各项内容只能查看。需要修改时，请先办理“重新调解”。",
+            "archived": "本案已归档，只能查看。重新调解须由调委会主任办理。",
+            "declined": f"本案不予受理（{fmt_date(c.declined_on)}）：{c.decline_reason}",
+            "voided": f"本案已作废（{fmt_date(c.voided_on)}）：{c.void_reason}",
+        }.get(c.state, "")
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+
+    def _refresh_due(self) -> None:
+        c = self.case
+        self.due_label.setStyleSheet("")
+        if c.due_on is None:
+            self.due_label.setText("调解期限：受理后计算")
+            return
+        text = f"调解期限：{fmt_date(c.due_on)}"
+        if c.state in ACTIVE_STATES:
+            days = (c.due_on - date.today()).days
+            if days < 0:
+                text += f"（已超期 {-days} 天）"
+                self.due_label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
+            else:
+                text += "（今天到期）" if days == 0 else f"（还剩 {days} 天）"
+        self.due_label.setText(text)
+
+    def _refresh_parties(self) -> None:
+        current = self.parties_view.currentIndex().row()
+        self.parties_model.set_rows(self.case.parties)
+        self.parties_view.resizeColumnsToContents()
+        self.parties_view.horizontalHeader().setStretchLastSection(True)
+        _select_row(self.parties_view, min(max(current, 0), len(self.case.parties) - 1))
+        self._party_selected()
+        self.add_party_button.setEnabled(self.editable)
+        self.edit_party_button.setEnabled(self.editable and bool(self.case.parties))
+
+    def _refresh_sessions(self) -> None:
+        c = self.case
+        self.mediators_label.setText(case_pages.mediators_text(c))
+        self.sessions_model.set_rows(c.sessions)
+        self.sessions_view.resizeColumnsToContents()
+        self.sessions_view.horizontalHeader().setStretchLastSection(True)
+        _select_row(self.sessions_view, len(c.sessions) - 1)  # the latest is read most
+        self._session_selected()
+        self.progress.setHtml(case_pages.progress_html(c))
+        # Most cases are never extended or referred: then the room goes to the record.
+        self.progress.setVisible(bool(c.extensions or c.referrals))
+
+    # ------------------------------------------------------------------ selection
+
+    def _party_selected(self, *_args: object) -> None:
+        row = self.parties_view.currentIndex().row()
+        if 0 <= row < len(self.case.parties):
+            title = case_pages.party_title(self.case, row)
+            self.party_detail.setPlainText(case_pages.party_detail(self.case.parties[row], title))
+        else:
+            self.party_detail.clear()
+
+    def _session_selected(self, *_args: object) -> None:
+        row = self.sessions_view.currentIndex().row()
+        if 0 <= row < len(self.case.sessions):
+            self.session_detail.setPlainText(case_pages.session_detail(self.case.sessions[row]))
+        else:
+            self.session_detail.setPlainText(case_pages.NO_SESSIONS)
+
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.setFocus()
+            page.focusNextChild()  # land on the page's first input, not on the tab bar
+
+    # ------------------------------------------------------------------ actions
+
+    def run_action(self, action: str) -> ServiceDialog | None:
+        """Open the dialog of ``action`` (a key of ``cases.TRANSITIONS``)."""
+        if not self.offers(action):
+            return None
+        if action == "edit":
+            self.tabs.setCurrentIndex(TAB_DETAILS)
+            self.details.facts.setFocus()
+            return None
+        dialog = dialog_for(action, self.db, self.case, self)
+        return self._open(dialog, action)
+
+    def _open(self, dialog: ServiceDialog, action: str) -> ServiceDialog:
+        dialog.saved.connect(lambda: self._after_change(action))
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog: ServiceDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+
+    def _after_change(self, action: str) -> None:
+        self.reload()
+        label = "修改案情" if action == "edit" else ACTION_LABELS.get(action, action)
+        if action == "accept" and self.case.number:
+            self.status.setText(f"已受理，案件编号：{self.case.number}")
+        else:
+            self.status.setText(f"已办理：{label}")
+        self.status.show()
+        self.changed.emit(self.case_id)
+
+    def add_party(self) -> ServiceDialog | None:
+        if not self.editable:
+            return None
+        roles = {p.role for p in self.case.parties}
+        role = "party" if roles == {"party"} else "applicant"
+        dialog = PartyDialog(self.db, self.case_id, self, default_role=role)
+        return self._open(dialog, "add_party")
+
+    def edit_selected_party(self) -> ServiceDialog | None:
+        return self._edit_party_at(self.parties_view.currentIndex())
+
+    def _edit_party_at(self, index: QModelIndex) -> ServiceDialog | None:
+        if not self.editable or not index.isValid():
+            return None
+        party = self.case.parties[index.row()]
+        return self._open(PartyDialog(self.db, self.case_id, self, party=party), "edit_party")
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.details.is_dirty() and not messages.confirm(
+            self,
+            "案情修改未保存",
+            "“案情”页的修改还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
+            yes="不保存，关闭",
+            no="返回",
+        ):
+            event.ignore()
+            return
+        super().closeEvent(event)

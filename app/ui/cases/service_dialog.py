@@ -1,0 +1,279 @@
+"""The base of every case form that ends in one service call, and the call itself.
+
+:class:`ServiceDialog`: save with Ctrl+Enter, Enter moves to the next field, Esc asks
+before throwing typed text away, and nothing typed is cleared when the service refuses
+the input. It is opened with ``open()`` and reports through its ``saved`` signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError, ValidationError
+from app.ui import messages
+from app.ui.cases.widgets import (
+    FieldBox,
+    FieldErrors,
+    em,
+    error_banner,
+    fit_to_screen,
+    form_field,
+    hint_label,
+    top_aligned_form,
+)
+
+
+def form_state(root: QWidget) -> list[object]:
+    """Everything the user can have typed or chosen under ``root``, for a dirty check."""
+    state: list[object] = []
+    for w in root.findChildren(QWidget):
+        if isinstance(w, QLineEdit):
+            state.append(w.text())
+        elif isinstance(w, QPlainTextEdit):
+            state.append(w.toPlainText())
+        elif isinstance(w, QComboBox):
+            state.append(w.currentText())
+        elif isinstance(w, QAbstractSpinBox):
+            state.append(w.text())
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            state.append(w.isChecked())
+        elif isinstance(w, QListWidget):
+            items = (w.item(i) for i in range(w.count()))
+            state.append([it.checkState() for it in items if it is not None])
+    return state
+
+
+def call_service(
+    parent: QWidget, errors: FieldErrors, fn: Callable[[], bool | None], *, title: str
+) -> bool:
+    """Run ``fn`` (which calls one service); show what went wrong. True when it went through.
+
+    A wrong field is marked under its input; a refused step, a missing case or a database
+    problem is told in a message box. What was typed stays where it is in every case.
+    ``fn`` returning False means "stopped on purpose" (a confirmation answered no).
+    """
+    errors.clear()
+    try:
+        if fn() is False:
+            return False
+    except ValidationError as exc:
+        errors.show(exc)
+        return False
+    except DomainError as exc:  # illegal step, no permission, case gone
+        messages.warning(parent, title, exc.message)
+        return False
+    except StorageError as exc:  # locked, read-only, disk full: nothing was written
+        messages.show_storage_error(parent, exc)
+        return False
+    return True
+
+
+class ServiceDialog(QDialog):
+    """A form that ends in one service call.
+
+    Subclasses build their fields with :meth:`add_row` and implement :meth:`submit`, which
+    reads the widgets and calls the service (raising whatever the service raises). The
+    base shows the error, keeps everything typed, and on success emits ``saved`` and closes.
+    """
+
+    saved = Signal()
+
+    def __init__(
+        self,
+        db: Database,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        scroll: bool = False,
+        save_text: str = "保存",
+        intro: str = "",
+        width_em: int = 30,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._succeeded = False
+        self._initial: list[object] | None = None
+        self._width_em = width_em
+
+        outer = QVBoxLayout(self)
+        if intro:
+            note = QLabel(intro)
+            note.setWordWrap(True)
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            note.setObjectName("intro")
+            outer.addWidget(note)
+        self.body = QWidget()
+        self.form = top_aligned_form(self.body)
+        self.scroll_area: QScrollArea | None = None
+        if scroll:
+            self.scroll_area = QScrollArea()
+            self.scroll_area.setWidgetResizable(True)
+            self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+            self.scroll_area.setWidget(self.body)
+            outer.addWidget(self.scroll_area, 1)
+        else:
+            outer.addWidget(self.body, 1)
+        self.banner = error_banner()
+        outer.addWidget(self.banner)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(hint_label("Enter 到下一项"), 1)
+        self.save_button = QPushButton(f"{save_text}（Ctrl+Enter）")
+        self.cancel_button = QPushButton("取消（Esc）")
+        for b in (self.save_button, self.cancel_button):
+            b.setAutoDefault(False)  # Enter moves between fields; it never saves by surprise
+            buttons.addWidget(b)
+        outer.addLayout(buttons)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save)
+
+        self.errors = FieldErrors(self, self.banner, self.scroll_area)
+
+    # ---- building
+
+    def add_row(
+        self,
+        label: str,
+        widget: QWidget,
+        *,
+        name: str | None = None,
+        form: QFormLayout | None = None,
+    ) -> FieldBox:
+        """A labelled row whose errors are routed by ``name`` (default: the label)."""
+        box = form_field(form or self.form, label, widget)
+        self.errors.add(name or label, box)
+        return box
+
+    # ---- saving
+
+    def submit(self) -> bool | None:  # pragma: no cover - every subclass implements it
+        """Read the widgets and call the service. Return False to stay open quietly
+        (e.g. the user said no to a confirmation)."""
+        raise NotImplementedError
+
+    def save(self) -> bool:
+        """Call the service; True when it succeeded and the dialog closed."""
+        if not call_service(self, self.errors, self.submit, title=self.windowTitle()):
+            return False
+        self._succeeded = True
+        self.saved.emit()
+        self.accept()
+        return True
+
+    # ---- size and focus
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._initial is None:
+            self._initial = form_state(self)
+            fit_to_screen(self, self._wanted_size())
+            # The buttons exist before the fields, so Qt would start on 保存 and a first
+            # Enter would save an untouched form: start on the first field instead.
+            focus = self.focusWidget()
+            first = self._first_field()
+            if (focus is None or isinstance(focus, QPushButton)) and first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _first_field(self) -> QWidget | None:
+        for widget in self.body.findChildren(QWidget):
+            takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if takes_tab and widget.isEnabled() and widget.isVisibleTo(self):
+                return widget
+        return None
+
+    def _wanted_size(self) -> QSize:
+        hint = self.sizeHint()
+        if self.scroll_area is not None:
+            # QScrollArea caps its own hint at 36×24 lines; ask for what the form needs
+            # (fit_to_screen caps it at the screen, and then the form scrolls).
+            body = self.body.sizeHint()
+            area = self.scroll_area.sizeHint()
+            bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+            hint += QSize(
+                max(0, body.width() + bar - area.width()), max(0, body.height() - area.height())
+            )
+        return hint.expandedTo(QSize(em(self) * self._width_em, 0))
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        moved = super().focusNextPrevChild(next)
+        self.reveal(self.focusWidget())
+        return moved
+
+    def reveal(self, widget: QWidget | None) -> None:
+        """Scroll ``widget`` into view (Enter moves focus without the scroll area knowing)."""
+        area = self.scroll_area
+        if area is not None and widget is not None and self.body.isAncestorOf(widget):
+            area.ensureWidgetVisible(widget)
+
+    # ---- leaving
+
+    def is_dirty(self) -> bool:
+        return self._initial is not None and form_state(self) != self._initial
+
+    def reject(self) -> None:
+        if (
+            not self._succeeded
+            and self.is_dirty()
+            and not messages.confirm(
+                self,
+                "放弃填写的内容？",
+                "刚才填写的内容还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
+                yes="不保存，关闭",
+                no="继续填写",
+            )
+        ):
+            return
+        super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier) == (
+            Qt.KeyboardModifier.NoModifier
+        )
+        if enter and plain:
+            # Enter moves to the next field, as in the paper-form programs people know;
+            # on a push button it presses it. Saving is Ctrl+Enter, never a stray Enter.
+            focus = self.focusWidget()
+            if isinstance(focus, QPushButton):
+                focus.click()
+            else:
+                self._next_field()
+            return
+        super().keyPressEvent(event)
+
+    def _next_field(self) -> None:
+        """Focus the next input, passing over buttons such as 增加/删除当事人 (they are
+        for Tab and Space, or their Alt key): someone pressing Enter to get on through
+        the form must not add or remove anything. The save button is a stop: after
+        the last field, Enter lands there and one more Enter saves."""
+        start = self.focusWidget()
+        for _ in range(200):  # bounded: the chain is a ring
+            self.focusNextChild()
+            focus = self.focusWidget()
+            if focus in (start, self.save_button) or not isinstance(focus, QPushButton):
+                return

@@ -1,0 +1,449 @@
+"""Small building blocks shared by the case dialogs and the case window.
+
+- Inputs that take what people type: :class:`TextBox` (Tab moves on), :class:`DateLine`
+  (an optional date in any usual spelling), :class:`MoneyLine` (yuan in, fen out).
+- :class:`FieldBox` puts a red error line under an input, and :class:`FieldErrors` routes a
+  service's ``ValidationError(field, message)`` to the box whose label it names.
+- Formatting of dates and money, date conversions, Tab chains, window sizes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from itertools import pairwise
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import office
+from app.models.db import Database
+from app.models.errors import ValidationError
+
+ERROR_COLOR = "#b00000"
+HINT_STYLE = "color: #666;"
+DISPLAY_DATE = "yyyy-MM-dd"
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def current_user_id(db: Database) -> str:
+    """Every service call is attributed to the signed-in user."""
+    return office.current_user(db).id
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def py_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def py_datetime(value: QDateTime) -> datetime:
+    """To the minute: nobody records the seconds of a meeting."""
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    """A required date: arrow keys step the day, F4 or Alt+↓ opens the calendar."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DISPLAY_DATE)
+    # Wide enough range that a wrong year can be typed and then reported, not silently clamped.
+    edit.setDateRange(QDate(1900, 1, 1), QDate(2099, 12, 31))
+    edit.setDate(qdate(value or date.today()))
+    return edit
+
+
+def datetime_edit(value: QDateTime | None = None) -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    now = QDateTime.currentDateTime()
+    now = now.addSecs(-now.time().second())  # whole minutes: nobody writes seconds
+    edit.setDateTime(value or now)
+    return edit
+
+
+def set_tab_chain(chain: list[QWidget]) -> None:
+    """Tab visits ``chain`` in this order (hidden or disabled widgets are skipped by Qt)."""
+    for first, second in pairwise(chain):
+        QWidget.setTabOrder(first, second)
+
+
+def fmt_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def fmt_yuan(fen: int | None) -> str:
+    """Money as people read it: 1,500.00 元."""
+    if fen is None:
+        return ""
+    return f"{Decimal(fen) / 100:,.2f} 元"
+
+
+def bold(label: QLabel, scale: float = 1.0) -> QLabel:
+    """Bold (and optionally larger) while still following the program's font size."""
+    font = QFont(label.font())
+    font.setBold(True)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+def hint_label(text: str) -> QLabel:
+    """A grey line that tells which keys do what."""
+    label = QLabel(text)
+    label.setStyleSheet(HINT_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+def em(widget: QWidget) -> int:
+    """The width of one Chinese character in the widget's font: sizes that follow the
+    large-type setting are given in these."""
+    return widget.fontMetrics().horizontalAdvance("中")
+
+
+def fit_to_screen(widget: QWidget, wanted: QSize) -> None:
+    """Resize to ``wanted`` but never beyond the screen (an old 1366×768 laptop, say):
+    a window taller than the screen hides its own buttons."""
+    screen = widget.screen()
+    if screen is not None:
+        avail = screen.availableGeometry()
+        # Leave room for the title bar and the taskbar the available area may not know of.
+        wanted = wanted.boundedTo(QSize(avail.width() - 24, avail.height() - 48))
+    widget.resize(wanted)
+
+
+class TextBox(QPlainTextEdit):
+    """Multi-line text where Tab moves on (Enter starts a new line)."""
+
+    def __init__(self, lines: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self._lines = lines
+        self.setMinimumHeight(self._height_for(lines))
+
+    def _height_for(self, lines: int) -> int:
+        m = self.contentsMargins()
+        return self.fontMetrics().lineSpacing() * lines + m.top() + m.bottom() + 12
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height_for(self._lines))
+
+    def changeEvent(self, event: QEvent) -> None:  # the large-type setting changes the font live
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.setMinimumHeight(self._height_for(self._lines))
+
+
+def key_combo(options: dict[str, str], current: object = None) -> QComboBox:
+    """A drop-down of fixed keys shown by their Chinese labels; ``currentData()`` is the key."""
+    combo = QComboBox()
+    for key, text in options.items():
+        combo.addItem(text, key)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    return combo
+
+
+def editable_combo(items: list[str], placeholder: str = "") -> QComboBox:
+    """Pick from a list or type something else (nothing typed is added to the list)."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItems(items)
+    line = combo.lineEdit()
+    if placeholder and line is not None:
+        combo.setCurrentIndex(-1)
+        line.setPlaceholderText(placeholder)
+    return combo
+
+
+def village_combo(db: Database) -> QComboBox:
+    """所在村（社区）, which may be left empty."""
+    return key_combo({"": "（不填）"} | {p.id: p.name for p in office.villages(db)}, "")
+
+
+class RadioChoice(QWidget):
+    """A small fixed choice as radio buttons (arrow keys move between them), by key."""
+
+    def __init__(self, options: dict[str, str], columns: int = 2) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        for i, (key, text) in enumerate(options.items()):
+            button = QRadioButton(text)
+            self.group.addButton(button, i)
+            self.buttons[key] = button
+            # At its own width: a button stretched over the cell ignores clicks on the blank.
+            grid.addWidget(button, i // columns, i % columns, Qt.AlignmentFlag.AlignLeft)
+        # The error line's focus goes to the chosen button (or the first).
+        self.setFocusProxy(next(iter(self.buttons.values())))
+
+    def key(self) -> str:
+        return next((k for k, b in self.buttons.items() if b.isChecked()), "")
+
+    def set_key(self, key: str) -> None:
+        if key in self.buttons:
+            self.buttons[key].setChecked(True)
+
+
+# --------------------------------------------------------------------------- typed values
+
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str) -> date | None:
+    """2026-3-8, 2026/03/08, 2026.3.8, 2026年3月8日 and 20260308 all mean the same day.
+
+    Empty text gives None; anything else raises ValueError."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if not s:
+        return None
+    m = _DATE_RE.match(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif re.fullmatch(r"\d{8}", s):
+        y, mo, d = int(s[:4]), int(s[4:6]), int(s[6:])
+    else:
+        raise ValueError(s)
+    return date(y, mo, d)
+
+
+def parse_yuan(text: str) -> int | None:
+    """Yuan as typed (1500, 1,500.5, ￥1500元, full-width digits) to fen. Empty gives None."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    for junk in (",", " ", "元", "¥", "￥", "RMB", "rmb"):
+        s = s.replace(junk, "")
+    if not s:
+        return None
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise ValueError(text)
+    fen = int(value * 100)
+    if fen >= 10**12:  # ten billion yuan: a typing slip, not a village dispute
+        raise ValueError(text)
+    return fen
+
+
+class DateLine(QLineEdit):
+    """An optional date typed as text (a QDateEdit cannot be left empty)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("如 2026-03-08，可不填")
+
+    def value(self, field: str) -> date | None:
+        try:
+            return parse_date(self.text())
+        except ValueError:
+            raise ValidationError(
+                field, f"{field}“{self.text().strip()}”看不懂，请按“2026-03-08”的样子填写。"
+            ) from None
+
+    def set_value(self, value: date | None) -> None:
+        self.setText(fmt_date(value))
+
+
+class MoneyLine(QLineEdit):
+    """An optional amount in yuan; the services want whole fen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("单位：元，如 1500 或 1500.50")
+
+    def value_fen(self, field: str) -> int | None:
+        try:
+            return parse_yuan(self.text())
+        except ValueError:
+            raise ValidationError(
+                field,
+                f"{field}“{self.text().strip()}”不是有效的金额。请只填数字（单位：元），"
+                "最多两位小数，例如 1500 或 1500.50。",
+            ) from None
+
+    def set_fen(self, fen: int | None) -> None:
+        self.setText("" if fen is None else f"{Decimal(fen) / 100:.2f}")
+
+
+# --------------------------------------------------------------------------- field errors
+
+
+class FieldBox(QWidget):
+    """An input with a red line under it that says what is wrong with it."""
+
+    def __init__(self, field: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(field)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote user text
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.setFocusProxy(field)
+        self.caption: QLabel | None = None
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def clear_error(self) -> None:
+        self.error.clear()
+        self.error.hide()
+
+    @property
+    def has_error(self) -> bool:
+        return not self.error.isHidden()
+
+
+class Caption(QLabel):
+    """A field label exactly one input line high, so it lines up with the first line of
+    its input however tall the input is (text boxes, lists, a red error line below)."""
+
+    def __init__(self, text: str, buddy: QWidget) -> None:
+        super().__init__(text)
+        self.setBuddy(buddy)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._fit()
+
+    def _fit(self) -> None:
+        probe = QLineEdit()
+        probe.setFont(self.font())
+        self.setFixedHeight(probe.sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:  # the large-type setting changes the font live
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+
+def grid_field(
+    grid: QGridLayout, row: int, col: int, text: str, widget: QWidget, span: int = 1
+) -> FieldBox:
+    """Label in column ``col``, input (with its error line) from ``col + 1``."""
+    box = FieldBox(widget)
+    box.caption = Caption(text, widget)
+    # Top-aligned: when the neighbour in the row shows an error line, this input stays put.
+    grid.addWidget(box.caption, row, col, Qt.AlignmentFlag.AlignTop)
+    grid.addWidget(box, row, col + 1, 1, span, Qt.AlignmentFlag.AlignTop)
+    return box
+
+
+def form_field(form: QFormLayout, text: str, widget: QWidget) -> FieldBox:
+    box = FieldBox(widget)
+    box.caption = Caption(text, widget)
+    form.addRow(box.caption, box)
+    return box
+
+
+def show_row(box: FieldBox, visible: bool) -> None:
+    box.setVisible(visible)
+    if box.caption is not None:
+        box.caption.setVisible(visible)
+
+
+def top_aligned_form(parent: QWidget | None = None) -> QFormLayout:
+    """A form whose labels sit right-aligned beside the first line of their input."""
+    form = QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+Resolver = Callable[[str], "FieldBox | None"]
+
+
+class FieldErrors:
+    """Shows a ValidationError beside the field it names, or in a banner when none matches."""
+
+    def __init__(self, root: QWidget, banner: QLabel, scroll: QScrollArea | None = None) -> None:
+        self.root = root
+        self.banner = banner
+        self.scroll = scroll
+        self._boxes: dict[str, FieldBox] = {}
+        self._resolvers: list[Resolver] = []
+
+    def add(self, name: str, box: FieldBox) -> None:
+        self._boxes[name] = box
+
+    def add_resolver(self, resolver: Resolver) -> None:
+        """For fields named at run time, e.g. "申请人2·身份证号"."""
+        self._resolvers.append(resolver)
+
+    def find(self, name: str) -> FieldBox | None:
+        if name in self._boxes:
+            return self._boxes[name]
+        for resolver in self._resolvers:
+            box = resolver(name)
+            if box is not None:
+                return box
+        return None
+
+    def clear(self) -> None:
+        for box in self.root.findChildren(FieldBox):
+            box.clear_error()
+        self.banner.clear()
+        self.banner.hide()
+
+    def show(self, exc: ValidationError) -> FieldBox | None:
+        box = self.find(exc.field)
+        if box is None or not box.field.isVisibleTo(self.root):
+            self.banner.setText(exc.message)
+            self.banner.show()
+            return None
+        box.show_error(exc.message)
+        box.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.scroll is not None:
+            self.scroll.ensureWidgetVisible(box.field)
+            # The red line changes the layout only on the next pass; scroll again then.
+            scroll = self.scroll
+            QTimer.singleShot(0, box, lambda: scroll.ensureWidgetVisible(box, 20, 40))
+        return box
+
+
+def error_banner() -> QLabel:
+    banner = QLabel()
+    banner.setObjectName("errorBanner")
+    banner.setWordWrap(True)
+    banner.setTextFormat(Qt.TextFormat.PlainText)
+    banner.setStyleSheet(
+        f"color: {ERROR_COLOR}; border: 1px solid {ERROR_COLOR}; padding: 6px; background: #fff4f4;"
+    )
+    banner.hide()
+    return banner

@@ -1,0 +1,42 @@
+"""Shared bits of the list and table views: custom roles and "open the item"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView
+
+# Custom item-data roles every model of the program uses the same way.
+SortRole = Qt.ItemDataRole.UserRole + 1  # a native value (date, int, str) to sort by
+RowRole = Qt.ItemDataRole.UserRole + 2  # the record (dataclass) behind the row
+
+OpenCallback = Callable[[QModelIndex], None]
+
+
+class _EnterOpens(QObject):
+    """Enter/Return on the current item opens it. Qt's own ``activated`` is not used: on
+    some desktop styles it fires on a single click, which would open cases by surprise."""
+
+    def __init__(self, view: QAbstractItemView, callback: OpenCallback) -> None:
+        super().__init__(view)
+        self._view = view
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self._view.currentIndex().isValid()
+        ):
+            self._callback(self._view.currentIndex())
+            return True
+        return False
+
+
+def on_open(view: QAbstractItemView, callback: OpenCallback) -> None:
+    """Call ``callback(index)`` when the user double-clicks an item or presses Enter on it."""
+    view.doubleClicked.connect(callback)
+    view.installEventFilter(_EnterOpens(view, callback))

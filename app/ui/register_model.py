@@ -1,0 +1,332 @@
+"""The case register as a lazy table model (100,000 cases open at once).
+
+The filter and sort give the ordered list of ``cases.seq`` integers (cheap even for every
+case); the rows themselves are read a page at a time, only when a view asks for them, and
+a bounded number of pages is kept. So opening the register costs one indexed query plus
+one page, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from app.models import register
+from app.models.db import Database, StorageError
+from app.models.reference import OUTCOMES, STATES, sources
+from app.models.register import RegisterFilter, RegisterRow
+from app.ui.item_views import RowRole, SortRole
+
+(
+    COL_NUMBER,
+    COL_STATE,
+    COL_PARTIES,
+    COL_CATEGORY,
+    COL_SOURCE,
+    COL_VILLAGE,
+    COL_MEDIATORS,
+    COL_REGISTERED,
+    COL_DUE,
+    COL_CLOSED,
+) = range(10)
+
+COLUMNS: dict[int, str] = {
+    COL_NUMBER: "案件编号",
+    COL_STATE: "状态",
+    COL_PARTIES: "当事人",
+    COL_CATEGORY: "纠纷类型",
+    COL_SOURCE: "案件来源",
+    COL_VILLAGE: "村（社区）",
+    COL_MEDIATORS: "调解员",
+    COL_REGISTERED: "登记日期",
+    COL_DUE: "办理期限",
+    COL_CLOSED: "结案日期",
+}
+
+# Column -> the register's sort key. Columns whose key the query layer does not offer are
+# not sortable (the view leaves their header alone).
+_WANTED_SORT_KEYS: dict[int, str] = {
+    COL_NUMBER: "number",
+    COL_STATE: "state",
+    COL_PARTIES: "parties",
+    COL_CATEGORY: "category",
+    COL_SOURCE: "source",
+    COL_VILLAGE: "village",
+    COL_MEDIATORS: "mediators",
+    COL_REGISTERED: "registered_on",
+    COL_DUE: "due_on",
+    COL_CLOSED: "closed_on",
+}
+SORT_KEYS: dict[int, str] = {
+    col: key for col, key in _WANTED_SORT_KEYS.items() if key in register.SORT_COLUMNS
+}
+DEFAULT_SORT = (COL_REGISTERED, Qt.SortOrder.DescendingOrder)
+
+PAGE_SIZE = 100
+MAX_PAGES = 40  # pages kept in memory (4,000 rows): enough for any screen plus scrolling back
+
+NO_NUMBER = "未受理"
+ACTIVE_STATES = frozenset({"accepted", "assigned", "mediating"})
+_OVERDUE = QBrush(QColor("#b00000"))
+_MUTED = QBrush(QColor("#808080"))
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One row as shown: the record and its cells' text, built once per page."""
+
+    row: RegisterRow
+    cells: tuple[str, ...]
+    overdue_days: int  # > 0 when an active case is past its due date
+
+
+class RegisterModel(QAbstractTableModel):
+    """Rows of the register for one filter and sort. ``refresh()`` re-reads them.
+
+    Read failures (a locked file, a pulled-out USB stick) never escape from Qt's virtual
+    methods: they are reported once through ``storage_failed`` and the rows stay empty.
+    """
+
+    storage_failed = Signal(object)  # StorageError
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        today: Callable[[], date] = date.today,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self._filter = RegisterFilter()
+        self._sort_column, self._sort_order = DEFAULT_SORT
+        self._seqs: list[int] = []
+        self._pages: OrderedDict[int, list[_Line | None]] = OrderedDict()
+        self._failed = False  # a page read failed since the last refresh: report once
+        self._source_labels = sources()
+
+    # ---- what is shown
+
+    @property
+    def filter(self) -> RegisterFilter:
+        return self._filter
+
+    def set_filter(self, f: RegisterFilter) -> bool:
+        """Show the cases ``f`` selects. False (and nothing changed) on a storage error."""
+        previous, self._filter = self._filter, f
+        if self.refresh():
+            return True
+        self._filter = previous
+        return False
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort_column, self._sort_order
+
+    def is_sortable(self, column: int) -> bool:
+        return column in SORT_KEYS
+
+    @property
+    def truncated(self) -> bool:
+        """A search shows only the newest SEARCH_LIMIT matches."""
+        return bool(self._filter.text.strip()) and len(self._seqs) >= register.SEARCH_LIMIT
+
+    def refresh(self) -> bool:
+        """Re-run the query (cases may have changed). False on a storage error: the rows
+        shown before stay, and ``storage_failed`` has told why."""
+        key = SORT_KEYS.get(self._sort_column, "registered_on")
+        try:
+            seqs = register.query_seqs(
+                self.db,
+                self._filter,
+                sort=key,
+                descending=self._sort_order == Qt.SortOrder.DescendingOrder,
+            )
+        except StorageError as exc:
+            self.storage_failed.emit(exc)
+            return False
+        self.beginResetModel()
+        self._seqs = seqs
+        self._pages.clear()
+        self._failed = False
+        self.endResetModel()
+        return True
+
+    # ---- rows
+
+    def row_record(self, row: int) -> RegisterRow | None:
+        line = self._line(row)
+        return None if line is None else line.row
+
+    def seq_at(self, row: int) -> int:
+        return self._seqs[row]
+
+    def row_of_seq(self, seq: int) -> int | None:
+        try:
+            return self._seqs.index(seq)
+        except ValueError:
+            return None
+
+    def row_of_case(self, case_id: str) -> int | None:
+        """The row showing ``case_id``, or None when the filter hides it."""
+        try:
+            seq = register.seq_for_case(self.db, case_id)
+        except StorageError as exc:
+            self.storage_failed.emit(exc)
+            return None
+        return None if seq is None else self.row_of_seq(seq)
+
+    # ---- QAbstractTableModel
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._seqs)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS.get(section)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section in SORT_KEYS:
+                return f"点击按“{COLUMNS[section]}”排序，再点一次反过来"
+            return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        column = index.column()
+        if not 0 <= column < len(COLUMNS):
+            return None
+        line = self._line(index.row())
+        if line is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return line.cells[column]
+        if role == RowRole:
+            return line.row
+        if role == SortRole:
+            return _sort_value(line.row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(line, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if line.row.state == "voided":
+                return _MUTED
+            if column == COL_DUE and line.overdue_days > 0:
+                return _OVERDUE
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column not in SORT_KEYS:
+            return
+        previous = self._sort_column, self._sort_order
+        self._sort_column, self._sort_order = column, order
+        if not self.refresh():
+            self._sort_column, self._sort_order = previous
+
+    # ---- the lazy page cache
+
+    def _line(self, row: int) -> _Line | None:
+        if not 0 <= row < len(self._seqs):
+            return None
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._load_page(page_no)
+            if page is None:
+                return None
+        else:
+            self._pages.move_to_end(page_no)
+        return page[row % PAGE_SIZE]
+
+    def _load_page(self, page_no: int) -> list[_Line | None] | None:
+        if self._failed:
+            return None  # one message per refresh, not one per painted cell
+        seqs = self._seqs[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+        try:
+            rows = register.fetch_rows(self.db, seqs)
+        except StorageError as exc:
+            self._failed = True
+            self.storage_failed.emit(exc)
+            return None
+        today = self._today()
+        # A case changed away between the query and this read shows as an empty row
+        # until the next refresh, rather than shifting every row below it.
+        page = [self._make_line(rows[s], today) if s in rows else None for s in seqs]
+        self._pages[page_no] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _make_line(self, r: RegisterRow, today: date) -> _Line:
+        overdue = 0
+        if r.state in ACTIVE_STATES and r.due_on:
+            overdue = (today - date.fromisoformat(r.due_on)).days
+        cells = (
+            r.number or NO_NUMBER,
+            STATES.get(r.state, r.state),
+            r.parties,
+            r.category,
+            self._source_labels.get(r.source, r.source),
+            r.village,
+            r.mediators,
+            r.registered_on,
+            (r.due_on or "") if r.state in ACTIVE_STATES else "",
+            r.closed_on or "",
+        )
+        return _Line(r, cells, overdue)
+
+    def _tooltip(self, line: _Line, column: int) -> str | None:
+        r = line.row
+        if column == COL_STATE and r.outcome:
+            return f"{STATES.get(r.state, r.state)}：{OUTCOMES.get(r.outcome, r.outcome)}"
+        if column == COL_DUE and line.overdue_days > 0:
+            return f"已超期 {line.overdue_days} 天"
+        if column == COL_DUE and line.cells[COL_DUE]:
+            return f"还有 {-line.overdue_days} 天到期"
+        if column in (COL_PARTIES, COL_MEDIATORS) and line.cells[column]:
+            return line.cells[column]  # long lists are cut off in the cell
+        return None
+
+
+def _sort_value(r: RegisterRow, column: int) -> object:
+    """The native value a column sorts by (dates as dates, numbers as (year, seq))."""
+    if column == COL_NUMBER:
+        return tuple(int(d) for d in _DIGITS.findall(r.number)) if r.number else ()
+    if column in (COL_REGISTERED, COL_DUE, COL_CLOSED):
+        text = {COL_REGISTERED: r.registered_on, COL_DUE: r.due_on, COL_CLOSED: r.closed_on}[column]
+        return date.fromisoformat(text) if text else None
+    return {
+        COL_STATE: r.state,
+        COL_PARTIES: r.parties,
+        COL_CATEGORY: r.category,
+        COL_SOURCE: r.source,
+        COL_VILLAGE: r.village,
+        COL_MEDIATORS: r.mediators,
+    }[column]

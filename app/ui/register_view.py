@@ -1,0 +1,342 @@
+"""案件台账: the register page. Filters and a search box above, the lazy table below.
+
+Keyboard: Ctrl+F (main window) puts the cursor in the search box, Down moves into the
+table, Enter opens the selected case, Esc in the search box clears it; Alt+Z/L/Y/C/T/D
+jump to the filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import office, register
+from app.models.db import Database, StorageError
+from app.models.reference import STATES, categories, sources
+from app.models.register import RegisterFilter
+from app.ui import messages
+from app.ui.cases.flow_layout import FlowLayout
+from app.ui.item_views import RowRole, on_open
+from app.ui.register_columns import RegisterColumns
+from app.ui.register_model import ACTIVE_STATES, RegisterModel
+
+SEARCH_DELAY_MS = 250  # typing pauses this long before the register is searched
+NO_DATE = QDate(2000, 1, 1)  # the date edits' "不限" value
+ALL = "全部"
+
+
+class SearchBox(QLineEdit):
+    """The search field: Down goes to the results, Esc clears what was typed."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+def _date_filter() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("不限")  # shown while the date is the minimum
+    edit.setDate(NO_DATE)
+    return edit
+
+
+def _py_date(edit: QDateEdit) -> date | None:
+    value = edit.date()
+    if value == NO_DATE:
+        return None
+    return date(value.year(), value.month(), value.day())
+
+
+def _fill(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
+    """(Re)fill a filter list with 全部 first, keeping the current choice if it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(ALL, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    index = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+class RegisterPage(QWidget):
+    """The register: emits ``open_case(case_id)`` on double-click or Enter."""
+
+    open_case = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.model = RegisterModel(db, today=today, parent=self)
+        self.model.storage_failed.connect(self._storage_failed)
+        self.loaded = False  # the first query waits until the page is first shown
+
+        self.search = SearchBox()
+        self.search.setPlaceholderText(
+            "查找：案件编号、当事人姓名或拼音首字母、电话、身份证号（Ctrl+F）"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clear_button = QPushButton("清除筛选")
+        self.clear_button.setAutoDefault(False)
+
+        self.state = QComboBox()
+        self.category = QComboBox()
+        self.source = QComboBox()
+        self.village = QComboBox()
+        self.mediator = QComboBox()
+        self.date_from = _date_filter()
+        self.date_to = _date_filter()
+        _fill(
+            self.state,
+            [("办理中", ACTIVE_STATES)] + [(t, frozenset({k})) for k, t in STATES.items()],
+        )
+        self.state.setItemText(0, "全部（不含已作废）")
+        _fill(self.category, [(c, c) for c in categories()])
+        _fill(self.source, [(t, k) for k, t in sources().items()])
+        for combo in (self.state, self.category, self.source, self.village, self.mediator):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaxVisibleItems(20)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.clear_button)
+
+        filters = QWidget()
+        flow = FlowLayout(filters, spacing=12)
+        flow.setContentsMargins(0, 0, 0, 0)
+        for text, widget in (
+            ("状态(&Z)", self.state),
+            ("纠纷类型(&L)", self.category),
+            ("案件来源(&Y)", self.source),
+            ("村（社区）(&C)", self.village),
+            ("调解员(&T)", self.mediator),
+            ("登记日期(&D)", self.date_from),
+            ("至", self.date_to),
+        ):
+            flow.addWidget(self._labelled(text, widget))
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.columns = RegisterColumns(self.table)
+        header = self.table.horizontalHeader()
+        column, order = self.model.sort_state()
+        header.setSortIndicator(column, order)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        # Not setSortingEnabled: that would query at once; the header drives sort() itself.
+        header.sortIndicatorChanged.connect(self._sort_requested)
+        on_open(self.table, self._open_index)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(filters)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.search.down_pressed.connect(self._enter_table)
+        for combo in (self.state, self.category, self.source, self.village, self.mediator):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._debounce.start)  # typed digit by digit
+        self.clear_button.clicked.connect(self.clear_filters)
+
+    # ---- building
+
+    def _labelled(self, text: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(text)
+        label.setBuddy(widget)
+        row.addWidget(label)
+        row.addWidget(widget)
+        return box
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the 字号 menu changes fonts live
+            self.columns.fit()
+
+    # ---- loading
+
+    def current_filter(self) -> RegisterFilter:
+        states = self.state.currentData()
+        return RegisterFilter(
+            states=states if isinstance(states, frozenset) else frozenset(),
+            category=self.category.currentData(),
+            source=self.source.currentData(),
+            village_id=self.village.currentData(),
+            mediator_id=self.mediator.currentData(),
+            date_from=_py_date(self.date_from),
+            date_to=_py_date(self.date_to),
+            text=self.search.text().strip(),
+        )
+
+    def refresh(self) -> bool:
+        """Read everything again (lists of villages and mediators too), keeping the selection.
+
+        False when the database could not be read; the user has been told why.
+        """
+        try:
+            _fill(self.village, [(p.name, p.id) for p in office.villages(self.db)])
+            _fill(self.mediator, [(m.name, m.id) for m in office.mediators(self.db)])
+        except StorageError as exc:
+            self._storage_failed(exc)
+            return False
+        return self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
+
+    def apply_filter(self) -> bool:
+        self._debounce.stop()
+        if self.current_filter() == self.model.filter and self.loaded:
+            return True
+        return self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
+
+    def clear_filters(self) -> None:
+        widgets = (self.state, self.category, self.source, self.village, self.mediator)
+        for w in (*widgets, self.date_from, self.date_to, self.search):
+            w.blockSignals(True)
+        for combo in widgets:
+            combo.setCurrentIndex(0)
+        self.date_from.setDate(NO_DATE)
+        self.date_to.setDate(NO_DATE)
+        self.search.clear()
+        for w in (*widgets, self.date_from, self.date_to, self.search):
+            w.blockSignals(False)
+        self.apply_filter()
+
+    def _keeping_selection(self, reload: Callable[[], bool]) -> bool:
+        seq = self._selected_seq()
+        scroll = self.table.verticalScrollBar().value()
+        ok = reload()
+        if ok:
+            self.loaded = True
+            row = None if seq is None else self.model.row_of_seq(seq)
+            if row is not None:
+                self._select_row(row)
+            else:
+                self.table.verticalScrollBar().setValue(scroll)
+        self._update_count()
+        return ok
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        text = f"共 {n} 件"
+        f = self.model.filter
+        if self.model.truncated:
+            text += f"（只列出最新的 {register.SEARCH_LIMIT} 件，请多输入几个字）"
+        elif f.date_from and f.date_to and f.date_from > f.date_to:
+            text += "：登记日期的起止颠倒了"
+        elif n == 0 and self.loaded:
+            text += "：没有符合条件的案件"
+        self.count_label.setText(text)
+
+    def _storage_failed(self, exc: StorageError) -> None:
+        messages.show_storage_error(self.window(), exc)
+
+    # ---- selection and opening
+
+    def _selected_seq(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.seq_at(index.row())
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def selected_case_id(self) -> str | None:
+        index = self.table.currentIndex()
+        record = self.model.data(index, RowRole) if index.isValid() else None
+        return None if record is None else str(record.id)
+
+    def select_case(self, case_id: str) -> bool:
+        """Select the row of ``case_id``; False when the filter hides it."""
+        row = self.model.row_of_case(case_id)
+        if row is None:
+            return False
+        self._select_row(row)
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _enter_table(self) -> None:
+        if self.model.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._selected_seq() is None:  # focus alone makes a row current, not selected
+            self._select_row(max(self.table.currentIndex().row(), 0))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        record = self.model.data(index, RowRole)
+        if record is not None:
+            self.open_case.emit(record.id)
+
+    def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        self._keeping_selection(lambda: self._sort(column, order))
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> bool:
+        self.model.sort(column, order)
+        ok = self.model.sort_state() == (column, order)
+        if not ok:  # not sortable, or the database could not be read: show the real order
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self.model.sort_state())
+            header.blockSignals(False)
+        return ok

@@ -1,0 +1,187 @@
+"""今日工作: the start page. Four lists from ``register.worklist``: what is overdue, what falls
+due within three days, closed cases waiting for their follow-up visit, and agreements whose
+judicial-confirmation window is closing. Double-click or Enter opens the case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QListView,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import register
+from app.models.db import Database, StorageError
+from app.models.register import WorkItem, Worklist
+from app.ui import messages
+from app.ui.item_views import RowRole, SortRole, on_open
+from app.ui.look import MUTED, embolden, tint
+from app.ui.register_model import NO_NUMBER
+
+WEEKDAYS = "一二三四五六日"
+
+# (Worklist field, heading, colour of the heading, what an empty list says)
+SECTIONS: list[tuple[str, str, str, str]] = [
+    ("overdue", "已超期", "#b00000", "没有超期的案件。"),
+    ("due_soon", "3天内到期", "#b06000", "近 3 天没有到期的案件。"),
+    ("awaiting_follow_up", "待回访", "#1f5fa0", "没有等待回访的案件。"),
+    ("confirmation_closing", "司法确认期限将至", "#6a3fa0", "没有即将超过司法确认申请期限的协议。"),
+]
+
+
+class WorklistModel(QAbstractListModel):
+    """One list of today's work. Each item shows two lines: number and parties, then
+    category, date and what is due."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[WorkItem] = []
+
+    def set_items(self, items: list[WorkItem]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def items(self) -> list[WorkItem]:
+        return list(self._items)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._items)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or index.parent().isValid() or index.column() != 0:
+            return None
+        if not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                f"{item.number or NO_NUMBER}　{item.parties}\n"
+                f"{item.category}　{item.when.isoformat()}　{item.note}"
+            )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "双击或按 Enter 打开这个案件"
+        if role == RowRole:
+            return item
+        if role == SortRole:
+            return item.when
+        return None
+
+
+class WorkSection(QFrame):
+    """A heading with the count, and the list (or a calm sentence when it is empty)."""
+
+    def __init__(self, title: str, colour: str, empty_text: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = title
+        self.heading = QLabel(title)
+        embolden(self.heading)
+        tint(self.heading, colour)
+        self.model = WorklistModel(self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSpacing(2)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.empty = QLabel(empty_text)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        tint(self.empty, MUTED)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.stack, 1)
+
+    def set_items(self, items: list[WorkItem]) -> None:
+        self.model.set_items(items)
+        self.heading.setText(f"{self.title}（{len(items)} 件）")
+        self.stack.setCurrentWidget(self.view if items else self.empty)
+        if items:
+            # Current (Enter opens it) but not highlighted: four blue rows would shout.
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+
+
+class StartPage(QWidget):
+    """Emits ``open_case(case_id)``."""
+
+    open_case = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self.loaded = False
+
+        self.date_label = QLabel()
+        embolden(self.date_label)
+
+        self.sections: dict[str, WorkSection] = {}
+        grid = QGridLayout()
+        for i, (key, title, colour, empty) in enumerate(SECTIONS):
+            section = WorkSection(title, colour, empty)
+            on_open(section.view, self._open_index)
+            self.sections[key] = section
+            grid.addWidget(section, i // 2, i % 2)
+
+        hint = QLabel("双击或按 Enter 打开案件　　Tab 换到下一栏　　F3 案件台账　　Ctrl+N 新建登记")
+        tint(hint, MUTED)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.date_label)
+        layout.addLayout(grid, 1)
+        layout.addWidget(hint)
+
+    def refresh(self) -> bool:
+        """Read today's lists again. False when the database could not be read (the user
+        has been told why; the lists shown before stay)."""
+        today = self._today()
+        self.date_label.setText(
+            f"今日工作　{today.year}年{today.month}月{today.day}日　星期{WEEKDAYS[today.weekday()]}"
+        )
+        try:
+            work: Worklist = register.worklist(self.db, today=today)
+        except StorageError as exc:
+            messages.show_storage_error(self.window(), exc)
+            return False
+        for key, section in self.sections.items():
+            section.set_items(getattr(work, key))
+        self.loaded = True
+        return True
+
+    def _open_index(self, index: QModelIndex) -> None:
+        item = index.data(RowRole)
+        if isinstance(item, WorkItem):
+            self.open_case.emit(item.case_id)

@@ -1,0 +1,264 @@
+"""The main window: pages, menus and shortcuts, case windows, 字号, storage errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.models import cases, office
+from app.models.db import Database
+from app.ui import messages, ui_settings
+from app.ui.cases.case_window import CaseWindow
+from app.ui.cases.register_dialog import RegisterDialog
+from app.ui.item_views import RowRole
+from app.ui.main_window import MainWindow
+from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
+from tests.conftest import TODAY
+from tests.ui.shell_helpers import (
+    Boxes,
+    boxes,
+    demo_db,
+    double_click,
+    locked,
+    restore_font,
+    type_chinese,
+)
+
+__all__ = ["boxes", "demo_db", "restore_font"]  # fixtures, used by name
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> Iterator[MainWindow]:
+    window = MainWindow(demo_db, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+
+
+def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(QApplication.focusWidget() or window, key, mods)
+
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def case_windows() -> list[CaseWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, CaseWindow)]
+
+
+def test_title_status_bar_and_start_page(window: MainWindow, demo_db: Database) -> None:
+    assert window.windowTitle() == "青山镇人民调解委员会"
+    assert window.office_label.text() == "青山镇人民调解委员会"
+    assert str(demo_db.path) in window.db_label.text()
+    assert window.pages.currentWidget() is window.start_page
+    assert window.start_action.isChecked()
+    assert window.start_page.sections["overdue"].model.rowCount() > 0
+    assert not window.register_page.loaded  # the register is read when first shown
+
+
+def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    assert list(menus) == ["文件(&F)", "视图(&V)", "帮助(&H)"]
+    found = {
+        action.text(): action.shortcut().toString()
+        for menu in menus.values()
+        for action in menu.actions()
+        if not action.isSeparator()
+    }
+    assert found["新建登记(&N)"] == "Ctrl+N"
+    assert found["退出(&X)"] == "Ctrl+Q"
+    assert found["今日工作(&T)"] == "F2"
+    assert found["案件台账(&R)"] == "F3"
+    assert found["刷新(&E)"] == "F5"
+    assert found["查找案件(&F)"] == "Ctrl+F"
+    assert [a.text() for a in window.font_menu.actions()] == ["标准", "大", "特大"]
+
+
+def test_keyboard_switches_pages(window: MainWindow, qtbot: QtBot) -> None:
+    press(qtbot, window, Qt.Key.Key_F3)
+    assert window.pages.currentWidget() is window.register_page
+    assert window.register_page.loaded and window.register_action.isChecked()
+    press(qtbot, window, Qt.Key.Key_F2)
+    assert window.pages.currentWidget() is window.start_page
+    press(qtbot, window, Qt.Key.Key_2, CTRL)
+    assert window.pages.currentWidget() is window.register_page
+    press(qtbot, window, Qt.Key.Key_1, CTRL)
+    assert window.pages.currentWidget() is window.start_page
+
+
+def test_ctrl_f_puts_the_cursor_in_the_search_box(window: MainWindow, qtbot: QtBot) -> None:
+    press(qtbot, window, Qt.Key.Key_F, CTRL)
+    assert window.pages.currentWidget() is window.register_page
+    assert QApplication.focusWidget() is window.register_page.search
+    qtbot.keyClicks(window.register_page.search, "wjg")
+    assert window.register_page.search.text() == "wjg"
+
+
+def test_register_rows_open_their_case_window(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_register()
+    table = window.register_page.table
+    index = table.model().index(2, COL_PARTIES)
+    record = index.data(RowRole)
+    double_click(qtbot, table, index)
+    qtbot.waitUntil(lambda: record.id in window.case_windows)
+    case_window = window.case_windows[record.id]
+    assert case_window.case_id == record.id and case_window.isVisible()
+    assert case_windows() == [case_window]
+
+
+def test_closing_the_main_window_closes_case_windows(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_register()
+    first = window.open_case(window.register_page.model.row_record(0).id)
+    second = window.open_case(window.register_page.model.row_record(1).id)
+    assert first is not None and second is not None and first is not second
+    assert len(case_windows()) == 2
+    press(qtbot, window, Qt.Key.Key_Q, CTRL)
+    qtbot.waitUntil(lambda: not window.isVisible() and window.case_windows == {})
+
+
+def test_a_changed_case_refreshes_the_register_keeping_the_selection(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    window.show_register()
+    page = window.register_page
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_record(r).number is None)
+    page.table.selectRow(row)
+    case_id = page.selected_case_id()
+    assert case_id is not None
+    assert page.model.index(row, COL_STATE).data() == "已登记"
+    case_window = window.open_case(case_id)
+    assert case_window is not None
+    # The case window accepts the case through the service and says so.
+    user = office.current_user(demo_db).id
+    cases.accept_case(demo_db, case_id, by=user, accepted_on=TODAY, today=TODAY)
+    case_window.changed.emit(case_id)
+    new_row = page.table.currentIndex().row()
+    assert page.selected_case_id() == case_id
+    assert page.model.index(new_row, COL_STATE).data() == "已受理"
+    assert page.model.index(new_row, COL_NUMBER).data().startswith("（2026）青山调字第")
+    assert not window.start_page.loaded  # the start page reads again when shown
+    window.show_start()
+    assert window.start_page.loaded
+
+
+def _fill_registration(qtbot: QtBot, dialog: RegisterDialog) -> None:
+    a, b = dialog.side_a.forms[0], dialog.side_b.forms[0]
+    type_chinese(a.name, "欧阳明")
+    type_chinese(b.name, "司马青")
+    dialog.category.setCurrentIndex(dialog.category.findText("邻里"))
+    dialog.village.setCurrentIndex(dialog.village.findText("桃园村"))
+    type_chinese(dialog.facts, "两家因院墙排水发生争执。")
+
+
+def test_ctrl_n_registers_a_case_that_appears_in_the_register(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    window.show_register()
+    before = window.register_page.model.rowCount()
+    press(qtbot, window, Qt.Key.Key_N, CTRL)
+    dialog = window.register_dialog
+    assert isinstance(dialog, RegisterDialog)
+    qtbot.waitExposed(dialog)
+    press(qtbot, window, Qt.Key.Key_N, CTRL)  # a second Ctrl+N does not open a second form
+    assert window.register_dialog is dialog
+    _fill_registration(qtbot, dialog)
+    with qtbot.waitSignal(dialog.registered) as signal:
+        dialog.save()
+    case_id = signal.args[0]
+    page = window.register_page
+    assert page.model.rowCount() == before + 1
+    assert page.count_label.text() == f"共 {before + 1} 件"
+    assert page.selected_case_id() == case_id
+    row = page.table.currentIndex().row()
+    assert page.model.index(row, COL_PARTIES).data() == "欧阳明、司马青"
+    assert page.model.index(row, COL_NUMBER).data() == "未受理"
+    assert page.model.index(row, COL_STATE).data() == "已登记"
+    qtbot.waitUntil(lambda: window.register_dialog is None)
+
+
+def test_a_new_case_hidden_by_the_filters_clears_them(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    window.show_register()
+    page = window.register_page
+    page.category.setCurrentIndex(page.category.findText("合同"))
+    window.new_case()
+    dialog = window.register_dialog
+    assert dialog is not None
+    _fill_registration(qtbot, dialog)  # 邻里, not 合同
+    with qtbot.waitSignal(dialog.registered) as signal:
+        dialog.save()
+    assert page.category.currentText() == "全部"
+    assert page.selected_case_id() == signal.args[0]
+
+
+def test_font_size_menu_applies_at_once_and_is_remembered(
+    window: MainWindow, qtbot: QtBot, restore_font: None
+) -> None:
+    window.show_register()
+    table = window.register_page.table
+    window.font_actions["xlarge"].trigger()
+    points = ui_settings.FONT_SIZES["xlarge"][1]
+    assert QApplication.font().pointSize() == points
+    assert table.font().pointSize() == points
+    assert window.register_page.search.font().pointSize() == points
+    assert ui_settings.load_font_size() == "xlarge"
+    assert window.font_actions["xlarge"].isChecked()
+    # Column headers still fit their text at the large size.
+    header = table.horizontalHeader()
+    fm = QFontMetrics(header.font())
+    for col, title in COLUMNS.items():
+        if not header.isSectionHidden(col):
+            assert header.sectionSize(col) >= fm.horizontalAdvance(title) + 20, title
+    # Coloured and bold labels follow too (a style sheet would have frozen their size).
+    window.show_start()
+    section = window.start_page.sections["overdue"]
+    for label in (section.heading, section.empty, window.start_page.date_label):
+        assert label.font().pointSize() == points, label.text()
+    assert section.heading.font().bold()
+    window.font_actions["normal"].trigger()
+    assert QApplication.font().pointSize() == ui_settings.FONT_SIZES["normal"][1]
+    assert ui_settings.load_font_size() == "normal"
+    # A new window starts with the remembered size ticked.
+    again = MainWindow(window.db, today=lambda: TODAY)
+    qtbot.addWidget(again)
+    assert again.font_actions["normal"].isChecked()
+
+
+def test_locked_database_on_refresh_shows_a_message_not_a_crash(
+    window: MainWindow, demo_db: Database, qtbot: QtBot, boxes: Boxes
+) -> None:
+    window.show_register()
+    page = window.register_page
+    shown = page.count_label.text()
+    with locked(demo_db):
+        press(qtbot, window, Qt.Key.Key_F5)  # the register
+        press(qtbot, window, Qt.Key.Key_F2)  # the start page reads again after F5
+    assert [(kind, title) for kind, title, _ in boxes.calls] == [
+        ("warning", messages.STORAGE_ERROR_TITLE)
+    ] * 2
+    assert all("已锁定" in text and str(demo_db.path) in text for _k, _t, text in boxes.calls)
+    assert window.isVisible()
+    window.show_register()
+    assert page.count_label.text() == shown  # what was shown stays
+    boxes.calls.clear()
+    press(qtbot, window, Qt.Key.Key_F5)  # the other program is done: all is well again
+    assert boxes.calls == []
+    assert page.model.index(0, COL_PARTIES).data()
+
+
+def test_help_menu(window: MainWindow, boxes: Boxes) -> None:
+    window.shortcuts_action.trigger()
+    window.about_action.trigger()
+    titles = [title for _k, title, _t in boxes.calls]
+    assert titles == ["键盘操作", "关于"]
+    assert "Ctrl+N" in boxes.calls[0][2] and "F5" in boxes.calls[0][2]
+    assert "乡镇人民调解工作台" in boxes.calls[1][2]

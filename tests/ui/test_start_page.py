@@ -1,0 +1,149 @@
+"""今日工作: the four lists of the start page, and opening a case from them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.models import register
+from app.models.db import Database
+from app.models.register import WorkItem
+from app.ui import messages
+from app.ui.cases.case_window import CaseWindow
+from app.ui.item_views import RowRole, SortRole
+from app.ui.main_window import MainWindow
+from app.ui.start_page import SECTIONS, StartPage, WorklistModel
+from tests.conftest import TODAY
+from tests.ui.shell_helpers import UUID_RE, Boxes, boxes, demo_db, double_click, locked
+
+__all__ = ["boxes", "demo_db"]  # fixtures, used by name
+
+
+@pytest.fixture
+def page(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> StartPage:
+    page = StartPage(demo_db, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    assert page.refresh()
+    return page
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> MainWindow:
+    window = MainWindow(demo_db, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def texts(page: StartPage, key: str) -> list[str]:
+    model = page.sections[key].model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_worklist_model_passes_qt_model_tester(demo_db: Database, qtmodeltester) -> None:
+    work = register.worklist(demo_db, today=TODAY)
+    model = WorklistModel()
+    model.set_items(work.overdue + work.due_soon)
+    assert model.rowCount() == len(work.overdue) + len(work.due_soon) > 0
+    qtmodeltester.check(model)
+    model.set_items([])
+    qtmodeltester.check(model)
+
+
+def test_four_lists_match_todays_work(page: StartPage, demo_db: Database) -> None:
+    work = register.worklist(demo_db, today=TODAY)
+    assert [key for key, *_ in SECTIONS] == [
+        "overdue",
+        "due_soon",
+        "awaiting_follow_up",
+        "confirmation_closing",
+    ]
+    for key, title, _colour, _empty in SECTIONS:
+        items: list[WorkItem] = getattr(work, key)
+        section = page.sections[key]
+        assert items, f"the demo has {title}"
+        assert section.heading.text() == f"{title}（{len(items)} 件）"
+        assert section.stack.currentWidget() is section.view
+        shown = texts(page, key)
+        assert len(shown) == len(items)
+        for text, item in zip(shown, items, strict=True):
+            assert item.number is not None and item.number in text
+            assert item.parties in text and item.category in text
+            assert item.when.isoformat() in text and item.note in text
+            assert not UUID_RE.search(text)
+    assert page.date_label.text() == "今日工作　2026年11月20日　星期五"
+
+
+def test_items_carry_the_record_and_date(page: StartPage, demo_db: Database) -> None:
+    first = page.sections["overdue"].model.index(0, 0)
+    item = first.data(RowRole)
+    assert isinstance(item, WorkItem)
+    assert first.data(SortRole) == item.when < TODAY
+    assert "已超期" in first.data()
+
+
+def test_empty_lists_say_so(qtbot: QtBot, office_db: Database, boxes: Boxes) -> None:
+    page = StartPage(office_db, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    assert page.refresh()
+    section = page.sections["overdue"]
+    assert section.heading.text() == "已超期（0 件）"
+    assert section.stack.currentWidget() is section.empty
+    assert section.empty.text() == "没有超期的案件。"
+
+
+def test_unnumbered_case_shows_not_accepted() -> None:
+    model = WorklistModel()
+    model.set_items([WorkItem("x", None, "张三、李四", "邻里", date(2026, 11, 1), "已超期")])
+    assert model.index(0, 0).data().startswith("未受理　张三、李四")
+
+
+def test_a_locked_file_shows_the_storage_message(
+    page: StartPage, demo_db: Database, boxes: Boxes
+) -> None:
+    before = texts(page, "overdue")
+    with locked(demo_db):
+        assert not page.refresh()
+    assert [(k, t) for k, t, _ in boxes.calls] == [("warning", messages.STORAGE_ERROR_TITLE)]
+    assert "锁定" in boxes.calls[0][2]
+    assert texts(page, "overdue") == before  # what was shown stays
+
+
+def _case_windows() -> list[CaseWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, CaseWindow)]
+
+
+def test_double_click_opens_the_case(qtbot: QtBot, window: MainWindow) -> None:
+    page = window.start_page
+    assert window.pages.currentWidget() is page
+    view = page.sections["due_soon"].view
+    index = view.model().index(1, 0)
+    item: WorkItem = index.data(RowRole)
+    double_click(qtbot, view, index)
+    qtbot.waitUntil(lambda: item.case_id in window.case_windows)
+    case_window = window.case_windows[item.case_id]
+    qtbot.waitExposed(case_window)
+    assert case_window.case_id == item.case_id
+    assert item.number is not None
+    assert case_window.case.number == item.number
+    assert _case_windows() == [case_window]
+
+
+# The offscreen test platform cannot stack windows; on a desktop the window comes to the front.
+def test_enter_opens_the_case_once(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.start_page.sections["awaiting_follow_up"].view
+    view.setFocus()
+    item: WorkItem = view.currentIndex().data(RowRole)  # the first item is current
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: item.case_id in window.case_windows)
+    first = window.case_windows[item.case_id]
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # again: the same window comes to the front
+    assert window.case_windows[item.case_id] is first
+    assert _case_windows() == [first]
