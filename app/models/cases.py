@@ -23,7 +23,14 @@ from app.models.errors import (
     ValidationError,
 )
 from app.models.parties import PartyInput, insert_case_party, update_case_party, validate_parties
-from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, PERFORMANCE, STATES, categories
+from app.models.reference import (
+    AGREEMENT_OUTCOMES,
+    OUTCOMES,
+    PERFORMANCE,
+    ROLES,
+    STATES,
+    categories,
+)
 from app.models.reference import sources as source_labels
 
 # ---------------------------------------------------------------------------------------
@@ -330,8 +337,7 @@ def save_party(
     today = today or _today()
     p = validate_party(
         party,
-        label=party.role
-        and {"applicant": "申请人", "respondent": "被申请人"}.get(party.role, "当事人"),
+        label=ROLES.get(party.role, "当事人") if party.role else "",
         today=today,
     )
     with db.transaction() as conn:
@@ -986,7 +992,7 @@ def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_b
     reason = _required_text(reason, "重新调解的原因")
     requested_by = _required_text(requested_by, "提出人")
     with db.transaction() as conn:
-        row = _load(conn, case_id)
+        row = _load(conn, case_id)  # the previous outcome is kept in the event
         if row["state"] == "archived":
             user = get_user(db, by)
             if user is None or user.role not in ("director", "admin"):
@@ -1003,7 +1009,6 @@ def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_b
                 "previous": {"outcome": row["outcome"], "closed_on": row["closed_on"]},
             },
         )
-        del conn
 
 
 def void_case(

@@ -426,15 +426,16 @@ def _area_ok(area: str) -> bool:
     return len(area) == 4 and area[0] == "0" and area[1] in "3456789"
 
 
-def check_phone(text: str, *, field: str = PHONE_FIELD) -> str:
+def check_phone(text: str, *, field: str = PHONE_FIELD, service_numbers: bool = False) -> str:
     """Check a phone number and return it normalised; empty input gives "".
 
     Accepted: mainland mobile numbers (``13812345678``; spaces, hyphens and a +86 / 86
     prefix allowed), landlines with area code (``0571-87654321``, with or without the
     hyphen, optional extension ``0571-87654321-123``), local landlines without area code
-    (7–8 digits), 400/800 numbers (``400-123-4567``), short service numbers of 3–5 digits
-    (110, 12348) and international numbers written with a leading ``+`` (``+85291234567``).
-    ``field`` names the field in messages (default 联系电话)."""
+    (7–8 digits), 400/800 numbers (``400-123-4567``) and international numbers written with
+    a leading ``+`` (``+85291234567``). Short service numbers of 3–5 digits (110, 12348) only
+    with ``service_numbers=True`` (a hotline on a poster); a person never has one, and "123"
+    in a party's phone is a typing slip. ``field`` names the field in messages (联系电话)."""
     raw = _nfkc(text).strip()
     if not raw:
         return ""
@@ -515,7 +516,7 @@ def check_phone(text: str, *, field: str = PHONE_FIELD) -> str:
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
     if digits[0] != "0":
-        if 3 <= len(digits) <= 5 and not ext and "-" not in body:
+        if service_numbers and 3 <= len(digits) <= 5 and not ext and "-" not in body:
             return digits  # 110, 12348, 95588
         if _local_ok(digits):
             return digits + (f"-{ext}" if ext else "")

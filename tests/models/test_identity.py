@@ -436,8 +436,6 @@ def test_uscc_wrong_length_and_symbols() -> None:
         ("87654321", "87654321"),
         ("400-123-4567", "400-123-4567"),
         ("8001234567", "800-123-4567"),
-        ("110", "110"),
-        ("12348", "12348"),
         ("+852 9123 4567", "+85291234567"),
         ("", ""),
         ("   ", ""),
@@ -459,6 +457,8 @@ def test_phone_accepted(text: str, expected: str) -> None:
         ("057187654321123", "分机"),
         ("057-87654321", "区号"),
         ("13812345678/13912345678", "一个号码"),
+        ("123", "不像有效的号码"),  # a person has no 3-digit number: a typing slip
+        ("12348", "不像有效的号码"),
     ],
 )
 def test_phone_rejected(text: str, words: str) -> None:
@@ -468,6 +468,13 @@ def test_phone_rejected(text: str, words: str) -> None:
     assert err.field == "联系电话"
     assert "联系电话" in err.message
     assert words in err.message
+
+
+@pytest.mark.parametrize("number", ["110", "12348", "95588"])
+def test_service_numbers_only_where_asked_for(number: str) -> None:
+    assert check_phone(number, service_numbers=True) == number
+    with pytest.raises(IdentityError):
+        check_phone(number)
 
 
 def test_phone_field_name_can_be_overridden() -> None:
