@@ -1,0 +1,566 @@
+"""Pieces the case documents share: parties, mediators, numbers, signature blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from reportlab.platypus import Flowable, Spacer
+
+from app.models.casefile import CaseFile
+from app.models.identity import ID_TYPES
+from app.models.parties import CaseParty
+from app.models.reference import ROLES
+from app.printing import layout as L
+from app.printing.context import OfficeInfo
+from app.printing.fonts import FontSet
+from app.printing.layout import Content, Span, blank, value
+
+PERSON, ORG = "person", "org"
+
+NUMBER_STYLE = replace(L.BODY_FLUSH, align="right", space_after=6)
+SIGN_STYLE = replace(L.CELL, size=L.SIZE_4, leading=L.SIZE_4 * 2)
+
+
+def role_label(role: str) -> str:
+    return ROLES.get(role, "当事人")
+
+
+def id_label(p: CaseParty) -> str:
+    if p.id_type in ("", "resident_id"):
+        return "公民身份号码"
+    if p.id_type == "resident_id_15":
+        return "公民身份号码（15位）"
+    return ID_TYPES.get(p.id_type, "证件") + "号码"
+
+
+def field(label: str, text: object, ems: int = 6) -> list[Span]:
+    return [Span(label + "："), value(text, ems)]
+
+
+def joined(parts: Sequence[Sequence[Span]], sep: str = "，", end: str = "。") -> list[Span]:
+    out: list[Span] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(Span(sep))
+        out.extend(part)
+    out.append(Span(end))
+    return out
+
+
+def person_fields(p: CaseParty) -> list[list[Span]]:
+    return [
+        field("性别", p.sex, 2),
+        field("民族", p.ethnicity, 3),
+        [Span("出生日期："), *L.day(p.birth_date)],
+        field(id_label(p), p.id_number, 10),
+        field("职业", p.occupation, 4),
+        field("住址", p.address, 12),
+        field("联系电话", p.phone, 7),
+    ]
+
+
+def org_fields(p: CaseParty) -> list[list[Span]]:
+    return [
+        field("统一社会信用代码", p.org_code, 10),
+        field("住所", p.address, 12),
+        field("法定代表人", p.legal_rep, 4),
+        field("联系电话", p.phone, 7),
+    ]
+
+
+def party_description(p: CaseParty, *, label: str | None = None) -> list[Span]:
+    """The party's line, "申请人：张三，性别：男，……。": every field, blanks for empty ones."""
+    head = [Span(f"{label or p.role_label}："), value(p.name, 6)]
+    rest = person_fields(p) if p.kind != ORG else org_fields(p)
+    return joined([head, *rest])
+
+
+def agent_description(p: CaseParty) -> list[Span] | None:
+    if not p.agent_name.strip():
+        return None
+    return joined(
+        [
+            [Span("委托代理人："), Span(p.agent_name.strip())],
+            field("联系电话", p.agent_phone, 7),
+            field("代理权限", p.agent_powers, 8),
+        ]
+    )
+
+
+def blank_party(role: str) -> list[Span]:
+    return joined(
+        [
+            [Span(f"{role_label(role)}："), blank(6)],
+            field("性别", "", 2),
+            field("民族", "", 3),
+            field("出生日期", "", 6),
+            field("公民身份号码", "", 11),
+            field("住址", "", 12),
+            field("联系电话", "", 7),
+        ]
+    )
+
+
+# role | label | value | label | value
+PARTY_TABLE_COLUMNS = (68.0, 80.0, L.BLOCK_WIDTH - 324.0, 66.0, 110.0)
+TABLE_CELL = replace(L.CELL, leading=L.SIZE_4 * 1.3)
+
+
+def _party_rows(role: str, p: CaseParty | None) -> tuple[list[list[str]], tuple[int, ...]]:
+    """A party's rows of the form table, and which of them span the whole width."""
+
+    def v(text: object) -> str:
+        return "" if text is None else str(text).strip()
+
+    label = role_label(role)
+    if p is not None and p.kind == ORG:
+        rows = [
+            [label, "名称", v(p.name), "", ""],
+            ["", "信用代码", v(p.org_code), "", ""],
+            ["", "法定代表人", v(p.legal_rep), "联系电话", v(p.phone)],
+            ["", "住所", v(p.address), "", ""],
+        ]
+        wide: tuple[int, ...] = (0, 1, 3)
+    else:
+        q = p or _NOBODY
+        if q.id_type in ("", "resident_id", "resident_id_15"):
+            id_row = ["", "身份证号", v(q.id_number), "", ""]
+        else:
+            id_row = [
+                "",
+                "证件号码",
+                f"{ID_TYPES.get(q.id_type, '')} {q.id_number}".strip(),
+                "",
+                "",
+            ]
+        rows = [
+            [label, "姓名", v(q.name), "性别", v(q.sex)],
+            ["", "民族", v(q.ethnicity), "出生日期", L.day_text(q.birth_date)],
+            ["", "职业", v(q.occupation), "联系电话", v(q.phone)],
+            id_row,
+            ["", "住址", v(q.address), "", ""],
+        ]
+        wide = (3, 4)
+    if p is not None and p.agent_name.strip():
+        rows.append(["", "委托代理人", v(p.agent_name), "联系电话", v(p.agent_phone)])
+    return rows, wide
+
+
+def party_table(
+    rows: Sequence[tuple[str, CaseParty | None]], fonts: FontSet, *, padding: float = 5.0
+) -> Flowable:
+    """A form table of the parties (five rows each, six with an agent), empty cells for
+    empty fields: what blank and dense forms print."""
+    data: list[list[str]] = []
+    spans: list[tuple[object, ...]] = []
+    for role, p in rows:
+        r = len(data)
+        block, wide = _party_rows(role, p)
+        data += block
+        spans.append(("SPAN", (0, r), (0, r + len(block) - 1)))
+        spans += [("SPAN", (2, r + k), (4, r + k)) for k in wide]
+    return L.table(
+        data,
+        PARTY_TABLE_COLUMNS,
+        style=TABLE_CELL,
+        padding=padding,
+        extra=[*spans, ("ALIGN", (0, 0), (0, -1), "CENTER")],
+        fonts=fonts,
+    )
+
+
+_NOBODY = CaseParty(
+    link_id="",
+    party_id="",
+    role="",
+    position=0,
+    kind=PERSON,
+    name="",
+    sex="",
+    ethnicity="",
+    birth_date=None,
+    id_type="",
+    id_number="",
+    occupation="",
+    phone="",
+    address="",
+    org_code="",
+    legal_rep="",
+    agent_name="",
+    agent_phone="",
+    agent_powers="",
+)
+
+
+def party_paragraphs(case: CaseFile, fonts: FontSet) -> list[Flowable]:
+    out: list[Flowable] = []
+    for p in ordered_parties(case):
+        out.append(L.Paragraph(party_description(p), L.BODY, fonts))
+        agent = agent_description(p)
+        if agent is not None:
+            out.append(L.Paragraph(agent, L.BODY, fonts))
+    return out
+
+
+def ordered_parties(case: CaseFile) -> list[CaseParty]:
+    """Applicants, then respondents, then plain 当事人, each in the order given."""
+    order = {"applicant": 0, "respondent": 1}
+    return sorted(case.parties, key=lambda p: (order.get(p.role, 2), p.position))
+
+
+def sides(case: CaseFile) -> tuple[list[CaseParty], list[CaseParty]]:
+    """The two columns of a signature block: applicants | respondents (or alternating)."""
+    left = case.side("applicant")
+    right = case.side("respondent")
+    others = case.side("party")
+    if others:
+        left += others[0::2]
+        right += others[1::2]
+    return left, right
+
+
+def names(parties: Sequence[CaseParty]) -> str:
+    return "、".join(p.name for p in parties)
+
+
+def mediator_names(case: CaseFile) -> list[str]:
+    """The case's current mediators, lead first; every one ever assigned if none is."""
+    current = [a for a in case.assignments if a.ended_on is None] or list(case.assignments)
+    current.sort(key=lambda a: not a.lead)
+    seen: list[str] = []
+    for a in current:
+        if a.mediator_name not in seen:
+            seen.append(a.mediator_name)
+    return seen
+
+
+def recorder_name(case: CaseFile) -> str:
+    """Who recorded the latest mediation session (the agreement's 记录人), or ""."""
+    for s in reversed(case.sessions):
+        if s.kind == "session" and s.recorder.strip():
+            return s.recorder.strip()
+    for s in reversed(case.sessions):
+        if s.recorder.strip():
+            return s.recorder.strip()
+    return ""
+
+
+def committee_name(case: CaseFile | None, office: OfficeInfo) -> str:
+    return office.committee(case.committee_name if case else "")
+
+
+def number_line(number: str | None, fonts: FontSet) -> Flowable:
+    if number and number.strip():
+        return L.Paragraph(number.strip(), NUMBER_STYLE, fonts)
+    return L.Paragraph([Span("编号："), blank(10)], NUMBER_STYLE, fonts)
+
+
+def titles(committee: str, title: str, fonts: FontSet) -> list[Flowable]:
+    """The committee's name and the document's name, 2号 bold, centred."""
+    first = committee.strip()
+    out: list[Flowable] = []
+    if first:
+        out.append(L.Paragraph(first, L.TITLE, fonts))
+    out.append(L.Paragraph(title, replace(L.TITLE, space_after=10), fonts))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Signature blocks
+
+
+def party_signature(p: CaseParty | None, role: str) -> list[Content]:
+    """Lines of one party's signature cell."""
+    if p is None:
+        return [[Span(f"{role_label(role)}："), blank(6)], [Span("签名（按指印）："), blank(7)]]
+    label = p.role_label
+    if p.kind == ORG:
+        lines: list[Content] = [
+            [Span(f"{label}："), Span(p.name)],
+            "（盖章）",
+            [Span("法定代表人（签名）："), blank(5)],
+        ]
+    else:
+        lines = [[Span(f"{label}："), Span(p.name)], [Span("签名（按指印）："), blank(7)]]
+    if p.agent_name.strip():
+        lines.append([Span("委托代理人（签名）："), blank(5)])
+    return lines
+
+
+def cell(lines: Sequence[Content], fonts: FontSet) -> list[Flowable]:
+    return [L.Paragraph(line, SIGN_STYLE, fonts) for line in lines]
+
+
+SIGN_COLUMNS = (L.BLOCK_WIDTH / 2, L.BLOCK_WIDTH / 2)
+
+
+def signature_row(left: Sequence[Content], right: Sequence[Content], fonts: FontSet) -> Flowable:
+    """Two signature cells side by side, with room to sign (no ruling)."""
+    return L.table(
+        [[cell(left, fonts) if left else None, cell(right, fonts) if right else None]],
+        SIGN_COLUMNS,
+        grid=False,
+        padding=0,
+        extra=[
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("RIGHTPADDING", (0, 0), (0, -1), 8),
+        ],
+        fonts=fonts,
+    )
+
+
+def seal_block(committee: str, signed: Content, fonts: FontSet) -> Flowable:
+    """The committee's name with （盖章） over the date, right-aligned, four characters in.
+
+    Room above for the seal (GB/T 9704-2012 7.3.5: the date 右空四字)."""
+    style = replace(L.BODY_FLUSH, align="center")
+    name = [Span(committee) if committee else blank(10), Span("（盖章）")]
+    w = max(_width(name, style, fonts), _width(signed, style, fonts)) + 2
+    t = L.table(
+        [[L.Paragraph(name, style, fonts), ""], [L.Paragraph(signed, style, fonts), ""]],
+        (w, 4 * L.SIZE_3),
+        grid=False,
+        padding=0,
+        fonts=fonts,
+    )
+    t.hAlign = "RIGHT"
+    t.spaceBefore = L.BODY_LEADING * 0.6
+    return t
+
+
+def _width(content: Content, style: L.Style, fonts: FontSet) -> float:
+    return sum(g.width for g in L.shape(content, style, fonts))
+
+
+def _tail(p: L.Paragraph, keep: int) -> tuple[L.Paragraph | None, L.Paragraph]:
+    """``p`` as (head, last ``keep`` lines); no head when ``p`` is that short."""
+    n = len(p.lines_for(L.BLOCK_WIDTH))
+    if n <= keep:
+        return None, p
+    return p.split_at_line(n - keep, L.BLOCK_WIDTH)
+
+
+def signatures_with_lead(
+    before: list[Flowable],
+    terms: list[L.Paragraph],
+    after: list[L.Paragraph],
+    sign: list[Flowable],
+) -> list[Flowable]:
+    """The story's end: ``before``, the ``terms``, the closing text ``after`` them, then the
+    signature block ``sign`` (rows, the last one the seal).
+
+    The signature block is never split and never alone at the top of a page: it stays on
+    one page below at least one line of the terms, or — when that would leave much of
+    the page before empty — below the end of the closing text
+    (:class:`app.printing.layout.KeepWithText`). Only a block taller than a page (very
+    many parties) is split, between rows; its first row still stays with the text above
+    it and the seal with the row before it.
+    """
+    text = [*terms, *after]
+    if text and L.fits_one_page([_tail(text[-1], 1)[1], *sign]):
+        return [*before, L.KeepWithText(text, sign, strict=len(terms))]
+    story = [*before, *text[:-1]]
+    lead: list[Flowable] = []
+    if text:
+        head, tail = _tail(text[-1], 2)
+        story += [head] if head is not None else []
+        lead = [tail]
+    if L.fits_one_page([*lead, *sign]) or len(sign) < 3:
+        return [*story, L.keep_together([*lead, *sign])]
+    # Taller than a page: keep the first row with the text, the seal with the last row.
+    return [*story, L.keep_together([*lead, sign[0]]), *sign[1:-2], L.keep_together(sign[-2:])]
+
+
+# ---------------------------------------------------------------------------------------
+# The other forms
+
+
+def moment(text: str) -> str:
+    """ "2026-11-10 09:30" (or ISO with a T) → "2026年11月10日9时30分"; "" stays ""."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        d = datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        return text
+    return f"{d.year}年{d.month}月{d.day}日{d.hour}时{d.minute:02d}分"
+
+
+def case_name(case: CaseFile) -> str:
+    """ "张三与李四邻里纠纷" (the case's own title when it has one)."""
+    if case.title.strip():
+        return case.title.strip()
+    left, right = sides(case)
+    who = "与".join(x for x in (names(left), names(right)) if x)
+    return f"{who}{case.category}纠纷"
+
+
+def form_pdf(
+    title: str,
+    body: list[Flowable],
+    office: OfficeInfo,
+    fonts: FontSet,
+    case: CaseFile | None = None,
+    *,
+    number: bool = True,
+) -> bytes:
+    """A form: the committee's name and the title, the case number (or a blank for it),
+    then ``body``; metadata from the case."""
+    committee = committee_name(case, office)
+    story: list[Flowable] = titles(committee, title, fonts)
+    if number:
+        story.append(number_line(case.number if case else None, fonts))
+    info = L.DocInfo(
+        title=f"{title} {(case.number or '') if case else ''}".strip(),
+        author=committee,
+        subject=case_name(case) if case else "",
+    )
+    return L.build_pdf([*story, *body], info, fonts=fonts)
+
+
+def form_table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    fonts: FontSet,
+    *,
+    spans: Sequence[tuple[Any, ...]] = (),
+    write_rows: Sequence[int] = (),
+    write_height: float = 4 * L.BODY_LEADING,
+) -> Flowable:
+    """A ruled form table (4号). Cells: text, lists of spans, flowables; empty text makes
+    an empty cell. The empty cells of ``write_rows`` get ``write_height`` points of room
+    to write in by hand."""
+    data: list[list[Any]] = []
+    for r, row in enumerate(rows):
+        cells: list[Any] = []
+        for c in row:
+            if c is None or (isinstance(c, str) and not c.strip()):
+                cells.append(Spacer(1, write_height) if r in write_rows else "")
+            else:
+                cells.append(c.strip() if isinstance(c, str) else c)
+        data.append(cells)
+    return L.table(data, widths, style=TABLE_CELL, padding=5, extra=list(spans), fonts=fonts)
+
+
+def signature_lines(items: Sequence[tuple[str, str, str]], fonts: FontSet) -> list[Flowable]:
+    """Signature cells, two to a row: "label：name" over "how：____" (how: 签名, 签名（按指印）
+    …); a blank for the name when it is empty."""
+    cells: list[list[Content]] = [
+        [[Span(f"{label}："), Span(name) if name else blank(6)], [Span(f"{how}："), blank(7)]]
+        for label, name, how in items
+    ]
+    rows: list[Flowable] = []
+    for i in range(0, len(cells), 2):
+        left = cells[i]
+        right = cells[i + 1] if i + 1 < len(cells) else []
+        rows.append(signature_row(left, right, fonts))
+    if rows:
+        rows[0].spaceBefore = L.BODY_LEADING / 2
+    return rows
+
+
+def heading(**changes: Any) -> L.Style:
+    return replace(L.HEADING, **changes)
+
+
+DATE_STYLE = replace(L.BODY_FLUSH, align="right", right_indent=4 * L.SIZE_3, space_before=6)
+
+
+def date_line(d: date | None, fonts: FontSet) -> Flowable:
+    """The date of a letter or record, right-aligned four characters in (GB/T 9704)."""
+    return L.Paragraph(L.day(d), DATE_STYLE, fonts)
+
+
+def event_user(case: CaseFile | None, *actions: str) -> str:
+    """Who did the latest of ``actions`` on the case (e.g. the 登记人), or ""."""
+    if case is None:
+        return ""
+    for e in reversed(case.events):
+        if e.action in actions:
+            return e.by_name
+    return ""
+
+
+def bold(text: str) -> Span:
+    return Span(text, bold=True)
+
+
+def count_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF this package wrote."""
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+
+
+def party_rows(
+    left: Sequence[CaseParty], right: Sequence[CaseParty]
+) -> list[tuple[str, CaseParty | None]]:
+    """Rows for :func:`party_table`: the parties of both sides, a blank one for an empty
+    side (blank forms)."""
+    rows: list[tuple[str, CaseParty | None]] = [(p.role, p) for p in left]
+    rows += [] if left else [("applicant", None)]
+    rows += [(p.role, p) for p in right]
+    rows += [] if right else [("respondent", None)]
+    return rows
+
+
+def text_cell(text: str, fonts: FontSet, style: L.Style = TABLE_CELL) -> Any:
+    """A table cell with paragraphs of text (one per line), or "" when there is none."""
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
+    if not parts:
+        return ""
+    return [L.Paragraph(p, style, fonts) for p in parts]
+
+
+# label | value | label | value, lined up with the party table's columns
+FORM_COLUMNS = (
+    PARTY_TABLE_COLUMNS[0] + PARTY_TABLE_COLUMNS[1],
+    PARTY_TABLE_COLUMNS[2],
+    PARTY_TABLE_COLUMNS[3],
+    PARTY_TABLE_COLUMNS[4],
+)
+
+
+# label | value | label | value, for the short fields of a record
+RECORD_COLUMNS = (88.0, L.BLOCK_WIDTH - 88.0 - 72.0 - 112.0, 72.0, 112.0)
+
+
+def long_text(label: str, text: str, fonts: FontSet, *, blank_lines: int = 4) -> list[Flowable]:
+    """A bold "label：" and the text below it as body paragraphs that flow over pages (a
+    table cell could not), or ruled lines to write on when there is no text."""
+    head = L.Paragraph(f"{label}：", heading(space_before=6), fonts)
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
+    if not parts:
+        return [head, L.RuleLines(blank_lines)]
+    return [head, *(L.Paragraph(p, L.BODY, fonts) for p in parts)]
+
+
+def finish(body: Sequence[Flowable], block: Sequence[Flowable]) -> list[Flowable]:
+    """``body`` then ``block`` (signatures, seal, date), the block kept whole and below
+    some of the body on its page: with the trailing paragraphs of the body through
+    :class:`app.printing.layout.KeepWithText`, or kept together with the last item (and
+    its heading) when the body ends in a table or ruled lines."""
+    body, block = list(body), list(block)
+    run = 0
+    while run < len(body) and isinstance(body[len(body) - 1 - run], L.Paragraph):
+        run += 1
+    if run:
+        text = body[len(body) - run :]
+        last = text[-1]
+        assert isinstance(last, L.Paragraph)
+        if L.fits_one_page([_tail(last, 1)[1], *block]):
+            paras = [t for t in text if isinstance(t, L.Paragraph)]
+            return [*body[: len(body) - run], L.KeepWithText(paras, block, strict=0)]
+    if not body:
+        return [L.keep_together(block)]
+    lead = body[-1:]
+    before = body[:-1]
+    if before and isinstance(before[-1], L.Paragraph) and before[-1].style.keep_with_next:
+        lead = [before.pop(), *lead]
+    if L.fits_one_page([*lead, *block]):
+        return [*before, L.keep_together([*lead, *block])]
+    return [*body, *block]

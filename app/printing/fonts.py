@@ -1,0 +1,260 @@
+"""Fonts for the printed documents: registration in reportlab, once, and glyph fallback.
+
+- The body and title face is Noto Serif SC (Regular 400, Bold 700; static TrueType, OFL),
+  shipped in resources/fonts. The office may name a TrueType file of its own instead
+  (e.g. Windows' ``C:/Windows/Fonts/simfang.ttf``) through :class:`FontConfig`.
+- A character the body font lacks (rare characters of names, CJK Extension B and beyond)
+  is drawn from HanaMinA / HanaMinB (fonts-hanazono), per character. These two files
+  are large (23 + 31 MB) and are registered only when a text first needs them.
+- Every font file is read and registered at most once per process (a module-level cache).
+- A missing or unreadable file never stops printing: the next font in line is used, a
+  warning is logged, and a plain-Chinese message is kept for the UI
+  (:attr:`FontSet.problems`, :func:`font_problems`). When no TrueType font can be read at
+  all, reportlab's built-in ``STSong-Light`` (not embedded) keeps Chinese printable.
+
+Importing this module also installs the ToUnicode fix of :mod:`app.printing.tounicode`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+from app.paths import resource_path
+from app.printing import tounicode
+
+tounicode.install()
+
+log = logging.getLogger(__name__)
+
+REGULAR_FILE = "NotoSerifSC_400Regular.ttf"
+BOLD_FILE = "NotoSerifSC_700Bold.ttf"
+FALLBACK_FILES = ("HanaMinA.ttf", "HanaMinB.ttf")
+# reportlab's names for the shipped files (other files get a name made from their path).
+_SHIPPED_NAMES = {
+    REGULAR_FILE: "NotoSerifSC",
+    BOLD_FILE: "NotoSerifSC-Bold",
+    "HanaMinA.ttf": "HanaMinA",
+    "HanaMinB.ttf": "HanaMinB",
+}
+CID_FALLBACK = "STSong-Light"  # built into reportlab; needs no file, is not embedded
+
+_lock = threading.RLock()
+# (resolved path, subfont index) → registered reportlab name, or None when unreadable
+_files: dict[tuple[str, int], str | None] = {}
+_file_errors: dict[tuple[str, int], str] = {}
+_problems: list[str] = []
+_sets: dict[FontConfig, FontSet] = {}
+_current: FontConfig | None = None
+
+
+@dataclass(frozen=True)
+class FontConfig:
+    """Which fonts to print with. The default is the shipped Noto Serif SC.
+
+    ``body_font``/``bold_font`` name TrueType files (.ttf, or .ttc with
+    ``subfont_index``) to use instead; ``bold_font`` defaults to ``body_font``.
+    ``fonts_dir`` is where the shipped fonts live (resources/fonts).
+    """
+
+    body_font: Path | None = None
+    bold_font: Path | None = None
+    subfont_index: int = 0
+    fonts_dir: Path | None = None
+    rare_fallback: bool = True
+
+    def shipped(self, name: str) -> Path:
+        return (self.fonts_dir or resource_path("fonts")) / name
+
+
+def _record(message: str) -> None:
+    with _lock:
+        if message not in _problems:
+            _problems.append(message)
+
+
+def font_problems() -> list[str]:
+    """Messages (plain Chinese) about fonts that could not be used, for the UI."""
+    with _lock:
+        return list(_problems)
+
+
+def _name_for(path: Path, index: int) -> str:
+    if path.name in _SHIPPED_NAMES and index == 0:
+        shipped = _SHIPPED_NAMES[path.name]
+        if path.parent == resource_path("fonts"):
+            return shipped
+    digest = hashlib.sha1(f"{path}|{index}".encode()).hexdigest()[:10]
+    return f"MD-{path.stem}-{digest}"
+
+
+def _key(path: Path, subfont_index: int) -> tuple[str, int]:
+    return (str(path.resolve()), subfont_index)
+
+
+def register_file(path: Path, *, subfont_index: int = 0) -> str | None:
+    """Register one TrueType file in reportlab (once); its font name, or None if unusable."""
+    key = _key(path, subfont_index)
+    with _lock:
+        if key in _files:
+            return _files[key]
+        name: str | None = _name_for(path, subfont_index)
+        try:
+            font = TTFont(name, str(path), subfontIndex=subfont_index)
+            pdfmetrics.registerFont(font)
+        except Exception as exc:  # missing, unreadable, CFF outlines, truncated …
+            log.warning("font %s unusable (%s: %s)", path, type(exc).__name__, exc)
+            if path.exists():
+                message = f"无法使用字体文件“{path}”（{exc}）。"
+            else:
+                message = f"找不到字体文件“{path}”。"
+            _file_errors[key] = message
+            _record(message)
+            name = None
+        _files[key] = name
+        return name
+
+
+def file_problem(path: Path, *, subfont_index: int = 0) -> str | None:
+    """Why a file could not be registered (None if it was, or was never tried)."""
+    with _lock:
+        return _file_errors.get(_key(path, subfont_index))
+
+
+def _cid_fallback() -> str:
+    with _lock:
+        if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
+    return CID_FALLBACK
+
+
+@dataclass
+class FontSet:
+    """The fonts one configuration prints with (reportlab names) and how it got them."""
+
+    config: FontConfig
+    regular: str
+    bold: str
+    problems: list[str] = field(default_factory=list)
+    _glyph_maps: dict[str, Any] = field(default_factory=dict, repr=False)
+    _fallback_tried: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def embedded(self) -> bool:
+        """False when printing fell back to the built-in, non-embedded CID font."""
+        return CID_FALLBACK not in (self.regular, self.bold)
+
+    def has_glyph(self, font: str, ch: str) -> bool:
+        cmap = self._glyph_maps.get(font)
+        if cmap is None:
+            face = getattr(pdfmetrics.getFont(font), "face", None)
+            cmap = getattr(face, "charToGlyph", None)
+            if cmap is None:  # a CID font: it takes every character we give it
+                cmap = _Everything()
+            self._glyph_maps[font] = cmap
+        return ord(ch) in cmap
+
+    def _fallback(self, file_name: str) -> str | None:
+        with _lock:
+            if file_name not in self._fallback_tried:
+                path = self.config.shipped(file_name)
+                name = register_file(path)
+                if name is None:
+                    self.problems.append(f"缺少生僻字字体“{file_name}”，部分生僻字可能无法打印。")
+                self._fallback_tried[file_name] = name
+            return self._fallback_tried[file_name]
+
+    def font_for(self, ch: str, font: str) -> str:
+        """The font to draw ``ch`` with when the text is set in ``font``."""
+        if ch.isspace() or self.has_glyph(font, ch):
+            return font
+        if self.config.rare_fallback:
+            order = FALLBACK_FILES if ord(ch) < 0x20000 else FALLBACK_FILES[::-1]
+            for file_name in order:
+                name = self._fallback(file_name)
+                if name is not None and self.has_glyph(name, ch):
+                    return name
+        if font != self.regular and self.has_glyph(self.regular, ch):
+            return self.regular
+        log.warning("no font has a glyph for %r (U+%04X)", ch, ord(ch))
+        return font
+
+    def runs(self, text: str, font: str) -> Iterator[tuple[str, str]]:
+        """Split ``text`` into (text, font) runs, rare characters in their fallback font."""
+        start, current = 0, ""
+        for i, ch in enumerate(text):
+            f = self.font_for(ch, font)
+            if f != current:
+                if i > start:
+                    yield text[start:i], current
+                start, current = i, f
+        if len(text) > start:
+            yield text[start:], current
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _first_usable(candidates: list[tuple[Path, int]], problems: list[str]) -> str | None:
+    for path, index in candidates:
+        name = register_file(path, subfont_index=index)
+        if name is not None:
+            return name
+        problem = file_problem(path, subfont_index=index)
+        if problem and problem not in problems:
+            problems.append(problem)
+    return None
+
+
+def _load(config: FontConfig) -> FontSet:
+    problems: list[str] = []
+    own = config.subfont_index
+    body = [(config.body_font, own)] if config.body_font is not None else []
+    regular = _first_usable(
+        [
+            *body,
+            (config.shipped(REGULAR_FILE), 0),
+            (config.shipped(BOLD_FILE), 0),
+            *((config.shipped(f), 0) for f in FALLBACK_FILES),
+        ],
+        problems,
+    )
+    own_bold = [(config.bold_font, own)] if config.bold_font is not None else body
+    bold = _first_usable([*own_bold, (config.shipped(BOLD_FILE), 0)], problems)
+    if regular is None:
+        log.warning("no TrueType font usable; printing with the built-in %s", CID_FALLBACK)
+        message = "没有可用的字体文件，改用内置宋体打印（字体不嵌入文件，换电脑可能显示不同）。"
+        _record(message)
+        problems.append(message)
+        regular = _cid_fallback()
+    if problems:
+        problems.append(f"打印使用的字体：{regular}。")
+    return FontSet(config=config, regular=regular, bold=bold or regular, problems=problems)
+
+
+def configure(config: FontConfig | None = None) -> FontSet:
+    """Choose the fonts documents are printed with (the office's setting) and load them."""
+    global _current
+    with _lock:
+        _current = config or FontConfig()
+        return get_fonts()
+
+
+def get_fonts(config: FontConfig | None = None) -> FontSet:
+    """The loaded fonts of ``config`` (default: the configured one, else the shipped)."""
+    with _lock:
+        config = config or _current or FontConfig()
+        if config not in _sets:
+            _sets[config] = _load(config)
+        return _sets[config]

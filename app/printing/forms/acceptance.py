@@ -1,0 +1,82 @@
+"""人民调解受理登记表: the record of accepting a dispute."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from app.models.casefile import CaseFile
+from app.printing import common as C
+from app.printing import layout as L
+from app.printing.context import OfficeInfo
+from app.printing.fonts import FontSet, get_fonts
+from app.printing.layout import Span
+
+KEY = "acceptance"
+TITLE = "人民调解受理登记表"
+STATES = frozenset({"accepted", "assigned", "mediating", "closed", "archived"})
+COLUMNS = C.FORM_COLUMNS
+
+
+def offered(case: CaseFile) -> bool:
+    return True
+
+
+def opening(case: CaseFile | None) -> list[Span]:
+    """ "2026年11月2日，本人民调解委员会经当事人同意，调解张三、李四之间的纠纷。" """
+    left, right = C.sides(case) if case else ([], [])
+    who = [C.names(left), C.names(right)]
+    out: list[Span] = [*L.day(case.accepted_on if case else None)]
+    out.append(Span("，本人民调解委员会经当事人同意，调解"))
+    out += [L.value(who[0], 5), Span("、"), L.value(who[1], 5)]
+    out.append(Span(f"之间的{case.category}纠纷。" if case and case.category else "之间的纠纷。"))
+    return out
+
+
+def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+    left, right = C.sides(case) if case else ([], [])
+    source = ""
+    if case:
+        source = case.source_label + (f"（{case.source_detail}）" if case.source_detail else "")
+    rows = [
+        ["纠纷类型", case.category if case else "", "案件来源", source],
+        [
+            "受理日期",
+            L.day_text(case.accepted_on) if case else "",
+            "调解期限",
+            L.day_text(case.due_on) if case else "",
+        ],
+        ["所在村（社区）", case.village_name if case else "", "", ""],
+    ]
+    table = C.form_table(rows, COLUMNS, fonts, spans=[("SPAN", (1, 2), (3, 2))])
+    registrar = C.event_user(case, "accept", "register")
+    signers = (
+        [
+            *((p.role_label, p.name, "签名（按指印）") for p in [*left, *right]),
+            ("登记人", registrar, "签名"),
+        ]
+        if case
+        else [("当事人", "", "签名（按指印）"), ("登记人", "", "签名")]
+    )
+    body: list[Flowable] = [
+        L.Paragraph(opening(case), L.BODY, fonts),
+        C.party_table(C.party_rows(left, right), fonts),
+        table,
+        *C.long_text("纠纷简要情况", case.facts if case else "", fonts),
+        *C.long_text("当事人请求", case.requests if case else "", fonts, blank_lines=2),
+    ]
+    block = [
+        *C.signature_lines(signers, fonts),
+        C.seal_block(
+            C.committee_name(case, office), L.day(case.accepted_on if case else None), fonts
+        ),
+    ]
+    return C.finish(body, block)
+
+
+def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    fonts = fonts or get_fonts()
+    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case)
+
+
+def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    return build(None, office, fonts=fonts)

@@ -1,0 +1,73 @@
+"""人民调解申请书: the applicant's written application (when the case came by application)."""
+
+from __future__ import annotations
+
+import re
+
+from reportlab.platypus import Flowable
+
+from app.models.casefile import CaseFile
+from app.printing import common as C
+from app.printing import layout as L
+from app.printing.context import OfficeInfo
+from app.printing.fonts import FontSet, get_fonts
+from app.printing.money import chinese_number
+
+KEY = "application"
+TITLE = "人民调解申请书"
+STATES = frozenset({"registered", "accepted", "assigned", "mediating", "closed", "archived"})
+
+STATEMENT = (
+    "人民调解委员会已向本人告知人民调解的性质、原则、效力以及当事人在调解活动中享有的权利"
+    "和承担的义务。本人自愿申请人民调解委员会调解上述纠纷。"
+)
+
+
+def offered(case: CaseFile) -> bool:
+    return case.source == "application"
+
+
+def requests(text: str) -> list[str]:
+    """The requests, one per line or per "；"; numbering the applicant typed is dropped."""
+    parts = [p.strip() for p in re.split(r"[\n；;]+", text) if p.strip()]
+    return [re.sub(r"^([0-9]+|[一二三四五六七八九十]+)[、.．)）]\s*", "", p) for p in parts]
+
+
+def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+    left, right = C.sides(case) if case else ([], [])
+    out: list[Flowable] = [C.party_table(C.party_rows(left, right), fonts)]
+    out.append(L.Paragraph("纠纷简要情况：", C.heading(space_before=8), fonts))
+    out += (
+        L.paragraphs(case.facts, L.BODY, fonts) if case and case.facts.strip() else [L.RuleLines(4)]
+    )
+    out.append(L.Paragraph("申请事项：", L.HEADING, fonts))
+    asked = requests(case.requests) if case else []
+    if asked:
+        out += [
+            L.Paragraph(f"{chinese_number(i)}、{r}", L.BODY, fonts) for i, r in enumerate(asked, 1)
+        ]
+    else:
+        out.append(L.RuleLines(3))
+    out.append(L.Paragraph(STATEMENT, L.BODY, fonts))
+    committee = C.committee_name(case, office)
+    signers = [("申请人", p.name, "签名（按指印）") for p in left] or [
+        ("申请人", "", "签名（按指印）")
+    ]
+    out += [
+        L.Paragraph("此致", L.BODY, fonts),
+        L.Paragraph(committee or [L.blank(10)], L.BODY_FLUSH, fonts),
+    ]
+    block = [
+        *C.signature_lines(signers, fonts),
+        C.date_line(case.registered_on if case else None, fonts),
+    ]
+    return C.finish(out, block)
+
+
+def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    fonts = fonts or get_fonts()
+    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case, number=False)
+
+
+def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    return build(None, office, fonts=fonts)

@@ -1,0 +1,70 @@
+"""卷内目录: the list of the documents in the case file with their page numbers.
+
+The documents are those the registry offers for the case (cover and this list left
+out), in the registry's order; each is built to count its pages, numbered on from 1.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from app.models.casefile import CaseFile
+from app.printing import common as C
+from app.printing import layout as L
+from app.printing.context import OfficeInfo
+from app.printing.fonts import FontSet, get_fonts
+
+KEY = "contents"
+TITLE = "卷内目录"
+STATES = frozenset({"closed", "archived"})
+COLUMNS = (56.0, L.BLOCK_WIDTH - 56.0 - 90.0 - 100.0, 90.0, 100.0)
+BLANK_ROWS = 15
+
+
+def offered(case: CaseFile) -> bool:
+    return True
+
+
+def entries(case: CaseFile, office: OfficeInfo) -> list[tuple[str, str, str]]:
+    """(title, pages "3-4", note) of every document in the file."""
+    from app.printing import registry  # the registry lists this module too
+
+    out: list[tuple[str, str, str]] = []
+    page = 1
+    for doc in registry.for_case(case):
+        if doc.key in (KEY, "cover"):
+            continue
+        n = C.count_pages(doc.build(case, office))
+        pages = str(page) if n == 1 else f"{page}-{page + n - 1}"
+        out.append((doc.title, pages, ""))
+        page += n
+    return out
+
+
+def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+    head = [["序号", "文书名称", "页号", "备注"]]
+    listed = entries(case, office) if case else []
+    rows = [[str(i), t, p, n] for i, (t, p, n) in enumerate(listed, 1)]
+    filled = len(rows)
+    rows += [["", "", "", ""]] * max(BLANK_ROWS - len(rows), 3)
+    heights: list[float | None] = [None] * (1 + filled) + [32.0] * (len(rows) - filled)
+    table = L.table(
+        [*head, *rows],
+        COLUMNS,
+        style=C.TABLE_CELL,
+        padding=7,
+        extra=[("ALIGN", (0, 0), (-1, 0), "CENTER"), ("ALIGN", (0, 1), (0, -1), "CENTER")],
+        fonts=fonts,
+        repeat_rows=1,
+        row_heights=heights,
+    )
+    return [table]
+
+
+def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    fonts = fonts or get_fonts()
+    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case)
+
+
+def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    return build(None, office, fonts=fonts)

@@ -1,0 +1,81 @@
+"""卷宗封面: the cover of the bound case file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reportlab.platypus import Flowable, Spacer
+
+from app.models.casefile import CaseFile
+from app.printing import common as C
+from app.printing import layout as L
+from app.printing.context import OfficeInfo
+from app.printing.fonts import FontSet, get_fonts
+
+KEY = "cover"
+TITLE = "人民调解卷宗"
+STATES = frozenset({"closed", "archived"})
+
+BIG = replace(L.TITLE, size=30.0, leading=48.0, tracking=0.5)
+LABEL = replace(L.BODY_FLUSH, align="left")
+
+
+def offered(case: CaseFile) -> bool:
+    return True
+
+
+def period(case: CaseFile) -> str:
+    end = case.archived_on or case.closed_on
+    return f"{L.day_text(case.registered_on)}至{L.day_text(end)}" if end else ""
+
+
+def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+    committee = C.committee_name(case, office)
+    fields = [
+        ("卷名", C.case_name(case) if case else ""),
+        ("卷号", (case.number or "") if case else ""),
+        ("调解员", "、".join(C.mediator_names(case)) if case else ""),
+        ("起止日期", period(case) if case else ""),
+        ("立卷人", C.event_user(case, "archive")),
+        ("立卷日期", L.day_text(case.archived_on) if case else ""),
+        ("保管期限", office.retention),
+        ("备注", ""),
+    ]
+    rows = [
+        [L.Paragraph(label, LABEL, fonts), L.Paragraph(v.strip() or " ", LABEL, fonts)]
+        for label, v in fields
+    ]
+    table = L.table(
+        rows,
+        (96.0, L.BLOCK_WIDTH - 96.0 - 40.0),
+        grid=False,
+        padding=6,
+        extra=[
+            ("LINEBELOW", (1, 0), (1, -1), 0.6, "black"),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ],
+        fonts=fonts,
+    )
+    table.hAlign = "CENTER"
+    return [
+        Spacer(1, 2 * L.BODY_LEADING),
+        L.Paragraph(committee or [L.blank(12)], replace(L.TITLE, size=L.SIZE_2), fonts),
+        Spacer(1, L.BODY_LEADING),
+        L.Paragraph(TITLE, BIG, fonts),
+        Spacer(1, 3 * L.BODY_LEADING),
+        table,
+    ]
+
+
+def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    fonts = fonts or get_fonts()
+    info = L.DocInfo(
+        title=f"{TITLE} {(case.number or '') if case else ''}".strip(),
+        author=C.committee_name(case, office),
+        subject=C.case_name(case) if case else "",
+    )
+    return L.build_pdf(story(case, office, fonts), info, fonts=fonts, footer=False)
+
+
+def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+    return build(None, office, fonts=fonts)

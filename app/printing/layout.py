@@ -1,0 +1,846 @@
+"""What every printed document shares: the page, the type sizes, Chinese line breaking,
+the paragraph flowable and the PDF builder.
+
+The page follows GB/T 9704-2012 (党政机关公文格式) as the reference: A4 portrait, top
+margin 37 mm, binding (left) margin 28 mm, a text block of 156 × 225 mm, body 3号 (16 pt)
+at 22 lines a page, titles 2号 (22 pt) bold, dense forms 4号 (14 pt). Every page carries
+"第x页 共y页" below the text block.
+
+Line breaking is our own (:func:`break_lines`): reportlab's CJK wrapping lets a line start
+with "，" or "。" (its list of such characters is Japanese and misses most Chinese
+punctuation), lets a line end with "（" or "￥", and hangs the one character it does move
+into the right margin. Here no line starts with a closing mark (，。、；：！？）》」』” …),
+none ends with an opening one (（《「『“ … and currency signs), "……" and "——" stay whole,
+numbers and Latin words are not cut, and nothing is drawn beyond the text block: the line
+is broken earlier and justified by spreading the characters.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import partial
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+)
+from reportlab.platypus.tables import Table, TableStyle
+
+from app.printing.fonts import FontSet, get_fonts
+
+# ---------------------------------------------------------------------------------------
+# The page (GB/T 9704-2012)
+
+MM: float = mm
+PAGE_WIDTH: float = A4[0]
+PAGE_HEIGHT: float = A4[1]
+MARGIN_TOP = 37 * MM
+MARGIN_LEFT = 28 * MM
+BLOCK_WIDTH = 156 * MM
+BLOCK_HEIGHT = 225 * MM
+MARGIN_BOTTOM = PAGE_HEIGHT - MARGIN_TOP - BLOCK_HEIGHT  # 35 mm
+MARGIN_RIGHT = PAGE_WIDTH - MARGIN_LEFT - BLOCK_WIDTH  # 26 mm
+FOOTER_BASELINE = MARGIN_BOTTOM - 13 * MM  # the page number sits 7 mm below the block
+
+# Chinese type sizes (字号) in points.
+SIZE_2 = 22.0  # 二号: titles
+SIZE_3 = 16.0  # 三号: body
+SIZE_4 = 14.0  # 四号: dense forms, tables
+SIZE_SMALL_4 = 12.0  # 小四: page numbers, notes
+SIZE_5 = 10.5  # 五号
+
+BODY_LEADING = BLOCK_HEIGHT / 22  # 22 lines a page: 28.95 pt
+DENSE_LEADING = 23.0
+FUZZ = 1e-6
+
+# ---------------------------------------------------------------------------------------
+# Styles and text
+
+ALIGNS = ("left", "center", "right", "justify")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a paragraph is set. Indents are in points except ``first_indent`` (in em)."""
+
+    size: float = SIZE_3
+    leading: float = BODY_LEADING
+    bold: bool = False
+    align: str = "justify"
+    first_indent: float = 0.0  # em: 2 = the usual two-character indent
+    left_indent: float = 0.0
+    right_indent: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+    keep_with_next: bool = False
+    tracking: float = 0.0  # extra space between characters, in em (spaced-out titles)
+
+    def __post_init__(self) -> None:
+        if self.align not in ALIGNS:
+            raise ValueError(f"align must be one of {ALIGNS}")
+
+
+BODY = Style(first_indent=2)
+BODY_FLUSH = Style()
+HEADING = Style(bold=True, first_indent=2, keep_with_next=True)
+TITLE = Style(size=SIZE_2, leading=SIZE_2 * 1.6, bold=True, align="center")
+DENSE = Style(size=SIZE_4, leading=DENSE_LEADING, align="left")
+CELL = Style(size=SIZE_4, leading=SIZE_4 * 1.4, align="left")
+CELL_CENTER = replace(CELL, align="center")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a paragraph. ``bold``/``size`` None take the paragraph's style."""
+
+    text: str
+    bold: bool | None = None
+    underline: bool = False
+    size: float | None = None
+
+
+Content = str | Span | Sequence[str | Span]
+
+BLANK_CHAR = "\u3000"  # an ideographic space: a blank to fill in is a run of them, underlined
+
+
+def blank(ems: int = 6) -> Span:
+    """A line to fill in by hand (underlined space, ``ems`` characters wide)."""
+    return Span(BLANK_CHAR * ems, underline=True)
+
+
+class RuleLines(Flowable):  # type: ignore[misc]
+    """``count`` ruled lines across the text block, to write on by hand."""
+
+    def __init__(self, count: int, leading: float = BODY_LEADING, indent: float = 0.0) -> None:
+        super().__init__()
+        self.count = count
+        self.leading = leading
+        self.indent = indent
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.count * self.leading
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        fit = int((availHeight + FUZZ) // self.leading)
+        if fit < 1 or fit >= self.count:
+            return [] if fit < 1 else [self]
+        return [
+            RuleLines(fit, self.leading, self.indent),
+            RuleLines(self.count - fit, self.leading),
+        ]
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setLineWidth(0.6)
+        for n in range(self.count):
+            y = self.height - (n + 1) * self.leading + 0.22 * self.leading
+            canv.line(self.indent if n == 0 else 0.0, y, self.width, y)
+        canv.restoreState()
+
+
+def value(text: object, ems: int = 6) -> Span:
+    """The value of a field, or a blank line when it is empty (never "None")."""
+    if text is None:
+        return blank(ems)
+    s = str(text).strip()
+    return Span(s) if s else blank(ems)
+
+
+def day(d: date | None, *, blank_year: int = 4) -> list[Span]:
+    """``2026年11月20日`` (Arabic figures, as GB/T 9704-2012 writes dates), or blanks."""
+    if d is None:
+        return [blank(blank_year), Span("年"), blank(2), Span("月"), blank(2), Span("日")]
+    return [Span(f"{d.year}年{d.month}月{d.day}日")]
+
+
+def day_text(d: date | None) -> str:
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
+
+
+# ---------------------------------------------------------------------------------------
+# Line breaking
+
+# No line may start with these (closing punctuation and marks that follow what they mark).
+CANNOT_START = frozenset(
+    "，。、；：！？）》」』”’〕】〗〉］｝…—·‰％℃°′″～"
+    ",.;:!?)]}%"
+    "\u3005\u309b\u309c\u30fc"  # 々 ゛ ゜ ー
+)
+# No line may end with these (opening punctuation, and signs that go with the next figure).
+CANNOT_END = frozenset("（《「『“‘〔【〖〈［｛([{￥¥$£€＄№#＃")
+# Pairs that are one mark and are never split: …… and ——.
+UNBREAKABLE_PAIRS = frozenset("…—")
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    ch: str
+    font: str
+    size: float
+    width: float
+    underline: bool = False
+    group: int = 0  # glyphs of one underlined blank share a group (> 0)
+
+    @property
+    def is_space(self) -> bool:
+        return self.ch == " " and not self.underline
+
+    @property
+    def is_word(self) -> bool:
+        """Part of a Latin word or a number (not to be cut)."""
+        o = ord(self.ch)
+        return o < 0x2E80 and not self.ch.isspace() and self.ch not in UNBREAKABLE_PAIRS
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # index of the first glyph
+    end: int  # one past the last glyph drawn (trailing spaces excluded)
+    width: float
+    last: bool  # the paragraph's last line, or ended by a newline: not justified
+
+
+GOOD, POOR, NEVER = 2, 1, 0
+
+
+def break_quality(before: Glyph, after: Glyph) -> int:
+    """May a line end with ``before`` and the next start with ``after``?
+
+    NEVER for punctuation rules, POOR inside a word, a number or a blank, GOOD otherwise.
+    Spaces between them (dropped at a break) are skipped by :func:`quality_at`.
+    """
+    if after.ch in CANNOT_START or before.ch in CANNOT_END:
+        return NEVER
+    if before.ch == after.ch and before.ch in UNBREAKABLE_PAIRS:
+        return NEVER
+    if before.group and before.group == after.group:
+        return POOR
+    if before.is_word and after.is_word:
+        return POOR
+    return GOOD
+
+
+def quality_at(glyphs: Sequence[Glyph], k: int) -> int:
+    """The quality of a break before ``glyphs[k]``, looking past spaces on either side."""
+    a = k - 1
+    while a >= 0 and glyphs[a].is_space:
+        a -= 1
+    b = k
+    while b < len(glyphs) and glyphs[b].is_space:
+        b += 1
+    if a < 0 or b >= len(glyphs):
+        return GOOD
+    if a == k - 1 and b == k:
+        return break_quality(glyphs[a], glyphs[b])
+    if glyphs[a].ch in CANNOT_END or glyphs[b].ch in CANNOT_START:
+        return NEVER
+    return GOOD  # at a space
+
+
+def break_lines(glyphs: Sequence[Glyph], widths: Callable[[int], float]) -> list[Line]:
+    """Break ``glyphs`` into lines; ``widths(n)`` is the room for line n (0-based).
+
+    Greedy: each line takes as many glyphs as fit, then moves back to the nearest GOOD
+    break (or POOR, if there is none on the line); "\\n" ends a line. A single glyph wider
+    than the line is put on a line of its own. A line never exceeds its width unless
+    it holds a single glyph.
+    """
+    lines: list[Line] = []
+    n = len(glyphs)
+    i = 0
+    soft = False  # the previous line ended at a break we chose (not at a newline)
+    while i < n:
+        if soft:
+            while i < n and glyphs[i].is_space:
+                i += 1
+            if i >= n:
+                break
+        room = widths(len(lines))
+        used = 0.0
+        j = i
+        while j < n:
+            g = glyphs[j]
+            if g.ch == "\n" or (used + g.width > room + FUZZ and not g.is_space):
+                break
+            used += g.width
+            j += 1
+        if j < n and glyphs[j].ch == "\n":
+            lines.append(_line(glyphs, i, j, last=True))
+            i, soft = j + 1, False
+            continue
+        if j >= n:
+            lines.append(_line(glyphs, i, n, last=True))
+            break
+        k = _best_break(glyphs, i, j)
+        lines.append(_line(glyphs, i, k, last=False))
+        i, soft = k, True
+    return lines
+
+
+def _best_break(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
+    """Where to end a line that starts at ``start`` and cannot take glyph ``overflow``."""
+    if overflow <= start:
+        return start + 1  # one glyph wider than the line: it goes alone
+    poor = None
+    for k in range(overflow, start, -1):
+        q = quality_at(glyphs, k)
+        if q == GOOD:
+            return k
+        if q == POOR and poor is None:
+            poor = k
+    return poor if poor is not None else overflow
+
+
+def _line(glyphs: Sequence[Glyph], start: int, end: int, *, last: bool) -> Line:
+    while end > start and glyphs[end - 1].is_space:
+        end -= 1
+    return Line(start, end, sum(g.width for g in glyphs[start:end]), last)
+
+
+# ---------------------------------------------------------------------------------------
+# Glyphs from text
+
+_widths: dict[tuple[str, str], float] = {}
+
+
+def char_width(ch: str, font: str) -> float:
+    """Advance width of one character at 1 pt."""
+    key = (font, ch)
+    w = _widths.get(key)
+    if w is None:
+        w = _widths[key] = pdfmetrics.stringWidth(ch, font, 1000) / 1000
+    return w
+
+
+def _spans(content: Content) -> list[Span]:
+    if isinstance(content, str):
+        return [Span(content)]
+    if isinstance(content, Span):
+        return [content]
+    return [Span(c) if isinstance(c, str) else c for c in content]
+
+
+def shape(content: Content, style: Style, fonts: FontSet) -> list[Glyph]:
+    """Glyphs of ``content`` in ``style``, each in the font that has it."""
+    glyphs: list[Glyph] = []
+    group = 0
+    for span in _spans(content):
+        bold = style.bold if span.bold is None else span.bold
+        size = span.size or style.size
+        base = fonts.bold if bold else fonts.regular
+        if span.underline:
+            group += 1
+        track = style.tracking * size
+        for text, font in fonts.runs(span.text, base):
+            for ch in text:
+                if ch == "\t":
+                    ch = " "
+                elif ch < " " and ch != "\n":
+                    continue  # \r and other control characters print nothing
+                width = 0.0 if ch == "\n" else char_width(ch, font) * size + track
+                glyphs.append(
+                    Glyph(ch, font, size, width, span.underline, group if span.underline else 0)
+                )
+    return glyphs
+
+
+# ---------------------------------------------------------------------------------------
+# The paragraph flowable
+
+
+class Paragraph(Flowable):  # type: ignore[misc]
+    """A paragraph of Chinese text set with :func:`break_lines`; splits across pages.
+
+    ``content`` is a string, a :class:`Span` or a list of them; "\\n" starts a new line.
+    """
+
+    MAX_SPREAD = 0.1  # em between characters beyond which a line is left ragged
+
+    def __init__(
+        self,
+        content: Content,
+        style: Style = BODY,
+        fonts: FontSet | None = None,
+        *,
+        _glyphs: list[Glyph] | None = None,
+    ) -> None:
+        super().__init__()
+        self.style = style
+        self.fonts = fonts or get_fonts()
+        self.glyphs = _glyphs if _glyphs is not None else shape(content, style, self.fonts)
+        self.continues = False  # the head of a split paragraph: its last line is justified too
+        # keep_with_next is handled by build_pdf (reportlab's keepWithNext would move a
+        # heading and the whole of a long paragraph after it to the next page)
+        self._lines: list[Line] = []
+        self._wrapped_for: float | None = None
+
+    # -- layout
+    def _room(self, width: float) -> Callable[[int], float]:
+        s = self.style
+        first = width - s.left_indent - s.right_indent - s.first_indent * s.size
+        rest = width - s.left_indent - s.right_indent
+        return lambda n: first if n == 0 else rest
+
+    def lines_for(self, width: float) -> list[Line]:
+        if self._wrapped_for != width:
+            self._lines = break_lines(self.glyphs, self._room(width))
+            self._wrapped_for = width
+        return self._lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        lines = self.lines_for(availWidth)
+        self.width = availWidth
+        self.height = len(lines) * self.style.leading
+        return availWidth, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.style.space_before
+
+    def getSpaceAfter(self) -> float:
+        return self.style.space_after
+
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
+
+    def _part(self, start: int, end: int, *, first: bool, last: bool) -> Paragraph:
+        style = self.style
+        if not first:
+            style = replace(style, first_indent=0, space_before=0)
+        if not last:
+            style = replace(style, space_after=0, keep_with_next=False)
+        part = Paragraph("", style, self.fonts, _glyphs=self.glyphs[start:end])
+        part.continues = not last or self.continues
+        return part
+
+    def split_at_line(self, n: int, width: float) -> tuple[Paragraph, Paragraph]:
+        """The first ``n`` lines (at ``width``) and the rest, as two paragraphs."""
+        lines = self.lines_for(width)
+        cut = lines[n].start
+        return (
+            self._part(0, cut, first=True, last=False),
+            self._part(cut, len(self.glyphs), first=False, last=True),
+        )
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        lines = self.lines_for(availWidth)
+        fit = int((availHeight + FUZZ) // self.style.leading)
+        if fit >= len(lines):
+            return [self]
+        if len(lines) <= 2 or fit < 2:
+            return []  # never one line alone at the bottom of a page: move it all
+        if len(lines) - fit == 1:
+            fit -= 1  # nor a last line alone at the top of the next page
+        head, tail = self.split_at_line(fit, availWidth)
+        return [head, tail]
+
+    # -- drawing
+    def draw(self) -> None:
+        s = self.style
+        lines = self.lines_for(self.width)
+        top = self.height
+        for n, line in enumerate(lines):
+            glyphs = self.glyphs[line.start : line.end]
+            if not glyphs:
+                top -= s.leading
+                continue
+            size = max(g.size for g in glyphs)
+            baseline = top - (s.leading - size) / 2 - 0.88 * size
+            top -= s.leading
+            indent = s.left_indent + (s.first_indent * s.size if n == 0 else 0.0)
+            room = self._room(self.width)(n)
+            track = s.tracking * s.size  # glyph widths include it; the last one's is not seen
+            seen = line.width - track
+            spread = 0.0
+            x = indent
+            if s.align == "center":
+                x += (room - seen) / 2
+            elif s.align == "right":
+                x += room - seen
+            elif s.align == "justify" and len(glyphs) > 1 and not self._is_last(n, line):
+                spread = (room - line.width) / (len(glyphs) - 1)
+                if spread > self.MAX_SPREAD * size:
+                    spread = 0.0
+            self._draw_line(glyphs, x, baseline, spread, track)
+
+    def _is_last(self, n: int, line: Line) -> bool:
+        """Whether line ``n`` ends its paragraph (not justified)."""
+        if self.continues and n == len(self._lines) - 1:
+            return line.end < len(self.glyphs) and self.glyphs[line.end].ch == "\n"
+        return line.last
+
+    def _draw_line(
+        self, glyphs: Sequence[Glyph], x: float, baseline: float, spread: float, track: float
+    ) -> None:
+        """One line; ``spread`` is added after each glyph (justification) on top of its
+        width, which already holds the style's ``track``."""
+        canv = self.canv
+        tx = canv.beginText(x, baseline)
+        tx.setCharSpace(spread + track)
+        underlines: list[tuple[float, float, float]] = []
+        run: list[str] = []
+        font, size = glyphs[0].font, glyphs[0].size
+        tx.setFont(font, size)
+        pos = x
+        ul_start: float | None = None
+        for i, g in enumerate(glyphs):
+            if (g.font, g.size) != (font, size):
+                tx.textOut("".join(run))
+                run = []
+                font, size = g.font, g.size
+                tx.setFont(font, size)
+                tx.setCharSpace(spread + track)
+            run.append(g.ch)
+            if g.underline and ul_start is None:
+                ul_start = pos
+            pos += g.width
+            end_ul = g.underline and (i + 1 == len(glyphs) or glyphs[i + 1].group != g.group)
+            if end_ul and ul_start is not None:
+                underlines.append((ul_start, pos, g.size))
+                ul_start = None
+            pos += spread
+        tx.textOut("".join(run))
+        canv.drawText(tx)
+        if underlines:
+            canv.saveState()
+            canv.setLineWidth(0.6)
+            for x0, x1, sz in underlines:
+                y = baseline - 0.16 * sz
+                canv.line(x0, y, x1, y)
+            canv.restoreState()
+
+
+def para(content: Content, style: Style = BODY, fonts: FontSet | None = None) -> Paragraph:
+    return Paragraph(content, style, fonts)
+
+
+def paragraphs(text: str, style: Style = BODY, fonts: FontSet | None = None) -> list[Paragraph]:
+    """One paragraph per line of ``text`` (empty lines dropped); a blank line if empty."""
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return [Paragraph(blank(20), style, fonts)]
+    return [Paragraph(p, style, fonts) for p in parts]
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+
+GRID = 0.75
+
+
+def table(
+    rows: Sequence[Sequence[Flowable | list[Flowable] | Content | None]],
+    col_widths: Sequence[float],
+    *,
+    style: Style = CELL,
+    grid: bool = True,
+    padding: float = 4.0,
+    extra: Iterable[tuple[Any, ...]] = (),
+    fonts: FontSet | None = None,
+    repeat_rows: int = 0,
+    row_heights: Sequence[float | None] | None = None,
+) -> Table:
+    """A table of paragraphs; ``None`` or empty text makes an empty cell."""
+    fonts = fonts or get_fonts()
+    data: list[list[Flowable | str]] = []
+    for row in rows:
+        cells: list[Flowable | str] = []
+        for cell in row:
+            if cell is None or cell == "":
+                cells.append("")
+            elif isinstance(cell, Flowable):
+                cells.append(cell)
+            elif isinstance(cell, list) and cell and all(isinstance(c, Flowable) for c in cell):
+                cells.append(cell)  # a cell of several flowables
+            else:
+                cells.append(Paragraph(cell, style, fonts))
+        data.append(cells)
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]
+    if grid:
+        commands.append(("GRID", (0, 0), (-1, -1), GRID, "black"))
+    commands += list(extra)
+    heights = list(row_heights) if row_heights is not None else None
+    t = Table(data, colWidths=list(col_widths), rowHeights=heights, repeatRows=repeat_rows)
+    t.setStyle(TableStyle(commands))
+    return t
+
+
+# ---------------------------------------------------------------------------------------
+# Measuring and keeping together
+
+
+def height_of(flowables: Sequence[Flowable], width: float = BLOCK_WIDTH) -> float:
+    """The height ``flowables`` take in a frame, spaces merged the way a frame does."""
+    total = 0.0
+    previous_after: float | None = None
+    for f in flowables:
+        h: float = f.wrap(width, BLOCK_HEIGHT)[1]
+        total += h
+        if previous_after is not None:
+            total += max(previous_after, float(f.getSpaceBefore()))
+        previous_after = float(f.getSpaceAfter())
+    return total
+
+
+def keep_together(flowables: Sequence[Flowable]) -> Flowable:
+    return KeepTogether(list(flowables))
+
+
+def _stack(items: Sequence[tuple[float, float, float]]) -> float:
+    """Height of (height, space before, space after) items stacked the way a frame does."""
+    total = 0.0
+    previous: float | None = None
+    for h, before, after in items:
+        total += h
+        if previous is not None:
+            total += max(previous, before)
+        previous = after
+    return total
+
+
+class KeepWithText(Flowable):  # type: ignore[misc]
+    """Paragraphs followed by a block (signatures) that must stay whole, on one page,
+    below some of the text.
+
+    The text flows onto as many pages as it needs; the page that takes the block also
+    takes the rest of the text. Where to break is chosen so that at least one line of the
+    first ``strict`` paragraphs (the terms of an agreement) is above the block, unless
+    that would leave more than ``max_waste`` points of the page before empty: then the
+    block keeps at least one line of the later text (the closing text) above it. A
+    paragraph never leaves its first line alone at the bottom of a page, nor a heading
+    (``keep_with_next``) the text after it, and a last line alone at the top of a page
+    is avoided when it costs less than ``widow_penalty``.
+
+    The block and the last line of the text must fit on one page; callers check that
+    (:func:`fits_one_page`). This flowable is always split, so it must not follow a
+    ``keep_with_next`` flowable: put such a heading into ``text``.
+    """
+
+    def __init__(
+        self,
+        text: Sequence[Paragraph],
+        block: Sequence[Flowable],
+        *,
+        strict: int,
+        max_waste: float = 5 * BODY_LEADING,
+        widow_penalty: float = 2.5 * BODY_LEADING,
+        page_height: float = BLOCK_HEIGHT,
+    ) -> None:
+        super().__init__()
+        self.text = list(text)
+        self.block = list(block)
+        self.strict = strict
+        self.max_waste = max_waste
+        self.widow_penalty = widow_penalty
+        self.page_height = page_height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, 0xFFFFFF  # always asked to split (like KeepTogether)
+
+    def _pieces(self, p: int, keep: int, width: float) -> tuple[list[Flowable], list[Paragraph]]:
+        """What stays (text before paragraph ``p`` and its first ``keep`` lines) and the
+        text that goes on."""
+        if keep == 0:
+            return list(self.text[:p]), self.text[p:]
+        head, tail = self.text[p].split_at_line(keep, width)
+        return [*self.text[:p], head], [tail, *self.text[p + 1 :]]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        width = availWidth
+        room = availHeight + FUZZ
+        paras = [
+            (len(t.lines_for(width)), t.style.leading, t.getSpaceBefore(), t.getSpaceAfter())
+            for t in self.text
+        ]
+        block = (
+            height_of(self.block, width),
+            self.block[0].getSpaceBefore() if self.block else 0.0,
+            0.0,
+        )
+        whole = [(n * lead, before, after) for n, lead, before, after in paras]
+        if _stack([*whole, block]) <= room:
+            return [*self.text, *self.block]
+        final: dict[bool, tuple[float, int, int]] = {}
+        flow: tuple[int, int] | None = None
+        for p, (n, lead, before, after) in enumerate(paras):
+            for keep in range(n):
+                if keep == 1 and n > 2:
+                    continue  # a first line alone at the bottom of a page
+                stays = whole[:p] + ([(keep * lead, before, 0.0)] if keep else [])
+                if keep == 0 and p and self.text[p - 1].style.keep_with_next:
+                    continue  # a heading alone at the bottom of a page
+                here = _stack(stays)
+                if here > room:
+                    break
+                goes = [((n - keep) * lead, before if keep == 0 else 0.0, after), *whole[p + 1 :]]
+                if _stack([*goes, block]) > self.page_height + FUZZ:
+                    if stays and not (keep == n - 1 and n > 2):
+                        flow = (p, keep)  # the text must go on: fill this page
+                    continue
+                waste = availHeight - here
+                if keep == n - 1 and n > 1:
+                    waste += self.widow_penalty  # rather not one last line alone on top
+                for strict in {p < self.strict, False}:
+                    if strict not in final or waste < final[strict][0]:
+                        final[strict] = (waste, p, keep)
+        choice = final.get(True)
+        if choice is None or (choice[0] > self.max_waste and False in final):
+            choice = final.get(False)
+        if choice is not None:
+            _, p, keep = choice
+            here_items, rest = self._pieces(p, keep, width)
+            if not here_items:
+                return []  # all of it goes to the next page
+            return [*here_items, KeepTogether([*rest, *self.block])]
+        if flow is None:
+            return []  # nothing fits here: try the next page
+        p, keep = flow
+        here_items, rest = self._pieces(p, keep, width)
+        more = KeepWithText(
+            rest,
+            self.block,
+            strict=max(self.strict - p, 0),
+            max_waste=self.max_waste,
+            widow_penalty=self.widow_penalty,
+            page_height=self.page_height,
+        )
+        return [*here_items, more]
+
+    def draw(self) -> None:  # never drawn itself: always split into its parts
+        raise AssertionError("KeepWithText is split, not drawn")
+
+
+def keep_headings(story: Sequence[Flowable], width: float = BLOCK_WIDTH) -> list[Flowable]:
+    """Before each ``keep_with_next`` paragraph, a conditional page break: the heading goes
+    to the next page unless it and the first two lines of what follows fit on this one."""
+    out: list[Flowable] = []
+    for i, f in enumerate(story):
+        if isinstance(f, Paragraph) and f.style.keep_with_next and i + 1 < len(story):
+            nxt = story[i + 1]
+            if isinstance(nxt, Paragraph):
+                follow = min(len(nxt.lines_for(width)), 2) * nxt.style.leading
+            elif isinstance(nxt, KeepWithText):
+                follow = 2 * BODY_LEADING
+            else:
+                follow = min(nxt.wrap(width, BLOCK_HEIGHT)[1], 2 * BODY_LEADING)
+            need = f.wrap(width, BLOCK_HEIGHT)[1] + max(f.getSpaceAfter(), 0.0) + follow
+            out.append(CondPageBreak(need))
+        out.append(f)
+    return out
+
+
+def fits_one_page(flowables: Sequence[Flowable], width: float = BLOCK_WIDTH) -> bool:
+    return height_of(flowables, width) <= BLOCK_HEIGHT + FUZZ
+
+
+# ---------------------------------------------------------------------------------------
+# The document
+
+
+class _PagedCanvas(Canvas):  # type: ignore[misc]
+    """Holds the pages back until the end, then writes "第x页 共y页" on each."""
+
+    def __init__(self, *args: Any, footer_font: str, footer: bool, **kwargs: Any) -> None:
+        # The canvas starts every page in a font; make it ours, or the PDF would also
+        # reference a Helvetica that is not embedded.
+        if kwargs.get("initialFontName") is None:
+            kwargs["initialFontName"] = footer_font
+            kwargs["initialFontSize"] = SIZE_SMALL_4
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._footer_font = footer_font
+        self._footer = footer
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            if self._footer:
+                self.setFont(self._footer_font, SIZE_SMALL_4)
+                self.drawCentredString(PAGE_WIDTH / 2, FOOTER_BASELINE, f"第{number}页 共{total}页")
+            super().showPage()
+        super().save()
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """PDF metadata."""
+
+    title: str
+    author: str = ""
+    subject: str = ""
+    keywords: str = ""
+
+
+CREATOR = "乡镇人民调解工作台 (Mediation Desk)"
+
+
+def build_pdf(
+    story: list[Flowable],
+    info: DocInfo,
+    *,
+    fonts: FontSet | None = None,
+    footer: bool = True,
+) -> bytes:
+    """Lay ``story`` out on A4 pages and return the PDF; same input, same bytes."""
+    fonts = fonts or get_fonts()
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        keywords=info.keywords,
+        creator=CREATOR,
+        invariant=1,
+        pageCompression=1,
+    )
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        BLOCK_WIDTH,
+        BLOCK_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story = keep_headings(story)
+    doc.build(
+        list(story),  # build() consumes the list it is given
+        canvasmaker=partial(_PagedCanvas, footer_font=fonts.regular, footer=footer),
+    )
+    return buf.getvalue()

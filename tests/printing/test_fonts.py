@@ -1,0 +1,157 @@
+"""Font registration: once, lazily for rare characters, with a fallback for bad files."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+
+from app.paths import resource_path
+from app.printing import fonts, layout
+from app.printing.fonts import FontConfig
+from tests.printing.helpers import all_text, reader
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = resource_path("fonts")
+
+
+def test_shipped_fonts_and_licences_are_there() -> None:
+    for name in (
+        fonts.REGULAR_FILE,
+        fonts.BOLD_FILE,
+        *fonts.FALLBACK_FILES,
+        "OFL-NotoSerifSC.txt",
+        "LICENSE-Hanazono.txt",
+    ):
+        assert (SHIPPED / name).is_file(), name
+
+
+def test_default_fonts_are_noto_serif_and_registered_once() -> None:
+    f = fonts.get_fonts()
+    assert (f.regular, f.bold) == ("NotoSerifSC", "NotoSerifSC-Bold")
+    assert f.problems == []
+    assert fonts.get_fonts() is f
+    font = pdfmetrics.getFont("NotoSerifSC")
+    assert fonts.register_file(SHIPPED / fonts.REGULAR_FILE) == "NotoSerifSC"
+    assert pdfmetrics.getFont("NotoSerifSC") is font  # not read again
+
+
+def test_rare_characters_fall_back_per_character() -> None:
+    f = fonts.get_fonts()
+    assert f.font_for("张", f.regular) == "NotoSerifSC"
+    for ch in "𠮷𡒄𪚥𥖄𤭢":
+        assert f.font_for(ch, f.regular) in ("HanaMinA", "HanaMinB"), ch
+    runs = list(f.runs("张𠮷祥", f.regular))
+    assert [t for t, _ in runs] == ["张", "𠮷", "祥"]
+    assert runs[1][1].startswith("HanaMin")
+
+
+def test_fallback_fonts_are_registered_only_when_needed() -> None:
+    code = (
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "from app.printing import layout as L\n"
+        "names = lambda: set(pdfmetrics.getRegisteredFontNames())\n"
+        "L.build_pdf([L.Paragraph('张三')], L.DocInfo('t'))\n"
+        "assert not names() & {'HanaMinA', 'HanaMinB'}, names()\n"
+        "L.build_pdf([L.Paragraph('张𡒄')], L.DocInfo('t'))\n"
+        "assert 'HanaMinB' in names(), names()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def embedded_fonts(pdf: bytes) -> dict[str, bool]:
+    """BaseFont → whether it carries its TrueType program (/FontFile2)."""
+    out = {}
+    for page in reader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            out[str(font["/BaseFont"])] = bool(
+                descriptor is not None and "/FontFile2" in descriptor.get_object()
+            )
+    return out
+
+
+def test_fonts_are_embedded() -> None:
+    pdf = layout.build_pdf(
+        [layout.Paragraph("标题", layout.TITLE), layout.Paragraph("正文张𠮷祥。")],
+        layout.DocInfo("字体"),
+    )
+    found = embedded_fonts(pdf)
+    assert found and all(found.values()), found
+    faces = " ".join(found)
+    assert "NotoSerifSC-Regular" in faces and "NotoSerifSC-Bold" in faces
+    assert "HanaMin" in faces
+
+
+def test_missing_font_files_fall_back_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # only the bold weight is there: the body prints in it
+    (tmp_path / fonts.BOLD_FILE).symlink_to(SHIPPED / fonts.BOLD_FILE)
+    with caplog.at_level(logging.WARNING, logger="app.printing.fonts"):
+        f = fonts.get_fonts(FontConfig(fonts_dir=tmp_path))
+    assert f.regular == f.bold == "NotoSerifSC-Bold"
+    assert any("找不到字体文件" in p and fonts.REGULAR_FILE in p for p in f.problems)
+    assert any(fonts.REGULAR_FILE in r.getMessage() for r in caplog.records)
+    assert any(fonts.REGULAR_FILE in p for p in fonts.font_problems())
+    pdf = layout.build_pdf([layout.Paragraph("张三", fonts=f)], layout.DocInfo("t"), fonts=f)
+    assert "张三" in all_text(pdf)
+
+
+def test_no_font_file_at_all_still_prints(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="app.printing.fonts"):
+        f = fonts.get_fonts(FontConfig(fonts_dir=tmp_path / "nowhere"))
+    assert f.regular == fonts.CID_FALLBACK
+    assert not f.embedded
+    assert f.problems
+    pdf = layout.build_pdf(
+        [layout.Paragraph("人民调解协议书", fonts=f)], layout.DocInfo("t"), fonts=f
+    )
+    assert pdf.startswith(b"%PDF")
+
+
+def test_unreadable_font_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / fonts.REGULAR_FILE).write_bytes(b"not a font at all" * 100)
+    (tmp_path / fonts.BOLD_FILE).symlink_to(SHIPPED / fonts.BOLD_FILE)
+    with caplog.at_level(logging.WARNING, logger="app.printing.fonts"):
+        f = fonts.get_fonts(FontConfig(fonts_dir=tmp_path))
+    assert f.regular == "NotoSerifSC-Bold"
+    assert any("无法使用字体文件" in p for p in f.problems)
+    assert caplog.records
+
+
+def test_missing_rare_character_font_is_reported(tmp_path: Path) -> None:
+    for name in (fonts.REGULAR_FILE, fonts.BOLD_FILE):
+        (tmp_path / name).symlink_to(SHIPPED / name)
+    f = fonts.get_fonts(FontConfig(fonts_dir=tmp_path))
+    assert f.problems == []
+    assert f.font_for("𡒄", f.regular) == f.regular  # nothing better: no crash
+    assert any("生僻字" in p for p in f.problems)
+
+
+def test_a_system_font_file_can_replace_the_shipped_one() -> None:
+    # stands in for e.g. C:/Windows/Fonts/simfang.ttf
+    f = fonts.get_fonts(FontConfig(body_font=SHIPPED / "HanaMinA.ttf"))
+    assert f.regular == f.bold == "HanaMinA"
+    pdf = layout.build_pdf([layout.Paragraph("仿宋", fonts=f)], layout.DocInfo("t"), fonts=f)
+    assert any("HanaMinA" in name for name in embedded_fonts(pdf))
+
+
+def test_a_bad_system_font_falls_back_to_the_shipped_one(tmp_path: Path) -> None:
+    f = fonts.get_fonts(FontConfig(body_font=tmp_path / "simfang.ttf"))
+    assert f.regular == "NotoSerifSC"
+    assert any("simfang.ttf" in p for p in f.problems)
+
+
+def test_configure_sets_the_default() -> None:
+    try:
+        chosen = fonts.configure(FontConfig(body_font=SHIPPED / "HanaMinA.ttf"))
+        assert fonts.get_fonts() is chosen
+    finally:
+        fonts.configure(None)
+    assert fonts.get_fonts().regular == "NotoSerifSC"

@@ -1,0 +1,314 @@
+"""The other model forms: each prints its fields (read back with pypdf) and a blank."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from app.models.casefile import CaseFile, FollowUp, SessionRecord
+from app.printing import common as C
+from app.printing.forms import (
+    acceptance,
+    application,
+    confirmation,
+    contents,
+    cover,
+    follow_up,
+    investigation,
+    oral_agreement,
+    rights_notice,
+    session_record,
+    termination,
+)
+from app.printing.money import amount_in_words
+from tests.printing.helpers import OFFICE, all_text, flat, full_case, reader, text_positions
+from tests.printing.test_layout import check_positions
+
+INVESTIGATION = SessionRecord(
+    "s0",
+    "investigation",
+    "2026-11-05 14:00",
+    "红旗村3组12号",
+    "村民小组长",
+    "邻居王大妈",
+    "王建华",
+    "陈秀兰",
+    "到现场查看了货物堆放情况。\n询问了邻居王大妈，情况属实。",
+    "",
+)
+
+
+def case_with_records(**kw: object) -> CaseFile:
+    base = full_case(**kw)
+    return replace(base, sessions=[INVESTIGATION, *base.sessions])
+
+
+def text_of(module: object, case: CaseFile) -> str:
+    pdf = module.build(case, OFFICE)  # type: ignore[attr-defined]
+    assert "None" not in all_text(pdf)
+    check_positions(text_positions(pdf))
+    return all_text(pdf)
+
+
+def test_application() -> None:
+    case = full_case(requests="1、请求支付货款壹万贰仟叁佰元；\n2、请求支付利息")
+    text = text_of(application, case)
+    for item in (
+        "人民调解申请书",
+        "张𠮷祥",
+        "33010219750302123X",
+        "个体工商户",
+        "13812345678",
+        "青山镇红旗村3组12号",
+        "青山建材有限公司",
+        "91330102MA2H0XXX1Y",
+        "纠纷简要情况：双方因货款结算发生纠纷。",
+        "申请事项：一、请求支付货款壹万贰仟叁佰元二、请求支付利息",
+        flat(application.STATEMENT),
+        "此致青山镇人民调解委员会",
+        "申请人：张𠮷祥签名（按指印）：",
+        "2026年11月1日",
+    ):
+        assert item in text, item
+    assert application.offered(case)
+    assert not application.offered(replace(case, source="screening"))
+
+
+def test_requests_are_numbered_once() -> None:
+    assert application.requests("1、甲；2、乙\n（三）丙") == ["甲", "乙", "（三）丙"]
+    assert application.requests("一、赔偿损失") == ["赔偿损失"]
+
+
+def test_acceptance() -> None:
+    text = text_of(acceptance, full_case())
+    for item in (
+        "人民调解受理登记表",
+        "（2026）青山调字第12号",
+        "2026年11月2日，本人民调解委员会经当事人同意，调解张𠮷祥、青山建材有限公司之间的合同纠纷。",
+        "纠纷类型合同案件来源当事人申请",
+        "受理日期2026年11月2日调解期限2026年12月2日",
+        "所在村（社区）红旗村",
+        "纠纷简要情况：双方因货款结算发生纠纷。",
+        "当事人请求：请求支付货款。",
+        "登记人：",
+        "青山镇人民调解委员会（盖章）2026年11月2日",
+    ):
+        assert item in text, item
+
+
+def test_rights_notice() -> None:
+    text = text_of(rights_notice, full_case())
+    assert text.startswith("青山镇人民调解委员会当事人权利义务告知书")
+    assert "张𠮷祥、青山建材有限公司：" in text
+    for line in (*rights_notice.RIGHTS, *rights_notice.DUTIES, rights_notice.RECEIVED):
+        assert flat(line) in text, line
+    assert "签名（按指印）" in text
+
+
+def test_investigation_record() -> None:
+    text = text_of(investigation, case_with_records())
+    for item in (
+        "人民调解调查记录",
+        "调查时间2026年11月5日14时00分调查地点红旗村3组12号",
+        "被调查人邻居王大妈参加人村民小组长",
+        "调查人王建华记录人陈秀兰",
+        "调查记录：到现场查看了货物堆放情况。询问了邻居王大妈，情况属实。",
+        "被调查人：邻居王大妈签名（按指印）：",
+    ):
+        assert item in text, item
+    assert investigation.offered(case_with_records())
+    assert not investigation.offered(full_case())
+
+
+def test_one_record_per_session_each_on_its_own_pages() -> None:
+    second = replace(INVESTIGATION, held_at="2026-11-06 09:00", place="青山建材有限公司")
+    case = replace(case_with_records(), sessions=[INVESTIGATION, second])
+    pdf = investigation.build(case, OFFICE)
+    pages = [flat(p.extract_text()) for p in reader(pdf).pages]
+    assert len(pages) == 2
+    assert "2026年11月5日14时00分" in pages[0] and "2026年11月6日9时00分" in pages[1]
+    assert all(p.count("人民调解调查记录") == 1 for p in pages)
+
+
+def test_session_record() -> None:
+    text = text_of(session_record, case_with_records())
+    for item in (
+        "人民调解记录",
+        "调解时间2026年11月10日9时30分调解地点青山镇调委会调解室",
+        "事由合同纠纷",
+        "当事人申请人张𠮷祥、被申请人青山建材有限公司",
+        "参加人村民小组长",
+        "调解人员王建华记录人刘记录",
+        "调解记录：双方陈述。",
+        "调解结果：达成协议",
+        "人民调解员：王建华签名：",
+        "记录人：刘记录签名：",
+    ):
+        assert item in text, item
+
+
+def test_oral_agreement() -> None:
+    case = full_case(outcome="agreement_oral")
+    assert oral_agreement.offered(case) and not oral_agreement.offered(full_case())
+    text = text_of(oral_agreement, case)
+    assert case.agreement is not None
+    for item in (
+        "人民调解口头协议登记表",
+        "纠纷类型合同协议日期2026年11月20日",
+        "调解地点青山镇调委会调解室",
+        "履行方式银行转账履行期限2026年12月31日",
+        "履行地点青山镇人民调解委员会",
+        "协议金额" + amount_in_words(1_230_000) + "（¥12,300.00）",
+        "调解结果达成口头协议",
+        "履行情况未到履行期",
+        *(flat(t) for t in case.agreement.terms),
+        "青山镇人民调解委员会（盖章）2026年11月20日",
+    ):
+        assert item in text, item
+
+
+def test_termination_notice() -> None:
+    case = full_case(
+        outcome="terminated",
+        agreement=None,
+        close_note="双方对赔偿数额分歧较大，经多次调解未能达成协议",
+        closed_on=date(2026, 11, 25),
+    )
+    assert termination.offered(case)
+    text = text_of(termination, case)
+    for item in (
+        "终止调解通知书",
+        "张𠮷祥、青山建材有限公司：",
+        "张𠮷祥与青山建材有限公司合同纠纷一案，本委员会于2026年11月2日受理后依法进行了调解。",
+        "双方对赔偿数额分歧较大，经多次调解未能达成协议。",
+        flat(termination.DECISION),
+        "仲裁、行政、司法等途径",
+        *(flat(r) for r in termination.ROUTES),
+        "青山镇人民调解委员会（盖章）2026年11月25日",
+    ):
+        assert item in text, item
+
+
+def test_follow_up_record() -> None:
+    case = full_case()
+    case = replace(
+        case,
+        follow_ups=[
+            FollowUp(
+                date(2026, 12, 20),
+                "王建华",
+                "张𠮷祥",
+                "partial",
+                "基本满意",
+                "已付一半。",
+                "督促履行。",
+            )
+        ],
+    )
+    text = text_of(follow_up, case)
+    for item in (
+        "人民调解回访记录",
+        "回访日期2026年12月20日回访人王建华",
+        "被回访人张𠮷祥满意程度基本满意",
+        "协议编号（2026）青山调字第12号",
+        "纠纷事项张𠮷祥与青山建材有限公司合同纠纷",
+        "履行情况部分履行",
+        "已付一半。",
+        "采取的措施：督促履行。",
+        "回访人：王建华签名：",
+    ):
+        assert item in text, item
+
+
+def test_confirmation_application() -> None:
+    case = full_case()
+    assert confirmation.offered(case)
+    assert not confirmation.offered(full_case(outcome="agreement_oral"))
+    text = text_of(confirmation, case)
+    assert case.agreement is not None
+    for item in (
+        "司法确认申请书",
+        "申请人：张𠮷祥，性别：男",
+        "申请人：青山建材有限公司，统一社会信用代码：91330102MA2H0XXX1Y",
+        "请求人民法院依法确认申请人于2026年11月20日经青山镇人民调解委员会主持调解达成的"
+        "人民调解协议（（2026）青山调字第12号）有效。",
+        *(flat(t) for t in case.agreement.terms),
+        *(flat(p) for p in confirmation.PROMISES),
+        "此致青山县人民法院",
+        "2026年11月25日",
+    ):
+        assert item in text, item
+    # no application recorded yet: the office's court, a blank date
+    text = text_of(confirmation, replace(case, confirmations=[]))
+    assert "此致青山县人民法院" in text
+
+
+def test_cover() -> None:
+    case = full_case(state="archived", archived_on=date(2026, 12, 30))
+    text = text_of(cover, case)
+    for item in (
+        "青山镇人民调解委员会人民调解卷宗",
+        "卷名张𠮷祥与青山建材有限公司合同纠纷",
+        "卷号（2026）青山调字第12号",
+        "调解员王建华、陈秀兰",
+        "起止日期2026年11月1日至2026年12月30日",
+        "立卷日期2026年12月30日",
+    ):
+        assert item in text, item
+    office = replace(OFFICE, retention="长期")
+    assert "保管期限长期" in all_text(cover.build(case, office))
+
+
+def test_contents_lists_the_file_with_page_numbers() -> None:
+    case = case_with_records()
+    text = text_of(contents, case)
+    entries = contents.entries(case, OFFICE)
+    titles = [t for t, _, _ in entries]
+    assert titles == [
+        "人民调解申请书",
+        "人民调解受理登记表",
+        "当事人权利义务告知书",
+        "人民调解调查记录",
+        "人民调解记录",
+        "人民调解协议书",
+        "人民调解回访记录",
+        "司法确认申请书",
+    ]
+    page = 1
+    for title, pages, _ in entries:
+        first = int(pages.split("-")[0])
+        assert first == page, (title, pages)
+        page = int(pages.split("-")[-1]) + 1
+        assert title + pages in text
+
+
+def test_count_pages() -> None:
+    pdf = contents.build(full_case(), OFFICE)
+    assert C.count_pages(pdf) == len(reader(pdf).pages)
+
+
+BLANKS = [
+    application,
+    acceptance,
+    rights_notice,
+    investigation,
+    session_record,
+    oral_agreement,
+    termination,
+    follow_up,
+    confirmation,
+    cover,
+    contents,
+]
+
+
+@pytest.mark.parametrize("module", BLANKS, ids=lambda m: m.KEY)
+def test_blank_forms(module: object) -> None:
+    pdf = module.build_blank(OFFICE)  # type: ignore[attr-defined]
+    text = all_text(pdf)
+    assert module.TITLE in text  # type: ignore[attr-defined]
+    assert "None" not in text
+    assert len(reader(pdf).pages) <= 2
+    check_positions(text_positions(pdf))
