@@ -88,6 +88,7 @@ class Agreement:
     perform_deadline: date | None
     amount_fen: int | None
     signed_on: date
+    recorder: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,7 @@ def load_case(db: Database, case_id: str) -> CaseFile:
             _d(a["perform_deadline"]),
             a["amount_fen"],
             date.fromisoformat(a["signed_on"]),
+            a["recorder"],
         )
     )
     follow_ups = [

@@ -753,6 +753,7 @@ class AgreementInput:
     perform_place: str = ""
     perform_deadline: date | None = None
     amount_fen: int | None = None
+    recorder: str = ""  # 记录人, printed under the signatures
 
 
 @dataclass(frozen=True)
@@ -848,6 +849,7 @@ def _save_agreement(
             agreement.perform_deadline.isoformat() if agreement.perform_deadline else None
         ),
         "amount_fen": agreement.amount_fen,
+        "recorder": agreement.recorder.strip(),
         "signed_on": data.closed_on.isoformat(),
     }
     existing = conn.execute("SELECT id FROM agreements WHERE case_id = ?", (case_id,)).fetchone()

@@ -26,6 +26,7 @@ class Committee:
     number_pattern: str
     seq_width: int
     time_limit_days: int
+    seal_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def main_committee(db: Database) -> Committee:
 
 def get_committee(db: Database, committee_id: str) -> Committee:
     r = db.one(
-        "SELECT id, name, level, abbr, number_pattern, seq_width, time_limit_days "
+        "SELECT id, name, level, abbr, number_pattern, seq_width, time_limit_days, seal_text "
         "FROM committees WHERE id = ?",
         (committee_id,),
     )
@@ -167,6 +168,7 @@ def get_committee(db: Database, committee_id: str) -> Committee:
         r["number_pattern"],
         r["seq_width"],
         r["time_limit_days"],
+        r["seal_text"],
     )
 
 

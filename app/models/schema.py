@@ -297,5 +297,28 @@ CREATE INDEX agreements_signed ON agreements(signed_on);
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+-- 记录人 of the agreement (a clerk or a mediator; printed under the signatures).
+ALTER TABLE agreements ADD COLUMN recorder TEXT NOT NULL DEFAULT '';
+
+-- The office's own agreement clause templates: edits of a shipped default (default_key set)
+-- or templates of its own (default_key NULL). Hidden rows hide a shipped default.
+CREATE TABLE clause_templates (
+    id          TEXT PRIMARY KEY,
+    default_key TEXT UNIQUE,
+    category    TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    position    INTEGER NOT NULL DEFAULT 0,
+    hidden      INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX clause_templates_category ON clause_templates(category, position);
+""",
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)

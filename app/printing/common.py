@@ -239,7 +239,10 @@ def mediator_names(case: CaseFile) -> list[str]:
 
 
 def recorder_name(case: CaseFile) -> str:
-    """Who recorded the latest mediation session (the agreement's 记录人), or ""."""
+    """The agreement's 记录人 as entered at closing; for agreements from before that field,
+    who recorded the latest mediation session; else ""."""
+    if case.agreement is not None and case.agreement.recorder.strip():
+        return case.agreement.recorder.strip()
     for s in reversed(case.sessions):
         if s.kind == "session" and s.recorder.strip():
             return s.recorder.strip()

@@ -31,4 +31,5 @@ def office_info(committee: Committee | None = None, **fields: str) -> OfficeInfo
     """An :class:`OfficeInfo` from the office's committee (app.models.office) and extras."""
     if committee is not None:
         fields.setdefault("committee_name", committee.name)
+        fields.setdefault("seal_text", committee.seal_text)
     return OfficeInfo(**fields)
