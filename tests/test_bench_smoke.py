@@ -19,7 +19,7 @@ from app.models import casefile, search
 from app.models.cases import TRANSITIONS
 from app.models.db import connect
 from app.models.identity import check_phone, check_resident_id, check_uscc
-from bench import generate, measure
+from bench import generate, measure, printing
 
 CASES = 300
 TODAY = date(2026, 11, 20)
@@ -178,6 +178,7 @@ def test_measurements_return_numbers(bench_db: Path) -> None:
         "register_first_page_ms": measure.register_first_page(bench_db, runs=2),
         "open_case_ms": measure.open_case(bench_db, count=5),
         "db_mb": measure.db_size_mb(bench_db),
+        "agreement_pdf_ms": printing.agreement_pdf(bench_db, count=2),
     }
     mix = measure.search_mix(bench_db)
     assert len(mix) >= 60
