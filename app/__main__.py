@@ -23,6 +23,7 @@ _IMPORT_TIME = time.time()
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QDialog
 
     from app.models.db import Database
 
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         except StorageError as exc:
             log.error("cannot open the database: %s", exc.message)
             if args.quit_after is None:  # the smoke test must never block on a dialog
-                messages.show_storage_error(None, exc)
+                _tell_and_wait(app, messages.show_storage_error(None, exc))
             return EXIT_STORAGE_ERROR
         cleanup.callback(db.close)
 
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         except StorageError as exc:  # e.g. the start page's first query hit a locked file
             log.error("cannot show the main window: %s", exc.message)
             if args.quit_after is None:
-                messages.show_storage_error(None, exc)
+                _tell_and_wait(app, messages.show_storage_error(None, exc))
             return EXIT_STORAGE_ERROR
         except Exception as exc:
             # A bug before the event loop: without a loop the crash dialog would vanish.
@@ -137,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         del window  # widgets go before the connection (cleanup) and the QApplication
         log.info("exiting with code %d", code)
         return code
+
+
+def _tell_and_wait(app: QCoreApplication, box: QDialog | None) -> None:
+    """Run the event loop until the user has read ``box`` (message boxes return at once;
+    None: a test answered it)."""
+    if box is not None:
+        box.finished.connect(app.quit)
+        app.exec()
 
 
 def _report_startup(app: QCoreApplication) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,6 +30,8 @@ from app.ui import messages, ui_settings
 from app.ui.application import apply_font_size
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
+from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.widgets import fit_to_screen
 from app.ui.register_view import RegisterPage
 from app.ui.setup_dialog import SetupDialog
 from app.ui.start_page import StartPage
@@ -44,6 +46,15 @@ Enter 或双击　打开选中的案件
 ↓（在查找框中）　转到查找结果
 Esc（在查找框中）　清空查找
 Ctrl+Q　退出"""
+
+
+def _bring_forward(window: QWidget | None) -> bool:
+    """Show ``window`` in front if it is open; False when there is none."""
+    if window is None:
+        return False
+    window.raise_()
+    window.activateWindow()
+    return True
 
 
 class SetupNeededPage(QWidget):
@@ -71,6 +82,7 @@ class MainWindow(QMainWindow):
         self.case_windows: dict[str, CaseWindow] = {}
         self.register_dialog: RegisterDialog | None = None
         self.setup_dialog: SetupDialog | None = None
+        self._closing = False  # quitting, held up by a question about unsaved input
 
         self.setup_page = SetupNeededPage()
         self.start_page = StartPage(db, today=self._today)
@@ -93,7 +105,7 @@ class MainWindow(QMainWindow):
         self.start_page.open_case.connect(self.open_case)
         self.register_page.open_case.connect(self.open_case)
 
-        self.resize(1280, 820)
+        fit_to_screen(self, QSize(1280, 820))  # an old 1366×768 laptop keeps its status bar
         if office.is_set_up(db):
             self._show_office()
             self.show_start()
@@ -201,18 +213,12 @@ class MainWindow(QMainWindow):
     # ---- first run
 
     def start_setup(self) -> None:
-        if self.setup_dialog is not None:
-            self.setup_dialog.raise_()
-            self.setup_dialog.activateWindow()
+        if _bring_forward(self.setup_dialog):
             return
         dialog = SetupDialog(self.db, self)
         dialog.office_ready.connect(self._office_set_up)
-        dialog.finished.connect(self._setup_closed)
         self.setup_dialog = dialog
-        dialog.open()
-
-    def _setup_closed(self) -> None:
-        self.setup_dialog = None
+        self._open_form(dialog)
 
     def _office_set_up(self) -> None:
         self._show_office()
@@ -256,9 +262,7 @@ class MainWindow(QMainWindow):
         if not office.is_set_up(self.db):
             self.start_setup()
             return
-        if self.register_dialog is not None:  # one registration at a time
-            self.register_dialog.raise_()
-            self.register_dialog.activateWindow()
+        if _bring_forward(self.register_dialog):  # one registration at a time
             return
         try:
             dialog = RegisterDialog(self.db, self)
@@ -266,12 +270,22 @@ class MainWindow(QMainWindow):
             messages.show_storage_error(self, exc)
             return
         dialog.registered.connect(self._case_registered)
-        dialog.finished.connect(self._register_closed)
         self.register_dialog = dialog
+        self._open_form(dialog)
+
+    def _open_form(self, dialog: ServiceDialog) -> None:
+        """Open the window's own form (setup or registration): one at a time, forgotten
+        when it closes; a "继续填写" while the program was closing keeps it open."""
+        dialog.finished.connect(lambda _result: self._form_closed(dialog))
+        dialog.kept_open.connect(self._stop_closing)
         dialog.open()
 
-    def _register_closed(self) -> None:
-        self.register_dialog = None
+    def _form_closed(self, dialog: ServiceDialog) -> None:
+        if self.setup_dialog is dialog:
+            self.setup_dialog = None
+        if self.register_dialog is dialog:
+            self.register_dialog = None
+        self._close_again()
 
     def _case_registered(self, case_id: str) -> None:
         self.start_page.loaded = False
@@ -300,7 +314,8 @@ class MainWindow(QMainWindow):
                 return None
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.changed.connect(self._case_changed)
-            window.destroyed.connect(lambda *_: self.case_windows.pop(case_id, None))
+            window.destroyed.connect(lambda *_: self._case_window_gone(case_id))
+            window.close_cancelled.connect(self._stop_closing)
             self.case_windows[case_id] = window
             window.show()
         else:  # already open, perhaps minimised or behind the main window
@@ -308,6 +323,10 @@ class MainWindow(QMainWindow):
             window.raise_()
         window.activateWindow()
         return window
+
+    def _case_window_gone(self, case_id: str) -> None:
+        self.case_windows.pop(case_id, None)
+        self._close_again()
 
     def _case_changed(self, _case_id: str) -> None:
         self.refresh()
@@ -336,10 +355,31 @@ class MainWindow(QMainWindow):
     # ---- closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Case windows are top-level windows of their own: close them first; one that has
-        # unsaved edits may ask, and "no" keeps the whole program open.
-        for window in list(self.case_windows.values()):
-            if not window.close():
-                event.ignore()
-                return
-        super().closeEvent(event)
+        if self._may_close():
+            self._closing = False
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+    def _may_close(self) -> bool:
+        """Close the open forms and case windows first. One with unsaved input asks; its
+        "yes" closes this window again (``_close_again``), its "no" keeps the program open."""
+        self._closing = True
+        for dialog in (self.register_dialog, self.setup_dialog):
+            if dialog is not None and not dialog.ask_to_close():
+                if not dialog.is_asking():  # answered "继续填写" at once
+                    self._closing = False
+                return False
+        return all(window.close() for window in list(self.case_windows.values()))
+
+    def _close_again(self) -> None:
+        """A form or case window that held up closing the program has closed."""
+        if self._closing:
+            QTimer.singleShot(0, self, self._retry_close)
+
+    def _retry_close(self) -> None:
+        if self._closing:
+            self.close()
+
+    def _stop_closing(self) -> None:
+        self._closing = False

@@ -1,9 +1,16 @@
 """The one way the program shows a message box, so tests can answer every box.
 
-Use ``info``/``warning``/``error``/``confirm`` (never ``QMessageBox`` directly). In tests,
-``with respond_with(fn) as calls:`` makes every box call ``fn(kind, title, text)`` instead
-of showing anything; ``calls`` records ``(kind, title, text)`` tuples and ``confirm()``
-returns ``bool(fn(...))``.
+Use ``info``/``warning``/``error``/``confirm`` (never ``QMessageBox`` directly). No box
+runs an event loop of its own: each is opened window-modal (``open()``) on its parent,
+deletes itself when closed, and the call returns at once. ``confirm`` reports the answer
+through callbacks: ``on_yes`` when the user picked ``yes``, ``on_no`` for anything else
+(the ``no`` button, Esc, the window's close button). Code after a ``confirm`` call must
+not assume an answer: whatever depends on it belongs in the callbacks.
+
+In tests, ``with respond_with(fn) as calls:`` makes every box call ``fn(kind, title,
+text)`` instead of showing anything, synchronously: ``confirm`` runs ``on_yes`` when
+``fn`` returned something true and ``on_no`` otherwise, before it returns. ``calls``
+records ``(kind, title, text)`` tuples.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Responder = Callable[[str, str, str], object]
+Answer = Callable[[], object]
 
 # Set only by respond_with(); when set, no box is ever shown.
 _responder: Responder | None = None
@@ -54,16 +62,22 @@ def respond_with(fn: Responder) -> Iterator[list[tuple[str, str, str]]]:
         _responder = previous
 
 
-def info(parent: QWidget | None, title: str, text: str) -> None:
-    _show("info", parent, title, text)
+def info(parent: QWidget | None, title: str, text: str) -> QMessageBox | None:
+    """Tell something. The box shown (None when a test's responder answered it)."""
+    return _tell("info", parent, title, text)
 
 
-def warning(parent: QWidget | None, title: str, text: str) -> None:
-    _show("warning", parent, title, text)
+def warning(parent: QWidget | None, title: str, text: str) -> QMessageBox | None:
+    return _tell("warning", parent, title, text)
 
 
-def error(parent: QWidget | None, title: str, text: str) -> None:
-    _show("error", parent, title, text)
+def error(parent: QWidget | None, title: str, text: str) -> QMessageBox | None:
+    return _tell("error", parent, title, text)
+
+
+def show_storage_error(parent: QWidget | None, exc: StorageError) -> QMessageBox | None:
+    """A database/disk problem (not a bug): its plain-Chinese message, no traceback."""
+    return warning(parent, STORAGE_ERROR_TITLE, exc.message)
 
 
 def confirm(
@@ -74,48 +88,94 @@ def confirm(
     yes: str = "确定",
     no: str = "取消",
     default_yes: bool = False,
-) -> bool:
-    """Ask a yes/no question. Enter picks the safe answer (``no``) unless ``default_yes``."""
-    return bool(_show("confirm", parent, title, text, yes=yes, no=no, default_yes=default_yes))
+    on_yes: Answer,
+    on_no: Answer | None = None,
+) -> QMessageBox | None:
+    """Ask a yes/no question; the answer arrives through ``on_yes`` / ``on_no``.
+
+    Enter picks the safe answer (``no``) unless ``default_yes``. While ``parent`` already
+    shows an unanswered question with this title, that box is brought to the front and
+    no second one is opened (its callbacks stand). Returns the box, or None when the
+    question was answered at once (a test's responder; no QApplication: "no").
+    """
+    log.info("message box (confirm) %s: %s", title, text)
+    if _responder is not None:
+        answered_yes = bool(_responder("confirm", title, text))
+        _answer(title, yes if answered_yes else no, on_yes if answered_yes else on_no)
+        return None
+    if QApplication.instance() is None:
+        log.warning("no QApplication: question %s not asked, taken as no", title)
+        _answer(title, no, on_no)
+        return None
+    pending = pending_question(parent, title)
+    if pending is not None:
+        pending.raise_()
+        pending.activateWindow()
+        return pending
+    box = _box("confirm", parent, title, text)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(yes_button if default_yes else no_button)
+    box.setEscapeButton(no_button)  # Esc and the close button answer no
+
+    def finished(_result: int) -> None:
+        answered_yes = box.clickedButton() is yes_button
+        _answer(title, yes if answered_yes else no, on_yes if answered_yes else on_no)
+
+    box.finished.connect(finished)
+    _open(box, parent)
+    return box
 
 
-def show_storage_error(parent: QWidget | None, exc: StorageError) -> None:
-    """A database/disk problem (not a bug): its plain-Chinese message, no traceback."""
-    warning(parent, STORAGE_ERROR_TITLE, exc.message)
+def _answer(title: str, button: str, callback: Answer | None) -> None:
+    log.info("message box (confirm) %s answered: %s", title, button)
+    if callback is not None:
+        callback()
 
 
-def _show(
-    kind: str,
-    parent: QWidget | None,
-    title: str,
-    text: str,
-    *,
-    yes: str = "确定",
-    no: str = "取消",
-    default_yes: bool = False,
-) -> object:
+def _tell(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageBox | None:
     # What the user was told is the first thing support asks for: keep it in the log.
     log.info("message box (%s) %s: %s", kind, title, text)
     if _responder is not None:
-        return _responder(kind, title, text)
+        _responder(kind, title, text)
+        return None
     if QApplication.instance() is None:
         log.warning("no QApplication: message box (%s) %s not shown", kind, title)
-        return False
+        return None
+    box = _box(kind, parent, title, text)
+    ok = box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(ok)
+    box.setEscapeButton(ok)
+    _open(box, parent)
+    return box
+
+
+def _box(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box = QMessageBox(parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setIcon(_ICONS[kind])
     box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.PlainText)  # text may contain user data such as "<"
     box.setText(text)
-    if kind == "confirm":
-        yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
-        no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
-        box.setDefaultButton(yes_button if default_yes else no_button)
-        box.setEscapeButton(no_button)
+    box.setObjectName(f"{kind}Box")
+    return box
+
+
+def _open(box: QMessageBox, parent: QWidget | None) -> None:
+    """Show without a nested event loop: modal to the parent's window, or (no parent)
+    to the whole program, so the box never hides behind the window it is about."""
+    if parent is None:
+        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+        box.show()
     else:
-        yes_button = box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(yes_button)
-        box.setEscapeButton(yes_button)
-    box.exec()
-    answered_yes = box.clickedButton() is yes_button
-    box.deleteLater()
-    return answered_yes
+        box.open()
+
+
+def pending_question(parent: QWidget | None, title: str) -> QMessageBox | None:
+    """The unanswered ``confirm`` box titled ``title`` that ``parent`` shows, if any."""
+    if parent is None:
+        return None
+    for box in parent.findChildren(QMessageBox, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if box.objectName() == "confirmBox" and box.windowTitle() == title and box.isVisible():
+            return box
+    return None

@@ -30,6 +30,7 @@ from app.models.db import Database, StorageError
 from app.models.reference import OUTCOMES, STATES, sources
 from app.models.register import RegisterFilter, RegisterRow
 from app.ui.item_views import RowRole, SortRole
+from app.ui.signals import emit
 
 (
     COL_NUMBER,
@@ -158,7 +159,7 @@ class RegisterModel(QAbstractTableModel):
                 descending=self._sort_order == Qt.SortOrder.DescendingOrder,
             )
         except StorageError as exc:
-            self.storage_failed.emit(exc)
+            emit(self.storage_failed, exc)
             return False
         self.beginResetModel()
         self._seqs = seqs
@@ -187,7 +188,7 @@ class RegisterModel(QAbstractTableModel):
         try:
             seq = register.seq_for_case(self.db, case_id)
         except StorageError as exc:
-            self.storage_failed.emit(exc)
+            emit(self.storage_failed, exc)
             return None
         return None if seq is None else self.row_of_seq(seq)
 
@@ -273,7 +274,7 @@ class RegisterModel(QAbstractTableModel):
             rows = register.fetch_rows(self.db, seqs)
         except StorageError as exc:
             self._failed = True
-            self.storage_failed.emit(exc)
+            emit(self.storage_failed, exc)
             return None
         today = self._today()
         # A case changed away between the query and this read shows as an empty row

@@ -35,6 +35,7 @@ from app.ui.cases.flow_layout import FlowLayout
 from app.ui.item_views import RowRole, on_open
 from app.ui.register_columns import RegisterColumns
 from app.ui.register_model import ACTIVE_STATES, RegisterModel
+from app.ui.signals import emit
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the register is searched
 NO_DATE = QDate(2000, 1, 1)  # the date edits' "不限" value
@@ -48,7 +49,7 @@ class SearchBox(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down:
-            self.down_pressed.emit()
+            emit(self.down_pressed)
             return
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()
@@ -326,7 +327,7 @@ class RegisterPage(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         record = self.model.data(index, RowRole)
         if record is not None:
-            self.open_case.emit(record.id)
+            emit(self.open_case, record.id)
 
     def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
         self._keeping_selection(lambda: self._sort(column, order))

@@ -17,6 +17,7 @@ from app.models.db import Database
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import TextBox
 from app.ui.look import MUTED, tint
+from app.ui.signals import emit
 
 # The committees.number_pattern column default (schema v1): what a new office will use.
 _COMMITTEE_SUFFIX = "人民调解委员会"
@@ -132,5 +133,5 @@ class SetupDialog(ServiceDialog):
         if not super().save():
             return False
         assert self.committee_id is not None
-        self.office_ready.emit(self.committee_id)
+        emit(self.office_ready, self.committee_id)
         return True

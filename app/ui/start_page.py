@@ -35,6 +35,7 @@ from app.ui import messages
 from app.ui.item_views import RowRole, SortRole, on_open
 from app.ui.look import MUTED, embolden, tint
 from app.ui.register_model import NO_NUMBER
+from app.ui.signals import emit
 
 WEEKDAYS = "一二三四五六日"
 
@@ -184,4 +185,4 @@ class StartPage(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         item = index.data(RowRole)
         if isinstance(item, WorkItem):
-            self.open_case.emit(item.case_id)
+            emit(self.open_case, item.case_id)

@@ -21,20 +21,10 @@ from app.models.errors import (
     ValidationError,
 )
 from tests.conftest import TODAY
+from tests.helpers import snapshot
 from tests.models.helpers import mediator_ids, register, user
 
 NOW = datetime(2026, 11, 20, 17, 0)
-
-
-def snapshot(db) -> dict[str, list[tuple]]:
-    """Every row of every table: to prove a refused step wrote nothing."""
-    tables = [
-        r[0]
-        for r in db.query(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'case_search%'"
-        )
-    ]
-    return {t: [tuple(r) for r in db.query(f"SELECT * FROM {t}")] for t in tables}
 
 
 def walk_to_mediating(db) -> str:

@@ -11,15 +11,18 @@ from pathlib import Path
 from types import TracebackType
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 import app.__main__ as entry
 from app import __version__
 from app.models.db import NotADatabaseError, StorageError
 from app.ui import application, crash_dialog, messages, ui_settings
 from app.ui.crash_dialog import CrashDialog
+from tests.ui.message_boxes import click, open_boxes, wait_for_box
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_A_DB = "不是本程序的数据库"
@@ -345,15 +348,32 @@ def test_format_report_without_traceback() -> None:
 # ---- messages -----------------------------------------------------------------------------
 
 
-def test_respond_with_answers_and_records() -> None:
+def _ask(parent: QWidget | None, answers: list[str]) -> QMessageBox | None:
+    """The question of the tests below; the answer is appended to ``answers``."""
+    return messages.confirm(
+        parent,
+        "作废案件",
+        "作废后不能恢复。",
+        yes="作废",
+        on_yes=lambda: answers.append("yes"),
+        on_no=lambda: answers.append("no"),
+    )
+
+
+def test_respond_with_answers_at_once_and_records() -> None:
+    answers: list[str] = []
     with messages.respond_with(lambda kind, title, text: kind == "confirm") as calls:
-        assert messages.confirm(None, "作废案件", "确定要作废吗？", yes="作废") is True
-        messages.info(None, "已保存", "案件已保存。")
+        box = _ask(None, answers)
+        assert box is None and answers == ["yes"]  # answered before confirm() returned
+        assert messages.info(None, "已保存", "案件已保存。") is None
         with messages.respond_with(lambda *_: False) as inner:
-            assert messages.confirm(None, "退出", "要退出吗？") is False
+            messages.confirm(
+                None, "退出", "要退出吗？", on_yes=lambda: answers.append("yes")
+            )  # "no" without on_no: nothing runs
         messages.error(None, "出错", "没有保存。")
+    assert answers == ["yes"]
     assert calls == [
-        ("confirm", "作废案件", "确定要作废吗？"),
+        ("confirm", "作废案件", "作废后不能恢复。"),
         ("info", "已保存", "案件已保存。"),
         ("error", "出错", "没有保存。"),
     ]
@@ -361,34 +381,87 @@ def test_respond_with_answers_and_records() -> None:
     assert messages._responder is None
 
 
-def _answer_box(button_text: str, seen: list[list[str]]) -> None:
-    """Click a button of the open box by its text; always close it so a test cannot hang."""
-    box = QApplication.activeModalWidget()
-    if not isinstance(box, QMessageBox):
-        QTimer.singleShot(10, lambda: _answer_box(button_text, seen))
-        return
-    seen.append([b.text() for b in box.buttons()])
-    seen.append([box.defaultButton().text(), box.escapeButton().text()])
-    for button in box.buttons():
-        if button.text() == button_text:
-            button.click()
-            return
-    box.reject()
-
-
-@pytest.mark.parametrize(("click", "expected"), [("作废", True), ("取消", False)])
-def test_real_confirm_box_has_chinese_buttons(
-    qapp: QApplication, click: str, expected: bool
+@pytest.mark.usefixtures("real_boxes")
+@pytest.mark.parametrize(
+    ("answer", "expected"), [("作废", ["yes"]), ("取消", ["no"]), (Qt.Key.Key_Escape, ["no"])]
+)
+def test_real_confirm_box_returns_at_once_and_answers_by_callback(
+    qtbot: QtBot, answer: str | Qt.Key, expected: list[str]
 ) -> None:
-    seen: list[list[str]] = []
-    QTimer.singleShot(0, lambda: _answer_box(click, seen))
-    assert messages.confirm(None, "作废案件", "作废后不能恢复。", yes="作废") is expected
-    assert sorted(seen[0]) == sorted(["作废", "取消"])
-    assert seen[1] == ["取消", "取消"]  # Enter and Esc both take the safe answer
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    answers: list[str] = []
+    box = _ask(parent, answers)
+    # No nested event loop: confirm() came back with the question still on screen.
+    assert box is not None and box.isVisible() and answers == []
+    assert box.windowModality() == Qt.WindowModality.WindowModal
+    assert box.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    assert wait_for_box(qtbot, "作废案件") is box
+    assert sorted(b.text() for b in box.buttons()) == sorted(["作废", "取消"])
+    # Enter and Esc both take the safe answer.
+    assert (box.defaultButton().text(), box.escapeButton().text()) == ("取消", "取消")
+    # Asking again while the question is open brings the same box forward.
+    assert _ask(parent, answers) is box
+    if isinstance(answer, str):
+        click(qtbot, box, answer)
+    else:
+        qtbot.keyClick(box, answer)
+    qtbot.waitUntil(lambda: answers == expected)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box))  # deleted on close
+    assert open_boxes() == []
 
 
-def test_real_warning_box_has_chinese_ok(qapp: QApplication) -> None:
-    seen: list[list[str]] = []
-    QTimer.singleShot(0, lambda: _answer_box("确定", seen))
-    messages.warning(None, "无法保存", "<b>不是 HTML</b>")
-    assert seen[0] == ["确定"]
+@pytest.mark.usefixtures("real_boxes")
+def test_real_warning_box_returns_at_once(qtbot: QtBot) -> None:
+    box = messages.warning(None, "无法保存", "<b>不是 HTML</b>")
+    assert box is not None and box.isVisible()
+    # Without a parent it is modal to the whole program, so it cannot hide behind a window.
+    assert box.windowModality() == Qt.WindowModality.ApplicationModal
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert [b.text() for b in box.buttons()] == ["确定"]
+    click(qtbot, wait_for_box(qtbot, "无法保存"), "确定")
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box))
+
+
+_READ_THE_BOX = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+import app.__main__ as entry
+
+app = QApplication(sys.argv[:1])
+seen = []
+
+def read_and_close():
+    boxes = [w for w in app.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    if not boxes:
+        QTimer.singleShot(10, read_and_close)
+        return
+    seen.append(boxes[0].text())
+    boxes[0].buttons()[0].click()
+
+QTimer.singleShot(0, read_and_close)
+code = entry.main(sys.argv[1:])
+print(code, len(seen), seen[0] if seen else "", sep="\\n")
+"""
+
+
+def test_storage_error_at_start_waits_for_the_user(tmp_path: Path) -> None:
+    """The box returns at once; main() must still keep it up until it is read (in a
+    child process: main() runs the application's event loop)."""
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    result = subprocess.run(
+        [sys.executable, "-c", _READ_THE_BOX, "--db", str(bad)],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    code, boxes_read, text = result.stdout.splitlines()[-3:]
+    assert int(code) == entry.EXIT_STORAGE_ERROR, result.stderr
+    assert boxes_read == "1"  # main() returned only after the box was answered
+    assert NOT_A_DB in text

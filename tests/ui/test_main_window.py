@@ -15,21 +15,15 @@ from app.models.db import Database
 from app.ui import messages, ui_settings
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
+from app.ui.cases.service_dialog import DISCARD_TITLE
 from app.ui.item_views import RowRole
 from app.ui.main_window import MainWindow
 from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
 from tests.conftest import TODAY
-from tests.ui.shell_helpers import (
-    Boxes,
-    boxes,
-    demo_db,
-    double_click,
-    locked,
-    restore_font,
-    type_chinese,
-)
-
-__all__ = ["boxes", "demo_db", "restore_font"]  # fixtures, used by name
+from tests.ui.message_boxes import Boxes, wait_for_box
+from tests.ui.message_boxes import click as answer
+from tests.ui.shell_helpers import locked
+from tests.ui.user import activate, commit_text, double_click
 
 
 @pytest.fixture
@@ -37,9 +31,7 @@ def window(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> Iterator[MainWindow
     window = MainWindow(demo_db, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(qtbot, window)
     yield window
 
 
@@ -62,6 +54,11 @@ def test_title_status_bar_and_start_page(window: MainWindow, demo_db: Database) 
     assert window.start_action.isChecked()
     assert window.start_page.sections["overdue"].model.rowCount() > 0
     assert not window.register_page.loaded  # the register is read when first shown
+
+
+def test_the_window_fits_the_screen(window: MainWindow) -> None:
+    screen = window.screen().availableGeometry()  # offscreen: 800×800, smaller than asked
+    assert window.width() <= screen.width() and window.height() <= screen.height()
 
 
 def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
@@ -124,6 +121,60 @@ def test_closing_the_main_window_closes_case_windows(window: MainWindow, qtbot: 
     qtbot.waitUntil(lambda: not window.isVisible() and window.case_windows == {})
 
 
+def _edit_facts(window: MainWindow, case_id: str) -> CaseWindow:
+    case_window = window.open_case(case_id)
+    assert case_window is not None
+    commit_text(case_window.details.risk, "一方扬言报复。")
+    return case_window
+
+
+@pytest.mark.usefixtures("real_boxes")
+def test_quitting_with_unsaved_facts_asks_and_yes_quits(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    case_id = str(demo_db.scalar("SELECT id FROM cases WHERE state = 'mediating' LIMIT 1"))
+    unsaved = "案情修改未保存"
+    case_window = _edit_facts(window, case_id)
+    activate(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_Q, CTRL)
+    answer(qtbot, wait_for_box(qtbot, unsaved), "返回")  # "no" keeps the whole program open
+    assert window.isVisible() and case_window.isVisible()
+    assert case_window.details.risk.toPlainText() == "一方扬言报复。"
+    # ... and quitting is off: closing that case window later leaves the program open.
+    case_window.close()
+    answer(qtbot, wait_for_box(qtbot, unsaved), "不保存，关闭")
+    qtbot.waitUntil(lambda: window.case_windows == {})
+    qtbot.wait(50)
+    assert window.isVisible()
+
+    _edit_facts(window, case_id)
+    window.close()
+    answer(qtbot, wait_for_box(qtbot, unsaved), "不保存，关闭")
+    # "Yes" closes the case window, and then the program goes on closing by itself.
+    qtbot.waitUntil(lambda: not window.isVisible() and window.case_windows == {})
+
+
+@pytest.mark.usefixtures("real_boxes")
+def test_quitting_with_a_filled_in_registration_asks(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    before = demo_db.scalar("SELECT count(*) FROM cases")
+    window.new_case()
+    dialog = window.register_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    commit_text(dialog.side_a.forms[0].name, "欧阳明")
+    window.close()
+    answer(qtbot, wait_for_box(qtbot, DISCARD_TITLE), "继续填写")
+    assert window.isVisible() and dialog.isVisible()
+    assert dialog.side_a.forms[0].name.text() == "欧阳明"
+
+    window.close()
+    answer(qtbot, wait_for_box(qtbot, DISCARD_TITLE), "不保存，关闭")
+    qtbot.waitUntil(lambda: not window.isVisible() and window.register_dialog is None)
+    assert demo_db.scalar("SELECT count(*) FROM cases") == before
+
+
 def test_a_changed_case_refreshes_the_register_keeping_the_selection(
     window: MainWindow, demo_db: Database, qtbot: QtBot
 ) -> None:
@@ -151,11 +202,11 @@ def test_a_changed_case_refreshes_the_register_keeping_the_selection(
 
 def _fill_registration(qtbot: QtBot, dialog: RegisterDialog) -> None:
     a, b = dialog.side_a.forms[0], dialog.side_b.forms[0]
-    type_chinese(a.name, "欧阳明")
-    type_chinese(b.name, "司马青")
+    commit_text(a.name, "欧阳明")
+    commit_text(b.name, "司马青")
     dialog.category.setCurrentIndex(dialog.category.findText("邻里"))
     dialog.village.setCurrentIndex(dialog.village.findText("桃园村"))
-    type_chinese(dialog.facts, "两家因院墙排水发生争执。")
+    commit_text(dialog.facts, "两家因院墙排水发生争执。")
 
 
 def test_ctrl_n_registers_a_case_that_appears_in_the_register(

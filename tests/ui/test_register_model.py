@@ -30,9 +30,7 @@ from app.ui.register_model import (
     SortRole,
 )
 from tests.conftest import TODAY
-from tests.ui.shell_helpers import RAW_KEYS, UUID_RE, all_cells, demo_db, locked
-
-__all__ = ["demo_db"]  # a fixture, used by name
+from tests.ui.shell_helpers import RAW_KEYS, UUID_RE, all_cells, locked
 
 DESC = Qt.SortOrder.DescendingOrder
 ASC = Qt.SortOrder.AscendingOrder

@@ -27,25 +27,14 @@ from app.ui.register_model import (
 )
 from app.ui.register_view import NO_DATE, RegisterPage
 from tests.conftest import TODAY
-from tests.ui.shell_helpers import (
-    Boxes,
-    boxes,
-    demo_db,
-    double_click,
-    type_chinese,
-    wait_count,
-)
-
-__all__ = ["boxes", "demo_db"]  # fixtures, used by name
+from tests.ui.message_boxes import Boxes
+from tests.ui.shell_helpers import on_screen, wait_count
+from tests.ui.user import commit_text, double_click
 
 
 @pytest.fixture
 def page(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> RegisterPage:
-    page = RegisterPage(demo_db, today=lambda: TODAY)
-    qtbot.addWidget(page)
-    page.resize(1400, 800)
-    page.show()
-    qtbot.waitExposed(page)
+    page = on_screen(qtbot, RegisterPage(demo_db, today=lambda: TODAY), 1400, 800)
     assert page.refresh()
     return page
 
@@ -179,7 +168,7 @@ def test_typing_pinyin_initials_searches_after_a_pause(
 def test_search_by_chinese_name(page: RegisterPage, demo_db: Database, qtbot: QtBot) -> None:
     case_id, _number, name = _mediating_case(demo_db)
     everything = page.count_label.text()
-    type_chinese(page.search, name)
+    commit_text(page.search, name)
     qtbot.waitUntil(lambda: page.count_label.text() != everything, timeout=2000)
     assert case_id in found_ids(page)
     assert all(name in parties for parties in shown(page, COL_PARTIES))
@@ -197,7 +186,7 @@ def test_search_by_case_number_with_enter(
 
 
 def test_search_finds_nothing(page: RegisterPage, qtbot: QtBot) -> None:
-    type_chinese(page.search, "查无此人")
+    commit_text(page.search, "查无此人")
     wait_count(qtbot, page.count_label, "共 0 件：没有符合条件的案件")
 
 

@@ -15,21 +15,9 @@ from app.models.db import Database
 from app.ui.main_window import MainWindow
 from app.ui.setup_dialog import SetupDialog, guess_abbr, guess_town
 from tests.conftest import TODAY
-from tests.ui.shell_helpers import Boxes, boxes, track, type_chinese
-
-__all__ = ["boxes", "track"]  # fixtures, used by name
-
-
-def dump(db: Database) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """Every row of every table: "nothing changed" means this is equal."""
-    tables = [
-        r[0]
-        for r in db.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'case_search%' ORDER BY name"
-        )
-    ]
-    return [(t, [tuple(r) for r in db.query(f"SELECT * FROM {t}")]) for t in tables]
+from tests.helpers import snapshot
+from tests.ui.message_boxes import Boxes
+from tests.ui.user import commit_text
 
 
 @pytest.fixture
@@ -54,9 +42,9 @@ def error_of(dialog: SetupDialog, field: str) -> str:
 
 
 def fill(dialog: SetupDialog, qtbot: QtBot) -> None:
-    type_chinese(dialog.name, "青山镇人民调解委员会")  # suggests 青山镇 and 青山
-    type_chinese(dialog.villages, "红旗村\n桃园村\n河东社区")
-    type_chinese(dialog.user, "李主任")
+    commit_text(dialog.name, "青山镇人民调解委员会")  # suggests 青山镇 and 青山
+    commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
+    commit_text(dialog.user, "李主任")
 
 
 def test_empty_database_opens_the_setup_dialog(window: MainWindow, database: Database) -> None:
@@ -74,13 +62,13 @@ def test_empty_fields_get_errors_beside_them(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
     dialog = dialog_of(window)
-    before = dump(database)
+    before = snapshot(database)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "请填写调委会名称" in error_of(dialog, "调委会名称")
     assert dialog.isVisible()
-    assert dump(database) == before
+    assert snapshot(database) == before
 
-    type_chinese(dialog.name, "青山镇人民调解委员会")
+    commit_text(dialog.name, "青山镇人民调解委员会")
     assert dialog.abbr.text() == "青山"  # suggested; the user deletes it
     dialog.abbr.setFocus()
     qtbot.keyClick(dialog.abbr, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -94,7 +82,7 @@ def test_empty_fields_get_errors_beside_them(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "不能有空格和符号" in error_of(dialog, "编号简称")
     assert dialog.name.text() == "青山镇人民调解委员会"  # nothing typed is lost
-    assert dump(database) == before
+    assert snapshot(database) == before
 
 
 def test_villages_are_required_and_unique(window: MainWindow, qtbot: QtBot) -> None:
@@ -114,13 +102,13 @@ def test_name_suggests_town_and_abbreviation(
     dialog = SetupDialog(database)
     track.append(dialog)
     dialog.show()
-    type_chinese(dialog.name, "青山镇人民调解委员会")
+    commit_text(dialog.name, "青山镇人民调解委员会")
     assert dialog.town.text() == "青山镇"
     assert dialog.abbr.text() == "青山"
     assert dialog.example.text() == f"案件编号将是这样：（{date.today().year}）青山调字第1号"
     qtbot.keyClicks(dialog.abbr, "X")  # the user's own abbreviation is never overwritten
     dialog.name.clear()
-    type_chinese(dialog.name, "白水乡人民调解委员会")
+    commit_text(dialog.name, "白水乡人民调解委员会")
     assert dialog.town.text() == "白水乡"
     assert dialog.abbr.text() == "青山X"
     assert guess_town("某某调委会") == ""
@@ -155,14 +143,14 @@ def test_success_shows_the_register_with_the_office_name(
 def test_cancel_leaves_the_database_unchanged(
     window: MainWindow, database: Database, qtbot: QtBot, boxes: Boxes
 ) -> None:
-    before = dump(database)
+    before = snapshot(database)
     dialog = dialog_of(window)
     fill(dialog, qtbot)
     boxes.answer = True  # "不保存，关闭"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.setup_dialog is None)
     assert [title for _k, title, _t in boxes.calls] == ["放弃填写的内容？"]
-    assert dump(database) == before
+    assert snapshot(database) == before
     assert not office.is_set_up(database)
 
     # No dead end: the page says what is missing and its button opens the dialog again.

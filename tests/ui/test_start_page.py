@@ -18,17 +18,14 @@ from app.ui.item_views import RowRole, SortRole
 from app.ui.main_window import MainWindow
 from app.ui.start_page import SECTIONS, StartPage, WorklistModel
 from tests.conftest import TODAY
-from tests.ui.shell_helpers import UUID_RE, Boxes, boxes, demo_db, double_click, locked
-
-__all__ = ["boxes", "demo_db"]  # fixtures, used by name
+from tests.ui.message_boxes import Boxes
+from tests.ui.shell_helpers import UUID_RE, locked, on_screen
+from tests.ui.user import double_click
 
 
 @pytest.fixture
 def page(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> StartPage:
-    page = StartPage(demo_db, today=lambda: TODAY)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
+    page = on_screen(qtbot, StartPage(demo_db, today=lambda: TODAY), 1200, 800)
     assert page.refresh()
     return page
 

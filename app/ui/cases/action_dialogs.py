@@ -27,10 +27,9 @@ from app.models.reference import (
     SESSION_KINDS,
     referral_bodies,
 )
-from app.ui import messages
 from app.ui.cases.case_pages import confirmation_window
 from app.ui.cases.close_dialog import CloseDialog
-from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.service_dialog import Question, ServiceDialog
 from app.ui.cases.widgets import (
     DateLine,
     RadioChoice,
@@ -517,18 +516,17 @@ class VoidDialog(ServiceDialog):
         self.add_row("作废日期", self.voided_on)
         self.add_row("作废原因", self.reason)
 
-    def submit(self) -> bool:
+    def question(self) -> Question:
         if not self.reason.toPlainText().strip():
-            # Asked before the confirmation box, so "yes" is never answered in vain.
             raise ValidationError("作废原因", "请填写作废原因，例如：重复登记。")
-        if not messages.confirm(
-            self,
+        return Question(
             "作废案件",
             f"确定把案件{self.case_name}作废吗？作废后不能再办理。",
             yes="作废",
             no="不作废",
-        ):
-            return False
+        )
+
+    def submit(self) -> None:
         cases.void_case(
             self.db,
             self.case_id,
@@ -536,7 +534,6 @@ class VoidDialog(ServiceDialog):
             reason=self.reason.toPlainText(),
             voided_on=py_date(self.voided_on.date()),
         )
-        return True
 
 
 # --------------------------------------------------------------------------- lookup

@@ -48,13 +48,22 @@ from app.ui.cases.tables import (
     event_columns,
 )
 from app.ui.cases.widgets import (
-    ERROR_COLOR,
-    bold,
     em,
     fit_to_screen,
     fmt_date,
     hint_label,
 )
+from app.ui.look import (
+    ERROR,
+    NOTICE_BORDER,
+    NOTICE_FILL,
+    SUCCESS,
+    Heading,
+    Panel,
+    embolden,
+    tint,
+)
+from app.ui.signals import emit
 
 ACTIVE_STATES = ("accepted", "assigned", "mediating")
 
@@ -120,9 +129,11 @@ def _browser() -> QTextBrowser:
 
 
 class CaseWindow(QWidget):
-    """One case. Emits ``changed(case_id)`` whenever the case changed."""
+    """One case. Emits ``changed(case_id)`` whenever the case changed, and
+    ``close_cancelled`` when asked to close the user chose to keep unsaved input."""
 
     changed = Signal(str)
+    close_cancelled = Signal()
 
     def __init__(self, db: Database, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -130,13 +141,16 @@ class CaseWindow(QWidget):
         self.case_id = case_id
         self.case: CaseFile = load_case(db, case_id)
         self.active_dialog: ServiceDialog | None = None
+        self._discard_confirmed = False  # "不保存，关闭" was answered: close without asking
+        self._close_after_dialog = False  # closing waits for the open dialog's question
 
         outer = QVBoxLayout(self)
         outer.addWidget(self._build_header())
-        self.notice = QLabel()
+        self.notice = Panel()
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setStyleSheet("background: #fff8e1; border: 1px solid #e0c060; padding: 6px;")
+        self.notice.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
+        self.notice.setMargin(6)
         outer.addWidget(self.notice)
         outer.addWidget(self._build_actions())
 
@@ -157,7 +171,7 @@ class CaseWindow(QWidget):
         outer.addWidget(self.tabs, 1)
 
         self.status = QLabel()  # what the last action did, e.g. the number acceptance gave
-        self.status.setStyleSheet("color: #2e7d32;")
+        tint(self.status, SUCCESS)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.hide()
         outer.addWidget(self.status)
@@ -176,9 +190,10 @@ class CaseWindow(QWidget):
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         v = QVBoxLayout(frame)
         top = QHBoxLayout()
-        self.number_label = bold(QLabel(), 1.4)
+        self.number_label = Heading(scale=1.4)
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.state_label = QLabel()
+        self.state_label = Panel()
+        self.state_label.setContentsMargins(10, 2, 10, 2)
         self.due_label = QLabel()
         self.due_label.setWordWrap(True)  # in large type the line may not fit a small screen
         top.addWidget(self.number_label)
@@ -319,10 +334,7 @@ class CaseWindow(QWidget):
         self.setWindowTitle(f"案件 {number} — {'、'.join(p.name for p in c.parties)}")
         self.number_label.setText(number)
         self.state_label.setText(c.state_label)
-        self.state_label.setStyleSheet(
-            f"color: white; background: {STATE_COLORS.get(c.state, '#555')};"
-            " border-radius: 4px; padding: 2px 10px;"
-        )
+        self.state_label.set_colours(fill=STATE_COLORS.get(c.state, "#555"), ink="white", radius=4)
         sides = [
             f"{ROLES[role]}：{'、'.join(p.name for p in c.side(role))}"
             for role in ROLES
@@ -348,19 +360,21 @@ class CaseWindow(QWidget):
 
     def _refresh_due(self) -> None:
         c = self.case
-        self.due_label.setStyleSheet("")
+        overdue = False
         if c.due_on is None:
-            self.due_label.setText("调解期限：受理后计算")
-            return
-        text = f"调解期限：{fmt_date(c.due_on)}"
-        if c.state in ACTIVE_STATES:
-            days = (c.due_on - date.today()).days
-            if days < 0:
-                text += f"（已超期 {-days} 天）"
-                self.due_label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
-            else:
-                text += "（今天到期）" if days == 0 else f"（还剩 {days} 天）"
+            text = "调解期限：受理后计算"
+        else:
+            text = f"调解期限：{fmt_date(c.due_on)}"
+            if c.state in ACTIVE_STATES:
+                days = (c.due_on - date.today()).days
+                if days < 0:
+                    text += f"（已超期 {-days} 天）"
+                    overdue = True
+                else:
+                    text += "（今天到期）" if days == 0 else f"（还剩 {days} 天）"
         self.due_label.setText(text)
+        tint(self.due_label, ERROR if overdue else None)
+        embolden(self.due_label, overdue)
 
     def _refresh_parties(self) -> None:
         current = self.parties_view.currentIndex().row()
@@ -424,6 +438,7 @@ class CaseWindow(QWidget):
     def _open(self, dialog: ServiceDialog, action: str) -> ServiceDialog:
         dialog.saved.connect(lambda: self._after_change(action))
         dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.kept_open.connect(self._dialog_kept)
         self.active_dialog = dialog
         dialog.open()
         return dialog
@@ -431,6 +446,9 @@ class CaseWindow(QWidget):
     def _forget(self, dialog: ServiceDialog) -> None:
         if self.active_dialog is dialog:
             self.active_dialog = None
+        if self._close_after_dialog:  # the window was closing when the dialog asked
+            self._close_after_dialog = False
+            QTimer.singleShot(0, self, self.close)
 
     def _after_change(self, action: str) -> None:
         self.reload()
@@ -440,7 +458,7 @@ class CaseWindow(QWidget):
         else:
             self.status.setText(f"已办理：{label}")
         self.status.show()
-        self.changed.emit(self.case_id)
+        emit(self.changed, self.case_id)
 
     def add_party(self) -> ServiceDialog | None:
         if not self.editable:
@@ -462,13 +480,44 @@ class CaseWindow(QWidget):
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.details.is_dirty() and not messages.confirm(
+        if self._may_close():
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+    def _may_close(self) -> bool:
+        """True when closing loses nothing typed. Otherwise False, after asking: "yes"
+        closes the window again, "no" keeps it and emits ``close_cancelled``."""
+        if self._discard_confirmed:
+            return True
+        dialog = self.active_dialog
+        if dialog is not None and not dialog.ask_to_close():
+            if dialog.is_asking():  # about its own typed text: go on once it is answered
+                self._close_after_dialog = True
+            else:  # answered "继续填写" at once (a test's responder)
+                emit(self.close_cancelled)
+            return False
+        if not self.details.is_dirty():
+            return True
+        messages.confirm(
             self,
             "案情修改未保存",
             "“案情”页的修改还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
             yes="不保存，关闭",
             no="返回",
-        ):
-            event.ignore()
-            return
-        super().closeEvent(event)
+            on_yes=self._discard_and_close,
+            on_no=lambda: emit(self.close_cancelled),
+        )
+        return self._discard_confirmed  # a test's responder has answered already
+
+    def _discard_and_close(self) -> None:
+        self._discard_confirmed = True
+        # Answered by a real box this closes the window; answered at once inside
+        # closeEvent (a test's responder) Qt ignores the nested close(), and
+        # _may_close() returns True instead.
+        self.close()
+
+    def _dialog_kept(self) -> None:
+        if self._close_after_dialog:
+            self._close_after_dialog = False
+            emit(self.close_cancelled)

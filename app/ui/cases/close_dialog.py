@@ -31,6 +31,7 @@ from app.ui.cases.widgets import (
     current_user_id,
     date_edit,
     hint_label,
+    inline_row,
     key_combo,
     py_date,
     set_tab_chain,
@@ -215,13 +216,7 @@ class CloseDialog(ServiceDialog):
         self.amount.setPlaceholderText("单位：元；不填则按协议金额")
         self.prevented_criminal = QCheckBox("防止民转刑")
         self.prevented_petition = QCheckBox("防止群体性上访")
-        effects = QWidget()
-        h = QHBoxLayout(effects)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.addWidget(self.prevented_criminal)
-        h.addWidget(self.prevented_petition)
-        h.addStretch(1)
-        effects.setFocusProxy(self.prevented_criminal)
+        effects = inline_row(self.prevented_criminal, self.prevented_petition)
         self.note = TextBox(3)
         self.add_row("履行情况", self.performance)
         self.add_row("涉及金额（元）", self.amount, name="涉及金额")

@@ -29,6 +29,7 @@ from app.ui.cases.widgets import (
     top_aligned_form,
     village_combo,
 )
+from app.ui.signals import emit
 
 
 class DetailsPage(QWidget):
@@ -158,5 +159,5 @@ class DetailsPage(QWidget):
             return False
         self._loaded = self._values()  # the owner reloads; nothing is left to keep
         self.status.setText(f"已保存（{QTime.currentTime().toString('HH:mm')}）")
-        self.saved.emit()
+        emit(self.saved)
         return True

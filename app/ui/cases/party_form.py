@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -41,13 +39,15 @@ from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
     DateLine,
     FieldBox,
-    bold,
     current_user_id,
     editable_combo,
     grid_field,
+    inline_row,
     key_combo,
     show_row,
 )
+from app.ui.look import Heading
+from app.ui.signals import emit
 
 AGENT_POWERS = ("一般授权", "特别授权（可代为承认、放弃、变更请求，签署调解协议）")
 # Resident IDs carry sex and birth date (the other documents do not): their full lengths.
@@ -72,20 +72,14 @@ class PartyForm(QFrame):
         grid.setVerticalSpacing(4)
 
         # ---- header: title and person/organisation
-        self.title = bold(QLabel())
+        self.title = Heading()
         self.person_radio = QRadioButton("个人")
         self.org_radio = QRadioButton("单位")
         self.person_radio.setChecked(True)
         self._kind_group = QButtonGroup(self)
         self._kind_group.addButton(self.person_radio)
         self._kind_group.addButton(self.org_radio)
-        kind_row = QWidget()
-        h = QHBoxLayout(kind_row)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.addWidget(self.person_radio)
-        h.addWidget(self.org_radio)
-        h.addStretch(1)
-        self.kind_box = FieldBox(kind_row)
+        self.kind_box = FieldBox(inline_row(self.person_radio, self.org_radio))
         grid.addWidget(self.title, 0, 0)
         grid.addWidget(self.kind_box, 0, 1, 1, 3)
 
@@ -169,7 +163,7 @@ class PartyForm(QFrame):
         self.id_number.textChanged.connect(self._id_changed)
         self.id_type.currentIndexChanged.connect(lambda _i: self._id_changed(self.id_number.text()))
         self.has_agent.toggled.connect(self._agent_toggled)
-        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        self.remove_button.clicked.connect(lambda: emit(self.remove_requested, self))
         self._kind_changed(True)
         self._agent_toggled(False)
         self.set_title(self.label)

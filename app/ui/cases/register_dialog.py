@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -35,7 +34,6 @@ from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
     FieldBox,
     TextBox,
-    bold,
     current_user_id,
     date_edit,
     grid_field,
@@ -44,6 +42,8 @@ from app.ui.cases.widgets import (
     set_tab_chain,
     village_combo,
 )
+from app.ui.look import Heading
+from app.ui.signals import emit
 
 INITIATIVE = "initiative"  # 调委会主动调解: every party is a plain 当事人
 
@@ -58,7 +58,7 @@ class PartySide(QWidget):
         self.forms: list[PartyForm] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = bold(QLabel(), 1.15)
+        self.heading = Heading(scale=1.15)
         layout.addWidget(self.heading)
         self.forms_layout = QVBoxLayout()
         layout.addLayout(self.forms_layout)
@@ -176,17 +176,26 @@ class RegisterDialog(ServiceDialog):
         return form
 
     def remove_party(self, form: PartyForm) -> None:
+        """Remove a party's form; one with anything typed in it goes only after a "yes"."""
         side = next(s for s in self.sides() if form in s.forms)
         if len(side.forms) <= 1:
             return  # each side keeps one form; an empty one is reported by name on save
-        if form.has_input() and not messages.confirm(
+        if not form.has_input():
+            self._drop_party(form)
+            return
+        messages.confirm(
             self,
             "删除当事人",
             f"确定删除“{form.label}”{form.name.text().strip()}和已填写的信息吗？",
             yes="删除",
             no="不删除",
-        ):
-            return
+            on_yes=lambda: self._drop_party(form),
+        )
+
+    def _drop_party(self, form: PartyForm) -> None:
+        side = next((s for s in self.sides() if form in s.forms), None)
+        if side is None or len(side.forms) <= 1:
+            return  # gone already, or the side's last form (the source may have changed)
         index = side.forms.index(form)
         side.forms.remove(form)
         form.hide()
@@ -266,4 +275,4 @@ class RegisterDialog(ServiceDialog):
 
     def _emit_registered(self) -> None:
         assert self.case_id is not None
-        self.registered.emit(self.case_id)
+        emit(self.registered, self.case_id)

@@ -2,12 +2,15 @@
 
 :class:`ServiceDialog`: save with Ctrl+Enter, Enter moves to the next field, Esc asks
 before throwing typed text away, and nothing typed is cleared when the service refuses
-the input. It is opened with ``open()`` and reports through its ``saved`` signal.
+the input. It is opened with ``open()`` and reports through its ``saved`` signal; its
+questions (a confirmation before the service, "discard what was typed?") are message
+boxes answered through callbacks, never nested event loops.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -42,6 +45,7 @@ from app.ui.cases.widgets import (
     hint_label,
     top_aligned_form,
 )
+from app.ui.signals import emit
 
 
 def form_state(root: QWidget) -> list[object]:
@@ -65,18 +69,16 @@ def form_state(root: QWidget) -> list[object]:
 
 
 def call_service(
-    parent: QWidget, errors: FieldErrors, fn: Callable[[], bool | None], *, title: str
+    parent: QWidget, errors: FieldErrors, fn: Callable[[], object], *, title: str
 ) -> bool:
     """Run ``fn`` (which calls one service); show what went wrong. True when it went through.
 
     A wrong field is marked under its input; a refused step, a missing case or a database
     problem is told in a message box. What was typed stays where it is in every case.
-    ``fn`` returning False means "stopped on purpose" (a confirmation answered no).
     """
     errors.clear()
     try:
-        if fn() is False:
-            return False
+        fn()
     except ValidationError as exc:
         errors.show(exc)
         return False
@@ -89,15 +91,31 @@ def call_service(
     return True
 
 
+@dataclass(frozen=True)
+class Question:
+    """What a dialog asks before its service runs (see :meth:`ServiceDialog.question`)."""
+
+    title: str
+    text: str
+    yes: str
+    no: str
+
+
+DISCARD_TITLE = "放弃填写的内容？"
+
+
 class ServiceDialog(QDialog):
     """A form that ends in one service call.
 
     Subclasses build their fields with :meth:`add_row` and implement :meth:`submit`, which
     reads the widgets and calls the service (raising whatever the service raises). The
     base shows the error, keeps everything typed, and on success emits ``saved`` and closes.
+    A step that cannot be undone asks first: :meth:`question`.
     """
 
     saved = Signal()
+    # Asked to close with typed text, the user chose to go on filling in (see ask_to_close).
+    kept_open = Signal()
 
     def __init__(
         self,
@@ -171,17 +189,47 @@ class ServiceDialog(QDialog):
 
     # ---- saving
 
-    def submit(self) -> bool | None:  # pragma: no cover - every subclass implements it
-        """Read the widgets and call the service. Return False to stay open quietly
-        (e.g. the user said no to a confirmation)."""
+    def question(self) -> Question | None:
+        """The question to answer before :meth:`submit` runs; None (the default) asks none.
+
+        Checks that need no service belong here too: a ``ValidationError`` raised here is
+        shown beside its field before anything is asked, so "yes" is never answered in vain.
+        """
+        return None
+
+    def submit(self) -> None:  # pragma: no cover - every subclass implements it
+        """Read the widgets and call the service."""
         raise NotImplementedError
 
     def save(self) -> bool:
-        """Call the service; True when it succeeded and the dialog closed."""
+        """Ask the dialog's question, if any, then call the service.
+
+        True when the service went through now and the dialog closed; False when the input
+        was refused or the question is still open (its "yes" then calls the service).
+        """
+        questions: list[Question | None] = []
+        if not call_service(
+            self, self.errors, lambda: questions.append(self.question()), title=self.windowTitle()
+        ):
+            return False
+        question = questions[0]
+        if question is None:
+            return self._run_service()
+        messages.confirm(
+            self,
+            question.title,
+            question.text,
+            yes=question.yes,
+            no=question.no,
+            on_yes=self._run_service,
+        )
+        return self._succeeded  # a test's responder answers at once
+
+    def _run_service(self) -> bool:
         if not call_service(self, self.errors, self.submit, title=self.windowTitle()):
             return False
         self._succeeded = True
-        self.saved.emit()
+        emit(self.saved)
         self.accept()
         return True
 
@@ -236,19 +284,30 @@ class ServiceDialog(QDialog):
         return self._initial is not None and form_state(self) != self._initial
 
     def reject(self) -> None:
-        if (
-            not self._succeeded
-            and self.is_dirty()
-            and not messages.confirm(
-                self,
-                "放弃填写的内容？",
-                "刚才填写的内容还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
-                yes="不保存，关闭",
-                no="继续填写",
-            )
-        ):
+        """Esc, 取消 and the close button: close, but ask first when typed text would be
+        lost; the dialog then closes only on "yes" (and emits ``kept_open`` on "no")."""
+        if self._succeeded or not self.is_dirty():
+            super().reject()
             return
-        super().reject()
+        messages.confirm(
+            self,
+            DISCARD_TITLE,
+            "刚才填写的内容还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
+            yes="不保存，关闭",
+            no="继续填写",
+            on_yes=super().reject,
+            on_no=lambda: emit(self.kept_open),
+        )
+
+    def ask_to_close(self) -> bool:
+        """For a window closing with this dialog open: True when the dialog closed now;
+        False when it asks (then ``finished`` follows "yes", ``kept_open`` "no")."""
+        self.reject()
+        return not self.isVisible()
+
+    def is_asking(self) -> bool:
+        """The "discard what was typed?" question is on screen, unanswered."""
+        return messages.pending_question(self, DISCARD_TITLE) is not None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -37,9 +38,8 @@ from PySide6.QtWidgets import (
 from app.models import office
 from app.models.db import Database
 from app.models.errors import ValidationError
+from app.ui.look import ERROR, ERROR_FILL, MUTED, Panel, tint
 
-ERROR_COLOR = "#b00000"
-HINT_STYLE = "color: #666;"
 DISPLAY_DATE = "yyyy-MM-dd"
 
 
@@ -103,20 +103,10 @@ def fmt_yuan(fen: int | None) -> str:
     return f"{Decimal(fen) / 100:,.2f} 元"
 
 
-def bold(label: QLabel, scale: float = 1.0) -> QLabel:
-    """Bold (and optionally larger) while still following the program's font size."""
-    font = QFont(label.font())
-    font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    return label
-
-
 def hint_label(text: str) -> QLabel:
     """A grey line that tells which keys do what."""
     label = QLabel(text)
-    label.setStyleSheet(HINT_STYLE)
+    tint(label, MUTED)
     label.setWordWrap(True)
     return label
 
@@ -136,6 +126,32 @@ def fit_to_screen(widget: QWidget, wanted: QSize) -> None:
         # Leave room for the title bar and the taskbar the available area may not know of.
         wanted = wanted.boundedTo(QSize(avail.width() - 24, avail.height() - 48))
     widget.resize(wanted)
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make ``window`` tall enough for its wrapped lines (an error line just shown, say).
+
+    Qt sizes a window by its layout's minimum, which leaves word-wrapped labels out; the
+    layout then squeezes the other fields (a text box shows half its lines)."""
+    layout = window.layout()
+    if layout is None or not layout.hasHeightForWidth():
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(window.width())
+    if needed > window.height():
+        fit_to_screen(window, QSize(window.width(), needed))
+
+
+def inline_row(*widgets: QWidget) -> QWidget:
+    """Widgets side by side at their own width, as one form field (focus: the first)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    row.setFocusProxy(widgets[0])
+    return row
 
 
 class TextBox(QPlainTextEdit):
@@ -310,8 +326,10 @@ class FieldBox(QWidget):
         layout.addWidget(field)
         self.error = QLabel()
         self.error.setObjectName("fieldError")
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
+        tint(self.error, ERROR)
         self.error.setWordWrap(True)
+        # Top: when the row is given more room than the text needs, it stays under the field.
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote user text
         self.error.hide()
         layout.addWidget(self.error)
@@ -321,10 +339,27 @@ class FieldBox(QWidget):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
+        self._fit_error()
 
     def clear_error(self) -> None:
         self.error.clear()
         self.error.hide()
+
+    def _fit_error(self) -> None:
+        # Exactly as many lines as the text takes at this width. Left to itself, a
+        # word-wrapped label asks for the lines it would take at a guessed width, and
+        # forms then leave gaps under short messages and squeeze the fields below.
+        if not self.error.isHidden() and self.width() > 0:
+            self.error.setFixedHeight(self.error.heightForWidth(self.width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_error()
+
+    def changeEvent(self, event: QEvent) -> None:  # the large-type setting changes the font live
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_error()
 
     @property
     def has_error(self) -> bool:
@@ -426,8 +461,10 @@ class FieldErrors:
         if box is None or not box.field.isVisibleTo(self.root):
             self.banner.setText(exc.message)
             self.banner.show()
+            grow_to_fit(self.root.window())
             return None
         box.show_error(exc.message)
+        grow_to_fit(self.root.window())
         box.field.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.scroll is not None:
             self.scroll.ensureWidgetVisible(box.field)
@@ -437,13 +474,13 @@ class FieldErrors:
         return box
 
 
-def error_banner() -> QLabel:
-    banner = QLabel()
+def error_banner() -> Panel:
+    """A red box for an error that belongs to no one field."""
+    banner = Panel()
     banner.setObjectName("errorBanner")
     banner.setWordWrap(True)
     banner.setTextFormat(Qt.TextFormat.PlainText)
-    banner.setStyleSheet(
-        f"color: {ERROR_COLOR}; border: 1px solid {ERROR_COLOR}; padding: 6px; background: #fff4f4;"
-    )
+    banner.set_colours(fill=ERROR_FILL, border=ERROR, ink=ERROR)
+    banner.setMargin(6)
     banner.hide()
     return banner

@@ -1,4 +1,5 @@
-"""Helpers for driving the case widgets the way a mediator does."""
+"""Cases in each state, made through the services, and helpers for the case window and
+its dialogs (typing and clicking: tests/ui/user.py)."""
 
 from __future__ import annotations
 
@@ -10,29 +11,23 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QComboBox,
     QListWidget,
-    QScrollArea,
     QTableView,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from app.models import cases, office
 from app.models.cases import AgreementInput, CaseInput, CloseInput, SessionInput
 from app.models.db import BUSY_TIMEOUT_MS, Database
+from app.models.identity import resident_id_check_char
 from app.models.office import current_user, main_committee
 from app.models.parties import PartyInput
 from app.ui.application import apply_font_size
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.service_dialog import ServiceDialog
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+from tests.ui.user import activate, click
 
 
 def valid_id(region: str = "330102", birth: str = "19850307", order: str = "123") -> str:
@@ -40,60 +35,12 @@ def valid_id(region: str = "330102", birth: str = "19850307", order: str = "123"
     of ``order`` decides the sex: odd for men."""
     first17 = f"{region}{birth}{order}"
     assert len(first17) == 17
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return first17 + "10X98765432"[total % 11]
+    return first17 + resident_id_check_char(first17)
 
 
 def wrong_check_digit(number: str) -> str:
     last = number[-1]
     return number[:-1] + ("0" if last != "0" else "1")
-
-
-def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Type into ``widget``: ASCII as real key clicks; Chinese the way it really arrives,
-    committed by the input method (QTest cannot click keys for CJK characters)."""
-    target = widget
-    if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
-        target = widget.lineEdit()
-    target.setFocus()
-    run = ""
-
-    def commit(chunk: str) -> None:
-        event = QInputMethodEvent("", [])
-        event.setCommitString(chunk)
-        QApplication.sendEvent(target, event)
-
-    for ch in text:
-        if ch.isascii() and ch != "\n":
-            if run:
-                commit(run)
-                run = ""
-            qtbot.keyClicks(target, ch)
-        elif ch == "\n":
-            if run:
-                commit(run)
-                run = ""
-            qtbot.keyClick(target, Qt.Key.Key_Return)
-        else:
-            run += ch
-    if run:
-        commit(run)
-
-
-def ctrl_enter(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-
-
-def choose(combo: QComboBox, text: str) -> None:
-    """Pick an entry by pressing ↓/↑ on the combo until it shows ``text``."""
-    target = combo.findText(text)
-    assert target >= 0, f"{text!r} is not in the list"
-    combo.setFocus()
-    while combo.currentIndex() != target:
-        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
-        before = combo.currentIndex()
-        QTest.keyClick(combo, key)
-        assert combo.currentIndex() != before, "the combo did not move"
 
 
 def register(
@@ -173,17 +120,6 @@ def closed(db: Database, outcome: str = "agreement_written") -> str:
 # ---------------------------------------------------------------------- the case window
 
 
-def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table: to prove a refused save wrote nothing."""
-    tables = [
-        r[0]
-        for r in db.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'case_search%'"
-        )
-    ]
-    return {t: [tuple(r) for r in db.query(f"SELECT * FROM {t}")] for t in tables}
-
-
 @contextmanager
 def type_size(key: str) -> Iterator[None]:
     """The program in one of the large-type settings while the block runs."""
@@ -213,31 +149,12 @@ def database_locked(db: Database, *, timeout_ms: int = 50) -> Iterator[None]:
         db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def activate(qtbot: QtBot, window: QWidget) -> None:
-    """Shown and active, as a window the user is working in (shortcuts need that)."""
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-
-
 def open_window(qtbot: QtBot, db: Database, case_id: str) -> CaseWindow:
     window = CaseWindow(db, case_id)
     qtbot.addWidget(window)
     window.show()
     activate(qtbot, window)
     return window
-
-
-def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    """Click as a user does: on a button that is shown, enabled and scrolled into view."""
-    assert button.isVisible(), f"{button.text()} is not shown"
-    assert button.isEnabled(), f"{button.text()} is disabled"
-    parent = button.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    if parent is not None:
-        parent.ensureWidgetVisible(button)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def open_action(qtbot: QtBot, window: CaseWindow, action: str) -> Any:

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QLabel, QTableView, QTextBrowser
 from pytestqt.qtbot import QtBot
 
@@ -19,15 +20,13 @@ from app.ui.cases.action_dialogs import AcceptDialog, SessionDialog
 from app.ui.cases.case_window import TAB_DETAILS, TAB_SESSIONS, TAB_TITLES, CaseWindow
 from app.ui.cases.party_form import PartyDialog
 from app.ui.cases.tables import EVENT_COL_DETAIL, PARTY_COL_ID, PARTY_COL_NAME
+from app.ui.look import ERROR
 from app.ui.messages import STORAGE_ERROR_TITLE
 from app.ui.ui_settings import FONT_SIZES
-from tests.ui.cases.conftest import Boxes
+from tests.helpers import snapshot
 from tests.ui.cases.helpers import (
     accepted,
-    activate,
     cell,
-    choose,
-    click,
     closed,
     column,
     database_locked,
@@ -37,11 +36,11 @@ from tests.ui.cases.helpers import (
     refused,
     register,
     save,
-    snapshot,
     type_size,
-    type_text,
     valid_id,
 )
+from tests.ui.message_boxes import Boxes
+from tests.ui.user import activate, choose, click, type_text
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-")
 
@@ -186,7 +185,8 @@ def test_the_header_says_who_what_and_when(qtbot: QtBot, office_db: Database) ->
 def test_overdue_is_shown_in_red(qtbot: QtBot, office_db: Database) -> None:
     window = open_window(qtbot, office_db, accepted(office_db, days_ago=32))
     assert window.due_label.text().endswith("（已超期 2 天）")
-    assert "color" in window.due_label.styleSheet()
+    assert window.due_label.palette().windowText().color() == QColor(ERROR)
+    assert window.due_label.font().bold()
 
 
 # ---------------------------------------------------------------------- keyboard

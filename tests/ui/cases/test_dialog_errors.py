@@ -28,10 +28,9 @@ from app.ui.cases.action_dialogs import (
 from app.ui.cases.close_dialog import CloseDialog
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.messages import STORAGE_ERROR_TITLE
-from tests.ui.cases.conftest import Boxes
+from tests.helpers import snapshot
 from tests.ui.cases.helpers import (
     accepted,
-    click,
     closed,
     database_locked,
     field_error,
@@ -41,9 +40,9 @@ from tests.ui.cases.helpers import (
     refused,
     register,
     save,
-    snapshot,
-    type_text,
 )
+from tests.ui.message_boxes import Boxes
+from tests.ui.user import click, type_text
 
 TODAY = date.today()
 

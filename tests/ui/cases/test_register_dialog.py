@@ -18,16 +18,9 @@ from app.ui.cases.party_form import PartyForm
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.messages import STORAGE_ERROR_TITLE
 from app.ui.ui_settings import FONT_SIZES
-from tests.ui.cases.conftest import Boxes
-from tests.ui.cases.helpers import (
-    choose,
-    ctrl_enter,
-    database_locked,
-    type_size,
-    type_text,
-    valid_id,
-    wrong_check_digit,
-)
+from tests.ui.cases.helpers import database_locked, type_size, valid_id, wrong_check_digit
+from tests.ui.message_boxes import Boxes
+from tests.ui.user import choose, ctrl_enter, show_dialog, type_text
 
 FACTS = "张三与李四两家因宅基地边界的围墙发生争执，多次争吵。"
 
@@ -38,11 +31,7 @@ def open_dialog(
 ) -> Callable[[], RegisterDialog]:
     def make() -> RegisterDialog:
         dialog = RegisterDialog(office_db)
-        track.append(dialog)
-        dialog.open()
-        qtbot.waitExposed(dialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+        show_dialog(qtbot, dialog, track)
         return dialog
 
     return make
@@ -587,9 +576,7 @@ def test_fits_the_screen_in_every_type_size(
 ) -> None:
     with type_size(size):
         dialog = RegisterDialog(office_db)
-        track.append(dialog)
-        dialog.open()
-        qtbot.waitExposed(dialog)
+        show_dialog(qtbot, dialog, track)
         screen = dialog.screen().availableGeometry()
         assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
         assert not dialog.save_button.visibleRegion().isEmpty()

@@ -31,21 +31,17 @@ from app.ui.cases.case_window import TAB_HISTORY, CaseWindow
 from app.ui.cases.close_dialog import CloseDialog
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.tables import EVENT_COL_ACTION, EVENT_COL_DETAIL, EVENT_COL_USER
-from tests.ui.cases.conftest import Boxes
 from tests.ui.cases.helpers import (
-    activate,
     check_item,
-    choose,
-    click,
     column,
-    ctrl_enter,
     open_action,
     open_window,
     register,
     save,
-    type_text,
     valid_id,
 )
+from tests.ui.message_boxes import Boxes
+from tests.ui.user import activate, choose, click, ctrl_enter, type_text
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 TODAY = date.today()

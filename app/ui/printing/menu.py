@@ -1,0 +1,266 @@
+"""The 打印 menu of a case, and opening a document's preview.
+
+The case window (a 打印 button) and the register's context menu call::
+
+    menu = documents_menu(db, case_id, parent)    # QMenu "打印"
+    open_preview(db, "agreement", case_id, parent) # one document, or a blank form (None)
+    open_case_file(db, case_id, parent)            # 打印卷宗…, off the GUI thread
+
+The menu lists the documents ``registry.for_case`` offers in the case's current state
+(read again each time the menu is about to show), a submenu 空白表格 with every
+document's blank form, and 打印卷宗… for closed and archived cases.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app.models.casefile import CaseFile, load_case
+from app.models.db import Database, StorageError
+from app.models.errors import NotFoundError
+from app.models.reference import OUTCOMES, STATES
+from app.models.reference import sources as source_labels
+from app.printing import registry
+from app.printing.registry import PrintableDocument
+from app.ui import messages
+from app.ui.printing.case_file_job import CaseFileRun
+from app.ui.printing.context import office_for
+from app.ui.printing.preview import PreviewWindow, show_preview
+
+log = logging.getLogger(__name__)
+
+MENU_TITLE = "打印"
+BLANK_MENU_TITLE = "空白表格"
+CASE_FILE_TEXT = "打印卷宗…"
+CASE_FILE_STATES = frozenset({"closed", "archived"})
+NOTHING_TEXT = "（本案现在没有可打印的文书）"
+CANNOT_TITLE = "无法打印这份文书"
+
+# Where in the case window each missing record is entered (for "what to do" messages).
+_WHERE = {
+    "investigation": "请先在案件窗口点“记录调查”登记调查情况（案件进入调解中以后可以打印）。",
+    "session_record": "请先在案件窗口点“记录调解”登记调解经过。",
+    "follow_up": "请先在案件窗口点“回访”登记回访情况。",
+}
+
+
+def _ignoring_args(fn: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[..., None]:
+    """A slot for ``triggered(bool)`` that calls ``fn(*args, **kwargs)``, whatever the
+    signal passes."""
+
+    def slot(*_ignored: object) -> None:
+        fn(*args, **kwargs)
+
+    return slot
+
+
+def documents_menu(
+    db: Database, case_id: str, parent: QWidget | None = None, *, court_name: str = ""
+) -> QMenu:
+    """The 打印 menu of case ``case_id``. Its entries are read again from the case each
+    time the menu is about to show, so one menu can stay on a button."""
+    menu = QMenu(MENU_TITLE, parent)
+    menu.setToolTipsVisible(True)
+    fill_documents_menu(menu, db, case_id, court_name=court_name)
+    menu.aboutToShow.connect(partial(fill_documents_menu, menu, db, case_id, court_name=court_name))
+    return menu
+
+
+def fill_documents_menu(menu: QMenu, db: Database, case_id: str, *, court_name: str = "") -> None:
+    """(Re)build ``menu`` for the case as it is now."""
+    menu.clear()
+    parent = menu.parentWidget()
+    try:
+        case = load_case(db, case_id)
+    except (StorageError, NotFoundError) as exc:
+        log.warning("print menu of %s: %s", case_id, exc)
+        action = menu.addAction("（读不出这件案件，无法打印）")
+        action.setEnabled(False)
+        _add_blank_menu(menu, db, parent, court_name)
+        return
+    docs = registry.for_case(case)
+    for doc in docs:
+        action = menu.addAction(doc.title)
+        action.setObjectName(f"print-{doc.key}")
+        copies = doc.copies(case)
+        if copies > 1:
+            action.setToolTip(f"预览后打印，预设{copies}份")
+        action.triggered.connect(
+            _ignoring_args(open_preview, db, doc.key, case_id, parent, court_name=court_name)
+        )
+    if not docs:
+        empty = menu.addAction(NOTHING_TEXT)
+        empty.setEnabled(False)
+    menu.addSeparator()
+    case_file = menu.addAction(CASE_FILE_TEXT)
+    case_file.setObjectName("print-case-file")
+    if case.state in CASE_FILE_STATES:
+        case_file.setToolTip("封面、卷内目录和本案全部文书，按顺序装订成一份")
+        case_file.triggered.connect(
+            _ignoring_args(open_case_file, db, case_id, parent, court_name=court_name)
+        )
+    else:
+        case_file.setText("打印卷宗（结案后才能打印）")
+        case_file.setEnabled(False)
+    _add_blank_menu(menu, db, parent, court_name)
+
+
+def _add_blank_menu(menu: QMenu, db: Database, parent: QWidget | None, court_name: str) -> None:
+    blank = menu.addMenu(BLANK_MENU_TITLE)
+    blank.setObjectName("print-blank")
+    for doc in registry.documents():
+        action = blank.addAction(doc.title)
+        action.setObjectName(f"print-blank-{doc.key}")
+        action.triggered.connect(
+            _ignoring_args(open_preview, db, doc.key, None, parent, court_name=court_name)
+        )
+
+
+def why_not_offered(doc: PrintableDocument, case: CaseFile) -> str:
+    """Why ``doc`` cannot be printed for ``case`` now, and what to do, in plain Chinese."""
+    state = STATES.get(case.state, case.state)
+    if case.state not in doc.states:
+        wanted = "、".join(STATES[s] for s in STATES if s in doc.states)
+        return f"《{doc.title}》要在案件{wanted}时才能打印，本案现在是“{state}”。"
+    if doc.key in _WHERE:
+        return f"本案还没有《{doc.title}》要填写的记录。{_WHERE[doc.key]}"
+    outcome = OUTCOMES.get(case.outcome or "", "（未填写）")
+    if doc.key == "agreement":
+        return f"《{doc.title}》只用于以“达成书面协议”结案的案件，本案的调解结果是“{outcome}”。"
+    if doc.key == "oral_agreement":
+        return f"《{doc.title}》只用于以“达成口头协议”结案的案件，本案的调解结果是“{outcome}”。"
+    if doc.key == "termination":
+        return f"《{doc.title}》只用于调解不成、终止调解的案件，本案的调解结果是“{outcome}”。"
+    if doc.key == "confirmation_application":
+        return f"只有以“达成书面协议”结案的案件才能申请司法确认，本案的调解结果是“{outcome}”。"
+    if doc.key == "application":
+        source = source_labels().get(case.source, case.source)
+        return f"《{doc.title}》用于当事人申请调解的案件，本案的纠纷来源是“{source}”。"
+    return f"本案现在不能打印《{doc.title}》。"
+
+
+def open_preview(
+    db: Database,
+    key: str,
+    case_id: str | None,
+    parent: QWidget | None = None,
+    *,
+    court_name: str = "",
+) -> PreviewWindow | None:
+    """Build document ``key`` for case ``case_id`` (None: the blank form) and show it.
+
+    When the case does not have what the document needs, a message says so and what to
+    do, and offers the blank form instead. Returns the window, or None when none opened
+    (the blank form may still open later, from the message's answer).
+    """
+    doc = registry.document(key)
+    if case_id is None:
+        return _open_blank(db, doc, parent, court_name)
+    try:
+        case = load_case(db, case_id)
+        office = office_for(db, case, court_name=court_name)
+    except StorageError as exc:
+        messages.show_storage_error(parent, exc)
+        return None
+    except NotFoundError as exc:
+        messages.warning(parent, CANNOT_TITLE, exc.message)
+        return None
+    if not doc.offered_for(case):
+        _offer_blank(db, doc, parent, court_name, why_not_offered(doc, case))
+        return None
+    try:
+        pdf = doc.build(case, office)
+    except Exception:
+        # A bug in a form: the user can still print the blank form and fill it by hand.
+        log.exception("building %s for case %s failed", key, case_id)
+        _offer_blank(
+            db,
+            doc,
+            parent,
+            court_name,
+            f"生成《{doc.title}》时出了错，没有生成。详细情况已记入日志，请联系技术人员。",
+        )
+        return None
+    copies = doc.copies(case)
+    return show_preview(
+        pdf,
+        title=doc.title,
+        number=case.number,
+        copies=copies,
+        copies_note=_copies_note(case, copies) if copies > 1 else "",
+        parent=parent,
+    )
+
+
+def _copies_note(case: CaseFile, copies: int) -> str:
+    parties = len(case.parties)
+    who = "双方当事人" if parties == 2 else f"{parties}位当事人"
+    return f"{who}各一份，调委会留存一份" if copies == parties + 1 else ""
+
+
+def _offer_blank(
+    db: Database, doc: PrintableDocument, parent: QWidget | None, court_name: str, why: str
+) -> None:
+    messages.confirm(
+        parent,
+        CANNOT_TITLE,
+        f"{why}\n\n要打开空白的《{doc.title}》，打印后手工填写吗？",
+        yes="打开空白表格",
+        no="取消",
+        on_yes=partial(_open_blank, db, doc, parent, court_name),
+    )
+
+
+def _open_blank(
+    db: Database, doc: PrintableDocument, parent: QWidget | None, court_name: str
+) -> PreviewWindow | None:
+    try:
+        office = office_for(db, court_name=court_name)
+    except StorageError as exc:
+        messages.show_storage_error(parent, exc)
+        return None
+    return show_preview(doc.build_blank(office), title=doc.title, blank=True, parent=parent)
+
+
+def open_case_file(
+    db: Database,
+    case_id: str,
+    parent: QWidget | None = None,
+    *,
+    court_name: str = "",
+    show_progress: bool = True,
+) -> CaseFileRun | None:
+    """Start 打印卷宗 for a closed or archived case: progress dialog, then the preview.
+    Returns the running job (its ``done`` signal gives the preview window)."""
+    try:
+        case = load_case(db, case_id)
+    except StorageError as exc:
+        messages.show_storage_error(parent, exc)
+        return None
+    except NotFoundError as exc:
+        messages.warning(parent, CANNOT_TITLE, exc.message)
+        return None
+    if case.state not in CASE_FILE_STATES:
+        messages.info(
+            parent,
+            "现在不能打印卷宗",
+            f"卷宗在结案或归档以后才能打印，本案现在是“{case.state_label}”。",
+        )
+        return None
+    if db.path is None:  # pragma: no cover - the program always works on a file
+        raise ValueError("the case file job needs a database file (it opens its own connection)")
+    run = CaseFileRun(
+        db.path,
+        case_id,
+        parent,
+        number=case.number,
+        court_name=court_name,
+        show_progress=show_progress,
+    )
+    run.start()
+    return run

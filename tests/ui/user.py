@@ -1,0 +1,101 @@
+"""Driving widgets the way a user does: typing (ASCII as key clicks, Chinese the way an
+input method commits it), choosing, clicking, double-clicking, and windows that are
+shown and active (shortcuts need that)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QScrollArea,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+
+def commit_text(widget: QWidget, text: str) -> None:
+    """Text as an input method commits it (QTest cannot click keys for CJK characters)."""
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type into ``widget``: ASCII as real key clicks, a newline as Enter, and runs of
+    Chinese committed by the input method."""
+    target = widget
+    if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
+        target = widget.lineEdit()
+    target.setFocus()
+    run = ""
+    for ch in text:
+        if ch.isascii():
+            if run:
+                commit_text(target, run)
+                run = ""
+            if ch == "\n":
+                qtbot.keyClick(target, Qt.Key.Key_Return)
+            else:
+                qtbot.keyClicks(target, ch)
+        else:
+            run += ch
+    if run:
+        commit_text(target, run)
+
+
+def ctrl_enter(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def choose(combo: QComboBox, text: str) -> None:
+    """Pick an entry by pressing ↓/↑ on the combo until it shows ``text``."""
+    target = combo.findText(text)
+    assert target >= 0, f"{text!r} is not in the list"
+    combo.setFocus()
+    while combo.currentIndex() != target:
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        before = combo.currentIndex()
+        QTest.keyClick(combo, key)
+        assert combo.currentIndex() != before, "the combo did not move"
+
+
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Shown and active, as a window the user is working in."""
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def show_dialog(qtbot: QtBot, dialog: QDialog, track: list[QWidget]) -> None:
+    """Open ``dialog`` the program's way (``open()``), closed after the test, and active."""
+    track.append(dialog)
+    dialog.open()
+    activate(qtbot, dialog)
+
+
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    """Click as a user does: on a button that is shown, enabled and scrolled into view."""
+    assert button.isVisible(), f"{button.text()} is not shown"
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    parent = button.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(button)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def double_click(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
+    """A real double click: press and release, then the double-click event (QTest's
+    mouseDClick alone sends only the last, which item views ignore without a press)."""
+    view.scrollTo(index)
+    pos = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
