@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app.models import rows
 from app.models.db import Database, utc_now
 from app.models.errors import ValidationError
+from app.models.identity import IdentityError, check_phone
 
 SYSTEM_USER = "system"
 
@@ -204,8 +205,6 @@ def add_mediator(
     full_time: bool = False,
     specialities: str = "",
 ) -> str:
-    from app.models.identity import IdentityError, check_phone
-
     name = name.strip()
     if not name:
         raise ValidationError("调解员姓名", "请填写调解员姓名。")
@@ -243,3 +242,77 @@ def mediators(db: Database, *, include_retired: bool = False) -> list[Mediator]:
         )
         for r in db.query(sql + " ORDER BY full_time DESC, name")
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# What the printed documents say about the office (单位信息)
+
+RETENTION_CHOICES = ("永久", "30年", "10年", "长期", "短期")
+_DETAIL_KEYS = {
+    "address": "print.address",
+    "phone": "print.phone",
+    "court_name": "print.court_name",
+    "retention": "print.retention",
+}
+
+
+@dataclass(frozen=True)
+class OfficeDetails:
+    """Printed on the forms: the committee's seal text, address and phone, the court that
+    confirms agreements (司法确认), and the 保管期限 on the case-file cover."""
+
+    seal_text: str = ""
+    address: str = ""
+    phone: str = ""
+    court_name: str = ""
+    retention: str = ""
+
+
+def town_name(db: Database) -> str:
+    name = db.scalar("SELECT name FROM places WHERE kind = 'town' ORDER BY created_at LIMIT 1")
+    return "" if name is None else str(name)
+
+
+def office_details(db: Database) -> OfficeDetails:
+    values = {field: get_setting(db, key) or "" for field, key in _DETAIL_KEYS.items()}
+    seal = db.scalar(
+        "SELECT seal_text FROM committees WHERE id = ?", (get_setting(db, "main_committee_id"),)
+    )
+    return OfficeDetails(seal_text="" if seal is None else str(seal), **values)
+
+
+def _office_phone(text: str) -> str:
+    try:
+        return check_phone(text, field="联系电话", service_numbers=True)
+    except IdentityError as exc:
+        raise ValidationError(exc.field, exc.message) from exc
+
+
+def save_office_details(db: Database, details: OfficeDetails, *, by: str) -> OfficeDetails:
+    """Check and store the office's details; returns them as stored (normalised).
+
+    Raises ValidationError naming the field; nothing is stored then."""
+    seal = details.seal_text.strip()
+    court = details.court_name.strip()
+    if court and not court.endswith("法院"):
+        raise ValidationError(
+            "司法确认法院", "请填写法院的全称，例如“某某县人民法院”（以“法院”结尾）。"
+        )
+    if len(seal) > 40:
+        raise ValidationError("印章文字", "印章文字太长了，请不要超过 40 个字。")
+    clean = OfficeDetails(
+        seal_text=seal,
+        address=details.address.strip(),
+        phone=_office_phone(details.phone),
+        court_name=court,
+        retention=details.retention.strip(),
+    )
+    committee_id = get_setting(db, "main_committee_id")
+    if committee_id is None:
+        raise LookupError("office is not set up")
+    with db.transaction() as conn:
+        if clean.seal_text:
+            rows.update(conn, "committees", committee_id, {"seal_text": clean.seal_text}, by=by)
+        for field, key in _DETAIL_KEYS.items():
+            set_setting(conn, key, getattr(clean, field))
+    return clean

@@ -130,6 +130,25 @@ def file_problem(path: Path, *, subfont_index: int = 0) -> str | None:
         return _file_errors.get(_key(path, subfont_index))
 
 
+# Characters every Chinese body font has; a file without them is a Latin-only font.
+_CJK_PROBE = "人民调解协议书"
+
+
+def check_body_font(path: Path, *, subfont_index: int = 0) -> str | None:
+    """Why ``path`` cannot be the body font, in plain Chinese; None when it can."""
+    if path.suffix.lower() not in (".ttf", ".ttc", ".otf"):
+        return f"“{path.name}”不是字体文件，请选择 .ttf 或 .ttc 格式的中文字体。"
+    name = register_file(path, subfont_index=subfont_index)
+    if name is None:
+        problem = file_problem(path, subfont_index=subfont_index) or ""
+        return f"{problem}请选择 TrueType（.ttf/.ttc）格式的中文字体。"
+    face = getattr(pdfmetrics.getFont(name), "face", None)
+    glyphs = getattr(face, "charToGlyph", {})
+    if any(ord(ch) not in glyphs for ch in _CJK_PROBE):
+        return f"字体“{path.name}”里没有汉字，请选择中文字体（如仿宋、宋体）。"
+    return None
+
+
 def _cid_fallback() -> str:
     with _lock:
         if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
@@ -249,6 +268,19 @@ def configure(config: FontConfig | None = None) -> FontSet:
     with _lock:
         _current = config or FontConfig()
         return get_fonts()
+
+
+def select(config: FontConfig | None = None) -> None:
+    """Choose the fonts documents are printed with, loading them only when a document is
+    first built (the program's start does not wait for 20 MB of fonts)."""
+    global _current
+    with _lock:
+        _current = config or FontConfig()
+
+
+def current_config() -> FontConfig:
+    with _lock:
+        return _current or FontConfig()
 
 
 def get_fonts(config: FontConfig | None = None) -> FontSet:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.start_action = self._action("今日工作(&T)", self.show_start, "F2", "Ctrl+1")
         self.register_action = self._action("案件台账(&R)", self.show_register, "F3", "Ctrl+2")
         self.refresh_action = self._action("刷新(&E)", self.refresh, "F5")
+        self.office_action = self._action("单位信息与打印设置(&O)…", self.edit_office_details)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
         pages = QActionGroup(self)
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
         self.font_menu = view_menu.addMenu("字号(&Z)")
         for action in self.font_actions.values():
             self.font_menu.addAction(action)
+        settings_menu = bar.addMenu("设置(&S)")
+        settings_menu.addAction(self.office_action)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -200,6 +204,7 @@ class MainWindow(QMainWindow):
             self.start_action,
             self.register_action,
             self.refresh_action,
+            self.office_action,
         ):
             action.setEnabled(enabled)
 
@@ -339,6 +344,11 @@ class MainWindow(QMainWindow):
             apply_font_size(app, key)
         ui_settings.save_font_size(key)
         self.font_actions[key].setChecked(True)
+
+    def edit_office_details(self) -> QDialog:
+        from app.ui.office_details_dialog import open_office_details  # loads reportlab
+
+        return open_office_details(self.db, self)
 
     def show_shortcuts(self) -> None:
         messages.info(self, "键盘操作", SHORTCUT_HELP)

@@ -2,7 +2,8 @@
 
 Keyboard: Ctrl+F (main window) puts the cursor in the search box, Down moves into the
 table, Enter opens the selected case, Esc in the search box clears it; Alt+Z/L/Y/C/T/D
-jump to the filters.
+jump to the filters. The context menu (right click, or the menu key) opens a case or
+prints its documents.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -171,6 +182,10 @@ class RegisterPage(QWidget):
         # Not setSortingEnabled: that would query at once; the header drives sort() itself.
         header.sortIndicatorChanged.connect(self._sort_requested)
         on_open(self.table, self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self._case_menu: QMenu | None = None
+        self._print_menu: QMenu | None = None
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -328,6 +343,36 @@ class RegisterPage(QWidget):
         record = self.model.data(index, RowRole)
         if record is not None:
             emit(self.open_case, record.id)
+
+    def case_menu(self, case_id: str) -> QMenu:
+        """The context menu of one case: open it, or print its documents."""
+        from app.ui.printing.menu import fill_documents_menu  # printing loads reportlab
+
+        if self._case_menu is None or self._print_menu is None:
+            self._case_menu = QMenu(self)
+            # Previews and messages of the print menu sit on this page (its parent).
+            self._print_menu = QMenu("打印(&P)", self)
+            self._print_menu.setToolTipsVisible(True)
+        menu, printing = self._case_menu, self._print_menu
+        menu.clear()
+        open_action = menu.addAction("打开案件(&O)")
+        open_action.triggered.connect(lambda *_: emit(self.open_case, case_id))
+        menu.setDefaultAction(open_action)
+        fill_documents_menu(printing, self.db, case_id)
+        menu.addMenu(printing)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self._select_row(index.row())
+        else:  # the menu key: the selected row, shown where it is
+            index = self.table.currentIndex()
+            pos = self.table.visualRect(index).center()
+        case_id = self.selected_case_id()
+        if case_id is None or not index.isValid():
+            return
+        self.case_menu(case_id).popup(self.table.viewport().mapToGlobal(pos))
 
     def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
         self._keeping_selection(lambda: self._sort(column, order))

@@ -71,11 +71,33 @@ def load_font_size() -> str:
     return DEFAULT_FONT_SIZE
 
 
-def save_font_size(key: str) -> None:
-    font_point_size(key)  # validate before writing
+def _store(key: str, value: str) -> bool:
     store = settings()
-    store.setValue(_FONT_SIZE_KEY, key)
+    store.setValue(key, value)
     store.sync()
     if store.status() != QSettings.Status.NoError:
         # A read-only profile only loses the preference; say so in the log, carry on.
-        log.warning("could not save the font size setting (%s)", store.status())
+        log.warning("could not save the setting %s (%s)", key, store.status())
+        return False
+    return True
+
+
+def save_font_size(key: str) -> None:
+    font_point_size(key)  # validate before writing
+    _store(_FONT_SIZE_KEY, key)
+
+
+# The print font is a file on this machine (e.g. C:/Windows/Fonts/simfang.ttf), so it is a
+# per-machine preference, not office data: another PC may not have the file.
+_PRINT_FONT_KEY = "print/body_font"
+
+
+def load_print_font() -> Path | None:
+    """The system font file chosen for printing, or None for the shipped fonts."""
+    value = settings().value(_PRINT_FONT_KEY, "")
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def save_print_font(path: Path | None) -> bool:
+    """Remember the print font (None: the shipped fonts). False when it could not be saved."""
+    return _store(_PRINT_FONT_KEY, str(path) if path else "")

@@ -63,7 +63,7 @@ def test_the_window_fits_the_screen(window: MainWindow) -> None:
 
 def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
-    assert list(menus) == ["文件(&F)", "视图(&V)", "帮助(&H)"]
+    assert list(menus) == ["文件(&F)", "视图(&V)", "设置(&S)", "帮助(&H)"]
     found = {
         action.text(): action.shortcut().toString()
         for menu in menus.values()
@@ -77,6 +77,15 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert found["刷新(&E)"] == "F5"
     assert found["查找案件(&F)"] == "Ctrl+F"
     assert [a.text() for a in window.font_menu.actions()] == ["标准", "大", "特大"]
+    assert "单位信息与打印设置(&O)…" in found
+
+
+def test_settings_menu_opens_the_office_details(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = window.edit_office_details()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "单位信息与打印设置"
+    assert dialog.isModal()  # open(): the main window waits, nothing blocks the event loop
+    dialog.reject()
 
 
 def test_keyboard_switches_pages(window: MainWindow, qtbot: QtBot) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -141,6 +142,7 @@ class CaseWindow(QWidget):
         self.case_id = case_id
         self.case: CaseFile = load_case(db, case_id)
         self.active_dialog: ServiceDialog | None = None
+        self.print_menu: QMenu | None = None  # built on first use: printing loads reportlab
         self._discard_confirmed = False  # "不保存，关闭" was answered: close without asking
         self._close_after_dialog = False  # closing waits for the open dialog's question
 
@@ -175,8 +177,11 @@ class CaseWindow(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.hide()
         outer.addWidget(self.status)
-        outer.addWidget(hint_label("Ctrl+1～6 切换页面　Alt+字母 办理对应事项　F5 刷新　Esc 关闭"))
+        outer.addWidget(
+            hint_label("Ctrl+1～6 切换页面　Alt+字母 办理对应事项　Ctrl+P 打印　F5 刷新　Esc 关闭")
+        )
         QShortcut(QKeySequence("F5"), self, self.reload)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.show_print_menu)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         QShortcut(QKeySequence("Esc"), self, self.close)
 
@@ -200,6 +205,11 @@ class CaseWindow(QWidget):
         top.addWidget(self.state_label)
         top.addSpacing(12)
         top.addWidget(self.due_label, 1)
+        self.print_button = QPushButton("打印(&D)…")
+        self.print_button.setToolTip("预览、打印或另存本案的调解文书（Ctrl+P）")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.show_print_menu)
+        top.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
         v.addLayout(top)
         self.parties_label = QLabel()
         self.info_label = QLabel()
@@ -414,6 +424,19 @@ class CaseWindow(QWidget):
             self.session_detail.setPlainText(case_pages.session_detail(self.case.sessions[row]))
         else:
             self.session_detail.setPlainText(case_pages.NO_SESSIONS)
+
+    def documents_menu(self) -> QMenu:
+        """The 打印 menu (the case's documents, 打印卷宗, blank forms), read anew on show."""
+        if self.print_menu is None:
+            from app.ui.printing.menu import documents_menu
+
+            self.print_menu = documents_menu(self.db, self.case_id, self)
+        return self.print_menu
+
+    def show_print_menu(self) -> None:
+        menu = self.documents_menu()
+        button = self.print_button
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)

@@ -1,0 +1,156 @@
+"""单位信息与打印设置: what the forms print about the office, and the print font.
+
+The office's details (seal text, address, phone, the court for 司法确认, 保管期限) are
+office data in the database. The print font is a file on this PC, so it is a per-machine
+preference (ui_settings): another PC of the office may not have the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import office
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.models.office import OfficeDetails
+from app.printing import fonts
+from app.ui import ui_settings
+from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.widgets import (
+    current_user_id,
+    editable_combo,
+    grow_to_fit,
+    hint_label,
+    inline_row,
+)
+from app.ui.look import ERROR, tint
+from app.ui.printing.context import apply_print_font
+
+TITLE = "单位信息与打印设置"
+SHIPPED_FONT_TEXT = "使用程序自带字体（思源宋体，推荐）"
+FONT_FIELD = "打印字体"
+
+
+class OfficeDetailsDialog(ServiceDialog):
+    """Edit the office's printed details and choose this PC's print font."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db,
+            TITLE,
+            parent,
+            intro="这里填写的内容会印在调解文书上：协议书的印章处、卷宗封面、司法确认申请书等。",
+            width_em=40,
+        )
+        details = office.office_details(db)
+        committee = office.main_committee(db)
+        self.committee_label = QLabel(committee.name)
+        self.seal_text = QLineEdit(details.seal_text)
+        self.seal_text.setPlaceholderText(committee.name)
+        self.address = QLineEdit(details.address)
+        self.address.setPlaceholderText("如：青山镇人民路 8 号镇综治中心二楼")
+        self.phone = QLineEdit(details.phone)
+        self.phone.setPlaceholderText("如：0571-87654321")
+        self.court_name = QLineEdit(details.court_name)
+        self.court_name.setPlaceholderText("如：青山县人民法院")
+        self.retention = editable_combo(list(office.RETENTION_CHOICES), "如：30年")
+        self.retention.setCurrentText(details.retention)
+        self.add_row("调委会", self.committee_label)
+        self.add_row("印章文字", self.seal_text)
+        self.add_row("地址", self.address)
+        self.add_row("联系电话", self.phone)
+        self.add_row("司法确认法院", self.court_name)
+        self.add_row("卷宗保管期限", self.retention)
+
+        self.font_path = QLineEdit()
+        self.font_path.setReadOnly(True)
+        self.font_path.setPlaceholderText(SHIPPED_FONT_TEXT)
+        chosen = ui_settings.load_print_font()
+        if chosen is not None:
+            self.font_path.setText(str(chosen))
+        self.browse_button = QPushButton("选择字体文件(&B)…")
+        self.shipped_button = QPushButton("用自带字体(&D)")
+        for b in (self.browse_button, self.shipped_button):
+            b.setAutoDefault(False)
+        self.browse_button.clicked.connect(self.choose_font)
+        self.shipped_button.clicked.connect(self.font_path.clear)
+        font_box = QWidget()
+        column = QVBoxLayout(font_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.font_path)
+        column.addWidget(inline_row(self.browse_button, self.shipped_button))
+        column.addWidget(
+            hint_label(
+                "只对这台电脑有效。自带字体在每台电脑上打印效果完全一样；如单位要求用仿宋，"
+                "可选 Windows 的 C:\\Windows\\Fonts\\simfang.ttf。"
+            )
+        )
+        self.add_row(FONT_FIELD, font_box)
+        self.font_problems = QLabel()
+        self.font_problems.setWordWrap(True)
+        tint(self.font_problems, ERROR)
+        problems = fonts.font_problems()
+        self.font_problems.setText("\n".join(problems))
+        self.font_problems.setVisible(bool(problems))
+        self.form.addRow(self.font_problems)
+        self.file_dialog: QFileDialog | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)  # the wrapped hints need their second line
+
+    def choose_font(self) -> QFileDialog:
+        current = self.font_path.text()
+        folder = str(Path(current).parent) if current else _system_fonts_folder()
+        dialog = QFileDialog(self, "选择打印用的中文字体", folder, "字体文件 (*.ttf *.ttc *.otf)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.font_path.setText)
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def details(self) -> OfficeDetails:
+        return OfficeDetails(
+            seal_text=self.seal_text.text(),
+            address=self.address.text(),
+            phone=self.phone.text(),
+            court_name=self.court_name.text(),
+            retention=self.retention.currentText(),
+        )
+
+    def chosen_font(self) -> Path | None:
+        text = self.font_path.text().strip()
+        return Path(text) if text else None
+
+    def submit(self) -> None:
+        font = self.chosen_font()
+        if font is not None:
+            problem = fonts.check_body_font(font)
+            if problem:  # checked first: nothing is saved when the font is refused
+                raise ValidationError(FONT_FIELD, problem)
+        office.save_office_details(self.db, self.details(), by=current_user_id(self.db))
+        ui_settings.save_print_font(font)
+        apply_print_font(font)
+
+
+def _system_fonts_folder() -> str:
+    for folder in (Path("C:/Windows/Fonts"), Path("/usr/share/fonts")):
+        if folder.is_dir():
+            return str(folder)
+    return str(Path.home())
+
+
+def open_office_details(db: Database, parent: QWidget | None = None) -> OfficeDetailsDialog:
+    dialog = OfficeDetailsDialog(db, parent)
+    dialog.open()
+    return dialog
