@@ -320,5 +320,104 @@ CREATE INDEX clause_templates_category ON clause_templates(category, position);
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+def _v4(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+-- The village registries of the 七个一 outreach work. Grids are places (kind 'grid') under
+-- a village or community. Nothing here is deleted while referenced: rows are retired.
+
+-- 网格员
+CREATE TABLE grid_workers (
+    id       TEXT PRIMARY KEY,
+    grid_id  TEXT NOT NULL REFERENCES places(id),
+    name     TEXT NOT NULL,
+    phone    TEXT NOT NULL DEFAULT '',
+    retired  INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX grid_workers_grid ON grid_workers(grid_id);
+
+-- 法律明白人 (at least three per village)
+CREATE TABLE legal_advisers (
+    id          TEXT PRIMARY KEY,
+    village_id  TEXT NOT NULL REFERENCES places(id),
+    name        TEXT NOT NULL,
+    phone       TEXT NOT NULL DEFAULT '',
+    area        TEXT NOT NULL DEFAULT '',  -- the groups / streets the person covers
+    retired     INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX legal_advisers_village ON legal_advisers(village_id);
+
+-- 评理说事点
+CREATE TABLE talk_points (
+    id          TEXT PRIMARY KEY,
+    village_id  TEXT NOT NULL REFERENCES places(id),
+    name        TEXT NOT NULL,
+    address     TEXT NOT NULL DEFAULT '',
+    hours       TEXT NOT NULL DEFAULT '',  -- opening times, as the placard prints them
+    staff       TEXT NOT NULL DEFAULT '',
+    phone       TEXT NOT NULL DEFAULT '',
+    retired     INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX talk_points_village ON talk_points(village_id);
+
+-- 装户图: households per grid and their members. No ID numbers are kept here.
+CREATE TABLE households (
+    id           TEXT PRIMARY KEY,
+    grid_id      TEXT NOT NULL REFERENCES places(id),
+    house_number TEXT NOT NULL,
+    head_name    TEXT NOT NULL,
+    phone        TEXT NOT NULL DEFAULT '',
+    notes        TEXT NOT NULL DEFAULT '',
+    retired      INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX households_grid ON households(grid_id, house_number);
+
+CREATE TABLE household_members (
+    id           TEXT PRIMARY KEY,
+    household_id TEXT NOT NULL REFERENCES households(id),
+    name         TEXT NOT NULL,
+    relation     TEXT NOT NULL DEFAULT '',  -- to the head: 配偶, 子, 女, 父, 母 …
+    position     INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX household_members_household ON household_members(household_id, position);
+
+-- What the 装户图 of a grid may show, remembered per grid (phones masked by default).
+CREATE TABLE household_chart_options (
+    id           TEXT PRIMARY KEY,
+    grid_id      TEXT NOT NULL UNIQUE REFERENCES places(id),
+    mask_phones  INTEGER NOT NULL DEFAULT 1,
+    hide_members INTEGER NOT NULL DEFAULT 0,
+    heads_only   INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+
+-- The outreach content library: edits of a shipped default (default_key set) or items of
+-- the office's own (default_key NULL); hidden rows hide a shipped default.
+CREATE TABLE outreach_content (
+    id          TEXT PRIMARY KEY,
+    default_key TEXT UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('card','broadcast','brochure','animation')),
+    title       TEXT NOT NULL,
+    body        TEXT NOT NULL DEFAULT '',
+    extra       TEXT NOT NULL DEFAULT '{{}}',  -- JSON: an animation's duration and link …
+    position    INTEGER NOT NULL DEFAULT 0,
+    hidden      INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX outreach_content_kind ON outreach_content(kind, position);
+
+-- 大喇叭: when the broadcast is played in a village, and who reads it.
+CREATE TABLE broadcast_schedule (
+    id          TEXT PRIMARY KEY,
+    village_id  TEXT NOT NULL REFERENCES places(id),
+    play_on     TEXT NOT NULL,              -- ISO date
+    play_at     TEXT NOT NULL DEFAULT '',   -- HH:MM
+    reader      TEXT NOT NULL DEFAULT '',
+    retired     INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX broadcast_schedule_village ON broadcast_schedule(village_id, play_on);
+""",
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)
