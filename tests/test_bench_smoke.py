@@ -180,6 +180,10 @@ def test_measurements_return_numbers(bench_db: Path) -> None:
         "db_mb": measure.db_size_mb(bench_db),
         "agreement_pdf_ms": printing.agreement_pdf(bench_db, count=2),
     }
+    case_file = printing.case_file_pdf(bench_db, runs=1)
+    assert case_file["case_file_sessions"] == 10
+    assert case_file["case_file_pages"] > 10  # cover, contents, ten session records, …
+    figures.update(case_file)
     mix = measure.search_mix(bench_db)
     assert len(mix) >= 60
     kinds = {q.kind for q in mix}
@@ -194,3 +198,21 @@ def test_measurements_return_numbers(bench_db: Path) -> None:
         assert casefile.load_case(db, any_case).events
     finally:
         db.close()
+
+
+def test_case_file_case_is_closed_with_ten_sessions(bench_db: Path) -> None:
+    """The case of case_file_pdf_ms: closed with a written agreement, its own sessions
+    kept and copied up to ten, each with its own id, in order of time."""
+    db = connect(bench_db)
+    try:
+        case = casefile.load_case(db, printing.case_file_case(db))
+    finally:
+        db.close()
+    assert case.state in ("closed", "archived") and case.outcome == "agreement_written"
+    assert case.agreement is not None and case.agreement.kind == "written"
+    padded = printing.with_sessions(case, 10)
+    sessions = [s for s in padded.sessions if s.kind == "session"]
+    assert len(sessions) == 10
+    assert len({s.id for s in padded.sessions}) == len(padded.sessions)
+    assert set(case.sessions) <= set(padded.sessions)
+    assert [s.held_at for s in padded.sessions] == sorted(s.held_at for s in padded.sessions)

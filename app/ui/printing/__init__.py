@@ -13,7 +13,7 @@ Modules:
                     font problems shown once (warn_font_problems)
   render.py         pages of a QPdfDocument onto a QPrinter (print range, copies, A4 fit)
   files.py          file names for the save dialog; all-or-nothing writes with plain messages
-  case_file_job.py  cover + 卷内目录 + every document joined (pypdf), in a worker thread
+  case_file_job.py  the bound case file (app/printing/case_file.py) built in a worker thread
   menu.py           the menu and the two entry points above, and why a document is not offered
   context.py        OfficeInfo from the database (the case's own committee)
 """

@@ -1,220 +1,55 @@
-"""打印卷宗: the bound case file as one PDF — cover, 卷内目录, then every document of the
-case in the registry's order — made off the GUI thread.
+"""打印卷宗 in the UI: the bound case file made off the GUI thread.
 
-``assemble`` is the whole job as plain Python (no Qt): it builds each document, counts
-its pages, and joins them with pypdf. The 卷内目录 (app/printing/forms/contents.py)
-numbers the documents from 1 after the cover and itself, counting each one's pages the
-same way; the documents are deterministic (reportlab invariant mode), so its page
-numbers are the real positions (tests/ui/printing/test_case_file_job.py reads them
-back out of the joined file).
+The case file itself (cover, 卷内目录 with the real page numbers, every document of the
+case joined with pypdf) is plain Python in :mod:`app.printing.case_file`; this module only
+runs it. ``CaseFileRun`` runs :func:`~app.printing.case_file.assemble` in a QThread (the
+worker opens its own database connection), shows "第n份，共N份" in a progress dialog that
+can cancel, and opens the result in the preview. Cancelled, nothing is produced.
 
-Every document subsets its fonts under the same tags ("AAAAAA+NotoSerifSC-Regular");
-joined, that would give one file several different fonts of one name, which some
-viewers and printers mix up (wrong or missing characters). The join renames each
-document's subset tags so every font in the file has its own name.
-
-``CaseFileRun`` runs ``assemble`` in a QThread (the worker opens its own database
-connection), shows "第n份，共N份" in a progress dialog that can cancel, and opens the
-result in the preview. Cancelled, nothing is produced.
+The names of app.printing.case_file that callers used from here (``assemble``,
+``documents_of``, ``Cancelled``, ``Part``, ``CaseFileBundle``, ``TITLE``) are re-exported.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.models.casefile import CaseFile, load_case
+from app.models.casefile import load_case
 from app.models.db import StorageError, connect
 from app.models.errors import DomainError
-from app.printing import registry
-from app.printing.common import count_pages
-from app.printing.context import OfficeInfo
+from app.printing.case_file import (
+    TITLE,
+    Cancelled,
+    CaseFileBundle,
+    Part,
+    assemble,
+    documents_of,
+)
 from app.ui import messages
 from app.ui.printing.context import office_for
 from app.ui.printing.files import suggested_file_name
 from app.ui.printing.preview import PreviewWindow, show_preview
 from app.ui.signals import emit
 
-if TYPE_CHECKING:
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject
+__all__ = [
+    "TITLE",
+    "Cancelled",
+    "CaseFileBundle",
+    "CaseFileRun",
+    "CaseFileWorker",
+    "Part",
+    "assemble",
+    "documents_of",
+    "file_name",
+]
 
 log = logging.getLogger(__name__)
-
-TITLE = "人民调解卷宗"
-COVER = "cover"
-CONTENTS = "contents"
-
-Progress = Callable[[int, int, str], object]
-
-
-class Cancelled(Exception):
-    """The user cancelled the job."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """One document in the case file: where it starts (1-based page of the whole file),
-    how many pages it has, and its page numbers as the 卷内目录 prints them."""
-
-    key: str
-    title: str
-    first_page: int
-    page_count: int
-    numbered_from: int | None  # the 卷内目录's 页号 (None: cover and contents)
-
-    @property
-    def listed_pages(self) -> str:
-        """ "3" or "3-4", as the 卷内目录 writes it."""
-        if self.numbered_from is None:
-            return ""
-        last = self.numbered_from + self.page_count - 1
-        return (
-            str(self.numbered_from)
-            if last == self.numbered_from
-            else f"{self.numbered_from}-{last}"
-        )
-
-
-@dataclass(frozen=True)
-class CaseFileBundle:
-    pdf: bytes
-    parts: list[Part]
-    number: str | None
-
-    @property
-    def page_count(self) -> int:
-        return sum(p.page_count for p in self.parts)
-
-
-def documents_of(case: CaseFile) -> list[registry.PrintableDocument]:
-    """The case file's documents in order: cover, contents, then the case's documents."""
-    offered = registry.for_case(case)
-    keys = [d.key for d in offered]
-    if COVER not in keys or CONTENTS not in keys:
-        raise ValueError("the case file is made for closed and archived cases only")
-    rest = [d for d in offered if d.key not in (COVER, CONTENTS)]
-    return [registry.document(COVER), registry.document(CONTENTS), *rest]
-
-
-def assemble(
-    case: CaseFile,
-    office: OfficeInfo,
-    *,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> CaseFileBundle:
-    """Build every document of the case file and join them. ``progress(n, total,
-    title)`` before each step; ``cancelled()`` is asked before each step and raises
-    :class:`Cancelled` when it says so."""
-    docs = documents_of(case)
-    total = len(docs) + 1  # and the join
-    built: list[tuple[registry.PrintableDocument, bytes, int]] = []
-    for n, doc in enumerate(docs, start=1):
-        if cancelled():
-            raise Cancelled
-        if progress is not None:
-            progress(n, total, doc.title)
-        pdf = doc.build(case, office)
-        # counted as the 卷内目录 counts them (app/printing/common.py)
-        built.append((doc, pdf, count_pages(pdf)))
-    if cancelled():
-        raise Cancelled
-    if progress is not None:
-        progress(total, total, "装订成册")
-    parts: list[Part] = []
-    first = 1
-    numbered = 1
-    for doc, _pdf, count in built:
-        listed = None if doc.key in (COVER, CONTENTS) else numbered
-        parts.append(Part(doc.key, doc.title, first, count, listed))
-        first += count
-        if listed is not None:
-            numbered += count
-    title = f"{TITLE} {case.number or ''}".strip()
-    pdf = join([(doc.title, data) for doc, data, _count in built], title)
-    return CaseFileBundle(pdf, parts, case.number)
-
-
-def join(documents: list[tuple[str, bytes]], title: str) -> bytes:
-    """One PDF of ``documents`` (title, pdf) in order, each with a bookmark, its fonts'
-    subset tags made unique, the metadata of the first with ``title``."""
-    # pypdf is needed only here: without it the single documents still print.
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    metadata: dict[str, str] = {}
-    for index, (doc_title, pdf) in enumerate(documents):
-        reader = PdfReader(io.BytesIO(pdf))
-        _retag_fonts(reader, index)
-        if index == 0 and reader.metadata is not None:
-            metadata = {str(k): str(v) for k, v in reader.metadata.items()}
-        writer.append(reader, outline_item=doc_title)
-    metadata["/Title"] = title
-    writer.add_metadata(metadata)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-_TAG = re.compile(r"^/([A-Z]{6})\+(.*)$")
-
-
-def _letters(n: int, width: int) -> str:
-    out = ""
-    for _ in range(width):
-        n, r = divmod(n, 26)
-        out = chr(ord("A") + r) + out
-    return out
-
-
-def _retag_fonts(reader: PdfReader, index: int) -> None:
-    """Rename the subset tags of document ``index``: its first three letters become the
-    document's number (AAA, AAB, …), the last three stay (subsets within a document)."""
-    from pypdf.generic import DictionaryObject
-
-    prefix = _letters(index, 3)
-    seen: set[int] = set()
-    for page in reader.pages:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font") if resources is not None else None
-        if fonts is None:
-            continue
-        for ref in fonts.get_object().values():
-            font = ref.get_object()
-            if not isinstance(font, DictionaryObject) or id(font) in seen:
-                continue
-            seen.add(id(font))
-            targets = [font]
-            targets += [d.get_object() for d in font.get("/DescendantFonts", [])]
-            for target in targets:
-                _rename(target, "/BaseFont", prefix)
-                descriptor = target.get("/FontDescriptor")
-                if descriptor is not None:
-                    _rename(descriptor.get_object(), "/FontName", prefix)
-
-
-def _rename(obj: DictionaryObject, key: str, prefix: str) -> None:
-    from pypdf.generic import NameObject
-
-    name = obj.get(key)
-    match = _TAG.match(str(name)) if name is not None else None
-    if match:
-        obj[NameObject(key)] = NameObject(f"/{prefix}{match.group(1)[3:]}+{match.group(2)}")
-
-
-# ---------------------------------------------------------------------------------------
-# Off the GUI thread
 
 
 class CaseFileWorker(QObject):

@@ -1,10 +1,10 @@
-"""打印卷宗: cover, 卷内目录 with the real page numbers, every document in order; made
-in a worker thread that can be cancelled."""
+"""打印卷宗 in the UI: the case file is made in a worker thread that reports progress, can
+be cancelled, and opens the preview. The case file itself (contents, page numbers, order,
+cancel) is tested in tests/printing/test_case_file.py."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import pytest
@@ -14,137 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
 from app.printing import registry
+from app.printing.case_file import case_file_pdf
 from app.ui.printing import case_file_job
-from app.ui.printing.case_file_job import (
-    Cancelled,
-    CaseFileRun,
-    Part,
-    assemble,
-    documents_of,
-)
+from app.ui.printing.case_file_job import CaseFileRun, documents_of
 from app.ui.printing.context import office_for
 from app.ui.printing.preview import PreviewWindow
 from tests.ui.printing.conftest import Answers
-from tests.ui.printing.helpers import (
-    AGREEMENT_CASE,
-    ORAL_CASE,
-    TERMINATED_CASE,
-    case,
-    case_id,
-    page_count,
-    page_texts,
-    reader,
-)
-
-ROW = re.compile(r"^(\d+)\s*(\S+?)\s*(\d+(?:-\d+)?)\s*$")
-
-
-def contents_rows(text: str) -> list[tuple[str, str]]:
-    """(title, pages) of each row of an extracted 卷内目录 page."""
-    rows = []
-    for line in text.splitlines():
-        m = ROW.match(line.strip())
-        if m:
-            rows.append((m.group(2), m.group(3)))
-    return rows
-
-
-@pytest.mark.parametrize("number", [AGREEMENT_CASE, TERMINATED_CASE, ORAL_CASE])
-def test_contents_page_numbers_are_the_real_positions(print_db: Database, number: str) -> None:
-    c = case(print_db, number)
-    office = office_for(print_db, c)
-    bundle = assemble(c, office)
-    texts = page_texts(bundle.pdf)
-    assert len(texts) == bundle.page_count == sum(p.page_count for p in bundle.parts)
-
-    # cover, contents, then the case's documents in the registry's order
-    keys = [p.key for p in bundle.parts]
-    assert keys == ["cover", "contents"] + [
-        d.key for d in registry.for_case(c) if d.key not in ("cover", "contents")
-    ]
-    cover, contents = bundle.parts[:2]
-    assert "人民调解卷宗" in texts[0] and number in texts[0]
-
-    # the 卷内目录 as printed: one row per document with its pages
-    listed = contents_rows(
-        "\n".join(texts[cover.page_count : cover.page_count + contents.page_count])
-    )
-    documents = bundle.parts[2:]
-    assert [title for title, _pages in listed] == [p.title for p in documents]
-    assert [pages for _title, pages in listed] == [p.listed_pages for p in documents]
-
-    # each listed page number is where that document really starts and ends
-    before = cover.page_count + contents.page_count
-    for (title, pages), part in zip(listed, documents, strict=True):
-        first, _, last = pages.partition("-")
-        start = before + int(first) - 1  # 0-based page of the whole file
-        end = before + int(last or first) - 1
-        assert title in texts[start], (title, start)
-        assert f"第1页 共{part.page_count}页" in texts[start]
-        assert f"第{part.page_count}页 共{part.page_count}页" in texts[end]
-        assert start + 1 == part.first_page and end - start + 1 == part.page_count
-    # and every document's text is there in full
-    for part in documents:
-        built = page_texts(registry.document(part.key).build(c, office))
-        assert texts[part.first_page - 1 : part.first_page - 1 + part.page_count] == built
-
-
-def test_joined_file_has_unique_font_names_bookmarks_and_title(print_db: Database) -> None:
-    c = case(print_db, AGREEMENT_CASE)
-    bundle = assemble(c, office_for(print_db, c))
-    pdf = reader(bundle.pdf)
-    fonts: dict[str, int] = {}
-    for page in pdf.pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
-            fonts.setdefault(str(font["/BaseFont"]), id(font))
-    subset_names = [n for n in fonts if "+" in n]
-    # one document's subsets share their tags within it, never with another document
-    per_document = {n.split("+")[0][1:4] for n in subset_names}
-    assert len(per_document) == len(bundle.parts)
-    assert pdf.metadata is not None and pdf.metadata.title == f"人民调解卷宗 {AGREEMENT_CASE}"
-    assert [item.title for item in pdf.outline] == [p.title for p in bundle.parts]
-
-
-def test_progress_names_each_document_and_cancel_raises(print_db: Database) -> None:
-    c = case(print_db, AGREEMENT_CASE)
-    office = office_for(print_db, c)
-    seen: list[tuple[int, int, str]] = []
-    assemble(c, office, progress=lambda n, total, title: seen.append((n, total, title)))
-    docs = documents_of(c)
-    assert [s[0] for s in seen] == list(range(1, len(docs) + 2))
-    assert {s[1] for s in seen} == {len(docs) + 1}
-    assert [s[2] for s in seen[:-1]] == [d.title for d in docs]
-
-    asked = 0
-
-    def after_three() -> bool:
-        nonlocal asked
-        asked += 1
-        return asked > 3
-
-    built: list[str] = []
-    with pytest.raises(Cancelled):
-        assemble(
-            c, office, progress=lambda _n, _t, title: built.append(title), cancelled=after_three
-        )
-    assert len(built) == 3
-
-
-def test_listed_pages() -> None:
-    assert Part("a", "甲", 3, 1, 1).listed_pages == "1"
-    assert Part("b", "乙", 4, 2, 2).listed_pages == "2-3"
-    assert Part("cover", "封面", 1, 1, None).listed_pages == ""
-
-
-def test_only_closed_cases_have_a_case_file(print_db: Database) -> None:
-    from tests.ui.printing.helpers import MEDIATING_CASE
-
-    with pytest.raises(ValueError, match="closed and archived"):
-        documents_of(case(print_db, MEDIATING_CASE))
-
-
-# ---- the worker thread -----------------------------------------------------------
+from tests.ui.printing.helpers import AGREEMENT_CASE, case, case_id, page_count
 
 
 def test_job_runs_in_a_thread_and_opens_the_preview(
@@ -172,6 +48,8 @@ def test_job_runs_in_a_thread_and_opens_the_preview(
     assert window.page_count == run.result.page_count == page_count(run.result.pdf)
     assert window.file_name == f"人民调解卷宗_{AGREEMENT_CASE}.pdf"
     assert window.pdf == run.result.pdf
+    # the worker's file is the case file of app.printing, for the case's own committee
+    assert run.result.pdf == case_file_pdf(c, office_for(print_db, c))
     total = len(documents_of(c)) + 1
     assert [p[0] for p in progress] == list(range(1, total + 1))
     assert threads and all(threads)  # the documents were built off the GUI thread
