@@ -9,6 +9,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from app.models import cases, office
+from app.models import registries as reg
 from app.models.cases import (
     AgreementInput,
     CaseInput,
@@ -150,6 +151,20 @@ def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: 
         ]
     ]
     villages = office.villages(db)
+    _fill_cases(db, rng, today, committee_id, user, mediator_ids, villages, count)
+    fill_demo_registries(db, today=today, seed=seed)
+
+
+def _fill_cases(
+    db: Database,
+    rng: random.Random,
+    today: date,
+    committee_id: str,
+    user: str,
+    mediator_ids: list[str],
+    villages: list[office.Place],
+    count: int,
+) -> None:
     # state plan: how far each case goes along the life cycle
     plan = (
         ["registered"] * 3
@@ -355,3 +370,144 @@ def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: 
                 archived_on=min(closed + timedelta(days=30), today),
                 today=today,
             )
+
+
+# --------------------------------------------------------------------------- registries
+
+GIVEN_NAMES = (
+    "建国", "秀英", "桂兰", "志强", "海燕", "国华", "明亮", "春梅", "德胜", "玉珍", "永红", "文军",
+    "丽华", "金凤", "海生", "淑芬", "振华", "建平", "红梅", "世昌", "桂芳", "玉兰", "建军", "丽娟",
+    "卫东", "秀珍", "志刚", "凤英", "国庆", "美玲", "长林", "冬梅", "立新", "素琴",
+)  # fmt: skip
+SONS = ("小明", "浩然", "宇航", "俊杰", "子轩", "志远")
+DAUGHTERS = ("子涵", "欣怡", "梓萱", "雨桐", "佳怡", "思琪")
+FATHERS = ("德福", "福生", "长寿", "有才")
+MOTHERS = ("桂英", "秀兰", "玉梅", "凤珍")
+NOTES = ["", "", "", "", "", "独居老人，需常走访", "儿女在外务工", "新建房", "出租房屋"]
+# (village, grids, 法律明白人 count, has 评理说事点): 桃园村 has only two 法律明白人 and
+# 河东社区 no 评理说事点, so the demo shows both warnings; 红旗村's kit is complete.
+REGISTRY_PLAN = {
+    "红旗村": (("第一网格", "第二网格"), 4, True),
+    "桃园村": (("第一网格", "第二网格"), 2, True),
+    "河东社区": (("第一网格", "第二网格", "第三网格"), 3, False),
+}
+AREAS = ["一组、二组", "三组、四组", "五组、六组", "七组、八组"]
+
+
+def _phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3578')}{rng.randrange(0, 10)}{rng.randrange(10**7, 10**8)}"
+
+
+def _adult(rng: random.Random, surname: str | None = None, taken: set[str] | None = None) -> str:
+    """A grown-up's name; one not in ``taken`` (which it joins) when given."""
+    while True:
+        name = (surname or rng.choice(SURNAMES)) + rng.choice(GIVEN_NAMES)
+        if taken is None or name not in taken:
+            break
+    if taken is not None:
+        taken.add(name)
+    return name
+
+
+def _members(rng: random.Random, surname: str) -> list[reg.Member]:
+    members = []
+    if rng.random() < 0.85:
+        members.append(reg.Member(_adult(rng), "配偶"))
+    for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+        son = rng.random() < 0.5
+        given = rng.choice(SONS if son else DAUGHTERS)
+        members.append(reg.Member(surname + given, "子" if son else "女"))
+    if rng.random() < 0.2:
+        members.append(reg.Member(surname + rng.choice(FATHERS), "父"))
+    if rng.random() < 0.2:
+        members.append(reg.Member(rng.choice(SURNAMES) + rng.choice(MOTHERS), "母"))
+    unique: list[reg.Member] = []
+    for m in members:
+        if all(m.name != u.name for u in unique):
+            unique.append(m)
+    return unique
+
+
+def fill_demo_registries(db: Database, *, today: date, seed: int = 7) -> None:
+    """Grids, grid workers, 法律明白人, 评理说事点, households and the 大喇叭 schedule of
+    the demo villages (and 红旗村's own committee), through the registry services."""
+    rng = random.Random(seed * 7919 + 13)
+    user = office.current_user(db).id
+    villages = {v.name: v for v in office.villages(db)}
+    with db.transaction():  # one commit: the services nest as savepoints
+        hongqi = villages["红旗村"]
+        committee = reg.add_committee(
+            db, by=user, place_id=hongqi.id, name="红旗村人民调解委员会", abbr="红旗"
+        )
+        for name in ("周德福", "吴桂芳"):
+            reg.add_mediator(
+                db,
+                by=user,
+                name=name,
+                committee_id=committee,
+                phone=_phone(rng),
+                specialities="邻里纠纷、婚姻家庭",
+            )
+        for village_name, (grids, n_advisers, talk_point) in REGISTRY_PLAN.items():
+            village = villages[village_name]
+            readers: list[str] = []
+            taken: set[str] = set()
+            for g, grid_name in enumerate(grids):
+                grid_id = reg.add_grid(db, by=user, village_id=village.id, name=grid_name)
+                worker = _adult(rng, taken=taken)
+                readers.append(worker)
+                reg.add_grid_worker(db, by=user, grid_id=grid_id, name=worker, phone=_phone(rng))
+                number, split = 0, 0
+                for _ in range(rng.randrange(8, 21)):
+                    if number and split != number and rng.random() < 0.1:
+                        split = number  # a divided plot: 5 and 5-1
+                        house = f"{number}-1"
+                    else:
+                        number += rng.choice([1, 1, 1, 2])
+                        house = str(number)
+                    surname = rng.choice(SURNAMES)
+                    reg.add_household(
+                        db,
+                        by=user,
+                        grid_id=grid_id,
+                        house_number=house,
+                        head_name=_adult(rng, surname),
+                        phone=_phone(rng) if rng.random() < 0.9 else "",
+                        notes=rng.choice(NOTES),
+                        members=_members(rng, surname),
+                    )
+                # Privacy choices of two grids (elsewhere the default: phones masked).
+                if (village_name, g) == ("桃园村", 1):
+                    options = reg.ChartOptions(grid_id, heads_only=True)
+                    reg.save_chart_options(db, options, by=user)
+                elif (village_name, g) == ("河东社区", 0):
+                    options = reg.ChartOptions(grid_id, hide_members=True)
+                    reg.save_chart_options(db, options, by=user)
+            for i in range(n_advisers):
+                name = _adult(rng, taken=taken)
+                reg.add_legal_adviser(
+                    db, by=user, village_id=village.id, name=name, phone=_phone(rng), area=AREAS[i]
+                )
+                readers.append(name)
+            if talk_point:
+                office_room = {"village": "村委会一楼东侧", "community": "居委会二楼"}
+                reg.add_talk_point(
+                    db,
+                    by=user,
+                    village_id=village.id,
+                    name=f"{village.name}评理说事点",
+                    address=f"{village.name}{office_room[village.kind]}",
+                    hours="每周一、三、五 上午8:30—11:30；其他时间电话预约",
+                    staff=f"王建华、{readers[-1]}",
+                    phone=f"0571-86{rng.randrange(100000, 1000000)}",
+                )
+            first = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
+            for week in range(4):
+                reg.add_broadcast_slot(
+                    db,
+                    by=user,
+                    village_id=village.id,
+                    play_on=first + timedelta(days=7 * week),
+                    play_at=rng.choice(["07:30", "12:00", "18:30"]),
+                    reader=readers[week % len(readers)],
+                )

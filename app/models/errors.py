@@ -34,3 +34,84 @@ class NotFoundError(DomainError):
 
 class PermissionDeniedError(DomainError):
     pass
+
+
+class InUseError(DomainError):
+    """A row cannot be deleted because other records refer to it; retire (停用) it instead.
+
+    ``references`` lists what refers to it, in words ("3 件案件", "12 户住户")."""
+
+    def __init__(self, message: str, *, references: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.references = references
+
+
+class SheetFileError(DomainError):
+    """A file chosen for import cannot be read as an xlsx workbook (not xlsx, corrupt,
+    password-protected, missing). ``file_name`` is the name shown in the message."""
+
+    def __init__(self, message: str, *, file_name: str) -> None:
+        super().__init__(message)
+        self.file_name = file_name
+
+
+class SheetColumnsError(DomainError):
+    """The sheet's header row lacks required columns. ``expected`` lists every column of
+    the template, ``missing`` the required ones not found, ``found`` the header as read."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        expected: tuple[str, ...],
+        missing: tuple[str, ...],
+        found: tuple[str, ...],
+    ) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.missing = missing
+        self.found = found
+
+
+class ImportRejectedError(DomainError):
+    """The import was not applied: some rows are wrong and skipping them was not chosen.
+    Nothing was written."""
+
+    def __init__(self, message: str, *, bad_rows: tuple[int, ...]) -> None:
+        super().__init__(message)
+        self.bad_rows = bad_rows
+
+
+class ImportFailedError(DomainError):
+    """Writing an import failed at an Excel row (the data changed since the preview);
+    the whole import was rolled back. ``row`` is the Excel row number."""
+
+    def __init__(self, message: str, *, row: int) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+class ColumnMappingError(DomainError):
+    """The column mapping of a 台账 import cannot be used: a field is given two columns, or a
+    required field has none. ``fields`` names the fields concerned (as the wizard labels
+    them), ``columns`` the sheet columns concerned ("C 列“申请人”")."""
+
+    def __init__(
+        self, message: str, *, fields: tuple[str, ...], columns: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.fields = fields
+        self.columns = columns
+
+
+class ExportFileError(DomainError):
+    """An export could not be written (folder missing or not writable, disk full, the file
+    open in another program). Nothing half-written is left. ``path`` is the target file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class OperationCancelledError(DomainError):
+    """The user cancelled a long operation (export, import); nothing was kept of it."""

@@ -205,26 +205,18 @@ def add_mediator(
     full_time: bool = False,
     specialities: str = "",
 ) -> str:
-    name = name.strip()
-    if not name:
-        raise ValidationError("调解员姓名", "请填写调解员姓名。")
-    try:
-        phone = check_phone(phone)
-    except IdentityError as exc:
-        raise ValidationError(exc.field, exc.message) from exc
-    with db.transaction() as conn:
-        return rows.insert(
-            conn,
-            "mediators",
-            {
-                "name": name,
-                "committee_id": committee_id,
-                "phone": phone,
-                "full_time": int(full_time),
-                "specialities": specialities,
-            },
-            by=by,
-        )
+    """A new mediator; the checks and the write live in app.models.registries."""
+    from app.models.registries import add_mediator as add  # registries imports this module
+
+    return add(
+        db,
+        by=by,
+        name=name,
+        committee_id=committee_id,
+        phone=phone,
+        full_time=full_time,
+        specialities=specialities,
+    )
 
 
 def mediators(db: Database, *, include_retired: bool = False) -> list[Mediator]:

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.models import casefile, demo, register
+from app.models import casefile, demo, office, register
+from app.models import db as dbmod
+from app.models import registries as reg
 from app.models.reference import STATES
 
 
@@ -20,3 +22,41 @@ def test_demo_has_every_state_and_todays_work(database):
     closed = database.scalar("SELECT id FROM cases WHERE outcome = 'agreement_written' LIMIT 1")
     c = casefile.load_case(database, closed)
     assert c.agreement is not None and len(c.agreement.terms) >= 2
+
+
+def _registry(db):
+    """The demo's registries as plain values (no ids, no timestamps)."""
+    return (
+        [(g.village_name, g.name) for g in reg.list_grids(db)],
+        [(w.grid_name, w.name, w.phone) for w in reg.list_grid_workers(db)],
+        [(a.village_name, a.name, a.phone, a.area) for a in reg.list_legal_advisers(db)],
+        [(t.village_name, t.name, t.address) for t in reg.list_talk_points(db)],
+        [(h.grid_name, h.house_number, h.head_name, h.members) for h in reg.list_households(db)],
+        [(s.village_name, s.play_on, s.play_at, s.reader) for s in reg.list_broadcast_slots(db)],
+    )
+
+
+def test_demo_villages_have_registries_with_a_warning_and_a_gap_to_show(database, tmp_path):
+    today = date(2026, 11, 25)
+    demo.fill_demo(database, today=today)
+    villages = {v.name: v.id for v in office.villages(database)}
+    for name, village_id in villages.items():
+        kit = reg.village_kit_data(database, village_id)
+        assert kit.grids and kit.broadcasts and kit.mediators, name
+        for g in kit.grids:
+            assert g.workers, (name, g.grid.name)
+            assert 8 <= len(g.households) <= 20, (name, g.grid.name)
+            assert sum(len(h.members) for h in g.households) >= len(g.households)
+        assert all(s.play_on > today for s in kit.broadcasts)
+    # one village short of 法律明白人, one without a 评理说事点, one complete
+    assert [(p.name, n) for p, n in reg.advisers_short(database)] == [("桃园村", 2)]
+    assert reg.list_talk_points(database, village_id=villages["河东社区"]) == []
+    assert any("评理说事点" in g for g in reg.kit_gaps(database, villages["河东社区"]))
+    assert reg.kit_gaps(database, villages["红旗村"]) == []
+    # the same seed gives the same registries
+    other = dbmod.connect(tmp_path / "again.sqlite3")
+    try:
+        demo.fill_demo(other, today=today)
+        assert _registry(other) == _registry(database)
+    finally:
+        other.close()

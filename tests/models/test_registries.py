@@ -1,0 +1,941 @@
+"""The village registries: grids, committees, mediators, grid workers, 法律明白人, 评理说事点,
+households, chart options, the 大喇叭 schedule, and the kit data and gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+
+from app.models import cases, office
+from app.models import registries as reg
+from app.models.db import Database
+from app.models.errors import DomainError, InUseError, NotFoundError, ValidationError
+from tests.models.helpers import register, user
+
+
+def _village(db: Database, name: str = "红旗村") -> str:
+    return next(v.id for v in office.villages(db) if v.name == name)
+
+
+def _grid(db: Database, name: str = "第一网格", village: str = "红旗村") -> str:
+    return reg.add_grid(db, by=user(db), village_id=_village(db, village), name=name)
+
+
+def _dump(db: Database) -> list[str]:
+    return list(db.conn.iterdump())
+
+
+def _second_user(db: Database) -> str:
+    from app.models import rows
+
+    with db.transaction() as conn:
+        return rows.insert(conn, "users", {"name": "张文书", "role": "mediator"}, by="system")
+
+
+# --------------------------------------------------------------------------- natural order
+
+
+def test_natural_key_orders_numbers_as_numbers() -> None:
+    numbers = ["10", "2", "3-1", "3", "1", "20", "2-1", "3-2", "B2", "B10"]
+    assert sorted(numbers, key=reg.natural_key) == [
+        "1",
+        "2",
+        "2-1",
+        "3",
+        "3-1",
+        "3-2",
+        "10",
+        "20",
+        "B2",
+        "B10",
+    ]
+    grids = ["第十网格", "第二网格", "第三网格", "第十一网格", "第一网格"]
+    assert sorted(grids, key=reg.natural_key) == [
+        "第一网格",
+        "第二网格",
+        "第三网格",
+        "第十网格",
+        "第十一网格",
+    ]
+
+
+# --------------------------------------------------------------------------- grids
+
+
+def test_grids_are_listed_per_village_in_natural_order(office_db: Database) -> None:
+    for name in ("第十网格", "第二网格", "第三网格"):
+        _grid(office_db, name)
+    _grid(office_db, "第一网格", "桃园村")
+    assert [g.name for g in reg.list_grids(office_db, _village(office_db))] == [
+        "第二网格",
+        "第三网格",
+        "第十网格",
+    ]
+    everything = reg.list_grids(office_db)
+    assert [(g.village_name, g.name) for g in everything] == [
+        ("桃园村", "第一网格"),
+        ("红旗村", "第二网格"),
+        ("红旗村", "第三网格"),
+        ("红旗村", "第十网格"),
+    ]
+
+
+def test_grid_names_are_unique_within_their_village(office_db: Database) -> None:
+    _grid(office_db, "第一网格")
+    with pytest.raises(ValidationError) as exc:
+        _grid(office_db, " 第一网格 ")
+    assert exc.value.field == "网格名称" and "红旗村已经有" in exc.value.message
+    _grid(office_db, "第一网格", "桃园村")  # another village may use the name
+    with pytest.raises(ValidationError) as exc:
+        _grid(office_db, "  ")
+    assert exc.value.field == "网格名称"
+
+
+def test_a_grid_is_added_only_under_a_village_in_use(office_db: Database) -> None:
+    grid = _grid(office_db)
+    with pytest.raises(ValidationError) as exc:
+        reg.add_grid(office_db, by=user(office_db), village_id=grid, name="子网格")
+    assert exc.value.field == "村（社区）"
+    taoyuan = _village(office_db, "桃园村")
+    with office_db.transaction() as conn:  # no service retires a village (yet)
+        conn.execute("UPDATE places SET retired = 1 WHERE id = ?", (taoyuan,))
+    with pytest.raises(ValidationError) as exc:
+        reg.add_grid(office_db, by=user(office_db), village_id=taoyuan, name="第一网格")
+    assert exc.value.field == "村（社区）" and "停用" in exc.value.message
+
+
+def test_rename_retire_reinstate_a_grid(office_db: Database) -> None:
+    grid = _grid(office_db)
+    reg.rename_grid(office_db, grid, by=user(office_db), name="东片网格")
+    assert reg.get_grid(office_db, grid).name == "东片网格"
+    house = reg.add_household(
+        office_db, by=user(office_db), grid_id=grid, house_number="1", head_name="王德胜"
+    )
+    reg.retire_grid(office_db, grid, by=user(office_db))
+    assert reg.list_grids(office_db) == []
+    assert [g.id for g in reg.list_grids(office_db, include_retired=True)] == [grid]
+    # its households leave the lists with it, and stay in the database
+    assert reg.list_households(office_db) == []
+    assert [h.id for h in reg.list_households(office_db, include_retired=True)] == [house]
+    with pytest.raises(ValidationError) as exc:
+        reg.add_household(
+            office_db, by=user(office_db), grid_id=grid, house_number="2", head_name="李四"
+        )
+    assert exc.value.field == "网格" and "停用" in exc.value.message
+    # a new grid takes the name; the old one cannot come back under it
+    _grid(office_db, "东片网格")
+    with pytest.raises(ValidationError) as exc:
+        reg.reinstate_grid(office_db, grid, by=user(office_db))
+    assert exc.value.field == "网格名称"
+    reg.rename_grid(office_db, grid, by=user(office_db), name="西片网格")
+    reg.reinstate_grid(office_db, grid, by=user(office_db))
+    assert [h.id for h in reg.list_households(office_db)] == [house]
+
+
+def test_a_grid_in_use_is_not_deleted_but_one_entered_by_mistake_is(office_db: Database) -> None:
+    grid = _grid(office_db)
+    reg.add_household(
+        office_db, by=user(office_db), grid_id=grid, house_number="1", head_name="王德胜"
+    )
+    reg.save_chart_options(office_db, reg.ChartOptions(grid, mask_phones=False), by="x")
+    before = _dump(office_db)
+    with pytest.raises(InUseError) as exc:
+        reg.delete_grid(office_db, grid, by=user(office_db))
+    assert "1 户住户" in exc.value.message and "停用" in exc.value.message
+    assert exc.value.references == ("1 户住户",)
+    assert _dump(office_db) == before  # the chart options were not deleted either
+    with pytest.raises(NotFoundError):  # a village is not retired as a grid
+        reg.retire_grid(office_db, _village(office_db), by=user(office_db))
+    mistake = _grid(office_db, "第九网格")
+    reg.save_chart_options(office_db, reg.ChartOptions(mistake), by=user(office_db))
+    reg.delete_grid(office_db, mistake, by=user(office_db))
+    assert [g.name for g in reg.list_grids(office_db, include_retired=True)] == ["第一网格"]
+    with pytest.raises(NotFoundError):
+        reg.get_grid(office_db, mistake)
+
+
+# --------------------------------------------------------------------------- committees
+
+
+def test_a_village_committee_takes_its_level_and_defaults_from_its_place(
+    office_db: Database,
+) -> None:
+    by = user(office_db)
+    hongqi = reg.add_committee(
+        office_db, by=by, place_id=_village(office_db), name="红旗村人民调解委员会"
+    )
+    hedong = reg.add_committee(
+        office_db,
+        by=by,
+        place_id=_village(office_db, "河东社区"),
+        name="河东社区人民调解委员会",
+        abbr="河东",
+        seal_text="河东社区人民调解委员会（印）",
+    )
+    listed = reg.list_committees(office_db)
+    assert [c.name for c in listed] == [
+        "青山镇人民调解委员会",
+        "河东社区人民调解委员会",
+        "红旗村人民调解委员会",
+    ]
+    assert listed[0].main and listed[0].level == "town"
+    h = reg.get_committee_entry(office_db, hongqi)
+    assert (h.level, h.place_name, h.abbr, h.seal_text) == (
+        "village",
+        "红旗村",
+        "红旗村",
+        "红旗村人民调解委员会",
+    )
+    d = reg.get_committee_entry(office_db, hedong)
+    assert (d.level, d.abbr, d.seal_text) == ("community", "河东", "河东社区人民调解委员会（印）")
+    assert reg.village_committee(office_db, _village(office_db)) == h
+    assert reg.village_committee(office_db, _village(office_db, "桃园村")) is None
+    row = office_db.one("SELECT parent_id, updated_by FROM committees WHERE id = ?", (hongqi,))
+    assert row is not None
+    assert (row[0], row[1]) == (office.main_committee(office_db).id, by)
+
+
+def test_one_committee_per_village_and_unique_names(office_db: Database) -> None:
+    by = user(office_db)
+    reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村人民调解委员会")
+    with pytest.raises(ValidationError) as exc:
+        reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村第二调委会")
+    assert exc.value.field == "村（社区）" and "只设一个调委会" in exc.value.message
+    with pytest.raises(ValidationError) as exc:
+        reg.add_committee(
+            office_db, by=by, place_id=_village(office_db, "桃园村"), name="红旗村人民调解委员会"
+        )
+    assert exc.value.field == "调委会名称"
+    with pytest.raises(ValidationError) as exc:
+        reg.add_committee(
+            office_db,
+            by=by,
+            place_id=_village(office_db, "桃园村"),
+            name="桃园村调委会",
+            abbr="桃 园",
+        )
+    assert exc.value.field == "编号简称"
+
+
+def test_edit_and_retire_committees(office_db: Database) -> None:
+    by = user(office_db)
+    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.edit_committee(office_db, c, by=by, name="红旗村人民调解委员会", abbr="红旗", seal_text="")
+    edited = reg.get_committee_entry(office_db, c)
+    assert (edited.name, edited.abbr, edited.seal_text) == (
+        "红旗村人民调解委员会",
+        "红旗",
+        "红旗村人民调解委员会",
+    )
+    main = office.main_committee(office_db).id
+    with pytest.raises(DomainError) as exc:
+        reg.retire_committee(office_db, main, by=by)
+    assert "不能停用" in exc.value.message
+    m = reg.add_mediator(office_db, by=by, name="周德福", committee_id=c)
+    with pytest.raises(DomainError) as exc:
+        reg.retire_committee(office_db, c, by=by)
+    assert "1 名在任调解员" in exc.value.message
+    reg.retire_mediator(office_db, m, by=by)
+    reg.retire_committee(office_db, c, by=by)
+    assert [x.id for x in reg.list_committees(office_db)] == [main]
+    assert reg.village_committee(office_db, _village(office_db)) is None
+    reg.reinstate_committee(office_db, c, by=by)
+    assert reg.village_committee(office_db, _village(office_db)) is not None
+
+
+def test_committees_with_mediators_or_cases_are_not_deleted(office_db: Database) -> None:
+    by = user(office_db)
+    main = office.main_committee(office_db).id
+    with pytest.raises(DomainError):
+        reg.delete_committee(office_db, main, by=by)
+    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.add_mediator(office_db, by=by, name="周德福", committee_id=c)
+    with pytest.raises(InUseError) as exc:
+        reg.delete_committee(office_db, c, by=by)
+    assert "1 名调解员" in exc.value.message and "停用" in exc.value.message
+    empty = reg.add_committee(
+        office_db, by=by, place_id=_village(office_db, "桃园村"), name="桃园村调委会"
+    )
+    reg.delete_committee(office_db, empty, by=by)
+    assert "桃园村调委会" not in [
+        x.name for x in reg.list_committees(office_db, include_retired=True)
+    ]
+
+
+# --------------------------------------------------------------------------- mediators
+
+
+def test_mediators_are_listed_with_their_committee_town_first(office_db: Database) -> None:
+    by = user(office_db)
+    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.add_mediator(office_db, by=by, name="周德福", committee_id=c, phone="139 0571 0009")
+    reg.add_mediator(office_db, by=by, name="吴桂芳", committee_id=c, full_time=True)
+    listed = reg.list_mediators(office_db)
+    assert [(m.name, m.committee_name, m.full_time) for m in listed] == [
+        ("王建华", "青山镇人民调解委员会", True),
+        ("陈秀兰", "青山镇人民调解委员会", False),
+        ("吴桂芳", "红旗村调委会", True),
+        ("周德福", "红旗村调委会", False),
+    ]
+    assert listed[3].phone == "13905710009"
+    assert [m.name for m in reg.list_mediators(office_db, committee_id=c)] == ["吴桂芳", "周德福"]
+
+
+def test_office_add_mediator_still_works_through_the_registry(office_db: Database) -> None:
+    main = office.main_committee(office_db).id
+    new = office.add_mediator(
+        office_db, by=user(office_db), name=" 刘春梅 ", committee_id=main, phone="13905710004"
+    )
+    assert reg.get_mediator(office_db, new).name == "刘春梅"
+    assert "刘春梅" in [m.name for m in office.mediators(office_db)]
+    with pytest.raises(ValidationError) as exc:
+        office.add_mediator(office_db, by=user(office_db), name="", committee_id=main)
+    assert exc.value.field == "调解员姓名"
+    with pytest.raises(ValidationError) as exc:
+        office.add_mediator(
+            office_db, by=user(office_db), name="赵六", committee_id=main, phone="12a"
+        )
+    assert exc.value.field == "联系电话"
+
+
+def test_edit_retire_and_delete_mediators(office_db: Database) -> None:
+    by = user(office_db)
+    main = office.main_committee(office_db).id
+    m = reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)
+    clerk = _second_user(office_db)
+    reg.edit_mediator(
+        office_db,
+        m,
+        by=clerk,
+        name="赵德胜",
+        committee_id=main,
+        phone="0571-87654321",
+        full_time=True,
+        specialities="宅基地、山林土地",
+    )
+    edited = reg.get_mediator(office_db, m)
+    assert (edited.phone, edited.full_time, edited.specialities) == (
+        "0571-87654321",
+        True,
+        "宅基地、山林土地",
+    )
+    assert office_db.scalar("SELECT updated_by FROM mediators WHERE id = ?", (m,)) == clerk
+    with pytest.raises(ValidationError) as exc:
+        reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)
+    assert exc.value.field == "调解员姓名" and "同名" in exc.value.message
+    reg.retire_mediator(office_db, m, by=by)
+    assert "赵德胜" not in [x.name for x in office.mediators(office_db)]
+    assert reg.get_mediator(office_db, m).retired
+    reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)  # a namesake may join
+    with pytest.raises(ValidationError):
+        reg.reinstate_mediator(office_db, m, by=by)
+    reg.delete_mediator(office_db, m, by=by)  # never assigned: entered by mistake
+    with pytest.raises(NotFoundError):
+        reg.get_mediator(office_db, m)
+
+
+def test_a_mediator_assigned_to_a_case_is_retired_not_deleted(office_db: Database) -> None:
+    by = user(office_db)
+    case_id = register(office_db)
+    cases.accept_case(
+        office_db, case_id, by=by, accepted_on=date(2026, 11, 2), today=date(2026, 11, 20)
+    )
+    wang = next(m.id for m in office.mediators(office_db) if m.name == "王建华")
+    cases.assign_mediators(
+        office_db,
+        case_id,
+        by=by,
+        mediator_ids=[wang],
+        how="appointed",
+        assigned_on=date(2026, 11, 2),
+        today=date(2026, 11, 20),
+    )
+    before = _dump(office_db)
+    with pytest.raises(InUseError) as exc:
+        reg.delete_mediator(office_db, wang, by=by)
+    assert "调解员“王建华”" in exc.value.message and "1 次案件指派" in exc.value.message
+    assert "停用" in exc.value.message
+    assert _dump(office_db) == before
+    reg.retire_mediator(office_db, wang, by=by)
+    assert office_db.scalar("SELECT count(*) FROM assignments WHERE mediator_id = ?", (wang,)) == 1
+
+
+def test_a_village_referenced_by_cases_cannot_lose_its_grid_references(office_db: Database) -> None:
+    # a grid that a case names as its place (imported data can do that) is not deleted
+    grid = _grid(office_db)
+    register(office_db)
+    with office_db.transaction() as conn:
+        conn.execute("UPDATE cases SET village_id = ?", (grid,))
+    with pytest.raises(InUseError) as exc:
+        reg.delete_grid(office_db, grid, by=user(office_db))
+    assert "1 件案件" in exc.value.message
+
+
+def test_mediator_needs_a_committee_in_use(office_db: Database) -> None:
+    by = user(office_db)
+    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.retire_committee(office_db, c, by=by)
+    with pytest.raises(ValidationError) as exc:
+        reg.add_mediator(office_db, by=by, name="周德福", committee_id=c)
+    assert exc.value.field == "所属调委会" and "停用" in exc.value.message
+    with pytest.raises(ValidationError) as exc:
+        reg.add_mediator(office_db, by=by, name="周德福", committee_id="no-such-committee")
+    assert exc.value.field == "所属调委会"
+
+
+# --------------------------------------------------------------------------- grid workers
+
+
+def test_grid_workers(office_db: Database) -> None:
+    by = user(office_db)
+    one, two = _grid(office_db, "第一网格"), _grid(office_db, "第二网格")
+    w = reg.add_grid_worker(office_db, by=by, grid_id=two, name="张海燕", phone="13905710011")
+    reg.add_grid_worker(office_db, by=by, grid_id=one, name="李明亮")
+    assert [(x.grid_name, x.name) for x in reg.list_grid_workers(office_db)] == [
+        ("第一网格", "李明亮"),
+        ("第二网格", "张海燕"),
+    ]
+    with pytest.raises(ValidationError) as exc:
+        reg.add_grid_worker(office_db, by=by, grid_id=two, name="张海燕")
+    assert exc.value.field == "网格员姓名"
+    reg.edit_grid_worker(office_db, w, by=by, grid_id=one, name="张海燕", phone="")
+    # in the order they were entered
+    assert [x.name for x in reg.list_grid_workers(office_db, grid_id=one)] == ["张海燕", "李明亮"]
+    reg.retire_grid_worker(office_db, w, by=by)
+    assert [x.name for x in reg.list_grid_workers(office_db)] == ["李明亮"]
+    assert len(reg.list_grid_workers(office_db, include_retired=True)) == 2
+    reg.reinstate_grid_worker(office_db, w, by=by)
+    reg.delete_grid_worker(office_db, w, by=by)
+    assert [x.name for x in reg.list_grid_workers(office_db, include_retired=True)] == ["李明亮"]
+
+
+# --------------------------------------------------------------------------- 法律明白人
+
+
+def test_legal_advisers_and_the_villages_short_of_three(office_db: Database) -> None:
+    by = user(office_db)
+    hongqi, taoyuan = _village(office_db), _village(office_db, "桃园村")
+    ids = [
+        reg.add_legal_adviser(
+            office_db, by=by, village_id=hongqi, name=n, phone="13905710021", area="一组"
+        )
+        for n in ("李春梅", "赵永红", "孙文军")
+    ]
+    reg.add_legal_adviser(office_db, by=by, village_id=taoyuan, name="钱玉珍")
+    short = [(p.name, n) for p, n in reg.advisers_short(office_db)]
+    assert short == [("桃园村", 1), ("河东社区", 0)]
+    assert [a.name for a in reg.list_legal_advisers(office_db, village_id=hongqi)] == [
+        "李春梅",
+        "赵永红",
+        "孙文军",
+    ]
+    reg.retire_legal_adviser(office_db, ids[0], by=by)
+    assert ("红旗村", 2) in [(p.name, n) for p, n in reg.advisers_short(office_db)]
+    reg.reinstate_legal_adviser(office_db, ids[0], by=by)
+    reg.edit_legal_adviser(
+        office_db, ids[1], by=by, village_id=hongqi, name="赵永红", phone="", area="三组、四组"
+    )
+    assert reg.get_legal_adviser(office_db, ids[1]).area == "三组、四组"
+    with pytest.raises(ValidationError) as exc:
+        reg.add_legal_adviser(office_db, by=by, village_id=hongqi, name="李春梅")
+    assert exc.value.field == "姓名" and "红旗村已经有法律明白人“李春梅”" in exc.value.message
+    reg.delete_legal_adviser(office_db, ids[2], by=by)
+    assert len(reg.list_legal_advisers(office_db, include_retired=True)) == 3
+
+
+# --------------------------------------------------------------------------- 评理说事点
+
+
+def test_talk_points(office_db: Database) -> None:
+    by = user(office_db)
+    hongqi = _village(office_db)
+    t = reg.add_talk_point(
+        office_db,
+        by=by,
+        village_id=hongqi,
+        name="",
+        address=" 红旗村村委会一楼 ",
+        hours="每周一、三、五 上午",
+        staff="王建华",
+        phone="0571 8765 4321",
+    )
+    point = reg.get_talk_point(office_db, t)
+    assert (point.name, point.address, point.phone) == (
+        "红旗村评理说事点",
+        "红旗村村委会一楼",
+        "0571-87654321",
+    )
+    with pytest.raises(ValidationError) as exc:
+        reg.add_talk_point(office_db, by=by, village_id=hongqi, name="", address="村部")
+    assert exc.value.field == "说事点名称"
+    reg.edit_talk_point(
+        office_db,
+        t,
+        by=by,
+        village_id=hongqi,
+        name="红旗村评理说事点",
+        address="红旗村文化礼堂",
+        hours="",
+        staff="",
+        phone="",
+    )
+    assert reg.get_talk_point(office_db, t).address == "红旗村文化礼堂"
+    reg.retire_talk_point(office_db, t, by=by)
+    assert reg.list_talk_points(office_db) == []
+    reg.reinstate_talk_point(office_db, t, by=by)
+    reg.delete_talk_point(office_db, t, by=by)
+    assert reg.list_talk_points(office_db, include_retired=True) == []
+
+
+# --------------------------------------------------------------------------- households
+
+
+def test_households_in_natural_house_number_order_with_members(office_db: Database) -> None:
+    by = user(office_db)
+    grid = _grid(office_db)
+    for number in ("10", "2", "3-1", "3", "1", "20", "２－１号"):
+        reg.add_household(
+            office_db,
+            by=by,
+            grid_id=grid,
+            house_number=number,
+            head_name=f"户主{number}",
+            members=reg.parse_members("王芳（配偶）、王小明(子)"),
+        )
+    listed = reg.list_households(office_db, grid_id=grid)
+    assert [h.house_number for h in listed] == ["1", "2", "2-1", "3", "3-1", "10", "20"]
+    assert listed[0].members == (reg.Member("王芳", "配偶"), reg.Member("王小明", "子"))
+    assert reg.format_members(listed[0].members) == "王芳（配偶）、王小明（子）"
+
+
+def test_house_numbers_are_unique_among_the_grids_households_in_use(office_db: Database) -> None:
+    by = user(office_db)
+    grid, other = _grid(office_db), _grid(office_db, "第二网格")
+    first = reg.add_household(office_db, by=by, grid_id=grid, house_number="3", head_name="王德胜")
+    with pytest.raises(ValidationError) as exc:
+        reg.add_household(office_db, by=by, grid_id=grid, house_number="3号", head_name="李四")
+    assert exc.value.field == "门牌号" and "户主王德胜" in exc.value.message
+    reg.add_household(office_db, by=by, grid_id=other, house_number="3", head_name="李四")
+    reg.retire_household(office_db, first, by=by)  # moved away: the number is free again
+    second = reg.add_household(office_db, by=by, grid_id=grid, house_number="3", head_name="赵永红")
+    with pytest.raises(ValidationError) as exc:
+        reg.reinstate_household(office_db, first, by=by)
+    assert exc.value.field == "门牌号"
+    reg.delete_household(office_db, second, by=by)
+    reg.reinstate_household(office_db, first, by=by)
+    assert [h.head_name for h in reg.list_households(office_db, grid_id=grid)] == ["王德胜"]
+
+
+def test_edit_replaces_members_and_delete_takes_them_along(office_db: Database) -> None:
+    by = user(office_db)
+    grid = _grid(office_db)
+    h = reg.add_household(
+        office_db,
+        by=by,
+        grid_id=grid,
+        house_number="5",
+        head_name="王德胜",
+        members=[reg.Member("王芳", "配偶"), reg.Member("王小明", "子")],
+    )
+    reg.edit_household(
+        office_db,
+        h,
+        by=by,
+        grid_id=grid,
+        house_number="5",
+        head_name="王德胜",
+        phone="13905710031",
+        notes="独居老人",
+        members=[reg.Member("王小红", "女")],
+    )
+    got = reg.get_household(office_db, h)
+    assert (got.phone, got.notes, got.members) == (
+        "13905710031",
+        "独居老人",
+        (reg.Member("王小红", "女"),),
+    )
+    assert office_db.scalar("SELECT count(*) FROM household_members") == 1
+    reg.delete_household(office_db, h, by=by)
+    assert office_db.scalar("SELECT count(*) FROM household_members") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("王芳", "第 1 位家庭成员：“王芳”没有写与户主的关系"),
+        ("王芳（配偶）、王小明", "第 2 位家庭成员"),
+        ("王芳（）", "请填写“王芳”与户主的关系"),
+        ("王德胜（户主）", "不用再写进家庭成员"),
+    ],
+)
+def test_members_text_that_cannot_be_read_names_the_member(text: str, words: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        reg.parse_members(text)
+    assert exc.value.field == "家庭成员" and words in exc.value.message
+
+
+def test_chart_options_mask_phones_until_the_office_chooses(office_db: Database) -> None:
+    grid = _grid(office_db)
+    assert reg.chart_options(office_db, grid) == reg.ChartOptions(grid, True, False, False)
+    chosen = reg.ChartOptions(grid, mask_phones=False, hide_members=True, heads_only=False)
+    reg.save_chart_options(office_db, chosen, by=user(office_db))
+    assert reg.chart_options(office_db, grid) == chosen
+    again = reg.ChartOptions(grid, heads_only=True)
+    reg.save_chart_options(office_db, again, by=user(office_db))
+    assert reg.chart_options(office_db, grid) == again
+    assert office_db.scalar("SELECT count(*) FROM household_chart_options") == 1
+    with pytest.raises(NotFoundError):
+        reg.save_chart_options(office_db, reg.ChartOptions(_village(office_db)), by=user(office_db))
+
+
+# --------------------------------------------------------------------------- 大喇叭
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("7:30", "07:30"), ("07:30", "07:30"), ("7：30", "07:30"), ("7点半", "07:30"),
+     ("19点", "19:00"), ("18点05分", "18:05"), (" 6 : 05 ", "06:05")],
+)  # fmt: skip
+def test_broadcast_times_are_understood(typed: str, stored: str) -> None:
+    assert reg.clean_time(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["25:00", "7:75", "早上", "730", ""])
+def test_impossible_broadcast_times_name_the_field(typed: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        reg.clean_time(typed)
+    assert exc.value.field == "播放时间"
+
+
+def test_broadcast_schedule(office_db: Database) -> None:
+    by = user(office_db)
+    hongqi = _village(office_db)
+    later = reg.add_broadcast_slot(
+        office_db, by=by, village_id=hongqi, play_on=date(2026, 12, 8), play_at="7点半"
+    )
+    reg.add_broadcast_slot(
+        office_db,
+        by=by,
+        village_id=hongqi,
+        play_on=datetime(2026, 12, 1, 9, 0),
+        play_at="18:30",
+        reader="赵德胜",
+    )
+    reg.add_broadcast_slot(
+        office_db, by=by, village_id=hongqi, play_on=date(2026, 12, 1), play_at="07:30"
+    )
+    assert [(s.play_on, s.play_at, s.reader) for s in reg.list_broadcast_slots(office_db)] == [
+        (date(2026, 12, 1), "07:30", ""),
+        (date(2026, 12, 1), "18:30", "赵德胜"),
+        (date(2026, 12, 8), "07:30", ""),
+    ]
+    with pytest.raises(ValidationError) as exc:
+        reg.add_broadcast_slot(
+            office_db, by=by, village_id=hongqi, play_on=date(2026, 12, 8), play_at="07:30"
+        )
+    assert exc.value.field == "播放时间" and "已经安排了播放" in exc.value.message
+    with pytest.raises(ValidationError) as exc:
+        reg.add_broadcast_slot(
+            office_db, by=by, village_id=hongqi, play_on=date(1926, 12, 8), play_at="07:30"
+        )
+    assert exc.value.field == "播放日期"
+    reg.edit_broadcast_slot(
+        office_db,
+        later,
+        by=by,
+        village_id=hongqi,
+        play_on=date(2026, 12, 9),
+        play_at="12:00",
+        reader="李春梅",
+    )
+    assert reg.get_broadcast_slot(office_db, later).play_on == date(2026, 12, 9)
+    reg.retire_broadcast_slot(office_db, later, by=by)
+    assert len(reg.list_broadcast_slots(office_db)) == 2
+    reg.delete_broadcast_slot(office_db, later, by=by)
+    assert len(reg.list_broadcast_slots(office_db, include_retired=True)) == 2
+
+
+# --------------------------------------------------------------------------- every message
+
+
+def _call(service: str, /, **kwargs: object) -> Callable[[Database], object]:
+    def call(db: Database) -> object:
+        args = dict(kwargs)
+        for key, value in args.items():
+            if value == "<village>":
+                args[key] = _village(db)
+            elif value == "<grid>":
+                args[key] = next(g.id for g in reg.list_grids(db) if g.name == "第八网格")
+            elif value == "<committee>":
+                args[key] = office.main_committee(db).id
+        return getattr(reg, service)(db, by=user(db), **args)
+
+    return call
+
+
+LONG = "长" * 101
+BAD_INPUT = {
+    "grid name": (_call("add_grid", village_id="<village>", name=""), "网格名称", "请填写网格名称"),
+    "committee name": (
+        _call("add_committee", place_id="<village>", name=""),
+        "调委会名称",
+        "请填写调委会名称",
+    ),
+    "seal text": (
+        _call("add_committee", place_id="<village>", name="红旗村调委会", seal_text="印" * 41),
+        "印章文字",
+        "最多 40 个字",
+    ),
+    "mediator name": (
+        _call("add_mediator", name=" ", committee_id="<committee>"),
+        "调解员姓名",
+        "请填写",
+    ),
+    "mediator phone": (
+        _call("add_mediator", name="赵六", committee_id="<committee>", phone="123"),
+        "联系电话",
+        "联系电话",
+    ),
+    "specialities": (
+        _call("add_mediator", name="赵六", committee_id="<committee>", specialities=LONG),
+        "擅长纠纷类型",
+        "太长",
+    ),
+    "grid worker name": (
+        _call("add_grid_worker", grid_id="<grid>", name=""),
+        "网格员姓名",
+        "请填写",
+    ),
+    "grid worker phone": (
+        _call("add_grid_worker", grid_id="<grid>", name="张三", phone="1390571"),
+        "联系电话",
+        "联系电话",
+    ),
+    "grid worker grid": (
+        _call("add_grid_worker", grid_id="<village>", name="张三"),
+        "网格",
+        "请从列表中选择网格",
+    ),
+    "adviser name": (_call("add_legal_adviser", village_id="<village>", name=""), "姓名", "请填写"),
+    "adviser area": (
+        _call("add_legal_adviser", village_id="<village>", name="李四", area=LONG),
+        "联系片区",
+        "太长",
+    ),
+    "adviser village": (
+        _call("add_legal_adviser", village_id="nowhere", name="李四"),
+        "村（社区）",
+        "请从列表中选择村（社区）",
+    ),
+    "talk point address": (
+        _call("add_talk_point", village_id="<village>", name="", address=" "),
+        "地址",
+        "请填写评理说事点的地址",
+    ),
+    "talk point hours": (
+        _call("add_talk_point", village_id="<village>", name="", address="村部", hours=LONG),
+        "开放时间",
+        "太长",
+    ),
+    "talk point staff": (
+        _call("add_talk_point", village_id="<village>", name="", address="村部", staff=LONG),
+        "值守人员",
+        "太长",
+    ),
+    "house number": (
+        _call("add_household", grid_id="<grid>", house_number=" 号", head_name="王五"),
+        "门牌号",
+        "请填写门牌号",
+    ),
+    "head": (
+        _call("add_household", grid_id="<grid>", house_number="1", head_name=""),
+        "户主姓名",
+        "请填写户主姓名",
+    ),
+    "household notes": (
+        _call(
+            "add_household", grid_id="<grid>", house_number="1", head_name="王五", notes="注" * 201
+        ),
+        "备注",
+        "最多 200 个字",
+    ),
+    "members": (
+        _call(
+            "add_household",
+            grid_id="<grid>",
+            house_number="1",
+            head_name="王五",
+            members=[reg.Member("王芳", "")],
+        ),
+        "家庭成员",
+        "与户主的关系",
+    ),
+    "play time": (
+        _call(
+            "add_broadcast_slot", village_id="<village>", play_on=date(2026, 12, 1), play_at="晚上"
+        ),
+        "播放时间",
+        "时:分",
+    ),
+    "reader": (
+        _call(
+            "add_broadcast_slot",
+            village_id="<village>",
+            play_on=date(2026, 12, 1),
+            play_at="07:30",
+            reader="读" * 31,
+        ),
+        "播读人",
+        "太长",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_every_bad_input_names_its_field_and_writes_nothing(
+    office_db: Database, case: tuple[Callable[[Database], object], str, str]
+) -> None:
+    call, field, words = case
+    _grid(office_db, "第八网格")
+    before = _dump(office_db)
+    with pytest.raises(ValidationError) as exc:
+        call(office_db)
+    assert exc.value.field == field
+    assert words in exc.value.message
+    assert _dump(office_db) == before
+
+
+def test_every_write_records_its_user(office_db: Database) -> None:
+    clerk = _second_user(office_db)
+    grid = reg.add_grid(office_db, by=clerk, village_id=_village(office_db), name="第一网格")
+    h = reg.add_household(
+        office_db,
+        by=clerk,
+        grid_id=grid,
+        house_number="1",
+        head_name="王德胜",
+        members=[reg.Member("王芳", "配偶")],
+    )
+    a = reg.add_legal_adviser(office_db, by=clerk, village_id=_village(office_db), name="李春梅")
+    for table, row_id in (("places", grid), ("households", h), ("legal_advisers", a)):
+        assert office_db.scalar(f"SELECT updated_by FROM {table} WHERE id = ?", (row_id,)) == clerk
+    assert office_db.scalar("SELECT updated_by FROM household_members") == clerk
+    director = user(office_db)
+    reg.retire_legal_adviser(office_db, a, by=director)
+    assert office_db.scalar("SELECT updated_by FROM legal_advisers WHERE id = ?", (a,)) == director
+
+
+# --------------------------------------------------------------------------- the kit
+
+
+def _complete_village(db: Database) -> str:
+    by = user(db)
+    hongqi = _village(db)
+    grid = reg.add_grid(db, by=by, village_id=hongqi, name="第一网格")
+    reg.add_grid_worker(db, by=by, grid_id=grid, name="张海燕", phone="13905710011")
+    for n in ("10", "2"):
+        reg.add_household(
+            db,
+            by=by,
+            grid_id=grid,
+            house_number=n,
+            head_name=f"王{n}",
+            phone="13905710041",
+            members=[reg.Member("王芳", "配偶")],
+        )
+    for n in ("李春梅", "赵永红", "孙文军"):
+        reg.add_legal_adviser(db, by=by, village_id=hongqi, name=n, phone="13905710021")
+    reg.add_talk_point(db, by=by, village_id=hongqi, name="", address="红旗村村委会")
+    reg.add_broadcast_slot(db, by=by, village_id=hongqi, play_on=date(2026, 12, 1), play_at="07:30")
+    main = office.main_committee(db).id
+    wang = next(m.id for m in reg.list_mediators(db) if m.name == "王建华")
+    reg.edit_mediator(
+        db,
+        wang,
+        by=by,
+        name="王建华",
+        committee_id=main,
+        phone="13905710001",
+        full_time=True,
+        specialities="",
+    )
+    return hongqi
+
+
+def test_a_complete_village_has_no_gaps(office_db: Database) -> None:
+    assert reg.kit_gaps(office_db, _complete_village(office_db)) == []
+
+
+def test_an_empty_village_is_told_everything_it_lacks(office_db: Database) -> None:
+    gaps = reg.kit_gaps(office_db, _village(office_db, "桃园村"))
+    text = "\n".join(gaps)
+    assert "还没有登记法律明白人" in text
+    assert "还没有登记评理说事点" in text
+    assert "还没有划分网格" in text
+    assert "调解员都没有登记联系电话" in text  # the fixture's mediators have no phones
+    assert "还没有大喇叭播放安排" in text
+    assert all(g.endswith("。") for g in gaps)
+
+
+def test_gaps_name_what_is_short(office_db: Database) -> None:
+    hongqi = _complete_village(office_db)
+    by = user(office_db)
+    adviser = reg.list_legal_advisers(office_db, village_id=hongqi)[0].id
+    reg.retire_legal_adviser(office_db, adviser, by=by)
+    empty = reg.add_grid(office_db, by=by, village_id=hongqi, name="第二网格")
+    reg.retire_talk_point(office_db, reg.list_talk_points(office_db)[0].id, by=by)
+    gaps = reg.kit_gaps(office_db, hongqi)
+    assert gaps[0] == "法律明白人只有 2 名，每个村（社区）至少要有三名：请再添加 1 名。"
+    assert any("还没有登记评理说事点" in g for g in gaps)
+    assert any("网格“第二网格”还没有登记住户" in g for g in gaps)
+    assert any("网格“第二网格”还没有网格员" in g for g in gaps)
+    assert not any("第一网格" in g for g in gaps)
+    reg.retire_grid(office_db, empty, by=by)
+    assert not any("第二网格" in g for g in reg.kit_gaps(office_db, hongqi))
+
+
+def test_village_kit_data_holds_the_villages_own_people_and_places(office_db: Database) -> None:
+    hongqi = _complete_village(office_db)
+    by = user(office_db)
+    grid = reg.list_grids(office_db, hongqi)[0].id
+    reg.save_chart_options(office_db, reg.ChartOptions(grid, hide_members=True), by=by)
+    gone = reg.add_legal_adviser(office_db, by=by, village_id=hongqi, name="已停用的人")
+    reg.retire_legal_adviser(office_db, gone, by=by)
+    taoyuan = _village(office_db, "桃园村")
+    reg.add_legal_adviser(office_db, by=by, village_id=taoyuan, name="桃园村的人")
+
+    kit = reg.village_kit_data(office_db, hongqi)
+    assert (kit.town_name, kit.village_name, kit.village_kind) == ("青山镇", "红旗村", "village")
+    # no committee of its own: the town's committee and mediators
+    assert kit.committee_name == "青山镇人民调解委员会" and kit.mediators_from_town
+    assert [(m.name, m.phone) for m in kit.mediators] == [
+        ("王建华", "13905710001"),
+        ("陈秀兰", ""),
+    ]
+    assert [a.name for a in kit.advisers] == ["李春梅", "赵永红", "孙文军"]
+    assert [t.name for t in kit.talk_points] == ["红旗村评理说事点"]
+    assert [(s.play_on, s.play_at) for s in kit.broadcasts] == [(date(2026, 12, 1), "07:30")]
+    [g] = kit.grids
+    assert g.grid.name == "第一网格"
+    assert [w.name for w in g.workers] == ["张海燕"]
+    assert [h.house_number for h in g.households] == ["2", "10"]
+    assert g.households[0].members == (reg.Member("王芳", "配偶"),)
+    assert g.chart == reg.ChartOptions(grid, mask_phones=True, hide_members=True)
+
+    # with a committee and mediators of its own, the village's are printed
+    c = reg.add_committee(office_db, by=by, place_id=hongqi, name="红旗村人民调解委员会")
+    kit = reg.village_kit_data(office_db, hongqi)
+    assert kit.committee_name == "青山镇人民调解委员会"
+    assert any("“红旗村人民调解委员会”还没有调解员" in g for g in reg.gaps_of(kit))
+    reg.add_mediator(office_db, by=by, name="周德福", committee_id=c, phone="13905710051")
+    kit = reg.village_kit_data(office_db, hongqi)
+    assert kit.committee_name == "红旗村人民调解委员会" and not kit.mediators_from_town
+    assert [(m.name, m.phone) for m in kit.mediators] == [("周德福", "13905710051")]
+    assert reg.gaps_of(kit) == []
+
+
+def test_kit_of_something_that_is_not_a_village(office_db: Database) -> None:
+    with pytest.raises(NotFoundError):
+        reg.village_kit_data(office_db, _grid(office_db))
