@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+import html
+import math
+import re
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QSizeF, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -12,7 +17,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -20,8 +27,10 @@ from PySide6.QtWidgets import (
 from app.models import cases
 from app.models.casefile import CaseFile
 from app.models.cases import AgreementInput, CloseInput
-from app.models.db import Database
+from app.models.clause_templates import EVERY_CATEGORY, ClauseTemplate, fill, templates_for
+from app.models.db import Database, StorageError
 from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, PERFORMANCE
+from app.ui import messages
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
     DateLine,
@@ -47,16 +56,78 @@ NOTE_HINTS = {
     "withdrawn": "如：申请人撤回调解申请。",
 }
 
+MAX_TERM_LINES = 6
+TEMPLATE_BUTTON_TEXT = "从模板插入(&T)…"
+GENERAL_SECTION = "通用条款"
+NO_TEMPLATES_TEXT = "（没有可用的条款模板）"
+# What a template leaves for the mediator to fill in: "____", "__" (see clause_templates.json).
+BLANK = re.compile(r"_{2,}")
+
+
+def category_section(category: str) -> str:
+    """The heading of a case category's own templates in the 从模板插入 menu."""
+    return f"{category}纠纷适用"
+
+
+def rich_tooltip(text: str) -> str:
+    """A tooltip that wraps (plain text would run off the screen as one long line)."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def latest_recorder(case: CaseFile) -> str:
+    """Who keeps the record: the agreement's 记录人 (after a reopen), else the 记录人 of the
+    latest mediation session that names one."""
+    if case.agreement is not None and case.agreement.recorder.strip():
+        return case.agreement.recorder.strip()
+    for session in reversed(case.sessions):  # ordered by time held
+        if session.kind == "session" and session.recorder.strip():
+            return session.recorder.strip()
+    return ""
+
+
+class TermBox(TextBox):
+    """One term's text: two lines high, growing with its text (up to MAX_TERM_LINES, then
+    it scrolls), so a long clause, e.g. one from a template, is read whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(2, parent)
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.connect(self._fit_lines)
+
+    def _fit_lines(self, size: QSizeF) -> None:
+        # A plain-text document measures its height in (wrapped) lines.
+        lines = max(2, min(MAX_TERM_LINES, math.ceil(size.height())))
+        if lines != self._lines:
+            self._lines = lines
+            self.setMinimumHeight(self._height_for(lines))
+            self.updateGeometry()
+
 
 class TermsEditor(QWidget):
     """协议条款 as a numbered list: add, remove, move up and down, all from the keyboard.
 
     Rows are only ever added or removed at the end (moving and removing shift the texts),
     so the Tab order set up once stays right.
+
+    Given a database, it also offers the office's 协议条款模板 for the case's ``category``
+    (button 从模板插入, Alt+T), filled with the parties' names.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        db: Database | None = None,
+        category: str = "",
+        applicants: Sequence[str] = (),
+        respondents: Sequence[str] = (),
+    ) -> None:
         super().__init__(parent)
+        self._db = db
+        self._category = category
+        self._applicants = list(applicants)
+        self._respondents = list(respondents)
+        self.template_menu: QMenu | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.rows_layout = QGridLayout()
@@ -76,9 +147,18 @@ class TermsEditor(QWidget):
             b.setAutoDefault(False)
             b.setToolTip(keys)
             buttons.addWidget(b)
+        self.template_button: QPushButton | None = None
+        keys_hint = "Alt+N 增加一条　Alt+Delete 删除　Alt+↑/↓ 上下移动"
+        if db is not None:
+            self.template_button = QPushButton(TEMPLATE_BUTTON_TEXT)
+            self.template_button.setAutoDefault(False)
+            self.template_button.setToolTip("Alt+T：选一条常用条款，填入当事人姓名")
+            self.template_button.clicked.connect(self.show_template_menu)
+            buttons.insertWidget(1, self.template_button)  # beside 增加一条
+            keys_hint = "Alt+N 增加一条　Alt+T 从模板插入　Alt+Delete 删除　Alt+↑/↓ 移动"
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        layout.addWidget(hint_label("Alt+N 增加一条　Alt+Delete 删除　Alt+↑/↓ 上下移动"))
+        layout.addWidget(hint_label(keys_hint))
         self._numbers: list[QLabel] = []
         self.edits: list[TextBox] = []
         self.current = 0
@@ -112,7 +192,7 @@ class TermsEditor(QWidget):
             edit.setPlainText(text)
 
     def add_term(self, text: str = "", *, focus: bool = True) -> TextBox:
-        edit = TextBox(2)
+        edit = TermBox()
         edit.setPlaceholderText("如：张三于 2026 年 12 月 31 日前一次性支付李四赔偿款 3000 元。")
         edit.setPlainText(text)
         edit.installEventFilter(self)
@@ -126,7 +206,7 @@ class TermsEditor(QWidget):
         self._numbers.append(number)
         self.edits.append(edit)
         self._renumber()
-        set_tab_chain([*self.edits, self.add_button])
+        set_tab_chain([*self.edits, self.add_button, *self._template_buttons()])
         if focus:
             self.current = row
             edit.setFocus()
@@ -154,6 +234,90 @@ class TermsEditor(QWidget):
         self.edits[j].setPlainText(a)
         self.current = j
         self.edits[j].setFocus()
+
+    # ---- templates
+
+    def show_template_menu(self) -> QMenu:
+        """Pop up the templates offered for the case's category (read afresh each time: the
+        office may have edited them meanwhile). Arrow keys and Enter pick one, Esc closes."""
+        if self.template_menu is not None:
+            self.template_menu.deleteLater()
+        menu = QMenu(self)
+        menu.setObjectName("clauseTemplates")
+        menu.setToolTipsVisible(True)
+        self.template_menu = menu
+        first = self._fill_template_menu(menu)
+        anchor = self.template_button or self
+        menu.popup(anchor.mapToGlobal(QPoint(0, anchor.height())))
+        if first is not None:
+            menu.setActiveAction(first)  # Enter takes it, ↓ moves on: no mouse needed
+        return menu
+
+    def _fill_template_menu(self, menu: QMenu) -> QAction | None:
+        """The entries: the category's own templates under its heading, then the general
+        ones. Returns the first entry (None when there is none)."""
+        offered: list[ClauseTemplate] = []
+        if self._db is not None:
+            try:
+                offered = templates_for(self._db, self._category)
+            except StorageError as exc:
+                messages.show_storage_error(self, exc)
+        first: QAction | None = None
+        section = ""
+        for template in offered:
+            heading = (
+                GENERAL_SECTION
+                if template.category == EVERY_CATEGORY
+                else category_section(template.category)
+            )
+            if heading != section:
+                menu.addSection(heading)
+                section = heading
+            action = menu.addAction(template.title.replace("&", "&&"))
+            action.setToolTip(rich_tooltip(self.filled(template)))
+            action.triggered.connect(lambda _checked=False, t=template: self.insert_template(t))
+            if first is None:
+                first = action
+        if first is None:
+            menu.addAction(NO_TEMPLATES_TEXT).setEnabled(False)
+        return first
+
+    def filled(self, template: ClauseTemplate) -> str:
+        return fill(template.body, self._applicants, self._respondents)
+
+    def insert_template(self, template: ClauseTemplate) -> TextBox:
+        """The template's text, with the parties' names, as a term: into the current term
+        when that is empty, else into an empty last term, else as a new term at the end.
+        The cursor lands on the first blank (____) to fill in."""
+        text = self.filled(template)
+        current = self.edits[self.current] if 0 <= self.current < len(self.edits) else None
+        if current is not None and not current.toPlainText().strip():
+            edit = current
+        elif not self.edits[-1].toPlainText().strip():
+            edit = self.edits[-1]
+        else:
+            edit = self.add_term(focus=False)
+        edit.setPlainText(text)
+        self.current = self.edits.index(edit)
+        edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        blank = BLANK.search(text)
+        if blank is not None:
+            cursor = edit.textCursor()
+            cursor.setPosition(blank.start())
+            cursor.setPosition(blank.end(), QTextCursor.MoveMode.KeepAnchor)
+            edit.setTextCursor(cursor)
+        self._reveal(edit)
+        return edit
+
+    def _template_buttons(self) -> list[QWidget]:
+        return [self.template_button] if self.template_button is not None else []
+
+    def _reveal(self, widget: QWidget) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(widget)
 
     # ---- internals
 
@@ -184,17 +348,22 @@ class CloseDialog(ServiceDialog):
         self.outcome = RadioChoice(OUTCOMES)
         self.add_row("结案日期", self.closed_on)
         self.add_row("调解结果", self.outcome)
-        self._build_agreement()
+        self._build_agreement(case)
         self._build_effects()
         self._prefill(case)
         self.outcome.group.buttonToggled.connect(self._outcome_changed)
         self.outcome.set_key("agreement_written")
         self._outcome_changed()
 
-    def _build_agreement(self) -> None:
+    def _build_agreement(self, case: CaseFile) -> None:
         self.agreement_group = QGroupBox("调解协议")
         form = top_aligned_form(self.agreement_group)
-        self.terms = TermsEditor()
+        self.terms = TermsEditor(
+            db=self.db,
+            category=case.category,
+            applicants=[p.name for p in case.side("applicant")],
+            respondents=[p.name for p in case.side("respondent")],
+        )
         self.facts = TextBox(4)
         self.facts.setPlaceholderText("纠纷的主要事实、争议事项及各方责任")
         self.perform_manner = QLineEdit()
@@ -202,12 +371,15 @@ class CloseDialog(ServiceDialog):
         self.perform_place = QLineEdit()
         self.perform_deadline = DateLine()
         self.agreement_amount = MoneyLine()
+        self.recorder = QLineEdit()
+        self.recorder.setPlaceholderText("协议书上签名的记录人")
         self.add_row("协议内容", self.terms, form=form)
         self.add_row("事实及责任", self.facts, form=form, name="纠纷事实及责任")
         self.add_row("履行方式", self.perform_manner, form=form)
         self.add_row("履行地点", self.perform_place, form=form)
         self.add_row("履行期限", self.perform_deadline, form=form)
         self.add_row("协议金额（元）", self.agreement_amount, form=form, name="协议金额")
+        self.add_row("记录人", self.recorder, form=form)
         self.form.addRow(self.agreement_group)
 
     def _build_effects(self) -> None:
@@ -228,6 +400,7 @@ class CloseDialog(ServiceDialog):
     def _prefill(self, case: CaseFile) -> None:
         """From the case, so nobody retypes: after a reopen, the earlier agreement."""
         self.facts.setPlainText(case.facts)
+        self.recorder.setText(latest_recorder(case))
         a = case.agreement
         if a is None:
             return
@@ -259,6 +432,7 @@ class CloseDialog(ServiceDialog):
                 perform_place=self.perform_place.text(),
                 perform_deadline=self.perform_deadline.value("履行期限"),
                 amount_fen=self.agreement_amount.value_fen("协议金额"),
+                recorder=self.recorder.text(),
             )
         return CloseInput(
             closed_on=py_date(self.closed_on.date()),
