@@ -40,6 +40,7 @@ from app.ui.start_page import StartPage
 SHORTCUT_HELP = """\
 F2 或 Ctrl+1　今日工作
 F3 或 Ctrl+2　案件台账
+F4　村居档案
 Ctrl+N　新建登记
 Ctrl+F　查找案件
 F5　刷新
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self._today = today or date.today  # a callable: the program may run past midnight
         self.case_windows: dict[str, CaseWindow] = {}
+        self.registries_window: QWidget | None = None
         self.register_dialog: RegisterDialog | None = None
         self.setup_dialog: SetupDialog | None = None
         self._closing = False  # quitting, held up by a question about unsaved input
@@ -137,6 +139,8 @@ class MainWindow(QMainWindow):
         self.start_action = self._action("今日工作(&T)", self.show_start, "F2", "Ctrl+1")
         self.register_action = self._action("案件台账(&R)", self.show_register, "F3", "Ctrl+2")
         self.refresh_action = self._action("刷新(&E)", self.refresh, "F5")
+        self.registries_action = self._action("村居档案(&G)", self.open_registries, "F4")
+        self.templates_action = self._action("协议条款模板(&M)…", self.edit_clause_templates)
         self.office_action = self._action("单位信息与打印设置(&O)…", self.edit_office_details)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
@@ -172,8 +176,12 @@ class MainWindow(QMainWindow):
         self.font_menu = view_menu.addMenu("字号(&Z)")
         for action in self.font_actions.values():
             self.font_menu.addAction(action)
+        outreach_menu = bar.addMenu("村居与宣传(&Q)")
+        outreach_menu.addAction(self.registries_action)
+        self.outreach_menu = outreach_menu
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
+        settings_menu.addAction(self.templates_action)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -185,11 +193,13 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.start_action, self.register_action, self.new_action):
             bar.addAction(action)
+        bar.addAction(self.registries_action)
         for action in (
             self.start_action,
             self.register_action,
             self.new_action,
             self.refresh_action,
+            self.registries_action,
         ):
             action.setIconText(action.text().split("(")[0])  # no "(&T)" on the buttons
         bar.addSeparator()
@@ -205,6 +215,8 @@ class MainWindow(QMainWindow):
             self.register_action,
             self.refresh_action,
             self.office_action,
+            self.templates_action,
+            self.registries_action,
         ):
             action.setEnabled(enabled)
 
@@ -329,6 +341,26 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
+    def open_registries(self) -> QWidget:
+        """村居档案 in its own window (one at a time), brought to the front if open."""
+        from app.ui.registries.window import RegistriesWindow
+
+        window = self.registries_window
+        if window is None:
+            window = RegistriesWindow(self.db)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(self._registries_gone)
+            self.registries_window = window
+            window.show()
+        else:
+            window.showNormal()
+            window.raise_()
+        window.activateWindow()
+        return window
+
+    def _registries_gone(self, *_args: object) -> None:
+        self.registries_window = None
+
     def _case_window_gone(self, case_id: str) -> None:
         self.case_windows.pop(case_id, None)
         self._close_again()
@@ -349,6 +381,11 @@ class MainWindow(QMainWindow):
         from app.ui.office_details_dialog import open_office_details  # loads reportlab
 
         return open_office_details(self.db, self)
+
+    def edit_clause_templates(self) -> QDialog:
+        from app.ui.clause_templates_dialog import open_clause_templates
+
+        return open_clause_templates(self.db, self)
 
     def show_shortcuts(self) -> None:
         messages.info(self, "键盘操作", SHORTCUT_HELP)
@@ -380,7 +417,11 @@ class MainWindow(QMainWindow):
                 if not dialog.is_asking():  # answered "继续填写" at once
                     self._closing = False
                 return False
-        return all(window.close() for window in list(self.case_windows.values()))
+        if not all(window.close() for window in list(self.case_windows.values())):
+            return False
+        if self.registries_window is not None:
+            self.registries_window.close()  # its forms ask first; saved rows are saved
+        return True
 
     def _close_again(self) -> None:
         """A form or case window that held up closing the program has closed."""

@@ -63,7 +63,7 @@ def test_the_window_fits_the_screen(window: MainWindow) -> None:
 
 def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
-    assert list(menus) == ["文件(&F)", "视图(&V)", "设置(&S)", "帮助(&H)"]
+    assert list(menus) == ["文件(&F)", "视图(&V)", "村居与宣传(&Q)", "设置(&S)", "帮助(&H)"]
     found = {
         action.text(): action.shortcut().toString()
         for menu in menus.values()
@@ -78,6 +78,8 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert found["查找案件(&F)"] == "Ctrl+F"
     assert [a.text() for a in window.font_menu.actions()] == ["标准", "大", "特大"]
     assert "单位信息与打印设置(&O)…" in found
+    assert "协议条款模板(&M)…" in found
+    assert found["村居档案(&G)"] == "F4"
 
 
 def test_settings_menu_opens_the_office_details(window: MainWindow, qtbot: QtBot) -> None:
@@ -86,6 +88,22 @@ def test_settings_menu_opens_the_office_details(window: MainWindow, qtbot: QtBot
     assert dialog.windowTitle() == "单位信息与打印设置"
     assert dialog.isModal()  # open(): the main window waits, nothing blocks the event loop
     dialog.reject()
+
+
+def test_settings_menu_opens_the_clause_templates(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = window.edit_clause_templates()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "协议条款模板"
+    dialog.reject()
+
+
+def test_f4_opens_one_registries_window(window: MainWindow, qtbot: QtBot) -> None:
+    press(qtbot, window, Qt.Key.Key_F4)
+    first = window.registries_window
+    assert first is not None and first.isVisible()
+    assert first.windowTitle() == "村居档案"
+    assert window.open_registries() is first  # brought forward, not opened twice
+    first.close()
 
 
 def test_keyboard_switches_pages(window: MainWindow, qtbot: QtBot) -> None:
