@@ -70,6 +70,7 @@ ACTION_LABELS: dict[str, str] = {
     **{k: t.label for k, t in TRANSITIONS.items()},
     "edit_party": "修改当事人",
     "add_party": "增加当事人",
+    "import": "从台账导入",
 }
 
 

@@ -1,0 +1,422 @@
+"""The 台账 export: every case as one row of an .xlsx file, the way an office ledger looks.
+
+Rows are streamed from one SQL query into xlsxwriter's ``constant_memory`` mode, so
+100,000 cases never sit in memory at once. The file is written to a temporary file beside
+the target and renamed at the end: a cancel, a full disk or a crash leaves no half-written
+ledger behind. ID numbers are masked (``330102********1234``) unless asked for.
+
+The column list is shared with the import (``app.models.ledger_import``), which recognises
+every header written here, so an exported ledger imports back into an empty database as the
+same cases. docs/ledger.md lists the columns and the import rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from app.models import register, search
+from app.models.db import Database
+from app.models.errors import ExportFileError, OperationCancelledError
+from app.models.identity import mask_id_number
+from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES, sources
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+PROGRESS_EVERY = 1000
+FACTS_LIMIT = 150  # characters of 简要案情 in the ledger (the case window has the rest)
+SHEET_NAME = "调解案件台账"
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    field: str  # the import's field key (app.models.ledger_import.mapping.FIELDS)
+    header: str
+    width: float  # Excel character units (a Chinese character is about 2)
+    kind: str = "text"  # text | date | amount
+
+
+COLUMNS: tuple[LedgerColumn, ...] = (
+    LedgerColumn("number", "案件编号", 25),
+    LedgerColumn("registered_on", "登记日期", 11.5, "date"),
+    LedgerColumn("accepted_on", "受理日期", 11.5, "date"),
+    LedgerColumn("closed_on", "结案日期", 11.5, "date"),
+    LedgerColumn("applicants", "申请人", 28),
+    LedgerColumn("respondents", "被申请人", 28),
+    LedgerColumn("category", "纠纷类型", 12),
+    LedgerColumn("source", "案件来源", 15),
+    LedgerColumn("village", "所在村（社区）", 14),
+    LedgerColumn("mediators", "调解员", 14),
+    LedgerColumn("state", "状态", 9),
+    LedgerColumn("outcome", "调解结果", 20),
+    LedgerColumn("amount", "协议金额（元）", 14, "amount"),
+    LedgerColumn("performance", "履行情况", 11),
+    LedgerColumn("confirmation", "司法确认", 44),
+    LedgerColumn("facts", "简要案情", 60),
+    LedgerColumn("note", "备注", 30),
+)
+HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+
+# Separators inside one cell of the SQL result (never typed by a user).
+_FIELD = "\x1e"
+_ITEM = "\x1f"
+
+_PARTIES_SQL = (
+    "(SELECT group_concat(x, char(31)) FROM ("
+    "SELECT p.kind || char(30) || p.name || char(30) || p.id_number || char(30) || p.org_code"
+    " AS x FROM case_parties cp JOIN parties p ON p.id = cp.party_id"
+    " WHERE cp.case_id = c.id AND cp.role {roles} ORDER BY cp.position))"
+)
+_CONFIRMATION_SQL = (
+    "(SELECT j.applied_on || char(30) || j.court || char(30) || j.number || char(30)"
+    " || j.result || char(30) || coalesce(j.decided_on, '') FROM judicial_confirmations j"
+    " WHERE j.case_id = c.id ORDER BY j.applied_on DESC, j.created_at DESC LIMIT 1)"
+)
+_ROWS_SQL = (
+    "SELECT c.number, c.registered_on, c.accepted_on, c.closed_on, "
+    + _PARTIES_SQL.format(roles="IN ('applicant', 'party')")
+    + ", "
+    + _PARTIES_SQL.format(roles="= 'respondent'")
+    + ", c.category, c.source, coalesce(v.name, ''), c.mediators_text, c.state, c.outcome,"
+    " c.amount_fen, c.performance, "
+    + _CONFIRMATION_SQL
+    + ", c.facts, c.close_note, c.decline_reason, c.void_reason"
+    " FROM cases c LEFT JOIN places v ON v.id = c.village_id{where}"
+    " ORDER BY c.registered_on, c.seq"
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Cell texts (also used by the tests and the import's round trip)
+
+
+def parties_text(packed: str | None, *, include_ids: bool) -> str:
+    """ "张三（330102********1234）、某某公司（91330…）" from the packed SQL value."""
+    if not packed:
+        return ""
+    out = []
+    for item in packed.split(_ITEM):
+        kind, name, id_number, org_code = item.split(_FIELD)
+        code = org_code if kind == "org" else id_number
+        if code and kind != "org" and not include_ids:
+            code = mask_id_number(code)
+        out.append(f"{name}（{code}）" if code else name)
+    return "、".join(out)
+
+
+def confirmation_text(packed: str | None) -> str:
+    """ "2024-03-05；某县人民法院；（2024）…调确字第12号；裁定确认有效 2024-03-20"."""
+    if not packed:
+        return ""
+    applied_on, court, number, result, decided_on = packed.split(_FIELD)
+    parts = [applied_on, court]
+    if number:
+        parts.append(number)
+    label = CONFIRMATION_RESULTS.get(result, result)
+    parts.append(f"{label} {decided_on}" if decided_on else label)
+    return "；".join(p for p in parts if p)
+
+
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = "。；！？;!?"
+
+
+def brief_facts(text: str, limit: int = FACTS_LIMIT) -> str:
+    """The facts on one line, cut after a whole sentence when the text is long."""
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = max(head.rfind(ch) for ch in _SENTENCE_END)
+    if cut >= limit // 2:
+        return head[: cut + 1] + "…"
+    return head.rstrip("，,、 ") + "…"
+
+
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+@lru_cache(maxsize=16384)
+def excel_serial(iso_date: str) -> int:
+    """An ISO date as an Excel serial day number (1900 date system)."""
+    return date.fromisoformat(iso_date).toordinal() - _EXCEL_EPOCH
+
+
+# ---------------------------------------------------------------------------------------
+# Export
+
+
+def _selection(db: Database, filters: register.RegisterFilter | None) -> tuple[str, list[Any]]:
+    """WHERE clause for the cases to export: all of them, or what the register shows."""
+    if filters is None:
+        return "", []
+    where, params = register._where(filters)
+    if filters.text.strip():
+        with db.reading():
+            found = search.search_case_seqs(db.conn, filters.text, limit=register.SEARCH_LIMIT)
+        clause = f"c.seq IN ({','.join('?' * len(found))})" if found else "0"
+        where = (where + " AND " if where else " WHERE ") + clause
+        params = params + found
+    return where, params
+
+
+def export_ledger(
+    db: Database,
+    path: Path | str,
+    *,
+    include_ids: bool = False,
+    filters: register.RegisterFilter | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> int:
+    """Write the 台账 as .xlsx to ``path``; returns the number of case rows written.
+
+    ``filters`` None exports every case (voided ones too, marked 已作废); a RegisterFilter
+    exports what the register shows for it. ``progress(done, total)`` is called every
+    PROGRESS_EVERY rows and at the end; ``cancelled()`` returning True stops the export
+    (OperationCancelledError, no file left). An unwritable target raises ExportFileError.
+    """
+    target = Path(path)
+    where, params = _selection(db, filters)
+    total = int(db.scalar(f"SELECT count(*) FROM cases c{where}", params) or 0)
+    tmp = _temp_path(target)
+    try:
+        written = _write(db, tmp, where, params, include_ids, total, progress, cancelled)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        error = _file_error(exc, target)
+        if error is not None:
+            raise error from exc
+        raise
+    return written
+
+
+def _temp_path(target: Path) -> Path:
+    """An empty new file beside the target (same disk, so the final rename is atomic),
+    created with the usual permissions (mkstemp's 0600 would stay on the exported file)."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.xlsx.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _os_error(exc, target) from exc
+        os.close(fd)
+        return tmp
+    raise ExportFileError(f"无法在“{target.parent}”中创建临时文件。", path=str(target))
+
+
+def _file_error(exc: BaseException, target: Path) -> ExportFileError | None:
+    """The typed error for a failure of the file system, None for anything else."""
+    if isinstance(exc, ExportFileError):
+        return exc
+    if isinstance(exc, OSError):
+        return _os_error(exc, target)
+    # xlsxwriter wraps the OSError of its final write in FileCreateError / FileSizeError.
+    cause = exc.__context__
+    if type(exc).__module__.startswith("xlsxwriter") and isinstance(cause, OSError):
+        return _os_error(cause, target)
+    return None
+
+
+def _os_error(exc: OSError, target: Path) -> ExportFileError:
+    name = f"“{target.name}”"
+    folder = f"“{target.parent}”"
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        message = (
+            f"磁盘空间不足，台账{name}没有保存（没有留下不完整的文件）。"
+            "请清理磁盘空间，或换一个位置（如另一个磁盘或U盘）后再导出。"
+        )
+    elif code in (errno.ENOENT, errno.ENOTDIR):
+        message = f"找不到文件夹{folder}，台账{name}没有保存。请重新选择保存位置。"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS) and target.exists():
+        message = (
+            f"文件{name}无法覆盖：它可能正在 Excel 或 WPS 中打开，或者是只读的。"
+            "请先关闭这个文件，或换一个文件名后再导出。"
+        )
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message = (
+            f"没有权限在文件夹{folder}中保存台账{name}。请换一个位置（例如“文档”或桌面）后再导出。"
+        )
+    else:
+        reason = exc.strerror or type(exc).__name__
+        message = f"台账{name}保存失败（{reason}），没有留下不完整的文件。请换一个位置后再试。"
+    return ExportFileError(message, path=str(target))
+
+
+def _write(
+    db: Database,
+    tmp: Path,
+    where: str,
+    params: list[Any],
+    include_ids: bool,
+    total: int,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> int:
+    import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
+
+    workbook = xlsxwriter.Workbook(
+        str(tmp),
+        {
+            "constant_memory": True,
+            # Text stays text: a fact starting with "=" is not a formula, "0012" not a number.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        written = _fill(workbook, db, where, params, include_ids, total, progress, cancelled)
+        workbook.close()
+    except BaseException:
+        _discard(workbook)
+        raise
+    return written
+
+
+def _discard(workbook: Any) -> None:
+    """Close and delete xlsxwriter's temporary row files after a failure or a cancel."""
+    workbook.fileclosed = True
+    for sheet in workbook.worksheets():
+        fh = getattr(sheet, "row_data_fh", None)
+        if fh is not None and not fh.closed:
+            with contextlib.suppress(OSError):
+                fh.close()
+        name = getattr(sheet, "row_data_filename", None)
+        if name:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+
+def _fill(
+    workbook: Any,
+    db: Database,
+    where: str,
+    params: list[Any],
+    include_ids: bool,
+    total: int,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> int:
+    workbook.set_properties({"title": "人民调解案件台账", "comments": "由调解工作台导出"})
+    sheet = workbook.add_worksheet(SHEET_NAME)
+    font = {"font_name": "宋体", "font_size": 10.5}
+    header_fmt = workbook.add_format(
+        {
+            **font,
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+        }
+    )
+    text_fmt = workbook.add_format({**font, "valign": "top"})
+    date_fmt = workbook.add_format({**font, "valign": "top", "num_format": "yyyy-mm-dd"})
+    amount_fmt = workbook.add_format({**font, "valign": "top", "num_format": "#,##0.00"})
+    formats = {"text": text_fmt, "date": date_fmt, "amount": amount_fmt}
+    for i, col in enumerate(COLUMNS):
+        sheet.set_column(i, i, col.width, formats[col.kind])
+    sheet.set_row(0, 30)
+    for i, header in enumerate(HEADERS):
+        sheet.write_string(0, i, header, header_fmt)
+    sheet.freeze_panes(1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
+
+    source_labels = sources()
+    # xlsxwriter's unwrapped cell writers (same arguments; the public ones only add A1-notation
+    # parsing, about 5 % of the export). Falls back to the public API should they go away.
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    row_no = 0
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    with db.reading():
+        for r in cursor.execute(_ROWS_SQL.format(where=where), params):
+            row_no += 1
+            (
+                number,
+                registered_on,
+                accepted_on,
+                closed_on,
+                applicants,
+                respondents,
+                category,
+                source,
+                village,
+                mediators,
+                state,
+                outcome,
+                amount_fen,
+                performance,
+                confirmation,
+                facts,
+                close_note,
+                decline_reason,
+                void_reason,
+            ) = r
+            if number:
+                write_string(row_no, 0, number, text_fmt)
+            write_number(row_no, 1, excel_serial(registered_on), date_fmt)
+            if accepted_on:
+                write_number(row_no, 2, excel_serial(accepted_on), date_fmt)
+            if closed_on:
+                write_number(row_no, 3, excel_serial(closed_on), date_fmt)
+            if applicants:
+                write_string(row_no, 4, parties_text(applicants, include_ids=include_ids), text_fmt)
+            if respondents:
+                write_string(
+                    row_no, 5, parties_text(respondents, include_ids=include_ids), text_fmt
+                )
+            write_string(row_no, 6, category, text_fmt)
+            write_string(row_no, 7, source_labels.get(source, source), text_fmt)
+            if village:
+                write_string(row_no, 8, village, text_fmt)
+            if mediators:
+                write_string(row_no, 9, mediators, text_fmt)
+            write_string(row_no, 10, STATES.get(state, state), text_fmt)
+            if outcome:
+                write_string(row_no, 11, OUTCOMES.get(outcome, outcome), text_fmt)
+            if amount_fen is not None:
+                write_number(row_no, 12, amount_fen / 100, amount_fmt)
+            if performance:
+                write_string(row_no, 13, PERFORMANCE.get(performance, performance), text_fmt)
+            if confirmation:
+                write_string(row_no, 14, confirmation_text(confirmation), text_fmt)
+            if facts:
+                write_string(row_no, 15, brief_facts(facts), text_fmt)
+            # a case is either declined or closed, never both: one of the two is empty
+            note = void_reason if state == "voided" else (decline_reason or close_note)
+            if note:
+                write_string(row_no, 16, brief_facts(note), text_fmt)
+            if row_no % PROGRESS_EVERY == 0:
+                if cancelled is not None and cancelled():
+                    raise OperationCancelledError("已取消导出，没有保存台账文件。")
+                if progress is not None:
+                    progress(row_no, max(total, row_no))
+    if row_no:
+        sheet.autofilter(0, 0, row_no, len(COLUMNS) - 1)
+    if cancelled is not None and cancelled():
+        raise OperationCancelledError("已取消导出，没有保存台账文件。")
+    if progress is not None:
+        progress(row_no, max(total, row_no))
+    return row_no

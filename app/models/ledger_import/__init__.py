@@ -1,0 +1,55 @@
+"""The 台账 import: an office's existing spreadsheet into the database.
+
+    wb = open_workbook(path)                      # .xlsx/.xls/.ods/.csv, or SheetFileError
+    guess = detect_header(wb, wb.sheet_names[0])  # the header row (user may choose another)
+    mapping = guess_mapping(header_names(wb, sheet, guess.row))   # {column: field}, editable
+    plan = preview(db, wb, sheet, guess.row, mapping)             # checks every row, no writes
+    result = apply(db, plan, by=user, skip_bad_rows=..., skip_duplicates=...)
+
+Modules: reading (files), mapping (headers and columns), values (one cell), plan (the
+preview), writing (the transaction). docs/ledger.md describes the rules.
+"""
+
+from app.models.ledger_import.mapping import (
+    FIELDS,
+    HeaderGuess,
+    check_mapping,
+    column_letter,
+    detect_header,
+    guess_mapping,
+    header_names,
+)
+from app.models.ledger_import.plan import (
+    Duplicate,
+    ImportPlan,
+    PlannedCase,
+    RowError,
+    SkippedRow,
+    preview,
+)
+from app.models.ledger_import.reading import Workbook, open_workbook
+from app.models.ledger_import.writing import IMPORT_ACTION, ImportResult, apply_import
+
+apply = apply_import
+
+__all__ = [
+    "FIELDS",
+    "IMPORT_ACTION",
+    "Duplicate",
+    "HeaderGuess",
+    "ImportPlan",
+    "ImportResult",
+    "PlannedCase",
+    "RowError",
+    "SkippedRow",
+    "Workbook",
+    "apply",
+    "apply_import",
+    "check_mapping",
+    "column_letter",
+    "detect_header",
+    "guess_mapping",
+    "header_names",
+    "open_workbook",
+    "preview",
+]

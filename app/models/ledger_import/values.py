@@ -1,0 +1,654 @@
+"""Reading the values of one 台账 cell: dates, amounts, categories, sources, outcomes, states,
+performance, parties, case numbers, judicial confirmations.
+
+Every parser takes what the spreadsheet gave (text, a number, a date) and returns the
+value the database stores, or raises :class:`CellError` whose ``message`` says in plain
+Chinese what is wrong with the cell. Parsers that can fall back (an unknown category goes
+to 其他) return a warning instead of raising.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from app.models.identity import IdentityError, check_resident_id, check_uscc
+from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES
+
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; ``message`` is plain Chinese for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def norm(text: str) -> str:
+    """Full-width to half-width (NFKC), no whitespace at all: for comparing words."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as the text the user sees (whole numbers without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def is_blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ---------------------------------------------------------------------------------------
+# Dates
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?\.?"
+    r"(?:\s*(?:T|\s)\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?$"
+)
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
+_CN_DATE = re.compile(
+    r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$"
+)
+
+
+def _cn_number(text: str) -> int:
+    """十, 十二, 二十, 二十三 → ints (month and day numbers written in characters)."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def from_serial(serial: float) -> date:
+    """An Excel serial day number (1900 date system, epoch 1899-12-30) as a date."""
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _make_date(y: int, m: int, d: int, shown: str) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise CellError(f"“{shown}”不是存在的日期，请核对年、月、日。") from None
+
+
+def parse_date(value: Cell) -> date | None:
+    """Dates as Excel gives them (a date, a serial number) or as people type them:
+    2023.5.6, 2023年5月6日, 2023-05-06, 2023/5/6, 20230506, 二〇二三年五月六日."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (bool, time, timedelta)):
+        raise CellError(f"“{cell_text(value)}”不是日期。")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            s = str(int(value))
+            return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]), s)
+        if 1 <= value < 2958466:
+            return from_serial(value)
+        raise CellError(f"“{cell_text(value)}”不是日期。")
+    shown = str(value).strip()
+    text = unicodedata.normalize("NFKC", shown).strip()
+    if m := _DATE_TEXT.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
+    if m := _DATE_COMPACT.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
+    if _SERIAL_TEXT.match(text):
+        return from_serial(float(text))
+    if m := _CN_DATE.match(re.sub(r"\s+", "", text)):
+        year = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
+        try:
+            month, day = _cn_number(m[2]), _cn_number(m[3])
+        except KeyError:
+            raise CellError(f"“{shown}”不是可识别的日期。") from None
+        return _make_date(year, month, day, shown)
+    raise CellError(f"“{shown}”不是可识别的日期，请写成 2023-05-06 或 2023年5月6日 这样的格式。")
+
+
+# ---------------------------------------------------------------------------------------
+# Amounts
+
+_FEN = Decimal("0.01")
+_MAX_YUAN = Decimal("10000000000")  # 100 亿: beyond that a typo is more likely than a case
+_NONE_WORDS = {"无", "没有", "-", "—", "--", "——", "/", "\\", "空", "无金额", "不涉及", "n/a", "na"}
+_CN_NUM = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3}
+_CN_NUM.update({"四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7})
+_CN_NUM.update({"八": 8, "捌": 8, "九": 9, "玖": 9})
+_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
+_AMOUNT_TEXT = re.compile(r"^(\d+(?:\.\d+)?)(万|千|百)?$")
+
+
+def _chinese_amount(text: str) -> Decimal | None:
+    """壹万贰仟元伍角 / 一万二千元 / 叁仟伍佰元整 → Decimal yuan, None if not such a text."""
+    text = text.replace("圆", "元").rstrip("整正")
+    yuan_part, _, small = text.partition("元")
+    if not yuan_part and not small:
+        return None
+    total = section = digit = 0
+    for ch in yuan_part:
+        if ch in _CN_NUM:
+            digit = _CN_NUM[ch]
+        elif ch in _CN_UNIT:
+            section += (digit or 1) * _CN_UNIT[ch]
+            digit = 0
+        elif ch in _CN_BIG:
+            total = (total + section + digit) * _CN_BIG[ch]
+            section = digit = 0
+        else:
+            return None
+    value = Decimal(total + section + digit)
+    if small:
+        m = re.fullmatch(r"(?:(.)角)?(?:(.)分)?", small)
+        if not m or not (m[1] or m[2]):
+            return None
+        for char, scale in ((m[1], Decimal("0.1")), (m[2], Decimal("0.01"))):
+            if char:
+                if char not in _CN_NUM:
+                    return None
+                value += _CN_NUM[char] * scale
+    return value
+
+
+def parse_amount(value: Cell, *, unit: int = 1) -> int | None:
+    """An amount as integer fen. Accepts 12000, "12,000", "12000元", "￥3,500.50", "1.2万元",
+    "壹万贰仟元"; ``unit`` 10000 when the header says the column is in 万元."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (bool, date, time, timedelta)):
+        raise CellError(f"“{cell_text(value)}”不是金额。")
+    if isinstance(value, (int, float)):
+        yuan = Decimal(repr(value)) * unit
+    else:
+        shown = str(value).strip()
+        text = norm(shown).lower()
+        if text in _NONE_WORDS:
+            return None
+        for junk in ("人民币", "rmb", "¥", "￥", ",", "，"):
+            text = text.replace(junk, "")
+        text = text.removesuffix("整").removesuffix("正")
+        has_yuan = text.endswith("元")
+        text = text.removesuffix("元")
+        m = _AMOUNT_TEXT.match(text)
+        if m:
+            scale = {"万": 10_000, "千": 1_000, "百": 100}.get(m[2] or "", 1)
+            yuan = Decimal(m[1]) * scale * (unit if not (m[2] or has_yuan) else 1)
+        else:
+            cn = _chinese_amount(text + ("元" if has_yuan else ""))
+            if cn is None:
+                raise CellError(f"“{shown}”不是可识别的金额，请写成 12000 或 1.2万元 这样的格式。")
+            yuan = cn
+    if yuan < 0:
+        raise CellError(f"金额“{cell_text(value)}”是负数，请核对。")
+    if yuan >= _MAX_YUAN:
+        raise CellError(f"金额“{cell_text(value)}”大得不合常理，请核对单位和小数点。")
+    try:
+        return int((yuan.quantize(_FEN, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+    except InvalidOperation:
+        raise CellError(f"“{cell_text(value)}”不是可识别的金额。") from None
+
+
+# ---------------------------------------------------------------------------------------
+# Categories, sources
+
+# Local wording → standard category, by key words, first match wins (order matters:
+# "交通事故损害赔偿" is a traffic case, "医疗损害" a medical one, "房屋拆迁" a 征地拆迁 one).
+CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("道路交通事故", ("交通", "车祸", "撞车", "机动车", "剐蹭")),
+    ("劳动争议", ("劳资", "欠薪", "讨薪", "工资", "工钱", "劳务", "劳动", "工伤", "农民工")),
+    ("医疗", ("医疗", "医患", "医院", "诊所")),
+    ("征地拆迁", ("拆迁", "征地", "征收", "安置补偿", "补偿安置")),
+    (
+        "婚姻家庭",
+        (
+            *("婚姻", "家庭", "离婚", "婚约", "彩礼", "赡养", "抚养", "扶养", "继承", "遗产"),
+            *("夫妻", "婆媳", "家事", "分家", "养老"),
+        ),
+    ),
+    ("房屋宅基地", ("宅基地", "房屋", "建房", "住房", "房产", "盖房", "房子")),
+    (
+        "山林土地",
+        ("山林", "土地", "林地", "承包地", "耕地", "林木", "田地", "地界", "山界", "田界"),
+    ),
+    ("环境污染", ("污染", "噪音", "噪声", "环境", "排污", "油烟", "粉尘")),
+    ("物业管理", ("物业",)),
+    ("旅游", ("旅游", "旅行", "导游", "景区")),
+    ("知识产权", ("知识产权", "商标", "专利", "著作权", "版权")),
+    ("互联网", ("互联网", "网络", "网购", "电商", "直播", "网上")),
+    ("消费", ("消费", "购物", "商品", "产品质量", "退货", "售后")),
+    (
+        "合同",
+        ("合同", "借款", "借贷", "欠款", "债务", "债权", "买卖", "租赁", "承揽", "装修", "欠账"),
+    ),
+    ("生产经营", ("生产", "经营", "合伙", "养殖", "种植", "承包")),
+    (
+        "损害赔偿",
+        ("损害", "赔偿", "伤害", "打架", "斗殴", "人身", "损失", "损坏", "侵权", "狗咬", "宠物"),
+    ),
+    ("邻里", ("邻里", "相邻", "邻居", "通行", "排水", "采光", "滴水", "出行")),
+    ("其他", ("其他", "其它")),
+)
+_CATEGORY_SUFFIXES = ("纠纷", "矛盾", "问题", "类", "案件")
+
+
+@lru_cache(maxsize=8)
+def _normalised(words: tuple[str, ...]) -> dict[str, str]:
+    return {norm(w): w for w in words}
+
+
+def parse_category(value: Cell, known: list[str]) -> tuple[str, str | None]:
+    """(standard category, warning or None). Unknown or empty wording → 其他 with a warning."""
+    shown = cell_text(value)
+    text = norm(shown)
+    if not text:
+        return "其他", "纠纷类型为空，按“其他”导入。"
+    known_norm = _normalised(tuple(known))
+    stripped = text
+    for _ in range(2):
+        for suffix in _CATEGORY_SUFFIXES:
+            if stripped.endswith(suffix) and len(stripped) > len(suffix):
+                stripped = stripped.removesuffix(suffix)
+    for candidate in (text, stripped):
+        if candidate in known_norm:
+            return known_norm[candidate], None
+    for category, words in CATEGORY_KEYWORDS:
+        if category in known and any(w in text for w in words):
+            return category, None
+    return "其他", f"纠纷类型“{shown}”不在标准分类中，按“其他”导入。"
+
+
+SOURCE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("police", ("公安", "派出所", "警调", "警务", "110", "民警")),
+    ("court", ("法院", "法庭", "诉调", "诉前", "委托调解")),
+    ("petition", ("信访", "访调", "来信")),
+    ("screening", ("排查", "网格", "明白人", "摸排", "走访", "巡查")),
+    ("initiative", ("主动",)),
+    (
+        "government",
+        ("政府", "部门", "综治", "街道", "乡镇", "镇里", "热线", "12345", "交办", "转办"),
+    ),
+    ("application", ("申请", "来访", "来电", "自行", "当事人", "求助")),
+    ("other", ("其他", "其它")),
+)
+
+
+def parse_source(value: Cell, labels: dict[str, str]) -> tuple[str, str | None]:
+    """(source key, warning or None). Empty → 当事人申请; unknown wording → 其他, warned."""
+    shown = cell_text(value)
+    text = norm(shown)
+    if not text:
+        return "application", None
+    for key, label in labels.items():
+        if text in (norm(label), key):
+            return key, None
+    for key, words in SOURCE_KEYWORDS:
+        if key in labels and any(w in text for w in words):
+            return key, None
+    return "other", f"案件来源“{shown}”无法识别，按“其他”导入。"
+
+
+# ---------------------------------------------------------------------------------------
+# Outcomes, states, performance
+
+OPEN = "open"  # an outcome cell that says the case is still being mediated
+CLOSING_OUTCOMES = frozenset(OUTCOMES)
+
+_OUTCOME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (OPEN, ("调解中", "在办", "正在", "办理中", "未结", "进行中", "待调解", "跟踪", "未办结")),
+    (
+        "terminated",
+        (
+            "不成",
+            "未成",
+            "未达成",
+            "失败",
+            "终止",
+            "不成功",
+            "未调成",
+            "无效",
+            "无法达成",
+            "未调解成",
+        ),
+    ),
+    ("withdrawn", ("撤回", "撤销申请", "撤诉", "放弃", "不再要求")),
+    ("agreement_oral", ("口头",)),
+    (
+        "agreement_written",
+        ("书面", "协议", "成功", "调结", "达成", "化解", "已调解", "和解", "调处"),
+    ),
+)
+_OUTCOME_EXACT = {norm(label): key for key, label in OUTCOMES.items()}
+_OUTCOME_EXACT.update({"是": "agreement_written", "否": "terminated", "调解不成": "terminated"})
+
+
+def parse_outcome(value: Cell) -> str | None:
+    """An OUTCOMES key, OPEN (still mediating) or None (empty). Unknown wording raises."""
+    shown = cell_text(value)
+    text = norm(shown)
+    if not text:
+        return None
+    if text in _OUTCOME_EXACT:
+        return _OUTCOME_EXACT[text]
+    for key, words in _OUTCOME_WORDS:
+        if any(w in text for w in words):
+            return key
+    raise CellError(
+        f"调解结果“{shown}”无法识别。请写成“调解成功”“达成口头协议”“调解不成”“撤回”或“调解中”。"
+    )
+
+
+_STATE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("voided", ("作废",)),
+    ("declined", ("不予受理", "不受理", "未受理")),
+    ("archived", ("归档", "存档")),
+    ("closed", ("结案", "办结", "调结", "完结", "已完成", "已处理", "已化解")),
+    ("mediating", ("调解中", "在办", "办理中", "正在", "未结", "进行中")),
+    ("assigned", ("指派", "分派", "已分配")),
+    ("accepted", ("受理", "立案")),
+    ("registered", ("登记", "待受理")),
+)
+_STATE_EXACT = {norm(label): key for key, label in STATES.items()}
+
+
+def parse_state(value: Cell) -> str | None:
+    """A STATES key or None (empty). Unknown wording raises."""
+    shown = cell_text(value)
+    text = norm(shown)
+    if not text:
+        return None
+    if text in _STATE_EXACT:
+        return _STATE_EXACT[text]
+    for key, words in _STATE_WORDS:
+        if any(w in text for w in words):
+            return key
+    raise CellError(f"状态“{shown}”无法识别。请写成“已受理”“调解中”“已结案”“已归档”等。")
+
+
+_PERFORMANCE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("partial", ("部分",)),
+    ("not_performed", ("未履行", "没有履行", "不履行", "拒不履行", "拒绝履行", "未兑现")),
+    ("pending", ("未到", "履行中", "履行期内", "正在履行", "分期")),
+    ("na", ("无需", "不需", "无须", "不涉及")),
+    ("performed", ("已履行", "履行完毕", "全部履行", "已兑现", "已付", "已支付", "履行")),
+)
+_PERFORMANCE_EXACT = {norm(label): key for key, label in PERFORMANCE.items()}
+_PERFORMANCE_EXACT.update({"是": "performed", "否": "not_performed", "无": "na"})
+
+
+def parse_performance(value: Cell) -> tuple[str | None, str | None]:
+    """(PERFORMANCE key or None, warning or None): unknown wording is left out, warned."""
+    shown = cell_text(value)
+    text = norm(shown)
+    if not text:
+        return None, None
+    if text in _PERFORMANCE_EXACT:
+        return _PERFORMANCE_EXACT[text], None
+    for key, words in _PERFORMANCE_WORDS:
+        if any(w in text for w in words):
+            return key, None
+    return None, f"履行情况“{shown}”无法识别，未导入。"
+
+
+# ---------------------------------------------------------------------------------------
+# Parties
+
+_PARTY_SEPARATORS = re.compile(r"[、，,;；/\n\r]+")
+_PAREN_TAIL = re.compile(r"^(.*?)\s*[（(]([^()（）]*)[)）]\s*$")
+_ORG_SUFFIXES = (
+    "公司",
+    "厂",
+    "店",
+    "合作社",
+    "委员会",
+    "村委会",
+    "居委会",
+    "学校",
+    "医院",
+    "卫生院",
+    "中心",
+    "集团",
+    "超市",
+    "酒店",
+    "饭店",
+    "宾馆",
+    "银行",
+    "事务所",
+    "工作室",
+    "经营部",
+    "商行",
+    "门市部",
+    "农场",
+    "养殖场",
+    "企业",
+    "协会",
+    "局",
+    "所",
+    "站",
+)
+_ONLY_CJK_AND_SPACE = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134F\s]+$")
+
+
+@dataclass(frozen=True)
+class PartyName:
+    name: str
+    kind: str  # person | org
+    id_type: str = ""  # resident_id | resident_id_15 when a full number was given
+    id_number: str = ""  # not yet checked (validate_party does that)
+    org_code: str = ""  # a checked 统一社会信用代码
+
+
+def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
+    """Names separated by 、，,;； or new lines, each optionally followed by an ID number in
+    brackets: "张三（330102198001020013）、李四（330102********1234）、某某公司（9133…）".
+
+    Masked numbers are dropped; a full number is kept for checking; other bracketed text
+    is left out with a warning (the name is still imported)."""
+    text = cell_text(value)
+    parties: list[PartyName] = []
+    warnings: list[str] = []
+    for piece in _PARTY_SEPARATORS.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        name, inner = piece, ""
+        if m := _PAREN_TAIL.match(piece):
+            name, inner = m[1].strip(), m[2].strip()
+        if _ONLY_CJK_AND_SPACE.match(name):
+            name = re.sub(r"\s+", "", name)  # "张  三": spaces that align two-character names
+        if not name:
+            continue
+        if len(name) > 60:
+            raise CellError(f"当事人“{name[:20]}…”太长（最多 60 个字），请检查是否少了分隔符“、”。")
+        id_type = id_number = org_code = ""
+        code = norm(inner).upper()
+        if "*" in code:
+            pass  # a masked number: nothing to keep
+        elif re.fullmatch(r"\d{17}[\dX]", code) and (_is_resident_id(code) or not _is_uscc(code)):
+            # (all-digit USCCs exist, and one resident ID in 31 passes the USCC check)
+            id_type, id_number = "resident_id", code
+        elif re.fullmatch(r"[0-9A-Z]{18}", code) and _is_uscc(code):
+            org_code = code
+        elif re.fullmatch(r"\d{15}", code):
+            id_type, id_number = "resident_id_15", code
+        elif inner:
+            warnings.append(f"“{piece}”括号中的内容未导入。")
+        kind = "org" if org_code or name.endswith(_ORG_SUFFIXES) else "person"
+        if kind == "org":
+            id_type = id_number = ""
+        parties.append(PartyName(name, kind, id_type, id_number, org_code))
+    return parties, warnings
+
+
+def _is_resident_id(code: str) -> bool:
+    try:
+        check_resident_id(code)
+    except IdentityError:
+        return False
+    return True
+
+
+def _is_uscc(code: str) -> bool:
+    try:
+        check_uscc(code)
+    except IdentityError:
+        return False
+    return True
+
+
+_SIDES = re.compile(r"\s*(?:与|和|诉|VS\.?|vs\.?|－|—+|--)\s*")
+
+
+def split_sides(value: Cell) -> tuple[str, str]:
+    """A 当事人 cell holding both sides, "张三与李四" / "张三诉李四", as (applicants, respondents);
+    without such a word the whole cell is one side (committee-initiated: 当事人)."""
+    text = cell_text(value)
+    parts = _SIDES.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0], parts[1]
+    return text, ""
+
+
+# ---------------------------------------------------------------------------------------
+# Case numbers, judicial confirmations
+
+
+@dataclass(frozen=True)
+class CaseNumber:
+    text: str
+    year: int | None
+    seq: int | None
+    matches_pattern: bool  # written the way the committee's own numbers are
+
+
+def number_regex(pattern: str, abbr: str) -> re.Pattern[str]:
+    """The committee's number pattern as a regex over NFKC text (any zero padding)."""
+    escaped = re.escape(unicodedata.normalize("NFKC", pattern))
+    escaped = escaped.replace(r"\{year\}", r"(?P<year>\d{4})")
+    escaped = escaped.replace(r"\{abbr\}", re.escape(unicodedata.normalize("NFKC", abbr)))
+    escaped = escaped.replace(r"\{seq\}", r"(?P<seq>\d+)")
+    return re.compile("^" + escaped + "$")
+
+
+_YEAR_IN_BRACKETS = re.compile(r"[(\[〔【﹝]\s*((?:19|20)\d{2})\s*[)\]〕】﹞]")
+_YEAR_AT_START = re.compile(r"^((?:19|20)\d{2})")
+_LAST_DIGITS = re.compile(r"(\d+)\D*$")
+
+
+def parse_case_number(value: Cell, own: re.Pattern[str] | None = None) -> CaseNumber | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    n = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if own is not None and (m := own.match(n)):
+        return CaseNumber(text, int(m["year"]), int(m["seq"]), True)
+    if n.isdigit() and len(n) >= 7 and n[:2] in ("19", "20"):
+        return CaseNumber(text, int(n[:4]), int(n[4:]), False)
+    year_m = _YEAR_IN_BRACKETS.search(n) or _YEAR_AT_START.match(n)
+    year = int(year_m[1]) if year_m else None
+    rest = n[year_m.end() :] if year_m else n
+    seq_m = _LAST_DIGITS.search(rest)
+    seq = int(seq_m[1]) if seq_m else None
+    return CaseNumber(text, year, seq, False)
+
+
+@dataclass(frozen=True)
+class ConfirmationValue:
+    applied_on: date
+    court: str
+    number: str
+    result: str  # a CONFIRMATION_RESULTS key
+    decided_on: date | None
+
+
+_NO_WORDS = {"否", "无", "未申请", "没有", "不申请", "未", "-", "/", "—"}
+_DATE_IN_TEXT = re.compile(r"(\d{4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*[日号]?)")
+
+
+def parse_confirmation(value: Cell) -> ConfirmationValue | None:
+    """ "2024-03-05；某县人民法院；（2024）…调确字第12号；裁定确认有效 2024-03-20", as the
+    export writes it (parts in any order). None when the cell says there was none; raises
+    CellError when it cannot be read (at least an application date and a court)."""
+    shown = cell_text(value)
+    if norm(shown) in _NO_WORDS or not shown:
+        return None
+    applied_on: date | None = None
+    decided_on: date | None = None
+    court = number = ""
+    result = "pending"
+    for part in re.split(r"[；;\n]+", shown):
+        part = part.strip()
+        if not part:
+            continue
+        label = next((k for k, v in CONFIRMATION_RESULTS.items() if v in part), None)
+        if label is None and ("驳回" in part or "不予确认" in part):
+            label = "rejected"
+        elif label is None and ("确认有效" in part or "已确认" in part):
+            label = "confirmed"
+        dates = _DATE_IN_TEXT.findall(part)
+        if label is not None:
+            result = label
+            if dates:
+                decided_on = parse_date(dates[0])
+        elif "调确" in part or part.endswith("号"):
+            number = part
+        elif part.endswith(("法院", "法庭")):
+            court = part
+        elif dates and applied_on is None:
+            applied_on = parse_date(dates[0])
+            rest = part.replace(dates[0], "").strip(" ，,申请于")
+            if rest.endswith(("法院", "法庭")):
+                court = rest
+    if applied_on is None or not court:
+        raise CellError(f"司法确认“{shown}”看不出申请日期和法院，未导入（原文保留在导入记录中）。")
+    return ConfirmationValue(applied_on, court, number, result, decided_on)
+
+
+# ---------------------------------------------------------------------------------------
+# Rows that are not cases
+
+_TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数")
+_FOOTER_WORDS = ("制表", "填表", "审核", "负责人", "填报", "统计人", "注：", "说明：", "备注：")
+
+
+def row_kind(cells: list[Cell]) -> str | None:
+    """ "blank", "total" (合计/小计/总计 rows), "footer" (制表人 … lines) or None (data)."""
+    texts = [cell_text(c) for c in cells]
+    filled = [t for t in texts if t]
+    if not filled:
+        return "blank"
+    first = norm(filled[0])
+    if first.startswith(_TOTAL_WORDS) or any(norm(t).rstrip(":：") in _TOTAL_WORDS for t in filled):
+        return "total"
+    if len(filled) <= 3 and unicodedata.normalize("NFKC", filled[0]).startswith(
+        tuple(unicodedata.normalize("NFKC", w) for w in _FOOTER_WORDS)
+    ):
+        return "footer"
+    return None
