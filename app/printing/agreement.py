@@ -67,8 +67,8 @@ def _both(parties: int) -> str:
 
 
 def amount_spans(fen: int | None) -> list[Span]:
-    if fen is None:
-        return [Span("人民币（大写）"), blank(12), Span("（¥"), blank(5), Span("）")]
+    if fen is None:  # the words' blank ends the label's line, the figures go below
+        return [Span("人民币（大写）"), blank(10), Span("（¥"), blank(5), Span("）")]
     return [Span(amount_in_words(fen)), Span(f"（{amount_in_figures(fen)}）")]
 
 
@@ -83,7 +83,7 @@ def agreement_story(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> list[
     story: list[Flowable] = [*C.titles(committee, TITLE, fonts), C.number_line(case.number, fonts)]
     story += C.party_paragraphs(case, fonts)
     if not case.parties:
-        story += [L.Paragraph(C.blank_party(r), L.BODY, fonts) for r in ("applicant", "respondent")]
+        story.append(C.party_table([("applicant", None), ("respondent", None)], fonts))
 
     facts = (a.facts if a else "").strip() or case.facts.strip()
     story.append(L.Paragraph("纠纷主要事实、争议事项及各方责任：", L.HEADING, fonts))

@@ -91,22 +91,9 @@ def agent_description(p: CaseParty) -> list[Span] | None:
     )
 
 
-def blank_party(role: str) -> list[Span]:
-    return joined(
-        [
-            [Span(f"{role_label(role)}："), blank(6)],
-            field("性别", "", 2),
-            field("民族", "", 3),
-            field("出生日期", "", 6),
-            field("公民身份号码", "", 11),
-            field("住址", "", 12),
-            field("联系电话", "", 7),
-        ]
-    )
-
-
-# role | label | value | label | value
-PARTY_TABLE_COLUMNS = (68.0, 80.0, L.BLOCK_WIDTH - 324.0, 66.0, 110.0)
+# role | label | value | label | value: the last column takes "2026年12月31日" and a
+# 12-digit phone number on one line, the labels their four or five characters.
+PARTY_TABLE_COLUMNS = (68.0, 80.0, L.BLOCK_WIDTH - 328.0, 66.0, 114.0)
 TABLE_CELL = replace(L.CELL, leading=L.SIZE_4 * 1.3)
 
 
@@ -163,7 +150,7 @@ def party_table(
         data += block
         spans.append(("SPAN", (0, r), (0, r + len(block) - 1)))
         spans += [("SPAN", (2, r + k), (4, r + k)) for k in wide]
-    return L.table(
+    t = L.table(
         data,
         PARTY_TABLE_COLUMNS,
         style=TABLE_CELL,
@@ -171,6 +158,8 @@ def party_table(
         extra=[*spans, ("ALIGN", (0, 0), (0, -1), "CENTER")],
         fonts=fonts,
     )
+    t.spaceBefore = 6  # off the text above it (not at the top of a page)
+    return t
 
 
 _NOBODY = CaseParty(
@@ -204,6 +193,13 @@ def party_paragraphs(case: CaseFile, fonts: FontSet) -> list[Flowable]:
         if agent is not None:
             out.append(L.Paragraph(agent, L.BODY, fonts))
     return out
+
+
+def party_signer(p: CaseParty, label: str | None = None) -> tuple[str, str, str]:
+    """(label, name, how) of a party for :func:`signature_lines`: a person signs and
+    presses a fingerprint, an organisation signs by its representative and seals."""
+    how = "签名（盖章）" if p.kind == ORG else "签名（按指印）"
+    return (label or p.role_label, p.name, how)
 
 
 def ordered_parties(case: CaseFile) -> list[CaseParty]:
@@ -348,6 +344,29 @@ def _tail(p: L.Paragraph, keep: int) -> tuple[L.Paragraph | None, L.Paragraph]:
     return p.split_at_line(n - keep, L.BLOCK_WIDTH)
 
 
+def _lead(p: L.Paragraph) -> tuple[L.Paragraph | None, L.Paragraph]:
+    """``p`` as (head, the last two lines that go with a signature block); the head is at
+    least two lines (a first line alone at the bottom of a page reads as a mistake), so a
+    paragraph of three lines or fewer goes with the block whole."""
+    n = len(p.lines_for(L.BLOCK_WIDTH))
+    return (None, p) if n - 2 < 2 else _tail(p, 2)
+
+
+def _with_tall_block(
+    story: list[Flowable], lead: list[Flowable], sign: list[Flowable]
+) -> list[Flowable]:
+    """``lead`` (the end of the text) and the block ``sign``: kept together when they fit
+    on one page; a block taller than a page is split between its rows, its first row
+    kept with ``lead`` and its last (the seal or date) with the row before. A heading
+    (or "此致") that ends ``story`` goes with ``lead``."""
+    story, lead = list(story), list(lead)
+    while story and isinstance(story[-1], L.Paragraph) and story[-1].style.keep_with_next:
+        lead.insert(0, story.pop())
+    if L.fits_one_page([*lead, *sign]) or len(sign) < 3:
+        return [*story, L.keep_together([*lead, *sign])]
+    return [*story, L.keep_together([*lead, sign[0]]), *sign[1:-2], L.keep_together(sign[-2:])]
+
+
 def signatures_with_lead(
     before: list[Flowable],
     terms: list[L.Paragraph],
@@ -370,13 +389,10 @@ def signatures_with_lead(
     story = [*before, *text[:-1]]
     lead: list[Flowable] = []
     if text:
-        head, tail = _tail(text[-1], 2)
+        head, tail = _lead(text[-1])
         story += [head] if head is not None else []
         lead = [tail]
-    if L.fits_one_page([*lead, *sign]) or len(sign) < 3:
-        return [*story, L.keep_together([*lead, *sign])]
-    # Taller than a page: keep the first row with the text, the seal with the last row.
-    return [*story, L.keep_together([*lead, sign[0]]), *sign[1:-2], L.keep_together(sign[-2:])]
+    return _with_tall_block(story, lead, sign)
 
 
 # ---------------------------------------------------------------------------------------
@@ -472,6 +488,18 @@ def heading(**changes: Any) -> L.Style:
     return replace(L.HEADING, **changes)
 
 
+# "此致" never ends a page without the addressee on the next line.
+SALUTATION = replace(L.BODY, keep_with_next=True)
+
+
+def salutation(addressee: str, fonts: FontSet) -> list[L.Paragraph]:
+    """ "此致" and, flush left below it, the addressee (a blank line when unknown)."""
+    return [
+        L.Paragraph("此致", SALUTATION, fonts),
+        L.Paragraph(addressee.strip() or [L.blank(10)], L.BODY_FLUSH, fonts),
+    ]
+
+
 DATE_STYLE = replace(L.BODY_FLUSH, align="right", right_indent=4 * L.SIZE_3, space_before=6)
 
 
@@ -528,8 +556,9 @@ FORM_COLUMNS = (
 )
 
 
-# label | value | label | value, for the short fields of a record
-RECORD_COLUMNS = (88.0, L.BLOCK_WIDTH - 88.0 - 72.0 - 112.0, 72.0, 112.0)
+# label | value | label | value, for the short fields of a record: four-character labels,
+# a time ("2026年12月31日23时59分") and a place of nine characters each on one line.
+RECORD_COLUMNS = (66.0, 172.0, 66.0, L.BLOCK_WIDTH - 66.0 - 172.0 - 66.0)
 
 
 def long_text(label: str, text: str, fonts: FontSet, *, blank_lines: int = 4) -> list[Flowable]:
@@ -545,8 +574,11 @@ def long_text(label: str, text: str, fonts: FontSet, *, blank_lines: int = 4) ->
 def finish(body: Sequence[Flowable], block: Sequence[Flowable]) -> list[Flowable]:
     """``body`` then ``block`` (signatures, seal, date), the block kept whole and below
     some of the body on its page: with the trailing paragraphs of the body through
-    :class:`app.printing.layout.KeepWithText`, or kept together with the last item (and
-    its heading) when the body ends in a table or ruled lines."""
+    :class:`app.printing.layout.KeepWithText`; with the last two of the body's closing
+    ruled lines (a blank form: the lines above them stay on their page); or with the
+    last item (and its heading) when the body ends in a table. A block taller than a
+    page keeps its first row with the end of the body and its last with the row before
+    (:func:`_with_tall_block`)."""
     body, block = list(body), list(block)
     run = 0
     while run < len(body) and isinstance(body[len(body) - 1 - run], L.Paragraph):
@@ -558,12 +590,14 @@ def finish(body: Sequence[Flowable], block: Sequence[Flowable]) -> list[Flowable
         if L.fits_one_page([_tail(last, 1)[1], *block]):
             paras = [t for t in text if isinstance(t, L.Paragraph)]
             return [*body[: len(body) - run], L.KeepWithText(paras, block, strict=0)]
+        head, tail = _lead(last)
+        return _with_tall_block([*body[:-1], *([head] if head else [])], [tail], block)
     if not body:
-        return [L.keep_together(block)]
+        return _with_tall_block([], [], block)
     lead = body[-1:]
     before = body[:-1]
-    if before and isinstance(before[-1], L.Paragraph) and before[-1].style.keep_with_next:
-        lead = [before.pop(), *lead]
-    if L.fits_one_page([*lead, *block]):
-        return [*before, L.keep_together([*lead, *block])]
-    return [*body, *block]
+    rules = lead[0]
+    if isinstance(rules, L.RuleLines) and rules.count >= 4:  # fewer go whole, as paragraphs
+        before.append(L.RuleLines(rules.count - 2, rules.leading, rules.indent))
+        lead = [L.RuleLines(2, rules.leading)]
+    return _with_tall_block(before, lead, block)

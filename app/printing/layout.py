@@ -137,8 +137,12 @@ class RuleLines(Flowable):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         fit = int((availHeight + FUZZ) // self.leading)
-        if fit < 1 or fit >= self.count:
-            return [] if fit < 1 else [self]
+        if fit >= self.count:
+            return [self]
+        if self.count - fit == 1:
+            fit -= 1  # not one line alone at the top of the next page
+        if fit < 1 or (fit == 1 and self.count > 2):
+            return []  # nor one alone at the bottom of this one: all go on
         return [
             RuleLines(fit, self.leading, self.indent),
             RuleLines(self.count - fit, self.leading),
@@ -370,7 +374,10 @@ class Paragraph(Flowable):  # type: ignore[misc]
     ``content`` is a string, a :class:`Span` or a list of them; "\\n" starts a new line.
     """
 
-    MAX_SPREAD = 0.1  # em between characters beyond which a line is left ragged
+    # em between characters beyond which a line is left ragged. A line broken early (before
+    # "（￥12,300.00）" or "（《", which cannot be cut or end a line) is still justified:
+    # a short line inside a paragraph reads as the end of the paragraph.
+    MAX_SPREAD = 0.5
 
     def __init__(
         self,
@@ -556,12 +563,21 @@ def table(
     repeat_rows: int = 0,
     row_heights: Sequence[float | None] | None = None,
 ) -> Table:
-    """A table of paragraphs; ``None`` or empty text makes an empty cell."""
+    """A table of paragraphs; ``None`` or empty text makes an empty cell.
+
+    An ``("ALIGN", start, stop, "CENTER")`` command of ``extra`` aligns the text of the
+    paragraphs made here from text (a paragraph fills its cell, so reportlab's own ALIGN
+    would not move it). The table's own font is ours too: reportlab draws every cell after
+    setting the style's font, which would otherwise be a Helvetica that is not embedded.
+    """
     fonts = fonts or get_fonts()
+    extra = list(extra)
+    n_rows = len(rows)
+    n_cols = len(col_widths)
     data: list[list[Flowable | str]] = []
-    for row in rows:
+    for r, row in enumerate(rows):
         cells: list[Flowable | str] = []
-        for cell in row:
+        for col, cell in enumerate(row):
             if cell is None or cell == "":
                 cells.append("")
             elif isinstance(cell, Flowable):
@@ -569,9 +585,16 @@ def table(
             elif isinstance(cell, list) and cell and all(isinstance(c, Flowable) for c in cell):
                 cells.append(cell)  # a cell of several flowables
             else:
-                cells.append(Paragraph(cell, style, fonts))
+                align = _cell_align(extra, r, col, n_rows, n_cols)
+                own = (
+                    style if align is None or align == style.align else replace(style, align=align)
+                )
+                cells.append(Paragraph(cell, own, fonts))
         data.append(cells)
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+        ("FONTSIZE", (0, 0), (-1, -1), style.size),
+        ("LEADING", (0, 0), (-1, -1), style.leading),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -580,11 +603,30 @@ def table(
     ]
     if grid:
         commands.append(("GRID", (0, 0), (-1, -1), GRID, "black"))
-    commands += list(extra)
+    commands += extra
     heights = list(row_heights) if row_heights is not None else None
     t = Table(data, colWidths=list(col_widths), rowHeights=heights, repeatRows=repeat_rows)
     t.setStyle(TableStyle(commands))
     return t
+
+
+_ALIGN_NAMES = {"LEFT": "left", "CENTER": "center", "CENTRE": "center", "RIGHT": "right"}
+
+
+def _cell_align(
+    commands: Sequence[tuple[Any, ...]], row: int, col: int, n_rows: int, n_cols: int
+) -> str | None:
+    """The alignment the last ALIGN command covering cell (``col``, ``row``) asks for."""
+    found: str | None = None
+    for command in commands:
+        if len(command) != 4 or command[0] != "ALIGN":
+            continue
+        (c0, r0), (c1, r1) = command[1], command[2]
+        c0, c1 = (c + n_cols if c < 0 else c for c in (c0, c1))
+        r0, r1 = (r + n_rows if r < 0 else r for r in (r0, r1))
+        if c0 <= col <= c1 and r0 <= row <= r1:
+            found = _ALIGN_NAMES.get(str(command[3]).upper(), found)
+    return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -658,6 +700,11 @@ class KeepWithText(Flowable):  # type: ignore[misc]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return availWidth, 0xFFFFFF  # always asked to split (like KeepTogether)
+
+    def getSpaceBefore(self) -> float:
+        # The frame takes it off the height it offers to split() (below other text), as it
+        # will when it places the first paragraph: the room computed here is the real one.
+        return self.text[0].getSpaceBefore() if self.text else 0.0
 
     def _pieces(self, p: int, keep: int, width: float) -> tuple[list[Flowable], list[Paragraph]]:
         """What stays (text before paragraph ``p`` and its first ``keep`` lines) and the
@@ -743,9 +790,12 @@ def keep_headings(story: Sequence[Flowable], width: float = BLOCK_WIDTH) -> list
                 follow = min(len(nxt.lines_for(width)), 2) * nxt.style.leading
             elif isinstance(nxt, KeepWithText):
                 follow = 2 * BODY_LEADING
+            elif isinstance(nxt, KeepTogether):  # moves on whole (if it fits a page)
+                whole = height_of(nxt._content, width)
+                follow = whole if whole <= BLOCK_HEIGHT else 2 * BODY_LEADING
             else:
                 follow = min(nxt.wrap(width, BLOCK_HEIGHT)[1], 2 * BODY_LEADING)
-            need = f.wrap(width, BLOCK_HEIGHT)[1] + max(f.getSpaceAfter(), 0.0) + follow
+            need = f.getSpaceBefore() + f.wrap(width, BLOCK_HEIGHT)[1] + f.getSpaceAfter() + follow
             out.append(CondPageBreak(need))
         out.append(f)
     return out

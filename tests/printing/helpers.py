@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 import pypdf
+from pypdf.generic import ContentStream
+from reportlab.pdfbase import pdfmetrics
 
 from app.models.casefile import (
     Agreement,
@@ -19,6 +22,7 @@ from app.models.casefile import (
 )
 from app.models.parties import CaseParty
 from app.printing.context import OfficeInfo
+from app.printing.fonts import get_fonts
 
 OFFICE = OfficeInfo(
     committee_name="青山镇人民调解委员会",
@@ -176,9 +180,135 @@ def full_case(**kw: object) -> CaseFile:
     return CaseFile(**values)
 
 
+RARE_NAMES = ["张𠀾祥", "郑𪚥国", "𠮷田𡒄", "李𥖄明"]  # CJK Extension B
+FACTS_5000 = (
+    "双方因货款结算发生纠纷（￥12,300.00），经多次协商未果；申请人𠀾某称：“货已送到。”" * 200
+)[:5000]
+
+
+def extreme_case(**kw: object) -> CaseFile:
+    """The most a case can hold: 8 parties on each side (every applicant with an agent,
+    the respondents alternately people with agents and organisations), names with CJK
+    Extension B characters, a 5,000-character account of the facts in the case, the
+    agreement and the records, long terms, two follow-up visits."""
+    applicants = [
+        person(
+            f"{RARE_NAMES[i % 4]}{i}",
+            "applicant",
+            i,
+            agent=True,
+            address="青山镇红旗村第三村民小组十二号院东侧二楼" * 2,
+        )
+        for i in range(8)
+    ]
+    respondents = [
+        organisation(f"青山第{i}𪚥建材有限责任公司", "respondent", 8 + i, legal_rep="钱𠀾法")
+        if i % 2
+        else person(f"被申请人𠀾{i}号", "respondent", 8 + i, agent=True)
+        for i in range(8)
+    ]
+    values: dict[str, object] = dict(
+        parties=applicants + respondents,
+        facts=FACTS_5000,
+        state="archived",
+        archived_on=date(2026, 12, 30),
+        requests="；".join(["请求支付货款壹万贰仟叁佰元及利息"] * 12),
+        sessions=[
+            SessionRecord(
+                "s0",
+                "investigation",
+                "2026-11-05 14:00",
+                "红旗村3组12号" * 5,
+                "村民小组长、" * 10,
+                "邻居王大妈𠀾" * 4,
+                "王建华、陈秀兰、" * 3,
+                "陈秀兰",
+                FACTS_5000,
+                "",
+            ),
+            SessionRecord(
+                "s1",
+                "session",
+                "2026-12-31T23:59",
+                "青山镇调委会调解室" * 4,
+                "村民小组长、" * 10,
+                "合同纠纷" * 10,
+                "王建华、陈秀兰",
+                "刘记录",
+                FACTS_5000,
+                "达成协议，" * 50,
+            ),
+        ],
+        follow_ups=[
+            FollowUp(
+                date(2026, 12, 20),
+                "王建华",
+                "张𠀾祥",
+                "partial",
+                "基本满意",
+                FACTS_5000[:2000],
+                "督促履行。" * 60,
+            )
+        ]
+        * 2,
+    )
+    values.update(kw)
+    case = full_case(**values)
+    return with_agreement(
+        case,
+        facts=FACTS_5000,
+        terms=["第一条：" + "付款。" * 80, "第二条：" + "交货。" * 80, "第三条：和睦相处。"],
+    )
+
+
 def with_agreement(case: CaseFile, **kw: object) -> CaseFile:
     assert case.agreement is not None
     return replace(case, agreement=replace(case.agreement, **kw))
+
+
+INVESTIGATION = SessionRecord(
+    "s0",
+    "investigation",
+    "2026-11-05 14:00",
+    "红旗村3组12号",
+    "村民小组长",
+    "邻居王大妈",
+    "王建华",
+    "陈秀兰",
+    "到现场查看了货物堆放情况。\n询问了邻居王大妈，情况属实。",
+    "",
+)
+
+# the outcome a closed case needs for the registry to offer a document (else written)
+OUTCOME_FOR = {"oral_agreement": "agreement_oral", "termination": "terminated"}
+VARIANTS = ("filled", "extreme", "blank")
+
+
+def case_for(key: str, variant: str = "filled") -> CaseFile:
+    """An archived case for which the registry offers document ``key``: the full case
+    with an investigation record, or the :func:`extreme_case`."""
+    outcome = OUTCOME_FOR.get(key, "agreement_written")
+    note = "双方对赔偿数额分歧较大，经多次调解未能达成协议" if outcome == "terminated" else ""
+    if variant == "extreme":
+        return extreme_case(outcome=outcome, close_note=note * 8 if note else "")
+    case = full_case(
+        outcome=outcome, close_note=note, state="archived", archived_on=date(2026, 12, 30)
+    )
+    return replace(case, sessions=[INVESTIGATION, *case.sessions])
+
+
+@cache
+def document_pdf(key: str, variant: str) -> bytes:
+    """Document ``key`` of the registry as the user prints it: for the full case
+    ("filled"), for the :func:`extreme_case` ("extreme") or the blank form ("blank")."""
+    from app.printing import registry
+
+    doc = registry.document(key)
+    if variant == "blank":
+        return doc.build_blank(OFFICE)
+    case = case_for(key, variant)
+    assert doc.offered_for(case), (key, variant)
+    return doc.build(case, OFFICE)
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,18 +346,102 @@ def footers(pdf: bytes) -> list[str]:
     ]
 
 
-def text_positions(pdf: bytes) -> list[tuple[int, str, float, float, float]]:
-    """(page, text, x, y, font size) of every piece of text drawn, in page coordinates."""
-    out: list[tuple[int, str, float, float, float]] = []
+@dataclass(frozen=True)
+class DrawnLine:
+    """One line of text as the PDF draws it (one BT … ET block: every line this package
+    draws is one), in page coordinates."""
+
+    page: int
+    text: str
+    x: float  # where the line starts
+    y: float  # its baseline
+    size: float  # font size of its first run
+    right: float  # where its last glyph ends (widths from the fonts, plus character spacing)
+    fonts: tuple[str, ...]  # BaseFont of each run
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    """The PDF matrix product a × b (each [a b c d e f])."""
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+def _reportlab_font(base_font: str) -> str:
+    """The registered reportlab font of a subset's BaseFont (AAAAAA+NotoSerifSC-Regular)."""
+    name = base_font.lstrip("/").split("+", 1)[-1]
+    return {"NotoSerifSC-Regular": "NotoSerifSC"}.get(name, name)
+
+
+def drawn_lines(pdf: bytes) -> list[DrawnLine]:
+    """Every line of text drawn, read from the content streams (q/Q/cm, BT, Tm, Tf, Tc),
+    its text decoded by pypdf. A line's width is measured the way it was set: each
+    character in the font that has it (rare characters in their fallback font), plus the
+    character spacing between them."""
+    fontset = get_fonts()
+    out: list[DrawnLine] = []
     for n, page in enumerate(reader(pdf).pages):
+        resources = page["/Resources"]["/Font"]
+        texts: list[list[str]] = []
 
-        def visit(text, cm, tm, font_dict, font_size, n=n):
-            if not text.strip():
-                return
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
-            out.append((n, text, x, y, font_size * scale))
+        def before(op: bytes, *_: object, texts: list[list[str]] = texts) -> None:
+            if op == b"BT":
+                texts.append([])
 
-        page.extract_text(visitor_text=visit)
+        def visit(text: str, *_: object, texts: list[list[str]] = texts) -> None:
+            if texts:
+                texts[-1].append(text)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=visit)
+        ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        stack: list[list[float]] = []
+        block = -1
+        start: tuple[float, float] | None = None
+        fonts: list[str] = []
+        sizes: list[float] = []
+        spacing: list[float] = []
+        font, size, tc = "", 0.0, 0.0
+        for operands, op in ContentStream(page.get_contents(), page.pdf).operations:
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q":
+                ctm = stack.pop()
+            elif op == b"cm":
+                ctm = _multiply([float(v) for v in operands], ctm)
+            elif op == b"BT":
+                block += 1
+                start, fonts, sizes, spacing, tc = None, [], [], [], 0.0
+            elif op == b"Tm":
+                m = _multiply([float(v) for v in operands], ctm)
+                start = (m[4], m[5])
+            elif op == b"Tf":
+                font = str(resources[operands[0]].get_object()["/BaseFont"])
+                size = float(operands[1])
+            elif op == b"Tc":
+                tc = float(operands[0])
+            elif op in (b"Tj", b"TJ"):
+                fonts.append(font)
+                sizes.append(size)
+                spacing.append(tc)
+            elif op == b"ET" and start is not None and fonts:
+                text = "".join(texts[block]).replace("\n", "").strip(" ")  # pypdf's
+                if not text:
+                    continue
+                base = _reportlab_font(fonts[0])
+                width = sum(
+                    pdfmetrics.stringWidth(piece, face, sizes[0])
+                    for piece, face in fontset.runs(text, base)
+                )
+                right = start[0] + width + spacing[0] * (len(text) - 1)
+                out.append(DrawnLine(n, text, start[0], start[1], sizes[0], right, tuple(fonts)))
     return out
+
+
+def text_positions(pdf: bytes) -> list[tuple[int, str, float, float, float]]:
+    """(page, text, x, y, font size) of every line of text drawn, in page coordinates."""
+    return [(d.page, d.text, d.x, d.y, d.size) for d in drawn_lines(pdf)]

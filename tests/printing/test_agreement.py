@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
 from app.models.casefile import CaseFile
 from app.printing import agreement
+from app.printing import layout as L
 from app.printing.money import amount_in_words
 from tests.printing.helpers import (
     OFFICE,
     all_text,
+    extreme_case,
     flat,
     footers,
     full_case,
@@ -20,10 +23,9 @@ from tests.printing.helpers import (
     page_texts,
     person,
     reader,
-    text_positions,
     with_agreement,
 )
-from tests.printing.test_layout import check_positions
+from tests.printing.test_layout import check_lines
 
 SIGN_MARKS = ("签名（按指印）：", "人民调解员：", "记录人：", "调解委员会（盖章）")
 
@@ -220,7 +222,7 @@ def test_long_facts_and_sixteen_parties_lay_out() -> None:
     assert flat(case.agreement.facts if case.agreement else "") in text
     for p in case.parties:
         assert text.count(p.name) >= 2, p.name
-    check_positions(text_positions(pdf))
+    check_lines(pdf)
     # a block taller than a page splits between rows, but starts below text
     first = next(i for i, page in enumerate(pages) if "签名（按指印）" in page)
     before = flat(pages[first]).split("申请人：申请人0号𠮷签名")[0]
@@ -292,3 +294,43 @@ def test_blank_form() -> None:
 def test_a_date_of_signing_is_printed_in_arabic_figures() -> None:
     case = with_agreement(full_case(), signed_on=date(2027, 1, 5))
     assert "2027年1月5日" in all_text(pdf_of(case))
+
+
+def test_a_short_paragraph_is_not_split_above_a_block_taller_than_a_page() -> None:
+    """With 16 parties the signature block is split between its rows; the text it keeps
+    with its first row is whole when short, never a paragraph's first line left alone at
+    the foot of the page before."""
+    pdf = pdf_of(extreme_case())
+    lines = check_lines(pdf)
+    start = next(
+        d for d in lines if d.text.startswith("依照《中华人民共和国人民调解法》第三十三条")
+    )
+    end = next(d for d in lines if d.text.endswith("申请司法确认。"))
+    assert start.page == end.page
+    first_row = next(d for d in lines if "签名（按指印）" in d.text)
+    assert first_row.page == end.page and first_row.y < end.y
+
+
+@pytest.mark.parametrize("length", range(0, 800, 40))
+def test_no_paragraph_leaves_one_line_alone_at_a_page_foot(length: int) -> None:
+    case = with_agreement(big_case(), facts=("甲方乙方，" * 200)[:length] or "无")
+    lines = check_lines(pdf_of(case))
+    body = [d for d in lines if d.size == L.SIZE_3 and d.y > L.MARGIN_BOTTOM]
+    for last, nxt in pairwise(body):
+        starts = abs(last.x - (L.MARGIN_LEFT + 2 * L.SIZE_3)) < 0.5  # indented: a first line
+        goes_on = abs(nxt.x - L.MARGIN_LEFT) < 0.5  # flush: the same paragraph
+        if nxt.page != last.page and starts and goes_on:
+            raise AssertionError(f"a first line alone at the foot of a page: {last}")
+
+
+def test_blank_amount_keeps_its_words_blank_on_the_label_line() -> None:
+    lines = check_lines(agreement.blank_agreement_pdf(OFFICE))
+    at = next(i for i, d in enumerate(lines) if d.text.startswith("协议涉及金额："))
+    assert lines[at].text.startswith("协议涉及金额：人民币（大写）\u3000")
+    assert lines[at + 1].text.startswith("（¥")
+
+
+def test_an_agreement_without_parties_prints_the_party_table() -> None:
+    text = all_text(pdf_of(full_case(parties=[])))
+    assert text.count("姓名") == 2 and text.count("身份证号") == 2
+    assert "申请人" in text and "被申请人" in text

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 
 from app.paths import resource_path
-from app.printing import fonts, layout
+from app.printing import fonts, layout, registry
 from app.printing.fonts import FontConfig
-from tests.printing.helpers import all_text, reader
+from tests.printing.helpers import VARIANTS, all_text, document_pdf, reader
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = resource_path("fonts")
@@ -63,17 +66,73 @@ def test_fallback_fonts_are_registered_only_when_needed() -> None:
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
+STANDARD_14 = frozenset(
+    {
+        "Courier",
+        "Courier-Bold",
+        "Courier-BoldOblique",
+        "Courier-Oblique",
+        "Helvetica",
+        "Helvetica-Bold",
+        "Helvetica-BoldOblique",
+        "Helvetica-Oblique",
+        "Symbol",
+        "Times-Bold",
+        "Times-BoldItalic",
+        "Times-Italic",
+        "Times-Roman",
+        "ZapfDingbats",
+    }
+)
+
+
+def _has_program(font: Any) -> bool:
+    """Whether a font dictionary carries its glyphs (a font file, or Type3 procedures)."""
+    subtype = font.get("/Subtype")
+    if subtype == "/Type3":
+        return True
+    if subtype == "/Type0":
+        return all(_has_program(d.get_object()) for d in font["/DescendantFonts"])
+    descriptor = font.get("/FontDescriptor")
+    if descriptor is None:
+        return False
+    descriptor = descriptor.get_object()
+    return any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
 def embedded_fonts(pdf: bytes) -> dict[str, bool]:
-    """BaseFont → whether it carries its TrueType program (/FontFile2)."""
-    out = {}
-    for page in reader(pdf).pages:
-        for font in page["/Resources"]["/Font"].values():
+    """BaseFont → whether its program is in the file, for every font any page refers to:
+    in the page's resources and in those of the form XObjects it draws (recursively)."""
+    out: dict[str, bool] = {}
+
+    def walk(resources: Any, seen: set[int]) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        for font in (fonts.get_object() if fonts is not None else {}).values():
             font = font.get_object()
-            descriptor = font.get("/FontDescriptor")
-            out[str(font["/BaseFont"])] = bool(
-                descriptor is not None and "/FontFile2" in descriptor.get_object()
-            )
+            name = str(font.get("/BaseFont", "?"))
+            out[name] = out.get(name, True) and _has_program(font)
+        xobjects = resources.get("/XObject")
+        for ref in (xobjects.get_object() if xobjects is not None else {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                seen.add(id(xobject))
+                walk(xobject.get("/Resources"), seen)
+
+    for page in reader(pdf).pages:
+        walk(page.get("/Resources"), set())
     return out
+
+
+def check_embedded(pdf: bytes) -> dict[str, bool]:
+    found = embedded_fonts(pdf)
+    assert found, "no fonts"
+    assert all(found.values()), found
+    standard = {n for n in found if n.lstrip("/").split("+")[-1] in STANDARD_14}
+    assert not standard, standard
+    return found
 
 
 def test_fonts_are_embedded() -> None:
@@ -81,11 +140,37 @@ def test_fonts_are_embedded() -> None:
         [layout.Paragraph("标题", layout.TITLE), layout.Paragraph("正文张𠮷祥。")],
         layout.DocInfo("字体"),
     )
-    found = embedded_fonts(pdf)
-    assert found and all(found.values()), found
-    faces = " ".join(found)
+    faces = " ".join(check_embedded(pdf))
     assert "NotoSerifSC-Regular" in faces and "NotoSerifSC-Bold" in faces
     assert "HanaMin" in faces
+
+
+def test_a_table_refers_to_no_helvetica() -> None:
+    # reportlab sets its table style's font (Helvetica unless told) before every cell
+    table = layout.table([["姓名", "张三"], ["住址", ""]], (100.0, 200.0))
+    pdf = layout.build_pdf([table], layout.DocInfo("表"))
+    check_embedded(pdf)
+    assert "张三" in all_text(pdf)
+
+
+def test_the_check_sees_fonts_that_are_not_embedded() -> None:
+    canvas = io.BytesIO()
+    c = Canvas(canvas)
+    c.setFont("Helvetica", 12)
+    c.drawString(100, 100, "x")
+    c.save()
+    assert embedded_fonts(canvas.getvalue()) == {"/Helvetica": False}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("key", [d.key for d in registry.documents()])
+def test_every_document_embeds_every_font(key: str, variant: str) -> None:
+    """Each document of the registry, filled, for the largest case and blank: every font
+    its pages refer to is embedded, none is one of the 14 a reader substitutes."""
+    faces = " ".join(check_embedded(document_pdf(key, variant)))
+    assert "NotoSerifSC" in faces
+    if variant == "extreme" and key != "contents":  # the contents lists no names
+        assert "HanaMin" in faces  # the rare characters of the names
 
 
 def test_missing_font_files_fall_back_with_a_warning(

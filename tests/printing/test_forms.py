@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from app.models.casefile import CaseFile, FollowUp, SessionRecord
+from app.models.casefile import CaseFile, FollowUp
 from app.printing import common as C
+from app.printing import layout as L
+from app.printing import registry
 from app.printing.forms import (
     acceptance,
     application,
@@ -23,21 +26,19 @@ from app.printing.forms import (
     termination,
 )
 from app.printing.money import amount_in_words
-from tests.printing.helpers import OFFICE, all_text, flat, full_case, reader, text_positions
-from tests.printing.test_layout import check_positions
-
-INVESTIGATION = SessionRecord(
-    "s0",
-    "investigation",
-    "2026-11-05 14:00",
-    "红旗村3组12号",
-    "村民小组长",
-    "邻居王大妈",
-    "王建华",
-    "陈秀兰",
-    "到现场查看了货物堆放情况。\n询问了邻居王大妈，情况属实。",
-    "",
+from tests.printing.helpers import (
+    INVESTIGATION,
+    OFFICE,
+    VARIANTS,
+    DrawnLine,
+    all_text,
+    document_pdf,
+    flat,
+    full_case,
+    reader,
+    with_agreement,
 )
+from tests.printing.test_layout import check_lines
 
 
 def case_with_records(**kw: object) -> CaseFile:
@@ -48,7 +49,7 @@ def case_with_records(**kw: object) -> CaseFile:
 def text_of(module: object, case: CaseFile) -> str:
     pdf = module.build(case, OFFICE)  # type: ignore[attr-defined]
     assert "None" not in all_text(pdf)
-    check_positions(text_positions(pdf))
+    check_lines(pdf, footer=module is not cover)
     return all_text(pdf)
 
 
@@ -311,4 +312,172 @@ def test_blank_forms(module: object) -> None:
     assert module.TITLE in text  # type: ignore[attr-defined]
     assert "None" not in text
     assert len(reader(pdf).pages) <= 2
-    check_positions(text_positions(pdf))
+    check_lines(pdf, footer=module is not cover)
+
+
+# ---------------------------------------------------------------------------------------
+# Every document as the user sees it
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("key", [d.key for d in registry.documents()])
+def test_every_document_reads_right(key: str, variant: str) -> None:
+    """Each document of the registry, filled, for the largest case and blank: the title,
+    every line inside the text block, none overlapping another, Chinese line breaking,
+    "第x页 共y页" on every page but the cover's, no "None"."""
+    pdf = document_pdf(key, variant)
+    lines = check_lines(pdf, footer=key != "cover")
+    text = all_text(pdf)
+    assert registry.document(key).title in text
+    if variant == "extreme" and key not in ("contents", "cover"):
+        assert "𠀾" in text, key  # a rare character of the names, drawn and extractable
+    signing = [d for d in lines if SIGNING.search(d.text)]
+    if not signing:
+        assert key in ("cover", "contents"), key
+        return
+    # the signature block never starts a page: something is above its first line there
+    first = signing[0]
+    above = [d for d in lines if d.page == first.page and d.y > first.y + 1]
+    assert above, (key, variant, first)
+    # nor is the seal or the date alone at the top of a page
+    last = signing[-1]
+    assert [d for d in lines if d.page == last.page and d.y > last.y + 1], (key, variant)
+
+
+SIGNING = re.compile(r"签名|（盖章）|^\s*[0-9\u3000]+年")
+
+
+def page_of(lines: list[DrawnLine], text: str) -> int:
+    found = [d.page for d in lines if text in d.text]
+    assert found, text
+    return found[0]
+
+
+@pytest.mark.parametrize("length", range(0, 560, 20))
+def test_the_salutation_stays_with_the_addressee(length: int) -> None:
+    """ "此致" never ends a page with the committee (or the court) on the next one."""
+    facts = ("双方因院墙发生纠纷，" * 60)[:length] or "无"
+    for module, addressee in (
+        (application, "青山镇人民调解委员会"),
+        (confirmation, "青山县人民法院"),
+    ):
+        case = full_case(facts=facts)
+        if module is confirmation:
+            case = with_agreement(case, terms=[*case.agreement.terms, facts])  # type: ignore[union-attr]
+        lines = check_lines(module.build(case, OFFICE))
+        salutation = next(i for i, d in enumerate(lines) if d.text == "此致")
+        after = lines[salutation + 1]
+        assert after.text == addressee and after.page == lines[salutation].page, (module, length)
+
+
+@pytest.mark.parametrize("length", range(0, 900, 30))
+def test_the_termination_notice_never_leaves_the_seal_alone(length: int) -> None:
+    note = ("双方对赔偿数额分歧较大，" * 80)[:length]
+    case = full_case(outcome="terminated", close_note=note, closed_on=date(2026, 11, 25))
+    lines = check_lines(termination.build(case, OFFICE))
+    seal = page_of(lines, "（盖章）")
+    assert seal == page_of(lines, "2026年11月25日")
+    assert seal == page_of(lines, "特此通知。"), length  # the end of the text is above it
+
+
+def test_an_organisation_signs_and_seals() -> None:
+    case = full_case()
+    for module in (acceptance, rights_notice, session_record, oral_agreement, confirmation):
+        c = replace(case, outcome="agreement_oral") if module is oral_agreement else case
+        text = all_text(module.build(c, OFFICE))
+        assert "青山建材有限公司签名（盖章）：" in text, module.KEY
+        assert "张𠮷祥签名（按指印）：" in text, module.KEY
+        assert "青山建材有限公司签名（按指印）" not in text, module.KEY
+
+
+def test_dates_and_places_fit_their_cells() -> None:
+    """A date in the narrow last column, a time and a place of a record: one line each."""
+    late = full_case(outcome="agreement_oral", amount_fen=None)
+    late = with_agreement(late, signed_on=date(2026, 12, 31), perform_deadline=date(2026, 12, 31))
+    late = replace(late, parties=[replace(late.parties[0], birth_date=date(1975, 12, 31))])
+    texts = [d.text for d in check_lines(oral_agreement.build(late, OFFICE))]
+    assert texts.count("2026年12月31日") == 3  # signed, deadline, under the seal
+    assert "1975年12月31日" in texts
+    session = replace(
+        full_case().sessions[0], held_at="2026-12-31 23:59", place="青山镇调委会调解室"
+    )
+    texts = [
+        d.text for d in check_lines(session_record.build(full_case(sessions=[session]), OFFICE))
+    ]
+    assert "2026年12月31日23时59分" in texts and "青山镇调委会调解室" in texts
+
+
+@pytest.mark.parametrize("module", [investigation, follow_up], ids=lambda m: m.KEY)
+def test_blank_records_are_one_page(module: object) -> None:
+    pdf = module.build_blank(OFFICE)  # type: ignore[attr-defined]
+    assert len(reader(pdf).pages) == 1
+    assert "签名：" in all_text(pdf)
+
+
+def test_blank_session_record_keeps_its_lines_with_the_record() -> None:
+    """The lines of the record fill the first page; the result and the signatures are on
+    the second (not a heading and one line left at the foot of the first)."""
+    pages = [flat(p.extract_text()) for p in reader(session_record.build_blank(OFFICE)).pages]
+    assert len(pages) == 2
+    assert "调解记录：" in pages[0] and "调解结果：" in pages[1] and "签名：" in pages[1]
+
+
+def test_blank_confirmation_application_has_a_table_for_the_applicants() -> None:
+    text = all_text(confirmation.build_blank(OFFICE))
+    for label in ("姓名", "性别", "民族", "出生日期", "职业", "联系电话", "身份证号", "住址"):
+        assert text.count(label) == 2, label
+    assert text.count("申请人") >= 4  # two rows of the table, two signatures
+
+
+def test_contents_headings_and_numbers_are_centred() -> None:
+    lines = check_lines(contents.build(case_with_records(), OFFICE))
+    x0 = L.MARGIN_LEFT + (L.BLOCK_WIDTH - sum(contents.COLUMNS)) / 2
+    edges = [x0 + sum(contents.COLUMNS[:i]) for i in range(len(contents.COLUMNS) + 1)]
+    heading = {d.text: d for d in lines}
+    for col, text in enumerate(("序号", "文书名称", "页号", "备注")):
+        d = heading[text]
+        assert (d.x + d.right) / 2 == pytest.approx((edges[col] + edges[col + 1]) / 2, abs=0.5)
+    below = [d for d in lines if d.y < heading["序号"].y - 1 and d.page == 0]
+    numbers = [d for d in below if edges[0] < d.x < edges[1]]
+    pages = [d for d in below if edges[2] < d.x < edges[3]]
+    assert [d.text for d in numbers] == [str(i) for i in range(1, 9)]
+    assert len(pages) == 8
+    for col, cells in ((0, numbers), (2, pages)):
+        for d in cells:
+            assert (d.x + d.right) / 2 == pytest.approx((edges[col] + edges[col + 1]) / 2, abs=0.5)
+
+
+def headings_left_alone(pdf: bytes) -> list[DrawnLine]:
+    """Bold headings ("纠纷简要情况：") that are the last line of their page."""
+    lines = [d for d in check_lines(pdf) if d.y > L.MARGIN_BOTTOM]
+    last = {d.page: d for d in lines}  # in drawing order: the lowest line of each page
+    last = {p: min((d for d in lines if d.page == p), key=lambda d: d.y) for p in last}
+    return [
+        d
+        for d in last.values()
+        if d.text.endswith("：") and all("Bold" in f for f in d.fonts) and d.size == L.SIZE_3
+    ]
+
+
+@pytest.mark.parametrize("length", range(0, 400, 24))
+def test_a_heading_never_ends_a_page(length: int) -> None:
+    """ "纠纷简要情况：" and the like go to the next page with their text, whatever the
+    length of the text before them."""
+    facts = ("宋文世在田淑国承包的工地务工三个月，" * 30)[: length + 20]
+    case = full_case(facts=facts, requests="请求田淑国支付拖欠的劳务工资。")
+    for module in (acceptance, oral_agreement):
+        c = replace(case, outcome="agreement_oral") if module is oral_agreement else case
+        if module is oral_agreement:
+            c = with_agreement(c, facts="")
+        assert headings_left_alone(module.build(c, OFFICE)) == [], (module.KEY, length)
+
+
+def test_a_record_without_its_result_yet_is_one_page() -> None:
+    """A short mediation record whose result is still to be written: the lines for the
+    result and the signatures stay on the record's page."""
+    record = "告知双方权利义务。田秀陈述：请求谢胜赔偿医药费、误工费等各项损失。" * 2
+    session = replace(full_case().sessions[0], record=record, result="")
+    pdf = session_record.build(full_case(sessions=[session]), OFFICE)
+    assert len(reader(pdf).pages) == 1
+    text = all_text(pdf)
+    assert "调解结果：" in text and "人民调解员：王建华签名：" in text

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Spacer
 
 from app.printing import layout as L
 from app.printing.agreement import agreement_pdf
-from tests.printing.helpers import OFFICE, all_text, footers, full_case, reader, text_positions
+from tests.printing.helpers import (
+    OFFICE,
+    DrawnLine,
+    all_text,
+    drawn_lines,
+    footers,
+    full_case,
+    page_texts,
+    reader,
+)
 
 LONG = "人民调解委员会依法调解民间纠纷，" * 120
 
@@ -55,31 +66,42 @@ def test_same_input_same_bytes() -> None:
 
 
 def test_text_stays_in_the_text_block() -> None:
-    pdf = doc()
-    positions = text_positions(pdf)
-    assert positions
-    check_positions(positions)
+    assert len(check_lines(doc())) > 22
 
 
-def check_positions(positions: list[tuple[int, str, float, float, float]]) -> None:
-    """Every line starts and ends inside the text block; the footer below it."""
+def check_lines(pdf: bytes, *, footer: bool = True) -> list[DrawnLine]:
+    """What a reader sees on every page: every line starts and ends inside the text block
+    and below its top, the page number "第x页 共y页" (right, in order) below it and
+    nothing else there; no two lines overlap; no line starts with closing punctuation or
+    ends with opening punctuation; no "None". Returns the lines."""
+    lines = drawn_lines(pdf)
+    pages = len(reader(pdf).pages)
     left, right = L.MARGIN_LEFT, L.MARGIN_LEFT + L.BLOCK_WIDTH
     bottom, top = L.MARGIN_BOTTOM, L.MARGIN_BOTTOM + L.BLOCK_HEIGHT
-    lines: dict[tuple[int, float, float], list[tuple[str, float]]] = {}
-    for page, text, x, y, size in positions:
-        assert 0 <= x <= L.PAGE_WIDTH and 0 <= y <= L.PAGE_HEIGHT
-        if y < bottom:  # the page number, and nothing else, sits below the block
-            assert y == pytest.approx(L.FOOTER_BASELINE, abs=0.01), (text, y)
-            assert set(text) <= set("第页共 0123456789\n"), text
+    numbers: list[str] = []
+    by_page: dict[int, list[DrawnLine]] = {}
+    for d in lines:
+        assert "None" not in d.text, d
+        if d.y < bottom - 0.01:  # the page number, and nothing else, sits below the block
+            assert d.y == pytest.approx(L.FOOTER_BASELINE, abs=0.01), d
+            assert d.page == len(numbers), d
+            numbers.append(d.text)
             continue
-        assert left - 0.01 <= x <= right, (text, x)
-        assert bottom - 0.01 <= y <= top - 0.8 * size + 0.01, (text, y)
-        lines.setdefault((page, round(x, 2), round(y, 2)), []).append((text, size))
-    for (_, x, _), pieces in lines.items():
-        width = sum(
-            pdfmetrics.stringWidth(t, "NotoSerifSC", s) for t, s in pieces if "\u3000" not in t
-        )
-        assert x + width <= right + 0.5, pieces
+        assert left - 0.01 <= d.x and d.right <= right + 0.5, d
+        assert bottom - 0.01 <= d.y <= top - 0.8 * d.size + 0.01, d
+        assert d.text[0] not in L.CANNOT_START, d
+        assert d.text[-1] not in L.CANNOT_END, d
+        by_page.setdefault(d.page, []).append(d)
+    for drawn in by_page.values():
+        for i, a in enumerate(drawn):
+            for b in drawn[i + 1 :]:
+                if abs(a.y - b.y) < 0.9 * min(a.size, b.size):
+                    assert a.right <= b.x + 0.5 or b.right <= a.x + 0.5, (a, b)
+    if footer:
+        assert numbers == [f"第{i}页 共{pages}页" for i in range(1, pages + 1)]
+    else:
+        assert numbers == []
+    return lines
 
 
 def test_empty_values_print_a_blank_line_not_none() -> None:
@@ -130,3 +152,72 @@ def test_same_bytes_in_another_process(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code, str(out)], cwd=root, check=True)
     assert out.read_bytes() == agreement_pdf(full_case(), OFFICE)
+
+
+def test_a_line_broken_before_an_amount_is_still_justified() -> None:
+    # "（￥12,300.00）" is not cut, and no line ends with "（" or "￥": the line before it
+    # breaks early. It is spread to the full width, not left short as if the paragraph
+    # ended there.
+    text = (
+        "甲" * 20 + "（￥12,300.00），" + "双方因货款结算发生纠纷（￥12,300.00），经多次协商。" * 5
+    )
+    pdf = L.build_pdf([L.Paragraph(text)], L.DocInfo("t"))
+    lines = [d for d in check_lines(pdf) if d.y > L.MARGIN_BOTTOM]
+    assert len(lines) >= 6
+    assert lines[0].text == "甲" * 20  # "（￥12,300.00）" did not fit after it
+    early = [d for d, after in pairwise(lines) if after.text.startswith("（")]
+    assert early, "no line of the test breaks before the amount"
+    for d in lines[:-1]:
+        assert d.right == pytest.approx(L.MARGIN_LEFT + L.BLOCK_WIDTH, abs=0.5), d
+    assert lines[-1].right < L.MARGIN_LEFT + L.BLOCK_WIDTH - 16  # the last line is not
+
+
+def test_table_cells_align_as_the_style_asks() -> None:
+    extra = [("ALIGN", (0, 0), (-1, 0), "CENTER"), ("ALIGN", (0, 1), (0, -1), "CENTER")]
+    table = L.table([["序号", "文书名称"], ["1", "人民调解申请书"]], (60.0, 240.0), extra=extra)
+    lines = {d.text: d for d in check_lines(L.build_pdf([table], L.DocInfo("t")))}
+    x0 = L.MARGIN_LEFT + (L.BLOCK_WIDTH - 300.0) / 2  # the table is centred in the frame
+    for text, middle in (("序号", x0 + 30), ("1", x0 + 30), ("文书名称", x0 + 60 + 120)):
+        d = lines[text]
+        assert (d.x + d.right) / 2 == pytest.approx(middle, abs=0.5), text
+    assert lines["人民调解申请书"].x == pytest.approx(x0 + 60 + 4, abs=0.5)  # left, padded
+
+
+def test_ruled_lines_never_leave_one_line_alone() -> None:
+    lines = L.RuleLines(6)
+    assert lines.split(L.BLOCK_WIDTH, 5.5 * L.BODY_LEADING) != [lines]
+    head, tail = lines.split(L.BLOCK_WIDTH, 5.5 * L.BODY_LEADING)  # one would go on alone
+    assert (head.count, tail.count) == (4, 2)
+    assert lines.split(L.BLOCK_WIDTH, 1.5 * L.BODY_LEADING) == []  # one would stay alone
+    head, tail = lines.split(L.BLOCK_WIDTH, 2.5 * L.BODY_LEADING)
+    assert (head.count, tail.count) == (2, 4)
+    assert L.RuleLines(2).split(L.BLOCK_WIDTH, 1.5 * L.BODY_LEADING) == []
+
+
+def test_a_heading_before_a_block_kept_together() -> None:
+    """A heading followed by a KeepTogether (e.g. "此致" and a signature block): not
+    measured before it is on a canvas (that raised), and moved on with it."""
+    heading = L.Paragraph("此致", L.HEADING)
+    block = L.keep_together([L.Paragraph("青山镇人民调解委员会", L.BODY_FLUSH), L.RuleLines(6)])
+    filler = L.RuleLines(19)
+    pdf = L.build_pdf([filler, heading, block], L.DocInfo("t"))
+    pages = [flat_text for flat_text in (p.extract_text() for p in reader(pdf).pages)]
+    assert len(pages) == 2
+    assert "此致" in pages[1] and "青山镇人民调解委员会" in pages[1]
+
+
+def test_text_kept_with_a_block_counts_the_space_above_its_heading() -> None:
+    """A heading with space above it and a two-line paragraph that fit the foot of the
+    page only without that space: both go on to the next page, not the heading alone."""
+    heading = L.Paragraph("纠纷简要情况：", replace(L.HEADING, space_before=6))
+    facts = L.Paragraph("宋文世在田淑国承包的工地务工三个月，" * 2)
+    assert len(facts.lines_for(L.BLOCK_WIDTH)) == 2
+    rest = [L.Paragraph("当事人请求：", L.HEADING), L.Paragraph("请求支付拖欠的劳务工资。")]
+    room = 3 * L.BODY_LEADING + 3  # heading and facts, less the 6 points above the heading
+    story = [
+        Spacer(1, L.BLOCK_HEIGHT - room),
+        L.KeepWithText([heading, facts, *rest], [L.Paragraph("签名：", L.BODY_FLUSH)], strict=0),
+    ]
+    pages = page_texts(L.build_pdf(story, L.DocInfo("t")))
+    assert len(pages) == 2
+    assert "纠纷简要情况：" in pages[1] and "宋文世" in pages[1] and "签名：" in pages[1]

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from app.models.casefile import CaseFile
+from app.models.cases import AFTER_CLOSE, TRANSITIONS
 from app.printing import registry
-from tests.printing.helpers import OFFICE, all_text, full_case, reader
+from tests.printing.helpers import INVESTIGATION, OFFICE, all_text, full_case, reader
 
 
 def test_keys_titles_and_paper() -> None:
@@ -42,6 +43,9 @@ def test_what_each_state_offers(demo_cases: list[CaseFile]) -> None:
             assert ("termination" in keys) == (case.outcome == "terminated")
         if case.state == "registered":
             assert keys <= {"application"}
+        investigated = any(s.kind == "investigation" for s in case.sessions)
+        if case.state in registry.AFTER_ACCEPT:
+            assert ("investigation" in keys) == investigated, (case.state, case.number)
 
 
 def test_every_document_builds_from_demo_cases(demo_cases: list[CaseFile]) -> None:
@@ -72,3 +76,21 @@ def test_blank_forms_build(doc: registry.PrintableDocument) -> None:
 def test_same_case_same_bytes(doc: registry.PrintableDocument) -> None:
     case = replace(full_case(), state="closed")
     assert doc.build(case, OFFICE) == doc.build(case, OFFICE)
+
+
+def test_investigation_records_are_offered_wherever_one_can_exist() -> None:
+    """An investigation may be recorded from acceptance on (the transition table) and stays
+    in the file after closing: its record is offered in all those states, once there is
+    one, and in no other."""
+    recorded = TRANSITIONS["record_investigation"].allowed_from
+    assert {"accepted", "assigned"} <= recorded
+    doc = registry.document("investigation")
+    assert doc.states == recorded | AFTER_CLOSE
+    with_record = replace(full_case(), sessions=[INVESTIGATION])
+    for state in sorted(registry.ALL_STATES):
+        case = replace(with_record, state=state)
+        assert doc.offered_for(case) == (state in recorded | AFTER_CLOSE), state
+        assert not doc.offered_for(replace(case, sessions=[])), state
+    accepted = replace(with_record, state="accepted", outcome=None, closed_on=None)
+    assert "investigation" in {d.key for d in registry.for_case(accepted)}
+    assert "人民调解调查记录" in all_text(doc.build(accepted, OFFICE))

@@ -51,7 +51,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     registrar = C.event_user(case, "accept", "register")
     signers = (
         [
-            *((p.role_label, p.name, "签名（按指印）") for p in [*left, *right]),
+            *(C.party_signer(p) for p in [*left, *right]),
             ("登记人", registrar, "签名"),
         ]
         if case

@@ -50,13 +50,8 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         out.append(L.RuleLines(3))
     out.append(L.Paragraph(STATEMENT, L.BODY, fonts))
     committee = C.committee_name(case, office)
-    signers = [("申请人", p.name, "签名（按指印）") for p in left] or [
-        ("申请人", "", "签名（按指印）")
-    ]
-    out += [
-        L.Paragraph("此致", L.BODY, fonts),
-        L.Paragraph(committee or [L.blank(10)], L.BODY_FLUSH, fonts),
-    ]
+    signers = [C.party_signer(p, "申请人") for p in left] or [("申请人", "", "签名（按指印）")]
+    out += C.salutation(committee, fonts)
     block = [
         *C.signature_lines(signers, fonts),
         C.date_line(case.registered_on if case else None, fonts),

@@ -43,8 +43,8 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         agent = C.agent_description(p)
         if agent is not None:
             out.append(L.Paragraph(agent, L.BODY, fonts))
-    if not parties:
-        out += [L.Paragraph(C.blank_party("applicant"), L.BODY, fonts) for _ in range(2)]
+    if not parties:  # the blank form: a ruled table to fill in, as the other forms have
+        out.append(C.party_table([("applicant", None), ("applicant", None)], fonts))
     signed = L.day(a.signed_on if a else None)
     number = (case.number or "") if case else ""
     out.append(L.Paragraph("请求事项：", C.heading(space_before=6), fonts))
@@ -96,14 +96,11 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     )
     out += [L.Paragraph(x, L.BODY, fonts) for x in PROMISES]
     applied = case.confirmations[-1].applied_on if case and case.confirmations else None
-    signers = [("申请人", p.name, "签名（按指印）") for p in parties] or [
+    signers = [C.party_signer(p, "申请人") for p in parties] or [
         ("申请人", "", "签名（按指印）"),
         ("申请人", "", "签名（按指印）"),
     ]
-    out += [
-        L.Paragraph("此致", L.BODY, fonts),
-        L.Paragraph(court(case, office) or [L.blank(10)], L.BODY_FLUSH, fonts),
-    ]
+    out += C.salutation(court(case, office), fonts)
     return C.finish(out, [*C.signature_lines(signers, fonts), C.date_line(applied, fonts)])
 
 

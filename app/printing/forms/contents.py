@@ -53,7 +53,11 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         COLUMNS,
         style=C.TABLE_CELL,
         padding=7,
-        extra=[("ALIGN", (0, 0), (-1, 0), "CENTER"), ("ALIGN", (0, 1), (0, -1), "CENTER")],
+        extra=[
+            ("ALIGN", (0, 0), (-1, 0), "CENTER"),  # the heading
+            ("ALIGN", (0, 1), (0, -1), "CENTER"),  # 序号
+            ("ALIGN", (2, 1), (2, -1), "CENTER"),  # 页号
+        ],
         fonts=fonts,
         repeat_rows=1,
         row_heights=heights,

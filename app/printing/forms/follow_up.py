@@ -31,12 +31,13 @@ def visit_story(case: CaseFile | None, v: FollowUp | None, fonts: FontSet) -> li
     table = C.form_table(
         rows, C.RECORD_COLUMNS, fonts, spans=[("SPAN", (1, r), (3, r)) for r in (2, 3, 4)]
     )
+    # 6 + 2 lines to write on: the blank record, signatures included, is one page
     body = [
         table,
         *C.long_text(
-            "回访情况（履行、诉讼、矛盾反复等）", v.findings if v else "", fonts, blank_lines=8
+            "回访情况（履行、诉讼、矛盾反复等）", v.findings if v else "", fonts, blank_lines=6
         ),
-        *C.long_text("采取的措施", v.measures if v else "", fonts, blank_lines=3),
+        *C.long_text("采取的措施", v.measures if v else "", fonts, blank_lines=2),
     ]
     signers = [
         ("回访人", v.visitor if v else "", "签名"),

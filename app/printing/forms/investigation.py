@@ -11,7 +11,10 @@ from app.printing.fonts import FontSet, get_fonts
 
 KEY = "investigation"
 TITLE = "人民调解调查记录"
-STATES = frozenset({"mediating", "closed", "archived"})
+# An investigation may be recorded once the case is accepted (app.models.cases:
+# record_investigation is allowed while accepted, assigned or mediating) and stays in the
+# file after closing; the record is offered wherever one can exist.
+STATES = frozenset({"accepted", "assigned", "mediating", "closed", "archived"})
 KIND = "investigation"
 
 
@@ -38,7 +41,8 @@ def record_story(s: SessionRecord | None, fonts: FontSet) -> list[Flowable]:
         ("调查人", f("staff"), "签名"),
         ("记录人", f("recorder"), "签名"),
     ]
-    body = [table, *C.long_text("调查记录", f("record"), fonts, blank_lines=12)]
+    # nine lines to write on: the blank record, signatures included, is one page
+    body = [table, *C.long_text("调查记录", f("record"), fonts, blank_lines=9)]
     return C.finish(body, C.signature_lines(signers, fonts))
 
 

@@ -66,7 +66,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         ]
     else:
         out += C.long_text("协议内容", "", fonts)
-    signers = [(p.role_label, p.name, "签名（按指印）") for p in [*left, *right]] or [
+    signers = [C.party_signer(p) for p in [*left, *right]] or [
         ("当事人", "", "签名（按指印）"),
         ("当事人", "", "签名（按指印）"),
     ]

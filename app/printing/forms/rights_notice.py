@@ -51,7 +51,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         L.Paragraph("三、" + FREE, L.BODY, fonts),
         L.Paragraph(RECEIVED, L.BODY, fonts),
     ]
-    signers = [(p.role_label, p.name, "签名（按指印）") for p in parties] or [
+    signers = [C.party_signer(p) for p in parties] or [
         ("当事人", "", "签名（按指印）"),
         ("当事人", "", "签名（按指印）"),
     ]

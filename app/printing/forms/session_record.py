@@ -39,15 +39,17 @@ def record_story(case: CaseFile | None, s: SessionRecord | None, fonts: FontSet)
     table = C.form_table(
         rows, C.RECORD_COLUMNS, fonts, spans=[("SPAN", (1, r), (3, r)) for r in (1, 2, 3)]
     )
-    signers = [(p.role_label, p.name, "签名（按指印）") for p in parties] or [
+    signers = [C.party_signer(p) for p in parties] or [
         ("当事人", "", "签名（按指印）"),
         ("当事人", "", "签名（按指印）"),
     ]
     signers += [("人民调解员", f("staff"), "签名"), ("记录人", f("recorder"), "签名")]
     body = [
         table,
-        *C.long_text("调解记录", f("record"), fonts, blank_lines=8),
-        *C.long_text("调解结果", f("result"), fonts, blank_lines=3),
+        # a blank record: its lines fill the first page; the result and signatures follow
+        *C.long_text("调解记录", f("record"), fonts, blank_lines=11),
+        # two lines for a result still to come: a short record and its signatures are one page
+        *C.long_text("调解结果", f("result"), fonts, blank_lines=2),
     ]
     return C.finish(body, C.signature_lines(signers, fonts))
 

@@ -51,7 +51,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         *reason(case),
         Span(DECISION),
     ]
-    return [
+    text = [
         L.Paragraph(
             [L.value("、".join(p.name for p in parties), 12), Span("：")], L.BODY_FLUSH, fonts
         ),
@@ -59,8 +59,9 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         L.Paragraph(ROUTES_INTRO, L.BODY, fonts),
         *(L.Paragraph(r, L.BODY, fonts) for r in ROUTES),
         L.Paragraph("特此通知。", L.BODY, fonts),
-        C.seal_block(committee, L.day(case.closed_on if case else None), fonts),
     ]
+    # the seal and date stay on the page of the end of the text, never alone on top
+    return C.finish(text, [C.seal_block(committee, L.day(case.closed_on if case else None), fonts)])
 
 
 def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:

@@ -232,12 +232,13 @@ def test_a_failed_save_is_told_with_the_file_name(
 def test_printing_renders_every_page_on_a4(
     print_db: Database, parent: QWidget, tmp_path: Path
 ) -> None:
-    window = open_doc(print_db, "session_record", AGREEMENT_CASE, parent)
+    window = open_doc(print_db, "agreement", AGREEMENT_CASE, parent)
     out = tmp_path / "printed.pdf"
     sent = print_pdf(window.document, pdf_printer(out))
-    assert sent == window.page_count == 2
+    assert window.page_count > 1  # a document of several pages: each one is printed
+    assert sent == window.page_count
     printed = reader(out)
-    assert len(printed.pages) == 2
+    assert len(printed.pages) == window.page_count
     for page in printed.pages:
         box = page.mediabox
         assert float(box.width) == pytest.approx(A4_POINTS[0], abs=1)
