@@ -216,3 +216,13 @@ def test_case_file_case_is_closed_with_ten_sessions(bench_db: Path) -> None:
     assert len({s.id for s in padded.sessions}) == len(padded.sessions)
     assert set(case.sessions) <= set(padded.sessions)
     assert [s.held_at for s in padded.sessions] == sorted(s.held_at for s in padded.sessions)
+
+
+def test_outreach_figures_on_a_small_office() -> None:
+    """bench.outreach builds its office through the services and times real kits."""
+    from bench import outreach
+
+    figures = outreach.kit_figures(villages=2)
+    assert set(figures) == set(outreach.FIGURES)
+    assert figures["outreach_kit_village_ms"] > 0
+    assert figures["outreach_kit_all_pages"] > 2 * 7  # seven printables, several pages each

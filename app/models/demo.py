@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from app.models import cases, office
+from app.models import cases, office, outreach_content
 from app.models import registries as reg
 from app.models.cases import (
     AgreementInput,
@@ -153,6 +153,18 @@ def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: 
     villages = office.villages(db)
     _fill_cases(db, rng, today, committee_id, user, mediator_ids, villages, count)
     fill_demo_registries(db, today=today, seed=seed)
+    _link_demo_animations(db, by=user)
+
+
+# Where the demo office's animations are published. A real office enters the links of its
+# own videos (the shipped items come without links); these are example addresses.
+DEMO_VIDEO_SITE = "https://www.example.com/qingshan/weidongman/"
+
+
+def _link_demo_animations(db: Database, *, by: str) -> None:
+    for n, item in enumerate(outreach_content.items(db, "animation"), start=1):
+        extra = {**item.extra, "link": f"{DEMO_VIDEO_SITE}{n:02d}.html"}
+        outreach_content.save_item(db, item.key, item.kind, item.title, item.body, extra, by=by)
 
 
 def _fill_cases(

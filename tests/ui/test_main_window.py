@@ -80,6 +80,7 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert "单位信息与打印设置(&O)…" in found
     assert "协议条款模板(&M)…" in found
     assert found["村居档案(&G)"] == "F4"
+    assert "打印七个一(&K)…" in found
 
 
 def test_settings_menu_opens_the_office_details(window: MainWindow, qtbot: QtBot) -> None:

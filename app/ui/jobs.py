@@ -1,0 +1,176 @@
+"""Long work off the GUI thread: a worker in a QThread, a progress dialog that can cancel,
+and one signal with the result.
+
+``work(progress, cancelled)`` is plain Python (no widgets): it calls ``progress(n, total,
+what)`` now and then, asks ``cancelled()`` between steps and raises its own "cancelled"
+exception (listed in ``cancel_errors``) to stop. It must open its own database
+connection: a sqlite3 connection belongs to the thread that made it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.models.db import StorageError
+from app.models.errors import DomainError
+from app.ui import messages
+from app.ui.signals import emit
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+Work = Callable[[Progress, Callable[[], bool]], object]
+
+
+class Worker(QObject):
+    """Runs ``work`` in its thread; reports only through signals (queued to the GUI)."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(
+        self, work: Work, *, cancel_errors: tuple[type[BaseException], ...], failure: str
+    ) -> None:
+        super().__init__()
+        self._work = work
+        self._cancel_errors = cancel_errors
+        self._failure = failure
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            if self._stop.is_set():
+                raise self._cancel_errors[0]
+            # Direct emit from the worker thread (see case_file_job: signals.emit hung there).
+            result = self._work(self.progress.emit, self._stop.is_set)
+        except self._cancel_errors:
+            emit(self.cancelled)
+        except (StorageError, DomainError) as exc:
+            emit(self.failed, exc.message)
+        except Exception:
+            log.exception("background job failed")
+            emit(self.failed, self._failure)
+        else:
+            emit(self.finished, result)
+
+
+_running: set[BackgroundJob] = set()  # kept alive until their thread has finished
+
+
+class BackgroundJob(QObject):
+    """One job: ``done(result)`` when it finished, ``stopped()`` when cancelled or failed
+    (a failure is told in a message box first)."""
+
+    done = Signal(object)
+    stopped = Signal()
+
+    def __init__(
+        self,
+        work: Work,
+        parent: QWidget | None,
+        *,
+        title: str,
+        cancel_errors: tuple[type[BaseException], ...],
+        failure: str,
+        describe: Callable[[int, int, str], str] = lambda n, total, what: what,
+        show_progress: bool = True,
+    ) -> None:
+        super().__init__()
+        self._parent = parent
+        self._title = title
+        self._describe = describe
+        self.result: object = None
+        self.worker = Worker(work, cancel_errors=cancel_errors, failure=failure)
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName(title)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker_thread.finished.connect(self.worker.deleteLater)
+        self.worker_thread.finished.connect(self._on_thread_finished)
+        self.progress: QProgressDialog | None = None
+        if show_progress:
+            self.progress = QProgressDialog("正在准备…", "取消", 0, 1, parent)
+            self.progress.setWindowTitle(title)
+            self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+            self.progress.setMinimumDuration(300)
+            self.progress.setAutoClose(False)
+            self.progress.setAutoReset(False)
+            self.progress.canceled.connect(self.cancel)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._stop_now)
+
+    @property
+    def is_running(self) -> bool:
+        return self.worker_thread.isRunning()
+
+    def start(self) -> None:
+        _running.add(self)
+        self.worker_thread.start()
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+        if self.progress is not None:
+            self.progress.setLabelText("正在取消…")
+
+    def _stop_now(self) -> None:
+        self.worker.cancel()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
+
+    def _on_progress(self, n: int, total: int, what: str) -> None:
+        if self.progress is None or self.worker.is_cancelled:
+            return
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setLabelText(self._describe(n, total, what))
+        self.progress.setValue(min(n, total))
+
+    def _on_finished(self, result: object) -> None:
+        cancelled = self.worker.is_cancelled
+        self._close_progress()
+        self.worker_thread.quit()
+        if cancelled:  # cancelled after the last step: nothing is produced
+            emit(self.stopped)
+            return
+        self.result = result
+        emit(self.done, result)
+
+    def _on_failed(self, message: str) -> None:
+        self._close_progress()
+        self.worker_thread.quit()
+        messages.warning(self._parent, f"{self._title}没有完成", message)
+        emit(self.stopped)
+
+    def _on_cancelled(self) -> None:
+        self._close_progress()
+        self.worker_thread.quit()
+        emit(self.stopped)
+
+    def _close_progress(self) -> None:
+        if self.progress is not None and shiboken6.isValid(self.progress):
+            self.progress.close()
+            self.progress.deleteLater()
+        self.progress = None
+
+    def _on_thread_finished(self) -> None:
+        _running.discard(self)
