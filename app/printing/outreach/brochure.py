@@ -294,6 +294,9 @@ def _title_lines(title: str) -> list[str]:
     return parts or [title]
 
 
+SUBTITLE_SIZE = 11.0
+
+
 def _draw_cover(canv: K.KitCanvas, data: KitData, cover: tuple[str, str]) -> None:
     fonts = canv.fonts
     left, right = panel_edges(OUTSIDE)[2]
@@ -329,10 +332,22 @@ def _draw_cover(canv: K.KitCanvas, data: KitData, cover: tuple[str, str]) -> Non
         K.draw_string(canv, mid, y, r, size, fonts, bold=True, align="center", tracking=0.12)
         y -= lead
     canv.setFillColorRGB(*K.INK)
-    if subtitle:
-        sub = K.fit_size(subtitle, inner, 15, fonts)
-        K.draw_string(canv, mid, band_y - 14 * MM, subtitle, sub, fonts, bold=True, align="center")
     committee = data.committee.strip() or f"{data.village}人民调解委员会"
+    # The subtitle's lines under the band (the committee has its own line at the foot);
+    # an empty line is half a line of space.
+    y = band_y - 10 * MM
+    for n, line in enumerate(subtitle.replace("\r\n", "\n").split("\n")):
+        line = line.strip()
+        if line == committee:
+            continue
+        if not line:
+            y -= SUBTITLE_SIZE * 0.8
+            continue
+        size = K.fit_size(line, inner, SUBTITLE_SIZE + (2 if n == 0 else 0), fonts)
+        K.draw_string(canv, mid, y, line, size, fonts, bold=n == 0, align="center")
+        y -= size * 1.6
+        if y < PAD_BOTTOM + 18 * MM:  # never into the committee's line
+            break
     K.draw_string(
         canv,
         mid,
