@@ -939,3 +939,59 @@ def test_village_kit_data_holds_the_villages_own_people_and_places(office_db: Da
 def test_kit_of_something_that_is_not_a_village(office_db: Database) -> None:
     with pytest.raises(NotFoundError):
         reg.village_kit_data(office_db, _grid(office_db))
+
+
+# --------------------------------------------------------------------------- villages
+
+
+def test_a_new_village_joins_the_lists_and_choices(office_db: Database) -> None:
+    by = user(office_db)
+    new = reg.add_village(office_db, by=by, name=" 李家湾村 ", kind="village")
+    assert [v.name for v in office.villages(office_db)] == sorted(
+        ["红旗村", "桃园村", "河东社区", "李家湾村"]
+    )
+    grid = reg.add_grid(office_db, by=by, village_id=new, name="第一网格")
+    assert reg.get_village(office_db, new).grids == 1
+    assert reg.get_grid(office_db, grid).village_name == "李家湾村"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "field", "words"),
+    [
+        ("", "village", reg.VILLAGE_NAME_FIELD, "请填写"),
+        ("红旗村", "village", reg.VILLAGE_NAME_FIELD, "已经有“红旗村”"),
+        ("新村", "town", reg.VILLAGE_KIND_FIELD, "村还是社区"),
+    ],
+)
+def test_village_entries_name_the_field_and_store_nothing(
+    office_db: Database, name: str, kind: str, field: str, words: str
+) -> None:
+    before = _dump(office_db)
+    with pytest.raises(ValidationError) as caught:
+        reg.add_village(office_db, by=user(office_db), name=name, kind=kind)
+    assert caught.value.field == field and words in caught.value.message
+    assert _dump(office_db) == before
+
+
+def test_rename_retire_and_reinstate_a_village(office_db: Database) -> None:
+    by = user(office_db)
+    village = _village(office_db, "桃园村")
+    reg.edit_village(office_db, village, by=by, name="桃源社区", kind="community")
+    assert reg.get_village(office_db, village).kind == "community"
+    reg.retire_village(office_db, village, by=by)
+    assert "桃源社区" not in [v.name for v in office.villages(office_db)]
+    with pytest.raises(ValidationError) as caught:
+        reg.add_village(office_db, by=by, name="桃源社区")
+    assert "已停用" in caught.value.message
+    reg.reinstate_village(office_db, village, by=by)
+    assert "桃源社区" in [v.name for v in office.villages(office_db)]
+
+
+def test_a_village_with_cases_is_retired_not_deleted(office_db: Database) -> None:
+    register(office_db)  # a case in 红旗村
+    with pytest.raises(InUseError) as caught:
+        reg.delete_village(office_db, _village(office_db), by=user(office_db))
+    assert "件案件" in caught.value.message
+    empty = reg.add_village(office_db, by=user(office_db), name="错登村")
+    reg.delete_village(office_db, empty, by=user(office_db))
+    assert "错登村" not in [v.name for v in reg.list_villages(office_db, include_retired=True)]

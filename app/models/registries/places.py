@@ -167,6 +167,124 @@ def delete_grid(db: Database, grid_id: str, *, by: str) -> None:
         )
 
 
+# --------------------------------------------------------------------------- villages
+
+VILLAGE_NAME_FIELD = "村（社区）名称"
+VILLAGE_KIND_FIELD = "类别"
+VILLAGE_KINDS_LABELS = {"village": "村", "community": "社区"}
+
+
+@dataclass(frozen=True)
+class VillageEntry:
+    id: str
+    name: str
+    kind: str  # village / community
+    grids: int  # grids in use
+    retired: bool
+
+
+def list_villages(db: Database, *, include_retired: bool = False) -> list[VillageEntry]:
+    """The town's villages and communities, by name (as office.villages lists them)."""
+    found = db.query(
+        "SELECT v.id, v.name, v.kind, v.retired, "
+        "(SELECT count(*) FROM places g WHERE g.parent_id = v.id AND g.kind = 'grid' "
+        " AND g.retired = 0) AS grids "
+        "FROM places v WHERE v.kind IN ('village','community')"
+        + ("" if include_retired else " AND v.retired = 0")
+        + " ORDER BY v.name"
+    )
+    return [
+        VillageEntry(r["id"], r["name"], r["kind"], r["grids"], bool(r["retired"])) for r in found
+    ]
+
+
+def get_village(db: Database, village_id: str) -> VillageEntry:
+    for v in list_villages(db, include_retired=True):
+        if v.id == village_id:
+            return v
+    raise NotFoundError("这个村（社区）已被删除，请刷新后再试。")
+
+
+def _village_values(name: str, kind: str) -> dict[str, str]:
+    name = clean_text(
+        name, VILLAGE_NAME_FIELD, max_len=NAME_MAX, required="请填写村（社区）名称，例如“红旗村”。"
+    )
+    if kind not in VILLAGE_KINDS_LABELS:
+        raise ValidationError(VILLAGE_KIND_FIELD, "请选择是村还是社区。")
+    return {"name": name, "kind": kind}
+
+
+def _unique_village_name(conn: sqlite3.Connection, name: str, own_id: str = "") -> None:
+    clash = conn.execute(
+        "SELECT retired FROM places WHERE kind IN ('village','community') AND name = ? AND id <> ?",
+        (name, own_id),
+    ).fetchone()
+    if clash is not None:
+        hint = "（已停用，可勾选“显示已停用”后恢复启用）" if clash["retired"] else ""
+        raise ValidationError(VILLAGE_NAME_FIELD, f"已经有“{name}”{hint}，请不要重复登记。")
+
+
+def _town_id(conn: sqlite3.Connection) -> str:
+    r = conn.execute("SELECT id FROM places WHERE kind = 'town' ORDER BY created_at LIMIT 1")
+    found = r.fetchone()
+    if found is None:
+        raise LookupError("office is not set up")
+    return str(found[0])
+
+
+def add_village(db: Database, *, by: str, name: str, kind: str = "village") -> str:
+    """A new village or community of the town; its name is unique."""
+    values = _village_values(name, kind)
+    with db.transaction() as conn:
+        _unique_village_name(conn, values["name"])
+        return rows.insert(conn, "places", {**values, "parent_id": _town_id(conn)}, by=by)
+
+
+def edit_village(db: Database, village_id: str, *, by: str, name: str, kind: str) -> None:
+    values = _village_values(name, kind)
+    get_village(db, village_id)
+    with db.transaction() as conn:
+        _unique_village_name(conn, values["name"], village_id)
+        rows.update(conn, "places", village_id, values, by=by)
+
+
+def retire_village(db: Database, village_id: str, *, by: str) -> None:
+    """停用 (e.g. merged into another): it leaves the lists, choices and kits; its cases
+    and records stay as they were."""
+    get_village(db, village_id)
+    with db.transaction() as conn:
+        set_retired(conn, "places", village_id, True, by=by, what="这个村（社区）")
+
+
+def reinstate_village(db: Database, village_id: str, *, by: str) -> None:
+    village = get_village(db, village_id)
+    with db.transaction() as conn:
+        _unique_village_name(conn, village.name, village.id)
+        set_retired(conn, "places", village_id, False, by=by, what="这个村（社区）")
+
+
+_VILLAGE_REFERENCES = (
+    *_PLACE_REFERENCES,
+    ("SELECT count(*) FROM legal_advisers WHERE village_id = ?", "名法律明白人"),
+    ("SELECT count(*) FROM talk_points WHERE village_id = ?", "个评理说事点"),
+    ("SELECT count(*) FROM broadcast_schedule WHERE village_id = ?", "次广播安排"),
+)
+
+
+def delete_village(db: Database, village_id: str, *, by: str) -> None:
+    """Delete a village entered by mistake. Refused (InUseError) once anything refers to it."""
+    village = get_village(db, village_id)
+    with db.transaction() as conn:
+        delete_row(
+            conn,
+            "places",
+            village.id,
+            by=by,
+            what=f"“{village.name}”",
+            checks=_VILLAGE_REFERENCES,
+        )
+
+
 # --------------------------------------------------------------------------- committees
 
 

@@ -11,7 +11,7 @@ from app.models import registries as reg
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.ui.cases.service_dialog import ServiceDialog
-from app.ui.cases.widgets import DateLine, TextBox, current_user_id, hint_label
+from app.ui.cases.widgets import DateLine, TextBox, current_user_id, hint_label, key_combo
 from app.ui.registries.spec import Field, RegistrySpec
 
 MEMBERS_HINT = "写成“姓名（关系）”，多人用顿号隔开，例如：王芳（配偶）、王小明（子）"
@@ -67,6 +67,8 @@ class RegistryForm(ServiceDialog):
     def _widget(self, f: Field, value: Any) -> QWidget:
         if f.kind in ("village", "grid", "committee"):
             return place_combo(self.db, f.kind, value)
+        if f.kind == "place_kind":
+            return key_combo(dict(reg.VILLAGE_KINDS_LABELS), value or "village")
         if f.kind == "bool":
             box = QCheckBox()
             box.setChecked(bool(value))
@@ -93,7 +95,7 @@ class RegistryForm(ServiceDialog):
             if widget is None:
                 continue
             if isinstance(widget, QComboBox):
-                if widget.currentData() is None:
+                if widget.currentData() is None:  # nothing to choose from yet
                     raise ValidationError(f.label, f"请先登记{f.label}，再填写这一项。")
                 out[f.name] = widget.currentData()
             elif isinstance(widget, QCheckBox):

@@ -17,7 +17,9 @@ from app.models import registries as reg
 from app.models.db import Database
 from app.ui.cases.tables import Column
 
-FieldKind = Literal["text", "multiline", "bool", "village", "grid", "committee", "date", "members"]
+FieldKind = Literal[
+    "text", "multiline", "bool", "village", "grid", "committee", "date", "members", "place_kind"
+]
 Scope = Literal["village", "grid", "committee", "none"]
 
 
@@ -79,6 +81,31 @@ def _play_on(row: Any) -> str:
     value: date = row.play_on
     return value.isoformat()
 
+
+VILLAGES = RegistrySpec(
+    key="villages",
+    title="村（社区）",
+    noun="村（社区）",
+    scope="none",
+    columns=[
+        Column("名称", lambda v: v.name),
+        Column("类别", lambda v: reg.VILLAGE_KINDS_LABELS.get(v.kind, v.kind)),
+        Column("网格数", lambda v: str(v.grids), lambda v: v.grids),
+        STATUS,
+    ],
+    fields=[
+        Field("name", reg.VILLAGE_NAME_FIELD, placeholder="如：红旗村、河东社区"),
+        Field("kind", reg.VILLAGE_KIND_FIELD, "place_kind"),
+    ],
+    list_rows=lambda db, scope, retired: reg.list_villages(db, include_retired=retired),
+    add=reg.add_village,
+    edit=reg.edit_village,
+    retire=reg.retire_village,
+    reinstate=reg.reinstate_village,
+    delete=reg.delete_village,
+    hint="村（社区）合并或撤销时请“停用”：以前的案件和登记保留不变。",
+    values_of=_attrs("name", "kind"),
+)
 
 GRIDS = RegistrySpec(
     key="grids",
@@ -324,6 +351,7 @@ SPECS: tuple[RegistrySpec, ...] = (
     GRID_WORKERS,
     HOUSEHOLDS,
     BROADCASTS,
+    VILLAGES,
     GRIDS,
     COMMITTEES,
 )

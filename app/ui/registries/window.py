@@ -1,4 +1,4 @@
-"""村居档案: every village registry in one window, a tab each (Ctrl+1…8)."""
+"""村居档案: every village registry in one window, a tab each (Ctrl+1…9)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class RegistriesWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(
-            hint_label("Ctrl+1～8 切换　Alt+N 新增　Enter 或双击 修改　Alt+T 停用　Esc 关闭")
+            hint_label("Ctrl+1～9 切换　Alt+N 新增　Enter 或双击 修改　Alt+T 停用　Esc 关闭")
         )
         QShortcut(QKeySequence("Esc"), self, self.close)
         fit_to_screen(self, QSize(em(self) * 64, em(self) * 40))

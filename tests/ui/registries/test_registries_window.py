@@ -296,3 +296,16 @@ def test_export_to_a_missing_folder_says_so(
     emit(dialog.fileSelected, str(tmp_path / "没有这个文件夹" / "x.xlsx"))
     assert boxes.kinds()[-1] == "warning"
     assert "x.xlsx" in boxes.texts()
+
+
+def test_a_village_added_is_offered_on_the_other_tabs(
+    qtbot: QtBot, window: RegistriesWindow, demo_db: Database
+) -> None:
+    page = window.page("villages")
+    form = open_form(qtbot, page)
+    commit_text(form.widgets["name"], "李家湾村")
+    with qtbot.waitSignal(window.changed):
+        click(qtbot, form.save_button)
+    assert "李家湾村" in texts(page, 0)
+    advisers = window.page("advisers")
+    assert advisers.scope.findText("李家湾村") >= 0
