@@ -17,14 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -72,11 +65,20 @@ from app.ui.cases.widgets import (
 from app.ui.item_views import RowRole, SortRole
 from app.ui.look import MUTED, SUCCESS, Heading, tint
 from app.ui.signals import emit
+from app.ui.template_editing import DISCARD_TITLE as DISCARD_TITLE  # the tests ask for it
+from app.ui.template_editing import (
+    AnyIndex,
+    EditorButtons,
+    RecordTableModel,
+    ask_to_discard,
+    insert_at_cursor,
+    mark_row,
+    source_label,
+)
 
 WINDOW_TITLE = "协议条款模板"
 EVERY_CATEGORY_LABEL = "通用（各类纠纷）"
 ALL_FILTER_LABEL = "全部模板"
-DISCARD_TITLE = "放弃修改？"
 PLACEHOLDER_HINT = (
     f"结案时插入条款，“{APPLICANT}”“{RESPONDENT}”会换成本案当事人的姓名；“____”处留给调解员填写。"
 )
@@ -115,11 +117,7 @@ class TemplateRow:
     @property
     def source_label(self) -> str:
         t = self.template
-        if not t.shipped:
-            return "本单位添加"
-        if self.hidden:
-            return "已隐藏"
-        return "程序自带（已修改）" if t.edited else "程序自带"
+        return source_label(shipped=t.shipped, edited=t.edited, hidden=self.hidden)
 
     @property
     def can_restore(self) -> bool:
@@ -140,41 +138,17 @@ def load_rows(db: Database) -> list[TemplateRow]:
 COL_TITLE, COL_CATEGORY, COL_SOURCE = 0, 1, 2
 _HEADERS = ("条款名称", "适用纠纷类型", "来源")
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
-
-class ClauseTemplatesModel(QAbstractTableModel):
+class ClauseTemplatesModel(RecordTableModel[TemplateRow]):
     """The templates, one per row; ``RowRole`` gives the :class:`TemplateRow`."""
 
-    SortRole = SortRole
-    RowRole = RowRole
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TemplateRow] = []
-
-    def set_rows(self, rows: Sequence[TemplateRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def record(self, row: int) -> TemplateRow:
-        return self._rows[row]
-
-    def row_of(self, key: str) -> int:
-        """The row of the template ``key``; -1 when it is not in the list."""
-        return next((i for i, r in enumerate(self._rows) if r.key == key), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
+    def headers(self) -> Sequence[str]:
+        return _HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):
             if col == COL_TITLE:
@@ -191,15 +165,6 @@ class ClauseTemplatesModel(QAbstractTableModel):
         if role == RowRole:
             return row
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return _HEADERS[section] if 0 <= section < len(_HEADERS) else None
-        return str(section + 1)
 
 
 # --------------------------------------------------------------------------- the dialog
@@ -345,23 +310,14 @@ class ClauseTemplatesDialog(QDialog):
         form.addRow("", help_box)
         box.addLayout(form)
 
-        buttons = QHBoxLayout()
-        self.new_button = QPushButton("新增(&N)")
-        self.save_button = QPushButton("保存(&S)")
-        self.save_button.setToolTip("Ctrl+Enter")
-        self.remove_button = QPushButton("隐藏(&H)")
-        self.restore_button = QPushButton("恢复默认(&R)")
-        for button, slot in (
-            (self.new_button, self.new_template),
-            (self.save_button, self.save),
-            (self.remove_button, self.remove),
-            (self.restore_button, self.restore),
-        ):
-            button.setAutoDefault(False)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
+        self.buttons = EditorButtons(
+            new=self.new_template, save=self.save, remove=self.remove, restore=self.restore
+        )
+        self.new_button = self.buttons.new
+        self.save_button = self.buttons.save
+        self.remove_button = self.buttons.remove
+        self.restore_button = self.buttons.restore
+        box.addLayout(self.buttons.layout)
         self.status = QLabel()
         self.status.setWordWrap(True)
         tint(self.status, SUCCESS)
@@ -404,17 +360,7 @@ class ClauseTemplatesDialog(QDialog):
         row = -1 if self._shown is None else self.model.row_of(self._shown.key)
         self._syncing = True
         try:
-            selection = self.view.selectionModel()
-            if row < 0:
-                selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.Clear)
-            else:
-                index = self.model.index(row, COL_TITLE)
-                selection.setCurrentIndex(
-                    index,
-                    selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows,
-                )
-                self.view.scrollTo(index)
+            mark_row(self.view, row)
         finally:
             self._syncing = False
 
@@ -449,14 +395,7 @@ class ClauseTemplatesDialog(QDialog):
         name = self.title_edit.text().strip() or (
             self._shown.template.title if self._shown is not None else "新条款"
         )
-        messages.confirm(
-            self,
-            DISCARD_TITLE,
-            f"对“{name}”的修改还没有保存。\n要保存，请点“继续修改”，再点“保存”。",
-            yes="放弃修改",
-            no="继续修改",
-            on_yes=then,
-        )
+        ask_to_discard(self, name, then)
 
     def _set_editor(self, title: str, category: str, body: str) -> None:
         self.title_edit.setText(title)
@@ -504,17 +443,15 @@ class ClauseTemplatesDialog(QDialog):
 
     def _update_buttons(self) -> None:
         row = self._shown
-        self.save_button.setEnabled(self.is_dirty())
-        if row is not None and not row.template.shipped:
-            self.remove_button.setText("删除(&D)")
-        else:
-            self.remove_button.setText("隐藏(&H)")
-        self.remove_button.setEnabled(row is not None and not row.hidden)
-        self.restore_button.setEnabled(row is not None and row.can_restore)
+        self.buttons.update(
+            dirty=self.is_dirty(),
+            own=row is not None and not row.template.shipped,
+            removable=row is not None and not row.hidden,
+            restorable=row is not None and row.can_restore,
+        )
 
     def _insert_placeholder(self, text: str) -> None:
-        self.body.insertPlainText(text)
-        self.body.setFocus(Qt.FocusReason.OtherFocusReason)
+        insert_at_cursor(self.body, text)
 
     def _done(self, key: str | None, message: str) -> None:
         """After a change: the list read again, the editor on ``key`` (the first row when

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action("刷新(&E)", self.refresh, "F5")
         self.registries_action = self._action("村居档案(&G)", self.open_registries, "F4")
         self.kit_action = self._action("打印七个一(&K)…", self.print_kits)
+        self.content_action = self._action("宣传内容(&C)…", self.edit_outreach_content)
         self.templates_action = self._action("协议条款模板(&M)…", self.edit_clause_templates)
         self.office_action = self._action("单位信息与打印设置(&O)…", self.edit_office_details)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         outreach_menu = bar.addMenu("村居与宣传(&Q)")
         outreach_menu.addAction(self.registries_action)
         outreach_menu.addAction(self.kit_action)
+        outreach_menu.addAction(self.content_action)
         self.outreach_menu = outreach_menu
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
             self.templates_action,
             self.registries_action,
             self.kit_action,
+            self.content_action,
         ):
             action.setEnabled(enabled)
 
@@ -389,6 +392,11 @@ class MainWindow(QMainWindow):
         from app.ui.outreach.kit_dialog import open_kit_dialog  # loads reportlab
 
         return open_kit_dialog(self.db, self)
+
+    def edit_outreach_content(self) -> QDialog:
+        from app.ui.outreach_content_dialog import open_outreach_content
+
+        return open_outreach_content(self.db, self)
 
     def edit_clause_templates(self) -> QDialog:
         from app.ui.clause_templates_dialog import open_clause_templates

@@ -81,6 +81,7 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert "协议条款模板(&M)…" in found
     assert found["村居档案(&G)"] == "F4"
     assert "打印七个一(&K)…" in found
+    assert "宣传内容(&C)…" in found
 
 
 def test_settings_menu_opens_the_office_details(window: MainWindow, qtbot: QtBot) -> None:
@@ -95,6 +96,13 @@ def test_settings_menu_opens_the_clause_templates(window: MainWindow, qtbot: QtB
     dialog = window.edit_clause_templates()
     qtbot.waitExposed(dialog)
     assert dialog.windowTitle() == "协议条款模板"
+    dialog.reject()
+
+
+def test_outreach_menu_opens_the_content_library(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = window.edit_outreach_content()
+    qtbot.waitExposed(dialog)
+    assert dialog.isModal()
     dialog.reject()
 
 
