@@ -16,11 +16,12 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import generate, measure, printing
+from bench import generate, measure, outreach, printing, stats
+from bench import ledger as ledger_bench
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -34,6 +35,10 @@ TARGETS: dict[str, tuple[str, float]] = {
     "rss_mb": ("<=", 200),
     "agreement_pdf_ms": ("<=", 40),
     "case_file_pdf_ms": ("<=", 1000),
+    "stats_month_ms": ("<=", 100),
+    "stats_year_ms": ("<=", 300),
+    "ledger_export_100k_s": ("<=", 15),
+    "outreach_kit_village_ms": ("<=", 1000),
 }
 
 NOTES = {
@@ -57,6 +62,13 @@ NOTES = {
     "of its own sessions up to case_file_sessions = 10 mediation sessions (the generator "
     "writes 1-3), fonts loaded; case_file_pages is the file's length; reference "
     "case_file_documents_ms: the same documents built one by one (no cover, contents, join)",
+    "stats": "stats.report (indicators + the five breakdowns + the same period last year) "
+    "for the last complete month (stats_month_ms) and year (stats_year_ms) before the "
+    "file's today, one open connection, median of 7 after a warm-up; reference "
+    "stats_*_separate_ms: the same figures by indicators + 5 breakdown + compare calls, "
+    "median of 3 (the indexes of schema v5, docs/statistics.md)",
+    **ledger_bench.NOTES,
+    **outreach.NOTES,
     "rss_mb": "peak RSS of python -m app --quit-after 2500, sampled every 100 ms",
     "db_mb": "database file + -wal",
 }
@@ -175,6 +187,15 @@ def run(
         ["case_file_pdf_ms", "case_file_documents_ms", "case_file_pages", "case_file_sessions"],
         lambda: printing.case_file_pdf(path),
     )
+    attempt(
+        ["stats_month_ms", "stats_year_ms", "stats_month_separate_ms", "stats_year_separate_ms"],
+        lambda: stats.stats_figures(path, today=date.fromisoformat(gen.today)),
+    )
+    if missing := stats.index_warning(path):
+        warnings["stats_month_ms"] = missing
+    attempt(ledger_bench.EXPORT_FIGURES, lambda: ledger_bench.export_figures(path))
+    attempt(ledger_bench.IMPORT_FIGURES, lambda: ledger_bench.import_figures(path))
+    attempt(outreach.FIGURES, outreach.kit_figures)
     if not skip_app:
         attempt(["rss_mb"], lambda: measure.rss(path))
     attempt(["db_mb"], lambda: measure.db_size_mb(path))

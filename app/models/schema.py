@@ -419,5 +419,31 @@ CREATE INDEX broadcast_schedule_village ON broadcast_schedule(village_id, play_o
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+def _v5(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+-- Statistics read each period by these dates (docs/statistics.md).
+CREATE INDEX cases_accepted ON cases(accepted_on);
+CREATE INDEX cases_declined ON cases(declined_on) WHERE declined_on IS NOT NULL;
+CREATE INDEX cases_closed_due ON cases(closed_on, due_on);
+CREATE INDEX assignments_case_current ON assignments(case_id, ended_on, mediator_id);
+
+-- The monthly 矛盾纠纷排查化解 report: what the head writes beside the figures.
+CREATE TABLE monthly_reports (
+    id           TEXT PRIMARY KEY,
+    committee_id TEXT NOT NULL REFERENCES committees(id),
+    year         INTEGER NOT NULL,
+    month        INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    situation    TEXT NOT NULL DEFAULT '',  -- 总体情况 (the head's summary)
+    causes       TEXT NOT NULL DEFAULT '',  -- 主要原因 / 特点
+    measures     TEXT NOT NULL DEFAULT '',  -- 工作措施
+    plans        TEXT NOT NULL DEFAULT '',  -- 下步打算{_STAMP},
+    UNIQUE (committee_id, year, month)
+);
+""",
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)

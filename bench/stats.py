@@ -1,0 +1,89 @@
+"""Statistics figures (issue 6): the month's and the year's report on the bench file.
+
+``stats_month_ms`` / ``stats_year_ms``: ``app.models.stats.report`` (the indicators, all
+five breakdowns and the same period last year: what the statistics screen shows) for the
+last complete month / year before the file's "today". The reference figures
+``stats_month_separate_ms`` / ``stats_year_separate_ms`` get the same numbers the obvious
+way: ``indicators`` + five ``breakdown`` calls + ``compare``, each reading the period again.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from app.models import stats
+from app.models.db import Database
+from app.models.stats import Period
+from bench.measure import _ms, _open, timed
+
+# The indexes the statistics need (docs/statistics.md), until a schema step adds them.
+# The indexes the figures assume (schema v5 creates them; an older bench file gets them
+# when it is opened and migrated).
+STATS_INDEXES = ("cases_accepted", "cases_declined", "cases_closed_due", "assignments_case_current")
+
+
+def file_today(path: Path) -> date:
+    """The generator's "today" for the file (from its .meta.json), else the last date in it."""
+    meta = path.with_name(path.name + ".meta.json")
+    if meta.is_file():
+        return date.fromisoformat(json.loads(meta.read_text(encoding="utf-8"))["today"])
+    with _open(path) as db:
+        return date.fromisoformat(str(db.scalar("SELECT max(registered_on) FROM cases")))
+
+
+def periods(today: date) -> tuple[Period, Period]:
+    """The last complete month and the last complete year before ``today``."""
+    return Period.previous_month(today), Period.year(today.year - 1)
+
+
+def missing_indexes(db: Database) -> list[str]:
+    have = {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    return [name for name in STATS_INDEXES if name not in have]
+
+
+def index_warning(path: Path) -> str | None:
+    """A note for results.json when the file lacks the indexes the figures assume."""
+    with _open(path) as db:
+        missing = missing_indexes(db)
+    if not missing:
+        return None
+    return (
+        f"measured without the indexes {', '.join(missing)} (schema v5, docs/statistics.md): "
+        "without them the statistics scan the cases table"
+    )
+
+
+def _separately(db: Database, period: Period, today: date) -> None:
+    stats.indicators(db, period, today=today)
+    for by in stats.BREAKDOWNS:
+        stats.breakdown(db, period, by, today=today)
+    stats.compare(db, period, today=today)
+
+
+def _median_ms(fn: partial[object], runs: int) -> float:
+    fn()  # warm-up: the page cache and the statement cache
+    return _ms(statistics.median(timed(fn) for _ in range(runs)))
+
+
+def stats_figures(
+    path: Path, *, today: date | None = None, runs: int = 7, reference_runs: int = 3
+) -> dict[str, float]:
+    """Median ms of report() for the last complete month and year (one open connection,
+    after a warm-up run), and of the same figures read call by call (the reference)."""
+    today = today or file_today(path)
+    month, year = periods(today)
+    with _open(path) as db:
+        return {
+            "stats_month_ms": _median_ms(partial(stats.report, db, month, today=today), runs),
+            "stats_year_ms": _median_ms(partial(stats.report, db, year, today=today), runs),
+            "stats_month_separate_ms": _median_ms(
+                partial(_separately, db, month, today), reference_runs
+            ),
+            "stats_year_separate_ms": _median_ms(
+                partial(_separately, db, year, today), reference_runs
+            ),
+        }
