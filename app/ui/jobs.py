@@ -89,12 +89,15 @@ class BackgroundJob(QObject):
         cancel_errors: tuple[type[BaseException], ...],
         failure: str,
         describe: Callable[[int, int, str], str] = lambda n, total, what: what,
+        first_label: str = "正在准备…",
+        failure_title: str = "",
         show_progress: bool = True,
     ) -> None:
         super().__init__()
         self._parent = parent
         self._title = title
         self._describe = describe
+        self._failure_title = failure_title or f"{title}没有完成"
         self.result: object = None
         self.worker = Worker(work, cancel_errors=cancel_errors, failure=failure)
         self.worker_thread = QThread()
@@ -109,7 +112,7 @@ class BackgroundJob(QObject):
         self.worker_thread.finished.connect(self._on_thread_finished)
         self.progress: QProgressDialog | None = None
         if show_progress:
-            self.progress = QProgressDialog("正在准备…", "取消", 0, 1, parent)
+            self.progress = QProgressDialog(first_label, "取消", 0, 1, parent)
             self.progress.setWindowTitle(title)
             self.progress.setWindowModality(Qt.WindowModality.WindowModal)
             self.progress.setMinimumDuration(300)
@@ -141,9 +144,14 @@ class BackgroundJob(QObject):
     def _on_progress(self, n: int, total: int, what: str) -> None:
         if self.progress is None or self.worker.is_cancelled:
             return
+        # progress(n, total, …) comes before step n: n - 1 steps are done.
         self.progress.setMaximum(max(total, 1))
         self.progress.setLabelText(self._describe(n, total, what))
-        self.progress.setValue(min(n, total))
+        self.progress.setValue(n - 1 if n < total else total)
+
+    def finish(self, result: object) -> object:
+        """What ``done`` reports for the work's result (subclasses open a preview here)."""
+        return result
 
     def _on_finished(self, result: object) -> None:
         cancelled = self.worker.is_cancelled
@@ -153,12 +161,12 @@ class BackgroundJob(QObject):
             emit(self.stopped)
             return
         self.result = result
-        emit(self.done, result)
+        emit(self.done, self.finish(result))
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
         self.worker_thread.quit()
-        messages.warning(self._parent, f"{self._title}没有完成", message)
+        messages.warning(self.live_parent(), self._failure_title, message)
         emit(self.stopped)
 
     def _on_cancelled(self) -> None:
@@ -166,11 +174,21 @@ class BackgroundJob(QObject):
         self.worker_thread.quit()
         emit(self.stopped)
 
+    def live_parent(self) -> QWidget | None:
+        """The parent widget, unless it was closed (and deleted) while the job ran."""
+        parent = self._parent
+        return parent if parent is not None and shiboken6.isValid(parent) else None
+
     def _close_progress(self) -> None:
-        if self.progress is not None and shiboken6.isValid(self.progress):
-            self.progress.close()
-            self.progress.deleteLater()
-        self.progress = None
+        progress, self.progress = self.progress, None
+        if progress is not None and shiboken6.isValid(progress):
+            progress.canceled.disconnect(self.cancel)
+            progress.close()
+            progress.deleteLater()
 
     def _on_thread_finished(self) -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.disconnect(self._stop_now)
+        self.worker_thread.wait()  # "finished" comes just before the thread really ends
         _running.discard(self)
