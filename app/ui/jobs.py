@@ -68,6 +68,15 @@ class Worker(QObject):
             emit(self.failed, self._failure)
         else:
             emit(self.finished, result)
+        finally:
+            # Home to the GUI thread before this thread ends, so the worker is destroyed
+            # there. Destroyed in the worker thread (deleteLater on thread.finished),
+            # PySide's destructor hook waits for the GIL while holding Qt's signal-slot
+            # lock, and the GUI thread, holding the GIL, waits for that lock in
+            # disconnect(): an intermittent deadlock, seen ~1 run in 15.
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.moveToThread(app.thread())
 
 
 _running: set[BackgroundJob] = set()  # kept alive until their thread has finished
@@ -108,7 +117,6 @@ class BackgroundJob(QObject):
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
         self.worker.cancelled.connect(self._on_cancelled)
-        self.worker_thread.finished.connect(self.worker.deleteLater)
         self.worker_thread.finished.connect(self._on_thread_finished)
         self.progress: QProgressDialog | None = None
         if show_progress:

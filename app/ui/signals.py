@@ -1,11 +1,16 @@
-"""Emitting our own signals, safely: ``emit(self.saved)`` instead of ``self.saved.emit()``.
+"""A guard against PySide6 6.12.0's reference-count bug on Python 3.11, and ``emit``.
 
-PySide6 6.12.0 on Python 3.11 hands back the result of ``SignalInstance.emit()`` (True)
-without the reference it owes, so every emit from Python takes one reference from
-``True``; after a couple of thousand emits (a long working day) the interpreter aborts
-with "Fatal Python error: bool_dealloc". Python 3.12 and later make ``True`` immortal,
-and 6.11 is not affected. :func:`emit` gives the reference back when a probe at import
-shows the bug, and does nothing extra otherwise.
+PySide6 6.12.0 on Python 3.11 hands back ``None`` from every wrapped call that returns
+nothing (``setEnabled``, ``setText``, …) and ``True`` from ``SignalInstance.emit()`` without
+the reference it owes. Each such call takes one reference from the singleton; after a few
+thousand calls (minutes of real use) the interpreter aborts with "Fatal Python error:
+none_dealloc" or "bool_dealloc". Python 3.12 and later make the singletons immortal, and
+PySide6 6.11 is not affected (but its QtPdf only comes in the 200 MB Addons wheel).
+
+:func:`guard_singletons` runs once when ``app.ui`` is imported: when a probe shows the
+leak, it gives ``None``, ``True`` and ``False`` so many extra references (2**40) that no
+working life can use them up, which is what 3.12's immortality does too. Nothing is
+changed on an unaffected Python or PySide6.
 """
 
 from __future__ import annotations
@@ -15,37 +20,52 @@ import sys
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-_PROBE_EMITS = 8
+_PROBE_CALLS = 16
+_RESERVE = 2**40  # references given to each singleton; 3.12 uses a similar huge count
 
 
 class _Probe(QObject):
     ping = Signal()
 
 
-def _emit_steals_a_reference() -> bool:
-    if sys.version_info >= (3, 12):  # True is immortal: nothing to lose
-        return False
+def _leaks() -> bool:
+    """True when wrapped calls take references from None or True (the 6.12.0 bug)."""
     probe = _Probe()
-    before = sys.getrefcount(True)
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(_PROBE_CALLS):
+        probe.setObjectName("probe")
     # The stubs say emit() returns None; it returns True (or False when it could not emit).
-    results = [probe.ping.emit() for _ in range(_PROBE_EMITS)]  # type: ignore[func-returns-value]
-    lost = before - sys.getrefcount(True) + len(results)  # the list holds one each
-    steals = lost >= _PROBE_EMITS
-    if steals:
-        for result in results:
-            _give_back(result)
-    return steals
+    results = [probe.ping.emit() for _ in range(_PROBE_CALLS)]  # type: ignore[func-returns-value]
+    none_lost = none_before - sys.getrefcount(None)
+    true_lost = true_before - sys.getrefcount(True) + len(results)  # the list holds one each
+    for result in results:  # give back what the probe itself took
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+    for _ in range(max(none_lost, 0)):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+    return none_lost >= _PROBE_CALLS or true_lost >= _PROBE_CALLS
 
 
-def _give_back(obj: object) -> None:
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
+def guard_singletons() -> bool:
+    """Make None, True and False practically immortal if PySide6 leaks their references.
+
+    Returns True when the guard was needed (and applied). Idempotent.
+    """
+    global _guarded
+    if sys.version_info >= (3, 12):  # immortal already
+        return False
+    if _guarded:
+        return True
+    if not _leaks():
+        return False
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _RESERVE
+    _guarded = True
+    return True
 
 
-_STEALS = _emit_steals_a_reference()
+_guarded = False
 
 
 def emit(signal: SignalInstance, *args: object) -> None:
-    """``signal.emit(*args)``, minus PySide6 6.12's reference-count bug."""
-    result = signal.emit(*args)  # type: ignore[func-returns-value]
-    if _STEALS:
-        _give_back(result)
+    """``signal.emit(*args)``; kept as the one place our code emits from Python."""
+    signal.emit(*args)
