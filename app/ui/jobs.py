@@ -55,8 +55,9 @@ class Worker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            if self._stop.is_set():
-                raise self._cancel_errors[0]
+            if self._stop.is_set():  # cancelled before it began: nothing to undo
+                emit(self.cancelled)
+                return
             # Direct emit from the worker thread (see case_file_job: signals.emit hung there).
             result = self._work(self.progress.emit, self._stop.is_set)
         except self._cancel_errors:

@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self.kit_action = self._action("打印七个一(&K)…", self.print_kits)
         self.content_action = self._action("宣传内容(&C)…", self.edit_outreach_content)
         self.templates_action = self._action("协议条款模板(&M)…", self.edit_clause_templates)
+        self.export_ledger_action = self._action("导出台账(&E)…", self.export_ledger)
+        self.import_ledger_action = self._action("从 Excel 台账导入(&I)…", self.import_ledger)
         self.office_action = self._action("单位信息与打印设置(&O)…", self.edit_office_details)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
@@ -183,6 +185,10 @@ class MainWindow(QMainWindow):
         outreach_menu.addAction(self.kit_action)
         outreach_menu.addAction(self.content_action)
         self.outreach_menu = outreach_menu
+        ledger_menu = bar.addMenu("统计与台账(&J)")
+        ledger_menu.addAction(self.export_ledger_action)
+        ledger_menu.addAction(self.import_ledger_action)
+        self.ledger_menu = ledger_menu
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
         settings_menu.addAction(self.templates_action)
@@ -223,6 +229,8 @@ class MainWindow(QMainWindow):
             self.registries_action,
             self.kit_action,
             self.content_action,
+            self.export_ledger_action,
+            self.import_ledger_action,
         ):
             action.setEnabled(enabled)
 
@@ -392,6 +400,20 @@ class MainWindow(QMainWindow):
         from app.ui.outreach.kit_dialog import open_kit_dialog  # loads reportlab
 
         return open_kit_dialog(self.db, self)
+
+    def export_ledger(self) -> QDialog | None:
+        """导出台账…, offering the register's current filter as a choice."""
+        from app.ui.ledger import open_export  # loads xlsxwriter
+
+        return open_export(self.db, self, self.register_page.current_filter())
+
+    def import_ledger(self) -> QDialog:
+        """从 Excel 台账导入…; the register and start page show the new cases at once."""
+        from app.ui.ledger import open_import  # loads the spreadsheet readers
+
+        wizard = open_import(self.db, self, today=self._today)
+        wizard.imported.connect(lambda _result: self.refresh())
+        return wizard
 
     def edit_outreach_content(self) -> QDialog:
         from app.ui.outreach_content_dialog import open_outreach_content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,9 +18,12 @@ from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.service_dialog import DISCARD_TITLE
 from app.ui.item_views import RowRole
+from app.ui.ledger.import_wizard import Step
 from app.ui.main_window import MainWindow
 from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
 from tests.conftest import TODAY
+from tests.models import ledger_sheets as sheets
+from tests.ui.ledger.test_import_wizard import do_import, walk_to
 from tests.ui.message_boxes import Boxes, wait_for_box
 from tests.ui.message_boxes import click as answer
 from tests.ui.shell_helpers import locked
@@ -63,7 +67,14 @@ def test_the_window_fits_the_screen(window: MainWindow) -> None:
 
 def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
-    assert list(menus) == ["文件(&F)", "视图(&V)", "村居与宣传(&Q)", "设置(&S)", "帮助(&H)"]
+    assert list(menus) == [
+        "文件(&F)",
+        "视图(&V)",
+        "村居与宣传(&Q)",
+        "统计与台账(&J)",
+        "设置(&S)",
+        "帮助(&H)",
+    ]
     found = {
         action.text(): action.shortcut().toString()
         for menu in menus.values()
@@ -82,6 +93,38 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert found["村居档案(&G)"] == "F4"
     assert "打印七个一(&K)…" in found
     assert "宣传内容(&C)…" in found
+    assert "导出台账(&E)…" in found
+    assert "从 Excel 台账导入(&I)…" in found
+
+
+def test_export_offers_the_registers_current_filter(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_register()
+    window.register_page.search.setText("王")
+    dialog = window.export_ledger()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "导出台账"
+    assert dialog.isModal()
+    assert dialog.filtered.isEnabled()  # 当前台账的筛选结果 is a choice
+    dialog.reject()
+
+
+def test_an_import_from_the_menu_shows_the_new_cases_at_once(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, demo_db: Database
+) -> None:
+    window.show_register()
+    before = window.register_page.model.rowCount()
+    wizard = window.import_ledger()
+    qtbot.waitExposed(wizard)
+    walk_to(qtbot, wizard, sheets.messy_xlsx(tmp_path / "台账.xlsx"), Step.PREVIEW)
+    imported = wizard.import_button.text()
+    do_import(qtbot, wizard)
+    assert "导入" in imported and wizard.outcome is not None
+    added = wizard.outcome.imported
+    assert added > 0
+    # No F5 needed: the register already counts the imported cases.
+    assert window.register_page.model.rowCount() == before + added
+    wizard.accept()
 
 
 def test_settings_menu_opens_the_office_details(window: MainWindow, qtbot: QtBot) -> None:

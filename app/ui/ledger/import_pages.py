@@ -1,0 +1,413 @@
+"""The pages of the 台账 import wizard and the two table models they show.
+
+Widgets only: what the pages do is in import_wizard.py. The sheet and the plan are shown
+through models (not one QTableWidgetItem per cell), so a preview of 10,000 rows costs no
+more than one of ten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.ledger_import import ImportPlan, PlannedCase, column_letter
+from app.ui.cases.widgets import em, error_banner, hint_label
+from app.ui.item_views import RowRole, SortRole
+from app.ui.look import ERROR, MUTED, Heading, tint
+from app.ui.signals import emit
+
+SHEET_ROWS = 15  # rows of the sheet shown on the header page
+HEADER_FILL = "#DDEBF7"  # the header rows, as the exported ledger colours its header
+REQUIRED_HINT = (
+    "必须有：申请人（或“当事人（双方在一栏）”）、登记日期（或受理日期）、纠纷类型。"
+    "不需要的列选“（不导入）”。"
+)
+
+
+class Step(IntEnum):
+    FILE = 0
+    HEADER = 1
+    COLUMNS = 2
+    PREVIEW = 3
+    RESULT = 4
+
+
+STEP_TITLES = {
+    Step.FILE: "选择文件",
+    Step.HEADER: "选择工作表和表头",
+    Step.COLUMNS: "对应各列",
+    Step.PREVIEW: "预览",
+    Step.RESULT: "完成",
+}
+
+
+def states_text(cases: list[PlannedCase]) -> str:
+    """ "已结案 7 件、调解中 1 件", the most frequent state first."""
+    counts = Counter(c.state_label for c in cases)
+    return "、".join(f"{label} {n} 件" for label, n in counts.most_common())
+
+
+# ---------------------------------------------------------------------------------------
+# Models
+
+
+class SheetModel(QAbstractTableModel):
+    """The first rows of a sheet as Excel shows them (columns A, B …, rows 1, 2 …), the
+    header rows bold on blue and the rows above them (titles) grey."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[list[str]] = []
+        self._width = 0
+        self._first = 0  # header rows, Excel numbers (0: none)
+        self._last = 0
+        self._bold = QFont()
+        self._bold.setBold(True)  # only the weight: size and family follow the view
+        self._fill = QColor(HEADER_FILL)
+        self._muted = QColor(MUTED)
+
+    def set_rows(self, rows: list[list[str]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._width = max((len(r) for r in rows), default=0)
+        self.endResetModel()
+
+    def set_header(self, first: int, last: int) -> None:
+        """Rows ``first``..``last`` (Excel numbers) are the header."""
+        self._first, self._last = first, last
+        if self._rows and self._width:
+            top_left = self.index(0, 0)
+            bottom_right = self.index(len(self._rows) - 1, self._width - 1)
+            emit(self.dataChanged, top_left, bottom_right)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else self._width
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return column_letter(section)
+        return str(section + 1)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        text = row[index.column()] if index.column() < len(row) else ""
+        excel_row = index.row() + 1
+        in_header = self._first <= excel_row <= self._last
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SortRole):
+            return text
+        if role == Qt.ItemDataRole.FontRole and in_header:
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole and in_header:
+            return self._fill
+        if role == Qt.ItemDataRole.ForegroundRole and excel_row < self._first:
+            return self._muted
+        return None
+
+
+COL_ROW, COL_NUMBER, COL_REGISTERED, COL_PARTIES, COL_STATE = 0, 1, 2, 3, 4
+COL_CATEGORY, COL_VILLAGE, COL_NOTES = 5, 6, 7
+PLAN_COLUMNS = {
+    COL_ROW: "行号",
+    COL_NUMBER: "案件编号",
+    COL_REGISTERED: "登记日期",
+    COL_PARTIES: "当事人",
+    COL_STATE: "导入为",
+    COL_CATEGORY: "纠纷类型",
+    COL_VILLAGE: "所在村（社区）",
+    COL_NOTES: "说明",
+}
+
+
+class PlanModel(QAbstractTableModel):
+    """The cases of an import plan, one per row; duplicates grey."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cases: list[PlannedCase] = []
+        self._muted = QColor(MUTED)
+
+    def set_plan(self, plan: ImportPlan | None) -> None:
+        self.beginResetModel()
+        self._cases = list(plan.cases) if plan is not None else []
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._cases)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(PLAN_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return PLAN_COLUMNS.get(section)
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._cases):
+            return None
+        case = self._cases[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _plan_text(case, index.column())
+        if role == SortRole:
+            if index.column() == COL_ROW:
+                return case.row
+            if index.column() == COL_REGISTERED:
+                return case.registered_on
+            return _plan_text(case, index.column())
+        if role == RowRole:
+            return case
+        if role == Qt.ItemDataRole.ForegroundRole and case.duplicate is not None:
+            return self._muted
+        return None
+
+
+def _plan_text(case: PlannedCase, column: int) -> str | None:
+    if column == COL_ROW:
+        return str(case.row)
+    if column == COL_NUMBER:
+        return case.number or ""
+    if column == COL_REGISTERED:
+        return case.registered_on.isoformat()
+    if column == COL_PARTIES:
+        return case.party_names
+    if column == COL_STATE:
+        return case.state_label + (f"（{case.outcome_label}）" if case.outcome_label else "")
+    if column == COL_CATEGORY:
+        return case.category
+    if column == COL_VILLAGE:
+        return case.village_name
+    if column == COL_NOTES:
+        notes = [case.duplicate.reason] if case.duplicate is not None else []
+        notes += list(case.warnings)
+        return "；".join(n.rstrip("。") for n in notes)
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Pages
+
+
+def _page_layout(page: QWidget) -> QVBoxLayout:
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return layout
+
+
+def _list() -> QListWidget:
+    view = QListWidget()
+    view.setWordWrap(True)
+    view.setUniformItemSizes(False)
+    return view
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    return view
+
+
+class FilePage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        intro = QLabel(
+            "选择办公室现有的纠纷调解台账。可以是 Excel 表格（.xlsx 或 .xls）、"
+            "WPS 或 LibreOffice 表格（.ods），或 .csv 文件。\n"
+            "接下来会先显示表格的内容、预览导入的结果，确认后才会写入案件。"
+        )
+        intro.setWordWrap(True)
+        self.path = QLineEdit()
+        self.path.setReadOnly(True)
+        self.path.setPlaceholderText("还没有选择文件")
+        self.choose_button = QPushButton("选择文件(&F)…")
+        self.choose_button.setAutoDefault(False)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.choose_button)
+        self.banner = error_banner()
+        layout = _page_layout(self)
+        layout.addWidget(intro)
+        layout.addSpacing(em(self) // 2)
+        layout.addLayout(row)
+        layout.addWidget(self.banner)
+        layout.addStretch(1)
+
+
+class HeaderPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sheet = QComboBox()
+        self.header_row = QSpinBox()
+        self.header_row.setRange(1, 1)
+        self.header_row.setPrefix("第 ")
+        self.header_row.setSuffix(" 行")
+        sheet_label = QLabel("工作表(&S)：")
+        sheet_label.setBuddy(self.sheet)
+        row_label = QLabel("表头所在的行(&R)：")
+        row_label.setBuddy(self.header_row)
+        choose = QHBoxLayout()
+        choose.addWidget(sheet_label)
+        choose.addWidget(self.sheet, 1)
+        choose.addSpacing(em(self))
+        choose.addWidget(row_label)
+        choose.addWidget(self.header_row)
+        self.guess = QLabel()
+        self.guess.setWordWrap(True)
+        self.guess.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint = hint_label(
+            "表头是写着“案号”“申请人”“登记日期”等列名的行；有两行表头时选下面一行。"
+            "也可以在下表中点一下表头所在的行。"
+        )
+        self.model = SheetModel(self)
+        self.table = _table(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.data = QLabel()
+        self.data.setWordWrap(True)
+        self.banner = error_banner()
+        layout = _page_layout(self)
+        layout.addLayout(choose)
+        layout.addWidget(self.guess)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.data)
+        layout.addWidget(self.banner)
+
+
+class ColumnsPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        intro = QLabel("为表格的每一列选择它对应的项目。程序已按列名猜好，请逐项核对。")
+        intro.setWordWrap(True)
+        self.required = hint_label(REQUIRED_HINT)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.grid_host)
+        self.error = QLabel()
+        self.error.setObjectName("mappingError")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        tint(self.error, ERROR)
+        self.error.hide()
+        self.combos: dict[int, QComboBox] = {}  # sheet column: its field
+        self.labels: dict[int, tuple[QLabel, QLabel]] = {}  # sheet column: (letter, header)
+        layout = _page_layout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.required)
+        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.error)
+
+    def reset(self) -> None:
+        """An empty grid (the old one and its widgets go)."""
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.scroll_area.setWidget(self.grid_host)  # deletes the previous one
+        self.combos = {}
+        self.labels = {}
+
+
+class PreviewPage(QWidget):
+    TAB_CASES, TAB_ERRORS, TAB_DUPLICATES, TAB_WARNINGS, TAB_SKIPPED = range(5)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.villages = QLabel()
+        self.villages.setWordWrap(True)
+        self.villages.setTextFormat(Qt.TextFormat.PlainText)
+        tint(self.villages, ERROR)
+        self.villages.hide()
+        self.model = PlanModel(self)
+        self.cases = _table(self.model)
+        self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cases.verticalHeader().hide()
+        self.errors = _list()
+        self.duplicates = _list()
+        self.warnings = _list()
+        self.skipped = _list()
+        self.tabs = QTabWidget()
+        for view in (self.cases, self.errors, self.duplicates, self.warnings, self.skipped):
+            self.tabs.addTab(view, "")
+        self.skip_duplicates = QCheckBox("跳过重复的案件")
+        self.skip_duplicates.setChecked(True)
+        self.all_or_nothing = QRadioButton("全部导入或全部不导入（有一行出错就不导入任何案件）")
+        self.skip_bad = QRadioButton("跳过有错误的行，导入其余各行")
+        self.all_or_nothing.setChecked(True)
+        self.how = QButtonGroup(self)
+        self.how.addButton(self.all_or_nothing)
+        self.how.addButton(self.skip_bad)
+        self.will = QLabel()
+        self.will.setWordWrap(True)
+        self.will.setTextFormat(Qt.TextFormat.PlainText)
+        layout = _page_layout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.villages)
+        layout.addWidget(self.tabs, 1)
+        # At their own width: a button stretched over the row ignores clicks on the blank.
+        left = Qt.AlignmentFlag.AlignLeft
+        layout.addWidget(self.skip_duplicates, 0, left)
+        layout.addWidget(self.all_or_nothing, 0, left)
+        layout.addWidget(self.skip_bad, 0, left)
+        layout.addWidget(self.will)
+
+
+class ResultPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary = Heading(scale=1.1)
+        self.summary.setWordWrap(True)
+        self.note = QLabel(
+            "导入的案件已在“案件台账”中；每件案件的“历史记录”里保留了原表中这一行的内容。"
+        )
+        self.note.setWordWrap(True)
+        self.caption = QLabel()
+        self.details = _list()
+        layout = _page_layout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.note)
+        layout.addSpacing(em(self) // 2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.details, 100)
+        layout.addStretch(1)
