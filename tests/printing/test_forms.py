@@ -234,7 +234,7 @@ def test_confirmation_application() -> None:
         "申请人：张𠮷祥，性别：男",
         "申请人：青山建材有限公司，统一社会信用代码：91330102MA2H0XXX1Y",
         "请求人民法院依法确认申请人于2026年11月20日经青山镇人民调解委员会主持调解达成的"
-        "人民调解协议（（2026）青山调字第12号）有效。",
+        "（2026）青山调字第12号人民调解协议书有效。",
         *(flat(t) for t in case.agreement.terms),
         *(flat(p) for p in confirmation.PROMISES),
         "此致青山县人民法院",
@@ -244,6 +244,7 @@ def test_confirmation_application() -> None:
     # no application recorded yet: the office's court, a blank date
     text = text_of(confirmation, replace(case, confirmations=[]))
     assert "此致青山县人民法院" in text
+    assert "（（" not in text_of(confirmation, case)
 
 
 def test_cover() -> None:

@@ -55,9 +55,10 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
                 *signed,
                 Span("经"),
                 L.value(committee, 10),
-                Span("主持调解达成的人民调解协议（"),
+                Span("主持调解达成的"),
+                # The number has its own brackets: "协议（（2026）…号）" would double them.
                 L.value(number, 8),
-                Span("）有效。"),
+                Span("人民调解协议书有效。"),
             ],
             L.BODY,
             fonts,
