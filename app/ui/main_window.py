@@ -41,6 +41,7 @@ SHORTCUT_HELP = """\
 F2 或 Ctrl+1　今日工作
 F3 或 Ctrl+2　案件台账
 F4　村居档案
+F6　统计分析
 Ctrl+N　新建登记
 Ctrl+F　查找案件
 F5　刷新
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self._today = today or date.today  # a callable: the program may run past midnight
         self.case_windows: dict[str, CaseWindow] = {}
         self.registries_window: QWidget | None = None
+        self.stats_window: QWidget | None = None
         self.register_dialog: RegisterDialog | None = None
         self.setup_dialog: SetupDialog | None = None
         self._closing = False  # quitting, held up by a question about unsaved input
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         self.kit_action = self._action("打印七个一(&K)…", self.print_kits)
         self.content_action = self._action("宣传内容(&C)…", self.edit_outreach_content)
         self.templates_action = self._action("协议条款模板(&M)…", self.edit_clause_templates)
+        self.stats_action = self._action("统计分析(&S)", self.open_stats, "F6")
         self.export_ledger_action = self._action("导出台账(&E)…", self.export_ledger)
         self.import_ledger_action = self._action("从 Excel 台账导入(&I)…", self.import_ledger)
         self.office_action = self._action("单位信息与打印设置(&O)…", self.edit_office_details)
@@ -186,6 +189,8 @@ class MainWindow(QMainWindow):
         outreach_menu.addAction(self.content_action)
         self.outreach_menu = outreach_menu
         ledger_menu = bar.addMenu("统计与台账(&J)")
+        ledger_menu.addAction(self.stats_action)
+        ledger_menu.addSeparator()
         ledger_menu.addAction(self.export_ledger_action)
         ledger_menu.addAction(self.import_ledger_action)
         self.ledger_menu = ledger_menu
@@ -229,6 +234,7 @@ class MainWindow(QMainWindow):
             self.registries_action,
             self.kit_action,
             self.content_action,
+            self.stats_action,
             self.export_ledger_action,
             self.import_ledger_action,
         ):
@@ -363,6 +369,8 @@ class MainWindow(QMainWindow):
         if window is None:
             window = RegistriesWindow(self.db)
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            # A village added or renamed there appears in the register's filter at once.
+            window.changed.connect(self.refresh)
             window.destroyed.connect(self._registries_gone)
             self.registries_window = window
             window.show()
@@ -374,6 +382,28 @@ class MainWindow(QMainWindow):
 
     def _registries_gone(self, *_args: object) -> None:
         self.registries_window = None
+
+    def open_stats(self) -> QWidget:
+        """统计分析 in its own window (one at a time); a case opened from its lists opens
+        in a case window as from the register."""
+        from app.ui.stats.window import StatsWindow
+
+        window = self.stats_window
+        if window is None:
+            window = StatsWindow(self.db, today=self._today)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.open_case.connect(self.open_case)
+            window.destroyed.connect(self._stats_gone)
+            self.stats_window = window
+            window.show()
+        else:
+            window.showNormal()
+            window.raise_()
+        window.activateWindow()
+        return window
+
+    def _stats_gone(self, *_args: object) -> None:
+        self.stats_window = None
 
     def _case_window_gone(self, case_id: str) -> None:
         self.case_windows.pop(case_id, None)
@@ -459,6 +489,8 @@ class MainWindow(QMainWindow):
             return False
         if self.registries_window is not None:
             self.registries_window.close()  # its forms ask first; saved rows are saved
+        if self.stats_window is not None:
+            self.stats_window.close()  # a running count is dropped
         return True
 
     def _close_again(self) -> None:

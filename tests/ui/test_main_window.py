@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.models import cases, office
 from app.models.db import Database
+from app.models.registries.places import add_village
 from app.ui import messages, ui_settings
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
@@ -21,6 +22,7 @@ from app.ui.item_views import RowRole
 from app.ui.ledger.import_wizard import Step
 from app.ui.main_window import MainWindow
 from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
+from app.ui.signals import emit
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
 from tests.ui.ledger.test_import_wizard import do_import, walk_to
@@ -95,6 +97,7 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert "宣传内容(&C)…" in found
     assert "导出台账(&E)…" in found
     assert "从 Excel 台账导入(&I)…" in found
+    assert found["统计分析(&S)"] == "F6"
 
 
 def test_export_offers_the_registers_current_filter(window: MainWindow, qtbot: QtBot) -> None:
@@ -156,6 +159,35 @@ def test_f4_opens_one_registries_window(window: MainWindow, qtbot: QtBot) -> Non
     assert first.windowTitle() == "村居档案"
     assert window.open_registries() is first  # brought forward, not opened twice
     first.close()
+
+
+def test_a_village_added_in_the_registries_is_in_the_register_filter(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    window.show_register()
+    registries = window.open_registries()
+    page = registries.pages["villages"]
+    add_village(demo_db, by=office.current_user(demo_db).id, name="新建村")
+    emit(page.changed)  # what the page says after saving its form
+    combo = window.register_page.village
+    assert "新建村" in [combo.itemText(i) for i in range(combo.count())]
+    registries.close()
+
+
+def test_f6_opens_one_statistics_window_whose_cases_open(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    press(qtbot, window, Qt.Key.Key_F6)
+    stats = window.stats_window
+    assert stats is not None and stats.isVisible()
+    assert stats.windowTitle() == "统计分析"
+    assert window.open_stats() is stats  # brought forward, not opened twice
+    case_id = str(demo_db.scalar("SELECT id FROM cases WHERE number IS NOT NULL LIMIT 1"))
+    emit(stats.open_case, case_id)  # as the drill-down list does on Enter
+    qtbot.waitUntil(lambda: case_id in window.case_windows)
+    window.case_windows[case_id].close()
+    stats.close()
+    qtbot.waitUntil(lambda: window.stats_window is None)
 
 
 def test_keyboard_switches_pages(window: MainWindow, qtbot: QtBot) -> None:

@@ -1,0 +1,86 @@
+"""The hand-counted office of tests/models/test_stats.py (built through the real services),
+shared by the statistics window's tests: they only read it. And the window on it, as of
+that file's TODAY (2026-11-20), closed after each test with no worker left running."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.models import db as dbmod
+from app.models import office
+from app.models.stats import Period
+from app.ui import jobs
+from app.ui.stats.window import StatsWindow
+from tests.models.test_stats import TODAY, Office, build
+from tests.ui.message_boxes import Boxes
+from tests.ui.user import activate
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    """Cases A … N, J1 … J3 of test_stats.py, as of its TODAY (2026-11-20). One file for
+    the whole run: nothing here writes to it."""
+    path: Path = tmp_path_factory.mktemp("stats_ui") / "stats.sqlite3"
+    db = dbmod.connect(path)
+    office.setup_office(
+        db,
+        committee_name="青山镇人民调解委员会",
+        abbr="青山",
+        town_name="青山镇",
+        villages=["红旗村", "桃园村", "河东社区"],
+        user_name="李主任",
+    )
+    user = office.current_user(db).id
+    committee = office.main_committee(db).id
+    office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
+    office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)
+    yield build(db)
+    db.close()
+
+
+def wait_for_jobs(qtbot: QtBot) -> None:
+    """No worker may outlive its test (each holds a connection to the world's file)."""
+    for job in list(jobs._running):
+        job.cancel()
+    qtbot.waitUntil(lambda: not jobs._running, timeout=20000)
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, world: Office, boxes: Boxes) -> Iterator[Callable[..., StatsWindow]]:
+    """``open_window()``: the statistics window on the world, shown and active, its first
+    figures (the last complete month, October 2026) and charts read."""
+    opened: list[StatsWindow] = []
+
+    def open_(**kwargs: Any) -> StatsWindow:
+        window = StatsWindow(world.db, today=lambda: TODAY, **kwargs)
+        qtbot.addWidget(window)
+        opened.append(window)
+        window.resize(1280, 800)
+        window.show()
+        activate(qtbot, window)
+        assert window.shown is not None and window.shown.period == Period.month(2026, 10)
+        qtbot.waitUntil(lambda: window.series is not None, timeout=10000)
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()
+    wait_for_jobs(qtbot)
+
+
+@pytest.fixture
+def window(open_window: Callable[..., StatsWindow]) -> StatsWindow:
+    return open_window()
+
+
+def show_period(qtbot: QtBot, window: StatsWindow, period: Period) -> None:
+    """Choose ``period`` in the top bar and read it (F5), on or off the GUI thread."""
+    window.set_period(period)
+    with qtbot.waitSignal(window.refreshed, timeout=10000):
+        assert window.refresh()
+    assert window.shown is not None and window.shown.period == period
