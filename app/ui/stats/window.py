@@ -23,18 +23,17 @@ by ``open_case(case_id)``; the main window opens it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import count
-from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -87,7 +86,6 @@ from app.ui.stats.models import (
 TITLE = "统计分析"
 ALL = "全部"
 REFRESH_DELAY_MS = 400  # a change of period or filter waits this long before it is read
-MONTHLY_REPORT_MODULE = "app.ui.stats.monthly_report_dialog"
 KINDS: dict[str, str] = {"month": "月", "quarter": "季", "year": "年", "range": "自定义"}
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
 # The breakdown tabs, in the order the office reads them.
@@ -797,21 +795,13 @@ class StatsWindow(QWidget):
             return period.start.year, period.start.month
         return None, None
 
-    def open_monthly_report(self) -> Any:
-        """The monthly report dialog (another module: imported when first asked for)."""
-        try:
-            module = importlib.import_module(MONTHLY_REPORT_MODULE)
-        except ModuleNotFoundError as exc:
-            if exc.name != MONTHLY_REPORT_MODULE:
-                raise
-            messages.info(
-                self,
-                "月度报告",
-                "这个版本还没有月度报告功能，请更新程序后再用。统计表和图表可以照常使用。",
-            )
-            return None
+    def open_monthly_report(self) -> QDialog:
+        """月度报告… for the chosen month (else the last complete one)."""
+        # Imported when first asked for: the report's printing loads reportlab.
+        from app.ui.stats.monthly_report_dialog import open_monthly_report
+
         year, month = self.report_month()
-        return module.open_monthly_report(self.db, self, year, month)
+        return open_monthly_report(self.db, self, year, month, today=self._today())
 
     # ---- the window
 

@@ -31,6 +31,7 @@ from app.ui.stats.models import (
     COL_THIS,
     fmt_value,
 )
+from app.ui.stats.monthly_report_dialog import MonthlyReportDialog
 from app.ui.stats.window import REFRESH_DELAY_MS, PeriodChooser, StatsWindow
 from tests.models.test_stats import (
     MAY_2025_FIGURES,
@@ -518,3 +519,19 @@ def test_the_window_follows_the_type_size(
             window.bar_chart.sizeHint().height(),
         )
         assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+
+
+def test_the_monthly_report_opens_for_the_chosen_month(qtbot: QtBot, window: StatsWindow) -> None:
+    show_period(qtbot, window, MAY)
+    qtbot.mouseClick(window.report_button, Qt.MouseButton.LeftButton)
+    dialogs = [d for d in window.findChildren(MonthlyReportDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    assert (dialog.year_box.value(), dialog.month_box.currentIndex() + 1) == (2026, 5)
+    dialog.reject()
+    # A year is not a month: the report offers the last complete month (October).
+    show_period(qtbot, window, YEAR)
+    dialog = window.open_monthly_report()
+    assert isinstance(dialog, MonthlyReportDialog)
+    assert (dialog.year_box.value(), dialog.month_box.currentIndex() + 1) == (2026, 10)
+    dialog.reject()
