@@ -1,5 +1,5 @@
-"""Hand-made messy 台账 files for the import tests, written by code (openpyxl, csv, zipfile)
-into tmp_path: no binary blobs in the repository.
+"""Hand-made messy 台账 files for the import tests, written by code (openpyxl, xlwt for the
+old .xls format, csv, zipfile) into tmp_path: no binary blobs in the repository.
 
 Each builder returns the path it wrote. The rows imitate what township offices keep: a
 title above a two-row merged header, dates typed every which way, amounts with 万 and
@@ -13,6 +13,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+import xlwt  # type: ignore[import-untyped]
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -200,6 +201,41 @@ def messy_xlsx(path: Path) -> Path:
     extra = wb.create_sheet("说明")
     extra["A1"] = "本表按月更新"
     wb.save(path)
+    return path
+
+
+def messy_xls(path: Path) -> Path:
+    """The sheet of :func:`messy_xlsx` in the old Excel 97-2003 format (BIFF8 .xls), as
+    older offices and WPS still save it: the same title, merged header, values and rows."""
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("2023年台账")
+    dated = xlwt.easyxf(num_format_str="yyyy/m/d")
+    ws.write_merge(0, 0, 0, MESSY_COLUMNS - 1, TITLE, xlwt.easyxf("font: bold on, height 320"))
+    for col, name in ((1, "序号"), (2, "案号"), (8, "纠纷类别"), (9, "村居"), (10, "调解结果")):
+        ws.write_merge(1, 2, col - 1, col - 1, name)
+    for col, name in ((11, "金额（元）"), (12, "承办人"), (13, "案情")):
+        ws.write_merge(1, 2, col - 1, col - 1, name)
+    ws.write_merge(1, 1, 2, 3, "当事人")
+    ws.write(2, 2, "申请人")
+    ws.write(2, 3, "被申请人")
+    ws.write_merge(1, 1, 4, 6, "日期")
+    for col, name in ((4, "登记"), (5, "受理"), (6, "结案")):
+        ws.write(2, col, name)
+    for index, (excel_row, values) in enumerate(zip(MESSY_DATA_ROWS, MESSY_ROWS, strict=True)):
+        ws.write(excel_row - 1, 0, index + 1)
+        for col, value in enumerate(values, start=1):
+            if value == "":
+                continue
+            if isinstance(value, (date, datetime)):
+                ws.write(excel_row - 1, col, value, dated)
+            else:
+                ws.write(excel_row - 1, col, value)
+    ws.write(MESSY_TOTAL_ROW - 1, 0, "合计")
+    ws.write(MESSY_TOTAL_ROW - 1, 10, xlwt.Formula("SUM(K4:K10)"))
+    ws.write(MESSY_FOOTER_ROW - 1, 0, "制表人：李主任")
+    ws.write(MESSY_FOOTER_ROW - 1, 5, "制表日期：2023年8月1日")
+    book.add_sheet("说明").write(0, 0, "本表按月更新")
+    book.save(str(path))
     return path
 
 

@@ -495,6 +495,38 @@ def test_messy_sheet_previews_every_case(office_db, tmp_path):
     )
 
 
+def test_an_old_xls_reads_like_the_same_sheet_saved_as_xlsx(office_db, tmp_path):
+    """Excel 97-2003 (.xls): merged header, dates as date cells, serials and text, the
+    合计 row with a formula; the plan is the xlsx's, case for case."""
+    old = sheets.messy_xls(tmp_path / "2023年台账.xls")
+    assert old.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # a real OLE2 file
+    wb = open_workbook(old)
+    assert wb.kind == "xls"
+    assert wb.sheet_names == ["2023年台账", "说明"]
+
+    def shown(plan: ImportPlan) -> list[str]:
+        return [
+            f"{c.row} {c.number} {c.registered_on} {c.accepted_on} {c.closed_on} {c.category} "
+            f"{c.village_name} {c.state} {c.outcome} {c.amount_fen} {c.party_names}"
+            for c in plan.cases
+        ]
+
+    from_xls = plan_for(office_db, old)
+    from_xlsx = plan_for(office_db, sheets.messy_xlsx(tmp_path / "m.xlsx"))
+    assert from_xls.errors == []
+    assert len(from_xls.cases) == 9
+    assert shown(from_xls) == shown(from_xlsx)
+    assert [(s.row, s.reason) for s in from_xls.skipped] == [
+        (sheets.MESSY_TOTAL_ROW, "合计/小计行"),
+        (sheets.MESSY_FOOTER_ROW, "表尾（制表人、说明等）"),
+    ]
+    result = apply(
+        office_db, from_xls, by=user(office_db), skip_bad_rows=False, skip_duplicates=True
+    )
+    assert result.imported == 9
+    assert by_number(office_db, N.format(2))["parties_text"] == "王五、赵六、孙七"
+
+
 def test_messy_sheet_imports_into_the_right_states(office_db, tmp_path):
     db = office_db
     plan = plan_for(db, sheets.messy_xlsx(tmp_path / "m.xlsx"))
