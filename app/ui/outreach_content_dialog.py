@@ -1,7 +1,7 @@
 """宣传内容: the office manages the texts of the 七个一 outreach kit.
 
-The same design as the 协议条款模板 editor (clause_templates_dialog.py): a list beside an
-editor. Above the list the kind is chosen (明白卡 / 大喇叭广播稿 / 宣传册 / 微动漫); the list
+The same dialog as the 协议条款模板 editor (template_editing.EditorDialog): a list beside
+an editor. Above the list the kind is chosen (明白卡 / 大喇叭广播稿 / 宣传册 / 微动漫); the list
 shows that kind's texts with where they print (the card's side, the brochure's panel) or
 how long they take, and where they come from. The editor holds 标题 and 内容 (for a
 微动漫 also 时长 and 链接; for the office's own card side or brochure panel the side or
@@ -22,29 +22,25 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.models.db import Database, StorageError
+from app.models.db import Database
 from app.models.outreach_content import (
     ANIMATION_MAX_CHARS,
     BODY_FIELD,
@@ -71,32 +67,24 @@ from app.models.outreach_content import (
     restore_default,
     save_item,
 )
-from app.ui import messages
-from app.ui.cases.service_dialog import call_service
 from app.ui.cases.widgets import (
     Caption,
     FieldBox,
-    FieldErrors,
     current_user_id,
-    em,
-    error_banner,
-    fit_to_screen,
     grid_field,
-    hint_label,
     set_tab_chain,
     show_row,
 )
 from app.ui.cases.widgets import TextBox as TextEdit
 from app.ui.item_views import RowRole, SortRole
-from app.ui.look import ERROR, MUTED, SUCCESS, Heading, tint
-from app.ui.signals import emit
+from app.ui.look import ERROR, MUTED, tint
 from app.ui.template_editing import (
     AnyIndex,
-    EditorButtons,
+    EditorDialog,
+    EditorSpec,
+    NewTexts,
     RecordTableModel,
-    ask_to_discard,
     insert_at_cursor,
-    mark_row,
     source_label,
 )
 
@@ -259,38 +247,29 @@ def _place_combo(places: Mapping[str, str]) -> QComboBox:
     return combo
 
 
-class OutreachContentDialog(QDialog):
+class OutreachContentDialog(EditorDialog[ContentItem]):
     """Manage the 七个一 outreach texts (see the module docstring)."""
 
     content_changed = Signal()
+    spec = EditorSpec(
+        window_title=WINDOW_TITLE,
+        noun="内容",
+        when="打印七个一时",
+        verb="使用",
+        content="内容",
+        kept="已经打印出来的材料",
+        hide=hide_item,
+        restore=restore_default,
+        min_size_em=(60, 34),
+        extra_keys="Alt+P 插入占位词　",
+        form_grows=True,
+        status_folds=True,
+    )
+    model: OutreachContentModel
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.setWindowTitle(WINDOW_TITLE)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        super().__init__(db, parent)
         self._kind = next(iter(KIND_LABELS))
-        self._all: list[ContentItem] = []
-        self._shown: ContentItem | None = None  # None: a new text of the office's own
-        self._baseline: Values = ("",) * 6
-        self._syncing = False  # selection and kind changes made by the dialog itself
-        self._sized = False
-
-        outer = QVBoxLayout(self)
-        panes = QHBoxLayout()
-        outer.addLayout(panes, 1)
-        panes.addLayout(self._build_list(), 5)
-        panes.addLayout(self._build_editor(), 6)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        bottom = QHBoxLayout()
-        bottom.addWidget(hint_label("Ctrl+Enter 保存　Alt+N 新增　Alt+P 插入占位词　Esc 关闭"), 1)
-        self.close_button = QPushButton("关闭（Esc）")
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.reject)
-        bottom.addWidget(self.close_button)
-        outer.addLayout(bottom)
-        self.errors = FieldErrors(self, self.banner)
         for name, box in (
             (TITLE_FIELD, self.title_box),
             (SIDE_FIELD, self.side_box),
@@ -300,8 +279,6 @@ class OutreachContentDialog(QDialog):
             (BODY_FIELD, self.body_box),
         ):
             self.errors.add(name, box)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save)
         set_tab_chain(
             [
                 self.kind_combo,
@@ -313,10 +290,7 @@ class OutreachContentDialog(QDialog):
                 self.link_edit,
                 self.body,
                 self.placeholder_button,
-                self.new_button,
-                self.save_button,
-                self.remove_button,
-                self.restore_button,
+                *self.buttons.widgets,
                 self.preview,
                 self.close_button,
             ]
@@ -332,40 +306,17 @@ class OutreachContentDialog(QDialog):
         for combo in (self.side_combo, self.slot_combo):
             combo.currentIndexChanged.connect(self._edited)
         self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
-        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self._set_kind(self._kind)
 
     # ---- building
 
     def _build_list(self) -> QVBoxLayout:
-        box = QVBoxLayout()
-        row = QHBoxLayout()
         self.kind_combo = QComboBox()
         for kind, name in KIND_LABELS.items():
             self.kind_combo.addItem(name, kind)
-        label = QLabel("种类(&K)")
-        label.setBuddy(self.kind_combo)
-        row.addWidget(label)
-        row.addWidget(self.kind_combo, 1)
-        box.addLayout(row)
-        list_label = QLabel("条目(&T)")
         self.model = OutreachContentModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        list_label.setBuddy(self.view)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)  # Tab goes on to the editor
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_PLACE, COL_SOURCE):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        box.addWidget(list_label)
-        box.addWidget(self.view, 3)
+        box = self._list_pane("种类(&K)", self.kind_combo, "条目(&T)", stretch=3)
 
         preview_label = QLabel(f"预览：打印出来的样子（以“{EXAMPLE_VILLAGE}”为例）(&V)")
         preview_label.setWordWrap(True)
@@ -378,13 +329,7 @@ class OutreachContentDialog(QDialog):
         box.addWidget(self.preview, 2)
         return box
 
-    def _build_editor(self) -> QVBoxLayout:
-        box = QVBoxLayout()
-        self.heading = Heading()
-        self.heading.setWordWrap(True)
-        box.addWidget(self.heading)
-        self.about = hint_label("")
-        box.addWidget(self.about)
+    def _build_form(self) -> QGridLayout:
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         self.title_edit = QLineEdit()
@@ -431,22 +376,7 @@ class OutreachContentDialog(QDialog):
         under_body.addWidget(self.placeholder_button, 0, Qt.AlignmentFlag.AlignTop)
         under_body.addWidget(self.counter, 1)
         grid.addLayout(under_body, 6, 1)
-        box.addLayout(grid, 1)
-
-        self.buttons = EditorButtons(
-            new=self.new_item, save=self.save, remove=self.remove, restore=self.restore
-        )
-        self.new_button = self.buttons.new
-        self.save_button = self.buttons.save
-        self.remove_button = self.buttons.remove
-        self.restore_button = self.buttons.restore
-        box.addLayout(self.buttons.layout)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.hide()  # shown with a message: an empty line costs room in large type
-        tint(self.status, SUCCESS)
-        box.addWidget(self.status)
-        return box
+        return grid
 
     # ---- the kind and the list
 
@@ -486,45 +416,13 @@ class OutreachContentDialog(QDialog):
         max_title = room.max_title if room is not None else TITLE_MAX
         self.title_edit.setPlaceholderText(f"最多{max_title}个字")
         self.reload()
-        if self._all:
-            self._show(self._all[0])
-        else:
-            self._show_new()
+        self._show_first()
 
-    def reload(self) -> None:
-        """Read the texts of the kind shown again; the editor keeps what it shows."""
-        try:
-            self._all = load_items(self.db, self._kind)
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
-            return
-        if self._shown is not None:
-            fresh = next((t for t in self._all if t.key == self._shown.key), None)
-            if fresh is not None:
-                self._shown = fresh
-        self._syncing = True
-        try:
-            self.model.set_items(self._kind, self._all)
-        finally:
-            self._syncing = False
-        self._select_shown()
+    def _load(self) -> list[ContentItem]:
+        return load_items(self.db, self._kind)
 
-    def _select_shown(self) -> None:
-        """The list marks the text the editor shows (none when it is new)."""
-        row = -1 if self._shown is None else self.model.row_of(self._shown.key)
-        self._syncing = True
-        try:
-            mark_row(self.view, row)
-        finally:
-            self._syncing = False
-
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._syncing or not current.isValid():
-            return
-        item = self.model.record(current.row())
-        if self._shown is not None and item.key == self._shown.key:
-            return
-        self._leave_editor(lambda: self._show(item))
+    def _set_rows(self, rows: list[ContentItem]) -> None:
+        self.model.set_items(self._kind, rows)
 
     # ---- the editor
 
@@ -550,22 +448,7 @@ class OutreachContentDialog(QDialog):
             return {"duration": duration, "link": link}
         return {}
 
-    def is_dirty(self) -> bool:
-        return self.values() != self._baseline
-
-    def _leave_editor(self, then: Callable[[], None]) -> None:
-        """Run ``then`` once the editor's text may go: at once when nothing is unsaved,
-        else after the user chose "放弃修改" (the list stays on the edited one meanwhile)."""
-        if not self.is_dirty():
-            then()
-            return
-        self._select_shown()
-        name = self.title_edit.text().strip() or (
-            self._shown.title if self._shown is not None else "新的" + _ITEM_NOUNS[self._kind]
-        )
-        ask_to_discard(self, name, then)
-
-    def _set_editor(self, item: ContentItem | None) -> None:
+    def _fill(self, item: ContentItem | None) -> None:
         extra = item.extra if item is not None else {}
         self.title_edit.setText(item.title if item is not None else "")
         for combo, key in ((self.side_combo, "side"), (self.slot_combo, "slot")):
@@ -579,30 +462,12 @@ class OutreachContentDialog(QDialog):
         for edit in (self.title_edit, self.link_edit):
             edit.setCursorPosition(0)  # a long link shows its start ("https://…")
         self.body.setPlainText(item.body if item is not None else "")
-        self._baseline = self.values()
-        self.errors.clear()
-        self._update_buttons()
-        self._update_counter()
 
-    def _show(self, item: ContentItem) -> None:
-        self._shown = item
-        self.heading.setText(f"修改：{item.title}")
-        self.about.setText(self._about(item))
-        self._set_editor(item)
-        self._set_status("")
-        self._select_shown()
+    def _new_texts(self) -> NewTexts:
+        noun = _ITEM_NOUNS[self._kind]
+        return NewTexts(heading="新增" + noun, about=_NEW_ABOUT[self._kind], name="新的" + noun)
 
-    def _show_new(self) -> None:
-        self._shown = None
-        kind = self._kind
-        self.heading.setText("新增" + _ITEM_NOUNS[kind])
-        self.about.setText(_NEW_ABOUT[kind])
-        self._set_editor(None)
-        self._set_status("")
-        self._select_shown()
-
-    @staticmethod
-    def _about(item: ContentItem) -> str:
+    def _about(self, item: ContentItem) -> str:
         if not item.shipped:
             text = "本单位添加的内容。"
             if item.kind == "card":
@@ -619,25 +484,10 @@ class OutreachContentDialog(QDialog):
             text += "还没有填写视频链接：海报上印不出二维码。"
         return text
 
-    def _set_status(self, message: str) -> None:
-        self.status.setText(message)
-        self.status.setVisible(bool(message))
+    def _can_restore(self, item: ContentItem) -> bool:
+        return can_restore(item)
 
-    def _edited(self, *_args: object) -> None:
-        self._set_status("")
-        self._update_buttons()
-        self._update_counter()
-
-    def _update_buttons(self) -> None:
-        item = self._shown
-        self.buttons.update(
-            dirty=self.is_dirty(),
-            own=item is not None and not item.shipped,
-            removable=item is not None and not item.hidden,
-            restorable=item is not None and can_restore(item),
-        )
-
-    def _update_counter(self) -> None:
+    def _update_extras(self) -> None:
         """The room the text takes (red when it will not fit), and the preview."""
         title, _side, _slot, duration, link, body = self.values()
         text, over = self.room(body)
@@ -678,119 +528,12 @@ class OutreachContentDialog(QDialog):
     def insert_placeholder(self, text: str) -> None:
         insert_at_cursor(self.body, text)
 
-    def _done(self, key: str | None, message: str) -> None:
-        """After a change: the list read again, the editor on ``key`` (the first row when
-        None or gone), the message in green."""
-        self._shown = None
-        self.reload()
-        item = next((t for t in self._all if t.key == key), None)
-        if item is None and self._all:
-            item = self._all[0]
-        if item is None:
-            self._show_new()
-        else:
-            self._show(item)
-        self._set_status(message)
-        emit(self.content_changed)
-
-    # ---- actions
-
-    def new_item(self) -> None:
-        """新增: an empty editor for a text of the office's own, of the kind shown."""
-
-        def start() -> None:
-            self._show_new()
-            self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-
-        self._leave_editor(start)
-
-    def save(self) -> None:
-        if not self.is_dirty():
-            return
-        key = self._shown.key if self._shown is not None else None
+    def _store(self, key: str | None) -> str:
         title, body, extra = self.title_edit.text(), self.body.toPlainText(), self.extra()
-        saved: list[str] = []
+        return save_item(self.db, key, self._kind, title, body, extra, by=current_user_id(self.db))
 
-        def call() -> None:
-            saved.append(
-                save_item(self.db, key, self._kind, title, body, extra, by=current_user_id(self.db))
-            )
-
-        if call_service(self, self.errors, call, title=self.windowTitle()):
-            self._done(saved[0], f"已保存“{title.strip()}”。")
-
-    def remove(self) -> None:
-        """隐藏 a shipped text, 删除 one of the office's own; asked first."""
-        item = self._shown
-        if item is None or item.hidden:
-            return
-        title = item.title
-        unsaved = "\n未保存的修改也会放弃。" if self.is_dirty() else ""
-        if item.shipped:
-            question = (
-                "隐藏这条内容？",
-                f"隐藏后，打印七个一时不再使用“{title}”。\n"
-                "以后可以在这里选中它，点“恢复默认”重新使用。",
-                "隐藏",
-                f"已隐藏“{title}”。",
-            )
-        else:
-            question = (
-                "删除这条内容？",
-                f"删除本单位添加的“{title}”后不能恢复。\n已经打印出来的材料不受影响。",
-                "删除",
-                f"已删除“{title}”。",
-            )
-        ask, text, yes, done = question
-
-        def call() -> None:
-            hide_item(self.db, item.key, by=current_user_id(self.db))
-
-        def do() -> None:
-            if call_service(self, self.errors, call, title=self.windowTitle()):
-                self._done(item.key, done)
-
-        messages.confirm(self, ask, text + unsaved, yes=yes, no="取消", on_yes=do)
-
-    def restore(self) -> None:
-        """恢复默认: the program's own text of an edited or hidden shipped text."""
-        item = self._shown
-        if item is None or not can_restore(item):
-            return
-        title = item.title
-
-        def call() -> None:
-            restore_default(self.db, item.key)
-
-        def do() -> None:
-            if call_service(self, self.errors, call, title=self.windowTitle()):
-                self._done(item.key, f"已恢复“{title}”为程序自带的内容。")
-
-        messages.confirm(
-            self,
-            "恢复默认？",
-            f"本单位对“{title}”的修改将不再保留，恢复为程序自带的内容，打印七个一时照常使用。",
-            yes="恢复默认",
-            no="取消",
-            on_yes=do,
-        )
-
-    # ---- opening and closing
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._sized:
-            self._sized = True
-            unit = em(self)
-            fit_to_screen(self, self.sizeHint().expandedTo(QSize(unit * 60, unit * 34)))
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def reject(self) -> None:
-        """Esc, 关闭 and the close button: asks first when an edit is unsaved."""
-        if not self.is_dirty():
-            super().reject()
-            return
-        self._leave_editor(super().reject)
+    def _changed(self) -> SignalInstance:
+        return self.content_changed
 
 
 def open_outreach_content(db: Database, parent: QWidget | None) -> OutreachContentDialog:

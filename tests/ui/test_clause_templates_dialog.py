@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -229,6 +229,44 @@ def test_add_an_own_template_from_the_keyboard_then_delete_it(
     assert boxes.titles() == ["删除这条模板？"]
     assert "共同清理" not in offered(office_db)
     assert "共同清理" not in titles(dialog)
+
+
+def test_the_questions_say_what_becomes_of_the_template(
+    qtbot: QtBot, dialog: ClauseTemplatesDialog, boxes: Boxes
+) -> None:
+    assert dialog.windowTitle() == "协议条款模板"
+    hints = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "Ctrl+Enter 保存　Alt+N 新增　Esc 关闭" in hints
+    assert dialog.status.isVisible()  # the done-message's line is kept while empty
+
+    pick(qtbot, dialog, "费用自担")
+    click(qtbot, dialog.remove_button)  # answered "取消"
+    hide = "隐藏后，结案时不再列出“费用自担”。\n以后可以在这里选中它，点“恢复默认”重新使用。"
+    assert boxes.calls[-1] == ("confirm", "隐藏这条模板？", hide)
+    type_text(qtbot, dialog.body, "另行约定。")
+    click(qtbot, dialog.remove_button)
+    assert boxes.calls[-1] == ("confirm", "隐藏这条模板？", hide + "\n未保存的修改也会放弃。")
+    ctrl_enter(qtbot, dialog.body)
+    click(qtbot, dialog.restore_button)
+    assert boxes.calls[-1] == (
+        "confirm",
+        "恢复默认？",
+        "本单位对“费用自担”的修改将不再保留，恢复为程序自带的条款内容，结案时照常列出。",
+    )
+
+    click(qtbot, dialog.new_button)
+    type_text(qtbot, dialog.body, "双方和解。")
+    pick(qtbot, dialog, "分期付款")  # answered "继续修改"
+    assert boxes.calls[-1][1] == DISCARD_TITLE
+    assert boxes.calls[-1][2].startswith("对“新条款”的修改还没有保存。")
+    type_text(qtbot, dialog.title_edit, "和解")
+    ctrl_enter(qtbot, dialog.body)
+    click(qtbot, dialog.remove_button)
+    assert boxes.calls[-1] == (
+        "confirm",
+        "删除这条模板？",
+        "删除本单位添加的“和解”后不能恢复。\n已经写进协议书的条款不受影响。",
+    )
 
 
 # --------------------------------------------------------------------------- bad input

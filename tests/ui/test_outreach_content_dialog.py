@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -292,6 +292,50 @@ def test_an_own_card_side_must_say_which_side_and_then_takes_its_place(
     assert oc.card_sides(office_db)["back"].title == "有事找调解"
     assert cell(dialog, "有事找调解", COL_PLACE) == "反面"
     assert "代替程序自带的同一面" in dialog.about.text()
+
+
+def test_the_questions_say_what_becomes_of_the_text(
+    qtbot: QtBot, dialog: OutreachContentDialog, boxes: Boxes
+) -> None:
+    assert dialog.windowTitle() == "宣传内容"
+    hints = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "Ctrl+Enter 保存　Alt+N 新增　Alt+P 插入占位词　Esc 关闭" in hints
+    assert not dialog.status.isVisible()  # the done-message's line takes no room while empty
+
+    kind(dialog, "broadcast")
+    pick(qtbot, dialog, LOANS.title)
+    click(qtbot, dialog.remove_button)  # answered "取消"
+    hide = (
+        f"隐藏后，打印七个一时不再使用“{LOANS.title}”。\n"
+        "以后可以在这里选中它，点“恢复默认”重新使用。"
+    )
+    assert boxes.calls[-1] == ("confirm", "隐藏这条内容？", hide)
+    type_text(qtbot, dialog.body, "（赶集日播放）")
+    click(qtbot, dialog.remove_button)
+    assert boxes.calls[-1] == ("confirm", "隐藏这条内容？", hide + "\n未保存的修改也会放弃。")
+    ctrl_enter(qtbot, dialog.body)
+    click(qtbot, dialog.restore_button)
+    assert boxes.calls[-1] == (
+        "confirm",
+        "恢复默认？",
+        f"本单位对“{LOANS.title}”的修改将不再保留，恢复为程序自带的内容，打印七个一时照常使用。",
+    )
+
+    click(qtbot, dialog.new_button)
+    assert dialog.heading.text() == "新增广播稿"
+    assert dialog.about.text() == "本单位自己的广播稿，保存后和程序自带的一起打印。"
+    type_text(qtbot, dialog.body, "各位乡亲：")
+    pick(qtbot, dialog, LOANS.title)  # answered "继续修改"
+    assert boxes.calls[-1][1] == DISCARD_TITLE
+    assert boxes.calls[-1][2].startswith("对“新的广播稿”的修改还没有保存。")
+    type_text(qtbot, dialog.title_edit, "赶集日广播")
+    ctrl_enter(qtbot, dialog.body)
+    click(qtbot, dialog.remove_button)
+    assert boxes.calls[-1] == (
+        "confirm",
+        "删除这条内容？",
+        "删除本单位添加的“赶集日广播”后不能恢复。\n已经打印出来的材料不受影响。",
+    )
 
 
 # --------------------------------------------------------------------------- placeholders
