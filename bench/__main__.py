@@ -46,8 +46,10 @@ NOTES = {
     "from $MEDIATION_DESK_STARTUP_REPORT if the app writes it and it is plausible "
     "(startup_reported=1), else the wall time of --quit-after 0, which includes shutdown "
     "(an upper bound); $MEDIATION_DESK_STARTUP_T0 carries time.time() at launch",
-    "register_first_page_ms": "query_seqs(default filter, registered_on desc) + fetch_rows "
-    "of the first 100, fresh connection (opening it not counted), median of 7",
+    "register_first_page_ms": "open_seqs(default filter, registered_on desc: the count and "
+    "the first 200 seqs) + fetch_rows of the first 100, fresh connection (opening it not "
+    "counted), median of 7; register_all_seqs_ms: the order of every row (query_seqs), read "
+    "when rows past 200 are first shown",
     "register_full_load_ms": "reference: every register row loaded at once, median of 3",
     "search": "per query the median of 5 runs of search_case_seqs(limit=200) after a "
     "warm-up pass; the naive LIKE scan runs once per query; search_p95_ms and "
@@ -152,6 +154,7 @@ def run(
                 f"wrong; using the wall time. Measure from ${measure.STARTUP_T0_ENV} when set."
             )
     attempt(["register_first_page_ms"], lambda: measure.register_first_page(path))
+    attempt(["register_all_seqs_ms"], lambda: measure.register_all_seqs(path))
     attempt(["register_full_load_ms"], lambda: measure.register_full_load(path))
     if isinstance(figures.get("register_first_page_ms"), float) and figures.get(
         "register_full_load_ms"

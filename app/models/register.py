@@ -3,9 +3,10 @@ and the start page's lists of today's work."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, overload
 
 from app.models import search
 from app.models.db import Database
@@ -95,10 +96,11 @@ def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def query_seqs(
-    db: Database, f: RegisterFilter, *, sort: str = "registered_on", descending: bool = True
-) -> list[int]:
-    """The ordered cases.seq of every case the filter shows (ints: cheap even at 100k)."""
+def _seq_query(
+    db: Database, f: RegisterFilter, sort: str, descending: bool
+) -> tuple[str, str, list[Any]] | None:
+    """(FROM … WHERE clause, ORDER BY, params) of the register's query; None when a search
+    finds nothing."""
     where, params = _where(f)
     order = SORT_COLUMNS.get(sort, SORT_COLUMNS["registered_on"]).format(
         dir="DESC" if descending else "ASC"
@@ -108,19 +110,108 @@ def query_seqs(
         with db.reading():
             found = search.search_case_seqs(db.conn, f.text, limit=SEARCH_LIMIT)
         if not found:
-            return []
+            return None
         seq_clause = f"c.seq IN ({','.join('?' * len(found))})"
         where = (where + " AND " if where else " WHERE ") + seq_clause
         params = params + found
-    return db.column(f"SELECT c.seq FROM cases c{join}{where} ORDER BY {order}", params)
+    return f"FROM cases c{join}{where}", order, params
 
 
-def fetch_rows(db: Database, seqs: list[int]) -> dict[int, RegisterRow]:
+def query_seqs(
+    db: Database, f: RegisterFilter, *, sort: str = "registered_on", descending: bool = True
+) -> list[int]:
+    """The ordered cases.seq of every case the filter shows (ints: cheap even at 100k)."""
+    query = _seq_query(db, f, sort, descending)
+    if query is None:
+        return []
+    source, order, params = query
+    return db.column(f"SELECT c.seq {source} ORDER BY {order}", params)
+
+
+class SeqList(Sequence[int]):
+    """The ordered seqs of a register query, read lazily: the count and the first
+    ``head`` seqs at once, every seq only when a row past them (or ``index``) is asked for.
+
+    Listing all 100,000 seqs costs a scan of the whole index (40–90 ms on an office PC);
+    the first screen needs a count (≈ 10 ms) and a LIMIT. A case added or removed by
+    another program between the two reads shows as an empty row (seq -1) until the
+    next refresh, rather than shifting rows. Reading the rest may raise StorageError.
+    """
+
+    MISSING = -1
+
+    def __init__(
+        self, db: Database, source: str, order: str, params: list[Any], *, head: int
+    ) -> None:
+        self._db = db
+        self._select = f"SELECT c.seq {source} ORDER BY {order}"
+        self._params = params
+        self._count = int(db.scalar(f"SELECT count(*) {source}", params) or 0)
+        self._head: list[int] = db.column(f"{self._select} LIMIT ?", [*params, head])
+        self._all: list[int] | None = None if self._count > len(self._head) else self._head
+
+    @property
+    def complete(self) -> bool:
+        """Every seq has been read."""
+        return self._all is not None
+
+    def _every(self) -> list[int]:
+        if self._all is None:
+            self._all = self._db.column(self._select, self._params)
+        return self._all
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._count)
+            if step == 1 and stop <= len(self._head):
+                return self._head[start:stop]
+            return [self[n] for n in range(start, stop, step)]
+        n = i + self._count if i < 0 else i
+        if not 0 <= n < self._count:
+            raise IndexError(i)
+        if n < len(self._head):
+            return self._head[n]
+        every = self._every()
+        return every[n] if n < len(every) else self.MISSING
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        if start == 0 and stop is None and value in self._head:
+            return self._head.index(value)
+        return self._every().index(value, start, len(self._every()) if stop is None else stop)
+
+
+def open_seqs(
+    db: Database,
+    f: RegisterFilter,
+    *,
+    sort: str = "registered_on",
+    descending: bool = True,
+    head: int = 200,
+) -> Sequence[int]:
+    """What the register shows, for the lazy table: like :func:`query_seqs`, but without a
+    search it reads only the count and the first ``head`` seqs now (:class:`SeqList`)."""
+    query = _seq_query(db, f, sort, descending)
+    if query is None:
+        return []
+    source, order, params = query
+    if f.text.strip():  # a search: at most SEARCH_LIMIT seqs, already found
+        return db.column(f"SELECT c.seq {source} ORDER BY {order}", params)
+    return SeqList(db, source, order, params, head=head)
+
+
+def fetch_rows(db: Database, seqs: Sequence[int]) -> dict[int, RegisterRow]:
     """The display rows for some seqs (one page of the lazy table)."""
     if not seqs:
         return {}
     out: dict[int, RegisterRow] = {}
-    for r in db.query(f"{_ROW_SQL} WHERE c.seq IN ({','.join('?' * len(seqs))})", seqs):
+    for r in db.query(f"{_ROW_SQL} WHERE c.seq IN ({','.join('?' * len(seqs))})", list(seqs)):
         out[r["seq"]] = RegisterRow(
             seq=r["seq"],
             id=r["id"],

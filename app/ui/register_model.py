@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -117,7 +117,7 @@ class RegisterModel(QAbstractTableModel):
         self._today = today
         self._filter = RegisterFilter()
         self._sort_column, self._sort_order = DEFAULT_SORT
-        self._seqs: list[int] = []
+        self._seqs: Sequence[int] = []
         self._pages: OrderedDict[int, list[_Line | None]] = OrderedDict()
         self._failed = False  # a page read failed since the last refresh: report once
         self._source_labels = sources()
@@ -152,7 +152,7 @@ class RegisterModel(QAbstractTableModel):
         shown before stay, and ``storage_failed`` has told why."""
         key = SORT_KEYS.get(self._sort_column, "registered_on")
         try:
-            seqs = register.query_seqs(
+            seqs = register.open_seqs(
                 self.db,
                 self._filter,
                 sort=key,
@@ -175,12 +175,20 @@ class RegisterModel(QAbstractTableModel):
         return None if line is None else line.row
 
     def seq_at(self, row: int) -> int:
-        return self._seqs[row]
+        """The seq shown in ``row`` (-1 when it cannot be read: told by storage_failed)."""
+        try:
+            return self._seqs[row]
+        except StorageError as exc:
+            emit(self.storage_failed, exc)
+            return register.SeqList.MISSING
 
     def row_of_seq(self, seq: int) -> int | None:
         try:
             return self._seqs.index(seq)
         except ValueError:
+            return None
+        except StorageError as exc:
+            emit(self.storage_failed, exc)
             return None
 
     def row_of_case(self, case_id: str) -> int | None:
@@ -269,8 +277,8 @@ class RegisterModel(QAbstractTableModel):
     def _load_page(self, page_no: int) -> list[_Line | None] | None:
         if self._failed:
             return None  # one message per refresh, not one per painted cell
-        seqs = self._seqs[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
         try:
+            seqs = self._seqs[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
             rows = register.fetch_rows(self.db, seqs)
         except StorageError as exc:
             self._failed = True

@@ -304,7 +304,8 @@ class RegisterPage(QWidget):
         index = self.table.currentIndex()
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
             return None
-        return self.model.seq_at(index.row())
+        seq = self.model.seq_at(index.row())
+        return None if seq < 0 else seq  # a row that could not be read
 
     def _select_row(self, row: int) -> None:
         index = self.model.index(row, 0)

@@ -331,6 +331,29 @@ def test_rows_are_read_a_page_at_a_time(big_db: Database, monkeypatch) -> None:
     assert model.index(229, COL_PARTIES).data() == model.row_record(229).parties
 
 
+def test_rows_past_the_first_screen_read_the_rest_of_the_order(
+    big_db: Database, qtbot: QtBot
+) -> None:
+    """The order of rows past the first 200 is read when first shown; a locked file then
+    empties those rows and says so once, and the first screen stays readable."""
+    model = make_model(big_db, RegisterFilter(include_voided=True))
+    expected = register.query_seqs(big_db, RegisterFilter(include_voided=True))
+    assert model.rowCount() == 230
+    assert model.index(0, COL_PARTIES).data()
+    failures: list[object] = []
+    model.storage_failed.connect(failures.append)
+    with locked(big_db):
+        assert model.index(229, COL_PARTIES).data() is None
+        assert model.index(228, COL_PARTIES).data() is None
+        assert model.seq_at(229) == register.SeqList.MISSING
+    assert [type(f) for f in failures] == [DatabaseLockedError, DatabaseLockedError]
+    assert model.index(5, COL_PARTIES).data()  # the first page was read before
+    assert model.refresh()
+    assert [model.seq_at(r) for r in range(230)] == expected
+    assert model.index(229, COL_PARTIES).data() == model.row_record(229).parties
+    assert model.row_of_seq(expected[229]) == 229
+
+
 # ---------------------------------------------------------------------- storage errors
 
 
