@@ -50,6 +50,9 @@ NOTES = {
     "the first 200 seqs) + fetch_rows of the first 100, fresh connection (opening it not "
     "counted), median of 7; register_all_seqs_ms: the order of every row (query_seqs), read "
     "when rows past 200 are first shown",
+    "machine_python_ms": "reference for comparing machines: a fixed pure-Python loop "
+    "(5,000,000 additions), median of 3; with ledger_export_query_s (one SQLite query of "
+    "every case) it tells a slower machine from slower code",
     "register_full_load_ms": "reference: every register row loaded at once, median of 3",
     "search": "per query the median of 5 runs of search_case_seqs(limit=200) after a "
     "warm-up pass; the naive LIKE scan runs once per query; search_p95_ms and "
@@ -153,6 +156,7 @@ def run(
                 f"run's wall time ({figures['startup_wall_ms']} ms): its process start time is "
                 f"wrong; using the wall time. Measure from ${measure.STARTUP_T0_ENV} when set."
             )
+    attempt(["machine_python_ms"], measure.machine_python)
     attempt(["register_first_page_ms"], lambda: measure.register_first_page(path))
     attempt(["register_all_seqs_ms"], lambda: measure.register_all_seqs(path))
     attempt(["register_full_load_ms"], lambda: measure.register_full_load(path))

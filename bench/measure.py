@@ -67,6 +67,18 @@ def timed(fn: Callable[[], object]) -> float:
 # Register
 
 
+def machine_python(*, runs: int = 3) -> float:
+    """A fixed pure-Python workload: how fast this machine runs our kind of code."""
+
+    def loop() -> int:
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        return total
+
+    return _ms(statistics.median(timed(loop) for _ in range(runs)))
+
+
 def register_first_page(path: Path, *, runs: int = 7) -> float:
     """What the register does before its first screen: open_seqs (default filter and sort:
     the count and the first 200 seqs) + fetch_rows of the first 100, fresh connection.
