@@ -1005,11 +1005,32 @@ def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_b
             case_id,
             "reopen",
             by=by,
-            values={"closed_on": None, "archived_on": None, "outcome": None},
+            # The result goes with the closing: an open case has no outcome, performance,
+            # amount or 防止民转刑/群体性上访 flags. The agreement row stays (the 结案 dialog
+            # offers it again); the old result is kept in the event.
+            values={
+                "closed_on": None,
+                "archived_on": None,
+                "outcome": None,
+                "performance": None,
+                "amount_fen": None,
+                "prevented_criminal": 0,
+                "prevented_petition": 0,
+                "close_note": "",
+            },
             data={
                 "reason": reason,
                 "requested_by": requested_by,
-                "previous": {"outcome": row["outcome"], "closed_on": row["closed_on"]},
+                "previous": {
+                    "outcome": row["outcome"],
+                    "closed_on": row["closed_on"],
+                    "archived_on": row["archived_on"],
+                    "performance": row["performance"],
+                    "amount_fen": row["amount_fen"],
+                    "prevented_criminal": bool(row["prevented_criminal"]),
+                    "prevented_petition": bool(row["prevented_petition"]),
+                    "close_note": row["close_note"],
+                },
             },
         )
 

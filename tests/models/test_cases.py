@@ -395,7 +395,15 @@ def test_reopen_records_who_and_why_and_archived_needs_director(office_db):
     cases.close_case(
         db,
         case_id,
-        CloseInput(closed_on=TODAY, outcome="agreement_written", agreement=AGREEMENT),
+        CloseInput(
+            closed_on=TODAY,
+            outcome="agreement_written",
+            agreement=AGREEMENT,
+            performance="performed",
+            amount_fen=500_000,
+            prevented_criminal=True,
+            note="当场履行",
+        ),
         by=user(db),
         today=TODAY,
     )
@@ -410,6 +418,16 @@ def test_reopen_records_who_and_why_and_archived_needs_director(office_db):
     assert last.action == "reopen"
     assert last.data["reason"] == "对方未履行，申请重新调解"
     assert last.data["previous"]["outcome"] == "agreement_written"
+    # The result went with the closing; it is kept in the event, the agreement stays.
+    row = db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
+    assert row is not None
+    assert (row["performance"], row["amount_fen"], row["prevented_criminal"]) == (None, None, 0)
+    assert row["close_note"] == ""
+    assert last.data["previous"]["performance"] == "performed"
+    assert last.data["previous"]["amount_fen"] == 500_000
+    assert last.data["previous"]["prevented_criminal"] is True
+    assert last.data["previous"]["close_note"] == "当场履行"
+    assert c.agreement is not None and c.agreement.terms == AGREEMENT.terms
 
     cases.close_case(
         db, case_id, CloseInput(closed_on=TODAY, outcome="withdrawn"), by=user(db), today=TODAY
