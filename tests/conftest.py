@@ -16,6 +16,10 @@ from datetime import date
 
 import pytest
 
+# app.ui first, before pytest-qt makes any Qt call: PySide6 6.12.0 on Python 3.11 takes a
+# reference from None on each call that returns nothing, and a long run of tests that
+# never import app.ui (tests/printing alone) aborts at exit (app/ui/signals.py).
+import app.ui  # noqa: F401
 from app.models import db as dbmod
 from app.models import office
 

@@ -135,6 +135,12 @@ class RuleLines(Flowable):  # type: ignore[misc]
         self.height = self.count * self.leading
         return availWidth, self.height
 
+    @property
+    def least_first_part(self) -> int:
+        """How many lines ``split`` leaves at the foot of a page at the least: three or
+        fewer go on whole (never one line alone on either side), more keep two."""
+        return self.count if self.count <= 3 else 2
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         fit = int((availHeight + FUZZ) // self.leading)
         if fit >= self.count:
@@ -790,6 +796,8 @@ def keep_headings(story: Sequence[Flowable], width: float = BLOCK_WIDTH) -> list
                 follow = min(len(nxt.lines_for(width)), 2) * nxt.style.leading
             elif isinstance(nxt, KeepWithText):
                 follow = 2 * BODY_LEADING
+            elif isinstance(nxt, RuleLines):  # three lines do not split 2 + 1
+                follow = nxt.least_first_part * nxt.leading
             elif isinstance(nxt, KeepTogether):  # moves on whole (if it fits a page)
                 whole = height_of(nxt._content, width)
                 follow = whole if whole <= BLOCK_HEIGHT else 2 * BODY_LEADING

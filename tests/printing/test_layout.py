@@ -194,6 +194,24 @@ def test_ruled_lines_never_leave_one_line_alone() -> None:
     assert L.RuleLines(2).split(L.BLOCK_WIDTH, 1.5 * L.BODY_LEADING) == []
 
 
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 6])
+def test_a_heading_is_never_left_without_its_ruled_lines(count: int) -> None:
+    """A heading followed by lines to write on, at the foot of a page with room for the
+    heading and two lines: three lines go on whole (never 2 + 1), so the heading goes
+    with them; more lines leave two under the heading."""
+    heading = L.Paragraph("总体情况", replace(L.HEADING, keep_with_next=True))
+    room = heading.wrap(L.BLOCK_WIDTH, L.BLOCK_HEIGHT)[1] + 2.5 * L.BODY_LEADING
+    story = L.keep_headings([Spacer(1, L.BLOCK_HEIGHT - room), heading, L.RuleLines(count)])
+    pdf = L.build_pdf(story, L.DocInfo("t"))
+    pages = page_texts(pdf)
+    heading_page = next(i for i, text in enumerate(pages) if "总体情况" in text)
+    # a ruled line is drawn as "n x y m x y l S"
+    ruled = [page.get_contents().get_data().count(b" l S") for page in reader(pdf).pages]
+    assert sum(ruled) == count
+    assert ruled[heading_page] >= min(count, 2)  # never a heading alone, nor one line
+    assert heading_page == (1 if count == 3 else 0)
+
+
 def test_a_heading_before_a_block_kept_together() -> None:
     """A heading followed by a KeepTogether (e.g. "此致" and a signature block): not
     measured before it is on a canvas (that raised), and moved on with it."""
