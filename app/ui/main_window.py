@@ -365,45 +365,41 @@ class MainWindow(QMainWindow):
         """村居档案 in its own window (one at a time), brought to the front if open."""
         from app.ui.registries.window import RegistriesWindow
 
-        window = self.registries_window
-        if window is None:
+        def make() -> QWidget:
             window = RegistriesWindow(self.db)
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             # A village added or renamed there appears in the register's filter at once.
             window.changed.connect(self.refresh)
-            window.destroyed.connect(self._registries_gone)
-            self.registries_window = window
-            window.show()
-        else:
-            window.showNormal()
-            window.raise_()
-        window.activateWindow()
-        return window
+            return window
 
-    def _registries_gone(self, *_args: object) -> None:
-        self.registries_window = None
+        return self._tool_window("registries_window", make)
 
     def open_stats(self) -> QWidget:
         """统计分析 in its own window (one at a time); a case opened from its lists opens
         in a case window as from the register."""
         from app.ui.stats.window import StatsWindow
 
-        window = self.stats_window
-        if window is None:
+        def make() -> QWidget:
             window = StatsWindow(self.db, today=self._today)
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.open_case.connect(self.open_case)
-            window.destroyed.connect(self._stats_gone)
-            self.stats_window = window
+            return window
+
+        return self._tool_window("stats_window", make)
+
+    def _tool_window(self, attribute: str, make: Callable[[], QWidget]) -> QWidget:
+        """The window kept in ``self.<attribute>``: made and shown if there is none (and
+        forgotten when it closes), else brought to the front."""
+        window: QWidget | None = getattr(self, attribute)
+        if window is None:
+            window = make()
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(lambda *_: setattr(self, attribute, None))
+            setattr(self, attribute, window)
             window.show()
         else:
             window.showNormal()
             window.raise_()
         window.activateWindow()
         return window
-
-    def _stats_gone(self, *_args: object) -> None:
-        self.stats_window = None
 
     def _case_window_gone(self, case_id: str) -> None:
         self.case_windows.pop(case_id, None)

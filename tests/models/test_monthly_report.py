@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from app.models import db as dbmod
 from app.models import office
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
@@ -31,7 +30,7 @@ from app.models.monthly_report import (
     text_length,
 )
 from app.models.stats import BREAKDOWNS, Period, breakdown, indicators, monthly_series
-from tests.models.test_stats import MAY_2025_FIGURES, MAY_FIGURES, TODAY, Office, build
+from tests.models.test_stats import MAY_2025_FIGURES, MAY_FIGURES, TODAY, Office, stats_office
 
 TEXTS = MonthlyTexts(
     situation="本月全镇共受理矛盾纠纷7件，调解成功2件。\n未发生民转刑案件。",
@@ -175,23 +174,11 @@ def test_last_complete_month() -> None:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     """The hand-counted office of test_stats.py (cases A … N, J1 … J3)."""
     path: Path = tmp_path_factory.mktemp("monthly_report") / "stats.sqlite3"
-    db = dbmod.connect(path)
-    office.setup_office(
-        db,
-        committee_name="青山镇人民调解委员会",
-        abbr="青山",
-        town_name="青山镇",
-        villages=["红旗村", "桃园村", "河东社区"],
-        user_name="李主任",
-    )
-    user = office.current_user(db).id
-    committee = office.main_committee(db).id
-    office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
-    office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)
-    o = build(db)
-    save_texts(db, committee, 2026, 5, TEXTS, by=user)
+    o = stats_office(path)
+    db = o.db
+    save_texts(db, o.committee, 2026, 5, TEXTS, by=o.user)
     # the village committee's own texts are not the township's report
-    save_texts(db, o.hongqi_committee, 2026, 5, MonthlyTexts(situation="红旗村的"), by=user)
+    save_texts(db, o.hongqi_committee, 2026, 5, MonthlyTexts(situation="红旗村的"), by=o.user)
     yield o
     db.close()
 

@@ -338,9 +338,9 @@ def build(db: Database) -> Office:
     return o
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    path: Path = tmp_path_factory.mktemp("stats") / "stats.sqlite3"
+def stats_office(path: Path) -> Office:
+    """A new database at ``path`` with the hand-counted office: 青山镇, its three villages,
+    two mediators and the cases of :func:`build`. Close ``office.db`` when done."""
     db = dbmod.connect(path)
     office.setup_office(
         db,
@@ -354,9 +354,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     committee = office.main_committee(db).id
     office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
     office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)
-    o = build(db)
+    return build(db)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    o = stats_office(tmp_path_factory.mktemp("stats") / "stats.sqlite3")
     yield o
-    db.close()
+    o.db.close()
 
 
 def figures(**values: int) -> Indicators:

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
-from app.models import db as dbmod
-from app.models import office
 from app.models.monthly_report import (
     FIELD_LABELS,
     MAX_CHARS,
@@ -41,7 +39,7 @@ from app.printing.monthly_report import (
     value_text,
     wan,
 )
-from tests.models.test_stats import TODAY, build
+from tests.models.test_stats import TODAY, stats_office
 from tests.printing.helpers import all_text, flat, footers, page_texts, reader
 from tests.printing.test_fonts import check_embedded
 from tests.printing.test_layout import check_lines as check_layout
@@ -71,20 +69,7 @@ def check_lines(pdf: bytes) -> None:
 def may(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonthlyReportData]:
     """May 2026 of the hand-counted office of tests/models/test_stats.py, with TEXTS."""
     path: Path = tmp_path_factory.mktemp("monthly_pdf") / "stats.sqlite3"
-    db = dbmod.connect(path)
-    office.setup_office(
-        db,
-        committee_name="青山镇人民调解委员会",
-        abbr="青山",
-        town_name="青山镇",
-        villages=["红旗村", "桃园村", "河东社区"],
-        user_name="李主任",
-    )
-    user = office.current_user(db).id
-    committee = office.main_committee(db).id
-    office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
-    office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)
-    build(db)
+    db = stats_office(path).db
     yield report_data(db, 2026, 5, today=TODAY, texts=TEXTS)
     db.close()
 

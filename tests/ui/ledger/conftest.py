@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui import jobs
+from app.ui.jobs import BackgroundJob
 from app.ui.signals import emit
+from tests.ui.user import click
 
 
 @pytest.fixture
@@ -37,3 +39,13 @@ def answer_file_dialog(owner: QWidget, path: Path) -> None:
     emit(dialog.fileSelected, str(path))
     if shiboken6.isValid(dialog):
         dialog.close()
+
+
+def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
+    """Press 取消 in the progress dialog, as the user does."""
+    progress = job.progress
+    assert progress is not None
+    qtbot.waitUntil(progress.isVisible, timeout=5000)
+    button = progress.findChild(QPushButton)
+    assert button is not None and button.text() == "取消"
+    click(qtbot, button)

@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import ledger, office, register
@@ -22,7 +22,7 @@ from app.ui.jobs import BackgroundJob
 from app.ui.ledger import export as export_ui
 from app.ui.ledger import open_export
 from app.ui.ledger.export import ExportDialog, default_file_name
-from tests.ui.ledger.conftest import answer_file_dialog
+from tests.ui.ledger.conftest import answer_file_dialog, cancel_in_progress_dialog
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click
 
@@ -159,16 +159,6 @@ def _wait_for_cancel(kw: dict[str, Any]) -> None:
     deadline = time.monotonic() + 20
     while not kw["cancelled"]() and time.monotonic() < deadline:
         time.sleep(0.01)
-
-
-def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
-    """Press 取消 in the progress dialog, as the user does."""
-    progress = job.progress
-    assert progress is not None
-    qtbot.waitUntil(progress.isVisible, timeout=5000)
-    button = progress.findChild(QPushButton)
-    assert button is not None and button.text() == "取消"
-    click(qtbot, button)
 
 
 def test_cancel_leaves_no_file(

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
 from app.models.errors import ImportFailedError
-from app.ui.jobs import BackgroundJob
 from app.ui.ledger import import_wizard as wizard_ui
 from app.ui.ledger import open_import
 from app.ui.ledger.import_pages import PreviewPage
@@ -25,7 +24,7 @@ from app.ui.ledger.import_wizard import ImportWizard, Step
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
 from tests.models.helpers import register
-from tests.ui.ledger.conftest import answer_file_dialog
+from tests.ui.ledger.conftest import answer_file_dialog, cancel_in_progress_dialog
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click
 
@@ -414,15 +413,6 @@ def test_a_gbk_csv_is_imported(
     do_import(qtbot, wizard)
     assert wizard.outcome is not None and wizard.outcome.imported == 2
     assert by_number(office_db, "（2023）青山调字第12号")["parties_text"] == "王五、赵六"
-
-
-def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
-    progress = job.progress
-    assert progress is not None
-    qtbot.waitUntil(progress.isVisible, timeout=5000)
-    button = progress.findChild(QPushButton)
-    assert button is not None and button.text() == "取消"
-    click(qtbot, button)
 
 
 def test_a_cancelled_import_leaves_the_database_as_before(

@@ -5,18 +5,15 @@ that file's TODAY (2026-11-20), closed after each test with no worker left runni
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.models import db as dbmod
-from app.models import office
 from app.models.stats import Period
 from app.ui import jobs
 from app.ui.stats.window import StatsWindow
-from tests.models.test_stats import TODAY, Office, build
+from tests.models.test_stats import TODAY, Office, stats_office
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate
 
@@ -25,22 +22,9 @@ from tests.ui.user import activate
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     """Cases A … N, J1 … J3 of test_stats.py, as of its TODAY (2026-11-20). One file for
     the whole run: nothing here writes to it."""
-    path: Path = tmp_path_factory.mktemp("stats_ui") / "stats.sqlite3"
-    db = dbmod.connect(path)
-    office.setup_office(
-        db,
-        committee_name="青山镇人民调解委员会",
-        abbr="青山",
-        town_name="青山镇",
-        villages=["红旗村", "桃园村", "河东社区"],
-        user_name="李主任",
-    )
-    user = office.current_user(db).id
-    committee = office.main_committee(db).id
-    office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
-    office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)
-    yield build(db)
-    db.close()
+    o = stats_office(tmp_path_factory.mktemp("stats_ui") / "stats.sqlite3")
+    yield o
+    o.db.close()
 
 
 def wait_for_jobs(qtbot: QtBot) -> None:
