@@ -12,6 +12,8 @@ if "MEDIATION_DESK_HOME" not in os.environ:
 
     os.environ["MEDIATION_DESK_HOME"] = tempfile.mkdtemp(prefix="mediation-desk-test-")
 
+import gc
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -22,8 +24,19 @@ import pytest
 import app.ui  # noqa: F401
 from app.models import db as dbmod
 from app.models import office
+from app.ui import gc_guard
 
 TODAY = date(2026, 11, 20)
+
+# As in the program (app/ui/gc_guard.py): garbage cycles are collected in the main thread
+# only, never by a worker thread that happens to allocate (that crashed Qt).
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_in_the_main_thread() -> Iterator[None]:
+    yield
+    gc_guard.collect_if_due()
 
 
 @pytest.fixture

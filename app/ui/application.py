@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_TITLE, __version__
 from app.paths import resource_path
-from app.ui import crash_dialog, ui_settings
+from app.ui import crash_dialog, gc_guard, ui_settings
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
     load_fonts()
     apply_font_size(app, ui_settings.load_font_size())
     crash_dialog.install_excepthook()
+    gc_guard.install(app)  # cycles are collected in this thread only
     return app
 
 
