@@ -13,7 +13,7 @@ from app.models.db import Database
 
 # Sort keys the register offers -> SQL expression (all indexed or cheap).
 SORT_COLUMNS: dict[str, str] = {
-    "number": "c.number_year {dir}, c.number_seq {dir}",
+    "number": "c.number_year {dir}, c.number_seq {dir}, c.seq {dir}",  # seq: ties (no number)
     "registered_on": "c.registered_on {dir}, c.seq {dir}",
     "state": "c.state {dir}, c.seq DESC",
     "category": "c.category {dir}, c.seq DESC",

@@ -159,6 +159,7 @@ NOTE_INDICATORS = (
     "注：调解成功率＝调解成功数÷调解案件数（达成协议与调解不成之和，撤回的不计入），"
     "其增减以百分点计；协议涉及金额以万元计；超期未结按月末统计。"
 )
+RUNNING_AS_OF = ("超期未结按月末统计。", "超期未结按填报日统计。")
 
 # 小四 (12 pt) in the tables: the 26 rows of the indicator table fit one page with the title.
 TABLE = replace(L.CELL, size=L.SIZE_SMALL_4, leading=L.SIZE_SMALL_4 * 1.25)
@@ -410,9 +411,23 @@ def _title(data: MonthlyReportData, fonts: FontSet) -> list[Flowable]:
     ]
 
 
+def is_running(data: MonthlyReportData) -> bool:
+    """Made before the month ended: the figures run to the day it was made."""
+    return data.made_on is not None and data.made_on < data.report.period.end
+
+
 def _period_text(data: MonthlyReportData) -> str:
     p = data.report.period
-    return f"{p.start.year}年{p.start.month}月{p.start.day}日至{p.end.month}月{p.end.day}日"
+    start = f"{p.start.year}年{p.start.month}月{p.start.day}日"
+    if is_running(data):
+        assert data.made_on is not None
+        return f"{start}至{data.made_on.month}月{data.made_on.day}日（本月尚未结束）"
+    return f"{start}至{p.end.month}月{p.end.day}日"
+
+
+def _note(text: str, data: MonthlyReportData) -> str:
+    """A table note; for a month not yet over, 超期未结 is counted on the day of making."""
+    return text.replace(*RUNNING_AS_OF) if is_running(data) else text
 
 
 def _byline(data: MonthlyReportData, fonts: FontSet) -> Flowable:
@@ -459,7 +474,7 @@ def story(data: MonthlyReportData, fonts: FontSet) -> list[Flowable]:
     body += [
         L.Paragraph("一、主要指标", replace(SECTION, space_before=4), fonts),
         indicator_table(data, fonts),
-        L.Paragraph(NOTE_INDICATORS, NOTE, fonts),
+        L.Paragraph(_note(NOTE_INDICATORS, data), NOTE, fonts),
     ]
     section = [L.Paragraph("二、分类情况", SECTION, fonts), L.Paragraph(NOTE_OMITTED, NOTE, fonts)]
     for n, by in enumerate(PDF_BREAKDOWNS, start=1):
@@ -630,7 +645,7 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
             ws.write(row, col, value, fmt[kind(name, value)])
         change = _change_value(name, this, last)
         ws.write(row, 4, change, fmt[kind(name, change) + ("+" if change != NO_RATE else "")])
-    ws.write(row + 2, 0, XLSX_NOTE)
+    ws.write(row + 2, 0, _note(XLSX_NOTE, data))
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 7)
     ws.set_column(2, 4, 13)

@@ -175,7 +175,8 @@ class BackgroundJob(QObject):
     def _on_failed(self, message: str) -> None:
         self._close_progress()
         self.worker_thread.quit()
-        messages.warning(self.live_parent(), self._failure_title, message)
+        if not self.worker.is_cancelled:  # a failure after 取消 (or a closed window) is moot
+            messages.warning(self.live_parent(), self._failure_title, message)
         emit(self.stopped)
 
     def _on_cancelled(self) -> None:

@@ -381,6 +381,8 @@ class MainWindow(QMainWindow):
         def make() -> QWidget:
             window = StatsWindow(self.db, today=self._today)
             window.open_case.connect(self.open_case)
+            window.close_cancelled.connect(self._stop_closing)
+            window.destroyed.connect(lambda *_: self._close_again())
             return window
 
         return self._tool_window("stats_window", make)
@@ -485,9 +487,9 @@ class MainWindow(QMainWindow):
             return False
         if self.registries_window is not None:
             self.registries_window.close()  # its forms ask first; saved rows are saved
-        if self.stats_window is not None:
-            self.stats_window.close()  # a running count is dropped
-        return True
+        # A running count is dropped; an unsaved 月度报告 asks first (its "放弃修改" closes
+        # the window, whose destruction closes this one again; "继续修改" stops closing).
+        return self.stats_window is None or self.stats_window.close()
 
     def _close_again(self) -> None:
         """A form or case window that held up closing the program has closed."""

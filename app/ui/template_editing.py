@@ -174,8 +174,15 @@ def mark_row(view: QTableView, row: int) -> None:
 # --------------------------------------------------------------------------- the editor
 
 
-def ask_to_discard(parent: QWidget, name: str, then: Callable[[], None]) -> None:
-    """Ask whether the unsaved edit of ``name`` may go; ``then`` runs on "放弃修改"."""
+def ask_to_discard(
+    parent: QWidget,
+    name: str,
+    then: Callable[[], None],
+    *,
+    on_keep: Callable[[], None] | None = None,
+) -> None:
+    """Ask whether the unsaved edit of ``name`` may go; ``then`` runs on "放弃修改",
+    ``on_keep`` on "继续修改"."""
     messages.confirm(
         parent,
         DISCARD_TITLE,
@@ -183,6 +190,7 @@ def ask_to_discard(parent: QWidget, name: str, then: Callable[[], None]) -> None
         yes="放弃修改",
         no="继续修改",
         on_yes=then,
+        on_no=on_keep,
     )
 
 

@@ -87,6 +87,21 @@ def test_the_title_and_the_month(pdf: bytes) -> None:
     assert meta is not None and meta.title == "青山镇2026年5月矛盾纠纷排查化解情况"
 
 
+def test_a_month_not_yet_over_says_so_on_paper(may: MonthlyReportData) -> None:
+    """Made on 20 November for November: the figures run to the 20th, and the report
+    must not pass them off as the whole month (it goes up to the district)."""
+    running = replace(may, made_on=date(2026, 5, 20))
+    first = flat(page_texts(monthly_report_pdf(running))[0])
+    assert "（统计期间：2026年5月1日至5月20日（本月尚未结束））" in first
+    assert "超期未结按填报日统计" in first and "按月末统计" not in first
+    ws = load_workbook(io.BytesIO(monthly_report_xlsx(running)))["指标"]
+    assert "统计期间：2026年5月1日至5月20日（本月尚未结束）" in ws["A2"].value
+    notes = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any("超期未结按填报日统计" in n for n in notes)
+    # made after the month: the whole month, counted at its end
+    assert "超期未结按月末统计" in flat(page_texts(monthly_report_pdf(may))[0])
+
+
 def test_every_indicator_with_its_value_last_year_and_change(
     pdf: bytes, may: MonthlyReportData
 ) -> None:

@@ -266,6 +266,27 @@ def test_quitting_with_unsaved_facts_asks_and_yes_quits(
 
 
 @pytest.mark.usefixtures("real_boxes")
+def test_quitting_with_an_unsaved_monthly_report_asks(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    stats = window.open_stats()
+    report = stats.open_monthly_report()
+    qtbot.waitExposed(report)
+    editor = report.editors["situation"]
+    commit_text(editor, "本月排查纠纷情况")
+    window.close()
+    answer(qtbot, wait_for_box(qtbot, "放弃修改？"), "继续修改")  # keeps everything open
+    qtbot.wait(50)
+    assert window.isVisible() and stats.isVisible() and report.isVisible()
+    assert editor.toPlainText() == "本月排查纠纷情况"
+
+    window.close()
+    answer(qtbot, wait_for_box(qtbot, "放弃修改？"), "放弃修改")
+    # "放弃修改" closes the report and the statistics, then the program goes on closing.
+    qtbot.waitUntil(lambda: not window.isVisible() and window.stats_window is None)
+
+
+@pytest.mark.usefixtures("real_boxes")
 def test_quitting_with_a_filled_in_registration_asks(
     window: MainWindow, demo_db: Database, qtbot: QtBot
 ) -> None:

@@ -53,8 +53,8 @@ def test_the_guard_reports_what_it_found() -> None:
     needed = signals.guard_singletons()  # idempotent: already ran at import
     if sys.version_info >= (3, 12):
         assert needed is False
-    # Whatever it decided, None survives far more calls than a test session makes.
-    assert sys.getrefcount(None) > 100_000
+    if needed:  # None now survives far more calls than any working life makes
+        assert sys.getrefcount(None) > 2**39
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal on 3.12+")

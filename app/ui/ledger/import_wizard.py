@@ -277,9 +277,12 @@ class ImportWizard(QDialog):
 
     def reject(self) -> None:
         """取消, Esc or the close button: before 导入 nothing was written; a running step is
-        cancelled (a running import rolls back)."""
+        cancelled. A running import is cancelled but the wizard stays: it may have been
+        committed already, and the last page must say whether anything was imported."""
         if self._busy and self.job is not None:
             self.job.cancel()
+            if self._job_kind == "import":
+                return
         super().reject()
 
     # ---- background work

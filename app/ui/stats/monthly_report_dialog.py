@@ -518,11 +518,25 @@ class MonthlyReportDialog(QDialog):
 
     def reject(self) -> None:
         """Esc, 关闭 and the close button: asks first when an edit is unsaved."""
-        if not self.is_dirty():
+        self.ask_to_close()
+
+    def ask_to_close(
+        self, then: Callable[[], object] | None = None, on_keep: Callable[[], None] | None = None
+    ) -> bool:
+        """Close now (True) when nothing is unsaved; else ask (False): "放弃修改" closes
+        and runs ``then``, "继续修改" runs ``on_keep``."""
+
+        def close() -> None:
             self._close()
-            return
+            if then is not None:
+                then()
+
+        if not self.is_dirty():
+            close()
+            return True
         self._set_controls(*self._shown)
-        ask_to_discard(self, self._texts_name(), self._close)
+        ask_to_discard(self, self._texts_name(), close, on_keep=on_keep)
+        return False
 
     def _close(self) -> None:
         if self.job is not None and self.job.is_running:

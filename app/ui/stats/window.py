@@ -27,13 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import count
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -82,6 +83,9 @@ from app.ui.stats.models import (
     Target,
     fmt_amount,
 )
+
+if TYPE_CHECKING:  # the dialog module loads reportlab: imported when first opened
+    from app.ui.stats.monthly_report_dialog import MonthlyReportDialog
 
 TITLE = "统计分析"
 ALL = "全部"
@@ -282,6 +286,7 @@ class StatsWindow(QWidget):
     ``refreshed`` when new figures are shown, ``charts_refreshed`` when the charts are."""
 
     open_case = Signal(str)
+    close_cancelled = Signal()  # asked to close, the user kept an unsaved 月度报告
     refreshed = Signal()
     charts_refreshed = Signal()
 
@@ -304,6 +309,7 @@ class StatsWindow(QWidget):
         self._jobs: list[BackgroundJob] = []  # started, their thread may still run
         self._stale = False  # closed while reading: read again when shown again
         self.drill_dialog: DrillDownDialog | None = None  # the last list opened
+        self.report_dialog: MonthlyReportDialog | None = None  # asks before closing
         self._tokens = count(1)
         self._report_token = 0
         self._series_token = 0
@@ -795,13 +801,15 @@ class StatsWindow(QWidget):
             return period.start.year, period.start.month
         return None, None
 
-    def open_monthly_report(self) -> QDialog:
+    def open_monthly_report(self) -> MonthlyReportDialog:
         """月度报告… for the chosen month (else the last complete one)."""
         # Imported when first asked for: the report's printing loads reportlab.
         from app.ui.stats.monthly_report_dialog import open_monthly_report
 
         year, month = self.report_month()
-        return open_monthly_report(self.db, self, year, month, today=self._today())
+        dialog = open_monthly_report(self.db, self, year, month, today=self._today())
+        self.report_dialog = dialog
+        return dialog
 
     # ---- the window
 
@@ -819,7 +827,17 @@ class StatsWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel every job still running (their results are dropped) and close the case
-        lists opened from here."""
+        lists opened from here. An open 月度报告 with unsaved texts asks first: "放弃修改"
+        closes this window again, "继续修改" keeps it and emits ``close_cancelled``."""
+        report = self.report_dialog
+        if (
+            report is not None
+            and shiboken6.isValid(report)
+            and report.isVisible()
+            and not report.ask_to_close(then=self.close, on_keep=lambda: emit(self.close_cancelled))
+        ):
+            event.ignore()
+            return
         self._debounce.stop()
         for job in self.running_jobs():
             job.cancel()

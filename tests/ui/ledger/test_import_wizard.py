@@ -476,6 +476,38 @@ def test_a_cancel_after_the_commit_shows_what_was_imported(
     assert case_count(office_db) == 9
 
 
+def test_esc_during_an_import_keeps_the_wizard_to_tell_the_outcome(
+    qtbot: QtBot,
+    wizard: ImportWizard,
+    office_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Esc just after 导入, before the progress dialog shows, when the import has already
+    committed: the wizard stays and says the cases are in (the register refreshes)."""
+    real = wizard_ui.apply_import
+    committed = threading.Event()
+
+    def import_then_wait(db: Database, plan: Any, **kw: Any) -> Any:
+        result = real(db, plan, **kw)
+        committed.set()
+        deadline = time.monotonic() + 20
+        while not kw["cancelled"]() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return result
+
+    monkeypatch.setattr(wizard_ui, "apply_import", import_then_wait)
+    walk_to(qtbot, wizard, sheets.messy_xlsx(tmp_path / "m.xlsx"), Step.PREVIEW)
+    click(qtbot, wizard.import_button)
+    qtbot.waitUntil(committed.is_set, timeout=20000)
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        wizard.reject()  # Esc
+        assert wizard.isVisible()
+    assert wizard.step == Step.RESULT
+    assert wizard.result_page.summary.text() == "已导入 9 件案件。"
+    assert case_count(office_db) == 9
+
+
 def test_a_failed_import_is_told_and_nothing_is_kept(
     qtbot: QtBot,
     wizard: ImportWizard,
