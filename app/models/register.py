@@ -133,9 +133,11 @@ class SeqList(Sequence[int]):
     ``head`` seqs at once, every seq only when a row past them (or ``index``) is asked for.
 
     Listing all 100,000 seqs costs a scan of the whole index (40–90 ms on an office PC);
-    the first screen needs a count (≈ 10 ms) and a LIMIT. A case added or removed by
-    another program between the two reads shows as an empty row (seq -1) until the
-    next refresh, rather than shifting rows. Reading the rest may raise StorageError.
+    the first screen needs a count (≈ 10 ms) and a LIMIT. If another program added or
+    removed a case before the rest is read, the rest no longer lines up with the count
+    and the head: ``stale`` turns True (the table then reads everything again), and rows
+    past the end of the shorter list read as -1 meanwhile. Reading the rest may raise
+    StorageError.
     """
 
     MISSING = -1
@@ -149,6 +151,7 @@ class SeqList(Sequence[int]):
         self._count = int(db.scalar(f"SELECT count(*) {source}", params) or 0)
         self._head: list[int] = db.column(f"{self._select} LIMIT ?", [*params, head])
         self._all: list[int] | None = None if self._count > len(self._head) else self._head
+        self.stale = False  # the rest, once read, did not match the count and the head
 
     @property
     def complete(self) -> bool:
@@ -157,7 +160,9 @@ class SeqList(Sequence[int]):
 
     def _every(self) -> list[int]:
         if self._all is None:
-            self._all = self._db.column(self._select, self._params)
+            every: list[int] = self._db.column(self._select, self._params)
+            self.stale = len(every) != self._count or every[: len(self._head)] != self._head
+            self._all = every
         return self._all
 
     def __len__(self) -> int:

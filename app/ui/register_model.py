@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -120,6 +121,7 @@ class RegisterModel(QAbstractTableModel):
         self._seqs: Sequence[int] = []
         self._pages: OrderedDict[int, list[_Line | None]] = OrderedDict()
         self._failed = False  # a page read failed since the last refresh: report once
+        self._rereading = False  # a refresh is due: the order changed under the list
         self._source_labels = sources()
 
     # ---- what is shown
@@ -165,6 +167,7 @@ class RegisterModel(QAbstractTableModel):
         self._seqs = seqs
         self._pages.clear()
         self._failed = False
+        self._rereading = False
         self.endResetModel()
         return True
 
@@ -284,6 +287,11 @@ class RegisterModel(QAbstractTableModel):
             self._failed = True
             emit(self.storage_failed, exc)
             return None
+        if isinstance(self._seqs, register.SeqList) and self._seqs.stale and not self._rereading:
+            # Another program changed the cases since the count: read everything again
+            # (after this paint, once) rather than show rows shifted against the count.
+            self._rereading = True
+            QTimer.singleShot(0, self, self.refresh)
         today = self._today()
         # A case changed away between the query and this read shows as an empty row
         # until the next refresh, rather than shifting every row below it.

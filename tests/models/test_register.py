@@ -77,17 +77,29 @@ def test_a_search_is_read_whole(big_db: Database) -> None:
     assert register.open_seqs(big_db, RegisterFilter(text="查无此人zzz")) == []
 
 
-def test_a_case_gone_before_the_rest_is_read_leaves_an_empty_row(database: Database) -> None:
+def test_a_case_gone_before_the_rest_is_read_marks_the_list_stale(database: Database) -> None:
     demo.fill_demo(database, today=TODAY, count=60)
-    big_db = database
-    seqs = register.open_seqs(big_db, RegisterFilter(), head=10)
+    db = database
+    seqs = register.open_seqs(db, RegisterFilter(), head=10)
+    assert isinstance(seqs, SeqList)
     count = len(seqs)
-    full = register.query_seqs(big_db, RegisterFilter())
+    full = register.query_seqs(db, RegisterFilter())
     gone = full[5]  # voided by another program after the count
-    with big_db.transaction() as conn:
+    with db.transaction() as conn:
         conn.execute("UPDATE cases SET state = 'voided' WHERE seq = ?", (gone,))
+    assert not seqs.stale
     assert len(seqs) == count  # the row count the table was given stays
-    assert seqs[count - 1] == SeqList.MISSING  # everything after it moved up one
-    assert seqs[count - 2] == full[-1]
+    assert seqs[count - 1] == SeqList.MISSING  # past the end of the shorter list
+    assert seqs.stale  # the table reads everything again
+    fresh = register.open_seqs(db, RegisterFilter(), head=10)
+    assert gone not in list(fresh) and len(fresh) == count - 1
+    assert not fresh.stale  # type: ignore[attr-defined]
     with pytest.raises(IndexError):
         seqs[count]
+
+
+def test_an_unchanged_register_is_not_stale(big_db: Database) -> None:
+    seqs = register.open_seqs(big_db, RegisterFilter(), head=10)
+    assert isinstance(seqs, SeqList)
+    list(seqs)
+    assert seqs.complete and not seqs.stale

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.models import db as dbmod
 from app.models import demo, office, register, search
 from app.models.db import Database, DatabaseLockedError
 from app.models.reference import STATES, sources
@@ -352,6 +353,24 @@ def test_rows_past_the_first_screen_read_the_rest_of_the_order(
     assert [model.seq_at(r) for r in range(230)] == expected
     assert model.index(229, COL_PARTIES).data() == model.row_record(229).parties
     assert model.row_of_seq(expected[229]) == 229
+
+
+def test_cases_changed_by_another_program_are_read_again_not_shifted(
+    big_db: Database, qtbot: QtBot
+) -> None:
+    model = make_model(big_db, RegisterFilter())
+    rows = model.rowCount()
+    assert model.index(0, COL_PARTIES).data()  # the first screen, from the head
+    gone = model.seq_at(3)
+    other = dbmod.connect(big_db.path, migrate=False)  # another program on the same file
+    with other.transaction() as conn:
+        conn.execute("UPDATE cases SET state = 'voided' WHERE seq = ?", (gone,))
+    other.close()
+    with qtbot.waitSignal(model.modelReset, timeout=3000):
+        model.index(rows - 1, COL_PARTIES).data()  # scrolled to the end: the rest is read
+    assert model.rowCount() == rows - 1
+    expected = register.query_seqs(big_db, RegisterFilter())
+    assert [model.seq_at(r) for r in range(model.rowCount())] == expected
 
 
 # ---------------------------------------------------------------------- storage errors
