@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
     QHelpEvent,
+    QMouseEvent,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.models.stats import MonthlySeries
 from app.ui.look import MUTED, SUCCESS
+from app.ui.signals import emit
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 TOP_SERIES = 5
@@ -100,6 +102,8 @@ def _em(metrics: QFontMetrics) -> int:
 class _Chart(QWidget):
     """What both charts share: the frame, the plot area, the month axis, the message
     shown instead of data, and tooltips per month."""
+
+    month_chosen = Signal(int)  # a month double-clicked: 0 for January
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,9 +213,18 @@ class _Chart(QWidget):
                 QToolTip.hideText()
                 e.ignore()
             else:
-                QToolTip.showText(e.globalPos(), self.tooltip_for(month), self)
+                tip = f"{self.tooltip_for(month)}\n双击：列出这个月的案件"
+                QToolTip.showText(e.globalPos(), tip, self)
             return True
         return super().event(e)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double click on a month asks for its cases (``month_chosen(0…11)``)."""
+        month = None if self.message else self.month_at(event.position().x())
+        if month is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        emit(self.month_chosen, month)
 
 
 class MonthlyBarChart(_Chart):

@@ -313,7 +313,7 @@ class StatsWindow(QWidget):
         self._tokens = count(1)
         self._report_token = 0
         self._series_token = 0
-        self._series_key: tuple[object, ...] | None = None
+        self._series_key: tuple[int, Filters, date] | None = None
         self._drills: dict[int, tuple[Target, Period, Filters]] = {}
 
         # ---- top bar
@@ -396,6 +396,8 @@ class StatsWindow(QWidget):
         charts_layout.addWidget(self.rate_title)
         charts_layout.addWidget(self.rate_chart, 2)
         # Large type on a small screen: the charts keep a readable height and scroll.
+        self.bar_chart.month_chosen.connect(lambda m: self.drill_month(m, "accepted"))
+        self.rate_chart.month_chosen.connect(lambda m: self.drill_month(m, "mediated"))
         self.charts_page = QScrollArea()
         self.charts_page.setWidget(charts)
         self.charts_page.setWidgetResizable(True)
@@ -722,6 +724,20 @@ class StatsWindow(QWidget):
             return
         shown = self.shown
         period = shown.period.last_year() if target.last_year else shown.period
+        self._drill(target, period, shown.filters, shown.today)
+
+    def drill_month(self, month: int, indicator: str) -> None:
+        """A month double-clicked on a chart (0 for January): the cases behind its bar
+        (受理数) or its point (调解案件数), with the filters the charts were read with."""
+        series, key = self.series, self._series_key
+        if series is None or key is None:
+            return
+        _year, filters, today = key
+        values = series["total_accepted"] if indicator == "accepted" else series["mediated"]
+        target = Target(indicator, values[month])
+        self._drill(target, Period.month(series["year"], month + 1), filters, today)
+
+    def _drill(self, target: Target, period: Period, filters: Filters, today: date) -> None:
         if not target.value:
             what = "写明金额的协议" if target.indicator == AMOUNT else "案件"
             messages.info(
@@ -729,7 +745,7 @@ class StatsWindow(QWidget):
             )
             return
         token = next(self._tokens)
-        self._drills[token] = (target, period, shown.filters)
+        self._drills[token] = (target, period, filters)
 
         def read(db: Database) -> tuple[int, list[str]]:
             ids = drill_down(
@@ -738,8 +754,8 @@ class StatsWindow(QWidget):
                 target.indicator,
                 by=target.by,
                 key=target.key,
-                filters=shown.filters,
-                today=shown.today,
+                filters=filters,
+                today=today,
             )
             return token, ids
 

@@ -5,7 +5,7 @@ and the change say which numbers to open instead; a 0 says there is nothing to l
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -238,3 +238,39 @@ def test_the_parties_take_the_room_the_other_columns_leave(
     assert table.columnWidth(COL_NUMBER) >= table.fontMetrics().horizontalAdvance(
         SAMPLES[COL_NUMBER]
     )
+
+
+def _month_point(chart: object, month: int) -> QPoint:
+    """The middle of ``month``'s slot (0 for January) in a chart's plot area."""
+    plot = chart.plot_rect()  # type: ignore[attr-defined]
+    slot = chart.slot(plot)  # type: ignore[attr-defined]
+    return QPoint(int(plot.left() + slot * (month + 0.5)), int(plot.center().y()))
+
+
+def test_a_double_click_on_a_chart_month_lists_its_cases(
+    qtbot: QtBot, window: StatsWindow, world: Office
+) -> None:
+    """May's bar: the cases accepted in May (as 受理数 for May lists them); May's point on
+    the rate line: the cases mediated in May."""
+    window.show_tab(window.tabs.indexOf(window.charts_page))
+    qtbot.waitExposed(window.bar_chart)
+    qtbot.mouseDClick(
+        window.bar_chart, Qt.MouseButton.LeftButton, pos=_month_point(window.bar_chart, 4)
+    )
+    dialog = opened_list(qtbot, window)
+    assert names(world, dialog) == ["B", "I", "A", "C", "D", "N", "H"]  # as 受理数 for May
+    assert "2026年5月" in dialog.windowTitle() and "受理数" in dialog.windowTitle()
+    dialog.close()
+
+    show_period(qtbot, window, MAY)
+    window.show_tab(0)
+    press_enter(qtbot, window.indicator_table, cell(window, "mediated"))
+    by_table = opened_list(qtbot, window, dialog)
+    by_table.close()
+    window.show_tab(window.tabs.indexOf(window.charts_page))
+    qtbot.waitUntil(lambda: not window.rate_chart.message, timeout=10000)  # charts re-read
+    qtbot.mouseDClick(
+        window.rate_chart, Qt.MouseButton.LeftButton, pos=_month_point(window.rate_chart, 4)
+    )
+    by_chart = opened_list(qtbot, window, by_table)
+    assert by_chart.model.case_ids == by_table.model.case_ids
