@@ -90,8 +90,11 @@ class ExportDialog(QDialog):
             self.filtered.setToolTip("请在“案件台账”页面设好筛选条件后再导出")
             self.all_cases.setChecked(True)
         else:
-            shown = len(register.query_seqs(db, register_filter))
-            self.filtered.setText(f"当前台账的筛选结果（{shown} 件，与台账页面显示的相同）")
+            shown = len(register.open_seqs(db, register_filter))  # a count, not every row
+            limit = ""
+            if register_filter.text.strip() and shown >= register.SEARCH_LIMIT:
+                limit = f"；查找结果最多列出 {register.SEARCH_LIMIT} 件"
+            self.filtered.setText(f"当前台账的筛选结果（{shown} 件，与台账页面显示的相同{limit}）")
             self.filtered.setChecked(True)
 
         self.include_ids = QCheckBox(INCLUDE_IDS_TEXT)
