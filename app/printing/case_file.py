@@ -33,6 +33,7 @@ from app.models.casefile import CaseFile
 from app.printing import registry
 from app.printing.common import count_pages
 from app.printing.context import OfficeInfo
+from app.printing.forms import contents
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -116,14 +117,23 @@ def assemble(
 
     docs = documents_of(case)
     total = len(docs) + 1  # and the join
-    built: list[tuple[registry.PrintableDocument, bytes, int]] = []
-    for n, doc in enumerate(docs, start=1):
+    # The 卷内目录 (second) is built last, from the page counts of the documents after it:
+    # built on its own it would build every one of them again to count their pages.
+    order = [0, *range(2, len(docs)), 1]
+    made: dict[int, tuple[bytes, int]] = {}
+    for n, i in enumerate(order, start=1):
+        doc = docs[i]
         check()
         if progress is not None:
             progress(n, total, doc.title)
-        pdf = doc.build(case, office)
+        if i == 1:
+            counted = [(docs[j].title, made[j][1]) for j in range(2, len(docs))]
+            pdf = contents.build(case, office, listed=contents.entries_from(counted))
+        else:
+            pdf = doc.build(case, office)
         # counted as the 卷内目录 counts them (app/printing/common.py)
-        built.append((doc, pdf, count_pages(pdf)))
+        made[i] = (pdf, count_pages(pdf))
+    built = [(doc, *made[i]) for i, doc in enumerate(docs)]
     check()
     if progress is not None:
         progress(total, total, JOIN_STEP)

@@ -22,6 +22,7 @@ from app.printing.case_file import (
     documents_of,
 )
 from app.printing.context import OfficeInfo
+from app.printing.forms import contents
 from tests.printing.helpers import OFFICE, full_case, reader
 
 # Demo cases (tests/printing/conftest.py): a written agreement with a session, an
@@ -196,8 +197,11 @@ def test_progress_names_each_document_then_the_join(demo_cases: list[CaseFile]) 
     seen: list[tuple[int, int, str]] = []
     assemble(case, OFFICE, progress=lambda n, total, title: seen.append((n, total, title)))
     docs = documents_of(case)
+    # the 卷内目录 last: it is made from the page counts of the documents after it
+    built = [docs[0], *docs[2:], docs[1]]
+    assert docs[1].title == "卷内目录"
     assert seen == [
-        *[(n, len(docs) + 1, d.title) for n, d in enumerate(docs, start=1)],
+        *[(n, len(docs) + 1, d.title) for n, d in enumerate(built, start=1)],
         (len(docs) + 1, len(docs) + 1, "装订成册"),
     ]
 
@@ -221,7 +225,8 @@ def test_cancel_stops_before_the_next_document(demo_cases: list[CaseFile]) -> No
             progress=lambda _n, _total, title: started.append(title),
             cancelled=after_three,
         )
-    assert started == [d.title for d in documents_of(case)[:3]]
+    docs = documents_of(case)
+    assert started == [d.title for d in [docs[0], *docs[2:]][:3]]
     assert asked == 4  # asked before each step, not again after it said yes
 
 
@@ -251,3 +256,15 @@ def test_only_closed_cases_have_a_case_file(demo_cases: list[CaseFile]) -> None:
         documents_of(by_number(demo_cases, MEDIATING_CASE))
     with pytest.raises(ValueError, match="closed and archived"):
         case_file_pdf(by_number(demo_cases, MEDIATING_CASE), OFFICE)
+
+
+def test_the_bound_contents_is_the_one_printed_alone(demo_cases: list[CaseFile]) -> None:
+    """The case file makes its 卷内目录 from the page counts it has; printed alone, the
+    list builds every document to count them: the same list, byte for byte."""
+    case = by_number(demo_cases, AGREEMENT_CASE)
+    parts = assemble(case, OFFICE).parts
+    listed = contents.entries_from([(p.title, p.page_count) for p in parts[2:]])
+    assert [(t, pages) for t, pages, _note in listed] == [
+        (p.title, p.listed_pages) for p in parts[2:]
+    ]
+    assert contents.build(case, OFFICE, listed=listed) == contents.build(case, OFFICE)

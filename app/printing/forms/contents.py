@@ -6,6 +6,8 @@ out), in the registry's order; each is built to count its pages, numbered on fro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.platypus import Flowable
 
 from app.models.casefile import CaseFile
@@ -25,25 +27,43 @@ def offered(case: CaseFile) -> bool:
     return True
 
 
-def entries(case: CaseFile, office: OfficeInfo) -> list[tuple[str, str, str]]:
-    """(title, pages "3-4", note) of every document in the file."""
-    from app.printing import registry  # the registry lists this module too
+Entry = tuple[str, str, str]  # (title, pages "3-4", note)
 
-    out: list[tuple[str, str, str]] = []
+
+def entries_from(counted: Sequence[tuple[str, int]]) -> list[Entry]:
+    """The rows for documents (title, page count) in their order, numbered on from 1."""
+    out: list[Entry] = []
     page = 1
-    for doc in registry.for_case(case):
-        if doc.key in (KEY, "cover"):
-            continue
-        n = C.count_pages(doc.build(case, office))
+    for title, n in counted:
         pages = str(page) if n == 1 else f"{page}-{page + n - 1}"
-        out.append((doc.title, pages, ""))
+        out.append((title, pages, ""))
         page += n
     return out
 
 
-def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+def entries(case: CaseFile, office: OfficeInfo) -> list[Entry]:
+    """(title, pages "3-4", note) of every document in the file (each built to count its
+    pages; the bound case file passes the counts it has instead: ``build(listed=…)``)."""
+    from app.printing import registry  # the registry lists this module too
+
+    return entries_from(
+        [
+            (doc.title, C.count_pages(doc.build(case, office)))
+            for doc in registry.for_case(case)
+            if doc.key not in (KEY, "cover")
+        ]
+    )
+
+
+def story(
+    case: CaseFile | None,
+    office: OfficeInfo,
+    fonts: FontSet,
+    listed: list[Entry] | None = None,
+) -> list[Flowable]:
     head = [["序号", "文书名称", "页号", "备注"]]
-    listed = entries(case, office) if case else []
+    if listed is None:
+        listed = entries(case, office) if case else []
     rows = [[str(i), t, p, n] for i, (t, p, n) in enumerate(listed, 1)]
     filled = len(rows)
     rows += [["", "", "", ""]] * max(BLANK_ROWS - len(rows), 3)
@@ -65,9 +85,16 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     return [table]
 
 
-def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
+def build(
+    case: CaseFile | None,
+    office: OfficeInfo,
+    *,
+    fonts: FontSet | None = None,
+    listed: list[Entry] | None = None,
+) -> bytes:
+    """The list; ``listed``: its rows when the caller has counted the pages already."""
     fonts = fonts or get_fonts()
-    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case)
+    return C.form_pdf(TITLE, story(case, office, fonts, listed), office, fonts, case)
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
