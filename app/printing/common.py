@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from app.models.casefile import CaseFile
 from app.models.identity import ID_TYPES
@@ -266,6 +266,20 @@ def titles(committee: str, title: str, fonts: FontSet) -> list[Flowable]:
         out.append(L.Paragraph(first, L.TITLE, fonts))
     out.append(L.Paragraph(title, replace(L.TITLE, space_after=10), fonts))
     return out
+
+
+def next_record(
+    case: CaseFile | None, office: OfficeInfo, title: str, fonts: FontSet
+) -> list[Flowable]:
+    """The start of the next record of a multi-record form (one 调解记录 per session):
+    a new page with the titles and the case number, numbered on its own ("第1页 共n页"),
+    since each record is signed on its own."""
+    return [
+        PageBreak(),
+        L.PageGroup(),
+        *titles(committee_name(case, office), title, fonts),
+        number_line(case.number if case else None, fonts),
+    ]
 
 
 # ---------------------------------------------------------------------------------------

@@ -828,22 +828,45 @@ class _PagedCanvas(Canvas):  # type: ignore[misc]
             kwargs["initialFontSize"] = SIZE_SMALL_4
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._group_starts: list[int] = [0]  # pages (0-based) where a numbering starts
         self._footer_font = footer_font
         self._footer = footer
+
+    def start_page_group(self) -> None:
+        """Number the pages from this one on afresh (a new record in the same file)."""
+        if self._group_starts[-1] != len(self._pages):
+            self._group_starts.append(len(self._pages))
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            if self._footer:
-                self.setFont(self._footer_font, SIZE_SMALL_4)
-                self.drawCentredString(PAGE_WIDTH / 2, FOOTER_BASELINE, f"第{number}页 共{total}页")
-            super().showPage()
+        ends = [*self._group_starts[1:], len(self._pages)]
+        for start, end in zip(self._group_starts, ends, strict=True):
+            for index in range(start, end):
+                self.__dict__.update(self._pages[index])
+                if self._footer:
+                    number, total = index - start + 1, end - start
+                    self.setFont(self._footer_font, SIZE_SMALL_4)
+                    self.drawCentredString(
+                        PAGE_WIDTH / 2, FOOTER_BASELINE, f"第{number}页 共{total}页"
+                    )
+                super().showPage()
         super().save()
+
+
+class PageGroup(Flowable):  # type: ignore[misc]
+    """Put at the top of a record that is signed on its own (one 调解记录 of several in a
+    file): its pages are numbered "第1页 共n页" afresh. Takes no space."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        start = getattr(self.canv, "start_page_group", None)
+        if start is not None:
+            start()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from tests.printing.helpers import (
     all_text,
     document_pdf,
     flat,
+    footers,
     full_case,
     reader,
     with_agreement,
@@ -131,6 +132,8 @@ def test_one_record_per_session_each_on_its_own_pages() -> None:
     assert len(pages) == 2
     assert "2026年11月5日14时00分" in pages[0] and "2026年11月6日9时00分" in pages[1]
     assert all(p.count("人民调解调查记录") == 1 for p in pages)
+    # each record is signed on its own, and numbered on its own
+    assert footers(pdf) == ["第1页 共1页", "第1页 共1页"]
 
 
 def test_session_record() -> None:

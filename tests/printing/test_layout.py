@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -9,7 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import Spacer
+from reportlab.platypus import PageBreak, Spacer
 
 from app.printing import layout as L
 from app.printing.agreement import agreement_pdf
@@ -98,10 +99,26 @@ def check_lines(pdf: bytes, *, footer: bool = True) -> list[DrawnLine]:
                 if abs(a.y - b.y) < 0.9 * min(a.size, b.size):
                     assert a.right <= b.x + 0.5 or b.right <= a.x + 0.5, (a, b)
     if footer:
-        assert numbers == [f"第{i}页 共{pages}页" for i in range(1, pages + 1)]
+        assert len(numbers) == pages
+        assert numbered_in_groups(numbers), numbers
     else:
         assert numbers == []
     return lines
+
+
+def numbered_in_groups(numbers: list[str]) -> bool:
+    """ "第1页 共n页" … "第n页 共n页", once for the whole file or once per record in it
+    (records signed on their own are numbered on their own: L.PageGroup)."""
+    expected: list[str] = []
+    i = 0
+    while i < len(numbers):
+        m = re.fullmatch(r"第1页 共(\d+)页", numbers[i])
+        if m is None:
+            return False
+        n = int(m.group(1))
+        expected += [f"第{k}页 共{n}页" for k in range(1, n + 1)]
+        i += n
+    return numbers == expected
 
 
 def test_empty_values_print_a_blank_line_not_none() -> None:
@@ -210,6 +227,25 @@ def test_a_heading_is_never_left_without_its_ruled_lines(count: int) -> None:
     assert sum(ruled) == count
     assert ruled[heading_page] >= min(count, 2)  # never a heading alone, nor one line
     assert heading_page == (1 if count == 3 else 0)
+
+
+def test_records_signed_on_their_own_are_numbered_on_their_own() -> None:
+    """Three records in one file (three 调解记录): each is "第x页 共y页" by itself."""
+    long = [L.Paragraph("调解员释法说理，双方逐项核对货款。" * 40) for _ in range(3)]
+    story = [
+        L.Paragraph("第一次"),
+        PageBreak(),
+        L.PageGroup(),
+        L.Paragraph("第二次"),
+        *long,
+        PageBreak(),
+        L.PageGroup(),
+        L.Paragraph("第三次"),
+    ]
+    found = footers(L.build_pdf(story, L.DocInfo("t")))
+    n = len(found) - 2  # the second record's pages
+    assert n >= 2
+    assert found == ["第1页 共1页", *(f"第{i}页 共{n}页" for i in range(1, n + 1)), "第1页 共1页"]
 
 
 def test_a_heading_before_a_block_kept_together() -> None:

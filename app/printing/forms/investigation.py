@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable
 
 from app.models.casefile import CaseFile, SessionRecord
 from app.printing import common as C
@@ -51,8 +51,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     out: list[Flowable] = []
     for n, s in enumerate(items or [None]):
         if n:
-            out += [PageBreak(), *C.titles(C.committee_name(case, office), TITLE, fonts)]
-            out.append(C.number_line(case.number if case else None, fonts))
+            out += C.next_record(case, office, TITLE, fonts)
         out += record_story(s, fonts)
     return out
 
