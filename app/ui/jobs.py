@@ -69,15 +69,12 @@ class Worker(QObject):
             emit(self.failed, self._failure)
         else:
             emit(self.finished, result)
-        finally:
-            # Home to the GUI thread before this thread ends, so the worker is destroyed
-            # there. Destroyed in the worker thread (deleteLater on thread.finished),
-            # PySide's destructor hook waits for the GIL while holding Qt's signal-slot
-            # lock, and the GUI thread, holding the GIL, waits for that lock in
-            # disconnect(): an intermittent deadlock, seen ~1 run in 15.
-            app = QCoreApplication.instance()
-            if app is not None:
-                self.moveToThread(app.thread())
+        # Nothing Qt after this in the worker thread: PySide calls into Qt holding the GIL,
+        # and Qt's signal-slot lock is taken by the GUI thread in disconnect() while it
+        # waits for the GIL (disconnectNotify's Python override). Both a deleteLater'd
+        # worker destroyed here and a moveToThread() here deadlocked that way in tests.
+        # The worker is destroyed in the GUI thread when the job drops it (gc_guard keeps
+        # cycle collection there too).
 
 
 _running: set[BackgroundJob] = set()  # kept alive until their thread has finished
