@@ -85,7 +85,7 @@ def _py_date(edit: QDateEdit) -> date | None:
     return date(value.year(), value.month(), value.day())
 
 
-def _fill(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
+def fill_filter(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
     """(Re)fill a filter list with 全部 first, keeping the current choice if it still exists."""
     current = combo.currentData()
     combo.blockSignals(True)
@@ -133,13 +133,13 @@ class RegisterPage(QWidget):
         self.mediator = QComboBox()
         self.date_from = _date_filter()
         self.date_to = _date_filter()
-        _fill(
+        fill_filter(
             self.state,
             [("办理中", ACTIVE_STATES)] + [(t, frozenset({k})) for k, t in STATES.items()],
         )
         self.state.setItemText(0, "全部（不含已作废）")
-        _fill(self.category, [(c, c) for c in categories()])
-        _fill(self.source, [(t, k) for k, t in sources().items()])
+        fill_filter(self.category, [(c, c) for c in categories()])
+        fill_filter(self.source, [(t, k) for k, t in sources().items()])
         for combo in (self.state, self.category, self.source, self.village, self.mediator):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaxVisibleItems(20)
@@ -243,8 +243,8 @@ class RegisterPage(QWidget):
         False when the database could not be read; the user has been told why.
         """
         try:
-            _fill(self.village, [(p.name, p.id) for p in office.villages(self.db)])
-            _fill(self.mediator, [(m.name, m.id) for m in office.mediators(self.db)])
+            fill_filter(self.village, [(p.name, p.id) for p in office.villages(self.db)])
+            fill_filter(self.mediator, [(m.name, m.id) for m in office.mediators(self.db)])
         except StorageError as exc:
             self._storage_failed(exc)
             return False

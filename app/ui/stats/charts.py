@@ -170,6 +170,18 @@ class _Chart(QWidget):
     def ink(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.WindowText)
 
+    def _start_painting(self) -> tuple[QPainter, QRectF] | None:
+        """A painter with the frame drawn and the plot area; None (nothing more to paint)
+        when the widget is too small for a plot."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._frame(painter)
+        plot = self.plot_rect()
+        if plot.width() <= 0 or plot.height() <= 0:
+            painter.end()
+            return None
+        return painter, plot
+
     def _frame(self, painter: QPainter) -> None:
         painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
@@ -280,13 +292,10 @@ class MonthlyBarChart(_Chart):
         return legend + metrics.height()  # + the totals above the bars
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._frame(painter)
-        plot = self.plot_rect()
-        if plot.width() <= 0 or plot.height() <= 0:
-            painter.end()
+        started = self._start_painting()
+        if started is None:
             return
+        painter, plot = started
         self._draw_legend(painter)
         top, step = self.scale(plot)
         self._grid(painter, plot, [str(v) for v in range(0, top + 1, step)])
@@ -412,13 +421,10 @@ class RateLineChart(_Chart):
         ]
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._frame(painter)
-        plot = self.plot_rect()
-        if plot.width() <= 0 or plot.height() <= 0:
-            painter.end()
+        started = self._start_painting()
+        if started is None:
             return
+        painter, plot = started
         self._grid(painter, plot, [f"{p}%" for p in range(0, 101, self.axis_step(plot))])
         self._months_axis(painter, plot)
         if self.message:

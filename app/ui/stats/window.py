@@ -71,6 +71,7 @@ from app.ui.cases.widgets import date_edit, em, fit_to_screen, hint_label, py_da
 from app.ui.item_views import on_open
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, Heading, tint
+from app.ui.register_view import fill_filter
 from app.ui.signals import emit
 from app.ui.stats.charts import MonthlyBarChart, RateLineChart
 from app.ui.stats.drill_down import DrillDownDialog
@@ -88,7 +89,6 @@ if TYPE_CHECKING:  # the dialog module loads reportlab: imported when first open
     from app.ui.stats.monthly_report_dialog import MonthlyReportDialog
 
 TITLE = "统计分析"
-ALL = "全部"
 REFRESH_DELAY_MS = 400  # a change of period or filter waits this long before it is read
 KINDS: dict[str, str] = {"month": "月", "quarter": "季", "year": "年", "range": "自定义"}
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -104,18 +104,6 @@ NOT_READ = "没有得出统计结果。请按 F5 再试一次。"
 
 class _Cancelled(Exception):
     """A statistics job stopped before it began (the window was closed)."""
-
-
-def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
-    """(Re)fill a filter list with 全部 first, keeping the current choice if it is still there."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(ALL, None)
-    for text, value in items:
-        combo.addItem(text, value)
-    combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
-    combo.blockSignals(False)
 
 
 def _labelled(text: str, *widgets: QWidget) -> QWidget:
@@ -448,8 +436,8 @@ class StatsWindow(QWidget):
 
     def fill_filters(self) -> None:
         """(Re)read the lists the filters offer (villages and mediators may have changed)."""
-        _fill(self.category, [(c, c) for c in categories()])
-        _fill(self.source, [(text, code) for code, text in sources().items()])
+        fill_filter(self.category, [(c, c) for c in categories()])
+        fill_filter(self.source, [(text, code) for code, text in sources().items()])
         try:
             villages = office.villages(self.db)
             mediators = list_mediators(self.db, include_retired=True)
@@ -457,12 +445,12 @@ class StatsWindow(QWidget):
         except StorageError as exc:
             messages.show_storage_error(self, exc)
             return
-        _fill(self.village, [(p.name, p.id) for p in villages])
-        _fill(
+        fill_filter(self.village, [(p.name, p.id) for p in villages])
+        fill_filter(
             self.mediator,
             [(m.name + ("（已停用）" if m.retired else ""), m.id) for m in mediators],
         )
-        _fill(
+        fill_filter(
             self.committee,
             [(c.name + ("（已停用）" if c.retired else ""), c.id) for c in committees],
         )

@@ -161,6 +161,18 @@ def _wait_for_cancel(kw: dict[str, Any]) -> None:
         time.sleep(0.01)
 
 
+def _export_waits_for_cancel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export holds on until 取消, then runs (it sees the cancel at once and removes
+    its temporary file)."""
+    real = export_ui.export_ledger
+
+    def slow_export(db: Database, path: Path, **kw: Any) -> int:
+        _wait_for_cancel(kw)
+        return real(db, path, **kw)
+
+    monkeypatch.setattr(export_ui, "export_ledger", slow_export)
+
+
 def test_cancel_leaves_no_file(
     qtbot: QtBot,
     demo_db: Database,
@@ -169,13 +181,7 @@ def test_cancel_leaves_no_file(
     boxes: Boxes,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = export_ui.export_ledger
-
-    def slow_export(db: Database, path: Path, **kw: Any) -> int:
-        _wait_for_cancel(kw)
-        return real(db, path, **kw)  # sees the cancel at once and removes its temp file
-
-    monkeypatch.setattr(export_ui, "export_ledger", slow_export)
+    _export_waits_for_cancel(monkeypatch)
     dialog = open_dialog(qtbot, demo_db, parent)
     job = export_to(qtbot, dialog, tmp_path / "取消.xlsx")
     assert not dialog.export_button.isEnabled()  # one export at a time
@@ -252,13 +258,7 @@ def test_esc_while_exporting_cancels_instead_of_closing(
     boxes: Boxes,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = export_ui.export_ledger
-
-    def slow_export(db: Database, path: Path, **kw: Any) -> int:
-        _wait_for_cancel(kw)
-        return real(db, path, **kw)
-
-    monkeypatch.setattr(export_ui, "export_ledger", slow_export)
+    _export_waits_for_cancel(monkeypatch)
     dialog = open_dialog(qtbot, demo_db, parent)
     job = export_to(qtbot, dialog, tmp_path / "x.xlsx")
     with qtbot.waitSignal(job.stopped, timeout=20000):
