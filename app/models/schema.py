@@ -445,5 +445,35 @@ CREATE TABLE monthly_reports (
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+-- 协议草稿: while a case is 调解中 the agreement is drafted, printed for the parties to read,
+-- and turned into the agreement by 结案. One draft per case; removed when the case closes.
+CREATE TABLE agreement_drafts (
+    id                  TEXT PRIMARY KEY,
+    case_id             TEXT NOT NULL UNIQUE REFERENCES cases(id),
+    facts               TEXT NOT NULL DEFAULT '',
+    terms               TEXT NOT NULL DEFAULT '[]',  -- JSON list of numbered terms
+    perform_manner      TEXT NOT NULL DEFAULT '',
+    perform_place       TEXT NOT NULL DEFAULT '',
+    perform_deadline    TEXT,
+    perform_within_days INTEGER,                     -- 签订后 N 日内 (instead of a date)
+    amount_fen          INTEGER,
+    recorder            TEXT NOT NULL DEFAULT '',{_STAMP}
+);
+
+-- 履行期限 "签订后 N 日内": a number of days after signing instead of a fixed date.
+ALTER TABLE agreements ADD COLUMN perform_within_days INTEGER;
+
+-- Where a closing date came from. '' = entered in the program or written in the sheet;
+-- an imported 台账 row with a result but no 结案日期 is dated by the wizard's choice:
+-- 'accepted' (the 受理日期), 'mediated' (the sheet's 调解日期), 'unrecorded' (closed_on NULL).
+ALTER TABLE cases ADD COLUMN closed_on_basis TEXT NOT NULL DEFAULT '';
+""",
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)
