@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.models import rows
@@ -74,6 +75,99 @@ def is_set_up(db: Database) -> bool:
 
 _ABBR_RE = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134FA-Za-z0-9]{1,12}$")
 
+# Field names of the set-up's ValidationErrors (the set-up dialog labels its rows by them).
+COMMITTEE_NAME_FIELD = "调委会名称"
+ABBR_FIELD = "编号简称"
+TOWN_FIELD = "乡镇（街道）名称"
+VILLAGES_FIELD = "村（社区）"
+USER_FIELD = "使用人姓名"
+TIME_LIMIT_FIELD = "调解期限"
+MEDIATOR_LABEL = "调解员"  # a mediator's row: "调解员2·姓名", "调解员2·联系电话"
+MEDIATOR_NAME_MAX = 30  # as the registries' names (registries.common.NAME_MAX)
+
+
+@dataclass(frozen=True)
+class NewMediator:
+    """A mediator entered at set-up (the full record is kept in 村居档案 → 调解员)."""
+
+    name: str
+    phone: str = ""
+    full_time: bool = False
+
+
+def mediator_field(row: int, what: str) -> str:
+    """The field name of one mediator row's input: ``mediator_field(2, "姓名")``."""
+    return f"{MEDIATOR_LABEL}{row}·{what}"
+
+
+def check_committee(
+    *, committee_name: str, abbr: str, town_name: str, user_name: str, time_limit_days: int
+) -> None:
+    """The set-up's first step: the committee, its case-number abbreviation, the town and
+    the person setting up. Raises ValidationError naming the field."""
+    if not committee_name.strip():
+        raise ValidationError(
+            COMMITTEE_NAME_FIELD, "请填写调委会名称，例如“某某镇人民调解委员会”。"
+        )
+    abbr = abbr.strip()
+    if not abbr:
+        raise ValidationError(ABBR_FIELD, "请填写案件编号中用的简称，例如“某镇”。")
+    if not _ABBR_RE.match(abbr):
+        raise ValidationError(
+            ABBR_FIELD, "编号简称只能是 1 到 12 个汉字、字母或数字，不能有空格和符号。"
+        )
+    if not town_name.strip():
+        raise ValidationError(TOWN_FIELD, "请填写乡镇或街道名称。")
+    if not user_name.strip():
+        raise ValidationError(USER_FIELD, "请填写您的姓名，每一次修改都会记下是谁做的。")
+    if not 1 <= time_limit_days <= 365:
+        raise ValidationError(TIME_LIMIT_FIELD, "调解期限应在 1 到 365 天之间（一般为 30 天）。")
+
+
+def clean_villages(villages: Sequence[str]) -> list[str]:
+    """The town's villages and communities as typed, one a line: stripped, at least one,
+    none twice."""
+    names = [v.strip() for v in villages if v.strip()]
+    if not names:
+        raise ValidationError(VILLAGES_FIELD, "请至少填写一个村或社区的名称。")
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise ValidationError(VILLAGES_FIELD, f"村（社区）“{dup}”重复填写了，请删去一个。")
+    return names
+
+
+def clean_new_mediators(mediators: Sequence[NewMediator]) -> list[NewMediator]:
+    """The mediators of the set-up, checked and normalised. A row with neither name nor
+    phone is left out (an empty row of the form); rows are numbered from 1 as shown."""
+    clean: list[NewMediator] = []
+    seen: dict[str, int] = {}
+    for row, m in enumerate(mediators, start=1):
+        name = " ".join(m.name.split())
+        if not name and not m.phone.strip():
+            continue
+        if not name:
+            raise ValidationError(
+                mediator_field(row, "姓名"), "请填写这名调解员的姓名，不要的一行可以删去。"
+            )
+        if len(name) > MEDIATOR_NAME_MAX:
+            raise ValidationError(
+                mediator_field(row, "姓名"),
+                f"姓名太长了（现在 {len(name)} 个字，最多 {MEDIATOR_NAME_MAX} 个字），请删减。",
+            )
+        if name in seen:
+            raise ValidationError(
+                mediator_field(row, "姓名"),
+                f"“{name}”已经填在第 {seen[name]} 行了。如果是同名的另一个人，"
+                f"请在姓名后加注以示区别，例如“{name}（东组）”。",
+            )
+        seen[name] = row
+        try:
+            phone = check_phone(m.phone, field=mediator_field(row, "联系电话"))
+        except IdentityError as exc:
+            raise ValidationError(exc.field, exc.message) from exc
+        clean.append(NewMediator(name=name, phone=phone, full_time=m.full_time))
+    return clean
+
 
 def setup_office(
     db: Database,
@@ -81,45 +175,39 @@ def setup_office(
     committee_name: str,
     abbr: str,
     town_name: str,
-    villages: list[str],
+    villages: Sequence[str],
     user_name: str,
     time_limit_days: int = 30,
+    mediators: Sequence[NewMediator] = (),
+    details: OfficeDetails | None = None,
 ) -> str:
-    """First run: the town, its villages, the township committee and the first user.
+    """First run: the town, its villages, the township committee, the first user and,
+    when given, the committee's mediators and its printed details (单位信息).
 
-    Returns the committee id. Raises ValidationError naming the field.
+    One transaction: all of it or nothing. Returns the committee id. Raises
+    ValidationError naming the field.
     """
+    check_committee(
+        committee_name=committee_name,
+        abbr=abbr,
+        town_name=town_name,
+        user_name=user_name,
+        time_limit_days=time_limit_days,
+    )
     committee_name = committee_name.strip()
-    abbr = abbr.strip()
-    town_name = town_name.strip()
-    user_name = user_name.strip()
-    names = [v.strip() for v in villages if v.strip()]
-    if not committee_name:
-        raise ValidationError("调委会名称", "请填写调委会名称，例如“某某镇人民调解委员会”。")
-    if not abbr:
-        raise ValidationError("编号简称", "请填写案件编号中用的简称，例如“某镇”。")
-    if not _ABBR_RE.match(abbr):
-        raise ValidationError(
-            "编号简称", "编号简称只能是 1 到 12 个汉字、字母或数字，不能有空格和符号。"
-        )
-    if not town_name:
-        raise ValidationError("乡镇（街道）名称", "请填写乡镇或街道名称。")
-    if not names:
-        raise ValidationError("村（社区）", "请至少填写一个村或社区的名称。")
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise ValidationError("村（社区）", f"村（社区）“{dup}”重复填写了，请删去一个。")
-    if not user_name:
-        raise ValidationError("使用人姓名", "请填写您的姓名，每一次修改都会记下是谁做的。")
-    if not 1 <= time_limit_days <= 365:
-        raise ValidationError("调解期限", "调解期限应在 1 到 365 天之间（一般为 30 天）。")
+    names = clean_villages(villages)
+    people = clean_new_mediators(mediators)
+    printed = clean_office_details(details or OfficeDetails())
     if is_set_up(db):
-        raise ValidationError("调委会名称", "本数据库已经设置过调委会，不能重复设置。")
+        raise ValidationError(COMMITTEE_NAME_FIELD, "本数据库已经设置过调委会，不能重复设置。")
     with db.transaction() as conn:
         by = SYSTEM_USER
-        user_id = rows.insert(conn, "users", {"name": user_name, "role": "director"}, by=by)
+        user_id = rows.insert(conn, "users", {"name": user_name.strip(), "role": "director"}, by=by)
         town_id = rows.insert(
-            conn, "places", {"name": town_name, "kind": "town", "parent_id": None}, by=user_id
+            conn,
+            "places",
+            {"name": town_name.strip(), "kind": "town", "parent_id": None},
+            by=user_id,
         )
         for name in names:
             kind = "community" if name.endswith(("社区", "居委会")) else "village"
@@ -134,12 +222,26 @@ def setup_office(
                 "level": "town",
                 "parent_id": None,
                 "place_id": town_id,
-                "abbr": abbr,
+                "abbr": abbr.strip(),
                 "time_limit_days": time_limit_days,
-                "seal_text": committee_name,
+                "seal_text": printed.seal_text or committee_name,
             },
             by=user_id,
         )
+        for m in people:
+            rows.insert(
+                conn,
+                "mediators",
+                {
+                    "name": m.name,
+                    "committee_id": committee_id,
+                    "phone": m.phone,
+                    "full_time": int(m.full_time),
+                    "specialities": "",
+                },
+                by=user_id,
+            )
+        _store_details(conn, printed)
         set_setting(conn, "main_committee_id", committee_id)
         set_setting(conn, "default_user_id", user_id)
         set_setting(conn, "set_up_at", utc_now())
@@ -246,6 +348,10 @@ _DETAIL_KEYS = {
     "court_name": "print.court_name",
     "retention": "print.retention",
 }
+SEAL_FIELD = "印章文字"
+ADDRESS_FIELD = "地址"
+PHONE_FIELD = "联系电话"
+COURT_FIELD = "司法确认法院"
 
 
 @dataclass(frozen=True)
@@ -275,36 +381,77 @@ def office_details(db: Database) -> OfficeDetails:
 
 def _office_phone(text: str) -> str:
     try:
-        return check_phone(text, field="联系电话", service_numbers=True)
+        return check_phone(text, field=PHONE_FIELD, service_numbers=True)
     except IdentityError as exc:
         raise ValidationError(exc.field, exc.message) from exc
 
 
-def save_office_details(db: Database, details: OfficeDetails, *, by: str) -> OfficeDetails:
-    """Check and store the office's details; returns them as stored (normalised).
-
-    Raises ValidationError naming the field; nothing is stored then."""
+def clean_office_details(details: OfficeDetails) -> OfficeDetails:
+    """The office's details checked and normalised. Raises ValidationError naming the field."""
     seal = details.seal_text.strip()
     court = details.court_name.strip()
     if court and not court.endswith("法院"):
         raise ValidationError(
-            "司法确认法院", "请填写法院的全称，例如“某某县人民法院”（以“法院”结尾）。"
+            COURT_FIELD, "请填写法院的全称，例如“某某县人民法院”（以“法院”结尾）。"
         )
     if len(seal) > 40:
-        raise ValidationError("印章文字", "印章文字太长了，请不要超过 40 个字。")
-    clean = OfficeDetails(
+        raise ValidationError(SEAL_FIELD, "印章文字太长了，请不要超过 40 个字。")
+    return OfficeDetails(
         seal_text=seal,
         address=details.address.strip(),
         phone=_office_phone(details.phone),
         court_name=court,
         retention=details.retention.strip(),
     )
+
+
+def _store_details(conn: sqlite3.Connection, details: OfficeDetails) -> None:
+    for field, key in _DETAIL_KEYS.items():
+        set_setting(conn, key, getattr(details, field))
+
+
+def save_office_details(db: Database, details: OfficeDetails, *, by: str) -> OfficeDetails:
+    """Check and store the office's details; returns them as stored (normalised).
+
+    Raises ValidationError naming the field; nothing is stored then."""
+    clean = clean_office_details(details)
     committee_id = get_setting(db, "main_committee_id")
     if committee_id is None:
         raise LookupError("office is not set up")
     with db.transaction() as conn:
         if clean.seal_text:
             rows.update(conn, "committees", committee_id, {"seal_text": clean.seal_text}, by=by)
-        for field, key in _DETAIL_KEYS.items():
-            set_setting(conn, key, getattr(clean, field))
+        _store_details(conn, clean)
     return clean
+
+
+# ---------------------------------------------------------------------------------------
+# 待受理 on the start page: how many days after registration a dispute still not accepted
+# counts as late (marked). Office data: every PC of the office marks the same cases.
+
+ACCEPT_LATE_DAYS_KEY = "worklist.accept_late_days"
+ACCEPT_LATE_DAYS_DEFAULT = 3
+ACCEPT_LATE_DAYS_RANGE = (1, 60)
+ACCEPT_LATE_DAYS_FIELD = "待受理提醒"
+
+
+def accept_late_days(db: Database) -> int:
+    """Days a registered dispute may wait for 受理 before it is marked late (default 3)."""
+    value = get_setting(db, ACCEPT_LATE_DAYS_KEY)
+    try:
+        days = int(value) if value is not None else ACCEPT_LATE_DAYS_DEFAULT
+    except ValueError:
+        return ACCEPT_LATE_DAYS_DEFAULT
+    low, high = ACCEPT_LATE_DAYS_RANGE
+    return days if low <= days <= high else ACCEPT_LATE_DAYS_DEFAULT
+
+
+def set_accept_late_days(db: Database, days: int) -> None:
+    low, high = ACCEPT_LATE_DAYS_RANGE
+    if not low <= days <= high:
+        raise ValidationError(
+            ACCEPT_LATE_DAYS_FIELD,
+            f"天数应在 {low} 到 {high} 天之间（一般为 3 天）。",
+        )
+    with db.transaction() as conn:
+        set_setting(conn, ACCEPT_LATE_DAYS_KEY, str(days))

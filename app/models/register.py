@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, overload
 
-from app.models import search
+from app.models import office, search
 from app.models.db import Database
 
 # Sort keys the register offers -> SQL expression (all indexed or cheap).
@@ -261,18 +261,30 @@ class WorkItem:
     category: str
     when: date  # the date that matters for this list (due date, window end …)
     note: str
+    late: bool = False  # marked on the start page (待受理: waiting past the office's limit)
 
 
 @dataclass(frozen=True)
 class Worklist:
+    awaiting_acceptance: list[WorkItem]  # 待受理: registered, not yet accepted, oldest first
     overdue: list[WorkItem]
     due_soon: list[WorkItem]
     awaiting_follow_up: list[WorkItem]
     confirmation_closing: list[WorkItem]
 
 
-def worklist(db: Database, *, today: date | None = None, limit: int = 200) -> Worklist:
+def worklist(
+    db: Database,
+    *,
+    today: date | None = None,
+    limit: int = 200,
+    accept_late_days: int | None = None,
+) -> Worklist:
+    """Today's lists. A registered dispute waiting more than ``accept_late_days`` days for
+    受理 is ``late``; by default the office's setting (office.accept_late_days)."""
     today = today or date.today()
+    if accept_late_days is None:
+        accept_late_days = office.accept_late_days(db)
     t = today.isoformat()
     soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
     active = "('accepted','assigned','mediating')"
@@ -326,4 +338,24 @@ def worklist(db: Database, *, today: date | None = None, limit: int = 200) -> Wo
         (window_start, warn_from),
         "司法确认申请期限还剩{days}天",
     )
-    return Worklist(overdue, due_soon, follow, confirm)
+    waiting: list[WorkItem] = []
+    for r in db.query(
+        "SELECT c.id, c.parties_text, c.category, c.registered_on FROM cases c "
+        f"WHERE c.state = 'registered' ORDER BY c.registered_on, c.seq LIMIT {int(limit)}"
+    ):
+        registered = date.fromisoformat(r["registered_on"])
+        days = (today - registered).days
+        late = days > accept_late_days
+        note = "今天登记" if days <= 0 else f"已等待{days}天"
+        if late:
+            note += f"，超过{accept_late_days}天未受理"
+        waiting.append(
+            WorkItem(r["id"], None, r["parties_text"], r["category"], registered, note, late)
+        )
+    return Worklist(
+        awaiting_acceptance=waiting,
+        overdue=overdue,
+        due_soon=due_soon,
+        awaiting_follow_up=follow,
+        confirmation_closing=confirm,
+    )

@@ -1,6 +1,8 @@
-"""今日工作: the start page. Four lists from ``register.worklist``: what is overdue, what falls
-due within three days, closed cases waiting for their follow-up visit, and agreements whose
-judicial-confirmation window is closing. Double-click or Enter opens the case."""
+"""今日工作: the start page. Five lists from ``register.worklist``: disputes registered but not
+yet accepted (待受理, oldest first, the ones waiting past the office's limit in red), what is
+overdue, what falls due within three days, closed cases waiting for their follow-up visit,
+and agreements whose judicial-confirmation window is closing. Double-click or Enter opens
+the case."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -33,14 +36,16 @@ from app.models.db import Database, StorageError
 from app.models.register import WorkItem, Worklist
 from app.ui import messages
 from app.ui.item_views import RowRole, SortRole, on_open
-from app.ui.look import MUTED, embolden, tint
+from app.ui.look import ERROR, MUTED, embolden, tint
 from app.ui.register_model import NO_NUMBER
 from app.ui.signals import emit
 
 WEEKDAYS = "一二三四五六日"
 
-# (Worklist field, heading, colour of the heading, what an empty list says)
+# (Worklist field, heading, colour of the heading, what an empty list says). The first,
+# 待受理, is the left column; the others fill two rows of two beside it.
 SECTIONS: list[tuple[str, str, str, str]] = [
+    ("awaiting_acceptance", "待受理", "#00695c", "没有等待受理的纠纷。"),
     ("overdue", "已超期", "#b00000", "没有超期的案件。"),
     ("due_soon", "3天内到期", "#b06000", "近 3 天没有到期的案件。"),
     ("awaiting_follow_up", "待回访", "#1f5fa0", "没有等待回访的案件。"),
@@ -83,7 +88,10 @@ class WorklistModel(QAbstractListModel):
                 f"{item.category}　{item.when.isoformat()}　{item.note}"
             )
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "双击或按 Enter 打开这个案件"
+            late = f"{item.note}。\n" if item.late else ""
+            return f"{late}双击或按 Enter 打开这个案件"
+        if role == Qt.ItemDataRole.ForegroundRole and item.late:
+            return QColor(ERROR)
         if role == RowRole:
             return item
         if role == SortRole:
@@ -120,7 +128,9 @@ class WorkSection(QFrame):
 
     def set_items(self, items: list[WorkItem]) -> None:
         self.model.set_items(items)
-        self.heading.setText(f"{self.title}（{len(items)} 件）")
+        late = sum(1 for item in items if item.late)
+        count = f"{len(items)} 件，其中 {late} 件逾期" if late else f"{len(items)} 件"
+        self.heading.setText(f"{self.title}（{count}）")
         self.stack.setCurrentWidget(self.view if items else self.empty)
         if items:
             # Current (Enter opens it) but not highlighted: four blue rows would shout.
@@ -155,7 +165,12 @@ class StartPage(QWidget):
             section = WorkSection(title, colour, empty)
             on_open(section.view, self._open_index)
             self.sections[key] = section
-            grid.addWidget(section, i // 2, i % 2)
+            if i == 0:  # 待受理: the first step of every case, the whole left column
+                grid.addWidget(section, 0, 0, 2, 1)
+            else:
+                grid.addWidget(section, (i - 1) // 2, 1 + (i - 1) % 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
 
         hint = QLabel("双击或按 Enter 打开案件　　Tab 换到下一栏　　F3 案件台账　　Ctrl+N 新建登记")
         tint(hint, MUTED)

@@ -1,4 +1,4 @@
-"""今日工作: the four lists of the start page, and opening a case from them."""
+"""今日工作: the five lists of the start page, and opening a case from them."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.models import register
+from app.models import cases, office, register
+from app.models.cases import CaseInput
 from app.models.db import Database
+from app.models.parties import PartyInput
 from app.models.register import WorkItem
 from app.ui import messages
 from app.ui.cases.case_window import CaseWindow
 from app.ui.item_views import RowRole, SortRole
+from app.ui.look import ERROR
 from app.ui.main_window import MainWindow
 from app.ui.start_page import SECTIONS, StartPage, WorklistModel
 from tests.conftest import TODAY
@@ -54,9 +58,10 @@ def test_worklist_model_passes_qt_model_tester(demo_db: Database, qtmodeltester)
     qtmodeltester.check(model)
 
 
-def test_four_lists_match_todays_work(page: StartPage, demo_db: Database) -> None:
+def test_five_lists_match_todays_work(page: StartPage, demo_db: Database) -> None:
     work = register.worklist(demo_db, today=TODAY)
     assert [key for key, *_ in SECTIONS] == [
+        "awaiting_acceptance",
         "overdue",
         "due_soon",
         "awaiting_follow_up",
@@ -66,12 +71,14 @@ def test_four_lists_match_todays_work(page: StartPage, demo_db: Database) -> Non
         items: list[WorkItem] = getattr(work, key)
         section = page.sections[key]
         assert items, f"the demo has {title}"
-        assert section.heading.text() == f"{title}（{len(items)} 件）"
+        late = sum(item.late for item in items)
+        count = f"{len(items)} 件，其中 {late} 件逾期" if late else f"{len(items)} 件"
+        assert section.heading.text() == f"{title}（{count}）"
         assert section.stack.currentWidget() is section.view
         shown = texts(page, key)
         assert len(shown) == len(items)
         for text, item in zip(shown, items, strict=True):
-            assert item.number is not None and item.number in text
+            assert (item.number or "未受理") in text
             assert item.parties in text and item.category in text
             assert item.when.isoformat() in text and item.note in text
             assert not UUID_RE.search(text)
@@ -144,3 +151,71 @@ def test_enter_opens_the_case_once(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Return)  # again: the same window comes to the front
     assert window.case_windows[item.case_id] is first
     assert _case_windows() == [first]
+
+
+def _register_today(db: Database, applicant: str) -> str:
+    return cases.register_case(
+        db,
+        CaseInput(
+            committee_id=office.main_committee(db).id,
+            category="邻里",
+            source="application",
+            registered_on=TODAY,
+            parties=[
+                PartyInput(name=applicant, role="applicant"),
+                PartyInput(name="李四", role="respondent"),
+            ],
+            facts="两家因围墙发生争执。",
+        ),
+        by=office.current_user(db).id,
+        today=TODAY,
+    )
+
+
+def test_waiting_disputes_oldest_first_the_late_ones_in_red(
+    page: StartPage, demo_db: Database
+) -> None:
+    _register_today(demo_db, "钱二")
+    assert page.refresh()
+    section = page.sections["awaiting_acceptance"]
+    model = section.model
+    rows = [model.index(r, 0) for r in range(model.rowCount())]
+    items: list[WorkItem] = [i.data(RowRole) for i in rows]
+    # The demo's three registered disputes waited 20, 14 and 5 days; one came in today.
+    assert [(TODAY - item.when).days for item in items] == [20, 14, 5, 0]
+    assert section.heading.text() == "待受理（4 件，其中 3 件逾期）"
+    first, last = rows[0], rows[-1]
+    assert first.data().startswith("未受理　")
+    assert "已等待20天，超过3天未受理" in first.data()
+    assert first.data(Qt.ItemDataRole.ForegroundRole) == QColor(ERROR)
+    assert "超过3天未受理" in first.data(Qt.ItemDataRole.ToolTipRole)
+    assert last.data().startswith("未受理　钱二、李四")
+    assert "今天登记" in last.data()
+    assert last.data(Qt.ItemDataRole.ForegroundRole) is None
+    # The first step of every case has the whole left column.
+    overdue = page.sections["overdue"].geometry()
+    assert section.geometry().right() < overdue.left()
+    assert section.geometry().height() > 1.5 * overdue.height()
+
+
+def test_the_office_setting_decides_which_waiting_disputes_are_late(
+    page: StartPage, demo_db: Database
+) -> None:
+    office.set_accept_late_days(demo_db, 10)
+    assert page.refresh()
+    assert page.sections["awaiting_acceptance"].heading.text() == "待受理（3 件，其中 2 件逾期）"
+    five_days = page.sections["awaiting_acceptance"].model.index(2, 0)
+    assert "已等待5天" in five_days.data() and "未受理" not in five_days.data().split("\n")[1]
+    assert five_days.data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_a_waiting_dispute_opens_its_case(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.start_page.sections["awaiting_acceptance"].view
+    index = view.model().index(0, 0)
+    item: WorkItem = index.data(RowRole)
+    double_click(qtbot, view, index)
+    qtbot.waitUntil(lambda: item.case_id in window.case_windows)
+    case_window = window.case_windows[item.case_id]
+    qtbot.waitExposed(case_window)
+    assert case_window.number_label.text() == "未受理"
+    assert case_window.visible_actions()[0] == "accept"
