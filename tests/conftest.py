@@ -39,6 +39,15 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     gc_guard.collect_if_due()
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, with Qt's own texts in Chinese as in the program."""
+    from app.ui.application import install_qt_translations
+
+    install_qt_translations(qapp)
+    return qapp
+
+
 @pytest.fixture
 def database(tmp_path):
     """A fresh, real SQLite file (WAL, like production)."""

@@ -1,11 +1,14 @@
-"""The QApplication: names, shipped fonts, the large-type setting and the excepthook."""
+"""The QApplication: names, Qt's own texts in Chinese, shipped fonts, the large-type setting
+and the excepthook."""
 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +30,20 @@ FONT_FILES = (
     "HanaMinB.ttf",
 )
 
+# Qt's own texts (standard buttons, the print and file dialogs, the right-click menu of text
+# fields, wizard buttons) come from the catalogue PySide6 ships in Qt/translations: qtbase
+# holds everything QtGui, QtWidgets and QtPrintSupport say. qt_extra (resources/translations)
+# fills the few texts that catalogue leaves English. The program is Chinese only, so the
+# language does not follow the system locale.
+QT_LANGUAGE = "zh_CN"
+QT_CATALOGUE = "qtbase"
+EXTRA_CATALOGUE = "qt_extra"
+
+# The translators installed, and on which application: kept referenced (Qt does not own
+# them), and install_qt_translations() is idempotent (tests reuse one application).
+_translators: dict[str, QTranslator] = {}
+_translated_app: weakref.ref[QCoreApplication] | None = None
+
 # file name → QFontDatabase id; makes load_fonts() idempotent (tests reuse one app).
 _loaded_fonts: dict[str, int] = {}
 
@@ -45,11 +62,63 @@ def create_application(argv: Sequence[str]) -> QApplication:
     QCoreApplication.setApplicationName(ui_settings.APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_TITLE)
+    install_qt_translations(app)
     load_fonts()
     apply_font_size(app, ui_settings.load_font_size())
     crash_dialog.install_excepthook()
     gc_guard.install(app)  # cycles are collected in this thread only
     return app
+
+
+def install_qt_translations(app: QCoreApplication) -> list[str]:
+    """Make Qt's own texts Chinese: install QT_CATALOGUE and EXTRA_CATALOGUE on ``app`` and
+    make zh_CN the default locale (calendar pop-ups, month and weekday names, file types).
+
+    Returns the catalogues installed. A missing or unreadable file is logged and skipped:
+    those texts then stay English rather than the program not starting.
+    """
+    global _translated_app
+    QLocale.setDefault(QLocale(QT_LANGUAGE))
+    if _translated_app is None or _translated_app() is not app:
+        _translators.clear()  # a new application: the old one's translators went with it
+        _translated_app = weakref.ref(app)
+    # Qt asks the translator installed last first: the extra one only adds texts.
+    for catalogue, dirs in (
+        (QT_CATALOGUE, qt_translation_dirs()),
+        (EXTRA_CATALOGUE, [resource_path("translations")]),
+    ):
+        if catalogue in _translators:
+            continue
+        translator = _load_catalogue(f"{catalogue}_{QT_LANGUAGE}.qm", dirs)
+        if translator is not None:
+            app.installTranslator(translator)
+            _translators[catalogue] = translator
+    return list(_translators)
+
+
+def _load_catalogue(file_name: str, dirs: list[Path]) -> QTranslator | None:
+    translator = QTranslator()
+    for directory in dirs:
+        if translator.load(file_name, str(directory)):
+            return translator
+    log.warning(
+        "Qt translation %s not found or unreadable in %s; those texts stay English",
+        file_name,
+        " or ".join(str(d) for d in dirs),
+    )
+    return None
+
+
+def qt_translation_dirs() -> list[Path]:
+    """Where Qt's own .qm files are: Qt's idea first, then the PySide6 package (a frozen
+    build may report a folder that was never copied)."""
+    import PySide6
+
+    dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    bundled = Path(PySide6.__file__).parent / "Qt" / "translations"
+    if bundled not in dirs:
+        dirs.append(bundled)
+    return dirs
 
 
 def load_fonts() -> bool:
