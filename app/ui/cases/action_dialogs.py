@@ -27,6 +27,7 @@ from app.models.reference import (
     SESSION_KINDS,
     referral_bodies,
 )
+from app.ui.add_in_place import AddableList, MediatorAdder, mediators_later_note
 from app.ui.cases.case_pages import confirmation_window
 from app.ui.cases.close_dialog import CloseDialog
 from app.ui.cases.service_dialog import Question, ServiceDialog
@@ -141,27 +142,27 @@ class AssignDialog(ServiceDialog):
         self.mediators = QListWidget()
         current_ids = {a.mediator_id for a in current}
         for m in office.mediators(db):
-            detail = "专职" if m.full_time else "兼职"
-            if m.specialities:
-                detail += f"，擅长{m.specialities}"
-            item = QListWidgetItem(f"{m.name}（{detail}）")
-            item.setData(MEDIATOR_ID_ROLE, m.id)
-            item.setData(MEDIATOR_NAME_ROLE, m.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            checked = m.id in current_ids
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            self.mediators.addItem(item)
+            self._list_mediator(m, checked=m.id in current_ids)
         if self.mediators.count():
             self.mediators.setCurrentRow(0)
         rows = min(max(self.mediators.count(), 3), 7)
         self.mediators.setMinimumHeight(self.mediators.sizeHintForRow(0) * rows + 8)
+        # An empty list (or one without the mediator wanted) is no dead end: add one here.
+        self.adder = MediatorAdder(db)
+        self.adder.added.connect(self._mediator_added)
+        self.mediators_box = AddableList(
+            self.mediators,
+            self.adder,
+            empty_text="还没有调解员名单。请在下面填写调解员姓名并点“添加”，添加后就能指派。",
+            later=mediators_later_note(),
+        )
         self.how = RadioChoice(ASSIGN_HOW)
         self.how.set_key(current[0].how if current else "appointed")
         self.lead = QComboBox()
         self.assigned_on = date_edit()
         self.reason = TextBox(2)
         self.reason.setPlaceholderText("如：原调解员与当事人有亲属关系，申请回避")
-        self.add_row("调解员", self.mediators)
+        self.add_row("调解员", self.mediators_box)
         self.add_row("主办调解员", self.lead)
         self.add_row("产生方式", self.how)
         self.add_row("指派日期", self.assigned_on)
@@ -170,6 +171,31 @@ class AssignDialog(ServiceDialog):
         self.mediators.itemChanged.connect(self._refresh_lead)
         self._refresh_lead()
         self.mediators.setFocus()
+
+    def _list_mediator(self, m: office.Mediator, *, checked: bool) -> QListWidgetItem:
+        detail = "专职" if m.full_time else "兼职"
+        if m.specialities:
+            detail += f"，擅长{m.specialities}"
+        item = QListWidgetItem(f"{m.name}（{detail}）")
+        item.setData(MEDIATOR_ID_ROLE, m.id)
+        item.setData(MEDIATOR_NAME_ROLE, m.name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.mediators.addItem(item)
+        return item
+
+    def _mediator_added(self, mediator_id: str, _name: str) -> None:
+        """Added in place: listed, ticked and current, so 指派 goes on at once."""
+        m = next(m for m in office.mediators(self.db) if m.id == mediator_id)
+        self.mediators.setCurrentItem(self._list_mediator(m, checked=True))
+        self._refresh_lead()
+
+    def question(self) -> Question | None:
+        if self.adder.pending():
+            raise ValidationError(
+                "调解员", f"“{self.adder.pending()}”还没有添加到名单：请先点“添加”，或点“取消”。"
+            )
+        return None
 
     def _checked_items(self) -> list[QListWidgetItem]:
         items = (self.mediators.item(i) for i in range(self.mediators.count()))
@@ -380,7 +406,8 @@ class FollowUpDialog(ServiceDialog):
         self.visitor = QLineEdit(_lead_name(case) or office.current_user(db).name)
         self.person = editable_combo(_party_names(case))
         self.performed = key_combo(PERFORMANCE, case.performance or "pending")
-        self.satisfaction = editable_combo(["满意", "基本满意", "不满意"])
+        # Empty until chosen: the visit's answer is never assumed.
+        self.satisfaction = editable_combo(list(cases.SATISFACTION_CHOICES), "请选择")
         self.findings = TextBox(3)
         self.findings.setPlaceholderText("协议履行了没有、有无再起纠纷、有无起诉或上访")
         self.measures = TextBox(2)
@@ -389,7 +416,7 @@ class FollowUpDialog(ServiceDialog):
         self.add_row("回访人", self.visitor)
         self.add_row("被回访人", self.person)
         self.add_row("履行情况", self.performed)
-        self.add_row("满意程度", self.satisfaction)
+        self.add_row(cases.SATISFACTION_FIELD, self.satisfaction)
         self.add_row("回访情况", self.findings)
         self.add_row("采取措施", self.measures)
 

@@ -29,6 +29,7 @@ from app.models.db import Database
 from app.models.parties import validate_parties
 from app.models.reference import ROLES, categories, sources
 from app.ui import messages
+from app.ui.add_in_place import VillageChooser
 from app.ui.cases.party_form import PartyForm
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
@@ -40,7 +41,6 @@ from app.ui.cases.widgets import (
     key_combo,
     py_date,
     set_tab_chain,
-    village_combo,
 )
 from app.ui.look import Heading
 from app.ui.signals import emit
@@ -118,7 +118,8 @@ class RegisterDialog(ServiceDialog):
         self.source = key_combo(sources())
         self.source_detail = QLineEdit()
         self.source_detail.setPlaceholderText("如：移交单位和经办人、报告的网格员，可不填")
-        self.village = village_combo(db)
+        self.village_chooser = VillageChooser(db)  # 新增 in place when the village is missing
+        self.village = self.village_chooser.combo
         self.registered_on = date_edit()
         self.facts = TextBox(5)
         self.facts.setPlaceholderText("发生了什么事、双方争的是什么、现在闹到什么程度")
@@ -128,7 +129,7 @@ class RegisterDialog(ServiceDialog):
             "纠纷类型": grid_field(grid, 0, 0, "纠纷类型", self.category),
             "案件来源": grid_field(grid, 0, 2, "案件来源", self.source),
             "来源说明": grid_field(grid, 1, 0, "来源说明", self.source_detail, span=3),
-            "所在村（社区）": grid_field(grid, 2, 0, "所在村（社区）", self.village),
+            "所在村（社区）": grid_field(grid, 2, 0, "所在村（社区）", self.village_chooser),
             "登记日期": grid_field(grid, 2, 2, "登记日期", self.registered_on),
             "纠纷简要情况": grid_field(grid, 3, 0, "纠纷简要情况", self.facts, span=3),
             "当事人请求": grid_field(grid, 4, 0, "当事人请求", self.requests, span=3),
@@ -235,7 +236,7 @@ class RegisterDialog(ServiceDialog):
             self.category,
             self.source,
             self.source_detail,
-            self.village,
+            *self.village_chooser.tab_widgets(),
             self.registered_on,
             self.facts,
             self.requests,

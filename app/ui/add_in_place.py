@@ -1,0 +1,343 @@
+"""Add a missing entry to a chooser without leaving the step: never a dead end.
+
+A step that needs a mediator, a village … and finds the list empty (or without the one
+wanted) offers to add it right there. :class:`InlineAdder` is a small row of inputs that
+opens under the chooser; 添加 (or Enter) saves the entry with its own service call, the
+chooser gains it, selected, and the step goes on in the same dialog. Esc closes the row
+(not the dialog). What is wrong is said under the row, in the services' words; what was
+typed stays.
+
+- :class:`MediatorAdder` adds a mediator of the office's committee (name, phone, 专职).
+- :class:`VillageAdder` adds a village or community of the town.
+- :class:`AddableList` puts an adder under a list (指派's mediators): when the list is
+  empty a note says so and the adder is open and focused.
+- :class:`VillageChooser` is 所在村（社区）: the drop-down, a 新增 button beside it and the
+  adder under it.
+
+Everything added here can be changed later in 村居与宣传 → 村居档案.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import office
+from app.models import registries as reg
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError, ValidationError
+from app.ui import messages
+from app.ui.cases.widgets import current_user_id, em, village_combo
+from app.ui.look import ERROR, MUTED, SUCCESS, tint
+from app.ui.signals import emit
+
+REGISTRIES_PATH = "村居与宣传 → 村居档案"
+
+
+class InlineAdder(QFrame):
+    """A row of inputs that adds one entry; hidden until :meth:`open_row`.
+
+    Subclasses build their inputs in ``__init__`` (calling :meth:`add_input`) and
+    implement :meth:`save_entry`, which calls one service and returns ``(id, text)``.
+    Emits ``added(id, text)`` after a successful save; ``open_button`` (placed by the
+    user of the adder) opens the row.
+    """
+
+    added = Signal(str, str)
+
+    def __init__(
+        self, db: Database, *, noun: str, open_text: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.noun = noun
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.open_button = QPushButton(open_text)
+        self.open_button.setAutoDefault(False)
+        self.open_button.setToolTip(f"不用关闭这个窗口，在这里直接新增{noun}")
+        self.open_button.clicked.connect(self.open_row)
+        self.add_button = QPushButton("添加")
+        self.cancel_button = QPushButton("取消")
+        for b in (self.add_button, self.cancel_button):
+            b.setAutoDefault(False)
+        self.add_button.clicked.connect(self.add)
+        self.cancel_button.clicked.connect(self.close_row)
+        self.inputs: list[QWidget] = []
+        self._fields: dict[str, QWidget] = {}  # a service's field name -> its input
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        tint(self.error, ERROR)
+        self.error.hide()
+        buttons = QHBoxLayout()
+        hint = QLabel("Enter 添加　Esc 取消")
+        tint(hint, MUTED)
+        buttons.addWidget(hint, 1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.cancel_button)
+        title = QLabel(f"新增{noun}：")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(title)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.hide()
+
+    # ---- building
+
+    def add_input(
+        self, widget: QWidget, *, row: int, column: int, fields: tuple[str, ...] = ()
+    ) -> None:
+        """Place an input; ``fields`` are the service field names whose errors it gets."""
+        self.grid.addWidget(widget, row, column)
+        self.inputs.append(widget)
+        for name in fields:
+            self._fields[name] = widget
+        widget.installEventFilter(self)
+
+    # ---- opening and closing
+
+    def open_row(self) -> None:
+        self.show()
+        self.open_button.hide()
+        if self.inputs:
+            self.inputs[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_row(self) -> None:
+        """Close the row, forgetting what was typed in it; the chooser gets the focus."""
+        self.clear()
+        self.hide()
+        self.open_button.show()
+        self.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def is_open(self) -> bool:
+        return not self.isHidden()
+
+    def clear(self) -> None:
+        for widget in self.inputs:
+            if isinstance(widget, QLineEdit):
+                widget.clear()
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(False)
+        self.error.clear()
+        self.error.hide()
+
+    def pending(self) -> str:
+        """What is typed in the row and not yet added ("" when nothing)."""
+        if not self.is_open():
+            return ""
+        first = self.inputs[0] if self.inputs else None
+        return first.text().strip() if isinstance(first, QLineEdit) else ""
+
+    # ---- adding
+
+    def save_entry(self) -> tuple[str, str]:  # pragma: no cover - every subclass implements it
+        """Call the service; ``(id, text shown in the chooser)``."""
+        raise NotImplementedError
+
+    def add(self) -> bool:
+        """Save the entry. True when it was added (the row closes, ``added`` is emitted)."""
+        self.error.hide()
+        try:
+            new_id, text = self.save_entry()
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            target = self._fields.get(exc.field) or (self.inputs[0] if self.inputs else None)
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        except DomainError as exc:
+            messages.warning(self, f"新增{self.noun}", exc.message)
+            return False
+        except StorageError as exc:
+            messages.show_storage_error(self, exc)
+            return False
+        self.clear()
+        self.hide()
+        self.open_button.show()
+        emit(self.added, new_id, text)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter adds and Esc closes the row: the dialog around must not take them (it would
+        # move to its next field, or close).
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            plain = (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier) == (
+                Qt.KeyboardModifier.NoModifier
+            )
+            if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.add()
+                return True
+            if plain and event.key() == Qt.Key.Key_Escape:
+                self.close_row()
+                return True
+        return super().eventFilter(watched, event)
+
+
+class MediatorAdder(InlineAdder):
+    """新增调解员 of the office's own committee (name, phone, 专职); the rest of the record
+    (擅长, another committee) is kept in 村居档案 → 调解员."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(db, noun="调解员", open_text="新增调解员(&T)…", parent=parent)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("姓名")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("联系电话，可不填")
+        self.full_time = QCheckBox("专职")
+        self.name.setMinimumWidth(em(self) * 6)
+        self.add_input(self.name, row=0, column=0, fields=(reg.MEDIATOR_NAME_FIELD,))
+        self.add_input(self.phone, row=0, column=1, fields=(reg.PHONE_FIELD,))
+        self.add_input(self.full_time, row=0, column=2)
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(1, 3)
+
+    def save_entry(self) -> tuple[str, str]:
+        name = self.name.text()
+        mediator_id = office.add_mediator(
+            self.db,
+            by=current_user_id(self.db),
+            name=name,
+            committee_id=office.main_committee(self.db).id,
+            phone=self.phone.text(),
+            full_time=self.full_time.isChecked(),
+        )
+        return mediator_id, " ".join(name.split())
+
+
+class VillageAdder(InlineAdder):
+    """新增村（社区）of the town: a name ending in 社区 or 居委会 is a community."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(db, noun="村（社区）", open_text="新增(&W)…", parent=parent)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("如：红旗村、河东社区")
+        self.add_input(self.name, row=0, column=0, fields=(reg.VILLAGE_NAME_FIELD,))
+
+    def save_entry(self) -> tuple[str, str]:
+        name = " ".join(self.name.text().split())
+        kind = "community" if name.endswith(("社区", "居委会")) else "village"
+        village_id = reg.add_village(self.db, by=current_user_id(self.db), name=name, kind=kind)
+        return village_id, name
+
+
+class AddableList(QWidget):
+    """A list with an adder under it. When the list is empty, a note says so, the list
+    box is hidden and the adder is open (and takes the focus when the dialog opens).
+    ``status`` says what was added last."""
+
+    def __init__(
+        self, view: QListWidget, adder: InlineAdder, *, empty_text: str, later: str
+    ) -> None:
+        super().__init__()
+        self.view = view
+        self.adder = adder
+        self.empty_note = QLabel(empty_text)
+        self.empty_note.setWordWrap(True)
+        tint(self.empty_note, ERROR)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        tint(self.status, SUCCESS)
+        self.status.hide()
+        self.later = QLabel(later)
+        self.later.setWordWrap(True)
+        tint(self.later, MUTED)
+        buttons = QHBoxLayout()
+        buttons.addWidget(adder.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty_note)
+        layout.addWidget(view)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        layout.addWidget(adder)
+        layout.addWidget(self.later)
+        self.setFocusProxy(view)
+        adder.added.connect(self._added)
+        self._follow_count()
+        if self.is_empty():
+            adder.open_row()
+
+    def is_empty(self) -> bool:
+        return self.view.count() == 0
+
+    def _follow_count(self) -> None:
+        empty = self.is_empty()
+        self.empty_note.setVisible(empty)
+        self.view.setVisible(not empty)
+        self.later.setVisible(empty)
+        self.setFocusProxy(self.adder.inputs[0] if empty and self.adder.inputs else self.view)
+
+    def _added(self, _new_id: str, text: str) -> None:
+        # The user of the adder has put the new item into the list by now (connected first).
+        self._follow_count()
+        self.status.setText(f"已新增{self.adder.noun}“{text}”并选中。")
+        self.status.show()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.is_empty() and self.adder.inputs:
+            self.adder.open_row()  # the dialog's first focus: the name to type
+
+
+class VillageChooser(QWidget):
+    """所在村（社区）: the drop-down (``combo``, may stay 不填), 新增 beside it and the
+    adder under it; a village added here is chosen at once."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.combo: QComboBox = village_combo(db)
+        self.adder = VillageAdder(db)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.adder.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.adder)
+        self.setFocusProxy(self.combo)
+        self.adder.added.connect(self._added)
+
+    def tab_widgets(self) -> list[QWidget]:
+        """In Tab order: the drop-down, 新增, the adder's inputs and buttons."""
+        return [
+            self.combo,
+            self.adder.open_button,
+            *self.adder.inputs,
+            self.adder.add_button,
+            self.adder.cancel_button,
+        ]
+
+    def _added(self, village_id: str, name: str) -> None:
+        # Where the office lists it (office.villages' order), after the "不填" entry.
+        order = [p.id for p in office.villages(self.db)]
+        position = order.index(village_id) + 1 if village_id in order else self.combo.count()
+        self.combo.insertItem(min(position, self.combo.count()), name, village_id)
+        self.combo.setCurrentIndex(self.combo.findData(village_id))
+        self.combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def mediators_later_note() -> str:
+    return f"调解员名单也可以在“{REGISTRIES_PATH} → 调解员”中增加、修改。"
