@@ -864,6 +864,10 @@ def _save_agreement(
 # After closing
 
 
+SATISFACTION_FIELD = "满意程度"
+SATISFACTION_CHOICES = ("满意", "基本满意", "不满意")
+
+
 @dataclass(frozen=True)
 class FollowUpInput:
     visited_on: date
@@ -885,6 +889,11 @@ def record_follow_up(
     person = _required_text(data.person_visited, "被回访人")
     if data.performed not in PERFORMANCE:
         raise ValidationError("履行情况", "请选择履行情况。")
+    satisfaction = data.satisfaction.strip()
+    if not satisfaction:  # never assumed: the form asks, the 回访记录 prints it
+        raise ValidationError(
+            SATISFACTION_FIELD, "请选择被回访人的满意程度：满意、基本满意或不满意。"
+        )
     with db.transaction() as conn:
         row = _load(conn, case_id)
         if row["closed_on"] and data.visited_on < date.fromisoformat(row["closed_on"]):
@@ -906,7 +915,7 @@ def record_follow_up(
                 "visitor": visitor,
                 "person_visited": person,
                 "performed": data.performed,
-                "satisfaction": data.satisfaction.strip(),
+                "satisfaction": satisfaction,
                 "findings": data.findings.strip(),
                 "measures": data.measures.strip(),
             },

@@ -100,10 +100,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self.db_label = QLabel(f"数据库：{db.path or '内存'}")
-        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The status bar names the office; where the data file is, support reads in 关于.
         self.office_label = QLabel()
-        self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.office_label)
 
         self.setup_page.button.clicked.connect(self.start_setup)
@@ -462,7 +460,8 @@ class MainWindow(QMainWindow):
             "关于",
             f"{APP_TITLE}\n版本 {__version__}\n\n"
             "为乡镇（街道）人民调解委员会登记、办理和查找矛盾纠纷案件。\n"
-            "所有数据都保存在本机的数据库文件中，不需要联网。",
+            "所有数据都保存在本机的数据库文件中，不需要联网。\n"
+            f"数据库文件：{self.db.path or '内存（未保存）'}",
         )
 
     # ---- closing

@@ -121,6 +121,7 @@ def lived_case(db) -> str:
             visitor="王建华",
             person_visited="张三",
             performed="performed",
+            satisfaction="基本满意",
         ),
         by=by,
         today=TODAY,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -86,6 +87,7 @@ def test_full_life_cycle_writes_one_event_per_step(office_db):
             visitor="王建华",
             person_visited="张三",
             performed="performed",
+            satisfaction="满意",
         ),
         by=user(db),
         today=TODAY,
@@ -179,7 +181,11 @@ def test_every_row_records_user_and_device(office_db):
                 db,
                 cid,
                 FollowUpInput(
-                    visited_on=TODAY, visitor="王", person_visited="张", performed="performed"
+                    visited_on=TODAY,
+                    visitor="王",
+                    person_visited="张",
+                    performed="performed",
+                    satisfaction="满意",
                 ),
                 by=user(db),
                 today=TODAY,
@@ -344,6 +350,27 @@ def test_close_with_agreement_needs_terms(office_db):
         )
     assert info.value.field == "协议内容"
     assert snapshot(db) == before
+
+
+def test_follow_up_needs_the_satisfaction_chosen(office_db):
+    db = office_db
+    case_id = walk_to_mediating(db)
+    cases.close_case(
+        db, case_id, CloseInput(closed_on=TODAY, outcome="withdrawn"), by=user(db), today=TODAY
+    )
+    visit = FollowUpInput(
+        visited_on=TODAY, visitor="王建华", person_visited="张三", performed="performed"
+    )
+    before = snapshot(db)
+    with pytest.raises(ValidationError) as info:
+        cases.record_follow_up(db, case_id, visit, by=user(db), today=TODAY)
+    assert info.value.field == "满意程度"
+    assert "满意、基本满意或不满意" in info.value.message
+    assert snapshot(db) == before
+    cases.record_follow_up(
+        db, case_id, replace(visit, satisfaction=" 不满意 "), by=user(db), today=TODAY
+    )
+    assert [v.satisfaction for v in casefile.load_case(db, case_id).follow_ups] == ["不满意"]
 
 
 def test_terminated_needs_reason_and_withdrawn_possible_before_assignment(office_db):

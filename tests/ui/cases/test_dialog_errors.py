@@ -84,6 +84,12 @@ def _follow_up_without_visitor(qtbot: QtBot, d: ServiceDialog) -> None:
     type_text(qtbot, d.findings, "已履行。")
 
 
+def _follow_up_without_satisfaction(qtbot: QtBot, d: ServiceDialog) -> None:
+    assert isinstance(d, FollowUpDialog)
+    assert d.satisfaction.currentText() == ""  # nothing chosen for the user
+    type_text(qtbot, d.findings, "已履行。")
+
+
 def _accept_tomorrow(_qtbot: QtBot, d: ServiceDialog) -> None:
     assert isinstance(d, AcceptDialog)
     d.accepted_on.setDate(d.accepted_on.date().addDays(1))
@@ -155,6 +161,10 @@ BAD = {
     ),
     "follow-up without visitor": Bad(
         closed, "follow_up", _follow_up_without_visitor, "回访人", "请填写回访人"
+    ),
+    "follow-up without satisfaction": Bad(
+        closed, "follow_up", _follow_up_without_satisfaction, "满意程度",
+        "请选择被回访人的满意程度", lambda d: d.findings.toPlainText(),
     ),
     "acceptance tomorrow": Bad(register, "accept", _accept_tomorrow, "受理日期", "晚于今天"),
     "nobody assigned": Bad(accepted, "assign", _assign_nobody, "调解员", "请至少选择一名调解员"),

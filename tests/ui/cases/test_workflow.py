@@ -179,6 +179,8 @@ def test_a_dispute_from_registration_to_archive_and_back(
     follow_up: FollowUpDialog = open_action(qtbot, window, "follow_up")
     assert follow_up.visitor.text() == "陈秀兰"  # the lead mediator usually visits
     choose(follow_up.performed, "已履行")
+    assert follow_up.satisfaction.currentText() == ""  # asked, never assumed
+    choose(follow_up.satisfaction, "基本满意")
     type_text(qtbot, follow_up.findings, "排水沟已恢复，款项已付清。")
     save(qtbot, window, follow_up)
     confirmation: ConfirmationDialog = open_action(qtbot, window, "judicial_confirmation")
@@ -190,6 +192,7 @@ def test_a_dispute_from_registration_to_archive_and_back(
     after = window.follow_up_view.toPlainText()
     for text in (
         "履行情况：已履行",
+        "满意程度：基本满意",
         "回访情况：排水沟已恢复，款项已付清。",
         "受理法院：青山县人民法院",
         "确认结果：裁定确认有效",
