@@ -120,12 +120,13 @@ class InlineAdder(QFrame):
         if self.inputs:
             self.inputs[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def close_row(self) -> None:
-        """Close the row, forgetting what was typed in it; the chooser gets the focus."""
+    def close_row(self, *, focus: bool = True) -> None:
+        """Close the row, forgetting what was typed in it; its button gets the focus."""
         self.clear()
         self.hide()
         self.open_button.show()
-        self.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            self.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def is_open(self) -> bool:
         return not self.isHidden()
@@ -319,6 +320,12 @@ class VillageChooser(QWidget):
         layout.addWidget(self.adder)
         self.setFocusProxy(self.combo)
         self.adder.added.connect(self._added)
+
+    def set_editable(self, editable: bool) -> None:
+        """A case that can no longer be changed offers no 新增 either."""
+        if not editable and self.adder.is_open():
+            self.adder.close_row(focus=False)
+        self.adder.open_button.setEnabled(editable)
 
     def tab_widgets(self) -> list[QWidget]:
         """In Tab order: the drop-down, 新增, the adder's inputs and buttons."""

@@ -18,6 +18,7 @@ from app.models import cases
 from app.models.casefile import CaseFile
 from app.models.db import Database
 from app.models.reference import categories, sources
+from app.ui.add_in_place import VillageChooser
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.widgets import (
     FieldErrors,
@@ -27,7 +28,6 @@ from app.ui.cases.widgets import (
     form_field,
     key_combo,
     top_aligned_form,
-    village_combo,
 )
 from app.ui.signals import emit
 
@@ -63,7 +63,8 @@ class DetailsPage(QWidget):
         self.category = QComboBox()
         self.category.addItems(categories())
         self.source = key_combo(sources())
-        self.village = village_combo(db)
+        self.village_chooser = VillageChooser(db)  # 新增 in place when the village is missing
+        self.village = self.village_chooser.combo
         self.facts = TextBox(4)
         self.requests = TextBox(2)
         self.risk = TextBox(2)
@@ -73,7 +74,7 @@ class DetailsPage(QWidget):
         for label, widget in (
             ("纠纷类型", self.category),
             ("案件来源", self.source),
-            ("所在村（社区）", self.village),
+            ("所在村（社区）", self.village_chooser),
             ("纠纷简要情况", self.facts),
             ("当事人请求", self.requests),
             ("风险提示", self.risk),
@@ -132,6 +133,7 @@ class DetailsPage(QWidget):
         # Read-only, not hidden: a closed case is still read here, only not changed.
         for combo in (self.category, self.source, self.village):
             combo.setEnabled(self.editable)
+        self.village_chooser.set_editable(self.editable)
         for box in (self.facts, self.requests, self.risk):
             box.setReadOnly(not self.editable)
         self.save_button.setEnabled(self.editable)

@@ -13,11 +13,13 @@ from app.models import office
 from app.models.casefile import load_case
 from app.models.db import Database
 from app.ui.cases.action_dialogs import AssignDialog
+from app.ui.cases.case_window import TAB_DETAILS
 from app.ui.cases.register_dialog import RegisterDialog
 from tests.helpers import snapshot
 from tests.ui.cases.helpers import (
     accepted,
     check_item,
+    closed,
     field_error,
     open_action,
     open_window,
@@ -183,3 +185,24 @@ def test_register_adds_a_missing_village_in_place(
         ctrl_enter(qtbot, dialog.facts)
     case = load_case(office_db, str(signal.args[0]))
     assert case.village_id == new_id
+
+
+def test_the_case_details_add_a_missing_village_in_place(qtbot: QtBot, office_db: Database) -> None:
+    window = open_window(qtbot, office_db, accepted(office_db))
+    window.show_tab(TAB_DETAILS)
+    details = window.details
+    click(qtbot, details.village_chooser.adder.open_button)
+    type_text(qtbot, details.village_chooser.adder.name, "东山社区")
+    click(qtbot, details.village_chooser.adder.add_button)
+    assert details.village.currentText() == "东山社区"
+    with qtbot.waitSignal(window.changed, timeout=3000):
+        click(qtbot, details.save_button)
+    case = load_case(office_db, window.case_id)
+    assert case.village_name == "东山社区"
+    new = next(p for p in office.villages(office_db) if p.name == "东山社区")
+    assert new.kind == "community"
+
+
+def test_a_finished_case_offers_no_new_village(qtbot: QtBot, office_db: Database) -> None:
+    window = open_window(qtbot, office_db, closed(office_db))
+    assert not window.details.village_chooser.adder.open_button.isEnabled()
