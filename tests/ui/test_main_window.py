@@ -25,6 +25,7 @@ from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
 from app.ui.signals import emit
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
+from tests.ui.events import run_queued
 from tests.ui.ledger.test_import_wizard import do_import, walk_to
 from tests.ui.message_boxes import Boxes, wait_for_box
 from tests.ui.message_boxes import click as answer
@@ -257,7 +258,7 @@ def test_quitting_with_unsaved_facts_asks_and_yes_quits(
     case_window.close()
     answer(qtbot, wait_for_box(qtbot, unsaved), "不保存，关闭")
     qtbot.waitUntil(lambda: window.case_windows == {})
-    qtbot.wait(50)
+    run_queued(qtbot)  # a retried quit would be queued by now
     assert window.isVisible()
 
     _edit_facts(window, case_id)
@@ -278,7 +279,7 @@ def test_quitting_with_an_unsaved_monthly_report_asks(
     commit_text(editor, "本月排查纠纷情况")
     window.close()
     answer(qtbot, wait_for_box(qtbot, "放弃修改？"), "继续修改")  # keeps everything open
-    qtbot.wait(50)
+    run_queued(qtbot)
     assert window.isVisible() and stats.isVisible() and report.isVisible()
     assert editor.toPlainText() == "本月排查纠纷情况"
 

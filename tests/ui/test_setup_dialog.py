@@ -16,6 +16,7 @@ from app.ui.main_window import MainWindow
 from app.ui.setup_dialog import SetupDialog, guess_abbr, guess_town
 from tests.conftest import TODAY
 from tests.helpers import snapshot
+from tests.ui.events import run_queued
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import commit_text
 
@@ -174,7 +175,7 @@ def test_demo_database_skips_setup(qtbot: QtBot, office_db: Database, boxes: Box
     window = MainWindow(office_db, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
-    qtbot.wait(50)  # the first-run check would have fired by now
+    run_queued(qtbot)  # the first-run check is queued at start: it would have run by now
     assert window.setup_dialog is None
     assert window.pages.currentWidget() is window.start_page
     assert window.windowTitle() == "青山镇人民调解委员会"

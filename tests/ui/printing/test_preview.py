@@ -19,6 +19,7 @@ from app.ui.printing import menu, preview
 from app.ui.printing.context import office_for
 from app.ui.printing.preview import PreviewWindow, show_preview
 from app.ui.printing.render import PrintRun, prepare_printer, print_pdf, selected_pages
+from tests.ui.events import run_queued
 from tests.ui.printing.conftest import Answers
 from tests.ui.printing.helpers import (
     AGREEMENT_CASE,
@@ -314,8 +315,9 @@ def test_cancelled_print_stops_and_reports_nothing(
     assert window.is_printing
     window.cancel_print()
     assert not window.is_printing
-    qtbot.wait(50)
+    run_queued(qtbot)  # the next sheet was queued: it has had its turn
     assert printed == []
+    assert not window.is_printing
     assert "打印已取消" in window.status_label.text()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -36,9 +37,12 @@ def year_2026(world: Office) -> MonthlySeries:
     return monthly_series(world.db, 2026, "category", today=TODAY)
 
 
-def colours(widget: QWidget) -> Counter[int]:
-    """How many pixels of each colour the widget paints (grab() renders it as shown)."""
+def colours(widget: QWidget, region: QRectF | None = None) -> Counter[int]:
+    """How many pixels of each colour the widget paints (grab() renders it as shown), in
+    ``region`` only when given."""
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    if region is not None:
+        image = image.copy(region.toAlignedRect())
     data = image.constBits().tobytes()
     step = image.bytesPerLine()
     width = image.width() * 4
@@ -163,18 +167,35 @@ def test_the_charts_paint_bars_and_a_line(qtbot: QtBot, window: StatsWindow, tmp
     assert colours(window.rate_chart)[rgb(LINE_COLOUR)] > 20
 
 
+def data_pixels(chart: MonthlyBarChart | RateLineChart) -> dict[str, int]:
+    """Pixels inside the plot (the legend's swatches are above it) in each data colour:
+    a series' bars, or the rate line. Counted by colour, not by amount of ink: how much ink
+    the axis labels and 这一年没有… take depends on the fonts at hand."""
+    painted = colours(chart, chart.plot_rect())
+    if isinstance(chart, RateLineChart):
+        return {"line": painted[rgb(LINE_COLOUR)]}
+    return {series.label: painted[rgb(series.colour)] for series in chart.series}
+
+
 def test_charts_drawn_alone_at_any_size(qtbot: QtBot, year_2026: MonthlySeries) -> None:
     bar = sized(qtbot, MonthlyBarChart())
     rate = sized(qtbot, RateLineChart())
-    blank_bar, blank_rate = ink(bar), ink(rate)  # the axis and 这一年没有… in words
-    assert blank_bar > 0 and blank_rate > 0
+    # Nothing yet: the axis and 这一年没有… in words, no line.
+    assert ink(bar) > 0 and ink(rate) > 0
+    assert data_pixels(rate) == {"line": 0}
+    blank_bar = colours(bar, bar.plot_rect())
     bar.set_monthly_series(year_2026)
     rate.set_monthly_series(year_2026)
-    assert ink(bar) > blank_bar and ink(rate) > blank_rate
+    assert len(bar.series) == 6
+    # (the grey of 其他 is also in the edges of smoothed text)
+    assert all(blank_bar[rgb(s.colour)] == 0 for s in bar.series if s.colour != OTHER_COLOUR)
+    assert all(n > 100 for n in data_pixels(bar).values()), data_pixels(bar)
+    assert data_pixels(rate)["line"] > 20
     # narrow: the months lose their 月, the rate labels their decimals, nothing breaks
     for chart in (bar, rate):
         chart.resize(chart.minimumSizeHint())
         assert ink(chart) > 0
+    assert data_pixels(rate)["line"] > 0  # the line still shows
     plot = rate.plot_rect()
     assert rate._month_labels(plot)[0] in ("1月", "1")
     assert rate.label_format(plot) in ("{:.1f}%", "{:.0f}%", None)
