@@ -10,12 +10,20 @@ from typing import Any, overload
 
 from app.models import office, search
 from app.models.db import Database
+from app.models.reference import STATES
+
+# States sort in the order a case goes through them (their keys' spelling means nothing).
+_STATE_ORDER = (
+    "CASE c.state "
+    + " ".join(f"WHEN '{key}' THEN {i}" for i, key in enumerate(STATES))
+    + f" ELSE {len(STATES)} END"
+)
 
 # Sort keys the register offers -> SQL expression (all indexed or cheap).
 SORT_COLUMNS: dict[str, str] = {
     "number": "c.number_year {dir}, c.number_seq {dir}, c.seq {dir}",  # seq: ties (no number)
     "registered_on": "c.registered_on {dir}, c.seq {dir}",
-    "state": "c.state {dir}, c.seq DESC",
+    "state": _STATE_ORDER + " {dir}, c.seq DESC",
     "category": "c.category {dir}, c.seq DESC",
     "source": "c.source {dir}, c.seq DESC",
     "village": "v.name {dir}, c.seq DESC",

@@ -221,9 +221,15 @@ class RegisterModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS.get(section)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            if section in SORT_KEYS:
-                return f"点击按“{COLUMNS[section]}”排序，再点一次反过来"
-            return None
+            if section not in SORT_KEYS:
+                return None
+            title = COLUMNS[section]
+            if section == self._sort_column:
+                now = order_words(section, self._sort_order)
+                other = order_words(section, _reversed(self._sort_order))
+                return f"现在按“{title}”{now}排列；再点一次改为{other}"
+            return f"点击按“{title}”排序，再点一次反过来"
+
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -327,9 +333,32 @@ class RegisterModel(QAbstractTableModel):
             return f"已超期 {line.overdue_days} 天"
         if column == COL_DUE and line.cells[COL_DUE]:
             return f"还有 {-line.overdue_days} 天到期"
-        if column in (COL_PARTIES, COL_MEDIATORS) and line.cells[column]:
-            return line.cells[column]  # long lists are cut off in the cell
+        if column in _MAY_BE_CUT and line.cells[column]:
+            return line.cells[column]  # cut off with "…" when the window is narrow
         return None
+
+
+# Cells that can be cut off: long lists, and the columns that give way in a narrow window.
+_MAY_BE_CUT = frozenset({COL_PARTIES, COL_MEDIATORS, COL_CATEGORY, COL_VILLAGE, COL_SOURCE})
+_STATE_POSITION = {key: i for i, key in enumerate(STATES)}
+
+
+def order_words(column: int, order: Qt.SortOrder) -> str:
+    """The order of a column in words, as the header's tooltip says it."""
+    ascending = order == Qt.SortOrder.AscendingOrder
+    if column in (COL_REGISTERED, COL_DUE, COL_CLOSED):
+        return "从早到晚" if ascending else "从晚到早"
+    if column == COL_NUMBER:
+        return "从小到大" if ascending else "从大到小"
+    if column == COL_STATE:
+        return "按办理进度从前到后" if ascending else "按办理进度从后到前"
+    return "顺序" if ascending else "倒序"
+
+
+def _reversed(order: Qt.SortOrder) -> Qt.SortOrder:
+    if order == Qt.SortOrder.AscendingOrder:
+        return Qt.SortOrder.DescendingOrder
+    return Qt.SortOrder.AscendingOrder
 
 
 def _sort_value(r: RegisterRow, column: int) -> object:
@@ -340,7 +369,7 @@ def _sort_value(r: RegisterRow, column: int) -> object:
         text = {COL_REGISTERED: r.registered_on, COL_DUE: r.due_on, COL_CLOSED: r.closed_on}[column]
         return date.fromisoformat(text) if text else None
     return {
-        COL_STATE: r.state,
+        COL_STATE: _STATE_POSITION.get(r.state, len(_STATE_POSITION)),
         COL_PARTIES: r.parties,
         COL_CATEGORY: r.category,
         COL_SOURCE: r.source,

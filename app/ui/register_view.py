@@ -220,7 +220,7 @@ class RegisterPage(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # the 字号 menu changes fonts live
-            self.columns.fit()
+            self.columns.font_changed()
 
     # ---- loading
 
@@ -386,4 +386,5 @@ class RegisterPage(QWidget):
             header.blockSignals(True)
             header.setSortIndicator(*self.model.sort_state())
             header.blockSignals(False)
+            self.columns.fit()  # the arrow's room goes back to the real sort column
         return ok
