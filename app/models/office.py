@@ -162,9 +162,9 @@ def clean_new_mediators(mediators: Sequence[NewMediator]) -> list[NewMediator]:
             )
         seen[name] = row
         try:
-            phone = check_phone(m.phone, field=mediator_field(row, "联系电话"))
+            phone = check_phone(m.phone, field=PHONE_FIELD)  # the message names 联系电话
         except IdentityError as exc:
-            raise ValidationError(exc.field, exc.message) from exc
+            raise ValidationError(mediator_field(row, PHONE_FIELD), exc.message) from exc
         clean.append(NewMediator(name=name, phone=phone, full_time=m.full_time))
     return clean
 

@@ -7,18 +7,27 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import office
 from app.models.db import Database
+from app.models.office import OfficeDetails
 from app.ui.main_window import MainWindow
-from app.ui.setup_dialog import SetupDialog, guess_abbr, guess_town
+from app.ui.setup_dialog import (
+    STEP_COMMITTEE,
+    STEP_DETAILS,
+    STEP_MEDIATORS,
+    STEP_VILLAGES,
+    SetupDialog,
+    guess_abbr,
+    guess_town,
+)
 from tests.conftest import TODAY
 from tests.helpers import snapshot
 from tests.ui.events import run_queued
 from tests.ui.message_boxes import Boxes
-from tests.ui.user import commit_text
+from tests.ui.user import click, commit_text, ctrl_enter, type_text
 
 
 @pytest.fixture
@@ -43,20 +52,16 @@ def error_of(dialog: SetupDialog, field: str) -> str:
 
 
 def fill(dialog: SetupDialog, qtbot: QtBot) -> None:
+    """Step 1 and step 2 filled in; the dialog shows step 2."""
     commit_text(dialog.name, "青山镇人民调解委员会")  # suggests 青山镇 and 青山
-    commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
     commit_text(dialog.user, "李主任")
+    click(qtbot, dialog.next_button)
+    assert dialog.current_step() == STEP_VILLAGES
+    commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
 
 
-def test_empty_database_opens_the_setup_dialog(window: MainWindow, database: Database) -> None:
-    dialog = dialog_of(window)
-    assert dialog.windowTitle() == "设置本调委会"
-    assert window.pages.currentWidget() is window.setup_page
-    assert window.windowTitle() == "乡镇人民调解工作台"
-    assert not window.new_action.isEnabled()
-    assert dialog.isModal() or dialog.windowModality() != Qt.WindowModality.NonModal
-    assert QApplication.focusWidget() is dialog.name
-    assert not office.is_set_up(database)
+def markers(dialog: SetupDialog) -> list[str]:
+    return [step.marker.text() for step in dialog.steps]
 
 
 def test_empty_fields_get_errors_beside_them(
@@ -64,8 +69,12 @@ def test_empty_fields_get_errors_beside_them(
 ) -> None:
     dialog = dialog_of(window)
     before = snapshot(database)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert markers(dialog) == ["1 本调委会", "2 村（社区）", "3 调解员", "4 单位信息"]
+    assert dialog.next_button.isVisible() and not dialog.save_button.isVisible()
+    assert not dialog.back_button.isEnabled() and not dialog.skip_button.isVisible()
+    click(qtbot, dialog.next_button)
     assert "请填写调委会名称" in error_of(dialog, "调委会名称")
+    assert dialog.current_step() == STEP_COMMITTEE
     assert dialog.isVisible()
     assert snapshot(database) == before
 
@@ -74,15 +83,19 @@ def test_empty_fields_get_errors_beside_them(
     dialog.abbr.setFocus()
     qtbot.keyClick(dialog.abbr, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(dialog.abbr, Qt.Key.Key_Backspace)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.next_button)
     assert error_of(dialog, "调委会名称") == ""
     assert "编号中用的简称" in error_of(dialog, "编号简称")
     assert QApplication.focusWidget() is dialog.abbr
 
     qtbot.keyClicks(dialog.abbr, "QS 1")  # spaces are not allowed in a case number
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    ctrl_enter(qtbot, dialog.abbr)  # Ctrl+Enter goes on, as 下一步
     assert "不能有空格和符号" in error_of(dialog, "编号简称")
     assert dialog.name.text() == "青山镇人民调解委员会"  # nothing typed is lost
+    dialog.abbr.setText("青山")
+    click(qtbot, dialog.next_button)
+    assert "请填写您的姓名" in error_of(dialog, "使用人姓名")
+    assert dialog.current_step() == STEP_COMMITTEE
     assert snapshot(database) == before
 
 
@@ -90,14 +103,19 @@ def test_villages_are_required_and_unique(window: MainWindow, qtbot: QtBot) -> N
     dialog = dialog_of(window)
     fill(dialog, qtbot)
     dialog.villages.setPlainText("")
-    dialog.save()
+    click(qtbot, dialog.next_button)
     assert "至少填写一个村" in error_of(dialog, "村（社区）")
     dialog.villages.setPlainText("红旗村\n桃园村\n红旗村")
-    dialog.save()
+    click(qtbot, dialog.next_button)
     assert "“红旗村”重复填写了" in error_of(dialog, "村（社区）")
+    assert dialog.current_step() == STEP_VILLAGES
+    click(qtbot, dialog.back_button)  # back: what was typed is still there
+    assert dialog.current_step() == STEP_COMMITTEE
+    assert dialog.user.text() == "李主任"
+    assert error_of(dialog, "村（社区）") == ""
 
 
-def test_name_suggests_town_and_abbreviation(
+def test_name_suggests_town_abbreviation_and_seal(
     qtbot: QtBot, database: Database, track: list[QWidget]
 ) -> None:
     dialog = SetupDialog(database)
@@ -106,30 +124,80 @@ def test_name_suggests_town_and_abbreviation(
     commit_text(dialog.name, "青山镇人民调解委员会")
     assert dialog.town.text() == "青山镇"
     assert dialog.abbr.text() == "青山"
+    assert dialog.seal_text.text() == "青山镇人民调解委员会"
     assert dialog.example.text() == f"案件编号将是这样：（{date.today().year}）青山调字第1号"
     qtbot.keyClicks(dialog.abbr, "X")  # the user's own abbreviation is never overwritten
     dialog.name.clear()
     commit_text(dialog.name, "白水乡人民调解委员会")
     assert dialog.town.text() == "白水乡"
     assert dialog.abbr.text() == "青山X"
+    assert dialog.seal_text.text() == "白水乡人民调解委员会"
     assert guess_town("某某调委会") == ""
     assert guess_abbr("城关街道") == "城关"
 
 
-def test_success_shows_the_register_with_the_office_name(
+def test_the_person_setting_up_is_offered_as_the_first_mediator(
+    qtbot: QtBot, database: Database, track: list[QWidget]
+) -> None:
+    dialog = SetupDialog(database)
+    track.append(dialog)
+    dialog.show()
+    commit_text(dialog.user, "李主任")
+    first = dialog.mediator_rows[0]
+    assert first.name.text() == "李主任" and first.full_time.isChecked()
+    assert [row.name.text() for row in dialog.mediator_rows[1:]] == ["", ""]
+    first.name.setFocus()
+    qtbot.keyClicks(first.name, "A")  # once edited, the row is the user's own
+    commit_text(dialog.user, "B")
+    assert first.name.text() == "李主任A"
+    assert dialog.user.text() == "李主任B"
+
+
+def test_a_whole_setup_by_keyboard_shows_the_register(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
     dialog = dialog_of(window)
-    fill(dialog, qtbot)
-    assert dialog.town.text() == "青山镇" and dialog.abbr.text() == "青山"
+    commit_text(dialog.name, "青山镇人民调解委员会")
+    commit_text(dialog.user, "李主任")
+    dialog.user.setFocus()
+    qtbot.keyClick(dialog.user, Qt.Key.Key_Return)  # Enter on the step's last field goes on
+    assert dialog.current_step() == STEP_VILLAGES
+    assert QApplication.focusWidget() is dialog.villages
+    commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
+    ctrl_enter(qtbot, dialog.villages)
+    assert dialog.current_step() == STEP_MEDIATORS
+    assert markers(dialog)[:2] == ["1 本调委会", "2 村（社区）"]
+    assert dialog.skip_button.isVisible() and dialog.skip_button.text() == "跳过此步(&K)"
+    assert QApplication.focusWidget() is dialog.mediator_rows[0].name
+    second = dialog.mediator_rows[1]
+    commit_text(second.name, "王建华")
+    type_text(qtbot, second.phone, "139 0571 0001")
+    ctrl_enter(qtbot, second.phone)
+    assert dialog.current_step() == STEP_DETAILS
+    assert dialog.save_button.isVisible() and not dialog.next_button.isVisible()
+    assert dialog.skip_button.text() == "跳过，开始使用(&K)"
+    commit_text(dialog.address, "青山镇人民路8号")
+    type_text(qtbot, dialog.phone, "0571-87654321")
+    commit_text(dialog.court_name, "青山县人民法院")
     with qtbot.waitSignal(dialog.office_ready):
-        qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        ctrl_enter(qtbot, dialog.court_name)
     qtbot.waitUntil(lambda: window.setup_dialog is None)
+
     assert office.is_set_up(database)
     committee = office.main_committee(database)
     assert (committee.name, committee.abbr) == ("青山镇人民调解委员会", "青山")
     assert [v.name for v in office.villages(database)] == sorted(["红旗村", "桃园村", "河东社区"])
     assert office.current_user(database).name == "李主任"
+    assert [(m.name, m.phone, m.full_time) for m in office.mediators(database)] == [
+        ("李主任", "", True),
+        ("王建华", "13905710001", False),
+    ]
+    assert office.office_details(database) == OfficeDetails(
+        seal_text="青山镇人民调解委员会",
+        address="青山镇人民路8号",
+        phone="0571-87654321",
+        court_name="青山县人民法院",
+    )
 
     assert window.pages.currentWidget() is window.register_page
     assert "青山镇人民调解委员会" in window.windowTitle()
@@ -139,6 +207,114 @@ def test_success_shows_the_register_with_the_office_name(
     assert page.count_label.text() == "共 0 件：没有符合条件的案件"
     villages = [page.village.itemText(i) for i in range(page.village.count())]
     assert villages == ["全部", *sorted(["红旗村", "桃园村", "河东社区"])]
+
+
+def test_skipped_steps_say_where_to_add_them_later_and_save_nothing(
+    window: MainWindow, database: Database, qtbot: QtBot
+) -> None:
+    dialog = dialog_of(window)
+    fill(dialog, qtbot)
+    click(qtbot, dialog.next_button)
+    commit_text(dialog.mediator_rows[1].name, "王建华")
+    hints = " ".join(
+        label.text() for label in dialog.steps[STEP_MEDIATORS].page.findChildren(QLabel)
+    )
+    assert "村居与宣传 → 村居档案 → 调解员" in hints
+    click(qtbot, dialog.skip_button)
+    assert dialog.current_step() == STEP_DETAILS
+    assert markers(dialog)[STEP_MEDIATORS] == "3 调解员（已跳过）"
+    assert dialog.skipped_note.isVisible()
+    assert dialog.skipped_note.text() == (
+        "已跳过“调解员”：以后在“村居与宣传 → 村居档案 → 调解员”中添加，指派时也可以当场添加。"
+    )
+    commit_text(dialog.court_name, "青山县")  # wrong, but the step is skipped
+    with qtbot.waitSignal(dialog.office_ready):
+        click(qtbot, dialog.skip_button)
+    assert office.mediators(database) == []
+    assert office.office_details(database) == OfficeDetails(seal_text="青山镇人民调解委员会")
+
+
+def test_a_skipped_step_taken_again_counts(
+    window: MainWindow, database: Database, qtbot: QtBot
+) -> None:
+    dialog = dialog_of(window)
+    fill(dialog, qtbot)
+    click(qtbot, dialog.next_button)
+    click(qtbot, dialog.skip_button)
+    click(qtbot, dialog.back_button)
+    assert dialog.current_step() == STEP_MEDIATORS
+    click(qtbot, dialog.next_button)  # not skipped any more
+    assert markers(dialog)[STEP_MEDIATORS] == "3 调解员"
+    assert not dialog.skipped_note.isVisible()
+    with qtbot.waitSignal(dialog.office_ready):
+        click(qtbot, dialog.save_button)
+    assert [m.name for m in office.mediators(database)] == ["李主任"]
+
+
+def test_mediator_rows_are_added_removed_and_checked_by_row(
+    window: MainWindow, database: Database, qtbot: QtBot
+) -> None:
+    dialog = dialog_of(window)
+    fill(dialog, qtbot)
+    click(qtbot, dialog.next_button)
+    click(qtbot, dialog.add_mediator_button)
+    assert len(dialog.mediator_rows) == 4
+    assert QApplication.focusWidget() is dialog.mediator_rows[3].name
+    commit_text(dialog.mediator_rows[3].name, "李主任")  # the same name twice
+    type_text(qtbot, dialog.mediator_rows[2].phone, "13905710001")  # a phone but no name
+    click(qtbot, dialog.next_button)
+    assert "请填写这名调解员的姓名" in error_of(dialog, "调解员3·姓名")
+    assert QApplication.focusWidget() is dialog.mediator_rows[2].name
+    click(qtbot, dialog.mediator_rows[2].remove_button)
+    assert len(dialog.mediator_rows) == 3
+    click(qtbot, dialog.next_button)
+    assert "已经填在第 1 行" in error_of(dialog, "调解员3·姓名")
+    assert dialog.mediator_rows[2].name.text() == "李主任"
+    for row in list(dialog.mediator_rows):
+        click(qtbot, row.remove_button)
+    assert len(dialog.mediator_rows) == 1  # one empty row stays to type into
+    assert dialog.mediator_rows[0].name.text() == ""
+    click(qtbot, dialog.next_button)  # no mediators is fine too
+    assert dialog.current_step() == STEP_DETAILS
+    with qtbot.waitSignal(dialog.office_ready):
+        click(qtbot, dialog.save_button)
+    assert office.mediators(database) == []
+
+
+def test_a_refusal_at_the_end_shows_the_step_it_is_about(
+    window: MainWindow, database: Database, qtbot: QtBot
+) -> None:
+    dialog = dialog_of(window)
+    fill(dialog, qtbot)
+    click(qtbot, dialog.next_button)
+    click(qtbot, dialog.next_button)
+    # Meanwhile another PC set this database up.
+    office.setup_office(
+        database,
+        committee_name="白水乡人民调解委员会",
+        abbr="白水",
+        town_name="白水乡",
+        villages=["白水村"],
+        user_name="张三",
+    )
+    click(qtbot, dialog.save_button)
+    assert dialog.current_step() == STEP_COMMITTEE
+    assert "已经设置过" in error_of(dialog, "调委会名称")
+    assert dialog.isVisible()
+
+
+def test_every_step_fits_an_old_laptop_screen(
+    qtbot: QtBot, database: Database, track: list[QWidget]
+) -> None:
+    dialog = SetupDialog(database)
+    track.append(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for step in range(len(dialog.steps)):
+        dialog.show_step(step)
+        hint = dialog.sizeHint()
+        # 1366×768 less the title bar and the taskbar (as widgets.fit_to_screen leaves).
+        assert hint.width() <= 1366 - 24 and hint.height() <= 768 - 48, (step, hint)
 
 
 def test_cancel_leaves_the_database_unchanged(

@@ -138,7 +138,7 @@ def test_error_lines_take_the_lines_they_need_and_squeeze_nothing(
         # Wide enough for the message on one line, and no taller than it must be.
         dialog.resize(dialog.screen().availableGeometry().width() - 20, 0)
         qtbot.waitUntil(lambda: dialog.height() == dialog.minimumSizeHint().height())
-        click(qtbot, dialog.save_button)  # nothing filled in: an error under the name
+        click(qtbot, dialog.next_button)  # nothing filled in: an error under the name
         boxes = [b for b in dialog.findChildren(FieldBox) if b.isVisible()]
         name_box = dialog.errors.find("调委会名称")
         assert name_box is not None and name_box.has_error
