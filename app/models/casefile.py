@@ -32,6 +32,14 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+# cases.closed_on_basis → what the case window and the register say about the closing date
+CLOSED_ON_BASIS_NOTES: dict[str, str] = {
+    "accepted": "按受理日期记，导入的台账没有结案日期",
+    "mediated": "按台账的调解日期记，台账没有结案日期",
+    "unrecorded": "未记载：导入的台账没有结案日期",
+}
+
+
 @dataclass(frozen=True)
 class SessionRecord:
     id: str
@@ -167,6 +175,9 @@ class CaseFile:
     events: list[Event] = field(default_factory=list)
     # Every mediator's name by id (retired ones too): assignment events store ids.
     mediator_names: dict[str, str] = field(default_factory=dict)
+    # where closed_on came from when a 台账 import dated it (schema v6): '' entered or in
+    # the sheet; 'accepted' / 'mediated' dated by the 受理日期 / 调解日期; 'unrecorded' none
+    closed_on_basis: str = ""
 
     @property
     def state_label(self) -> str:
@@ -179,6 +190,12 @@ class CaseFile:
     @property
     def outcome_label(self) -> str:
         return OUTCOMES.get(self.outcome or "", "")
+
+    @property
+    def closed_on_note(self) -> str:
+        """Why an imported case's closing date is not a recorded one ("" when it is):
+        shown after the date, or instead of it."""
+        return CLOSED_ON_BASIS_NOTES.get(self.closed_on_basis, "")
 
     @property
     def performance_label(self) -> str:
@@ -366,6 +383,7 @@ def load_case(db: Database, case_id: str) -> CaseFile:
         decline_reason=r["decline_reason"],
         due_on=_d(r["due_on"]),
         closed_on=_d(r["closed_on"]),
+        closed_on_basis=r["closed_on_basis"],
         outcome=r["outcome"],
         performance=r["performance"],
         amount_fen=r["amount_fen"],

@@ -956,7 +956,7 @@ def record_judicial_confirmation(
                 action="judicial_confirmation",
                 state=row["state"],
             )
-        if data.applied_on < date.fromisoformat(row["closed_on"]):
+        if row["closed_on"] and data.applied_on < date.fromisoformat(row["closed_on"]):
             raise ValidationError("申请日期", "申请日期不能早于协议签订（结案）日期。")
         _step(
             db,
@@ -1019,6 +1019,7 @@ def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_b
             # offers it again); the old result is kept in the event.
             values={
                 "closed_on": None,
+                "closed_on_basis": "",  # an imported closing's mark goes with it
                 "archived_on": None,
                 "outcome": None,
                 "performance": None,

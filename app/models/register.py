@@ -63,11 +63,13 @@ class RegisterRow:
     closed_on: str | None
     outcome: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    closed_on_basis: str = ""  # an imported closing date's origin (casefile.CLOSED_ON_BASIS_NOTES)
 
 
 _ROW_SQL = (
     "SELECT c.seq, c.id, c.number, c.state, c.category, c.source, coalesce(v.name, '') AS village,"
-    " c.parties_text, c.mediators_text, c.registered_on, c.due_on, c.closed_on, c.outcome "
+    " c.parties_text, c.mediators_text, c.registered_on, c.due_on, c.closed_on, c.outcome,"
+    " c.closed_on_basis "
     "FROM cases c LEFT JOIN places v ON v.id = c.village_id"
 )
 
@@ -238,6 +240,7 @@ def fetch_rows(db: Database, seqs: Sequence[int]) -> dict[int, RegisterRow]:
             registered_on=r["registered_on"],
             due_on=r["due_on"],
             closed_on=r["closed_on"],
+            closed_on_basis=r["closed_on_basis"],
             outcome=r["outcome"],
         )
     return out
@@ -325,6 +328,7 @@ def worklist(
     follow = items(
         base.format(d="c.closed_on")
         + "WHERE c.state = 'closed' AND c.outcome IN ('agreement_written','agreement_oral') "
+        "AND c.closed_on IS NOT NULL "  # (an imported closing may have no date)
         "AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.case_id = c.id) "
         "ORDER BY c.closed_on",
         (),

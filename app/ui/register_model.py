@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.models import register
+from app.models.casefile import CLOSED_ON_BASIS_NOTES
 from app.models.db import Database, StorageError
 from app.models.reference import OUTCOMES, STATES, sources
 from app.models.register import RegisterFilter, RegisterRow
@@ -321,7 +322,7 @@ class RegisterModel(QAbstractTableModel):
             r.mediators,
             r.registered_on,
             (r.due_on or "") if r.state in ACTIVE_STATES else "",
-            r.closed_on or "",
+            r.closed_on or ("未记载" if r.closed_on_basis == "unrecorded" else ""),
         )
         return _Line(r, cells, overdue)
 
@@ -333,6 +334,8 @@ class RegisterModel(QAbstractTableModel):
             return f"已超期 {line.overdue_days} 天"
         if column == COL_DUE and line.cells[COL_DUE]:
             return f"还有 {-line.overdue_days} 天到期"
+        if column == COL_CLOSED and r.closed_on_basis in CLOSED_ON_BASIS_NOTES:
+            return f"结案日期{CLOSED_ON_BASIS_NOTES[r.closed_on_basis]}"  # an imported case
         if column in _MAY_BE_CUT and line.cells[column]:
             return line.cells[column]  # cut off with "…" when the window is narrow
         return None

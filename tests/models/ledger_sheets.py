@@ -406,3 +406,157 @@ def minimal_ods(path: Path, rows: list[list[str]]) -> Path:
 # A valid and a masked resident ID for the party columns (the people of tests.models.helpers)
 FULL_ID = ZHANG
 MASKED_ID = LI[:6] + "********" + LI[-4:]
+
+
+# ---------------------------------------------------------------------------------------
+# A ledger as offices keep it by hand (issue 11): a 受理日期 and a 调解结果 but no 结案日期,
+# a 调解日期 column filled now and then, dates in every spelling (also "5月6日" without a
+# year: the year is in the title), 小计/合计/总计 rows and the 制表人/审核人/填报日期 foot
+# anywhere in the row, a 案号 written twice. The same rows are written as .xlsx
+# (xlsxwriter: merged two-row header under a merged title), .xls (xlwt) and .csv.
+
+HANDMADE_TITLE = "青山镇2023年矛盾纠纷调解台账"
+HANDMADE_SHEET = "调解台账"  # no year in the sheet name: the title gives it
+# A..M; C-D under a merged 当事人 (row 2), the others merged over rows 2-3
+HANDMADE_GROUP = "当事人"
+HANDMADE_HEADER = [
+    *("序号", "案号", "申请人", "被申请人", "受理日期", "纠纷类型", "村居", "简要案情"),
+    *("调解员", "调解结果", "调解日期", "金额（元）", "备注"),
+]
+HANDMADE_MAPPING = {
+    1: "number",
+    2: "applicants",
+    3: "respondents",
+    4: "accepted_on",
+    5: "category",
+    6: "village",
+    7: "facts",
+    8: "mediators",
+    9: "outcome",
+    10: "mediated_on",
+    11: "amount",
+    12: "note",
+}
+H = "（2023）青山调字第{}号"
+# Excel row -> its cells A..M (data from row 4; rows not listed are blank)
+HANDMADE_ROWS: dict[int, list[object]] = {
+    4: [1, H.format(1), "张三", "李四", "2023.5.6", "邻里纠纷", "红旗村",
+        "排水沟改道，雨水流入院内。", "王建华", "调解成功", "2023.5.20", "1.2万元", ""],
+    5: [2, H.format(2), "王五、赵六", "孙七", "2023年5月8日", "婚姻家庭", "桃园村委会",
+        "夫妻因抚养费发生争执。", "陈秀兰", "达成口头协议", "", "3,500", ""],
+    6: [3, H.format(3), "周八", "吴九", 45061, "宅基地纠纷", "河东社区",
+        "两家之间砌墙越界。", "王建华", "调解不成", 45080, "", "已告知可向法院起诉"],
+    7: [4, H.format(4), "郑十", "钱十一", date(2023, 5, 20), "劳资纠纷", "红旗村",
+        "拖欠工资三个月。", "王建华", "调解中", "", "", ""],
+    8: ["", "", "5月小计", "", "4件", "", "", "", "", "", "", "", ""],
+    9: [5, H.format(5), "冯一", "陈二", "2023/6/3", "交通事故", "桃园",
+        "电动车剐蹭，双方合计损失3000元。", "", "撤回", "6月10日", "", "当事人自行和解"],
+    10: [6, H.format(6), "褚三", "卫四", "6月9日", "土地纠纷", "河东社区",
+         "承包地边界不清。", "陈秀兰", "调解成功", "6月30日", "壹万贰仟元", ""],
+    11: [7, H.format(2), "蒋五", "沈六", "2023-06-12", "打架斗殴", "红旗村",
+         "酒后争执致伤。", "", "调解成功", "2023-06-20", 8000, ""],
+    12: [8, H.format(8), "韩七", "杨八", "2023-06-15", "山林纠纷", "幸福村",
+         "林地界址争议。", "", "", "", "", ""],
+    13: [9, H.format(8), "朱九", "秦十", "2023-06-18", "合同纠纷", "红旗村",
+         "拖欠货款。", "", "调解成功", "2023-06-28", "", ""],
+    14: ["上半年小计", "", "", "", "9件", "", "", "", "", "", "", "", ""],
+    15: [10, "", "尤一", "许二", "12月28日", "邻里纠纷", "桃园村",
+         "树枝伸入邻家院内。", "王建华", "调解成功", "1月5日", "", ""],
+    16: ["", "合计", "", "", "10件", "", "", "", "", "", "", "", ""],
+    17: ["总计：10件", "", "", "", "", "", "", "", "", "", "", "", ""],
+    19: ["制表人：李主任", "", "", "", "", "审核人：王所长", "", "", "", "", "", "", ""],
+    20: ["", "", "", "", "", "", "", "", "", "", "填报日期：2024年1月10日", "", ""],
+}  # fmt: skip
+HANDMADE_LAST_ROW = 20
+HANDMADE_SKIPPED = [
+    (8, "合计/小计行", "C", "5月小计"),
+    (14, "合计/小计行", "A", "上半年小计"),
+    (16, "合计/小计行", "B", "合计"),
+    (17, "合计/小计行", "A", "总计：10件"),
+    (19, "表尾（制表人、审核人、填报日期等）", "A", "制表人：李主任"),
+    (20, "表尾（制表人、审核人、填报日期等）", "K", "填报日期：2024年1月10日"),
+]
+HANDMADE_BLANK_ROWS = [18]
+
+
+def _handmade_cells() -> list[list[object]]:
+    """Every row of the sheet from row 1 (title, the two header rows, data, foot)."""
+    width = len(HANDMADE_HEADER)
+    title: list[object] = [HANDMADE_TITLE, *[""] * (width - 1)]
+    top: list[object] = [n if n not in ("申请人", "被申请人") else "" for n in HANDMADE_HEADER]
+    top[2] = HANDMADE_GROUP
+    below: list[object] = ["", "", "申请人", "被申请人", *[""] * (width - 4)]
+    grid = [title, top, below]
+    for excel_row in range(4, HANDMADE_LAST_ROW + 1):
+        grid.append(list(HANDMADE_ROWS.get(excel_row, [""] * width)))
+    return grid
+
+
+def handmade_xlsx(path: Path) -> Path:
+    """The hand-made ledger as Excel saves it (written with xlsxwriter): a title merged
+    across, a two-row header with merged cells, real date cells and serials."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet(HANDMADE_SHEET)
+    bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
+    dated = book.add_format({"num_format": "yyyy年m月d日"})
+    width = len(HANDMADE_HEADER)
+    ws.merge_range(0, 0, 0, width - 1, HANDMADE_TITLE, book.add_format({"bold": True}))
+    for col, name in enumerate(HANDMADE_HEADER):
+        if col in (2, 3):
+            continue
+        ws.merge_range(1, col, 2, col, name, bold)
+    ws.merge_range(1, 2, 1, 3, HANDMADE_GROUP, bold)
+    ws.write(2, 2, "申请人", bold)
+    ws.write(2, 3, "被申请人", bold)
+    for excel_row, values in HANDMADE_ROWS.items():
+        for col, value in enumerate(values):
+            if value == "":
+                continue
+            if isinstance(value, date):
+                ws.write_datetime(
+                    excel_row - 1, col, datetime(value.year, value.month, value.day), dated
+                )
+            else:
+                ws.write(excel_row - 1, col, value)
+    book.close()
+    return path
+
+
+def handmade_xls(path: Path) -> Path:
+    """The same ledger in the Excel 97-2003 format (xlwt), merged cells and all."""
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet(HANDMADE_SHEET)
+    dated = xlwt.easyxf(num_format_str="yyyy/m/d")
+    width = len(HANDMADE_HEADER)
+    ws.write_merge(0, 0, 0, width - 1, HANDMADE_TITLE)
+    for col, name in enumerate(HANDMADE_HEADER):
+        if col not in (2, 3):
+            ws.write_merge(1, 2, col, col, name)
+    ws.write_merge(1, 1, 2, 3, HANDMADE_GROUP)
+    ws.write(2, 2, "申请人")
+    ws.write(2, 3, "被申请人")
+    for excel_row, values in HANDMADE_ROWS.items():
+        for col, value in enumerate(values):
+            if value == "":
+                continue
+            if isinstance(value, date):
+                ws.write(excel_row - 1, col, value, dated)
+            else:
+                ws.write(excel_row - 1, col, value)
+    book.save(str(path))
+    return path
+
+
+def handmade_csv(path: Path, encoding: str) -> Path:
+    """The same ledger saved as .csv ("gbk" as Chinese Windows Excel writes it, or
+    "utf-8-sig"): no merge information, the group name above its first column only, a
+    real date cell written as Excel shows it."""
+    with path.open("w", encoding=encoding, newline="") as f:
+        writer = csv.writer(f)
+        for row in _handmade_cells():
+            writer.writerow(
+                [f"{v.year}/{v.month}/{v.day}" if isinstance(v, date) else v for v in row]
+            )
+    return path

@@ -463,7 +463,7 @@ def test_messy_sheet_previews_every_case(office_db, tmp_path):
     assert [c.row for c in plan.cases] == sheets.MESSY_DATA_ROWS
     assert [(s.row, s.reason) for s in plan.skipped] == [
         (sheets.MESSY_TOTAL_ROW, "合计/小计行"),
-        (sheets.MESSY_FOOTER_ROW, "表尾（制表人、说明等）"),
+        (sheets.MESSY_FOOTER_ROW, "表尾（制表人、审核人、填报日期等）"),
     ]
     assert plan.blank_rows == len(sheets.MESSY_BLANK_ROWS)
     got = [
@@ -518,7 +518,7 @@ def test_an_old_xls_reads_like_the_same_sheet_saved_as_xlsx(office_db, tmp_path)
     assert shown(from_xls) == shown(from_xlsx)
     assert [(s.row, s.reason) for s in from_xls.skipped] == [
         (sheets.MESSY_TOTAL_ROW, "合计/小计行"),
-        (sheets.MESSY_FOOTER_ROW, "表尾（制表人、说明等）"),
+        (sheets.MESSY_FOOTER_ROW, "表尾（制表人、审核人、填报日期等）"),
     ]
     result = apply(
         office_db, from_xls, by=user(office_db), skip_bad_rows=False, skip_duplicates=True
@@ -679,7 +679,7 @@ def bad_sheet(tmp_path: Path) -> Path:
             sheets.ledger_row(N.format(5), "", ""),  # 6: no parties
             sheets.ledger_row(N.format(6), outcome="还行吧"),  # 7: unknown outcome
             sheets.ledger_row(N.format(7), closed="2023-06-01"),  # 8: closed, no outcome
-            sheets.ledger_row(N.format(1), "钱一", "孙二"),  # 9: number repeats row 2
+            sheets.ledger_row(N.format(1), "钱一", "孙二"),  # 9: number repeats row 2 (duplicate)
             sheets.ledger_row(N.format(8), closed="2023-05-01", outcome="调解成功"),  # 10
             sheets.ledger_row(N.format(9), "张三", "李四", amount="很多"),  # 11
             sheets.ledger_row(N.format(10), "周一", "吴二", village="幸福村"),  # 12
@@ -690,16 +690,19 @@ def bad_sheet(tmp_path: Path) -> Path:
 def test_every_bad_row_is_reported_with_its_excel_row_number(office_db, tmp_path):
     plan = plan_for(office_db, bad_sheet(tmp_path))
     messages = {e.row: e.message for e in plan.errors}
-    assert sorted(messages) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
-    assert [c.row for c in plan.cases] == [2]
+    assert sorted(messages) == [3, 4, 5, 6, 7, 8, 10, 11, 12]
+    assert [c.row for c in plan.cases] == [2, 9]
+    repeat = plan.cases[1].duplicate
+    assert repeat is not None
+    assert (repeat.kind, repeat.row, repeat.blocking) == ("file_number", 2, True)
+    assert f"案件编号“{N.format(1)}”与第2行重复" in repeat.reason
     assert messages[3].startswith("第3行：登记日期：“2023.13.5”不是存在的日期")
     assert "登记日期（2027-01-01）晚于今天" in messages[4]
     assert "所在村（社区）“幸福村”不在本所的村（社区）名单中" in messages[5]
-    assert "请先在村（社区）名单中添加它" in messages[5]
+    assert "请先在“村居档案”中添加它（预览页可以直接添加）" in messages[5]
     assert "没有当事人姓名" in messages[6]
     assert "调解结果“还行吧”无法识别" in messages[7]
-    assert "已结案的案件要写明调解结果" in messages[8]
-    assert f"案件编号“{N.format(1)}”与第2行重复" in messages[9]
+    assert "已结案（或填了结案日期）的案件要写明调解结果。请在调解结果一栏填" in messages[8]
     assert "结案日期（2023-05-01）早于受理日期（2023-05-06）" in messages[10]
     assert "“很多”不是可识别的金额" in messages[11]
     assert plan.unknown_villages == {"幸福村": [5, 12]}
@@ -711,9 +714,9 @@ def test_all_or_nothing_refuses_and_writes_nothing(office_db, tmp_path):
     before = dump(db)
     with pytest.raises(ImportRejectedError) as err:
         apply(db, plan, by=user(db), skip_bad_rows=False, skip_duplicates=True)
-    assert err.value.bad_rows == (3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+    assert err.value.bad_rows == (3, 4, 5, 6, 7, 8, 10, 11, 12)
     assert "本次没有导入任何案件" in err.value.message
-    assert "第3、4、5、6、7、8、9、10、11、12行" in err.value.message
+    assert "第3、4、5、6、7、8、10、11、12行" in err.value.message
     assert dump(db) == before
 
 
@@ -722,7 +725,8 @@ def test_skip_bad_rows_imports_the_good_ones(office_db, tmp_path):
     plan = plan_for(db, bad_sheet(tmp_path))
     result = apply(db, plan, by=user(db), skip_bad_rows=True, skip_duplicates=True)
     assert result.imported == 1
-    assert result.skipped_bad_rows == (3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+    assert result.skipped_bad_rows == (3, 4, 5, 6, 7, 8, 10, 11, 12)
+    assert result.skipped_duplicates == (9,)
     assert db.column("SELECT number FROM cases") == [N.format(1)]
 
 

@@ -23,6 +23,7 @@ FIELDS: dict[str, str] = {
     "registered_on": "登记日期",
     "accepted_on": "受理日期",
     "closed_on": "结案日期",
+    "mediated_on": "调解日期",
     "applicants": "申请人",
     "respondents": "被申请人",
     "parties": "当事人（双方在一栏）",
@@ -52,8 +53,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "accepted_on": ("受理日期", "受理时间", "立案日期", "立案时间", "受理"),
     "closed_on": (
         *("结案日期", "结案时间", "办结日期", "办结时间", "调结日期", "调结时间", "结案"),
-        *("调处日期", "调解日期", "调解时间", "完成日期", "化解日期", "化解时间", "办结"),
+        *("完成日期", "化解日期", "化解时间", "办结"),
     ),
+    # the day of the (last) mediation: a closing date only when the wizard is told so
+    "mediated_on": ("调解日期", "调解时间", "调处日期", "调处时间", "调解成功日期"),
     "applicants": (
         *("申请人", "申请方", "申请人姓名", "当事人(申请方)", "申请当事人", "申请人(甲方)"),
         *("甲方", "当事人甲", "第一当事人", "申请人姓名(名称)", "申请人(单位)"),
@@ -104,6 +107,7 @@ CONTAINS: dict[str, tuple[str, ...]] = {
     "registered_on": ("登记",),
     "accepted_on": ("受理",),
     "closed_on": ("结案", "办结", "调结"),
+    "mediated_on": ("调解日", "调处日"),
     "applicants": ("申请人", "申请方"),
     "respondents": ("被申请人", "被申请方"),
     "parties": ("当事人",),
@@ -192,10 +196,7 @@ class HeaderGuess:
 
 def _filled_grid(rows: list[list[Cell]], merges: list[Merge] | None, upto: int) -> list[list[str]]:
     """The first ``upto`` rows as text, merged ranges filled with their top-left value.
-
-    Without merge information (.ods, .csv) an empty cell of a group header (a cell with a
-    name under it, right of a group name that also has names under it) takes the group name.
-    """
+    (Without merge information, see _group_filled.)"""
     width = max((len(r) for r in rows[:upto]), default=0)
     grid = [[cell_text(r[c]) if c < len(r) else "" for c in range(width)] for r in rows[:upto]]
     if merges:
@@ -208,13 +209,20 @@ def _filled_grid(rows: list[list[Cell]], merges: list[Merge] | None, upto: int) 
             for r in range(r0, min(r1, upto - 1) + 1):
                 for c in range(c0, min(c1, width - 1) + 1):
                     grid[r][c] = value
-    elif merges is None:
-        for r in range(len(grid) - 1):
-            top, below = grid[r], grid[r + 1]
-            for c in range(1, width):
-                if not top[c] and below[c] and top[c - 1] and below[c - 1]:
-                    top[c] = top[c - 1]
     return grid
+
+
+def _group_filled(top: list[str], below: list[str], merges: list[Merge] | None) -> list[str]:
+    """The upper row of a two-row header. Without merge information (.ods, .csv) an empty
+    cell of a group header (a cell with a name under it, right of a group name that also
+    has a name under it) takes the group name: “当事人 | ” over “申请人 | 被申请人”."""
+    if merges is not None:
+        return top
+    filled = list(top)
+    for c in range(1, min(len(filled), len(below))):
+        if not filled[c] and below[c] and filled[c - 1] and below[c - 1]:
+            filled[c] = filled[c - 1]
+    return filled
 
 
 def _combine(top: str, bottom: str) -> str:
@@ -246,15 +254,15 @@ def detect_header(workbook: Workbook, sheet: str) -> HeaderGuess:
     """Guess the header row: the one (or the pair of rows) among the first 10 that names the
     most known columns. The user can choose another row."""
     rows = workbook.rows(sheet)
-    grid = _filled_grid(rows, workbook.merges(sheet), HEADER_SCAN_ROWS + 1)
+    merges = workbook.merges(sheet)
+    grid = _filled_grid(rows, merges, HEADER_SCAN_ROWS + 1)
     best: HeaderGuess | None = None
     for r in range(min(HEADER_SCAN_ROWS, len(grid))):
         single = grid[r]
         candidates = [(single, False)]
         if r > 0:
-            candidates.append(
-                ([_combine(t, b) for t, b in zip(grid[r - 1], single, strict=True)], True)
-            )
+            above = _group_filled(grid[r - 1], single, merges)
+            candidates.append(([_combine(t, b) for t, b in zip(above, single, strict=True)], True))
         for names, two in candidates:
             score = _score(names)
             if best is None or score > best.score:
@@ -275,13 +283,15 @@ def header_names(workbook: Workbook, sheet: str, header_row: int) -> list[str]:
             f"第{header_row}行不在表格范围内（共{len(rows)}行），请重新选择表头所在的行。",
             fields=(),
         )
-    grid = _filled_grid(rows, workbook.merges(sheet), header_row)
+    merges = workbook.merges(sheet)
+    grid = _filled_grid(rows, merges, header_row)
     single = grid[header_row - 1]
     width = max((len(r) for r in rows[: header_row + 50]), default=len(single))
     single = single + [""] * (width - len(single))
     if header_row == 1:
         return single
     above = grid[header_row - 2] + [""] * (width - len(grid[header_row - 2]))
+    above = _group_filled(above, single, merges)
     combined = [_combine(t, b) for t, b in zip(above, single, strict=True)]
     return combined if _score(combined) > _score(single) else single
 

@@ -1,21 +1,37 @@
 """The preview: every row of the sheet checked and turned into a planned case, or a row error
-with its Excel row number and the reasons. Nothing is written here."""
+with its Excel row number and the reasons. Nothing is written here.
+
+Three passes over the sheet:
+
+1. rows that are not cases are set aside and listed (blank rows, 合计/小计 rows, the foot:
+   制表人, 审核人, 填报日期 …, a header repeated inside the sheet);
+2. each remaining row is read: its dates (a "5月6日" takes the year of the sheet), parties,
+   category, village, state and result; the closing date of a row with a result but no
+   结案日期 is dated as the wizard was told (``closing_basis``), never silently;
+3. duplicates: a 案号 repeated in the file (the first occurrence is the case), a number
+   already in the database, the same parties registered the same day.
+
+Cell values repeat a lot in a ledger (dates, villages, categories, outcomes), so each
+distinct value is read once per preview.
+"""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
 from app.models import office
 from app.models.db import Database
-from app.models.errors import OperationCancelledError, ValidationError
+from app.models.errors import ColumnMappingError, OperationCancelledError, ValidationError
 from app.models.ledger_import.mapping import (
     FIELDS,
     check_mapping,
     column_letter,
+    describe_column,
     header_names,
     normalize_header,
 )
@@ -26,6 +42,7 @@ from app.models.ledger_import.values import (
     Cell,
     CellError,
     ConfirmationValue,
+    MissingYearError,
     PartyName,
     cell_text,
     norm,
@@ -42,6 +59,7 @@ from app.models.ledger_import.values import (
     parse_state,
     row_kind,
     split_sides,
+    years_in,
 )
 from app.models.parties import PartyInput, validate_party
 from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, STATES, categories, sources
@@ -53,14 +71,36 @@ CancelledFn = Callable[[], bool]
 EARLIEST_YEAR = 2000  # as the services' date checks (cases._check_date)
 ACTIVE_STATES = frozenset({"accepted", "assigned", "mediating"})
 NUMBERED_STATES = ACTIVE_STATES | {"closed", "archived"}
-_ROW_KIND_LABELS = {"total": "合计/小计行", "footer": "表尾（制表人、说明等）"}
+DATE_FIELDS = ("registered_on", "accepted_on", "closed_on", "mediated_on")
+PARTY_FIELDS = ("applicants", "respondents", "parties")
+NEIGHBOUR_ROWS = 50  # how far a date without a year looks for a row that has one
+
+# How a row with a result (调解结果) but no 结案日期 is dated; the wizard asks once.
+# cases.closed_on_basis keeps the choice on each case so that a person can see it.
+CLOSING_BASES: dict[str, str] = {
+    "accepted": "按受理日期记",
+    "mediated": "按“调解日期”列记",
+    "unrecorded": "不记载（结案日期留空）",
+}
+SKIP_REASONS = {
+    "total": "合计/小计行",
+    "footer": "表尾（制表人、审核人、填报日期等）",
+    "header": "重复的表头行",
+}
+NEEDS_CLOSING_BASIS = (
+    "有调解结果，但没有结案日期。请在表格中填上结案日期，或在“对应各列”一步选择"
+    "这类案件的结案日期怎样记（按受理日期记、按“调解日期”列记或不记载）"
+)
 
 
 @dataclass(frozen=True)
 class Duplicate:
     """Why a planned case looks like one that already exists."""
 
-    kind: str  # number | parties (an existing case) | file (an earlier row of the sheet)
+    # number: the number is already in the database; file_number: an earlier row of the
+    # sheet has the same number; parties: an existing case registered the same day with the
+    # same people; file: an earlier row with the same day and people
+    kind: str
     reason: str  # plain Chinese, for the preview
     case_id: str | None = None
     number: str | None = None
@@ -68,8 +108,8 @@ class Duplicate:
 
     @property
     def blocking(self) -> bool:
-        """A case number already in the database cannot be imported a second time."""
-        return self.kind == "number"
+        """A case number cannot be imported a second time, whatever the user chooses."""
+        return self.kind in ("number", "file_number")
 
 
 @dataclass(frozen=True)
@@ -98,6 +138,8 @@ class PlannedCase:
     values: dict[str, str]  # every non-empty cell of the row by column name (kept in the event)
     warnings: tuple[str, ...] = ()
     duplicate: Duplicate | None = None
+    # where closed_on came from: "" the sheet's 结案日期, else a key of CLOSING_BASES
+    closed_on_basis: str = ""
 
     @property
     def state_label(self) -> str:
@@ -110,6 +152,20 @@ class PlannedCase:
     @property
     def party_names(self) -> str:
         return "、".join(p.name for p in self.parties)
+
+    @property
+    def closed_on_text(self) -> str:
+        """The closing date as the preview shows it, with where it came from."""
+        if self.outcome is None:
+            return ""
+        shown = self.closed_on.isoformat() if self.closed_on is not None else ""
+        if self.closed_on_basis == "accepted":
+            return f"{shown}（按受理日期）"
+        if self.closed_on_basis == "mediated":
+            return f"{shown}（按调解日期）"
+        if self.closed_on_basis == "unrecorded":
+            return "不记载"
+        return shown
 
 
 @dataclass(frozen=True)
@@ -125,7 +181,28 @@ class RowError:
 @dataclass(frozen=True)
 class SkippedRow:
     row: int
-    reason: str  # 空行 / 合计/小计行 / 表尾
+    reason: str  # 合计/小计行, 表尾（…）, 重复的表头行
+    column: int = -1  # the cell that says so (-1: none)
+    text: str = ""
+
+    @property
+    def message(self) -> str:
+        where = f"：{column_letter(self.column)} 列“{self.text}”" if self.column >= 0 else ""
+        return f"第{self.row}行：{self.reason}{where}"
+
+
+@dataclass(frozen=True)
+class YearSource:
+    """Where the year of the dates written without one ("5月6日") was found."""
+
+    year: int
+    kind: str  # title | sheet | file
+    text: str  # the title, the sheet name or the file name
+
+    @property
+    def where(self) -> str:
+        label = {"title": "表格标题", "sheet": "工作表名", "file": "文件名"}[self.kind]
+        return f"{label}“{self.text}”"
 
 
 @dataclass
@@ -136,12 +213,17 @@ class ImportPlan:
     headers: list[str]
     mapping: dict[int, str]
     committee_id: str
+    closing_basis: str | None = None
     cases: list[PlannedCase] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)  # 合计/小计 rows, footers
-    blank_rows: int = 0
+    blank_rows: int = 0  # empty, or only columns that are not imported (序号 …)
     # villages named in the sheet but unknown to the office -> the rows naming them
     unknown_villages: dict[str, list[int]] = field(default_factory=dict)
+    year: YearSource | None = None  # the sheet's year, if it names one
+    month_day_dates: int = 0  # dates without a year that took ``year``
+    neighbour_dates: int = 0  # dates without a year that took a neighbouring row's year
+    undated_closings: int = 0  # rows with a result but no 结案日期
 
     @property
     def duplicates(self) -> list[PlannedCase]:
@@ -156,6 +238,11 @@ class ImportPlan:
         return [(c.row, w) for c in self.cases for w in c.warnings]
 
     @property
+    def dated_by_basis(self) -> list[PlannedCase]:
+        """The cases whose closing date is not the sheet's 结案日期."""
+        return [c for c in self.cases if c.closed_on_basis]
+
+    @property
     def summary(self) -> str:
         parts = [f"共 {len(self.cases) + len(self.errors)} 行案件"]
         parts.append(f"可导入 {len(self.cases) - len(self.duplicates)} 件")
@@ -167,12 +254,41 @@ class ImportPlan:
             parts.append(f"跳过合计行、表尾等 {len(self.skipped)} 行")
         return "，".join(parts) + "。"
 
+    @property
+    def closing_note(self) -> str:
+        """What happens to the rows with a result but no 结案日期 ("" when there are none)."""
+        n = self.undated_closings
+        if not n:
+            return ""
+        head = f"有调解结果、没有结案日期的 {n} 行："
+        if self.closing_basis == "accepted":
+            return head + "结案日期按受理日期记，案件中注明“按受理日期记，台账未载结案日期”。"
+        if self.closing_basis == "mediated":
+            return head + "结案日期按“调解日期”列记，案件中注明“按台账的调解日期记”。"
+        if self.closing_basis == "unrecorded":
+            return head + "结案日期不记载（留空），案件中注明“未记载”；统计时按受理日期计入结案数。"
+        return head + "还没有选择结案日期怎样记，这些行暂列为有错误的行。"
+
+    @property
+    def year_note(self) -> str:
+        """Which year the dates without one were read in ("" when there were none)."""
+        parts = []
+        if self.month_day_dates and self.year is not None:
+            parts.append(
+                f"没有写年份的日期（如“5月6日”）{self.month_day_dates} 个，"
+                f"按 {self.year.year} 年读取（年份取自{self.year.where}）"
+            )
+        if self.neighbour_dates:
+            parts.append(f"{self.neighbour_dates} 个没有写年份的日期按相邻行的年份读取（见“提醒”）")
+        return "；".join(parts) + "。" if parts else ""
+
 
 # ---------------------------------------------------------------------------------------
+# What rows are checked against
 
 
 class _Office:
-    """What rows are checked against, read once per preview."""
+    """The office's lists, read once per preview, and the value readers with their caches."""
 
     def __init__(self, db: Database, committee_id: str | None, today: date) -> None:
         committee = (
@@ -194,8 +310,30 @@ class _Office:
         for m in sorted(office.mediators(db, include_retired=True), key=lambda m: m.name):
             self.mediators.setdefault(norm(m.name), m.id)
         self._by_date: dict[str, dict[tuple[frozenset[str], frozenset[str]], tuple[str, str]]] = {}
+        self._cache: dict[Hashable, object] = {}
+
+    def cached(self, kind: str, value: Cell, read: Callable[[], _T]) -> _T:
+        """``read()`` once per distinct (kind, value); a CellError is remembered too."""
+        key = (kind, type(value), value)
+        try:
+            found = self._cache[key]
+        except KeyError:
+            try:
+                found = read()
+            except CellError as exc:
+                found = exc
+            self._cache[key] = found
+        if isinstance(found, CellError):
+            raise found
+        return found  # type: ignore[return-value]
+
+    def read_date(self, value: Cell) -> date | None:
+        return self.cached("date", value, lambda: parse_date(value))
 
     def village(self, text: str) -> office.Place | None:
+        return self.cached("village", text, lambda: self._village(text))
+
+    def _village(self, text: str) -> office.Place | None:
         n = norm(text)
         if n in self.village_exact:
             return self.village_exact[n]
@@ -206,16 +344,6 @@ class _Office:
             if n.startswith(name):
                 return self.village_exact[name]
         return None
-
-    def existing_number(self, number: str, year: int | None, seq: int | None, own: bool) -> str:
-        row = self.db.one("SELECT id, number FROM cases WHERE number = ?", (number,))
-        if row is None and own and year is not None and seq is not None:
-            row = self.db.one(
-                "SELECT id, number FROM cases WHERE number_year = ? AND number_seq = ? "
-                "AND committee_id = ?",
-                (year, seq, self.committee.id),
-            )
-        return "" if row is None else f"{row['id']}\x1f{row['number']}"
 
     def same_parties(
         self, registered_on: date, signature: tuple[frozenset[str], frozenset[str]]
@@ -236,6 +364,48 @@ class _Office:
                 for case_id, (a, b, number) in sides.items()
             }
         return self._by_date[key].get(signature)
+
+    def existing_numbers(self, planned: list[PlannedCase]) -> dict[int, tuple[str, str]]:
+        """{index in ``planned``: (case id, number)} for the numbers already in the database
+        (as written, or, for numbers of the committee's own pattern, by year and sequence):
+        two queries for the whole sheet."""
+        numbered = [(i, p) for i, p in enumerate(planned) if p.number is not None]
+        if not numbered:
+            return {}
+        by_text: dict[str, tuple[str, str]] = {
+            r["number"]: (r["id"], r["number"])
+            for r in self.db.query(
+                "SELECT id, number FROM cases WHERE number IN (SELECT value FROM json_each(?))",
+                (json.dumps([p.number for _, p in numbered], ensure_ascii=False),),
+            )
+        }
+        own = [
+            (i, p)
+            for i, p in numbered
+            if p.number not in by_text
+            and p.number_year is not None
+            and p.number_seq is not None
+            and self.number_re.match(norm(p.number or "")) is not None
+        ]
+        by_seq: dict[tuple[int, int], tuple[str, str]] = {}
+        if own:
+            pairs = json.dumps([[p.number_year, p.number_seq] for _, p in own])
+            for r in self.db.query(
+                "SELECT id, number, number_year, number_seq FROM cases "
+                "WHERE committee_id = ? AND (number_year, number_seq) IN "
+                "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                "FROM json_each(?))",
+                (self.committee.id, pairs),
+            ):
+                by_seq[(r["number_year"], r["number_seq"])] = (r["id"], r["number"])
+        found: dict[int, tuple[str, str]] = {}
+        for i, p in numbered:
+            hit = by_text.get(p.number or "")
+            if hit is None and p.number_year is not None and p.number_seq is not None:
+                hit = by_seq.get((p.number_year, p.number_seq))
+            if hit is not None:
+                found[i] = hit
+        return found
 
 
 def _village_core(name: str) -> str:
@@ -260,6 +430,39 @@ def _column_keys(headers: list[str], width: int) -> list[str]:
     return keys
 
 
+def sheet_year(workbook: Workbook, sheet: str, header_row: int) -> YearSource | None:
+    """The year the sheet is about, for dates written without one: from the title above the
+    header (the first row above it that names a year), else the sheet name, else the file
+    name. A place that names two years ("2022—2023年度") does not decide."""
+    rows = workbook.rows(sheet)
+    for row in rows[: max(header_row - 1, 0)]:
+        texts = [cell_text(v) for v in row]
+        years = [y for t in texts for y in years_in(t)]
+        if years:
+            if len(set(years)) == 1:
+                title = next(t for t in texts if years_in(t))
+                return YearSource(years[0], "title", title)
+            break
+    for kind, text in (("sheet", sheet), ("file", workbook.path.stem)):
+        years = years_in(text)
+        if len(years) == 1:
+            return YearSource(years[0], kind, text if kind == "sheet" else workbook.file_name)
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The preview
+
+
+@dataclass
+class _Row:
+    excel_row: int
+    cells: list[Cell]
+    texts: list[str]
+    year: int | None = None  # the year of a full date in the row (for its neighbours)
+    year_read: bool = False
+
+
 def preview(
     db: Database,
     workbook: Workbook,
@@ -267,6 +470,7 @@ def preview(
     header_row: int,
     mapping: dict[int, str],
     *,
+    closing_basis: str | None = None,
     today: date | None = None,
     committee_id: str | None = None,
     progress: ProgressFn | None = None,
@@ -275,262 +479,472 @@ def preview(
     """Check every row below ``header_row`` (the Excel row number of the last header row)
     with the column ``mapping`` ({column index: field}); nothing is written.
 
+    ``closing_basis`` (a key of CLOSING_BASES, or None when not chosen) dates the rows that
+    have a result but no 结案日期; without it such rows are errors that say so.
     Raises ColumnMappingError when the mapping cannot be used."""
     today = today or date.today()
     headers = header_names(workbook, sheet, header_row)
     check_mapping(mapping, headers)
+    if closing_basis is not None and closing_basis not in CLOSING_BASES:
+        raise ValueError(f"unknown closing basis {closing_basis!r}")
+    if closing_basis == "mediated" and "mediated_on" not in mapping.values():
+        raise ColumnMappingError(
+            "选择了结案日期“按‘调解日期’列记”，但没有哪一列对应“调解日期”。"
+            "请把表格中的调解日期列对应为“调解日期”，或改选“按受理日期记”或“不记载”。",
+            fields=(FIELDS["mediated_on"],),
+        )
     rows = workbook.rows(sheet)
     ctx = _Office(db, committee_id, today)
     plan = ImportPlan(
-        workbook.file_name, sheet, header_row, headers, dict(mapping), ctx.committee.id
+        workbook.file_name,
+        sheet,
+        header_row,
+        headers,
+        dict(mapping),
+        ctx.committee.id,
+        closing_basis=closing_basis,
     )
-    amount_col = next((c for c, f in mapping.items() if f == "amount"), None)
-    amount_unit = 1
-    if amount_col is not None and "万元" in normalize_header(_at(headers, amount_col)):
-        amount_unit = 10_000
-    width = max((len(r) for r in rows), default=0)
-    keys = _column_keys(headers, width)
-    numbers_seen: dict[str, int] = {}
-    signatures_seen: dict[tuple[str, frozenset[str], frozenset[str]], int] = {}
-    total = len(rows) - header_row
-    for index in range(header_row, len(rows)):
-        excel_row = index + 1
-        done = index - header_row
-        if done % 500 == 0 and done:
+    plan.year = sheet_year(workbook, sheet, header_row)
+    data = _case_rows(plan, rows, headers, mapping)
+    reader = _RowReader(ctx, plan, data, mapping, headers)
+    total = len(data)
+    for i, row in enumerate(data):
+        if i % 500 == 0 and i:
             if cancelled is not None and cancelled():
                 raise OperationCancelledError("已取消预览。")
             if progress is not None:
-                progress(done, total)
-        cells = rows[index]
-        kind = row_kind(cells)
-        if kind == "blank":
-            plan.blank_rows += 1
-            continue
-        if kind is not None:
-            plan.skipped.append(SkippedRow(excel_row, _ROW_KIND_LABELS[kind]))
-            continue
-        values = {keys[c]: cell_text(v) for c, v in enumerate(cells) if cell_text(v)}
-        by_field: dict[str, Cell] = {
-            f: (cells[c] if c < len(cells) else None) for c, f in mapping.items()
-        }
-        planned, reasons = _plan_row(ctx, excel_row, by_field, values, amount_unit)
-        if planned is None:
-            plan.errors.append(RowError(excel_row, tuple(reasons)))
-            village = cell_text(by_field.get("village"))
-            if village and ctx.village(village) is None:
-                plan.unknown_villages.setdefault(village, []).append(excel_row)
-            continue
-        # duplicates: within the sheet, then against the database
-        if planned.number is not None:
-            key = norm(planned.number)
-            if key in numbers_seen:
-                plan.errors.append(
-                    RowError(
-                        excel_row,
-                        (f"案件编号“{planned.number}”与第{numbers_seen[key]}行重复",),
-                    )
-                )
-                continue
-            numbers_seen[key] = excel_row
-        duplicate = _find_duplicate(ctx, planned, signatures_seen)
-        if duplicate is not None:
-            planned = _with_duplicate(planned, duplicate)
-        plan.cases.append(planned)
+                progress(i, total)
+        reader.read(i, row)
+    _find_duplicates(ctx, plan)
     if progress is not None:
-        progress(max(total, 0), max(total, 0))
+        progress(total, total)
     return plan
 
 
-def _at(headers: list[str], col: int) -> str:
-    return headers[col] if col < len(headers) else ""
-
-
-def _with_duplicate(p: PlannedCase, d: Duplicate) -> PlannedCase:
-    return replace(p, duplicate=d)
-
-
-def _signature(p: PlannedCase) -> tuple[frozenset[str], frozenset[str]]:
-    a = frozenset(norm(x.name) for x in p.parties if x.role != "respondent")
-    b = frozenset(norm(x.name) for x in p.parties if x.role == "respondent")
-    return a, b
-
-
-def _find_duplicate(
-    ctx: _Office,
-    p: PlannedCase,
-    seen: dict[tuple[str, frozenset[str], frozenset[str]], int],
-) -> Duplicate | None:
-    if p.number is not None:
-        found = ctx.existing_number(
-            p.number, p.number_year, p.number_seq, ctx.number_re.match(norm(p.number)) is not None
-        )
-        if found:
-            case_id, number = found.split("\x1f")
-            return Duplicate(
-                "number",
-                f"本系统中已有编号为“{number}”的案件",
-                case_id=case_id,
-                number=number,
-            )
-    signature = _signature(p)
-    key = (p.registered_on.isoformat(), *signature)
-    same = ctx.same_parties(p.registered_on, signature)
-    if same is not None:
-        case_id, number = same
-        return Duplicate(
-            "parties",
-            f"本系统中已有同一天登记、当事人相同的案件{f'（{number}）' if number else ''}",
-            case_id=case_id,
-            number=number or None,
-        )
-    if key in seen:
-        return Duplicate("file", f"与第{seen[key]}行的登记日期和当事人相同", row=seen[key])
-    seen[key] = p.row
-    return None
-
-
-# ---------------------------------------------------------------------------------------
-# One row
-
-
-def _plan_row(
-    ctx: _Office,
-    row: int,
-    cells: dict[str, Cell],
-    values: dict[str, str],
-    amount_unit: int,
-) -> tuple[PlannedCase | None, list[str]]:
-    errors: list[str] = []
-    warnings: list[str] = []
-
-    def get(key: str) -> Cell:
-        return cells.get(key)
-
-    def attempt(fn: Callable[[], _T], default: _T) -> _T:
-        try:
-            return fn()
-        except CellError as exc:
-            errors.append(exc.message)
-            return default
-
-    # dates
-    dates: dict[str, date | None] = {}
-    for key in ("registered_on", "accepted_on", "closed_on"):
-        label = FIELDS[key]
-        value: date | None = None
-        try:
-            value = parse_date(get(key))
-        except CellError as exc:
-            errors.append(f"{label}：{exc.message}")
-        if value is not None and value > ctx.today:
-            errors.append(f"{label}（{value:%Y-%m-%d}）晚于今天")
-            value = None
-        elif value is not None and value.year < EARLIEST_YEAR:
-            errors.append(f"{label}（{value:%Y-%m-%d}）太早了，请核对年份")
-            value = None
-        dates[key] = value
-    registered_on = dates["registered_on"] or dates["accepted_on"]
-    accepted_on = dates["accepted_on"]
-    closed_on = dates["closed_on"]
-
-    # number, parties
-    number = attempt(lambda: parse_case_number(get("number"), ctx.number_re), None)
-    parties = _parties(ctx, cells, errors, warnings)
-
-    # classification
-    category, warning = parse_category(get("category"), ctx.categories)
-    if warning:
-        warnings.append(warning)
-    source, warning = parse_source(get("source"), ctx.sources)
-    if warning:
-        warnings.append(warning)
-    village_text = cell_text(get("village"))
-    village = ctx.village(village_text) if village_text else None
-    if village_text and village is None:
-        errors.append(
-            f"所在村（社区）“{village_text}”不在本所的村（社区）名单中。"
-            "请先在村（社区）名单中添加它，或把表格中的名称改成名单中已有的村名"
-        )
-    mediator_ids: list[str] = []
-    for name in re.split(r"[、，,;；/\s]+", cell_text(get("mediators"))):
-        if not name:
+def _case_rows(
+    plan: ImportPlan, rows: list[list[Cell]], headers: list[str], mapping: dict[int, str]
+) -> list[_Row]:
+    """Pass 1: the rows that may be cases; the others are counted (blank) or listed."""
+    party_columns = tuple(c for c, f in mapping.items() if f in PARTY_FIELDS)
+    mapped = sorted(mapping)
+    # a header repeated inside the sheet (pasted monthly sheets): its cells name the columns
+    names: dict[int, set[str]] = {}
+    for c in mapped:
+        own = {normalize_header(headers[c])} if c < len(headers) and headers[c] else set()
+        for r in (plan.header_row - 1, plan.header_row - 2):
+            if 0 <= r < len(rows) and c < len(rows[r]):
+                text = normalize_header(cell_text(rows[r][c]))
+                if text:
+                    own.add(text)
+        names[c] = own
+    need = max(2, (len(mapped) + 1) // 2)
+    out: list[_Row] = []
+    for index in range(plan.header_row, len(rows)):
+        excel_row = index + 1
+        cells = rows[index]
+        texts = [cell_text(v) for v in cells]
+        kind = row_kind(texts, party_columns)
+        if kind is not None:
+            if kind.kind == "blank":
+                plan.blank_rows += 1
+            else:
+                plan.skipped.append(
+                    SkippedRow(excel_row, SKIP_REASONS[kind.kind], kind.column, kind.text)
+                )
             continue
-        mediator_id = ctx.mediators.get(norm(name))
-        if mediator_id is None:
-            warnings.append(f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。")
-        elif mediator_id not in mediator_ids:
-            mediator_ids.append(mediator_id)
+        width = len(texts)
+        if not any(texts[c] for c in mapped if c < width):
+            plan.blank_rows += 1  # only 序号 or other columns that are not imported
+            continue
+        same = sum(
+            1 for c in mapped if c < width and texts[c] and normalize_header(texts[c]) in names[c]
+        )
+        if same >= need:
+            first = next(c for c in mapped if c < width and texts[c])
+            plan.skipped.append(SkippedRow(excel_row, SKIP_REASONS["header"], first, texts[first]))
+            continue
+        out.append(_Row(excel_row, cells, texts))
+    return out
 
-    # state and outcome
-    explicit = attempt(lambda: parse_state(get("state")), None)
-    outcome = attempt(lambda: parse_outcome(get("outcome")), None)
-    state = _state(explicit, outcome, closed_on, number is not None, accepted_on, mediator_ids)
-    if state.startswith("!"):
-        errors.append(state[1:])
-        state = "registered"
-    closing = outcome if outcome in CLOSING_OUTCOMES else None
 
-    if registered_on is None and not any(e.startswith(("登记日期", "受理日期")) for e in errors):
-        errors.append("没有登记日期（也没有受理日期），无法导入")
-    if registered_on is not None:
-        if accepted_on is not None and accepted_on < registered_on:
-            errors.append(
-                f"受理日期（{accepted_on:%Y-%m-%d}）早于登记日期（{registered_on:%Y-%m-%d}）"
+class _RowReader:
+    """Pass 2: one row into a planned case or a row error."""
+
+    def __init__(
+        self,
+        ctx: _Office,
+        plan: ImportPlan,
+        data: list[_Row],
+        mapping: dict[int, str],
+        headers: list[str],
+    ) -> None:
+        self.ctx = ctx
+        self.plan = plan
+        self.data = data
+        self.mapping = mapping
+        self.headers = headers
+        width = max((len(r.cells) for r in data), default=0)
+        self.keys = _column_keys(headers, max(width, len(headers)))
+        self.columns = {f: c for c, f in mapping.items()}
+        self.date_columns = [(f, self.columns[f]) for f in DATE_FIELDS if f in self.columns]
+        amount_col = self.columns.get("amount")
+        self.amount_unit = 1
+        if amount_col is not None and "万元" in normalize_header(_at(headers, amount_col)):
+            self.amount_unit = 10_000
+        self.numbers_seen: dict[str, int] = {}  # number -> the Excel row of its first use
+        self.bad_rows: set[int] = set()
+
+    def column(self, key: str) -> str:
+        """How the messages name a field's column: “B 列“申请人””."""
+        col = self.columns.get(key)
+        return describe_column(col, _at(self.headers, col)) if col is not None else FIELDS[key]
+
+    # ---- dates
+
+    def _row_year(self, row: _Row) -> int | None:
+        if not row.year_read:
+            row.year_read = True
+            for _, col in self.date_columns:
+                if col < len(row.cells):
+                    try:
+                        d = self.ctx.read_date(row.cells[col])
+                    except CellError:
+                        continue
+                    if d is not None:
+                        row.year = d.year
+                        break
+        return row.year
+
+    def _neighbour_year(self, i: int) -> tuple[int, int] | None:
+        """(year, Excel row) of the nearest row with a full date, above first."""
+        for distance in range(1, NEIGHBOUR_ROWS + 1):
+            for j in (i - distance, i + distance):
+                if 0 <= j < len(self.data):
+                    year = self._row_year(self.data[j])
+                    if year is not None:
+                        return year, self.data[j].excel_row
+        return None
+
+    def read_dates(
+        self,
+        i: int,
+        keys: tuple[str, ...],
+        cells: dict[str, Cell],
+        found: dict[str, date | None],
+        warnings: list[str],
+    ) -> list[str]:
+        """The row's dates of ``keys`` into ``found``; returns the problems."""
+        ctx = self.ctx
+        problems: list[str] = []
+        for key in keys:
+            label = FIELDS[key]
+            value: date | None = None
+            problem: str | None = None
+            try:
+                value = ctx.read_date(cells.get(key))
+            except MissingYearError as exc:
+                value, problem = self._complete(i, key, exc, found, warnings)
+            except CellError as exc:
+                problem = f"{label}：{exc.message}"
+            if value is not None and value > ctx.today:
+                problem = f"{label}（{value:%Y-%m-%d}）晚于今天，请核对年份"
+                value = None
+            elif value is not None and value.year < EARLIEST_YEAR:
+                problem = f"{label}（{value:%Y-%m-%d}）太早了，请核对年份"
+                value = None
+            if problem is not None:
+                problems.append(problem)
+            found[key] = value
+        return problems
+
+    def _complete(
+        self,
+        i: int,
+        key: str,
+        exc: MissingYearError,
+        found: dict[str, date | None],
+        warnings: list[str],
+    ) -> tuple[date | None, str | None]:
+        """A date written without a year ("5月6日"): the sheet's year, else a neighbouring
+        row's; a date then earlier than the row's registration (or acceptance) is read in the
+        following year (a case of December closed in January)."""
+        label = FIELDS[key]
+        plan = self.plan
+        source_row: int | None = None
+        if plan.year is not None:
+            year = plan.year.year
+        else:
+            near = self._neighbour_year(i)
+            if near is None:
+                return None, f"{label}：{exc.message}"
+            year, source_row = near
+        try:
+            value = date(year, exc.month, exc.day)
+        except ValueError:
+            return None, f"{label}：“{exc.shown}”不是存在的日期（按 {year} 年），请核对月、日"
+        earlier = found.get("accepted_on") or found.get("registered_on")
+        if key == "accepted_on":
+            earlier = found.get("registered_on")
+        rolled = False
+        if earlier is not None and value < earlier and key != "registered_on":
+            try:
+                later = date(year + 1, exc.month, exc.day)
+            except ValueError:
+                later = None
+            if later is not None and later <= self.ctx.today:
+                value, rolled = later, True
+        if rolled:
+            warnings.append(
+                f"{label}“{exc.shown}”没有写年份，按 {year} 年会早于前面的日期，"
+                f"读作 {value:%Y-%m-%d}（跨年）。"
             )
-        start = accepted_on or registered_on
-        if closed_on is not None and closed_on < start:
-            errors.append(f"结案日期（{closed_on:%Y-%m-%d}）早于受理日期（{start:%Y-%m-%d}）")
+        elif source_row is not None:
+            warnings.append(
+                f"{label}“{exc.shown}”没有写年份，"
+                f"按相邻第{source_row}行的年份读作 {value:%Y-%m-%d}。"
+            )
+        if source_row is not None:
+            plan.neighbour_dates += 1
+        else:
+            plan.month_day_dates += 1
+        return value, None
 
-    numbered_state = state in NUMBERED_STATES and not (state == "archived" and closing is None)
-    if numbered_state and accepted_on is None:
-        accepted_on = registered_on
-    if state in ("registered", "declined") and number is not None:
-        errors.append(f"状态为“{STATES[state]}”（未受理）的案件不应有案件编号“{number.text}”")
-    if numbered_state and number is None:
-        warnings.append("没有案件编号，导入时按受理年份和本调委会的编号规则自动编号。")
-    if mediator_ids and not (numbered_state or (state == "voided" and accepted_on)):
-        warnings.append("未受理的案件不指派调解员，调解员未关联。")
-        mediator_ids = []
-    if mediator_ids and state == "accepted":
-        state = "assigned"
+    # ---- one row
 
-    performance, warning = parse_performance(get("performance"))
-    if warning:
-        warnings.append(warning)
-    if closing is not None:
-        if performance is None:
-            performance = "pending" if closing in AGREEMENT_OUTCOMES else "na"
-    elif performance is not None:
-        warnings.append("案件未结案，履行情况未导入。")
-        performance = None
+    def read(self, i: int, row: _Row) -> None:
+        plan, ctx = self.plan, self.ctx
+        excel_row = row.excel_row
+        cells_list = row.cells
+        width = len(cells_list)
+        cells: dict[str, Cell] = {
+            f: (cells_list[c] if c < width else None) for c, f in self.mapping.items()
+        }
+        values = {self.keys[c]: t for c, t in enumerate(row.texts) if t}
+        errors: list[str] = []
+        warnings: list[str] = []
+        planned = self._plan(i, excel_row, cells, values, errors, warnings)
+        # a number used by an earlier row: the first occurrence in sheet order is the case
+        number_text = cell_text(cells.get("number"))
+        repeat: str | None = None
+        if number_text:
+            key = norm(number_text)
+            first = self.numbers_seen.get(key)
+            if first is None:
+                self.numbers_seen[key] = excel_row
+            else:
+                repeat = _repeat_reason(number_text, first, first in self.bad_rows)
+        if planned is None:
+            self.bad_rows.add(excel_row)
+            plan.errors.append(RowError(excel_row, ((repeat,) if repeat else ()) + tuple(errors)))
+            village = cell_text(cells.get("village"))
+            if village and ctx.village(village) is None:
+                plan.unknown_villages.setdefault(village, []).append(excel_row)
+            return
+        if repeat is not None:
+            first = self.numbers_seen[norm(number_text)]
+            planned = replace(
+                planned,
+                duplicate=Duplicate("file_number", repeat, number=planned.number, row=first),
+            )
+        plan.cases.append(planned)
 
-    amount = attempt(lambda: parse_amount(get("amount"), unit=amount_unit), None)
+    def _plan(
+        self,
+        i: int,
+        row: int,
+        cells: dict[str, Cell],
+        values: dict[str, str],
+        errors: list[str],
+        warnings: list[str],
+    ) -> PlannedCase | None:
+        ctx, plan = self.ctx, self.plan
 
-    confirmation: ConfirmationValue | None = None
-    try:
-        confirmation = parse_confirmation(get("confirmation"))
-    except CellError as exc:  # the case is still imported; the text stays in the event
-        warnings.append(exc.message)
-    if confirmation is not None:
-        if closing != "agreement_written":
-            warnings.append("司法确认只适用于达成书面协议的案件，未导入（原文保留在导入记录中）。")
-            confirmation = None
-        elif closed_on is not None and confirmation.applied_on < closed_on:
-            warnings.append("司法确认的申请日期早于结案日期，未导入（原文保留在导入记录中）。")
-            confirmation = None
-        elif confirmation.applied_on > ctx.today:
-            warnings.append("司法确认的申请日期晚于今天，未导入。")
-            confirmation = None
+        def get(key: str) -> Cell:
+            return cells.get(key)
 
-    if errors or registered_on is None:
-        return None, errors
-    due_on = (
-        accepted_on + timedelta(days=ctx.committee.time_limit_days)
-        if accepted_on is not None and (numbered_state or state == "voided")
-        else None
-    )
-    return (
-        PlannedCase(
+        def attempt(fn: Callable[[], _T], default: _T, label: str = "") -> _T:
+            try:
+                return fn()
+            except CellError as exc:
+                errors.append(f"{label}：{exc.message}" if label else exc.message)
+                return default
+
+        dates: dict[str, date | None] = {}
+        errors += self.read_dates(
+            i, ("registered_on", "accepted_on", "closed_on"), cells, dates, warnings
+        )
+        registered_on = dates["registered_on"] or dates["accepted_on"]
+        accepted_on = dates["accepted_on"]
+        closed_on = dates["closed_on"]
+        closed_cell_blank = not cell_text(get("closed_on"))
+
+        # number, parties
+        number_value = get("number")
+        number = ctx.cached(
+            "number", number_value, lambda: parse_case_number(number_value, ctx.number_re)
+        )
+        parties = self._parties(cells, errors, warnings)
+
+        # classification
+        category_value = get("category")
+        category, warning = ctx.cached(
+            "category", category_value, lambda: parse_category(category_value, ctx.categories)
+        )
+        if warning:
+            warnings.append(warning)
+        source_value = get("source")
+        source, warning = ctx.cached(
+            "source", source_value, lambda: parse_source(source_value, ctx.sources)
+        )
+        if warning:
+            warnings.append(warning)
+        village_text = cell_text(get("village"))
+        village = ctx.village(village_text) if village_text else None
+        if village_text and village is None:
+            errors.append(
+                f"所在村（社区）“{village_text}”不在本所的村（社区）名单中。"
+                "请先在“村居档案”中添加它（预览页可以直接添加），"
+                "或把表格中的名称改成名单中已有的村名"
+            )
+        mediator_ids: list[str] = []
+        for name in _split_mediators(cell_text(get("mediators"))):
+            mediator_id = ctx.mediators.get(norm(name))
+            if mediator_id is None:
+                warnings.append(
+                    f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
+                )
+            elif mediator_id not in mediator_ids:
+                mediator_ids.append(mediator_id)
+
+        # state, result and the closing date
+        state_value, outcome_value = get("state"), get("outcome")
+        explicit = attempt(
+            lambda: ctx.cached("state", state_value, lambda: parse_state(state_value)), None
+        )
+        outcome = attempt(
+            lambda: ctx.cached("outcome", outcome_value, lambda: parse_outcome(outcome_value)),
+            None,
+        )
+        closing = outcome if outcome in CLOSING_OUTCOMES else None
+        basis = ""
+        if (
+            closing is not None
+            and closed_on is None
+            and closed_cell_blank
+            and explicit not in ("registered", "declined", "voided")
+        ):
+            plan.undated_closings += 1
+            basis_choice = plan.closing_basis
+            if basis_choice is None:
+                errors.append(NEEDS_CLOSING_BASIS)
+            elif basis_choice == "accepted":
+                closed_on, basis = accepted_on or registered_on, "accepted"
+            elif basis_choice == "mediated":
+                # (read only here: a 调解日期 column is used for nothing else)
+                problems = self.read_dates(i, ("mediated_on",), cells, dates, warnings)
+                if problems:
+                    errors += problems
+                elif dates["mediated_on"] is None:
+                    errors.append(
+                        "有调解结果，但结案日期和调解日期都没有填。请在表格中填上其中一个日期，"
+                        "或在“对应各列”一步改选结案日期“按受理日期记”或“不记载”"
+                    )
+                else:
+                    closed_on, basis = dates["mediated_on"], "mediated"
+            else:
+                basis = "unrecorded"
+        state = _state(explicit, outcome, closed_on, number is not None, accepted_on, mediator_ids)
+        contradiction = state.startswith("!")
+        if contradiction:
+            errors.append(state[1:])
+            state = "registered"
+
+        date_error = any(e.startswith(("登记日期", "受理日期")) for e in errors)
+        if registered_on is None and not date_error:
+            errors.append(
+                "没有登记日期（也没有受理日期）。请在表格中填上登记日期或受理日期，"
+                "或在“对应各列”一步指出日期所在的列"
+            )
+        if registered_on is not None:
+            if accepted_on is not None and accepted_on < registered_on:
+                errors.append(
+                    f"受理日期（{accepted_on:%Y-%m-%d}）早于登记日期（{registered_on:%Y-%m-%d}），"
+                    "请核对这两个日期"
+                )
+            start = accepted_on or registered_on
+            if closed_on is not None and closed_on < start:
+                label = "调解日期" if basis == "mediated" else "结案日期"
+                errors.append(
+                    f"{label}（{closed_on:%Y-%m-%d}）早于受理日期（{start:%Y-%m-%d}），"
+                    "请核对这两个日期"
+                )
+
+        numbered_state = state in NUMBERED_STATES and not (state == "archived" and closing is None)
+        if numbered_state and accepted_on is None:
+            accepted_on = registered_on
+        if state in ("registered", "declined") and number is not None and not contradiction:
+            errors.append(
+                f"状态为“{STATES[state]}”（未受理）的案件不应有案件编号“{number.text}”。"
+                "请删去编号，或把状态改为“已受理”"
+            )
+        if numbered_state and number is None:
+            warnings.append("没有案件编号，导入时按受理年份和本调委会的编号规则自动编号。")
+        if mediator_ids and not (numbered_state or (state == "voided" and accepted_on)):
+            warnings.append("未受理的案件不指派调解员，调解员未关联。")
+            mediator_ids = []
+        if mediator_ids and state == "accepted":
+            state = "assigned"
+
+        performance_value = get("performance")
+        performance, warning = ctx.cached(
+            "performance", performance_value, lambda: parse_performance(performance_value)
+        )
+        if warning:
+            warnings.append(warning)
+        if closing is not None:
+            if performance is None:
+                performance = "pending" if closing in AGREEMENT_OUTCOMES else "na"
+        elif performance is not None:
+            warnings.append("案件未结案，履行情况未导入。")
+            performance = None
+
+        amount_value, unit = get("amount"), self.amount_unit
+        amount = attempt(
+            lambda: ctx.cached(
+                f"amount{unit}", amount_value, lambda: parse_amount(amount_value, unit=unit)
+            ),
+            None,
+            FIELDS["amount"],
+        )
+
+        confirmation: ConfirmationValue | None = None
+        confirmation_value = get("confirmation")
+        if cell_text(confirmation_value):
+            try:
+                confirmation = parse_confirmation(confirmation_value)
+            except CellError as exc:  # the case is still imported; the text stays in the event
+                warnings.append(exc.message)
+        if confirmation is not None:
+            if closing != "agreement_written":
+                warnings.append(
+                    "司法确认只适用于达成书面协议的案件，未导入（原文保留在导入记录中）。"
+                )
+                confirmation = None
+            elif closed_on is not None and confirmation.applied_on < closed_on:
+                warnings.append("司法确认的申请日期早于结案日期，未导入（原文保留在导入记录中）。")
+                confirmation = None
+            elif confirmation.applied_on > ctx.today:
+                warnings.append("司法确认的申请日期晚于今天，未导入。")
+                confirmation = None
+
+        if errors or registered_on is None:
+            return None
+        due_on = (
+            accepted_on + timedelta(days=ctx.committee.time_limit_days)
+            if accepted_on is not None and (numbered_state or state == "voided")
+            else None
+        )
+        return PlannedCase(
             row=row,
             number=number.text if number else None,
             number_year=number.year if number else None,
@@ -554,9 +968,177 @@ def _plan_row(
             note=cell_text(get("note")),
             values=values,
             warnings=tuple(warnings),
-        ),
-        [],
+            closed_on_basis=basis if closing else "",
+        )
+
+    def _parties(
+        self, cells: dict[str, Cell], errors: list[str], warnings: list[str]
+    ) -> list[PartyInput]:
+        ctx = self.ctx
+        try:
+            if "parties" in cells:
+                a_text, b_text = split_sides(cells["parties"])
+                applicants, w1 = ctx.cached("parties", a_text, lambda: parse_parties(a_text))
+                respondents, w2 = ctx.cached("parties", b_text, lambda: parse_parties(b_text))
+            else:
+                a, b = cells.get("applicants"), cells.get("respondents")
+                applicants, w1 = ctx.cached("parties", a, lambda: parse_parties(a))
+                respondents, w2 = ctx.cached("parties", b, lambda: parse_parties(b))
+        except CellError as exc:
+            errors.append(exc.message)
+            return []
+        warnings.extend(w1 + w2)
+        if not applicants and not respondents:
+            where = self.column("parties" if "parties" in cells else "applicants")
+            errors.append(f"没有当事人姓名。请在{where}填上当事人的姓名")
+            return []
+        if not applicants:
+            errors.append(f"有被申请人但没有申请人。请在{self.column('applicants')}填上申请人")
+            return []
+        roles: list[tuple[PartyName, str]]
+        if respondents:
+            roles = [(p, "applicant") for p in applicants]
+            roles += [(p, "respondent") for p in respondents]
+        else:
+            roles = [(p, "party") for p in applicants]
+        out: list[PartyInput] = []
+        counters: dict[str, int] = {}
+        for p, role in roles:
+            counters[role] = counters.get(role, 0) + 1
+            label = f"{_ROLE_LABELS[role]}{counters[role]}"
+            if not p.id_number and not p.org_code and p.name == p.name.strip():
+                # what validate_party makes of a name alone (parse_parties checked its length)
+                out.append(_bare_party(p.name, role, p.kind))
+                continue
+            party = PartyInput(
+                name=p.name,
+                role=role,
+                kind=p.kind,
+                id_type=p.id_type or "resident_id",
+                id_number=p.id_number,
+                org_code=p.org_code,
+            )
+            try:
+                out.append(validate_party(party, label=label, today=ctx.today))
+                continue
+            except ValidationError as exc:
+                if not p.id_number:
+                    errors.append(exc.message)
+                    continue
+                warnings.append(f"{exc.message.rstrip('。')}。该证件号码未导入。")
+            try:  # the name without the wrong number
+                bare = PartyInput(name=p.name, role=role, kind=p.kind)
+                out.append(validate_party(bare, label=label, today=ctx.today))
+            except ValidationError as exc:
+                errors.append(exc.message)
+        return out
+
+
+_ROLE_LABELS = {"applicant": "申请人", "respondent": "被申请人", "party": "当事人"}
+_MEDIATOR_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+
+
+def _split_mediators(text: str) -> list[str]:
+    return [n for n in _MEDIATOR_SEPARATORS.split(text) if n] if text else []
+
+
+def _bare_party(name: str, role: str, kind: str) -> PartyInput:
+    """validate_party's result for a name without numbers (it only normalises blanks)."""
+    if kind == "org":
+        return PartyInput(
+            name=name, role=role, kind="org", sex="", ethnicity="", birth_date=None, id_type=""
+        )
+    return PartyInput(name=name, role=role, kind="person")
+
+
+def _repeat_reason(number: str, first: int, first_bad: bool) -> str:
+    text = (
+        f"案件编号“{number}”与第{first}行重复：同一编号只能有一件案件，按表中先出现的第{first}行导入。"
+        "如果是同一件案件写了两遍，请删去这一行；如果是另一件案件，请改正这一行的编号"
+        "（或清空，导入时自动编号）"
     )
+    if first_bad:
+        text += f"。第{first}行本身有错误，改正后才能导入"
+    return text
+
+
+def _at(headers: list[str], col: int) -> str:
+    return headers[col] if col < len(headers) else ""
+
+
+def _signature(p: PlannedCase) -> tuple[frozenset[str], frozenset[str]]:
+    a = frozenset(norm(x.name) for x in p.parties if x.role != "respondent")
+    b = frozenset(norm(x.name) for x in p.parties if x.role == "respondent")
+    return a, b
+
+
+def _find_duplicates(ctx: _Office, plan: ImportPlan) -> None:
+    """Pass 3, in sheet order: the number already in the database, the same parties on
+    the same day in the database, or in an earlier row of the sheet."""
+    existing = ctx.existing_numbers(plan.cases)
+    seen: dict[tuple[str, frozenset[str], frozenset[str]], int] = {}
+    for i, p in enumerate(plan.cases):
+        if p.duplicate is not None:
+            continue
+        duplicate: Duplicate | None = None
+        if i in existing:
+            case_id, number = existing[i]
+            duplicate = Duplicate(
+                "number", f"本系统中已有编号为“{number}”的案件", case_id=case_id, number=number
+            )
+        else:
+            signature = _signature(p)
+            key = (p.registered_on.isoformat(), *signature)
+            same = ctx.same_parties(p.registered_on, signature)
+            if same is not None:
+                case_id, number = same
+                duplicate = Duplicate(
+                    "parties",
+                    "本系统中已有同一天登记、当事人相同的案件"
+                    + (f"（{number}）" if number else ""),
+                    case_id=case_id,
+                    number=number or None,
+                )
+            elif key in seen:
+                duplicate = Duplicate(
+                    "file", f"与第{seen[key]}行的登记日期和当事人相同", row=seen[key]
+                )
+            else:
+                seen[key] = p.row
+        if duplicate is not None:
+            plan.cases[i] = replace(p, duplicate=duplicate)
+
+
+def closings_without_date(
+    workbook: Workbook, sheet: str, header_row: int, mapping: dict[int, str]
+) -> int:
+    """How many rows have a closing result (调解结果) but an empty 结案日期: the rows the
+    wizard's closing-date question is about (0 when no result column is mapped)."""
+    columns = {f: c for c, f in mapping.items()}
+    outcome_col = columns.get("outcome")
+    if outcome_col is None:
+        return 0
+    closed_col = columns.get("closed_on")
+    party_columns = tuple(c for c, f in mapping.items() if f in PARTY_FIELDS)
+    rows = workbook.rows(sheet)
+    known: dict[str, bool] = {}
+    count = 0
+    for cells in rows[header_row:]:
+        if outcome_col >= len(cells):
+            continue
+        text = cell_text(cells[outcome_col])
+        if not text:
+            continue
+        if closed_col is not None and closed_col < len(cells) and cell_text(cells[closed_col]):
+            continue
+        if text not in known:
+            try:
+                known[text] = parse_outcome(text) in CLOSING_OUTCOMES
+            except CellError:
+                known[text] = False
+        if known[text] and row_kind([cell_text(v) for v in cells], party_columns) is None:
+            count += 1
+    return count
 
 
 def _state(
@@ -567,30 +1149,41 @@ def _state(
     accepted_on: date | None,
     mediator_ids: list[str],
 ) -> str:
-    """The state the case enters; "!reason" when the row contradicts itself."""
+    """The state the case enters; "!reason" when the row contradicts itself. (A result
+    without a closing date is dated, or reported, before this.)"""
     closing = outcome in CLOSING_OUTCOMES
     if explicit == "voided":
         return "voided"
     if explicit in ("registered", "declined"):
         if closing or closed_on is not None:
-            return f"!状态为“{STATES[explicit]}”，但填了调解结果或结案日期，请核对"
+            return (
+                f"!状态为“{STATES[explicit]}”，但填了调解结果或结案日期。"
+                "请改正状态，或删去调解结果和结案日期"
+            )
         return explicit
     if explicit == "archived" and outcome is None and closed_on is None:
         # archived without an outcome: a 不予受理 case that was archived (never numbered)
         return (
-            "!已归档的案件有案件编号或受理日期，但没有调解结果和结案日期"
+            "!已归档的案件有案件编号或受理日期，但没有调解结果。请补上调解结果"
+            "（不予受理后归档的案件不应有编号和受理日期）"
             if numbered
             else "archived"
         )
     if explicit in ("closed", "archived") or closing or closed_on is not None:
         if explicit in ACTIVE_STATES:
-            return f"!状态为“{STATES[explicit]}”，但填了调解结果或结案日期，请核对"
+            return (
+                f"!状态为“{STATES[explicit]}”，但填了调解结果或结案日期。"
+                "请改正状态（如“已结案”），或删去调解结果和结案日期"
+            )
         if outcome == OPEN:
-            return "!调解结果为“调解中”，但填了结案日期或已结案的状态，请核对"
+            return (
+                "!调解结果为“调解中”，但填了结案日期或已结案的状态。请改正调解结果，或删去结案日期"
+            )
         if not closing:
-            return "!已结案的案件要写明调解结果（调解成功、达成口头协议、调解不成或撤回）"
-        if closed_on is None:
-            return "!有调解结果，但没有结案日期"
+            return (
+                "!已结案（或填了结案日期）的案件要写明调解结果。请在调解结果一栏填"
+                "“调解成功”“达成口头协议”“调解不成”或“撤回”"
+            )
         return explicit or "closed"
     if explicit is not None:
         return explicit
@@ -601,59 +1194,29 @@ def _state(
     return "registered"
 
 
-def _parties(
-    ctx: _Office, cells: dict[str, Cell], errors: list[str], warnings: list[str]
-) -> list[PartyInput]:
-    try:
-        if "parties" in cells:
-            a_text, b_text = split_sides(cells["parties"])
-            applicants, w1 = parse_parties(a_text)
-            respondents, w2 = parse_parties(b_text)
-        else:
-            applicants, w1 = parse_parties(cells.get("applicants"))
-            respondents, w2 = parse_parties(cells.get("respondents"))
-    except CellError as exc:
-        errors.append(exc.message)
-        return []
-    warnings.extend(w1 + w2)
-    if not applicants and not respondents:
-        errors.append("没有当事人姓名")
-        return []
-    if not applicants:
-        errors.append("有被申请人但没有申请人")
-        return []
-    roles: list[tuple[PartyName, str]]
-    if respondents:
-        roles = [(p, "applicant") for p in applicants] + [(p, "respondent") for p in respondents]
-    else:
-        roles = [(p, "party") for p in applicants]
-    out: list[PartyInput] = []
-    counters: dict[str, int] = {}
-    for p, role in roles:
-        counters[role] = counters.get(role, 0) + 1
-        label = f"{_ROLE_LABELS[role]}{counters[role]}"
-        party = PartyInput(
-            name=p.name,
-            role=role,
-            kind=p.kind,
-            id_type=p.id_type or "resident_id",
-            id_number=p.id_number,
-            org_code=p.org_code,
-        )
-        try:
-            out.append(validate_party(party, label=label, today=ctx.today))
-            continue
-        except ValidationError as exc:
-            if not p.id_number:
-                errors.append(exc.message)
-                continue
-            warnings.append(f"{exc.message.rstrip('。')}。该证件号码未导入。")
-        try:  # the name without the wrong number
-            bare = PartyInput(name=p.name, role=role, kind=p.kind)
-            out.append(validate_party(bare, label=label, today=ctx.today))
-        except ValidationError as exc:
-            errors.append(exc.message)
+_VILLAGE_SUFFIXES = (
+    ("村民委员会", "村"),
+    ("居民委员会", "社区"),
+    ("村委会", "村"),
+    ("居委会", "社区"),
+)
+_VILLAGE_GROUP = re.compile(r"^(.+?(?:村|社区))[^村社区]*?组$")
+
+
+def villages_to_add(plan: ImportPlan) -> list[tuple[str, str]]:
+    """(name, kind) for each village named in the sheet but unknown to the office, as it
+    would be added to the list: “幸福村委会” → 幸福村, “东湖居委会” → 东湖社区, “幸福村三组” →
+    幸福村; kind "community" for a 社区, else "village"."""
+    out: list[tuple[str, str]] = []
+    for written in plan.unknown_villages:
+        name = norm(written)
+        for suffix, short in _VILLAGE_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)] + short
+                break
+        if m := _VILLAGE_GROUP.match(name):
+            name = m[1]
+        kind = "community" if name.endswith("社区") else "village"
+        if (name, kind) not in out:
+            out.append((name, kind))
     return out
-
-
-_ROLE_LABELS = {"applicant": "申请人", "respondent": "被申请人", "party": "当事人"}

@@ -97,9 +97,45 @@ def _make_date(y: int, m: int, d: int, shown: str) -> date:
         raise CellError(f"“{shown}”不是存在的日期，请核对年、月、日。") from None
 
 
-def parse_date(value: Cell) -> date | None:
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def years_in(text: str) -> list[int]:
+    """The distinct years (1900–2099) written in a title, a sheet or a file name, in order:
+    "青山镇2023年矛盾纠纷台账" → [2023]; "2022—2023年度" → [2022, 2023]."""
+    found: list[int] = []
+    for m in _YEAR_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+        year = int(m[1])
+        if year not in found:
+            found.append(year)
+    return found
+
+
+class MissingYearError(CellError):
+    """A date written with month and day only ("5月6日"): the year must come from the sheet
+    (its title, its name, the file name or the neighbouring rows)."""
+
+    def __init__(self, shown: str, month: int, day: int) -> None:
+        super().__init__(
+            f"“{shown}”没有写年份，表格标题、工作表名、文件名和相邻各行中也找不到年份。"
+            "请在表格中写上年份（如 2023年5月6日），或把年份写进表格标题或工作表名"
+            "（如“2023年调解台账”）"
+        )
+        self.shown = shown
+        self.month = month
+        self.day = day
+
+
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+_CN_MONTH_DAY = re.compile(r"^([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?$")
+
+
+def parse_date(value: Cell, *, year: int | None = None) -> date | None:
     """Dates as Excel gives them (a date, a serial number) or as people type them:
-    2023.5.6, 2023年5月6日, 2023-05-06, 2023/5/6, 20230506, 二〇二三年五月六日."""
+    2023.5.6, 2023年5月6日, 2023-05-06, 2023/5/6, 20230506, 二〇二三年五月六日.
+
+    A month and day without a year ("5月6日", "五月六日") takes ``year``; without one it
+    raises MissingYearError (a CellError carrying the month and day)."""
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -107,14 +143,14 @@ def parse_date(value: Cell) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, (bool, time, timedelta)):
-        raise CellError(f"“{cell_text(value)}”不是日期。")
+        raise CellError(f"“{cell_text(value)}”不是日期，请写成 2023-05-06 或 2023年5月6日。")
     if isinstance(value, (int, float)):
         if float(value).is_integer() and 19000101 <= value <= 21001231:
             s = str(int(value))
             return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]), s)
         if 1 <= value < 2958466:
             return from_serial(value)
-        raise CellError(f"“{cell_text(value)}”不是日期。")
+        raise CellError(f"“{cell_text(value)}”不是日期，请写成 2023-05-06 或 2023年5月6日。")
     shown = str(value).strip()
     text = unicodedata.normalize("NFKC", shown).strip()
     if m := _DATE_TEXT.match(text):
@@ -123,12 +159,30 @@ def parse_date(value: Cell) -> date | None:
         return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
     if _SERIAL_TEXT.match(text):
         return from_serial(float(text))
-    if m := _CN_DATE.match(re.sub(r"\s+", "", text)):
-        year = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
+    compact = re.sub(r"\s+", "", text)
+    if m := _CN_DATE.match(compact):
+        year_cn = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
         try:
             month, day = _cn_number(m[2]), _cn_number(m[3])
         except KeyError:
-            raise CellError(f"“{shown}”不是可识别的日期。") from None
+            raise CellError(
+                f"“{shown}”不是可识别的日期，请写成 2023年5月6日 这样的格式。"
+            ) from None
+        return _make_date(year_cn, month, day, shown)
+    month_day: tuple[int, int] | None = None
+    if m := _MONTH_DAY.match(text):
+        month_day = int(m[1]), int(m[2])
+    elif m := _CN_MONTH_DAY.match(compact):
+        try:
+            month_day = _cn_number(m[1]), _cn_number(m[2])
+        except KeyError:
+            month_day = None
+    if month_day is not None:
+        month, day = month_day
+        if year is None:
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                raise CellError(f"“{shown}”不是存在的日期，请核对月、日。")
+            raise MissingYearError(shown, month, day)
         return _make_date(year, month, day, shown)
     raise CellError(f"“{shown}”不是可识别的日期，请写成 2023-05-06 或 2023年5月6日 这样的格式。")
 
@@ -634,21 +688,69 @@ def parse_confirmation(value: Cell) -> ConfirmationValue | None:
 # ---------------------------------------------------------------------------------------
 # Rows that are not cases
 
-_TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数")
-_FOOTER_WORDS = ("制表", "填表", "审核", "负责人", "填报", "统计人", "注：", "说明：", "备注：")
+TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "汇总", "总数")
+FOOTER_WORDS = (
+    *("制表人", "制表", "填表人", "填表", "填报人", "填报单位", "填报日期", "填报", "审核人"),
+    *("审核", "审批", "负责人", "单位负责人", "分管领导", "主管领导", "统计人", "报送"),
+    *("联系人", "联系电话", "注:", "说明:", "备注:", "附注:"),
+)
+_TOTAL_AT_START = re.compile(r"^(?:" + "|".join(TOTAL_WORDS) + r")(?:[:(（\[]|\d|$)")
+_LABEL_BRACKETS = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 
 
-def row_kind(cells: list[Cell]) -> str | None:
-    """ "blank", "total" (合计/小计/总计 rows), "footer" (制表人 … lines) or None (data)."""
-    texts = [cell_text(c) for c in cells]
-    filled = [t for t in texts if t]
+def is_total_label(text: str) -> bool:
+    """A cell that names a 合计/小计 row: "合计", "小计：", "合计（件）", "上半年小计",
+    "5月份小计", "本月合计", "2023年总计" (short text: a fact that mentions 合计 is not one)."""
+    n = norm(text)
+    if not n or len(n) > 20:
+        return False
+    bare = _LABEL_BRACKETS.sub("", n).rstrip(":：")
+    if bare in TOTAL_WORDS or _TOTAL_AT_START.match(n):
+        return True
+    return len(bare) <= 12 and bare.endswith(TOTAL_WORDS)
+
+
+def is_footer_label(text: str) -> bool:
+    """A cell of the sheet's foot: "制表人：李主任", "填报日期：2023年8月1日", "审核人",
+    "注：…"."""
+    n = norm(text)
+    return bool(n) and len(n) <= 80 and n.startswith(FOOTER_WORDS)
+
+
+@dataclass(frozen=True)
+class RowKind:
+    kind: str  # blank | total | footer
+    column: int = -1  # the cell that says so
+    text: str = ""
+
+
+_BLANK = RowKind("blank")
+
+
+def row_kind(texts: list[str], party_columns: tuple[int, ...] | None = None) -> RowKind | None:
+    """Whether a row of the sheet is not a case: "blank", a "total" row (合计, 小计,
+    上半年小计 …) or a "footer" (制表人, 审核人, 填报日期 …), found in any column; None for a
+    row that may be a case.
+
+    ``texts`` are the row's cells as text. A row whose party columns (``party_columns``)
+    hold a name is a case whatever else it says (a fact may mention 合计); without them
+    (unknown mapping) a row of more than three cells is."""
+    filled = [(c, t) for c, t in enumerate(texts) if t]
     if not filled:
-        return "blank"
-    first = norm(filled[0])
-    if first.startswith(_TOTAL_WORDS) or any(norm(t).rstrip(":：") in _TOTAL_WORDS for t in filled):
-        return "total"
-    if len(filled) <= 3 and unicodedata.normalize("NFKC", filled[0]).startswith(
-        tuple(unicodedata.normalize("NFKC", w) for w in _FOOTER_WORDS)
-    ):
-        return "footer"
-    return None
+        return _BLANK
+    label: RowKind | None = None
+    for c, t in filled:
+        if is_total_label(t):
+            label = RowKind("total", c, t)
+            break
+        if label is None and is_footer_label(t):
+            label = RowKind("footer", c, t)
+    if label is None:
+        return None
+    if party_columns is None:
+        return label if len(filled) <= 3 or label.kind == "total" else None
+    for c in party_columns:
+        t = texts[c] if c < len(texts) else ""
+        if t and not is_total_label(t) and not is_footer_label(t):
+            return None  # a case row (its facts or note may say 合计 or 说明：)
+    return label

@@ -105,17 +105,22 @@ LABELS: dict[str, str] = {i.name: i.label for i in INDICATORS}
 # ---------------------------------------------------------------------------------------
 # The definitions
 
-# The events that put a case into a period. A closed case has both closed_on and outcome
-# (reopening clears both); voided cases are left out before any of this (queries.py).
+# The events that put a case into a period. A closed case has an outcome and a closed_on
+# (reopening clears both), except a closing imported from a 台账 that recorded no date
+# (closed_on_basis 'unrecorded'): it counts in the period of its acceptance, the only date
+# the sheet gave. Voided cases are left out before any of this (queries.py).
 WHEN: dict[str, str] = {
     "registered": "c.registered_on BETWEEN :start AND :end",
     "accepted": "c.accepted_on BETWEEN :start AND :end",
     "declined": "c.declined_on BETWEEN :start AND :end",
-    "closed": "c.closed_on BETWEEN :start AND :end AND c.outcome IS NOT NULL",
+    "closed": (
+        "c.outcome IS NOT NULL AND (c.closed_on BETWEEN :start AND :end"
+        " OR (c.closed_on IS NULL AND c.accepted_on BETWEEN :start AND :end))"
+    ),
     # accepted, past its due date and not closed, on the as-of day
     "overdue_open": (
         ":asof >= :start AND c.accepted_on <= :asof AND c.due_on < :asof"
-        " AND (c.closed_on IS NULL OR c.closed_on > :asof)"
+        " AND (c.closed_on IS NULL AND c.outcome IS NULL OR c.closed_on > :asof)"
     ),
     "confirmation": "jc.seq IS NOT NULL",  # applied for in the period
     "referral": "rf.seq IS NOT NULL",  # referred (归口) in the period

@@ -162,7 +162,7 @@ def _closing_html(case: CaseFile) -> str:
     note_label = {"terminated": "终止原因", "withdrawn": "撤回情况"}.get(case.outcome or "", "备注")
     return _heading("结案情况") + rows_html(
         [
-            ("结案日期", fmt_date(case.closed_on)),
+            ("结案日期", _closed_on_text(case)),
             ("调解结果", case.outcome_label),
             ("履行情况", case.performance_label),
             ("涉及金额", fmt_yuan(case.amount_fen)),
@@ -172,9 +172,18 @@ def _closing_html(case: CaseFile) -> str:
     )
 
 
+def _closed_on_text(case: CaseFile) -> str:
+    """The closing date, and where it came from when a 台账 import dated it."""
+    shown, note = fmt_date(case.closed_on), case.closed_on_note
+    if not note:
+        return shown
+    return f"{shown}（{note}）" if shown else note
+
+
 def agreement_html(case: CaseFile) -> str:
     """结案情况 and the agreement (after a reopen: the earlier one, marked as such)."""
-    parts = [_closing_html(case)] if case.closed_on is not None else []
+    closed = case.closed_on is not None or case.closed_on_basis == "unrecorded"
+    parts = [_closing_html(case)] if closed else []
     a = case.agreement
     if a is not None:
         kind = "书面协议" if a.kind == "written" else "口头协议"

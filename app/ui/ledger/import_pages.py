@@ -36,11 +36,15 @@ from PySide6.QtWidgets import (
 from app.models.ledger_import import ImportPlan, PlannedCase, column_letter
 from app.ui.cases.widgets import em, error_banner, hint_label
 from app.ui.item_views import RowRole, SortRole
-from app.ui.look import ERROR, MUTED, Heading, tint
+from app.ui.look import ERROR, MUTED, Heading, embolden, tint
 from app.ui.signals import emit
 
 SHEET_ROWS = 15  # rows of the sheet shown on the header page
 HEADER_FILL = "#DDEBF7"  # the header rows, as the exported ledger colours its header
+CLOSING_HINT = (
+    "程序不会替您编一个结案日期：按受理日期或调解日期记的，案件中注明日期的来历；"
+    "选“不记载”的，案件中注明“结案日期未记载”，统计时按受理日期计入结案数。"
+)
 REQUIRED_HINT = (
     "必须有：申请人（或“当事人（双方在一栏）”）、登记日期（或受理日期）、纠纷类型。"
     "不需要的列选“（不导入）”。"
@@ -139,13 +143,14 @@ class SheetModel(QAbstractTableModel):
 
 
 COL_ROW, COL_NUMBER, COL_REGISTERED, COL_PARTIES, COL_STATE = 0, 1, 2, 3, 4
-COL_CATEGORY, COL_VILLAGE, COL_NOTES = 5, 6, 7
+COL_CLOSED, COL_CATEGORY, COL_VILLAGE, COL_NOTES = 5, 6, 7, 8
 PLAN_COLUMNS = {
     COL_ROW: "行号",
     COL_NUMBER: "案件编号",
     COL_REGISTERED: "登记日期",
     COL_PARTIES: "当事人",
     COL_STATE: "导入为",
+    COL_CLOSED: "结案日期",
     COL_CATEGORY: "纠纷类型",
     COL_VILLAGE: "所在村（社区）",
     COL_NOTES: "说明",
@@ -210,6 +215,8 @@ def _plan_text(case: PlannedCase, column: int) -> str | None:
         return case.party_names
     if column == COL_STATE:
         return case.state_label + (f"（{case.outcome_label}）" if case.outcome_label else "")
+    if column == COL_CLOSED:
+        return case.closed_on_text
     if column == COL_CATEGORY:
         return case.category
     if column == COL_VILLAGE:
@@ -312,12 +319,57 @@ class HeaderPage(QWidget):
         layout.addWidget(self.banner)
 
 
+class ClosingChoice(QWidget):
+    """The one question about rows with a result (调解结果) but no 结案日期: how their
+    closing date is recorded. Nothing is chosen until the user chooses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setTextFormat(Qt.TextFormat.PlainText)
+        embolden(self.question)
+        self.buttons: dict[str, QRadioButton] = {
+            key: QRadioButton(text)
+            for key, text in (
+                ("accepted", "按受理日期记(&A)"),
+                ("mediated", "按“调解日期”列记(&M)"),
+                ("unrecorded", "不记载，结案日期留空(&U)"),
+            )
+        }
+        self.group = QButtonGroup(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in self.buttons.values():
+            self.group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        self.hint = hint_label(CLOSING_HINT)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, em(self) // 2, 0, 0)
+        layout.addWidget(self.question)
+        layout.addLayout(row)
+        layout.addWidget(self.hint)
+
+    def choice(self) -> str | None:
+        return next((k for k, b in self.buttons.items() if b.isChecked()), None)
+
+    def clear(self) -> None:
+        """Nothing chosen (a QButtonGroup keeps one button checked unless told not to)."""
+        self.group.setExclusive(False)
+        for button in self.buttons.values():
+            button.setChecked(False)
+        self.group.setExclusive(True)
+
+
 class ColumnsPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         intro = QLabel("为表格的每一列选择它对应的项目。程序已按列名猜好，请逐项核对。")
         intro.setWordWrap(True)
         self.required = hint_label(REQUIRED_HINT)
+        self.closing = ClosingChoice()
+        self.closing.hide()
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.scroll_area = QScrollArea()
@@ -335,6 +387,7 @@ class ColumnsPage(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.required)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.closing)
         layout.addWidget(self.error)
 
     def reset(self) -> None:
@@ -354,11 +407,18 @@ class PreviewPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes = QLabel()  # how undated closings and dates without a year were read
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.hide()
         self.villages = QLabel()
         self.villages.setWordWrap(True)
         self.villages.setTextFormat(Qt.TextFormat.PlainText)
         tint(self.villages, ERROR)
         self.villages.hide()
+        self.add_villages = QPushButton("把这些村（社区）加入名单(&V)…")
+        self.add_villages.setAutoDefault(False)
+        self.add_villages.hide()
         self.model = PlanModel(self)
         self.cases = _table(self.model)
         self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -383,7 +443,9 @@ class PreviewPage(QWidget):
         self.will.setTextFormat(Qt.TextFormat.PlainText)
         layout = _page_layout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
         layout.addWidget(self.villages)
+        layout.addWidget(self.add_villages, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.tabs, 1)
         # At their own width: a button stretched over the row ignores clicks on the blank.
         left = Qt.AlignmentFlag.AlignLeft

@@ -6,9 +6,14 @@
    the first rows of the sheet shown so the user sees where the header is.
 3. 对应各列: one choice per column (a field, or 不导入), guessed from the header names;
    ``check_mapping``'s message (a field twice, a required field missing) in red blocks 下一步.
-4. 预览: the plan: how many cases in which state, every bad row with its Excel row number and
-   reason, duplicates (跳过重复的案件, on by default), warnings, and the choice between
-   全部导入或全部不导入 and 跳过有错误的行.
+   When rows have a result (调解结果) but no 结案日期, the page asks once how to date their
+   closing (按受理日期记 / 按“调解日期”列记 / 不记载); nothing is preselected and 下一步 waits
+   for the answer.
+4. 预览: the plan: how many cases in which state, how undated closings are recorded and
+   which year dates without one took, every bad row with its Excel row number and reason,
+   duplicates (跳过重复的案件, on by default), the rows skipped (合计, 表尾 …) and why,
+   warnings, and the choice between 全部导入或全部不导入 and 跳过有错误的行. Villages the
+   office does not know can be added to its list from here.
 5. 完成: what was imported and what was skipped.
 
 Reading the file, reading a sheet, the preview and the import run off the GUI thread
@@ -38,7 +43,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.db import Database, StorageError, connect
-from app.models.errors import ColumnMappingError, OperationCancelledError, SheetFileError
+from app.models.errors import (
+    ColumnMappingError,
+    OperationCancelledError,
+    SheetFileError,
+    ValidationError,
+)
 from app.models.ledger_import import (
     FIELDS,
     HeaderGuess,
@@ -55,7 +65,9 @@ from app.models.ledger_import import (
     open_workbook,
     preview,
 )
+from app.models.ledger_import.plan import closings_without_date, villages_to_add
 from app.models.ledger_import.values import Cell, cell_text
+from app.models.registries.places import add_village
 from app.ui import messages
 from app.ui.cases.widgets import current_user_id, em, fit_to_screen
 from app.ui.file_dialogs import ask_open
@@ -83,6 +95,7 @@ NOT_IMPORTED = "（不导入）"
 FIELD_KEYS = ["", *FIELDS]  # the choices of every column's combo, in order
 FIELD_LABELS = [NOT_IMPORTED, *FIELDS.values()]
 FAILURE = "读取或导入台账时出了错，没有导入任何案件。详细情况已记入日志，请联系技术人员。"
+_CLOSING_FIELDS = ("outcome", "closed_on", "applicants", "respondents", "parties")
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,8 @@ class ImportWizard(QDialog):
         self.headers: list[str] = []
         self._mapped_for: tuple[str, int] | None = None
         self.mapping_error: ColumnMappingError | None = None
+        self.closing_problem = ""  # why the closing-date question blocks 下一步 ("" if not)
+        self._undated: tuple[tuple[object, ...], int] | None = None  # (for what, how many)
         self.plan: ImportPlan | None = None
         self.outcome: ImportResult | None = None
 
@@ -197,6 +212,9 @@ class ImportWizard(QDialog):
         self.header_page.sheet.activated.connect(self._sheet_chosen)
         self.header_page.header_row.valueChanged.connect(self._header_row_changed)
         self.header_page.table.clicked.connect(self._table_clicked)
+        for button in self.columns_page.closing.buttons.values():
+            button.toggled.connect(self.check_columns)
+        self.preview_page.add_villages.clicked.connect(self.add_unknown_villages)
         self.preview_page.skip_duplicates.toggled.connect(self._update_choice)
         self.preview_page.skip_bad.toggled.connect(self._update_choice)
         self.back_button.clicked.connect(self.go_back)
@@ -257,7 +275,7 @@ class ImportWizard(QDialog):
         if self.step == Step.HEADER:
             return self.guess is not None and self._sheet_rows() > 0
         if self.step == Step.COLUMNS:
-            return self.mapping_error is None
+            return self.mapping_error is None and not self.closing_problem
         return False
 
     def go_next(self) -> None:
@@ -541,6 +559,7 @@ class ImportWizard(QDialog):
                 self.header_page.banner.show()
                 return
             self._fill_columns(guess_mapping(self.headers))
+            self.columns_page.closing.clear()
             self._mapped_for = key
         self._show_step(Step.COLUMNS)
         self.check_columns()
@@ -607,13 +626,67 @@ class ImportWizard(QDialog):
             )
             for label in page.labels[col]:
                 tint(label, ERROR if wrong else None)
-        if error is None:
-            page.error.hide()
-        else:
+        self.closing_problem = self._check_closing(error is None)
+        if error is not None:
             page.error.setText(error.message)
             page.error.show()
+        elif self.closing_problem:
+            page.error.setText(self.closing_problem)
+            page.error.show()
+        else:
+            page.error.hide()
         self._update_buttons()
         return error
+
+    def undated_closings(self) -> int:
+        """Rows with a result but no 结案日期 under the current mapping (read once per
+        result and closing-date column)."""
+        if self.workbook is None:
+            return 0
+        mapping = self.mapping()
+        key = (
+            self.sheet,
+            self.header_row(),
+            tuple(sorted((c, f) for c, f in mapping.items() if f in _CLOSING_FIELDS)),
+        )
+        if self._undated is None or self._undated[0] != key:
+            count = closings_without_date(self.workbook, self.sheet, self.header_row(), mapping)
+            self._undated = (key, count)
+        return self._undated[1]
+
+    def closing_basis(self) -> str | None:
+        """How closings without a date are recorded, as chosen (None: not asked or not yet)."""
+        if not self.columns_page.closing.isVisibleTo(self.columns_page):
+            return None
+        return self.columns_page.closing.choice()
+
+    def _check_closing(self, mapping_ok: bool) -> str:
+        """Show the closing-date question when rows need it; what still blocks 下一步."""
+        closing = self.columns_page.closing
+        n = self.undated_closings() if mapping_ok else 0
+        closing.setVisible(n > 0)
+        if not n:
+            return ""
+        closing.question.setText(
+            f"表格中有 {n} 行写了调解结果，但没有结案日期。这些案件的结案日期怎样记？"
+        )
+        has_mediated = "mediated_on" in self.mapping().values()
+        mediated = closing.buttons["mediated"]
+        mediated.setEnabled(has_mediated)
+        mediated.setToolTip(
+            ""
+            if has_mediated
+            else "表格中没有对应为“调解日期”的列。如有调解日期列，请先把它对应为“调解日期”。"
+        )
+        choice = closing.choice()
+        if choice is None:
+            return f"请选择这 {n} 行的结案日期怎样记（在上面三项中选一项）。"
+        if choice == "mediated" and not has_mediated:
+            return (
+                "选择了结案日期“按‘调解日期’列记”，但没有哪一列对应“调解日期”。"
+                "请把调解日期所在的列对应为“调解日期”，或改选另一项。"
+            )
+        return ""
 
     # ---- 4. the preview
 
@@ -625,6 +698,7 @@ class ImportWizard(QDialog):
             raise ValueError("the import needs a database file")
         db_path, workbook, sheet = self.db.path, self.workbook, self.sheet
         header_row, mapping, today = self.header_row(), self.mapping(), self._today()
+        basis = self.closing_basis()
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> object:
             db = connect(db_path, migrate=False)
@@ -635,6 +709,7 @@ class ImportWizard(QDialog):
                     sheet,
                     header_row,
                     mapping,
+                    closing_basis=basis,
                     today=today,
                     progress=lambda n, total: progress(n, total, ""),
                     cancelled=cancelled,
@@ -667,17 +742,19 @@ class ImportWizard(QDialog):
     def _fill_preview(self, plan: ImportPlan) -> None:
         page = self.preview_page
         page.summary.setText(f"“{plan.file_name}”工作表“{plan.sheet}”：{plan.summary}")
+        notes = [n for n in (plan.closing_note, plan.year_note) if n]
+        page.notes.setText("\n".join(notes))
+        page.notes.setVisible(bool(notes))
         if plan.unknown_villages:
             names = "；".join(
                 f"{name}（{_rows_text(rows)}）" for name, rows in plan.unknown_villages.items()
             )
             page.villages.setText(
-                f"这些村（社区）不在本所的名单中：{names}。请先在“村居档案”中添加，"
-                "或在表格中改成名单里的村名，再重新导入。"
+                f"这些村（社区）不在本所的名单中：{names}。可以点下面的按钮把它们加入名单"
+                "（加入后重新检查），或在表格中改成名单里的村名再重新导入。"
             )
-            page.villages.show()
-        else:
-            page.villages.hide()
+        page.villages.setVisible(bool(plan.unknown_villages))
+        page.add_villages.setVisible(bool(plan.unknown_villages))
 
         page.model.set_plan(plan)
         table = page.cases
@@ -694,7 +771,7 @@ class ImportWizard(QDialog):
         page.warnings.clear()
         page.warnings.addItems([f"第{row}行：{text}" for row, text in plan.warnings])
         page.skipped.clear()
-        skipped = [f"第{s.row}行：{s.reason}" for s in plan.skipped]
+        skipped = [s.message for s in plan.skipped]
         if plan.blank_rows:
             skipped.append(f"空行 {plan.blank_rows} 行")
         page.skipped.addItems(skipped)
@@ -715,6 +792,33 @@ class ImportWizard(QDialog):
         n_dup = len(plan.duplicates)
         page.skip_duplicates.setText(f"跳过重复的案件（{n_dup} 件）")
         page.skip_duplicates.setEnabled(bool(n_dup))
+
+    def add_unknown_villages(self) -> QWidget | None:
+        """把这些村（社区）加入名单: asks, adds them (“幸福村委会” as 幸福村), checks again."""
+        if self.plan is None or self.busy or not self.plan.unknown_villages:
+            return None
+        adding = villages_to_add(self.plan)
+        listed = "、".join(name for name, _kind in adding)
+
+        def add() -> None:
+            try:
+                by = current_user_id(self.db)
+                for name, kind in adding:
+                    add_village(self.db, by=by, name=name, kind=kind)
+            except ValidationError as exc:
+                messages.warning(self, "加入村（社区）名单", exc.message)
+            except StorageError as exc:
+                messages.show_storage_error(self, exc)
+            self.start_preview()  # the names added so far are known now
+
+        return messages.confirm(
+            self,
+            "加入村（社区）名单",
+            f"把 {listed} 加入本所的村（社区）名单吗？\n"
+            "加入后可在“村居档案”中修改或停用。加入后重新检查表格。",
+            yes="加入",
+            on_yes=add,
+        )
 
     def choice(self) -> tuple[list[PlannedCase], list[int]]:
         assert self.plan is not None

@@ -150,7 +150,11 @@ def test_a_messy_ledger_from_file_to_result(
     assert preview.model.rowCount() == 9
     assert preview.model.data(preview.model.index(1, 1)) == N.format(2)
     assert preview.will.text() == "将导入 9 件：已结案 7 件、调解中 1 件、已受理 1 件。"
-    assert items(preview.skipped)[:2] == ["第11行：合计/小计行", "第16行：表尾（制表人、说明等）"]
+    assert items(preview.skipped) == [
+        "第11行：合计/小计行：A 列“合计”",
+        "第16行：表尾（制表人、审核人、填报日期等）：A 列“制表人：李主任”",
+        "空行 2 行",
+    ]
     assert any("老张" in text for text in items(preview.warnings))
     assert case_count(office_db) == 0  # nothing written yet
     assert wizard.import_button.text() == "导入 9 件(&I)"
