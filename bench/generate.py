@@ -34,7 +34,7 @@ from app.models.cases import format_case_number
 from app.models.db import connect
 from bench import content as c
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: search rows with every surname reading (search.INDEX_VERSION 2)
 DEFAULT_CASES = 100_000
 DEFAULT_SEED = 20240601
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -261,6 +261,9 @@ def connect(
         _apply_pragmas(conn, memory=memory, busy_timeout_ms=busy_timeout_ms)
         if migrate:
             migrate_to_latest(db, schema.MIGRATIONS)
+            from app.models import search
+
+            search.bring_index_up_to_date(db)  # rebuilds only after an upgrade changed it
     except sqlite3.Error as exc:
         conn.close()
         raise translate_error(exc, file_path) from exc
