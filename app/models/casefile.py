@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.models.cases import ACTION_LABELS, allowed_actions
+from app.models.cases import ACTION_LABELS, DRAFT_FIELDS, allowed_actions
 from app.models.db import Database
 from app.models.errors import NotFoundError
 from app.models.office import SYSTEM_USER
@@ -97,6 +97,23 @@ class Agreement:
     amount_fen: int | None
     signed_on: date
     recorder: str = ""
+    perform_within_days: int | None = None  # 履行期限 "签订后 N 日内" instead of a date
+
+
+@dataclass(frozen=True)
+class AgreementDraft:
+    """协议草稿: the agreement as drafted while the case is mediated (not signed)."""
+
+    facts: str
+    terms: list[str]
+    perform_manner: str
+    perform_place: str
+    perform_deadline: date | None
+    perform_within_days: int | None
+    amount_fen: int | None
+    recorder: str
+    updated_at: str  # UTC ISO
+    updated_by_name: str
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,7 @@ class CaseFile:
     extensions: list[Extension] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     agreement: Agreement | None = None
+    draft: AgreementDraft | None = None
     follow_ups: list[FollowUp] = field(default_factory=list)
     confirmations: list[Confirmation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -318,6 +336,28 @@ def load_case(db: Database, case_id: str) -> CaseFile:
             a["amount_fen"],
             date.fromisoformat(a["signed_on"]),
             a["recorder"],
+            a["perform_within_days"],
+        )
+    )
+    d = conn.execute(
+        "SELECT d.*, u.name AS user_name FROM agreement_drafts d "
+        "LEFT JOIN users u ON u.id = d.updated_by WHERE d.case_id = ?",
+        (case_id,),
+    ).fetchone()
+    draft = (
+        None
+        if d is None
+        else AgreementDraft(
+            d["facts"],
+            list(json.loads(d["terms"])),
+            d["perform_manner"],
+            d["perform_place"],
+            _d(d["perform_deadline"]),
+            d["perform_within_days"],
+            d["amount_fen"],
+            d["recorder"],
+            d["updated_at"],
+            _user_name(d["updated_by"], d["user_name"]),
         )
     )
     follow_ups = [
@@ -399,6 +439,7 @@ def load_case(db: Database, case_id: str) -> CaseFile:
         extensions=extensions,
         referrals=referrals,
         agreement=agreement,
+        draft=draft,
         follow_ups=follow_ups,
         confirmations=confirmations,
         events=events,
@@ -511,6 +552,21 @@ def _close_parts(d: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _draft_parts(d: dict[str, Any]) -> list[str]:
+    if d.get("created"):
+        parts = [f"新建协议草稿，协议条款 {d.get('terms', 0)} 条"]
+    else:
+        labels: list[str] = []
+        for key in DRAFT_FIELDS:  # in the order of the form
+            label = DRAFT_FIELDS[key]
+            if key in d.get("changed", []) and label not in labels:
+                labels.append(label)
+        parts = [f"修改了协议草稿的{'、'.join(labels) or '内容'}"]
+    if d.get("amount_fen") is not None:
+        parts.append(f"协议金额：{_yuan(d['amount_fen'])}")
+    return parts
+
+
 def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
     d, action = event.data, event.action
     if action == "register":
@@ -546,6 +602,8 @@ def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
         return [f"反馈：{d.get('feedback', '')}"]
     if action == "close":
         return _close_parts(d)
+    if action == "draft_agreement":
+        return _draft_parts(d)
     if action == "follow_up":
         return [
             f"回访日期：{_day(d.get('visited_on', ''))}",

@@ -57,6 +57,7 @@ TRANSITIONS: dict[str, Transition] = {
     "refer": Transition("归口移交", ACTIVE, None),
     "referral_feedback": Transition("登记移交反馈", ACTIVE | AFTER_CLOSE, None),
     "edit": Transition("修改案情", frozenset({"registered"}) | ACTIVE, None),
+    "draft_agreement": Transition("起草协议", frozenset({"assigned", "mediating"}), None),
     "close": Transition("结案", ACTIVE, "closed"),
     "follow_up": Transition("回访", AFTER_CLOSE, None),
     "judicial_confirmation": Transition("司法确认", AFTER_CLOSE, None),
@@ -748,11 +749,14 @@ def record_referral_feedback(
 
 @dataclass(frozen=True)
 class AgreementInput:
+    """An agreement as written at closing, or its draft while the case is mediated."""
+
     terms: list[str]
     facts: str = ""  # facts, matters in dispute, each party's responsibility
     perform_manner: str = ""
     perform_place: str = ""
-    perform_deadline: date | None = None
+    perform_deadline: date | None = None  # 履行期限: by this day …
+    perform_within_days: int | None = None  # … or 签订后 N 日内 (never both)
     amount_fen: int | None = None
     recorder: str = ""  # 记录人, printed under the signatures
 
@@ -769,11 +773,60 @@ class CloseInput:
     agreement: AgreementInput | None = None
 
 
-def close_case(
-    db: Database, case_id: str, data: CloseInput, *, by: str, today: date | None = None
+MAX_WITHIN_DAYS = 3650  # ten years: "签订后 N 日内" beyond that is a typing slip
+DEADLINE_FIELD = "履行期限"
+AMOUNT_FIELD = "协议金额"
+
+
+def _check_agreement_values(agreement: AgreementInput) -> None:
+    """The checks a draft and a signed agreement share (dates against the case aside)."""
+    if agreement.amount_fen is not None and agreement.amount_fen < 0:
+        raise ValidationError(AMOUNT_FIELD, "协议金额不能是负数。")
+    days = agreement.perform_within_days
+    if days is not None and agreement.perform_deadline is not None:
+        raise ValidationError(
+            DEADLINE_FIELD,
+            "履行期限请只填一种：写“某日前”的日期，或者写“签订后几日内”的天数，不要两样都填。",
+        )
+    if days is not None and not 1 <= days <= MAX_WITHIN_DAYS:
+        raise ValidationError(
+            DEADLINE_FIELD, f"“签订后几日内”请填 1 到 {MAX_WITHIN_DAYS} 之间的天数。"
+        )
+
+
+def _agreement_values(agreement: AgreementInput) -> dict[str, Any]:
+    """The columns agreements and agreement_drafts share, cleaned."""
+    return {
+        "facts": agreement.facts.strip(),
+        "terms": json.dumps([t.strip() for t in agreement.terms if t.strip()], ensure_ascii=False),
+        "perform_manner": agreement.perform_manner.strip(),
+        "perform_place": agreement.perform_place.strip(),
+        "perform_deadline": (
+            agreement.perform_deadline.isoformat() if agreement.perform_deadline else None
+        ),
+        "perform_within_days": agreement.perform_within_days,
+        "amount_fen": agreement.amount_fen,
+        "recorder": agreement.recorder.strip(),
+    }
+
+
+def check_close(
+    data: CloseInput,
+    *,
+    today: date | None = None,
+    state: str | None = None,
+    accepted_on: date | None = None,
 ) -> None:
-    """结案 with one outcome; an agreement outcome stores the agreement in the same step."""
+    """The checks of :func:`close_case`, given what is known of the case (the dialog runs
+    them before it asks "确定结案？"): raises ValidationError naming the field, or
+    IllegalTransitionError for an outcome the case's state does not allow."""
     today = today or _today()
+    if data.outcome != "withdrawn" and state == "accepted":
+        raise IllegalTransitionError(
+            "还没有指派调解员，只能以“当事人撤回”结案。请先指派调解员并记录调解。",
+            action="close",
+            state=state,
+        )
     _check_date(data.closed_on, "结案日期", today=today)
     if data.outcome not in OUTCOMES:
         raise ValidationError("调解结果", "请选择调解结果。")
@@ -787,21 +840,36 @@ def close_case(
         if not terms:
             raise ValidationError("协议内容", "达成协议的案件请至少写一条协议内容。")
         assert agreement is not None
-        if agreement.amount_fen is not None and agreement.amount_fen < 0:
-            raise ValidationError("协议金额", "协议金额不能是负数。")
+        _check_agreement_values(agreement)
+        deadline = agreement.perform_deadline
+        if deadline is not None and deadline < data.closed_on:
+            raise ValidationError(
+                DEADLINE_FIELD,
+                f"履行期限（{deadline:%Y年%m月%d日}）早于协议签订（结案）日期，请核对。"
+                "当场履行的，可写“签订后 1 日内”。",
+            )
     elif data.outcome == "terminated" and not data.note.strip():
         raise ValidationError("终止原因", "调解不成的案件请写明终止调解的原因。")
+    if accepted_on is not None and data.closed_on < accepted_on:
+        raise ValidationError("结案日期", "结案日期不能早于受理日期。")
+
+
+def close_case(
+    db: Database, case_id: str, data: CloseInput, *, by: str, today: date | None = None
+) -> None:
+    """结案 with one outcome; an agreement outcome stores the agreement in the same step
+    (and the case's 协议草稿, which it came from, is removed)."""
+    check_close(data, today=today)
+    agreement = data.agreement
     with db.transaction() as conn:
         row = _load(conn, case_id)
         _guard(row, "close")
-        if data.outcome != "withdrawn" and row["state"] == "accepted":
-            raise IllegalTransitionError(
-                "还没有指派调解员，只能以“当事人撤回”结案。请先指派调解员并记录调解。",
-                action="close",
-                state=row["state"],
-            )
-        if data.closed_on < date.fromisoformat(row["accepted_on"]):
-            raise ValidationError("结案日期", "结案日期不能早于受理日期。")
+        check_close(
+            data,
+            today=today,
+            state=row["state"],
+            accepted_on=date.fromisoformat(row["accepted_on"]),
+        )
         amount = data.amount_fen
         if amount is None and agreement is not None:
             amount = agreement.amount_fen
@@ -830,6 +898,9 @@ def close_case(
         )
         if data.outcome in AGREEMENT_OUTCOMES and agreement is not None:
             _save_agreement(conn, case_id, data, agreement, by=by)
+            # The draft became the agreement; a failed or withdrawn mediation keeps it
+            # (nothing typed is lost, and a reopened case starts from it again).
+            conn.execute("DELETE FROM agreement_drafts WHERE case_id = ?", (case_id,))
 
 
 def _save_agreement(
@@ -842,15 +913,7 @@ def _save_agreement(
 ) -> None:
     values = {
         "kind": "written" if data.outcome == "agreement_written" else "oral",
-        "facts": agreement.facts.strip(),
-        "terms": json.dumps([t.strip() for t in agreement.terms if t.strip()], ensure_ascii=False),
-        "perform_manner": agreement.perform_manner.strip(),
-        "perform_place": agreement.perform_place.strip(),
-        "perform_deadline": (
-            agreement.perform_deadline.isoformat() if agreement.perform_deadline else None
-        ),
-        "amount_fen": agreement.amount_fen,
-        "recorder": agreement.recorder.strip(),
+        **_agreement_values(agreement),
         "signed_on": data.closed_on.isoformat(),
     }
     existing = conn.execute("SELECT id FROM agreements WHERE case_id = ?", (case_id,)).fetchone()
@@ -858,6 +921,69 @@ def _save_agreement(
         rows.insert(conn, "agreements", {"case_id": case_id, **values}, by=by)
     else:  # closing again after a reopen replaces the agreement; the old one is in the events
         rows.update(conn, "agreements", existing[0], values, by=by)
+
+
+# ---------------------------------------------------------------------------------------
+# The draft agreement (协议草稿)
+
+# What a draft's fields are called in its history line (the keys of the stored row).
+DRAFT_FIELDS: dict[str, str] = {
+    "facts": "纠纷事实及责任",
+    "terms": "协议条款",
+    "perform_manner": "履行方式",
+    "perform_place": "履行地点",
+    "perform_deadline": DEADLINE_FIELD,
+    "perform_within_days": DEADLINE_FIELD,
+    "amount_fen": AMOUNT_FIELD,
+    "recorder": "记录人",
+}
+
+
+def save_agreement_draft(
+    db: Database,
+    case_id: str,
+    draft: AgreementInput,
+    *,
+    by: str,
+    today: date | None = None,
+) -> bool:
+    """保存协议草稿: while the case is mediated the agreement is drafted, printed for the
+    parties to read and changed, as often as needed; 结案 turns it into the agreement.
+
+    A draft may be incomplete (no terms yet). Returns False when nothing changed (then
+    nothing is written, not even an event)."""
+    today = today or _today()
+    _check_agreement_values(draft)
+    deadline = draft.perform_deadline
+    if deadline is not None and deadline < today:
+        raise ValidationError(
+            DEADLINE_FIELD,
+            f"履行期限（{deadline:%Y年%m月%d日}）已经过去了，协议签订时就已逾期。"
+            "请改为以后的日期，或者写“签订后几日内”。",
+        )
+    values = _agreement_values(draft)
+    with db.transaction() as conn:
+        row = _load(conn, case_id)
+        _guard(row, "draft_agreement")
+        old = conn.execute(
+            "SELECT * FROM agreement_drafts WHERE case_id = ?", (case_id,)
+        ).fetchone()
+        if old is None:
+            rows.insert(conn, "agreement_drafts", {"case_id": case_id, **values}, by=by)
+            data: dict[str, Any] = {
+                "created": True,
+                "terms": len(json.loads(values["terms"])),
+                "amount_fen": values["amount_fen"],
+            }
+        else:
+            changed = {k: v for k, v in values.items() if old[k] != v}
+            if not changed:
+                return False
+            rows.update(conn, "agreement_drafts", old["id"], changed, by=by)
+            data = {"changed": sorted(changed), "amount_fen": values["amount_fen"]}
+        state = row["state"]
+        _event(conn, case_id, "draft_agreement", by=by, before=state, after=state, data=data)
+    return True
 
 
 # ---------------------------------------------------------------------------------------

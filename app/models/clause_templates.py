@@ -10,6 +10,8 @@ text reaches every office that never changed it.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -89,6 +91,110 @@ def fill(body: str, applicants: Sequence[str], respondents: Sequence[str]) -> st
     return body.replace(APPLICANT, "、".join(applicants) or "申请人").replace(
         RESPONDENT, "、".join(respondents) or "被申请人"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Filling in a template's text: its blanks, and the amount typed once.
+
+# What a template leaves for the mediator to fill in: "____", "__" (two underscores or more).
+BLANK = re.compile(r"_{2,}")
+
+_FIGURE = r"[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]{1,2})?"
+# "人民币3000元", optionally followed by its capitals "（大写：叁仟元整）". A figure still
+# blank ("人民币____元") matches too, so a known amount can be put in.
+SUM = re.compile(
+    rf"人民币\s*(?P<figure>{_FIGURE}|_{{2,}})\s*元"
+    r"(?:[（(]大写[：:]\s*(?P<words>[^）)]*?)\s*[）)])?"
+)
+# Amounts paid every month or year (赡养费、抚养费) are not the sum the agreement is about.
+_PERIODIC = re.compile(r"每[月年季期]")
+
+
+def blanks(text: str) -> list[tuple[int, int]]:
+    """Where the blanks to fill in are: (start, end) of each, in order."""
+    return [(m.start(), m.end()) for m in BLANK.finditer(text)]
+
+
+def next_blank(text: str, position: int) -> tuple[int, int] | None:
+    """The first blank starting at or after ``position`` (None: no blank left after it)."""
+    return next(((a, b) for a, b in blanks(text) if a >= position), None)
+
+
+def previous_blank(text: str, position: int) -> tuple[int, int] | None:
+    """The last blank ending at or before ``position``."""
+    return next(((a, b) for a, b in reversed(blanks(text)) if b <= position), None)
+
+
+def figure_fen(figure: str) -> int | None:
+    """"3000", "3,000.50", full-width digits → fen; None when it is no amount."""
+    s = unicodedata.normalize("NFKC", figure).replace(",", "").replace("，", "")
+    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", s):
+        return None
+    yuan, _, cents = s.partition(".")
+    fen = int(yuan) * 100 + int((cents + "00")[:2])
+    return fen if fen < 10**12 else None
+
+
+def figure_text(fen: int) -> str:
+    """How an amount is written into a clause: 3000, 1500.5 → 1500.50."""
+    yuan, cents = divmod(fen, 100)
+    return f"{yuan}.{cents:02d}" if cents else str(yuan)
+
+
+def words_of(fen: int) -> str:
+    """The capitals a clause puts after the figure: 叁仟元整 (without 人民币)."""
+    from app.printing.money import amount_in_words  # pure Python, no layer cycle at import
+
+    return amount_in_words(fen, prefix="")
+
+
+def _sums(text: str) -> list[re.Match[str]]:
+    return [m for m in SUM.finditer(text) if not _PERIODIC.search(text, 0, m.start())]
+
+
+def stated_amount(terms: Sequence[str]) -> int | None:
+    """The amount the terms agree on: the first 人民币…元 of each term added up (amounts
+    paid every month or year left out). None when no term states one."""
+    found: list[int] = []
+    for term in terms:
+        sums = _sums(term)
+        fen = figure_fen(sums[0]["figure"]) if sums else None
+        if fen is not None:
+            found.append(fen)
+    return sum(found) if found else None
+
+
+def capitals_to_fill(text: str) -> tuple[int, int, str] | None:
+    """Where a clause's capitals do not follow its figure ("人民币3000元（大写：____）"):
+    (start, end, the right capitals) of the first such place, or None."""
+    for m in SUM.finditer(text):
+        words = m["words"]
+        fen = figure_fen(m["figure"])
+        if words is None or fen is None:
+            continue
+        right = words_of(fen)
+        if words != right:
+            return m.start("words"), m.end("words"), right
+    return None
+
+
+def follow_figures(text: str) -> str:
+    """``text`` with every figure's capitals written after it."""
+    while (fix := capitals_to_fill(text)) is not None:
+        start, end, words = fix
+        text = text[:start] + words + text[end:]
+    return text
+
+
+def with_amount(text: str, fen: int) -> str:
+    """Put a known amount into a clause's first sum still blank ("人民币____元"), when
+    that sum is the one with capitals (the principal sum of a template), and write the
+    capitals; other text is left as it is."""
+    for m in _sums(text):
+        if m["words"] is not None and BLANK.fullmatch(m["figure"]):
+            filled = text[: m.start("figure")] + figure_text(fen) + text[m.end("figure") :]
+            return follow_figures(filled)
+    return text
 
 
 def _checked(category: str, title: str, body: str) -> tuple[str, str, str]:

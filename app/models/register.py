@@ -359,8 +359,6 @@ def worklist(
         days = (today - registered).days
         late = days > accept_late_days
         note = "今天登记" if days <= 0 else f"已等待{days}天"
-        if late:
-            note += f"，超过{accept_late_days}天未受理"
         waiting.append(
             WorkItem(r["id"], None, r["parties_text"], r["category"], registered, note, late)
         )

@@ -11,18 +11,24 @@ Filled from a closed case (:class:`app.models.casefile.CaseFile`) and the office
   capitals and figures;
 - "本协议一式N份" (one per party plus one for the committee), when it takes effect
   (Art 29), its legal force (Art 31) and the 30 days for judicial confirmation (Art 33);
-- a signature block per party, the mediators, the recorder, the committee's seal and
-  the date, kept on one page with the end of the text (see
+- a signature block per party, one signature line per mediator, the recorder, the
+  committee's seal and the date, kept on one page with the end of the text (see
   :func:`app.printing.common.signatures_with_lead`).
+
+While the case is mediated its 协议草稿 prints the same way as a draft
+(:func:`draft_agreement_pdf`): "（草稿）" after the title, a light diagonal 草稿 across
+every page, and in place of the committee's seal and date a note that the draft is for
+reading only.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.models.casefile import CaseFile
+from app.models.casefile import Agreement, AgreementDraft, CaseFile
 from app.printing import common as C
 from app.printing import layout as L
 from app.printing.context import OfficeInfo
@@ -32,6 +38,14 @@ from app.printing.money import amount_in_figures, amount_in_words, chinese_numbe
 
 TITLE = "人民调解协议书"
 KEY = "agreement"
+DRAFT_KEY = "agreement_draft"
+DRAFT_SUFFIX = "（草稿）"
+DRAFT_TITLE = TITLE + DRAFT_SUFFIX
+DRAFT_MARK = "草稿"
+DRAFT_NOTE = (
+    "（本稿为协议草稿，供各方当事人阅读核对，不作为正式协议。经各方当事人签名、"
+    "人民调解员签名并加盖人民调解委员会印章的协议书方为正式协议。）"
+)
 
 ART_29 = (
     "本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
@@ -72,15 +86,38 @@ def amount_spans(fen: int | None) -> list[Span]:
     return [Span(amount_in_words(fen)), Span(f"（{amount_in_figures(fen)}）")]
 
 
+def deadline_text(a: Agreement | AgreementDraft | None) -> str:
+    """履行期限 in words: "2026年12月31日前" or "自本协议签订之日起15日内" ("" when none)."""
+    if a is None:
+        return ""
+    if a.perform_deadline is not None:
+        return f"{L.day_text(a.perform_deadline)}前"
+    if a.perform_within_days:
+        return f"自本协议签订之日起{a.perform_within_days}日内"
+    return ""
+
+
+def _deadline_spans(a: Agreement | AgreementDraft | None) -> list[Span]:
+    if a is not None and a.perform_deadline is not None:
+        return [*L.day(a.perform_deadline), Span("前履行完毕")]
+    text = deadline_text(a)
+    return [Span(f"{text}履行完毕")] if text else [blank(12)]
+
+
 def _labelled(label: str, content: list[Span], fonts: FontSet) -> L.Paragraph:
     return L.Paragraph([Span(label, bold=True), *content], L.BODY, fonts)
 
 
-def agreement_story(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
-    a = case.agreement
+def agreement_story(
+    case: CaseFile, office: OfficeInfo, fonts: FontSet, *, draft: bool = False
+) -> list[Flowable]:
+    """The agreement's flowables; with ``draft`` those of the case's 协议草稿 (marked as
+    a draft, no seal or date)."""
+    a: Agreement | AgreementDraft | None = case.draft if draft else case.agreement
     committee = C.committee_name(case, office)
     n_parties = len(case.parties)
-    story: list[Flowable] = [*C.titles(committee, TITLE, fonts), C.number_line(case.number, fonts)]
+    title = DRAFT_TITLE if draft else TITLE
+    story: list[Flowable] = [*C.titles(committee, title, fonts), C.number_line(case.number, fonts)]
     story += C.party_paragraphs(case, fonts)
     if not case.parties:
         story.append(C.party_table([("applicant", None), ("respondent", None)], fonts))
@@ -102,13 +139,7 @@ def agreement_story(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> list[
     after: list[L.Paragraph] = [
         _labelled("履行方式：", [L.value(a.perform_manner if a else "", 12)], fonts),
         _labelled("履行地点：", [L.value(a.perform_place if a else "", 12)], fonts),
-        _labelled(
-            "履行期限：",
-            [*L.day(a.perform_deadline if a else None), Span("前履行完毕")]
-            if a and a.perform_deadline
-            else [blank(12)],
-            fonts,
-        ),
+        _labelled("履行期限：", _deadline_spans(a), fonts),
         _labelled(
             "协议涉及金额：",
             amount_spans(a.amount_fen if a and a.amount_fen is not None else case.amount_fen),
@@ -118,11 +149,40 @@ def agreement_story(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> list[
         L.Paragraph(ART_29 + ART_31, L.BODY, fonts),
         L.Paragraph(ART_33.format(who=_both(n_parties)), L.BODY, fonts),
     ]
-    sign = signature_block(case, office, fonts)
-    return C.signatures_with_lead(story, [heading, *term_paras], after, sign)
+    sign = signature_block(case, office, fonts, draft=draft)
+    story = C.signatures_with_lead(story, [heading, *term_paras], after, sign)
+    return [*story, *C.party_list_attachment(case, fonts)]  # many parties: 当事人名单
 
 
-def signature_block(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+def staff_block(mediators: list[str], recorder: str, fonts: FontSet) -> Flowable:
+    """One line per mediator ("人民调解员：name　签名：____"), then the recorder's: each
+    signs on a line of their own. One blank mediator line when none is assigned."""
+    people = [("人民调解员", name) for name in mediators] or [("人民调解员", "")]
+    people.append(("记录人", recorder))
+    rows = [
+        [
+            L.Paragraph([Span(f"{label}："), L.value(name, 6)], C.SIGN_STYLE, fonts),
+            L.Paragraph([Span("签名："), blank(10)], C.SIGN_STYLE, fonts),
+        ]
+        for label, name in people
+    ]
+    return L.table(
+        rows,
+        C.SIGN_COLUMNS,
+        grid=False,
+        padding=0,
+        extra=[
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+            ("RIGHTPADDING", (0, 0), (0, -1), 8),
+        ],
+        fonts=fonts,
+    )
+
+
+def signature_block(
+    case: CaseFile, office: OfficeInfo, fonts: FontSet, *, draft: bool = False
+) -> list[Flowable]:
     left, right = C.sides(case)
     rows: list[Flowable] = []
     if not left and not right:
@@ -131,32 +191,16 @@ def signature_block(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> list[
                 C.party_signature(None, "applicant"), C.party_signature(None, "respondent"), fonts
             )
         )
-    for i in range(max(len(left), len(right))):
-        lp = left[i] if i < len(left) else None
-        rp = right[i] if i < len(right) else None
-        rows.append(
-            C.signature_row(
-                C.party_signature(lp, lp.role) if lp else [],
-                C.party_signature(rp, rp.role) if rp else [],
-                fonts,
-            )
-        )
-    mediators = C.mediator_names(case)
-    recorder = C.recorder_name(case)
-    rows.append(
-        C.signature_row(
-            [
-                [Span("人民调解员："), L.value("、".join(mediators), 6)],
-                [Span("签名："), blank(10)],
-            ],
-            [[Span("记录人："), L.value(recorder, 6)], [Span("签名："), blank(10)]],
-            fonts,
-        )
-    )
-    signed = case.agreement.signed_on if case.agreement else None
-    rows.append(C.seal_block(C.committee_name(case, office), L.day(signed), fonts))
+    rows += C.party_signature_rows(left, right, fonts)  # a ruled table for many parties
+    drafted = case.draft.recorder.strip() if draft and case.draft else ""
+    rows.append(staff_block(C.mediator_names(case), drafted or C.recorder_name(case), fonts))
+    if draft:  # not signed: no seal, no date, and a word on what the paper is
+        rows.append(L.Paragraph(DRAFT_NOTE, L.BODY, fonts))
+    else:
+        signed = case.agreement.signed_on if case.agreement else None
+        rows.append(C.seal_block(C.committee_name(case, office), L.day(signed), fonts))
     first = rows[0]
-    first.spaceBefore = L.BODY_LEADING / 2
+    first.spaceBefore = L.space(L.BODY_LEADING / 2)
     return rows
 
 
@@ -171,7 +215,45 @@ def agreement_pdf(
         author=C.committee_name(case, office),
         subject=f"{C.names(C.ordered_parties(case))} {case.category}纠纷".strip(),
     )
-    return L.build_pdf(agreement_story(case, office, fonts), info, fonts=fonts)
+    # set tighter when that keeps the last term with the signatures without a gap
+    return C.fitted_pdf(lambda: agreement_story(case, office, fonts), info, fonts)
+
+
+def draft_mark(canvas: Canvas, font: str) -> None:
+    """草稿 across the page, large, light and diagonal, under the text."""
+    canvas.saveState()
+    canvas.setFillGray(0.88)
+    canvas.setFont(font, 150)
+    canvas.translate(L.PAGE_WIDTH / 2, L.PAGE_HEIGHT / 2)
+    canvas.rotate(38)
+    canvas.drawCentredString(0, -50, DRAFT_MARK)
+    canvas.restoreState()
+
+
+def draft_agreement_pdf(
+    case: CaseFile, office: OfficeInfo | None = None, *, fonts: FontSet | None = None
+) -> bytes:
+    """The case's 协议草稿 as PDF bytes, for the parties to read before they sign: the
+    agreement as it will be, marked 草稿 on every page, without seal or date."""
+    office = office or OfficeInfo()
+    fonts = fonts or get_fonts()
+    info = L.DocInfo(
+        title=f"{DRAFT_TITLE} {case.number or ''}".strip(),
+        author=C.committee_name(case, office),
+        subject=f"{C.names(C.ordered_parties(case))} {case.category}纠纷".strip(),
+    )
+    font = fonts.bold
+    return C.fitted_pdf(
+        lambda: agreement_story(case, office, fonts, draft=True),
+        info,
+        fonts,
+        on_page=lambda canvas: draft_mark(canvas, font),
+    )
+
+
+def draft_copies(case: CaseFile) -> int:
+    """A draft is read, not kept: one copy per party."""
+    return max(len(case.parties), 1)
 
 
 def blank_agreement_pdf(office: OfficeInfo | None = None, *, fonts: FontSet | None = None) -> bytes:
@@ -217,6 +299,8 @@ def blank_agreement_pdf(office: OfficeInfo | None = None, *, fonts: FontSet | No
 
 
 __all__ = [
+    "DRAFT_KEY",
+    "DRAFT_TITLE",
     "KEY",
     "TITLE",
     "agreement_pdf",
@@ -224,4 +308,6 @@ __all__ = [
     "blank_agreement_pdf",
     "copies",
     "copies_sentence",
+    "deadline_text",
+    "draft_agreement_pdf",
 ]

@@ -888,8 +888,11 @@ def build_pdf(
     *,
     fonts: FontSet | None = None,
     footer: bool = True,
+    on_page: Callable[[Canvas], None] | None = None,
 ) -> bytes:
-    """Lay ``story`` out on A4 pages and return the PDF; same input, same bytes."""
+    """Lay ``story`` out on A4 pages and return the PDF; same input, same bytes.
+
+    ``on_page`` draws on every page before its text (e.g. the 草稿 mark of a draft)."""
     fonts = fonts or get_fonts()
     buf = io.BytesIO()
     doc = BaseDocTemplate(
@@ -918,7 +921,10 @@ def build_pdf(
         bottomPadding=0,
         id="body",
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    template = PageTemplate(id="page", frames=[frame])
+    if on_page is not None:
+        template.onPage = lambda canvas, _doc: on_page(canvas)
+    doc.addPageTemplates([template])
     story = keep_headings(story)
     doc.build(
         list(story),  # build() consumes the list it is given

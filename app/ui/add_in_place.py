@@ -41,7 +41,7 @@ from app.models.db import Database, StorageError
 from app.models.errors import DomainError, ValidationError
 from app.ui import messages
 from app.ui.cases.widgets import current_user_id, em, village_combo
-from app.ui.look import ERROR, MUTED, SUCCESS, tint
+from app.ui.look import ERROR, MUTED, NOTICE_BORDER, NOTICE_FILL, SUCCESS, Panel, tint
 from app.ui.signals import emit
 
 REGISTRIES_PATH = "村居与宣传 → 村居档案"
@@ -251,9 +251,10 @@ class AddableList(QWidget):
         super().__init__()
         self.view = view
         self.adder = adder
-        self.empty_note = QLabel(empty_text)
+        self.empty_note = Panel(empty_text)  # a notice, not an error: nothing went wrong
         self.empty_note.setWordWrap(True)
-        tint(self.empty_note, ERROR)
+        self.empty_note.setMargin(6)
+        self.empty_note.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
         self.status = QLabel()
         self.status.setWordWrap(True)
         tint(self.status, SUCCESS)

@@ -420,7 +420,9 @@ class MainWindow(QMainWindow):
     def edit_office_details(self) -> QDialog:
         from app.ui.office_details_dialog import open_office_details  # loads reportlab
 
-        return open_office_details(self.db, self)
+        dialog = open_office_details(self.db, self)
+        dialog.saved.connect(self.refresh)  # 今日工作 marks late 待受理 by its setting
+        return dialog
 
     def print_kits(self) -> QDialog:
         from app.ui.outreach.kit_dialog import open_kit_dialog  # loads reportlab

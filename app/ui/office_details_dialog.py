@@ -1,8 +1,9 @@
-"""单位信息与打印设置: what the forms print about the office, and the print font.
+"""单位信息与打印设置: what the forms print about the office, the print font, and when a
+registered dispute waiting for 受理 is marked late on 今日工作.
 
-The office's details (seal text, address, phone, the court for 司法确认, 保管期限) are
-office data in the database. The print font is a file on this PC, so it is a per-machine
-preference (ui_settings): another PC of the office may not have the file.
+The office's details (seal text, address, phone, the court for 司法确认, 保管期限) and the
+待受理 reminder are office data in the database. The print font is a file on this PC, so
+it is a per-machine preference (ui_settings): another PC of the office may not have the file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -103,6 +105,20 @@ class OfficeDetailsDialog(ServiceDialog):
         self.font_problems.setText("\n".join(problems))
         self.font_problems.setVisible(bool(problems))
         self.form.addRow(self.font_problems)
+
+        low, high = office.ACCEPT_LATE_DAYS_RANGE
+        self.accept_late_days = QSpinBox()
+        self.accept_late_days.setRange(low, high)
+        self.accept_late_days.setValue(office.accept_late_days(db))
+        self.accept_late_days.setPrefix("登记后超过 ")
+        self.accept_late_days.setSuffix(" 天未受理")
+        late_box = QWidget()
+        late_column = QVBoxLayout(late_box)
+        late_column.setContentsMargins(0, 0, 0, 0)
+        late_column.addWidget(inline_row(self.accept_late_days))
+        late_column.addWidget(hint_label("这样的纠纷在“今日工作 → 待受理”中标红，一般为 3 天。"))
+        late_box.setFocusProxy(self.accept_late_days)
+        self.add_row(office.ACCEPT_LATE_DAYS_FIELD, late_box)
         self.file_dialog: QFileDialog | None = None
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -139,6 +155,7 @@ class OfficeDetailsDialog(ServiceDialog):
             if problem:  # checked first: nothing is saved when the font is refused
                 raise ValidationError(FONT_FIELD, problem)
         office.save_office_details(self.db, self.details(), by=current_user_id(self.db))
+        office.set_accept_late_days(self.db, self.accept_late_days.value())
         ui_settings.save_print_font(font)
         apply_print_font(font)
 

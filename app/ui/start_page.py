@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import register
+from app.models import office, register
 from app.models.db import Database, StorageError
 from app.models.register import WorkItem, Worklist
 from app.ui import messages
@@ -41,6 +41,7 @@ from app.ui.register_model import NO_NUMBER
 from app.ui.signals import emit
 
 WEEKDAYS = "一二三四五六日"
+LATE_NO_NUMBER = "逾期未受理"  # a registered dispute waiting past the office's limit
 
 # (Worklist field, heading, colour of the heading, what an empty list says). The first,
 # 待受理, is the left column; the others fill two rows of two beside it.
@@ -83,12 +84,12 @@ class WorklistModel(QAbstractListModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            number = item.number or (LATE_NO_NUMBER if item.late else NO_NUMBER)
             return (
-                f"{item.number or NO_NUMBER}　{item.parties}\n"
-                f"{item.category}　{item.when.isoformat()}　{item.note}"
+                f"{number}　{item.parties}\n{item.category}　{item.when.isoformat()}　{item.note}"
             )
         if role == Qt.ItemDataRole.ToolTipRole:
-            late = f"{item.note}。\n" if item.late else ""
+            late = f"登记后{item.note}还没有受理，请尽快受理或不予受理。\n" if item.late else ""
             return f"{late}双击或按 Enter 打开这个案件"
         if role == Qt.ItemDataRole.ForegroundRole and item.late:
             return QColor(ERROR)
@@ -106,6 +107,7 @@ class WorkSection(QFrame):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = title
+        self.late_words = "逾期"  # the heading counts the late items: "其中 2 件逾期"
         self.heading = QLabel(title)
         embolden(self.heading)
         tint(self.heading, colour)
@@ -116,6 +118,10 @@ class WorkSection(QFrame):
         self.view.setAlternatingRowColors(True)
         self.view.setSpacing(2)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A long line wraps inside its column instead of hiding behind a sideways scroll.
+        self.view.setWordWrap(True)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty = QLabel(empty_text)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tint(self.empty, MUTED)
@@ -129,7 +135,7 @@ class WorkSection(QFrame):
     def set_items(self, items: list[WorkItem]) -> None:
         self.model.set_items(items)
         late = sum(1 for item in items if item.late)
-        count = f"{len(items)} 件，其中 {late} 件逾期" if late else f"{len(items)} 件"
+        count = f"{len(items)} 件，其中 {late} 件{self.late_words}" if late else f"{len(items)} 件"
         self.heading.setText(f"{self.title}（{count}）")
         self.stack.setCurrentWidget(self.view if items else self.empty)
         if items:
@@ -188,10 +194,12 @@ class StartPage(QWidget):
             f"今日工作　{today.year}年{today.month}月{today.day}日　星期{WEEKDAYS[today.weekday()]}"
         )
         try:
-            work: Worklist = register.worklist(self.db, today=today)
+            late_days = office.accept_late_days(self.db)
+            work: Worklist = register.worklist(self.db, today=today, accept_late_days=late_days)
         except StorageError as exc:
             messages.show_storage_error(self.window(), exc)
             return False
+        self.sections["awaiting_acceptance"].late_words = f"已超过 {late_days} 天"
         for key, section in self.sections.items():
             section.set_items(getattr(work, key))
         self.loaded = True

@@ -45,8 +45,8 @@ def test_registered_disputes_wait_oldest_first_with_days_and_late_marks(
     _register(office_db, 4, "周四")
     day = lambda n: TODAY - timedelta(days=n)  # noqa: E731
     assert _waiting(office_db) == [
-        ("孙三、李四", day(10), "已等待10天，超过3天未受理", True),
-        ("周四、李四", day(4), "已等待4天，超过3天未受理", True),
+        ("孙三、李四", day(10), "已等待10天", True),
+        ("周四、李四", day(4), "已等待4天", True),
         ("赵一、李四", day(3), "已等待3天", False),  # three days are not yet late
         ("钱二、李四", day(0), "今天登记", False),
     ]

@@ -75,7 +75,8 @@ def test_every_field_of_a_full_agreement_is_printed() -> None:
         # signatures
         "申请人：张𠮷祥签名（按指印）：委托代理人（签名）：",
         "被申请人：青山建材有限公司（盖章）法定代表人（签名）：",
-        "人民调解员：王建华、陈秀兰签名：",
+        # one line for each mediator to sign on
+        "人民调解员：王建华签名：人民调解员：陈秀兰签名：",
         "记录人：刘记录签名：",
         "青山镇人民调解委员会（盖章）2026年11月20日",
     ]

@@ -20,7 +20,7 @@ from tests.ui.message_boxes import Boxes, open_boxes
 def boxes() -> Iterator[Boxes]:
     """No real message box may block a test: all are answered here (confirm: no)."""
     state = Boxes()
-    with messages.respond_with(lambda _kind, _title, _text: state.answer) as calls:
+    with messages.respond_with(lambda _kind, title, _text: state.answer_for(title)) as calls:
         state.calls = calls
         yield state
 

@@ -16,6 +16,12 @@ class Boxes:
 
     answer: bool = False
     calls: list[tuple[str, str, str]] = field(default_factory=list)
+    # Answers by the question's title, before ``answer`` (e.g. yes to "确定结案？" but no
+    # to printing the agreement afterwards).
+    answers: dict[str, bool] = field(default_factory=dict)
+
+    def answer_for(self, title: str) -> bool:
+        return self.answers.get(title, self.answer)
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.calls]

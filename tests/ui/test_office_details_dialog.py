@@ -17,8 +17,10 @@ from app.models.office import OfficeDetails
 from app.paths import resource_path
 from app.printing import fonts, registry
 from app.ui import ui_settings
+from app.ui.main_window import MainWindow
 from app.ui.office_details_dialog import FONT_FIELD, OfficeDetailsDialog, open_office_details
 from app.ui.printing.context import apply_print_font, office_for
+from tests.conftest import TODAY
 from tests.printing.helpers import all_text
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import commit_text
@@ -119,3 +121,44 @@ def test_shipped_font_button_clears_the_choice(qtbot: QtBot, dialog: OfficeDetai
     qtbot.mouseClick(dialog.shipped_button, Qt.MouseButton.LeftButton)
     assert dialog.chosen_font() is None
     assert dialog.font_path.placeholderText().startswith("使用程序自带字体")
+
+
+def test_the_late_days_of_waiting_disputes_are_set_here(
+    qtbot: QtBot, dialog: OfficeDetailsDialog, office_db: Database
+) -> None:
+    assert dialog.accept_late_days.value() == 3
+    assert dialog.accept_late_days.text() == "登记后超过 3 天未受理"
+    dialog.accept_late_days.setFocus()
+    qtbot.keyClick(dialog.accept_late_days, Qt.Key.Key_Up)
+    qtbot.keyClick(dialog.accept_late_days, Qt.Key.Key_Up)
+    with qtbot.waitSignal(dialog.saved):
+        save(qtbot, dialog)
+    assert office.accept_late_days(office_db) == 5
+
+
+def test_a_refused_entry_keeps_the_late_days_unsaved(
+    qtbot: QtBot, dialog: OfficeDetailsDialog, office_db: Database
+) -> None:
+    dialog.accept_late_days.setValue(9)
+    commit_text(dialog.court_name, "青山县")
+    save(qtbot, dialog)
+    assert "法院" in error_of(dialog, "司法确认法院")
+    assert office.accept_late_days(office_db) == 3
+
+
+def test_the_start_page_follows_the_new_late_days(
+    qtbot: QtBot, demo_db: Database, boxes: Boxes
+) -> None:
+    window = MainWindow(demo_db, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    heading = window.start_page.sections["awaiting_acceptance"].heading
+    assert heading.text() == "待受理（3 件，其中 3 件已超过 3 天）"  # waiting 20, 14, 5 days
+    d = window.edit_office_details()
+    qtbot.waitExposed(d)
+    assert isinstance(d, OfficeDetailsDialog)
+    d.accept_late_days.setValue(10)
+    with qtbot.waitSignal(d.saved):
+        save(qtbot, d)
+    assert heading.text() == "待受理（3 件，其中 2 件已超过 10 天）"

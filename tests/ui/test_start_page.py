@@ -72,13 +72,14 @@ def test_five_lists_match_todays_work(page: StartPage, demo_db: Database) -> Non
         section = page.sections[key]
         assert items, f"the demo has {title}"
         late = sum(item.late for item in items)
-        count = f"{len(items)} 件，其中 {late} 件逾期" if late else f"{len(items)} 件"
+        words = "已超过 3 天" if key == "awaiting_acceptance" else "逾期"
+        count = f"{len(items)} 件，其中 {late} 件{words}" if late else f"{len(items)} 件"
         assert section.heading.text() == f"{title}（{count}）"
         assert section.stack.currentWidget() is section.view
         shown = texts(page, key)
         assert len(shown) == len(items)
         for text, item in zip(shown, items, strict=True):
-            assert (item.number or "未受理") in text
+            assert (item.number or ("逾期未受理" if item.late else "未受理")) in text
             assert item.parties in text and item.category in text
             assert item.when.isoformat() in text and item.note in text
             assert not UUID_RE.search(text)
@@ -183,12 +184,12 @@ def test_waiting_disputes_oldest_first_the_late_ones_in_red(
     items: list[WorkItem] = [i.data(RowRole) for i in rows]
     # The demo's three registered disputes waited 20, 14 and 5 days; one came in today.
     assert [(TODAY - item.when).days for item in items] == [20, 14, 5, 0]
-    assert section.heading.text() == "待受理（4 件，其中 3 件逾期）"
+    assert section.heading.text() == "待受理（4 件，其中 3 件已超过 3 天）"
     first, last = rows[0], rows[-1]
-    assert first.data().startswith("未受理　")
-    assert "已等待20天，超过3天未受理" in first.data()
+    assert first.data().startswith("逾期未受理　")
+    assert first.data().endswith("已等待20天")
     assert first.data(Qt.ItemDataRole.ForegroundRole) == QColor(ERROR)
-    assert "超过3天未受理" in first.data(Qt.ItemDataRole.ToolTipRole)
+    assert "登记后已等待20天还没有受理" in first.data(Qt.ItemDataRole.ToolTipRole)
     assert last.data().startswith("未受理　钱二、李四")
     assert "今天登记" in last.data()
     assert last.data(Qt.ItemDataRole.ForegroundRole) is None
@@ -203,9 +204,10 @@ def test_the_office_setting_decides_which_waiting_disputes_are_late(
 ) -> None:
     office.set_accept_late_days(demo_db, 10)
     assert page.refresh()
-    assert page.sections["awaiting_acceptance"].heading.text() == "待受理（3 件，其中 2 件逾期）"
+    heading = page.sections["awaiting_acceptance"].heading
+    assert heading.text() == "待受理（3 件，其中 2 件已超过 10 天）"
     five_days = page.sections["awaiting_acceptance"].model.index(2, 0)
-    assert "已等待5天" in five_days.data() and "未受理" not in five_days.data().split("\n")[1]
+    assert five_days.data().startswith("未受理　")  # not late at 10 days
     assert five_days.data(Qt.ItemDataRole.ForegroundRole) is None
 
 

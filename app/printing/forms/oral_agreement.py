@@ -45,7 +45,9 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
             "履行方式",
             a.perform_manner if a else "",
             "履行期限",
-            L.day_text(a.perform_deadline if a else None),
+            f"签订后{a.perform_within_days}日内"
+            if a and a.perform_within_days
+            else L.day_text(a.perform_deadline if a else None),
         ],
         ["履行地点", a.perform_place if a else "", "", ""],
         ["协议金额", amount, "", ""],
@@ -70,10 +72,10 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         ("当事人", "", "签名（按指印）"),
         ("当事人", "", "签名（按指印）"),
     ]
-    signers += [
-        ("人民调解员", "、".join(C.mediator_names(case)) if case else "", "签名"),
-        ("记录人", C.recorder_name(case) if case else "", "签名"),
-    ]
+    # one line for each mediator to sign on
+    mediators = C.mediator_names(case) if case else []
+    signers += [("人民调解员", name, "签名") for name in mediators or [""]]
+    signers.append(("记录人", C.recorder_name(case) if case else "", "签名"))
     block = [
         *C.signature_lines(signers, fonts),
         C.seal_block(C.committee_name(case, office), L.day(a.signed_on if a else None), fonts),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reportlab.platypus import Flowable
 
 from app.models.casefile import CaseFile, SessionRecord
@@ -43,7 +45,10 @@ def record_story(case: CaseFile | None, s: SessionRecord | None, fonts: FontSet)
         ("当事人", "", "签名（按指印）"),
         ("当事人", "", "签名（按指印）"),
     ]
-    signers += [("人民调解员", f("staff"), "签名"), ("记录人", f("recorder"), "签名")]
+    # one line for each mediator to sign on ("王建华、陈秀兰" as typed in 调解人员)
+    staff = [name for name in re.split(r"[、，,；;\s]+", f("staff")) if name]
+    signers += [("人民调解员", name, "签名") for name in staff or [""]]
+    signers.append(("记录人", f("recorder"), "签名"))
     body = [
         table,
         # a blank record: its lines fill the first page; the result and signatures follow

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -37,6 +38,8 @@ from app.models.reference import ROLES
 from app.ui import messages
 from app.ui.cases import case_pages
 from app.ui.cases.action_dialogs import dialog_for
+from app.ui.cases.agreement_page import DraftPage
+from app.ui.cases.close_dialog import CloseDialog
 from app.ui.cases.details_page import DetailsPage
 from app.ui.cases.flow_layout import FlowLayout
 from app.ui.cases.party_form import PartyDialog
@@ -98,6 +101,7 @@ STATE_COLORS: dict[str, str] = {
     "voided": "#8d2f2f",
 }
 
+PRINT_AGREEMENT_TITLE = "打印协议书"
 TAB_TITLES = ("当事人", "案情", "调解记录", "协议", "回访与司法确认", "历史")
 TAB_PARTIES, TAB_DETAILS, TAB_SESSIONS, TAB_AGREEMENT, TAB_FOLLOW_UP, TAB_HISTORY = range(6)
 
@@ -162,8 +166,14 @@ class CaseWindow(QWidget):
         self.details.saved.connect(lambda: self._after_change("edit"))
         self.tabs.addTab(self.details, TAB_TITLES[TAB_DETAILS])
         self.tabs.addTab(self._build_sessions_tab(), TAB_TITLES[TAB_SESSIONS])
+        # 协议: the draft while the case is mediated, else the agreement as signed.
         self.agreement_view = _browser()
-        self.tabs.addTab(self.agreement_view, TAB_TITLES[TAB_AGREEMENT])
+        self.draft_page = DraftPage(db, self.case)
+        self.draft_page.saved.connect(lambda: self._after_change("draft_agreement"))
+        self.agreement_stack = QStackedWidget()
+        self.agreement_stack.addWidget(self.agreement_view)
+        self.agreement_stack.addWidget(self.draft_page)
+        self.tabs.addTab(self.agreement_stack, TAB_TITLES[TAB_AGREEMENT])
         self.follow_up_view = _browser()
         self.tabs.addTab(self.follow_up_view, TAB_TITLES[TAB_FOLLOW_UP])
         self.tabs.addTab(self._build_history_tab(), TAB_TITLES[TAB_HISTORY])
@@ -333,10 +343,23 @@ class CaseWindow(QWidget):
         self._refresh_parties()
         self.details.load(self.case)
         self._refresh_sessions()
-        self.agreement_view.setHtml(case_pages.agreement_html(self.case))
+        self._refresh_agreement()
         self.follow_up_view.setHtml(case_pages.follow_up_html(self.case))
         self.events_model.set_rows(self.case.events)
         self._row_fit.start()
+
+    @property
+    def drafting(self) -> bool:
+        """The 协议 tab holds the editable draft (the case is being mediated)."""
+        return "draft_agreement" in self.case.actions
+
+    def _refresh_agreement(self) -> None:
+        self.agreement_view.setHtml(case_pages.agreement_html(self.case))
+        if self.drafting:
+            self.draft_page.load(self.case)
+            self.agreement_stack.setCurrentWidget(self.draft_page)
+        else:
+            self.agreement_stack.setCurrentWidget(self.agreement_view)
 
     def _refresh_header(self) -> None:
         c = self.case
@@ -456,6 +479,10 @@ class CaseWindow(QWidget):
             self.details.facts.setFocus()
             return None
         dialog = dialog_for(action, self.db, self.case, self)
+        if isinstance(dialog, CloseDialog) and self.drafting and self.draft_page.is_dirty():
+            typed = self.draft_page.typed()  # the draft as typed, saved or not
+            if typed is not None:
+                dialog.agreement_form.set_values(typed, self.case)
         return self._open(dialog, action)
 
     def _open(self, dialog: ServiceDialog, action: str) -> ServiceDialog:
@@ -478,10 +505,36 @@ class CaseWindow(QWidget):
         label = "修改案情" if action == "edit" else ACTION_LABELS.get(action, action)
         if action == "accept" and self.case.number:
             self.status.setText(f"已受理，案件编号：{self.case.number}")
+        elif action == "draft_agreement":
+            self.status.setText("已保存协议草稿")
         else:
             self.status.setText(f"已办理：{label}")
         self.status.show()
         emit(self.changed, self.case_id)
+        if action == "close" and self.case.outcome == "agreement_written":
+            self.offer_agreement_print()
+
+    def offer_agreement_print(self) -> None:
+        """After 结案 with a written agreement: print the 协议书 now, copies preset (one
+        per party and one for the committee)."""
+        from app.printing.agreement import copies
+
+        n = copies(self.case)
+        messages.confirm(
+            self,
+            PRINT_AGREEMENT_TITLE,
+            f"已结案。现在打印《人民调解协议书》吗？\n"
+            f"预设打印 {n} 份：当事人各一份，调委会留存一份。",
+            yes="打印协议书",
+            no="以后再打印",
+            default_yes=True,
+            on_yes=self.print_agreement,
+        )
+
+    def print_agreement(self) -> None:
+        from app.ui.printing.menu import open_preview
+
+        open_preview(self.db, "agreement", self.case_id, self)
 
     def add_party(self) -> ServiceDialog | None:
         if not self.editable:
@@ -520,6 +573,17 @@ class CaseWindow(QWidget):
             else:  # answered "继续填写" at once (a test's responder)
                 emit(self.close_cancelled)
             return False
+        if self.drafting and self.draft_page.is_dirty():
+            messages.confirm(
+                self,
+                "协议草稿未保存",
+                "“协议”页的草稿修改还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
+                yes="不保存，关闭",
+                no="返回",
+                on_yes=self._discard_and_close,
+                on_no=lambda: emit(self.close_cancelled),
+            )
+            return self._discard_confirmed
         if not self.details.is_dirty():
             return True
         messages.confirm(

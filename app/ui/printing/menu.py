@@ -7,8 +7,9 @@ The case window (a 打印 button) and the register's context menu call::
     open_case_file(db, case_id, parent)            # 打印卷宗…, off the GUI thread
 
 The menu lists the documents ``registry.for_case`` offers in the case's current state
-(read again each time the menu is about to show), a submenu 空白表格 with every
-document's blank form, and 打印卷宗… for closed and archived cases.
+(read again each time the menu is about to show), the 人民调解协议书 first when the case
+has one (while it is mediated: its 协议草稿, ``open_draft_preview``), a submenu 空白表格
+with every document's blank form, and 打印卷宗… for closed and archived cases.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.models.db import Database, StorageError
 from app.models.errors import NotFoundError
 from app.models.reference import OUTCOMES, STATES
 from app.models.reference import sources as source_labels
-from app.printing import registry
+from app.printing import agreement, registry
 from app.printing.registry import PrintableDocument
 from app.ui import messages
 from app.ui.printing.case_file_job import CaseFileRun
@@ -40,6 +41,9 @@ CASE_FILE_TEXT = "打印卷宗…"
 CASE_FILE_STATES = frozenset({"closed", "archived"})
 NOTHING_TEXT = "（本案现在没有可打印的文书）"
 CANNOT_TITLE = "无法打印这份文书"
+DRAFT_STATES = frozenset({"assigned", "mediating"})
+DRAFT_COPIES_NOTE = "每位当事人一份，供阅读核对"
+NO_DRAFT_TEXT = "本案还没有协议草稿。请先在案件窗口的“协议”页填写协议内容，点“保存草稿”。"
 
 # Where in the case window each missing record is entered (for "what to do" messages).
 _WHERE = {
@@ -57,6 +61,18 @@ def _ignoring_args(fn: Callable[..., object], *args: Any, **kwargs: Any) -> Call
         fn(*args, **kwargs)
 
     return slot
+
+
+def menu_documents(case: CaseFile) -> list[PrintableDocument]:
+    """What the menu offers for ``case``, in its order: the registry's documents for the
+    case's state, with the 人民调解协议书 first (the paper a closed case is printed for)."""
+    docs = registry.for_case(case)
+    return sorted(docs, key=lambda d: d.key != agreement.KEY)  # stable: the rest keep order
+
+
+def offers_draft(case: CaseFile) -> bool:
+    """The menu offers the 协议草稿: the case is mediated and a draft is saved."""
+    return case.state in DRAFT_STATES and case.draft is not None
 
 
 def documents_menu(
@@ -83,7 +99,14 @@ def fill_documents_menu(menu: QMenu, db: Database, case_id: str, *, court_name: 
         action.setEnabled(False)
         _add_blank_menu(menu, db, parent, court_name)
         return
-    docs = registry.for_case(case)
+    if offers_draft(case):
+        draft = menu.addAction(agreement.DRAFT_TITLE)
+        draft.setObjectName(f"print-{agreement.DRAFT_KEY}")
+        draft.setToolTip("协议草稿，印有“草稿”字样、不盖章，给当事人阅读核对")
+        draft.triggered.connect(
+            _ignoring_args(open_draft_preview, db, case_id, parent, court_name=court_name)
+        )
+    docs = menu_documents(case)
     for doc in docs:
         action = menu.addAction(doc.title)
         action.setObjectName(f"print-{doc.key}")
@@ -93,7 +116,7 @@ def fill_documents_menu(menu: QMenu, db: Database, case_id: str, *, court_name: 
         action.triggered.connect(
             _ignoring_args(open_preview, db, doc.key, case_id, parent, court_name=court_name)
         )
-    if not docs:
+    if not docs and not offers_draft(case):
         empty = menu.addAction(NOTHING_TEXT)
         empty.setEnabled(False)
     menu.addSeparator()
@@ -193,6 +216,44 @@ def open_preview(
         number=case.number,
         copies=copies,
         copies_note=_copies_note(case, copies) if copies > 1 else "",
+        parent=parent,
+    )
+
+
+def open_draft_preview(
+    db: Database, case_id: str, parent: QWidget | None = None, *, court_name: str = ""
+) -> PreviewWindow | None:
+    """The case's 协议草稿 printed as a draft (草稿 on every page, no seal), copies preset
+    to one per party. None (after saying why) when there is no draft to print."""
+    try:
+        case = load_case(db, case_id)
+        office = office_for(db, case, court_name=court_name)
+    except StorageError as exc:
+        messages.show_storage_error(parent, exc)
+        return None
+    except NotFoundError as exc:
+        messages.warning(parent, CANNOT_TITLE, exc.message)
+        return None
+    if case.draft is None:
+        messages.info(parent, CANNOT_TITLE, NO_DRAFT_TEXT)
+        return None
+    try:
+        pdf = agreement.draft_agreement_pdf(case, office)
+    except Exception:
+        log.exception("building the draft agreement of case %s failed", case_id)
+        messages.warning(
+            parent,
+            CANNOT_TITLE,
+            f"生成《{agreement.DRAFT_TITLE}》时出了错，没有生成。"
+            "详细情况已记入日志，请联系技术人员。",
+        )
+        return None
+    return show_preview(
+        pdf,
+        title=agreement.DRAFT_TITLE,
+        number=case.number,
+        copies=agreement.draft_copies(case),
+        copies_note=DRAFT_COPIES_NOTE,
         parent=parent,
     )
 

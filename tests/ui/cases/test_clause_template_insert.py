@@ -20,6 +20,7 @@ from app.models.db import Database
 from app.models.office import current_user
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.close_dialog import (
+    CONFIRM_TITLE,
     GENERAL_SECTION,
     NO_TEMPLATES_TEXT,
     CloseDialog,
@@ -27,6 +28,7 @@ from app.ui.cases.close_dialog import (
     category_section,
 )
 from tests.ui.cases.helpers import mediating, open_action, open_window, save
+from tests.ui.message_boxes import Boxes
 from tests.ui.user import click, type_text
 
 # A popup menu asks the window system for the keyboard; the offscreen platform says once
@@ -150,7 +152,7 @@ def test_keyboard_alone_inserts_a_template_and_lands_on_its_first_blank(
 
 
 def test_closing_with_an_inserted_term_stores_it_with_the_recorder(
-    qtbot: QtBot, office_db: Database
+    qtbot: QtBot, office_db: Database, boxes: Boxes
 ) -> None:
     case_id = mediating(office_db)
     recorded_session(office_db, case_id, "赵文书")
@@ -160,6 +162,7 @@ def test_closing_with_an_inserted_term_stores_it_with_the_recorder(
     choose_entry(qtbot, open_menu_by_click(qtbot, dialog), "赔礼道歉")
     dialog.recorder.clear()
     type_text(qtbot, dialog.recorder, "钱文书")
+    boxes.answers[CONFIRM_TITLE] = True
     save(qtbot, window, dialog)
 
     agreement = load_case(office_db, case_id).agreement

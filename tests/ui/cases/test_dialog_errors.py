@@ -25,7 +25,7 @@ from app.ui.cases.action_dialogs import (
     ReopenDialog,
     SessionDialog,
 )
-from app.ui.cases.close_dialog import CloseDialog
+from app.ui.cases.close_dialog import CONFIRM_TITLE, CloseDialog
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.messages import STORAGE_ERROR_TITLE
 from tests.helpers import snapshot
@@ -342,9 +342,10 @@ def test_locked_database_keeps_a_long_closing_form(
         dialog.prevented_criminal.isChecked(),
     )
     before = snapshot(office_db)
+    boxes.answers[CONFIRM_TITLE] = True  # "确定结案？" yes: then the database refuses
     with database_locked(office_db):
         refused(qtbot, dialog)
-    assert boxes.kinds() == ["warning"]
+    assert boxes.kinds() == ["confirm", "warning"]
     assert snapshot(office_db) == before
     after = (
         dialog.terms.terms(),

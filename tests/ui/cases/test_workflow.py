@@ -27,8 +27,8 @@ from app.ui.cases.action_dialogs import (
     SessionDialog,
     VoidDialog,
 )
-from app.ui.cases.case_window import TAB_HISTORY, CaseWindow
-from app.ui.cases.close_dialog import CloseDialog
+from app.ui.cases.case_window import PRINT_AGREEMENT_TITLE, TAB_HISTORY, CaseWindow
+from app.ui.cases.close_dialog import CONFIRM_TITLE, CloseDialog
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.tables import EVENT_COL_ACTION, EVENT_COL_DETAIL, EVENT_COL_USER
 from tests.ui.cases.helpers import (
@@ -143,7 +143,10 @@ def test_a_dispute_from_registration_to_archive_and_back(
     type_text(qtbot, close.agreement_amount, "3,000.50")
     click(qtbot, close.prevented_criminal)
     click(qtbot, close.prevented_petition)
+    boxes.answers[CONFIRM_TITLE] = True  # 结案 locks the case: asked first
     save(qtbot, window, close)
+    assert boxes.titles() == [CONFIRM_TITLE, PRINT_AGREEMENT_TITLE]  # printing: later
+    boxes.calls.clear()
     assert state_of(window) == "已结案"
     assert window.notice.isVisible() and "只能查看" in window.notice.text()
     assert window.visible_actions() == [
@@ -238,7 +241,7 @@ def test_a_dispute_from_registration_to_archive_and_back(
         "已归档 → 调解中；提出人：张三；原因：李四又把排水沟改回去了；原结果：达成书面协议"
     )
     assert not any(UUID.search(text) for text in details)
-    assert boxes.calls == []  # no step needed a message box
+    assert boxes.calls == []  # no other step needed a message box
 
 
 def test_refer_and_record_the_feedback(qtbot: QtBot, office_db: Database) -> None:
