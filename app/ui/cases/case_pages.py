@@ -9,7 +9,7 @@ import html
 from collections.abc import Sequence
 from datetime import date
 
-from app.models.casefile import CaseFile, SessionRecord
+from app.models.casefile import Agreement, AgreementDraft, CaseFile, SessionRecord
 from app.models.identity import ID_TYPES
 from app.models.parties import CaseParty
 from app.models.reference import (
@@ -21,7 +21,7 @@ from app.models.reference import (
 from app.ui.cases.tables import age_text
 from app.ui.cases.widgets import fmt_date, fmt_yuan
 
-NO_AGREEMENT = "尚未结案，还没有调解协议。结案时在“结案”里填写协议内容。"
+NO_AGREEMENT = "尚未结案，还没有调解协议。指派调解员后，可以在这里起草协议。"
 NO_FOLLOW_UP = "还没有回访记录。"
 NO_PROGRESS = "没有延长期限或归口移交的记录。"
 NO_SESSIONS = "还没有调解记录或调查记录。"
@@ -180,8 +180,35 @@ def _closed_on_text(case: CaseFile) -> str:
     return f"{shown}（{note}）" if shown else note
 
 
+def deadline_text(a: Agreement | AgreementDraft) -> str:
+    """履行期限 as entered: a date, or "签订后 N 日内"."""
+    if a.perform_within_days:
+        return f"签订后 {a.perform_within_days} 日内"
+    return fmt_date(a.perform_deadline)
+
+
+def _terms_html(a: Agreement | AgreementDraft) -> list[str]:
+    parts = ["<p><b>协议内容：</b></p>"]
+    parts += [
+        f"<p style='margin-left: 1em; white-space: pre-wrap'>第{i}条　{_esc(term)}</p>"
+        for i, term in enumerate(a.terms, start=1)
+    ]
+    parts.append(
+        rows_html(
+            [
+                ("履行方式", a.perform_manner),
+                ("履行地点", a.perform_place),
+                ("履行期限", deadline_text(a)),
+                ("协议金额", fmt_yuan(a.amount_fen)),
+            ]
+        )
+    )
+    return parts
+
+
 def agreement_html(case: CaseFile) -> str:
-    """结案情况 and the agreement (after a reopen: the earlier one, marked as such)."""
+    """结案情况 and the agreement (after a reopen: the earlier one, marked as such); a
+    draft never signed (mediation failed or withdrawn) is shown after it, marked so."""
     closed = case.closed_on is not None or case.closed_on_basis == "unrecorded"
     parts = [_closing_html(case)] if closed else []
     a = case.agreement
@@ -190,21 +217,12 @@ def agreement_html(case: CaseFile) -> str:
         current = case.closed_on is not None and case.outcome in AGREEMENT_OUTCOMES
         parts.append(_heading(f"调解协议（{kind}）" if current else f"重新调解前的协议（{kind}）"))
         parts.append(rows_html([("签订日期", fmt_date(a.signed_on)), ("纠纷事实及责任", a.facts)]))
-        parts.append("<p><b>协议内容：</b></p>")
-        parts += [
-            f"<p style='margin-left: 1em; white-space: pre-wrap'>第{i}条　{_esc(term)}</p>"
-            for i, term in enumerate(a.terms, start=1)
-        ]
-        parts.append(
-            rows_html(
-                [
-                    ("履行方式", a.perform_manner),
-                    ("履行地点", a.perform_place),
-                    ("履行期限", fmt_date(a.perform_deadline)),
-                    ("协议金额", fmt_yuan(a.amount_fen)),
-                ]
-            )
-        )
+        parts += _terms_html(a)
+    d = case.draft
+    if d is not None:
+        parts.append(_heading("协议草稿（未签订）"))
+        parts.append(rows_html([("纠纷事实及责任", d.facts)]))
+        parts += _terms_html(d)
     return "".join(parts) or f"<p>{NO_AGREEMENT}</p>"
 
 

@@ -374,3 +374,27 @@ def test_draft_deadline_and_days_round_trip(qtbot: QtBot, office_db: Database) -
     )
     window.reload()
     assert form.perform_deadline.text() == "" and form.within_days.value() == 7
+
+
+def test_a_failed_mediation_shows_its_unsigned_draft_read_only(
+    qtbot: QtBot, office_db: Database
+) -> None:
+    case_id = mediating(office_db)
+    by = current_user(office_db).id
+    cases.save_agreement_draft(
+        office_db,
+        case_id,
+        AgreementInput(terms=["李四恢复排水沟原走向。"], perform_within_days=15),
+        by=by,
+    )
+    cases.close_case(
+        office_db,
+        case_id,
+        cases.CloseInput(closed_on=TODAY, outcome="terminated", performance="na", note="分歧大"),
+        by=by,
+    )
+    window = open_window(qtbot, office_db, case_id)
+    assert window.agreement_stack.currentWidget() is window.agreement_view
+    text = window.agreement_view.toPlainText()
+    assert "协议草稿（未签订）" in text
+    assert "第1条　李四恢复排水沟原走向。" in text and "履行期限：签订后 15 日内" in text
