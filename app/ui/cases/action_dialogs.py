@@ -35,6 +35,7 @@ from app.ui.cases.widgets import (
     DateLine,
     RadioChoice,
     TextBox,
+    check_past_day,
     current_user_id,
     date_edit,
     datetime_edit,
@@ -51,12 +52,24 @@ MEDIATOR_ID_ROLE = Qt.ItemDataRole.UserRole
 MEDIATOR_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+# Titles of the questions asked before a step that cannot be taken back.
+ACCEPT_TITLE = "受理案件"
+ARCHIVE_TITLE = "归档案件"
+
+
 def _party_names(case: CaseFile) -> list[str]:
     return [p.name for p in case.parties]
 
 
 def _case_name(case: CaseFile) -> str:
     return case.number or "（未受理）"
+
+
+def _dispute_name(case: CaseFile) -> str:
+    """The case in words: "张三、李四之间的邻里纠纷"."""
+    names = _party_names(case)
+    who = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+    return f"{who}之间的{case.category}纠纷"
 
 
 def _lead_name(case: CaseFile) -> str:
@@ -82,8 +95,25 @@ class AcceptDialog(ServiceDialog):
             ),
         )
         self.case_id = case.id
+        self.case = case
+        self.time_limit_days = limit
         self.accepted_on = date_edit()
         self.add_row("受理日期", self.accepted_on)
+
+    def question(self) -> Question:
+        """受理 gives the case its number for good: asked before it is done."""
+        day = py_date(self.accepted_on.date())
+        check_past_day(day, "受理日期", not_before=(self.case.registered_on, "登记日期"))
+        due = day + timedelta(days=self.time_limit_days)
+        return Question(
+            ACCEPT_TITLE,
+            f"确定受理{_dispute_name(self.case)}吗？\n\n"
+            "受理后马上编上案件编号，编号不能收回，也不能改动。"
+            f"调解期限从受理日期 {fmt_date(day)} 起算 {self.time_limit_days} 天，"
+            f"到 {fmt_date(due)} 为止。",
+            yes="受理",
+            no="返回",
+        )
 
     def submit(self) -> None:
         cases.accept_case(
@@ -487,8 +517,20 @@ class ArchiveDialog(ServiceDialog):
             intro=f"案件{_case_name(case)}归档后只能查看；要重新调解须由调委会主任办理。",
         )
         self.case_id = case.id
+        self.case = case
         self.archived_on = date_edit()
         self.add_row("归档日期", self.archived_on)
+
+    def question(self) -> Question:
+        """归档 closes the file for good (only a 主任 may reopen it): asked first."""
+        check_past_day(py_date(self.archived_on.date()), "归档日期")
+        return Question(
+            ARCHIVE_TITLE,
+            f"确定把案件{_case_name(self.case)}（{_dispute_name(self.case)}）归档吗？\n\n"
+            "归档后只能查看，不能再补充或修改；要重新调解须由调委会主任办理。",
+            yes="归档",
+            no="返回",
+        )
 
     def submit(self) -> None:
         cases.archive_case(

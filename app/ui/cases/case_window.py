@@ -196,6 +196,7 @@ class CaseWindow(QWidget):
         QShortcut(QKeySequence("Esc"), self, self.close)
 
         self.refresh()
+        self.focus_next_step()
         fit_to_screen(self, QSize(em(self) * 60, em(self) * 42))
 
     # ------------------------------------------------------------------ building
@@ -331,6 +332,34 @@ class CaseWindow(QWidget):
         if action == "judicial_confirmation":
             return c.can_apply_for_confirmation
         return True
+
+    def next_step(self) -> str | None:
+        """The action the case most likely waits for (its button has the first focus)."""
+        c = self.case
+        likely: list[str] = {
+            "registered": ["accept"],
+            "accepted": ["assign"],
+            "assigned": ["record_session"],
+            # An agreement drafted: it is read and signed next, then the case closes.
+            "mediating": ["close"] if c.draft is not None else ["record_session"],
+            "closed": [
+                *(["follow_up"] if not c.follow_ups else []),
+                *(["judicial_confirmation"] if not c.confirmations else []),
+                "archive",
+            ],
+            "declined": ["archive"],
+        }.get(c.state, [])
+        return next((a for a in likely if self.offers(a)), None)
+
+    def focus_next_step(self) -> None:
+        """Put the focus on the next likely action's button (Space or Enter opens it);
+        a case with nothing left to do starts on its 当事人 list instead."""
+        action = self.next_step()
+        if action is not None:
+            self.action_buttons[action].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.tabs.setCurrentIndex(TAB_PARTIES)
+            self.parties_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reload(self) -> None:
         self.case = load_case(self.db, self.case_id)
@@ -510,6 +539,8 @@ class CaseWindow(QWidget):
         else:
             self.status.setText(f"已办理：{label}")
         self.status.show()
+        if action in self.action_buttons and action != "edit":
+            self.focus_next_step()  # a step done: on to the one after it
         emit(self.changed, self.case_id)
         if action == "close" and self.case.outcome == "agreement_written":
             self.offer_agreement_print()

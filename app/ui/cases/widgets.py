@@ -96,6 +96,21 @@ def fmt_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def check_past_day(value: date, field: str, *, not_before: tuple[date, str] | None = None) -> None:
+    """The checks a service makes of a day that has happened, made before it is asked
+    for (so a question is never answered "yes" in vain). ``not_before`` is (day, what)."""
+    today = date.today()
+    if value > today:
+        raise ValidationError(
+            field, f"{field}（{value:%Y年%m月%d日}）晚于今天，已发生的事情不能填将来的日期。"
+        )
+    if value.year < 2000:
+        raise ValidationError(field, f"{field}（{value:%Y年%m月%d日}）太早了，请核对年份。")
+    if not_before is not None and value < not_before[0]:
+        earliest, what = not_before
+        raise ValidationError(field, f"{field}不能早于{what}（{earliest:%Y年%m月%d日}）。")
+
+
 def fmt_yuan(fen: int | None) -> str:
     """Money as people read it: 1,500.00 元."""
     if fen is None:

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.models import cases
 from app.models.db import Database
 from app.models.office import current_user
-from app.ui.cases.action_dialogs import AcceptDialog, SessionDialog
+from app.ui.cases.action_dialogs import ARCHIVE_TITLE, AcceptDialog, SessionDialog
 from app.ui.cases.case_window import TAB_DETAILS, TAB_SESSIONS, TAB_TITLES, CaseWindow
 from app.ui.cases.party_form import PartyDialog
 from app.ui.cases.tables import EVENT_COL_DETAIL, PARTY_COL_ID, PARTY_COL_NAME
@@ -210,8 +210,9 @@ def test_alt_letter_opens_the_action_and_ctrl_digit_the_tab(
     assert window.focusWidget() is window.details.facts
 
 
-def test_archive_with_the_keyboard_alone(qtbot: QtBot, office_db: Database) -> None:
+def test_archive_with_the_keyboard_alone(qtbot: QtBot, office_db: Database, boxes: Boxes) -> None:
     window = open_window(qtbot, office_db, closed(office_db))
+    boxes.answers[ARCHIVE_TITLE] = True  # asked before the file is closed for good
     qtbot.keyClick(window.tabs, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # 归档(G)
     qtbot.waitUntil(lambda: window.active_dialog is not None, timeout=2000)
     dialog = window.active_dialog
@@ -225,6 +226,7 @@ def test_archive_with_the_keyboard_alone(qtbot: QtBot, office_db: Database) -> N
     with qtbot.waitSignal(window.changed, timeout=2000):
         qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return)
     assert window.state_label.text() == "已归档"
+    assert boxes.titles() == [ARCHIVE_TITLE]
 
 
 @pytest.mark.parametrize(

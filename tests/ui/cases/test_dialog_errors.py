@@ -17,6 +17,7 @@ from app.models import cases
 from app.models.db import Database
 from app.models.office import current_user
 from app.ui.cases.action_dialogs import (
+    ACCEPT_TITLE,
     AcceptDialog,
     AssignDialog,
     ConfirmationDialog,
@@ -311,11 +312,13 @@ def test_locked_database_during_acceptance(qtbot: QtBot, office_db: Database, bo
     window = open_window(qtbot, office_db, register(office_db))
     dialog: AcceptDialog = open_action(qtbot, window, "accept")
     before = snapshot(office_db)
+    boxes.answers[ACCEPT_TITLE] = True  # "yes": then the database refuses
     with database_locked(office_db):
         refused(qtbot, dialog)
         assert snapshot(office_db) == before
     assert [(kind, title) for kind, title, _text in boxes.calls] == [
-        ("warning", STORAGE_ERROR_TITLE)
+        ("confirm", ACCEPT_TITLE),
+        ("warning", STORAGE_ERROR_TITLE),
     ]
     assert "正被另一个程序占用（已锁定），本次保存没有进行" in boxes.texts()
     assert window.number_label.text() == "未受理"

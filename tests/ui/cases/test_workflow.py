@@ -15,6 +15,8 @@ from pytestqt.qtbot import QtBot
 from app.models.casefile import load_case
 from app.models.db import Database
 from app.ui.cases.action_dialogs import (
+    ACCEPT_TITLE,
+    ARCHIVE_TITLE,
     AcceptDialog,
     AssignDialog,
     ConfirmationDialog,
@@ -82,7 +84,10 @@ def test_a_dispute_from_registration_to_archive_and_back(
     accept: AcceptDialog = open_action(qtbot, window, "accept")
     intro = accept.findChild(QLabel, "intro")
     assert intro is not None and "受理“张三、李四”之间的纠纷" in intro.text()
+    boxes.answers[ACCEPT_TITLE] = True  # the number is for good: asked first
     save(qtbot, window, accept)
+    assert boxes.titles() == [ACCEPT_TITLE]
+    boxes.calls.clear()
     number = f"（{TODAY.year}）青山调字第1号"
     assert window.number_label.text() == number
     assert window.status.text() == f"已受理，案件编号：{number}"
@@ -204,7 +209,10 @@ def test_a_dispute_from_registration_to_archive_and_back(
 
     # ---- 归档, then 重新调解 (the user is the committee head)
     archive = open_action(qtbot, window, "archive")
+    boxes.answers[ARCHIVE_TITLE] = True
     save(qtbot, window, archive)
+    assert boxes.titles() == [ARCHIVE_TITLE]
+    boxes.calls.clear()
     assert state_of(window) == "已归档"
     assert "archive" not in window.visible_actions()
     reopen: ReopenDialog = open_action(qtbot, window, "reopen")
@@ -244,9 +252,10 @@ def test_a_dispute_from_registration_to_archive_and_back(
     assert boxes.calls == []  # no other step needed a message box
 
 
-def test_refer_and_record_the_feedback(qtbot: QtBot, office_db: Database) -> None:
+def test_refer_and_record_the_feedback(qtbot: QtBot, office_db: Database, boxes: Boxes) -> None:
     case_id = register(office_db)
     window = open_window(qtbot, office_db, case_id)
+    boxes.answers[ACCEPT_TITLE] = True
     save(qtbot, window, open_action(qtbot, window, "accept"))
     # Nothing to give feedback on yet: the button is not offered.
     assert "referral_feedback" not in window.visible_actions()
