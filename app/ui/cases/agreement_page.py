@@ -70,8 +70,8 @@ class DraftPage(QWidget):
         self.scroll_area.viewport().setAutoFillBackground(False)  # the tab page's colour
         # Alt+B: the case window's buttons already use T (归口移交) and the others.
         self.form = AgreementForm(db, case, template_key="B")
-        self.form.setAutoFillBackground(False)
         self.scroll_area.setWidget(self.form)
+        self.form.setAutoFillBackground(False)  # after setWidget, which turns it on
         v.addWidget(self.scroll_area, 1)
         banner = error_banner()
         v.addWidget(banner)
