@@ -69,7 +69,9 @@ WINDOW_TITLE = "协议条款模板"
 EVERY_CATEGORY_LABEL = "通用（各类纠纷）"
 ALL_FILTER_LABEL = "全部模板"
 PLACEHOLDER_HINT = (
-    f"结案时插入条款，“{APPLICANT}”“{RESPONDENT}”会换成本案当事人的姓名；“____”处留给调解员填写。"
+    f"插入条款时，“{APPLICANT}”“{RESPONDENT}”会换成本案当事人的姓名；“____”处留给调解员填写"
+    "（按 Tab 逐个跳到）。协议的钱数写成“人民币____元（大写：________）”：填上数字，"
+    "大写和协议金额自动生成。"
 )
 # An input method types full-width braces; the placeholders are the ASCII ones.
 _FULL_WIDTH_PLACEHOLDERS = {
