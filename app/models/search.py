@@ -101,6 +101,31 @@ def _each_character(chars: str) -> list[str]:
 _KEEP_EACH = cast("Callable[[str], str]", _each_character)
 
 
+def _said_alone_each(name: str) -> list[str] | None:
+    """What lazy_pinyin says for ``name`` when no part of it is a word of pypinyin's phrase
+    dictionary: then it reads the characters one by one, so each character's reading can
+    come from a cache (a 10,000-row 台账 import indexes some 15,000 different names; read
+    whole, they cost seconds). None: a name with a dictionary word, or not all Chinese
+    characters (read whole)."""
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
+
+    n = len(name)
+    if not RE_HANS.match(name):
+        return None
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            if name[i:j] in PHRASES_DICT:
+                return None
+    return [_said_alone(ch) for ch in name]
+
+
+@functools.lru_cache(maxsize=16384)
+def _said_alone(ch: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return (lazy_pinyin(ch, style=Style.NORMAL, errors=_KEEP_EACH, v_to_u=False) or [ch])[0]
+
+
 def _readings_in_context(name: str) -> list[str | None]:
     """Each character's reading as pypinyin reads the whole name (its phrase dictionary
     knows 重庆 chóng, 长江 cháng), or from EXTRA_READINGS; None: no reading (ASCII, marks,
@@ -108,7 +133,9 @@ def _readings_in_context(name: str) -> list[str | None]:
     # Imported here: pypinyin's dictionaries cost ~170 ms, which start-up need not pay.
     from pypinyin import Style, lazy_pinyin
 
-    said = lazy_pinyin(name, style=Style.NORMAL, errors=_KEEP_EACH, v_to_u=False)
+    said = _said_alone_each(name)
+    if said is None:
+        said = lazy_pinyin(name, style=Style.NORMAL, errors=_KEEP_EACH, v_to_u=False)
     if len(said) != len(name):  # not expected; read character by character instead
         said = [(lazy_pinyin(ch, style=Style.NORMAL, errors=_KEEP_EACH) or [ch])[0] for ch in name]
     out: list[str | None] = []

@@ -310,19 +310,22 @@ class _Office:
         for m in sorted(office.mediators(db, include_retired=True), key=lambda m: m.name):
             self.mediators.setdefault(norm(m.name), m.id)
         self._by_date: dict[str, dict[tuple[frozenset[str], frozenset[str]], tuple[str, str]]] = {}
-        self._cache: dict[Hashable, object] = {}
+        self._caches: dict[str, dict[Hashable, object]] = {}
 
     def cached(self, kind: str, value: Cell, read: Callable[[], _T]) -> _T:
         """``read()`` once per distinct (kind, value); a CellError is remembered too."""
-        key = (kind, type(value), value)
+        cache = self._caches.get(kind)
+        if cache is None:
+            cache = self._caches[kind] = {}
+        key = value if type(value) is str else (type(value), value)  # (1 is not True)
         try:
-            found = self._cache[key]
+            found = cache[key]
         except KeyError:
             try:
                 found = read()
             except CellError as exc:
                 found = exc
-            self._cache[key] = found
+            cache[key] = found
         if isinstance(found, CellError):
             raise found
         return found  # type: ignore[return-value]
@@ -530,13 +533,13 @@ def _case_rows(
     # a header repeated inside the sheet (pasted monthly sheets): its cells name the columns
     names: dict[int, set[str]] = {}
     for c in mapped:
-        own = {normalize_header(headers[c])} if c < len(headers) and headers[c] else set()
+        own = {headers[c]} if c < len(headers) and headers[c] else set()
         for r in (plan.header_row - 1, plan.header_row - 2):
             if 0 <= r < len(rows) and c < len(rows[r]):
-                text = normalize_header(cell_text(rows[r][c]))
+                text = cell_text(rows[r][c])
                 if text:
                     own.add(text)
-        names[c] = own
+        names[c] = own | {normalize_header(n) for n in own}
     need = max(2, (len(mapped) + 1) // 2)
     out: list[_Row] = []
     for index in range(plan.header_row, len(rows)):
@@ -556,9 +559,7 @@ def _case_rows(
         if not any(texts[c] for c in mapped if c < width):
             plan.blank_rows += 1  # only 序号 or other columns that are not imported
             continue
-        same = sum(
-            1 for c in mapped if c < width and texts[c] and normalize_header(texts[c]) in names[c]
-        )
+        same = sum(1 for c in mapped if c < width and texts[c] in names[c])
         if same >= need:
             first = next(c for c in mapped if c < width and texts[c])
             plan.skipped.append(SkippedRow(excel_row, SKIP_REASONS["header"], first, texts[first]))

@@ -30,13 +30,18 @@ class CellError(ValueError):
         self.message = message
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def norm(text: str) -> str:
     """Full-width to half-width (NFKC), no whitespace at all: for comparing words."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def cell_text(value: Cell) -> str:
     """A cell as the text the user sees (whole numbers without ".0")."""
+    if type(value) is str:  # most cells: first, and without the checks below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -198,7 +203,7 @@ _CN_NUM.update({"四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七
 _CN_NUM.update({"八": 8, "捌": 8, "九": 9, "玖": 9})
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
-_AMOUNT_TEXT = re.compile(r"^(\d+(?:\.\d+)?)(万|千|百)?$")
+_AMOUNT_TEXT = re.compile(r"^(-?\d+(?:\.\d+)?)(万|千|百)?$")
 
 
 def _chinese_amount(text: str) -> Decimal | None:
@@ -261,7 +266,7 @@ def parse_amount(value: Cell, *, unit: int = 1) -> int | None:
                 raise CellError(f"“{shown}”不是可识别的金额，请写成 12000 或 1.2万元 这样的格式。")
             yuan = cn
     if yuan < 0:
-        raise CellError(f"金额“{cell_text(value)}”是负数，请核对。")
+        raise CellError(f"金额“{cell_text(value)}”是负数，请改为正数（或删去）。")
     if yuan >= _MAX_YUAN:
         raise CellError(f"金额“{cell_text(value)}”大得不合常理，请核对单位和小数点。")
     try:
@@ -533,17 +538,19 @@ def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
         if not piece:
             continue
         name, inner = piece, ""
-        if m := _PAREN_TAIL.match(piece):
+        if ("(" in piece or "（" in piece) and (m := _PAREN_TAIL.match(piece)):
             name, inner = m[1].strip(), m[2].strip()
-        if _ONLY_CJK_AND_SPACE.match(name):
-            name = re.sub(r"\s+", "", name)  # "张  三": spaces that align two-character names
+        if _SPACES.search(name) and _ONLY_CJK_AND_SPACE.match(name):
+            name = _SPACES.sub("", name)  # "张  三": spaces that align two-character names
         if not name:
             continue
         if len(name) > 60:
             raise CellError(f"当事人“{name[:20]}…”太长（最多 60 个字），请检查是否少了分隔符“、”。")
         id_type = id_number = org_code = ""
-        code = norm(inner).upper()
-        if "*" in code:
+        code = norm(inner).upper() if inner else ""
+        if not code:
+            pass
+        elif "*" in code:
             pass  # a masked number: nothing to keep
         elif re.fullmatch(r"\d{17}[\dX]", code) and (_is_resident_id(code) or not _is_uscc(code)):
             # (all-digit USCCs exist, and one resident ID in 31 passes the USCC check)
@@ -694,6 +701,14 @@ FOOTER_WORDS = (
     *("审核", "审批", "负责人", "单位负责人", "分管领导", "主管领导", "统计人", "报送"),
     *("联系人", "联系电话", "注:", "说明:", "备注:", "附注:"),
 )
+# Any of the words above, as typed (full-width colons folded by NFKC are matched loosely):
+# one search over a whole row tells the rows that cannot be a total or a footer.
+_LABEL_HINT = re.compile(
+    "|".join(
+        re.escape(w.rstrip(":"))
+        for w in sorted({*TOTAL_WORDS, *FOOTER_WORDS}, key=len, reverse=True)
+    )
+)
 _TOTAL_AT_START = re.compile(r"^(?:" + "|".join(TOTAL_WORDS) + r")(?:[:(（\[]|\d|$)")
 _LABEL_BRACKETS = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 
@@ -738,6 +753,8 @@ def row_kind(texts: list[str], party_columns: tuple[int, ...] | None = None) -> 
     filled = [(c, t) for c, t in enumerate(texts) if t]
     if not filled:
         return _BLANK
+    if _LABEL_HINT.search("\x1f".join(t for _, t in filled)) is None:
+        return None  # no word of a total or a footer anywhere in the row (most rows)
     label: RowKind | None = None
     for c, t in filled:
         if is_total_label(t):

@@ -179,26 +179,23 @@ def _iso(d: date | None) -> str | None:
 
 
 class _Ids:
-    """uuid7 keys (as rows.new_id makes them: time-ordered text) for a whole import: the
-    current millisecond, then a counter from a random start in the 74 bits uuid7 leaves
-    to randomness (RFC 9562 §6.2 method 1), so keys made together stay ordered and unique
-    at a fraction of uuid6.uuid7()'s cost."""
-
-    _VERSION_VARIANT = (0x7 << 76) | (0b10 << 62)
+    """uuid7 keys (as rows.new_id makes them: time-ordered text) for a whole import, at a
+    fraction of uuid6.uuid7()'s cost: the current millisecond and 12 random bits once, then
+    a counter from a random start in the 62 bits uuid7 leaves to randomness (RFC 9562
+    §6.2, method 1), so keys made together stay ordered and unique."""
 
     def __init__(self) -> None:
-        self.ms = time.time_ns() // 1_000_000
-        self.counter = int.from_bytes(os.urandom(8), "big") >> 8  # 56 random bits
+        ms = time.time_ns() // 1_000_000
+        rand_a = int.from_bytes(os.urandom(2), "big") & 0xFFF
+        high = f"{(ms << 16) | (0x7 << 12) | rand_a:016x}"
+        self.prefix = f"{high[:8]}-{high[8:12]}-{high[12:]}-"
+        self.counter = (0b10 << 62) | (int.from_bytes(os.urandom(8), "big") >> 8)
 
     def __call__(self) -> str:
         self.counter += 1
-        c = self.counter
-        value = (self.ms << 80) | self._VERSION_VARIANT | ((c >> 62) & 0xFFF) << 64 | (c & _LOW_62)
-        h = f"{value:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        low = f"{self.counter:016x}"
+        return f"{self.prefix}{low[:4]}-{low[4:]}"
 
-
-_LOW_62 = (1 << 62) - 1
 
 _STAMPS = ("created_at", "updated_at", "updated_by", "origin")
 _CASE_COLUMNS = (

@@ -343,6 +343,7 @@ class ClosingChoice(QWidget):
         for button in self.buttons.values():
             self.group.addButton(button)
             row.addWidget(button)
+            row.addSpacing(em(self) * 2)
         row.addStretch(1)
         self.hint = hint_label(CLOSING_HINT)
         layout = QVBoxLayout(self)
