@@ -292,7 +292,7 @@ def villages(db: Database, *, include_retired: bool = False) -> list[Place]:
     sql = (
         "SELECT id, name, kind, parent_id FROM places WHERE kind IN ('village','community')"
         + ("" if include_retired else " AND retired = 0")
-        + " ORDER BY name"
+        + " ORDER BY created_at, rowid"  # the office's order: as it entered them
     )
     return [Place(r["id"], r["name"], r["kind"], r["parent_id"]) for r in db.query(sql)]
 
@@ -334,7 +334,7 @@ def mediators(db: Database, *, include_retired: bool = False) -> list[Mediator]:
             bool(r["full_time"]),
             r["specialities"],
         )
-        for r in db.query(sql + " ORDER BY full_time DESC, name")
+        for r in db.query(sql + " ORDER BY created_at, rowid")  # as the office entered them
     ]
 
 

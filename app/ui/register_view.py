@@ -43,6 +43,7 @@ from app.models.reference import STATES, categories, sources
 from app.models.register import RegisterFilter
 from app.ui import messages
 from app.ui.cases.flow_layout import FlowLayout
+from app.ui.chooser import make_filterable, mark_blank
 from app.ui.item_views import RowRole, on_open
 from app.ui.register_columns import RegisterColumns
 from app.ui.register_model import ACTIVE_STATES, RegisterModel
@@ -86,16 +87,19 @@ def _py_date(edit: QDateEdit) -> date | None:
 
 
 def fill_filter(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
-    """(Re)fill a filter list with 全部 first, keeping the current choice if it still exists."""
+    """(Re)fill a filter list with 全部 first, keeping the current choice if it still exists.
+    The list can be narrowed by typing a name or its pinyin initials (app/ui/chooser.py)."""
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
     combo.addItem(ALL, None)
+    mark_blank(combo, 0)
     for text, value in items:
         combo.addItem(text, value)
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
+    make_filterable(combo)
 
 
 class RegisterPage(QWidget):

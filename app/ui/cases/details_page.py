@@ -29,6 +29,7 @@ from app.ui.cases.widgets import (
     key_combo,
     top_aligned_form,
 )
+from app.ui.chooser import make_filterable
 from app.ui.signals import emit
 
 
@@ -60,9 +61,9 @@ class DetailsPage(QWidget):
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         fields.addWidget(self.info)
         form = top_aligned_form()
-        self.category = QComboBox()
+        self.category = make_filterable(QComboBox())  # narrowed by typing, as in 登记纠纷
         self.category.addItems(categories())
-        self.source = key_combo(sources())
+        self.source = make_filterable(key_combo(sources()))
         self.village_chooser = VillageChooser(db)  # 新增 in place when the village is missing
         self.village = self.village_chooser.combo
         self.facts = TextBox(4)
@@ -116,7 +117,8 @@ class DetailsPage(QWidget):
         self.info.setText("　".join(info))
         self.editable = "edit" in case.actions
         if not (keep_edits and self.is_dirty()):
-            self.category.setCurrentText(case.category)
+            self.category.setCurrentIndex(self.category.findText(case.category))
+            self.category.setCurrentText(case.category)  # also one the list no longer has
             self.source.setCurrentIndex(max(self.source.findData(case.source), 0))
             self.village.setCurrentIndex(max(self.village.findData(case.village_id or ""), 0))
             self.facts.setPlainText(case.facts)

@@ -42,6 +42,7 @@ from app.ui.cases.widgets import (
     py_date,
     set_tab_chain,
 )
+from app.ui.chooser import make_filterable
 from app.ui.look import Heading
 from app.ui.signals import emit
 
@@ -115,7 +116,8 @@ class RegisterDialog(ServiceDialog):
         self.category.setPlaceholderText("请选择")
         self.category.setCurrentIndex(-1)  # no silent default: the statistics depend on it
         self.category.setMaxVisibleItems(20)
-        self.source = key_combo(sources())
+        make_filterable(self.category)  # typed: "ll" finds 邻里, "hy" 婚姻家庭
+        self.source = make_filterable(key_combo(sources()))
         self.source_detail = QLineEdit()
         self.source_detail.setPlaceholderText("如：移交单位和经办人、报告的网格员，可不填")
         self.village_chooser = VillageChooser(db)  # 新增 in place when the village is missing

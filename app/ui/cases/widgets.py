@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.models import office
 from app.models.db import Database
 from app.models.errors import ValidationError
+from app.ui.chooser import make_filterable, mark_blank
 from app.ui.look import ERROR, ERROR_FILL, MUTED, Panel, tint
 
 DISPLAY_DATE = "yyyy-MM-dd"
@@ -214,8 +215,12 @@ def editable_combo(items: list[str], placeholder: str = "") -> QComboBox:
 
 
 def village_combo(db: Database) -> QComboBox:
-    """所在村（社区）, which may be left empty."""
-    return key_combo({"": "（不填）"} | {p.id: p.name for p in office.villages(db)}, "")
+    """所在村（社区）, which may be left empty: in the office's order, narrowed by typing
+    the name or its pinyin initials."""
+    villages = {p.id: p.name for p in office.villages(db)}
+    combo = key_combo({"": "（不填）"} | villages, "")
+    mark_blank(combo, 0)
+    return make_filterable(combo)
 
 
 class RadioChoice(QWidget):

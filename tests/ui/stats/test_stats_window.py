@@ -343,10 +343,10 @@ def test_filters_offer_names_not_ids(window: StatsWindow, world: Office) -> None
 
     assert texts(window.category) == ["全部", *categories()]
     assert texts(window.source) == ["全部", *sources().values()]
-    assert texts(window.village) == ["全部", "桃园村", "河东社区", "红旗村"]
+    assert texts(window.village) == ["全部", "红旗村", "桃园村", "河东社区"]  # the office's order
     assert sorted(texts(window.mediator)) == sorted(["全部", "王建华", "陈秀兰"])
     assert texts(window.committee) == ["全部", "青山镇人民调解委员会", "红旗村人民调解委员会"]
-    assert window.village.itemData(3) == world.village["红旗村"]
+    assert window.village.itemData(1) == world.village["红旗村"]
 
 
 # --------------------------------------------------------------------------- the period
