@@ -38,6 +38,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "stats_month_ms": ("<=", 100),
     "stats_year_ms": ("<=", 300),
     "ledger_export_100k_s": ("<=", 15),
+    "ledger_import_10k_s": ("<=", 2),
+    "ledger_import_vs_read": ("<=", 3),
     "outreach_kit_village_ms": ("<=", 1000),
 }
 
