@@ -638,11 +638,15 @@ class _RowReader:
         ctx = self.ctx
         problems: list[str] = []
         for key in keys:
+            cell = cells.get(key)
+            if cell is None or cell == "":
+                found[key] = None  # no such column, or an empty cell
+                continue
             label = FIELDS[key]
             value: date | None = None
             problem: str | None = None
             try:
-                value = ctx.read_date(cells.get(key))
+                value = ctx.read_date(cell)
             except MissingYearError as exc:
                 value, problem = self._complete(i, key, exc, found, warnings)
             except CellError as exc:
