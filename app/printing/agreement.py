@@ -193,7 +193,8 @@ def signature_block(
         )
     rows += C.party_signature_rows(left, right, fonts)  # a ruled table for many parties
     drafted = case.draft.recorder.strip() if draft and case.draft else ""
-    rows.append(staff_block(C.mediator_names(case), drafted or C.recorder_name(case), fonts))
+    staff = C.staff_grid if C.many_parties(case) else staff_block  # below the parties' grid
+    rows.append(staff(C.mediator_names(case), drafted or C.recorder_name(case), fonts))
     if draft:  # not signed: no seal, no date, and a word on what the paper is
         rows.append(L.Paragraph(DRAFT_NOTE, L.BODY, fonts))
     else:
@@ -216,7 +217,9 @@ def agreement_pdf(
         subject=f"{C.names(C.ordered_parties(case))} {case.category}纠纷".strip(),
     )
     # set tighter when that keeps the last term with the signatures without a gap
-    return C.fitted_pdf(lambda: agreement_story(case, office, fonts), info, fonts)
+    return C.fitted_pdf(
+        lambda: agreement_story(case, office, fonts), info, fonts, parties_either_way=True
+    )
 
 
 def draft_mark(canvas: Canvas, font: str) -> None:
@@ -247,6 +250,7 @@ def draft_agreement_pdf(
         lambda: agreement_story(case, office, fonts, draft=True),
         info,
         fonts,
+        parties_either_way=True,
         on_page=lambda canvas: draft_mark(canvas, font),
     )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from app.models.casefile import CaseFile
@@ -186,12 +188,115 @@ _NOBODY = CaseParty(
 
 
 def party_paragraphs(case: CaseFile, fonts: FontSet) -> list[Flowable]:
+    """Every party with every field, a paragraph each (and one for its agent); for more
+    than three parties a side, their names by side and a pointer to the attached
+    当事人名单 (:func:`party_list_attachment`)."""
+    if listed_apart(case):
+        return party_summary(case, fonts)
     out: list[Flowable] = []
     for p in ordered_parties(case):
         out.append(L.Paragraph(party_description(p), L.BODY, fonts))
         agent = agent_description(p)
         if agent is not None:
             out.append(L.Paragraph(agent, L.BODY, fonts))
+    return out
+
+
+# More parties than this on a side are listed by name, their particulars on an attached
+# 当事人名单, and they sign in a ruled table (:func:`signature_grid`).
+PARTIES_IN_FULL = 3
+ATTACHMENT = "当事人名单"
+ATTACHMENT_NOTE = f"各当事人的身份信息详见附件《{ATTACHMENT}》。"
+
+
+def many_parties(case: CaseFile | None) -> bool:
+    """Whether ``case`` has more than three parties on a side."""
+    if case is None:
+        return False
+    left, right = sides(case)
+    return max(len(left), len(right)) > PARTIES_IN_FULL
+
+
+# Whether documents that describe the parties in paragraphs (the agreement, the
+# 司法确认申请书) describe many parties in full in the text instead of by name with the
+# attached 当事人名单: :func:`fitted_pdf` tries both.
+_in_full: ContextVar[bool] = ContextVar("parties_in_full", default=False)
+
+
+def listed_apart(case: CaseFile | None) -> bool:
+    """Whether the parties of ``case`` are named in the text and described on the
+    attached 当事人名单."""
+    return many_parties(case) and not _in_full.get()
+
+
+def _by_role(case: CaseFile) -> list[tuple[str, list[CaseParty]]]:
+    groups: dict[str, list[CaseParty]] = {}
+    for p in ordered_parties(case):
+        groups.setdefault(p.role, []).append(p)
+    return [(role_label(role), ps) for role, ps in groups.items()]
+
+
+def party_summary(case: CaseFile, fonts: FontSet) -> list[Flowable]:
+    """ "申请人：张三、李四……（共8人）" for each side, then where the particulars are."""
+    out: list[Flowable] = [
+        L.Paragraph(f"{label}：{names(ps)}（共{len(ps)}人）", L.BODY, fonts)
+        for label, ps in _by_role(case)
+    ]
+    out.append(L.Paragraph(ATTACHMENT_NOTE, L.BODY, fonts))
+    return out
+
+
+def party_summary_table(case: CaseFile, fonts: FontSet) -> Flowable:
+    """The form table's party rows for many parties: one row a side with the names."""
+    rows: list[list[Any]] = [[f"{label}（{len(ps)}人）", names(ps)] for label, ps in _by_role(case)]
+    rows.append([ATTACHMENT_NOTE, ""])
+    t = L.table(
+        rows,
+        (FORM_COLUMNS[0], L.BLOCK_WIDTH - FORM_COLUMNS[0]),
+        style=TABLE_CELL,
+        padding=5.0,
+        extra=[("ALIGN", (0, 0), (0, -2), "CENTER"), ("SPAN", (0, -1), (1, -1))],
+        fonts=fonts,
+    )
+    t.spaceBefore = L.space(6)
+    return t
+
+
+def parties_table(case: CaseFile | None, fonts: FontSet) -> Flowable:
+    """The forms' party table: five rows a person (four an organisation), or for many
+    parties the names by side (the particulars on the attached 当事人名单)."""
+    if case is not None and many_parties(case):
+        return party_summary_table(case, fonts)
+    left, right = sides(case) if case else ([], [])
+    return party_table(party_rows(left, right), fonts)
+
+
+LIST_STYLE = replace(L.DENSE, align="justify", first_indent=2, leading=L.SIZE_4 * 1.6)
+
+
+def party_list_attachment(case: CaseFile | None, fonts: FontSet) -> list[Flowable]:
+    """For many parties: a new page headed 附件, the 当事人名单 — every party by side with
+    every field, numbered, and its agent — after the document it belongs to. Nothing for
+    three parties a side or fewer (they are printed in full in the document)."""
+    if case is None or not listed_apart(case):
+        return []
+    out: list[Flowable] = [
+        PageBreak(),
+        L.Mark(ATTACHMENT),
+        L.Paragraph("附件", replace(L.BODY_FLUSH, bold=True), fonts),
+        L.Paragraph(ATTACHMENT, replace(L.TITLE, space_after=6), fonts),
+    ]
+    if case.number:
+        out.append(number_line(case.number, fonts))
+    for label, ps in _by_role(case):
+        out.append(L.Paragraph(f"{label}（{len(ps)}人）", heading(space_before=6), fonts))
+        for n, p in enumerate(ps, 1):
+            # "1. 张三，性别：女，……": the side is the heading above
+            entry = [Span(f"{n}. "), *party_description(p)[1:]]
+            out.append(L.Paragraph(entry, LIST_STYLE, fonts))
+            agent = agent_description(p)
+            if agent is not None:
+                out.append(L.Paragraph(agent, replace(LIST_STYLE, first_indent=3), fonts))
     return out
 
 
@@ -391,14 +496,14 @@ def signatures_with_lead(
     signature block ``sign`` (rows, the last one the seal).
 
     The signature block is never split and never alone at the top of a page: it stays on
-    one page below at least one line of the terms, or — when that would leave much of
-    the page before empty — below the end of the closing text
-    (:class:`app.printing.layout.KeepWithText`). Only a block taller than a page (very
-    many parties) is split, between rows; its first row still stays with the text above
-    it and the seal with the row before it.
+    one page with the whole of the last term and the closing text, or — only when those
+    and the block are more than a page — below the end of the closing text
+    (:class:`app.printing.layout.KeepWithText`; :func:`fitted_pdf` tries tighter
+    settings first). Only a block taller than a page is split, between rows; its first
+    row still stays with the text above it and the seal with the row before it.
     """
     text = [*terms, *after]
-    if text and L.fits_one_page([_tail(text[-1], 1)[1], *sign]):
+    if text and L.fits_one_page([_lead(text[-1])[1], *sign]):
         return [*before, L.KeepWithText(text, sign, strict=len(terms))]
     story = [*before, *text[:-1]]
     lead: list[Flowable] = []
@@ -425,36 +530,112 @@ def moment(text: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日{d.hour}时{d.minute:02d}分"
 
 
+def side_names(parties: Sequence[CaseParty]) -> str:
+    """ "张三、李四、王五", or for more than three "张三、李四等9人"."""
+    if len(parties) <= PARTIES_IN_FULL:
+        return names(parties)
+    return f"{names(parties[:2])}等{len(parties)}人"
+
+
 def case_name(case: CaseFile) -> str:
-    """ "张三与李四邻里纠纷" (the case's own title when it has one)."""
+    """ "张三与李四邻里纠纷", "张三、李四等9人与王五等8人山林土地纠纷" (the case's own title
+    when it has one)."""
     if case.title.strip():
         return case.title.strip()
     left, right = sides(case)
-    who = "与".join(x for x in (names(left), names(right)) if x)
+    who = "与".join(x for x in (side_names(left), side_names(right)) if x)
     return f"{who}{case.category}纠纷"
 
 
 def form_pdf(
     title: str,
-    body: list[Flowable],
+    body: list[Flowable] | Callable[[], list[Flowable]],
     office: OfficeInfo,
     fonts: FontSet,
     case: CaseFile | None = None,
     *,
     number: bool = True,
+    one_sheet: bool = False,
 ) -> bytes:
     """A form: the committee's name and the title, the case number (or a blank for it),
-    then ``body``; metadata from the case."""
+    then ``body``; metadata from the case.
+
+    A ``body`` given as a function that makes it is set as loosely as lays it out well
+    (:func:`fitted_pdf`): with ``one_sheet`` (a form that is one sheet, as the model form
+    is) on one page if it can be, else without half-empty pages."""
     committee = committee_name(case, office)
-    story: list[Flowable] = titles(committee, title, fonts)
-    if number:
-        story.append(number_line(case.number if case else None, fonts))
     info = L.DocInfo(
         title=f"{title} {(case.number or '') if case else ''}".strip(),
         author=committee,
         subject=case_name(case) if case else "",
     )
-    return L.build_pdf([*story, *body], info, fonts=fonts)
+
+    def story() -> list[Flowable]:
+        head: list[Flowable] = titles(committee, title, fonts)
+        if number:
+            head.append(number_line(case.number if case else None, fonts))
+        return [*head, *(body() if callable(body) else body)]
+
+    if not callable(body):
+        return L.build_pdf(story(), info, fonts=fonts)
+    return fitted_pdf(story, info, fonts, one_sheet=one_sheet)
+
+
+# A page before the last of a document may stay this empty at its foot (a paragraph that
+# is not split, a heading kept with its text); more, and a tighter density is tried.
+GAP_LIMIT = 4 * L.BODY_LEADING
+
+
+def main_pages(laid: L.Laid) -> int:
+    """Pages of the document before its attached 当事人名单."""
+    return laid.marks.get(ATTACHMENT, laid.pages)
+
+
+def well_laid(laid: L.Laid) -> bool:
+    """The block kept its text (the last term) and no page before the last of the
+    document (before the attachment) is left emptier at its foot than GAP_LIMIT."""
+    return (
+        L.KeepWithText.APART not in laid.marks
+        and laid.gap_before(main_pages(laid) - 1) <= GAP_LIMIT + L.FUZZ
+    )
+
+
+def fitted_pdf(
+    make_story: Callable[[], list[Flowable]],
+    info: L.DocInfo,
+    fonts: FontSet,
+    *,
+    one_sheet: bool = False,
+    parties_either_way: bool = False,
+    on_page: Callable[[Canvas], None] | None = None,
+    footer: bool = True,
+) -> bytes:
+    """The story set in the loosest density (:data:`app.printing.layout.DENSITIES`) that
+    lays it out well: on one page for a ``one_sheet`` form, else :func:`well_laid`.
+    When none does, the loosest that keeps the block with its text and leaves no big
+    gap, else the loosest that keeps the block with its text, else the standard one."""
+    order = {d: n for n, d in enumerate(L.DENSITIES)}
+
+    def good(laid: L.Laid) -> bool:
+        return main_pages(laid) == 1 if one_sheet else well_laid(laid)
+
+    def rank(laid: L.Laid) -> tuple[bool, bool, int]:
+        apart = L.KeepWithText.APART in laid.marks
+        return (apart, not well_laid(laid), order[laid.density])
+
+    tried: list[L.Laid] = []
+    for in_full in (False, True) if parties_either_way else (False,):
+        token = _in_full.set(in_full)
+        try:
+            laid = L.fit(
+                make_story, info, good=good, rank=rank, fonts=fonts, on_page=on_page, footer=footer
+            )
+        finally:
+            _in_full.reset(token)
+        if good(laid):
+            return laid.pdf
+        tried.append(laid)
+    return min(tried, key=rank).pdf
 
 
 def form_table(
@@ -481,9 +662,125 @@ def form_table(
     return L.table(data, widths, style=TABLE_CELL, padding=5, extra=list(spans), fonts=fonts)
 
 
+def signer_lines(p: CaseParty) -> list[Content]:
+    """Who signs in a cell of :func:`signature_grid`: the name; an organisation seals and
+    its 法定代表人 signs; an agent signs too."""
+    if p.kind == ORG:
+        lines: list[Content] = [f"{p.name}（盖章）", [Span("法定代表人："), value(p.legal_rep, 4)]]
+    else:
+        lines = [p.name]
+    if p.agent_name.strip():
+        lines.append(f"委托代理人：{p.agent_name.strip()}")
+    return lines
+
+
+GRID_PER_ROW = 4
+SIGN_ROOM = 28.0  # points to sign and press a fingerprint in, below the name (10 mm)
+GRID_LABEL = 1.6 * L.SIZE_SMALL_4  # the side's label, one character a line
+
+
+def signature_grid(
+    groups: Sequence[tuple[str, Sequence[Sequence[Content]]]],
+    fonts: FontSet,
+    *,
+    caption: str = "当事人签名（盖章）或按指印：",
+) -> Flowable:
+    """Many parties sign in a ruled table: under ``caption``, for each side ("申请人",
+    written downwards in a narrow first column) four cells to a row, each with a party's
+    name over room to sign, seal or press a fingerprint."""
+    style = replace(TABLE_CELL, size=L.SIZE_SMALL_4, leading=L.SIZE_SMALL_4 * 1.25)
+    label_style = replace(style, align="center")
+    room = L.space(SIGN_ROOM)
+    width = (L.BLOCK_WIDTH - GRID_LABEL) / GRID_PER_ROW
+    rows: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (1, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, -1), 1),
+        ("RIGHTPADDING", (0, 0), (0, -1), 1),
+    ]
+    if caption:
+        rows.append([L.Paragraph(caption, style, fonts), "", "", "", ""])
+        commands += [("SPAN", (0, 0), (-1, 0)), ("LEFTPADDING", (0, 0), (0, 0), 3)]
+    for label, signers in groups:
+        first = len(rows)
+        for i in range(0, len(signers), GRID_PER_ROW):
+            cells: list[Any] = [
+                [*(L.Paragraph(line, style, fonts) for line in lines), Spacer(1, room)]
+                for lines in signers[i : i + GRID_PER_ROW]
+            ]
+            rows.append(["", *cells, *[""] * (GRID_PER_ROW - len(cells))])
+        if label:
+            rows[first][0] = L.Paragraph("\n".join(label), label_style, fonts)
+        commands.append(("SPAN", (0, first), (0, len(rows) - 1)))
+    t = L.table(
+        rows,
+        (GRID_LABEL, *(width,) * GRID_PER_ROW),
+        style=style,
+        padding=3,
+        extra=commands,
+        fonts=fonts,
+    )
+    t.spaceBefore = L.space(L.BODY_LEADING / 2)
+    return t
+
+
+def staff_grid(mediators: Sequence[str], recorder: str, fonts: FontSet) -> Flowable:
+    """The mediators and the recorder of an agreement with many parties, each in a cell
+    of a row like the parties' (:func:`signature_grid`) with room to sign."""
+    cells: list[Sequence[Content]] = [
+        [[Span("人民调解员："), value(name, 4)]] for name in mediators or [""]
+    ]
+    cells.append([[Span("记录人："), value(recorder, 4)]])
+    grid = signature_grid([("", cells)], fonts, caption="")
+    grid.spaceBefore = 0
+    return grid
+
+
+def party_signature_rows(
+    left: Sequence[CaseParty], right: Sequence[CaseParty], fonts: FontSet
+) -> list[Flowable]:
+    """The parties' part of an agreement's signature block: a two-column row of cells per
+    applicant and respondent (:func:`party_signature`), or for more than three on a side
+    one :func:`signature_grid`."""
+    n = max(len(left), len(right))
+    if n > PARTIES_IN_FULL:
+        groups: dict[str, list[Sequence[Content]]] = {}
+        for p in [*left, *right]:
+            groups.setdefault(p.role_label, []).append(signer_lines(p))
+        return [signature_grid(list(groups.items()), fonts)]
+    rows: list[Flowable] = []
+    for i in range(n):
+        lp = left[i] if i < len(left) else None
+        rp = right[i] if i < len(right) else None
+        rows.append(
+            signature_row(
+                party_signature(lp, lp.role) if lp else [],
+                party_signature(rp, rp.role) if rp else [],
+                fonts,
+            )
+        )
+    return rows
+
+
+def _signs_as_party(how: str) -> bool:
+    return "按指印" in how or "盖章" in how
+
+
 def signature_lines(items: Sequence[tuple[str, str, str]], fonts: FontSet) -> list[Flowable]:
     """Signature cells, two to a row: "label：name" over "how：____" (how: 签名, 签名（按指印）
-    …); a blank for the name when it is empty."""
+    …); a blank for the name when it is empty. More than six parties (those who sign with
+    a fingerprint or seal) sign in a :func:`signature_grid`; the staff below them."""
+    parties = [item for item in items if _signs_as_party(item[2])]
+    if len(parties) > 2 * PARTIES_IN_FULL:
+        groups: dict[str, list[Sequence[Content]]] = {}
+        for label, name, how in parties:
+            groups.setdefault(label, []).append([name + ("（盖章）" if "盖章" in how else "")])
+        staff = [item for item in items if not _signs_as_party(item[2])]
+        return [signature_grid(list(groups.items()), fonts), *_signature_rows(staff, fonts)]
+    return _signature_rows(items, fonts)
+
+
+def _signature_rows(items: Sequence[tuple[str, str, str]], fonts: FontSet) -> list[Flowable]:
     cells: list[list[Content]] = [
         [[Span(f"{label}："), Span(name) if name else blank(6)], [Span(f"{how}："), blank(7)]]
         for label, name, how in items
@@ -494,7 +791,7 @@ def signature_lines(items: Sequence[tuple[str, str, str]], fonts: FontSet) -> li
         right = cells[i + 1] if i + 1 < len(cells) else []
         rows.append(signature_row(left, right, fonts))
     if rows:
-        rows[0].spaceBefore = L.BODY_LEADING / 2
+        rows[0].spaceBefore = L.space(L.BODY_LEADING / 2)
     return rows
 
 
@@ -504,12 +801,13 @@ def heading(**changes: Any) -> L.Style:
 
 # "此致" never ends a page without the addressee on the next line.
 SALUTATION = replace(L.BODY, keep_with_next=True)
+SALUTATION_TEXT = "此致"
 
 
 def salutation(addressee: str, fonts: FontSet) -> list[L.Paragraph]:
     """ "此致" and, flush left below it, the addressee (a blank line when unknown)."""
     return [
-        L.Paragraph("此致", SALUTATION, fonts),
+        L.Paragraph(SALUTATION_TEXT, SALUTATION, fonts),
         L.Paragraph(addressee.strip() or [L.blank(10)], L.BODY_FLUSH, fonts),
     ]
 
@@ -601,9 +899,15 @@ def finish(body: Sequence[Flowable], block: Sequence[Flowable]) -> list[Flowable
         text = body[len(body) - run :]
         last = text[-1]
         assert isinstance(last, L.Paragraph)
-        if L.fits_one_page([_tail(last, 1)[1], *block]):
-            paras = [t for t in text if isinstance(t, L.Paragraph)]
-            return [*body[: len(body) - run], L.KeepWithText(paras, block, strict=0)]
+        paras = [t for t in text if isinstance(t, L.Paragraph)]
+        # "此致" and the addressee: the block's page also takes text from before them
+        closing = 2 if len(paras) > 2 and paras[-2].text() == SALUTATION_TEXT else 0
+        lead = paras[len(paras) - closing - 1 :]
+        if L.fits_one_page([_lead(lead[0])[1], *lead[1:], *block]):
+            return [
+                *body[: len(body) - run],
+                L.KeepWithText(paras, block, strict=0, closing=closing),
+            ]
         head, tail = _lead(last)
         return _with_tall_block([*body[:-1], *([head] if head else [])], [tail], block)
     if not body:

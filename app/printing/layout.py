@@ -18,10 +18,12 @@ is broken earlier and justified by spreading the characters.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import partial
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -92,6 +94,74 @@ class Style:
             raise ValueError(f"align must be one of {ALIGNS}")
 
 
+# ---------------------------------------------------------------------------------------
+# Density: the same document set tighter, to fit a form on one sheet or to keep the end
+# of an agreement with its signatures without leaving half a page empty
+
+
+@dataclass(frozen=True)
+class Density:
+    """How tightly text is set: ``size`` scales the type up to 3号 (titles keep their
+    size), ``space`` the leading, padding and space between blocks."""
+
+    name: str
+    size: float = 1.0
+    space: float = 1.0
+
+    def style(self, style: Style) -> Style:
+        if self.size == 1.0 and self.space == 1.0:
+            return style
+        size = style.size * self.size if style.size <= SIZE_3 + FUZZ else style.size
+        return replace(
+            style,
+            size=size,
+            leading=style.leading * self.space * (size / style.size),
+            left_indent=style.left_indent * self.size,
+            right_indent=style.right_indent * self.size,
+            space_before=style.space_before * self.space,
+            space_after=style.space_after * self.space,
+        )
+
+
+# From the standard setting (3号 body at 22 lines a page) to 小四 (12 pt) at 36 lines:
+# the one-sheet forms and the agreement take the first that lays them out well.
+NORMAL = Density("3号")
+DENSITIES = (
+    NORMAL,
+    Density("3号 紧排", 1.0, 0.88),
+    Density("4号", SIZE_4 / SIZE_3, 0.9),
+    Density("4号 紧排", SIZE_4 / SIZE_3, 0.8),
+    Density("小四", SIZE_SMALL_4 / SIZE_3, 0.9),
+    Density("小四 紧排", SIZE_SMALL_4 / SIZE_3, 0.8),
+)
+_density: ContextVar[Density] = ContextVar("density", default=NORMAL)
+
+
+def density() -> Density:
+    """The density documents are being set in (see :func:`fit`)."""
+    return _density.get()
+
+
+@contextmanager
+def setting(d: Density) -> Iterator[Density]:
+    """Set every paragraph, table and ruled line made inside in density ``d``."""
+    token = _density.set(d)
+    try:
+        yield d
+    finally:
+        _density.reset(token)
+
+
+def space(points: float) -> float:
+    """Vertical space of ``points`` in the current density."""
+    return points * density().space
+
+
+def type_size(points: float) -> float:
+    """A type size (or a width measured in it) in the current density."""
+    return points * density().size if points <= SIZE_3 + FUZZ else points
+
+
 BODY = Style(first_indent=2)
 BODY_FLUSH = Style()
 HEADING = Style(bold=True, first_indent=2, keep_with_next=True)
@@ -124,10 +194,12 @@ def blank(ems: int = 6) -> Span:
 class RuleLines(Flowable):  # type: ignore[misc]
     """``count`` ruled lines across the text block, to write on by hand."""
 
-    def __init__(self, count: int, leading: float = BODY_LEADING, indent: float = 0.0) -> None:
+    def __init__(
+        self, count: int, leading: float = BODY_LEADING, indent: float = 0.0, *, _set: bool = False
+    ) -> None:
         super().__init__()
         self.count = count
-        self.leading = leading
+        self.leading = leading if _set else space(leading)
         self.indent = indent
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -150,8 +222,8 @@ class RuleLines(Flowable):  # type: ignore[misc]
         if fit < 1 or (fit == 1 and self.count > 2):
             return []  # nor one alone at the bottom of this one: all go on
         return [
-            RuleLines(fit, self.leading, self.indent),
-            RuleLines(self.count - fit, self.leading),
+            RuleLines(fit, self.leading, self.indent, _set=True),
+            RuleLines(self.count - fit, self.leading, _set=True),
         ]
 
     def draw(self) -> None:
@@ -196,6 +268,11 @@ CANNOT_START = frozenset(
 CANNOT_END = frozenset("（《「『“‘〔【〖〈［｛([{￥¥$£€＄№#＃")
 # Pairs that are one mark and are never split: …… and ——.
 UNBREAKABLE_PAIRS = frozenset("…—")
+# A number stays with the unit after it ("1963年", "14号", "3,600元", "1.8米"), and a date
+# or a time of day is one piece ("2026年12月15日", "9时30分"): never "1963 / 年".
+DIGITS = frozenset("0123456789０１２３４５６７８９")
+UNITS = frozenset("年月日时分秒号室栋幢楼层单组户元角万亿千百米亩斤吨岁周天次条款项份页人名")
+DATE_JOINS = frozenset("年月时")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +320,8 @@ def break_quality(before: Glyph, after: Glyph) -> int:
         return POOR
     if before.is_word and after.is_word:
         return POOR
+    if before.ch in DIGITS and after.ch in UNITS:
+        return POOR
     return GOOD
 
 
@@ -257,20 +336,38 @@ def quality_at(glyphs: Sequence[Glyph], k: int) -> int:
     if a < 0 or b >= len(glyphs):
         return GOOD
     if a == k - 1 and b == k:
-        return break_quality(glyphs[a], glyphs[b])
+        before, after = glyphs[a], glyphs[b]
+        if before.ch in DATE_JOINS and after.ch in DIGITS and a > 0 and glyphs[a - 1].ch in DIGITS:
+            return POOR  # inside a date: "2026年12月" or "9时30分"
+        return break_quality(before, after)
     if glyphs[a].ch in CANNOT_END or glyphs[b].ch in CANNOT_START:
         return NEVER
     return GOOD  # at a space
 
 
-def break_lines(glyphs: Sequence[Glyph], widths: Callable[[int], float]) -> list[Line]:
-    """Break ``glyphs`` into lines; ``widths(n)`` is the room for line n (0-based).
+def break_lines(
+    glyphs: Sequence[Glyph],
+    widths: Callable[[int], float],
+    *,
+    justify: bool = False,
+    max_spread: float = 0.1,
+    max_squeeze: float = 0.03,
+) -> list[Line]:
+    """Break ``glyphs`` into lines; ``widths(n)`` is the room for line n (0-based; every
+    line after the first has the room of line 1).
 
-    Greedy: each line takes as many glyphs as fit, then moves back to the nearest GOOD
-    break (or POOR, if there is none on the line); "\\n" ends a line. A single glyph wider
-    than the line is put on a line of its own. A line never exceeds its width unless
-    it holds a single glyph.
+    Greedy (ragged text): each line takes as many glyphs as fit, then moves back to the
+    nearest GOOD break (or POOR, if there is none on the line); "\\n" ends a line. A single
+    glyph wider than the line is put on a line of its own. A line never exceeds its width
+    unless it holds a single glyph.
+
+    ``justify``: the breaks are chosen over the whole paragraph (:func:`_justified_breaks`)
+    so that each line but the last can be filled by spreading its characters no more than
+    ``max_spread`` em apart, or by setting them up to ``max_squeeze`` em closer (such a
+    line is wider than its room until drawn).
     """
+    if justify:
+        return _justified_breaks(glyphs, widths, max_spread, max_squeeze)
     lines: list[Line] = []
     n = len(glyphs)
     i = 0
@@ -282,14 +379,7 @@ def break_lines(glyphs: Sequence[Glyph], widths: Callable[[int], float]) -> list
             if i >= n:
                 break
         room = widths(len(lines))
-        used = 0.0
-        j = i
-        while j < n:
-            g = glyphs[j]
-            if g.ch == "\n" or (used + g.width > room + FUZZ and not g.is_space):
-                break
-            used += g.width
-            j += 1
+        j = _overflow(glyphs, i, room)
         if j < n and glyphs[j].ch == "\n":
             lines.append(_line(glyphs, i, j, last=True))
             i, soft = j + 1, False
@@ -301,6 +391,121 @@ def break_lines(glyphs: Sequence[Glyph], widths: Callable[[int], float]) -> list
         lines.append(_line(glyphs, i, k, last=False))
         i, soft = k, True
     return lines
+
+
+def _overflow(glyphs: Sequence[Glyph], start: int, room: float) -> int:
+    """The first glyph from ``start`` that does not fit a line of ``room`` (spaces may
+    hang), or the newline that ends the line, or ``len(glyphs)``."""
+    used = 0.0
+    j = start
+    n = len(glyphs)
+    while j < n:
+        g = glyphs[j]
+        if g.ch == "\n" or (used + g.width > room + FUZZ and not g.is_space):
+            break
+        used += g.width
+        j += 1
+    return j
+
+
+# What a justified line costs: spread or squeezed within the limits up to 100; a line
+# left short (it would need more spread) 1,000 and more the shorter it is; a number or
+# word cut (a POOR break, only where a line has no other) 100,000. Each line costs 500:
+# a paragraph takes one line more rather than leave a line ragged.
+_LINE, _RAGGED, _CUT = 500.0, 1_000.0, 100_000.0
+
+
+def _justified_breaks(
+    glyphs: Sequence[Glyph], widths: Callable[[int], float], max_spread: float, max_squeeze: float
+) -> list[Line]:
+    """Total-fit breaking: the breaks that leave the fewest lines ragged, spread or
+    squeeze the others the least, and take the fewest lines.
+
+    Greedy breaking leaves a line short when something that cannot be cut ("13857123456。",
+    "2026年12月15日") just misses its end; filling it would letter-space it. Here a line
+    above may end a character or two earlier instead, so that each line is short by only
+    a little. Dynamic programming from the end: ``best[i]`` is the cost of setting the
+    glyphs from ``i`` on, so the lines from any start are the same as the whole
+    paragraph's from there (a paragraph split over two pages keeps its lines). As in
+    greedy breaking, a word or number is cut (a POOR break) only where a line has no
+    other break.
+    """
+    n = len(glyphs)
+    if n == 0:
+        return []
+    first_room, room = widths(0), widths(1)
+    ends = [0.0]  # ends[k]: the width of glyphs[:k]
+    for g in glyphs:
+        ends.append(ends[-1] + g.width)
+    quality = [GOOD] + [quality_at(glyphs, k) for k in range(1, n)] + [GOOD]
+    # trimmed[k]: a line broken before glyph k ends after its last glyph that is no space
+    trimmed = list(range(n + 1))
+    for k in range(1, n + 1):
+        if glyphs[k - 1].is_space and glyphs[k - 1].ch != "\n":
+            trimmed[k] = trimmed[k - 1]
+    # resume[k]: where the next line starts after a break before glyph k (spaces dropped)
+    resume = list(range(n + 1))
+    for k in range(n - 1, -1, -1):
+        if glyphs[k].is_space:
+            resume[k] = resume[k + 1]
+    newline = [n] * (n + 1)  # the first newline at or after k
+    for k in range(n - 1, -1, -1):
+        newline[k] = k if glyphs[k].ch == "\n" else newline[k + 1]
+
+    def overflow(i: int, r: float) -> int:
+        """Like :func:`_overflow`, from the running widths."""
+        j = bisect_right(ends, ends[i] + r + FUZZ, lo=i) - 1  # glyphs[i:j] fit
+        while j < n and glyphs[j].is_space:
+            j += 1  # spaces may hang past the end of a line
+        return max(min(j, newline[i]), i)
+
+    best: list[float] = [0.0] * (n + 1)
+    step: list[tuple[int, bool]] = [(n, True)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        r = first_room if i == 0 else room
+        j = overflow(i, r)
+        if j >= n or glyphs[j].ch == "\n":  # the rest of the paragraph or of the line
+            best[i], step[i] = best[min(j + 1, n)] + _LINE, (j, True)
+            continue
+        em = glyphs[i].size or 1.0
+        # a line may be a little too long: its characters set up to max_squeeze em closer
+        top = max(j, overflow(i, r * (1 + max_squeeze)))
+        if newline[i] < top:
+            top = j
+        found: list[tuple[float, int]] = []
+        for wanted in (GOOD, POOR):  # cut a word only where a line has no other break
+            for k in range(top, i, -1):
+                if quality[k] != wanted:
+                    continue
+                end = trimmed[k]
+                gaps = end - i - 1
+                short = r - (ends[end] - ends[i])
+                if short < -FUZZ:
+                    if gaps <= 0 or -short > max_squeeze * em * gaps:
+                        continue
+                    bad = 100.0 * (-short / (max_squeeze * em * gaps)) ** 2
+                elif gaps > 0 and short <= max_spread * em * gaps + FUZZ:
+                    bad = 100.0 * (short / (max_spread * em * gaps)) ** 2
+                elif found:
+                    break  # shorter lines are ragged too: the longest ragged one was taken
+                else:  # spread to the limit, short by the rest
+                    bad = _RAGGED + 100.0 * (short - max_spread * em * max(gaps, 0)) / em
+                cut = _CUT if wanted == POOR else 0.0
+                found.append((best[resume[k]] + _LINE + bad + cut, k))
+            if found:
+                break
+        if not found:  # nowhere to break: cut where the greedy breaker would
+            k = _best_break(glyphs, i, j)
+            found.append((best[resume[k]] + _LINE + _CUT, k))
+        best[i], k = min(found)
+        step[i] = (k, False)
+    out: list[Line] = []
+    i = 0
+    while i < n:
+        k, hard = step[i]
+        out.append(_line(glyphs, i, k, last=hard))
+        i = (k + 1) if hard else resume[k]
+    return out
 
 
 def _best_break(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
@@ -380,10 +585,11 @@ class Paragraph(Flowable):  # type: ignore[misc]
     ``content`` is a string, a :class:`Span` or a list of them; "\\n" starts a new line.
     """
 
-    # em between characters beyond which a line is left ragged. A line broken early (before
-    # "（￥12,300.00）" or "（《", which cannot be cut or end a line) is still justified:
-    # a short line inside a paragraph reads as the end of the paragraph.
-    MAX_SPREAD = 0.5
+    # em between characters beyond which a line is left ragged: more reads as letter-spaced
+    # text ("1 4号"). A line broken early before something that cannot be cut
+    # ("（￥12,300.00）", "2026年12月15日") is justified when that takes no more.
+    MAX_SPREAD = 0.1
+    MAX_SQUEEZE = 0.03  # em closer, for a line that would otherwise be left ragged
 
     def __init__(
         self,
@@ -394,6 +600,8 @@ class Paragraph(Flowable):  # type: ignore[misc]
         _glyphs: list[Glyph] | None = None,
     ) -> None:
         super().__init__()
+        if _glyphs is None:
+            style = density().style(style)
         self.style = style
         self.fonts = fonts or get_fonts()
         self.glyphs = _glyphs if _glyphs is not None else shape(content, style, self.fonts)
@@ -412,7 +620,13 @@ class Paragraph(Flowable):  # type: ignore[misc]
 
     def lines_for(self, width: float) -> list[Line]:
         if self._wrapped_for != width:
-            self._lines = break_lines(self.glyphs, self._room(width))
+            self._lines = break_lines(
+                self.glyphs,
+                self._room(width),
+                justify=self.style.align == "justify",
+                max_spread=self.MAX_SPREAD,
+                max_squeeze=self.MAX_SQUEEZE,
+            )
             self._wrapped_for = width
         return self._lines
 
@@ -455,7 +669,7 @@ class Paragraph(Flowable):  # type: ignore[misc]
         fit = int((availHeight + FUZZ) // self.style.leading)
         if fit >= len(lines):
             return [self]
-        if len(lines) <= 2 or fit < 2:
+        if len(lines) <= 3 or fit < 2:
             return []  # never one line alone at the bottom of a page: move it all
         if len(lines) - fit == 1:
             fit -= 1  # nor a last line alone at the top of the next page
@@ -486,9 +700,9 @@ class Paragraph(Flowable):  # type: ignore[misc]
             elif s.align == "right":
                 x += room - seen
             elif s.align == "justify" and len(glyphs) > 1 and not self._is_last(n, line):
-                spread = (room - line.width) / (len(glyphs) - 1)
-                if spread > self.MAX_SPREAD * size:
-                    spread = 0.0
+                # at most MAX_SPREAD em: a line that needs more stays short by the rest
+                # (a line set a little too long by the breaker has a small negative spread)
+                spread = min((room - line.width) / (len(glyphs) - 1), self.MAX_SPREAD * size)
             self._draw_line(glyphs, x, baseline, spread, track)
 
     def _is_last(self, n: int, line: Line) -> bool:
@@ -578,6 +792,9 @@ def table(
     """
     fonts = fonts or get_fonts()
     extra = list(extra)
+    padding = space(padding)
+    if row_heights is not None:
+        row_heights = [None if h is None else space(h) for h in row_heights]
     n_rows = len(rows)
     n_cols = len(col_widths)
     data: list[list[Flowable | str]] = []
@@ -597,10 +814,11 @@ def table(
                 )
                 cells.append(Paragraph(cell, own, fonts))
         data.append(cells)
+    set_in = density().style(style)
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-        ("FONTSIZE", (0, 0), (-1, -1), style.size),
-        ("LEADING", (0, 0), (-1, -1), style.leading),
+        ("FONTSIZE", (0, 0), (-1, -1), set_in.size),
+        ("LEADING", (0, 0), (-1, -1), set_in.leading),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -673,18 +891,25 @@ class KeepWithText(Flowable):  # type: ignore[misc]
     below some of the text.
 
     The text flows onto as many pages as it needs; the page that takes the block also
-    takes the rest of the text. Where to break is chosen so that at least one line of the
-    first ``strict`` paragraphs (the terms of an agreement) is above the block, unless
-    that would leave more than ``max_waste`` points of the page before empty: then the
-    block keeps at least one line of the later text (the closing text) above it. A
-    paragraph never leaves its first line alone at the bottom of a page, nor a heading
-    (``keep_with_next``) the text after it, and a last line alone at the top of a page
-    is avoided when it costs less than ``widow_penalty``.
+    takes the rest of the text. The break before that page is chosen so that the whole
+    of the last of the first ``strict`` paragraphs (the last term of an agreement) is on
+    the block's page, whatever that leaves empty on the page before (documents that mind
+    set themselves tighter, see :func:`fit`); only when the last term, the text after it
+    and the block are more than a page does the block keep less (at least a line) of the
+    text. Among the allowed breaks, the one that fills the page before the most.
+
+    A paragraph of three lines or fewer is never split; a longer one leaves at least two
+    lines on either side; a heading (``keep_with_next``) never ends a page. The last
+    ``closing`` paragraphs ("此致" and the addressee) do not count as text: the block's
+    page takes at least a line of the text before them.
 
     The block and the last line of the text must fit on one page; callers check that
     (:func:`fits_one_page`). This flowable is always split, so it must not follow a
     ``keep_with_next`` flowable: put such a heading into ``text``.
     """
+
+    # Mark placed when the block could not keep the last strict paragraph on its page
+    APART = "kept-apart"
 
     def __init__(
         self,
@@ -692,16 +917,14 @@ class KeepWithText(Flowable):  # type: ignore[misc]
         block: Sequence[Flowable],
         *,
         strict: int,
-        max_waste: float = 5 * BODY_LEADING,
-        widow_penalty: float = 2.5 * BODY_LEADING,
+        closing: int = 0,
         page_height: float = BLOCK_HEIGHT,
     ) -> None:
         super().__init__()
         self.text = list(text)
         self.block = list(block)
         self.strict = strict
-        self.max_waste = max_waste
-        self.widow_penalty = widow_penalty
+        self.closing = closing  # the last paragraphs ("此致", the addressee) are no text
         self.page_height = page_height
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -720,6 +943,16 @@ class KeepWithText(Flowable):  # type: ignore[misc]
         head, tail = self.text[p].split_at_line(keep, width)
         return [*self.text[:p], head], [tail, *self.text[p + 1 :]]
 
+    def _breaks(self, width: float) -> Iterator[tuple[int, int]]:
+        """Every allowed break, in reading order: (paragraph, lines of it that stay). The
+        block's page takes at least a line of text before the closing paragraphs."""
+        for p, t in enumerate(self.text[: len(self.text) - self.closing]):
+            if not (p and self.text[p - 1].style.keep_with_next):  # a heading alone
+                yield p, 0
+            n = len(t.lines_for(width))
+            for keep in range(2, n - 1):  # two lines at least on either side
+                yield p, keep
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         width = availWidth
         room = availHeight + FUZZ
@@ -735,39 +968,37 @@ class KeepWithText(Flowable):  # type: ignore[misc]
         whole = [(n * lead, before, after) for n, lead, before, after in paras]
         if _stack([*whole, block]) <= room:
             return [*self.text, *self.block]
-        final: dict[bool, tuple[float, int, int]] = {}
+        last_strict = self.strict - 1
+        fresh = availHeight >= self.page_height - FUZZ  # a page of its own
+        best: dict[bool, tuple[float, int, int]] = {}  # strict? -> (waste, p, keep)
         flow: tuple[int, int] | None = None
-        for p, (n, lead, before, after) in enumerate(paras):
-            for keep in range(n):
-                if keep == 1 and n > 2:
-                    continue  # a first line alone at the bottom of a page
-                stays = whole[:p] + ([(keep * lead, before, 0.0)] if keep else [])
-                if keep == 0 and p and self.text[p - 1].style.keep_with_next:
-                    continue  # a heading alone at the bottom of a page
-                here = _stack(stays)
-                if here > room:
-                    break
-                goes = [((n - keep) * lead, before if keep == 0 else 0.0, after), *whole[p + 1 :]]
-                if _stack([*goes, block]) > self.page_height + FUZZ:
-                    if stays and not (keep == n - 1 and n > 2):
-                        flow = (p, keep)  # the text must go on: fill this page
-                    continue
-                waste = availHeight - here
-                if keep == n - 1 and n > 1:
-                    waste += self.widow_penalty  # rather not one last line alone on top
-                for strict in {p < self.strict, False}:
-                    if strict not in final or waste < final[strict][0]:
-                        final[strict] = (waste, p, keep)
-        choice = final.get(True)
-        if choice is None or (choice[0] > self.max_waste and False in final):
-            choice = final.get(False)
+        for p, keep in self._breaks(width):
+            n, lead, before, after = paras[p]
+            stays = whole[:p] + ([(keep * lead, before, 0.0)] if keep else [])
+            here = _stack(stays)
+            if here > room:
+                break
+            goes = [((n - keep) * lead, before if keep == 0 else 0.0, after), *whole[p + 1 :]]
+            if _stack([*goes, block]) > self.page_height + FUZZ:
+                if stays:
+                    flow = (p, keep)  # the text must go on: fill this page
+                continue
+            waste = availHeight - here
+            strict = self.strict == 0 or p < last_strict or (p == last_strict and keep == 0)
+            for kind in {strict, False}:
+                if kind not in best or waste < best[kind][0]:
+                    best[kind] = (waste, p, keep)
+        choice = best.get(True) or best.get(False)
         if choice is not None:
             _, p, keep = choice
             here_items, rest = self._pieces(p, keep, width)
             if not here_items:
                 return []  # all of it goes to the next page
-            return [*here_items, KeepTogether([*rest, *self.block])]
+            apart = [] if True in best else [Mark(self.APART)]
+            return [*here_items, *apart, KeepTogether([*rest, *self.block])]
         if flow is None:
+            if fresh:  # not even a page of its own holds the block with the text it needs
+                return [*self.text, Mark(self.APART), *self.block]
             return []  # nothing fits here: try the next page
         p, keep = flow
         here_items, rest = self._pieces(p, keep, width)
@@ -775,8 +1006,7 @@ class KeepWithText(Flowable):  # type: ignore[misc]
             rest,
             self.block,
             strict=max(self.strict - p, 0),
-            max_waste=self.max_waste,
-            widow_penalty=self.widow_penalty,
+            closing=self.closing,
             page_height=self.page_height,
         )
         return [*here_items, more]
@@ -829,6 +1059,7 @@ class _PagedCanvas(Canvas):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._group_starts: list[int] = [0]  # pages (0-based) where a numbering starts
+        self.marks: dict[str, int] = {}  # Mark name -> page (0-based) it was placed on
         self._footer_font = footer_font
         self._footer = footer
 
@@ -869,6 +1100,43 @@ class PageGroup(Flowable):  # type: ignore[misc]
             start()
 
 
+class Mark(Flowable):  # type: ignore[misc]
+    """Takes no space; records the page it lands on under ``name`` (see :class:`Laid`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        marks = getattr(self.canv, "marks", None)
+        if marks is not None:
+            marks[self.name] = len(self.canv._pages)
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A document laid out: the PDF, and how its pages are filled."""
+
+    pdf: bytes
+    free: tuple[float, ...]  # points left empty at the foot of each page
+    marks: dict[str, int]  # Mark name -> page (0-based)
+    density: Density = NORMAL
+
+    @property
+    def pages(self) -> int:
+        return len(self.free)
+
+    def page_of(self, name: str) -> int:
+        return self.marks[name]
+
+    def gap_before(self, page: int) -> float:
+        """The most space left empty at the foot of a page before ``page``."""
+        return max(self.free[:page], default=0.0)
+
+
 @dataclass(frozen=True)
 class DocInfo:
     """PDF metadata."""
@@ -893,7 +1161,52 @@ def build_pdf(
     """Lay ``story`` out on A4 pages and return the PDF; same input, same bytes.
 
     ``on_page`` draws on every page before its text (e.g. the 草稿 mark of a draft)."""
+    return lay_out(story, info, fonts=fonts, footer=footer, on_page=on_page).pdf
+
+
+def fit(
+    make_story: Callable[[], list[Flowable]],
+    info: DocInfo,
+    *,
+    good: Callable[[Laid], bool],
+    rank: Callable[[Laid], Any] | None = None,
+    fonts: FontSet | None = None,
+    footer: bool = True,
+    on_page: Callable[[Canvas], None] | None = None,
+    densities: Sequence[Density] = DENSITIES,
+) -> Laid:
+    """The story ``make_story()`` makes, laid out in the first of ``densities`` (loosest
+    first) whose layout is ``good``; when none is, the one ``rank`` puts first (the
+    loosest of equals), or the first."""
+    tried: list[Laid] = []
+    for d in densities:
+        with setting(d):
+            laid = lay_out(make_story(), info, fonts=fonts, footer=footer, on_page=on_page)
+        if good(laid):
+            return laid
+        tried.append(laid)
+    if rank is None:
+        return tried[0]
+    return min(tried, key=rank)
+
+
+def lay_out(
+    story: list[Flowable],
+    info: DocInfo,
+    *,
+    fonts: FontSet | None = None,
+    footer: bool = True,
+    on_page: Callable[[Canvas], None] | None = None,
+) -> Laid:
+    """Lay ``story`` out on A4 pages: the PDF (same input, same bytes) and how full its
+    pages are. ``on_page`` as for :func:`build_pdf`."""
     fonts = fonts or get_fonts()
+    free: list[float] = []
+
+    def page_end(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        frame = doc.frame
+        free.append(max(float(frame._y - frame._y1p), 0.0))
+
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf,
@@ -921,13 +1234,18 @@ def build_pdf(
         bottomPadding=0,
         id="body",
     )
-    template = PageTemplate(id="page", frames=[frame])
+    template = PageTemplate(id="page", frames=[frame], onPageEnd=page_end)
     if on_page is not None:
         template.onPage = lambda canvas, _doc: on_page(canvas)
     doc.addPageTemplates([template])
     story = keep_headings(story)
-    doc.build(
-        list(story),  # build() consumes the list it is given
-        canvasmaker=partial(_PagedCanvas, footer_font=fonts.regular, footer=footer),
-    )
-    return buf.getvalue()
+    canvases: list[_PagedCanvas] = []
+
+    def canvas(*args: Any, **kwargs: Any) -> _PagedCanvas:
+        c = _PagedCanvas(*args, footer_font=fonts.regular, footer=footer, **kwargs)
+        canvases.append(c)
+        return c
+
+    doc.build(list(story), canvasmaker=canvas)  # build() consumes the list it is given
+    marks = dict(canvases[-1].marks) if canvases else {}
+    return Laid(buf.getvalue(), tuple(free), marks, density())

@@ -358,6 +358,7 @@ class DrawnLine:
     size: float  # font size of its first run
     right: float  # where its last glyph ends (widths from the fonts, plus character spacing)
     fonts: tuple[str, ...]  # BaseFont of each run
+    spacing: float = 0.0  # the largest character spacing (Tc) of its runs, in points
 
 
 def _multiply(a: list[float], b: list[float]) -> list[float]:
@@ -438,7 +439,11 @@ def drawn_lines(pdf: bytes) -> list[DrawnLine]:
                     for piece, face in fontset.runs(text, base)
                 )
                 right = start[0] + width + spacing[0] * (len(text) - 1)
-                out.append(DrawnLine(n, text, start[0], start[1], sizes[0], right, tuple(fonts)))
+                out.append(
+                    DrawnLine(
+                        n, text, start[0], start[1], sizes[0], right, tuple(fonts), max(spacing)
+                    )
+                )
     return out
 
 

@@ -171,10 +171,11 @@ def test_same_bytes_in_another_process(tmp_path: Path) -> None:
     assert out.read_bytes() == agreement_pdf(full_case(), OFFICE)
 
 
-def test_a_line_broken_before_an_amount_is_still_justified() -> None:
-    # "（￥12,300.00）" is not cut, and no line ends with "（" or "￥": the line before it
-    # breaks early. It is spread to the full width, not left short as if the paragraph
-    # ended there.
+def test_a_line_broken_before_an_amount_is_spread_at_most_a_tenth_of_an_em() -> None:
+    # "（￥12,300.00）" is not cut, and no line ends with "（" or "￥": the first line breaks
+    # five characters early. Filling it would letter-space it (0.25 em a gap): it is spread
+    # by 0.1 em and stays short by the rest. The lines after it are chosen so that each is
+    # filled by no more than 0.1 em a gap (or set a little closer).
     text = (
         "甲" * 20 + "（￥12,300.00），" + "双方因货款结算发生纠纷（￥12,300.00），经多次协商。" * 5
     )
@@ -182,11 +183,15 @@ def test_a_line_broken_before_an_amount_is_still_justified() -> None:
     lines = [d for d in check_lines(pdf) if d.y > L.MARGIN_BOTTOM]
     assert len(lines) >= 6
     assert lines[0].text == "甲" * 20  # "（￥12,300.00）" did not fit after it
+    assert lines[0].spacing == pytest.approx(0.1 * L.SIZE_3)
+    assert lines[0].right < L.MARGIN_LEFT + L.BLOCK_WIDTH - 3 * L.SIZE_3
     early = [d for d, after in pairwise(lines) if after.text.startswith("（")]
     assert early, "no line of the test breaks before the amount"
-    for d in lines[:-1]:
+    for d in lines[1:-1]:
         assert d.right == pytest.approx(L.MARGIN_LEFT + L.BLOCK_WIDTH, abs=0.5), d
+        assert -0.03 * L.SIZE_3 - 1e-6 <= d.spacing <= 0.1 * L.SIZE_3 + 1e-6, d
     assert lines[-1].right < L.MARGIN_LEFT + L.BLOCK_WIDTH - 16  # the last line is not
+    assert lines[-1].spacing == 0
 
 
 def test_table_cells_align_as_the_style_asks() -> None:

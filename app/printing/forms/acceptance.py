@@ -24,10 +24,10 @@ def offered(case: CaseFile) -> bool:
 def opening(case: CaseFile | None) -> list[Span]:
     """ "2026年11月2日，本人民调解委员会经当事人同意，调解张三、李四之间的纠纷。" """
     left, right = C.sides(case) if case else ([], [])
-    who = [C.names(left), C.names(right)]
+    who = [C.side_names(left), C.side_names(right)]
     out: list[Span] = [*L.day(case.accepted_on if case else None)]
     out.append(Span("，本人民调解委员会经当事人同意，调解"))
-    out += [L.value(who[0], 5), Span("、"), L.value(who[1], 5)]
+    out += [L.value(who[0], 5), Span("与" if C.many_parties(case) else "、"), L.value(who[1], 5)]
     out.append(Span(f"之间的{case.category}纠纷。" if case and case.category else "之间的纠纷。"))
     return out
 
@@ -59,7 +59,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     )
     body: list[Flowable] = [
         L.Paragraph(opening(case), L.BODY, fonts),
-        C.party_table(C.party_rows(left, right), fonts),
+        C.parties_table(case, fonts),
         table,
         *C.long_text("纠纷简要情况", case.facts if case else "", fonts),
         *C.long_text("当事人请求", case.requests if case else "", fonts, blank_lines=2),
@@ -70,12 +70,14 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
             C.committee_name(case, office), L.day(case.accepted_on if case else None), fonts
         ),
     ]
-    return C.finish(body, block)
+    return [*C.finish(body, block), *C.party_list_attachment(case, fonts)]
 
 
 def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
     fonts = fonts or get_fonts()
-    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case)
+    return C.form_pdf(
+        TITLE, lambda: story(case, office, fonts), office, fonts, case, one_sheet=True
+    )
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:

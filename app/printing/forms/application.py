@@ -34,8 +34,8 @@ def requests(text: str) -> list[str]:
 
 
 def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
-    left, right = C.sides(case) if case else ([], [])
-    out: list[Flowable] = [C.party_table(C.party_rows(left, right), fonts)]
+    left = C.sides(case)[0] if case else []
+    out: list[Flowable] = [C.parties_table(case, fonts)]
     out.append(L.Paragraph("纠纷简要情况：", C.heading(space_before=8), fonts))
     out += (
         L.paragraphs(case.facts, L.BODY, fonts) if case and case.facts.strip() else [L.RuleLines(4)]
@@ -56,12 +56,14 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         *C.signature_lines(signers, fonts),
         C.date_line(case.registered_on if case else None, fonts),
     ]
-    return C.finish(out, block)
+    return [*C.finish(out, block), *C.party_list_attachment(case, fonts)]
 
 
 def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
     fonts = fonts or get_fonts()
-    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case, number=False)
+    return C.form_pdf(
+        TITLE, lambda: story(case, office, fonts), office, fonts, case, number=False, one_sheet=True
+    )
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:

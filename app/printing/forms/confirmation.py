@@ -38,11 +38,15 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     committee = C.committee_name(case, office)
     parties = C.ordered_parties(case) if case else []
     out: list[Flowable] = []
-    for p in parties:  # every party applies
-        out.append(L.Paragraph(C.party_description(p, label="申请人"), L.BODY, fonts))
-        agent = C.agent_description(p)
-        if agent is not None:
-            out.append(L.Paragraph(agent, L.BODY, fonts))
+    if C.listed_apart(case):  # many: by name, the particulars on the attached 当事人名单
+        out.append(L.Paragraph(f"申请人：{C.names(parties)}（共{len(parties)}人）", L.BODY, fonts))
+        out.append(L.Paragraph(C.ATTACHMENT_NOTE, L.BODY, fonts))
+    else:
+        for p in parties:  # every party applies
+            out.append(L.Paragraph(C.party_description(p, label="申请人"), L.BODY, fonts))
+            agent = C.agent_description(p)
+            if agent is not None:
+                out.append(L.Paragraph(agent, L.BODY, fonts))
     if not parties:  # the blank form: a ruled table to fill in, as the other forms have
         out.append(C.party_table([("applicant", None), ("applicant", None)], fonts))
     signed = L.day(a.signed_on if a else None)
@@ -102,19 +106,24 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         ("申请人", "", "签名（按指印）"),
     ]
     out += C.salutation(court(case, office), fonts)
-    return C.finish(out, [*C.signature_lines(signers, fonts), C.date_line(applied, fonts)])
+    block = [*C.signature_lines(signers, fonts), C.date_line(applied, fonts)]
+    return [*C.finish(out, block), *C.party_list_attachment(case, fonts)]
 
 
 def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
     fonts = fonts or get_fonts()
-    # addressed to the court: no committee heading, no case number of the committee
-    story_ = [*C.titles("", TITLE, fonts), *story(case, office, fonts)]
     info = L.DocInfo(
         title=TITLE,
         author=C.committee_name(case, office),
         subject=C.case_name(case) if case else "",
     )
-    return L.build_pdf(story_, info, fonts=fonts)
+    # addressed to the court: no committee heading, no case number of the committee
+    return C.fitted_pdf(
+        lambda: [*C.titles("", TITLE, fonts), *story(case, office, fonts)],
+        info,
+        fonts,
+        parties_either_way=True,
+    )
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:

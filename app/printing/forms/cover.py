@@ -58,11 +58,11 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     )
     table.hAlign = "CENTER"
     return [
-        Spacer(1, 2 * L.BODY_LEADING),
+        Spacer(1, L.space(2 * L.BODY_LEADING)),
         L.Paragraph(committee or [L.blank(12)], replace(L.TITLE, size=L.SIZE_2), fonts),
-        Spacer(1, L.BODY_LEADING),
+        Spacer(1, L.space(L.BODY_LEADING)),
         L.Paragraph(TITLE, BIG, fonts),
-        Spacer(1, 3 * L.BODY_LEADING),
+        Spacer(1, L.space(3 * L.BODY_LEADING)),
         table,
     ]
 
@@ -74,7 +74,16 @@ def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = 
         author=C.committee_name(case, office),
         subject=C.case_name(case) if case else "",
     )
-    return L.build_pdf(story(case, office, fonts), info, fonts=fonts, footer=False)
+    # one page whatever it holds: a long 卷名 is set tighter
+    laid = L.fit(
+        lambda: story(case, office, fonts),
+        info,
+        good=lambda laid: laid.pages == 1,
+        rank=lambda laid: laid.pages,
+        fonts=fonts,
+        footer=False,
+    )
+    return laid.pdf
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:

@@ -58,7 +58,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         rows, C.FORM_COLUMNS, fonts, spans=[("SPAN", (1, r), (3, r)) for r in (1, 3, 4, 5, 6)]
     )
     terms = [t.strip() for t in (a.terms if a else []) if t.strip()]
-    out: list[Flowable] = [C.party_table(C.party_rows(left, right), fonts), table]
+    out: list[Flowable] = [C.parties_table(case, fonts), table]
     facts = (a.facts if a else "").strip() or (case.facts if case else "")
     out += C.long_text("纠纷简要情况", facts, fonts)
     if terms:
@@ -80,12 +80,12 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
         *C.signature_lines(signers, fonts),
         C.seal_block(C.committee_name(case, office), L.day(a.signed_on if a else None), fonts),
     ]
-    return C.finish(out, block)
+    return [*C.finish(out, block), *C.party_list_attachment(case, fonts)]
 
 
 def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
     fonts = fonts or get_fonts()
-    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case)
+    return C.form_pdf(TITLE, lambda: story(case, office, fonts), office, fonts, case)
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:

@@ -66,7 +66,9 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
 
 def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
     fonts = fonts or get_fonts()
-    return C.form_pdf(TITLE, story(case, office, fonts), office, fonts, case)
+    return C.form_pdf(
+        TITLE, lambda: story(case, office, fonts), office, fonts, case, one_sheet=True
+    )
 
 
 def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
