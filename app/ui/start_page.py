@@ -109,6 +109,7 @@ class WorkSection(QFrame):
         self.title = title
         self.late_words = "逾期"  # the heading counts the late items: "其中 2 件逾期"
         self.heading = QLabel(title)
+        self.heading.setWordWrap(True)  # three columns on a small screen: wrap, never widen
         embolden(self.heading)
         tint(self.heading, colour)
         self.model = WorklistModel(self)
@@ -123,6 +124,7 @@ class WorkSection(QFrame):
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty = QLabel(empty_text)
+        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tint(self.empty, MUTED)
         self.stack = QStackedWidget()

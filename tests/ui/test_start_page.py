@@ -16,6 +16,7 @@ from app.models.db import Database
 from app.models.parties import PartyInput
 from app.models.register import WorkItem
 from app.ui import messages
+from app.ui.application import apply_font_size
 from app.ui.cases.case_window import CaseWindow
 from app.ui.item_views import RowRole, SortRole
 from app.ui.look import ERROR
@@ -221,3 +222,13 @@ def test_a_waiting_dispute_opens_its_case(qtbot: QtBot, window: MainWindow) -> N
     qtbot.waitExposed(case_window)
     assert case_window.number_label.text() == "未受理"
     assert case_window.visible_actions()[0] == "accept"
+
+
+@pytest.mark.usefixtures("restore_font")
+@pytest.mark.parametrize("size", ["normal", "large"])
+def test_five_lists_fit_a_small_screen(qapp: QApplication, page: StartPage, size: str) -> None:
+    # Three columns: headings and "nothing here" sentences wrap instead of widening the page.
+    apply_font_size(qapp, size)
+    assert page.minimumSizeHint().width() <= 760
+    for section in page.sections.values():
+        assert section.minimumSizeHint().width() < 250, section.title
