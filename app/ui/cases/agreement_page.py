@@ -111,8 +111,36 @@ class DraftPage(QWidget):
         self.saved_label.setText(saved_line(case))
         if keep_edits and self.is_dirty():
             return
-        self.form.set_values(case.draft or case.agreement, case)
+        if not self._shows(case):  # just saved: the cursor stays where it was
+            self.form.set_values(case.draft or case.agreement, case)
         self._loaded = form_state(self.form)
+
+    def _shows(self, case: CaseFile) -> bool:
+        """The form already shows the case's draft as stored."""
+        d = case.draft
+        typed = self.typed()
+        if d is None or typed is None:
+            return False
+        terms = [t.strip() for t in typed.terms if t.strip()]
+        return (
+            terms,
+            typed.facts.strip(),
+            typed.perform_manner.strip(),
+            typed.perform_place.strip(),
+            typed.perform_deadline,
+            typed.perform_within_days,
+            typed.amount_fen,
+            typed.recorder.strip(),
+        ) == (
+            d.terms,
+            d.facts,
+            d.perform_manner,
+            d.perform_place,
+            d.perform_deadline,
+            d.perform_within_days,
+            d.amount_fen,
+            d.recorder,
+        )
 
     def typed(self) -> AgreementInput | None:
         """What is typed now, when it can be read (for the 结案 dialog to start from)."""

@@ -177,6 +177,17 @@ def test_alt_s_on_the_agreement_tab_saves_the_draft(qtbot: QtBot, office_db: Dat
     draft = load_case(office_db, case_id).draft
     assert draft is not None and draft.terms == ["李四恢复排水沟原走向。"]
     assert window.details.status.text() == ""  # not the 案情 tab's 保存(&S)
+    # Saved where the cursor was: it stays there, in the same field, for typing on.
+    term = page.form.terms.edits[0]
+    term.setFocus()
+    cursor = term.textCursor()
+    cursor.setPosition(2)
+    term.setTextCursor(cursor)
+    type_text(qtbot, term, "立即")
+    with qtbot.waitSignal(window.changed, timeout=3000):
+        qtbot.keyClick(term, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert term.toPlainText() == "李四立即恢复排水沟原走向。"
+    assert window.focusWidget() is term and term.textCursor().position() == 4
 
 
 def test_closing_the_window_with_an_unsaved_draft_asks(
