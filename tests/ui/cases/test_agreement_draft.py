@@ -35,7 +35,8 @@ from tests.ui.cases.helpers import (
     open_window,
     save,
 )
-from tests.ui.message_boxes import Boxes
+from tests.ui.message_boxes import Boxes, wait_for_box
+from tests.ui.message_boxes import click as click_box
 from tests.ui.user import click, type_text
 
 # A popup menu asks the window system for the keyboard; the offscreen platform says once
@@ -409,3 +410,22 @@ def test_a_failed_mediation_shows_its_unsigned_draft_read_only(
     text = window.agreement_view.toPlainText()
     assert "协议草稿（未签订）" in text
     assert "第1条　李四恢复排水沟原走向。" in text and "履行期限：签订后 15 日内" in text
+
+
+@pytest.mark.usefixtures("real_boxes")
+def test_the_real_questions_of_closing_come_one_after_the_other(
+    qtbot: QtBot, office_db: Database
+) -> None:
+    case_id = mediating(office_db)
+    window = open_window(qtbot, office_db, case_id)
+    dialog: CloseDialog = open_action(qtbot, window, "close")
+    type_text(qtbot, dialog.terms.edits[0], "李四恢复排水沟原走向。")
+    click(qtbot, dialog.save_button)
+    box = wait_for_box(qtbot, CONFIRM_TITLE)
+    assert box.defaultButton().text() == "再看看"  # Enter does not lock the case
+    click_box(qtbot, box, "结案")
+    offer = wait_for_box(qtbot, PRINT_AGREEMENT_TITLE)
+    assert not dialog.isVisible()
+    click_box(qtbot, offer, "以后再打印")
+    assert previews(window) == []
+    assert load_case(office_db, case_id).state == "closed"
