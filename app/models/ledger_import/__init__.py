@@ -3,7 +3,8 @@
     wb = open_workbook(path)                      # .xlsx/.xls/.ods/.csv, or SheetFileError
     guess = detect_header(wb, wb.sheet_names[0])  # the header row (user may choose another)
     mapping = guess_mapping(header_names(wb, sheet, guess.row))   # {column: field}, editable
-    plan = preview(db, wb, sheet, guess.row, mapping)             # checks every row, no writes
+    closings_without_date(wb, sheet, guess.row, mapping)          # > 0: ask how to date them
+    plan = preview(db, wb, sheet, guess.row, mapping, closing_basis="accepted")  # no writes
     result = apply(db, plan, by=user, skip_bad_rows=..., skip_duplicates=...)
 
 Modules: reading (files), mapping (headers and columns), values (one cell), plan (the
@@ -20,12 +21,16 @@ from app.models.ledger_import.mapping import (
     header_names,
 )
 from app.models.ledger_import.plan import (
+    CLOSING_BASES,
     Duplicate,
     ImportPlan,
     PlannedCase,
     RowError,
     SkippedRow,
+    YearSource,
+    closings_without_date,
     preview,
+    villages_to_add,
 )
 from app.models.ledger_import.reading import Workbook, open_workbook
 from app.models.ledger_import.writing import IMPORT_ACTION, ImportResult, apply_import
@@ -33,6 +38,7 @@ from app.models.ledger_import.writing import IMPORT_ACTION, ImportResult, apply_
 apply = apply_import
 
 __all__ = [
+    "CLOSING_BASES",
     "FIELDS",
     "IMPORT_ACTION",
     "Duplicate",
@@ -43,13 +49,16 @@ __all__ = [
     "RowError",
     "SkippedRow",
     "Workbook",
+    "YearSource",
     "apply",
     "apply_import",
     "check_mapping",
+    "closings_without_date",
     "column_letter",
     "detect_header",
     "guess_mapping",
     "header_names",
     "open_workbook",
     "preview",
+    "villages_to_add",
 ]
