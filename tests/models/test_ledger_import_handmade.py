@@ -376,6 +376,18 @@ def test_the_year_comes_from_the_sheet_or_file_name(office_db, tmp_path, file_na
     assert f"按 2023 年读取（年份取自{where}）" in plan.year_note
 
 
+def test_a_csv_takes_the_year_from_its_file_name(office_db, tmp_path):
+    path = tmp_path / "2023年调解台账.csv"
+    path.write_text(
+        "案号,申请人,被申请人,受理日期,纠纷类型,所在村\n"
+        f"{H.format(1)},张三,李四,5月6日,邻里,红旗村\n",
+        encoding="gbk",
+    )
+    plan = plan_for(office_db, path, None)
+    assert plan.cases[0].accepted_on == date(2023, 5, 6)
+    assert plan.year is not None and (plan.year.kind, plan.year.text) == ("file", path.name)
+
+
 def test_the_year_comes_from_the_neighbouring_rows(office_db, tmp_path):
     """No year in the title, the sheet or the file: the nearest row with a whole date."""
     path = year_sheet(

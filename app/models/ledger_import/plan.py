@@ -447,6 +447,8 @@ def sheet_year(workbook: Workbook, sheet: str, header_row: int) -> YearSource | 
                 return YearSource(years[0], "title", title)
             break
     for kind, text in (("sheet", sheet), ("file", workbook.path.stem)):
+        if kind == "sheet" and workbook.kind == "csv":
+            continue  # a .csv has no sheets: its "sheet" is the file name
         years = years_in(text)
         if len(years) == 1:
             return YearSource(years[0], kind, text if kind == "sheet" else workbook.file_name)
