@@ -164,5 +164,12 @@ def make_filterable(combo: QComboBox) -> QComboBox:
     return combo
 
 
+def settle_all(root: QWidget) -> None:
+    """Settle every chooser under ``root`` on an entry: a form saved with Ctrl+Enter while
+    the cursor is still in one takes what its box shows."""
+    for helper in root.findChildren(_TypeToFilter):
+        helper.settle()
+
+
 def is_filterable(widget: QWidget) -> bool:
     return isinstance(widget, QComboBox) and bool(widget.property(_FILTERABLE))

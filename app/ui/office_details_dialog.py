@@ -29,6 +29,7 @@ from app.printing import fonts
 from app.ui import ui_settings
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
+    Problem,
     current_user_id,
     editable_combo,
     grow_to_fit,
@@ -147,6 +148,26 @@ class OfficeDetailsDialog(ServiceDialog):
     def chosen_font(self) -> Path | None:
         text = self.font_path.text().strip()
         return Path(text) if text else None
+
+    def problems(self) -> list[Problem]:
+        """Every field checked on its own, so all that is wrong is said at once (saving
+        stops at the first)."""
+        found = super().problems()
+        typed = self.details()
+        for alone in (
+            OfficeDetails(seal_text=typed.seal_text),
+            OfficeDetails(phone=typed.phone),
+            OfficeDetails(court_name=typed.court_name),
+        ):
+            try:
+                office.clean_office_details(alone)
+            except ValidationError as exc:
+                found.append(self.errors.problem(exc))
+        font = self.chosen_font()
+        font_problem = fonts.check_body_font(font) if font is not None else ""
+        if font_problem:
+            found.append(self.errors.problem(ValidationError(FONT_FIELD, font_problem)))
+        return found
 
     def submit(self) -> None:
         font = self.chosen_font()

@@ -33,6 +33,7 @@ from app.ui.cases.close_dialog import CloseDialog
 from app.ui.cases.service_dialog import Question, ServiceDialog
 from app.ui.cases.widgets import (
     DateLine,
+    Problem,
     RadioChoice,
     TextBox,
     check_past_day,
@@ -45,6 +46,7 @@ from app.ui.cases.widgets import (
     py_date,
     py_datetime,
     qdate,
+    require,
     show_row,
 )
 
@@ -98,7 +100,7 @@ class AcceptDialog(ServiceDialog):
         self.case = case
         self.time_limit_days = limit
         self.accepted_on = date_edit()
-        self.add_row("受理日期", self.accepted_on)
+        require(self.add_row("受理日期", self.accepted_on))
 
     def question(self) -> Question:
         """受理 gives the case its number for good: asked before it is done."""
@@ -139,8 +141,11 @@ class DeclineDialog(ServiceDialog):
         self.reason.setPlaceholderText(
             "如：被申请人明确表示拒绝调解，已告知申请人可向人民法院起诉。"
         )
-        self.add_row("不予受理日期", self.declined_on)
-        self.add_row("不予受理的理由", self.reason)
+        require(self.add_row("不予受理日期", self.declined_on))
+        require(
+            self.add_row("不予受理的理由", self.reason),
+            missing="请填写不予受理的理由。例如：一方明确拒绝调解，或已向法院起诉。",
+        )
 
     def submit(self) -> None:
         cases.decline_case(
@@ -192,11 +197,17 @@ class AssignDialog(ServiceDialog):
         self.assigned_on = date_edit()
         self.reason = TextBox(2)
         self.reason.setPlaceholderText("如：原调解员与当事人有亲属关系，申请回避")
-        self.add_row("调解员", self.mediators_box)
+        require(
+            self.add_row("调解员", self.mediators_box),
+            missing="请至少选择一名调解员。",
+            filled=lambda: bool(self.checked_ids()),
+        )
         self.add_row("主办调解员", self.lead)
-        self.add_row("产生方式", self.how)
-        self.add_row("指派日期", self.assigned_on)
-        show_row(self.add_row("更换原因", self.reason), reassigning)
+        require(self.add_row("产生方式", self.how))
+        require(self.add_row("指派日期", self.assigned_on))
+        reason_box = self.add_row("更换原因", self.reason)
+        require(reason_box, missing="重新指派调解员时请写明原因。")
+        show_row(reason_box, reassigning)
         self._current_lead = next((a.mediator_id for a in current if a.lead), None)
         self.mediators.itemChanged.connect(self._refresh_lead)
         self._refresh_lead()
@@ -219,6 +230,17 @@ class AssignDialog(ServiceDialog):
         m = next(m for m in office.mediators(self.db) if m.id == mediator_id)
         self.mediators.setCurrentItem(self._list_mediator(m, checked=True))
         self._refresh_lead()
+
+    def problems(self) -> list[Problem]:
+        """A name typed in the adder but not added is what the list lacks: said first."""
+        found = super().problems()
+        pending = self.adder.pending()
+        box = self.errors.find("调解员")
+        if pending and box is not None:
+            found = [p for p in found if p.box is not box]
+            message = f"“{pending}”还没有添加到名单：请先点“添加”，或点“取消”。"
+            found.append(Problem(message, box, box.title()))
+        return found
 
     def question(self) -> Question | None:
         if self.adder.pending():
@@ -293,14 +315,14 @@ class SessionDialog(ServiceDialog):
             self.conclusion.setPlaceholderText("调查得出的结论，可不填")
             labels = ("被调查人", "在场人", "调查人", "调查内容", "调查结论")
         subject, participants, staff, record, conclusion = labels
-        time_box = self.add_row(f"{what}时间", self.held_at)
+        time_box = require(self.add_row(f"{what}时间", self.held_at))
         self.errors.add("记录类型", time_box)
-        self.add_row(f"{what}地点", self.place)
+        require(self.add_row(f"{what}地点", self.place))
         self.add_row(subject, self.subject)
         self.add_row(participants, self.participants)
         self.add_row(staff, self.staff)
         self.add_row("记录人", self.recorder)
-        self.add_row(record, self.record, name=f"{what}记录内容")
+        require(self.add_row(record, self.record, name=f"{what}记录内容"))
         self.add_row(conclusion, self.conclusion)
         self.place.setFocus()
 
@@ -342,10 +364,13 @@ class ExtendDialog(ServiceDialog):
         self.reason.setPlaceholderText("如：双方要求等外出务工的家属回来后再协商")
         self.new_due_on = date_edit((due or date.today()) + timedelta(days=15))
         self.decided_on = date_edit()
-        self.add_row("申请延期的人", self.requested_by)
-        self.add_row("延期理由", self.reason)
-        self.add_row("新的期限", self.new_due_on)
-        self.add_row("决定日期", self.decided_on)
+        require(
+            self.add_row("申请延期的人", self.requested_by),
+            missing="请填写申请延期的人。一般应由双方当事人提出。",
+        )
+        require(self.add_row("延期理由", self.reason))
+        require(self.add_row("新的期限", self.new_due_on))
+        require(self.add_row("决定日期", self.decided_on))
 
     def submit(self) -> None:
         cases.extend_deadline(
@@ -369,10 +394,10 @@ class ReferDialog(ServiceDialog):
         self.receiver.setPlaceholderText("接收人姓名、职务")
         self.referred_on = date_edit()
         self.reason = TextBox(3)
-        self.add_row("移交单位", self.body_combo)
+        require(self.add_row("移交单位", self.body_combo))
         self.add_row("接收人", self.receiver)
-        self.add_row("移交日期", self.referred_on)
-        self.add_row("移交原因", self.reason)
+        require(self.add_row("移交日期", self.referred_on))
+        require(self.add_row("移交原因", self.reason))
 
     def submit(self) -> None:
         cases.refer_case(
@@ -399,9 +424,9 @@ class ReferralFeedbackDialog(ServiceDialog):
             self.referral.addItem(f"{fmt_date(r.referred_on)} 移交{r.body}{who}，{state}", r.id)
         self.feedback_on = date_edit()
         self.feedback = TextBox(4)
-        self.add_row("移交记录", self.referral)
-        self.add_row("反馈日期", self.feedback_on)
-        self.add_row("反馈内容", self.feedback)
+        require(self.add_row("移交记录", self.referral))
+        require(self.add_row("反馈日期", self.feedback_on))
+        require(self.add_row("反馈内容", self.feedback))
         self.referral.currentIndexChanged.connect(self._load)
         self._load()
 
@@ -442,11 +467,14 @@ class FollowUpDialog(ServiceDialog):
         self.findings.setPlaceholderText("协议履行了没有、有无再起纠纷、有无起诉或上访")
         self.measures = TextBox(2)
         self.measures.setPlaceholderText("发现问题时采取的措施，可不填")
-        self.add_row("回访日期", self.visited_on)
-        self.add_row("回访人", self.visitor)
-        self.add_row("被回访人", self.person)
-        self.add_row("履行情况", self.performed)
-        self.add_row(cases.SATISFACTION_FIELD, self.satisfaction)
+        require(self.add_row("回访日期", self.visited_on))
+        require(self.add_row("回访人", self.visitor))
+        require(self.add_row("被回访人", self.person))
+        require(self.add_row("履行情况", self.performed))
+        require(
+            self.add_row(cases.SATISFACTION_FIELD, self.satisfaction),
+            missing="请选择被回访人的满意程度：满意、基本满意或不满意。",
+        )
         self.add_row("回访情况", self.findings)
         self.add_row("采取措施", self.measures)
 
@@ -486,10 +514,10 @@ class ConfirmationDialog(ServiceDialog):
         self.number.setPlaceholderText("如：（2026）浙0781民特调确字第12号，可后补")
         self.ruling = key_combo(CONFIRMATION_RESULTS, "pending")
         self.decided_on = DateLine()
-        self.add_row("申请日期", self.applied_on)
-        self.add_row("受理法院", self.court)
+        require(self.add_row("申请日期", self.applied_on))
+        require(self.add_row("受理法院", self.court))
         self.add_row("调确字号", self.number)
-        self.add_row("确认结果", self.ruling)
+        require(self.add_row("确认结果", self.ruling))
         self.add_row("裁定日期", self.decided_on)
 
     def submit(self) -> None:
@@ -519,7 +547,7 @@ class ArchiveDialog(ServiceDialog):
         self.case_id = case.id
         self.case = case
         self.archived_on = date_edit()
-        self.add_row("归档日期", self.archived_on)
+        require(self.add_row("归档日期", self.archived_on))
 
     def question(self) -> Question:
         """归档 closes the file for good (only a 主任 may reopen it): asked first."""
@@ -555,8 +583,8 @@ class ReopenDialog(ServiceDialog):
         self.requested_by.setPlaceholderText("如：申请人张三")
         self.reason = TextBox(3)
         self.reason.setPlaceholderText("如：被申请人未按协议履行，申请人要求再次调解")
-        self.add_row("提出人", self.requested_by)
-        self.add_row("重新调解的原因", self.reason)
+        require(self.add_row("提出人", self.requested_by))
+        require(self.add_row("重新调解的原因", self.reason))
 
     def submit(self) -> None:
         cases.reopen_case(
@@ -582,8 +610,8 @@ class VoidDialog(ServiceDialog):
         self.voided_on = date_edit()
         self.reason = TextBox(2)
         self.reason.setPlaceholderText("如：重复登记")
-        self.add_row("作废日期", self.voided_on)
-        self.add_row("作废原因", self.reason)
+        require(self.add_row("作废日期", self.voided_on))
+        require(self.add_row("作废原因", self.reason), missing="请填写作废原因，例如：重复登记。")
 
     def question(self) -> Question:
         if not self.reason.toPlainText().strip():

@@ -27,6 +27,7 @@ from app.ui.cases.widgets import (
     error_banner,
     form_field,
     key_combo,
+    require,
     top_aligned_form,
 )
 from app.ui.chooser import make_filterable
@@ -80,7 +81,10 @@ class DetailsPage(QWidget):
             ("当事人请求", self.requests),
             ("风险提示", self.risk),
         ):
-            self.errors.add(label, form_field(form, label, widget))
+            box = form_field(form, label, widget)
+            self.errors.add(label, box)
+            if label in ("纠纷类型", "案件来源", "纠纷简要情况"):
+                require(box)  # starred as in 登记纠纷 (the service checks them on save)
         fields.addLayout(form, 1)
         v.addWidget(banner)
         row = QHBoxLayout()

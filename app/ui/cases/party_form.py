@@ -7,6 +7,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,17 +37,19 @@ from app.models.identity import (
     normalize_id_number,
     sex_and_birth_from_id,
 )
-from app.models.parties import CaseParty, PartyInput, to_input
+from app.models.parties import CaseParty, PartyInput, to_input, validate_party
 from app.models.reference import ROLES
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
     DateLine,
     FieldBox,
+    Problem,
     current_user_id,
     editable_combo,
     grid_field,
     inline_row,
     key_combo,
+    require,
     show_row,
 )
 from app.ui.look import Heading
@@ -52,6 +58,18 @@ from app.ui.signals import emit
 AGENT_POWERS = ("一般授权", "特别授权（可代为承认、放弃、变更请求，签署调解协议）")
 # Resident IDs carry sex and birth date (the other documents do not): their full lengths.
 _ID_LENGTHS = {"resident_id": 18, "resident_id_15": 15}
+# A field the party check found wrong -> how to set it aside to look for the next problem.
+_SET_ASIDE: dict[str, dict[str, Any]] = {
+    "姓名": {"name": "某"},
+    "名称": {"name": "某"},
+    "联系电话": {"phone": ""},
+    "电话": {"phone": ""},
+    "身份证号": {"id_number": ""},
+    "证件号码": {"id_number": ""},
+    "性别": {"sex": ""},
+    "出生日期": {"birth_date": None},
+    "统一社会信用代码": {"org_code": ""},
+}
 
 
 class PartyForm(QFrame):
@@ -113,7 +131,7 @@ class PartyForm(QFrame):
         self.remove_button.setAutoDefault(False)
         self.remove_button.setVisible(removable)
 
-        self.name_box = grid_field(grid, 1, 0, "姓名", self.name)
+        self.name_box = require(grid_field(grid, 1, 0, "姓名", self.name))
         self.phone_box = grid_field(grid, 1, 2, "联系电话", self.phone)
         self.id_type_box = grid_field(grid, 2, 0, "证件类型", self.id_type)
         self.id_number_box = grid_field(grid, 2, 2, "证件号码", self.id_number)
@@ -186,6 +204,8 @@ class PartyForm(QFrame):
         """``label`` is how the services number this party, e.g. "申请人2"."""
         self.label = label
         self.title.setText(label)
+        for box in self.findChildren(FieldBox):
+            box.prefix = f"{label}·"  # "申请人2·证件号码" in the list of problems
 
     def set_removable(self, removable: bool) -> None:
         self.remove_button.setEnabled(removable)
@@ -241,16 +261,50 @@ class PartyForm(QFrame):
         """What was typed, for the services. Raises ValidationError for what the services
         cannot be given at all (a date that is not a date)."""
         label = label or self.label
-        person = self.is_person
-        birth = self.birth.value(f"{label}·出生日期") if person else None
-        agent = self.has_agent.isChecked()
-        if agent:
-            # Checked here with its own field name: the party check would call it 联系电话
-            # and the red line would land under the party's own phone.
+        birth = self.birth.value(f"{label}·出生日期") if self.is_person else None
+        self._check_agent_phone(label)
+        return self._input(birth)
+
+    def _check_agent_phone(self, label: str) -> None:
+        # Checked here with its own field name: the party check would call it 联系电话 and
+        # the red line would land under the party's own phone.
+        if not self.has_agent.isChecked():
+            return
+        try:
+            check_phone(self.agent_phone.text(), field="代理人电话")
+        except IdentityError as exc:
+            raise ValidationError(f"{label}·代理人电话", f"{label}：{exc.message}") from exc
+
+    def problems(self, label: str, *, today: date) -> list[ValidationError]:
+        """Everything wrong with this party at once, in the services' words (they stop at
+        the first): each field found wrong is set aside and the check runs again."""
+        found: list[ValidationError] = []
+        birth = None
+        try:
+            birth = self.birth.value(f"{label}·出生日期") if self.is_person else None
+        except ValidationError as exc:
+            found.append(exc)
+        try:
+            self._check_agent_phone(label)
+            party = self._input(birth)
+        except ValidationError as exc:
+            found.append(exc)
+            party = replace(self._input(birth), agent_phone="")
+        for _ in range(len(_SET_ASIDE) + 1):
             try:
-                check_phone(self.agent_phone.text(), field="代理人电话")
-            except IdentityError as exc:
-                raise ValidationError(f"{label}·代理人电话", f"{label}：{exc.message}") from exc
+                validate_party(party, label=label, today=today)
+                break
+            except ValidationError as exc:
+                found.append(exc)
+                set_aside = _SET_ASIDE.get(exc.field.split("·", 1)[-1])
+                if set_aside is None:
+                    break
+                party = replace(party, **set_aside)
+        return found
+
+    def _input(self, birth: date | None) -> PartyInput:
+        person = self.is_person
+        agent = self.has_agent.isChecked()
         return PartyInput(
             name=self.name.text(),
             role=self.role,
@@ -361,7 +415,7 @@ class PartyDialog(ServiceDialog):
         self.link_id = party.link_id if party else None
         role = party.role if party else default_role
         self.role = key_combo(ROLES, role)
-        self.add_row("身份", self.role)
+        require(self.add_row("身份", self.role))
         self.party_form = PartyForm(role, removable=False)
         self.party_form.title.hide()
         self.form.addRow(self.party_form)
@@ -377,6 +431,18 @@ class PartyDialog(ServiceDialog):
         if suffix == "身份":
             return self.errors.find("身份")
         return self.party_form.box_for(suffix)
+
+    def problems(self) -> list[Problem]:
+        found = super().problems()
+        marked = {id(p.box) for p in found if p.box is not None}
+        label = ROLES[str(self.role.currentData())]
+        self.party_form.role = str(self.role.currentData())
+        for exc in self.party_form.problems(label, today=date.today()):
+            problem = self.errors.problem(exc)
+            if problem.box is None or id(problem.box) not in marked:
+                found.append(problem)
+                marked.add(id(problem.box))
+        return found
 
     def submit(self) -> None:
         role = str(self.role.currentData())

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.models import cases, office
 from app.models.cases import CaseInput
 from app.models.db import Database
+from app.models.errors import ValidationError
 from app.models.parties import validate_parties
 from app.models.reference import ROLES, categories, sources
 from app.ui import messages
@@ -34,12 +35,15 @@ from app.ui.cases.party_form import PartyForm
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
     FieldBox,
+    Problem,
     TextBox,
+    check_past_day,
     current_user_id,
     date_edit,
     grid_field,
     key_combo,
     py_date,
+    require,
     set_tab_chain,
 )
 from app.ui.chooser import make_filterable
@@ -138,6 +142,13 @@ class RegisterDialog(ServiceDialog):
         }
         for name, box in boxes.items():
             self.errors.add(name, box)
+        require(boxes["纠纷类型"], missing="请从列表中选择纠纷类型。")
+        require(boxes["案件来源"], missing="请从列表中选择案件来源。")
+        require(boxes["登记日期"])
+        require(
+            boxes["纠纷简要情况"],
+            missing="请填写纠纷简要情况。写清楚发生了什么事、双方争的是什么。",
+        )
         self.form.addRow(details)
         self.errors.add_resolver(self._resolve)
 
@@ -258,6 +269,23 @@ class RegisterDialog(ServiceDialog):
         return None
 
     # ---- saving
+
+    def problems(self) -> list[Problem]:
+        """The starred fields left empty and everything wrong with each party, all at
+        once (the services would stop at the first)."""
+        found = super().problems()
+        marked = {id(p.box) for p in found if p.box is not None}
+        try:
+            check_past_day(py_date(self.registered_on.date()), "登记日期")
+        except ValidationError as exc:
+            found.append(self.errors.problem(exc))
+        for form in self.all_forms():
+            for wrong in form.problems(form.label, today=date.today()):
+                problem = self.errors.problem(wrong)
+                if problem.box is None or id(problem.box) not in marked:
+                    found.append(problem)
+                    marked.add(id(problem.box))
+        return found
 
     def submit(self) -> None:
         parties = [form.to_input(form.label) for form in self.all_forms()]

@@ -38,13 +38,16 @@ from app.ui import messages
 from app.ui.cases.widgets import (
     FieldBox,
     FieldErrors,
+    Problem,
     em,
     error_banner,
     fit_to_screen,
     form_field,
     hint_label,
+    required_problems,
     top_aligned_form,
 )
+from app.ui.chooser import settle_all
 from app.ui.signals import emit
 
 
@@ -158,7 +161,8 @@ class ServiceDialog(QDialog):
         outer.addWidget(self.banner)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(hint_label("Enter 到下一项"), 1)
+        self.hint = hint_label("Enter 到下一项")
+        buttons.addWidget(self.hint, 1)
         self.save_button = QPushButton(f"{save_text}（Ctrl+Enter）")
         self.cancel_button = QPushButton("取消（Esc）")
         for b in (self.save_button, self.cancel_button):
@@ -189,6 +193,13 @@ class ServiceDialog(QDialog):
 
     # ---- saving
 
+    def problems(self) -> list[Problem]:
+        """What must be put right before anything is asked or saved, all of it at once
+        (shown by :meth:`FieldErrors.show_all`). The default: the starred fields left
+        empty; dialogs add their own checks (see RegisterDialog). The service checks
+        everything again and reports the first problem it finds."""
+        return required_problems(self.body)
+
     def question(self) -> Question | None:
         """The question to answer before :meth:`submit` runs; None (the default) asks none.
 
@@ -207,6 +218,12 @@ class ServiceDialog(QDialog):
         True when the service went through now and the dialog closed; False when the input
         was refused or the question is still open (its "yes" then calls the service).
         """
+        settle_all(self.body)  # a chooser still being typed in takes the entry it shows
+        self.errors.clear()
+        problems = self.problems()
+        if problems:
+            self.errors.show_all(problems)
+            return False
         questions: list[Question | None] = []
         if not call_service(
             self, self.errors, lambda: questions.append(self.question()), title=self.windowTitle()
@@ -238,6 +255,8 @@ class ServiceDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._initial is None:
+            if any(box.required for box in self.body.findChildren(FieldBox)):
+                self.hint.setText(f"带 * 的必须填写　{self.hint.text()}")
             self._initial = form_state(self)
             fit_to_screen(self, self._wanted_size())
             # The buttons exist before the fields, so Qt would start on 保存 and a first

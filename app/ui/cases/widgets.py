@@ -4,6 +4,11 @@
   (an optional date in any usual spelling), :class:`MoneyLine` (yuan in, fen out).
 - :class:`FieldBox` puts a red error line under an input, and :class:`FieldErrors` routes a
   service's ``ValidationError(field, message)`` to the box whose label it names.
+- Required fields: :func:`require` stars a field's label (a red * after it, the one way
+  every form marks them); :func:`required_problems` finds the starred ones left empty, and
+  :meth:`FieldErrors.show_all` shows every problem of a form at once: a red line under
+  each field, one list of them all (field: what to do) above the buttons, the cursor in
+  the first.
 - Formatting of dates and money, date conversions, Tab chains, window sizes.
 """
 
@@ -12,12 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -28,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
@@ -38,7 +45,7 @@ from PySide6.QtWidgets import (
 from app.models import office
 from app.models.db import Database
 from app.models.errors import ValidationError
-from app.ui.chooser import make_filterable, mark_blank
+from app.ui.chooser import is_filterable, make_filterable, mark_blank
 from app.ui.look import ERROR, ERROR_FILL, MUTED, Panel, tint
 
 DISPLAY_DATE = "yyyy-MM-dd"
@@ -354,7 +361,16 @@ class FieldBox(QWidget):
         self.error.hide()
         layout.addWidget(self.error)
         self.setFocusProxy(field)
-        self.caption: QLabel | None = None
+        self.caption: Caption | None = None
+        self.required = False
+        self.missing = ""  # what to say when a required field is left empty ("" = default)
+        self.filled: Callable[[], bool] = lambda: has_value(field)
+        self.prefix = ""  # names the field in the list of problems, e.g. "申请人2·"
+
+    def title(self) -> str:
+        """The field as the list of problems names it: "纠纷类型", "申请人2·姓名"."""
+        caption = self.caption.text() if self.caption is not None else ""
+        return f"{self.prefix}{caption}"
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -394,12 +410,34 @@ class Caption(QLabel):
         super().__init__(text)
         self.setBuddy(buddy)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.required = False
         self._fit()
+
+    def set_required(self, required: bool = True) -> None:
+        """A red * after the label (drawn beside the text, which stays the plain label)."""
+        self.required = required
+        self.setAccessibleDescription(REQUIRED_NOTE if required else "")
+        self._fit()
+        self.update()
 
     def _fit(self) -> None:
         probe = QLineEdit()
         probe.setFont(self.font())
         self.setFixedHeight(probe.sizeHint().height())
+        star = self.fontMetrics().horizontalAdvance(STAR) if self.required else 0
+        self.setContentsMargins(0, 0, star, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.required:
+            return
+        fm = self.fontMetrics()
+        painter = QPainter(self)
+        painter.setPen(QColor(ERROR))
+        x = self.width() - fm.horizontalAdvance(STAR) + fm.horizontalAdvance(" ")
+        y = (self.height() - fm.height()) // 2 + fm.ascent()
+        painter.drawText(x, y, "*")
+        painter.end()
 
     def changeEvent(self, event: QEvent) -> None:  # the large-type setting changes the font live
         super().changeEvent(event)
@@ -430,6 +468,70 @@ def show_row(box: FieldBox, visible: bool) -> None:
     box.setVisible(visible)
     if box.caption is not None:
         box.caption.setVisible(visible)
+
+
+STAR = " *"
+REQUIRED_NOTE = "必填"
+
+
+def has_value(widget: QWidget) -> bool:
+    """Something typed or chosen in ``widget`` (a date edit always has a day)."""
+    if isinstance(widget, QLineEdit):
+        return bool(widget.text().strip())
+    if isinstance(widget, QPlainTextEdit):
+        return bool(widget.toPlainText().strip())
+    if isinstance(widget, QComboBox):
+        if widget.isEditable() and not is_filterable(widget):
+            return bool(widget.currentText().strip())  # anything may be typed
+        return widget.currentIndex() >= 0 and bool(widget.currentText().strip())
+    if isinstance(widget, RadioChoice):
+        return bool(widget.key())
+    return True
+
+
+def require(
+    box: FieldBox, *, missing: str = "", filled: Callable[[], bool] | None = None
+) -> FieldBox:
+    """Star ``box``'s label: the form is not saved while the field is empty. ``missing``
+    is what to say then (default: 请填写… / 请选择…); ``filled`` how to tell (default: any
+    text typed, an entry chosen)."""
+    box.required = True
+    box.missing = missing
+    if filled is not None:
+        box.filled = filled
+    if box.caption is not None:
+        box.caption.set_required()
+    return box
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to put right before a form can be saved: ``message`` goes under ``box``
+    (None: in the list only), and the list names the field as ``title``."""
+
+    message: str
+    box: FieldBox | None = None
+    title: str = ""
+
+
+def missing_message(box: FieldBox) -> str:
+    if box.missing:
+        return box.missing
+    label = box.caption.text() if box.caption is not None else "这一项"
+    field = box.field
+    typed = isinstance(field, QComboBox) and field.isEditable() and not is_filterable(field)
+    choose = isinstance(field, (QComboBox, RadioChoice, QListWidget)) and not typed
+    return f"{'请选择' if choose else '请填写'}{label}。"
+
+
+def required_problems(root: QWidget) -> list[Problem]:
+    """The starred fields under ``root`` that are shown, in use and left empty."""
+    found: list[Problem] = []
+    for box in root.findChildren(FieldBox):
+        shown = box.isVisibleTo(root.window()) and box.field.isEnabled()
+        if box.required and shown and not box.filled():
+            found.append(Problem(missing_message(box), box, box.title()))
+    return found
 
 
 def top_aligned_form(parent: QWidget | None = None) -> QFormLayout:
@@ -492,6 +594,58 @@ class FieldErrors:
             scroll = self.scroll
             QTimer.singleShot(0, box, lambda: scroll.ensureWidgetVisible(box, 20, 40))
         return box
+
+    def problem(self, exc: ValidationError) -> Problem:
+        """A service's ValidationError as a problem of this form."""
+        box = self.find(exc.field)
+        if box is not None and not box.field.isVisibleTo(self.root):
+            box = None
+        return Problem(exc.message, box, box.title() if box is not None else "")
+
+    def show_all(self, problems: list[Problem]) -> None:
+        """Every problem at once: each under its field, all of them listed (in the order
+        of the form) above the buttons when there is more than one, and the cursor in
+        the first field."""
+        self.clear()
+        ordered = sorted(problems, key=self._place)
+        for p in ordered:
+            if p.box is not None and not p.box.has_error:
+                p.box.show_error(p.message)
+        if len(ordered) > 1 or any(p.box is None for p in ordered):
+            self.banner.setText(problem_list(ordered))
+            self.banner.show()
+        grow_to_fit(self.root.window())
+        first = next((p.box for p in ordered if p.box is not None), None)
+        if first is not None:
+            first.field.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.scroll is not None:
+                self.scroll.ensureWidgetVisible(first.field)
+                scroll = self.scroll
+                QTimer.singleShot(0, first, lambda: scroll.ensureWidgetVisible(first, 20, 40))
+
+    def _place(self, problem: Problem) -> tuple[int, int, int]:
+        """Top to bottom, then left to right, as the form reads; no field: last."""
+        if problem.box is None:
+            return (1, 0, 0)
+        where = problem.box.mapTo(self.root.window(), QPoint(0, 0))
+        return (0, where.y(), where.x())
+
+
+MAX_LISTED = 6  # problems listed one by one; the rest are counted
+
+
+def problem_list(problems: list[Problem]) -> str:
+    """The text of the list: how many, then "field：what to do" per line."""
+    lines = [f"有 {len(problems)} 处需要补填或改正（各项下面有红字说明）："]
+    for i, p in enumerate(problems[:MAX_LISTED], start=1):
+        message = p.message
+        label = p.title.split("·", 1)[0] if "·" in p.title else ""
+        if label and message.startswith(f"{label}："):
+            message = message[len(label) + 1 :]  # the title names the party already
+        lines.append(f"{i}. {p.title}：{message}" if p.title else f"{i}. {message}")
+    if len(problems) > MAX_LISTED:
+        lines.append(f"……还有 {len(problems) - MAX_LISTED} 处，见各项下面的红字。")
+    return "\n".join(lines)
 
 
 def error_banner() -> Panel:

@@ -76,6 +76,7 @@ def _session_tomorrow(qtbot: QtBot, d: ServiceDialog) -> None:
 def _follow_up_tomorrow(qtbot: QtBot, d: ServiceDialog) -> None:
     assert isinstance(d, FollowUpDialog)
     type_text(qtbot, d.findings, "已履行。")
+    type_text(qtbot, d.satisfaction, "满意")
     d.visited_on.setDate(d.visited_on.date().addDays(1))
 
 

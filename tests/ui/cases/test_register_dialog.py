@@ -521,17 +521,24 @@ def test_every_source_is_offered(open_dialog: Callable[[], RegisterDialog]) -> N
     assert dialog.category.currentIndex() == -1  # no silent default for the statistics
 
 
-def test_mistakes_are_reported_top_down(
+def test_mistakes_are_reported_all_at_once_top_down(
     qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    """The parties come first on the form, so their mistake is named before the
-    category's, though the category is also missing."""
+    """The respondent's name and the category are both missing: both are marked and
+    listed, the parties first as on the form, and the cursor goes to the first."""
     dialog = open_dialog()
     type_text(qtbot, dialog.side_a.forms[0].name, "张三")
+    type_text(qtbot, dialog.facts, FACTS)
     dialog.save_button.click()
-    assert "请填写姓名" in error_text(dialog.side_b.forms[0], "姓名")
+    b1 = dialog.side_b.forms[0]
+    assert error_text(b1, "姓名") == "请填写姓名。"
     box = dialog.errors.find("纠纷类型")
-    assert box is not None and not box.has_error
+    assert box is not None and box.error.text() == "请从列表中选择纠纷类型。"
+    assert dialog.banner.text().splitlines()[1:] == [
+        "1. 被申请人1·姓名：请填写姓名。",
+        "2. 纠纷类型：请从列表中选择纠纷类型。",
+    ]
+    assert QApplication.focusWidget() is b1.name
     assert nothing_saved(office_db)
 
 
