@@ -639,9 +639,10 @@ def problem_list(problems: list[Problem]) -> str:
     lines = [f"有 {len(problems)} 处需要补填或改正（各项下面有红字说明）："]
     for i, p in enumerate(problems[:MAX_LISTED], start=1):
         message = p.message
-        label = p.title.split("·", 1)[0] if "·" in p.title else ""
-        if label and message.startswith(f"{label}："):
-            message = message[len(label) + 1 :]  # the title names the party already
+        # The title names the party and the field already: "申请人1：联系电话：…" → "…".
+        for named in (p.title.split("·", 1)[0] if "·" in p.title else "", p.title.split("·")[-1]):
+            if named and message.startswith(f"{named}："):
+                message = message[len(named) + 1 :]
         lines.append(f"{i}. {p.title}：{message}" if p.title else f"{i}. {message}")
     if len(problems) > MAX_LISTED:
         lines.append(f"……还有 {len(problems) - MAX_LISTED} 处，见各项下面的红字。")

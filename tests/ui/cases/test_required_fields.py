@@ -155,21 +155,26 @@ def test_every_problem_of_a_party_is_found_not_only_the_first(
     a1, b1 = dialog.side_a.forms[0], dialog.side_b.forms[0]
     type_text(qtbot, a1.name, "张三")
     type_text(qtbot, a1.phone, "123")
+    type_text(qtbot, b1.phone, "139123")
     type_text(qtbot, a1.id_number, wrong_check_digit(valid_id()))
     choose(dialog.category, "邻里")
     type_text(qtbot, dialog.facts, "两家因围墙发生争执。")
     dialog.save_button.click()
     lines = listed(dialog)
-    assert len(lines) == 3
-    assert lines[0].startswith("1. 申请人1·联系电话：") and "申请人1：" not in lines[0]
+    assert len(lines) == 4
+    assert lines[0].startswith("1. 申请人1·联系电话：联系电话“123”不像有效的号码")
     assert lines[1].startswith("2. 申请人1·证件号码：") and "校验" in lines[1]
     assert lines[2] == "3. 被申请人1·姓名：请填写姓名。"
+    # A message that names its field is not prefixed with the name twice.
+    assert (
+        lines[3] == "4. 被申请人1·联系电话：手机号应为 11 位，现在是 6 位，请检查是否漏输了数字。"
+    )
     assert a1.phone_box.has_error and a1.id_number_box.has_error and b1.name_box.has_error
     assert QApplication.focusWidget() is a1.phone
     assert cases_saved(office_db) == 0
 
     # Put right, the registration goes through.
-    for widget, text in ((a1.phone, "13812345678"), (b1.name, "李四")):
+    for widget, text in ((a1.phone, "13812345678"), (b1.name, "李四"), (b1.phone, "")):
         widget.clear()
         type_text(qtbot, widget, text)
     a1.id_number.clear()
