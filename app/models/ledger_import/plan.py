@@ -348,6 +348,20 @@ class _Office:
                 return self.village_exact[name]
         return None
 
+    def mediators_named(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(ids of the office's mediators named in a 调解员 cell, warnings for the others)."""
+        ids: list[str] = []
+        warnings: list[str] = []
+        for name in _split_mediators(text):
+            mediator_id = self.mediators.get(norm(name))
+            if mediator_id is None:
+                warnings.append(
+                    f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
+                )
+            elif mediator_id not in ids:
+                ids.append(mediator_id)
+        return tuple(ids), tuple(warnings)
+
     def same_parties(
         self, registered_on: date, signature: tuple[frozenset[str], frozenset[str]]
     ) -> tuple[str, str] | None:
@@ -561,7 +575,8 @@ def _case_rows(
         if not any(texts[c] for c in mapped if c < width):
             plan.blank_rows += 1  # only 序号 or other columns that are not imported
             continue
-        same = sum(1 for c in mapped if c < width and texts[c] in names[c])
+        named = any(c < width and texts[c] in names[c] for c in party_columns)
+        same = sum(1 for c in mapped if c < width and texts[c] in names[c]) if named else 0
         if same >= need:
             first = next(c for c in mapped if c < width and texts[c])
             plan.skipped.append(SkippedRow(excel_row, SKIP_REASONS["header"], first, texts[first]))
@@ -786,10 +801,7 @@ class _RowReader:
         closed_cell_blank = not cell_text(get("closed_on"))
 
         # number, parties
-        number_value = get("number")
-        number = ctx.cached(
-            "number", number_value, lambda: parse_case_number(number_value, ctx.number_re)
-        )
+        number = parse_case_number(get("number"), ctx.number_re)  # (each row its own)
         parties = self._parties(cells, errors, warnings)
 
         # classification
@@ -813,15 +825,12 @@ class _RowReader:
                 "请先在“村居档案”中添加它（预览页可以直接添加），"
                 "或把表格中的名称改成名单中已有的村名"
             )
-        mediator_ids: list[str] = []
-        for name in _split_mediators(cell_text(get("mediators"))):
-            mediator_id = ctx.mediators.get(norm(name))
-            if mediator_id is None:
-                warnings.append(
-                    f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
-                )
-            elif mediator_id not in mediator_ids:
-                mediator_ids.append(mediator_id)
+        mediators_text = cell_text(get("mediators"))
+        found_ids, unknown = ctx.cached(
+            "mediators", mediators_text, lambda: ctx.mediators_named(mediators_text)
+        )
+        mediator_ids = list(found_ids)
+        warnings.extend(unknown)
 
         # state, result and the closing date
         state_value, outcome_value = get("state"), get("outcome")

@@ -16,6 +16,7 @@ import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.models.errors import SheetFileError
 from app.models.ledger_import.values import Cell
@@ -53,6 +54,10 @@ class Workbook:
     _rows: dict[str, list[list[Cell]]] = field(default_factory=dict, repr=False)
     _merges: dict[str, list[Merge] | None] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The workbook as parsed by open_workbook (held in memory, no open file) and the thread
+    # that parsed it: the first sheet read in that thread is read from it, not parsed again.
+    _book: Any = field(default=None, repr=False)
+    _book_thread: int = 0
 
     @property
     def file_name(self) -> str:
@@ -82,15 +87,21 @@ class Workbook:
             return
         from python_calamine import CalamineError, CalamineWorkbook
 
+        parsed, self._book = self._book, None
+        if parsed is not None and self._book_thread != threading.get_ident():
+            parsed.close()  # (made in another thread: not used in this one)
+            parsed = None
         try:
-            with self.path.open("rb") as f:
-                book = CalamineWorkbook.from_filelike(f)
-                try:
-                    data = book.get_sheet_by_name(sheet)
-                    grid = data.to_python(skip_empty_area=False)
-                    merges = data.merged_cell_ranges
-                finally:
-                    book.close()
+            if parsed is None:
+                with self.path.open("rb") as f:
+                    parsed = CalamineWorkbook.from_filelike(f)
+            book = parsed
+            try:
+                data = book.get_sheet_by_name(sheet)
+                grid = data.to_python(skip_empty_area=False)
+                merges = data.merged_cell_ranges
+            finally:
+                book.close()
         except OSError as exc:
             raise _os_error(self.path, exc) from exc
         except CalamineError as exc:
@@ -218,13 +229,14 @@ def _open_calamine(path: Path, kind: str) -> Workbook:
     try:
         with path.open("rb") as f:
             book = CalamineWorkbook.from_filelike(f)
-            try:
-                names = list(book.sheet_names)
-                hidden = frozenset(
-                    m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible
-                )
-            finally:
-                book.close()
+        try:
+            names = list(book.sheet_names)
+            hidden = frozenset(
+                m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible
+            )
+        except BaseException:
+            book.close()
+            raise
     except PasswordError as exc:
         raise _encrypted(path) from exc
     except CalamineError as exc:
@@ -240,8 +252,11 @@ def _open_calamine(path: Path, kind: str) -> Workbook:
     except OSError as exc:
         raise _os_error(path, exc) from exc
     if not names:
+        book.close()
         raise SheetFileError(f"“{path.name}”里没有工作表。", file_name=path.name)
-    return Workbook(path, kind, names, hidden_sheets=hidden)
+    return Workbook(
+        path, kind, names, hidden_sheets=hidden, _book=book, _book_thread=threading.get_ident()
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -627,7 +627,7 @@ def parse_case_number(value: Cell, own: re.Pattern[str] | None = None) -> CaseNu
     text = cell_text(value)
     if not text:
         return None
-    n = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    n = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     if own is not None and (m := own.match(n)):
         return CaseNumber(text, int(m["year"]), int(m["seq"]), True)
     if n.isdigit() and len(n) >= 7 and n[:2] in ("19", "20"):
