@@ -99,8 +99,26 @@ class _TypeToFilter(QObject):
         line.editingFinished.connect(self.settle)
         combo.installEventFilter(self)
         combo.setProperty(_FILTERABLE, True)
+        model = combo.model()
+        model.rowsInserted.connect(self._fit_width)
+        model.rowsRemoved.connect(self._fit_width)
+        model.dataChanged.connect(self._fit_width)
+        self._fit_width()
+
+    def _fit_width(self, *_args: object) -> None:
+        """A box sized to its entries (the register's filters) keeps the longest whole:
+        an editable box needs the room of its text field's margins and cursor too, or
+        the text scrolls and its first character is cut."""
+        combo = self.combo
+        if combo.sizeAdjustPolicy() == QComboBox.SizeAdjustPolicy.AdjustToContents:
+            combo.setMinimumWidth(0)
+            # The field's side margins and cursor, and a little air (grows with the 字号).
+            room = combo.fontMetrics().horizontalAdvance("中") // 2 + 6
+            combo.setMinimumWidth(combo.sizeHint().width() + room)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange and watched is self.combo:
+            self._fit_width()
         if event.type() == QEvent.Type.FocusIn and watched is self.combo:
             # Typing replaces the entry shown (（不填）, 全部 or a name), however the box
             # was entered; after a click, once the click has placed the cursor.

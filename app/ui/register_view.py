@@ -137,6 +137,9 @@ class RegisterPage(QWidget):
         self.mediator = QComboBox()
         self.date_from = _date_filter()
         self.date_to = _date_filter()
+        for combo in (self.state, self.category, self.source, self.village, self.mediator):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaxVisibleItems(20)
         fill_filter(
             self.state,
             [("办理中", ACTIVE_STATES)] + [(t, frozenset({k})) for k, t in STATES.items()],
@@ -144,9 +147,6 @@ class RegisterPage(QWidget):
         self.state.setItemText(0, "全部（不含已作废）")
         fill_filter(self.category, [(c, c) for c in categories()])
         fill_filter(self.source, [(t, k) for k, t in sources().items()])
-        for combo in (self.state, self.category, self.source, self.village, self.mediator):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMaxVisibleItems(20)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

@@ -8,13 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import office
 from app.models.db import Database
 from app.models.reference import categories
+from app.ui import application, ui_settings
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.register_view import RegisterPage
 from tests.conftest import TODAY
@@ -185,3 +187,23 @@ def test_pinyin_is_not_loaded_until_someone_types() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("size", ["normal", ui_settings.DEFAULT_FONT_SIZE, "xlarge"])
+def test_every_register_filter_shows_its_entry_whole(
+    qtbot: QtBot, demo_db: Database, boxes: Boxes, restore_font: None, size: str
+) -> None:
+    """A box sized to its entries leaves room for the text field's margins and cursor:
+    the text does not scroll, so its first character is never cut off."""
+    application.load_fonts()  # the program's own font, as users see it
+    application.apply_font_size(QApplication.instance(), size)  # type: ignore[arg-type]
+    page = on_screen(qtbot, RegisterPage(demo_db, today=lambda: TODAY), 1400, 800)
+    assert page.refresh()
+    for combo in (page.state, page.category, page.source, page.village, page.mediator):
+        longest = max(items(combo), key=len)
+        combo.setCurrentIndex(combo.findText(longest))
+        line = combo.lineEdit()
+        assert line is not None
+        # QLineEdit keeps 2 px a side and a 1 px cursor: less room and the text scrolls.
+        text_width = line.fontMetrics().horizontalAdvance(longest)
+        assert line.width() - 2 * 2 - 1 >= text_width, longest
