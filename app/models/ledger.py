@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.models import register, search
+from app.models import register, search, sheet_print
 from app.models.db import Database
 from app.models.errors import ExportFileError, OperationCancelledError
 from app.models.identity import mask_id_number
@@ -46,26 +46,34 @@ class LedgerColumn:
     kind: str = "text"  # text | date | amount
 
 
+# The columns an office prints come first (to 简要案情, PRINTED): on A4 landscape at 10.5 pt
+# type they need no shrinking below 8 pt, even where the spreadsheet measures columns a
+# third wider than Excel does (app.models.sheet_print). Long texts wrap in their cells.
 COLUMNS: tuple[LedgerColumn, ...] = (
-    LedgerColumn("number", "案件编号", 25),
-    LedgerColumn("registered_on", "登记日期", 11.5, "date"),
-    LedgerColumn("accepted_on", "受理日期", 11.5, "date"),
-    LedgerColumn("closed_on", "结案日期", 11.5, "date"),
-    LedgerColumn("applicants", "申请人", 28),
-    LedgerColumn("respondents", "被申请人", 28),
-    LedgerColumn("category", "纠纷类型", 12),
-    LedgerColumn("source", "案件来源", 15),
-    LedgerColumn("village", "所在村（社区）", 14),
-    LedgerColumn("mediators", "调解员", 14),
-    LedgerColumn("state", "状态", 9),
-    LedgerColumn("outcome", "调解结果", 20),
-    LedgerColumn("amount", "协议金额（元）", 14, "amount"),
-    LedgerColumn("performance", "履行情况", 11),
-    LedgerColumn("confirmation", "司法确认", 44),
-    LedgerColumn("facts", "简要案情", 60),
+    LedgerColumn("number", "案件编号", 13),
+    LedgerColumn("registered_on", "登记日期", 10.5, "date"),
+    LedgerColumn("closed_on", "结案日期", 10.5, "date"),
+    LedgerColumn("applicants", "申请人", 13),
+    LedgerColumn("respondents", "被申请人", 13),
+    LedgerColumn("category", "纠纷类型", 9),
+    LedgerColumn("mediators", "调解员", 9),
+    LedgerColumn("outcome", "调解结果", 9),
+    LedgerColumn("amount", "协议金额（元）", 10, "amount"),
+    LedgerColumn("performance", "履行情况", 7),
+    LedgerColumn("facts", "简要案情", 30),
+    LedgerColumn("accepted_on", "受理日期", 10.5, "date"),
+    LedgerColumn("source", "案件来源", 12),
+    LedgerColumn("village", "所在村（社区）", 13),
+    LedgerColumn("state", "状态", 8),
+    LedgerColumn("confirmation", "司法确认", 40),
     LedgerColumn("note", "备注", 30),
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+WIDTHS: tuple[float, ...] = tuple(c.width for c in COLUMNS)
+COL: dict[str, int] = {c.field: i for i, c in enumerate(COLUMNS)}
+PRINTED = COL["facts"] + 1  # the columns on paper: A to 简要案情
+FONT_SIZE = 10.5
+PRINT_TITLE = "人民调解案件台账"
 
 # Separators inside one cell of the SQL result (never typed by a user).
 _FIELD = "\x1e"
@@ -315,7 +323,7 @@ def _fill(
 ) -> int:
     workbook.set_properties({"title": "人民调解案件台账", "comments": "由调解工作台导出"})
     sheet = workbook.add_worksheet(SHEET_NAME)
-    font = {"font_name": "宋体", "font_size": 10.5}
+    font = {"font_name": "宋体", "font_size": FONT_SIZE}
     header_fmt = workbook.add_format(
         {
             **font,
@@ -327,20 +335,16 @@ def _fill(
             "border": 1,
         }
     )
-    text_fmt = workbook.add_format({**font, "valign": "top"})
+    text_fmt = workbook.add_format({**font, "valign": "top", "text_wrap": True})
     date_fmt = workbook.add_format({**font, "valign": "top", "num_format": "yyyy-mm-dd"})
     amount_fmt = workbook.add_format({**font, "valign": "top", "num_format": "#,##0.00"})
     formats = {"text": text_fmt, "date": date_fmt, "amount": amount_fmt}
-    for i, col in enumerate(COLUMNS):
-        sheet.set_column(i, i, col.width, formats[col.kind])
+    for i, column in enumerate(COLUMNS):
+        sheet.set_column(i, i, column.width, formats[column.kind])
     sheet.set_row(0, 30)
     for i, header in enumerate(HEADERS):
         sheet.write_string(0, i, header, header_fmt)
     sheet.freeze_panes(1, 0)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.repeat_rows(0)
-    sheet.fit_to_pages(1, 0)
 
     source_labels = sources()
     # xlsxwriter's unwrapped cell writers (same arguments; the public ones only add A1-notation
@@ -374,40 +378,50 @@ def _fill(
                 decline_reason,
                 void_reason,
             ) = r
+            texts: list[tuple[int, str]] = []  # the row's texts (they wrap: its height)
             if number:
-                write_string(row_no, 0, number, text_fmt)
-            write_number(row_no, 1, excel_serial(registered_on), date_fmt)
+                texts.append((COL["number"], number))
+            write_number(row_no, COL["registered_on"], excel_serial(registered_on), date_fmt)
             if accepted_on:
-                write_number(row_no, 2, excel_serial(accepted_on), date_fmt)
+                write_number(row_no, COL["accepted_on"], excel_serial(accepted_on), date_fmt)
             if closed_on:
-                write_number(row_no, 3, excel_serial(closed_on), date_fmt)
+                write_number(row_no, COL["closed_on"], excel_serial(closed_on), date_fmt)
             if applicants:
-                write_string(row_no, 4, parties_text(applicants, include_ids=include_ids), text_fmt)
+                texts.append((COL["applicants"], parties_text(applicants, include_ids=include_ids)))
             if respondents:
-                write_string(
-                    row_no, 5, parties_text(respondents, include_ids=include_ids), text_fmt
+                texts.append(
+                    (COL["respondents"], parties_text(respondents, include_ids=include_ids))
                 )
-            write_string(row_no, 6, category, text_fmt)
-            write_string(row_no, 7, source_labels.get(source, source), text_fmt)
-            if village:
-                write_string(row_no, 8, village, text_fmt)
+            texts.append((COL["category"], category))
             if mediators:
-                write_string(row_no, 9, mediators, text_fmt)
-            write_string(row_no, 10, STATES.get(state, state), text_fmt)
+                texts.append((COL["mediators"], mediators))
             if outcome:
-                write_string(row_no, 11, OUTCOMES.get(outcome, outcome), text_fmt)
+                texts.append((COL["outcome"], OUTCOMES.get(outcome, outcome)))
             if amount_fen is not None:
-                write_number(row_no, 12, amount_fen / 100, amount_fmt)
+                write_number(row_no, COL["amount"], amount_fen / 100, amount_fmt)
             if performance:
-                write_string(row_no, 13, PERFORMANCE.get(performance, performance), text_fmt)
-            if confirmation:
-                write_string(row_no, 14, confirmation_text(confirmation), text_fmt)
+                texts.append((COL["performance"], PERFORMANCE.get(performance, performance)))
             if facts:
-                write_string(row_no, 15, brief_facts(facts), text_fmt)
+                texts.append((COL["facts"], brief_facts(facts)))
+            texts.append((COL["source"], source_labels.get(source, source)))
+            if village:
+                texts.append((COL["village"], village))
+            texts.append((COL["state"], STATES.get(state, state)))
+            if confirmation:
+                texts.append((COL["confirmation"], confirmation_text(confirmation)))
             # a case is either declined or closed, never both: one of the two is empty
             note = void_reason if state == "voided" else (decline_reason or close_note)
             if note:
-                write_string(row_no, 16, brief_facts(note), text_fmt)
+                texts.append((COL["note"], brief_facts(note)))
+            for col, text in texts:
+                write_string(row_no, col, text, text_fmt)
+            # as tall as its longest printed text wraps: Excel and LibreOffice keep a row
+            # of a written file at one line otherwise, the rest of the text hidden on paper
+            lines = max(
+                sheet_print.lines_in(text, WIDTHS[col]) for col, text in texts if col < PRINTED
+            )
+            if lines > 1:
+                sheet.set_row(row_no, sheet_print.row_height(lines, FONT_SIZE))
             if row_no % PROGRESS_EVERY == 0:
                 if cancelled is not None and cancelled():
                     raise OperationCancelledError("已取消导出，没有保存台账文件。")
@@ -415,6 +429,16 @@ def _fill(
                     progress(row_no, max(total, row_no))
     if row_no:
         sheet.autofilter(0, 0, row_no, len(COLUMNS) - 1)
+    # on paper: A4 landscape, the header on every page, the columns to 简要案情
+    sheet_print.set_up(
+        sheet,
+        [c.width for c in COLUMNS[:PRINTED]],
+        font_size=FONT_SIZE,
+        landscape=True,
+        header_rows=(0, 0),
+        title=PRINT_TITLE,
+        last_row=row_no,
+    )
     if cancelled is not None and cancelled():
         raise OperationCancelledError("已取消导出，没有保存台账文件。")
     if progress is not None:

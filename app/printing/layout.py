@@ -659,10 +659,14 @@ class Paragraph(Flowable):  # type: ignore[misc]
         """The first ``n`` lines (at ``width``) and the rest, as two paragraphs."""
         lines = self.lines_for(width)
         cut = lines[n].start
-        return (
-            self._part(0, cut, first=True, last=False),
-            self._part(cut, len(self.glyphs), first=False, last=True),
-        )
+        head = self._part(0, cut, first=True, last=False)
+        tail = self._part(cut, len(self.glyphs), first=False, last=True)
+        # the parts keep the whole paragraph's lines (breaking the head alone could differ:
+        # its last line would cost nothing)
+        head._lines, head._wrapped_for = lines[:n], width
+        tail._lines = [replace(x, start=x.start - cut, end=x.end - cut) for x in lines[n:]]
+        tail._wrapped_for = width
+        return head, tail
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         lines = self.lines_for(availWidth)

@@ -47,6 +47,7 @@ from reportlab.lib.colors import Color, black, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from app.models import sheet_print
 from app.models.monthly_report import (
     FIELD_LABELS,
     MonthBar,
@@ -529,6 +530,10 @@ XLSX_BREAKDOWNS: tuple[tuple[str, By], ...] = (
     ("按调解员", "mediator"),
 )
 MONTHS_SHEET = "各月情况"
+XLSX_FONT_SIZE = 11  # xlsxwriter's default type (the cells set no size of their own)
+BREAKDOWN_WIDTH = 9  # a figure's column; its heading wraps
+XLSX_CHART_SIZE = (540, 300)  # pixels: the 各月情况 table's width, within portrait A4
+TEXT_WIDTH = 80  # 情况说明: a portrait page's width with the labels
 TEXTS_SHEET = "情况说明"
 SHEETS = ("指标", *(name for name, _by in XLSX_BREAKDOWNS), MONTHS_SHEET, TEXTS_SHEET)
 HEADER_ROW = 3  # 0-based: title, byline, an empty row, then the header
@@ -609,6 +614,7 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         "yuan+": book.add_format({**base, "num_format": "+#,##0.00;-#,##0.00;0.00"}),
         "rate+": book.add_format({**base, "num_format": "+0.0%;-0.0%;0.0%"}),
         "long": book.add_format({**base, "text_wrap": True, "valign": "top"}),
+        "note": book.add_format({"text_wrap": True, "valign": "top"}),
         "date": book.add_format({"num_format": "yyyy年m月d日", "align": "left"}),
     }
     total = {
@@ -624,6 +630,23 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         if isinstance(value, str):
             return "none"
         return {"amount_fen": "yuan", "success_rate": "rate"}.get(name, "count")
+
+    def on_paper(ws: Any, widths: Sequence[float], last_row: int, *, landscape: bool) -> None:
+        # A4, the title, byline and header repeated on each page, never under 8 pt
+        sheet_print.set_up(
+            ws,
+            widths,
+            font_size=XLSX_FONT_SIZE,
+            landscape=landscape,
+            header_rows=(0, HEADER_ROW),
+            last_row=last_row,
+        )
+
+    def note(ws: Any, row: int, text: str, widths: Sequence[float]) -> None:
+        # wrapped within the printed columns (a long text would run on to a page of its own)
+        ws.merge_range(row, 0, row, len(widths) - 1, text, fmt["note"])
+        lines = sheet_print.lines_in(text, sum(widths))
+        ws.set_row(row, sheet_print.row_height(lines, XLSX_FONT_SIZE))
 
     def heading(ws: Any, title: str, labels: Sequence[str]) -> None:
         ws.write(0, 0, title, fmt["title"])
@@ -645,10 +668,11 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
             ws.write(row, col, value, fmt[kind(name, value)])
         change = _change_value(name, this, last)
         ws.write(row, 4, change, fmt[kind(name, change) + ("+" if change != NO_RATE else "")])
-    ws.write(row + 2, 0, _note(XLSX_NOTE, data))
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 7)
-    ws.set_column(2, 4, 13)
+    widths: tuple[float, ...] = (20, 7, 13, 13, 13)
+    note(ws, row + 2, _note(XLSX_NOTE, data), widths)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    on_paper(ws, widths, row + 2, landscape=False)
 
     columns = [(i.name, f"{i.label}（{_unit(i.name, i.unit)}）") for i in INDICATORS]
     for sheet, by in XLSX_BREAKDOWNS:
@@ -663,11 +687,14 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
             for col, (name, _label) in enumerate(columns, start=1):
                 value = _cell_value(name, r.values)
                 ws.write(row, col, value, formats[kind(name, value)])
+        # 26 figures: on paper two pages across, the names repeated on each
+        widths = (16, *(BREAKDOWN_WIDTH,) * len(columns))
         if by == "mediator":
-            ws.write(row + 2, 0, MEDIATOR_NOTE)
-        ws.set_column(0, 0, 16)
-        ws.set_column(1, len(columns), 11)
-        ws.set_row(HEADER_ROW, 48)
+            note(ws, row + 2, MEDIATOR_NOTE, widths[:8])
+        ws.set_column(0, 0, widths[0])
+        ws.set_column(1, len(columns), BREAKDOWN_WIDTH)
+        ws.set_row(HEADER_ROW, 62)  # the headings wrap into four lines
+        on_paper(ws, widths, row + 2, landscape=True)
 
     ws = book.add_worksheet(MONTHS_SHEET)
     title = chart_title(data.months, data.year)
@@ -681,8 +708,11 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         ws.write(row, 0, b.label, fmt["text"])
         ws.write_row(row, 1, (b.accepted, b.mediated, b.succeeded), fmt["count"])
         ws.write(row, 4, rate, fmt[kind("success_rate", rate)])
-    ws.set_column(0, 0, 10)
-    ws.set_column(1, 4, 16)
+    widths = (10, 16, 16, 16, 16)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    # the chart below the table: its rows are printed too (20 pixels a row)
+    on_paper(ws, widths, row + 2 + XLSX_CHART_SIZE[1] // 20 + 1, landscape=False)
     if data.months:
         first, last_row = HEADER_ROW + 1, row
         bars = book.add_chart({"type": "column"})
@@ -712,8 +742,9 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         bars.set_y_axis({"name": "受理数（件）", "min": 0, "major_gridlines": {"visible": True}})
         line.set_y2_axis({"name": "调解成功率", "min": 0, "max": 1, "num_format": "0%"})
         bars.set_legend({"position": "bottom"})
-        bars.set_size({"width": 720, "height": 360})
-        ws.insert_chart(HEADER_ROW, 6, bars)
+        # below the table, as wide as the table and within a portrait page
+        bars.set_size({"width": XLSX_CHART_SIZE[0], "height": XLSX_CHART_SIZE[1]})
+        ws.insert_chart(last_row + 2, 0, bars)
 
     ws = book.add_worksheet(TEXTS_SHEET)
     heading(ws, data.title, ("项目", "内容"))
@@ -723,6 +754,8 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         ws.write(row, 0, FIELD_LABELS[name], fmt["long"])
         if text.strip():
             ws.write_string(row, 1, text.strip(), fmt["long"])
+            lines = sheet_print.lines_in(text.strip(), TEXT_WIDTH)
+            ws.set_row(row, sheet_print.row_height(lines, XLSX_FONT_SIZE))
         else:  # an empty cell (xlsxwriter would store an empty text)
             ws.write_blank(row, 1, None, fmt["long"])
     row += 1
@@ -739,8 +772,10 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
     if data.made_on is not None:
         made_on = data.made_on
         ws.write_datetime(row, 1, datetime(made_on.year, made_on.month, made_on.day), fmt["date"])
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 100)
+    widths = (16, TEXT_WIDTH)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    on_paper(ws, widths, row, landscape=False)
 
     book.close()
     return out.getvalue()

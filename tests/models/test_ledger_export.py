@@ -106,11 +106,13 @@ def test_every_case_is_one_row_with_the_ledger_columns(ledger_db, tmp_path):
     assert ledger.export_ledger(ledger_db, path) == 4
     rows = read_sheet(path)
     assert rows[0] == list(ledger.HEADERS)
-    assert ledger.HEADERS[:4] == ("案件编号", "登记日期", "受理日期", "结案日期")
-    data = {r[4]: dict(zip(ledger.HEADERS, r, strict=True)) for r in rows[1:]}
+    assert ledger.HEADERS[:3] == ("案件编号", "登记日期", "结案日期")
+    applicants = ledger.HEADERS.index("申请人")
+    data = {r[applicants]: dict(zip(ledger.HEADERS, r, strict=True)) for r in rows[1:]}
     assert len(rows) == 5
     # oldest registration first, as a paper ledger runs
-    assert [r[10] for r in rows[1:]] == ["已登记", "已作废", "已受理", "已结案"]
+    state = ledger.HEADERS.index("状态")
+    assert [r[state] for r in rows[1:]] == ["已登记", "已作废", "已受理", "已结案"]
     closed = data["张三（330102********" + ZHANG[-4:] + "）"]
     assert closed["案件编号"] == "（2026）青山调字第1号"
     assert closed["登记日期"] == datetime(2026, 11, 1)
@@ -146,11 +148,14 @@ def test_formatting_an_office_expects(ledger_db, tmp_path):
     assert ws["A1"].font.b
     assert ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
     assert ws.auto_filter.ref == "A1:Q5"
-    widths = {letter: ws.column_dimensions[letter].width for letter in "ABEFPQ"}
-    assert widths["A"] > 20 and widths["P"] > 50 and widths["E"] > 20
-    closed_row = next(r for r in ws.iter_rows(min_row=2) if r[11].value)
+    widths = {letter: ws.column_dimensions[letter].width for letter in "ADKP"}
+    assert widths["A"] > 12 and widths["D"] > 12 and widths["K"] >= 30 and widths["P"] > 30
+    assert ws["D2"].alignment.wrap_text  # long texts wrap (the print set-up: tests/printing)
+    outcome, amount = ledger.HEADERS.index("调解结果"), ledger.HEADERS.index("协议金额（元）")
+    closed_row = next(r for r in ws.iter_rows(min_row=2) if r[outcome].value)
     assert closed_row[1].is_date and closed_row[1].number_format == "yyyy-mm-dd"
-    assert closed_row[12].data_type == "n" and closed_row[12].number_format == "#,##0.00"
+    assert closed_row[amount].data_type == "n"
+    assert closed_row[amount].number_format == "#,##0.00"
     assert ws.page_setup.orientation == "landscape"
     wb.close()
     # formulas are never written: a fact that starts with "=" is a string cell
@@ -175,7 +180,7 @@ def test_filters_export_what_the_register_shows(ledger_db, tmp_path):
     path = tmp_path / "f.xlsx"
     assert ledger.export_ledger(ledger_db, path, filters=RegisterFilter()) == 3  # voided hidden
     assert ledger.export_ledger(ledger_db, path, filters=RegisterFilter(text="王五")) == 1
-    assert read_sheet(path)[1][4].startswith("王五")
+    assert read_sheet(path)[1][ledger.HEADERS.index("申请人")].startswith("王五")
     assert ledger.export_ledger(ledger_db, path, filters=RegisterFilter(text="没有这个人")) == 0
     assert read_sheet(path) == [list(ledger.HEADERS)]
 

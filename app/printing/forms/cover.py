@@ -16,7 +16,7 @@ KEY = "cover"
 TITLE = "人民调解卷宗"
 STATES = frozenset({"closed", "archived"})
 
-BIG = replace(L.TITLE, size=30.0, leading=48.0, tracking=0.5)
+BIG = replace(L.TITLE, size=36.0, leading=48.0)  # not letter-spaced: no line is
 LABEL = replace(L.BODY_FLUSH, align="left")
 
 
