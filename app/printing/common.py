@@ -582,8 +582,9 @@ def form_pdf(
 
 
 # A page before the last of a document may stay this empty at its foot (a paragraph that
-# is not split, a heading kept with its text); more, and a tighter density is tried.
-GAP_LIMIT = 4 * L.BODY_LEADING
+# is not split, a heading kept with its text): five lines of 3号, under a quarter of the
+# page; more, and a tighter density is tried.
+GAP_LIMIT = 5 * L.BODY_LEADING
 
 
 def main_pages(laid: L.Laid) -> int:
