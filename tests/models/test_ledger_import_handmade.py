@@ -634,3 +634,25 @@ def test_names_read_character_by_character_read_as_pypinyin_reads_them_whole():
     assert by_character["重庆"] is None
     assert sum(v is not None for v in by_character.values()) > len(names) * 0.8
     assert {n: v for n, v in by_character.items() if v is not None and v != whole(n)} == {}
+
+
+def test_a_number_already_in_the_database_is_found_however_it_is_written(office_db, tmp_path):
+    """(2023) with half-width brackets, or full-width digits: the committee's own number."""
+    from tests.models.helpers import register
+
+    db = office_db
+    existing = register(db, registered_on=date(2023, 5, 1))
+    number = cases.accept_case(db, existing, by=user(db), accepted_on=date(2023, 5, 2), today=TODAY)
+    assert number == H.format(1)
+    rows = [
+        sheets.ledger_row("(2023)青山调字第1号", "王五", "赵六"),
+        sheets.ledger_row(
+            "（２０２３）青山调字第１号", "孙七", "周八", registered="2023-05-07", accepted=""
+        ),
+        sheets.ledger_row("(2023)青山调字第2号", "吴九", "郑十"),
+    ]
+    plan = plan_for(db, sheets.simple_xlsx(tmp_path / "t.xlsx", sheets.LEDGER_HEADER, rows), None)
+    kinds = {
+        c.row: (c.duplicate.kind, c.duplicate.case_id) if c.duplicate else None for c in plan.cases
+    }
+    assert kinds == {2: ("number", existing), 3: ("file_number", None), 4: None}

@@ -140,6 +140,7 @@ class PlannedCase:
     duplicate: Duplicate | None = None
     # where closed_on came from: "" the sheet's 结案日期, else a key of CLOSING_BASES
     closed_on_basis: str = ""
+    number_own: bool = False  # the number is written the way the committee's own are
 
     @property
     def state_label(self) -> str:
@@ -318,16 +319,15 @@ class _Office:
         if cache is None:
             cache = self._caches[kind] = {}
         key = value if type(value) is str else (type(value), value)  # (1 is not True)
-        try:
-            found = cache[key]
-        except KeyError:
+        found = cache.get(key, _MISSING)
+        if found is _MISSING:
             try:
                 found = read()
             except CellError as exc:
                 found = exc
             cache[key] = found
         if isinstance(found, CellError):
-            raise found
+            raise found.with_traceback(None)  # (raised again and again: no growing traceback)
         return found  # type: ignore[return-value]
 
     def read_date(self, value: Cell) -> date | None:
@@ -396,14 +396,7 @@ class _Office:
                 (json.dumps([p.number for _, p in numbered], ensure_ascii=False),),
             )
         }
-        own = [
-            (i, p)
-            for i, p in numbered
-            if p.number not in by_text
-            and p.number_year is not None
-            and p.number_seq is not None
-            and self.number_re.match(norm(p.number or "")) is not None
-        ]
+        own = [(i, p) for i, p in numbered if p.number_own and p.number not in by_text]
         by_seq: dict[tuple[int, int], tuple[str, str]] = {}
         if own:
             pairs = json.dumps([[p.number_year, p.number_seq] for _, p in own])
@@ -418,8 +411,8 @@ class _Office:
         found: dict[int, tuple[str, str]] = {}
         for i, p in numbered:
             hit = by_text.get(p.number or "")
-            if hit is None and p.number_year is not None and p.number_seq is not None:
-                hit = by_seq.get((p.number_year, p.number_seq))
+            if hit is None and p.number_own:
+                hit = by_seq.get((p.number_year or 0, p.number_seq or 0))
             if hit is not None:
                 found[i] = hit
         return found
@@ -572,7 +565,10 @@ def _case_rows(
                 )
             continue
         width = len(texts)
-        if not any(texts[c] for c in mapped if c < width):
+        for c in mapped:
+            if c < width and texts[c]:
+                break
+        else:
             plan.blank_rows += 1  # only 序号 or other columns that are not imported
             continue
         named = any(c < width and texts[c] in names[c] for c in party_columns)
@@ -985,6 +981,7 @@ class _RowReader:
             values=values,
             warnings=tuple(warnings),
             closed_on_basis=basis if closing else "",
+            number_own=number is not None and number.matches_pattern,
         )
 
     def _parties(
@@ -1051,6 +1048,7 @@ class _RowReader:
 
 
 _ROLE_LABELS = {"applicant": "申请人", "respondent": "被申请人", "party": "当事人"}
+_MISSING = object()
 _MEDIATOR_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
 
