@@ -237,8 +237,6 @@ _TABLES: tuple[tuple[str, str], ...] = (
     ("case_search", "INSERT INTO case_search(rowid, body) VALUES (?, ?)"),
 )
 
-_Rows = dict[str, list[tuple[Any, ...]]]
-
 
 class _Writer:
     """Builds every row of the chosen cases and writes them a chunk at a time."""
@@ -268,8 +266,12 @@ class _Writer:
             )
         }
         self.allocated: set[int] = set()
-        self.chunk: _Rows = {table: [] for table, _ in _TABLES}
-        self.cases_in_chunk: list[tuple[PlannedCase, _Rows]] = []
+        self._new_chunk()
+
+    def _new_chunk(self) -> None:
+        self.chunk: list[list[tuple[Any, ...]]] = [[] for _ in _TABLES]
+        # each case of the chunk and where its rows start in each table's list
+        self.cases_in_chunk: list[tuple[PlannedCase, tuple[int, ...]]] = []
         self.pending = 0
 
     # ---- building
@@ -294,12 +296,23 @@ class _Writer:
         case_seq = self.seq
         case_id = self.ids()
         stamps = self.stamps
-        mine: _Rows = {table: [] for table, _ in _TABLES}
+        chunk = self.chunk
+        self.cases_in_chunk.append((c, tuple(len(rows_) for rows_ in chunk)))
+        (
+            case_rows,
+            party_rows,
+            link_rows,
+            assignment_rows,
+            agreement_rows,
+            confirmation_rows,
+            event_rows,
+            search_rows,
+        ) = chunk
         closed = c.outcome is not None and c.state != "voided"
         declined_archived = c.state == "archived" and c.outcome is None
         mediator_names = [self.mediator_names.get(m, "") for m in c.mediator_ids]
         ordered = mediator_names[:1] + sorted(mediator_names[1:])  # lead first, then by name
-        mine["cases"].append(
+        case_rows.append(
             (
                 case_seq,
                 case_id,
@@ -330,8 +343,8 @@ class _Writer:
         )
         for position, p in enumerate(c.parties):
             party_id = self.ids()
-            mine["parties"].append(_party_row(party_id, p, stamps))
-            mine["case_parties"].append(
+            party_rows.append(_party_row(party_id, p, stamps))
+            link_rows.append(
                 (
                     self.ids(),
                     case_id,
@@ -346,11 +359,11 @@ class _Writer:
             )
         assigned_on = (c.accepted_on or c.registered_on).isoformat()
         for i, mediator_id in enumerate(c.mediator_ids):
-            mine["assignments"].append(
+            assignment_rows.append(
                 (self.ids(), case_id, mediator_id, "appointed", int(i == 0), assigned_on, *stamps)
             )
         if c.outcome in AGREEMENT_OUTCOMES and c.closed_on is not None:
-            mine["agreements"].append(
+            agreement_rows.append(
                 (
                     self.ids(),
                     case_id,
@@ -363,7 +376,7 @@ class _Writer:
             )
         if c.confirmation is not None:
             j = c.confirmation
-            mine["judicial_confirmations"].append(
+            confirmation_rows.append(
                 (
                     self.ids(),
                     case_id,
@@ -387,7 +400,7 @@ class _Writer:
             data["number_allocated"] = number
         if c.closed_on_basis:
             data["closed_on_basis"] = c.closed_on_basis
-        mine["case_events"].append(
+        event_rows.append(
             (
                 self.ids(),
                 case_id,
@@ -402,7 +415,7 @@ class _Writer:
         )
         # what search.reindex_case reads back for the case: parties with their (empty)
         # agents, phones and numbers, the village name, title/facts/requests
-        mine["case_search"].append(
+        search_rows.append(
             (
                 case_seq,
                 search.case_body(
@@ -415,9 +428,6 @@ class _Writer:
                 ),
             )
         )
-        for table, queued in mine.items():
-            self.chunk[table].extend(queued)
-        self.cases_in_chunk.append((c, mine))
         self.pending += 1
         return case_id, number
 
@@ -431,9 +441,9 @@ class _Writer:
         conn = self.conn
         conn.execute("SAVEPOINT ledger_chunk")
         try:
-            for table, sql in _TABLES:
-                if self.chunk[table]:
-                    conn.executemany(sql, self.chunk[table])
+            for (_table, sql), queued in zip(_TABLES, self.chunk, strict=True):
+                if queued:
+                    conn.executemany(sql, queued)
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK TO ledger_chunk")
             row = self._failing_row()
@@ -444,18 +454,19 @@ class _Writer:
                 row=row,
             ) from exc
         conn.execute("RELEASE ledger_chunk")
-        self.chunk = {table: [] for table, _ in _TABLES}
-        self.cases_in_chunk = []
-        self.pending = 0
+        self._new_chunk()
 
     def _failing_row(self) -> int:
         """The Excel row of the first case of the chunk that cannot be written (the chunk
         is written again case by case; the caller rolls it back)."""
-        for planned, mine in self.cases_in_chunk:
+        ends = [*(starts for _, starts in self.cases_in_chunk[1:]), tuple(map(len, self.chunk))]
+        for (planned, starts), stops in zip(self.cases_in_chunk, ends, strict=True):
             try:
-                for table, sql in _TABLES:
-                    if mine[table]:
-                        self.conn.executemany(sql, mine[table])
+                for (_table, sql), queued, a, b in zip(
+                    _TABLES, self.chunk, starts, stops, strict=True
+                ):
+                    if b > a:
+                        self.conn.executemany(sql, queued[a:b])
             except sqlite3.IntegrityError:
                 self.conn.execute("ROLLBACK TO ledger_chunk")
                 return planned.row
