@@ -126,7 +126,7 @@ def previous_blank(text: str, position: int) -> tuple[int, int] | None:
 
 
 def figure_fen(figure: str) -> int | None:
-    """"3000", "3,000.50", full-width digits → fen; None when it is no amount."""
+    """Amounts such as "3000", "3,000.50" or full-width digits → fen; None when none."""
     s = unicodedata.normalize("NFKC", figure).replace(",", "").replace("，", "")
     if not re.fullmatch(r"\d+(?:\.\d{1,2})?", s):
         return None
