@@ -205,17 +205,21 @@ def signature_block(
     return rows
 
 
+def _doc_info(title: str, case: CaseFile, office: OfficeInfo) -> L.DocInfo:
+    return L.DocInfo(
+        title=f"{title} {case.number or ''}".strip(),
+        author=C.committee_name(case, office),
+        subject=f"{C.names(C.ordered_parties(case))} {case.category}纠纷".strip(),
+    )
+
+
 def agreement_pdf(
     case: CaseFile, office: OfficeInfo | None = None, *, fonts: FontSet | None = None
 ) -> bytes:
     """The agreement of ``case`` as PDF bytes (A4, deterministic)."""
     office = office or OfficeInfo()
     fonts = fonts or get_fonts()
-    info = L.DocInfo(
-        title=f"{TITLE} {case.number or ''}".strip(),
-        author=C.committee_name(case, office),
-        subject=f"{C.names(C.ordered_parties(case))} {case.category}纠纷".strip(),
-    )
+    info = _doc_info(TITLE, case, office)
     # set tighter when that keeps the last term with the signatures without a gap
     return C.fitted_pdf(
         lambda: agreement_story(case, office, fonts), info, fonts, parties_either_way=True
@@ -240,11 +244,7 @@ def draft_agreement_pdf(
     agreement as it will be, marked 草稿 on every page, without seal or date."""
     office = office or OfficeInfo()
     fonts = fonts or get_fonts()
-    info = L.DocInfo(
-        title=f"{DRAFT_TITLE} {case.number or ''}".strip(),
-        author=C.committee_name(case, office),
-        subject=f"{C.names(C.ordered_parties(case))} {case.category}纠纷".strip(),
-    )
+    info = _doc_info(DRAFT_TITLE, case, office)
     font = fonts.bold
     return C.fitted_pdf(
         lambda: agreement_story(case, office, fonts, draft=True),

@@ -605,28 +605,24 @@ class CaseWindow(QWidget):
                 emit(self.close_cancelled)
             return False
         if self.drafting and self.draft_page.is_dirty():
-            messages.confirm(
-                self,
-                "协议草稿未保存",
-                "“协议”页的草稿修改还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
-                yes="不保存，关闭",
-                no="返回",
-                on_yes=self._discard_and_close,
-                on_no=lambda: emit(self.close_cancelled),
-            )
-            return self._discard_confirmed
+            return self._ask_to_discard("协议草稿未保存", "“协议”页的草稿修改")
         if not self.details.is_dirty():
             return True
+        return self._ask_to_discard("案情修改未保存", "“案情”页的修改")
+
+    def _ask_to_discard(self, title: str, what: str) -> bool:
+        """Ask before unsaved edits are dropped with the window; True once a test's
+        responder has answered yes already (a real user's answer closes it later)."""
         messages.confirm(
             self,
-            "案情修改未保存",
-            "“案情”页的修改还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
+            title,
+            f"{what}还没有保存，关闭后就没有了。\n确定不保存、直接关闭吗？",
             yes="不保存，关闭",
             no="返回",
             on_yes=self._discard_and_close,
             on_no=lambda: emit(self.close_cancelled),
         )
-        return self._discard_confirmed  # a test's responder has answered already
+        return self._discard_confirmed
 
     def _discard_and_close(self) -> None:
         self._discard_confirmed = True

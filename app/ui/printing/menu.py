@@ -27,6 +27,7 @@ from app.models.errors import NotFoundError
 from app.models.reference import OUTCOMES, STATES
 from app.models.reference import sources as source_labels
 from app.printing import agreement, registry
+from app.printing.context import OfficeInfo
 from app.printing.registry import PrintableDocument
 from app.ui import messages
 from app.ui.printing.case_file_job import CaseFileRun
@@ -184,15 +185,10 @@ def open_preview(
     doc = registry.document(key)
     if case_id is None:
         return _open_blank(db, doc, parent, court_name)
-    try:
-        case = load_case(db, case_id)
-        office = office_for(db, case, court_name=court_name)
-    except StorageError as exc:
-        messages.show_storage_error(parent, exc)
+    loaded = _load_for_print(db, case_id, parent, court_name)
+    if loaded is None:
         return None
-    except NotFoundError as exc:
-        messages.warning(parent, CANNOT_TITLE, exc.message)
-        return None
+    case, office = loaded
     if not doc.offered_for(case):
         _offer_blank(db, doc, parent, court_name, why_not_offered(doc, case))
         return None
@@ -225,15 +221,10 @@ def open_draft_preview(
 ) -> PreviewWindow | None:
     """The case's 协议草稿 printed as a draft (草稿 on every page, no seal), copies preset
     to one per party. None (after saying why) when there is no draft to print."""
-    try:
-        case = load_case(db, case_id)
-        office = office_for(db, case, court_name=court_name)
-    except StorageError as exc:
-        messages.show_storage_error(parent, exc)
+    loaded = _load_for_print(db, case_id, parent, court_name)
+    if loaded is None:
         return None
-    except NotFoundError as exc:
-        messages.warning(parent, CANNOT_TITLE, exc.message)
-        return None
+    case, office = loaded
     if case.draft is None:
         messages.info(parent, CANNOT_TITLE, NO_DRAFT_TEXT)
         return None
@@ -256,6 +247,21 @@ def open_draft_preview(
         copies_note=DRAFT_COPIES_NOTE,
         parent=parent,
     )
+
+
+def _load_for_print(
+    db: Database, case_id: str, parent: QWidget | None, court_name: str
+) -> tuple[CaseFile, OfficeInfo] | None:
+    """The case and the office as a document prints them; None after telling the user why
+    they could not be read (a storage problem, or a case that is gone)."""
+    try:
+        case = load_case(db, case_id)
+        return case, office_for(db, case, court_name=court_name)
+    except StorageError as exc:
+        messages.show_storage_error(parent, exc)
+    except NotFoundError as exc:
+        messages.warning(parent, CANNOT_TITLE, exc.message)
+    return None
 
 
 def _copies_note(case: CaseFile, copies: int) -> str:
