@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -148,7 +148,41 @@ def fit_to_screen(widget: QWidget, wanted: QSize) -> None:
         avail = screen.availableGeometry()
         # Leave room for the title bar and the taskbar the available area may not know of.
         wanted = wanted.boundedTo(QSize(avail.width() - 24, avail.height() - 48))
+    before = widget.geometry()
     widget.resize(wanted)
+    if widget.isWindow() and widget.isVisible():
+        keep_on_screen(widget, before)
+
+
+# A title bar's height where the window system has not told it yet (before the window is
+# first mapped, Qt knows no frame): what Windows 10 and the usual Linux desktops draw.
+TITLE_BAR_GUESS = 32
+
+
+def keep_on_screen(window: QWidget, before: QRect | None = None) -> None:
+    """Move a shown window so all of it, frame and title bar included, lies on its screen.
+
+    A dialog is placed (centred on its parent) at its first size hint and only then resized
+    to what its form needs: grown downwards, an 820-px-tall form on a 768-px laptop puts its
+    buttons under the taskbar. Resized while it is being shown (``before`` is its geometry
+    then, and it is not yet on screen), it is centred where it was centred; later (a line
+    of error text grew it) it stays where it is unless part of it would leave the screen.
+    """
+    avail = window.screen().availableGeometry()
+    inner = window.geometry()
+    frame = window.frameGeometry()
+    handle = window.windowHandle()
+    if before is not None and (handle is None or not handle.isVisible()):
+        inner.moveCenter(before.center())
+    left, top = inner.left() - frame.left(), inner.top() - frame.top()
+    right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
+    if (left, top, right, bottom) == (0, 0, 0, 0):
+        top = TITLE_BAR_GUESS  # not told yet; a frameless window loses nothing but the room
+    x = min(inner.left() - left, avail.right() + 1 - (left + inner.width() + right))
+    y = min(inner.top() - top, avail.bottom() + 1 - (top + inner.height() + bottom))
+    target = QPoint(max(x, avail.left()), max(y, avail.top()))
+    if target != window.pos():
+        window.move(target)  # pos() and move() place a window by its frame
 
 
 def grow_to_fit(window: QWidget) -> None:
