@@ -13,6 +13,9 @@ typed stays.
   empty a note says so and the adder is open and focused.
 - :class:`VillageChooser` is 所在村（社区）: the drop-down, a 新增 button beside it and the
   adder under it.
+- :class:`GridAdder` adds a grid (网格) under a village; :class:`GridChooser` is the 网格
+  of the 村居档案 forms (网格员, 住户): the drop-down, 新增网格 beside it, the adder under
+  it, open at once with a note when there is no grid yet.
 
 Everything added here can be changed later in 村居与宣传 → 村居档案.
 """
@@ -240,6 +243,53 @@ class VillageAdder(InlineAdder):
         return village_id, name
 
 
+class GridAdder(InlineAdder):
+    """新增网格 under a village or community (the village preset, the name typed)."""
+
+    def __init__(
+        self, db: Database, *, village_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(db, noun="网格", open_text="新增网格(&G)…", parent=parent)
+        self.village = QComboBox()
+        for place in office.villages(db):  # the office's order, as every chooser
+            self.village.addItem(place.name, place.id)
+        self.village.setCurrentIndex(max(self.village.findData(village_id), 0))
+        self.village.setToolTip("网格所在的村（社区）")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("网格名称，如：第一网格、红旗村1组")
+        self.name.setMinimumWidth(em(self) * 10)
+        self.add_input(self.village, row=0, column=0, fields=(reg.VILLAGE_FIELD,))
+        self.add_input(self.name, row=0, column=1, fields=(reg.GRID_NAME_FIELD,))
+        self.grid.setColumnStretch(1, 1)
+
+    def open_row(self) -> None:
+        super().open_row()
+        # The village is preset (the page's, or the only one): the name is what to type.
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def pending(self) -> str:
+        return self.name.text().strip() if self.is_open() else ""
+
+    def save_entry(self) -> tuple[str, str]:
+        village_id = self.village.currentData()
+        if village_id is None:
+            raise ValidationError(
+                reg.VILLAGE_FIELD,
+                f"还没有在用的村（社区）：请先在“{REGISTRIES_PATH} → 村（社区）”中新增"
+                "或恢复启用一个，再新增网格。",
+            )
+        grid_id = reg.add_grid(
+            self.db, by=current_user_id(self.db), village_id=str(village_id), name=self.name.text()
+        )
+        grid = reg.get_grid(self.db, grid_id)
+        return grid_id, grid_text(grid)
+
+
+def grid_text(grid: reg.Grid) -> str:
+    """How a grid is named in a list: "红旗村 第一网格"."""
+    return f"{grid.village_name} {grid.name}"
+
+
 class AddableList(QWidget):
     """A list with an adder under it. When the list is empty, a note says so, the list
     box is hidden and the adder is open (and takes the focus when the dialog opens).
@@ -345,6 +395,88 @@ class VillageChooser(QWidget):
         self.combo.insertItem(min(position, self.combo.count()), name, village_id)
         self.combo.setCurrentIndex(self.combo.findData(village_id))
         self.combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class GridChooser(QWidget):
+    """网格 in a 村居档案 form: ``combo`` (``currentData()`` the grid id), 新增网格 beside
+    it and the adder under it. With no grid to choose, a note says so and the adder is
+    open (and has the focus when the form opens); a grid added is listed at its place
+    (``list_grids`` order) and chosen, so the form goes on."""
+
+    def __init__(
+        self,
+        db: Database,
+        combo: QComboBox,
+        *,
+        village_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.combo = combo
+        self.adder = GridAdder(db, village_id=village_id)
+        self.empty_note = Panel(
+            "还没有网格。请在下面选好村（社区）、填写网格名称并点“添加”，添加后就能接着填写。"
+        )
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setMargin(6)
+        self.empty_note.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        tint(self.status, SUCCESS)
+        self.status.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.adder.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty_note)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.adder)
+        self.adder.added.connect(self._added)
+        self._follow_count()
+        if self.is_empty():
+            self.adder.open_row()
+
+    def is_empty(self) -> bool:
+        return self.combo.count() == 0
+
+    def tab_widgets(self) -> list[QWidget]:
+        """In Tab order: the drop-down, 新增网格, the adder's inputs and buttons."""
+        return [
+            self.combo,
+            self.adder.open_button,
+            *self.adder.inputs,
+            self.adder.add_button,
+            self.adder.cancel_button,
+        ]
+
+    def _follow_count(self) -> None:
+        empty = self.is_empty()
+        self.empty_note.setVisible(empty)
+        self.combo.setVisible(not empty)
+        self.setFocusProxy(self.adder.name if empty else self.combo)
+
+    def _added(self, grid_id: str, text: str) -> None:
+        order = [g.id for g in reg.list_grids(self.db)]
+        ids = [self.combo.itemData(i) for i in range(self.combo.count())]
+        position = order.index(grid_id) if grid_id in order else len(ids)
+        # After the grids listed before it in the office's order.
+        before = set(order[:position])
+        index = sum(1 for i in ids if i in before)
+        self.combo.insertItem(index, text, grid_id)
+        self.combo.setCurrentIndex(index)
+        self._follow_count()
+        self.status.setText(f"已新增网格“{text}”并选中。")
+        self.status.show()
+        self.combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.is_empty():
+            self.adder.open_row()  # the form's first focus: the grid's name to type
 
 
 def mediators_later_note() -> str:

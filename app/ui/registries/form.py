@@ -10,8 +10,17 @@ from app.models import office
 from app.models import registries as reg
 from app.models.db import Database
 from app.models.errors import ValidationError
+from app.ui.add_in_place import GridChooser, grid_text
 from app.ui.cases.service_dialog import ServiceDialog
-from app.ui.cases.widgets import DateLine, TextBox, current_user_id, hint_label, key_combo
+from app.ui.cases.widgets import (
+    DateLine,
+    Problem,
+    TextBox,
+    current_user_id,
+    hint_label,
+    key_combo,
+    set_tab_chain,
+)
 from app.ui.registries.spec import Field, RegistrySpec
 
 MEMBERS_HINT = "写成“姓名（关系）”，多人用顿号隔开，例如：王芳（配偶）、王小明（子）"
@@ -23,7 +32,7 @@ def place_combo(db: Database, kind: str, current: str | None) -> QComboBox:
     if kind == "village":
         items = [(p.id, p.name) for p in office.villages(db)]
     elif kind == "grid":
-        items = [(g.id, f"{g.village_name} {g.name}") for g in reg.list_grids(db)]
+        items = [(g.id, grid_text(g)) for g in reg.list_grids(db)]
     else:
         items = [(c.id, c.name) for c in reg.list_committees(db)]
     for key, text in items:
@@ -52,17 +61,38 @@ class RegistryForm(ServiceDialog):
         self.row_id: str | None = None if row is None else str(row.id)
         values = spec.values_of(row) if row is not None else {}
         self.widgets: dict[str, QWidget] = {}
+        # 网格 (网格员, 住户): a grid can be added right here when the one wanted is missing.
+        self.grid_chooser: GridChooser | None = None
         for f in spec.fields:
             if row is not None and not f.on_edit:
                 continue
             current = values.get(f.name)
-            if current is None and f.kind in ("village", "grid", "committee"):
-                current = scope
+            if current is None and f.kind == spec.scope:
+                current = scope  # the page's filter presets the place
             widget = self._widget(f, current)
             self.widgets[f.name] = widget
-            self.add_row(f.label, widget)
+            if f.kind == "grid" and isinstance(widget, QComboBox):
+                if current is None and spec.scope == "village" and scope is not None:
+                    _choose_grid_of(widget, db, scope)  # 网格员 of a village: its first grid
+                self.grid_chooser = GridChooser(
+                    db, widget, village_id=self._village_of(widget, scope)
+                )
+                self.add_row(f.label, self.grid_chooser)
+                set_tab_chain(self.grid_chooser.tab_widgets())
+            else:
+                self.add_row(f.label, widget)
             if f.kind == "members":
                 self.form.addRow("", hint_label(MEMBERS_HINT))
+
+    def _village_of(self, grids: QComboBox, scope: str | None) -> str | None:
+        """The village a grid added here goes under at first: the chosen grid's, else the
+        page's village."""
+        grid_id = grids.currentData()
+        if grid_id is not None:
+            found = [g for g in reg.list_grids(self.db) if g.id == grid_id]
+            if found:
+                return found[0].village_id
+        return scope if self.spec.scope == "village" else None
 
     def _widget(self, f: Field, value: Any) -> QWidget:
         if f.kind in ("village", "grid", "committee"):
@@ -95,6 +125,10 @@ class RegistryForm(ServiceDialog):
             if widget is None:
                 continue
             if isinstance(widget, QComboBox):
+                if widget.currentData() is None and f.kind == "grid":
+                    raise ValidationError(
+                        f.label, f"还没有{f.label}：请在这一项下面新增网格（填写名称后点“添加”）。"
+                    )
                 if widget.currentData() is None:  # nothing to choose from yet
                     raise ValidationError(f.label, f"请先登记{f.label}，再填写这一项。")
                 out[f.name] = widget.currentData()
@@ -110,6 +144,17 @@ class RegistryForm(ServiceDialog):
                 out[f.name] = widget.text()
         return out
 
+    def problems(self) -> list[Problem]:
+        """A grid name typed in the adder but not added is what the 网格 lacks: said first."""
+        found = super().problems()
+        pending = self.grid_chooser.adder.pending() if self.grid_chooser is not None else ""
+        box = self.errors.find(reg.GRID_FIELD)
+        if pending and box is not None:
+            found = [p for p in found if p.box is not box]
+            message = f"网格“{pending}”还没有添加：请先点“添加”，或点“取消”不要它。"
+            found.insert(0, Problem(message, box, box.title()))
+        return found
+
     def submit(self) -> None:
         by = current_user_id(self.db)
         if self.row_id is None:
@@ -117,6 +162,15 @@ class RegistryForm(ServiceDialog):
         else:
             assert self.spec.edit is not None
             self.spec.edit(self.db, self.row_id, by=by, **self.values())
+
+
+def _choose_grid_of(grids: QComboBox, db: Database, village_id: str) -> None:
+    """Choose the first grid of ``village_id`` (the village the page shows)."""
+    own = {g.id for g in reg.list_grids(db, village_id)}
+    for i in range(grids.count()):
+        if grids.itemData(i) in own:
+            grids.setCurrentIndex(i)
+            return
 
 
 def _required_date(line: DateLine, field: str) -> Any:

@@ -239,6 +239,8 @@ class RegistryPage(QWidget):
     def _open_form(self, form: RegistryForm) -> RegistryForm:
         self.form = form
         form.saved.connect(partial(self._saved, form))
+        if form.grid_chooser is not None:  # a grid added in the form is saved at once
+            form.grid_chooser.adder.added.connect(self._place_added)
         form.open()
         return form
 
@@ -248,6 +250,11 @@ class RegistryPage(QWidget):
             self.select(form.row_id)
         else:
             self._select_last_added()
+        emit(self.changed)
+
+    def _place_added(self, *_args: object) -> None:
+        """A grid was added in place: this page's filter and the other pages list it."""
+        self.fill_scope()
         emit(self.changed)
 
     def _select_last_added(self) -> None:
