@@ -65,6 +65,7 @@ def test_natural_key_orders_numbers_as_numbers() -> None:
 
 
 def test_grids_are_listed_per_village_in_natural_order(office_db: Database) -> None:
+    # Villages in the office's order (红旗村 before 桃园村, as the set-up entered them).
     for name in ("第十网格", "第二网格", "第三网格"):
         _grid(office_db, name)
     _grid(office_db, "第一网格", "桃园村")
@@ -75,11 +76,31 @@ def test_grids_are_listed_per_village_in_natural_order(office_db: Database) -> N
     ]
     everything = reg.list_grids(office_db)
     assert [(g.village_name, g.name) for g in everything] == [
-        ("桃园村", "第一网格"),
         ("红旗村", "第二网格"),
         ("红旗村", "第三网格"),
         ("红旗村", "第十网格"),
+        ("桃园村", "第一网格"),
     ]
+
+
+def test_the_registries_list_villages_in_the_offices_order_not_by_name(
+    office_db: Database,
+) -> None:
+    by = user(office_db)
+    added = reg.add_village(office_db, by=by, name="安乐村", kind="village")  # 安 sorts first
+    reg.retire_village(office_db, _village(office_db, "桃园村"), by=by)
+    office_order = [v.name for v in office.villages(office_db, include_retired=True)]
+    assert office_order == ["红旗村", "桃园村", "河东社区", "安乐村"]
+    assert [v.name for v in reg.list_villages(office_db, include_retired=True)] == office_order
+    assert [v.name for v in reg.list_villages(office_db)] == ["红旗村", "河东社区", "安乐村"]
+    # Everything listed by village follows the same order: grids, their workers …
+    for village in ("安乐村", "河东社区", "红旗村"):
+        grid = _grid(office_db, "第一网格", village)
+        reg.add_grid_worker(office_db, by=by, grid_id=grid, name=f"{village[:2]}网格员")
+    assert [g.village_name for g in reg.list_grids(office_db)] == ["红旗村", "河东社区", "安乐村"]
+    workers = reg.list_grid_workers(office_db)
+    assert [w.village_name for w in workers] == ["红旗村", "河东社区", "安乐村"]
+    assert added == _village(office_db, "安乐村")
 
 
 def test_grid_names_are_unique_within_their_village(office_db: Database) -> None:
@@ -175,10 +196,10 @@ def test_a_village_committee_takes_its_level_and_defaults_from_its_place(
         seal_text="河东社区人民调解委员会（印）",
     )
     listed = reg.list_committees(office_db)
-    assert [c.name for c in listed] == [
+    assert [c.name for c in listed] == [  # the town's, then by village in the office's order
         "青山镇人民调解委员会",
-        "河东社区人民调解委员会",
         "红旗村人民调解委员会",
+        "河东社区人民调解委员会",
     ]
     assert listed[0].main and listed[0].level == "town"
     h = reg.get_committee_entry(office_db, hongqi)

@@ -114,9 +114,10 @@ def place_from_row(r: sqlite3.Row) -> Place:
 
 
 def village_order(conn: sqlite3.Connection) -> dict[str, int]:
-    """Village id → position, in the order office.villages() lists them (by name)."""
+    """Village id → position, in the order office.villages() lists them: the office's
+    order, as it entered them (retired ones too, where they were)."""
     ids = conn.execute(
-        "SELECT id FROM places WHERE kind IN ('village','community') ORDER BY name"
+        "SELECT id FROM places WHERE kind IN ('village','community') ORDER BY created_at, rowid"
     ).fetchall()
     return {r[0]: i for i, r in enumerate(ids)}
 

@@ -184,14 +184,15 @@ class VillageEntry:
 
 
 def list_villages(db: Database, *, include_retired: bool = False) -> list[VillageEntry]:
-    """The town's villages and communities, by name (as office.villages lists them)."""
+    """The town's villages and communities in the office's order (as office.villages lists
+    them: as the office entered them)."""
     found = db.query(
         "SELECT v.id, v.name, v.kind, v.retired, "
         "(SELECT count(*) FROM places g WHERE g.parent_id = v.id AND g.kind = 'grid' "
         " AND g.retired = 0) AS grids "
         "FROM places v WHERE v.kind IN ('village','community')"
         + ("" if include_retired else " AND v.retired = 0")
-        + " ORDER BY v.name"
+        + " ORDER BY v.created_at, v.rowid"
     )
     return [
         VillageEntry(r["id"], r["name"], r["kind"], r["grids"], bool(r["retired"])) for r in found

@@ -12,7 +12,7 @@ import pytest
 import shiboken6
 from pytestqt.qtbot import QtBot
 
-from app.models import demo
+from app.models import demo, office
 from app.models import registries as reg
 from app.models import registry_sheets as sheets
 from app.models.db import Database
@@ -140,6 +140,7 @@ def test_editing_a_household_keeps_its_members(
     household = page.selected_row()
     form = open_form(qtbot, page, edit=True)
     assert form.widgets["members"].text() == reg.format_members(household.members)  # type: ignore[attr-defined]
+    form.widgets["notes"].clear()  # type: ignore[attr-defined]
     commit_text(form.widgets["notes"], "独居老人，常回访")
     with qtbot.waitSignal(page.changed):
         click(qtbot, form.save_button)
@@ -296,6 +297,22 @@ def test_export_to_a_missing_folder_says_so(
     emit(dialog.fileSelected, str(tmp_path / "没有这个文件夹" / "x.xlsx"))
     assert boxes.kinds()[-1] == "warning"
     assert "x.xlsx" in boxes.texts()
+
+
+def test_the_lists_and_filters_follow_the_offices_order_of_villages(
+    window: RegistriesWindow, demo_db: Database
+) -> None:
+    office_order = [v.name for v in office.villages(demo_db)]
+    assert office_order != sorted(office_order)  # the demo office did not enter them by name
+    assert texts(window.page("villages"), 0) == office_order
+    filter_names = [window.page("advisers").scope.itemText(i) for i in range(1, 4)]
+    assert filter_names == office_order
+    for key in ("grids", "advisers", "grid_workers"):
+        villages = list(dict.fromkeys(texts(window.page(key), 0)))
+        assert villages == office_order, key
+    grids = window.page("households").scope
+    shown = [grids.itemText(i).split()[0] for i in range(1, grids.count())]
+    assert list(dict.fromkeys(shown)) == office_order
 
 
 def test_a_village_added_is_offered_on_the_other_tabs(
