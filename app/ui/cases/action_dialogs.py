@@ -29,7 +29,7 @@ from app.models.reference import (
 )
 from app.ui.add_in_place import AddableList, MediatorAdder, mediators_later_note
 from app.ui.cases.case_pages import confirmation_window
-from app.ui.cases.close_dialog import CloseDialog
+from app.ui.cases.close_dialog import CloseDialog, dispute_name
 from app.ui.cases.service_dialog import Question, ServiceDialog
 from app.ui.cases.widgets import (
     DateLine,
@@ -67,13 +67,6 @@ def _case_name(case: CaseFile) -> str:
     return case.number or "（未受理）"
 
 
-def _dispute_name(case: CaseFile) -> str:
-    """The case in words: "张三、李四之间的邻里纠纷"."""
-    names = _party_names(case)
-    who = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
-    return f"{who}之间的{case.category}纠纷"
-
-
 def _lead_name(case: CaseFile) -> str:
     current = case.current_mediators
     lead = next((a for a in current if a.lead), current[0] if current else None)
@@ -109,7 +102,7 @@ class AcceptDialog(ServiceDialog):
         due = day + timedelta(days=self.time_limit_days)
         return Question(
             ACCEPT_TITLE,
-            f"确定受理{_dispute_name(self.case)}吗？\n\n"
+            f"确定受理{dispute_name(self.case)}吗？\n\n"
             "受理后马上编上案件编号，编号不能收回，也不能改动。"
             f"调解期限从受理日期 {fmt_date(day)} 起算 {self.time_limit_days} 天，"
             f"到 {fmt_date(due)} 为止。",
@@ -554,7 +547,7 @@ class ArchiveDialog(ServiceDialog):
         check_past_day(py_date(self.archived_on.date()), "归档日期")
         return Question(
             ARCHIVE_TITLE,
-            f"确定把案件{_case_name(self.case)}（{_dispute_name(self.case)}）归档吗？\n\n"
+            f"确定把案件{_case_name(self.case)}（{dispute_name(self.case)}）归档吗？\n\n"
             "归档后只能查看，不能再补充或修改；要重新调解须由调委会主任办理。",
             yes="归档",
             no="返回",

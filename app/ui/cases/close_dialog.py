@@ -36,7 +36,9 @@ __all__ = [
     "NO_TEMPLATES_TEXT",
     "CloseDialog",
     "TermsEditor",
+    "case_in_words",
     "category_section",
+    "dispute_name",
     "latest_recorder",
 ]
 
@@ -57,7 +59,25 @@ INVOLVED_TIP = (
 )
 PRINT_DRAFT_TEXT = "打印草稿给当事人看(&P)…"
 CONFIRM_TITLE = "确定结案？"
-LOCK_NOTE = "结案后本案各项内容只能查看，不能再修改；确需修改的，要办理“重新调解”。"
+LOCK_NOTE = (
+    "结案后本案就锁定了：案情、当事人、调解记录和调解协议都只能查看，不能再修改；"
+    "回访、司法确认和归档照常办理。确需修改的，要先办理“重新调解”。"
+)
+
+
+def dispute_name(case: CaseFile) -> str:
+    """The case in words: "张三、李四之间的邻里纠纷" (three names at most, then 等)."""
+    names = [p.name for p in case.parties]
+    who = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+    return f"{who}之间的{case.category}纠纷"
+
+
+def case_in_words(case: CaseFile) -> str:
+    """Which case a question is about: its number and its parties, or (a case without a
+    number, e.g. one taken from an old 台账 without 案号) its parties alone."""
+    if case.number:
+        return f"案件{case.number}（{dispute_name(case)}）"
+    return f"{dispute_name(case)}（没有案件编号）"
 
 
 class CloseDialog(ServiceDialog):
@@ -170,10 +190,10 @@ class CloseDialog(ServiceDialog):
         data = self.close_input()
         cases.check_close(data, state=self.case.state, accepted_on=self.case.accepted_on)
         outcome = OUTCOMES[data.outcome]
-        text = f"以“{outcome}”结案。{LOCK_NOTE}"
+        text = f"确定把{case_in_words(self.case)}以“{outcome}”结案吗？\n\n{LOCK_NOTE}"
         if data.outcome == "agreement_written":
-            text += "\n结案后可以接着打印《人民调解协议书》。"
-        return Question(CONFIRM_TITLE, text + "\n\n确定结案吗？", yes="结案", no="再看看")
+            text += "\n\n结案后可以接着打印《人民调解协议书》。"
+        return Question(CONFIRM_TITLE, text, yes="结案", no="再看看")
 
     def submit(self) -> None:
         cases.close_case(self.db, self.case_id, self.close_input(), by=current_user_id(self.db))
