@@ -411,8 +411,12 @@ def _overflow(glyphs: Sequence[Glyph], start: int, room: float) -> int:
 # What a justified line costs: spread or squeezed within the limits up to 100; a line
 # left short (it would need more spread) 1,000 and more the shorter it is; a number or
 # word cut (a POOR break, only where a line has no other) 100,000. Each line costs 500:
-# a paragraph takes one line more rather than leave a line ragged.
+# a paragraph takes one line more rather than leave a line ragged. A last line of two
+# characters or fewer ("份。") costs 300: the lines above give it a character or two
+# (spread within the limit), or take it (set closer within the limit), where they can
+# without a ragged line.
 _LINE, _RAGGED, _CUT = 500.0, 1_000.0, 100_000.0
+_SHORT_LAST, SHORT_LAST_GLYPHS = 300.0, 2
 
 
 def _justified_breaks(
@@ -465,7 +469,10 @@ def _justified_breaks(
         r = first_room if i == 0 else room
         j = overflow(i, r)
         if j >= n or glyphs[j].ch == "\n":  # the rest of the paragraph or of the line
-            best[i], step[i] = best[min(j + 1, n)] + _LINE, (j, True)
+            cost = best[min(j + 1, n)] + _LINE
+            if i and glyphs[i - 1].ch != "\n" and _drawn(glyphs, i, j) <= SHORT_LAST_GLYPHS:
+                cost += _SHORT_LAST  # the end of a paragraph (or of a line) left alone
+            best[i], step[i] = cost, (j, True)
             continue
         em = glyphs[i].size or 1.0
         # a line may be a little too long: its characters set up to max_squeeze em closer
@@ -506,6 +513,11 @@ def _justified_breaks(
         out.append(_line(glyphs, i, k, last=hard))
         i = (k + 1) if hard else resume[k]
     return out
+
+
+def _drawn(glyphs: Sequence[Glyph], start: int, end: int) -> int:
+    """How many glyphs of ``glyphs[start:end]`` are drawn (not spaces)."""
+    return sum(1 for g in glyphs[start:end] if not g.is_space)
 
 
 def _best_break(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
@@ -1021,13 +1033,15 @@ class KeepWithText(Flowable):  # type: ignore[misc]
 
 def keep_headings(story: Sequence[Flowable], width: float = BLOCK_WIDTH) -> list[Flowable]:
     """Before each ``keep_with_next`` paragraph, a conditional page break: the heading goes
-    to the next page unless it and the first two lines of what follows fit on this one."""
+    to the next page unless it and the first two lines of what follows fit on this one
+    (all of a paragraph of three lines or fewer, which is never split)."""
     out: list[Flowable] = []
     for i, f in enumerate(story):
         if isinstance(f, Paragraph) and f.style.keep_with_next and i + 1 < len(story):
             nxt = story[i + 1]
-            if isinstance(nxt, Paragraph):
-                follow = min(len(nxt.lines_for(width)), 2) * nxt.style.leading
+            if isinstance(nxt, Paragraph):  # three lines or fewer never split: all of them
+                lines = len(nxt.lines_for(width))
+                follow = (lines if lines <= 3 else 2) * nxt.style.leading
             elif isinstance(nxt, KeepWithText):
                 follow = 2 * BODY_LEADING
             elif isinstance(nxt, RuleLines):  # three lines do not split 2 + 1
@@ -1037,7 +1051,8 @@ def keep_headings(story: Sequence[Flowable], width: float = BLOCK_WIDTH) -> list
                 follow = whole if whole <= BLOCK_HEIGHT else 2 * BODY_LEADING
             else:
                 follow = min(nxt.wrap(width, BLOCK_HEIGHT)[1], 2 * BODY_LEADING)
-            need = f.getSpaceBefore() + f.wrap(width, BLOCK_HEIGHT)[1] + f.getSpaceAfter() + follow
+            between = max(float(f.getSpaceAfter()), float(nxt.getSpaceBefore()))
+            need = f.getSpaceBefore() + f.wrap(width, BLOCK_HEIGHT)[1] + between + follow
             out.append(CondPageBreak(need))
         out.append(f)
     return out

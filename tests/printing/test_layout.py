@@ -280,3 +280,19 @@ def test_text_kept_with_a_block_counts_the_space_above_its_heading() -> None:
     pages = page_texts(L.build_pdf(story, L.DocInfo("t")))
     assert len(pages) == 2
     assert "纠纷简要情况：" in pages[1] and "宋文世" in pages[1] and "签名：" in pages[1]
+
+
+@pytest.mark.parametrize("lines", [2, 3, 4])
+def test_a_heading_goes_on_with_a_paragraph_that_is_not_split(lines: int) -> None:
+    """A heading at the foot of a page with room for it and two lines: a paragraph of
+    three lines (never split) takes the heading to the next page; of two it fits; of
+    four it leaves two lines under the heading."""
+    heading = L.Paragraph("被申请人（8人）", L.HEADING)
+    text = L.Paragraph("甲" * (25 + 27 * (lines - 1)))
+    assert len(text.lines_for(L.BLOCK_WIDTH)) == lines
+    room = heading.wrap(L.BLOCK_WIDTH, L.BLOCK_HEIGHT)[1] + 2.5 * L.BODY_LEADING
+    pdf = L.build_pdf([Spacer(1, L.BLOCK_HEIGHT - room), heading, text], L.DocInfo("t"))
+    pages = page_texts(pdf)
+    heading_page = next(i for i, t in enumerate(pages) if "被申请人" in t)
+    assert heading_page == (1 if lines == 3 else 0)
+    assert "甲" in pages[heading_page]

@@ -151,3 +151,35 @@ def test_printed_lines_keep_the_rules() -> None:
     assert len(lines) > 10
     check_rules(lines)
     assert "".join(lines) == body * 3
+
+
+def justified(text: str, width: float) -> list[str]:
+    g = [Glyph(ch, "test", 1.0, 1.0) for ch in text]  # every glyph one em wide
+    lines = break_lines(g, lambda n: width, justify=True)
+    return ["".join(x.ch for x in g[line.start : line.end]) for line in lines]
+
+
+@pytest.mark.parametrize("tail", ["份。", "份", "甲份。"])
+def test_a_justified_paragraph_does_not_end_with_one_or_two_characters(tail: str) -> None:
+    """ "……人民调解委员会留存一 / 份。": the line above gives a character (spread within
+    0.1 em) so that the last line holds three or more."""
+    text = "本协议一式十七份各方当事人各持一份人民调解委员会留存一"[: 24 - len(tail) + 2] + tail
+    lines = justified(text, 24)
+    assert "".join(lines) == text
+    assert len(lines) == 2 and len(lines[-1]) >= 3, lines
+    assert 24 - len(lines[0]) <= 0.1 * (len(lines[0]) - 1)  # spread within the limit
+
+
+def test_a_short_last_line_is_taken_up_when_setting_closer_can() -> None:
+    """Two characters over a line of 80: set 0.03 em closer, the paragraph is one line."""
+    assert justified("甲" * 80 + "份。", 80) == ["甲" * 80 + "份。"]
+
+
+def test_a_short_last_line_stays_when_only_a_ragged_line_would_avoid_it() -> None:
+    """A last line of two is better than a line spread past 0.1 em above it."""
+    lines = justified("甲" * 10 + "份。", 10)
+    assert lines == ["甲" * 10, "份。"]
+
+
+def test_a_short_line_after_a_newline_is_left_as_typed() -> None:
+    assert justified("甲" * 12 + "\n乙。", 24) == ["甲" * 12, "乙。"]

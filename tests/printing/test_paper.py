@@ -146,6 +146,28 @@ def test_nothing_is_drawn_outside_the_text_block(cases: dict[str, CaseFile]) -> 
         check_lines(pdf, footer=key != "cover")
 
 
+def is_bold(d: DrawnLine) -> bool:
+    """A line drawn wholly in the bold face: a heading, a title, "附件" (a value after a
+    bold label, "履行方式：银行转账", is not)."""
+    return all(font.endswith("-Bold") for font in d.fonts)
+
+
+def test_no_page_ends_with_a_heading(cases: dict[str, CaseFile]) -> None:
+    """A heading ("纠纷简要情况：", "被申请人（8人）" on the 当事人名单 …) is always followed
+    on its page by the start of what it heads: the lowest line of every page but the
+    last is not a bold one."""
+    checked = 0
+    for which, key, pdf in every_document(cases):
+        lines = body_lines(pdf)
+        pages = len(reader(pdf).pages)
+        for page in range(pages - 1):
+            lowest = min((d for d in lines if d.page == page), key=lambda d: d.y)
+            assert not is_bold(lowest), (which, key, page, lowest.text)
+            checked += 1
+        assert any(is_bold(d) for d in lines), (which, key)  # the measure sees headings
+    assert checked >= 10
+
+
 # ---------------------------------------------------------------------------------------
 # The agreement: the last term with the signatures, short terms whole, page 1 filled
 
@@ -286,6 +308,40 @@ def test_numbers_dates_and_house_numbers_are_never_broken(cases: dict[str, CaseF
                 end in "年月时" and len(a.text) > 1 and a.text[-2].isdigit() and start.isdigit()
             ), (which, key, a, b)
     assert checked > 100
+
+
+def short_last_lines(pdf: bytes) -> list[tuple[DrawnLine, DrawnLine]]:
+    """(line before, last line) of each justified paragraph whose last line holds two
+    characters or fewer ("份。"): a full line (it reaches the right edge of the text
+    block) directly above a short line at the left edge of the block."""
+    right = L.MARGIN_LEFT + L.BLOCK_WIDTH
+    found = []
+    for a, b in pairwise(body_lines(pdf)):
+        if b.page != a.page or not 0 < a.y - b.y < 2.5 * b.size or b.size != a.size:
+            continue
+        if abs(b.x - L.MARGIN_LEFT) < 0.5 and a.right > right - 1 and len(b.text.strip()) <= 2:
+            found.append((a, b))
+    return found
+
+
+def test_no_paragraph_ends_with_a_line_of_one_or_two_characters(
+    cases: dict[str, CaseFile],
+) -> None:
+    """ "……人民调解委员会留存一 / 份。": the breaker pulls a character or two down (or sets
+    the lines up to 0.03 em closer) rather than leave such a last line."""
+    for which, key, pdf in every_document(cases):
+        assert short_last_lines(pdf) == [], (which, key)
+
+
+def test_the_measure_sees_the_short_last_line_the_breaker_avoids(
+    cases: dict[str, CaseFile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the cost of a short last line, the 8 + 8 agreement ends a paragraph with
+    "留存一 / 份。": the test above would see it."""
+    monkeypatch.setattr(L, "_SHORT_LAST", 0.0)
+    pdf = registry.document("agreement").build(cases["many"], OFFICE)
+    found = [(a.text[-3:], b.text) for a, b in short_last_lines(pdf)]
+    assert ("留存一", "份。") in found
 
 
 @pytest.mark.parametrize(
