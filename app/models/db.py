@@ -263,7 +263,7 @@ def connect(
             migrate_to_latest(db, schema.MIGRATIONS)
             from app.models import search
 
-            search.bring_index_up_to_date(db)  # rebuilds only after an upgrade changed it
+            search.check_index_at_open(db)  # an older index is rebuilt later, in the background
     except sqlite3.Error as exc:
         conn.close()
         raise translate_error(exc, file_path) from exc

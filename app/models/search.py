@@ -19,18 +19,22 @@ whose text is made of tokens:
 Results come in rowid order, newest first, so a LIMIT stops early even for a query that
 matches tens of thousands of cases.
 
-When the tokens change, INDEX_VERSION goes up and an existing file's rows are rebuilt
-(``rebuild_index``; ``settings.search_index_version`` says which tokens a file has).
+When the tokens change, INDEX_VERSION goes up and an existing file's rows are rebuilt in
+the background, in short batches, resumable (``rebuild_index``;
+``settings.search_index_version`` says which tokens a file has).
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from app.models.db import Database
@@ -303,12 +307,11 @@ def index_is_current(db: Database) -> bool:
     return index_version(db.conn) >= INDEX_VERSION
 
 
-def bring_index_up_to_date(db: Database) -> None:
+def check_index_at_open(db: Database) -> None:
     """At open (db.connect): one read of a setting, normally. A file without cases is
-    marked current (new files); a file indexed by an older version is rebuilt once, here
-    (about 0.25 ms a case: 20,000 cases in 5 s). A file that cannot be written now
-    (read-only, locked by another program) keeps its old rows, which still find everything
-    they found before; the rebuild is tried again next time."""
+    marked current (a new file). A file indexed by an older version is not rebuilt here:
+    its rows still find everything they found before, and the program rebuilds them in the
+    background once its window shows (``rebuild_index``, app/ui/search_index_job.py)."""
     from app.models.db import StorageError
 
     if index_is_current(db):
@@ -317,13 +320,177 @@ def bring_index_up_to_date(db: Database) -> None:
         if db.scalar("SELECT NOT EXISTS (SELECT 1 FROM cases)"):
             with db.transaction() as conn:
                 set_index_version(conn)
-            return
-        rebuild_index(db)
+                conn.execute("DELETE FROM settings WHERE key = ?", (REBUILD_KEY,))
     except StorageError as exc:
         log.warning("search index left at version %d: %s", index_version(db.conn), exc.message)
 
 
-REBUILD_BATCH = 500
+# ---- rebuilding an older index, in the background
+
+# "<INDEX_VERSION>:<seq>": an unfinished rebuild for that version has written every case
+# from <seq> up (newest first); the next one goes on below it.
+REBUILD_KEY = "search_index_rebuild"
+# Cases per write transaction. Their rows are made before it begins (the slow part:
+# pinyin); inside it the batch's stored fields are read again and compared, and the rows
+# written. On the 100,000-case bench file that holds the write lock about 5 ms (at most
+# some 25 ms, when FTS5 merges segments), so a save made meanwhile hardly waits.
+REBUILD_BATCH = 50
+# The rebuild's connection checkpoints the WAL itself, every so many batches, outside its
+# transactions (an automatic checkpoint would run inside its COMMIT call and make the
+# measured write time look longer than the lock is held; a checkpoint never blocks a
+# writer either way).
+CHECKPOINT_EVERY = 10
+# Pages per FTS5 merge step after the rows: each step holds the write lock about as long
+# as a batch.
+MERGE_PAGES = 50
+
+
+class RebuildOutcome(enum.Enum):
+    DONE = "done"  # every row has the current tokens; the version is recorded
+    CANCELLED = "cancelled"  # stopped when asked; the next rebuild goes on from there
+    SKIPPED = "skipped"  # the file cannot be written now (read-only, locked): next time
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    outcome: RebuildOutcome
+    rebuilt: int  # rows written by this call
+    total: int  # cases in the file when it began
+    longest_write_ms: float  # the longest write transaction: what a save waited at most
+
+
+# A case's stored fields as the search row is made from them: the _CASES_SQL row and its
+# _PARTIES_SQL rows, as tuples (compared to tell a case saved meanwhile).
+_Fields = tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...]]
+
+
+def rebuilt_down_to(conn: sqlite3.Connection) -> int | None:
+    """The lowest cases.seq from which up an unfinished rebuild to INDEX_VERSION has
+    written every row; None when none has begun (or one for another version)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (REBUILD_KEY,)).fetchone()
+    if row is None:
+        return None
+    version, _, seq = str(row[0]).partition(":")
+    try:
+        return int(seq) if int(version) == INDEX_VERSION else None
+    except ValueError:
+        return None
+
+
+def _record_rebuilt_down_to(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (REBUILD_KEY, f"{INDEX_VERSION}:{seq}"),
+    )
+
+
+def _read_fields(conn: sqlite3.Connection, case_ids: list[str]) -> dict[str, _Fields]:
+    """What reindex_case reads for each of ``case_ids`` that exists (_search_rows)."""
+    marks = ",".join("?" * len(case_ids))
+    parties: dict[str, list[tuple[Any, ...]]] = {}
+    for row in conn.execute(_PARTIES_SQL.format(marks), case_ids):
+        parties.setdefault(row[0], []).append(tuple(row))
+    return {
+        case[0]: (tuple(case), tuple(parties.get(case[0], ())))
+        for case in conn.execute(_CASES_SQL.format(marks), case_ids)
+    }
+
+
+def _body_of(fields: _Fields) -> str:
+    """case_body of a case's fields, with the arguments _search_rows passes."""
+    case, parties = fields
+    _id, _seq, number, title, facts, requests, village = case
+    return case_body(
+        number=number,
+        names=[n for p in parties for n in (p[1], p[5])],
+        phones=[ph for p in parties for ph in (p[2], p[6])],
+        id_numbers=[i for p in parties for i in (p[3], p[4])],
+        village=village,
+        texts=(title, facts, requests),
+    )
+
+
+@dataclass
+class _Batch:
+    """Search rows made outside a transaction from the fields read then."""
+
+    seqs: list[int]  # the batch's cases.seq, highest first
+    fields: dict[str, _Fields]
+    bodies: dict[str, str]
+
+
+def _prepare_batch(db: Database, below: int, size: int) -> _Batch | None:
+    """The next ``size`` cases under seq ``below``, newest first, with their rows made
+    (the slow part: pinyin), outside any transaction. None: no case is left."""
+    picked = db.query(
+        "SELECT seq, id FROM cases WHERE seq < ? ORDER BY seq DESC LIMIT ?", (below, size)
+    )
+    if not picked:
+        return None
+    ids = [str(r[1]) for r in picked]
+    with db.reading():
+        fields = _read_fields(db.conn, ids)
+    bodies = {case_id: _body_of(f) for case_id, f in fields.items()}
+    return _Batch([int(r[0]) for r in picked], fields, bodies)
+
+
+def _write_batch(db: Database, batch: _Batch) -> tuple[int, float]:
+    """Write the batch in one short transaction. A case saved since it was prepared (its
+    save wrote a current row already) gets its row made again from what is stored now,
+    never the one made before. Records how far the rebuild has come. Returns that seq and
+    how long the write lock was held (ms)."""
+    with db.transaction() as conn:
+        locked = time.perf_counter()
+        rows: list[tuple[int, str]] = []
+        for case_id, fields in _read_fields(conn, list(batch.fields)).items():
+            same = batch.fields.get(case_id) == fields
+            rows.append((int(fields[0][1]), batch.bodies[case_id] if same else _body_of(fields)))
+        _write_rows(conn, rows)
+        # Another copy of the program rebuilding the same file may have gone further down.
+        stored = rebuilt_down_to(conn)
+        low = min(batch.seqs) if stored is None else min(min(batch.seqs), stored)
+        _record_rebuilt_down_to(conn, low)
+    return low, (time.perf_counter() - locked) * 1000
+
+
+def _rows_left_under(conn: sqlite3.Connection, below: int) -> bool:
+    return bool(
+        conn.execute("SELECT EXISTS (SELECT 1 FROM cases WHERE seq < ?)", (below,)).fetchone()[0]
+    )
+
+
+def _merge_step(db: Database) -> tuple[bool, float]:
+    """One short FTS5 merge of about MERGE_PAGES pages. Returns whether it found work (its
+    changes count: docs of the FTS5 'merge' command) and how long it held the write lock."""
+    with db.transaction() as conn:
+        locked = time.perf_counter()
+        before = conn.total_changes
+        conn.execute(
+            "INSERT INTO case_search(case_search, rank) VALUES ('merge', ?)", (-MERGE_PAGES,)
+        )
+        worked = conn.total_changes - before >= 2
+    return worked, (time.perf_counter() - locked) * 1000
+
+
+def _finish(db: Database, below: int) -> bool:
+    """Record the version when no case is left under ``below``; False if one is (a case
+    given a lower seq meanwhile: the rows go on)."""
+    with db.transaction() as conn:
+        if _rows_left_under(conn, below):
+            return False
+        set_index_version(conn)
+        conn.execute("DELETE FROM settings WHERE key = ?", (REBUILD_KEY,))
+    return True
+
+
+def _checkpoint(db: Database) -> None:
+    """A passive checkpoint: copies what it can of the WAL, blocks no one, fails quietly
+    (a reader or writer in the way: the next one copies the rest)."""
+    try:
+        db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.Error as exc:
+        log.info("checkpoint during the search index rebuild not done: %s", exc)
 
 
 def rebuild_index(
@@ -332,26 +499,118 @@ def rebuild_index(
     batch: int = REBUILD_BATCH,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> bool:
+) -> RebuildResult:
     """Write every case's search row again with the current tokens, newest cases first,
-    then record INDEX_VERSION. One transaction per ``batch`` cases, so a save made
-    meanwhile waits for one batch at most, and an interrupted rebuild keeps what it did
-    (it starts over next time; rows are whole either way).
+    merge the index's segments, then record INDEX_VERSION. Meant for a worker thread with
+    its own connection while the program is in use (app/ui/search_index_job.py):
 
-    Returns False when ``cancelled()`` said stop (the version is then not recorded).
+    - ``batch`` cases per write transaction, their tokens made before it begins, so a save
+      made meanwhile waits a few milliseconds at most (``longest_write_ms``); the merge
+      goes in steps as short; the WAL is checkpointed every CHECKPOINT_EVERY of either;
+    - until it is done, search reads the old rows, which still find what they found; a
+      case saved meanwhile has a current row from its save (reindex_case), which is never
+      overwritten with a row made from what was stored before the save;
+    - each batch records how far it came (REBUILD_KEY) in its own transaction, so a rebuild
+      stopped by ``cancelled()`` (asked after each batch is made, before it is written, and
+      before each merge step), by quitting or by a crash goes on from there next time; on a
+      current file it does nothing, and it stops when another copy of the program on the
+      same file has finished it;
+    - a file that cannot be written now (read-only, locked by another program) is left
+      as it is, with a log line (outcome SKIPPED).
+
+    ``progress(done, total)``: cases with a current row, of all; called before the first
+    batch and after each (the merge that follows reports nothing).
     """
-    ids = db.column("SELECT id FROM cases ORDER BY seq DESC")
-    log.info("rebuilding the search index of %d cases (version %d)", len(ids), INDEX_VERSION)
-    for start in range(0, len(ids), batch):
+    from app.models.db import StorageError
+
+    started = time.perf_counter()
+    rebuilt, total, longest_ms, steps = 0, 0, 0.0, 0
+    below: int | None = None
+
+    def result(outcome: RebuildOutcome) -> RebuildResult:
+        return RebuildResult(outcome, rebuilt, total, round(longest_ms, 1))
+
+    def stop_asked() -> bool:
         if cancelled is not None and cancelled():
-            return False
-        with db.transaction() as conn:
-            _write_rows(conn, _search_rows(conn, ids[start : start + batch]))
+            log.info("search index rebuild stopped at case %s; it goes on from there", below)
+            return True
+        return False
+
+    def held(ms: float) -> None:
+        nonlocal longest_ms, steps
+        longest_ms = max(longest_ms, ms)
+        steps += 1
+        if steps % CHECKPOINT_EVERY == 0:
+            _checkpoint(db)
+
+    autocheckpoint: int | None = None
+    try:
+        if index_is_current(db):
+            return result(RebuildOutcome.DONE)
+        autocheckpoint = int(db.scalar("PRAGMA wal_autocheckpoint"))
+        db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        total = int(db.scalar("SELECT count(*) FROM cases"))
+        below = rebuilt_down_to(db.conn)
+        if below is None:
+            below = int(db.scalar("SELECT coalesce(max(seq), 0) + 1 FROM cases"))
+            log.info("rebuilding the search index of %d cases (version %d)", total, INDEX_VERSION)
+        else:
+            log.info(
+                "going on rebuilding the search index (version %d) below case %d of %d",
+                INDEX_VERSION,
+                below,
+                total,
+            )
+        done = int(db.scalar("SELECT count(*) FROM cases WHERE seq >= ?", (below,)))
         if progress is not None:
-            progress(min(start + batch, len(ids)), len(ids))
-    with db.transaction() as conn:
-        set_index_version(conn)
-    return True
+            progress(done, total)
+        while True:
+            while (prepared := _prepare_batch(db, below, batch)) is not None:
+                if stop_asked():
+                    return result(RebuildOutcome.CANCELLED)
+                if index_is_current(db):
+                    log.info("search index rebuilt meanwhile by another copy of the program")
+                    return result(RebuildOutcome.DONE)
+                low, ms = _write_batch(db, prepared)
+                held(ms)
+                rebuilt += len(prepared.seqs)
+                if low < min(prepared.seqs):  # another copy of the program went further
+                    done = int(db.scalar("SELECT count(*) FROM cases WHERE seq >= ?", (low,)))
+                else:
+                    done += len(prepared.seqs)
+                below = low
+                if progress is not None:
+                    progress(min(done, total), total)
+            # Every row is current: merge the segments the batches left (with the rows they
+            # replaced, twice the size and three times slower to search on 100,000 cases).
+            while True:
+                if stop_asked():
+                    return result(RebuildOutcome.CANCELLED)
+                worked, ms = _merge_step(db)
+                held(ms)
+                if not worked:
+                    break
+            if _finish(db, below):
+                break
+    except StorageError as exc:
+        log.warning(
+            "search index rebuild skipped at case %s (it is tried again next time): %s",
+            below if below is not None else "-",
+            exc.message,
+        )
+        return result(RebuildOutcome.SKIPPED)
+    finally:
+        if autocheckpoint is not None:
+            db.conn.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint}")
+            _checkpoint(db)
+    log.info(
+        "search index rebuilt (version %d): %d cases in %.1f s, longest write %.0f ms",
+        INDEX_VERSION,
+        rebuilt,
+        time.perf_counter() - started,
+        longest_ms,
+    )
+    return result(RebuildOutcome.DONE)
 
 
 def _quote(term: str) -> str:

@@ -3,21 +3,14 @@ village and facts."""
 
 from __future__ import annotations
 
-import logging
-import shutil
-import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from app.models import cases, search
-from app.models import db as dbmod
 from app.models import register as reg
 from tests.conftest import TODAY
 from tests.models.helpers import LI, ZHANG, register, user
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture
@@ -149,82 +142,4 @@ def test_name_pinyin_tokens_cover_every_surname_reading() -> None:
     assert search.name_pinyin_tokens("ABC公司") == ["gongsi", "gs"]
 
 
-# ---- the index of an older version is rebuilt when the file is opened
-
-
-def _body(db, case_id: str) -> str:
-    return db.scalar(
-        "SELECT body FROM case_search WHERE rowid = (SELECT seq FROM cases WHERE id = ?)",
-        (case_id,),
-    )
-
-
-def _make_stale(db, case_id: str, *, version: int | None) -> None:
-    """What the file looked like before: the row with one reading (v1), and the setting."""
-    seq = db.scalar("SELECT seq FROM cases WHERE id = ?", (case_id,))
-    with db.transaction() as conn:
-        conn.execute("DELETE FROM case_search WHERE rowid = ?", (seq,))
-        conn.execute(
-            "INSERT INTO case_search(rowid, body) VALUES (?, ?)",
-            (seq, "单 晓 明 danxiaoming dxm 李 四 lisi ls"),
-        )
-        conn.execute("DELETE FROM settings WHERE key = ?", (search.INDEX_VERSION_KEY,))
-        if version is not None:
-            search.set_index_version(conn, version)
-
-
-def test_a_new_file_is_marked_current(tmp_path):
-    db = dbmod.connect(tmp_path / "new.sqlite3")
-    assert search.index_version(db.conn) == search.INDEX_VERSION
-    db.close()
-
-
-def test_an_old_index_is_rebuilt_once_at_open(office_db):
-    case_id = register(office_db, applicant="单晓明")
-    _make_stale(office_db, case_id, version=None)  # from before the setting existed
-    assert found(office_db, "sxm") == set()
-    path = office_db.path
-    reopened = dbmod.connect(path)
-    assert found(reopened, "sxm") == found(reopened, "dxm") == {case_id}
-    assert search.index_version(reopened.conn) == search.INDEX_VERSION
-    # Current now: the next open reads the setting and leaves the rows alone.
-    _make_stale(reopened, case_id, version=search.INDEX_VERSION)
-    reopened.close()
-    again = dbmod.connect(path)
-    assert found(again, "sxm") == set()
-    again.close()
-
-
-def test_frozen_v1_file_gets_the_new_tokens(tmp_path):
-    path = tmp_path / "v1.sqlite3"
-    shutil.copy(FIXTURES / "schema_v1.sqlite3", path)
-    raw = sqlite3.connect(path)
-    bodies = [r[0] for r in raw.execute("SELECT body FROM case_search")]
-    raw.close()
-    assert not any("jixiang" in body for body in bodies)  # v1 had no reading for 𠮷
-    db = dbmod.connect(path)
-    assert search.index_version(db.conn) == search.INDEX_VERSION
-    assert found(db, "jixiang") == found(db, "jx") == found(db, "𠮷祥")
-    assert len(found(db, "jx")) == 1
-    db.close()
-
-
-def test_a_locked_file_opens_with_its_old_index_and_is_rebuilt_later(office_db, caplog):
-    case_id = register(office_db, applicant="单晓明")
-    _make_stale(office_db, case_id, version=1)
-    path = office_db.path
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another program is writing
-    try:
-        with caplog.at_level(logging.WARNING, logger="app.models.search"):
-            impatient = dbmod.connect(path, busy_timeout_ms=50)
-        assert "search index left at version 1" in caplog.text
-        assert found(impatient, "dxm") == {case_id}  # the old rows still find what they did
-        assert search.index_version(impatient.conn) == 1
-        impatient.close()
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-    later = dbmod.connect(path)
-    assert found(later, "sxm") == {case_id}
-    later.close()
+# The index of an older version: tests/models/test_search_rebuild.py
