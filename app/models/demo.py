@@ -292,6 +292,8 @@ def _fill_cases(
             now=datetime.combine(today, time(18)),
         )
         if target == "mediating":
+            if category in DRAFT_TERMS:  # an agreement being drafted, to read and sign
+                _draft_agreement(db, case_id, category, (a, b), story, user, today)
             if i % 4 == 2:  # the parties asked for more time
                 cases.extend_deadline(
                     db,
@@ -382,6 +384,46 @@ def _fill_cases(
                 archived_on=min(closed + timedelta(days=30), today),
                 today=today,
             )
+
+
+# A case 调解中 whose agreement is drafted (协议草稿): the parties have agreed on the terms and
+# the draft waits to be printed for them to read, then signed at 结案. Keyed by the story's
+# category; the demo's plan makes exactly one 调解中 case of it.
+DRAFT_TERMS: dict[str, list[str]] = {
+    "道路交通事故": [
+        "{b}赔偿{a}医疗费、车辆维修费及误工费共计人民币6800元（大写：陆仟捌佰元整），"
+        "于本协议签订后15日内一次性付清。",
+        "{a}收到上述款项后，不再就本次事故向{b}主张其他赔偿。",
+        "双方就本纠纷再无其他争议。",
+    ],
+}
+
+
+def _draft_agreement(
+    db: Database,
+    case_id: str,
+    category: str,
+    parties: tuple[PartyInput, PartyInput],
+    story: str,
+    user: str,
+    today: date,
+) -> None:
+    a, b = parties
+    cases.save_agreement_draft(
+        db,
+        case_id,
+        AgreementInput(
+            terms=[t.format(a=a.name, b=b.name) for t in DRAFT_TERMS[category]],
+            facts=story.format(a=a.name, b=b.name),
+            perform_manner="银行转账",
+            perform_place="青山镇人民调解委员会",
+            perform_within_days=15,
+            amount_fen=680_000,
+            recorder="陈秀兰",
+        ),
+        by=user,
+        today=today,
+    )
 
 
 # --------------------------------------------------------------------------- registries

@@ -24,6 +24,27 @@ def test_demo_has_every_state_and_todays_work(database):
     assert c.agreement is not None and len(c.agreement.terms) >= 2
 
 
+def test_demo_has_a_mediated_case_whose_agreement_is_drafted(database):
+    """A new user sees the 协议草稿 at work: a 调解中 case with a draft to print and sign."""
+    today = date(2026, 11, 25)
+    demo.fill_demo(database, today=today)
+    rows = database.query(
+        "SELECT d.case_id, c.state FROM agreement_drafts d JOIN cases c ON c.id = d.case_id"
+    )
+    assert [r["state"] for r in rows] == ["mediating"]
+    c = casefile.load_case(database, rows[0]["case_id"])
+    draft = c.draft
+    assert draft is not None
+    applicant, respondent = (p.name for p in c.parties)
+    assert len(draft.terms) == 3 and draft.terms[0].startswith(f"{respondent}赔偿{applicant}")
+    assert "人民币6800元（大写：陆仟捌佰元整）" in draft.terms[0]
+    assert draft.perform_within_days == 15 and draft.perform_deadline is None
+    assert draft.amount_fen == 680_000 and draft.recorder == "陈秀兰"
+    assert draft.facts == c.facts
+    assert c.agreement is None  # not signed yet: 结案 turns it into the agreement
+    assert any(e.action == "draft_agreement" for e in c.events)
+
+
 def _registry(db):
     """The demo's registries as plain values (no ids, no timestamps)."""
     return (

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.models.casefile import load_case
 from app.models.db import Database
-from app.printing import registry
+from app.printing import agreement, registry
 from app.ui.printing import menu
 from app.ui.printing.case_file_job import CaseFileRun
 from app.ui.printing.context import office_for
@@ -46,6 +46,7 @@ def test_menu_lists_exactly_the_documents_the_registry_offers(
     print_db: Database, parent: QWidget
 ) -> None:
     states_seen = set()
+    drafts_seen = 0
     for row in print_db.query("SELECT id, state FROM cases ORDER BY seq"):
         c = load_case(print_db, row["id"])
         m = menu.documents_menu(print_db, row["id"], parent)
@@ -55,7 +56,10 @@ def test_menu_lists_exactly_the_documents_the_registry_offers(
             offered.insert(0, "人民调解协议书")
         assert [d.title for d in menu.menu_documents(c)] == offered
         assert m.title() == "打印"
-        if offered:
+        if c.draft is not None and c.state == "mediating":  # the draft to read comes first
+            drafts_seen += 1
+            assert document_entries(m) == [agreement.DRAFT_TITLE, *offered]
+        elif offered:
             assert document_entries(m) == offered
         else:
             assert document_entries(m) == [menu.NOTHING_TEXT]
@@ -68,6 +72,7 @@ def test_menu_lists_exactly_the_documents_the_registry_offers(
         assert [a.text() for a in blank.actions()] == [d.title for d in registry.documents()]
         states_seen.add(c.state)
     assert states_seen >= {"registered", "accepted", "mediating", "closed", "archived", "voided"}
+    assert drafts_seen >= 1
 
 
 def test_a_menu_entry_opens_the_preview(qtbot: QtBot, print_db: Database, parent: QWidget) -> None:
