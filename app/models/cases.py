@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.models import rows, search
+from app.models import clause_templates, rows, search
 from app.models.db import Database, utc_now
 from app.models.errors import (
     IllegalTransitionError,
@@ -780,6 +780,7 @@ AMOUNT_FIELD = "协议金额"
 
 def _check_agreement_values(agreement: AgreementInput) -> None:
     """The checks a draft and a signed agreement share (dates against the case aside)."""
+    clause_templates.check_figures(agreement.terms)  # "人民币15000o元": name the term
     if agreement.amount_fen is not None and agreement.amount_fen < 0:
         raise ValidationError(AMOUNT_FIELD, "协议金额不能是负数。")
     days = agreement.perform_within_days

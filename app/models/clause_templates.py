@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.models import rows
+from app.models import money, rows
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.reference import categories
@@ -29,6 +28,7 @@ RESPONDENT = "{被申请人}"
 TITLE_FIELD = "条款名称"
 BODY_FIELD = "条款内容"
 CATEGORY_FIELD = "适用纠纷类型"
+TERMS_FIELD = "协议内容"  # how the services name the agreement's terms
 
 
 @dataclass(frozen=True)
@@ -98,16 +98,30 @@ def fill(body: str, applicants: Sequence[str], respondents: Sequence[str]) -> st
 
 # What a template leaves for the mediator to fill in: "____", "__" (two underscores or more).
 BLANK = re.compile(r"_{2,}")
+BLANK_WORDS = "________"  # the capitals of a figure not (yet) an amount
 
-_FIGURE = r"[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]{1,2})?"
+# What is typed where a sum's figure goes. From a digit up to 元: digits and whatever a
+# slip puts there ("15000o", "1e30", "3.141"), but no space, no bracket, no punctuation
+# ending a phrase and no Chinese character but a unit ("1.2万", "200亿"): a phrase such
+# as "人民币3000，分两期每期1500元" is not one figure, and is left alone. Else a word or
+# two ("三千", "叁仟"), which no amount is read from.
+_DIGITS = "0-9０-９"
+_FIGURE = (
+    rf"[{_DIGITS}](?:[^\s元（()）。；;：:、\u3400-\u9fff\uf900-\ufaff]|[万亿千百拾佰仟])*"
+    rf"|[^\s元（()）。，,；;：:、_{_DIGITS}]{{1,12}}"
+)
 # "人民币3000元", optionally followed by its capitals "（大写：叁仟元整）". A figure still
-# blank ("人民币____元") matches too, so a known amount can be put in.
+# blank ("人民币____元"), or emptied ("人民币元"), matches too: a known amount can be put
+# in, and capitals left from an earlier figure are blanked.
 SUM = re.compile(
-    rf"人民币\s*(?P<figure>{_FIGURE}|_{{2,}})\s*元"
+    rf"人民币\s*(?P<figure>{_FIGURE}|_{{2,}}|)\s*元"
     r"(?:[（(]大写[：:]\s*(?P<words>[^）)]*?)\s*[）)])?"
 )
 # Amounts paid every month or year (赡养费、抚养费) are not the sum the agreement is about.
 _PERIODIC = re.compile(r"每[月年季期]")
+# An amount with a slip of the finger after it ("15000o", "3000.", "1.2万w"): a letter or
+# sign or two, not a digit and not a Chinese unit ("200亿" is not "200" mistyped).
+_STRAY_END = re.compile(r"(?P<figure>.*?[0-9０-９万])[^0-9０-９\u3400-\u9fff]{1,2}")
 
 
 def blanks(text: str) -> list[tuple[int, int]]:
@@ -126,13 +140,17 @@ def previous_blank(text: str, position: int) -> tuple[int, int] | None:
 
 
 def figure_fen(figure: str) -> int | None:
-    """Amounts such as "3000", "3,000.50" or full-width digits → fen; None when none."""
-    s = unicodedata.normalize("NFKC", figure).replace(",", "").replace("，", "")
-    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", s):
+    """A sum's figure as typed into a clause → fen; None when it is no amount. The rules
+    are money.read_yuan's: "3000", "3,000.50", full-width digits, "1.2万"."""
+    try:
+        return money.read_yuan(figure) if figure.strip() else None
+    except money.MoneyError:
         return None
-    yuan, _, cents = s.partition(".")
-    fen = int(yuan) * 100 + int((cents + "00")[:2])
-    return fen if fen < 10**12 else None
+
+
+def _typed(figure: str) -> bool:
+    """Something was typed as the figure (not a blank, not nothing)."""
+    return bool(figure.strip()) and not BLANK.fullmatch(figure.strip())
 
 
 def figure_text(fen: int) -> str:
@@ -154,7 +172,7 @@ def _sums(text: str) -> list[re.Match[str]]:
 
 def stated_amount(terms: Sequence[str]) -> int | None:
     """The amount the terms agree on: the first 人民币…元 of each term added up (amounts
-    paid every month or year left out). None when no term states one."""
+    paid every month or year left out). None when no term states one it can read."""
     found: list[int] = []
     for term in terms:
         sums = _sums(term)
@@ -166,13 +184,20 @@ def stated_amount(terms: Sequence[str]) -> int | None:
 
 def capitals_to_fill(text: str) -> tuple[int, int, str] | None:
     """Where a clause's capitals do not follow its figure ("人民币3000元（大写：____）"):
-    (start, end, the right capitals) of the first such place, or None."""
+    (start, end, the right capitals) of the first such place, or None. A figure that is
+    no amount ("15000o", blank, emptied) has blank capitals (BLANK_WORDS): never those of
+    an earlier figure."""
     for m in SUM.finditer(text):
         words = m["words"]
-        fen = figure_fen(m["figure"])
-        if words is None or fen is None:
+        if words is None:
             continue
-        right = words_of(fen)
+        fen = figure_fen(m["figure"])
+        if fen is None:
+            if BLANK.fullmatch(words):
+                continue  # blank already (a template's own blank stays as it is)
+            right = BLANK_WORDS
+        else:
+            right = words_of(fen)
         if words != right:
             return m.start("words"), m.end("words"), right
     return None
@@ -195,6 +220,48 @@ def with_amount(text: str, fen: int) -> str:
             filled = text[: m.start("figure")] + figure_text(fen) + text[m.end("figure") :]
             return follow_figures(filled)
     return text
+
+
+@dataclass(frozen=True)
+class BadFigure:
+    """A sum in a term whose figure is no amount: where it is, and what to tell."""
+
+    term: int  # 0-based, as the terms are listed (第1条 is 0)
+    start: int  # the figure's place in the term's text
+    end: int
+    figure: str
+    message: str  # 第2条：“15000o”不是金额，请改成数字，如 15000
+
+
+def _bad_figure(term: int, m: re.Match[str]) -> BadFigure | None:
+    figure = m["figure"]
+    if not _typed(figure):
+        return None  # a blank still to fill in is not wrong (a draft is a working paper)
+    if not re.match(f"[{_DIGITS}]", figure) and m["words"] is None:
+        return None  # "人民币叁仟元" in words: no figure was asked for
+    try:
+        money.read_yuan(figure)
+        return None
+    except money.MoneyError as exc:
+        problem = exc.problem
+    stray = _STRAY_END.fullmatch(figure)  # an amount and a slip of the finger after it
+    if stray is not None and figure_fen(stray["figure"]) is not None:
+        problem = f"“{money.shown(figure)}”不是金额，请改成数字，如 {stray['figure']}"
+    return BadFigure(term, m.start("figure"), m.end("figure"), figure, f"第{term + 1}条：{problem}")
+
+
+def bad_figures(terms: Sequence[str]) -> list[BadFigure]:
+    """Every sum of the terms (人民币…元) whose typed figure cannot be read as an amount,
+    in order."""
+    found = (_bad_figure(i, m) for i, term in enumerate(terms) for m in SUM.finditer(term))
+    return [bad for bad in found if bad is not None]
+
+
+def check_figures(terms: Sequence[str]) -> None:
+    """ValidationError on 协议内容 naming each term whose sum is no amount."""
+    bad = bad_figures(terms)
+    if bad:
+        raise ValidationError(TERMS_FIELD, "；".join(b.message for b in bad))
 
 
 def _checked(category: str, title: str, body: str) -> tuple[str, str, str]:

@@ -86,6 +86,11 @@ def test_saving_the_same_draft_again_writes_nothing(office_db: Database) -> None
             "履行期限请只填一种",
         ),
         (replace(DRAFT, perform_within_days=0), "履行期限", "请填 1 到 3650 之间的天数"),
+        (
+            replace(DRAFT, terms=["  ", "李四支付张三人民币15000o元（大写：壹万伍仟元整）。"]),
+            "协议内容",
+            "第2条：“15000o”不是金额，请改成数字，如 15000",
+        ),
         (replace(DRAFT, perform_within_days=4000), "履行期限", "请填 1 到 3650 之间的天数"),
         (
             replace(DRAFT, perform_within_days=None, perform_deadline=date(2026, 11, 19)),
@@ -167,16 +172,18 @@ def test_closing_checks_the_deadline_against_the_signing_day(office_db: Database
     before = snapshot(db)
     early = AgreementInput(terms=["李四恢复排水沟。"], perform_deadline=date(2026, 11, 9))
     both = replace(early, perform_deadline=date(2026, 12, 1), perform_within_days=10)
-    for agreement, says in (
-        (early, "履行期限（2026年11月09日）早于协议签订（结案）日期"),
-        (both, "履行期限请只填一种"),
+    mistyped = replace(early, perform_deadline=None, terms=["李四支付张三人民币1e30元。"])
+    for agreement, field, says in (
+        (early, "履行期限", "履行期限（2026年11月09日）早于协议签订（结案）日期"),
+        (both, "履行期限", "履行期限请只填一种"),
+        (mistyped, "协议内容", "第1条：“1e30”不是金额。请只填数字，如 3600 或 3600.50"),
     ):
         data = CloseInput(
             closed_on=date(2026, 11, 10), outcome="agreement_oral", agreement=agreement
         )
         with pytest.raises(ValidationError) as info:
             cases.close_case(db, case_id, data, by=user(db), today=TODAY)
-        assert info.value.field == "履行期限"
+        assert info.value.field == field
         assert says in info.value.message
     assert snapshot(db) == before
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import clause_templates as ct
+from app.models.errors import ValidationError
 from app.printing.money import amount_in_words
 
 PAY_ONCE = "李四于____年__月__日前一次性支付张三人民币____元（大写：________）。"
@@ -84,3 +85,58 @@ def test_every_shipped_sum_with_capitals_fills_in() -> None:
     assert len(with_sum) >= 6
     for text in filled:
         assert "人民币____元（大写：" not in text  # no principal sum is left blank
+
+
+SUM_WITH_CAPITALS = "李四于2027年1月1日前一次性支付张三人民币{}元（大写：{}）。"
+
+
+@pytest.mark.parametrize(
+    ("figure", "fen", "words"),
+    [
+        ("1.2万", 1200000, "壹万贰仟元整"),  # 万 is a multiplier, not a stray character
+        ("30万", 30000000, "叁拾万元整"),
+        ("１２，０００", 1200000, "壹万贰仟元整"),
+        ("3,000.5", 300050, "叁仟元伍角"),
+    ],
+)
+def test_the_capitals_and_the_sum_follow_the_real_amount(figure: str, fen: int, words: str) -> None:
+    typed = SUM_WITH_CAPITALS.format(figure, "________")
+    assert ct.stated_amount([typed]) == fen
+    assert ct.follow_figures(typed) == SUM_WITH_CAPITALS.format(figure, words)
+
+
+@pytest.mark.parametrize("figure", ["15000o", "1e30", "3.141", "三千", "200亿", ""])
+def test_a_figure_that_is_no_amount_blanks_the_capitals_and_states_nothing(figure: str) -> None:
+    earlier = SUM_WITH_CAPITALS.format(figure, "壹万伍仟元整")  # written for 15000
+    assert ct.follow_figures(earlier) == SUM_WITH_CAPITALS.format(figure, ct.BLANK_WORDS)
+    assert ct.stated_amount([earlier]) is None
+    # Blank capitals of a template stay as the template wrote them.
+    assert ct.capitals_to_fill(SUM_WITH_CAPITALS.format(figure, "____")) is None
+
+
+def test_terms_whose_sum_is_no_amount_are_named() -> None:
+    terms = [
+        "李四向张三赔礼道歉。",
+        SUM_WITH_CAPITALS.format("15000o", "________"),
+        "李四另支付张三医疗费人民币1e30元。",
+        "李四支付张三人民币____元（大写：________）。",  # still blank: a draft may be
+        "李四支付张三人民币叁仟元整。",  # in words, no figure asked for
+        "张三收到人民币3000，其中1500元为医疗费。",  # not one figure
+        SUM_WITH_CAPITALS.format("叁仟", "________"),  # words where the figure goes
+    ]
+    found = ct.bad_figures(terms)
+    assert [(b.term, terms[b.term][b.start : b.end]) for b in found] == [
+        (1, "15000o"),
+        (2, "1e30"),
+        (6, "叁仟"),
+    ]
+    assert [b.message for b in found] == [
+        "第2条：“15000o”不是金额，请改成数字，如 15000",
+        "第3条：“1e30”不是金额。请只填数字，如 3600 或 3600.50（单位：元）",
+        "第7条：“叁仟”不是金额。请只填数字，如 3600 或 3600.50（单位：元）",
+    ]
+    with pytest.raises(ValidationError) as caught:
+        ct.check_figures(terms)
+    assert caught.value.field == "协议内容"
+    assert caught.value.message == "；".join(b.message for b in found)
+    ct.check_figures(terms[:1] + terms[3:6])  # nothing wrong: nothing raised

@@ -3,8 +3,11 @@ and the 结案 dialog (the agreement as signed): numbered terms with the office'
 templates, the facts, 履行方式/地点/期限, the amount and the 记录人.
 
 Filling in a template: its blanks (``____``) are reached with Tab (Shift+Tab goes back;
-F4 does the same as Tab); once the figure of "人民币____元（大写：________）" is typed, the
-capitals are written after it and the 协议金额 takes the sum, so an amount is typed once.
+F4 does the same as Tab); once the figure of "人民币____元（大写：________）" is typed (3000,
+3,000.50, 1.2万), the capitals are written after it and the 协议金额 takes the sum, so an
+amount is typed once. A figure that is no amount ("15000o") blanks the capitals and takes
+back the 协议金额 put in from it (one typed by hand stays); saving names its term, and an
+error on 协议内容 puts the cursor on that figure.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, QPoint, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
+    QFocusEvent,
     QIntValidator,
     QKeyEvent,
     QKeySequence,
@@ -194,8 +198,7 @@ class TermsEditor(QWidget):
         ):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        first = self.add_term(focus=False)
-        self.setFocusProxy(first)  # an error on 协议内容 puts the cursor in the first term
+        self.add_term(focus=False)
 
     # ---- API
 
@@ -263,6 +266,20 @@ class TermsEditor(QWidget):
         self.edits[j].setPlainText(a)
         self.current = j
         self.edits[j].setFocus()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """The editor itself is given the focus only by an error on 协议内容 (it takes no
+        Tab or click): the cursor goes to the term the error is about, the figure of its
+        sum selected when that is no amount ("人民币15000o元"), else to the first term."""
+        bad = ct.bad_figures(self.terms())
+        edit = self.edits[bad[0].term] if bad else self.edits[0]
+        edit.setFocus(event.reason())
+        if bad:
+            cursor = edit.textCursor()
+            cursor.setPosition(bad[0].start)
+            cursor.setPosition(bad[0].end, QTextCursor.MoveMode.KeepAnchor)
+            edit.setTextCursor(cursor)
+            edit.ensureCursorVisible()
 
     # ---- blanks and amounts
 
@@ -526,7 +543,12 @@ class AgreementForm(QWidget):
         self.perform_deadline.set_value(source.perform_deadline)
         self.within_days.set_value(source.perform_within_days)
         self.amount.set_fen(source.amount_fen)
-        self._auto_amount = ""  # a stored amount is the office's own
+        # A stored amount that is the terms' sum still follows them (a figure changed in a
+        # saved draft changes the 协议金额 too); any other is the office's own.
+        follows = source.amount_fen is not None and source.amount_fen == ct.stated_amount(
+            source.terms
+        )
+        self._auto_amount = self.amount.text() if follows else ""
 
     def values(self) -> AgreementInput:
         """What is typed, as the services take it (ValidationError for a date or an amount
@@ -551,9 +573,17 @@ class AgreementForm(QWidget):
             return None
 
     def _terms_changed(self) -> None:
-        stated = ct.stated_amount(self.terms.terms())
+        """The 协议金额 follows the sum the terms state; when they state none it can read
+        (a figure such as "15000o", or the sum deleted), an amount put in from them goes.
+        An amount someone typed stands either way."""
         typed = self.amount.text().strip()
-        if stated is None or (typed and typed != self._auto_amount):
-            return  # nothing stated, or an amount someone typed: theirs stands
+        if typed and typed != self._auto_amount:
+            return  # typed by someone: theirs stands
+        stated = ct.stated_amount(self.terms.terms())
+        if stated is None:
+            if typed:  # put in from a figure that is gone or no amount now
+                self.amount.clear()
+            self._auto_amount = ""
+            return
         self.amount.set_fen(stated)
         self._auto_amount = self.amount.text()

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QRect, QSize, Qt, QTimer
@@ -42,13 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import office
+from app.models import money, office
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.ui.chooser import is_filterable, make_filterable, mark_blank
 from app.ui.look import ERROR, ERROR_FILL, MUTED, Panel, tint
 
 DISPLAY_DATE = "yyyy-MM-dd"
+# What an empty amount field shows (its label says 元): how to write an amount.
+MONEY_PLACEHOLDER = "如 3600 或 3600.50"
+MONEY_WIDEST = "99,999,999.99"  # the widest amount a field is sized for
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -314,22 +317,9 @@ def parse_date(text: str) -> date | None:
 
 
 def parse_yuan(text: str) -> int | None:
-    """Yuan as typed (1500, 1,500.5, ￥1500元, full-width digits) to fen. Empty gives None."""
-    s = unicodedata.normalize("NFKC", text).strip()
-    for junk in (",", " ", "元", "¥", "￥", "RMB", "rmb"):
-        s = s.replace(junk, "")
-    if not s:
-        return None
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise ValueError(text)
-    fen = int(value * 100)
-    if fen >= 10**12:  # ten billion yuan: a typing slip, not a village dispute
-        raise ValueError(text)
-    return fen
+    """Yuan as typed to fen (None when empty); ValueError (a money.MoneyError) when it
+    cannot be read. The rules are app/models/money.py's, the one reader of typed money."""
+    return money.read_yuan(text)
 
 
 class DateLine(QLineEdit):
@@ -356,20 +346,28 @@ class MoneyLine(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("单位：元，如 1500 或 1500.50")
+        self.setPlaceholderText(MONEY_PLACEHOLDER)
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for its placeholder and a large amount at the current 字号 (the
+        text fields' default would cut the placeholder off)."""
+        hint = super().sizeHint()
+        fm = self.fontMetrics()
+        wanted = max(fm.horizontalAdvance(t) for t in (self.placeholderText(), MONEY_WIDEST))
+        default = 17 * fm.horizontalAdvance("x")  # what QLineEdit sizes its text for
+        slack = fm.horizontalAdvance("0")  # the cursor and rounding
+        return QSize(max(hint.width(), hint.width() - default + wanted + slack), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
 
     def value_fen(self, field: str) -> int | None:
-        try:
-            return parse_yuan(self.text())
-        except ValueError:
-            raise ValidationError(
-                field,
-                f"{field}“{self.text().strip()}”不是有效的金额。请只填数字（单位：元），"
-                "最多两位小数，例如 1500 或 1500.50。",
-            ) from None
+        """The amount typed (None when empty); a ValidationError naming ``field`` that
+        says how to write it when it cannot be read."""
+        return money.yuan_field(field, self.text())
 
     def set_fen(self, fen: int | None) -> None:
-        self.setText("" if fen is None else f"{Decimal(fen) / 100:.2f}")
+        self.setText("" if fen is None else money.yuan_text(fen))
 
 
 # --------------------------------------------------------------------------- field errors

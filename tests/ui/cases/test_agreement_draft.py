@@ -156,7 +156,9 @@ def test_wrong_draft_fields_are_named_and_nothing_is_saved(
     form.within_days.clear()
     type_text(qtbot, form.amount, "三千")
     click(qtbot, page.save_button)
-    assert "协议金额“三千”不是有效的金额" in field_error_of(page, "协议金额")
+    assert field_error_of(page, "协议金额") == (
+        "协议金额：“三千”不是金额。请只填数字，如 3600 或 3600.50（单位：元）"
+    )
     assert window.focusWidget() is form.amount  # the cursor is put where to correct
     assert snapshot(office_db) == before
     assert page.is_dirty()  # what was typed stays

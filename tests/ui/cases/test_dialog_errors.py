@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from pytestqt.qtbot import QtBot
 
 from app.models import cases
@@ -122,6 +122,26 @@ def _close_with_words_for_money(qtbot: QtBot, d: ServiceDialog) -> None:
     type_text(qtbot, d.agreement_amount, "三千元")
 
 
+def _close_with_an_exponent_agreed(qtbot: QtBot, d: ServiceDialog) -> None:
+    assert isinstance(d, CloseDialog)
+    type_text(qtbot, d.terms.edits[0], "李四赔偿张三。")
+    type_text(qtbot, d.agreement_amount, "1e30")  # Python reads it; nobody means it
+
+
+def _close_with_an_exponent_involved(qtbot: QtBot, d: ServiceDialog) -> None:
+    assert isinstance(d, CloseDialog)
+    type_text(qtbot, d.terms.edits[0], "李四赔偿张三。")
+    type_text(qtbot, d.amount, "1e28")
+
+
+def _close_with_a_mistyped_sum(qtbot: QtBot, d: ServiceDialog) -> None:
+    assert isinstance(d, CloseDialog)
+    type_text(qtbot, d.terms.edits[0], "李四向张三赔礼道歉。")
+    qtbot.keyClick(d.terms.edits[0], Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    type_text(qtbot, d.terms.edits[1], "李四支付张三人民币15000o元（大写：________）。")
+    d.recorder.setFocus()  # the cursor elsewhere: the error brings it back to 第2条
+
+
 def _terminate_without_reason(qtbot: QtBot, d: ServiceDialog) -> None:
     assert isinstance(d, CloseDialog)
     click(qtbot, d.outcome.buttons["terminated"])
@@ -182,8 +202,24 @@ BAD = {
         lambda d: d.perform_manner.text(),
     ),
     "money in words": Bad(
-        mediating, "close", _close_with_words_for_money, "协议金额", "不是有效的金额",
+        mediating, "close", _close_with_words_for_money, "协议金额",
+        "协议金额：“三千元”不是金额。请只填数字，如 3600 或 3600.50（单位：元）",
         lambda d: d.terms.terms()[0] + d.agreement_amount.text(),
+    ),
+    "exponent as agreed amount": Bad(
+        mediating, "close", _close_with_an_exponent_agreed, "协议金额",
+        "协议金额：“1e30”不是金额。请只填数字，如 3600 或 3600.50（单位：元）",
+        lambda d: d.agreement_amount.text(),
+    ),
+    "exponent as involved amount": Bad(
+        mediating, "close", _close_with_an_exponent_involved, "涉及金额",
+        "涉及金额：“1e28”不是金额。请只填数字，如 3600 或 3600.50（单位：元）",
+        lambda d: d.amount.text(),
+    ),
+    "a term's sum no amount": Bad(
+        mediating, "close", _close_with_a_mistyped_sum, "协议内容",
+        "第2条：“15000o”不是金额，请改成数字，如 15000",
+        lambda d: d.terms.terms(),
     ),
     "termination without reason": Bad(
         mediating, "close", _terminate_without_reason, "终止原因", "请写明终止调解的原因"
