@@ -271,33 +271,89 @@ def parties_table(case: CaseFile | None, fonts: FontSet) -> Flowable:
     return party_table(party_rows(left, right), fonts)
 
 
-LIST_STYLE = replace(L.DENSE, align="justify", first_indent=2, leading=L.SIZE_4 * 1.6)
+# The attached 当事人名单 is set the same way in every document, whatever density the
+# document before it takes (app.printing.layout.fit): 4号 entries, 3号 bold side headings.
+# The leading is 1.5 lines; only when that leaves one or two entries alone on a last
+# page is a tighter one (LIST_LEADINGS) taken, and only if it saves that page.
+LIST_LEADINGS = (1.5, 1.45, 1.4, 1.35)
+LIST_STYLE = replace(L.DENSE, align="justify", first_indent=2, leading=L.SIZE_4 * LIST_LEADINGS[0])
+LIST_HEADING = replace(L.HEADING, space_before=6)
+LIST_LONELY = 2  # entries on a last page that a tighter leading may spare
+_ENTRY = f"{ATTACHMENT}:"  # Mark names at the end of each entry (a trial layout only)
 
 
 def party_list_attachment(case: CaseFile | None, fonts: FontSet) -> list[Flowable]:
     """For many parties: a new page headed 附件, the 当事人名单 — every party by side with
-    every field, numbered, and its agent — after the document it belongs to. Nothing for
-    three parties a side or fewer (they are printed in full in the document)."""
+    every field, numbered, and its agent — after the document it belongs to, the same in
+    every document (:data:`LIST_STYLE`). Nothing for three parties a side or fewer (they
+    are printed in full in the document)."""
     if case is None or not listed_apart(case):
         return []
-    out: list[Flowable] = [
-        PageBreak(),
-        L.Mark(ATTACHMENT),
-        L.Paragraph("附件", replace(L.BODY_FLUSH, bold=True), fonts),
-        L.Paragraph(ATTACHMENT, replace(L.TITLE, space_after=6), fonts),
-    ]
-    if case.number:
-        out.append(number_line(case.number, fonts))
-    for label, ps in _by_role(case):
-        out.append(L.Paragraph(f"{label}（{len(ps)}人）", heading(space_before=6), fonts))
-        for n, p in enumerate(ps, 1):
-            # "1. 张三，性别：女，……": the side is the heading above
-            entry = [Span(f"{n}. "), *party_description(p)[1:]]
-            out.append(L.Paragraph(entry, LIST_STYLE, fonts))
-            agent = agent_description(p)
-            if agent is not None:
-                out.append(L.Paragraph(agent, replace(LIST_STYLE, first_indent=3), fonts))
+    leading = _list_leading(case, fonts)
+    return [PageBreak(), L.Mark(ATTACHMENT), *_party_list(case, fonts, leading)]
+
+
+def _party_list(
+    case: CaseFile, fonts: FontSet, leading: float, *, marks: bool = False
+) -> list[Flowable]:
+    """The 当事人名单 (after its page break), entries ``leading`` × 4号 apart; with
+    ``marks`` a :class:`app.printing.layout.Mark` after each entry."""
+    entry_style = replace(LIST_STYLE, leading=L.SIZE_4 * leading)
+    with L.setting(L.NORMAL):  # not the density of the document it is attached to
+        out: list[Flowable] = [
+            L.Paragraph("附件", replace(L.BODY_FLUSH, bold=True), fonts),
+            L.Paragraph(ATTACHMENT, replace(L.TITLE, space_after=6), fonts),
+        ]
+        if case.number:
+            out.append(number_line(case.number, fonts))
+        for label, ps in _by_role(case):
+            out.append(L.Paragraph(f"{label}（{len(ps)}人）", LIST_HEADING, fonts))
+            for n, p in enumerate(ps, 1):
+                # "1. 张三，性别：女，……": the side is the heading above
+                entry = [Span(f"{n}. "), *party_description(p)[1:]]
+                agent = agent_description(p)
+                style = replace(entry_style, keep_with_next=agent is not None)
+                out.append(L.Paragraph(entry, style, fonts))
+                if agent is not None:  # kept with its party
+                    out.append(L.Paragraph(agent, replace(entry_style, first_indent=3), fonts))
+                if marks:
+                    out.append(L.Mark(f"{_ENTRY}{label}{n}"))
     return out
+
+
+_list_leadings: dict[tuple[Any, ...], float] = {}
+
+
+def _list_leading(case: CaseFile, fonts: FontSet) -> float:
+    """The leading of the 当事人名单 of ``case``: LIST_LEADINGS[0], or a tighter one that
+    saves a last page of LIST_LONELY entries or fewer. The list starts on a page of its
+    own, so it is tried alone; remembered per list (a document tries several densities)."""
+    printed = [
+        (p.role, *(s.text for s in [*party_description(p), *(agent_description(p) or [])]))
+        for p in ordered_parties(case)
+    ]
+    key = (tuple(printed), case.number, fonts.regular, fonts.bold)
+    found = _list_leadings.get(key)
+    if found is not None:
+        return found
+    choice = LIST_LEADINGS[0]
+    pages = 0
+    for leading in LIST_LEADINGS:
+        story = _party_list(case, fonts, leading, marks=True)
+        laid = L.lay_out(story, L.DocInfo(ATTACHMENT), fonts=fonts)
+        last = laid.pages - 1
+        alone = sum(1 for k, v in laid.marks.items() if k.startswith(_ENTRY) and v == last)
+        if leading == LIST_LEADINGS[0]:
+            pages = laid.pages
+            if pages == 1 or alone > LIST_LONELY:
+                break
+        elif laid.pages < pages:
+            choice = leading
+            break
+    if len(_list_leadings) > 256:
+        _list_leadings.clear()
+    _list_leadings[key] = choice
+    return choice
 
 
 def party_signer(p: CaseParty, label: str | None = None) -> tuple[str, str, str]:

@@ -85,7 +85,7 @@ PAGES = {
     # key: (pages for two parties, pages for 8 + 8 of which the 当事人名单 takes)
     "cover": (1, 1, 0),
     "application": (1, 3, 2),
-    "acceptance": (1, 5, 3),
+    "acceptance": (1, 4, 2),
     "rights_notice": (1, 1, 0),
     "investigation": (1, 1, 0),
     "session_record": (1, 2, 0),
@@ -254,6 +254,72 @@ def test_many_parties_are_listed_compactly_with_an_attached_list(
     summary = flat(page_texts(pdf_of(cases, "many", "application"))[0])
     assert f"申请人（8人）{'、'.join(APPLICANTS)}" in summary
     assert f"被申请人（8人）{'、'.join(RESPONDENTS)}" in summary
+
+
+LISTING = ("application", "acceptance", "agreement", "confirmation_application")
+
+
+def attached_list(pdf: bytes) -> list[list[tuple[str, float, float, float]]]:
+    """The pages of the attached 当事人名单: (text, x, y, size) of each line drawn, the
+    page number left out."""
+    start = attachment_page(pdf)
+    assert start is not None
+    pages: list[list[tuple[str, float, float, float]]] = [[] for _ in reader(pdf).pages]
+    for d in body_lines(pdf):
+        pages[d.page].append((d.text, round(d.x, 2), round(d.y, 2), d.size))
+    return pages[start:]
+
+
+def test_the_attached_list_is_the_same_in_every_document(cases: dict[str, CaseFile]) -> None:
+    """Whatever density the document before it takes, the 当事人名单 prints the same:
+    the same lines in the same places and sizes (4号 entries), on the same pages."""
+    lists = {key: attached_list(pdf_of(cases, "many", key)) for key in LISTING}
+    first = lists[LISTING[0]]
+    for key, pages in lists.items():
+        assert pages == first, key
+    sizes = {size for page in first for text, _x, _y, size in page if re.match(r"\d+\. ", text)}
+    assert sizes == {L.SIZE_4}
+
+
+def test_the_last_page_of_the_attached_list_holds_more_than_two_entries(
+    cases: dict[str, CaseFile],
+) -> None:
+    """Set 1.5 lines apart, the 8 + 8 list would leave one entry alone on a third page;
+    it is set a little closer (C.LIST_LEADINGS) and takes two."""
+    pages = attached_list(pdf_of(cases, "many", "application"))
+    assert len(pages) == 2
+    entries = [sum(1 for line in page if re.match(r"\d+\. ", line[0])) for page in pages]
+    assert sum(entries) == len(APPLICANTS) + len(RESPONDENTS)
+    assert entries[-1] > C.LIST_LONELY
+    pitches = {
+        round(a[2] - b[2], 2)
+        for page in pages
+        for a, b in pairwise(page)
+        if a[3] == b[3] == L.SIZE_4 and 0 < a[2] - b[2] < 2 * L.SIZE_4
+    }
+    assert pitches == {round(C.LIST_LEADINGS[1] * L.SIZE_4, 2)}
+
+
+@pytest.mark.parametrize("sides", [(8, 4), (4, 4)])
+def test_an_attached_list_keeps_its_leading_unless_that_saves_a_page(
+    cases: dict[str, CaseFile], sides: tuple[int, int]
+) -> None:
+    """8 + 4: the last of two pages holds five entries at 1.5 lines; 4 + 4: it holds two,
+    and no leading down to C.LIST_LEADINGS[-1] saves that page. Both are set at 1.5."""
+    from dataclasses import replace
+
+    case = cases["many"]
+    keep = {*APPLICANTS[: sides[0]], *RESPONDENTS[: sides[1]]}
+    fewer = replace(case, parties=[p for p in case.parties if p.name in keep])
+    pages = attached_list(registry.document("application").build(fewer, OFFICE))
+    assert len(pages) == 2
+    pitches = {
+        round(a[2] - b[2], 2)
+        for page in pages
+        for a, b in pairwise(page)
+        if a[3] == b[3] == L.SIZE_4 and 0 < a[2] - b[2] < 2 * L.SIZE_4
+    }
+    assert pitches == {round(C.LIST_LEADINGS[0] * L.SIZE_4, 2)}
 
 
 def test_the_cover_is_one_page_for_any_number_of_parties(cases: dict[str, CaseFile]) -> None:
