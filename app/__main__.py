@@ -11,11 +11,13 @@ import contextlib
 import logging
 import logging.handlers
 import os
+import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import APP_NAME, APP_TITLE, __version__
 
@@ -35,12 +37,108 @@ LOG_FILE_NAME = f"{APP_NAME}.log"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+PROG = "mediation-desk"
+DESCRIPTION = (
+    f"{APP_TITLE}：乡镇、街道人民调解委员会登记纠纷、受理、调解、结案、回访、归档的桌面程序。"
+    "不带选项时打开本机的数据库。"
+)
+EPILOG = f"""本机的数据库：{{db}}
+
+例如：
+  {PROG}
+      打开本机的数据库
+  {PROG} --demo
+      用演示数据试用，关闭后不留痕迹
+  {PROG} --db 青山镇.sqlite3
+      打开当前文件夹里的数据库文件 青山镇.sqlite3（如从旧电脑拷来的）"""
+
+# argparse's own error messages, in Chinese ({0}, {1}: what the pattern caught). A message
+# not listed here is shown as argparse wrote it, after the Chinese prefix.
+_ARGPARSE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"unrecognized arguments: (.*)", "不认识的选项或参数：{0}"),
+    (r"argument (\S+): expected one argument", "{0} 后面要写一个值"),
+    (r"argument (\S+): invalid int value: '(.*)'", "{0} 后面要写整数，“{1}”不是整数"),
+    (r"argument (\S+): ignored explicit argument '(.*)'", "{0} 后面不用写值（写了“{1}”）"),
+    (r"ambiguous option: (\S+) could match (.*)", "{0} 不完整，可能是 {1}，请写全"),
+)
+_LIST_SEPARATOR = (", ", "、")  # argparse lists with ", "
+
+
+class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help in Chinese: "用法：" for "usage: ", and each option's help on the
+    line under it (Chinese characters are two columns wide, which argparse's alignment of
+    a help column beside the options does not know)."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=6)
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words are Chinese: 用法, 选项, -h 的说明, the errors."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(formatter_class=_ChineseHelpFormatter, add_help=False, **kwargs)
+        # Every option goes in this group: argparse's own "options" group stays empty, and
+        # an empty group is not printed.
+        self.options = self.add_argument_group("选项")
+        self.options.add_argument("-h", "--help", action="help", help="显示这段说明，然后退出")
+
+    def format_help(self) -> str:
+        # argparse ends a group's heading with ":"; a Chinese heading takes "：".
+        return (
+            super()
+            .format_help()
+            .replace(f"\n{self.options.title}:\n", f"\n{self.options.title}：\n")
+        )
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{_in_chinese(message)}\n用 {self.prog} -h 查看说明。\n")
+
+
+def _in_chinese(message: str) -> str:
+    for pattern, chinese in _ARGPARSE_ERRORS:
+        m = re.fullmatch(pattern, message)
+        if m is not None:
+            return chinese.format(*(g.replace(*_LIST_SEPARATOR) for g in m.groups()))
+    return message
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="mediation-desk", description=APP_TITLE)
-    p.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据目录）")
-    p.add_argument("--demo", action="store_true", help="打开一个填好演示数据的临时数据库")
-    p.add_argument("--quit-after", type=int, metavar="MS", help="显示主窗口后 MS 毫秒退出")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    for stream in (sys.stdout, sys.stderr):  # a GBK/cp1252 console: never a crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError):
+                reconfigure(errors="backslashreplace")
+    from app.paths import default_db_path  # no Qt: --help answers at once
+
+    # The epilog is printed as written: a long path is not broken across lines.
+    epilog = EPILOG.format(db=default_db_path())
+    p = ChineseArgumentParser(prog=PROG, description=DESCRIPTION, epilog=epilog)
+    add = p.options.add_argument
+    add("--db", type=Path, metavar="数据库文件", help="打开这个数据库文件，而不是本机的数据库")
+    add("--demo", action="store_true", help="打开一个填好演示数据的临时数据库，关闭后删除")
+    add(
+        "--quit-after",
+        type=int,
+        metavar="毫秒",
+        help="显示主窗口，过这么多毫秒后自动退出（检查程序能否启动）",
+    )
+    add(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help="显示版本号，然后退出",
+    )
     return p.parse_args(argv)
 
 
