@@ -4,7 +4,7 @@ and the start page's lists of today's work."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, overload
 
@@ -284,6 +284,11 @@ class Worklist:
     confirmation_closing: list[WorkItem]
 
 
+def overdue_note(due_on: date, today: date) -> str:
+    """How late a case past its due date is: "已超期 5 天" (due yesterday: 1 天)."""
+    return f"已超期 {(today - due_on).days} 天"
+
+
 def worklist(
     db: Database,
     *,
@@ -314,11 +319,15 @@ def worklist(
         ]
 
     base = "SELECT c.id, c.number, c.parties_text, c.category, {d} AS d FROM cases c "
-    overdue = items(
-        base.format(d="c.due_on") + f"WHERE c.state IN {active} AND c.due_on < ? ORDER BY c.due_on",
-        (t,),
-        "已超期",
-    )
+    overdue = [
+        replace(item, note=overdue_note(item.when, today))
+        for item in items(
+            base.format(d="c.due_on")
+            + f"WHERE c.state IN {active} AND c.due_on < ? ORDER BY c.due_on",
+            (t,),
+            "",
+        )
+    ]
     due_soon = items(
         base.format(d="c.due_on")
         + f"WHERE c.state IN {active} AND c.due_on >= ? AND c.due_on <= ? ORDER BY c.due_on",

@@ -1,8 +1,8 @@
 """今日工作: the start page. Five lists from ``register.worklist``: disputes registered but not
 yet accepted (待受理, oldest first, the ones waiting past the office's limit in red), what is
-overdue, what falls due within three days, closed cases waiting for their follow-up visit,
-and agreements whose judicial-confirmation window is closing. Double-click or Enter opens
-the case."""
+overdue (its due date and how late: "已超期 5 天"), what falls due within three days, closed
+cases waiting for their follow-up visit, and agreements whose judicial-confirmation window
+is closing. Double-click or Enter opens the case."""
 
 from __future__ import annotations
 

@@ -95,6 +95,16 @@ def test_items_carry_the_record_and_date(page: StartPage, demo_db: Database) -> 
     assert "已超期" in first.data()
 
 
+def test_overdue_cases_show_their_due_date_and_days_late(page: StartPage) -> None:
+    shown = texts(page, "overdue")
+    items = page.sections["overdue"].model.items()
+    assert shown and len(shown) == len(items)
+    for text, item in zip(shown, items, strict=True):
+        late = (TODAY - item.when).days
+        assert late >= 1
+        assert text.endswith(f"{item.category}　{item.when.isoformat()}　已超期 {late} 天")
+
+
 def test_empty_lists_say_so(qtbot: QtBot, office_db: Database, boxes: Boxes) -> None:
     page = StartPage(office_db, today=lambda: TODAY)
     qtbot.addWidget(page)
