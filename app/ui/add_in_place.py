@@ -293,14 +293,22 @@ def grid_text(grid: reg.Grid) -> str:
 class AddableList(QWidget):
     """A list with an adder under it. When the list is empty, a note says so, the list
     box is hidden and the adder is open (and takes the focus when the dialog opens).
-    ``status`` says what was added last."""
+    ``status`` says what was added last. ``above`` (e.g. a box that filters a long list)
+    goes over the list and is hidden with it."""
 
     def __init__(
-        self, view: QListWidget, adder: InlineAdder, *, empty_text: str, later: str
+        self,
+        view: QListWidget,
+        adder: InlineAdder,
+        *,
+        empty_text: str,
+        later: str,
+        above: QWidget | None = None,
     ) -> None:
         super().__init__()
         self.view = view
         self.adder = adder
+        self.above = above
         self.empty_note = Panel(empty_text)  # a notice, not an error: nothing went wrong
         self.empty_note.setWordWrap(True)
         self.empty_note.setMargin(6)
@@ -318,6 +326,8 @@ class AddableList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_note)
+        if above is not None:
+            layout.addWidget(above)
         layout.addWidget(view)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -336,6 +346,8 @@ class AddableList(QWidget):
         empty = self.is_empty()
         self.empty_note.setVisible(empty)
         self.view.setVisible(not empty)
+        if empty and self.above is not None:
+            self.above.hide()
         self.later.setVisible(empty)
         self.setFocusProxy(self.adder.inputs[0] if empty and self.adder.inputs else self.view)
 

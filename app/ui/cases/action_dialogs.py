@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from app.models import cases, office
@@ -20,6 +21,7 @@ from app.models.casefile import CaseFile
 from app.models.cases import ConfirmationInput, FollowUpInput, SessionInput
 from app.models.db import Database
 from app.models.errors import ValidationError
+from app.models.name_match import match_rank
 from app.models.reference import (
     ASSIGN_HOW,
     CONFIRMATION_RESULTS,
@@ -49,9 +51,14 @@ from app.ui.cases.widgets import (
     require,
     show_row,
 )
+from app.ui.chooser import make_filterable
 
 MEDIATOR_ID_ROLE = Qt.ItemDataRole.UserRole
 MEDIATOR_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+# 指派: a list of more mediators than this gets a box above it that narrows it as you type,
+# like the other choosers (app/ui/chooser.py); the 主办调解员 box too.
+FILTER_FROM = 8
+FILTER_HINT = "输入姓名或拼音首字母筛选，如“王”“wjh”；也可输入擅长的纠纷类型"
 
 
 # Titles of the questions asked before a step that cannot be taken back.
@@ -175,6 +182,12 @@ class AssignDialog(ServiceDialog):
             self.mediators.setCurrentRow(0)
         rows = min(max(self.mediators.count(), 3), 7)
         self.mediators.setMinimumHeight(self.mediators.sizeHintForRow(0) * rows + 8)
+        # A long list narrows as you type (a name, its pinyin initials, what one is good at).
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(FILTER_HINT)
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter_mediators)
+        self.filter.installEventFilter(self)
         # An empty list (or one without the mediator wanted) is no dead end: add one here.
         self.adder = MediatorAdder(db)
         self.adder.added.connect(self._mediator_added)
@@ -183,7 +196,9 @@ class AssignDialog(ServiceDialog):
             self.adder,
             empty_text="还没有调解员名单。请在下面填写调解员姓名并点“添加”，添加后就能指派。",
             later=mediators_later_note(),
+            above=self.filter,
         )
+        self.filter.setVisible(self._long_list())
         self.how = RadioChoice(ASSIGN_HOW)
         self.how.set_key(current[0].how if current else "appointed")
         self.lead = QComboBox()
@@ -204,7 +219,38 @@ class AssignDialog(ServiceDialog):
         self._current_lead = next((a.mediator_id for a in current if a.lead), None)
         self.mediators.itemChanged.connect(self._refresh_lead)
         self._refresh_lead()
-        self.mediators.setFocus()
+        (self.filter if self._long_list() else self.mediators).setFocus()
+
+    def _long_list(self) -> bool:
+        return self.mediators.count() > FILTER_FROM
+
+    def _filter_mediators(self, text: str) -> None:
+        """Show only the mediators the typed text picks out, in the list's order; the first
+        of them becomes current (↓ or Enter goes there, Space ticks it)."""
+        typed = text.strip()
+        first = None
+        for row in range(self.mediators.count()):
+            item = self.mediators.item(row)
+            name = str(item.data(MEDIATOR_NAME_ROLE))
+            shown = not typed or match_rank(name, typed) is not None or typed in item.text()
+            self.mediators.setRowHidden(row, not shown)
+            if shown and first is None:
+                first = row
+        current = self.mediators.currentRow()
+        if first is not None and (current < 0 or self.mediators.isRowHidden(current)):
+            self.mediators.setCurrentRow(first)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # ↓ in the filter box goes on to the (narrowed) list.
+        if (
+            watched is self.filter
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.mediators.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     def _list_mediator(self, m: office.Mediator, *, checked: bool) -> QListWidgetItem:
         detail = "专职" if m.full_time else "兼职"
@@ -220,8 +266,10 @@ class AssignDialog(ServiceDialog):
 
     def _mediator_added(self, mediator_id: str, _name: str) -> None:
         """Added in place: listed, ticked and current, so 指派 goes on at once."""
+        self.filter.clear()  # the new mediator is not hidden by what was typed there
         m = next(m for m in office.mediators(self.db) if m.id == mediator_id)
         self.mediators.setCurrentItem(self._list_mediator(m, checked=True))
+        self.filter.setVisible(self._long_list())
         self._refresh_lead()
 
     def problems(self) -> list[Problem]:
@@ -256,6 +304,8 @@ class AssignDialog(ServiceDialog):
             self.lead.addItem(str(it.data(MEDIATOR_NAME_ROLE)), it.data(MEDIATOR_ID_ROLE))
         index = self.lead.findData(keep)
         self.lead.setCurrentIndex(index if index >= 0 else 0)
+        if self.lead.count() > FILTER_FROM:
+            make_filterable(self.lead)  # many ticked: pick the lead by typing too
 
     def submit(self) -> None:
         cases.assign_mediators(
