@@ -43,7 +43,7 @@ from app.models.errors import ValidationError
 from app.models.office import NewMediator, OfficeDetails
 from app.ui.add_in_place import REGISTRIES_PATH
 from app.ui.cases.service_dialog import ServiceDialog, call_service
-from app.ui.cases.widgets import FieldBox, TextBox, hint_label, top_aligned_form
+from app.ui.cases.widgets import FieldBox, TextBox, grow_to_fit, hint_label, top_aligned_form
 from app.ui.look import MUTED, SUCCESS, embolden, tint
 from app.ui.signals import emit
 
@@ -324,6 +324,8 @@ class SetupDialog(ServiceDialog):
         self.mediator_rows.append(row)
         self.mediator_list.addWidget(row)
         row.show()
+        if self.isVisible():
+            grow_to_fit(self)  # one more row: taller, or the rows are squeezed together
         if focus:
             row.name.setFocus()
         return row
@@ -377,6 +379,8 @@ class SetupDialog(ServiceDialog):
         self.skipped_note.setText("\n".join(skipped))
         self.skipped_note.setVisible(bool(skipped))
         self.errors.clear()
+        if self.isVisible():
+            grow_to_fit(self)  # the note of what was skipped may need another line
 
     def _check_step(self, index: int) -> None:
         """The checks of one step (the same the service makes), before moving on."""

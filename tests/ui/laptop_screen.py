@@ -8,8 +8,8 @@ on the platform's default 800×800 screen) cannot change. The program's own star
 opens it: from the main window's or the case window's own action, with ``open()``.
 
 Written to OUT.json: for each 字号 and dialog, the screen's available area, the dialog's
-frame, and every push button of its button row (where it is on screen, how much of it
-shows).
+frame, every push button of its button row (where it is on screen, how much of it shows),
+and for a form that does not scroll the height it needs and the height it has.
 """
 
 from __future__ import annotations
@@ -86,10 +86,16 @@ def measure(dialog: QWidget) -> dict[str, Any]:
                 "shown": _rect(shown),
             }
         )
+    layout = dialog.layout()
+    squeezable = getattr(dialog, "scroll_area", None) is None and layout.hasHeightForWidth()
     return {
         "available": _rect(screen.availableGeometry()),
         "frame": _rect(dialog.frameGeometry()),
         "buttons": buttons,
+        # A form that does not scroll: the height its lines need at its width (wrapped ones
+        # too), and the height it has; None for a form that scrolls.
+        "needs": layout.totalHeightForWidth(dialog.width()) if squeezable else None,
+        "height": dialog.height(),
     }
 
 
@@ -128,10 +134,10 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
             dialog = window.setup_dialog
             assert dialog is not None
             _wait()
+            dialog.show_step(step)
             if step == STEP_MEDIATORS:  # the person setting up, and two more rows
                 dialog.add_mediator_row()
                 dialog.add_mediator_row()
-            dialog.show_step(step)
             return dialog
 
         return open_step

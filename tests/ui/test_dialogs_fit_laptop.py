@@ -1,6 +1,7 @@
 """The first week's dialogs on an old 1366×768 laptop, at the default and the largest 字号:
 each one's frame lies on the screen and its buttons show whole, so 保存/下一步/取消 can be
-clicked however long the form is (a long form scrolls above them).
+clicked however long the form is (a long form scrolls above them), and a form that does not
+scroll has the height its wrapped lines need.
 
 The dialogs are opened in a program of their own (tests/ui/laptop_screen.py) whose offscreen
 screen is 1366×768 with window frames: this process's screen is Qt's default 800×800."""
@@ -68,3 +69,5 @@ def test_the_dialog_and_its_buttons_fit_a_laptop_screen(
         assert inside(button["global"], screen), button
         assert inside(button["global"], seen["frame"]), button
         assert button["shown"] == [0, 0, w, h], button  # whole: nothing covers or clips it
+    if seen["needs"] is not None:  # no field squeezed (a list's last row under a button)
+        assert seen["height"] >= seen["needs"], seen

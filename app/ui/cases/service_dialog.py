@@ -43,6 +43,7 @@ from app.ui.cases.widgets import (
     error_banner,
     fit_to_screen,
     form_field,
+    grow_to_fit,
     hint_label,
     required_problems,
     top_aligned_form,
@@ -259,6 +260,10 @@ class ServiceDialog(QDialog):
                 self.hint.setText(f"带 * 的必须填写　{self.hint.text()}")
             self._initial = form_state(self)
             fit_to_screen(self, self._wanted_size())
+            # The size hint leaves out lines that wrap at the width given (the hint beside
+            # the buttons, an intro): without them the form is squeezed (a list's last row
+            # under the button below it).
+            grow_to_fit(self)
             # The buttons exist before the fields, so Qt would start on 保存 and a first
             # Enter would save an untouched form: start on the first field instead.
             focus = self.focusWidget()
