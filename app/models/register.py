@@ -284,6 +284,17 @@ class Worklist:
     confirmation_closing: list[WorkItem]
 
 
+# A closing brought in by a 台账 import (its case event 'import', ledger_import.IMPORT_ACTION)
+# and not made again in the program since (no 'close' event): whether an old ledger's case
+# was visited after closing, or its agreement taken to court, happened outside the program,
+# so it is not today's work. A case reopened and closed here again is.
+_NOT_AN_IMPORTED_CLOSING = (
+    "AND NOT EXISTS (SELECT 1 FROM case_events i WHERE i.case_id = c.id "
+    "AND i.action = 'import' AND NOT EXISTS (SELECT 1 FROM case_events k "
+    "WHERE k.case_id = c.id AND k.action = 'close')) "
+)
+
+
 def overdue_note(due_on: date, today: date) -> str:
     """How late a case past its due date is: "已超期 5 天" (due yesterday: 1 天)."""
     return f"已超期 {(today - due_on).days} 天"
@@ -339,7 +350,8 @@ def worklist(
         + "WHERE c.state = 'closed' AND c.outcome IN ('agreement_written','agreement_oral') "
         "AND c.closed_on IS NOT NULL "  # (an imported closing may have no date)
         "AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.case_id = c.id) "
-        "ORDER BY c.closed_on",
+        + _NOT_AN_IMPORTED_CLOSING
+        + "ORDER BY c.closed_on",
         (),
         "结案后未回访",
     )
@@ -355,7 +367,8 @@ def worklist(
         "WHERE a.signed_on >= ? AND a.signed_on <= ? "
         "AND c.state IN ('closed','archived') AND c.outcome = 'agreement_written' "
         "AND NOT EXISTS (SELECT 1 FROM judicial_confirmations j WHERE j.case_id = c.id) "
-        "ORDER BY a.signed_on",
+        + _NOT_AN_IMPORTED_CLOSING
+        + "ORDER BY a.signed_on",
         (window_start, warn_from),
         "司法确认申请期限还剩{days}天",
     )
