@@ -48,18 +48,20 @@ class LedgerColumn:
 
 # The columns an office prints come first (to 简要案情, PRINTED): on A4 landscape at 10.5 pt
 # type they need no shrinking below 8 pt, even where the spreadsheet measures columns a
-# third wider than Excel does (app.models.sheet_print). Long texts wrap in their cells.
+# third wider than Excel does (app.models.sheet_print). Long texts wrap in their cells;
+# each header of those columns takes one line (a Chinese character of 10.5 pt is 14
+# pixels: "金额（元）" needs 10.5 units, "履行情况" 8.5; tests/printing/test_sheet_print.py).
 COLUMNS: tuple[LedgerColumn, ...] = (
-    LedgerColumn("number", "案件编号", 13),
-    LedgerColumn("registered_on", "登记日期", 10.5, "date"),
-    LedgerColumn("closed_on", "结案日期", 10.5, "date"),
+    LedgerColumn("number", "案件编号", 12.5),
+    LedgerColumn("registered_on", "登记日期", 10, "date"),
+    LedgerColumn("closed_on", "结案日期", 10, "date"),
     LedgerColumn("applicants", "申请人", 13),
     LedgerColumn("respondents", "被申请人", 13),
     LedgerColumn("category", "纠纷类型", 9),
-    LedgerColumn("mediators", "调解员", 9),
+    LedgerColumn("mediators", "调解员", 8.5),
     LedgerColumn("outcome", "调解结果", 9),
-    LedgerColumn("amount", "协议金额（元）", 10, "amount"),
-    LedgerColumn("performance", "履行情况", 7),
+    LedgerColumn("amount", "金额（元）", 10.5, "amount"),
+    LedgerColumn("performance", "履行情况", 8.5),
     LedgerColumn("facts", "简要案情", 30),
     LedgerColumn("accepted_on", "受理日期", 10.5, "date"),
     LedgerColumn("source", "案件来源", 12),
@@ -335,12 +337,19 @@ def _fill(
             "border": 1,
         }
     )
-    text_fmt = workbook.add_format({**font, "valign": "top", "text_wrap": True})
-    date_fmt = workbook.add_format({**font, "valign": "top", "num_format": "yyyy-mm-dd"})
-    amount_fmt = workbook.add_format({**font, "valign": "top", "num_format": "#,##0.00"})
-    formats = {"text": text_fmt, "date": date_fmt, "amount": amount_fmt}
+    kinds: dict[str, dict[str, object]] = {
+        "text": {"valign": "top", "text_wrap": True},
+        "date": {"valign": "top", "num_format": "yyyy-mm-dd"},
+        "amount": {"valign": "top", "num_format": "#,##0.00"},
+    }
+    # the columns' own formats (what a row added by hand gets) have no borders, so the
+    # sheet below the ledger stays clear; every cell of a case's row, empty or not, is
+    # ruled thin on screen and on paper
     for i, column in enumerate(COLUMNS):
-        sheet.set_column(i, i, column.width, formats[column.kind])
+        sheet.set_column(i, i, column.width, workbook.add_format({**font, **kinds[column.kind]}))
+    ruled = {kind: workbook.add_format({**font, **f, "border": 1}) for kind, f in kinds.items()}
+    text_fmt, date_fmt, amount_fmt = ruled["text"], ruled["date"], ruled["amount"]
+    blank_formats = [ruled[c.kind] for c in COLUMNS]
     sheet.set_row(0, 30)
     for i, header in enumerate(HEADERS):
         sheet.write_string(0, i, header, header_fmt)
@@ -351,6 +360,7 @@ def _fill(
     # parsing, about 5 % of the export). Falls back to the public API should they go away.
     write_string = getattr(sheet, "_write_string", sheet.write_string)
     write_number = getattr(sheet, "_write_number", sheet.write_number)
+    write_blank = getattr(sheet, "_write_blank", sheet.write_blank)
     row_no = 0
     cursor = db.conn.cursor()
     cursor.row_factory = None
@@ -413,8 +423,20 @@ def _fill(
             note = void_reason if state == "voided" else (decline_reason or close_note)
             if note:
                 texts.append((COL["note"], brief_facts(note)))
+            filled = [False] * len(COLUMNS)
+            filled[COL["registered_on"]] = True
+            if accepted_on:
+                filled[COL["accepted_on"]] = True
+            if closed_on:
+                filled[COL["closed_on"]] = True
+            if amount_fen is not None:
+                filled[COL["amount"]] = True
             for col, text in texts:
                 write_string(row_no, col, text, text_fmt)
+                filled[col] = True
+            for col, done in enumerate(filled):
+                if not done:  # an empty cell, ruled like the others
+                    write_blank(row_no, col, None, blank_formats[col])
             # as tall as its longest printed text wraps: Excel and LibreOffice keep a row
             # of a written file at one line otherwise, the rest of the text hidden on paper
             lines = max(

@@ -124,7 +124,7 @@ def test_every_case_is_one_row_with_the_ledger_columns(ledger_db, tmp_path):
     assert closed["所在村（社区）"] == "红旗村"
     assert closed["调解员"] == "王建华、陈秀兰"
     assert closed["调解结果"] == "达成书面协议"
-    assert closed["协议金额（元）"] == 3500.5
+    assert closed["金额（元）"] == 3500.5
     assert closed["履行情况"] == "已履行"
     assert closed["司法确认"] == (
         "2026-11-06；青山县人民法院；（2026）浙0102民特调确字第12号；裁定确认有效 2026-11-10"
@@ -151,7 +151,7 @@ def test_formatting_an_office_expects(ledger_db, tmp_path):
     widths = {letter: ws.column_dimensions[letter].width for letter in "ADKP"}
     assert widths["A"] > 12 and widths["D"] > 12 and widths["K"] >= 30 and widths["P"] > 30
     assert ws["D2"].alignment.wrap_text  # long texts wrap (the print set-up: tests/printing)
-    outcome, amount = ledger.HEADERS.index("调解结果"), ledger.HEADERS.index("协议金额（元）")
+    outcome, amount = ledger.HEADERS.index("调解结果"), ledger.HEADERS.index("金额（元）")
     closed_row = next(r for r in ws.iter_rows(min_row=2) if r[outcome].value)
     assert closed_row[1].is_date and closed_row[1].number_format == "yyyy-mm-dd"
     assert closed_row[amount].data_type == "n"

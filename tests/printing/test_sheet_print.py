@@ -119,6 +119,44 @@ def test_the_ledger_prints_a4_landscape_with_its_header_on_every_page(ledger_fil
     wb.close()
 
 
+def test_every_cell_of_a_case_row_is_ruled(ledger_file: Path) -> None:
+    """Thin borders round every cell of every case's row, the empty ones too (an open
+    date, no amount), so the printed 台账 is a ruled table; none below the ledger."""
+    wb = load_workbook(ledger_file)
+    ws = wb[ledger.SHEET_NAME]
+    last = ws.max_row
+    empty = 0
+    for row in ws.iter_rows(min_row=2, max_row=last, max_col=len(ledger.COLUMNS)):
+        for cell in row:
+            sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+            assert all(side.style == "thin" for side in sides), cell.coordinate
+            empty += cell.value is None
+    assert empty > 0  # the measure sees empty cells
+    below = ws.cell(row=last + 1, column=1)
+    assert below.border.bottom.style is None and below.border.left.style is None
+    wb.close()
+
+
+def test_each_printed_header_fits_its_column_on_one_line() -> None:
+    """By Excel's measure (a column of width w is 7w + 5 pixels; a character of the
+    10.5 pt bold header 14 pixels, a Latin one 7, and 8 pixels of cell margins): no
+    header wraps ("协议金额（元" / "）", "履行情" / "况")."""
+    for column in ledger.COLUMNS[: ledger.PRINTED]:
+        text = sum(14 if ord(ch) > 0x2E80 else 7 for ch in column.header) + 8
+        assert sheet_print.column_pixels(column.width) >= text, column
+
+
+def test_the_amount_header_is_short_and_both_names_are_read_back() -> None:
+    """The amount column is headed "金额（元）"; a ledger exported with the old
+    "协议金额（元）" imports as well."""
+    from app.models.ledger_import.mapping import match_header
+
+    header = ledger.COLUMNS[ledger.COL["amount"]].header
+    assert header == "金额（元）"
+    for name in (header, "协议金额（元）", "协议金额(元)"):
+        assert match_header(name)[0] == "amount", name
+
+
 def test_the_monthly_report_sheets_have_a_print_set_up(report_file: Path) -> None:
     wb = load_workbook(report_file)
     assert wb.sheetnames == list(SHEETS)
@@ -204,6 +242,9 @@ def test_libreoffice_prints_the_ledger_readably(ledger_file: Path, tmp_path: Pat
             assert header not in text, (n, header)  # not printed
         assert "人民调解案件台账" in text
         assert f"第{n + 1}页共{len(pdf.pages)}页" in text
+        pieces = [t.strip() for t, _size in text_sizes(page)]
+        for header in ledger.HEADERS[: ledger.PRINTED]:
+            assert header in pieces, (n, header)  # on one line: never "（元" / "）"
         smallest = min([smallest, *(size for _t, size in text_sizes(page))])
     assert smallest >= sheet_print.MIN_POINTS - 0.05
 
