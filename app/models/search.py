@@ -32,7 +32,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -111,16 +111,25 @@ def _said_alone_each(name: str) -> list[str] | None:
     come from a cache (a 10,000-row 台账 import indexes some 15,000 different names; read
     whole, they cost seconds). None: a name with a dictionary word, or not all Chinese
     characters (read whole)."""
-    from pypinyin.constants import PHRASES_DICT, RE_HANS
-
+    phrases, hans = _phrase_dictionary()
     n = len(name)
-    if not RE_HANS.match(name):
+    if not hans.match(name):
         return None
     for i in range(n):
         for j in range(i + 1, n + 1):
-            if name[i:j] in PHRASES_DICT:
+            if name[i:j] in phrases:
                 return None
     return [_said_alone(ch) for ch in name]
+
+
+@functools.cache
+def _phrase_dictionary() -> tuple[Container[str], re.Pattern[str]]:
+    """pypinyin's phrase dictionary and its pattern of Chinese characters, imported on
+    first use (an import statement in a function called per name costs, with PySide's
+    import hook, more than the lookups)."""
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
+
+    return PHRASES_DICT, RE_HANS
 
 
 @functools.lru_cache(maxsize=16384)
@@ -134,14 +143,17 @@ def _readings_in_context(name: str) -> list[str | None]:
     """Each character's reading as pypinyin reads the whole name (its phrase dictionary
     knows 重庆 chóng, 长江 cháng), or from EXTRA_READINGS; None: no reading (ASCII, marks,
     characters nobody knows)."""
-    # Imported here: pypinyin's dictionaries cost ~170 ms, which start-up need not pay.
-    from pypinyin import Style, lazy_pinyin
-
     said = _said_alone_each(name)
-    if said is None:
-        said = lazy_pinyin(name, style=Style.NORMAL, errors=_KEEP_EACH, v_to_u=False)
-    if len(said) != len(name):  # not expected; read character by character instead
-        said = [(lazy_pinyin(ch, style=Style.NORMAL, errors=_KEEP_EACH) or [ch])[0] for ch in name]
+    if said is None or len(said) != len(name):
+        # Imported here: pypinyin's dictionaries cost ~170 ms, which start-up need not pay.
+        from pypinyin import Style, lazy_pinyin
+
+        if said is None:
+            said = lazy_pinyin(name, style=Style.NORMAL, errors=_KEEP_EACH, v_to_u=False)
+        if len(said) != len(name):  # not expected; read character by character instead
+            said = [
+                (lazy_pinyin(ch, style=Style.NORMAL, errors=_KEEP_EACH) or [ch])[0] for ch in name
+            ]
     out: list[str | None] = []
     for ch, reading in zip(name, said, strict=True):
         if ch.isascii():
@@ -232,9 +244,9 @@ def case_body(
         if not name:
             continue
         parts.extend(tokens(name))
-        parts.extend(name_pinyin_tokens(name))
+        parts.extend(_name_pinyin_tokens(name))
     for value in (*phones, *id_numbers):
-        digits = _digits(value).lower()
+        digits = _digits(value).lower() if value else ""
         if digits:
             parts.extend((digits, "r" + digits[::-1]))
     parts.extend(tokens(village))

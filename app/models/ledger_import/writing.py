@@ -373,12 +373,20 @@ class _Writer:
                 c.note if c.state == "declined" or declined_archived else "",
                 c.note if c.state == "voided" else "",
                 c.note if closed else "",
-                "、".join(p.name for p in c.parties),
+                "、".join([p.name for p in c.parties]),
                 "、".join(ordered),
                 *stamps,
             )
         )
+        # what search.reindex_case reads back for the search row: each party with its
+        # (empty) agent, phones and numbers
+        names: list[str] = []
+        phones: list[str] = []
+        numbers: list[str] = []
         for position, p in enumerate(c.parties):
+            names += (p.name, p.agent_name)
+            phones += (p.phone, p.agent_phone)
+            numbers += (p.id_number, p.org_code)
             party_id = new_id()
             party_rows.append(_party_row(party_id, p, stamps))
             link_rows.append(
@@ -450,16 +458,15 @@ class _Writer:
                 stamps[3],
             )
         )
-        # what search.reindex_case reads back for the case: parties with their (empty)
-        # agents, phones and numbers, the village name, title/facts/requests
+        # and the village name, title/facts/requests
         search_rows.append(
             (
                 case_seq,
                 search.case_body(
                     number=number,
-                    names=[n for p in c.parties for n in (p.name, p.agent_name)],
-                    phones=[ph for p in c.parties for ph in (p.phone, p.agent_phone)],
-                    id_numbers=[i for p in c.parties for i in (p.id_number, p.org_code)],
+                    names=names,
+                    phones=phones,
+                    id_numbers=numbers,
                     village=c.village_name,
                     texts=("", c.facts, ""),
                 ),
