@@ -133,7 +133,10 @@ def test_a_locked_file_shows_the_storage_message(
 
 
 def _case_windows() -> list[CaseWindow]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, CaseWindow)]
+    """The case windows on screen (a window an earlier test closed may not be freed yet)."""
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, CaseWindow) and w.isVisible()
+    ]
 
 
 def test_double_click_opens_the_case(qtbot: QtBot, window: MainWindow) -> None:
