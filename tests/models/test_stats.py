@@ -654,7 +654,8 @@ def test_breakdown_by_source(world: Office) -> None:
 
 def test_breakdown_by_village(world: Office) -> None:
     rows = breakdown(world.db, MAY, "village", today=TODAY)
-    assert [r.label for r in rows] == ["桃园村", "河东社区", "红旗村", "合计"]  # by name
+    # the office's order: as it entered its villages (红旗村, 桃园村, then 河东社区)
+    assert [r.label for r in rows] == ["红旗村", "桃园村", "河东社区", "合计"]
     registered = _label_values(rows, "registered")
     # 桃园村 E I; 河东社区 C H N; 红旗村 A D (F voided)
     assert registered == {"桃园村": 2, "河东社区": 3, "红旗村": 2, "合计": 7}

@@ -327,7 +327,7 @@ def _reference_keys(db: Database, by: By) -> list[tuple[str, str, bool]]:
     if by == "village":  # other places (a town, a grid) only if a case names one
         sql = (
             "SELECT id, name, retired = 0 AND kind IN ('village', 'community') FROM places "
-            "ORDER BY name, id"
+            "ORDER BY created_at, rowid"  # the office's order, as its lists and choosers
         )
     elif by == "committee":
         sql = (
@@ -335,7 +335,7 @@ def _reference_keys(db: Database, by: By) -> list[tuple[str, str, bool]]:
             "THEN 0 WHEN 'village' THEN 1 WHEN 'community' THEN 2 ELSE 3 END, name, id"
         )
     else:
-        sql = "SELECT id, name, retired = 0 FROM mediators ORDER BY name, id"
+        sql = "SELECT id, name, retired = 0 FROM mediators ORDER BY created_at, rowid"
     return [(r[0], r[1], bool(r[2])) for r in db.query(sql)]
 
 
