@@ -347,11 +347,12 @@ REBUILD_KEY = "search_index_rebuild"
 # written. On the 100,000-case bench file that holds the write lock about 5 ms (at most
 # some 25 ms, when FTS5 merges segments), so a save made meanwhile hardly waits.
 REBUILD_BATCH = 50
-# The rebuild's connection checkpoints the WAL itself, every so many batches, outside its
-# transactions (an automatic checkpoint would run inside its COMMIT call and make the
-# measured write time look longer than the lock is held; a checkpoint never blocks a
-# writer either way).
-CHECKPOINT_EVERY = 10
+# The rebuild's connection checkpoints the WAL itself, every so many batches or merge
+# steps, outside its transactions (an automatic checkpoint runs inside the COMMIT call, so
+# the measured write time would include it; a checkpoint never blocks a writer). Four
+# keep the WAL under the 1,000 pages at which a save of the program would checkpoint it
+# (about 270 pages between two on the bench file, 700 at most).
+CHECKPOINT_EVERY = 4
 # Pages per FTS5 merge step after the rows: each step holds the write lock about as long
 # as a batch.
 MERGE_PAGES = 50
@@ -479,10 +480,47 @@ def _merge_step(db: Database) -> tuple[bool, float]:
         locked = time.perf_counter()
         before = conn.total_changes
         conn.execute(
-            "INSERT INTO case_search(case_search, rank) VALUES ('merge', ?)", (-MERGE_PAGES,)
+            "INSERT INTO case_search(case_search, rank) VALUES ('merge', ?)", (MERGE_PAGES,)
         )
         worked = conn.total_changes - before >= 2
     return worked, (time.perf_counter() - locked) * 1000
+
+
+def _usermerge(db: Database) -> int:
+    value = db.scalar("SELECT v FROM case_search_config WHERE k = 'usermerge'")
+    return int(value) if value is not None else 4  # FTS5's default
+
+
+def _set_usermerge(db: Database, value: int) -> None:
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO case_search(case_search, rank) VALUES ('usermerge', ?)", (value,))
+
+
+def _merge_segments(
+    db: Database, stop_asked: Callable[[], bool], held: Callable[[float], None]
+) -> bool:
+    """Merge the index's segments in short steps until each level has one (the batches
+    leave the replaced rows' entries behind: twice the size and three times slower to
+    search on 100,000 cases). A positive 'merge' with usermerge 2: a negative one (FTS5's
+    'optimize' in steps) adds a level each time a save has added a segment meanwhile, and
+    SQLite 3.40 lets the levels grow until the index is unreadable (seen: 2,002 levels
+    after 100,000 cases rebuilt while saving every 150 ms). Returns False when stopped."""
+    limit = 2 * int(db.scalar("SELECT count(*) FROM case_search_data")) // MERGE_PAGES + 10
+    usermerge = _usermerge(db)
+    _set_usermerge(db, 2)
+    try:
+        for _ in range(limit):  # saves meanwhile add segments: bounded all the same
+            if stop_asked():
+                return False
+            worked, ms = _merge_step(db)
+            held(ms)
+            if not worked:
+                break
+        else:
+            log.info("search index merge left after %d steps", limit)
+    finally:
+        _set_usermerge(db, usermerge)
+    return True
 
 
 def _finish(db: Database, below: int) -> bool:
@@ -593,15 +631,8 @@ def rebuild_index(
                 below = low
                 if progress is not None:
                     progress(min(done, total), total)
-            # Every row is current: merge the segments the batches left (with the rows they
-            # replaced, twice the size and three times slower to search on 100,000 cases).
-            while True:
-                if stop_asked():
-                    return result(RebuildOutcome.CANCELLED)
-                worked, ms = _merge_step(db)
-                held(ms)
-                if not worked:
-                    break
+            if not _merge_segments(db, stop_asked, held):
+                return result(RebuildOutcome.CANCELLED)
             if _finish(db, below):
                 break
     except StorageError as exc:

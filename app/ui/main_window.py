@@ -34,6 +34,7 @@ from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import fit_to_screen
 from app.ui.register_view import RegisterPage
+from app.ui.search_index_job import SearchIndexStatus
 from app.ui.setup_dialog import SetupDialog
 from app.ui.start_page import StartPage
 
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         # The status bar names the office; where the data file is, support reads in 关于.
         self.office_label = QLabel()
         self.statusBar().addPermanentWidget(self.office_label)
+        # An older file's search index is rebuilt in the background once the window shows.
+        self.search_index = SearchIndexStatus(db, self)
 
         self.setup_page.button.clicked.connect(self.start_setup)
         self.start_page.open_case.connect(self.open_case)
@@ -471,6 +474,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close():
             self._closing = False
+            self.search_index.stop()  # after its current batch; it goes on next time
             super().closeEvent(event)
         else:
             event.ignore()
