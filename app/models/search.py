@@ -344,8 +344,9 @@ def check_index_at_open(db: Database) -> None:
 REBUILD_KEY = "search_index_rebuild"
 # Cases per write transaction. Their rows are made before it begins (the slow part:
 # pinyin); inside it the batch's stored fields are read again and compared, and the rows
-# written. On the 100,000-case bench file that holds the write lock about 5 ms (at most
-# some 25 ms, when FTS5 merges segments), so a save made meanwhile hardly waits.
+# written. On the 100,000-case bench file that holds the write lock 2.4 ms (median; 12 ms
+# at the 95th percentile, when FTS5 merges segments; 30-45 ms the longest), so a save
+# made meanwhile hardly waits (docs/architecture.md).
 REBUILD_BATCH = 50
 # The rebuild's connection checkpoints the WAL itself, every so many batches or merge
 # steps, outside its transactions (an automatic checkpoint runs inside the COMMIT call, so
