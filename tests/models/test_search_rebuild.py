@@ -203,6 +203,29 @@ def test_a_stopped_rebuild_goes_on_where_it_stopped_newest_first(
     again.close()
 
 
+def test_a_rebuild_stopped_while_merging_records_the_version_only_after_the_merge(
+    v1_file: tuple[Database, list[str]],
+) -> None:
+    db, ids = v1_file
+    asked = 0
+
+    def stop_at_the_merge() -> bool:  # asked before each of the 3 batches, then merging
+        nonlocal asked
+        asked += 1
+        return asked > 3
+
+    first = search.rebuild_index(db, batch=3, cancelled=stop_at_the_merge)
+    assert (first.outcome, first.rebuilt) == (RebuildOutcome.CANCELLED, 7)
+    assert not search.index_is_current(db)  # every row is current, but not merged yet
+    assert search._usermerge(db) == 4  # FTS5's setting put back
+    reports: list[tuple[int, int]] = []
+    second = search.rebuild_index(db, batch=3, progress=lambda d, t: reports.append((d, t)))
+    assert (second.outcome, second.rebuilt) == (RebuildOutcome.DONE, 0)  # rows not redone
+    assert reports == [(7, 7)]
+    assert search.index_is_current(db) and search._usermerge(db) == 4
+    assert all(body(db, i) == current_body(db, i) for i in ids)
+
+
 def test_rebuilding_again_changes_nothing(v1_file: tuple[Database, list[str]]) -> None:
     db, ids = v1_file
     assert search.rebuild_index(db, batch=2).outcome is RebuildOutcome.DONE
