@@ -10,7 +10,7 @@ and the committee's number sequence raised past every imported number so later
 acceptances never collide.
 
 The rows are written in chunks of CHUNK cases, one executemany per table (a ledger of
-10,000 rows is about 80,000 rows in eight tables): the per-statement cost of writing case
+10,000 rows is about 92,000 rows in eight tables): the per-statement cost of writing case
 by case was most of the import's time. A chunk that breaks a constraint is written again
 case by case inside a savepoint, only to name the row that failed.
 """
@@ -46,7 +46,7 @@ CANCEL_EVERY = 100  # cases between two looks at the cancel flag
 # about 4.6 KiB of pages; with the connection's usual 32 MB, a transaction of more than
 # some 7,000 cases spills pages to the WAL before the commit and writes many of them again
 PAGE_CACHE_PER_CASE_KIB = 8
-PAGE_CACHE_MAX_KIB = 1024 * 1024
+PAGE_CACHE_MAX_KIB = 512 * 1024  # (the pages of some 100,000 cases)
 
 
 @dataclass(frozen=True)
