@@ -202,9 +202,9 @@ def test_each_choice_for_closings_without_a_date(office_db, tmp_path):
     }
     assert mediated.month_day_dates == 5
     last = next(c for c in mediated.cases if c.row == 15)
-    assert last.warnings[0] == (
+    assert (
         "调解日期“1月5日”没有写年份，按 2023 年会早于前面的日期，读作 2024-01-05（跨年）。"
-    )
+    ) in last.warnings
     assert last.closed_on_text == "2024-01-05（按调解日期）"
     row5 = next(e for e in mediated.errors if e.row == 5)
     assert row5.message == (

@@ -59,6 +59,7 @@ from app.models.ledger_import.values import (
     parse_state,
     row_kind,
     split_sides,
+    unclear_agreement,
     years_in,
 )
 from app.models.parties import PartyInput, validate_party
@@ -91,6 +92,12 @@ NEEDS_CLOSING_BASIS = (
     "有调解结果，但没有结案日期。请在表格中填上结案日期，或在“对应各列”一步选择"
     "这类案件的结案日期怎样记（按受理日期记、按“调解日期”列记或不记载）"
 )
+
+
+def rows_text(rows: list[int], limit: int = 10) -> str:
+    """Excel row numbers as the messages list them: “第4、7行”, “第4、7…行等 12 行”."""
+    shown = "、".join(str(r) for r in rows[:limit])
+    return f"第{shown}行" + (f"等 {len(rows)} 行" if len(rows) > limit else "")
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,9 @@ class ImportPlan:
     month_day_dates: int = 0  # dates without a year that took ``year``
     neighbour_dates: int = 0  # dates without a year that took a neighbouring row's year
     undated_closings: int = 0  # rows with a result but no 结案日期
+    # rows whose result (调解成功, 成功 …) was taken as 达成书面协议 without saying so
+    unclear_agreements: list[int] = field(default_factory=list)
+    one_sided: list[int] = field(default_factory=list)  # rows with no 被申请人: all 当事人
 
     @property
     def duplicates(self) -> list[PlannedCase]:
@@ -269,6 +279,33 @@ class ImportPlan:
         if self.closing_basis == "unrecorded":
             return head + "结案日期不记载（留空），案件中注明“未记载”；统计时按受理日期计入结案数。"
         return head + "还没有选择结案日期怎样记，这些行暂列为有错误的行。"
+
+    def _imported_rows(self, rows: list[int]) -> list[int]:
+        bad = set(self.bad_rows)
+        return [r for r in rows if r not in bad]
+
+    @property
+    def agreement_note(self) -> str:
+        """The results taken as 达成书面协议 though the sheet did not say so ("" if none)."""
+        rows = self._imported_rows(self.unclear_agreements)
+        if not rows:
+            return ""
+        return (
+            f"调解结果只写“调解成功”等、没有写明书面或口头协议的 {len(rows)} 行"
+            f"（{rows_text(rows)}）按“达成书面协议”导入。其中如有口头协议，"
+            "请在表格中改成“达成口头协议”后重新导入。"
+        )
+
+    @property
+    def one_sided_note(self) -> str:
+        """The rows imported with 当事人 only, no respondent ("" if none)."""
+        rows = self._imported_rows(self.one_sided)
+        if not rows:
+            return ""
+        return (
+            f"没有被申请人的 {len(rows)} 行（{rows_text(rows)}）按不分申请方、被申请方的"
+            "“当事人”导入（如调委会主动调解的案件）。如有被申请人，请在表格中填上后重新导入。"
+        )
 
     @property
     def year_note(self) -> str:
@@ -810,7 +847,7 @@ class _RowReader:
 
         # number, parties
         number = parse_case_number(get("number"), ctx.number_re)  # (each row its own)
-        parties = self._parties(cells, errors, warnings)
+        parties = self._parties(row, cells, errors, warnings)
 
         # classification
         category_value = get("category")
@@ -854,6 +891,15 @@ class _RowReader:
                 outcome = ctx.cached("outcome", outcome_value, lambda: parse_outcome(outcome_value))
             except CellError as exc:
                 errors.append(exc.message)
+            if outcome == "agreement_written" and ctx.cached(
+                "unclear", outcome_value, lambda: unclear_agreement(outcome_value)
+            ):
+                plan.unclear_agreements.append(row)
+                warnings.append(
+                    f"调解结果“{cell_text(outcome_value)}”没有写明是书面协议还是口头协议，"
+                    "按“达成书面协议”导入（统计中两者分别计数）。如是口头协议，"
+                    f"请在{self.column('outcome')}改成“达成口头协议”后重新导入。"
+                )
         closing = outcome if outcome in CLOSING_OUTCOMES else None
         basis = ""
         if (
@@ -1003,7 +1049,7 @@ class _RowReader:
         )
 
     def _parties(
-        self, cells: dict[str, Cell], errors: list[str], warnings: list[str]
+        self, row: int, cells: dict[str, Cell], errors: list[str], warnings: list[str]
     ) -> list[PartyInput]:
         ctx = self.ctx
         try:
@@ -1032,6 +1078,16 @@ class _RowReader:
             roles += [(p, "respondent") for p in respondents]
         else:
             roles = [(p, "party") for p in applicants]
+            self.plan.one_sided.append(row)
+            where = (
+                f"{self.column('parties')}用“与”或“诉”分开双方（如“张三与李四”）"
+                if "parties" in cells
+                else f"{self.column('respondents')}填上被申请人"
+            )
+            warnings.append(
+                "没有被申请人，按不分申请方、被申请方的“当事人”导入（如调委会主动调解的案件）。"
+                f"如有被申请人，请在{where}"
+            )
         out: list[PartyInput] = []
         counters: dict[str, int] = {}
         for p, role in roles:

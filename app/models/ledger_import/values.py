@@ -424,6 +424,13 @@ def parse_outcome(value: Cell) -> str | None:
     )
 
 
+def unclear_agreement(value: Cell) -> bool:
+    """Whether a result read as 达成书面协议 leaves open whether the agreement was written or
+    oral ("调解成功", "成功", "部分达成", "已调结" …): it names neither 书面 nor 协议."""
+    text = norm(cell_text(value))
+    return "书面" not in text and "协议" not in text
+
+
 _STATE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("voided", ("作废",)),
     ("declined", ("不予受理", "不受理", "未受理")),

@@ -742,7 +742,8 @@ class ImportWizard(QDialog):
     def _fill_preview(self, plan: ImportPlan) -> None:
         page = self.preview_page
         page.summary.setText(f"“{plan.file_name}”工作表“{plan.sheet}”：{plan.summary}")
-        notes = [n for n in (plan.closing_note, plan.year_note) if n]
+        every = (plan.closing_note, plan.year_note, plan.agreement_note, plan.one_sided_note)
+        notes = [n for n in every if n]
         page.notes.setText("\n".join(notes))
         page.notes.setVisible(bool(notes))
         if plan.unknown_villages:

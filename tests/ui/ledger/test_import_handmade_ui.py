@@ -95,12 +95,14 @@ def test_a_handmade_ledger_from_file_to_every_case_imported(
         "案件中注明“按受理日期记，台账未载结案日期”。",
         "没有写年份的日期（如“5月6日”）2 个，按 2023 年读取"
         f"（年份取自表格标题“{sheets.HANDMADE_TITLE}”）。",
+        "调解结果只写“调解成功”等、没有写明书面或口头协议的 5 行（第4、10、11、13、15行）"
+        "按“达成书面协议”导入。其中如有口头协议，请在表格中改成“达成口头协议”后重新导入。",
     ]
     assert tab_texts(preview) == [
         "案件（9）",
         "有错误的行（1）",
         "疑似重复（2）",
-        "提醒（1）",
+        "提醒（6）",
         "不导入的行（7）",
     ]
     model = preview.model
@@ -201,7 +203,8 @@ def test_the_mediated_date_needs_its_column(
 def test_a_sheet_with_its_closing_dates_asks_nothing(
     qtbot: QtBot, wizard: ImportWizard, tmp_path: Path
 ) -> None:
-    """The messy sheet has a 结案日期 for every result: no question, no note."""
+    """The messy sheet has a 结案日期 for every result: no question, no closing note (the
+    only note names the results that do not say written or oral)."""
     click(qtbot, wizard.file_page.choose_button)
     with qtbot.waitSignal(wizard.ready, timeout=20000):
         answer_file_dialog(wizard, sheets.messy_xlsx(tmp_path / "m.xlsx"))
@@ -209,7 +212,10 @@ def test_a_sheet_with_its_closing_dates_asks_nothing(
     assert not wizard.columns_page.closing.isVisible()
     assert wizard.next_button.isEnabled()
     to_preview(qtbot, wizard)
-    assert not wizard.preview_page.notes.isVisible()
+    assert wizard.preview_page.notes.text() == (
+        "调解结果只写“调解成功”等、没有写明书面或口头协议的 3 行（第4、5、14行）"
+        "按“达成书面协议”导入。其中如有口头协议，请在表格中改成“达成口头协议”后重新导入。"
+    )
 
 
 def _horizontal() -> Any:

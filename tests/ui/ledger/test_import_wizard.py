@@ -144,7 +144,7 @@ def test_a_messy_ledger_from_file_to_result(
         "案件（9）",
         "有错误的行（0）",
         "疑似重复（0）",
-        "提醒（2）",
+        "提醒（5）",  # 老张 and an unknown category; 3 results that do not say written or oral
         "不导入的行（4）",
     ]
     assert preview.model.rowCount() == 9
