@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
+import pytest
+
 from app.models.db import Database
+from app.models.errors import ColumnMappingError
 from app.models.ledger_import import (
     ImportPlan,
     apply,
@@ -131,3 +135,19 @@ def test_one_cell_for_both_sides_without_a_separator_says_how_to_split(office_db
             "如有被申请人，请在B 列“当事人”用“与”或“诉”分开双方（如“张三与李四”）",
         )
     ]
+
+
+def test_previewing_an_empty_sheet_says_it_is_empty(office_db, tmp_path):
+    path = sheets.simple_xlsx(tmp_path / "2023年台账.xlsx", sheets.LEDGER_HEADER, [])
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("空表")
+    book.save(path)
+    wb = open_workbook(path)
+    mapping = guess_mapping(header_names(wb, "台账", 1))
+    with pytest.raises(ColumnMappingError) as caught:
+        preview(office_db, wb, "空表", 1, mapping, today=TODAY)
+    assert caught.value.message == (
+        "工作表“空表”是空的，没有可以导入的内容。请选择别的工作表，或检查是否选错了文件。"
+    )
+    plan = preview(office_db, wb, "台账", 1, mapping, today=TODAY)  # its header alone
+    assert (plan.cases, plan.errors, plan.summary) == ([], [], "共 0 行案件，可导入 0 件。")

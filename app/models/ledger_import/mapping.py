@@ -278,6 +278,11 @@ def header_names(workbook: Workbook, sheet: str, header_row: int) -> list[str]:
     """The column names when row ``header_row`` (1-based) is the (last) header row; the row
     above is read with it when that names more columns (a two-row header)."""
     rows = workbook.rows(sheet)
+    if not rows:
+        raise ColumnMappingError(
+            f"工作表“{sheet}”是空的，没有可以导入的内容。请选择别的工作表，或检查是否选错了文件。",
+            fields=(),
+        )
     if not 1 <= header_row <= len(rows):
         raise ColumnMappingError(
             f"第{header_row}行不在表格范围内（共{len(rows)}行），请重新选择表头所在的行。",

@@ -273,7 +273,7 @@ class ImportWizard(QDialog):
         if self.step == Step.FILE:
             return self.workbook is not None
         if self.step == Step.HEADER:
-            return self.guess is not None and self._sheet_rows() > 0
+            return self.guess is not None and self._sheet_rows() > self.header_row()
         if self.step == Step.COLUMNS:
             return self.mapping_error is None and not self.closing_problem
         return False
@@ -521,6 +521,10 @@ class ImportWizard(QDialog):
         rows = self.workbook.rows(self.sheet)
         page = self.header_page
         header = self.header_row()
+        if not rows:  # _use_sheet says the sheet is empty; nothing more to say
+            page.data.clear()
+            page.model.set_header(0, 0)
+            return
         try:
             names = header_names(self.workbook, self.sheet, header)
         except ColumnMappingError:
@@ -539,8 +543,17 @@ class ImportWizard(QDialog):
                 "（空行、合计行和表尾会自动跳过）。"
             )
             tint(page.data, None)
+        elif header == self.guess.row and self.guess.score > 0:
+            page.data.setText(
+                f"工作表“{self.sheet}”只有表头（第 {header} 行），下面没有案件行，"
+                "没有可以导入的内容。请选择别的工作表，或检查是否选错了文件（例如空白的表格模板）。"
+            )
+            tint(page.data, ERROR)
         else:
-            page.data.setText(f"第 {header} 行下面没有数据。请选择表头所在的行。")
+            page.data.setText(
+                f"第 {header} 行是表格的最后一行，下面没有案件行。请改选表头所在的行；"
+                "如果表格本来就没有案件行，请选择别的工作表或别的文件。"
+            )
             tint(page.data, ERROR)
 
     def _show_header_page(self) -> None:
@@ -777,8 +790,10 @@ class ImportWizard(QDialog):
             skipped.append(f"空行 {plan.blank_rows} 行")
         page.skipped.addItems(skipped)
 
+        n_dup = len(plan.duplicates)
+        new = len(plan.cases) - n_dup  # as the summary's 可导入
         titles = (
-            f"案件（{len(plan.cases)}）",
+            f"案件（{new}，另有疑似重复 {n_dup}）" if n_dup else f"案件（{new}）",
             f"有错误的行（{len(plan.errors)}）",
             f"疑似重复（{len(plan.duplicates)}）",
             f"提醒（{len(plan.warnings)}）",
@@ -790,7 +805,6 @@ class ImportWizard(QDialog):
         ink = QColor(ERROR) if plan.errors else bar.palette().windowText().color()
         bar.setTabTextColor(page.TAB_ERRORS, ink)
         page.tabs.setCurrentIndex(page.TAB_ERRORS if plan.errors else page.TAB_CASES)
-        n_dup = len(plan.duplicates)
         page.skip_duplicates.setText(f"跳过重复的案件（{n_dup} 件）")
         page.skip_duplicates.setEnabled(bool(n_dup))
 
