@@ -228,6 +228,8 @@ class ImportPlan:
     blank_rows: int = 0  # empty, or only columns that are not imported (序号 …)
     # villages named in the sheet but unknown to the office -> the rows naming them
     unknown_villages: dict[str, list[int]] = field(default_factory=dict)
+    # mediators named in the sheet but unknown to the office -> the rows naming them
+    unknown_mediators: dict[str, list[int]] = field(default_factory=dict)
     year: YearSource | None = None  # the sheet's year, if it names one
     month_day_dates: int = 0  # dates without a year that took ``year``
     neighbour_dates: int = 0  # dates without a year that took a neighbouring row's year
@@ -386,18 +388,16 @@ class _Office:
         return None
 
     def mediators_named(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(ids of the office's mediators named in a 调解员 cell, warnings for the others)."""
+        """(ids of the office's mediators named in a 调解员 cell, the names it does not know)."""
         ids: list[str] = []
-        warnings: list[str] = []
+        unknown: list[str] = []
         for name in _split_mediators(text):
             mediator_id = self.mediators.get(norm(name))
             if mediator_id is None:
-                warnings.append(
-                    f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
-                )
+                unknown.append(name)
             elif mediator_id not in ids:
                 ids.append(mediator_id)
-        return tuple(ids), tuple(warnings)
+        return tuple(ids), tuple(unknown)
 
     def same_parties(
         self, registered_on: date, signature: tuple[frozenset[str], frozenset[str]]
@@ -875,7 +875,9 @@ class _RowReader:
             "mediators", mediators_text, lambda: ctx.mediators_named(mediators_text)
         )
         mediator_ids = list(found_ids)
-        warnings.extend(unknown)
+        for name in unknown:
+            plan.unknown_mediators.setdefault(norm(name), []).append(row)
+            warnings.append(f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。")
 
         # state, result and the closing date
         state_value, outcome_value = get("state"), get("outcome")

@@ -420,6 +420,13 @@ class PreviewPage(QWidget):
         self.add_villages = QPushButton("把这些村（社区）加入名单(&V)…")
         self.add_villages.setAutoDefault(False)
         self.add_villages.hide()
+        self.mediators = QLabel()
+        self.mediators.setWordWrap(True)
+        self.mediators.setTextFormat(Qt.TextFormat.PlainText)
+        self.mediators.hide()
+        self.add_mediators = QPushButton("把这些调解员加入名单(&T)…")
+        self.add_mediators.setAutoDefault(False)
+        self.add_mediators.hide()
         self.model = PlanModel(self)
         self.cases = _table(self.model)
         self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -447,6 +454,8 @@ class PreviewPage(QWidget):
         layout.addWidget(self.notes)
         layout.addWidget(self.villages)
         layout.addWidget(self.add_villages, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.mediators)
+        layout.addWidget(self.add_mediators, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.tabs, 1)
         # At their own width: a button stretched over the row ignores clicks on the blank.
         left = Qt.AlignmentFlag.AlignLeft

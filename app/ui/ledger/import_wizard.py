@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import office
 from app.models.db import Database, StorageError, connect
 from app.models.errors import (
     ColumnMappingError,
@@ -215,6 +216,7 @@ class ImportWizard(QDialog):
         for button in self.columns_page.closing.buttons.values():
             button.toggled.connect(self.check_columns)
         self.preview_page.add_villages.clicked.connect(self.add_unknown_villages)
+        self.preview_page.add_mediators.clicked.connect(self.add_unknown_mediators)
         self.preview_page.skip_duplicates.toggled.connect(self._update_choice)
         self.preview_page.skip_bad.toggled.connect(self._update_choice)
         self.back_button.clicked.connect(self.go_back)
@@ -769,6 +771,17 @@ class ImportWizard(QDialog):
             )
         page.villages.setVisible(bool(plan.unknown_villages))
         page.add_villages.setVisible(bool(plan.unknown_villages))
+        if plan.unknown_mediators:
+            names = "；".join(
+                f"{name}（{_rows_text(rows)}）" for name, rows in plan.unknown_mediators.items()
+            )
+            page.mediators.setText(
+                f"这些调解员不在本所的调解员名单中：{names}。这些行导入后不关联调解员。"
+                "可以点下面的按钮把他们加入名单（加入后重新检查），"
+                "或在表格中改成名单里的姓名再重新导入。"
+            )
+        page.mediators.setVisible(bool(plan.unknown_mediators))
+        page.add_mediators.setVisible(bool(plan.unknown_mediators))
 
         page.model.set_plan(plan)
         table = page.cases
@@ -831,6 +844,33 @@ class ImportWizard(QDialog):
             "加入村（社区）名单",
             f"把 {listed} 加入本所的村（社区）名单吗？\n"
             "加入后可在“村居档案”中修改或停用。加入后重新检查表格。",
+            yes="加入",
+            on_yes=add,
+        )
+
+    def add_unknown_mediators(self) -> QWidget | None:
+        """把这些调解员加入名单: asks, adds them to the import's committee, checks again."""
+        if self.plan is None or self.busy or not self.plan.unknown_mediators:
+            return None
+        adding = list(self.plan.unknown_mediators)
+        committee_id = self.plan.committee_id
+
+        def add() -> None:
+            try:
+                by = current_user_id(self.db)
+                for name in adding:
+                    office.add_mediator(self.db, by=by, name=name, committee_id=committee_id)
+            except ValidationError as exc:
+                messages.warning(self, "加入调解员名单", exc.message)
+            except StorageError as exc:
+                messages.show_storage_error(self, exc)
+            self.start_preview()  # the names added so far are known now
+
+        return messages.confirm(
+            self,
+            "加入调解员名单",
+            f"把 {'、'.join(adding)} 加入本所的调解员名单吗？\n"
+            "加入后可在“村居档案”中补全电话等信息或停用。加入后重新检查表格。",
             yes="加入",
             on_yes=add,
         )

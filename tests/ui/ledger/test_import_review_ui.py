@@ -110,3 +110,40 @@ def test_the_cases_tab_counts_as_the_summary_does(
     assert "可导入 3 件" in page.summary.text()
     assert page.tabs.tabText(page.TAB_CASES) == "案件（3，另有疑似重复 1）"
     assert page.model.rowCount() == 4  # the tab still lists the duplicate, marked
+
+
+def test_unknown_mediators_are_added_in_place_and_the_sheet_checked_again(
+    qtbot: QtBot, wizard: ImportWizard, office_db: Database, tmp_path: Path, boxes: Boxes
+) -> None:
+    """An office that skipped the mediators at set-up: the sheet's 调解员 can be added here."""
+    rows = [
+        sheets.ledger_row(H.format(1), "张三", mediator="王建华"),  # row 2: known
+        sheets.ledger_row(H.format(2), "王五", mediator="刘德明、王建华"),  # row 3
+        sheets.ledger_row(H.format(3), "赵六", mediator="刘德明"),  # row 4
+        sheets.ledger_row(H.format(4), "孙七", mediator="何芳"),  # row 5
+    ]
+    path = sheets.simple_xlsx(tmp_path / "2023年台账.xlsx", sheets.LEDGER_HEADER, rows)
+    choose_file(qtbot, wizard, path)
+    click(qtbot, wizard.next_button)
+    with qtbot.waitSignal(wizard.ready, timeout=20000):
+        click(qtbot, wizard.next_button)
+    page = wizard.preview_page
+    assert page.mediators.isVisible() and page.add_mediators.isVisible()
+    assert page.mediators.text() == (
+        "这些调解员不在本所的调解员名单中：刘德明（第3、4行）；何芳（第5行）。"
+        "这些行导入后不关联调解员。可以点下面的按钮把他们加入名单（加入后重新检查），"
+        "或在表格中改成名单里的姓名再重新导入。"
+    )
+    assert page.tabs.tabText(page.TAB_WARNINGS) == "提醒（3）"
+
+    boxes.answer = True
+    with qtbot.waitSignal(wizard.ready, timeout=20000):
+        click(qtbot, page.add_mediators)
+    assert boxes.titles() == ["加入调解员名单"]
+    assert "把 刘德明、何芳 加入本所的调解员名单吗？" in boxes.texts()
+    names = office_db.column("SELECT name FROM mediators ORDER BY name")
+    assert {"刘德明", "何芳"} <= set(names)
+    assert not page.mediators.isVisible() and not page.add_mediators.isVisible()
+    assert page.tabs.tabText(page.TAB_WARNINGS) == "提醒（0）"
+    linked = [len(c.mediator_ids) for c in wizard.plan.cases] if wizard.plan else []
+    assert linked == [1, 2, 1, 1]
