@@ -909,3 +909,20 @@ def test_a_resident_id_that_also_passes_the_uscc_check_stays_a_person():
         ("王红", "person", number, "")
     ]
     assert warnings == []
+
+
+def test_mediators_spaced_to_line_up_are_one_name_each(office_db, tmp_path):
+    """A 调解员 cell as offices type it: "何  芳" (spaced to line up with three-character
+    names) is one mediator, "王建华 陈秀兰" two, "何 芳、王建华" two."""
+    committee = office.main_committee(office_db).id
+    by = office.current_user(office_db).id
+    office.add_mediator(office_db, by=by, name="何芳", committee_id=committee)
+    rows = [
+        sheets.ledger_row(N.format(1), mediator="何  芳"),
+        sheets.ledger_row(N.format(2), mediator="王建华 陈秀兰"),
+        sheets.ledger_row(N.format(3), mediator="何 芳、王建华"),
+    ]
+    plan = plan_for(office_db, simple(tmp_path, rows))
+    assert plan.unknown_mediators == {}
+    named = {c.number: len(c.mediator_ids) for c in plan.cases}
+    assert named == {N.format(1): 1, N.format(2): 2, N.format(3): 2}

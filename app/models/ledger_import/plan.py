@@ -1125,11 +1125,22 @@ class _RowReader:
 
 _ROLE_LABELS = {"applicant": "申请人", "respondent": "被申请人", "party": "当事人"}
 _MISSING = object()
-_MEDIATOR_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+_MEDIATOR_SEPARATORS = re.compile(r"[、，,;；/\n\r]+")
+_SINGLE_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 
 
 def _split_mediators(text: str) -> list[str]:
-    return [n for n in _MEDIATOR_SEPARATORS.split(text) if n] if text else []
+    """Names in a 调解员 cell: "王建华、陈秀兰", "王建华 陈秀兰" (spaces between names), and
+    "何  芳" (spaces that align a two-character name with three-character ones: one name,
+    not 何 and 芳)."""
+    names: list[str] = []
+    for piece in _MEDIATOR_SEPARATORS.split(text) if text else []:
+        words = piece.split()
+        if len(words) > 1 and all(_SINGLE_CJK.fullmatch(w) for w in words):
+            names.append("".join(words))
+        else:
+            names.extend(words)
+    return names
 
 
 def _bare_party(name: str, role: str, kind: str) -> PartyInput:
