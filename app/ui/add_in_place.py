@@ -134,6 +134,10 @@ class InlineAdder(QFrame):
     def is_open(self) -> bool:
         return not self.isHidden()
 
+    def tab_widgets(self) -> list[QWidget]:
+        """In Tab order: the button that opens the row, its inputs, 添加 and 取消."""
+        return [self.open_button, *self.inputs, self.add_button, self.cancel_button]
+
     def clear(self) -> None:
         for widget in self.inputs:
             if isinstance(widget, QLineEdit):
@@ -290,6 +294,33 @@ def grid_text(grid: reg.Grid) -> str:
     return f"{grid.village_name} {grid.name}"
 
 
+def _empty_note(text: str) -> Panel:
+    """The note over an empty chooser: a notice, not an error (nothing went wrong)."""
+    note = Panel(text)
+    note.setWordWrap(True)
+    note.setMargin(6)
+    note.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
+    return note
+
+
+def _added_status() -> QLabel:
+    """Says what was added last (hidden until then)."""
+    status = QLabel()
+    status.setWordWrap(True)
+    tint(status, SUCCESS)
+    status.hide()
+    return status
+
+
+def _combo_row(combo: QComboBox, adder: InlineAdder) -> QHBoxLayout:
+    """The drop-down and the adder's 新增 button beside it."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(combo, 1)
+    row.addWidget(adder.open_button)
+    return row
+
+
 class AddableList(QWidget):
     """A list with an adder under it. When the list is empty, a note says so, the list
     box is hidden and the adder is open (and takes the focus when the dialog opens).
@@ -309,14 +340,8 @@ class AddableList(QWidget):
         self.view = view
         self.adder = adder
         self.above = above
-        self.empty_note = Panel(empty_text)  # a notice, not an error: nothing went wrong
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setMargin(6)
-        self.empty_note.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        tint(self.status, SUCCESS)
-        self.status.hide()
+        self.empty_note = _empty_note(empty_text)
+        self.status = _added_status()
         self.later = QLabel(later)
         self.later.setWordWrap(True)
         tint(self.later, MUTED)
@@ -373,13 +398,9 @@ class VillageChooser(QWidget):
         self.db = db
         self.combo: QComboBox = village_combo(db)
         self.adder = VillageAdder(db)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.combo, 1)
-        row.addWidget(self.adder.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addLayout(_combo_row(self.combo, self.adder))
         layout.addWidget(self.adder)
         self.setFocusProxy(self.combo)
         self.adder.added.connect(self._added)
@@ -392,13 +413,7 @@ class VillageChooser(QWidget):
 
     def tab_widgets(self) -> list[QWidget]:
         """In Tab order: the drop-down, 新增, the adder's inputs and buttons."""
-        return [
-            self.combo,
-            self.adder.open_button,
-            *self.adder.inputs,
-            self.adder.add_button,
-            self.adder.cancel_button,
-        ]
+        return [self.combo, *self.adder.tab_widgets()]
 
     def _added(self, village_id: str, name: str) -> None:
         # Where the office lists it (office.villages' order), after the "不填" entry.
@@ -427,24 +442,14 @@ class GridChooser(QWidget):
         self.db = db
         self.combo = combo
         self.adder = GridAdder(db, village_id=village_id)
-        self.empty_note = Panel(
+        self.empty_note = _empty_note(
             "还没有网格。请在下面选好村（社区）、填写网格名称并点“添加”，添加后就能接着填写。"
         )
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setMargin(6)
-        self.empty_note.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        tint(self.status, SUCCESS)
-        self.status.hide()
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.combo, 1)
-        row.addWidget(self.adder.open_button)
+        self.status = _added_status()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_note)
-        layout.addLayout(row)
+        layout.addLayout(_combo_row(self.combo, self.adder))
         layout.addWidget(self.status)
         layout.addWidget(self.adder)
         self.adder.added.connect(self._added)
@@ -457,13 +462,7 @@ class GridChooser(QWidget):
 
     def tab_widgets(self) -> list[QWidget]:
         """In Tab order: the drop-down, 新增网格, the adder's inputs and buttons."""
-        return [
-            self.combo,
-            self.adder.open_button,
-            *self.adder.inputs,
-            self.adder.add_button,
-            self.adder.cancel_button,
-        ]
+        return [self.combo, *self.adder.tab_widgets()]
 
     def _follow_count(self) -> None:
         empty = self.is_empty()
