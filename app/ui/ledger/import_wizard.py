@@ -828,24 +828,15 @@ class ImportWizard(QDialog):
         adding = villages_to_add(self.plan)
         listed = "、".join(name for name, _kind in adding)
 
-        def add() -> None:
-            try:
-                by = current_user_id(self.db)
-                for name, kind in adding:
-                    add_village(self.db, by=by, name=name, kind=kind)
-            except ValidationError as exc:
-                messages.warning(self, "加入村（社区）名单", exc.message)
-            except StorageError as exc:
-                messages.show_storage_error(self, exc)
-            self.start_preview()  # the names added so far are known now
+        def add(by: str) -> None:
+            for name, kind in adding:
+                add_village(self.db, by=by, name=name, kind=kind)
 
-        return messages.confirm(
-            self,
+        return self._confirm_adding(
             "加入村（社区）名单",
             f"把 {listed} 加入本所的村（社区）名单吗？\n"
             "加入后可在“村居档案”中修改或停用。加入后重新检查表格。",
-            yes="加入",
-            on_yes=add,
+            add,
         )
 
     def add_unknown_mediators(self) -> QWidget | None:
@@ -855,25 +846,34 @@ class ImportWizard(QDialog):
         adding = list(self.plan.unknown_mediators)
         committee_id = self.plan.committee_id
 
-        def add() -> None:
-            try:
-                by = current_user_id(self.db)
-                for name in adding:
-                    office.add_mediator(self.db, by=by, name=name, committee_id=committee_id)
-            except ValidationError as exc:
-                messages.warning(self, "加入调解员名单", exc.message)
-            except StorageError as exc:
-                messages.show_storage_error(self, exc)
-            self.start_preview()  # the names added so far are known now
+        def add(by: str) -> None:
+            for name in adding:
+                office.add_mediator(self.db, by=by, name=name, committee_id=committee_id)
 
-        return messages.confirm(
-            self,
+        return self._confirm_adding(
             "加入调解员名单",
             f"把 {'、'.join(adding)} 加入本所的调解员名单吗？\n"
             "加入后可在“村居档案”中补全电话等信息或停用。加入后重新检查表格。",
-            yes="加入",
-            on_yes=add,
+            add,
         )
+
+    def _confirm_adding(
+        self, title: str, question: str, add: Callable[[str], None]
+    ) -> QWidget | None:
+        """Ask ``question``; on 加入, ``add(by)`` adds the sheet's unknown names to the
+        office's list and the sheet is checked again (the names added before a failure
+        stay added, and are known then)."""
+
+        def on_yes() -> None:
+            try:
+                add(current_user_id(self.db))
+            except ValidationError as exc:
+                messages.warning(self, title, exc.message)
+            except StorageError as exc:
+                messages.show_storage_error(self, exc)
+            self.start_preview()
+
+        return messages.confirm(self, title, question, yes="加入", on_yes=on_yes)
 
     def choice(self) -> tuple[list[PlannedCase], list[int]]:
         assert self.plan is not None
