@@ -25,7 +25,8 @@ from app.models.identity import resident_id_check_char
 from app.models.office import current_user, main_committee
 from app.models.parties import PartyInput
 from app.ui.application import apply_font_size
-from app.ui.cases.case_window import CaseWindow
+from app.ui.cases.agreement_page import DraftPage
+from app.ui.cases.case_window import TAB_AGREEMENT, CaseWindow
 from app.ui.cases.service_dialog import ServiceDialog
 from tests.ui.user import activate, click
 
@@ -155,6 +156,29 @@ def open_window(qtbot: QtBot, db: Database, case_id: str) -> CaseWindow:
     window.show()
     activate(qtbot, window)
     return window
+
+
+def draft_tab(qtbot: QtBot, window: CaseWindow) -> DraftPage:
+    """The 协议 tab of a case being mediated: its draft page, shown."""
+    window.show_tab(TAB_AGREEMENT)
+    page = window.draft_page
+    assert window.agreement_stack.currentWidget() is page
+    qtbot.waitUntil(page.isVisible)
+    return page
+
+
+def open_draft(qtbot: QtBot, db: Database) -> tuple[str, CaseWindow, DraftPage]:
+    """A case being mediated, its window open on the 协议 tab: (case id, window, page)."""
+    case_id = mediating(db)
+    window = open_window(qtbot, db, case_id)
+    return case_id, window, draft_tab(qtbot, window)
+
+
+def draft_error(page: DraftPage, name: str) -> str:
+    """The red text under the draft's field the services call ``name`` ("" when none)."""
+    box = page.errors.find(name)
+    assert box is not None, f"no field {name!r}"
+    return box.error.text() if box.has_error else ""
 
 
 def open_action(qtbot: QtBot, window: CaseWindow, action: str) -> Any:

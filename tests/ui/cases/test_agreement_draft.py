@@ -21,17 +21,19 @@ from app.models.db import Database
 from app.models.office import current_user
 from app.printing import agreement
 from app.ui.cases.agreement_form import AMOUNT_LABEL, BLANKS_HINT, TermsEditor
-from app.ui.cases.agreement_page import DraftPage
-from app.ui.cases.case_window import PRINT_AGREEMENT_TITLE, TAB_AGREEMENT, CaseWindow
+from app.ui.cases.case_window import PRINT_AGREEMENT_TITLE, CaseWindow
 from app.ui.cases.close_dialog import CONFIRM_TITLE, INVOLVED_LABEL, CloseDialog
 from app.ui.printing.preview import PreviewWindow
 from tests.helpers import snapshot
 from tests.ui.cases.helpers import (
     accepted,
     closed,
+    draft_error,
+    draft_tab,
     field_error,
     mediating,
     open_action,
+    open_draft,
     open_window,
     save,
 )
@@ -51,14 +53,6 @@ def template(db: Database, key: str) -> ct.ClauseTemplate:
     return next(t for t in ct.all_templates(db) if t.key == key)
 
 
-def draft_tab(qtbot: QtBot, window: CaseWindow) -> DraftPage:
-    window.show_tab(TAB_AGREEMENT)
-    page = window.draft_page
-    assert window.agreement_stack.currentWidget() is page
-    qtbot.waitUntil(page.isVisible)
-    return page
-
-
 def previews(window: CaseWindow) -> list[PreviewWindow]:
     return [w for w in window.findChildren(PreviewWindow) if w.isVisible()]
 
@@ -66,9 +60,7 @@ def previews(window: CaseWindow) -> list[PreviewWindow]:
 def test_the_agreement_tab_of_a_mediated_case_holds_a_draft_that_is_saved(
     qtbot: QtBot, office_db: Database
 ) -> None:
-    case_id = mediating(office_db)
-    window = open_window(qtbot, office_db, case_id)
-    page = draft_tab(qtbot, window)
+    case_id, window, page = open_draft(qtbot, office_db)
     form = page.form
     # Started from the case: nobody retypes the facts.
     assert form.facts.toPlainText() == "两家因宅基地边界的围墙发生争执。"
@@ -144,19 +136,17 @@ def test_an_amount_typed_first_goes_into_the_template(qtbot: QtBot, office_db: D
 def test_wrong_draft_fields_are_named_and_nothing_is_saved(
     qtbot: QtBot, office_db: Database
 ) -> None:
-    case_id = mediating(office_db)
-    window = open_window(qtbot, office_db, case_id)
-    page = draft_tab(qtbot, window)
+    _, window, page = open_draft(qtbot, office_db)
     form = page.form
     type_text(qtbot, form.perform_deadline, (TODAY + timedelta(days=9)).isoformat())
     type_text(qtbot, form.within_days, "10")
     before = snapshot(office_db)
     click(qtbot, page.save_button)
-    assert "履行期限请只填一种" in field_error_of(page, "履行期限")
+    assert "履行期限请只填一种" in draft_error(page, "履行期限")
     form.within_days.clear()
     type_text(qtbot, form.amount, "三千")
     click(qtbot, page.save_button)
-    assert field_error_of(page, "协议金额") == (
+    assert draft_error(page, "协议金额") == (
         "协议金额：“三千”不是金额。请只填数字，如 3600 或 3600.50（单位：元）"
     )
     assert window.focusWidget() is form.amount  # the cursor is put where to correct
@@ -164,16 +154,8 @@ def test_wrong_draft_fields_are_named_and_nothing_is_saved(
     assert page.is_dirty()  # what was typed stays
 
 
-def field_error_of(page: DraftPage, name: str) -> str:
-    box = page.errors.find(name)
-    assert box is not None
-    return box.error.text() if box.has_error else ""
-
-
 def test_alt_s_on_the_agreement_tab_saves_the_draft(qtbot: QtBot, office_db: Database) -> None:
-    case_id = mediating(office_db)
-    window = open_window(qtbot, office_db, case_id)
-    page = draft_tab(qtbot, window)
+    case_id, window, page = open_draft(qtbot, office_db)
     type_text(qtbot, page.form.terms.edits[0], "李四恢复排水沟原走向。")
     with qtbot.waitSignal(window.changed, timeout=3000):
         qtbot.keyClick(page.form.recorder, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
@@ -196,8 +178,7 @@ def test_alt_s_on_the_agreement_tab_saves_the_draft(qtbot: QtBot, office_db: Dat
 def test_closing_the_window_with_an_unsaved_draft_asks(
     qtbot: QtBot, office_db: Database, boxes: Boxes
 ) -> None:
-    window = open_window(qtbot, office_db, mediating(office_db))
-    page = draft_tab(qtbot, window)
+    _, window, page = open_draft(qtbot, office_db)
     type_text(qtbot, page.form.terms.edits[0], "李四恢复排水沟原走向。")
     with qtbot.waitSignal(window.close_cancelled, timeout=3000):
         window.close()
@@ -286,8 +267,7 @@ def test_close_starts_from_the_draft_asks_then_offers_the_agreement(
 
 
 def test_unsaved_draft_edits_go_into_the_close_dialog(qtbot: QtBot, office_db: Database) -> None:
-    window = open_window(qtbot, office_db, mediating(office_db))
-    page = draft_tab(qtbot, window)
+    _, window, page = open_draft(qtbot, office_db)
     type_text(qtbot, page.form.terms.edits[0], "李四恢复排水沟原走向。")
     dialog: CloseDialog = open_action(qtbot, window, "close")
     assert dialog.terms.terms() == ["李四恢复排水沟原走向。"]
@@ -340,8 +320,7 @@ def test_print_draft_from_the_close_dialog(qtbot: QtBot, office_db: Database) ->
 def test_the_template_key_does_not_clash_with_the_window_buttons(
     qtbot: QtBot, office_db: Database
 ) -> None:
-    window = open_window(qtbot, office_db, mediating(office_db))
-    page = draft_tab(qtbot, window)
+    _, window, page = open_draft(qtbot, office_db)
     button = page.form.terms.template_button
     assert button is not None and "(&B)" in button.text()
     page.form.terms.edits[0].setFocus()
