@@ -62,6 +62,23 @@ def fill(dialog: SetupDialog, qtbot: QtBot) -> None:
     commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
 
 
+def at_mediators(window: MainWindow, qtbot: QtBot) -> SetupDialog:
+    """Steps 1 and 2 filled in; the dialog shows step 3 (调解员)."""
+    dialog = dialog_of(window)
+    fill(dialog, qtbot)
+    click(qtbot, dialog.next_button)
+    assert dialog.current_step() == STEP_MEDIATORS
+    return dialog
+
+
+def open_dialog(database: Database, track: list[QWidget]) -> SetupDialog:
+    """The set-up dialog on its own (no main window behind it), shown."""
+    dialog = SetupDialog(database)
+    track.append(dialog)
+    dialog.show()
+    return dialog
+
+
 def markers(dialog: SetupDialog) -> list[str]:
     return [step.marker.text() for step in dialog.steps]
 
@@ -120,9 +137,7 @@ def test_villages_are_required_and_unique(window: MainWindow, qtbot: QtBot) -> N
 def test_name_suggests_town_abbreviation_and_seal(
     qtbot: QtBot, database: Database, track: list[QWidget]
 ) -> None:
-    dialog = SetupDialog(database)
-    track.append(dialog)
-    dialog.show()
+    dialog = open_dialog(database, track)
     commit_text(dialog.name, "青山镇人民调解委员会")
     assert dialog.town.text() == "青山镇"
     assert dialog.abbr.text() == "青山"
@@ -141,9 +156,7 @@ def test_name_suggests_town_abbreviation_and_seal(
 def test_the_person_setting_up_is_offered_as_the_first_mediator(
     qtbot: QtBot, database: Database, track: list[QWidget]
 ) -> None:
-    dialog = SetupDialog(database)
-    track.append(dialog)
-    dialog.show()
+    dialog = open_dialog(database, track)
     commit_text(dialog.user, "李主任")
     first = dialog.mediator_rows[0]
     assert first.name.text() == "李主任" and first.full_time.isChecked()
@@ -215,9 +228,7 @@ def test_a_whole_setup_by_keyboard_shows_the_register(
 def test_skipped_steps_say_where_to_add_them_later_and_save_nothing(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
-    dialog = dialog_of(window)
-    fill(dialog, qtbot)
-    click(qtbot, dialog.next_button)
+    dialog = at_mediators(window, qtbot)
     commit_text(dialog.mediator_rows[1].name, "王建华")
     hints = " ".join(
         label.text() for label in dialog.steps[STEP_MEDIATORS].page.findChildren(QLabel)
@@ -240,9 +251,7 @@ def test_skipped_steps_say_where_to_add_them_later_and_save_nothing(
 def test_a_skipped_step_taken_again_counts(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
-    dialog = dialog_of(window)
-    fill(dialog, qtbot)
-    click(qtbot, dialog.next_button)
+    dialog = at_mediators(window, qtbot)
     click(qtbot, dialog.skip_button)
     click(qtbot, dialog.back_button)
     assert dialog.current_step() == STEP_MEDIATORS
@@ -257,9 +266,7 @@ def test_a_skipped_step_taken_again_counts(
 def test_mediator_rows_are_added_removed_and_checked_by_row(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
-    dialog = dialog_of(window)
-    fill(dialog, qtbot)
-    click(qtbot, dialog.next_button)
+    dialog = at_mediators(window, qtbot)
     click(qtbot, dialog.add_mediator_button)
     assert len(dialog.mediator_rows) == 4
     assert QApplication.focusWidget() is dialog.mediator_rows[3].name
@@ -287,9 +294,7 @@ def test_mediator_rows_are_added_removed_and_checked_by_row(
 def test_a_refusal_at_the_end_shows_the_step_it_is_about(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
-    dialog = dialog_of(window)
-    fill(dialog, qtbot)
-    click(qtbot, dialog.next_button)
+    dialog = at_mediators(window, qtbot)
     click(qtbot, dialog.next_button)
     # Meanwhile another PC set this database up.
     office.setup_office(
@@ -311,9 +316,7 @@ def test_every_step_fits_an_old_laptop_screen(
     qtbot: QtBot, qapp: QApplication, database: Database, track: list[QWidget]
 ) -> None:
     apply_font_size(qapp, ui_settings.DEFAULT_FONT_SIZE)
-    dialog = SetupDialog(database)
-    track.append(dialog)
-    dialog.show()
+    dialog = open_dialog(database, track)
     qtbot.waitExposed(dialog)
     for step in range(len(dialog.steps)):
         dialog.show_step(step)
