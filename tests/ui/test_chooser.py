@@ -41,6 +41,12 @@ def offered(combo: QComboBox) -> list[str]:
     return [str(model.index(r, 0).data()) for r in range(model.rowCount())]
 
 
+def offers_after(qtbot: QtBot, combo: QComboBox, typed: str) -> list[str]:
+    """Type ``typed`` into the box: what the list under it offers then."""
+    type_text(qtbot, combo, typed)
+    return offered(combo)
+
+
 def keys_to(combo: QComboBox) -> QWidget:
     """Where the keyboard goes: the list of matches while it is open, else the box."""
     completer = combo.completer()
@@ -81,10 +87,8 @@ def test_typing_pinyin_initials_narrows_the_villages_and_enter_takes_one(
     qtbot: QtBot, office_db: Database, track: list[QWidget]
 ) -> None:
     dialog = register_dialog(qtbot, office_db, track)
-    type_text(qtbot, dialog.village, "h")
-    assert offered(dialog.village) == ["红旗村", "河东社区"]  # hóng, hé
-    type_text(qtbot, dialog.village, "d")
-    assert offered(dialog.village) == ["河东社区"]
+    assert offers_after(qtbot, dialog.village, "h") == ["红旗村", "河东社区"]  # hóng, hé
+    assert offers_after(qtbot, dialog.village, "d") == ["河东社区"]
     qtbot.keyClick(keys_to(dialog.village), Qt.Key.Key_Return)
     assert dialog.village.currentText() == "河东社区"
     assert dialog.village.currentData() == village_id(office_db, "河东社区")
@@ -94,16 +98,14 @@ def test_typed_characters_settle_on_the_first_match_when_leaving(
     qtbot: QtBot, office_db: Database, track: list[QWidget]
 ) -> None:
     dialog = register_dialog(qtbot, office_db, track)
-    type_text(qtbot, dialog.village, "桃")
-    assert offered(dialog.village) == ["桃园村"]
+    assert offers_after(qtbot, dialog.village, "桃") == ["桃园村"]
     leave(qtbot, dialog.village)
     assert dialog.village.currentData() == village_id(office_db, "桃园村")
     assert dialog.village.currentText() == "桃园村"
 
     # Inside a name counts too, after the names that start with it.
     dialog.village.lineEdit().clear()  # type: ignore[union-attr]
-    type_text(qtbot, dialog.village, "c")
-    assert offered(dialog.village) == ["红旗村", "桃园村"]  # cūn, inside both
+    assert offers_after(qtbot, dialog.village, "c") == ["红旗村", "桃园村"]  # cūn, inside both
     leave(qtbot, dialog.village)
     assert dialog.village.currentText() == "红旗村"
 
@@ -116,8 +118,7 @@ def test_text_that_matches_nothing_is_not_kept(
     line = dialog.village.lineEdit()
     assert line is not None
     line.selectAll()
-    type_text(qtbot, dialog.village, "xyz")
-    assert offered(dialog.village) == []
+    assert offers_after(qtbot, dialog.village, "xyz") == []
     leave(qtbot, dialog.village)
     assert dialog.village.currentText() == "桃园村"  # the choice stays as it was
     assert dialog.village.findText("xyz") < 0  # and nothing was added to the list
@@ -135,13 +136,11 @@ def test_category_and_source_narrow_as_typed_and_register_saves_the_choice(
     qtbot: QtBot, office_db: Database, track: list[QWidget]
 ) -> None:
     dialog = register_dialog(qtbot, office_db, track)
-    type_text(qtbot, dialog.category, "hy")
-    assert offered(dialog.category) == ["婚姻家庭"]
+    assert offers_after(qtbot, dialog.category, "hy") == ["婚姻家庭"]
     leave(qtbot, dialog.category)
     assert dialog.category.currentText() == "婚姻家庭"
     assert dialog.category.currentIndex() == categories().index("婚姻家庭")
-    type_text(qtbot, dialog.source, "pc")
-    assert offered(dialog.source) == ["排查发现"]
+    assert offers_after(qtbot, dialog.source, "pc") == ["排查发现"]
     leave(qtbot, dialog.source)
     assert dialog.source.currentData() == "screening"
 
@@ -154,8 +153,7 @@ def test_a_register_filter_narrows_by_initials(
     activate(qtbot, page)
     mediators = [m.name for m in office.mediators(demo_db)]
     assert items(page.mediator) == ["全部", *mediators]
-    type_text(qtbot, page.mediator, "cxl")
-    assert offered(page.mediator) == ["陈秀兰"]
+    assert offers_after(qtbot, page.mediator, "cxl") == ["陈秀兰"]
     qtbot.keyClick(keys_to(page.mediator), Qt.Key.Key_Return)
     n = int(
         demo_db.scalar(
