@@ -36,6 +36,15 @@ def ask(qtbot: QtBot, dialog: ServiceDialog, title: str) -> str:
     return box.text()
 
 
+def ask_and_say_yes(
+    qtbot: QtBot, window: CaseWindow, dialog: ServiceDialog, title: str, yes: str
+) -> None:
+    """Ask again and answer ``yes``: done, and the case window shows it."""
+    ask(qtbot, dialog, title)
+    with qtbot.waitSignal(window.changed, timeout=3000):
+        answer(qtbot, wait_for_box(qtbot, title), yes)
+
+
 def enter_on_the_question(qtbot: QtBot, title: str) -> None:
     qtbot.keyClick(wait_for_box(qtbot, title), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: open_boxes() == [])
@@ -58,9 +67,7 @@ def test_accepting_asks_first_naming_the_case_and_the_number(
     assert snapshot(office_db) == before
     assert window.number_label.text() == "未受理"
 
-    ask(qtbot, dialog, ACCEPT_TITLE)
-    with qtbot.waitSignal(window.changed, timeout=3000):
-        answer(qtbot, wait_for_box(qtbot, ACCEPT_TITLE), "受理")
+    ask_and_say_yes(qtbot, window, dialog, ACCEPT_TITLE, "受理")
     assert window.number_label.text() == f"（{date.today().year}）青山调字第1号"
     assert window.state_label.text() == "已受理"
 
@@ -81,9 +88,7 @@ def test_archiving_asks_first_and_says_only_the_head_can_reopen(
     assert snapshot(office_db) == before
     assert window.state_label.text() == "已结案"
 
-    ask(qtbot, dialog, ARCHIVE_TITLE)
-    with qtbot.waitSignal(window.changed, timeout=3000):
-        answer(qtbot, wait_for_box(qtbot, ARCHIVE_TITLE), "归档")
+    ask_and_say_yes(qtbot, window, dialog, ARCHIVE_TITLE, "归档")
     assert window.state_label.text() == "已归档"
 
 
