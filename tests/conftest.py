@@ -72,3 +72,18 @@ def office_db(database):
     office.add_mediator(database, by=user, name="王建华", committee_id=committee, full_time=True)
     office.add_mediator(database, by=user, name="陈秀兰", committee_id=committee)
     return database
+
+
+@pytest.fixture
+def bare_office(database):
+    """A fresh office whose set-up skipped the mediators: villages 红旗村 and 桃园村, no
+    mediator, no grid."""
+    office.setup_office(
+        database,
+        committee_name="青山镇人民调解委员会",
+        abbr="青山",
+        town_name="青山镇",
+        villages=["红旗村", "桃园村"],
+        user_name="李主任",
+    )
+    return database

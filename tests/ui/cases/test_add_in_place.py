@@ -3,7 +3,6 @@ there, in the same dialog, and goes on: 指派 without mediators, 登记 without
 
 from __future__ import annotations
 
-import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -28,20 +27,6 @@ from tests.ui.cases.helpers import (
 )
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, choose, click, ctrl_enter, type_text
-
-
-@pytest.fixture
-def bare_office(database: Database) -> Database:
-    """A fresh office whose set-up skipped the mediators."""
-    office.setup_office(
-        database,
-        committee_name="青山镇人民调解委员会",
-        abbr="青山",
-        town_name="青山镇",
-        villages=["红旗村", "桃园村"],
-        user_name="李主任",
-    )
-    return database
 
 
 def test_assign_with_no_mediators_adds_one_in_place_and_assigns(

@@ -23,20 +23,6 @@ from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, choose, click, commit_text, ctrl_enter, type_text
 
 
-@pytest.fixture
-def no_grids(database: Database) -> Database:
-    """A fresh office: villages from the set-up, no grid yet."""
-    office.setup_office(
-        database,
-        committee_name="青山镇人民调解委员会",
-        abbr="青山",
-        town_name="青山镇",
-        villages=["红旗村", "桃园村"],
-        user_name="李主任",
-    )
-    return database
-
-
 def registries(qtbot: QtBot, db: Database) -> RegistriesWindow:
     window = RegistriesWindow(db)
     qtbot.addWidget(window)
@@ -46,8 +32,8 @@ def registries(qtbot: QtBot, db: Database) -> RegistriesWindow:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, no_grids: Database, boxes: Boxes) -> Iterator[RegistriesWindow]:
-    yield registries(qtbot, no_grids)
+def window(qtbot: QtBot, bare_office: Database, boxes: Boxes) -> Iterator[RegistriesWindow]:
+    yield registries(qtbot, bare_office)
 
 
 def open_add_form(qtbot: QtBot, window: RegistriesWindow, key: str) -> RegistryForm:
@@ -72,7 +58,7 @@ def texts(page: RegistryPage, column: int) -> list[str]:
 
 
 def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
-    qtbot: QtBot, window: RegistriesWindow, no_grids: Database
+    qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
     page = window.page("grid_workers")
     choose(page.scope, "桃园村")
@@ -90,7 +76,9 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     type_text(qtbot, chooser.adder.name, "第一网格")
     qtbot.keyClick(chooser.adder.name, Qt.Key.Key_Return)  # Enter adds (the form stays)
     assert form.isVisible()
-    assert [(g.village_name, g.name) for g in reg.list_grids(no_grids)] == [("桃园村", "第一网格")]
+    assert [(g.village_name, g.name) for g in reg.list_grids(bare_office)] == [
+        ("桃园村", "第一网格")
+    ]
     assert grid_combo(form).isVisible() and grid_combo(form).currentText() == "桃园村 第一网格"
     assert not chooser.empty_note.isVisible() and not chooser.adder.isVisible()
     assert chooser.status.text() == "已新增网格“桃园村 第一网格”并选中。"
@@ -107,7 +95,7 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     with qtbot.waitSignal(page.changed):
         ctrl_enter(qtbot, form.widgets["name"])
     assert not shiboken6.isValid(form) or not form.isVisible()
-    workers = reg.list_grid_workers(no_grids)
+    workers = reg.list_grid_workers(bare_office)
     assert [(w.village_name, w.grid_name, w.name, w.phone) for w in workers] == [
         ("桃园村", "第一网格", "周建国", "13912345678")
     ]
@@ -115,7 +103,7 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
 
 
 def test_a_household_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
-    qtbot: QtBot, window: RegistriesWindow, no_grids: Database
+    qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
     form = open_add_form(qtbot, window, "households")
     chooser = form.grid_chooser
@@ -131,23 +119,23 @@ def test_a_household_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     commit_text(form.widgets["head_name"], "王大山")
     with qtbot.waitSignal(window.page("households").changed):
         click(qtbot, form.save_button)
-    households = reg.list_households(no_grids)
+    households = reg.list_households(bare_office)
     assert [(h.village_name, h.grid_name, h.house_number, h.head_name) for h in households] == [
         ("桃园村", "三组", "12", "王大山")
     ]
 
 
 def test_what_is_wrong_with_the_grid_is_said_under_its_row_and_nothing_else_is_saved(
-    qtbot: QtBot, window: RegistriesWindow, no_grids: Database
+    qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
     form = open_add_form(qtbot, window, "grid_workers")
     chooser = form.grid_chooser
     assert chooser is not None
-    before = snapshot(no_grids)
+    before = snapshot(bare_office)
     click(qtbot, chooser.adder.add_button)  # no name
     assert chooser.adder.error.isVisible() and "网格名称" in chooser.adder.error.text()
     assert QApplication.focusWidget() is chooser.adder.name
-    assert snapshot(no_grids) == before
+    assert snapshot(bare_office) == before
 
     # Saving the form with a grid typed but not added: refused, the grid named, nothing saved.
     commit_text(chooser.adder.name, "第二网格")
@@ -157,7 +145,7 @@ def test_what_is_wrong_with_the_grid_is_said_under_its_row_and_nothing_else_is_s
     box = form.errors.find(reg.GRID_FIELD)
     assert box is not None and box.has_error
     assert "“第二网格”还没有添加" in box.error.text()
-    assert snapshot(no_grids) == before
+    assert snapshot(bare_office) == before
 
     # Closed without adding: the form says what it needs, and still offers the way out.
     qtbot.keyClick(chooser.adder.name, Qt.Key.Key_Escape)  # closes the row, not the form
@@ -165,14 +153,16 @@ def test_what_is_wrong_with_the_grid_is_said_under_its_row_and_nothing_else_is_s
     click(qtbot, form.save_button)
     assert "请在这一项下面新增网格" in box.error.text()
     assert chooser.adder.open_button.isVisible()
-    assert snapshot(no_grids) == before
+    assert snapshot(bare_office) == before
 
 
 def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
-    qtbot: QtBot, window: RegistriesWindow, no_grids: Database
+    qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
-    village = office.villages(no_grids)[0]
-    reg.add_grid(no_grids, by=office.current_user(no_grids).id, village_id=village.id, name="一组")
+    village = office.villages(bare_office)[0]
+    reg.add_grid(
+        bare_office, by=office.current_user(bare_office).id, village_id=village.id, name="一组"
+    )
     window.page("grid_workers").fill_scope()
     form = open_add_form(qtbot, window, "grid_workers")
     chooser = form.grid_chooser
@@ -183,7 +173,7 @@ def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
     commit_text(chooser.adder.name, "一组")
     click(qtbot, chooser.adder.add_button)
     assert "红旗村已经有名为“一组”的网格" in chooser.adder.error.text()
-    assert len(reg.list_grids(no_grids)) == 1
+    assert len(reg.list_grids(bare_office)) == 1
 
 
 def test_a_grid_added_beside_others_takes_its_place_and_the_villages_first_grid_is_preset(
