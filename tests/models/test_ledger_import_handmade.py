@@ -443,6 +443,132 @@ def test_a_title_naming_two_years_does_not_decide(office_db, tmp_path):
     assert plan.year is not None and (plan.year.year, plan.year.kind) == (2023, "sheet")
 
 
+def test_month_dot_day_is_a_date_without_a_year():
+    """ "5.6" in a date column is the 6th of May, typed as text or as a number (calamine
+    gives a number cell as the float 5.6); a whole number stays an Excel serial."""
+    for written in ("5.6", "5.06", "05.06", "５．６", "5.6日", 5.6, 5.06):
+        assert parse_date(written, year=2023) == date(2023, 5, 6), written
+    assert parse_date("12.31", year=2023) == parse_date(12.31, year=2023) == date(2023, 12, 31)
+    assert parse_date(45061) == parse_date(45061.0) == date(2023, 5, 15)  # serials
+    assert parse_date(45061.5) == date(2023, 5, 15)  # a serial with a time of day
+    with pytest.raises(MissingYearError) as err:
+        parse_date(5.6)
+    assert (err.value.month, err.value.day, err.value.dotted, err.value.number) == (
+        5,
+        6,
+        True,
+        True,
+    )
+    with pytest.raises(MissingYearError) as err:
+        parse_date("5.1")
+    assert err.value.maybe_tens is None  # text keeps what was typed: 5.1 is the 1st
+    with pytest.raises(MissingYearError) as err:
+        parse_date(5.1)
+    assert err.value.maybe_tens == 10  # a number shown 5.1 may have been typed 5.10
+    how = "请写成“月.日”（如 5.6 即5月6日）或 2023年5月6日 这样的格式。"
+    for written, why in (
+        ("13.5", "没有13月"),
+        (13.5, "没有13月"),
+        ("2.30", "2月没有30日"),
+        ("4.31", "4月没有31日"),
+        ("0.5", "没有0月"),
+    ):
+        with pytest.raises(CellError) as bad:
+            parse_date(written, year=2023)
+        assert bad.value.message == f"“{written}”不是日期（{why}），{how}", written
+
+
+DOTTED_ROWS: list[list[object]] = [
+    # registered, accepted, closed as typed; the outcome closes the case
+    ["5.6", "5.06", "5.20"],  # text cells (row 3 below the title and header)
+    [5.6, 5.08, 12.31],  # number cells, as Excel keeps "5.6" typed into a General cell
+    [5.1, 5.1, ""],  # a number shown 5.1: the 1st, with a 提醒 that 5.10 is shown so too
+    [45061, "2023.5.16", ""],  # a serial stays a serial
+    ["13.5", "5.6", ""],  # no 13th month
+    ["2.30", "2.30", ""],
+    [13.5, "", ""],
+]
+
+
+def dotted_sheet(tmp_path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "调解台账"
+    ws.append(["青山镇2023年矛盾纠纷调解台账"])
+    ws.append(sheets.LEDGER_HEADER)
+    for i, (registered, accepted, closed) in enumerate(DOTTED_ROWS, start=1):
+        outcome = "达成书面协议" if closed else ""
+        ws.append(
+            sheets.ledger_row(
+                H.format(i),
+                f"申请人{i}",
+                registered=registered,
+                accepted=accepted,
+                closed=closed,
+                outcome=outcome,
+            )
+        )
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_dates_written_month_dot_day_take_the_year_of_the_sheet(office_db, tmp_path):
+    plan = plan_for(office_db, dotted_sheet(tmp_path), None)
+    cases = {c.row: (c.registered_on, c.accepted_on, c.closed_on) for c in plan.cases}
+    assert cases == {
+        3: (date(2023, 5, 6), date(2023, 5, 6), date(2023, 5, 20)),
+        4: (date(2023, 5, 6), date(2023, 5, 8), date(2023, 12, 31)),
+        5: (date(2023, 5, 1), date(2023, 5, 1), None),
+        6: (date(2023, 5, 15), date(2023, 5, 16), None),
+    }
+    assert plan.year is not None and (plan.year.year, plan.year.kind) == (2023, "title")
+    assert plan.month_day_dates == 9  # (row 7's 受理日期 too: its other date is wrong)
+    assert plan.year_note == (
+        "没有写年份的日期（如“5月6日”“5.6”）9 个，按 2023 年读取"
+        "（年份取自表格标题“青山镇2023年矛盾纠纷调解台账”）。"
+    )
+    by_row = {c.row: c for c in plan.cases}
+    assert by_row[3].warnings == by_row[4].warnings == ()
+    tenth = (
+        "在表格中是数字，读作 2023-05-01（5月1日）。如原本写的是 5.10（5月10日），"
+        "Excel 会把它显示成 5.1，请在表格中改写成“5月10日”后重新导入。"
+    )
+    assert by_row[5].warnings == (f"登记日期“5.1”{tenth}", f"受理日期“5.1”{tenth}")
+    how = "请写成“月.日”（如 5.6 即5月6日）或 2023年5月6日 这样的格式"
+    assert [e.message for e in plan.errors] == [
+        f"第7行：登记日期：“13.5”不是日期（没有13月），{how}。",
+        f"第8行：登记日期：“2.30”不是日期（2月没有30日），{how}；"
+        f"受理日期：“2.30”不是日期（2月没有30日），{how}。",
+        f"第9行：登记日期：“13.5”不是日期（没有13月），{how}。",
+    ]
+
+
+def test_a_csv_reads_month_dot_day_in_the_year_of_its_file_name(office_db, tmp_path):
+    path = tmp_path / "2023年调解台账.csv"
+    path.write_text(
+        "案号,申请人,被申请人,受理日期,结案日期,调解结果,纠纷类型,所在村\n"
+        f"{H.format(1)},张三,李四,5.6,6.12,调解成功,邻里,红旗村\n"
+        f"{H.format(2)},王五,赵六,12.31,,,邻里,红旗村\n"
+        f"{H.format(3)},孙七,周八,2.29,,,邻里,红旗村\n",
+        encoding="gbk",
+    )
+    plan = plan_for(office_db, path, None)
+    assert [(c.row, c.accepted_on, c.closed_on) for c in plan.cases] == [
+        (2, date(2023, 5, 6), date(2023, 6, 12)),
+        (3, date(2023, 12, 31), None),
+    ]
+    assert plan.cases[0].warnings[0].startswith("调解结果“调解成功”没有写明")  # no date 提醒
+    assert plan.year is not None and (plan.year.kind, plan.year.text) == ("file", path.name)
+    assert "没有写年份的日期（如“5月6日”“5.6”）3 个，按 2023 年读取" in plan.year_note
+    assert [e.message for e in plan.errors] == [
+        "第4行：受理日期：“2.29”不是存在的日期（按 2023 年），请核对月、日。"
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # Rows that are not cases
 

@@ -232,6 +232,7 @@ class ImportPlan:
     unknown_mediators: dict[str, list[int]] = field(default_factory=dict)
     year: YearSource | None = None  # the sheet's year, if it names one
     month_day_dates: int = 0  # dates without a year that took ``year``
+    dotted_dates: bool = False  # some of them were written month.day ("5.6")
     neighbour_dates: int = 0  # dates without a year that took a neighbouring row's year
     undated_closings: int = 0  # rows with a result but no 结案日期
     # rows whose result (调解成功, 成功 …) was taken as 达成书面协议 without saying so
@@ -314,8 +315,9 @@ class ImportPlan:
         """Which year the dates without one were read in ("" when there were none)."""
         parts = []
         if self.month_day_dates and self.year is not None:
+            example = "“5月6日”“5.6”" if self.dotted_dates else "“5月6日”"
             parts.append(
-                f"没有写年份的日期（如“5月6日”）{self.month_day_dates} 个，"
+                f"没有写年份的日期（如{example}）{self.month_day_dates} 个，"
                 f"按 {self.year.year} 年读取（年份取自{self.year.where}）"
             )
         if self.neighbour_dates:
@@ -770,6 +772,16 @@ class _RowReader:
                 later = None
             if later is not None and later <= self.ctx.today:
                 value, rolled = later, True
+        tens = exc.maybe_tens
+        if tens is not None:
+            warnings.append(
+                f"{label}“{exc.shown}”在表格中是数字，"
+                f"读作 {value:%Y-%m-%d}（{exc.month}月{exc.day}日）。"
+                f"如原本写的是 {exc.month}.{tens}（{exc.month}月{tens}日），Excel 会把它显示成"
+                f" {exc.shown}，请在表格中改写成“{exc.month}月{tens}日”后重新导入。"
+            )
+        if exc.dotted:
+            plan.dotted_dates = True
         if rolled:
             warnings.append(
                 f"{label}“{exc.shown}”没有写年份，按 {year} 年会早于前面的日期，"

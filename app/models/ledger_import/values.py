@@ -117,10 +117,15 @@ def years_in(text: str) -> list[int]:
 
 
 class MissingYearError(CellError):
-    """A date written with month and day only ("5月6日"): the year must come from the sheet
-    (its title, its name, the file name or the neighbouring rows)."""
+    """A date written with month and day only ("5月6日", "5.6"): the year must come from the
+    sheet (its title, its name, the file name or the neighbouring rows).
 
-    def __init__(self, shown: str, month: int, day: int) -> None:
+    ``dotted``: written as month.day ("5.6"); ``number``: a number cell (5.6), which Excel
+    shows without trailing zeros, so 5.1 may have been typed as 5.10."""
+
+    def __init__(
+        self, shown: str, month: int, day: int, *, dotted: bool = False, number: bool = False
+    ) -> None:
         super().__init__(
             f"“{shown}”没有写年份，表格标题、工作表名、文件名和相邻各行中也找不到年份。"
             "请在表格中写上年份（如 2023年5月6日），或把年份写进表格标题或工作表名"
@@ -129,9 +134,45 @@ class MissingYearError(CellError):
         self.shown = shown
         self.month = month
         self.day = day
+        self.dotted = dotted
+        self.number = number
+
+    @property
+    def maybe_tens(self) -> int | None:
+        """For a number cell such as 5.1: the day it would be had it been typed 5.10 (10),
+        when that day exists too; else None."""
+        if not self.number or self.day > 3 or not self.shown.endswith(f".{self.day}"):
+            return None
+        try:
+            date(2000, self.month, self.day * 10)
+        except ValueError:
+            return None
+        return self.day * 10
 
 
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+# month.day in a date column ("5.6", "5.06", "12.31"; also "5．6" full width, "5.6日")
+_DOTTED_MONTH_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})[日号]?$")
+_HOW_TO_WRITE = "请写成“月.日”（如 5.6 即5月6日）或 2023年5月6日 这样的格式"
+
+
+def _dotted_month_day(shown: str, text: str, *, number: bool) -> MissingYearError | None:
+    """A month and day written "5.6" (a text cell, or a number cell Excel shows so), as
+    the MissingYearError that carries them; a month or day that does not exist ("13.5",
+    "2.30") raises a CellError saying how to write the date."""
+    m = _DOTTED_MONTH_DAY.match(text)
+    if m is None:
+        return None
+    month, day = int(m[1]), int(m[2])
+    if not 1 <= month <= 12:
+        raise CellError(f"“{shown}”不是日期（没有{month}月），{_HOW_TO_WRITE}。")
+    try:
+        date(2000, month, day)  # (a leap year: 2.29 exists in some years)
+    except ValueError:
+        raise CellError(f"“{shown}”不是日期（{month}月没有{day}日），{_HOW_TO_WRITE}。") from None
+    return MissingYearError(shown, month, day, dotted=True, number=number)
+
+
 _CN_MONTH_DAY = re.compile(r"^([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?$")
 
 
@@ -139,8 +180,10 @@ def parse_date(value: Cell, *, year: int | None = None) -> date | None:
     """Dates as Excel gives them (a date, a serial number) or as people type them:
     2023.5.6, 2023年5月6日, 2023-05-06, 2023/5/6, 20230506, 二〇二三年五月六日.
 
-    A month and day without a year ("5月6日", "五月六日") takes ``year``; without one it
-    raises MissingYearError (a CellError carrying the month and day)."""
+    A month and day without a year ("5月6日", "五月六日", "5.6") takes ``year``; without one
+    it raises MissingYearError (a CellError carrying the month and day). In a date column
+    "5.6" is the 6th of May, also as a number cell (calamine gives 5.6 as a float); a whole
+    number is always an Excel serial."""
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -150,6 +193,13 @@ def parse_date(value: Cell, *, year: int | None = None) -> date | None:
     if isinstance(value, (bool, time, timedelta)):
         raise CellError(f"“{cell_text(value)}”不是日期，请写成 2023-05-06 或 2023年5月6日。")
     if isinstance(value, (int, float)):
+        if type(value) is float and not value.is_integer() and 1 < value < 100:
+            shown = repr(value)  # as Excel shows the number: 5.6, 12.31, 5.1 (typed 5.10)
+            missing = _dotted_month_day(shown, shown, number=True)
+            if missing is not None:
+                if year is None:
+                    raise missing
+                return _make_date(year, missing.month, missing.day, shown)
         if float(value).is_integer() and 19000101 <= value <= 21001231:
             s = str(int(value))
             return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]), s)
@@ -182,6 +232,10 @@ def parse_date(value: Cell, *, year: int | None = None) -> date | None:
             month_day = _cn_number(m[1]), _cn_number(m[2])
         except KeyError:
             month_day = None
+    elif missing := _dotted_month_day(shown, text, number=False):
+        if year is None:
+            raise missing
+        return _make_date(year, missing.month, missing.day, shown)
     if month_day is not None:
         month, day = month_day
         if year is None:
