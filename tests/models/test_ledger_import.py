@@ -29,6 +29,7 @@ from app.models.ledger_import import (
     open_workbook,
     preview,
 )
+from app.models.ledger_import.plan import _split_mediators
 from app.models.ledger_import.values import (
     CellError,
     parse_amount,
@@ -493,7 +494,8 @@ def test_messy_sheet_previews_every_case(office_db, tmp_path):
     last = plan.cases[-1]
     assert last.warnings == (
         "纠纷类型“乱七八糟的纠纷”不在标准分类中，按“其他”导入。",
-        "调解员“老张”不在本所调解员名单中，未关联（原文保留在导入记录中）。",
+        "调解员“老张”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
+        "可在预览页点“把这些调解员加入名单…”加入后重新检查，这一行即关联该调解员。",
         "调解结果“调解成功”没有写明是书面协议还是口头协议，按“达成书面协议”导入"
         "（统计中两者分别计数）。如是口头协议，请在J 列“调解结果”改成“达成口头协议”后重新导入。",
     )
@@ -926,3 +928,75 @@ def test_mediators_spaced_to_line_up_are_one_name_each(office_db, tmp_path):
     assert plan.unknown_mediators == {}
     named = {c.number: len(c.mediator_ids) for c in plan.cases}
     assert named == {N.format(1): 1, N.format(2): 2, N.format(3): 2}
+
+
+@pytest.mark.parametrize(
+    ("written", "names"),
+    [
+        ("王建华（村调委会）", ["王建华"]),
+        ("王建华(主办)、陈秀兰（协办）", ["王建华", "陈秀兰"]),
+        ("调解员王建华", ["王建华"]),
+        ("人民调解员：陈秀兰", ["陈秀兰"]),
+        ("调解员 王建华 陈秀兰", ["王建华", "陈秀兰"]),
+        ("王建华（村调委会、主办） 陈秀兰", ["王建华", "陈秀兰"]),
+        ("调解员 何  芳", ["何芳"]),
+        ("王建华（村调委会", ["王建华"]),
+        ("调解员", []),
+    ],
+)
+def test_a_mediator_cell_without_notes_and_titles(written, names):
+    assert _split_mediators(written) == names
+
+
+def test_mediators_written_with_a_note_or_a_title_are_matched(office_db, tmp_path):
+    """As a village is found without its 村委会: "王建华（村调委会）", "调解员王建华" and
+    "人民调解员陈秀兰" are the office's 王建华 and 陈秀兰."""
+    rows = [
+        sheets.ledger_row(N.format(1), mediator="王建华（村调委会）"),
+        sheets.ledger_row(N.format(2), mediator="调解员王建华、人民调解员陈秀兰"),
+        sheets.ledger_row(N.format(3), mediator="陈秀兰（镇调委会） 调解员：王建华"),
+    ]
+    plan = plan_for(office_db, simple(tmp_path, rows))
+    ids = {m.name: m.id for m in office.mediators(office_db)}
+    assert plan.unknown_mediators == {}
+    assert [c.mediator_ids for c in plan.cases] == [
+        (ids["王建华"],),
+        (ids["王建华"], ids["陈秀兰"]),
+        (ids["陈秀兰"], ids["王建华"]),
+    ]
+    assert [c.warnings for c in plan.cases] == [(), (), ()]
+
+
+def test_unknown_mediators_are_listed_with_the_rows_that_name_them(office_db, tmp_path):
+    """plan.unknown_mediators: each unknown name once, as it would be added to the list
+    (without the note or the title), with every row naming it, in sheet order; a row that
+    names one twice is listed once; a row with an error lists its mediators too (adding
+    them is still right)."""
+    rows = [
+        sheets.ledger_row(N.format(1), "张一", mediator="王建华"),  # row 2: known
+        sheets.ledger_row(N.format(2), "张二", mediator="刘德明（村调委会）、王建华"),  # 3
+        sheets.ledger_row(N.format(3), "张三", mediator="调解员刘德明 何芳"),  # 4
+        sheets.ledger_row(N.format(4), "张四", mediator="何芳、何 芳（协办）"),  # 5
+        sheets.ledger_row(N.format(5), "张五", mediator="人民调解员刘德明", village="幸福村"),
+        sheets.ledger_row(N.format(6), "张六", mediator=""),  # 7: none
+    ]
+    plan = plan_for(office_db, simple(tmp_path, rows))
+    assert plan.unknown_mediators == {"刘德明": [3, 4, 6], "何芳": [4, 5]}
+    assert plan.bad_rows == [6]  # (幸福村 is not in the list)
+    hint = (
+        "不在本所调解员名单中，未关联（原文保留在导入记录中）。"
+        "可在预览页点“把这些调解员加入名单…”加入后重新检查，这一行即关联该调解员。"
+    )
+    by_row = {c.row: c for c in plan.cases}
+    assert by_row[3].warnings == (f"调解员“刘德明”{hint}",)
+    assert by_row[4].warnings == (f"调解员“刘德明”{hint}", f"调解员“何芳”{hint}")
+    assert by_row[5].warnings == (f"调解员“何芳”{hint}",)
+    assert len(by_row[3].mediator_ids) == 1  # 王建华 is linked all the same
+
+    committee = office.main_committee(office_db).id
+    by = office.current_user(office_db).id
+    for name in plan.unknown_mediators:  # what the preview's button adds
+        office.add_mediator(office_db, by=by, name=name, committee_id=committee)
+    again = plan_for(office_db, simple(tmp_path, rows))
+    assert again.unknown_mediators == {}
+    assert [len(c.mediator_ids) for c in again.cases] == [1, 2, 2, 1, 0]

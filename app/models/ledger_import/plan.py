@@ -394,9 +394,11 @@ class _Office:
         ids: list[str] = []
         unknown: list[str] = []
         for name in _split_mediators(text):
-            mediator_id = self.mediators.get(norm(name))
+            key = norm(name)
+            mediator_id = self.mediators.get(key)
             if mediator_id is None:
-                unknown.append(name)
+                if all(norm(u) != key for u in unknown):  # (one name written twice)
+                    unknown.append(name)
             elif mediator_id not in ids:
                 ids.append(mediator_id)
         return tuple(ids), tuple(unknown)
@@ -889,7 +891,10 @@ class _RowReader:
         mediator_ids = list(found_ids)
         for name in unknown:
             plan.unknown_mediators.setdefault(norm(name), []).append(row)
-            warnings.append(f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。")
+            warnings.append(
+                f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
+                "可在预览页点“把这些调解员加入名单…”加入后重新检查，这一行即关联该调解员。"
+            )
 
         # state, result and the closing date
         state_value, outcome_value = get("state"), get("outcome")
@@ -1141,13 +1146,35 @@ _MEDIATOR_SEPARATORS = re.compile(r"[、，,;；/\n\r]+")
 _SINGLE_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 
 
+# a note in brackets after a name: "王建华（村调委会）", "陈秀兰(主办)", "何芳【协办】"
+_MEDIATOR_NOTE = re.compile(r"[(（\[【〔［][^()（）\[\]【】〔〕［］]*[)）\]】〕］]")
+_MEDIATOR_OPEN_NOTE = re.compile(r"[(（\[【〔［][^()（）\[\]【】〔〕［］]*$")  # never closed
+# a title written before the name: "调解员王建华", "人民调解员：陈秀兰" (longest first)
+_MEDIATOR_TITLES = ("人民调解员", "专职调解员", "兼职调解员", "调解员")
+
+
+def mediator_name(word: str) -> str:
+    """One name of a 调解员 cell without the title written before it, as the list has it:
+    "调解员王建华" / "人民调解员：王建华" → 王建华 ("" for a title alone)."""
+    for title in _MEDIATOR_TITLES:
+        if word.startswith(title):
+            return word[len(title) :].lstrip(":：")
+    return word
+
+
 def _split_mediators(text: str) -> list[str]:
     """Names in a 调解员 cell: "王建华、陈秀兰", "王建华 陈秀兰" (spaces between names), and
     "何  芳" (spaces that align a two-character name with three-character ones: one name,
-    not 何 and 芳)."""
+    not 何 and 芳). Notes in brackets ("王建华（村调委会）") and a title before a name
+    ("调解员王建华", "人民调解员：王建华") are left out, as 村委会 is of a village name."""
+    if not text:
+        return []
+    if any(c in text for c in "(（[【〔［"):
+        text = _MEDIATOR_NOTE.sub(" ", text)
     names: list[str] = []
-    for piece in _MEDIATOR_SEPARATORS.split(text) if text else []:
-        words = piece.split()
+    for piece in _MEDIATOR_SEPARATORS.split(text):
+        piece = _MEDIATOR_OPEN_NOTE.sub("", piece)
+        words = [name for name in map(mediator_name, piece.split()) if name]
         if len(words) > 1 and all(_SINGLE_CJK.fullmatch(w) for w in words):
             names.append("".join(words))
         else:
