@@ -11,9 +11,14 @@ import shiboken6
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.models.db import Database
 from app.ui import jobs
 from app.ui.jobs import BackgroundJob
+from app.ui.ledger import open_import
+from app.ui.ledger.import_wizard import ImportWizard, Step
 from app.ui.signals import emit
+from tests.conftest import TODAY
+from tests.ui.message_boxes import Boxes
 from tests.ui.user import click
 
 
@@ -29,6 +34,14 @@ def parent(qtbot: QtBot) -> Iterator[QWidget]:
     for job in list(jobs._running):
         job.cancel()
     qtbot.waitUntil(lambda: not jobs._running, timeout=20000)
+
+
+@pytest.fixture
+def wizard(qtbot: QtBot, office_db: Database, parent: QWidget, boxes: Boxes) -> ImportWizard:
+    """The 台账 import wizard, opened over ``parent`` on ``office_db``."""
+    w = open_import(office_db, parent, today=lambda: TODAY)
+    qtbot.waitExposed(w)
+    return w
 
 
 def answer_file_dialog(owner: QWidget, path: Path) -> None:
@@ -49,3 +62,15 @@ def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
     button = progress.findChild(QPushButton)
     assert button is not None and button.text() == "取消"
     click(qtbot, button)
+
+
+def choose_file(
+    qtbot: QtBot, wizard: ImportWizard, path: Path, *, reaches: Step = Step.HEADER
+) -> None:
+    """选择文件… and the file picked in the dialog; waits until it has been read, and the
+    wizard is at ``reaches`` (the header step; still the file step for a file that
+    cannot be read)."""
+    click(qtbot, wizard.file_page.choose_button)
+    with qtbot.waitSignal(wizard.ready, timeout=20000):
+        answer_file_dialog(wizard, path)
+    assert wizard.step == reaches

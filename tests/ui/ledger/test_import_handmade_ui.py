@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import office
@@ -18,25 +16,17 @@ from app.models.casefile import load_case
 from app.models.db import Database
 from app.models.register import RegisterFilter
 from app.ui.cases.case_pages import agreement_html
-from app.ui.ledger import open_import
 from app.ui.ledger.import_pages import COL_CLOSED, PreviewPage
 from app.ui.ledger.import_wizard import ImportWizard, Step
 from app.ui.register_model import COL_CLOSED as REGISTER_CLOSED
 from app.ui.register_model import RegisterModel
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
-from tests.ui.ledger.conftest import answer_file_dialog
+from tests.ui.ledger.conftest import answer_file_dialog, choose_file
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click
 
 H = sheets.H
-
-
-@pytest.fixture
-def wizard(qtbot: QtBot, office_db: Database, parent: QWidget, boxes: Boxes) -> ImportWizard:
-    w = open_import(office_db, parent, today=lambda: TODAY)
-    qtbot.waitExposed(w)
-    return w
 
 
 def items(view: Any) -> list[str]:
@@ -48,10 +38,7 @@ def tab_texts(page: PreviewPage) -> list[str]:
 
 
 def to_columns(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
-    click(qtbot, wizard.file_page.choose_button)
-    with qtbot.waitSignal(wizard.ready, timeout=20000):
-        answer_file_dialog(wizard, path)
-    assert wizard.step == Step.HEADER
+    choose_file(qtbot, wizard, path)
     assert wizard.header_row() == 3
     click(qtbot, wizard.next_button)
     assert wizard.step == Step.COLUMNS

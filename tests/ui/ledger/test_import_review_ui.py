@@ -5,35 +5,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
-from app.ui.ledger import open_import
+from app.ui.ledger.import_pages import PreviewPage
 from app.ui.ledger.import_wizard import ImportWizard, Step
-from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
-from tests.ui.ledger.conftest import answer_file_dialog
+from tests.ui.ledger.conftest import choose_file
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click
 
 H = sheets.H
 
 
-@pytest.fixture
-def wizard(qtbot: QtBot, office_db: Database, parent: QWidget, boxes: Boxes) -> ImportWizard:
-    w = open_import(office_db, parent, today=lambda: TODAY)
-    qtbot.waitExposed(w)
-    return w
-
-
-def choose_file(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
-    click(qtbot, wizard.file_page.choose_button)
+def preview_of(qtbot: QtBot, wizard: ImportWizard, path: Path) -> PreviewPage:
+    """``path`` chosen and taken through the header and column steps as guessed: the
+    preview, once checked."""
+    choose_file(qtbot, wizard, path)
+    click(qtbot, wizard.next_button)
     with qtbot.waitSignal(wizard.ready, timeout=20000):
-        answer_file_dialog(wizard, path)
-    assert wizard.step == Step.HEADER
+        click(qtbot, wizard.next_button)
+    assert wizard.step == Step.PREVIEW
+    return wizard.preview_page
 
 
 def two_sheets(path: Path, second: list[list[object]]) -> Path:
@@ -102,11 +96,7 @@ def test_the_cases_tab_counts_as_the_summary_does(
     rows = [sheets.ledger_row(H.format(n), f"张{n}") for n in (1, 2, 3)]
     rows.append(sheets.ledger_row(H.format(2), "王五"))  # row 5: 第2号 again
     path = sheets.simple_xlsx(tmp_path / "2023年台账.xlsx", sheets.LEDGER_HEADER, rows)
-    choose_file(qtbot, wizard, path)
-    click(qtbot, wizard.next_button)
-    with qtbot.waitSignal(wizard.ready, timeout=20000):
-        click(qtbot, wizard.next_button)
-    page = wizard.preview_page
+    page = preview_of(qtbot, wizard, path)
     assert "可导入 3 件" in page.summary.text()
     assert page.tabs.tabText(page.TAB_CASES) == "案件（3，另有疑似重复 1）"
     assert page.model.rowCount() == 4  # the tab still lists the duplicate, marked
@@ -123,11 +113,7 @@ def test_unknown_mediators_are_added_in_place_and_the_sheet_checked_again(
         sheets.ledger_row(H.format(4), "孙七", mediator="何芳"),  # row 5
     ]
     path = sheets.simple_xlsx(tmp_path / "2023年台账.xlsx", sheets.LEDGER_HEADER, rows)
-    choose_file(qtbot, wizard, path)
-    click(qtbot, wizard.next_button)
-    with qtbot.waitSignal(wizard.ready, timeout=20000):
-        click(qtbot, wizard.next_button)
-    page = wizard.preview_page
+    page = preview_of(qtbot, wizard, path)
     assert page.mediators.isVisible() and page.add_mediators.isVisible()
     assert page.mediators.text() == (
         "这些调解员不在本所的调解员名单中：刘德明（第3、4行）；何芳（第5行）。"

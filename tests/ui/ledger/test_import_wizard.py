@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
@@ -24,7 +23,7 @@ from app.ui.ledger.import_wizard import ImportWizard, Step
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
 from tests.models.helpers import register
-from tests.ui.ledger.conftest import answer_file_dialog, cancel_in_progress_dialog
+from tests.ui.ledger.conftest import cancel_in_progress_dialog, choose_file
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click
 
@@ -45,26 +44,12 @@ MESSY_MAPPING = {
 }
 
 
-@pytest.fixture
-def wizard(qtbot: QtBot, office_db: Database, parent: QWidget, boxes: Boxes) -> ImportWizard:
-    w = open_import(office_db, parent, today=lambda: TODAY)
-    qtbot.waitExposed(w)
-    return w
-
-
 def dump(db: Database) -> list[str]:
     return list(db.conn.iterdump())
 
 
 def case_count(db: Database) -> int:
     return int(db.scalar("SELECT count(*) FROM cases"))
-
-
-def choose_file(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
-    """选择文件… and the file picked in the dialog; waits until it has been read."""
-    click(qtbot, wizard.file_page.choose_button)
-    with qtbot.waitSignal(wizard.ready, timeout=20000):
-        answer_file_dialog(wizard, path)
 
 
 def next_step(qtbot: QtBot, wizard: ImportWizard) -> None:
@@ -239,8 +224,7 @@ def test_a_file_that_cannot_be_read_is_told_on_the_first_page(
     qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, boxes: Boxes, make: Any, says: str
 ) -> None:
     path = make(tmp_path)
-    choose_file(qtbot, wizard, path)
-    assert wizard.step == Step.FILE
+    choose_file(qtbot, wizard, path, reaches=Step.FILE)
     banner = wizard.file_page.banner
     assert banner.isVisible()
     assert path.name in banner.text()
