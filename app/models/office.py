@@ -84,6 +84,8 @@ USER_FIELD = "使用人姓名"
 TIME_LIMIT_FIELD = "调解期限"
 MEDIATOR_LABEL = "调解员"  # a mediator's row: "调解员2·姓名", "调解员2·联系电话"
 MEDIATOR_NAME_MAX = 30  # as the registries' names (registries.common.NAME_MAX)
+PLACE_NAME_MAX = 30  # villages, the town, people: as 村居档案 (registries.common.NAME_MAX)
+COMMITTEE_NAME_MAX = 40  # as 村居档案's committees (registries.places._committee_values)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,17 @@ def check_committee(
         raise ValidationError(TOWN_FIELD, "请填写乡镇或街道名称。")
     if not user_name.strip():
         raise ValidationError(USER_FIELD, "请填写您的姓名，每一次修改都会记下是谁做的。")
+    # the limits 村居档案 holds them to later, so an edit there never fails on set-up's input
+    for field, value, limit in (
+        (COMMITTEE_NAME_FIELD, committee_name, COMMITTEE_NAME_MAX),
+        (TOWN_FIELD, town_name, PLACE_NAME_MAX),
+        (USER_FIELD, user_name, PLACE_NAME_MAX),
+    ):
+        length = len(" ".join(value.split()))
+        if length > limit:
+            raise ValidationError(
+                field, f"{field}太长了（现在 {length} 个字，最多 {limit} 个字），请删减。"
+            )
     if not 1 <= time_limit_days <= 365:
         raise ValidationError(TIME_LIMIT_FIELD, "调解期限应在 1 到 365 天之间（一般为 30 天）。")
 
@@ -127,9 +140,16 @@ def check_committee(
 def clean_villages(villages: Sequence[str]) -> list[str]:
     """The town's villages and communities as typed, one a line: stripped, at least one,
     none twice."""
-    names = [v.strip() for v in villages if v.strip()]
+    # squeezed as 村居档案 squeezes them, so "河东  社区" and "河东 社区" are one village
+    names = [" ".join(v.split()) for v in villages if v.strip()]
     if not names:
         raise ValidationError(VILLAGES_FIELD, "请至少填写一个村或社区的名称。")
+    if too_long := next((n for n in names if len(n) > PLACE_NAME_MAX), None):
+        shown = f"{too_long[:12]}…"
+        raise ValidationError(
+            VILLAGES_FIELD,
+            f"“{shown}”太长了（{len(too_long)} 个字，最多 {PLACE_NAME_MAX} 个字），请删减。",
+        )
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise ValidationError(VILLAGES_FIELD, f"村（社区）“{dup}”重复填写了，请删去一个。")

@@ -9,6 +9,7 @@ from app.models import office
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import NewMediator, OfficeDetails
+from app.models.registries import places
 from tests.helpers import snapshot
 
 
@@ -81,6 +82,11 @@ def test_skipped_steps_leave_no_mediators_and_the_committee_name_as_seal(
         ({"details": OfficeDetails(phone="12a")}, "联系电话", "联系电话"),
         ({"details": OfficeDetails(seal_text="印" * 41)}, "印章文字", "40"),
         ({"villages": ["红旗村", "红旗村"]}, "村（社区）", "重复"),
+        ({"villages": ["河东  社区", "河东 社区"]}, "村（社区）", "“河东 社区”重复"),
+        ({"villages": ["红旗村", "村" * 31]}, "村（社区）", "最多 30 个字"),
+        ({"committee_name": "青" * 41}, "调委会名称", "最多 40 个字"),
+        ({"town_name": "镇" * 31}, "乡镇（街道）名称", "最多 30 个字"),
+        ({"user_name": "李" * 31}, "使用人姓名", "最多 30 个字"),
         ({"abbr": "QS 1"}, "编号简称", "不能有空格"),
         ({"user_name": " "}, "使用人姓名", "您的姓名"),
     ],
@@ -124,3 +130,14 @@ def test_a_damaged_late_days_setting_falls_back_to_three(office_db: Database) ->
     with office_db.transaction() as conn:
         office.set_setting(conn, office.ACCEPT_LATE_DAYS_KEY, "三天")
     assert office.accept_late_days(office_db) == 3
+
+
+def test_villages_set_up_are_kept_as_the_village_registry_keeps_them(database: Database) -> None:
+    """Spaces squeezed as 村居档案 squeezes them, so a village typed at set-up can be edited
+    there later without being told it clashes with itself or is too long."""
+    _setup(database, villages=["河东　 社区", "村" * 30])
+    villages = office.villages(database)
+    assert [v.name for v in villages] == ["河东 社区", "村" * 30]
+    for v in villages:
+        places.edit_village(database, v.id, name=v.name, kind="community", by="test")
+    assert [v.kind for v in office.villages(database)] == ["community", "community"]

@@ -221,8 +221,13 @@ def _unique_village_name(conn: sqlite3.Connection, name: str, own_id: str = "") 
         (name, own_id),
     ).fetchone()
     if clash is not None:
-        hint = "（已停用，可勾选“显示已停用”后恢复启用）" if clash["retired"] else ""
-        raise ValidationError(VILLAGE_NAME_FIELD, f"已经有“{name}”{hint}，请不要重复登记。")
+        if clash["retired"]:  # said so that it reads right in 登记 and 案情 as well
+            raise ValidationError(
+                VILLAGE_NAME_FIELD,
+                f"已经有“{name}”，只是已停用。请在“村居与宣传 → 村居档案 → 村（社区）”中"
+                "勾选“显示已停用”，选中它后恢复启用，不要重复登记。",
+            )
+        raise ValidationError(VILLAGE_NAME_FIELD, f"已经有“{name}”，请不要重复登记。")
 
 
 def _town_id(conn: sqlite3.Connection) -> str:

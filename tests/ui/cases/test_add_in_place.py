@@ -191,3 +191,25 @@ def test_the_case_details_add_a_missing_village_in_place(qtbot: QtBot, office_db
 def test_a_finished_case_offers_no_new_village(qtbot: QtBot, office_db: Database) -> None:
     window = open_window(qtbot, office_db, closed(office_db))
     assert not window.details.village_chooser.adder.open_button.isEnabled()
+
+
+def test_a_retired_village_typed_in_register_says_where_to_restore_it(
+    qtbot: QtBot, office_db: Database
+) -> None:
+    """登记 has no 显示已停用 box: the message names where the village is restored."""
+    from app.models.registries import places
+
+    taoyuan = next(p.id for p in office.villages(office_db) if p.name == "桃园村")
+    places.retire_village(office_db, taoyuan, by=office.current_user(office_db).id)
+    before = snapshot(office_db)
+    dialog = RegisterDialog(office_db)
+    dialog.open()
+    activate(qtbot, dialog)
+    chooser = dialog.village_chooser
+    click(qtbot, chooser.adder.open_button)
+    type_text(qtbot, chooser.adder.name, "桃园村")
+    qtbot.keyClick(chooser.adder.name, Qt.Key.Key_Return)
+    told = chooser.adder.error.text()
+    assert "已停用" in told
+    assert "村居与宣传 → 村居档案 → 村（社区）" in told
+    assert snapshot(office_db) == before
