@@ -116,6 +116,11 @@ def _rows_text(rows: list[int], limit: int = 10) -> str:
     return f"第{shown}行" + (f"等 {len(rows)} 行" if len(rows) > limit else "")
 
 
+def _names_with_rows(unknown: dict[str, list[int]]) -> str:
+    """Each unknown name with the sheet rows it stands in: 张村（第3、5行）；李村（第7行）."""
+    return "；".join(f"{name}（{_rows_text(rows)}）" for name, rows in unknown.items())
+
+
 def import_choice(
     plan: ImportPlan, *, skip_duplicates: bool
 ) -> tuple[list[PlannedCase], list[int]]:
@@ -762,9 +767,7 @@ class ImportWizard(QDialog):
         page.notes.setText("\n".join(notes))
         page.notes.setVisible(bool(notes))
         if plan.unknown_villages:
-            names = "；".join(
-                f"{name}（{_rows_text(rows)}）" for name, rows in plan.unknown_villages.items()
-            )
+            names = _names_with_rows(plan.unknown_villages)
             page.villages.setText(
                 f"这些村（社区）不在本所的名单中：{names}。可以点下面的按钮把它们加入名单"
                 "（加入后重新检查），或在表格中改成名单里的村名再重新导入。"
@@ -772,9 +775,7 @@ class ImportWizard(QDialog):
         page.villages.setVisible(bool(plan.unknown_villages))
         page.add_villages.setVisible(bool(plan.unknown_villages))
         if plan.unknown_mediators:
-            names = "；".join(
-                f"{name}（{_rows_text(rows)}）" for name, rows in plan.unknown_mediators.items()
-            )
+            names = _names_with_rows(plan.unknown_mediators)
             page.mediators.setText(
                 f"这些调解员不在本所的调解员名单中：{names}。这些行导入后不关联调解员。"
                 "可以点下面的按钮把他们加入名单（加入后重新检查），"
