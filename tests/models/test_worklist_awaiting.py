@@ -6,29 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.models import cases, demo, office, register
-from app.models.cases import CaseInput
 from app.models.db import Database
-from app.models.parties import PartyInput
 from tests.conftest import TODAY
+from tests.models.helpers import register as register_dispute
 
 
 def _register(db: Database, days_ago: int, applicant: str) -> str:
-    return cases.register_case(
-        db,
-        CaseInput(
-            committee_id=office.main_committee(db).id,
-            category="邻里",
-            source="application",
-            registered_on=TODAY - timedelta(days=days_ago),
-            parties=[
-                PartyInput(name=applicant, role="applicant"),
-                PartyInput(name="李四", role="respondent"),
-            ],
-            facts="两家因围墙发生争执。",
-        ),
-        by=office.current_user(db).id,
-        today=TODAY,
-    )
+    return register_dispute(db, applicant=applicant, registered_on=TODAY - timedelta(days=days_ago))
 
 
 def _waiting(db: Database, **kwargs: object) -> list[tuple[str, date, str, bool]]:

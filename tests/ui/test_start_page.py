@@ -10,10 +10,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.models import cases, office, register
-from app.models.cases import CaseInput
+from app.models import office, register
 from app.models.db import Database
-from app.models.parties import PartyInput
 from app.models.register import WorkItem
 from app.ui import messages
 from app.ui.application import apply_font_size
@@ -23,6 +21,7 @@ from app.ui.look import ERROR
 from app.ui.main_window import MainWindow
 from app.ui.start_page import SECTIONS, StartPage, WorklistModel
 from tests.conftest import TODAY
+from tests.models.helpers import register as register_dispute
 from tests.ui.message_boxes import Boxes
 from tests.ui.shell_helpers import UUID_RE, locked, on_screen
 from tests.ui.user import double_click
@@ -168,29 +167,10 @@ def test_enter_opens_the_case_once(qtbot: QtBot, window: MainWindow) -> None:
     assert _case_windows() == [first]
 
 
-def _register_today(db: Database, applicant: str) -> str:
-    return cases.register_case(
-        db,
-        CaseInput(
-            committee_id=office.main_committee(db).id,
-            category="邻里",
-            source="application",
-            registered_on=TODAY,
-            parties=[
-                PartyInput(name=applicant, role="applicant"),
-                PartyInput(name="李四", role="respondent"),
-            ],
-            facts="两家因围墙发生争执。",
-        ),
-        by=office.current_user(db).id,
-        today=TODAY,
-    )
-
-
 def test_waiting_disputes_oldest_first_the_late_ones_in_red(
     page: StartPage, demo_db: Database
 ) -> None:
-    _register_today(demo_db, "钱二")
+    register_dispute(demo_db, applicant="钱二", registered_on=TODAY)
     assert page.refresh()
     section = page.sections["awaiting_acceptance"]
     model = section.model
