@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.models import demo, office
 from app.models import registries as reg
 from app.models.db import Database
+from app.ui.add_in_place import GridChooser
 from app.ui.registries.form import RegistryForm
 from app.ui.registries.page import RegistryPage
 from app.ui.registries.window import RegistriesWindow
@@ -46,6 +47,15 @@ def open_add_form(qtbot: QtBot, window: RegistriesWindow, key: str) -> RegistryF
     return form
 
 
+def open_grid_chooser(
+    qtbot: QtBot, window: RegistriesWindow, key: str
+) -> tuple[RegistryForm, GridChooser]:
+    """The add form of page `key` and its 网格 chooser (with the add-a-grid row)."""
+    form = open_add_form(qtbot, window, key)
+    assert form.grid_chooser is not None
+    return form, form.grid_chooser
+
+
 def grid_combo(form: RegistryForm) -> QComboBox:
     combo = form.widgets["grid_id"]
     assert isinstance(combo, QComboBox)
@@ -62,9 +72,7 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
 ) -> None:
     page = window.page("grid_workers")
     choose(page.scope, "桃园村")
-    form = open_add_form(qtbot, window, "grid_workers")
-    chooser = form.grid_chooser
-    assert chooser is not None
+    form, chooser = open_grid_chooser(qtbot, window, "grid_workers")
     # Not a dead end: a note says what to do, the row is open on the page's village, and
     # the cursor waits in the grid's name.
     assert chooser.empty_note.isVisible() and "还没有网格" in chooser.empty_note.text()
@@ -105,9 +113,7 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
 def test_a_household_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
-    form = open_add_form(qtbot, window, "households")
-    chooser = form.grid_chooser
-    assert chooser is not None
+    form, chooser = open_grid_chooser(qtbot, window, "households")
     assert chooser.adder.village.currentText() == "红旗村"  # the office's first village
     choose(chooser.adder.village, "桃园村")
     qtbot.keyClick(chooser.adder.village, Qt.Key.Key_Tab)
@@ -128,9 +134,7 @@ def test_a_household_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
 def test_what_is_wrong_with_the_grid_is_said_under_its_row_and_nothing_else_is_saved(
     qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
-    form = open_add_form(qtbot, window, "grid_workers")
-    chooser = form.grid_chooser
-    assert chooser is not None
+    form, chooser = open_grid_chooser(qtbot, window, "grid_workers")
     before = snapshot(bare_office)
     click(qtbot, chooser.adder.add_button)  # no name
     assert chooser.adder.error.isVisible() and "网格名称" in chooser.adder.error.text()
@@ -164,9 +168,7 @@ def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
         bare_office, by=office.current_user(bare_office).id, village_id=village.id, name="一组"
     )
     window.page("grid_workers").fill_scope()
-    form = open_add_form(qtbot, window, "grid_workers")
-    chooser = form.grid_chooser
-    assert chooser is not None
+    form, chooser = open_grid_chooser(qtbot, window, "grid_workers")
     assert not chooser.adder.isVisible()  # there is a grid: the list, 新增网格 beside it
     assert grid_combo(form).currentText() == "红旗村 一组"
     click(qtbot, chooser.adder.open_button)
@@ -183,9 +185,7 @@ def test_a_grid_added_beside_others_takes_its_place_and_the_villages_first_grid_
     window = registries(qtbot, database)
     page = window.page("grid_workers")
     choose(page.scope, "桃园村")
-    form = open_add_form(qtbot, window, "grid_workers")
-    chooser = form.grid_chooser
-    assert chooser is not None
+    form, chooser = open_grid_chooser(qtbot, window, "grid_workers")
     combo = grid_combo(form)
     # The page shows 桃园村: its first grid is chosen (not an entry marked 已停用).
     assert combo.currentText() == "桃园村 第一网格"
