@@ -52,7 +52,11 @@ def sized(qapp: QApplication, restore_font: None) -> Iterator[None]:
     yield
 
 
-def register_window(qtbot: QtBot, db: Database, size: tuple[int, int], key: str) -> MainWindow:
+def register_window(
+    qtbot: QtBot, db: Database, size: tuple[int, int], key: str
+) -> tuple[MainWindow, QTableView, QHeaderView]:
+    """The main window at ``size`` and 字号 ``key`` showing the register, its table and the
+    table's header, once the columns are shared out."""
     application.apply_font_size(QApplication.instance(), key)  # type: ignore[arg-type]
     window = MainWindow(db, today=lambda: TODAY)
     qtbot.addWidget(window)
@@ -63,7 +67,7 @@ def register_window(qtbot: QtBot, db: Database, size: tuple[int, int], key: str)
     table = window.register_page.table
     # The columns follow the view's width: wait for the last resize to be shared out.
     qtbot.waitUntil(lambda: table.viewport().width() > 0.9 * size[0])
-    return window
+    return window, table, table.horizontalHeader()
 
 
 def shown_columns(table: QTableView) -> list[int]:
@@ -89,9 +93,7 @@ def title_fits(table: QTableView, column: int) -> bool:
 def test_every_column_fits_a_laptop_screen_at_the_usual_sizes(
     qtbot: QtBot, demo_db: Database, boxes: Boxes, sized: None, size: tuple[int, int], key: str
 ) -> None:
-    window = register_window(qtbot, demo_db, size, key)
-    table = window.register_page.table
-    header = table.horizontalHeader()
+    _, table, header = register_window(qtbot, demo_db, size, key)
     assert table.horizontalScrollBar().maximum() == 0
     assert not table.horizontalScrollBar().isVisible()
     used = sum(header.sectionSize(c) for c in shown_columns(table))
@@ -111,9 +113,7 @@ def test_every_column_fits_a_laptop_screen_at_the_usual_sizes(
 def test_the_key_columns_stay_whole_and_in_view_at_the_largest_size(
     qtbot: QtBot, demo_db: Database, boxes: Boxes, sized: None
 ) -> None:
-    window = register_window(qtbot, demo_db, LAPTOP_WINDOW, "xlarge")
-    table = window.register_page.table
-    header = table.horizontalHeader()
+    _, table, header = register_window(qtbot, demo_db, LAPTOP_WINDOW, "xlarge")
     assert QApplication.font().pointSize() == ui_settings.FONT_SIZES["xlarge"][1]
     assert table.font().pointSize() == ui_settings.FONT_SIZES["xlarge"][1]
     for column in KEY_COLUMNS:
@@ -133,9 +133,9 @@ def test_the_key_columns_stay_whole_and_in_view_at_the_largest_size(
 def test_a_narrow_window_narrows_the_other_columns_never_the_key_ones(
     qtbot: QtBot, demo_db: Database, boxes: Boxes, sized: None
 ) -> None:
-    window = register_window(qtbot, demo_db, LAPTOP_WINDOW, ui_settings.DEFAULT_FONT_SIZE)
-    table = window.register_page.table
-    header = table.horizontalHeader()
+    window, table, header = register_window(
+        qtbot, demo_db, LAPTOP_WINDOW, ui_settings.DEFAULT_FONT_SIZE
+    )
     wide = {c: header.sectionSize(c) for c in shown_columns(table)}
     window.resize(900, 720)
     qtbot.waitUntil(lambda: table.viewport().width() < 900)
@@ -157,9 +157,9 @@ def test_a_narrow_window_narrows_the_other_columns_never_the_key_ones(
 def test_a_dragged_column_keeps_its_width_when_the_window_changes(
     qtbot: QtBot, demo_db: Database, boxes: Boxes, sized: None
 ) -> None:
-    window = register_window(qtbot, demo_db, LAPTOP_WINDOW, ui_settings.DEFAULT_FONT_SIZE)
-    table = window.register_page.table
-    header = table.horizontalHeader()
+    window, table, header = register_window(
+        qtbot, demo_db, LAPTOP_WINDOW, ui_settings.DEFAULT_FONT_SIZE
+    )
     header.resizeSection(COL_VILLAGE, 160)  # as a drag on the header's divider does
     window.resize(1260, 720)
     qtbot.waitUntil(lambda: table.viewport().width() < 1240)
@@ -212,9 +212,10 @@ def column_values(page: RegisterPage, column: int) -> list[str]:
 def test_the_sort_arrow_tells_the_order_the_rows_are_in(
     qtbot: QtBot, demo_db: Database, boxes: Boxes, sized: None
 ) -> None:
-    window = register_window(qtbot, demo_db, LAPTOP_WINDOW, ui_settings.DEFAULT_FONT_SIZE)
+    window, _, header = register_window(
+        qtbot, demo_db, LAPTOP_WINDOW, ui_settings.DEFAULT_FONT_SIZE
+    )
     page = window.register_page
-    header = page.table.horizontalHeader()
 
     # As opened: newest first, so the arrow points down.
     dates = column_values(page, COL_REGISTERED)
