@@ -75,18 +75,23 @@ def accepted(db: Database, *, days_ago: int = 0) -> str:
     return case_id
 
 
-def mediating(db: Database) -> str:
-    """Accepted, a mediator assigned, one session held (all today)."""
+def assigned(db: Database) -> str:
+    """Accepted, the office's first mediator assigned (today)."""
     case_id = accepted(db)
-    by = current_user(db).id
     cases.assign_mediators(
         db,
         case_id,
-        by=by,
+        by=current_user(db).id,
         mediator_ids=[office.mediators(db)[0].id],
         how="appointed",
         assigned_on=date.today(),
     )
+    return case_id
+
+
+def mediating(db: Database) -> str:
+    """Accepted, a mediator assigned, one session held (all today)."""
+    case_id = assigned(db)
     cases.record_session(
         db,
         case_id,
@@ -96,7 +101,7 @@ def mediating(db: Database) -> str:
             place="村评理说事点",
             record="双方陈述了各自的意见。",
         ),
-        by=by,
+        by=current_user(db).id,
     )
     return case_id
 

@@ -26,6 +26,7 @@ from app.ui.ui_settings import FONT_SIZES
 from tests.helpers import snapshot
 from tests.ui.cases.helpers import (
     accepted,
+    assigned,
     cell,
     closed,
     column,
@@ -65,19 +66,6 @@ def _voided(db: Database) -> str:
     return case_id
 
 
-def _assigned(db: Database) -> str:
-    case_id = accepted(db)
-    cases.assign_mediators(
-        db,
-        case_id,
-        by=current_user(db).id,
-        mediator_ids=[m[0] for m in db.query("SELECT id FROM mediators LIMIT 1")],
-        how="appointed",
-        assigned_on=date.today(),
-    )
-    return case_id
-
-
 STATES: dict[str, tuple[Callable[[Database], str], str, list[str]]] = {
     "registered": (register, "已登记", ["accept", "decline", "edit", "void"]),
     "accepted": (
@@ -86,7 +74,7 @@ STATES: dict[str, tuple[Callable[[Database], str], str, list[str]]] = {
         ["assign", "record_investigation", "extend", "refer", "edit", "close", "void"],
     ),
     "assigned": (
-        _assigned,
+        assigned,
         "已指派",
         [
             "assign",

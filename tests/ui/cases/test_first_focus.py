@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.models import cases, office
+from app.models import cases
 from app.models.cases import AgreementInput
 from app.models.db import Database
 from app.models.office import current_user
@@ -18,6 +18,7 @@ from app.ui.cases.action_dialogs import ACCEPT_TITLE
 from app.ui.cases.case_window import CaseWindow
 from tests.ui.cases.helpers import (
     accepted,
+    assigned,
     check_item,
     closed,
     mediating,
@@ -28,19 +29,6 @@ from tests.ui.cases.helpers import (
 )
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate
-
-
-def assigned(db: Database) -> str:
-    case_id = accepted(db)
-    cases.assign_mediators(
-        db,
-        case_id,
-        by=current_user(db).id,
-        mediator_ids=[office.mediators(db)[0].id],
-        how="appointed",
-        assigned_on=date.today(),
-    )
-    return case_id
 
 
 def drafted(db: Database) -> str:
