@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.models import cases, office
-from app.models.cases import CaseInput
+from app.models.cases import AgreementInput, CaseInput, CloseInput
 from app.models.db import Database
 from app.models.identity import resident_id_check_char
 from app.models.parties import PartyInput
@@ -55,6 +55,32 @@ def register(
 
 def user(db: Database) -> str:
     return office.current_user(db).id
+
+
+def close(
+    db: Database,
+    case_id: str,
+    outcome: str,
+    *,
+    closed_on: date = date(2026, 11, 20),
+    performance: str = "pending",
+    note: str = "",
+    agreement: AgreementInput | None = None,
+) -> None:
+    """结案 by the current user, on the tests' today unless ``closed_on`` says otherwise."""
+    cases.close_case(
+        db,
+        case_id,
+        CloseInput(
+            closed_on=closed_on,
+            outcome=outcome,
+            performance=performance,
+            note=note,
+            agreement=agreement,
+        ),
+        by=user(db),
+        today=date(2026, 11, 20),
+    )
 
 
 def mediator_ids(db: Database) -> list[str]:

@@ -15,7 +15,7 @@ from app.models.db import Database
 from app.models.errors import IllegalTransitionError, ValidationError
 from tests.conftest import TODAY
 from tests.helpers import snapshot
-from tests.models.helpers import register, user
+from tests.models.helpers import close, register, user
 from tests.models.test_cases import walk_to_mediating
 
 DRAFT = AgreementInput(
@@ -130,13 +130,7 @@ def test_closing_with_an_agreement_turns_the_draft_into_it(office_db: Database) 
     case_id = walk_to_mediating(db)
     save(db, case_id)
     agreement = replace(DRAFT, terms=["李四支付张三人民币3000元。"], perform_within_days=10)
-    cases.close_case(
-        db,
-        case_id,
-        CloseInput(closed_on=TODAY, outcome="agreement_written", agreement=agreement),
-        by=user(db),
-        today=TODAY,
-    )
+    close(db, case_id, "agreement_written", agreement=agreement)
     c = casefile.load_case(db, case_id)
     assert c.draft is None
     assert db.scalar("SELECT count(*) FROM agreement_drafts") == 0
@@ -152,13 +146,7 @@ def test_a_failed_mediation_keeps_the_draft_for_a_reopen(office_db: Database) ->
     db = office_db
     case_id = walk_to_mediating(db)
     save(db, case_id)
-    cases.close_case(
-        db,
-        case_id,
-        CloseInput(closed_on=TODAY, outcome="terminated", performance="na", note="分歧较大。"),
-        by=user(db),
-        today=TODAY,
-    )
+    close(db, case_id, "terminated", performance="na", note="分歧较大。")
     assert casefile.load_case(db, case_id).draft is not None
     cases.reopen_case(db, case_id, by=user(db), reason="双方愿意再谈", requested_by="张三")
     c = casefile.load_case(db, case_id)

@@ -23,7 +23,7 @@ from app.models.errors import (
 )
 from tests.conftest import TODAY
 from tests.helpers import snapshot
-from tests.models.helpers import mediator_ids, register, user
+from tests.models.helpers import close, mediator_ids, register, user
 
 NOW = datetime(2026, 11, 20, 17, 0)
 
@@ -153,9 +153,7 @@ def test_every_row_records_user_and_device(office_db):
     [
         (
             "close",
-            lambda db, cid: cases.close_case(
-                db, cid, CloseInput(closed_on=TODAY, outcome="withdrawn"), by=user(db), today=TODAY
-            ),
+            lambda db, cid: close(db, cid, "withdrawn"),
         ),
         (
             "assign",
@@ -355,9 +353,7 @@ def test_close_with_agreement_needs_terms(office_db):
 def test_follow_up_needs_the_satisfaction_chosen(office_db):
     db = office_db
     case_id = walk_to_mediating(db)
-    cases.close_case(
-        db, case_id, CloseInput(closed_on=TODAY, outcome="withdrawn"), by=user(db), today=TODAY
-    )
+    close(db, case_id, "withdrawn")
     visit = FollowUpInput(
         visited_on=TODAY, visitor="王建华", person_visited="张三", performed="performed"
     )
@@ -377,35 +373,19 @@ def test_terminated_needs_reason_and_withdrawn_possible_before_assignment(office
     db = office_db
     case_id = walk_to_mediating(db)
     with pytest.raises(ValidationError, match="终止调解的原因"):
-        cases.close_case(
-            db, case_id, CloseInput(closed_on=TODAY, outcome="terminated"), by=user(db), today=TODAY
-        )
+        close(db, case_id, "terminated")
     other = register(db, applicant="赵六")
     cases.accept_case(db, other, by=user(db), accepted_on=TODAY, today=TODAY)
     with pytest.raises(IllegalTransitionError, match="撤回"):
-        cases.close_case(
-            db,
-            other,
-            CloseInput(closed_on=TODAY, outcome="terminated", note="x"),
-            by=user(db),
-            today=TODAY,
-        )
-    cases.close_case(
-        db, other, CloseInput(closed_on=TODAY, outcome="withdrawn"), by=user(db), today=TODAY
-    )
+        close(db, other, "terminated", note="x")
+    close(db, other, "withdrawn")
     assert casefile.load_case(db, other).state == "closed"
 
 
 def test_judicial_confirmation_only_for_written_agreement(office_db):
     db = office_db
     case_id = walk_to_mediating(db)
-    cases.close_case(
-        db,
-        case_id,
-        CloseInput(closed_on=TODAY, outcome="agreement_oral", agreement=AGREEMENT),
-        by=user(db),
-        today=TODAY,
-    )
+    close(db, case_id, "agreement_oral", agreement=AGREEMENT)
     with pytest.raises(IllegalTransitionError, match="书面"):
         cases.record_judicial_confirmation(
             db,
@@ -456,9 +436,7 @@ def test_reopen_records_who_and_why_and_archived_needs_director(office_db):
     assert last.data["previous"]["close_note"] == "当场履行"
     assert c.agreement is not None and c.agreement.terms == AGREEMENT.terms
 
-    cases.close_case(
-        db, case_id, CloseInput(closed_on=TODAY, outcome="withdrawn"), by=user(db), today=TODAY
-    )
+    close(db, case_id, "withdrawn")
     cases.archive_case(db, case_id, by=user(db), archived_on=TODAY, today=TODAY)
     db.conn.execute("UPDATE users SET role = 'mediator'")
     with pytest.raises(PermissionDeniedError, match="主任"):

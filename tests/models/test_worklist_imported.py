@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from app.models import cases, register
-from app.models.cases import AgreementInput, CloseInput
+from app.models.cases import AgreementInput
 from app.models.db import Database
 from app.models.ledger_import import (
     IMPORT_ACTION,
@@ -22,7 +22,7 @@ from app.models.ledger_import import (
 )
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
-from tests.models.helpers import user
+from tests.models.helpers import close, user
 from tests.models.test_cases import walk_to_mediating
 
 N = "（2026）青山调字第{}号"
@@ -59,13 +59,7 @@ def import_ledger(db: Database, tmp_path: Path) -> None:
 
 def close_with_agreement(db: Database, case_id: str) -> None:
     agreement = AgreementInput(terms=["被申请人赔偿申请人人民币1000元。"], amount_fen=100000)
-    cases.close_case(
-        db,
-        case_id,
-        CloseInput(closed_on=CLOSED, outcome="agreement_written", agreement=agreement),
-        by=user(db),
-        today=TODAY,
-    )
+    close(db, case_id, "agreement_written", closed_on=CLOSED, agreement=agreement)
 
 
 def case_id_of(db: Database, number: str) -> str:
