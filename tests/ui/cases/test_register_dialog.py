@@ -25,18 +25,6 @@ from tests.ui.user import choose, ctrl_enter, show_dialog, type_text
 FACTS = "张三与李四两家因宅基地边界的围墙发生争执，多次争吵。"
 
 
-@pytest.fixture
-def open_dialog(
-    qtbot: QtBot, office_db: Database, track: list[QWidget]
-) -> Callable[[], RegisterDialog]:
-    def make() -> RegisterDialog:
-        dialog = RegisterDialog(office_db)
-        show_dialog(qtbot, dialog, track)
-        return dialog
-
-    return make
-
-
 def case_count(db: Database) -> int:
     return int(db.scalar("SELECT count(*) FROM cases"))
 
@@ -72,9 +60,9 @@ def error_text(form: PartyForm, field: str) -> str:
 
 
 def test_register_two_parties_from_the_keyboard(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     a1 = dialog.side_a.forms[0]
     # A valid 18-digit ID fills 性别 and 出生日期 as soon as it is complete.
@@ -101,9 +89,9 @@ def test_register_two_parties_from_the_keyboard(
 
 
 def test_female_id_and_rare_name_are_kept(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     a1 = dialog.side_a.forms[0]
     a1.name.clear()
@@ -119,9 +107,9 @@ def test_female_id_and_rare_name_are_kept(
 
 
 def test_several_parties_per_side_with_shortcuts(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     qtbot.keyClick(dialog.facts, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     assert len(dialog.side_a.forms) == 2
@@ -150,9 +138,9 @@ def test_several_parties_per_side_with_shortcuts(
 
 
 def test_alt_delete_removes_the_focused_party_after_confirming(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], boxes: Boxes
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], boxes: Boxes
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     qtbot.keyClick(dialog.side_a.forms[0].name, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     a2 = dialog.side_a.forms[1]
     # An empty form goes without a question.
@@ -172,9 +160,9 @@ def test_alt_delete_removes_the_focused_party_after_confirming(
 
 
 def test_committee_initiated_case_has_plain_parties(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     choose(dialog.source, "调委会主动调解")
     assert dialog.side_a.heading.text() == "一方当事人"
@@ -187,9 +175,9 @@ def test_committee_initiated_case_has_plain_parties(
 
 
 def test_organisation_party(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     b1 = dialog.side_b.forms[0]
     qtbot.mouseClick(b1.org_radio, Qt.MouseButton.LeftButton)
@@ -217,9 +205,9 @@ def test_organisation_party(
 
 
 def test_enter_moves_to_the_next_field_and_never_saves(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     a1 = dialog.side_a.forms[0]
     type_text(qtbot, a1.name, "张三")
     qtbot.keyClick(a1.name, Qt.Key.Key_Return)
@@ -231,9 +219,9 @@ def test_enter_moves_to_the_next_field_and_never_saves(
 
 
 def test_tab_order_follows_the_visual_order(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog]
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog]
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     qtbot.keyClick(dialog.side_b.forms[0].name, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     a1, a2 = dialog.side_a.forms
     b1 = dialog.side_b.forms[0]
@@ -275,9 +263,9 @@ def test_tab_order_follows_the_visual_order(
 
 
 def test_escape_asks_before_dropping_typed_text(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], boxes: Boxes
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], boxes: Boxes
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     type_text(qtbot, dialog.side_a.forms[0].name, "张三")
     qtbot.keyClick(dialog.side_a.forms[0].name, Qt.Key.Key_Escape)
     assert boxes.kinds() == ["confirm"]
@@ -289,9 +277,9 @@ def test_escape_asks_before_dropping_typed_text(
 
 
 def test_escape_on_an_untouched_form_just_closes(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], boxes: Boxes
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], boxes: Boxes
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     qtbot.keyClick(dialog.side_a.forms[0].name, Qt.Key.Key_Escape)
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
     assert boxes.calls == []
@@ -301,9 +289,12 @@ def test_escape_on_an_untouched_form_just_closes(
 
 
 def test_invalid_id_is_shown_beside_the_field_and_nothing_is_lost(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database, boxes: Boxes
+    qtbot: QtBot,
+    open_register_dialog: Callable[[], RegisterDialog],
+    office_db: Database,
+    boxes: Boxes,
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     a1 = dialog.side_a.forms[0]
     bad = wrong_check_digit(valid_id())
@@ -340,9 +331,9 @@ def test_invalid_id_is_shown_beside_the_field_and_nothing_is_lost(
 
 
 def test_invalid_id_of_the_second_applicant_lands_on_that_form(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     dialog.side_a.add_button.click()
     a2 = dialog.side_a.forms[1]
@@ -356,9 +347,9 @@ def test_invalid_id_of_the_second_applicant_lands_on_that_form(
 
 
 def test_empty_facts(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     dialog.facts.clear()
     type_text(qtbot, dialog.facts, "   ")
@@ -372,9 +363,9 @@ def test_empty_facts(
 
 
 def test_no_category_chosen(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     dialog.category.setCurrentIndex(-1)
     dialog.save_button.click()
@@ -384,9 +375,9 @@ def test_no_category_chosen(
 
 
 def test_invalid_phone_of_the_respondent(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     b1 = dialog.side_b.forms[0]
     b1.phone.clear()
@@ -401,9 +392,9 @@ def test_invalid_phone_of_the_respondent(
 
 
 def test_invalid_agent_phone_is_marked_on_the_agent_field(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     a1 = dialog.side_a.forms[0]
     qtbot.mouseClick(a1.has_agent, Qt.MouseButton.LeftButton)
@@ -417,9 +408,9 @@ def test_invalid_agent_phone_is_marked_on_the_agent_field(
 
 
 def test_birth_date_that_is_not_a_date(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     b1 = dialog.side_b.forms[0]
     type_text(qtbot, b1.birth, "1970-13-45")
@@ -434,9 +425,9 @@ def test_birth_date_that_is_not_a_date(
 
 
 def test_registration_date_in_the_future(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     dialog.registered_on.setDate(dialog.registered_on.date().addDays(3))
     dialog.save_button.click()
@@ -446,9 +437,9 @@ def test_registration_date_in_the_future(
 
 
 def test_missing_party_name(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     dialog.side_b.forms[0].name.clear()
     dialog.save_button.click()
@@ -458,9 +449,9 @@ def test_missing_party_name(
 
 
 def test_errors_clear_on_the_next_attempt(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog]
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog]
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     b1 = dialog.side_b.forms[0]
     b1.name.clear()
@@ -475,9 +466,9 @@ def test_errors_clear_on_the_next_attempt(
 
 
 def test_an_impossible_birth_date_inside_the_id(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     a1 = dialog.side_a.forms[0]
     a1.id_number.clear()
@@ -492,9 +483,9 @@ def test_an_impossible_birth_date_inside_the_id(
 
 
 def test_the_id_decides_sex_and_birth_date(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog]
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog]
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     a1 = dialog.side_a.forms[0]
     type_text(qtbot, a1.id_number, valid_id(birth="19620228", order="004"))
     assert (a1.sex.currentText(), a1.birth.text()) == ("女", "1962-02-28")
@@ -505,8 +496,8 @@ def test_the_id_decides_sex_and_birth_date(
     assert a1.sex.isEnabled() and a1.birth.isEnabled()
 
 
-def test_every_source_is_offered(open_dialog: Callable[[], RegisterDialog]) -> None:
-    dialog = open_dialog()
+def test_every_source_is_offered(open_register_dialog: Callable[[], RegisterDialog]) -> None:
+    dialog = open_register_dialog()
     offered = [dialog.source.itemText(i) for i in range(dialog.source.count())]
     assert offered == [
         "当事人申请",
@@ -522,11 +513,11 @@ def test_every_source_is_offered(open_dialog: Callable[[], RegisterDialog]) -> N
 
 
 def test_mistakes_are_reported_all_at_once_top_down(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
     """The respondent's name and the category are both missing: both are marked and
     listed, the parties first as on the form, and the cursor goes to the first."""
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     type_text(qtbot, dialog.side_a.forms[0].name, "张三")
     type_text(qtbot, dialog.facts, FACTS)
     dialog.save_button.click()
@@ -543,9 +534,9 @@ def test_mistakes_are_reported_all_at_once_top_down(
 
 
 def test_enter_keeps_the_field_in_view(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog]
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog]
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     focus = dialog.focusWidget()
     for _ in range(60):
         assert focus is not None
@@ -561,9 +552,12 @@ def test_enter_keeps_the_field_in_view(
 
 
 def test_locked_database_keeps_everything_typed(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database, boxes: Boxes
+    qtbot: QtBot,
+    open_register_dialog: Callable[[], RegisterDialog],
+    office_db: Database,
+    boxes: Boxes,
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     fill_valid(qtbot, dialog)
     with database_locked(office_db):
         dialog.save_button.click()

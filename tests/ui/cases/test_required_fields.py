@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 import shiboken6
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage
@@ -30,18 +29,6 @@ from tests.ui.cases.helpers import (
 )
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click, show_dialog, type_text
-
-
-@pytest.fixture
-def open_dialog(
-    qtbot: QtBot, office_db: Database, track: list[QWidget]
-) -> Callable[[], RegisterDialog]:
-    def make() -> RegisterDialog:
-        dialog = RegisterDialog(office_db)
-        show_dialog(qtbot, dialog, track)
-        return dialog
-
-    return make
 
 
 def starred(dialog: ServiceDialog) -> list[str]:
@@ -86,9 +73,9 @@ def cases_saved(db: Database) -> int:
 
 
 def test_the_registration_stars_exactly_what_must_be_filled(
-    open_dialog: Callable[[], RegisterDialog], qtbot: QtBot
+    open_register_dialog: Callable[[], RegisterDialog], qtbot: QtBot
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     assert starred(dialog) == [
         "申请人1·姓名",
         "被申请人1·姓名",
@@ -112,11 +99,11 @@ def test_the_registration_stars_exactly_what_must_be_filled(
 
 
 def test_a_star_follows_the_type_size(
-    open_dialog: Callable[[], RegisterDialog], restore_font: None
+    open_register_dialog: Callable[[], RegisterDialog], restore_font: None
 ) -> None:
     from app.ui.application import apply_font_size
 
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     caption = dialog.side_a.forms[0].name_box.caption
     assert caption is not None
     before = caption.contentsMargins().right()
@@ -129,9 +116,9 @@ def test_a_star_follows_the_type_size(
 
 
 def test_an_empty_registration_lists_every_problem_at_once(
-    open_dialog: Callable[[], RegisterDialog], office_db: Database, boxes: Boxes
+    open_register_dialog: Callable[[], RegisterDialog], office_db: Database, boxes: Boxes
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     dialog.save_button.click()
     assert still_open(dialog)
     assert dialog.banner.text().splitlines()[0] == "有 4 处需要补填或改正（各项下面有红字说明）："
@@ -149,9 +136,9 @@ def test_an_empty_registration_lists_every_problem_at_once(
 
 
 def test_every_problem_of_a_party_is_found_not_only_the_first(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog], office_db: Database
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     a1, b1 = dialog.side_a.forms[0], dialog.side_b.forms[0]
     type_text(qtbot, a1.name, "张三")
     type_text(qtbot, a1.phone, "123")
@@ -185,9 +172,9 @@ def test_every_problem_of_a_party_is_found_not_only_the_first(
 
 
 def test_a_long_list_counts_what_it_does_not_name(
-    qtbot: QtBot, open_dialog: Callable[[], RegisterDialog]
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog]
 ) -> None:
-    dialog = open_dialog()
+    dialog = open_register_dialog()
     for side in ("a", "b"):
         dialog.add_party(side)
         dialog.add_party(side)
