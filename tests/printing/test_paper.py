@@ -270,6 +270,16 @@ def attached_list(pdf: bytes) -> list[list[tuple[str, float, float, float]]]:
     return pages[start:]
 
 
+def entry_pitches(pages: list[list[tuple[str, float, float, float]]]) -> set[float]:
+    """The distances between neighbouring 4号 lines of the list (its leading), in points."""
+    return {
+        round(a[2] - b[2], 2)
+        for page in pages
+        for a, b in pairwise(page)
+        if a[3] == b[3] == L.SIZE_4 and 0 < a[2] - b[2] < 2 * L.SIZE_4
+    }
+
+
 def test_the_attached_list_is_the_same_in_every_document(cases: dict[str, CaseFile]) -> None:
     """Whatever density the document before it takes, the 当事人名单 prints the same:
     the same lines in the same places and sizes (4号 entries), on the same pages."""
@@ -291,13 +301,7 @@ def test_the_last_page_of_the_attached_list_holds_more_than_two_entries(
     entries = [sum(1 for line in page if re.match(r"\d+\. ", line[0])) for page in pages]
     assert sum(entries) == len(APPLICANTS) + len(RESPONDENTS)
     assert entries[-1] > C.LIST_LONELY
-    pitches = {
-        round(a[2] - b[2], 2)
-        for page in pages
-        for a, b in pairwise(page)
-        if a[3] == b[3] == L.SIZE_4 and 0 < a[2] - b[2] < 2 * L.SIZE_4
-    }
-    assert pitches == {round(C.LIST_LEADINGS[1] * L.SIZE_4, 2)}
+    assert entry_pitches(pages) == {round(C.LIST_LEADINGS[1] * L.SIZE_4, 2)}
 
 
 @pytest.mark.parametrize("sides", [(8, 4), (4, 4)])
@@ -313,13 +317,7 @@ def test_an_attached_list_keeps_its_leading_unless_that_saves_a_page(
     fewer = replace(case, parties=[p for p in case.parties if p.name in keep])
     pages = attached_list(registry.document("application").build(fewer, OFFICE))
     assert len(pages) == 2
-    pitches = {
-        round(a[2] - b[2], 2)
-        for page in pages
-        for a, b in pairwise(page)
-        if a[3] == b[3] == L.SIZE_4 and 0 < a[2] - b[2] < 2 * L.SIZE_4
-    }
-    assert pitches == {round(C.LIST_LEADINGS[0] * L.SIZE_4, 2)}
+    assert entry_pitches(pages) == {round(C.LIST_LEADINGS[0] * L.SIZE_4, 2)}
 
 
 def test_the_cover_is_one_page_for_any_number_of_parties(cases: dict[str, CaseFile]) -> None:
