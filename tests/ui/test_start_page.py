@@ -138,16 +138,23 @@ def _case_windows() -> list[CaseWindow]:
     ]
 
 
-def test_double_click_opens_the_case(qtbot: QtBot, window: MainWindow) -> None:
-    page = window.start_page
-    assert window.pages.currentWidget() is page
-    view = page.sections["due_soon"].view
-    index = view.model().index(1, 0)
+def double_click_row(
+    qtbot: QtBot, window: MainWindow, section: str, row: int
+) -> tuple[WorkItem, CaseWindow]:
+    """Double-click ``row`` of a 今日工作 list: its item, and the case window it opened."""
+    view = window.start_page.sections[section].view
+    index = view.model().index(row, 0)
     item: WorkItem = index.data(RowRole)
     double_click(qtbot, view, index)
     qtbot.waitUntil(lambda: item.case_id in window.case_windows)
     case_window = window.case_windows[item.case_id]
     qtbot.waitExposed(case_window)
+    return item, case_window
+
+
+def test_double_click_opens_the_case(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.pages.currentWidget() is window.start_page
+    item, case_window = double_click_row(qtbot, window, "due_soon", 1)
     assert case_window.case_id == item.case_id
     assert item.number is not None
     assert case_window.case.number == item.number
@@ -206,13 +213,7 @@ def test_the_office_setting_decides_which_waiting_disputes_are_late(
 
 
 def test_a_waiting_dispute_opens_its_case(qtbot: QtBot, window: MainWindow) -> None:
-    view = window.start_page.sections["awaiting_acceptance"].view
-    index = view.model().index(0, 0)
-    item: WorkItem = index.data(RowRole)
-    double_click(qtbot, view, index)
-    qtbot.waitUntil(lambda: item.case_id in window.case_windows)
-    case_window = window.case_windows[item.case_id]
-    qtbot.waitExposed(case_window)
+    _, case_window = double_click_row(qtbot, window, "awaiting_acceptance", 0)
     assert case_window.number_label.text() == "未受理"
     assert case_window.visible_actions()[0] == "accept"
 
