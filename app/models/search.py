@@ -36,6 +36,8 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from app.models import office
+
 if TYPE_CHECKING:
     from app.models.db import Database
 
@@ -308,11 +310,7 @@ def index_version(conn: sqlite3.Connection) -> int:
 
 
 def set_index_version(conn: sqlite3.Connection, version: int = INDEX_VERSION) -> None:
-    conn.execute(
-        "INSERT INTO settings(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (INDEX_VERSION_KEY, str(version)),
-    )
+    office.set_setting(conn, INDEX_VERSION_KEY, str(version))
 
 
 def index_is_current(db: Database) -> bool:
@@ -392,11 +390,7 @@ def rebuilt_down_to(conn: sqlite3.Connection) -> int | None:
 
 
 def _record_rebuilt_down_to(conn: sqlite3.Connection, seq: int) -> None:
-    conn.execute(
-        "INSERT INTO settings(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (REBUILD_KEY, f"{INDEX_VERSION}:{seq}"),
-    )
+    office.set_setting(conn, REBUILD_KEY, f"{INDEX_VERSION}:{seq}")
 
 
 def _read_fields(conn: sqlite3.Connection, case_ids: list[str]) -> dict[str, _Fields]:
