@@ -32,9 +32,9 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from app.models import office
 
@@ -168,14 +168,18 @@ def _readings_in_context(name: str) -> list[str | None]:
 
 
 @functools.lru_cache(maxsize=4096)  # surnames repeat: a few hundred cover nearly everyone
-def _all_readings(ch: str) -> tuple[str, ...]:
+def character_readings(ch: str) -> tuple[str, ...]:
+    """Every reading of one non-ASCII character in lowercase pinyin without tones (ü as
+    v), each once: pypinyin's heteronyms, or EXTRA_READINGS for a character it lacks;
+    none for a mark or a character nobody knows. pypinyin is imported on first use."""
     from pypinyin import Style, pinyin
 
-    return tuple(
-        r.lower()
-        for r in pinyin(ch, style=Style.NORMAL, heteronym=True, errors=_KEEP_EACH, v_to_u=False)[0]
-        if _is_syllable(r)
-    )
+    said = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=_KEEP_EACH, v_to_u=False)
+    found = [r.lower() for group in said for r in group if _is_syllable(r)]
+    extra = EXTRA_READINGS.get(ch)
+    if extra is not None:
+        found.append(extra)
+    return tuple(dict.fromkeys(found))
 
 
 def name_pinyin(name: str) -> tuple[str, str]:
@@ -207,7 +211,7 @@ def _name_pinyin_tokens(name: str) -> tuple[str, ...]:
         surnames.append(list(compound))
     elif readings and readings[0]:
         rest = readings[1:]
-        first = [readings[0], *_all_readings(name[0])]
+        first = [readings[0], *character_readings(name[0])]
         surnames.extend([r] for r in dict.fromkeys(first))
     else:  # no surname reading (it starts with ASCII or an unknown character)
         rest = readings
@@ -269,25 +273,45 @@ _PARTIES_SQL = (
 )
 
 
+class SearchParty(NamedTuple):
+    """One party of a case as its search row takes it: the party's name and numbers and
+    its agent in the case (the columns of _PARTIES_SQL after case_id, in their order)."""
+
+    name: str
+    phone: str
+    id_number: str
+    org_code: str
+    agent_name: str
+    agent_phone: str
+
+
+def case_search_body(
+    *,
+    number: str | None,
+    title: str,
+    facts: str,
+    requests: str,
+    village: str,
+    parties: Iterable[Sequence[str]],
+) -> str:
+    """The search row of a case from its stored values: ``parties`` in their order in
+    the case, each a SearchParty (or a tuple of the same fields), ``village`` the name
+    of its village ("" for none). What reindex_case writes, for a writer that has the
+    values in hand and need not read them back (the ledger import)."""
+    parties = list(parties)
+    return case_body(
+        number=number,
+        names=[n for p in parties for n in (p[0], p[4])],
+        phones=[ph for p in parties for ph in (p[1], p[5])],
+        id_numbers=[i for p in parties for i in (p[2], p[3])],
+        village=village,
+        texts=(title, facts, requests),
+    )
+
+
 def _search_rows(conn: sqlite3.Connection, case_ids: list[str]) -> list[tuple[int, str]]:
     """(cases.seq, body) for each of ``case_ids`` that exists, from what is stored now."""
-    marks = ",".join("?" * len(case_ids))
-    parties: dict[str, list[sqlite3.Row]] = {}
-    for row in conn.execute(_PARTIES_SQL.format(marks), case_ids):
-        parties.setdefault(row["case_id"], []).append(row)
-    out: list[tuple[int, str]] = []
-    for case in conn.execute(_CASES_SQL.format(marks), case_ids):
-        party_rows = parties.get(case["id"], [])
-        body = case_body(
-            number=case["number"],
-            names=[n for r in party_rows for n in (r["name"], r["agent_name"])],
-            phones=[ph for r in party_rows for ph in (r["phone"], r["agent_phone"])],
-            id_numbers=[i for r in party_rows for i in (r["id_number"], r["org_code"])],
-            village=case["village"],
-            texts=(case["title"], case["facts"], case["requests"]),
-        )
-        out.append((int(case["seq"]), body))
-    return out
+    return [(int(f[0][1]), _body_of(f)) for f in _read_fields(conn, case_ids).values()]
 
 
 def _write_rows(conn: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
@@ -406,16 +430,16 @@ def _read_fields(conn: sqlite3.Connection, case_ids: list[str]) -> dict[str, _Fi
 
 
 def _body_of(fields: _Fields) -> str:
-    """case_body of a case's fields, with the arguments _search_rows passes."""
+    """The search row of a case's fields as _read_fields reads them."""
     case, parties = fields
     _id, _seq, number, title, facts, requests, village = case
-    return case_body(
+    return case_search_body(
         number=number,
-        names=[n for p in parties for n in (p[1], p[5])],
-        phones=[ph for p in parties for ph in (p[2], p[6])],
-        id_numbers=[i for p in parties for i in (p[3], p[4])],
+        title=title,
+        facts=facts,
+        requests=requests,
         village=village,
-        texts=(title, facts, requests),
+        parties=[p[1:] for p in parties],
     )
 
 

@@ -5,7 +5,7 @@ number; close_case wants agreement terms and mediators the sheet does not have),
 case is written here directly, keeping what the services keep: the stamp columns (as
 rows.insert writes them), the parties (as parties.insert_case_party), the denormalised
 register columns (as cases._refresh_denormalised), one case event, the agreement row of an
-agreement outcome, the search row (search.case_body with what search.reindex_case reads),
+agreement outcome, the search row (search.case_search_body of what search.reindex_case reads),
 and the committee's number sequence raised past every imported number so later
 acceptances never collide.
 
@@ -378,15 +378,7 @@ class _Writer:
                 *stamps,
             )
         )
-        # what search.reindex_case reads back for the search row: each party with its
-        # (empty) agent, phones and numbers
-        names: list[str] = []
-        phones: list[str] = []
-        numbers: list[str] = []
         for position, p in enumerate(c.parties):
-            names += (p.name, p.agent_name)
-            phones += (p.phone, p.agent_phone)
-            numbers += (p.id_number, p.org_code)
             party_id = new_id()
             party_rows.append(_party_row(party_id, p, stamps))
             link_rows.append(
@@ -458,17 +450,28 @@ class _Writer:
                 stamps[3],
             )
         )
-        # and the village name, title/facts/requests
+        # the search row from the values written above (what search.reindex_case would
+        # read back), without reading them
         search_rows.append(
             (
                 case_seq,
-                search.case_body(
+                search.case_search_body(
                     number=number,
-                    names=names,
-                    phones=phones,
-                    id_numbers=numbers,
+                    title="",
+                    facts=c.facts,
+                    requests="",
                     village=c.village_name,
-                    texts=("", c.facts, ""),
+                    parties=[
+                        search.SearchParty(
+                            p.name,
+                            p.phone,
+                            p.id_number,
+                            p.org_code,
+                            p.agent_name.strip(),
+                            p.agent_phone,
+                        )
+                        for p in c.parties
+                    ],
                 ),
             )
         )
