@@ -5,14 +5,17 @@ Every reading of a polyphonic character counts (长安村 is "ca…" and "za…"
 list does not know which one the office says. A match at the start of the name ranks
 before one inside it ("qc" also finds 红旗村, after the names starting with q, c).
 
-pypinyin is imported on first use, never on the start path (its dictionaries take about
-170 ms to load).
+A character's readings are search's (search.character_readings: pypinyin's, and the
+Extension B characters it lacks, 𠮷 ji). pypinyin is imported on first use, never on the
+start path (its dictionaries take about 170 ms to load).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from app.models.search import character_readings
 
 START, INSIDE = 0, 1  # ranks: the typed text matches from the first character, or later
 
@@ -22,8 +25,6 @@ def readings(name: str) -> tuple[tuple[str, ...], ...]:
     """Per character of ``name``, its possible spellings in lowercase ASCII: the pinyin
     readings of a Chinese character, the character itself for a letter or digit, none for
     punctuation and spaces (they are skipped)."""
-    from pypinyin import Style, pinyin  # lazily: see the module docstring
-
     out: list[tuple[str, ...]] = []
     for ch in name:
         if ch.isascii():
@@ -33,13 +34,7 @@ def readings(name: str) -> tuple[tuple[str, ...], ...]:
         if folded.isascii():
             out.append((folded.lower(),) if folded.isalnum() else ())
             continue
-        found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
-        spellings = tuple(
-            dict.fromkeys(
-                s.lower() for group in found for s in group if s.isascii() and s.isalpha()
-            )
-        )
-        out.append(spellings)
+        out.append(character_readings(ch))
     return tuple(out)
 
 

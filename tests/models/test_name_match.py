@@ -31,6 +31,8 @@ from app.models.name_match import INSIDE, START, match_rank, readings
         ("桃园村", "hq", None),
         ("桃园村", "红", None),
         ("桃园村", "t y", START),  # a space between initials is ignored
+        ("𠮷家村", "jjc", START),  # 𠮷 (Extension B, unknown to pypinyin) is ji, as in search
+        ("王𠮷", "wangji", START),
     ],
 )
 def test_what_is_typed_picks_out_the_name(name: str, typed: str, rank: int | None) -> None:
