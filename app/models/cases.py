@@ -202,6 +202,35 @@ def _refresh_denormalised(conn: sqlite3.Connection, case_id: str) -> None:
     )
 
 
+def refresh_derived_names(conn: sqlite3.Connection, case_id: str) -> None:
+    """The register's names after a merge brought parties or assignments of the case.
+
+    Only the names the case has rows for: an imported case's mediators, written in the sheet
+    with no assignment rows, keep their text.
+    """
+    has_parties, has_assignments = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM case_parties WHERE case_id = :c), "
+        "EXISTS (SELECT 1 FROM assignments WHERE case_id = :c)",
+        {"c": case_id},
+    ).fetchone()
+    before = conn.execute(
+        "SELECT parties_text, mediators_text FROM cases WHERE id = ?", (case_id,)
+    ).fetchone()
+    _refresh_denormalised(conn, case_id)
+    if not has_parties or not has_assignments:
+        conn.execute(
+            "UPDATE cases SET parties_text = CASE WHEN :p THEN parties_text ELSE :pt END, "
+            "mediators_text = CASE WHEN :a THEN mediators_text ELSE :mt END WHERE id = :c",
+            {
+                "p": has_parties,
+                "a": has_assignments,
+                "pt": before[0],
+                "mt": before[1],
+                "c": case_id,
+            },
+        )
+
+
 # ---------------------------------------------------------------------------------------
 # Register
 

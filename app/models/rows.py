@@ -9,6 +9,7 @@ from typing import Any
 import uuid6
 
 from app.models.db import utc_now
+from app.models.sync.tables import NATURAL_KEYS, natural_id
 
 
 def new_id() -> str:
@@ -25,10 +26,18 @@ def device_id(conn: sqlite3.Connection) -> str:
     return value
 
 
+def _key_of(table: str, values: Mapping[str, Any]) -> str:
+    """A row that exists once per natural key gets the same key on every installation."""
+    key = NATURAL_KEYS.get(table)
+    if key is not None and all(values.get(c) is not None for c in key):
+        return natural_id(table, *(values[c] for c in key))
+    return new_id()
+
+
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any], *, by: str) -> str:
     """INSERT a synced row with its key and stamps; returns the id."""
     now = utc_now()
-    row = {"id": new_id(), **values}
+    row = {"id": _key_of(table, values), **values}
     row.update(created_at=now, updated_at=now, updated_by=by, origin=device_id(conn))
     cols = ", ".join(row)
     marks = ", ".join(f":{c}" for c in row)

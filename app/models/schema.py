@@ -475,5 +475,146 @@ ALTER TABLE cases ADD COLUMN closed_on_basis TEXT NOT NULL DEFAULT '';
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+-- Field laptops (docs/sync.md). Each installation is a device; its name travels.
+CREATE TABLE devices (
+    id    TEXT PRIMARY KEY,           -- the installation's device_id
+    name  TEXT NOT NULL DEFAULT '',   -- 办公室电脑, 周玉梅的笔记本
+    role  TEXT NOT NULL DEFAULT 'office' CHECK (role IN ('office','field')),{_STAMP}
+);
+
+-- The change log: one row per insert, update or delete of a synced row, written by triggers
+-- in the same transaction as the change (app/models/sync/triggers.py), plus the rows other
+-- devices made, as they came. (device, seq) names a change everywhere.
+CREATE TABLE sync_log (
+    device  TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    tbl     TEXT NOT NULL,
+    row_id  TEXT NOT NULL,
+    op      TEXT NOT NULL CHECK (op IN ('i','u','d')),
+    data    TEXT NOT NULL,            -- JSON {{column: value}} of what the change wrote
+    at      TEXT NOT NULL,            -- UTC moment
+    by      TEXT NOT NULL DEFAULT '', -- user id
+    PRIMARY KEY (device, seq)
+) WITHOUT ROWID;
+CREATE INDEX sync_log_row ON sync_log(tbl, row_id);
+
+-- What each device had seen (per device, the highest change number it held without gaps)
+-- when it made its changes from first_seq on: tells "overwrote knowingly" from "concurrently".
+CREATE TABLE sync_epochs (
+    device    TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    seen      TEXT NOT NULL,          -- JSON {{device: seq}}
+    PRIMARY KEY (device, first_seq)
+) WITHOUT ROWID;
+
+-- This installation's sync state (never sent): 'applying' while a merge writes rows.
+CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The installations this one exchanges files with, and what each is known to hold.
+CREATE TABLE sync_peers (
+    device       TEXT PRIMARY KEY,
+    known        TEXT NOT NULL DEFAULT '{{}}',  -- JSON {{device: seq}} it reported holding
+    scope        TEXT,                          -- JSON scope of a field laptop (NULL: all)
+    files_in     INTEGER NOT NULL DEFAULT 0,    -- the highest file number applied from it
+    last_in_at   TEXT,
+    files_out    INTEGER NOT NULL DEFAULT 0,    -- the last file number written for it
+    last_out_at  TEXT
+) WITHOUT ROWID;
+
+-- Fields changed on two devices without either seeing the other's change: the value kept
+-- (the later one, for now) and the one set aside, for 冲突处理. Derived from sync_log.
+CREATE TABLE sync_conflicts (
+    tbl          TEXT NOT NULL,
+    row_id       TEXT NOT NULL,
+    col          TEXT NOT NULL,
+    kept_device  TEXT NOT NULL,
+    kept_seq     INTEGER NOT NULL,
+    lost_device  TEXT NOT NULL,
+    lost_seq     INTEGER NOT NULL,
+    PRIMARY KEY (tbl, row_id, col, lost_device, lost_seq)
+) WITHOUT ROWID;
+
+-- What the 主任 decided about a conflict (append-only, travels).
+CREATE TABLE conflict_decisions (
+    id          TEXT PRIMARY KEY,
+    tbl         TEXT NOT NULL,
+    row_id      TEXT NOT NULL,
+    col         TEXT NOT NULL,
+    case_id     TEXT,
+    kept        TEXT,                 -- JSON of the value kept
+    set_aside   TEXT NOT NULL,        -- JSON list of the values not kept
+    how         TEXT NOT NULL CHECK (how IN ('kept','merged')),
+    decided_by  TEXT NOT NULL,
+    decided_at  TEXT NOT NULL,
+    origin      TEXT NOT NULL
+);
+CREATE TRIGGER conflict_decisions_no_update BEFORE UPDATE ON conflict_decisions
+BEGIN SELECT RAISE(ABORT, 'conflict_decisions is append-only'); END;
+
+-- Case numbers handed to a field laptop: first_seq..last_seq of one committee and year.
+-- The laptop writes next_seq and closes the block when it hands the rest back; the office
+-- then puts the unused numbers back (reclaimed) to be used next.
+CREATE TABLE number_blocks (
+    id           TEXT PRIMARY KEY,
+    committee_id TEXT NOT NULL REFERENCES committees(id),
+    year         INTEGER NOT NULL,
+    first_seq    INTEGER NOT NULL,
+    last_seq     INTEGER NOT NULL,
+    device       TEXT NOT NULL,
+    next_seq     INTEGER NOT NULL,
+    closed       INTEGER NOT NULL DEFAULT 0,
+    reclaimed    INTEGER NOT NULL DEFAULT 0,{_STAMP}
+);
+CREATE INDEX number_blocks_device ON number_blocks(device, committee_id, year);
+
+-- Numbers handed back from blocks, used before the sequence goes on (office only).
+CREATE TABLE case_number_free (
+    committee_id TEXT NOT NULL,
+    year         INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    PRIMARY KEY (committee_id, year, seq)
+) WITHOUT ROWID;
+
+-- A laptop out of numbers accepts with a provisional number; the office gives the real one.
+ALTER TABLE cases ADD COLUMN number_provisional INTEGER NOT NULL DEFAULT 0;
+""",
+    )
+    _v7_identity(conn)
+    from app.models.sync import triggers
+
+    triggers.install(conn)
+
+
+def _v7_identity(conn: sqlite3.Connection) -> None:
+    """This installation's device id, the office id, the first epoch; one-per-key rows rekeyed."""
+    from app.models import rows
+    from app.models.sync.tables import NATURAL_KEYS, natural_id
+
+    device = rows.device_id(conn)
+    if conn.execute("SELECT 1 FROM settings WHERE key = 'office_id'").fetchone() is None:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('office_id', ?)", (rows.new_id(),))
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_epochs(device, first_seq, seen) VALUES (?, 1, '{}')",
+        (device,),
+    )
+    for table, key in NATURAL_KEYS.items():
+        cols = ", ".join(key)
+        found = conn.execute(
+            f"SELECT id, {cols} FROM {table} WHERE {' AND '.join(f'{c} IS NOT NULL' for c in key)}"
+        ).fetchall()
+        for row in found:
+            conn.execute(
+                f"UPDATE {table} SET id = ? WHERE id = ?",
+                (natural_id(table, *row[1:]), row[0]),
+            )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 LATEST = len(MIGRATIONS)

@@ -149,3 +149,33 @@ def test_transaction_rolls_back_everything_on_error(office_db):
         conn.execute("INSERT INTO settings(key, value) VALUES ('a', '1')")
         _ = 1 / 0
     assert office_db.scalar("SELECT count(*) FROM settings WHERE key = 'a'") == 0
+
+
+def test_frozen_v6_fixture_migrates_to_sync_schema(tmp_path):
+    """v7 (field laptops) keeps every row, gives the file its identities and rekeys the
+    one-per-key rows so that two installations make the same row."""
+    from app.models.sync.tables import natural_id
+
+    path = tmp_path / "v6.sqlite3"
+    shutil.copy(FIXTURES / "schema_v6.sqlite3", path)
+    database = dbmod.connect(path)
+    assert database.user_version == schema.LATEST
+    assert database.scalar("SELECT count(*) FROM cases") == 30
+    assert database.scalar("SELECT count(*) FROM agreements") == 7
+    device = database.scalar("SELECT value FROM settings WHERE key = 'device_id'")
+    assert device and database.scalar("SELECT value FROM settings WHERE key = 'office_id'")
+    for agreement_id, case_id in database.query("SELECT id, case_id FROM agreements"):
+        assert agreement_id == natural_id("agreements", case_id)
+    for row_id, key in database.query(
+        "SELECT id, default_key FROM outreach_content WHERE default_key IS NOT NULL"
+    ):
+        assert row_id == natural_id("outreach_content", key)
+    # the rows of before the change log are not in it; the next change is
+    assert database.scalar("SELECT count(*) FROM sync_log") == 0
+    case_id = database.scalar("SELECT id FROM cases LIMIT 1")
+    with database.transaction() as conn:
+        conn.execute("UPDATE cases SET title = '新标题' WHERE id = ?", (case_id,))
+    logged = database.one("SELECT device, seq, tbl, row_id, op, data FROM sync_log")
+    assert tuple(logged[:5]) == (device, 1, "cases", case_id, "u")
+    assert logged["data"] == '{"title":"新标题"}'
+    database.close()

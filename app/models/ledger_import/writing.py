@@ -35,6 +35,7 @@ from app.models.ledger_import.plan import NUMBERED_STATES, ImportPlan, PlannedCa
 from app.models.office import Committee, get_committee
 from app.models.parties import PartyInput
 from app.models.reference import AGREEMENT_OUTCOMES
+from app.models.sync.tables import natural_id
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -402,7 +403,7 @@ class _Writer:
         if c.outcome in AGREEMENT_OUTCOMES and c.closed_on is not None:
             agreement_rows.append(
                 (
-                    new_id(),
+                    natural_id("agreements", case_id),
                     case_id,
                     "written" if c.outcome == "agreement_written" else "oral",
                     "[]",

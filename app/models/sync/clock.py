@@ -1,0 +1,159 @@
+"""Who had seen what: per-device high-water marks ("vectors") and the happened-before order.
+
+A change is named by ``(device, seq)``: the device that made it and its running number there.
+A vector ``{device: seq}`` says "holds every change of that device up to seq, without gaps".
+Each device records, in ``sync_epochs``, the vector it held from a given change number on
+(a new epoch starts after every merge). Change B was made *knowing* change A when A is an
+earlier change of the same device, or when A is covered by the vector of B's epoch.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+Vector = dict[str, int]
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    """One change, ordered for "the later change wins": moment, then device, then number."""
+
+    at: str
+    device: str
+    seq: int
+
+
+@dataclass
+class Epochs:
+    """Every known device's epochs, read once per merge."""
+
+    by_device: dict[str, tuple[list[int], list[Vector]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Epochs:
+        epochs = cls()
+        for device, first_seq, seen in conn.execute(
+            "SELECT device, first_seq, seen FROM sync_epochs ORDER BY device, first_seq"
+        ):
+            starts, vectors = epochs.by_device.setdefault(str(device), ([], []))
+            starts.append(int(first_seq))
+            vectors.append(_vector(seen))
+        return epochs
+
+    def add(self, device: str, first_seq: int, seen: Vector) -> None:
+        starts, vectors = self.by_device.setdefault(device, ([], []))
+        i = bisect.bisect_left(starts, first_seq)
+        if i < len(starts) and starts[i] == first_seq:
+            return
+        starts.insert(i, first_seq)
+        vectors.insert(i, seen)
+
+    def seen_by(self, device: str, seq: int) -> Vector:
+        entry = self.by_device.get(device)
+        if entry is None:
+            return {}
+        starts, vectors = entry
+        i = bisect.bisect_right(starts, seq) - 1
+        return vectors[i] if i >= 0 else {}
+
+    def knew(self, later: Version, earlier: Version) -> bool:
+        """Was ``later`` made by someone who held ``earlier``?"""
+        if later.device == earlier.device:
+            return earlier.seq < later.seq
+        return earlier.seq <= self.seen_by(later.device, later.seq).get(earlier.device, 0)
+
+    def rows(self, devices: Iterable[str]) -> list[tuple[str, int, str]]:
+        out: list[tuple[str, int, str]] = []
+        for device in devices:
+            starts, vectors = self.by_device.get(device, ([], []))
+            out.extend((device, s, _dump(v)) for s, v in zip(starts, vectors, strict=True))
+        return out
+
+
+def _vector(text: str | bytes | None) -> Vector:
+    if not text:
+        return {}
+    raw = json.loads(text)
+    return {str(k): int(v) for k, v in raw.items()}
+
+
+def _dump(vector: Mapping[str, int]) -> str:
+    return json.dumps(dict(sorted(vector.items())), separators=(",", ":"))
+
+
+def parse_vector(text: str | bytes | None) -> Vector:
+    return _vector(text)
+
+
+def dump_vector(vector: Mapping[str, int]) -> str:
+    return _dump(vector)
+
+
+def held(conn: sqlite3.Connection) -> Vector:
+    """Per device, the highest change number this installation holds without a gap below it."""
+    stored = _vector(_state(conn, "vector"))
+    counts = conn.execute("SELECT device, max(seq), count(*) FROM sync_log GROUP BY device")
+    vector: Vector = {}
+    for device, top, count in counts:
+        device = str(device)
+        if int(top) == int(count):  # 1..top all present
+            vector[device] = int(top)
+            continue
+        mark = stored.get(device, 0)
+        for (seq,) in conn.execute(
+            "SELECT seq FROM sync_log WHERE device = ? AND seq > ? ORDER BY seq", (device, mark)
+        ):
+            if int(seq) != mark + 1:
+                break
+            mark += 1
+        vector[device] = mark
+    for device, mark in stored.items():  # a field laptop holds "all of its scope" up to mark
+        vector[device] = max(vector.get(device, 0), mark)
+    return vector
+
+
+def remember_held(conn: sqlite3.Connection, vector: Mapping[str, int]) -> None:
+    _set_state(conn, "vector", _dump(vector))
+
+
+def start_epoch(conn: sqlite3.Connection, device: str, seen: Mapping[str, int]) -> None:
+    """From this device's next change on, it has seen ``seen``."""
+    next_seq = int(
+        conn.execute(
+            "SELECT coalesce(max(seq), 0) + 1 FROM sync_log WHERE device = ?", (device,)
+        ).fetchone()[0]
+    )
+    without_self = {d: s for d, s in seen.items() if d != device}
+    conn.execute(
+        "INSERT INTO sync_epochs(device, first_seq, seen) VALUES (?, ?, ?) "
+        "ON CONFLICT(device, first_seq) DO UPDATE SET seen = excluded.seen",
+        (device, next_seq, _dump(without_self)),
+    )
+
+
+def _state(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO sync_state(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def state(conn: sqlite3.Connection, key: str) -> str | None:
+    return _state(conn, key)
+
+
+def set_state(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    if value is None:
+        conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+    else:
+        _set_state(conn, key, value)

@@ -1,0 +1,334 @@
+"""Applying changes that came from other installations, all or nothing.
+
+A row's state is a function of the *set* of changes known for it, never of the order they
+arrived in, which is what makes merging idempotent and order-independent:
+
+- Each field's value is the latest (moment, device, number) of its *leading* versions: the
+  versions no other version of that field was made knowing. A change made knowingly after
+  another always beats it, even when its device's clock is behind.
+- Two or more leading versions with different values are a conflict: the later one is kept
+  for now and the others are listed in ``sync_conflicts`` for 冲突处理.
+- A row's existence is a field of its own (insert = alive, delete = gone), decided the same
+  way; an edit the deleting side never saw is listed as a conflict with the delete.
+- A row that predates the change log (made before schema 7) keeps its values where no
+  change says otherwise: every installation made from one office database starts from the
+  same rows.
+
+The caller holds the transaction; the triggers are silenced while the merge writes rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.models.sync import clock
+from app.models.sync.clock import Epochs, Version
+from app.models.sync.tables import (
+    APPEND_ONLY,
+    LOCAL_COLUMNS,
+    SETTINGS,
+    STAMP_COLUMNS,
+    SYNCED_TABLES,
+    is_local_setting,
+)
+
+ALIVE = "_alive"  # the pseudo-field of a row's existence in conflicts
+
+
+@dataclass(frozen=True)
+class Change:
+    """One logged change, as it travels."""
+
+    device: str
+    seq: int
+    tbl: str
+    row_id: str
+    op: str  # i / u / d
+    data: dict[str, Any]
+    at: str
+    by: str
+
+    @property
+    def version(self) -> Version:
+        return Version(self.at, self.device, self.seq)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "d": self.device,
+            "s": self.seq,
+            "t": self.tbl,
+            "r": self.row_id,
+            "o": self.op,
+            "v": self.data,
+            "a": self.at,
+            "b": self.by,
+        }
+
+    @classmethod
+    def from_record(cls, raw: Mapping[str, Any]) -> Change:
+        op = str(raw["o"])
+        data = raw["v"]
+        if op not in ("i", "u", "d") or not isinstance(data, dict):
+            raise ValueError(f"bad change record {raw!r:.200}")
+        return cls(
+            device=str(raw["d"]),
+            seq=int(raw["s"]),
+            tbl=str(raw["t"]),
+            row_id=str(raw["r"]),
+            op=op,
+            data=data,
+            at=str(raw["a"]),
+            by=str(raw.get("b", "")),
+        )
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Change:
+        device, seq, tbl, row_id, op, data, at, by = row
+        return cls(str(device), int(seq), str(tbl), str(row_id), str(op), json.loads(data), at, by)
+
+
+LOG_COLUMNS = "device, seq, tbl, row_id, op, data, at, by"
+
+
+@dataclass
+class MergeResult:
+    """What a merge did, for the message after it and for the hooks that run inside it."""
+
+    new_changes: int = 0
+    known_changes: int = 0
+    rows: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    conflicts: int = 0
+
+    def touched(self, table: str) -> set[str]:
+        return self.rows.get(table, set())
+
+
+def quiet(conn: sqlite3.Connection) -> None:
+    """Silence the change-log triggers until :func:`loud` (inside the caller's transaction)."""
+    conn.execute("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('applying', '1')")
+
+
+def loud(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM sync_state WHERE key = 'applying'")
+
+
+def apply_changes(
+    conn: sqlite3.Connection,
+    changes: Iterable[Change],
+    epochs: Iterable[tuple[str, int, Mapping[str, int]]],
+    *,
+    claims: Mapping[str, tuple[int, int]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeResult:
+    """Store the changes not yet known and bring every row they touch up to date.
+
+    ``claims``: device -> (since, through) of a file made for this installation's scope
+    ("you hold my changes up to *since*; with this file, all of your scope up to *through*").
+    Must run inside a transaction; raises on anything malformed, so the caller rolls back.
+    """
+    me = device_of(conn)
+    known = Epochs.load(conn)
+    for device, first_seq, seen in epochs:
+        if device != me:
+            known.add(device, first_seq, dict(seen))
+            conn.execute(
+                "INSERT OR IGNORE INTO sync_epochs(device, first_seq, seen) VALUES (?, ?, ?)",
+                (device, first_seq, clock.dump_vector(seen)),
+            )
+    result = MergeResult()
+    quiet(conn)
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    for change in changes:
+        if change.tbl not in SYNCED_TABLES and change.tbl != SETTINGS:
+            raise ValueError(f"unknown table {change.tbl!r}")
+        cur = conn.execute(
+            f"INSERT OR IGNORE INTO sync_log({LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.device,
+                change.seq,
+                change.tbl,
+                change.row_id,
+                change.op,
+                json.dumps(change.data, ensure_ascii=False),
+                change.at,
+                change.by,
+            ),
+        )
+        if cur.rowcount:
+            result.new_changes += 1
+            result.rows[change.tbl].add(change.row_id)
+        else:
+            result.known_changes += 1
+    todo = [(t, r) for t, ids in result.rows.items() for r in sorted(ids)]
+    for done, (table, row_id) in enumerate(todo, 1):
+        materialize(conn, known, table, row_id)
+        if progress is not None and done % 200 == 0:
+            progress(done, len(todo))
+    result.conflicts = int(conn.execute("SELECT count(*) FROM sync_conflicts").fetchone()[0])
+    held = clock.held(conn)
+    for device, (since, through) in (claims or {}).items():
+        if since <= held.get(device, 0):
+            held[device] = max(held.get(device, 0), through)
+    clock.remember_held(conn, held)
+    clock.start_epoch(conn, me, held)
+    loud(conn)
+    return result
+
+
+def device_of(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
+    if row is None:
+        raise LookupError("this installation has no device id")
+    return str(row[0])
+
+
+# --------------------------------------------------------------------------------------
+# One row
+
+
+@dataclass
+class _Field:
+    versions: list[tuple[Version, Any]] = field(default_factory=list)
+
+
+def _leading(known: Epochs, versions: list[tuple[Version, Any]]) -> list[tuple[Version, Any]]:
+    return [
+        (v, value)
+        for v, value in versions
+        if not any(w != v and known.knew(w, v) for w, _ in versions)
+    ]
+
+
+def row_changes(conn: sqlite3.Connection, table: str, row_id: str) -> list[Change]:
+    return [
+        Change.from_row(r)
+        for r in conn.execute(
+            f"SELECT {LOG_COLUMNS} FROM sync_log WHERE tbl = ? AND row_id = ?", (table, row_id)
+        )
+    ]
+
+
+@dataclass
+class RowState:
+    """What the known changes say about one row."""
+
+    alive: bool | None  # None: no change says (a row older than the log keeps its state)
+    values: dict[str, tuple[Version, Any]]
+    conflicts: list[tuple[str, Version, Version]]  # field, kept, set aside
+
+
+def decide(known: Epochs, changes: list[Change]) -> RowState:
+    fields: dict[str, _Field] = defaultdict(_Field)
+    existence: list[tuple[Version, Any]] = []
+    for c in changes:
+        if c.op in ("i", "d"):
+            existence.append((c.version, c.op == "i"))
+        if c.op != "d":
+            for col, value in c.data.items():
+                fields[col].versions.append((c.version, value))
+    conflicts: list[tuple[str, Version, Version]] = []
+    alive: bool | None = None
+    if existence:
+        lead = _leading(known, existence)
+        kept_v, alive_value = max(lead, key=lambda x: x[0])
+        alive = bool(alive_value)
+        conflicts.extend(
+            (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
+        )
+    values: dict[str, tuple[Version, Any]] = {}
+    for col, f in fields.items():
+        lead = _leading(known, f.versions)
+        kept_v, kept_value = max(lead, key=lambda x: x[0])
+        values[col] = (kept_v, kept_value)
+        if col in STAMP_COLUMNS:
+            continue
+        if alive is False:
+            # edits the deleting side never saw were lost with the row
+            deletes = [v for v, value in existence if not value]
+            conflicts.extend(
+                (col, max(deletes), v)
+                for v, _ in lead
+                if not any(known.knew(d, v) for d in deletes)
+            )
+            continue
+        conflicts.extend(
+            (col, kept_v, v) for v, value in lead if v != kept_v and value != kept_value
+        )
+    return RowState(alive, values, conflicts)
+
+
+def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str) -> None:
+    """Write the row as its known changes decide (the caller has silenced the triggers)."""
+    state = decide(known, row_changes(conn, table, row_id))
+    conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
+    conn.executemany(
+        "INSERT OR IGNORE INTO sync_conflicts"
+        "(tbl, row_id, col, kept_device, kept_seq, lost_device, lost_seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (table, row_id, col, k.device, k.seq, lost.device, lost.seq)
+            for col, k, lost in state.conflicts
+        ],
+    )
+    if table == SETTINGS:
+        _write_setting(conn, row_id, state)
+        return
+    key = "id"
+    current = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (row_id,)).fetchone()
+    columns = _columns(conn, table)
+    target = {c: v for c, (_, v) in state.values.items() if c in columns}
+    exists = current is not None
+    alive = state.alive if state.alive is not None else exists
+    if not alive:
+        if exists and table not in APPEND_ONLY:
+            conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (row_id,))
+        return
+    if not exists:
+        if "id" not in target:  # only edits of a row this installation never had
+            return
+        cols = ", ".join(target)
+        marks = ", ".join("?" for _ in target)
+        conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(target.values()))
+        return
+    if table in APPEND_ONLY:
+        return
+    changed = {c: v for c, v in target.items() if c != "id" and current[c] != v}
+    if changed:
+        sets = ", ".join(f"{c} = ?" for c in changed)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?", [*changed.values(), row_id])
+
+
+def _write_setting(conn: sqlite3.Connection, key: str, state: RowState) -> None:
+    if is_local_setting(key):
+        return
+    if state.alive is False:
+        conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+        return
+    if "value" in state.values:
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, state.values["value"][1]),
+        )
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
+    # PRAGMA table_info costs a parse each time: one look per table per connection and schema
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    key = (id(conn), version, table)
+    found = _COLUMNS.get(key)
+    if found is None:
+        local = LOCAL_COLUMNS.get(table, frozenset())
+        found = frozenset(
+            str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})") if str(r[1]) not in local
+        )
+        _COLUMNS[key] = found
+    return found
+
+
+_COLUMNS: dict[tuple[int, int, str], frozenset[str]] = {}
