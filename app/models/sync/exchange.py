@@ -24,7 +24,7 @@ from typing import Any
 
 from app.models import cases, search
 from app.models.db import Database, utc_now
-from app.models.errors import OperationCancelledError
+from app.models.errors import DomainError, OperationCancelledError
 from app.models.sync import clock, merge, numbers
 from app.models.sync.clock import Vector
 from app.models.sync.merge import Change, MergeResult
@@ -37,12 +37,8 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
-class SyncRefused(Exception):
+class SyncRefused(DomainError):
     """A bundle that must not be applied here; ``message`` is plain Chinese for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class NothingNew(SyncRefused):

@@ -36,6 +36,52 @@ class FieldLaptop:
     blocks: list[tuple[str, int, int, int]]  # committee name, year, first, last
 
 
+@dataclass(frozen=True)
+class Registration:
+    """The office database just before a laptop is registered, to take it back out when the
+    starter file could not be written (cancel, full disk): nothing of it was sent anywhere."""
+
+    device: str
+    last_seq: int
+    sequences: list[tuple[str, int, int]]
+    free: list[tuple[str, int, int]]
+
+    @classmethod
+    def before(cls, db: Database) -> Registration:
+        conn = db.conn
+        device = merge.device_of(conn)
+        last = conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM sync_log WHERE device = ?", (device,)
+        ).fetchone()[0]
+        return cls(
+            device,
+            int(last),
+            [tuple(r) for r in conn.execute("SELECT * FROM case_number_seq")],
+            [tuple(r) for r in conn.execute("SELECT * FROM case_number_free")],
+        )
+
+    def undo(self, db: Database) -> None:
+        with db.transaction() as conn:
+            merge.quiet(conn)
+            made = conn.execute(
+                "SELECT tbl, row_id, op FROM sync_log WHERE device = ? AND seq > ?",
+                (self.device, self.last_seq),
+            ).fetchall()
+            laptops = {str(r[1]) for r in made if r[0] == "devices" and r[2] == "i"}
+            for table, row_id, op in made:
+                if op == "i" and table in ("devices", "number_blocks"):
+                    conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+            conn.executemany("DELETE FROM sync_peers WHERE device = ?", [(d,) for d in laptops])
+            conn.execute(
+                "DELETE FROM sync_log WHERE device = ? AND seq > ?", (self.device, self.last_seq)
+            )
+            conn.execute("DELETE FROM case_number_seq")
+            conn.executemany("INSERT INTO case_number_seq VALUES (?, ?, ?)", self.sequences)
+            conn.execute("DELETE FROM case_number_free")
+            conn.executemany("INSERT INTO case_number_free VALUES (?, ?, ?)", self.free)
+            merge.loud(conn)
+
+
 def prepare_field_copy(
     db: Database,
     target: Path,
