@@ -550,7 +550,7 @@ def read_sync_file(
         reader = _unlock(f, size, header, crypto, passphrase, source)
         reader.verify(progress, cancelled)
         with _unpacking(reader, header, source) as zf:
-            manifest = _read_manifest(zf, reader, source)
+            manifest = _read_manifest(zf, source)
             changes: list[dict[str, Any]] = []
             with zf.open(CHANGES_NAME) as member:
                 for number, line in enumerate(member, 1):
@@ -583,10 +583,11 @@ def read_starter_file(
         _expect_kind(header, "starter", source)
         if expected_office_id is not None:
             _expect_office(header, expected_office_id, source)
+        _expect_closed(target)
         reader = _unlock(f, size, header, crypto, passphrase, source)
         reader.verify(progress, cancelled)
         with _unpacking(reader, header, source) as zf:
-            manifest = _read_manifest(zf, reader, source)
+            manifest = _read_manifest(zf, source)
             _unpack_database(zf, reader, source, target, progress, cancelled)
         reader.report(progress, done=True)
     return manifest
@@ -802,6 +803,8 @@ def _expect_office(header: Header, expected_office_id: str, source: Path) -> Non
 def _unlock(
     f: BinaryIO, size: int, header: Header, crypto: _Crypto, passphrase: str, source: Path
 ) -> _ChunkReader:
+    # A body that cannot be whole chunks is damage, whatever the passphrase.
+    _ChunkReader.layout(size, crypto, header.kind, source)
     key, key_check = _derive(
         _passphrase_bytes(passphrase), crypto.salt, crypto.n, crypto.r, crypto.p
     )
@@ -829,11 +832,7 @@ class _ChunkReader(io.RawIOBase):
         self._aes = aes
         self._source = source
         self._stored = crypto.chunk_size + _TAG_BYTES
-        body = size - crypto.body_offset
-        self._count = -(-body // self._stored)
-        self._last = body - (self._count - 1) * self._stored
-        if body <= 0 or self._last < _TAG_BYTES:
-            raise _damaged(source, kind, f"body of {body} bytes cannot hold whole chunks")
+        body, self._count, self._last = self.layout(size, crypto, kind, source)
         self._plain_size = (self._count - 1) * crypto.chunk_size + self._last - _TAG_BYTES
         self._position = 0
         self._cached = -1
@@ -841,6 +840,17 @@ class _ChunkReader(io.RawIOBase):
         self._total = 2 * body  # verifying is the first half of the progress, unpacking the second
         self._body = body
         self._pulled = 0  # plaintext bytes handed to zipfile
+
+    @staticmethod
+    def layout(size: int, crypto: _Crypto, kind: Kind, source: Path) -> tuple[int, int, int]:
+        """(body bytes, number of chunks, bytes of the last one) for a file of ``size``."""
+        stored = crypto.chunk_size + _TAG_BYTES
+        body = size - crypto.body_offset
+        count = -(-body // stored)
+        last = body - (count - 1) * stored
+        if body <= 0 or last < _TAG_BYTES:
+            raise _damaged(source, kind, f"body of {body} bytes cannot hold whole chunks")
+        return body, count, last
 
     def _chunk(self, index: int) -> bytes:
         if index == self._cached:
@@ -954,7 +964,7 @@ def _unpacking(reader: _ChunkReader, header: Header, source: Path) -> Iterator[z
         raise _damaged(source, header.kind, f"bad zip: {exc!r}") from exc
 
 
-def _read_manifest(zf: zipfile.ZipFile, reader: _ChunkReader, source: Path) -> dict[str, Any]:
+def _read_manifest(zf: zipfile.ZipFile, source: Path) -> dict[str, Any]:
     manifest = json.loads(zf.read(MANIFEST_NAME).decode("utf-8"))
     if not isinstance(manifest, dict):
         raise _damaged(source, None, "the manifest is not an object")

@@ -542,6 +542,15 @@ def test_a_truncated_file_is_damage_at_any_length(chunked):
             read_sync(chunked)
 
 
+def test_a_file_cut_inside_a_chunk_is_damage_even_with_a_wrong_passphrase(chunked):
+    offset, size, _ = layout(chunked)
+    data = chunked.read_bytes()
+    chunked.write_bytes(data[: offset + 2 * (size + TAG) + 5])  # 5 bytes: less than a tag
+
+    with pytest.raises(DamagedSyncFileError):
+        read_sync(chunked, passphrase="不对的口令")
+
+
 def test_an_empty_file_says_it_is_empty(tmp_path):
     path = tmp_path / "空.mdsync"
     path.write_bytes(b"")
@@ -896,18 +905,42 @@ def test_cancel_while_unpacking_a_starter_leaves_no_database(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_an_open_database_is_not_replaced(tmp_path):
+def test_an_open_database_is_refused_before_the_passphrase_is_tried(tmp_path):
+    path = tmp_path / "a.mdstart"
+    write_starter(path, make_database(tmp_path / "office.sqlite3"))
+    target = make_database(tmp_path / "laptop.sqlite3", rows=3)
+    (tmp_path / "laptop.sqlite3-journal").write_bytes(b"hot journal")
+
+    with pytest.raises(TargetBusyError):
+        package.read_starter_file(path, passphrase="不对", target_database_path=target)
+
+
+def test_a_database_opened_while_unpacking_is_not_replaced(tmp_path):
     path = tmp_path / "a.mdstart"
     write_starter(path, make_database(tmp_path / "office.sqlite3"))
     target = make_database(tmp_path / "laptop.sqlite3", rows=3)
     before = target.read_bytes()
-    (tmp_path / "laptop.sqlite3-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(28))
+    opened: list[sqlite3.Connection] = []
 
-    with pytest.raises(TargetBusyError) as caught:
-        package.read_starter_file(path, passphrase=PASSPHRASE, target_database_path=target)
+    def progress(done: int, total: int) -> None:
+        if done > total // 2 and not opened:  # unpacking: another program writes to it
+            conn = sqlite3.connect(target)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("INSERT INTO parties (name) VALUES ('王五')")
+            conn.commit()
+            opened.append(conn)
 
+    try:
+        with pytest.raises(TargetBusyError) as caught:
+            package.read_starter_file(
+                path, passphrase=PASSPHRASE, target_database_path=target, progress=progress
+            )
+        assert target.read_bytes()[100:] == before[100:]  # the header notes WAL mode
+        assert opened[0].execute("SELECT count(*) FROM parties").fetchone() == (4,)
+    finally:
+        for conn in opened:
+            conn.close()
     assert "正在使用中" in caught.value.message
-    assert target.read_bytes() == before
     assert leftovers(tmp_path) == []
 
 
