@@ -24,7 +24,9 @@ progress=None, cancelled=None) -> dict``
     Checks every chunk, then unpacks the database to a temporary file beside the target and
     renames it over the target only when the whole file checked out (zip CRC included).
     Returns the manifest. Refuses (``TargetBusyError``) to replace a database whose ``-wal``
-    or ``-journal`` file is not empty: that database is open or was not closed cleanly.
+    or ``-journal`` file is not empty (it is open, or was not closed cleanly): checked
+    before the key is derived and again just before the rename. The unpacked file is
+    created with mode 0600.
 ``peek(path) -> Header``
     Reads only the clear header (kind, office id, time written, format version, size),
     with no passphrase, so the UI can say what a file is before asking for one.
@@ -43,7 +45,16 @@ for the log), ``WrongPassphraseError``, ``OtherOfficeError``, ``NewerFormatError
 ``WrongKindError``, ``SyncFileUnreadableError``, ``SyncFileWriteError`` (disk full, folder
 read-only or gone; no partial file is left), ``TargetBusyError`` and ``SyncCancelled``
 (also an ``OperationCancelledError``). An empty passphrase or office id, or a database
-file that is not SQLite, is a programming error (``ValueError``).
+file to pack that is not SQLite or still has a non-empty ``-wal``, is a programming error
+(``ValueError``).
+
+Reading checks, in this order, and stops at the first failure: the magic (not a sync
+file; an empty or shorter-than-magic file is damaged), the format version (newer), the
+header checksum and fields (damaged), the kind (wrong kind), the office id (another
+office), for a starter file the target database (busy), that the body splits into whole
+chunks (damaged) — all of these without the passphrase and without deriving a key — then
+the key check (wrong passphrase), every chunk (damaged), the zip's members and CRCs and
+every JSON record (damaged). Only then is anything returned or renamed into place.
 
 File format (version 1)
 -----------------------
@@ -94,10 +105,17 @@ Writing goes to a temporary file ``.<name>.<random>.tmp`` in the target folder, 
 fsync'ed and renamed over the target with ``os.replace`` at the end (the folder is fsync'ed
 too where the system allows): there is never a half-written file under the final name.
 
+What stays in clear: the header (kind, office id, time written, the KDF and cipher
+parameters) and the file's size. Everything else — manifest, records, database — is only
+readable with the passphrase. The manifest carries no checksum of its own: AES-GCM's tags
+authenticate every byte.
+
 Key derivation costs about 0.09 s at n = 2**15 on the development machine (0.05 s at
 2**14, 0.17 s at 2**16) and needs 32 MiB; an older field laptop takes two or three times as
 long, which is still well under a second. The parameters are stored in each file, so a
-later version can raise them and still read today's files.
+later version can raise them and still read today's files (a reader accepts any n, r, p
+needing at most 256 MiB). Measured on the development machine: the bench's 1 GB database
+packs into a 268 MiB starter file in 9 s and unpacks in 4.5 s, at 64 MiB peak memory.
 """
 
 from __future__ import annotations
