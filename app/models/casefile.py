@@ -196,6 +196,9 @@ class CaseFile:
     # where closed_on came from when a 台账 import dated it (schema v6): '' entered or in
     # the sheet; 'accepted' / 'mediated' dated by the 受理日期 / 调解日期; 'unrecorded' none
     closed_on_basis: str = ""
+    # accepted on a field laptop that had no number left: the office gives the real one
+    # when it merges the laptop's file (app/models/sync/numbers.py)
+    number_provisional: bool = False
 
     @property
     def state_label(self) -> str:
@@ -424,6 +427,7 @@ def load_case(db: Database, case_id: str) -> CaseFile:
         due_on=_d(r["due_on"]),
         closed_on=_d(r["closed_on"]),
         closed_on_basis=r["closed_on_basis"],
+        number_provisional=bool(r["number_provisional"]),
         outcome=r["outcome"],
         performance=r["performance"],
         amount_fen=r["amount_fen"],
@@ -580,7 +584,12 @@ def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
     if action in ("add_party", "edit_party"):
         return _party_parts(action, d)
     if action == "accept":
-        return [f"编号：{d.get('number', '')}", f"调解期限至 {_day(d.get('due_on', ''))}"]
+        number = f"编号：{d.get('number', '')}"
+        if d.get("provisional"):
+            number += "（临时编号）"
+        return [number, f"调解期限至 {_day(d.get('due_on', ''))}"]
+    if action == "renumber":
+        return [f"临时编号 {d.get('from', '')} 换发为正式案号 {d.get('to', '')}"]
     if action in ("decline", "void"):
         return [f"原因：{d.get('reason', '')}"]
     if action == "assign":

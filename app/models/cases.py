@@ -32,6 +32,7 @@ from app.models.reference import (
     categories,
 )
 from app.models.reference import sources as source_labels
+from app.models.sync import numbers
 
 # ---------------------------------------------------------------------------------------
 # The transition table: action -> (states it is allowed from, state after; None = unchanged)
@@ -72,6 +73,7 @@ ACTION_LABELS: dict[str, str] = {
     "edit_party": "修改当事人",
     "add_party": "增加当事人",
     "import": "从台账导入",
+    "renumber": "换发正式案号",
 }
 
 
@@ -410,7 +412,12 @@ def format_case_number(pattern: str, *, year: int, abbr: str, seq: int, width: i
 def accept_case(
     db: Database, case_id: str, *, by: str, accepted_on: date, today: date | None = None
 ) -> str:
-    """受理: allocate the case number (per committee and year, no gaps) and the due date."""
+    """受理: allocate the case number (per committee and year, no gaps) and the due date.
+
+    On a field laptop the number comes from the blocks the office gave it; with none left
+    for the committee and year the case gets a provisional number, and the office gives the
+    real one when it merges the laptop's file (app/models/sync/numbers.py).
+    """
     today = today or _today()
     _check_date(accepted_on, "受理日期", today=today)
     with db.transaction() as conn:
@@ -423,14 +430,22 @@ def accept_case(
             (row["committee_id"],),
         ).fetchone()
         year = accepted_on.year
-        seq = _next_seq(conn, row["committee_id"], year)
-        number = format_case_number(
-            committee["number_pattern"],
-            year=year,
-            abbr=committee["abbr"],
-            seq=seq,
-            width=committee["seq_width"],
-        )
+        if numbers.is_field(conn):
+            seq = numbers.take(conn, row["committee_id"], year, by=by)
+        else:
+            seq = _next_seq(conn, row["committee_id"], year)
+        if seq is None:
+            number = numbers.provisional_number(
+                conn, committee["number_pattern"], year=year, abbr=committee["abbr"]
+            )
+        else:
+            number = format_case_number(
+                committee["number_pattern"],
+                year=year,
+                abbr=committee["abbr"],
+                seq=seq,
+                width=committee["seq_width"],
+            )
         due = accepted_on + timedelta(days=committee["time_limit_days"])
         _set_case(
             conn,
@@ -440,43 +455,62 @@ def accept_case(
                 "number": number,
                 "number_year": year,
                 "number_seq": seq,
+                "number_provisional": int(seq is None),
                 "accepted_on": accepted_on.isoformat(),
                 "due_on": due.isoformat(),
             },
             by,
         )
-        _event(
-            conn,
-            case_id,
-            "accept",
-            by=by,
-            before="registered",
-            after="accepted",
-            data={"number": number, "accepted_on": accepted_on, "due_on": due},
-        )
+        data: dict[str, Any] = {"number": number, "accepted_on": accepted_on, "due_on": due}
+        if seq is None:
+            data["provisional"] = True
+        _event(conn, case_id, "accept", by=by, before="registered", after="accepted", data=data)
         search.reindex_case(conn, case_id)
     return number
 
 
 def _next_seq(conn: sqlite3.Connection, committee_id: str, year: int) -> int:
-    # Runs inside BEGIN IMMEDIATE: the write lock serialises allocation across connections.
-    cur = conn.execute(
-        "UPDATE case_number_seq SET last_seq = last_seq + 1 "
-        "WHERE committee_id = ? AND year = ? RETURNING last_seq",
-        (committee_id, year),
+    """The office's next number: a number a laptop handed back first, else the sequence
+    (the first of a year continues after every number used or reserved)."""
+    return numbers.office_next(conn, committee_id, year)
+
+
+def give_real_number(conn: sqlite3.Connection, case_id: str, *, by: str) -> tuple[str, str]:
+    """The office gives a case accepted with a provisional number on a laptop its real
+    number of the year it was accepted in, with a ``renumber`` event (inside the caller's
+    transaction, after a merge). Returns (provisional number, real number)."""
+    row = _load(conn, case_id)
+    committee = conn.execute(
+        "SELECT abbr, number_pattern, seq_width FROM committees WHERE id = ?",
+        (row["committee_id"],),
     ).fetchone()
-    if cur is not None:
-        return int(cur[0])
-    # First case of the year; continue after any number already used (e.g. imported cases).
-    used = conn.execute(
-        "SELECT coalesce(max(number_seq), 0) FROM cases WHERE committee_id = ? AND number_year = ?",
-        (committee_id, year),
-    ).fetchone()[0]
-    conn.execute(
-        "INSERT INTO case_number_seq(committee_id, year, last_seq) VALUES (?, ?, ?)",
-        (committee_id, year, used + 1),
+    year = row["number_year"] or date.fromisoformat(row["accepted_on"]).year
+    seq = _next_seq(conn, row["committee_id"], year)
+    number = format_case_number(
+        committee["number_pattern"],
+        year=year,
+        abbr=committee["abbr"],
+        seq=seq,
+        width=committee["seq_width"],
     )
-    return int(used) + 1
+    old = str(row["number"] or "")
+    _set_case(
+        conn,
+        case_id,
+        {"number": number, "number_year": year, "number_seq": seq, "number_provisional": 0},
+        by,
+    )
+    _event(
+        conn,
+        case_id,
+        "renumber",
+        by=by,
+        before=row["state"],
+        after=row["state"],
+        data={"from": old, "to": number},
+    )
+    search.reindex_case(conn, case_id)
+    return old, number
 
 
 def decline_case(

@@ -584,6 +584,10 @@ CREATE TABLE case_number_free (
 
 -- A laptop out of numbers accepts with a provisional number; the office gives the real one.
 ALTER TABLE cases ADD COLUMN number_provisional INTEGER NOT NULL DEFAULT 0;
+
+-- A field laptop's short number, given by the office when it is prepared: its provisional
+-- case numbers carry it (临时2-1), so that two laptops never make the same one.
+ALTER TABLE devices ADD COLUMN number_tag INTEGER;
 """,
     )
     _v7_identity(conn)
