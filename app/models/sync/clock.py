@@ -44,13 +44,23 @@ class Epochs:
             vectors.append(_vector(seen))
         return epochs
 
-    def add(self, device: str, first_seq: int, seen: Vector) -> None:
+    def add(self, device: str, first_seq: int, seen: Vector) -> Vector:
+        """Take in an epoch; returns what is now known of it.
+
+        An epoch no change has used yet is still open: its device starts it again (with
+        more seen) after each merge until it makes its next change, and only a closed one
+        is sent (outbox.epochs_for). An open one that travelled all the same (in a database
+        copied whole) says less than the closed one: the two are joined, never the earlier
+        kept.
+        """
         starts, vectors = self.by_device.setdefault(device, ([], []))
         i = bisect.bisect_left(starts, first_seq)
         if i < len(starts) and starts[i] == first_seq:
-            return
+            vectors[i] = join(vectors[i], seen)
+            return vectors[i]
         starts.insert(i, first_seq)
-        vectors.insert(i, seen)
+        vectors.insert(i, dict(seen))
+        return vectors[i]
 
     def seen_by(self, device: str, seq: int) -> Vector:
         entry = self.by_device.get(device)
@@ -72,6 +82,14 @@ class Epochs:
             starts, vectors = self.by_device.get(device, ([], []))
             out.extend((device, s, _dump(v)) for s, v in zip(starts, vectors, strict=True))
         return out
+
+
+def join(a: Mapping[str, int], b: Mapping[str, int]) -> Vector:
+    """Everything either vector holds."""
+    out = dict(a)
+    for device, mark in b.items():
+        out[device] = max(out.get(device, 0), mark)
+    return out
 
 
 def _vector(text: str | bytes | None) -> Vector:

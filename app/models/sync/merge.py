@@ -135,10 +135,11 @@ def apply_changes(
     known = Epochs.load(conn)
     for device, first_seq, seen in epochs:
         if device != me:
-            known.add(device, first_seq, dict(seen))
+            joined = known.add(device, first_seq, dict(seen))
             conn.execute(
-                "INSERT OR IGNORE INTO sync_epochs(device, first_seq, seen) VALUES (?, ?, ?)",
-                (device, first_seq, clock.dump_vector(seen)),
+                "INSERT INTO sync_epochs(device, first_seq, seen) VALUES (?, ?, ?) "
+                "ON CONFLICT(device, first_seq) DO UPDATE SET seen = excluded.seen",
+                (device, first_seq, clock.dump_vector(joined)),
             )
     result = MergeResult()
     quiet(conn)

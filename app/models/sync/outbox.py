@@ -32,5 +32,16 @@ def changes_since(
 
 
 def epochs_for(conn: sqlite3.Connection, devices: set[str]) -> list[tuple[str, int, Vector]]:
+    """The epochs of these devices' changes held here.
+
+    An epoch no held change falls in is left out: it may still grow (its device starts it
+    again after every merge until its next change), and a receiver that kept the early
+    version would take a later change of that device for one made without seeing what it
+    saw.
+    """
+    top = {
+        str(d): int(s)
+        for d, s in conn.execute("SELECT device, max(seq) FROM sync_log GROUP BY device")
+    }
     rows = Epochs.load(conn).rows(sorted(devices))
-    return [(d, s, clock.parse_vector(v)) for d, s, v in rows]
+    return [(d, s, clock.parse_vector(v)) for d, s, v in rows if s <= top.get(d, 0)]
