@@ -186,7 +186,7 @@ def _refresh_denormalised(conn: sqlite3.Connection, case_id: str) -> None:
         r[0]
         for r in conn.execute(
             "SELECT p.name FROM case_parties cp JOIN parties p ON p.id = cp.party_id "
-            "WHERE cp.case_id = ? ORDER BY cp.position",
+            "WHERE cp.case_id = ? ORDER BY cp.position, cp.id",
             (case_id,),
         )
     ]

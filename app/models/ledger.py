@@ -85,7 +85,7 @@ _PARTIES_SQL = (
     "(SELECT group_concat(x, char(31)) FROM ("
     "SELECT p.kind || char(30) || p.name || char(30) || p.id_number || char(30) || p.org_code"
     " AS x FROM case_parties cp JOIN parties p ON p.id = cp.party_id"
-    " WHERE cp.case_id = c.id AND cp.role {roles} ORDER BY cp.position))"
+    " WHERE cp.case_id = c.id AND cp.role {roles} ORDER BY cp.position, cp.id))"
 )
 _CONFIRMATION_SQL = (
     "(SELECT j.applied_on || char(30) || j.court || char(30) || j.number || char(30)"

@@ -220,7 +220,7 @@ def case_parties(conn: sqlite3.Connection, case_id: str) -> list[CaseParty]:
                   p.phone, p.address, p.org_code, p.legal_rep,
                   cp.agent_name, cp.agent_phone, cp.agent_powers
            FROM case_parties cp JOIN parties p ON p.id = cp.party_id
-           WHERE cp.case_id = ? ORDER BY cp.position""",
+           WHERE cp.case_id = ? ORDER BY cp.position, cp.id""",
         (case_id,),
     ).fetchall()
     return [

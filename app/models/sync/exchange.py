@@ -321,7 +321,8 @@ def _refresh_derived(conn: sqlite3.Connection, result: MergeResult) -> set[str]:
         if conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
             continue
         existing.add(case_id)
-        if case_id in linked:
+        # a merged case row took the names its log decided, which may predate the rows
+        if case_id in linked or case_id in result.touched("cases"):
             cases.refresh_derived_names(conn, case_id)
         search.reindex_case(conn, case_id)
     merge.loud(conn)

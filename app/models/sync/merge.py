@@ -39,6 +39,13 @@ from app.models.sync.tables import (
 
 ALIVE = "_alive"  # the pseudo-field of a row's existence in conflicts
 
+# Columns each installation derives from other rows after a merge (the register's names,
+# from the case's parties and mediators): they travel, but two sides deriving different
+# names is not a conflict of its own; the rows they come from carry any real conflict.
+DERIVED_COLUMNS: frozenset[tuple[str, str]] = frozenset(
+    {("cases", "parties_text"), ("cases", "mediators_text")}
+)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -224,6 +231,7 @@ class RowState:
 
 
 def decide(known: Epochs, changes: list[Change]) -> RowState:
+    table = changes[0].tbl if changes else ""
     fields: dict[str, _Field] = defaultdict(_Field)
     existence: list[tuple[Version, Any]] = []
     for c in changes:
@@ -246,7 +254,7 @@ def decide(known: Epochs, changes: list[Change]) -> RowState:
         lead = _leading(known, f.versions)
         kept_v, kept_value = max(lead, key=lambda x: x[0])
         values[col] = (kept_v, kept_value)
-        if col in STAMP_COLUMNS:
+        if col in STAMP_COLUMNS or (table, col) in DERIVED_COLUMNS:
             continue
         if alive is False:
             # edits the deleting side never saw were lost with the row
