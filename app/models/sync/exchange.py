@@ -215,15 +215,15 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
             f"这个同步文件是“{sender_name}”为另一台电脑（“{device_name(conn, str(to))}”）"
             "生成的，不能在本机合并。请在本机的“同步”里让对方重新生成给本机的文件。"
         )
+    if me.role == "field" and sender != me.home:
+        raise SyncRefused(
+            f"本机是外出笔记本，只与准备它的办公室电脑交换同步文件；这个文件来自“{sender_name}”。"
+        )
     home = manifest.get("home")
     if manifest.get("from_role") == "field" and home and home != me.id:
         raise SyncRefused(
             f"“{sender_name}”是由另一台办公室电脑（“{device_name(conn, str(home))}”）准备外出的，"
             "它的案件和案号只能合并回那台电脑的数据库，不能合并到本机。"
-        )
-    if me.role == "field" and sender != me.home:
-        raise SyncRefused(
-            f"本机是外出笔记本，只与准备它的办公室电脑交换同步文件；这个文件来自“{sender_name}”。"
         )
     peer = _peer(conn, sender)
     file_no = int(manifest.get("file_no", 0))

@@ -1,0 +1,237 @@
+"""The files on the USB stick: 同步文件 (.mdsync) and 外出准备文件 (.mdstart).
+
+Glue between the bundles of :mod:`exchange`, the field copies of :mod:`field` and the
+encrypted envelope of :mod:`package`. Every function here either finishes or leaves both the
+database and the target folder as they were (a cancelled or failed 准备外出 takes its
+registration back out of the office database).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.models import db as dbmod
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError
+from app.models.sync import exchange, field, numbers, package
+from app.models.sync.exchange import Applied, Bundle
+from app.models.sync.scope import Scope
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    changes: int
+    size: int
+    to_name: str
+    new_blocks: list[tuple[str, int, int, int]]
+
+
+class StarterRefused(DomainError):
+    """A starter file that must not be opened here (``message``: plain Chinese)."""
+
+
+def _halves(progress: Progress | None, second: bool) -> Progress | None:
+    if progress is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        share = done / total if total else 0.0
+        progress(int((share + (1 if second else 0)) * 500), 1000)
+
+    return report
+
+
+def write_sync(
+    db: Database,
+    path: Path,
+    *,
+    passphrase: str,
+    to: str | None,
+    by: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Written:
+    """Write what ``to`` has not seen yet; the office adds a fresh number block for a
+    field laptop that is going out again."""
+    with db.transaction() as conn:
+        me = exchange.this_device(conn)
+        blocks: list[tuple[str, int, int, int]] = []
+        if me.role == "office" and to and _is_field(conn, to):
+            reissue = getattr(numbers, "reissue", None)  # TEMP until number blocks land
+            blocks = reissue(conn, to, by=by) if reissue else []
+    bundle = exchange.make_bundle(db, to=to)
+    size = package.write_sync_file(
+        path,
+        passphrase=passphrase,
+        office_id=me.office_id,
+        manifest=bundle.manifest,
+        changes=list(bundle.records()),
+        progress=progress,
+        cancelled=cancelled,
+    )
+    to_name = exchange.device_name(db.conn, to) if to else ""
+    return Written(path, len(bundle.changes), size, to_name, blocks)
+
+
+def _is_field(conn: sqlite3.Connection, device: str) -> bool:
+    row = conn.execute("SELECT role FROM devices WHERE id = ?", (device,)).fetchone()
+    return row is not None and row[0] == "field"
+
+
+def read_sync(
+    db: Database,
+    path: Path,
+    *,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Bundle:
+    """Read and check a whole sync file (nothing is written to the database)."""
+    me = exchange.this_device(db.conn)
+    found = package.read_sync_file(
+        path,
+        passphrase=passphrase,
+        expected_office_id=me.office_id,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    try:
+        changes = exchange.records_to_changes(found.changes)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise package.DamagedSyncFileError(
+            f"同步文件“{Path(path).name}”的内容不完整或已损坏，无法合并。请在对方电脑上重新生成。",
+            path=Path(path),
+            reason=f"bad change record: {exc}",
+        ) from exc
+    bundle = Bundle(found.manifest, changes)
+    with db.transaction() as conn:  # refuse before the long part
+        exchange.check_bundle(conn, bundle.manifest)
+    return bundle
+
+
+def apply_sync(
+    db: Database,
+    path: Path,
+    *,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Applied:
+    """Read, check and merge a sync file: all of it or, on any problem, nothing."""
+    bundle = read_sync(
+        db, path, passphrase=passphrase, progress=_halves(progress, False), cancelled=cancelled
+    )
+    return exchange.apply_bundle(db, bundle, progress=_halves(progress, True), cancelled=cancelled)
+
+
+def write_starter(
+    db: Database,
+    path: Path,
+    *,
+    passphrase: str,
+    name: str,
+    scope: Scope,
+    block_size: int = field.DEFAULT_BLOCK_SIZE,
+    by: str,
+    today: date | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> field.FieldLaptop:
+    """准备外出: register the laptop and write its encrypted starter file."""
+    folder = db.path.parent if db.path is not None else Path(tempfile.gettempdir())
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".starter-") as tmp:
+        copy_path = Path(tmp) / "field.sqlite3"
+        mark = field.Registration.before(db)
+        try:
+            laptop = field.prepare_field_copy(
+                db, copy_path, name=name, scope=scope, block_size=block_size, by=by, today=today
+            )
+            office = exchange.this_device(db.conn)
+            manifest: dict[str, Any] = {
+                "kind": "starter",
+                "office_id": office.office_id,
+                "from": office.id,
+                "from_name": office.name,
+                "device": laptop.device,
+                "name": laptop.name,
+                "scope": scope.to_json(),
+                "cases": laptop.cases,
+                "blocks": laptop.blocks,
+            }
+            package.write_starter_file(
+                path,
+                passphrase=passphrase,
+                office_id=office.office_id,
+                manifest=manifest,
+                database_path=copy_path,
+                progress=progress,
+                cancelled=cancelled,
+            )
+        except BaseException:
+            mark.undo(db)
+            raise
+    return laptop
+
+
+def open_starter(
+    path: Path,
+    target: Path,
+    *,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> dict[str, Any]:
+    """On the laptop: put the starter file's database at ``target`` (closed, empty or absent)."""
+    _expect_no_cases(target)
+    manifest = package.read_starter_file(
+        path,
+        passphrase=passphrase,
+        target_database_path=target,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    return manifest
+
+
+def _expect_no_cases(target: Path) -> None:
+    if not target.exists() or target.stat().st_size == 0:
+        return
+    try:
+        probe = dbmod.connect(target, migrate=False)
+    except StorageError:
+        raise
+    try:
+        try:
+            count = int(probe.scalar("SELECT count(*) FROM cases") or 0)
+        except StorageError:
+            count = 0
+        except sqlite3.Error:
+            count = 0
+        device = exchange.this_device(probe.conn) if _has_sync(probe) else None
+    finally:
+        probe.close()
+    if count:
+        raise StarterRefused(
+            f"本机的数据库“{target.name}”里已经有{count}件案件，不能用外出准备文件覆盖。"
+            "外出准备文件只用于新装的笔记本。若这台电脑确实要改作外出笔记本，"
+            "请先把现有数据库另存或移走（或在办公室电脑上合并它的案件），再打开外出准备文件。"
+        )
+    if device is not None and device.role == "field":
+        raise StarterRefused("本机已经是外出笔记本，不能再打开外出准备文件。")
+
+
+def _has_sync(database: Database) -> bool:
+    return (
+        database.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'devices'")
+        is not None
+    )

@@ -1,0 +1,272 @@
+"""同步文件 and 外出准备文件 end to end, and every way a file can be wrong.
+
+Real databases, real encrypted files on disk; each refusal leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import date
+
+import pytest
+
+from app.models import db as dbmod
+from app.models import office
+from app.models.db import DiskFullError
+from app.models.errors import OperationCancelledError
+from app.models.sync import exchange, files, package
+from app.models.sync.exchange import NothingNew, SyncRefused
+from app.models.sync.scope import Scope
+from tests.models.helpers import register, user
+
+PASS = "青山镇调解2026"
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_keys(monkeypatch):
+    monkeypatch.setattr(package, "SCRYPT_N", 2**10)
+
+
+@pytest.fixture
+def office_pc(office_db):
+    exchange.set_device_name(office_db, "办公室电脑", by=user(office_db))
+    for _ in range(3):
+        register(office_db)
+    return office_db
+
+
+def _starter(office_pc, tmp_path, name="周玉梅的笔记本"):
+    path = tmp_path / f"{name}.mdstart"
+    laptop = files.write_starter(
+        office_pc, path, passphrase=PASS, name=name, scope=Scope(), by=user(office_pc), today=TODAY
+    )
+    target = tmp_path / f"{name}.sqlite3"
+    files.open_starter(path, target, passphrase=PASS)
+    return laptop, dbmod.connect(target)
+
+
+def _fingerprint(database) -> str:
+    """Every synced table's rows, and the log: what a merge may change."""
+    digest = hashlib.sha256()
+    for (table,) in database.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'case_search%' "
+        "ORDER BY name"
+    ):
+        for row in database.query(f"SELECT * FROM {table} ORDER BY 1"):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def test_starter_then_sync_both_ways(office_pc, tmp_path):
+    laptop, field_db = _starter(office_pc, tmp_path)
+    me = exchange.this_device(field_db.conn)
+    assert (me.role, me.name, me.id) == ("field", "周玉梅的笔记本", laptop.device)
+    assert me.home == exchange.this_device(office_pc.conn).id
+    assert field_db.scalar("SELECT count(*) FROM cases") == 3
+
+    new_case = register(field_db, applicant="赵六", respondent="孙七")
+    out = files.write_sync(
+        field_db, tmp_path / "回办公室.mdsync", passphrase=PASS, to=me.home, by=""
+    )
+    assert out.changes > 0 and out.size > 0
+    applied = files.apply_sync(office_pc, out.path, passphrase=PASS)
+    assert applied.from_name == "周玉梅的笔记本"
+    assert (
+        office_pc.scalar("SELECT parties_text FROM cases WHERE id = ?", (new_case,)) == "赵六、孙七"
+    )
+
+    with office_pc.transaction() as conn:
+        conn.execute("UPDATE cases SET title = '办公室补的标题' WHERE id = ?", (new_case,))
+    back = files.write_sync(
+        office_pc, tmp_path / "给笔记本.mdsync", passphrase=PASS, to=laptop.device, by=""
+    )
+    files.apply_sync(field_db, back.path, passphrase=PASS)
+    assert field_db.scalar("SELECT title FROM cases WHERE id = ?", (new_case,)) == "办公室补的标题"
+    field_db.close()
+
+
+def test_wrong_passphrase_changes_nothing(office_pc, tmp_path):
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    register(field_db, applicant="赵六")
+    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    before = _fingerprint(office_pc)
+    with pytest.raises(package.WrongPassphraseError) as info:
+        files.apply_sync(office_pc, out.path, passphrase="不对的口令")
+    assert "口令" in info.value.message
+    assert _fingerprint(office_pc) == before
+    field_db.close()
+
+
+@pytest.mark.parametrize("cut", [1, 100, 2000])
+def test_truncated_file_changes_nothing(office_pc, tmp_path, cut):
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    for n in range(20):
+        register(field_db, applicant=f"赵{n}")
+    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    data = out.path.read_bytes()
+    out.path.write_bytes(data[: max(len(data) - cut, 1)])
+    before = _fingerprint(office_pc)
+    with pytest.raises(package.SyncFileError) as info:
+        files.apply_sync(office_pc, out.path, passphrase=PASS)
+    assert "a.mdsync" in info.value.message
+    assert _fingerprint(office_pc) == before
+    field_db.close()
+
+
+def test_file_from_another_office_is_refused(office_pc, tmp_path):
+    other = dbmod.connect(tmp_path / "other.sqlite3")
+    office.setup_office(
+        other,
+        committee_name="白石镇人民调解委员会",
+        abbr="白石",
+        town_name="白石镇",
+        villages=["东村"],
+        user_name="王主任",
+    )
+    register_other = files.write_sync(other, tmp_path / "b.mdsync", passphrase=PASS, to=None, by="")
+    before = _fingerprint(office_pc)
+    with pytest.raises(package.OtherOfficeError) as info:
+        files.apply_sync(office_pc, register_other.path, passphrase=PASS)
+    assert "办公室" in info.value.message
+    assert _fingerprint(office_pc) == before
+    other.close()
+
+
+def test_older_file_than_one_applied_is_refused(office_pc, tmp_path):
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    home = exchange.this_device(field_db.conn).home
+    register(field_db, applicant="赵一")
+    first = files.write_sync(field_db, tmp_path / "1.mdsync", passphrase=PASS, to=home, by="")
+    register(field_db, applicant="赵二")
+    second = files.write_sync(field_db, tmp_path / "2.mdsync", passphrase=PASS, to=home, by="")
+    files.apply_sync(office_pc, second.path, passphrase=PASS)
+    assert office_pc.scalar("SELECT count(*) FROM cases") == 5  # both came with the second
+    before = _fingerprint(office_pc)
+    with pytest.raises(NothingNew) as info:
+        files.apply_sync(office_pc, first.path, passphrase=PASS)
+    assert "旧" in info.value.message
+    with pytest.raises(NothingNew) as info:
+        files.apply_sync(office_pc, second.path, passphrase=PASS)
+    assert "已经合并过" in info.value.message
+    assert _fingerprint(office_pc) == before
+    field_db.close()
+
+
+def test_starter_file_on_a_pc_that_already_has_cases(office_pc, tmp_path):
+    path = tmp_path / "l.mdstart"
+    files.write_starter(
+        office_pc, path, passphrase=PASS, name="笔记本", scope=Scope(), by=user(office_pc)
+    )
+    busy = tmp_path / "busy.sqlite3"
+    shutil.copy(office_pc.path, busy)  # an installation that works already
+    # (the copy of a live WAL file may lack recent pages: take a consistent one)
+    dbmod.backup_copy(office_pc, busy)
+    before = busy.read_bytes()
+    with pytest.raises(files.StarterRefused) as info:
+        files.open_starter(path, busy, passphrase=PASS)
+    assert "已经有3件案件" in info.value.message
+    assert busy.read_bytes() == before
+
+
+def test_disk_full_while_applying_keeps_the_database(office_pc, tmp_path):
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    for n in range(200):
+        register(field_db, applicant=f"赵{n}", facts="很长的事实。" * 50)
+    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    office_pc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = office_pc.scalar("PRAGMA page_count")
+    office_pc.conn.execute(f"PRAGMA max_page_count = {pages + 5}")  # the disk is full
+    before = _fingerprint(office_pc)
+    with pytest.raises(DiskFullError) as info:
+        files.apply_sync(office_pc, out.path, passphrase=PASS)
+    assert "磁盘空间已满" in info.value.message
+    assert _fingerprint(office_pc) == before
+    office_pc.conn.execute("PRAGMA max_page_count = 1073741823")
+    applied = files.apply_sync(office_pc, out.path, passphrase=PASS)  # space again: it goes in
+    assert applied.new_changes + applied.known_changes == out.changes
+    assert applied.cases_touched == 200
+    field_db.close()
+
+
+def test_cancel_while_applying_keeps_the_database(office_pc, tmp_path):
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    for n in range(300):
+        register(field_db, applicant=f"赵{n}")
+    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    before = _fingerprint(office_pc)
+    seen = []
+
+    def cancel_in_the_merge() -> bool:
+        seen.append(1)
+        return len(seen) > 3
+
+    with pytest.raises(OperationCancelledError):
+        files.apply_sync(office_pc, out.path, passphrase=PASS, cancelled=cancel_in_the_merge)
+    assert _fingerprint(office_pc) == before
+    field_db.close()
+
+
+def test_same_laptop_merged_into_two_office_databases(office_pc, tmp_path):
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    home = exchange.this_device(field_db.conn).home
+    # a second office PC of the same office (its database copied, then given its own identity)
+    second = tmp_path / "second.sqlite3"
+    dbmod.backup_copy(office_pc, second)
+    second_pc = dbmod.connect(second)
+    with second_pc.transaction() as conn:
+        conn.execute("UPDATE settings SET value = 'another-pc' WHERE key = 'device_id'")
+    register(field_db, applicant="赵六")
+    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    files.apply_sync(office_pc, out.path, passphrase=PASS)
+    before = _fingerprint(second_pc)
+    with pytest.raises(SyncRefused) as info:
+        files.apply_sync(second_pc, out.path, passphrase=PASS)
+    assert "只能合并回那台电脑" in info.value.message and "办公室电脑" in info.value.message
+    assert _fingerprint(second_pc) == before
+    assert home == exchange.this_device(office_pc.conn).id
+    second_pc.close()
+    field_db.close()
+
+
+def test_failed_starter_leaves_the_office_database_as_it_was(office_pc, tmp_path):
+    before = _fingerprint(office_pc)
+    with pytest.raises(OperationCancelledError):
+        files.write_starter(
+            office_pc,
+            tmp_path / "l.mdstart",
+            passphrase=PASS,
+            name="笔记本",
+            scope=Scope(),
+            by=user(office_pc),
+            cancelled=lambda: True,
+        )
+    assert not (tmp_path / "l.mdstart").exists()
+    assert _fingerprint(office_pc) == before
+    assert not list(tmp_path.glob(".starter-*"))
+
+
+def test_a_field_laptop_only_talks_to_its_office(office_pc, tmp_path):
+    laptop_a, field_a = _starter(office_pc, tmp_path, "甲的笔记本")
+    _laptop_b, field_b = _starter(office_pc, tmp_path, "乙的笔记本")
+    register(field_a, applicant="赵六")
+    out = files.write_sync(field_a, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    with pytest.raises(SyncRefused) as info:
+        files.apply_sync(field_b, out.path, passphrase=PASS)
+    assert "只与准备它的办公室电脑" in info.value.message
+    for_a = files.write_sync(
+        office_pc, tmp_path / "给甲.mdsync", passphrase=PASS, to=laptop_a.device, by=""
+    )
+    with pytest.raises(SyncRefused) as info:
+        files.apply_sync(field_b, for_a.path, passphrase=PASS)
+    assert "甲的笔记本" in info.value.message
+    field_a.close()
+    field_b.close()
+
+
+def test_a_sync_file_is_not_a_starter_file(office_pc, tmp_path):
+    out = files.write_sync(office_pc, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    with pytest.raises(package.WrongKindError):
+        files.open_starter(out.path, tmp_path / "new.sqlite3", passphrase=PASS)
+    assert not (tmp_path / "new.sqlite3").exists()
