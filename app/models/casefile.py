@@ -625,6 +625,8 @@ def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
         return [*parts, _label(CONFIRMATION_RESULTS, d.get("result", ""))]
     if action == "archive":
         return [f"归档日期：{_day(d.get('archived_on', ''))}"]
+    if action == "resolve_conflict":
+        return _conflict_parts(d)
     if action == "reopen":
         previous = (d.get("previous") or {}).get("outcome")
         parts = [f"提出人：{d.get('requested_by', '')}", f"原因：{d.get('reason', '')}"]
@@ -632,6 +634,28 @@ def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
             parts.append(f"原结果：{_label(OUTCOMES, previous)}")
         return parts
     return []
+
+
+def _conflict_parts(d: dict[str, Any]) -> list[str]:
+    """处理同步冲突 (app/models/sync/conflicts.py): the field and the version kept."""
+
+    def short(text: object) -> str:
+        text = str(text).replace("\n", " ")
+        return text if len(text) <= 24 else text[:24] + "…"
+
+    part = d.get("part") or ""
+    if d.get("column") == "_alive":
+        return [f"{part or '这条记录'}：{'确认删除' if d.get('deleted') else '恢复并保留修改'}"]
+    field = f"{part}的{d.get('field', '')}" if part else str(d.get("field", ""))
+    if d.get("how") == "merged":
+        return [f"{field}：合并了各个版本的内容"]
+    where = (d.get("chosen") or {}).get("where")
+    source = f"（{where}上的修改）" if where else ""
+    parts = [f"{field}：保留“{short(d.get('after', ''))}”{source}"]
+    aside = d.get("set_aside") or []
+    if aside:
+        parts.append("未采用：" + "、".join(f"“{short(t)}”" for t in aside))
+    return parts
 
 
 def describe_event(event: Event, mediator_names: Mapping[str, str] | None = None) -> str:

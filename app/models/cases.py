@@ -73,6 +73,7 @@ ACTION_LABELS: dict[str, str] = {
     "edit_party": "修改当事人",
     "add_party": "增加当事人",
     "import": "从台账导入",
+    "resolve_conflict": "处理同步冲突",  # app/models/sync/conflicts.py
     "renumber": "换发正式案号",
 }
 
