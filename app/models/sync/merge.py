@@ -170,6 +170,8 @@ def apply_changes(
         if cur.rowcount:
             result.new_changes += 1
             result.rows[change.tbl].add(change.row_id)
+            for parent, parent_id in _deleted_ancestors(conn, change):  # may come back
+                result.rows[parent].add(parent_id)
         else:
             result.known_changes += 1
     todo = [(t, r) for t, ids in result.rows.items() for r in sorted(ids)]
@@ -230,7 +232,14 @@ class RowState:
     conflicts: list[tuple[str, Version, Version]]  # field, kept, set aside
 
 
-def decide(known: Epochs, changes: list[Change]) -> RowState:
+def decide(known: Epochs, changes: list[Change], references: Sequence[Version] = ()) -> RowState:
+    """The row as the set of its changes says.
+
+    ``references``: the changes of other rows that pointed at this row (a case in a village,
+    a member in a household). One made without seeing a delete of the row undoes the delete:
+    the row stays, and the delete is listed as a conflict, so that the row pointed at is not
+    lost under the row pointing at it.
+    """
     table = changes[0].tbl if changes else ""
     fields: dict[str, _Field] = defaultdict(_Field)
     existence: list[tuple[Version, Any]] = []
@@ -246,9 +255,16 @@ def decide(known: Epochs, changes: list[Change]) -> RowState:
         lead = _leading(known, existence)
         kept_v, alive_value = max(lead, key=lambda x: x[0])
         alive = bool(alive_value)
-        conflicts.extend(
-            (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
-        )
+        deletes = [v for v, value in existence if not value]
+        unseen = [r for r in references if not any(known.knew(d, r) for d in deletes)]
+        if not alive and unseen:
+            kept_v = max(unseen)
+            alive = True
+            conflicts.extend((ALIVE, kept_v, v) for v, value in lead if not value)
+        else:
+            conflicts.extend(
+                (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
+            )
     values: dict[str, tuple[Version, Any]] = {}
     for col, f in fields.items():
         lead = _leading(known, f.versions)
@@ -273,7 +289,11 @@ def decide(known: Epochs, changes: list[Change]) -> RowState:
 
 def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str) -> None:
     """Write the row as its known changes decide (the caller has silenced the triggers)."""
-    state = decide(known, row_changes(conn, table, row_id))
+    changes = row_changes(conn, table, row_id)
+    references: list[Version] = []
+    if any(c.op == "d" for c in changes):
+        references = _references_to(conn, known, table, row_id)
+    state = decide(known, changes, references)
     conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
     conn.executemany(
         "INSERT OR IGNORE INTO sync_conflicts"
@@ -298,6 +318,8 @@ def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str
             conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (row_id,))
         return
     if not exists:
+        if references and state.alive:  # brought back: as it was when deleted, then edited
+            target = {**_deleted_values(changes, columns), **target}
         if "id" not in target:  # only edits of a row this installation never had
             return
         cols = ", ".join(target)
@@ -324,6 +346,119 @@ def _write_setting(conn: sqlite3.Connection, key: str, state: RowState) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, state.values["value"][1]),
         )
+
+
+def _deleted_values(changes: list[Change], columns: frozenset[str]) -> dict[str, Any]:
+    """The row as the latest delete of it found it (a delete carries the row it removed)."""
+    deletes = [c for c in changes if c.op == "d" and c.data]
+    if not deletes:
+        return {}
+    last = max(deletes, key=lambda c: c.version)
+    return {c: v for c, v in last.data.items() if c in columns}
+
+
+# --------------------------------------------------------------------------------------
+# Rows pointing at rows
+
+
+def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """(column, parent table) of each foreign key of a synced table (all point at ``id``)."""
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    key = (id(conn), version, table)
+    found = _FOREIGN_KEYS.get(key)
+    if found is None:
+        found = [
+            (str(r[3]), str(r[2]))  # id, seq, table, from, to, ...
+            for r in conn.execute(f"PRAGMA foreign_key_list({table})").fetchall()
+            if str(r[2]) in SYNCED_TABLES
+        ]
+        _FOREIGN_KEYS[key] = found
+    return found
+
+
+def _children(conn: sqlite3.Connection, parent: str) -> list[tuple[str, str]]:
+    """(child table, column) of every synced foreign key pointing at ``parent``."""
+    return [
+        (table, column)
+        for table in SYNCED_TABLES
+        for column, target in _foreign_keys(conn, table)
+        if target == parent
+    ]
+
+
+def _references(conn: sqlite3.Connection, change: Change) -> list[tuple[str, str]]:
+    """(parent table, id) of each row this change points at."""
+    if change.op == "d" or change.tbl == SETTINGS:
+        return []
+    return [
+        (parent, str(change.data[column]))
+        for column, parent in _foreign_keys(conn, change.tbl)
+        if change.data.get(column) is not None
+    ]
+
+
+def _deleted_ancestors(conn: sqlite3.Connection, change: Change) -> set[tuple[str, str]]:
+    """The rows this change points at, directly or through rows it may bring back, that a
+    delete was logged for: their decision may change with this change."""
+    found: set[tuple[str, str]] = set()
+    todo = _references(conn, change)
+    while todo:
+        parent, parent_id = todo.pop()
+        if (parent, parent_id) in found or not _ever_deleted(conn, parent, parent_id):
+            continue
+        found.add((parent, parent_id))
+        for c in row_changes(conn, parent, parent_id):
+            todo.extend(_references(conn, c))
+    return found
+
+
+def _ever_deleted(conn: sqlite3.Connection, table: str, row_id: str) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sync_log WHERE tbl = ? AND row_id = ? AND op = 'd' LIMIT 1",
+        (table, row_id),
+    ).fetchone()
+    return found is not None
+
+
+def _references_to(
+    conn: sqlite3.Connection,
+    known: Epochs,
+    table: str,
+    row_id: str,
+    visited: set[tuple[str, str]] | None = None,
+) -> list[Version]:
+    """Every logged change that made a row point at this one, and (a row brought back
+    brings back what it points at) the changes that keep a deleted such row alive."""
+    visited = visited if visited is not None else set()
+    visited.add((table, row_id))
+    found: list[Version] = []
+    pointing: set[tuple[str, str]] = set()
+    for child, column in _children(conn, table):
+        for device, seq, at, child_id in conn.execute(
+            "SELECT device, seq, at, row_id FROM sync_log WHERE tbl = ? AND op <> 'd' "
+            "AND json_extract(data, '$.' || ?) = ?",
+            (child, column, row_id),
+        ):
+            found.append(Version(str(at), str(device), int(seq)))
+            pointing.add((child, str(child_id)))
+    for child, child_id in sorted(pointing - visited):
+        deletes = [
+            Version(str(at), str(device), int(seq))
+            for device, seq, at in conn.execute(
+                "SELECT device, seq, at FROM sync_log WHERE tbl = ? AND row_id = ? AND op = 'd'",
+                (child, child_id),
+            )
+        ]
+        if deletes:
+            found.extend(
+                r
+                for r in _references_to(conn, known, child, child_id, visited)
+                if not any(known.knew(d, r) for d in deletes)
+            )
+    return found
+
+
+_FOREIGN_KEYS: dict[tuple[int, int, str], list[tuple[str, str]]] = {}
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:

@@ -3,9 +3,10 @@
 Every INSERT, UPDATE and DELETE of a synced row, whichever service makes it, appends one
 ``sync_log`` row in the same transaction: no service can forget it and a rolled-back change
 leaves no log. An UPDATE logs only the columns it changed (an UPDATE that changes nothing but
-the stamps logs nothing). While a merge writes rows that came from another installation the
-triggers are silent (``sync_state.applying``): those changes are logged under their own
-device by the merge itself.
+the stamps logs nothing); a DELETE logs the row it removed (a merge brings the row back when
+another installation pointed a row at it meanwhile). While a merge writes rows that came
+from another installation the triggers are silent (``sync_state.applying``): those changes
+are logged under their own device by the merge itself.
 
 The triggers are generated from the live columns of each table, so a migration that adds a
 column must call :func:`install` again (tests/models/sync/test_triggers.py checks that the
@@ -90,7 +91,7 @@ def table_triggers(conn: sqlite3.Connection, table: str) -> dict[str, str]:
     )
     triggers[f"sync_{table}_delete"] = (
         f"CREATE TRIGGER sync_{table}_delete AFTER DELETE ON {table} WHEN {_QUIET} BEGIN "
-        + _log(table, "OLD.id", "d", "'{}'", by_old)
+        + _log(table, "OLD.id", "d", _json_of(columns, "OLD"), by_old)
         + " END"
     )
     return triggers
