@@ -172,8 +172,29 @@ def _unique_house_number(
 def _write_members(
     conn: sqlite3.Connection, household_id: str, members: Sequence[Member], *, by: str
 ) -> None:
-    conn.execute("DELETE FROM household_members WHERE household_id = ?", (household_id,))
+    """The household's members become ``members``, place by place.
+
+    The member rows are changed where they are, not written again: an edit of the phone
+    leaves them alone, and a field laptop's edit of a member merges with the office's as an
+    edit of that member, instead of adding a second copy of the list.
+    """
+    kept = conn.execute(
+        "SELECT id, name, relation, position FROM household_members WHERE household_id = ? "
+        "ORDER BY position, id",
+        (household_id,),
+    ).fetchall()
     for position, m in enumerate(members):
+        if position < len(kept):
+            row = kept[position]
+            if (row["name"], row["relation"], row["position"]) != (m.name, m.relation, position):
+                rows.update(
+                    conn,
+                    "household_members",
+                    row["id"],
+                    {"name": m.name, "relation": m.relation, "position": position},
+                    by=by,
+                )
+            continue
         rows.insert(
             conn,
             "household_members",
@@ -185,6 +206,8 @@ def _write_members(
             },
             by=by,
         )
+    for row in kept[len(members) :]:
+        conn.execute("DELETE FROM household_members WHERE id = ?", (row["id"],))
 
 
 # --------------------------------------------------------------------------- services
@@ -202,7 +225,7 @@ SELECT h.id, h.grid_id, g.name AS grid_name, v.id AS village_id, v.name AS villa
 _MEMBER_SQL = """
 SELECT m.household_id, m.name, m.relation FROM household_members m
 WHERE m.household_id IN (SELECT h.id {from_where})
-ORDER BY m.household_id, m.position"""
+ORDER BY m.household_id, m.position, m.id"""
 
 
 def _households(db: Database, where: str, params: list[str]) -> list[Household]:
