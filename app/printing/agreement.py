@@ -117,7 +117,7 @@ def agreement_story(
     committee = C.committee_name(case, office)
     n_parties = len(case.parties)
     title = DRAFT_TITLE if draft else TITLE
-    story: list[Flowable] = [*C.titles(committee, title, fonts), C.number_line(case.number, fonts)]
+    story: list[Flowable] = [*C.titles(committee, title, fonts), C.case_number_line(case, fonts)]
     story += C.party_paragraphs(case, fonts)
     if not case.parties:
         story.append(C.party_table([("applicant", None), ("respondent", None)], fonts))

@@ -16,6 +16,7 @@ from app.models.casefile import CaseFile
 from app.models.identity import ID_TYPES
 from app.models.parties import CaseParty
 from app.models.reference import ROLES
+from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.printing import layout as L
 from app.printing.context import OfficeInfo
 from app.printing.fonts import FontSet
@@ -24,6 +25,8 @@ from app.printing.layout import Content, Span, blank, value
 PERSON, ORG = "person", "org"
 
 NUMBER_STYLE = replace(L.BODY_FLUSH, align="right", space_after=6)
+# Under a provisional number (a field laptop's, app/models/sync/numbers.py): what it is.
+PROVISIONAL_STYLE = replace(NUMBER_STYLE, size=L.SIZE_SMALL_4, leading=L.SIZE_SMALL_4 * 1.5)
 SIGN_STYLE = replace(L.CELL, size=L.SIZE_4, leading=L.SIZE_4 * 2)
 
 
@@ -305,7 +308,7 @@ def _party_list(
             L.Paragraph(ATTACHMENT, replace(L.TITLE, space_after=6), fonts),
         ]
         if case.number:
-            out.append(number_line(case.number, fonts))
+            out.append(case_number_line(case, fonts))
         for label, ps in _by_role(case):
             out.append(L.Paragraph(f"{label}（{len(ps)}人）", LIST_HEADING, fonts))
             for n, p in enumerate(ps, 1):
@@ -332,7 +335,7 @@ def _list_leading(case: CaseFile, fonts: FontSet) -> float:
         (p.role, *(s.text for s in [*party_description(p), *(agent_description(p) or [])]))
         for p in ordered_parties(case)
     ]
-    key = (tuple(printed), case.number, fonts.regular, fonts.bold)
+    key = (tuple(printed), case.number, case.number_provisional, fonts.regular, fonts.bold)
     found = _list_leadings.get(key)
     if found is not None:
         return found
@@ -413,10 +416,34 @@ def committee_name(case: CaseFile | None, office: OfficeInfo) -> str:
     return office.committee(case.committee_name if case else "")
 
 
-def number_line(number: str | None, fonts: FontSet) -> Flowable:
+def number_line(number: str | None, fonts: FontSet, *, provisional: bool = False) -> Flowable:
+    """The case number under the titles (a blank to write it in when there is none); a
+    provisional number says so on a line of its own below it."""
     if number and number.strip():
+        if provisional:
+            return L.keep_together(
+                [
+                    L.Paragraph(number.strip(), replace(NUMBER_STYLE, space_after=0), fonts),
+                    L.Paragraph(f"（{PROVISIONAL_NOTE}）", PROVISIONAL_STYLE, fonts),
+                ]
+            )
         return L.Paragraph(number.strip(), NUMBER_STYLE, fonts)
     return L.Paragraph([Span("编号："), blank(10)], NUMBER_STYLE, fonts)
+
+
+def case_number_line(case: CaseFile | None, fonts: FontSet) -> Flowable:
+    """:func:`number_line` of a case (of the blank form without one)."""
+    if case is None:
+        return number_line(None, fonts)
+    return number_line(case.number, fonts, provisional=case.number_provisional)
+
+
+def printed_number(case: CaseFile | None) -> str:
+    """The case number as a form's table or sentence prints it: "（2026）青山调字第12号";
+    a field laptop's provisional one followed by "（临时编号）"; "" for none."""
+    if case is None or not case.number:
+        return ""
+    return f"{case.number}（临时编号）" if case.number_provisional else case.number
 
 
 def titles(committee: str, title: str, fonts: FontSet) -> list[Flowable]:
@@ -439,7 +466,7 @@ def next_record(
         PageBreak(),
         L.PageGroup(),
         *titles(committee_name(case, office), title, fonts),
-        number_line(case.number if case else None, fonts),
+        case_number_line(case, fonts),
     ]
 
 
@@ -629,7 +656,7 @@ def form_pdf(
     def story() -> list[Flowable]:
         head: list[Flowable] = titles(committee, title, fonts)
         if number:
-            head.append(number_line(case.number if case else None, fonts))
+            head.append(case_number_line(case, fonts))
         return [*head, *(body() if callable(body) else body)]
 
     if not callable(body):

@@ -50,7 +50,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     if not parties:  # the blank form: a ruled table to fill in, as the other forms have
         out.append(C.party_table([("applicant", None), ("applicant", None)], fonts))
     signed = L.day(a.signed_on if a else None)
-    number = (case.number or "") if case else ""
+    number = C.printed_number(case)
     out.append(L.Paragraph("请求事项：", C.heading(space_before=6), fonts))
     out.append(
         L.Paragraph(

@@ -33,7 +33,7 @@ def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flo
     committee = C.committee_name(case, office)
     fields = [
         ("卷名", C.case_name(case) if case else ""),
-        ("卷号", (case.number or "") if case else ""),
+        ("卷号", C.printed_number(case)),
         ("调解员", "、".join(C.mediator_names(case)) if case else ""),
         ("起止日期", period(case) if case else ""),
         ("立卷人", C.event_user(case, "archive")),

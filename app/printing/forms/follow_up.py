@@ -24,7 +24,7 @@ def visit_story(case: CaseFile | None, v: FollowUp | None, fonts: FontSet) -> li
     rows = [
         ["回访日期", L.day_text(v.visited_on) if v else "", "回访人", v.visitor if v else ""],
         ["被回访人", v.person_visited if v else "", "满意程度", v.satisfaction if v else ""],
-        ["协议编号", (case.number or "") if case else "", "", ""],
+        ["协议编号", C.printed_number(case), "", ""],
         ["纠纷事项", C.case_name(case) if case else "", "", ""],
         ["履行情况", PERFORMANCE.get(v.performed, v.performed) if v else "", "", ""],
     ]

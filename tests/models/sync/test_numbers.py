@@ -6,12 +6,15 @@ Two (or three) real installations made from one office database with 准备外�
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from app.models import casefile, cases, office
 from app.models import db as dbmod
@@ -21,6 +24,8 @@ from app.models.registries import places
 from app.models.sync import exchange, field, numbers
 from app.models.sync.exchange import Applied
 from app.models.sync.scope import Scope
+from app.printing import registry
+from app.printing.context import office_info
 from tests.conftest import TODAY
 from tests.models.helpers import register, user
 
@@ -371,3 +376,29 @@ def test_numbers_stay_unique_with_two_laptops_and_the_office_at_work(
     assert sorted(used + free + unused) == list(range(1, top + 1))
     assert unused  # the last office files brought new blocks
     assert office_pc.scalar("SELECT count(*) FROM sync_conflicts") == 0
+
+
+# --------------------------------------------------------------------------------------
+# Printed forms
+
+
+def acceptance_form_text(db: Database, case_id: str) -> str:
+    """The 人民调解受理登记表 of the case as printed there, as text (pypdf)."""
+    doc = registry.document("acceptance")
+    pdf = doc.build(casefile.load_case(db, case_id), office_info(office.main_committee(db)))
+    return "".join(re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_a_form_printed_on_the_laptop_says_the_number_is_provisional(office_pc, prepare):
+    laptop, _ = prepare(size=0)
+    case_id = register(laptop)
+    cases.accept_case(laptop, case_id, by=user(laptop), accepted_on=date(2026, 11, 9), today=TODAY)
+    text = acceptance_form_text(laptop, case_id)
+    assert "（2026）青山调字第临时1-1号（临时编号，回办公室同步后换发正式案号）" in text
+
+    send(laptop, office_pc)
+    send(office_pc, laptop)
+    for db in (office_pc, laptop):
+        text = acceptance_form_text(db, case_id)
+        assert "（2026）青山调字第1号" in text
+        assert "临时" not in text
