@@ -686,14 +686,25 @@ class _Reader:
             row = self.conn.execute(f"SELECT * FROM {tbl} WHERE id = ?", (row_id,)).fetchone()
             if row is not None:
                 return dict(zip(row.keys(), tuple(row), strict=True)), True
-        state = merge.decide(self.epochs, merge.row_changes(self.conn, tbl, row_id))
-        return {c: v for c, (_, v) in state.values.items()}, False
+        # Gone: as the last delete found it (a delete logs the row it removed), with every
+        # edit the log knows of on top.
+        changes = merge.row_changes(self.conn, tbl, row_id)
+        deletes = [c for c in changes if c.op == "d" and c.data]
+        values = dict(max(deletes, key=lambda c: c.version).data) if deletes else {}
+        state = merge.decide(self.epochs, changes)
+        values.update({c: v for c, (_, v) in state.values.items()})
+        return values, False
 
     def side(self, tbl: str, row_id: str, col: str, key: tuple[str, int]) -> Side:
         c = self.change(key)
         edited: tuple[str, ...] = ()
-        if col == ALIVE:
-            value: Any = c.op != "d"
+        if col == ALIVE and (c.tbl, c.row_id) != (tbl, row_id):
+            # another row was made to point at this one without seeing its delete
+            value: Any = True
+            user = describe(self.conn, c.tbl, c.row_id, c.data)
+            text = f"{ALIVE_TEXT}：另一台电脑同时让“{user}”用到了它"
+        elif col == ALIVE:
+            value = c.op != "d"
             edited = tuple(
                 dict.fromkeys(
                     field_label(tbl, k, row_id)
@@ -706,12 +717,12 @@ class _Reader:
             elif c.op == "i":
                 text = f"{ALIVE_TEXT}（重新建立了这条记录）"
             else:
-                changed = "；".join(
+                changed = "\n".join(
                     f"{field_label(tbl, k, row_id)}：{value_text(self.conn, tbl, k, v, row_id)}"
                     for k, v in c.data.items()
                     if k not in STAMP_COLUMNS and k != "id"
                 )
-                text = f"{ALIVE_TEXT}，并修改了——{changed}" if changed else ALIVE_TEXT
+                text = f"{ALIVE_TEXT}，并修改了：\n{changed}" if changed else ALIVE_TEXT
         else:
             value = c.data.get(col)
             text = value_text(self.conn, tbl, col, value, row_id)
@@ -959,16 +970,16 @@ def _new_version(
     stamps = _stamps(conn, conflict.tbl, me=me, by=by, now=now)
     if not conflict.whole_row:
         return "u", {conflict.col: decision.value, **stamps}
-    if not decision.value:
-        _check_unused(conn, conflict)
-        return "d", {}
     values, _ = _Reader(conn).values(conflict.tbl, conflict.row_id)
     if conflict.tbl == SETTINGS:
-        return "i", {"value": values.get("value")}
+        return ("i", {"value": values.get("value")}) if decision.value else ("d", {})
     columns = [r for r in conn.execute(f"PRAGMA table_info({conflict.tbl})")]
     names = set(triggers.logged_columns(conn, conflict.tbl))  # never a local column
     row = {k: v for k, v in values.items() if k in names}
     row.update(id=conflict.row_id)
+    if not decision.value:
+        _check_unused(conn, conflict)
+        return "d", row  # as the triggers log a delete: the row it removed
     missing = [
         field_label(conflict.tbl, str(r[1]))
         for r in columns

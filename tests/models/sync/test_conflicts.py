@@ -28,6 +28,7 @@ from app.models.sync.conflicts import Conflict, StaleConflictError
 from app.models.sync.exchange import Bundle
 from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
+from tests.conftest import TODAY
 from tests.models import helpers
 
 OFFICE_FACTS = "双方因排水沟改道发生纠纷，办公室补充：已到现场查看。"
@@ -544,12 +545,9 @@ def test_records_are_described_in_words(office_db: Database) -> None:
     assert conflicts.describe(conn, "no_such_table", "x", {}) == "no_such_table"
 
 
-def test_a_row_from_before_the_change_log_cannot_be_restored_once_deleted(
-    tmp_path: Path,
-) -> None:
+def test_a_row_from_before_the_change_log_comes_back_whole(tmp_path: Path) -> None:
     """An office that used the program before sync (schema 6): its old rows are in no
-    change; once deleted, nobody has them whole any more. The decision says so, and 确认删除
-    still works."""
+    change, but a delete logs the row it removed, so 恢复并保留修改 brings it back whole."""
     path = tmp_path / "office.sqlite3"
     shutil.copy(FIXTURES / "schema_v6.sqlite3", path)
     old = dbmod.connect(path)
@@ -572,17 +570,59 @@ def test_a_row_from_before_the_change_log_cannot_be_restored_once_deleted(
         )
         carry(laptop, old)
         (found,) = conflicts.list_conflicts(old)
-        assert found.whole_row and found.record == "调解员"  # its name went with the row
-        with pytest.raises(ValidationError) as refused:
-            conflicts.resolve(old, found, keep=found.set_aside[0], by=director)
-        assert "在启用同步之前建立" in refused.value.message
-        assert "确认删除" in refused.value.message
-        assert conflicts.count_conflicts(old) == 1
-        conflicts.resolve(old, found, keep=found.kept, by=director)
+        assert found.whole_row and found.record == "调解员　周德福"
+        assert not found.row_exists
+        conflicts.resolve(old, found, keep=found.set_aside[0], by=director)
         carry(old, laptop)
         for db in (old, laptop):
             assert conflicts.count_conflicts(db) == 0
-            assert db.one("SELECT 1 FROM mediators WHERE id = ?", (mediator.id,)) is None
+            back = db.one(
+                "SELECT name, committee_id, phone, full_time FROM mediators WHERE id = ?",
+                (mediator.id,),
+            )
+            assert back is not None
+            assert tuple(back) == (
+                "周德福",
+                mediator.committee_id,
+                "13800001111",
+                int(mediator.full_time),
+            )
         laptop.close()
     finally:
         old.close()
+
+
+def test_a_deleted_row_another_row_points_at_stays_until_decided(pair: Pair) -> None:
+    """The office deletes 陈秀兰 while the laptop assigns her to the case: the merge keeps
+    her; deleting her now is refused (the assignment needs her), keeping her ends it."""
+    cases.accept_case(
+        pair.office, pair.case_id, by=pair.director, accepted_on=date(2026, 11, 2), today=TODAY
+    )
+    swap(pair)
+    chen = next(m for m in office.mediators(pair.office) if m.name == "陈秀兰")
+    delete_mediator(pair.office, chen.id, by=pair.director)
+    cases.assign_mediators(
+        pair.laptop,
+        pair.case_id,
+        by=pair.zhou,
+        mediator_ids=[chen.id],
+        how="appointed",
+        assigned_on=date(2026, 11, 3),
+        today=TODAY,
+    )
+    swap(pair)
+    (found,) = conflicts.list_conflicts(pair.office)
+    assert found.whole_row and found.row_exists
+    assert found.record == "调解员　陈秀兰"
+    assert found.kept.value is True
+    assert "用到了它" in found.kept.text and "调解员指派" in found.kept.text
+    (deleted,) = found.set_aside
+    assert (deleted.text, deleted.where) == ("已删除", "办公室电脑")
+    with pytest.raises(ValidationError) as refused:
+        conflicts.resolve(pair.office, found, keep=deleted, by=pair.director)
+    assert "1 条调解员指派用到它，不能删除" in refused.value.message
+    conflicts.resolve(pair.office, found, keep=found.kept, by=pair.director)
+    swap(pair)
+    for db in (pair.office, pair.laptop):
+        assert conflicts.count_conflicts(db) == 0
+        assert db.one("SELECT name FROM mediators WHERE id = ?", (chen.id,)) is not None
