@@ -29,6 +29,7 @@ from app.models.reference import (
     SESSION_KINDS,
     referral_bodies,
 )
+from app.models.sync import numbers
 from app.ui.add_in_place import AddableList, MediatorAdder, mediators_later_note
 from app.ui.cases.case_pages import confirmation_window
 from app.ui.cases.close_dialog import CloseDialog, dispute_name
@@ -52,6 +53,7 @@ from app.ui.cases.widgets import (
     show_row,
 )
 from app.ui.chooser import make_filterable
+from app.ui.look import NOTICE_BORDER, NOTICE_FILL, Panel
 
 MEDIATOR_ID_ROLE = Qt.ItemDataRole.UserRole
 MEDIATOR_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,6 +62,9 @@ MEDIATOR_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_FROM = 8
 FILTER_HINT = "输入姓名或拼音首字母筛选，如“王”“wjh”；也可输入擅长的纠纷类型"
 
+
+# A field laptop's 受理 dialog says how many case numbers it has left from this many down.
+NUMBERS_LOW_AT = 3
 
 # Titles of the questions asked before a step that cannot be taken back.
 ACCEPT_TITLE = "受理案件"
@@ -83,6 +88,19 @@ def _lead_name(case: CaseFile) -> str:
 # --------------------------------------------------------------------------- accept / decline
 
 
+def numbers_left_text(committee: str, year: int, left: int | None) -> str:
+    """What the 受理 dialog says about a field laptop's case numbers ("" when there is
+    nothing to say: the office computer, or more than NUMBERS_LOW_AT left)."""
+    if left is None or left > NUMBERS_LOW_AT:
+        return ""
+    if left == 0:
+        return (
+            f"本机的案号已用完（{committee} {year}年），本次受理将使用临时编号，"
+            "回办公室同步后换发正式案号。"
+        )
+    return f"本机还剩 {left} 个案号（{committee} {year}年）。用完后受理的案件先用临时编号。"
+
+
 class AcceptDialog(ServiceDialog):
     def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
         limit = office.get_committee(db, case.committee_id).time_limit_days
@@ -101,18 +119,50 @@ class AcceptDialog(ServiceDialog):
         self.time_limit_days = limit
         self.accepted_on = date_edit()
         require(self.add_row("受理日期", self.accepted_on))
+        # A field laptop with few case numbers left (or none) says so before 受理.
+        self.numbers_note = Panel()
+        self.numbers_note.setWordWrap(True)
+        self.numbers_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.numbers_note.setMargin(6)
+        self.numbers_note.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER)
+        self.form.addRow(self.numbers_note)
+        self.accepted_on.dateChanged.connect(self._show_numbers_left)
+        self._show_numbers_left()
+
+    def _numbers_left(self, year: int) -> int | None:
+        return numbers.remaining(self.db, self.case.committee_id, year)
+
+    def _show_numbers_left(self) -> None:
+        year = self.accepted_on.date().year()
+        text = numbers_left_text(self.case.committee_name, year, self._numbers_left(year))
+        self.numbers_note.setText(text)
+        self.numbers_note.setVisible(bool(text))
 
     def question(self) -> Question:
-        """受理 gives the case its number for good: asked before it is done."""
+        """受理 gives the case its number for good: asked before it is done. On a field
+        laptop without numbers left, the question says the number will be provisional."""
         day = py_date(self.accepted_on.date())
         check_past_day(day, "受理日期", not_before=(self.case.registered_on, "登记日期"))
         due = day + timedelta(days=self.time_limit_days)
+        deadline = (
+            f"调解期限从受理日期 {fmt_date(day)} 起算 {self.time_limit_days} 天，"
+            f"到 {fmt_date(due)} 为止。"
+        )
+        if self._numbers_left(day.year) == 0:
+            return Question(
+                ACCEPT_TITLE,
+                numbers_left_text(self.case.committee_name, day.year, 0)
+                + f"\n\n确定受理{dispute_name(self.case)}吗？\n\n"
+                "受理后先编上临时编号，打印的文书上注明“临时编号”；"
+                "把本机的同步文件交回办公室合并后，办公室换发正式案号，"
+                "下次同步时正式案号回到本机。" + deadline,
+                yes="用临时编号受理",
+                no="返回",
+            )
         return Question(
             ACCEPT_TITLE,
             f"确定受理{dispute_name(self.case)}吗？\n\n"
-            "受理后马上编上案件编号，编号不能收回，也不能改动。"
-            f"调解期限从受理日期 {fmt_date(day)} 起算 {self.time_limit_days} 天，"
-            f"到 {fmt_date(due)} 为止。",
+            "受理后马上编上案件编号，编号不能收回，也不能改动。" + deadline,
             yes="受理",
             no="返回",
         )

@@ -35,6 +35,7 @@ from app.models.casefile import CaseFile, load_case
 from app.models.cases import ACTION_LABELS
 from app.models.db import Database
 from app.models.reference import ROLES
+from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.ui import messages
 from app.ui.cases import case_pages
 from app.ui.cases.action_dialogs import dialog_for
@@ -532,7 +533,9 @@ class CaseWindow(QWidget):
     def _after_change(self, action: str) -> None:
         self.reload()
         label = "修改案情" if action == "edit" else ACTION_LABELS.get(action, action)
-        if action == "accept" and self.case.number:
+        if action == "accept" and self.case.number_provisional:
+            self.status.setText(f"已受理，临时编号：{self.case.number}（{PROVISIONAL_NOTE}）")
+        elif action == "accept" and self.case.number:
             self.status.setText(f"已受理，案件编号：{self.case.number}")
         elif action == "draft_agreement":
             self.status.setText("已保存协议草稿")

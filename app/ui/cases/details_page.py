@@ -18,6 +18,7 @@ from app.models import cases
 from app.models.casefile import CaseFile
 from app.models.db import Database
 from app.models.reference import categories, sources
+from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.ui.add_in_place import VillageChooser
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.widgets import (
@@ -117,7 +118,8 @@ class DetailsPage(QWidget):
         if case.source_detail:
             info.append(f"来源说明：{case.source_detail}")
         if case.number:
-            info.append(f"案件编号：{case.number}")
+            note = f"（{PROVISIONAL_NOTE}）" if case.number_provisional else ""
+            info.append(f"案件编号：{case.number}{note}")
         self.info.setText("　".join(info))
         self.editable = "edit" in case.actions
         if not (keep_edits and self.is_dirty()):
