@@ -1,8 +1,8 @@
 """Case numbers on field laptops: blocks handed out by the office, provisional numbers.
 
 The office owns each committee's number sequence (``case_number_seq``, local to the office
-database). Numbers stay unique per committee and year by construction (docs/sync.md "Case
-numbers"):
+database). Numbers stay unique per committee and year by construction (docs/architecture.md
+"Case numbers on field laptops"):
 
 - 准备外出 (and every later file the office writes for the laptop: :func:`reissue`) reserves a
   *block* of numbers per committee and year for the laptop (:func:`issue_blocks`): the office's
