@@ -2,7 +2,8 @@
 yet accepted (待受理, oldest first, the ones waiting past the office's limit in red), what is
 overdue (its due date and how late: "已超期 5 天"), what falls due within three days, closed
 cases waiting for their follow-up visit, and agreements whose judicial-confirmation window
-is closing. Double-click or Enter opens the case."""
+is closing. Double-click or Enter opens the case. When a merge left conflicts for the 主任,
+a link above the lists says how many ("3 个同步冲突待处理") and opens 冲突处理."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QListView,
     QStackedWidget,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.models import office, register
 from app.models.db import Database, StorageError
 from app.models.register import WorkItem, Worklist
+from app.models.sync.conflicts import count_conflicts
 from app.ui import messages
 from app.ui.item_views import RowRole, SortRole, on_open
 from app.ui.look import ERROR, MUTED, embolden, tint
@@ -151,6 +154,7 @@ class StartPage(QWidget):
     """Emits ``open_case(case_id)``."""
 
     open_case = Signal(str)
+    open_conflicts = Signal()  # the 同步冲突 link: 冲突处理
 
     def __init__(
         self,
@@ -166,6 +170,16 @@ class StartPage(QWidget):
 
         self.date_label = QLabel()
         embolden(self.date_label)
+        # Conflicts a merge left for the 主任 (app/ui/sync/conflicts_window.py).
+        self.conflicts_link = QLabel()
+        self.conflicts_link.setTextFormat(Qt.TextFormat.RichText)
+        self.conflicts_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.conflicts_link.linkActivated.connect(lambda _link: emit(self.open_conflicts))
+        self.conflicts_link.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.date_label)
+        top.addStretch(1)
+        top.addWidget(self.conflicts_link)
 
         self.sections: dict[str, WorkSection] = {}
         grid = QGridLayout()
@@ -184,7 +198,7 @@ class StartPage(QWidget):
         tint(hint, MUTED)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.date_label)
+        layout.addLayout(top)
         layout.addLayout(grid, 1)
         layout.addWidget(hint)
 
@@ -198,12 +212,15 @@ class StartPage(QWidget):
         try:
             late_days = office.accept_late_days(self.db)
             work: Worklist = register.worklist(self.db, today=today, accept_late_days=late_days)
+            waiting = count_conflicts(self.db)
         except StorageError as exc:
             messages.show_storage_error(self.window(), exc)
             return False
         self.sections["awaiting_acceptance"].late_words = f"已超过 {late_days} 天"
         for key, section in self.sections.items():
             section.set_items(getattr(work, key))
+        self.conflicts_link.setText(f'<a href="conflicts">{waiting} 个同步冲突待处理</a>')
+        self.conflicts_link.setVisible(waiting > 0)
         self.loaded = True
         return True
 

@@ -17,6 +17,7 @@ from app.models.db import Database
 from app.models.registries import delete_mediator, edit_mediator
 from app.models.sync import conflicts, exchange, field
 from app.models.sync.scope import Scope
+from app.ui.start_page import StartPage
 from app.ui.sync.conflicts_window import (
     COL_COUNT,
     COL_FIELD,
@@ -34,6 +35,7 @@ from app.ui.sync.conflicts_window import (
     VersionCard,
 )
 from app.ui.template_editing import DISCARD_TITLE
+from tests.conftest import TODAY
 from tests.models import helpers
 from tests.models.sync.test_conflicts import LAPTOP_FACTS, OFFICE_FACTS, carry, edit_facts
 from tests.ui.message_boxes import Boxes
@@ -335,3 +337,19 @@ def test_long_values_scroll_in_their_box(place: Office, qtbot: QtBot, open_windo
     window = open_window(place.db)
     assert all(isinstance(c.value, QPlainTextEdit) for c in window.cards)
     assert all(c.value.isReadOnly() for c in window.cards if isinstance(c.value, QPlainTextEdit))
+
+
+def test_the_start_page_says_how_many_conflicts_wait(place: Office, qtbot: QtBot) -> None:
+    page = StartPage(place.db, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert not page.conflicts_link.isVisible()  # nothing waits: nothing said
+
+    facts_and_phone(place)
+    page.refresh()
+    assert page.conflicts_link.isVisible()
+    assert page.conflicts_link.text() == '<a href="conflicts">2 个同步冲突待处理</a>'
+    with qtbot.waitSignal(page.open_conflicts):
+        link = page.conflicts_link
+        qtbot.mouseClick(link, Qt.MouseButton.LeftButton, pos=link.rect().center())
