@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -181,6 +181,7 @@ class ConflictsWindow(QWidget):
 
     changed = Signal()
     open_case = Signal(str)
+    close_cancelled = Signal()  # asked to close, the user kept an unsaved merge
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -340,6 +341,31 @@ class ConflictsWindow(QWidget):
     def conflict_count(self) -> int:
         return self.model.rowCount()
 
+    def reload_if_changed(self) -> bool:
+        """Read again when the conflicts are not what the list shows (a file merged, one
+        decided in another window meanwhile); a merge being written stays as typed.
+        True when the list was read again."""
+        try:
+            found = conflicts.list_conflicts(self.db)
+        except StorageError:
+            return False  # said when the user acts; the list shown stays
+        now = [(c.key, {s.key for s in c.sides}) for c in found]
+        rows = (self.model.record(i) for i in range(self.model.rowCount()))
+        shown = [(c.key, {s.key for s in c.sides}) for c in rows]
+        if now == shown:
+            return False
+        key = self.shown.key if self.shown is not None else None
+        typed = self.merge_editor.toPlainText() if self.has_unsaved_merge() else None
+        self.reload()
+        if typed is not None and self.shown is not None and self.shown.key == key:
+            self.merge_editor.setPlainText(typed)
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload_if_changed()
+
     # ---- showing one conflict
 
     def _show(self, conflict: Conflict | None) -> None:
@@ -441,17 +467,17 @@ class ConflictsWindow(QWidget):
                 "（处理记录里会记下）。",
                 yes=CONFIRM_DELETE,
                 no="取消",
-                on_yes=lambda: self._decide(conflict, lambda: self._resolve(conflict, keep=side)),
+                on_yes=lambda: self._decide(lambda: self._resolve(conflict, keep=side)),
             )
             return
-        self._decide(conflict, lambda: self._resolve(conflict, keep=side))
+        self._decide(lambda: self._resolve(conflict, keep=side))
 
     def _save_merged(self) -> None:
         conflict = self.shown
         if conflict is None:
             return
         text = self.merge_editor.toPlainText()
-        self._decide(conflict, lambda: self._resolve(conflict, merged_text=text))
+        self._decide(lambda: self._resolve(conflict, merged_text=text))
 
     def _resolve(
         self, conflict: Conflict, *, keep: Side | None = None, merged_text: str | None = None
@@ -466,7 +492,7 @@ class ConflictsWindow(QWidget):
             return f"{done}“{conflict.record}”。"
         return f"{what}已保留{keep.where}上的版本（{keep.who}，{keep.when}）。"
 
-    def _decide(self, conflict: Conflict, fn: Callable[[], str]) -> None:
+    def _decide(self, fn: Callable[[], str]) -> None:
         self.errors.clear()
         self.status.hide()
         try:
@@ -476,10 +502,7 @@ class ConflictsWindow(QWidget):
             return
         except StaleConflictError as exc:
             messages.warning(self, TITLE, exc.message)
-            typed = self.merge_editor.toPlainText() if self.has_unsaved_merge() else None
-            self.reload()
-            if typed is not None and self.shown is not None and self.shown.key == conflict.key:
-                self.merge_editor.setPlainText(typed)  # the new version is shown beside it
+            self.reload_if_changed()  # a merge being written stays, the new version beside it
             return
         except DomainError as exc:  # no permission
             messages.warning(self, TITLE, exc.message)
@@ -502,7 +525,12 @@ class ConflictsWindow(QWidget):
         event.ignore()
         shown = self.shown
         assert shown is not None
-        ask_to_discard(self, f"{shown.record}的{shown.field}", self._close_anyway)
+        ask_to_discard(
+            self,
+            f"{shown.record}的{shown.field}",
+            self._close_anyway,
+            on_keep=lambda: emit(self.close_cancelled),
+        )
 
     def _close_anyway(self) -> None:
         self._closing_ok = True

@@ -353,3 +353,21 @@ def test_the_start_page_says_how_many_conflicts_wait(place: Office, qtbot: QtBot
     with qtbot.waitSignal(page.open_conflicts):
         link = page.conflicts_link
         qtbot.mouseClick(link, Qt.MouseButton.LeftButton, pos=link.rect().center())
+
+
+def test_a_file_merged_while_the_window_is_open_shows_when_it_is_read_again(
+    place: Office, qtbot: QtBot, open_window: Opener
+) -> None:
+    """The window reads again when it comes to the front: a conflict a newly merged file
+    brought is listed, and a merge being written stays as typed."""
+    edit_facts(place.db, place.case_id, OFFICE_FACTS, place.director)
+    edit_facts(place.laptop, place.case_id, LAPTOP_FACTS, office.current_user(place.laptop).id)
+    place.swap()
+    window = open_window(place.db)
+    window.merge_editor.setPlainText("正在整理的内容")
+    assert not window.reload_if_changed()  # nothing new: nothing read
+    facts_and_phone(place)  # more edits on both sides, another file each way
+    assert window.reload_if_changed()
+    assert [r[1] for r in shown_rows(window)] == ["纠纷简要情况", "联系电话"]
+    assert window.field_label.text() == "内容：纠纷简要情况"
+    assert window.merge_editor.toPlainText() == "正在整理的内容"
