@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,8 +37,9 @@ from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import fit_to_screen
 from app.ui.register_view import RegisterPage
 from app.ui.search_index_job import SearchIndexStatus
-from app.ui.setup_dialog import SetupDialog
+from app.ui.setup_dialog import STARTER_CHOICE, SetupDialog
 from app.ui.start_page import StartPage
+from app.ui.sync.status import status_text
 
 SHORTCUT_HELP = """\
 F2 或 Ctrl+1　今日工作
@@ -71,10 +74,13 @@ class SetupNeededPage(QWidget):
         )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = QPushButton("设置本调委会…")
+        # A field laptop is not set up by hand: the office's starter file does it.
+        self.starter_button = QPushButton(STARTER_CHOICE)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(text)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.starter_button, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(2)
 
 
@@ -88,6 +94,7 @@ class MainWindow(QMainWindow):
         self.stats_window: QWidget | None = None
         self.register_dialog: RegisterDialog | None = None
         self.setup_dialog: SetupDialog | None = None
+        self.starter_opener: QObject | None = None  # 打开外出准备文件, while it runs
         self._closing = False  # quitting, held up by a question about unsaved input
 
         self.setup_page = SetupNeededPage()
@@ -108,6 +115,7 @@ class MainWindow(QMainWindow):
         self.search_index = SearchIndexStatus(db, self)
 
         self.setup_page.button.clicked.connect(self.start_setup)
+        self.setup_page.starter_button.clicked.connect(lambda: self.open_starter_file())
         self.start_page.open_case.connect(self.open_case)
         self.register_page.open_case.connect(self.open_case)
 
@@ -150,6 +158,10 @@ class MainWindow(QMainWindow):
         self.export_ledger_action = self._action("导出台账(&E)…", self.export_ledger)
         self.import_ledger_action = self._action("从 Excel 台账导入(&I)…", self.import_ledger)
         self.office_action = self._action("单位信息与打印设置(&O)…", self.edit_office_details)
+        # 同步 (field laptops; app/ui/sync)
+        self.prepare_laptop_action = self._action("准备外出笔记本(&P)…", self.prepare_laptop)
+        self.sync_action = self._action("同步(&Y)…", self.open_sync)
+        self.device_name_action = self._action("本机名称(&N)…", self.name_this_computer)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
         pages = QActionGroup(self)
@@ -195,6 +207,13 @@ class MainWindow(QMainWindow):
         ledger_menu.addAction(self.export_ledger_action)
         ledger_menu.addAction(self.import_ledger_action)
         self.ledger_menu = ledger_menu
+        # 同步 (field laptops; app/ui/sync)
+        sync_menu = bar.addMenu("同步(&Y)")
+        sync_menu.addAction(self.prepare_laptop_action)
+        sync_menu.addAction(self.sync_action)
+        sync_menu.addSeparator()
+        sync_menu.addAction(self.device_name_action)
+        self.sync_menu = sync_menu
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
         settings_menu.addAction(self.templates_action)
@@ -238,6 +257,9 @@ class MainWindow(QMainWindow):
             self.stats_action,
             self.export_ledger_action,
             self.import_ledger_action,
+            self.prepare_laptop_action,
+            self.sync_action,
+            self.device_name_action,
         ):
             action.setEnabled(enabled)
 
@@ -245,8 +267,16 @@ class MainWindow(QMainWindow):
         name = office.main_committee(self.db).name
         # Only the office name: the platform adds the program name after it.
         self.setWindowTitle(name)
-        self.office_label.setText(name)
         self._set_office_actions_enabled(True)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The office's name; a field laptop adds its own name and the numbers it has left
+        (and offers no 准备外出笔记本)."""
+        name = office.main_committee(self.db).name
+        text = status_text(self.db, name, self._today())
+        self.office_label.setText(text)
+        self.prepare_laptop_action.setVisible(text == name)
 
     # ---- first run
 
@@ -255,6 +285,7 @@ class MainWindow(QMainWindow):
             return
         dialog = SetupDialog(self.db, self)
         dialog.office_ready.connect(self._office_set_up)
+        dialog.starter_chosen.connect(lambda: self.open_starter_file())
         self.setup_dialog = dialog
         self._open_form(dialog)
 
@@ -410,6 +441,7 @@ class MainWindow(QMainWindow):
 
     def _case_changed(self, _case_id: str) -> None:
         self.refresh()
+        self._show_status()  # a laptop's 受理 used one of its numbers
 
     # ---- settings and help
 
@@ -455,6 +487,81 @@ class MainWindow(QMainWindow):
         from app.ui.clause_templates_dialog import open_clause_templates
 
         return open_clause_templates(self.db, self)
+
+    # ---- 同步 (field laptops; app/ui/sync)
+
+    def prepare_laptop(self) -> QDialog | None:
+        """准备外出笔记本… (office only); an unnamed office PC is named first."""
+        from app.ui.sync.common import open_device_name
+        from app.ui.sync.prepare_dialog import open_prepare  # loads the crypto
+
+        if not self._device_named():
+            dialog = open_device_name(self.db, self, asked=True)
+            dialog.named.connect(lambda _name: open_prepare(self.db, self, today=self._today))
+            return dialog
+        return open_prepare(self.db, self, today=self._today)
+
+    def open_sync(self) -> QDialog | None:
+        """同步…: merge a file from the other side, or write one for it."""
+        from app.ui.sync.sync_dialog import open_sync
+
+        return open_sync(self.db, self, today=self._today, changed=self._after_sync)
+
+    def name_this_computer(self) -> QDialog:
+        from app.ui.sync.common import open_device_name
+
+        dialog = open_device_name(self.db, self)
+        dialog.named.connect(lambda _name: self._show_status())
+        return dialog
+
+    def _device_named(self) -> bool:
+        from app.models.sync import exchange
+
+        return bool(exchange.this_device(self.db.conn).name)
+
+    def _after_sync(self) -> None:
+        """A file was merged (or written, which changes a laptop's numbers): show it all
+        again, the open cases too (one the file deleted closes)."""
+        self._show_status()
+        self.refresh()
+        for window in list(self.case_windows.values()):
+            try:
+                window.reload()
+            except DomainError:
+                window.close()
+            except StorageError as exc:
+                messages.show_storage_error(self, exc)
+                return
+
+    def open_starter_file(self, path: Path | None = None) -> QObject:
+        """打开外出准备文件 (first run on a field laptop, or ``--starter FILE``)."""
+        from app.ui.sync.starter_open import StarterOpener
+
+        if self.starter_opener is not None:
+            return self.starter_opener
+        opener = StarterOpener(self.db, self.setup_dialog or self)
+        opener.opened.connect(self._starter_opened)
+        opener.stopped.connect(self._starter_over)
+        self.starter_opener = opener
+        opener.start(path)
+        return opener
+
+    def _starter_over(self) -> None:
+        self.starter_opener = None
+
+    def _starter_opened(self, manifest: dict[str, Any]) -> None:
+        from app.ui.sync.starter_open import opened_text
+
+        self.starter_opener = None
+        if self.setup_dialog is not None:
+            self.setup_dialog.done(QDialog.DialogCode.Accepted)  # the starter set it all up
+        if not office.is_set_up(self.db):
+            return
+        self._show_office()
+        self.start_page.loaded = False
+        self.register_page.loaded = False
+        self.show_start()
+        messages.info(self, "外出准备文件已打开", opened_text(manifest))
 
     def show_shortcuts(self) -> None:
         messages.info(self, "键盘操作", SHORTCUT_HELP)

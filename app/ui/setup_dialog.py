@@ -41,9 +41,17 @@ from app.models import cases, office
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import NewMediator, OfficeDetails
+from app.models.sync import exchange
 from app.ui.add_in_place import REGISTRIES_PATH
 from app.ui.cases.service_dialog import ServiceDialog, call_service
-from app.ui.cases.widgets import FieldBox, TextBox, grow_to_fit, hint_label, top_aligned_form
+from app.ui.cases.widgets import (
+    FieldBox,
+    TextBox,
+    grow_to_fit,
+    hint_label,
+    inline_row,
+    top_aligned_form,
+)
 from app.ui.look import MUTED, SUCCESS, embolden, tint
 from app.ui.signals import emit
 
@@ -54,6 +62,12 @@ OFFICE_DETAILS_PATH = "设置 → 单位信息与打印设置"
 MEDIATORS_PATH = f"{REGISTRIES_PATH} → 调解员"
 
 STEP_COMMITTEE, STEP_VILLAGES, STEP_MEDIATORS, STEP_DETAILS = range(4)
+
+# This installation's name in sync files (app/ui/sync); a field laptop gets its name from
+# the office's starter file instead of this set-up.
+DEVICE_NAME_FIELD = "本机名称"
+DEFAULT_DEVICE_NAME = "办公室电脑"
+STARTER_CHOICE = "这是外出笔记本：打开外出准备文件…"
 
 
 def guess_town(committee_name: str) -> str:
@@ -128,6 +142,8 @@ class SetupDialog(ServiceDialog):
     """Emits ``office_ready(committee_id)`` once the office is saved."""
 
     office_ready = Signal(str)
+    # 这是外出笔记本: the office's starter file sets this installation up instead.
+    starter_chosen = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -207,11 +223,23 @@ class SetupDialog(ServiceDialog):
         self.limit.setSuffix(" 天")
         self.user = QLineEdit()
         self.user.setPlaceholderText("您的姓名，例如：李建国")
+        self.device_name = QLineEdit(DEFAULT_DEVICE_NAME)
+        self.device_name.setMaxLength(40)
+        self.starter_button = QPushButton(STARTER_CHOICE)
+        self.starter_button.setAutoDefault(False)
+        self.starter_button.clicked.connect(lambda: emit(self.starter_chosen))
+        laptop = QLabel("不用填写下面这些，办公室电脑准备的文件会设置好一切")
+        tint(laptop, MUTED)
+        form.addRow(inline_row(self.starter_button, laptop))
         self.add_row("调委会名称 *", self.name, name=office.COMMITTEE_NAME_FIELD, form=form)
         self.add_row("编号简称 *", self.abbr, name=office.ABBR_FIELD, form=form)
         form.addRow("", self.example)
         self.add_row("乡镇（街道）*", self.town, name=office.TOWN_FIELD, form=form)
         self.add_row("调解期限", self.limit, name=office.TIME_LIMIT_FIELD, form=form)
+        self.add_row("本机名称 *", self.device_name, name=DEVICE_NAME_FIELD, form=form)
+        device_note = QLabel("同步文件上写明是哪台电脑生成的，例如“办公室电脑”。")
+        tint(device_note, MUTED)
+        form.addRow("", device_note)
         self.add_row("您的姓名 *", self.user, name=office.USER_FIELD, form=form)
 
         # Suggestions follow the committee name until the user types into the field.
@@ -385,6 +413,7 @@ class SetupDialog(ServiceDialog):
     def _check_step(self, index: int) -> None:
         """The checks of one step (the same the service makes), before moving on."""
         if index == STEP_COMMITTEE:
+            self._check_device_name()
             office.check_committee(
                 committee_name=self.name.text(),
                 abbr=self.abbr.text(),
@@ -483,9 +512,16 @@ class SetupDialog(ServiceDialog):
         emit(self.office_ready, self.committee_id)
         return True
 
+    def _check_device_name(self) -> None:
+        if not self.device_name.text().strip():
+            raise ValidationError(
+                DEVICE_NAME_FIELD, "请填写本机名称，例如“办公室电脑”。同步时用它区分各台电脑。"
+            )
+
     def submit(self) -> None:
         skipped = {i for i, s in enumerate(self.steps) if s.skipped}
         try:
+            self._check_device_name()
             self.committee_id = office.setup_office(
                 self.db,
                 committee_name=self.name.text(),
@@ -497,6 +533,8 @@ class SetupDialog(ServiceDialog):
                 mediators=[] if STEP_MEDIATORS in skipped else self.new_mediators(),
                 details=None if STEP_DETAILS in skipped else self.details(),
             )
+            by = office.current_user(self.db).id
+            exchange.set_device_name(self.db, self.device_name.text(), by=by)
         except ValidationError as exc:
             self._show_step_of(exc.field)
             raise

@@ -40,6 +40,7 @@ DIALOGS = (
     "结案（达成书面协议）",
     "增加当事人",
     "单位信息",
+    "准备外出笔记本",
 )
 
 
@@ -158,6 +159,12 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
     def office_details() -> Any:
         return main_window(db).edit_office_details()
 
+    def prepare_laptop() -> Any:
+        from app.models.sync import exchange
+
+        exchange.set_device_name(db, "办公室电脑", by=office.current_user(db).id)
+        return main_window(db).prepare_laptop()
+
     assert not office.mediators(no_mediators)
     openers: list[Callable[[], Any]] = [
         register,
@@ -170,6 +177,7 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
         close,
         add_party,
         office_details,
+        prepare_laptop,
     ]
     try:
         yield from zip(DIALOGS, openers, strict=True)

@@ -77,6 +77,7 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
         "视图(&V)",
         "村居与宣传(&Q)",
         "统计与台账(&J)",
+        "同步(&Y)",
         "设置(&S)",
         "帮助(&H)",
     ]
@@ -101,6 +102,7 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     assert "导出台账(&E)…" in found
     assert "从 Excel 台账导入(&I)…" in found
     assert found["统计分析(&S)"] == "F6"
+    assert {"准备外出笔记本(&P)…", "同步(&Y)…", "本机名称(&N)…"} <= set(found)
 
 
 def test_export_offers_the_registers_current_filter(window: MainWindow, qtbot: QtBot) -> None:
