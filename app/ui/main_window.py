@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.case_windows: dict[str, CaseWindow] = {}
         self.registries_window: QWidget | None = None
         self.stats_window: QWidget | None = None
+        self.conflicts_window: QWidget | None = None  # 冲突处理
         self.register_dialog: RegisterDialog | None = None
         self.setup_dialog: SetupDialog | None = None
         self.starter_opener: QObject | None = None  # 打开外出准备文件, while it runs
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.setup_page.starter_button.clicked.connect(lambda: self.open_starter_file())
         self.start_page.open_case.connect(self.open_case)
         self.register_page.open_case.connect(self.open_case)
+        self.start_page.open_conflicts.connect(self.open_conflicts)
 
         fit_to_screen(self, QSize(1280, 820))  # an old 1366×768 laptop keeps its status bar
         if office.is_set_up(db):
@@ -162,6 +164,8 @@ class MainWindow(QMainWindow):
         self.prepare_laptop_action = self._action("准备外出笔记本(&P)…", self.prepare_laptop)
         self.sync_action = self._action("同步(&Y)…", self.open_sync)
         self.device_name_action = self._action("本机名称(&N)…", self.name_this_computer)
+        # 冲突处理 (app/ui/sync/conflicts_window.py)
+        self.conflicts_action = self._action("冲突处理(&C)…", self.open_conflicts)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
         pages = QActionGroup(self)
@@ -214,6 +218,9 @@ class MainWindow(QMainWindow):
         sync_menu.addSeparator()
         sync_menu.addAction(self.device_name_action)
         self.sync_menu = sync_menu
+        # 冲突处理 right after 同步…, which leaves them
+        after_sync = sync_menu.actions()[sync_menu.actions().index(self.sync_action) + 1]
+        sync_menu.insertAction(after_sync, self.conflicts_action)
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
         settings_menu.addAction(self.templates_action)
@@ -262,6 +269,7 @@ class MainWindow(QMainWindow):
             self.device_name_action,
         ):
             action.setEnabled(enabled)
+        self.conflicts_action.setEnabled(enabled)  # 冲突处理
 
     def _show_office(self) -> None:
         name = office.main_committee(self.db).name
@@ -483,6 +491,21 @@ class MainWindow(QMainWindow):
 
         return open_outreach_content(self.db, self)
 
+    def open_conflicts(self) -> QWidget:
+        """冲突处理 in its own window (one at a time); a decision shows everything again, as
+        a merged file does; a case opened from it opens in a case window."""
+        from app.ui.sync.conflicts_window import ConflictsWindow
+
+        def make() -> QWidget:
+            window = ConflictsWindow(self.db)
+            window.changed.connect(self._after_sync)
+            window.open_case.connect(self.open_case)
+            window.close_cancelled.connect(self._stop_closing)
+            window.destroyed.connect(lambda *_: self._close_again())
+            return window
+
+        return self._tool_window("conflicts_window", make)
+
     def edit_clause_templates(self) -> QDialog:
         from app.ui.clause_templates_dialog import open_clause_templates
 
@@ -599,6 +622,8 @@ class MainWindow(QMainWindow):
             return False
         if self.registries_window is not None:
             self.registries_window.close()  # its forms ask first; saved rows are saved
+        if self.conflicts_window is not None and not self.conflicts_window.close():
+            return False  # a merge being written asks first (its answer closes again)
         # A running count is dropped; an unsaved 月度报告 asks first (its "放弃修改" closes
         # the window, whose destruction closes this one again; "继续修改" stops closing).
         return self.stats_window is None or self.stats_window.close()

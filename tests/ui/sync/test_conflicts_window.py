@@ -17,6 +17,7 @@ from app.models.db import Database
 from app.models.registries import delete_mediator, edit_mediator
 from app.models.sync import conflicts, exchange, field
 from app.models.sync.scope import Scope
+from app.ui.main_window import MainWindow
 from app.ui.start_page import StartPage
 from app.ui.sync.conflicts_window import (
     COL_COUNT,
@@ -38,7 +39,10 @@ from app.ui.template_editing import DISCARD_TITLE
 from tests.conftest import TODAY
 from tests.models import helpers
 from tests.models.sync.test_conflicts import LAPTOP_FACTS, OFFICE_FACTS, carry, edit_facts
-from tests.ui.message_boxes import Boxes
+from tests.ui.events import run_queued
+from tests.ui.message_boxes import Boxes, wait_for_box
+from tests.ui.message_boxes import click as answer
+from tests.ui.user import activate
 
 Opener = Callable[[Database], ConflictsWindow]
 
@@ -371,3 +375,62 @@ def test_a_file_merged_while_the_window_is_open_shows_when_it_is_read_again(
     assert [r[1] for r in shown_rows(window)] == ["纠纷简要情况", "联系电话"]
     assert window.field_label.text() == "内容：纠纷简要情况"
     assert window.merge_editor.toPlainText() == "正在整理的内容"
+
+
+# --------------------------------------------------------------------------------------
+# In the main window
+
+
+@pytest.fixture
+def main(place: Office, qtbot: QtBot, boxes: Boxes) -> Iterator[MainWindow]:
+    facts_and_phone(place)
+    window = MainWindow(place.db, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    activate(qtbot, window)
+    yield window
+    for w in (window.conflicts_window, *window.case_windows.values()):
+        if w is not None:
+            w.close()
+
+
+def test_the_sync_menu_and_the_start_page_open_it(main: MainWindow, qtbot: QtBot) -> None:
+    texts = [a.text() for a in main.sync_menu.actions()]
+    assert texts[texts.index("同步(&Y)…") + 1] == "冲突处理(&C)…"
+    link = main.start_page.conflicts_link
+    assert link.isVisible() and "2 个同步冲突待处理" in link.text()
+
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton, pos=link.rect().center())
+    window = main.conflicts_window
+    assert isinstance(window, ConflictsWindow) and window.isVisible()
+    main.conflicts_action.trigger()
+    assert main.conflicts_window is window  # one at a time, brought to the front
+
+    with qtbot.waitSignal(window.changed):
+        click(qtbot, window.cards[0].button)
+    assert "1 个同步冲突待处理" in link.text()  # 今日工作 follows at once
+
+
+def test_a_case_opens_from_its_conflict(main: MainWindow, place: Office, qtbot: QtBot) -> None:
+    main.conflicts_action.trigger()
+    window = main.conflicts_window
+    assert isinstance(window, ConflictsWindow)
+    click(qtbot, window.open_case_button)
+    assert list(main.case_windows) == [place.case_id]
+
+
+@pytest.mark.usefixtures("real_boxes")
+def test_quitting_with_a_merge_being_written_asks(main: MainWindow, qtbot: QtBot) -> None:
+    main.conflicts_action.trigger()
+    window = main.conflicts_window
+    assert isinstance(window, ConflictsWindow)
+    window.merge_editor.setPlainText("正在整理的内容")
+    main.close()
+    answer(qtbot, wait_for_box(qtbot, DISCARD_TITLE), "继续修改")  # keeps everything open
+    run_queued(qtbot)
+    assert main.isVisible() and window.isVisible()
+    assert window.merge_editor.toPlainText() == "正在整理的内容"
+
+    main.close()
+    answer(qtbot, wait_for_box(qtbot, DISCARD_TITLE), "放弃修改")
+    qtbot.waitUntil(lambda: not main.isVisible() and main.conflicts_window is None)
