@@ -638,10 +638,19 @@ def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
 
 def _conflict_parts(d: dict[str, Any]) -> list[str]:
     """处理同步冲突 (app/models/sync/conflicts.py): the field and the version kept."""
+    aside = [str(t) for t in d.get("set_aside") or []]
+    texts = [str(d.get("after", "")), *aside]
+    same = 0  # characters all the texts begin with
+    for chars in zip(*texts, strict=False) if len(texts) > 1 else ():
+        if len(set(chars)) > 1:
+            break
+        same += 1
+    start = same - 6 if same > 12 else 0  # long texts that begin alike: show where they differ
 
-    def short(text: object) -> str:
-        text = str(text).replace("\n", " ")
-        return text if len(text) <= 24 else text[:24] + "…"
+    def short(text: str) -> str:
+        text = text.replace("\n", " ")
+        cut = ("…" if start else "") + text[start : start + 24]
+        return cut + ("…" if len(text) > start + 24 else "")
 
     part = d.get("part") or ""
     if d.get("column") == "_alive":
@@ -651,8 +660,7 @@ def _conflict_parts(d: dict[str, Any]) -> list[str]:
         return [f"{field}：合并了各个版本的内容"]
     where = (d.get("chosen") or {}).get("where")
     source = f"（{where}上的修改）" if where else ""
-    parts = [f"{field}：保留“{short(d.get('after', ''))}”{source}"]
-    aside = d.get("set_aside") or []
+    parts = [f"{field}：保留“{short(texts[0])}”{source}"]
     if aside:
         parts.append("未采用：" + "、".join(f"“{short(t)}”" for t in aside))
     return parts

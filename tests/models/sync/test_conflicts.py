@@ -197,9 +197,14 @@ def test_keeping_the_set_aside_value_ends_the_conflict_on_both_installations(pai
     assert json.loads(decision["kept"]) == lost.value
     assert json.loads(decision["set_aside"]) == [found.kept.value]
     lines = history(pair.office, pair.case_id)
+    # the texts begin alike: the history shows where they differ
+    tails = {
+        OFFICE_FACTS: "…道发生纠纷，办公室补充：已到现场查看。",
+        LAPTOP_FACTS: "…道发生纠纷，笔记本补充：村委会已调解过一次。",
+    }
     assert lines[-1] == (
-        f"处理同步冲突：纠纷简要情况：保留“{lost.text[:24]}…”（{lost.where}上的修改）；"
-        f"未采用：“{found.kept.text[:24]}…”"
+        f"处理同步冲突：纠纷简要情况：保留“{tails[lost.value]}”（{lost.where}上的修改）；"
+        f"未采用：“{tails[found.kept.value]}”"
     )
 
     swap(pair)
