@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import logging.handlers
 import os
@@ -50,7 +51,9 @@ EPILOG = f"""本机的数据库：{{db}}
   {PROG} --demo
       用演示数据试用，关闭后不留痕迹
   {PROG} --db 青山镇.sqlite3
-      打开当前文件夹里的数据库文件 青山镇.sqlite3（如从旧电脑拷来的）"""
+      打开当前文件夹里的数据库文件 青山镇.sqlite3（如从旧电脑拷来的）
+  {PROG} --starter 外出准备-周玉梅的笔记本.mdstart
+      把新装的笔记本设为外出笔记本（会询问同步口令）"""
 
 # argparse's own error messages, in Chinese ({0}, {1}: what the pattern caught). A message
 # not listed here is shown as argparse wrote it, after the Chinese prefix.
@@ -127,6 +130,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add = p.options.add_argument
     add("--db", type=Path, metavar="数据库文件", help="打开这个数据库文件，而不是本机的数据库")
     add("--demo", action="store_true", help="打开一个填好演示数据的临时数据库，关闭后删除")
+    add(
+        "--starter",
+        type=Path,
+        metavar="外出准备文件",
+        help="在新装的外出笔记本上打开办公室电脑生成的外出准备文件（.mdstart）",
+    )
     add(
         "--quit-after",
         type=int,
@@ -229,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
                 app.exec()  # until the user closes the report (the last window)
             return EXIT_BUG
 
+        if args.starter is not None:  # after the first-run check the window queued
+            QTimer.singleShot(0, window, functools.partial(window.open_starter_file, args.starter))
         _report_startup(app)
         if args.quit_after is not None:
             QTimer.singleShot(args.quit_after, app.quit)

@@ -56,10 +56,16 @@ class StarterOpener(QObject):
         """Choose the file (or take ``path``), then the passphrase."""
         if path is not None:
             return self.open_file(path)
+        chosen: list[Path] = []
+
+        def picked(path: Path) -> None:
+            chosen.append(path)
+            self.open_file(path)
+
         dialog = ask_open(
-            self.parent_widget, "选择外出准备文件", self.open_file, name_filter=STARTER_FILTER
+            self.parent_widget, "选择外出准备文件", picked, name_filter=STARTER_FILTER
         )
-        dialog.rejected.connect(lambda: emit(self.stopped))
+        dialog.finished.connect(lambda _result: None if chosen else emit(self.stopped))
         return dialog
 
     def open_file(self, path: Path) -> PassphraseDialog | None:
