@@ -528,7 +528,13 @@ class MainWindow(QMainWindow):
         """同步…: merge a file from the other side, or write one for it."""
         from app.ui.sync.sync_dialog import open_sync
 
-        return open_sync(self.db, self, today=self._today, changed=self._after_sync)
+        return open_sync(
+            self.db,
+            self,
+            today=self._today,
+            changed=self._after_sync,
+            conflicts=self.open_conflicts,
+        )
 
     def name_this_computer(self) -> QDialog:
         from app.ui.sync.common import open_device_name

@@ -68,10 +68,12 @@ class SyncDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: Callable[[], date] = date.today,
+        conflicts: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self._today = today
+        self._open_conflicts = conflicts  # 冲突处理…, offered after a merge that made some
         self.job: BackgroundJob | None = None
         self.working = False
         self.setWindowTitle(TITLE)
@@ -264,8 +266,18 @@ class SyncDialog(QDialog):
             return
         assert isinstance(result, Applied)
         self.show_state()
-        messages.info(self, "同步文件已合并", merged_text(result))
         emit(self.merged, result)
+        if result.conflicts and self._open_conflicts is not None:
+            messages.confirm(
+                self,
+                "同步文件已合并",
+                merged_text(result),
+                yes="现在处理冲突…",
+                no="以后再处理",
+                on_yes=self._open_conflicts,
+            )
+        else:
+            messages.info(self, "同步文件已合并", merged_text(result))
 
     # ---- writing
 
@@ -443,13 +455,15 @@ def open_sync(
     *,
     today: Callable[[], date] = date.today,
     changed: Callable[[], object] | None = None,
+    conflicts: Callable[[], object] | None = None,
 ) -> QDialog | None:
     """同步…: the dialog, opened (non-blocking). An installation without a name is asked for
     one first (then the dialog follows). ``changed`` is called after each merge and each file
-    written (the laptop's numbers change then too). None when the database cannot be read."""
+    written (the laptop's numbers change then too); ``conflicts`` opens 冲突处理, offered after
+    a merge that listed some. None when the database cannot be read."""
 
     def show() -> SyncDialog:
-        dialog = SyncDialog(db, parent, today=today)
+        dialog = SyncDialog(db, parent, today=today, conflicts=conflicts)
         if changed is not None:
             dialog.merged.connect(lambda _applied: changed())
             dialog.written.connect(lambda _written: changed())

@@ -261,3 +261,23 @@ def test_an_unnamed_office_is_asked_for_its_name_first(
     assert office.is_set_up(office_db)
     assert not dialog.write_button.isEnabled()  # no laptop prepared yet
     assert "还没有准备过外出笔记本" in dialog.peer_note.text()
+
+
+def test_a_merge_with_conflicts_offers_to_handle_them(
+    qtbot: QtBot, office_pc: Database, laptop: Database, parent: QWidget, boxes: Boxes, tmp_path
+) -> None:
+    case_id = laptop.scalar("SELECT id FROM cases ORDER BY seq LIMIT 1")
+    for database, title in ((laptop, "笔记本上改的标题"), (office_pc, "办公室改的标题")):
+        with database.transaction() as conn:
+            conn.execute("UPDATE cases SET title = ? WHERE id = ?", (title, case_id))
+    home = exchange.this_device(laptop.conn).home
+    out = files.write_sync(laptop, tmp_path / "a.mdsync", passphrase=PASS, to=home, by="")
+    opened: list[bool] = []
+    dialog = open_sync(office_pc, parent, conflicts=lambda: opened.append(True))
+    assert isinstance(dialog, SyncDialog)
+    boxes.answers["同步文件已合并"] = True  # 现在处理冲突…
+    merge_file(qtbot, dialog, out.path)
+    kind, title, text = boxes.calls[-1]
+    assert (kind, title) == ("confirm", "同步文件已合并")
+    assert "· 1 处冲突：两台电脑都改了同一项，暂时保留较晚的改动" in text
+    assert opened == [True]
