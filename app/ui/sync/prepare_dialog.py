@@ -317,7 +317,7 @@ class PrepareDialog(ServiceDialog):
                 names = choice.chosen_names()
                 shown = "、".join(names[:4]) + (f"等 {len(names)} 个" if len(names) > 4 else "")
                 parts.append(shown)
-        return "，".join(parts) if parts else "全部村（社区）"
+        return "，".join(parts) if parts else "全部村和社区"
 
     def summary_text(self) -> str:
         if () in (self.committees.chosen(), self.villages.chosen()):
@@ -527,7 +527,7 @@ def result_text(laptop: field.FieldLaptop, target: Path | None) -> str:
 def _describe(n: int, total: int, _what: str) -> str:
     if not total:
         return "正在整理笔记本要带的数据…"
-    return f"正在写入外出准备文件… {min(100, n * 100 // total)}%"
+    return "正在写入外出准备文件…"
 
 
 def open_prepare(

@@ -186,5 +186,4 @@ def opened_text(manifest: dict[str, Any]) -> str:
 def _describe(n: int, total: int, _what: str) -> str:
     if not total:
         return "正在检查外出准备文件…"
-    share = min(100, n * 100 // total)
-    return f"正在检查外出准备文件… {share}%" if share < 50 else f"正在打开笔记本的数据… {share}%"
+    return "正在检查外出准备文件…" if n * 2 < total else "正在打开笔记本的数据…"

@@ -432,14 +432,14 @@ def written_text(written: files.Written, role: str) -> str:
 def _describe_merge(n: int, total: int, _what: str) -> str:
     if not total:
         return "正在读取同步文件…"
-    share = min(100, n * 100 // total)
-    return f"正在检查同步文件… {share}%" if share < 50 else f"正在合并… {share}%"
+    # The first half of the bar is checking every chunk of the file, the second the merge.
+    return "正在检查同步文件…" if n * 2 < total else "正在合并…"
 
 
 def _describe_write(n: int, total: int, _what: str) -> str:
     if not total:
         return "正在整理本机的改动…"
-    return f"正在写入同步文件… 已写 {n} / {total} 条改动"
+    return f"正在写入同步文件：{n} / {total} 条改动"
 
 
 def _line() -> QFrame:
