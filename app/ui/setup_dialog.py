@@ -228,7 +228,7 @@ class SetupDialog(ServiceDialog):
         self.starter_button = QPushButton(STARTER_CHOICE)
         self.starter_button.setAutoDefault(False)
         self.starter_button.clicked.connect(lambda: emit(self.starter_chosen))
-        laptop = QLabel("不用填写下面这些，办公室电脑准备的文件会设置好一切")
+        laptop = QLabel("（外出笔记本不用填写下面各项）")
         tint(laptop, MUTED)
         form.addRow(inline_row(self.starter_button, laptop))
         self.add_row("调委会名称 *", self.name, name=office.COMMITTEE_NAME_FIELD, form=form)
