@@ -39,7 +39,7 @@ from app.ui.register_view import RegisterPage
 from app.ui.search_index_job import SearchIndexStatus
 from app.ui.setup_dialog import STARTER_CHOICE, SetupDialog
 from app.ui.start_page import StartPage
-from app.ui.sync.status import status_text
+from app.ui.sync.status import numbers_tip, status_text
 
 SHORTCUT_HELP = """\
 F2 或 Ctrl+1　今日工作
@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
         name = office.main_committee(self.db).name
         text = status_text(self.db, name, self._today())
         self.office_label.setText(text)
+        self.office_label.setToolTip(numbers_tip(self.db, self._today()))
         self.prepare_laptop_action.setVisible(text == name)
 
     # ---- first run

@@ -22,3 +22,18 @@ def status_text(db: Database, office_name: str, today: date | None = None) -> st
         return office_name
     left = remaining_numbers(db, (today or date.today()).year)
     return f"{office_name} · 外出笔记本：{me.name} · 本机剩余案号 {left}"
+
+
+def numbers_tip(db: Database, today: date | None = None) -> str:
+    """A laptop's open blocks one per line (the status line's tool tip); "" on an office PC."""
+    if not numbers.is_field(db.conn):
+        return ""
+    year = (today or date.today()).year
+    lines = [
+        f"{b.committee_name} {b.year} 年：还剩 {b.left} 个（第 {b.next} 至 {b.last} 号）"
+        for b in numbers.blocks(db)
+        if b.year == year and b.left
+    ]
+    if not lines:
+        return "本机没有可用的正式案号：受理时用临时编号，回办公室合并后换成正式案号。"
+    return "\n".join(["本机可用的正式案号：", *lines])

@@ -93,6 +93,11 @@ def test_a_new_laptop_opens_its_starter_file_and_shows_its_cases(
     assert window.office_label.text() == (
         f"青山镇人民调解委员会 · 外出笔记本：{LAPTOP} · 本机剩余案号 40"
     )
+    assert window.office_label.toolTip().splitlines() == [
+        "本机可用的正式案号：",
+        "红旗村人民调解委员会 2026 年：还剩 20 个（第 1 至 20 号）",
+        "青山镇人民调解委员会 2026 年：还剩 20 个（第 34 至 53 号）",
+    ]
     assert window.pages.currentWidget() is window.start_page
     assert window.new_action.isEnabled() and window.sync_action.isEnabled()
     assert not window.prepare_laptop_action.isVisible()  # a laptop prepares no other laptop
