@@ -333,6 +333,8 @@ def provisional_number(conn: sqlite3.Connection, pattern: str, *, year: int, abb
     me = device_of(conn)
     tag = _tag(conn, me)
     n = int(clock.state(conn, _PROVISIONAL_COUNT) or 0)
+    if "{seq}" not in pattern:  # (the pattern always has it: set-up writes the default)
+        pattern += "{seq}"
     while True:
         n += 1
         number = pattern.format(year=year, abbr=abbr, seq=PROVISIONAL_SEQ.format(tag=tag, n=n))

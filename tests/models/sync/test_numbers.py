@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.models import casefile, cases, office
+from app.models import casefile, cases, office, stats
 from app.models import db as dbmod
 from app.models.casefile import describe_event
 from app.models.db import Database
+from app.models.register import RegisterFilter, RegisterRow, fetch_rows, query_seqs
 from app.models.registries import places
+from app.models.stats import Period
 from app.models.sync import exchange, field, numbers
 from app.models.sync.exchange import Applied
 from app.models.sync.scope import Scope
@@ -98,6 +100,11 @@ def numbers_of(db: Database) -> dict[str, tuple[str, int]]:
             "SELECT id, number, number_provisional FROM cases WHERE number IS NOT NULL"
         )
     }
+
+
+def register_rows(db: Database) -> list[RegisterRow]:
+    """Every row of the 台账 (the register with no filter)."""
+    return list(fetch_rows(db, query_seqs(db, RegisterFilter())).values())
 
 
 def assert_unique(db: Database) -> None:
@@ -376,6 +383,12 @@ def test_numbers_stay_unique_with_two_laptops_and_the_office_at_work(
     assert sorted(used + free + unused) == list(range(1, top + 1))
     assert unused  # the last office files brought new blocks
     assert office_pc.scalar("SELECT count(*) FROM sync_conflicts") == 0
+    # the 台账 and the statistics show each case once, wherever it was made
+    for db in (office_pc, a, b):
+        shown = register_rows(db)
+        assert len(shown) == 63
+        assert len({r.number for r in shown}) == 63
+        assert stats.indicators(db, Period.month(2026, 11), today=TODAY).accepted == 63
 
 
 # --------------------------------------------------------------------------------------
