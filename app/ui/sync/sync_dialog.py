@@ -57,10 +57,13 @@ MAX_RENUMBERED = 8  # provisional numbers listed one by one; the rest are counte
 
 
 class SyncDialog(QDialog):
-    """``merged(Applied)`` after a file was merged, ``written(Written)`` after one was made."""
+    """``merged(Applied)`` after a file was merged, ``written(Written)`` after one was made;
+    ``work_over()`` after every merge or write, done or not (a laptop's cancelled write has
+    closed its number blocks all the same: the status line must read them again)."""
 
     merged = Signal(object)
     written = Signal(object)
+    work_over = Signal()
 
     def __init__(
         self,
@@ -374,6 +377,7 @@ class SyncDialog(QDialog):
         self.rename_button.setEnabled(True)
         self.show_state()
         grow_to_fit(self)
+        emit(self.work_over)
 
     def reject(self) -> None:
         if self.working and self.job is not None:
@@ -458,15 +462,14 @@ def open_sync(
     conflicts: Callable[[], object] | None = None,
 ) -> QDialog | None:
     """同步…: the dialog, opened (non-blocking). An installation without a name is asked for
-    one first (then the dialog follows). ``changed`` is called after each merge and each file
-    written (the laptop's numbers change then too); ``conflicts`` opens 冲突处理, offered after
-    a merge that listed some. None when the database cannot be read."""
+    one first (then the dialog follows). ``changed`` is called after each merge and each
+    file written, done or not (the laptop's numbers change then too); ``conflicts`` opens
+    冲突处理, offered after a merge that listed some. None when the database cannot be read."""
 
     def show() -> SyncDialog:
         dialog = SyncDialog(db, parent, today=today, conflicts=conflicts)
         if changed is not None:
-            dialog.merged.connect(lambda _applied: changed())
-            dialog.written.connect(lambda _written: changed())
+            dialog.work_over.connect(changed)
         dialog.open()
         return dialog
 

@@ -13,10 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from app.models import office
 from app.models.db import Database
-from app.models.sync import exchange, files
+from app.models.sync import exchange, files, numbers, package
+from app.ui.main_window import MainWindow
 from app.ui.sync.common import DeviceNameDialog
 from app.ui.sync.status import status_text
 from app.ui.sync.sync_dialog import SyncDialog, open_sync
+from tests.conftest import TODAY
 from tests.helpers import snapshot
 from tests.models.helpers import register
 from tests.ui.message_boxes import Boxes
@@ -281,3 +283,56 @@ def test_a_merge_with_conflicts_offers_to_handle_them(
     assert (kind, title) == ("confirm", "同步文件已合并")
     assert "· 1 处冲突：两台电脑都改了同一项，暂时保留较晚的改动" in text
     assert opened == [True]
+
+
+def test_a_stick_pulled_out_before_writing_is_told(
+    qtbot: QtBot, office_pc: Database, laptop: Database, parent: QWidget, boxes: Boxes, tmp_path
+) -> None:
+    usb = tmp_path / "拔出的U盘"
+    usb.mkdir()
+    dialog = open_dialog(qtbot, laptop, parent)
+    click(qtbot, dialog.write_button)
+    enter_passphrase(qtbot, passphrase_dialog(qtbot, dialog), PASS)
+    usb.rmdir()  # pulled out while the save dialog was open
+    answer_file_dialog(dialog, usb / "回办公室.mdsync")
+    qtbot.waitUntil(lambda: not dialog.working, timeout=20000)
+    kind, title, text = boxes.calls[-1]
+    assert (kind, title) == ("warning", "生成同步文件没有完成")
+    assert text.startswith(f"文件夹“{usb}”不存在，同步文件“回办公室.mdsync”没有写成")
+    assert not usb.exists()
+
+
+def test_the_status_line_follows_a_laptops_numbers_after_a_cancelled_write(
+    qtbot: QtBot,
+    laptop: Database,
+    boxes: Boxes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = package.write_sync_file
+
+    def slow_write(path: Path, **kw: Any) -> int:
+        deadline = time.monotonic() + 20
+        while not kw["cancelled"]() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real(path, **kw)
+
+    monkeypatch.setattr(package, "write_sync_file", slow_write)
+    window = MainWindow(laptop, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.office_label.text().endswith("本机剩余案号 40")
+    dialog = window.open_sync()
+    assert isinstance(dialog, SyncDialog)
+    click(qtbot, dialog.write_button)
+    enter_passphrase(qtbot, passphrase_dialog(qtbot, dialog), PASS)
+    answer_file_dialog(dialog, tmp_path / "回办公室.mdsync")
+    job = dialog.job
+    assert job is not None
+    with qtbot.waitSignal(job.stopped, timeout=20000):
+        cancel_in_progress_dialog(qtbot, job)
+    assert not (tmp_path / "回办公室.mdsync").exists()
+    # The laptop closed its blocks for the file (the model does so before writing): the
+    # status line says so, rather than numbers it no longer takes.
+    left = sum(b.left for b in numbers.blocks(laptop))
+    assert window.office_label.text().endswith(f"本机剩余案号 {left}")
