@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from app.models import db as dbmod
@@ -136,6 +137,21 @@ class PassphraseDialog(ServiceDialog):
 
     def is_dirty(self) -> bool:
         return False  # a passphrase is typed again in a moment: never ask before closing
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the (last) passphrase field goes on at once, as in any password prompt.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier) == (
+            Qt.KeyboardModifier.NoModifier
+        )
+        last = self.repeat if self.repeat is not None else self.passphrase
+        if enter and plain and self.focusWidget() is last:
+            self.save()
+            return
+        if enter and plain and self.focusWidget() is self.passphrase and self.repeat is not None:
+            self.repeat.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        super().keyPressEvent(event)
 
     def submit(self) -> None:
         emit(self.entered, self.passphrase.text())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -126,11 +127,13 @@ def passphrase_dialog(qtbot: QtBot, owner: QWidget) -> PassphraseDialog:
 def enter_passphrase(
     qtbot: QtBot, dialog: PassphraseDialog, passphrase: str, repeat: str | None = None
 ) -> None:
-    """Type the passphrase (and again, when asked twice) and press the dialog's button."""
+    """Type the passphrase, Enter, (when asked twice) again, Enter: as at any password prompt."""
     type_text(qtbot, dialog.passphrase, passphrase)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     if dialog.repeat is not None:
+        assert dialog.focusWidget() is dialog.repeat
         type_text(qtbot, dialog.repeat, passphrase if repeat is None else repeat)
-    click(qtbot, dialog.save_button)
+        qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
 
 
 def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
