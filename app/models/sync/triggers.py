@@ -2,8 +2,8 @@
 
 Every INSERT, UPDATE and DELETE of a synced row, whichever service makes it, appends one
 ``sync_log`` row in the same transaction: no service can forget it and a rolled-back change
-leaves no log. An UPDATE logs only the columns it changed (an UPDATE that changes nothing but
-the stamps logs nothing); a DELETE logs the row it removed (a merge brings the row back when
+leaves no log. An UPDATE logs only the columns it changed (an UPDATE that changes nothing at
+all logs nothing); a DELETE logs the row it removed (a merge brings the row back when
 another installation pointed a row at it meanwhile). While a merge writes rows that came
 from another installation the triggers are silent (``sync_state.applying``): those changes
 are logged under their own device by the merge itself.
@@ -23,7 +23,6 @@ from app.models.sync.tables import (
     LOCAL_SETTING_PREFIXES,
     LOCAL_SETTINGS,
     SETTINGS,
-    STAMP_COLUMNS,
     SYNCED_TABLES,
 )
 
@@ -81,8 +80,9 @@ def table_triggers(conn: sqlite3.Connection, table: str) -> dict[str, str]:
     }
     if table in APPEND_ONLY:
         return triggers
-    content = [c for c in columns if c not in STAMP_COLUMNS and c != "id"]
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in content)
+    # Any logged column, the stamps too: a save that changes nothing but who-and-when still
+    # changes the row here, and the row must read the same everywhere.
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns if c != "id")
     triggers[f"sync_{table}_update"] = (
         f"CREATE TRIGGER sync_{table}_update AFTER UPDATE ON {table} "
         f"WHEN {_QUIET} AND ({changed}) BEGIN "
