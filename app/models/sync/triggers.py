@@ -126,11 +126,23 @@ def _settings_triggers() -> dict[str, str]:
     }
 
 
+# A change made here knows every version this installation holds: it settles the conflicts
+# listed for what it wrote (the fields of an update, the whole row for an insert or a
+# delete), here as on every installation it reaches (merge.decide). Changes written by a
+# merge (quiet) are not made here; the merge derives their conflicts itself.
+_SUPERSEDES = (
+    f"CREATE TRIGGER sync_log_settles AFTER INSERT ON sync_log WHEN {_QUIET} BEGIN "
+    "DELETE FROM sync_conflicts WHERE tbl = NEW.tbl AND row_id = NEW.row_id "
+    "AND (NEW.op <> 'u' OR col IN (SELECT key FROM json_each(NEW.data))); END"
+)
+
+
 def all_triggers(conn: sqlite3.Connection) -> dict[str, str]:
     triggers: dict[str, str] = {}
     for table in SYNCED_TABLES:
         triggers.update(table_triggers(conn, table))
     triggers.update(_settings_triggers())
+    triggers["sync_log_settles"] = _SUPERSEDES
     return triggers
 
 
