@@ -151,6 +151,7 @@ def apply_changes(
     result = MergeResult()
     quiet(conn)
     conn.execute("PRAGMA defer_foreign_keys = ON")
+    new: list[Change] = []
     for change in changes:
         if change.tbl not in SYNCED_TABLES and change.tbl != SETTINGS:
             raise ValueError(f"unknown table {change.tbl!r}")
@@ -170,10 +171,14 @@ def apply_changes(
         if cur.rowcount:
             result.new_changes += 1
             result.rows[change.tbl].add(change.row_id)
-            for parent, parent_id in _deleted_ancestors(conn, change):  # may come back
-                result.rows[parent].add(parent_id)
+            new.append(change)
         else:
             result.known_changes += 1
+    deleted = _deleted_rows(conn)
+    if deleted:  # rows a new change points at may have to come back
+        for change in new:
+            for parent, parent_id in _deleted_ancestors(conn, change, deleted):
+                result.rows[parent].add(parent_id)
     todo = [(t, r) for t, ids in result.rows.items() for r in sorted(ids)]
     for done, (table, row_id) in enumerate(todo, 1):
         materialize(conn, known, table, row_id)
@@ -207,10 +212,21 @@ class _Field:
 
 
 def _leading(known: Epochs, versions: list[tuple[Version, Any]]) -> list[tuple[Version, Any]]:
+    """The versions no other one was made knowing."""
+    if len(versions) == 1:
+        return versions
+    # a device's later change knows its earlier ones: only each device's last can lead
+    last: dict[str, tuple[Version, Any]] = {}
+    for v, value in versions:
+        if v.device not in last or last[v.device][0].seq < v.seq:
+            last[v.device] = (v, value)
+    if len(last) == 1:
+        return list(last.values())
+    candidates = list(last.values())
     return [
         (v, value)
-        for v, value in versions
-        if not any(w != v and known.knew(w, v) for w, _ in versions)
+        for v, value in candidates
+        if not any(w.device != v.device and known.knew(w, v) for w, _ in candidates)
     ]
 
 
@@ -240,15 +256,18 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
     the row stays, and the delete is listed as a conflict, so that the row pointed at is not
     lost under the row pointing at it.
     """
+    if len({c.device for c in changes}) == 1 and not references:
+        return _decide_one_device(changes)
     table = changes[0].tbl if changes else ""
     fields: dict[str, _Field] = defaultdict(_Field)
     existence: list[tuple[Version, Any]] = []
     for c in changes:
+        version = c.version
         if c.op in ("i", "d"):
-            existence.append((c.version, c.op == "i"))
+            existence.append((version, c.op == "i"))
         if c.op != "d":
             for col, value in c.data.items():
-                fields[col].versions.append((c.version, value))
+                fields[col].versions.append((version, value))
     conflicts: list[tuple[str, Version, Version]] = []
     alive: bool | None = None
     if existence:
@@ -266,25 +285,42 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
                 (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
             )
     values: dict[str, tuple[Version, Any]] = {}
+    deletes = [v for v, value in existence if not value]
     for col, f in fields.items():
         lead = _leading(known, f.versions)
-        kept_v, kept_value = max(lead, key=lambda x: x[0])
+        kept_v, kept_value = lead[0] if len(lead) == 1 else max(lead, key=lambda x: x[0])
         values[col] = (kept_v, kept_value)
         if col in STAMP_COLUMNS or (table, col) in DERIVED_COLUMNS:
             continue
         if alive is False:
             # edits the deleting side never saw were lost with the row
-            deletes = [v for v, value in existence if not value]
             conflicts.extend(
                 (col, max(deletes), v)
                 for v, _ in lead
                 if not any(known.knew(d, v) for d in deletes)
             )
-            continue
-        conflicts.extend(
-            (col, kept_v, v) for v, value in lead if v != kept_v and value != kept_value
-        )
+        elif len(lead) > 1:
+            conflicts.extend(
+                (col, kept_v, v) for v, value in lead if v != kept_v and value != kept_value
+            )
     return RowState(alive, values, conflicts)
+
+
+def _decide_one_device(changes: list[Change]) -> RowState:
+    """Changes all made on one installation (most rows): each knows the ones before it, so
+    the last write of each field wins and nothing is a conflict."""
+    alive: bool | None = None
+    values: dict[str, tuple[Version, Any]] = {}
+    for c in sorted(changes, key=lambda c: c.seq):
+        if c.op == "d":
+            alive = False
+            continue
+        if c.op == "i":
+            alive = True
+        version = c.version
+        for col, value in c.data.items():
+            values[col] = (version, value)
+    return RowState(alive, values, [])
 
 
 def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str) -> None:
@@ -295,15 +331,16 @@ def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str
         references = _references_to(conn, known, table, row_id)
     state = decide(known, changes, references)
     conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
-    conn.executemany(
-        "INSERT OR IGNORE INTO sync_conflicts"
-        "(tbl, row_id, col, kept_device, kept_seq, lost_device, lost_seq) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (table, row_id, col, k.device, k.seq, lost.device, lost.seq)
-            for col, k, lost in state.conflicts
-        ],
-    )
+    if state.conflicts:
+        conn.executemany(
+            "INSERT OR IGNORE INTO sync_conflicts"
+            "(tbl, row_id, col, kept_device, kept_seq, lost_device, lost_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (table, row_id, col, k.device, k.seq, lost.device, lost.seq)
+                for col, k, lost in state.conflicts
+            ],
+        )
     if table == SETTINGS:
         _write_setting(conn, row_id, state)
         return
@@ -397,27 +434,28 @@ def _references(conn: sqlite3.Connection, change: Change) -> list[tuple[str, str
     ]
 
 
-def _deleted_ancestors(conn: sqlite3.Connection, change: Change) -> set[tuple[str, str]]:
+def _deleted_rows(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """Every row a delete was logged for (few: deletes are rare)."""
+    return {
+        (str(t), str(r)) for t, r in conn.execute("SELECT tbl, row_id FROM sync_log WHERE op = 'd'")
+    }
+
+
+def _deleted_ancestors(
+    conn: sqlite3.Connection, change: Change, deleted: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
     """The rows this change points at, directly or through rows it may bring back, that a
     delete was logged for: their decision may change with this change."""
     found: set[tuple[str, str]] = set()
     todo = _references(conn, change)
     while todo:
-        parent, parent_id = todo.pop()
-        if (parent, parent_id) in found or not _ever_deleted(conn, parent, parent_id):
+        row = todo.pop()
+        if row in found or row not in deleted:
             continue
-        found.add((parent, parent_id))
-        for c in row_changes(conn, parent, parent_id):
+        found.add(row)
+        for c in row_changes(conn, *row):
             todo.extend(_references(conn, c))
     return found
-
-
-def _ever_deleted(conn: sqlite3.Connection, table: str, row_id: str) -> bool:
-    found = conn.execute(
-        "SELECT 1 FROM sync_log WHERE tbl = ? AND row_id = ? AND op = 'd' LIMIT 1",
-        (table, row_id),
-    ).fetchone()
-    return found is not None
 
 
 def _references_to(
