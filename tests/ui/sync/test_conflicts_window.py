@@ -370,7 +370,9 @@ def test_a_file_merged_while_the_window_is_open_shows_when_it_is_read_again(
     window = open_window(place.db)
     window.merge_editor.setPlainText("正在整理的内容")
     assert not window.reload_if_changed()  # nothing new: nothing read
-    facts_and_phone(place)  # more edits on both sides, another file each way
+    edit_facts(place.db, place.case_id, "办公室第二次改的。", place.director)
+    edit_facts(place.laptop, place.case_id, "笔记本第二次改的。", place.director)
+    facts_and_phone(place)  # the phone too, and a file each way
     assert window.reload_if_changed()
     assert [r[1] for r in shown_rows(window)] == ["纠纷简要情况", "联系电话"]
     assert window.field_label.text() == "内容：纠纷简要情况"
