@@ -8,7 +8,9 @@ reaches the other side.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,15 @@ from app.models.sync.scope import Scope
 from app.models.sync.tables import LOCAL_COLUMNS, SYNCED_TABLES, is_local_setting
 
 TODAY = date(2026, 11, 20)
+
+
+def scratch() -> Path:
+    """A new folder for databases that many transactions are made in: in memory-backed
+    /dev/shm where the machine has one (they are real SQLite files either way; on a disk
+    each commit waits for it). The caller removes it."""
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="mediation-sync-", dir=base))
 
 
 @dataclass
@@ -75,6 +86,7 @@ def new_laptop(
     name: str,
     *,
     scope: Scope | None = None,
+    block_size: int = field.DEFAULT_BLOCK_SIZE,
     today: date = TODAY,
 ) -> Replica:
     """A field laptop prepared by the office (准备外出), opened from its starter database."""
@@ -84,6 +96,7 @@ def new_laptop(
         path,
         name=name,
         scope=scope or Scope(),
+        block_size=block_size,
         by=office_replica.user,
         today=today,
     )
@@ -122,15 +135,34 @@ def sync(sender: Replica, receiver: Replica) -> Applied | None:
     return apply_file(receiver, make_file(sender, receiver))
 
 
-def settle(office_replica: Replica, laptops: Iterable[Replica]) -> None:
-    """Exchange until quiet: office -> each laptop, each laptop -> office, office -> each."""
+Act = Callable[[Replica, Callable[[], Any]], Any]
+
+
+def settle(
+    office_replica: Replica, laptops: Iterable[Replica], *, rounds: int = 4, act: Act | None = None
+) -> int:
+    """Exchange until quiet: office -> each laptop, each laptop -> office, office -> each,
+    again while a round still brought something new (the office's number work after a
+    merge is a change of its own). Returns the rounds it took. ``act(replica, step)`` runs
+    each step on its installation (a test that watches what each one does)."""
     laptops = list(laptops)
+
+    def run(sender: Replica, receiver: Replica) -> int:
+        bundle = act(sender, lambda: make_file(sender, receiver)) if act else None
+        if act is None:
+            applied = sync(sender, receiver)
+        else:
+            applied = act(receiver, lambda: apply_file(receiver, bundle))
+        return applied.new_changes if applied else 0
+
     for laptop in laptops:
-        sync(office_replica, laptop)
-    for laptop in laptops:
-        sync(laptop, office_replica)
-    for laptop in laptops:
-        sync(office_replica, laptop)
+        run(office_replica, laptop)
+    for done in range(1, rounds + 1):
+        moved = sum(run(laptop, office_replica) for laptop in laptops)
+        moved += sum(run(office_replica, laptop) for laptop in laptops)
+        if not moved:
+            return done
+    raise AssertionError(f"still not quiet after {rounds} rounds")
 
 
 # --------------------------------------------------------------------------------------

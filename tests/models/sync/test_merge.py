@@ -144,6 +144,20 @@ def test_the_same_field_on_both_sides_keeps_the_later_and_lists_the_pair(
     assert_identical(office_pc, laptop)
 
 
+def test_an_edit_made_after_a_conflict_was_merged_settles_it_everywhere(office_pc, laptop, case_id):
+    edit_case(office_pc, case_id, facts="办公室写的经过。", risk_note="注意安全")
+    edit_case(laptop, case_id, facts="笔记本写的经过。", risk_note="双方亲属在场")
+    sync(laptop, office_pc)
+    assert {c[2] for c in conflicts(office_pc.db)} == {"facts", "risk_note"}
+
+    edit_case(office_pc, case_id, facts="两边的经过合在一起。")  # seen both: one version again
+
+    assert {c[2] for c in conflicts(office_pc.db)} == {"risk_note"}
+    sync(office_pc, laptop)
+    assert {c[2] for c in conflicts(laptop.db)} == {"risk_note"}
+    assert_identical(office_pc, laptop)
+
+
 def test_an_edit_made_after_seeing_the_other_is_not_a_conflict(office_pc, laptop, case_id):
     edit_case(office_pc, case_id, facts="办公室写的经过。")
     sync(office_pc, laptop)
