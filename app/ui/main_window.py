@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
         self.office_label.setText(text)
         self.office_label.setToolTip(numbers_tip(self.db, self._today()))
         self.prepare_laptop_action.setVisible(text == name)
+        # a laptop's imported cases would take numbers the office owns (the model refuses too)
+        self.import_ledger_action.setVisible(text == name)
 
     # ---- first run
 

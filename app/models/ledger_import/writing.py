@@ -30,11 +30,17 @@ from typing import Any
 
 from app.models import cases, rows, search
 from app.models.db import Database, utc_now
-from app.models.errors import ImportFailedError, ImportRejectedError, OperationCancelledError
+from app.models.errors import (
+    DomainError,
+    ImportFailedError,
+    ImportRejectedError,
+    OperationCancelledError,
+)
 from app.models.ledger_import.plan import NUMBERED_STATES, ImportPlan, PlannedCase
 from app.models.office import Committee, get_committee
 from app.models.parties import PartyInput
 from app.models.reference import AGREEMENT_OUTCOMES
+from app.models.sync import numbers
 from app.models.sync.tables import natural_id
 
 ProgressFn = Callable[[int, int], None]
@@ -97,6 +103,11 @@ def apply_import(
     A cancel (OperationCancelledError) or any failure (ImportFailedError, StorageError)
     rolls everything back: the database is exactly as before.
     """
+    if numbers.is_field(db.conn):  # it would number cases from a sequence the office owns
+        raise DomainError(
+            "外出笔记本不能导入台账：导入的案件要由办公室电脑编号。"
+            "请回到办公室后在办公室电脑上导入，再用“同步”带到笔记本上。"
+        )
     blocked = [
         c.row for c in plan.cases if c.duplicate and c.duplicate.blocking and not skip_duplicates
     ]

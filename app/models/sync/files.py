@@ -67,8 +67,7 @@ def write_sync(
         me = exchange.this_device(conn)
         blocks: list[tuple[str, int, int, int]] = []
         if me.role == "office" and to and _is_field(conn, to):
-            reissue = getattr(numbers, "reissue", None)  # TEMP until number blocks land
-            blocks = reissue(conn, to, by=by) if reissue else []
+            blocks = numbers.reissue(conn, to, by=by)
     bundle = exchange.make_bundle(db, to=to)
     size = package.write_sync_file(
         path,

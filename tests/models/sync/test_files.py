@@ -14,7 +14,8 @@ import pytest
 from app.models import db as dbmod
 from app.models import office
 from app.models.db import DiskFullError
-from app.models.errors import OperationCancelledError
+from app.models.errors import DomainError, OperationCancelledError
+from app.models.ledger_import import apply
 from app.models.sync import exchange, files, package
 from app.models.sync.exchange import NothingNew, SyncRefused
 from app.models.sync.scope import Scope
@@ -270,3 +271,18 @@ def test_a_sync_file_is_not_a_starter_file(office_pc, tmp_path):
     with pytest.raises(package.WrongKindError):
         files.open_starter(out.path, tmp_path / "new.sqlite3", passphrase=PASS)
     assert not (tmp_path / "new.sqlite3").exists()
+
+
+def test_a_field_laptop_does_not_import_a_ledger(office_pc, tmp_path):
+    """台账导入 numbers cases from the office's sequence: only the office PC may do it."""
+    from tests.models import ledger_sheets as sheets
+    from tests.models.test_ledger_import import plan_for
+
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    plan = plan_for(field_db, sheets.messy_xlsx(tmp_path / "m.xlsx"))
+    before = _fingerprint(field_db)
+    with pytest.raises(DomainError) as info:
+        apply(field_db, plan, by=user(field_db), skip_bad_rows=True, skip_duplicates=True)
+    assert "外出笔记本不能导入台账" in info.value.message
+    assert _fingerprint(field_db) == before
+    field_db.close()
