@@ -36,15 +36,19 @@ class FieldLaptop:
     blocks: list[tuple[str, int, int, int]]  # committee name, year, first, last
 
 
+# What writing a file may change before the file exists: a laptop's registration, number
+# blocks issued, closed or reissued, the office's sequences and pool, the file counters.
+_UNDONE_TABLES = ("devices", "number_blocks", "sync_peers", "case_number_seq", "case_number_free")
+
+
 @dataclass(frozen=True)
 class Registration:
-    """The office database just before a laptop is registered, to take it back out when the
-    starter file could not be written (cancel, full disk): nothing of it was sent anywhere."""
+    """The database just before a file is made, to put it back when the file could not be
+    written (cancel, full disk, stick pulled): nothing of what changed was sent anywhere."""
 
     device: str
     last_seq: int
-    sequences: list[tuple[str, int, int]]
-    free: list[tuple[str, int, int]]
+    tables: dict[str, list[tuple[object, ...]]]
 
     @classmethod
     def before(cls, db: Database) -> Registration:
@@ -53,32 +57,21 @@ class Registration:
         last = conn.execute(
             "SELECT coalesce(max(seq), 0) FROM sync_log WHERE device = ?", (device,)
         ).fetchone()[0]
-        return cls(
-            device,
-            int(last),
-            [tuple(r) for r in conn.execute("SELECT * FROM case_number_seq")],
-            [tuple(r) for r in conn.execute("SELECT * FROM case_number_free")],
-        )
+        tables = {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in _UNDONE_TABLES}
+        return cls(device, int(last), tables)
 
     def undo(self, db: Database) -> None:
         with db.transaction() as conn:
             merge.quiet(conn)
-            made = conn.execute(
-                "SELECT tbl, row_id, op FROM sync_log WHERE device = ? AND seq > ?",
-                (self.device, self.last_seq),
-            ).fetchall()
-            laptops = {str(r[1]) for r in made if r[0] == "devices" and r[2] == "i"}
-            for table, row_id, op in made:
-                if op == "i" and table in ("devices", "number_blocks"):
-                    conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
-            conn.executemany("DELETE FROM sync_peers WHERE device = ?", [(d,) for d in laptops])
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for table, saved in self.tables.items():
+                conn.execute(f"DELETE FROM {table}")
+                if saved:
+                    marks = ", ".join("?" * len(saved[0]))
+                    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", saved)
             conn.execute(
                 "DELETE FROM sync_log WHERE device = ? AND seq > ?", (self.device, self.last_seq)
             )
-            conn.execute("DELETE FROM case_number_seq")
-            conn.executemany("INSERT INTO case_number_seq VALUES (?, ?, ?)", self.sequences)
-            conn.execute("DELETE FROM case_number_free")
-            conn.executemany("INSERT INTO case_number_free VALUES (?, ?, ?)", self.free)
             merge.loud(conn)
 
 

@@ -63,21 +63,26 @@ def write_sync(
 ) -> Written:
     """Write what ``to`` has not seen yet; the office adds a fresh number block for a
     field laptop that is going out again."""
-    with db.transaction() as conn:
-        me = exchange.this_device(conn)
-        blocks: list[tuple[str, int, int, int]] = []
-        if me.role == "office" and to and _is_field(conn, to):
-            blocks = numbers.reissue(conn, to, by=by)
-    bundle = exchange.make_bundle(db, to=to)
-    size = package.write_sync_file(
-        path,
-        passphrase=passphrase,
-        office_id=me.office_id,
-        manifest=bundle.manifest,
-        changes=list(bundle.records()),
-        progress=progress,
-        cancelled=cancelled,
-    )
+    mark = field.Registration.before(db)
+    try:
+        with db.transaction() as conn:
+            me = exchange.this_device(conn)
+            blocks: list[tuple[str, int, int, int]] = []
+            if me.role == "office" and to and _is_field(conn, to):
+                blocks = numbers.reissue(conn, to, by=by)
+        bundle = exchange.make_bundle(db, to=to)
+        size = package.write_sync_file(
+            path,
+            passphrase=passphrase,
+            office_id=me.office_id,
+            manifest=bundle.manifest,
+            changes=list(bundle.records()),
+            progress=progress,
+            cancelled=cancelled,
+        )
+    except BaseException:
+        mark.undo(db)  # the laptop keeps its numbers, the office its blocks and counters
+        raise
     to_name = exchange.device_name(db.conn, to) if to else ""
     return Written(path, len(bundle.changes), size, to_name, blocks)
 

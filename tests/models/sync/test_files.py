@@ -286,3 +286,30 @@ def test_a_field_laptop_does_not_import_a_ledger(office_pc, tmp_path):
     assert "外出笔记本不能导入台账" in info.value.message
     assert _fingerprint(field_db) == before
     field_db.close()
+
+
+def test_a_failed_sync_file_changes_nothing_on_either_side(office_pc, tmp_path):
+    """Writing the file closes the laptop's blocks (office side: reissues one); a cancelled or
+    failed write must not: the laptop keeps its numbers."""
+    from app.models.sync import numbers
+
+    laptop, field_db = _starter(office_pc, tmp_path)
+    home = exchange.this_device(field_db.conn).home
+    committee = office.main_committee(field_db).id
+    left = numbers.remaining(field_db, committee, TODAY.year)
+    assert left == 20
+    for database, to in ((field_db, home), (office_pc, laptop.device)):
+        before = _fingerprint(database)
+        with pytest.raises(OperationCancelledError):
+            files.write_sync(
+                database,
+                tmp_path / "x.mdsync",
+                passphrase=PASS,
+                to=to,
+                by="",
+                cancelled=lambda: True,
+            )
+        assert _fingerprint(database) == before
+        assert not (tmp_path / "x.mdsync").exists()
+    assert numbers.remaining(field_db, committee, TODAY.year) == 20
+    field_db.close()
