@@ -22,6 +22,7 @@ from typing import Any
 
 from bench import generate, measure, outreach, printing, stats
 from bench import ledger as ledger_bench
+from bench import sync as sync_bench
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -40,10 +41,12 @@ TARGETS: dict[str, tuple[str, float]] = {
     "ledger_export_100k_s": ("<=", 15),
     "ledger_import_10k_s": ("<=", 2),
     "ledger_import_vs_read": ("<=", 3),
+    "sync_total_10k_ms": ("<=", 3000),
     "outreach_kit_village_ms": ("<=", 1000),
 }
 
 NOTES = {
+    **sync_bench.NOTES,
     "startup_ms": "process start to main window shown, median of 5 after a warm-up run; "
     "from $MEDIATION_DESK_STARTUP_REPORT if the app writes it and it is plausible "
     "(startup_reported=1), else the wall time of --quit-after 0, which includes shutdown "
@@ -205,6 +208,9 @@ def run(
     attempt(ledger_bench.EXPORT_FIGURES, lambda: ledger_bench.export_figures(path))
     attempt(ledger_bench.IMPORT_FIGURES, lambda: ledger_bench.import_figures(path))
     attempt(outreach.FIGURES, outreach.kit_figures)
+    today = date.fromisoformat(gen.today)
+    attempt(sync_bench.FIGURES[:6], lambda: sync_bench.sync_figures(path, today=today))
+    attempt(sync_bench.FIGURES[6:], lambda: sync_bench.service_figures(path, today=today))
     if not skip_app:
         attempt(["rss_mb"], lambda: measure.rss(path))
     attempt(["db_mb"], lambda: measure.db_size_mb(path))
