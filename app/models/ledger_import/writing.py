@@ -40,7 +40,7 @@ from app.models.ledger_import.plan import NUMBERED_STATES, ImportPlan, PlannedCa
 from app.models.office import Committee, get_committee
 from app.models.parties import PartyInput
 from app.models.reference import AGREEMENT_OUTCOMES
-from app.models.sync import numbers
+from app.models.sync import bulk, merge, numbers
 from app.models.sync.tables import natural_id
 
 ProgressFn = Callable[[int, int], None]
@@ -52,7 +52,7 @@ CANCEL_EVERY = 100  # cases between two looks at the cancel flag
 # SQLite's page cache for the import's transaction: a case's rows and index entries take
 # about 4.6 KiB of pages; with the connection's usual 32 MB, a transaction of more than
 # some 7,000 cases spills pages to the WAL before the commit and writes many of them again
-PAGE_CACHE_PER_CASE_KIB = 24  # rows, index entries and change-log rows of a case
+PAGE_CACHE_PER_CASE_KIB = 16  # rows, index entries and change-log rows of a case
 PAGE_CACHE_MAX_KIB = 512 * 1024  # (the pages of some 100,000 cases)
 
 
@@ -135,6 +135,9 @@ def apply_import(
         raise OperationCancelledError("已取消导入，没有导入任何案件，数据库保持导入前的样子。")
 
     with _page_cache(db.conn, total * PAGE_CACHE_PER_CASE_KIB), db.transaction() as conn:
+        # The change log is written per table at the end (sync.bulk), not by a trigger per row.
+        merge.quiet(conn)
+        logged_from = bulk.marks(conn, _LOGGED_TABLES)
         _raise_sequences(conn, committee.id, chosen)
         writer = _Writer(conn, plan, committee, by=by)
         for i, planned in enumerate(chosen):
@@ -150,6 +153,8 @@ def apply_import(
                     progress(i + 1, total)
         writer.flush()
         writer.finish()
+        bulk.log_inserts(conn, logged_from, at=utc_now())
+        merge.loud(conn)
         if cancelled is not None and cancelled():
             stop()
     if progress is not None:
@@ -284,6 +289,7 @@ _TABLES: tuple[tuple[str, str], ...] = (
     ("case_events", _insert_sql("case_events", _EVENT_COLUMNS)),
     ("case_search", "INSERT INTO case_search(rowid, body) VALUES (?, ?)"),
 )
+_LOGGED_TABLES = tuple(table for table, _ in _TABLES if table != "case_search")
 
 
 class _Writer:
