@@ -14,9 +14,10 @@
    installation held when it made each change, independent of the engine's epochs); case
    numbers are unique per committee and year.
 
-Both run derandomized (the same examples on every run, so CI is stable); raise
-SYNC_EXAMPLES to explore more, e.g. ``SYNC_EXAMPLES=2000 pytest tests/models/sync/
-test_convergence.py`` (and SYNC_RANDOM=1 for new random examples each run).
+Both run derandomized (the same examples on every run, so CI is stable). To explore more:
+``SYNC_RANDOM=1 SYNC_EXAMPLES=1000 SYNC_STEPS=120 pytest tests/models/sync/
+test_convergence.py`` (new random examples each run, 1000 of each test, programs of up to
+120 steps; SYNC_APP_EXAMPLES sets the program test's count alone).
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ from tests.models.sync.replicas import (
     settle,
 )
 
-EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "0"))
+EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "0"))  # both tests (0: their defaults)
+APP_EXAMPLES = int(os.environ.get("SYNC_APP_EXAMPLES", "80"))
+STEPS_MAX = int(os.environ.get("SYNC_STEPS", "40"))  # the longest program
 RANDOM = bool(os.environ.get("SYNC_RANDOM"))
 
 
@@ -294,6 +297,7 @@ STEPS = (
 
 @dataclass
 class World:
+    folder: Path  # this example's copies of the databases
     office: Replica
     laptops: list[Replica]
     stick: list[tuple[Replica, Bundle]] = field(default_factory=list)
@@ -332,9 +336,7 @@ def open_world(folder: Path) -> World:
     opened = [
         Replica(n, dbmod.connect(work / f"{n}.sqlite3")) for n in ("office", "laptop1", "laptop2")
     ]
-    world = World(opened[0], opened[1:])
-    world.folder = work  # type: ignore[attr-defined]
-    return world
+    return World(work, opened[0], opened[1:])
 
 
 def case_in(replica: Replica, draw: st.DataObject, states: tuple[str, ...]) -> str | None:
@@ -605,12 +607,12 @@ def assert_numbers_unique(db: Database) -> None:
     assert [r[3] for r in numbered if r[4]] == [], "a provisional number left after the merge"
 
 
-@_settings(int(os.environ.get("SYNC_APP_EXAMPLES", "80")))
+@_settings(APP_EXAMPLES)
 @given(data=st.data())
 def test_office_and_two_laptops_converge(installations, data):
     world = open_world(installations)
     try:
-        for _ in range(data.draw(st.integers(5, 40), label="steps")):
+        for _ in range(data.draw(st.integers(5, STEPS_MAX), label="steps")):
             step(world, data)
         settle(world.office, world.laptops, act=world.act)
         assert_identical(*world.all)
@@ -629,4 +631,4 @@ def test_office_and_two_laptops_converge(installations, data):
             event("a provisional number made real at the merge")
     finally:
         world.close()
-        shutil.rmtree(world.folder, ignore_errors=True)  # type: ignore[attr-defined]
+        shutil.rmtree(world.folder, ignore_errors=True)

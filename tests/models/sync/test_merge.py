@@ -37,6 +37,7 @@ from tests.models.sync.replicas import (
     new_office,
     refused,
     sync,
+    through_a_file,
 )
 
 LAPTOP = "周玉梅的笔记本"
@@ -627,8 +628,8 @@ def test_two_laptops_meet_through_the_office(office_pc, case_id, tmp_path):
     [listed] = conflicts(office_pc.db)
     assert (listed[3], listed[5]) == (second.device, first.device)
     assert_identical(office_pc, first, second)
-    with pytest.raises(exchange.SyncRefused):  # laptops exchange files only with the office
-        exchange.apply_bundle(second.db, make_file(first, office_pc))
+    direct = through_a_file(exchange.make_bundle(first.db, to=second.device))
+    assert "只与准备它的办公室电脑交换同步文件" in refused(second, direct)  # the hub
     first.close()
     second.close()
 
