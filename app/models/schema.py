@@ -622,5 +622,53 @@ def _v7_identity(conn: sqlite3.Connection) -> None:
             )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(conn: sqlite3.Connection) -> None:
+    """Issue 13 (data safety and accountability): accounts, privacy, backups.
+
+    Accounts (docs/accounts.md). ``users`` travels: its name, role, active flag and the
+    password hash go to field laptops with the change log, so that a laptop's mediator logs in
+    offline and a 主任's reset or deactivation reaches the laptop with the next sync file.
+    Failed attempts, the slowdown and the login record stay on this installation
+    (``login_throttle`` and ``login_events`` are not in SYNCED_TABLES).
+    """
+    run_script(
+        conn,
+        """
+-- Roles: 'director' (主任), 'mediator' (调解员), 'viewer' (统计/只读). The old 'admin' was a
+-- 主任 in all but name (it could reopen archived cases): it becomes one.
+UPDATE users SET role = 'director' WHERE role = 'admin';
+-- argon2id hash (PHC string); '' = no password yet: such a user cannot log in until a 主任
+-- sets one (an office from before v8: the first start asks its 主任 to set one).
+ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
+-- Set by a 主任's reset: the user chooses a new password at the next login.
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+
+-- Failed logins per user on this installation (local): after 3 failures in a row each
+-- further attempt waits, doubling (5 s, 10 s, ... at most 15 min); a good login clears it.
+CREATE TABLE login_throttle (
+    user_id    TEXT PRIMARY KEY,
+    failures   INTEGER NOT NULL DEFAULT 0,
+    last_at    TEXT,                 -- UTC moment of the last failure
+    wait_until TEXT                  -- UTC moment before which no attempt is checked
+) WITHOUT ROWID;
+
+-- Who logged in, failed, locked and unlocked on this installation (local, append-only).
+CREATE TABLE login_events (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    event   TEXT NOT NULL CHECK (event IN ('login','failed','refused','lock','unlock','logout'))
+);
+CREATE INDEX login_events_user ON login_events(user_id, at);
+CREATE TRIGGER login_events_no_update BEFORE UPDATE ON login_events
+BEGIN SELECT RAISE(ABORT, 'login_events is append-only'); END;
+""",
+    )
+    # Last: the change-log triggers of every synced table whose columns changed above.
+    from app.models.sync import triggers
+
+    triggers.install(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 LATEST = len(MIGRATIONS)
