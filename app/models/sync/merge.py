@@ -277,7 +277,11 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
         deletes = [v for v, value in existence if not value]
         unseen = [r for r in references if not any(known.knew(d, r) for d in deletes)]
         if not alive and unseen:
-            kept_v = max(unseen)
+            # named after one made without seeing a delete: one made after the row came back
+            # (knowing every delete) is no reason of its own, and the row is not decided
+            # again here when such a change is made here
+            first = [r for r in unseen if not all(known.knew(r, d) for d in deletes)]
+            kept_v = max(first or unseen)
             alive = True
             conflicts.extend((ALIVE, kept_v, v) for v, value in lead if not value)
         else:

@@ -260,6 +260,23 @@ def test_clock_skew_between_two_other_installations(office_pc, case_id, b_saw_a)
 # Deletes and 恢复默认
 
 
+def register_in(replica: Replica, village_id: str, applicant: str) -> str:
+    return cases.register_case(
+        replica.db,
+        cases.CaseInput(
+            committee_id=office.main_committee(replica.db).id,
+            category="邻里",
+            source="application",
+            registered_on=TODAY,
+            parties=[person(applicant, "applicant"), person("吴二", "respondent")],
+            facts="两户因院墙发生纠纷。",
+            village_id=village_id,
+        ),
+        by=replica.user,
+        today=TODAY,
+    )
+
+
 def test_a_delete_and_an_edit_made_without_seeing_it_are_listed(office_pc, case_id, tmp_path):
     red_flag = next(v.id for v in office.villages(office_pc.db) if v.name == "红旗村")
     point = village.add_talk_point(
@@ -299,20 +316,7 @@ def test_a_village_deleted_while_the_laptop_registered_a_dispute_there_comes_bac
     new_village = places.add_village(office_pc.db, by=office_pc.user, name="新建村")
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
     places.delete_village(office_pc.db, new_village, by=office_pc.user)
-    dispute = cases.register_case(
-        laptop.db,
-        cases.CaseInput(
-            committee_id=office.main_committee(laptop.db).id,
-            category="邻里",
-            source="application",
-            registered_on=TODAY,
-            parties=[person("周大", "applicant"), person("吴二", "respondent")],
-            facts="新建村两户因院墙发生纠纷。",
-            village_id=new_village,
-        ),
-        by=laptop.user,
-        today=TODAY,
-    )
+    dispute = register_in(laptop, new_village, "周大")
 
     both_ways(office_pc, laptop)
 
@@ -397,6 +401,26 @@ def test_a_household_and_its_grid_deleted_while_the_laptop_added_a_member_come_b
         ("households", household, merge.ALIVE, office_pc.device),
         ("places", grid, merge.ALIVE, office_pc.device),
     }
+    assert_identical(office_pc, laptop)
+    laptop.close()
+
+
+def test_a_village_brought_back_and_used_again_lists_the_same_conflict_everywhere(
+    office_pc, case_id, tmp_path
+):
+    """Once the village is back, a dispute registered there knowing the delete is no reason
+    of its own: the conflict keeps naming the laptop's, on both sides."""
+    new_village = places.add_village(office_pc.db, by=office_pc.user, name="新建村")
+    laptop = new_laptop(office_pc, tmp_path, LAPTOP)
+    places.delete_village(office_pc.db, new_village, by=office_pc.user)
+    register_in(laptop, new_village, "周大")
+    both_ways(office_pc, laptop)
+    listed = conflicts(office_pc.db)
+
+    register_in(office_pc, new_village, "吴二")  # the office, after seeing it come back
+    both_ways(office_pc, laptop)
+
+    assert conflicts(office_pc.db) == conflicts(laptop.db) == listed
     assert_identical(office_pc, laptop)
     laptop.close()
 
