@@ -256,6 +256,13 @@ class CaseFile:
 
 
 def load_case(db: Database, case_id: str) -> CaseFile:
+    """Everything about a case, as the case window shows it. A file that cannot be read
+    (damaged, locked) raises a StorageError, never a raw sqlite3 error."""
+    with db.reading():  # the reads below use the raw connection
+        return _load_case(db, case_id)
+
+
+def _load_case(db: Database, case_id: str) -> CaseFile:
     r = db.one(
         "SELECT c.*, cm.name AS committee_name, coalesce(p.name, '') AS village_name "
         "FROM cases c JOIN committees cm ON cm.id = c.committee_id "
