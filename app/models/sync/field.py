@@ -36,43 +36,66 @@ class FieldLaptop:
     blocks: list[tuple[str, int, int, int]]  # committee name, year, first, last
 
 
-# What writing a file may change before the file exists: a laptop's registration, number
-# blocks issued, closed or reissued, the office's sequences and pool, the file counters.
-_UNDONE_TABLES = ("devices", "number_blocks", "sync_peers", "case_number_seq", "case_number_free")
-
-
 @dataclass(frozen=True)
 class Registration:
-    """The database just before a file is made, to put it back when the file could not be
-    written (cancel, full disk, stick pulled): nothing of what changed was sent anywhere."""
+    """What a file being made changed before the file exists (a laptop registered, number
+    blocks lent or closed), to take back by compensating changes when the file could not be
+    written (cancel, full disk, stick pulled): nothing of it was sent anywhere.
 
-    device: str
-    last_seq: int
-    tables: dict[str, list[tuple[object, ...]]]
+    Only this operation's own rows are touched, by new changes: other work done meanwhile in
+    another window (a 受理, another block) stays, and the office's number sequence never goes
+    back (numbers of a block taken back go to the pool, to be used next).
+    """
+
+    open_blocks: frozenset[str]  # blocks open before (a laptop's own, that a file closes)
+    all_blocks: frozenset[str]
+    devices: frozenset[str]
 
     @classmethod
     def before(cls, db: Database) -> Registration:
         conn = db.conn
-        device = merge.device_of(conn)
-        last = conn.execute(
-            "SELECT coalesce(max(seq), 0) FROM sync_log WHERE device = ?", (device,)
-        ).fetchone()[0]
-        tables = {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in _UNDONE_TABLES}
-        return cls(device, int(last), tables)
+        me = merge.device_of(conn)
+        return cls(
+            frozenset(
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM number_blocks WHERE device = ? AND closed = 0", (me,)
+                )
+            ),
+            frozenset(str(r[0]) for r in conn.execute("SELECT id FROM number_blocks")),
+            frozenset(str(r[0]) for r in conn.execute("SELECT id FROM devices")),
+        )
 
     def undo(self, db: Database) -> None:
         with db.transaction() as conn:
-            merge.quiet(conn)
-            conn.execute("PRAGMA defer_foreign_keys = ON")
-            for table, saved in self.tables.items():
-                conn.execute(f"DELETE FROM {table}")
-                if saved:
-                    marks = ", ".join("?" * len(saved[0]))
-                    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", saved)
-            conn.execute(
-                "DELETE FROM sync_log WHERE device = ? AND seq > ?", (self.device, self.last_seq)
-            )
-            merge.loud(conn)
+            now = utc_now()
+            me = merge.device_of(conn)
+            for block_id in sorted(self.open_blocks):  # closed by this file: open again
+                conn.execute(
+                    "UPDATE number_blocks SET closed = 0, updated_at = ?, origin = ? "
+                    "WHERE id = ? AND closed = 1 AND reclaimed = 0",
+                    (now, me, block_id),
+                )
+            made = conn.execute(
+                "SELECT id, committee_id, year, next_seq, last_seq FROM number_blocks"
+            ).fetchall()
+            for block_id, committee, year, next_seq, last_seq in made:
+                if block_id in self.all_blocks:
+                    continue  # lent by this file: its numbers back to the pool
+                conn.executemany(
+                    "INSERT OR IGNORE INTO case_number_free(committee_id, year, seq) "
+                    "VALUES (?, ?, ?)",
+                    [(committee, year, s) for s in range(int(next_seq), int(last_seq) + 1)],
+                )
+                conn.execute(
+                    "UPDATE number_blocks SET closed = 1, reclaimed = 1, updated_at = ?, "
+                    "origin = ? WHERE id = ?",
+                    (now, me, block_id),
+                )
+            for (device,) in conn.execute("SELECT id FROM devices").fetchall():
+                if device not in self.devices:  # a laptop registered by a failed 准备外出
+                    conn.execute("DELETE FROM sync_peers WHERE device = ?", (device,))
+                    conn.execute("DELETE FROM devices WHERE id = ?", (device,))
 
 
 def prepare_field_copy(

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
+from app.models import cases, office
 from app.models import db as dbmod
-from app.models import office
 from app.models.db import DiskFullError
 from app.models.errors import DomainError, OperationCancelledError
 from app.models.ledger_import import apply
@@ -231,8 +231,8 @@ def test_same_laptop_merged_into_two_office_databases(office_pc, tmp_path):
     field_db.close()
 
 
-def test_failed_starter_leaves_the_office_database_as_it_was(office_pc, tmp_path):
-    before = _fingerprint(office_pc)
+def test_failed_starter_takes_the_laptop_back_out(office_pc, tmp_path):
+    """No laptop registered, and the numbers lent to it are used next by the office."""
     with pytest.raises(OperationCancelledError):
         files.write_starter(
             office_pc,
@@ -244,8 +244,13 @@ def test_failed_starter_leaves_the_office_database_as_it_was(office_pc, tmp_path
             cancelled=lambda: True,
         )
     assert not (tmp_path / "l.mdstart").exists()
-    assert _fingerprint(office_pc) == before
     assert not list(tmp_path.glob(".starter-*"))
+    assert office_pc.scalar("SELECT count(*) FROM devices WHERE role = 'field'") == 0
+    assert office_pc.scalar("SELECT count(*) FROM sync_peers") == 0
+    assert office_pc.scalar("SELECT count(*) FROM number_blocks WHERE reclaimed = 0") == 0
+    first = office_pc.scalar("SELECT id FROM cases ORDER BY seq LIMIT 1")
+    number = cases.accept_case(office_pc, first, by=user(office_pc), accepted_on=TODAY, today=TODAY)
+    assert number.endswith("第1号")  # the block's first number, back in the pool
 
 
 def test_a_field_laptop_only_talks_to_its_office(office_pc, tmp_path):
@@ -288,28 +293,84 @@ def test_a_field_laptop_does_not_import_a_ledger(office_pc, tmp_path):
     field_db.close()
 
 
-def test_a_failed_sync_file_changes_nothing_on_either_side(office_pc, tmp_path):
-    """Writing the file closes the laptop's blocks (office side: reissues one); a cancelled or
-    failed write must not: the laptop keeps its numbers."""
+def test_a_failed_sync_file_keeps_the_numbers_usable(office_pc, tmp_path):
+    """Writing the file closes the laptop's blocks and lends it new ones on the office side; a
+    cancelled or failed write takes that back: the laptop keeps its numbers, the office
+    uses the numbers it had lent."""
     from app.models.sync import numbers
 
     laptop, field_db = _starter(office_pc, tmp_path)
     home = exchange.this_device(field_db.conn).home
     committee = office.main_committee(field_db).id
-    left = numbers.remaining(field_db, committee, TODAY.year)
-    assert left == 20
-    for database, to in ((field_db, home), (office_pc, laptop.device)):
-        before = _fingerprint(database)
-        with pytest.raises(OperationCancelledError):
-            files.write_sync(
-                database,
-                tmp_path / "x.mdsync",
-                passphrase=PASS,
-                to=to,
-                by="",
-                cancelled=lambda: True,
-            )
-        assert _fingerprint(database) == before
-        assert not (tmp_path / "x.mdsync").exists()
     assert numbers.remaining(field_db, committee, TODAY.year) == 20
+    with pytest.raises(OperationCancelledError):
+        files.write_sync(
+            field_db, tmp_path / "x.mdsync", passphrase=PASS, to=home, by="", cancelled=lambda: True
+        )
+    assert not (tmp_path / "x.mdsync").exists()
+    assert numbers.remaining(field_db, committee, TODAY.year) == 20  # still the laptop's
+
+    back = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=home, by="")
+    files.apply_sync(office_pc, back.path, passphrase=PASS)  # the laptop's 20 come back
+    with pytest.raises(OperationCancelledError):
+        files.write_sync(
+            office_pc,
+            tmp_path / "x.mdsync",
+            passphrase=PASS,
+            to=laptop.device,
+            by="",
+            cancelled=lambda: True,
+        )
+    assert office_pc.scalar("SELECT count(*) FROM number_blocks WHERE reclaimed = 0") == 0
+    ok = files.write_sync(
+        office_pc, tmp_path / "b.mdsync", passphrase=PASS, to=laptop.device, by=""
+    )
+    assert ok.new_blocks  # lent again, from numbers no one has
+    files.apply_sync(field_db, ok.path, passphrase=PASS)
+    assert numbers.remaining(field_db, committee, TODAY.year) == 20
+    field_db.close()
+
+
+def test_work_done_in_another_window_during_a_failed_write_stays(office_pc, tmp_path):
+    """A case window is not blocked by the 同步 dialog: a 受理 made while the file is being
+    written, which then fails, keeps its number and its log, and numbers are never given
+    twice afterwards."""
+    _laptop, field_db = _starter(office_pc, tmp_path)
+    home = exchange.this_device(field_db.conn).home
+    case_ids = [register(field_db, applicant=f"赵{n}") for n in range(3)]
+    other_window = dbmod.connect(field_db.path)
+    accepted: list[str] = []
+
+    def accept_meanwhile_then_fail() -> bool:
+        if not accepted:
+            accepted.append(
+                cases.accept_case(
+                    other_window, case_ids[0], by=user(other_window), accepted_on=TODAY, today=TODAY
+                )
+            )
+        return True
+
+    with pytest.raises(OperationCancelledError):
+        files.write_sync(
+            field_db,
+            tmp_path / "x.mdsync",
+            passphrase=PASS,
+            to=home,
+            by="",
+            cancelled=accept_meanwhile_then_fail,
+        )
+    other_window.close()
+    assert field_db.scalar("SELECT state FROM cases WHERE id = ?", (case_ids[0],)) == "accepted"
+    logged = field_db.scalar(
+        "SELECT count(*) FROM sync_log WHERE tbl = 'cases' AND row_id = ? AND op = 'u'",
+        (case_ids[0],),
+    )
+    assert logged >= 1  # the 受理 travels
+    second = cases.accept_case(
+        field_db, case_ids[1], by=user(field_db), accepted_on=TODAY, today=TODAY
+    )
+    numbers_now = [
+        r[0] for r in field_db.query("SELECT number FROM cases WHERE number IS NOT NULL")
+    ]
+    assert len(numbers_now) == len(set(numbers_now)) and second in numbers_now
     field_db.close()
