@@ -25,7 +25,7 @@ from typing import Any
 from app.models import cases, search
 from app.models.db import Database, utc_now
 from app.models.errors import DomainError, OperationCancelledError
-from app.models.sync import clock, merge, numbers
+from app.models.sync import clock, merge, numbers, validate
 from app.models.sync.clock import Vector
 from app.models.sync.merge import Change, MergeResult
 from app.models.sync.outbox import changes_since, epochs_for
@@ -197,6 +197,7 @@ def make_bundle(db: Database, *, to: str | None) -> Bundle:
 
 def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
     """Refuse a bundle that must not be applied here, before anything is written."""
+    validate.check_manifest(manifest)
     me = this_device(conn)
     sender = str(manifest.get("from", ""))
     sender_name = str(manifest.get("from_name") or "未命名的电脑")
@@ -225,6 +226,7 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
             f"“{sender_name}”是由另一台办公室电脑（“{device_name(conn, str(home))}”）准备外出的，"
             "它的案件和案号只能合并回那台电脑的数据库，不能合并到本机。"
         )
+    _check_sender_not_behind(conn, manifest)
     peer = _peer(conn, sender)
     file_no = int(manifest.get("file_no", 0))
     if peer is not None and to and file_no <= int(peer["files_in"]):
@@ -257,6 +259,8 @@ def apply_bundle(
     sender = str(manifest["from"])
     with db.transaction() as conn:
         check_bundle(conn, manifest)
+        validate.check_changes(bundle.changes)
+        validate.check_same_identity(conn, bundle.changes)
         me = this_device(conn)
         claims = {str(d): (int(v[0]), int(v[1])) for d, v in manifest.get("claims", {}).items()}
         epochs = [
@@ -275,7 +279,7 @@ def apply_bundle(
             "files_in = max(files_in, excluded.files_in), last_in_at = excluded.last_in_at",
             (
                 sender,
-                clock.dump_vector({str(k): int(v) for k, v in manifest.get("held", {}).items()}),
+                clock.dump_vector(_believable(conn, manifest.get("held", {}))),
                 int(manifest.get("file_no", 0)) if manifest.get("to") else 0,
                 utc_now(),
             ),
@@ -290,6 +294,28 @@ def apply_bundle(
         renumbered=renumbered,
         numbers_returned=returned,
     )
+
+
+def _check_sender_not_behind(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
+    """The sender holds fewer of its own changes than this installation has from it: its
+    database went back (restored from a backup, or a copy) and would reuse change numbers."""
+    sender = str(manifest["from"])
+    had = int(clock.held(conn).get(sender, 0))
+    says = int(manifest.get("held", {}).get(sender, 0))
+    if says < had:
+        raise SyncRefused(
+            f"“{manifest.get('from_name') or '对方电脑'}”的数据库比它以前发给本机的还旧"
+            f"（它只有自己的前{says}项修改，本机已合并到第{had}项）：那台电脑可能从备份恢复过，"
+            "或用的是数据库的复制件。为免两边的修改互相覆盖，本次没有合并。"
+            "请按 docs/sync.md“同一身份”一节处理。"
+        )
+
+
+def _believable(conn: sqlite3.Connection, reported: Mapping[str, Any]) -> dict[str, int]:
+    """What the sender says it holds, but never more than exists here: an inflated claim would
+    stop this installation from sending those changes to it."""
+    here = clock.held(conn)
+    return {str(d): min(int(v), here.get(str(d), 0)) for d, v in reported.items()}
 
 
 _CASE_LINKS = {
