@@ -130,7 +130,8 @@ def set_device_name(db: Database, name: str, *, by: str) -> None:
 
 def _peer(conn: sqlite3.Connection, device: str) -> sqlite3.Row | None:
     row: sqlite3.Row | None = conn.execute(
-        "SELECT device, known, scope, files_in, files_out FROM sync_peers WHERE device = ?",
+        "SELECT device, known, scope, files_in, files_out, last_in_at FROM sync_peers "
+        "WHERE device = ?",
         (device,),
     ).fetchone()
     return row
@@ -226,10 +227,12 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
             f"“{sender_name}”是由另一台办公室电脑（“{device_name(conn, str(home))}”）准备外出的，"
             "它的案件和案号只能合并回那台电脑的数据库，不能合并到本机。"
         )
-    _check_sender_not_behind(conn, manifest)
     peer = _peer(conn, sender)
     file_no = int(manifest.get("file_no", 0))
     if peer is not None and to and file_no <= int(peer["files_in"]):
+        if str(manifest.get("made_at", "")) > str(peer["last_in_at"] or ""):
+            # numbered as an old file but made after the last merge: the sender went back
+            _check_sender_not_behind(conn, manifest)
         if file_no == int(peer["files_in"]):
             raise NothingNew(
                 f"这个同步文件（“{sender_name}”的第{file_no}号）已经合并过，无需再合并。"
@@ -238,6 +241,7 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
             f"这个同步文件是“{sender_name}”的第{file_no}号，比已经合并的第{peer['files_in']}号旧，"
             "其中的内容都已随较新的文件合并，无需再合并。数据库没有改动。"
         )
+    _check_sender_not_behind(conn, manifest)
 
 
 def apply_bundle(

@@ -126,7 +126,8 @@ def check_same_identity(conn: sqlite3.Connection, changes: list[Change]) -> None
         held = {
             int(r[0]): (str(r[1]), str(r[2]), str(r[3]))
             for r in conn.execute(
-                "SELECT seq, tbl, row_id, op FROM sync_log WHERE device = ? AND seq BETWEEN ? AND ?",
+                "SELECT seq, tbl, row_id, op FROM sync_log "
+                "WHERE device = ? AND seq BETWEEN ? AND ?",
                 (device, low, high),
             )
         }
