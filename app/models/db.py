@@ -958,7 +958,9 @@ def migrate_to_latest(db: Database, migrations: list[Migration]) -> None:
     if current == latest:
         return
     if current > 0 and db.path is not None:
-        backup_copy(db, db.path.with_name(f"{db.path.name}.v{current}.bak"))
+        from app.models import backup  # a kept, checked 升级前 backup (docs/backup.md)
+
+        backup.before_migration(db, current)
     for version in range(current, latest):
         log.info("migrating %s from schema %d to %d", db.path, version, version + 1)
         with db.transaction() as conn:

@@ -113,7 +113,10 @@ def test_frozen_v1_fixture_migrates_to_current(tmp_path):
     # v2: the register's covering indexes exist and the original was kept as a backup copy.
     indexes = {r[0] for r in database.query("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"cases_register", "cases_number"} <= indexes
-    assert path.with_name("v1.sqlite3.v1.bak").exists()
+    [kept] = (tmp_path / "backups").glob("调解工作台备份-*-升级前.sqlite3")  # docs/backup.md
+    copy = sqlite3.connect(kept)
+    assert copy.execute("PRAGMA user_version").fetchone() == (1,)
+    copy.close()
     database.close()
 
 
@@ -130,8 +133,8 @@ def test_ladder_backs_up_and_rolls_back_a_failing_step(tmp_path):
         dbmod.migrate_to_latest(database, [*schema.MIGRATIONS, bad_step])
     assert database.user_version == schema.LATEST
     assert database.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'") == 0
-    backup = path.with_name(f"{path.name}.v{schema.LATEST}.bak")
-    assert backup.exists()  # copied before the first step, with the backup API
+    # copied before the first step, with the backup API (docs/backup.md)
+    [backup] = (tmp_path / "backups").glob("调解工作台备份-*-升级前.sqlite3")
     copy = sqlite3.connect(backup)
     assert copy.execute("SELECT value FROM settings WHERE key = 'k'").fetchone() == ("v",)
     copy.close()
