@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QDialog
 
-    from app.models.db import Database
+    from app.models.db import Database, StorageError
 
 log = logging.getLogger("app.main")
 
 EXIT_BUG = 1
 EXIT_STORAGE_ERROR = 2
+EXIT_ALREADY_RUNNING = 0  # a second start on the same file: the first came to the front
 LOG_FILE_NAME = f"{APP_NAME}.log"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -212,13 +213,20 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_application(sys.argv[:1] or [APP_NAME])
     with contextlib.ExitStack() as cleanup:
+        # One copy of the program per database file: a second start brings the first to
+        # the front and ends here, before it opens (or creates, or upgrades) the file.
+        if not args.demo and not _claim_the_file(app, args, cleanup):
+            return EXIT_ALREADY_RUNNING
         try:
             db = _open_database(args, cleanup)
         except StorageError as exc:
             log.error("cannot open the database: %s", exc.message)
+            opened = None
             if args.quit_after is None:  # the smoke test must never block on a dialog
-                _tell_and_wait(app, messages.show_storage_error(None, exc))
-            return EXIT_STORAGE_ERROR
+                opened = _after_opening_failed(app, exc)
+            if opened is None:
+                return EXIT_STORAGE_ERROR
+            db = opened
         cleanup.callback(db.close)
 
         from app.ui.main_window import MainWindow
@@ -247,6 +255,74 @@ def main(argv: list[str] | None = None) -> int:
         del window  # widgets go before the connection (cleanup) and the QApplication
         log.info("exiting with code %d", code)
         return code
+
+
+def _claim_the_file(
+    app: QCoreApplication, args: argparse.Namespace, cleanup: contextlib.ExitStack
+) -> bool:
+    """True when this process is the first on its database file (the claim is held until
+    exit); False when another copy has it: that one was asked to come to the front
+    (app/ui/single_instance.py)."""
+    from app.ui import messages, single_instance
+
+    path = _database_path(args)
+    found = single_instance.claim(path)
+    if found.guard is not None:
+        guard = found.guard
+        guard.activate_requested.connect(single_instance.bring_to_front)
+        cleanup.callback(guard.release)
+        return True
+    log.info("%s is open in another copy of the program; this one ends", path)
+    if not found.answered and args.quit_after is None:
+        _tell_and_wait(
+            app,
+            messages.info(
+                None,
+                "调解工作台已经在运行",
+                f"数据库“{path}”已经在另一个调解工作台窗口里打开了，它可能正在启动或升级数据。"
+                "请稍候，在任务栏里找到它的窗口；同一个数据库不能同时打开两次。",
+            ),
+        )
+    return False
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    if args.db is not None:
+        return Path(args.db)
+    from app.paths import default_db_path
+
+    return default_db_path()
+
+
+def _after_opening_failed(app: QCoreApplication, exc: StorageError) -> Database | None:
+    """The database did not open: tell why. A damaged file may still be viewed read-only
+    (to print or copy what is needed before restoring a backup): the user chooses."""
+    from app.models.db import DamagedDatabaseError, StorageError, connect
+    from app.ui import messages
+
+    path = exc.path
+    if not isinstance(exc, DamagedDatabaseError) or path is None:
+        _tell_and_wait(app, messages.show_storage_error(None, exc))
+        return None
+    chosen: list[bool] = []
+    box = messages.confirm(
+        None,
+        messages.STORAGE_ERROR_TITLE,
+        f"{exc.message}\n\n要只读打开，先查看现有的内容吗？",
+        yes="只读打开",
+        no="退出",
+        on_yes=lambda: chosen.append(True),
+        on_no=lambda: chosen.append(False),
+    )
+    _tell_and_wait(app, box)
+    if not chosen or not chosen[0]:
+        return None
+    try:
+        return connect(path, read_only=True, check=False)
+    except StorageError as again:
+        log.error("cannot open the damaged database read-only: %s", again.message)
+        _tell_and_wait(app, messages.show_storage_error(None, again))
+        return None
 
 
 def _tell_and_wait(app: QCoreApplication, box: QDialog | None) -> None:

@@ -1,7 +1,9 @@
 """Uncaught exceptions: log them and show a calm dialog with a copyable report.
 
 Bugs get the crash dialog. A ``StorageError`` (locked, read-only, full disk, not a
-database) is the machine's fault, not ours: the user sees its plain message instead.
+database, damaged) is the machine's fault, not ours: the user sees its plain message
+instead; so does a raw sqlite3 error that such a cause explains (a read that went round
+the mapping of app/models/db.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import platform
+import sqlite3
 import sys
 import traceback
 from datetime import datetime
@@ -152,9 +155,16 @@ def handle_exception(
 
 def _handle(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     global _open_dialog
-    from app.models.db import StorageError  # models stay importable without this module
+    from app.models.db import StorageError, translate_error  # models import no UI
 
     app = QApplication.instance()
+    if isinstance(exc, sqlite3.Error):
+        # A raw read outside the StorageError mapping met a damaged or locked file: the
+        # machine's fault all the same, so its plain message, never the crash dialog.
+        translated = translate_error(exc, None, reading=True)
+        if isinstance(translated, StorageError):
+            translated.__cause__ = exc
+            exc_type, exc = type(translated), translated
     if isinstance(exc, StorageError):
         log.warning("storage problem: %s", exc.message, exc_info=(exc_type, exc, tb))
         if app is not None:

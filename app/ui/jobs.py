@@ -10,6 +10,7 @@ connection: a sqlite3 connection belongs to the thread that made it.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 
@@ -17,7 +18,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.models.db import StorageError
+from app.models.db import StorageError, translate_error
 from app.models.errors import DomainError
 from app.ui import messages
 from app.ui.signals import emit
@@ -64,6 +65,14 @@ class Worker(QObject):
             emit(self.cancelled)
         except (StorageError, DomainError) as exc:
             emit(self.failed, exc.message)
+        except sqlite3.Error as exc:  # a raw read that met a damaged or locked file
+            translated = translate_error(exc, None, reading=True)
+            if isinstance(translated, StorageError):
+                log.warning("background job: %s", translated.message, exc_info=exc)
+                emit(self.failed, translated.message)
+            else:
+                log.exception("background job failed")
+                emit(self.failed, self._failure)
         except Exception:
             log.exception("background job failed")
             emit(self.failed, self._failure)

@@ -39,6 +39,7 @@ from app.ui.register_view import RegisterPage
 from app.ui.search_index_job import SearchIndexStatus
 from app.ui.setup_dialog import STARTER_CHOICE, SetupDialog
 from app.ui.start_page import StartPage
+from app.ui.storage_status import StorageStatus
 from app.ui.sync.status import numbers_tip, status_text
 
 SHORTCUT_HELP = """\
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.office_label)
         # An older file's search index is rebuilt in the background once the window shows.
         self.search_index = SearchIndexStatus(db, self)
+        # Read-only, damaged, on a network share; a large file's check finished later.
+        self.storage_status = StorageStatus(db, self)
 
         self.setup_page.button.clicked.connect(self.start_setup)
         self.setup_page.starter_button.clicked.connect(lambda: self.open_starter_file())
@@ -614,6 +617,7 @@ class MainWindow(QMainWindow):
         if self._may_close():
             self._closing = False
             self.search_index.stop()  # after its current batch; it goes on next time
+            self.storage_status.stop()  # the file is checked again next time
             super().closeEvent(event)
         else:
             event.ignore()
