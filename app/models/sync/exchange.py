@@ -231,8 +231,14 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
     file_no = int(manifest.get("file_no", 0))
     if peer is not None and to and file_no <= int(peer["files_in"]):
         if str(manifest.get("made_at", "")) > str(peer["last_in_at"] or ""):
-            # numbered as an old file but made after the last merge: the sender went back
-            _check_sender_not_behind(conn, manifest)
+            # numbered as an old file but made after the last merge: the sender went back, or
+            # a second installation writes as the same one
+            raise SyncRefused(
+                f"这个同步文件是“{sender_name}”的第{file_no}号，但本机已经合并过它的"
+                f"第{peer['files_in']}号，而这个文件是在那之后生成的：那台电脑的数据库可能从备份"
+                "恢复过、是复制件，或者同一个外出准备文件在两台笔记本上打开过。为免丢失任何"
+                "一边的内容，本次没有合并。请按 docs/sync.md“同一身份”一节处理。"
+            )
         if file_no == int(peer["files_in"]):
             raise NothingNew(
                 f"这个同步文件（“{sender_name}”的第{file_no}号）已经合并过，无需再合并。"
