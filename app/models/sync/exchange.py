@@ -230,7 +230,7 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
     peer = _peer(conn, sender)
     file_no = int(manifest.get("file_no", 0))
     if peer is not None and to and file_no <= int(peer["files_in"]):
-        if str(manifest.get("made_at", "")) > str(peer["last_in_at"] or ""):
+        if str(manifest.get("made_at", "")) > (clock.state(conn, f"made:{sender}") or "~"):
             # numbered as an old file but made after the last merge: the sender went back, or
             # a second installation writes as the same one
             raise SyncRefused(
@@ -294,6 +294,8 @@ def apply_bundle(
                 utc_now(),
             ),
         )
+        # when the sender made its last file merged here, by its own clock (check_bundle)
+        clock.set_state(conn, f"made:{sender}", str(manifest.get("made_at", "")))
         step(1, 1)
     return Applied(
         from_name=str(manifest.get("from_name") or ""),
