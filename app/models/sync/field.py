@@ -209,5 +209,10 @@ def _cut_to_scope(conn: sqlite3.Connection, scope: Scope) -> None:
         "DELETE FROM sync_log WHERE EXISTS "
         "(SELECT 1 FROM cut_rows c WHERE c.tbl = sync_log.tbl AND c.id = sync_log.row_id)"
     )
+    conn.execute(  # their conflicts stay in the office, where their changes are
+        "DELETE FROM sync_conflicts WHERE EXISTS "
+        "(SELECT 1 FROM cut_rows c "
+        "WHERE c.tbl = sync_conflicts.tbl AND c.id = sync_conflicts.row_id)"
+    )
     conn.execute("DROP TABLE keep_cases")
     conn.execute("DROP TABLE cut_rows")

@@ -8,6 +8,7 @@ registration back out of the office database).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -195,16 +196,77 @@ def open_starter(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> dict[str, Any]:
-    """On the laptop: put the starter file's database at ``target`` (closed, empty or absent)."""
+    """On the laptop: put the starter file's database at ``target`` (closed, empty or absent).
+
+    The database is unpacked beside the target and checked (a field laptop's copy of this
+    office, of a schema this program knows) before it replaces anything.
+    """
     _expect_no_cases(target)
-    manifest = package.read_starter_file(
-        path,
-        passphrase=passphrase,
-        target_database_path=target,
-        progress=progress,
-        cancelled=cancelled,
-    )
+    header = package.peek(path)
+    staging = target.with_name(f".{target.name}.starter")
+    _remove_with_journals(staging)
+    try:
+        manifest = package.read_starter_file(
+            path,
+            passphrase=passphrase,
+            target_database_path=staging,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        _expect_field_copy(staging, header.office_id, Path(path).name)
+        wal = target.with_name(target.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise package.TargetBusyError(
+                f"数据库“{target.name}”正在使用（或上次没有正常关闭），外出准备文件没有打开。"
+                "请关闭本程序的其他窗口后再试。",
+                path=target,
+            )
+        os.replace(staging, target)
+        for suffix in ("-wal", "-shm"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+    finally:
+        _remove_with_journals(staging)
     return manifest
+
+
+def _remove_with_journals(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _expect_field_copy(database: Path, office_id: str, file_name: str) -> None:
+    """The unpacked database is a field laptop's copy of this office, of a known schema."""
+    from app.models import schema
+
+    not_ours = StarterRefused(
+        f"“{file_name}”里的数据库不是办公室电脑为外出笔记本准备的，没有打开。"
+        "请在办公室电脑上用“准备外出笔记本”重新生成外出准备文件。"
+    )
+    try:
+        probe = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise not_ours from exc
+    try:
+        version = int(probe.execute("PRAGMA user_version").fetchone()[0])
+        if version > schema.LATEST:
+            raise StarterRefused(
+                f"“{file_name}”是由更新版本的调解工作台生成的（数据格式第{version}版，本程序只认识"
+                f"到第{schema.LATEST}版），没有打开。请先把本程序升级到与办公室电脑相同的版本。"
+            )
+        found_office = probe.execute(
+            "SELECT value FROM settings WHERE key = 'office_id'"
+        ).fetchone()
+        home = probe.execute("SELECT value FROM sync_state WHERE key = 'home'").fetchone()
+        role = probe.execute(
+            "SELECT role FROM devices WHERE id = "
+            "(SELECT value FROM settings WHERE key = 'device_id')"
+        ).fetchone()
+    except sqlite3.Error as exc:
+        raise not_ours from exc
+    finally:
+        probe.close()
+    if found_office is None or found_office[0] != office_id or home is None or role != ("field",):
+        raise not_ours
 
 
 def _expect_no_cases(target: Path) -> None:

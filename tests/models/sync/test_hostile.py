@@ -146,3 +146,88 @@ def test_an_office_restored_from_an_old_copy_is_caught_by_the_laptop(pair, tmp_p
     assert "从备份恢复" in info.value.message
     assert _fingerprint(field_db) == before
     restored.close()
+
+
+def _starter_with(office_db, tmp_path, change_copy) -> tuple[object, object]:
+    """A starter file whose database ``change_copy`` altered (as another program might)."""
+    import sqlite3
+
+    from app.models.sync import package
+
+    copy_path = tmp_path / "copy.sqlite3"
+    field.prepare_field_copy(
+        office_db, copy_path, name="改过的笔记本", scope=Scope(), by=user(office_db)
+    )
+    raw = sqlite3.connect(copy_path)
+    change_copy(raw)
+    raw.commit()
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.close()
+    office_id = office_db.scalar("SELECT value FROM settings WHERE key = 'office_id'")
+    path = tmp_path / "x.mdstart"
+    package.write_starter_file(
+        path, passphrase="口令123456", office_id=office_id, manifest={}, database_path=copy_path
+    )
+    return path, tmp_path / "new-laptop.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("change_copy", "words"),
+    [
+        (lambda raw: raw.execute("PRAGMA user_version = 99"), "更新版本"),
+        (lambda raw: raw.execute("DELETE FROM sync_state WHERE key = 'home'"), "不是办公室电脑"),
+        (
+            lambda raw: raw.execute("UPDATE settings SET value = 'x' WHERE key = 'office_id'"),
+            "不是",
+        ),
+        (lambda raw: raw.execute("DROP TABLE devices"), "不是办公室电脑"),
+    ],
+)
+def test_a_starter_database_is_checked_before_it_replaces_anything(
+    pair, tmp_path, monkeypatch, change_copy, words
+):
+    from app.models.sync import files, package
+
+    monkeypatch.setattr(package, "SCRYPT_N", 2**10)
+    office_db, _field_db, _laptop = pair
+    path, target = _starter_with(office_db, tmp_path, change_copy)
+    with pytest.raises(DomainError) as info:
+        files.open_starter(path, target, passphrase="口令123456")
+    assert words in info.value.message
+    assert not target.exists()
+    assert [p.name for p in tmp_path.glob(".new-laptop*")] == []
+
+
+def test_a_village_laptop_does_not_inherit_the_office_conflicts_of_other_villages(
+    office_db, tmp_path
+):
+    from app.models import office
+    from app.models.sync import conflicts
+
+    exchange.set_device_name(office_db, "办公室电脑", by=user(office_db))
+    case_id = register(office_db)  # 红旗村
+    full = field.prepare_field_copy(
+        office_db, tmp_path / "a.sqlite3", name="甲", scope=Scope(), by=user(office_db)
+    )
+    laptop = dbmod.connect(tmp_path / "a.sqlite3")
+    for database, title in ((office_db, "办公室的标题"), (laptop, "笔记本的标题")):
+        with database.transaction() as conn:
+            conn.execute("UPDATE cases SET title = ? WHERE id = ?", (title, case_id))
+    exchange.apply_bundle(
+        office_db, exchange.make_bundle(laptop, to=exchange.this_device(laptop.conn).home)
+    )
+    assert office_db.scalar("SELECT count(*) FROM sync_conflicts") == 1
+    laptop.close()
+    del full
+    village = next(v.id for v in office.villages(office_db) if v.name == "桃园村")
+    field.prepare_field_copy(
+        office_db,
+        tmp_path / "b.sqlite3",
+        name="乙",
+        scope=Scope(villages=(village,)),
+        by=user(office_db),
+    )
+    other = dbmod.connect(tmp_path / "b.sqlite3")
+    assert other.scalar("SELECT count(*) FROM sync_conflicts") == 0
+    assert conflicts.list_conflicts(other) == []
+    other.close()
