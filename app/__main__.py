@@ -157,12 +157,15 @@ def setup_logging(directory: Path | None = None) -> Path | None:
 
     Returns the log file, or None when the directory is not writable (stderr only).
     """
+    from app.models import privacy  # no Qt: --help answers at once
+
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     for handler in [h for h in root.handlers if getattr(h, "_mediation_desk", False)]:
         root.removeHandler(handler)  # main() may run twice in one process (tests)
         handler.close()
-    formatter = logging.Formatter(_LOG_FORMAT)
+    # ID and phone numbers are masked in every line (docs/privacy.md).
+    formatter = privacy.RedactingFormatter(_LOG_FORMAT)
 
     # A GUI launch on Windows (pythonw) has no stderr at all.
     if sys.stderr is not None:
@@ -182,8 +185,8 @@ def setup_logging(directory: Path | None = None) -> Path | None:
         directory = log_dir()
     log_file = directory / LOG_FILE_NAME
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        rotating = logging.handlers.RotatingFileHandler(
+        privacy.make_private_dir(directory)  # 0700, the files 0600 (docs/privacy.md)
+        rotating = privacy.PrivateRotatingFileHandler(
             log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError as exc:
@@ -373,9 +376,17 @@ def _open_database(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> D
     from app.models.db import connect
 
     if not args.demo:
+        if args.db is not None:  # the user's own file, in a folder of their choosing
+            return connect(args.db)
+        from app.models.privacy import make_private_dir
         from app.paths import default_db_path
 
-        return connect(args.db or default_db_path())
+        path = default_db_path()
+        try:  # the program's own data folder: 0700 (docs/privacy.md)
+            make_private_dir(path.parent)
+        except OSError as exc:  # connect() tells the user what is wrong with the folder
+            log.warning("cannot make the data folder %s private: %s", path.parent, exc)
+        return connect(path)
 
     # A directory, not a file: SQLite's -wal/-shm companions must go too.
     # ignore_cleanup_errors: Windows may still hold the file for a moment at exit.

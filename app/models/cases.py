@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.models import clause_templates, rows, search
+from app.models import clause_templates, privacy, rows, search
 from app.models.db import Database, utc_now
 from app.models.errors import (
     IllegalTransitionError,
@@ -153,7 +153,13 @@ def _event(
             action,
             before,
             after,
-            json.dumps(data or {}, ensure_ascii=False, default=str, sort_keys=True),
+            # phones and ID numbers masked (docs/privacy.md)
+            json.dumps(
+                privacy.mask_event_data(action, data or {}),
+                ensure_ascii=False,
+                default=str,
+                sort_keys=True,
+            ),
             rows.device_id(conn),
         ),
     )

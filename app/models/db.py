@@ -444,6 +444,10 @@ def connect(
                 path=file_path,
             )
         _apply_pragmas(conn, memory=False, busy_timeout_ms=busy_timeout_ms, writable=not reason)
+        if not reason:
+            from app.models import privacy
+
+            privacy.restrict_database_files(file_path)  # ours: made private (docs/privacy.md)
         if check:
             _check_at_open(db, raise_if_damaged=not read_only)
         if migrate and not reason:
@@ -536,12 +540,15 @@ def _create(path: Path, *, busy_timeout_ms: int) -> None:
             path=path,
         )
     _remove_stale_creations(path)
-    from app.models import schema, search
+    from app.models import privacy, schema, search
 
     tmp = folder / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new"
     try:
         try:
-            conn = sqlite3.connect(str(tmp), isolation_level=None, timeout=busy_timeout_ms / 1000)
+            with privacy.private_umask():  # a new file is created 0600 (docs/privacy.md)
+                conn = sqlite3.connect(
+                    str(tmp), isolation_level=None, timeout=busy_timeout_ms / 1000
+                )
             conn.row_factory = sqlite3.Row
             try:
                 db = Database(conn, tmp, integrity="ok")
@@ -706,9 +713,12 @@ def _open_file(path: Path, *, read_only: bool, busy_timeout_ms: int) -> sqlite3.
     timeout = busy_timeout_ms / 1000
     try:
         if not read_only:
-            conn = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=True, timeout=timeout
-            )
+            from app.models import privacy
+
+            with privacy.private_umask():  # its -wal/-shm are made 0600 (docs/privacy.md)
+                conn = sqlite3.connect(
+                    str(path), isolation_level=None, check_same_thread=True, timeout=timeout
+                )
         else:
             conn = _open_read_only(path, timeout)
     except sqlite3.Error as exc:
@@ -970,8 +980,11 @@ def migrate_to_latest(db: Database, migrations: list[Migration]) -> None:
 
 def backup_copy(db: Database, target: Path) -> None:
     """A consistent copy of a live database (SQLite backup API, safe with WAL)."""
+    from app.models import privacy
+
     try:
-        dest = sqlite3.connect(str(target))
+        with privacy.private_umask():  # a copy is as private as the file (docs/privacy.md)
+            dest = sqlite3.connect(str(target))
         try:
             db.conn.backup(dest)
         finally:

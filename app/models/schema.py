@@ -540,8 +540,9 @@ CREATE TABLE sync_conflicts (
     kept_seq     INTEGER NOT NULL,
     lost_device  TEXT NOT NULL,
     lost_seq     INTEGER NOT NULL,
-    PRIMARY KEY (tbl, row_id, col, lost_device, lost_seq)
-) WITHOUT ROWID;
+    UNIQUE (tbl, row_id, col, lost_device, lost_seq)
+);  -- (not WITHOUT ROWID: SQLite 3.40's integrity_check misreads the NOT NULL columns that
+    -- follow a WITHOUT ROWID table's key columns and calls a sound file damaged)
 
 -- What the 主任 decided about a conflict (append-only, travels).
 CREATE TABLE conflict_decisions (

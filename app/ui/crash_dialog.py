@@ -13,7 +13,6 @@ import logging
 import platform
 import sqlite3
 import sys
-import traceback
 from datetime import datetime
 from types import TracebackType
 
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_TITLE, __version__
+from app.models import privacy
 from app.ui import messages
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def format_report(
         f"Qt: {_qt_versions()}",
         f"系统: {_safe(platform.platform)}",
         "",
-        "".join(traceback.format_exception(exc_type, exc, tb)).rstrip(),
+        # no personal data: the program's own messages left out, numbers masked
+        privacy.format_exception(exc_type, exc, tb).rstrip(),
     ]
     return "\n".join(lines)
 

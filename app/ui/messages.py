@@ -16,6 +16,7 @@ records ``(kind, title, text)`` tuples.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -98,7 +99,7 @@ def confirm(
     no second one is opened (its callbacks stand). Returns the box, or None when the
     question was answered at once (a test's responder; no QApplication: "no").
     """
-    log.info("message box (confirm) %s: %s", title, text)
+    log.info("message box (confirm) %s from %s", title, _where())
     if _responder is not None:
         answered_yes = bool(_responder("confirm", title, text))
         _answer(title, yes if answered_yes else no, on_yes if answered_yes else on_no)
@@ -134,8 +135,10 @@ def _answer(title: str, button: str, callback: Answer | None) -> None:
 
 
 def _tell(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageBox | None:
-    # What the user was told is the first thing support asks for: keep it in the log.
-    log.info("message box (%s) %s: %s", kind, title, text)
+    # What the user was told is the first thing support asks for: the log says which box,
+    # by where the program asked for it; not its text, which may name a party
+    # (docs/privacy.md).
+    log.info("message box (%s) %s from %s", kind, title, _where())
     if _responder is not None:
         _responder(kind, title, text)
         return None
@@ -148,6 +151,14 @@ def _tell(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageB
     box.setEscapeButton(ok)
     _open(box, parent)
     return box
+
+
+def _where() -> str:
+    """module:function:line of the code that asked for the box (outside this module)."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return f"{frame.f_globals.get('__name__', '?')}:{frame.f_code.co_name}:{frame.f_lineno}"
 
 
 def _box(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageBox:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -566,8 +567,11 @@ def test_imported_case_has_an_import_event_and_keeps_the_row(office_db, tmp_path
     assert event.by_name == "李主任"
     assert event.data["file"] == "青山台账.xlsx"
     assert event.data["row"] == 14
-    assert event.data["values"]["承办人"] == "老张"  # the unknown mediator is not lost
-    assert event.data["values"]["纠纷类别"] == "乱七八糟的纠纷"
+    # the row's cells are kept beside the event, on this installation (docs/privacy.md)
+    assert event.data["raw_cells"] is True and "values" not in event.data
+    cells = json.loads(db.scalar("SELECT cells FROM import_rows WHERE case_id = ?", (case.id,)))
+    assert cells["承办人"] == "老张"  # the unknown mediator is not lost
+    assert cells["纠纷类别"] == "乱七八糟的纠纷"
 
 
 def test_imported_cases_are_findable(office_db, tmp_path):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.models import cases, rows, search
+from app.models import cases, privacy, rows, search
 from app.models.db import Database, utc_now
 from app.models.errors import (
     DomainError,
@@ -268,11 +268,14 @@ _CONFIRMATION_COLUMNS = (
 _EVENT_COLUMNS = (
     *("id", "case_id", "at", "by", "action", "state_before", "state_after", "data", "origin"),
 )
+_IMPORT_ROW_COLUMNS = ("id", "case_id", "cells", "warnings")
 
 
 # the import event's data, as json.dumps(data, ensure_ascii=False, default=str,
 # sort_keys=True) writes it (one encoder for the import instead of one per event)
 _event_json = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True).encode
+# the raw cells, in the sheet's column order
+_cells_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
@@ -287,9 +290,11 @@ _TABLES: tuple[tuple[str, str], ...] = (
     ("agreements", _insert_sql("agreements", _AGREEMENT_COLUMNS)),
     ("judicial_confirmations", _insert_sql("judicial_confirmations", _CONFIRMATION_COLUMNS)),
     ("case_events", _insert_sql("case_events", _EVENT_COLUMNS)),
+    ("import_rows", _insert_sql("import_rows", _IMPORT_ROW_COLUMNS)),
     ("case_search", "INSERT INTO case_search(rowid, body) VALUES (?, ?)"),
 )
-_LOGGED_TABLES = tuple(table for table, _ in _TABLES if table != "case_search")
+# import_rows stays on this installation (docs/privacy.md), the search index too.
+_LOGGED_TABLES = tuple(table for table, _ in _TABLES if table not in ("import_rows", "case_search"))
 
 
 class _Writer:
@@ -361,6 +366,7 @@ class _Writer:
             agreement_rows,
             confirmation_rows,
             event_rows,
+            import_rows,
             search_rows,
         ) = chunk
         closed = c.outcome is not None and c.state != "voided"
@@ -443,21 +449,33 @@ class _Writer:
                     *stamps,
                 )
             )
+        # The row's cells and the import's remarks on it (they may quote an ID number, a
+        # phone, a name) go to import_rows, which stays here; the event, which travels and
+        # is never changed, refers to it by its own id (docs/privacy.md).
+        event_id = new_id()
         data: dict[str, object] = {
             "file": self.plan.file_name,
             "sheet": self.plan.sheet,
             "row": c.row,
-            "values": c.values,
+            privacy.IMPORT_CELLS_KEY: True,
         }
+        import_rows.append(
+            (
+                event_id,
+                case_id,
+                _cells_json(c.values),
+                _event_json(list(c.warnings)),
+            )
+        )
         if c.warnings:
-            data["warnings"] = list(c.warnings)
+            data["warnings"] = len(c.warnings)
         if c.number is None and number is not None:
             data["number_allocated"] = number
         if c.closed_on_basis:
             data["closed_on_basis"] = c.closed_on_basis
         event_rows.append(
             (
-                new_id(),
+                event_id,
                 case_id,
                 self.now,
                 self.by,

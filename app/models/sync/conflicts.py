@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from app.models import casefile, rows
+from app.models import casefile, privacy, rows
 from app.models.cases import DRAFT_FIELDS
 from app.models.db import Database, utc_now
 from app.models.errors import DomainError, PermissionDeniedError, ValidationError
@@ -1075,8 +1075,14 @@ def _record(
             conflict.row_id,
             conflict.col,
             conflict.case_id,
-            json.dumps(decision.value, ensure_ascii=False),
-            json.dumps([s.value for s in others], ensure_ascii=False),
+            # an ID number or a phone kept masked (docs/privacy.md)
+            json.dumps(
+                privacy.mask_value(conflict.tbl, conflict.col, decision.value), ensure_ascii=False
+            ),
+            json.dumps(
+                [privacy.mask_value(conflict.tbl, conflict.col, s.value) for s in others],
+                ensure_ascii=False,
+            ),
             decision.how,
             by,
             now,
@@ -1124,7 +1130,9 @@ def _record(
                 ACTION,
                 before,
                 after_state,
-                json.dumps(data, ensure_ascii=False, sort_keys=True),
+                json.dumps(
+                    privacy.mask_event_data(ACTION, data), ensure_ascii=False, sort_keys=True
+                ),
                 me,
             ),
         )

@@ -167,6 +167,7 @@ def _make_field_copy(
         )
         conn.execute("DELETE FROM case_number_seq")
         conn.execute("DELETE FROM case_number_free")
+        conn.execute("DELETE FROM import_rows")  # the office's own (docs/privacy.md)
         clock.set_state(conn, "home", office)
         clock.set_state(conn, "scope", None if scope.everything else scope.to_json())
         clock.remember_held(conn, held)

@@ -44,10 +44,13 @@ SYNCED_TABLES: Final[tuple[str, ...]] = (
     "monthly_reports",
     "number_blocks",
     "conflict_decisions",
+    "privacy_events",  # who showed, exported, corrected or erased ID numbers (docs/privacy.md)
 )
 
 # Tables whose rows are never changed once written: a merge only adds the missing ones.
-APPEND_ONLY: Final[frozenset[str]] = frozenset({"case_events", "conflict_decisions"})
+APPEND_ONLY: Final[frozenset[str]] = frozenset(
+    {"case_events", "conflict_decisions", "privacy_events"}
+)
 
 # Columns that belong to one installation: never logged, never sent.
 LOCAL_COLUMNS: Final[dict[str, frozenset[str]]] = {"cases": frozenset({"seq"})}
