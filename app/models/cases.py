@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.models import clause_templates, privacy, rows, search
+from app.models import clause_templates, limits, privacy, rows, search
 from app.models.db import Database, utc_now
 from app.models.errors import (
     IllegalTransitionError,
@@ -104,7 +104,7 @@ def _required_text(value: str, field: str, hint: str = "") -> str:
     value = value.strip()
     if not value:
         raise ValidationError(field, f"请填写{field}。{hint}")
-    return value
+    return limits.check_text(value, field)
 
 
 def _today() -> date:

@@ -8,6 +8,7 @@ from typing import Any
 
 import uuid6
 
+from app.models import limits
 from app.models.db import utc_now
 from app.models.sync.tables import NATURAL_KEYS, natural_id
 
@@ -36,6 +37,7 @@ def _key_of(table: str, values: Mapping[str, Any]) -> str:
 
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any], *, by: str) -> str:
     """INSERT a synced row with its key and stamps; returns the id."""
+    limits.check_row(table, values)  # no pasted file in a text (docs/storage-safety.md)
     now = utc_now()
     row = {"id": _key_of(table, values), **values}
     row.update(created_at=now, updated_at=now, updated_by=by, origin=device_id(conn))
@@ -49,6 +51,7 @@ def update(
     conn: sqlite3.Connection, table: str, row_id: str, values: Mapping[str, Any], *, by: str
 ) -> None:
     """UPDATE a synced row's columns and its stamps."""
+    limits.check_row(table, values)
     row = dict(values)
     row.update(updated_at=utc_now(), updated_by=by, origin=device_id(conn))
     sets = ", ".join(f"{c} = :{c}" for c in row)

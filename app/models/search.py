@@ -679,13 +679,32 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+# What a query may hold (docs/storage-safety.md, "Search never freezes the window"). The
+# search runs in the GUI thread, and its cost grows with every word: each one is a prefix
+# query over the whole index, 2-80 ms on the 100,000-case bench file ("1" alone matches
+# every phone and ID number: 70 ms), so 32,767 pasted characters once held the window for
+# minutes. Real searches are a name, a number, a village and a few words of the facts:
+# 40 characters and 5 different words hold every one of them; the worst query within
+# these bounds (five single digits, or 40 of the commonest character) takes about 0.25 s
+# on the bench file (bench/safety.py, search_worst_ms).
+MAX_QUERY_CHARS = 40
+MAX_QUERY_WORDS = 5
+
+
+def cut_query(query: str) -> str:
+    """``query`` as searched: trimmed to MAX_QUERY_CHARS characters."""
+    return query.strip()[:MAX_QUERY_CHARS]
+
+
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for what the user typed, or None if nothing searchable.
 
     Words separated by spaces must all match (AND); within a word, characters must be
-    adjacent (phrase); the last token of each word may be a prefix.
+    adjacent (phrase); the last token of each word may be a prefix. Only the first
+    MAX_QUERY_CHARS characters and MAX_QUERY_WORDS different words count.
     """
-    words = [w for w in _SEPARATORS.split(query.strip()) if w]
+    words = list(dict.fromkeys(w for w in _SEPARATORS.split(cut_query(query)) if w))
+    words = words[:MAX_QUERY_WORDS]
     clauses: list[str] = []
     for word in words:
         toks = tokens(word)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import office, register
+from app.models import office, register, search
 from app.models.db import Database, StorageError
 from app.models.reference import STATES, categories, sources
 from app.models.register import RegisterFilter
@@ -125,6 +125,13 @@ class RegisterPage(QWidget):
             "查找：案件编号、当事人姓名或拼音首字母、电话、身份证号（Ctrl+F）"
         )
         self.search.setClearButtonEnabled(True)
+        # The model searches only this much (app/models/search.py MAX_QUERY_CHARS); a longer
+        # paste is cut here, where the user sees what is searched.
+        self.search.setMaxLength(search.MAX_QUERY_CHARS)
+        self.search.setToolTip(
+            f"输入案件编号、姓名、拼音首字母、电话或身份证号的一部分；最多{search.MAX_QUERY_CHARS}个字，"
+            f"用空格隔开的词最多{search.MAX_QUERY_WORDS}个。"
+        )
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.clear_button = QPushButton("清除筛选")
