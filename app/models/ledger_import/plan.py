@@ -1228,10 +1228,27 @@ def _signature(p: PlannedCase) -> tuple[frozenset[str], frozenset[str]]:
     return a, b
 
 
+def _lent_numbers(ctx: _Office) -> dict[tuple[int | None, int | None], str]:
+    """(year, seq) of every number in a block lent to a field laptop and not yet handed back:
+    the laptop may have given it to a case (docs/sync.md "Case numbers")."""
+    lent: dict[tuple[int | None, int | None], str] = {}
+    for year, first, last, name in ctx.db.query(
+        "SELECT b.year, b.first_seq, b.last_seq, "
+        "coalesce(d.name, '外出笔记本') FROM number_blocks b "
+        "LEFT JOIN devices d ON d.id = b.device "
+        "WHERE b.committee_id = ? AND b.reclaimed = 0",
+        (ctx.committee.id,),
+    ):
+        for seq in range(int(first), int(last) + 1):
+            lent[(int(year), seq)] = str(name)
+    return lent
+
+
 def _find_duplicates(ctx: _Office, plan: ImportPlan) -> None:
     """Pass 3, in sheet order: the number already in the database, the same parties on
     the same day in the database, or in an earlier row of the sheet."""
     existing = ctx.existing_numbers(plan.cases)
+    lent = _lent_numbers(ctx)
     seen: dict[tuple[str, frozenset[str], frozenset[str]], int] = {}
     for i, p in enumerate(plan.cases):
         if p.duplicate is not None:
@@ -1241,6 +1258,13 @@ def _find_duplicates(ctx: _Office, plan: ImportPlan) -> None:
             case_id, number = existing[i]
             duplicate = Duplicate(
                 "number", f"本系统中已有编号为“{number}”的案件", case_id=case_id, number=number
+            )
+        elif p.number_own and (p.number_year, p.number_seq) in lent:
+            duplicate = Duplicate(
+                "number",
+                f"案号“{p.number}”在借给外出笔记本“{lent[(p.number_year, p.number_seq)]}”"
+                "的号段内，笔记本可能已经用了它。请在表格中改正案号，或等笔记本同步交回号段后再导入",
+                number=p.number,
             )
         else:
             signature = _signature(p)

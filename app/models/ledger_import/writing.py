@@ -216,6 +216,15 @@ def _raise_sequences(
             "SET last_seq = max(last_seq, excluded.last_seq)",
             (committee_id, year, max(seq, int(used))),
         )
+    # a number handed back from a laptop's block and now written in the sheet is used
+    conn.executemany(
+        "DELETE FROM case_number_free WHERE committee_id = ? AND year = ? AND seq = ?",
+        [
+            (committee_id, c.number_year, c.number_seq)
+            for c in chosen
+            if c.number is not None and c.number_year is not None and c.number_seq is not None
+        ],
+    )
 
 
 def _iso(d: date | None) -> str | None:

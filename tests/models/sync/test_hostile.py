@@ -231,3 +231,39 @@ def test_a_village_laptop_does_not_inherit_the_office_conflicts_of_other_village
     assert other.scalar("SELECT count(*) FROM sync_conflicts") == 0
     assert conflicts.list_conflicts(other) == []
     other.close()
+
+
+def test_a_ledger_number_inside_a_block_lent_to_a_laptop_is_not_imported(pair, tmp_path):
+    """The laptop may already have given （2026）青山调字第1号 to a case in the village."""
+    from app.models.ledger_import import apply
+    from tests.models import ledger_sheets as sheets
+    from tests.models.test_ledger_import import plan_for
+
+    office_db, _field_db, _laptop = pair
+    path = sheets.simple_xlsx(
+        tmp_path / "t.xlsx",
+        sheets.LEDGER_HEADER,
+        [
+            sheets.ledger_row(
+                f"（2026）青山调字第{n}号",
+                registered="2026-03-0" + str(n),
+                accepted="2026-03-0" + str(n),
+                applicant=f"钱{n}",
+            )
+            for n in (1, 2)
+        ]
+        + [
+            sheets.ledger_row(
+                "（2026）青山调字第30号",
+                registered="2026-03-05",
+                accepted="2026-03-05",
+                applicant="钱三十",
+            )
+        ],
+    )
+    plan = plan_for(office_db, path)
+    lent = [c for c in plan.cases if c.duplicate is not None]
+    assert [c.number for c in lent] == ["（2026）青山调字第1号", "（2026）青山调字第2号"]
+    assert all("借给外出笔记本“周玉梅的笔记本”" in c.duplicate.reason for c in lent)
+    result = apply(office_db, plan, by=user(office_db), skip_bad_rows=True, skip_duplicates=True)
+    assert result.imported == 1
