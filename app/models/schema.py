@@ -643,6 +643,8 @@ UPDATE users SET role = 'director' WHERE role = 'admin';
 ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
 -- Set by a 主任's reset: the user chooses a new password at the next login.
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+-- The 调解员 record a mediator user is: "their cases" are the cases it is assigned to.
+ALTER TABLE users ADD COLUMN mediator_id TEXT REFERENCES mediators(id);
 
 -- Failed logins per user on this installation (local): after 3 failures in a row each
 -- further attempt waits, doubling (5 s, 10 s, ... at most 15 min); a good login clears it.
@@ -665,10 +667,65 @@ CREATE TRIGGER login_events_no_update BEFORE UPDATE ON login_events
 BEGIN SELECT RAISE(ABORT, 'login_events is append-only'); END;
 """,
     )
+    _v8_privacy(conn)
     # Last: the change-log triggers of every synced table whose columns changed above.
     from app.models.sync import triggers
 
     triggers.install(conn)
+
+
+def _v8_privacy(conn: sqlite3.Connection) -> None:
+    """Personal data (docs/privacy.md): the raw cells of imported 台账 rows move out of the
+    append-only case events into ``import_rows`` (local: never sent, a 主任 corrects or clears
+    them); who showed, exported, corrected or erased ID numbers goes to ``privacy_events``
+    (append-only, travels); the events and conflict records written before keep ID numbers
+    and phones masked (privacy.mask_stored_events: the one sanctioned rewrite of them)."""
+    run_script(
+        conn,
+        """
+-- The raw cells of an imported 台账 row, as the sheet had them (ID numbers and phones
+-- included), for checking the import against its sheet. Local to this installation (the
+-- office that imported it): not in SYNCED_TABLES, emptied in a field laptop's copy. The
+-- import's case event (which travels) names the file, sheet and row and refers to this row
+-- by its own id; a 主任 corrects a cell or clears the row (privacy_events records it).
+CREATE TABLE import_rows (
+    id         TEXT PRIMARY KEY,               -- the case event 'import' of the case
+    case_id    TEXT NOT NULL,
+    cells      TEXT NOT NULL DEFAULT '{}',     -- JSON {column: text}, every non-empty cell
+    warnings   TEXT NOT NULL DEFAULT '[]',     -- JSON list: what the import said of the row
+    changed_at TEXT,                           -- the last correction or clearing (UTC)
+    changed_by TEXT,
+    cleared    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX import_rows_case ON import_rows(case_id);
+
+-- Who showed an ID number in full, exported with full ID numbers, corrected or erased one,
+-- corrected or cleared an import's raw cells (privacy.ACCESS_ACTIONS). Never the number
+-- itself. Append-only; travels, so that a field laptop's record reaches the office.
+CREATE TABLE privacy_events (
+    id       TEXT PRIMARY KEY,
+    at       TEXT NOT NULL,
+    by       TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    case_id  TEXT,
+    party_id TEXT,
+    data     TEXT NOT NULL DEFAULT '{}',
+    origin   TEXT NOT NULL
+);
+CREATE INDEX privacy_events_at ON privacy_events(at);
+CREATE TRIGGER privacy_events_no_update BEFORE UPDATE ON privacy_events
+BEGIN SELECT RAISE(ABORT, 'privacy_events is append-only'); END;
+CREATE TRIGGER privacy_events_no_delete BEFORE DELETE ON privacy_events
+BEGIN SELECT RAISE(ABORT, 'privacy_events is append-only'); END;
+
+-- The audit window lists the change log by moment and by person.
+CREATE INDEX sync_log_at ON sync_log(at);
+CREATE INDEX case_events_at ON case_events(at);
+""",
+    )
+    from app.models import privacy
+
+    privacy.mask_stored_events(conn)
 
 
 MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
