@@ -141,7 +141,8 @@ def test_every_history_line_is_plain_chinese(office_db) -> None:
         lines["edit"]
         == "修改了纠纷类型（邻里 → 房屋宅基地）、所在村（社区）、纠纷简要情况、风险提示"
     )
-    assert lines["edit_party"] == "当事人：李四；联系电话：无 → 13912345678"
+    # the history keeps phones masked (docs/privacy.md)
+    assert lines["edit_party"] == "当事人：李四；联系电话：无 → 139****5678"
     assert lines["accept"] == "已登记 → 已受理；编号：（2026）青山调字第1号；调解期限至 2026-12-02"
     assert (
         lines["extend"] == "期限由 2026-12-02 延至 2026-12-20；提出人：张三、李四；理由：等家属回来"
