@@ -844,7 +844,7 @@ def _describe_contents(conn: sqlite3.Connection, path: Path, size: int, version:
     cases = int(conn.execute("SELECT count(*) FROM cases").fetchone()[0])
     newest = conn.execute(
         "SELECT number, title, parties_text, registered_on FROM cases "
-        "ORDER BY created_at DESC, seq DESC LIMIT 1"
+        "ORDER BY registered_on DESC, created_at DESC, seq DESC LIMIT 1"
     ).fetchone()
     newest_case = ""
     if newest is not None:
@@ -893,6 +893,10 @@ class Listed:
     size: int
     contents: Contents | None
     problem: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.dated.name
 
 
 def list_backups(db_path: Path) -> list[Listed]:

@@ -31,6 +31,7 @@ from app.models.db import Database, StorageError
 from app.models.errors import DomainError
 from app.ui import messages, ui_settings
 from app.ui.application import apply_font_size
+from app.ui.backup_window import AutoBackups
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.service_dialog import ServiceDialog
@@ -97,6 +98,9 @@ class MainWindow(QMainWindow):
         self.register_dialog: RegisterDialog | None = None
         self.setup_dialog: SetupDialog | None = None
         self.starter_opener: QObject | None = None  # 打开外出准备文件, while it runs
+        self.backup_window: QWidget | None = None  # 备份与恢复 (app/ui/backup_window.py)
+        self.audit_window: QWidget | None = None  # 审计记录 (app/ui/audit_window.py)
+        self.backups: AutoBackups | None = None  # the automatic ones: enable_auto_backups()
         self._closing = False  # quitting, held up by a question about unsaved input
 
         self.setup_page = SetupNeededPage()
@@ -117,6 +121,8 @@ class MainWindow(QMainWindow):
         self.search_index = SearchIndexStatus(db, self)
         # Read-only, damaged, on a network share; a large file's check finished later.
         self.storage_status = StorageStatus(db, self)
+        # A message that says 从备份恢复 offers to open 备份与恢复 (app/ui/messages.py).
+        messages.set_restore_opener(self.open_backups)
 
         self.setup_page.button.clicked.connect(self.start_setup)
         self.setup_page.starter_button.clicked.connect(lambda: self.open_starter_file())
@@ -169,6 +175,12 @@ class MainWindow(QMainWindow):
         self.device_name_action = self._action("本机名称(&N)…", self.name_this_computer)
         # 冲突处理 (app/ui/sync/conflicts_window.py)
         self.conflicts_action = self._action("冲突处理(&C)…", self.open_conflicts)
+        # 备份与恢复 (app/ui/backup_window.py): also before the office is set up
+        self.backups_action = self._action("备份与恢复(&B)…", self.open_backups)
+        # 审计记录 (app/ui/audit_window.py): the 主任's; anyone else is told why.
+        # TODO(accounts): disable it for the other roles with the rest of the role-bound
+        # actions (audit.authorize is the check; open_audit tells why meanwhile).
+        self.audit_action = self._action("审计记录(&U)…", self.open_audit)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
         pages = QActionGroup(self)
@@ -227,6 +239,9 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
         settings_menu.addAction(self.templates_action)
+        settings_menu.addSeparator()
+        settings_menu.addAction(self.backups_action)
+        settings_menu.addAction(self.audit_action)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -598,6 +613,97 @@ class MainWindow(QMainWindow):
         self.show_start()
         messages.info(self, "外出准备文件已打开", opened_text(manifest))
 
+    # ---- 审计记录 (app/ui/audit_window.py, docs/privacy.md)
+
+    def open_audit(self) -> QWidget | None:
+        """审计记录 in its own window (one at a time), for a 主任; anyone else is told why
+        (the model refuses them too)."""
+        from app.models import audit
+        from app.models.errors import DomainError
+        from app.ui import session
+        from app.ui.audit_window import TITLE, AuditWindow
+
+        actor = session.signed_in(self.db)
+        try:
+            if actor is None:
+                raise DomainError("请先登录。")
+            audit.authorize(self.db, actor)
+        except DomainError as exc:
+            messages.warning(self, TITLE, exc.message)
+            return None
+
+        def make() -> QWidget:
+            window = AuditWindow(self.db)
+            window.open_case.connect(self.open_case)
+            return window
+
+        return self._tool_window("audit_window", make)
+
+    # ---- 备份与恢复 (app/ui/backup_window.py, docs/backup.md)
+
+    def open_backups(self) -> QWidget:
+        """备份与恢复 in its own window (one at a time); a restore shows everything again."""
+        from app.ui.backup_window import BackupWindow
+
+        def make() -> QWidget:
+            assert self.db.path is not None
+            window = BackupWindow(self.db, self.db.path, before_restore=self._close_for_restore)
+            window.restored.connect(self._after_restore)
+            return window
+
+        return self._tool_window("backup_window", make)
+
+    def enable_auto_backups(self, delay_ms: int = 3000) -> AutoBackups:
+        """The day's first backup a moment after the window shows, and a backup when the
+        program closes after changes (the program turns this on; tests when they need it)."""
+        if self.backups is None:
+            self.backups = AutoBackups(self.db, self, today=self._today)
+            QTimer.singleShot(delay_ms, self.backups, self.backups.start_of_day)
+        return self.backups
+
+    def _close_for_restore(self) -> bool:
+        """Before a restore replaces the database: every window that reads it closes (one
+        with unsaved input asks, and the restore is not done this time) and the background
+        work on the file stops."""
+        for dialog in (self.register_dialog, self.setup_dialog):
+            if dialog is not None and not dialog.ask_to_close():
+                self.statusBar().showMessage(
+                    "恢复备份之前，请先保存或关闭正在填写的窗口，然后再点恢复。", 15000
+                )
+                return False
+        windows = [*self.case_windows.values(), self.registries_window, self.stats_window]
+        windows.append(self.conflicts_window)
+        for window in windows:
+            if window is not None and not window.close():
+                self.statusBar().showMessage(
+                    "恢复备份之前，请先保存或关闭正在修改的窗口，然后再点恢复。", 15000
+                )
+                return False
+        if self.backups is not None and self.backups.job is not None:
+            self.statusBar().showMessage("正在做自动备份，请等它做完再恢复。", 15000)
+            return False
+        self.search_index.stop()
+        self.storage_status.stop()
+        return True
+
+    def _after_restore(self, _restored: object) -> None:
+        """The database holds the restored data: read everything again."""
+        old = self.search_index
+        self.statusBar().removeWidget(old.label)
+        old.label.deleteLater()
+        old.deleteLater()
+        self.search_index = SearchIndexStatus(self.db, self)  # an older file's index
+        self.storage_status.show_state()
+        self.start_page.loaded = False
+        self.register_page.loaded = False
+        if office.is_set_up(self.db):
+            self._show_office()
+            self.show_start()
+        else:
+            self.setWindowTitle(APP_TITLE)
+            self._set_office_actions_enabled(False)
+            self.pages.setCurrentWidget(self.setup_page)
+
     def show_shortcuts(self) -> None:
         messages.info(self, "键盘操作", SHORTCUT_HELP)
 
@@ -615,6 +721,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close():
+            if self.backups is not None and self.backups.at_quit(self.close, self._stop_closing):
+                event.ignore()  # closes again once the backup is made (docs/backup.md)
+                return
             self._closing = False
             self.search_index.stop()  # after its current batch; it goes on next time
             self.storage_status.stop()  # the file is checked again next time
@@ -637,6 +746,8 @@ class MainWindow(QMainWindow):
             self.registries_window.close()  # its forms ask first; saved rows are saved
         if self.conflicts_window is not None and not self.conflicts_window.close():
             return False  # a merge being written asks first (its answer closes again)
+        if self.backup_window is not None and not self.backup_window.close():
+            return False  # a backup or restore is running: it says so
         # A running count is dropped; an unsaved 月度报告 asks first (its "放弃修改" closes
         # the window, whose destruction closes this one again; "继续修改" stops closing).
         return self.stats_window is None or self.stats_window.close()

@@ -37,6 +37,44 @@ _responder: Responder | None = None
 
 STORAGE_ERROR_TITLE = "数据库文件有问题"
 
+# A warning or error whose text says 从备份恢复 offers a button that opens 备份与恢复
+# (app/ui/backup_window.py), when a window has registered how to open it.
+RESTORE_PHRASE = "从备份恢复"
+RESTORE_BUTTON = "打开备份与恢复…"
+# () -> the opener, or None once its window is gone (a weak reference).
+_restore_opener: Callable[[], Callable[[], object] | None] | None = None
+
+
+def set_restore_opener(opener: Callable[[], object] | None) -> None:
+    """How 打开备份与恢复… opens the window (the main window's method; held weakly)."""
+    global _restore_opener
+    import inspect
+    import weakref
+
+    if opener is None:
+        _restore_opener = None
+    elif inspect.ismethod(opener):
+        _restore_opener = weakref.WeakMethod(opener)
+    else:
+        _restore_opener = lambda: opener  # noqa: E731 - a plain function lives on
+
+
+def _restore_action(kind: str, text: str) -> Callable[[], object] | None:
+    """What 打开备份与恢复… does for this box, or None when it offers no such button."""
+    if kind not in ("warning", "error") or RESTORE_PHRASE not in text:
+        return None
+    opener = _restore_opener() if _restore_opener is not None else None
+    if opener is None:
+        return None
+    owner = getattr(opener, "__self__", None)
+    if isinstance(owner, QWidget):
+        import shiboken6
+
+        if not shiboken6.isValid(owner):
+            return None
+    return opener
+
+
 _ICONS = {
     "info": QMessageBox.Icon.Information,
     "warning": QMessageBox.Icon.Warning,
@@ -139,8 +177,11 @@ def _tell(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageB
     # by where the program asked for it; not its text, which may name a party
     # (docs/privacy.md).
     log.info("message box (%s) %s from %s", kind, title, _where())
+    action = _restore_action(kind, text)
     if _responder is not None:
-        _responder(kind, title, text)
+        # A test clicks 打开备份与恢复… by answering with the button's text.
+        if _responder(kind, title, text) == RESTORE_BUTTON and action is not None:
+            action()
         return None
     if QApplication.instance() is None:
         log.warning("no QApplication: message box (%s) %s not shown", kind, title)
@@ -149,6 +190,9 @@ def _tell(kind: str, parent: QWidget | None, title: str, text: str) -> QMessageB
     ok = box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(ok)
     box.setEscapeButton(ok)
+    if action is not None:
+        restore = box.addButton(RESTORE_BUTTON, QMessageBox.ButtonRole.AcceptRole)
+        box.finished.connect(lambda _result: action() if box.clickedButton() is restore else None)
     _open(box, parent)
     return box
 

@@ -1,0 +1,342 @@
+"""备份与恢复 (app/ui/backup_window.py) and the automatic backups of the main window, on
+real files: the list, backing up now, a restore that asks first and then shows the restored
+cases in the main window, refused files, the backup at quit after changes (and none without),
+the day's first backup, the second folder, and messages that say 从备份恢复."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.models import backup
+from app.models.backup import Kind
+from app.models.db import Database
+from app.ui import messages
+from app.ui.backup_window import (
+    COL_CASES,
+    COL_KIND,
+    COL_NEWEST,
+    COL_TIME,
+    DAILY_FAILED_TITLE,
+    QUIT_FAILED_TITLE,
+    RESTORE_TITLE,
+    RESTORED_TITLE,
+    SECOND_TITLE,
+    BackupWindow,
+)
+from app.ui.main_window import MainWindow
+from tests.conftest import TODAY
+from tests.models.damage import foreign_database
+from tests.models.helpers import register
+from tests.ui.message_boxes import Boxes
+from tests.ui.sync.laptops import answer_file_dialog
+from tests.ui.user import click
+
+NOW = datetime(2026, 12, 6, 8, 30)
+
+
+@pytest.fixture
+def office_file(office_db: Database) -> Database:
+    """The office with three cases registered."""
+    for name in ("张甲", "张乙", "张丙"):
+        register(office_db, applicant=name, respondent="李某")
+    return office_db
+
+
+@pytest.fixture
+def window(qtbot: QtBot, office_file: Database, boxes: Boxes) -> Iterator[MainWindow]:
+    window = MainWindow(office_file, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+
+
+def backups_of(db: Database) -> list[backup.Listed]:
+    assert db.path is not None
+    return backup.list_backups(db.path)
+
+
+def backup_window(qtbot: QtBot, window: MainWindow) -> BackupWindow:
+    action = window.backups_action
+    assert action.isEnabled()
+    assert action in window.menuBar().actions()[-2].menu().actions()  # 设置
+    action.trigger()
+    shown = window.backup_window
+    assert isinstance(shown, BackupWindow)
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def cell(view: BackupWindow, row: int, col: int) -> str:
+    return str(view.model.index(row, col).data())
+
+
+def wait_idle(qtbot: QtBot, view: BackupWindow) -> None:
+    qtbot.waitUntil(lambda: not view.busy, timeout=20000)
+
+
+def shown_cases(window: MainWindow) -> int:
+    window.show_register()
+    return window.register_page.model.rowCount()
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def test_the_list_shows_each_backup_with_its_cases(
+    qtbot: QtBot, window: MainWindow, office_file: Database
+) -> None:
+    assert office_file.path is not None
+    backup.make_backup_of(office_file.path, Kind.DAILY, now=NOW - timedelta(days=1))
+    register(office_file, applicant="最新", respondent="一件")
+    backup.make_backup_of(office_file.path, Kind.QUIT, now=NOW)
+    view = backup_window(qtbot, window)
+    assert view.windowTitle() == "备份与恢复"
+    assert view.model.rowCount() == 2
+    assert [cell(view, 0, c) for c in (COL_TIME, COL_KIND, COL_CASES)] == [
+        "2026-12-06 08:30",
+        "退出时",
+        "4 件",
+    ]
+    assert "最新、一件" in cell(view, 0, COL_NEWEST)
+    assert [cell(view, 1, c) for c in (COL_TIME, COL_KIND, COL_CASES)] == [
+        "2026-12-05 08:30",
+        "每天第一次打开",
+        "3 件",
+    ]
+    assert "2 份备份" in view.caption.text()
+    assert "现在的数据库：案件 4 件" in view.current.text()
+    assert "未设置" in view.second_path.text()
+
+
+def test_back_up_now_adds_a_checked_backup_to_the_list(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    view = backup_window(qtbot, window)
+    assert view.model.rowCount() == 0 and "还没有备份" in view.caption.text()
+    click(qtbot, view.backup_button)
+    wait_idle(qtbot, view)
+    assert view.model.rowCount() == 1
+    assert cell(view, 0, COL_KIND) == "手动备份" and cell(view, 0, COL_CASES) == "3 件"
+    assert boxes.titles() == ["备份已做好"]
+    assert "已检查完整" in boxes.texts()
+
+
+def test_back_up_to_a_chosen_file(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, boxes: Boxes
+) -> None:
+    view = backup_window(qtbot, window)
+    target = tmp_path / "U盘" / "备份.sqlite3"
+    target.parent.mkdir()
+    click(qtbot, view.file_button)
+    answer_file_dialog(view, target)
+    wait_idle(qtbot, view)
+    assert backup.read_contents(target).cases == 3
+    assert view.model.rowCount() == 0  # outside the rota
+    assert "不会被程序删除" in boxes.texts()
+
+
+# --------------------------------------------------------------------------- restoring
+
+
+def test_restore_asks_first_then_the_main_window_shows_the_restored_cases(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    assert office_file.path is not None
+    backup.make_backup_of(office_file.path, Kind.DAILY, now=NOW)
+    for name in ("王丁", "王戊"):
+        register(office_file, applicant=name, respondent="赵某")
+    window.refresh()
+    assert shown_cases(window) == 5
+    case_window = window.open_case(window.register_page.model.row_record(0).id)
+    assert case_window is not None
+    view = backup_window(qtbot, window)
+    view.table.selectRow(0)
+
+    # 取消: nothing happens
+    click(qtbot, view.restore_button)
+    assert boxes.titles() == [RESTORE_TITLE]
+    question = boxes.calls[0][2]
+    assert "备份：2026-12-06 08:30 每天第一次打开" in question
+    assert "案件 3 件" in question and "现在：案件 5 件" in question
+    assert "现在的数据库比这份备份多 2 件案件" in question
+    assert "恢复前" in question
+    assert shown_cases(window) == 5 and len(backups_of(office_file)) == 1
+
+    # 恢复
+    boxes.answers[RESTORE_TITLE] = True
+    click(qtbot, view.restore_button)
+    wait_idle(qtbot, view)
+    assert boxes.titles()[-1] == RESTORED_TITLE
+    assert "案件 3 件" in boxes.calls[-1][2]
+    assert not window.case_windows  # closed before the file was replaced
+    assert shown_cases(window) == 3
+    assert office_file.scalar("SELECT count(*) FROM cases") == 3
+    kinds = [b.dated.kind for b in backups_of(office_file)]
+    assert Kind.RESTORE in kinds  # the replaced database, kept
+    kept = next(b for b in backups_of(office_file) if b.dated.kind is Kind.RESTORE)
+    assert kept.contents is not None and kept.contents.cases == 5
+    # the program works on with the restored file
+    register(office_file, applicant="恢复后", respondent="新登记")
+    window.refresh()
+    assert shown_cases(window) == 4
+
+
+def test_restore_from_a_file_that_is_not_ours_is_refused_before_anything(
+    qtbot: QtBot, window: MainWindow, office_file: Database, tmp_path: Path, boxes: Boxes
+) -> None:
+    photos = tmp_path / "相册.db"
+    foreign_database(photos)
+    view = backup_window(qtbot, window)
+    click(qtbot, view.restore_file_button)
+    answer_file_dialog(view, photos)
+    assert boxes.titles() == ["不能用这个文件恢复"]
+    assert "不是调解工作台的数据" in boxes.texts()
+    assert shown_cases(window) == 3
+    assert backups_of(office_file) == []
+
+
+def test_restore_from_a_picked_backup_file(
+    qtbot: QtBot, window: MainWindow, office_file: Database, tmp_path: Path, boxes: Boxes
+) -> None:
+    assert office_file.path is not None
+    picked = tmp_path / "U盘" / "从旧电脑拷来的.sqlite3"
+    picked.parent.mkdir()
+    backup.backup_to_file(office_file.path, picked)
+    register(office_file, applicant="后来", respondent="登记的")
+    boxes.answers[RESTORE_TITLE] = True
+    view = backup_window(qtbot, window)
+    click(qtbot, view.restore_file_button)
+    answer_file_dialog(view, picked)
+    wait_idle(qtbot, view)
+    assert f"文件“{picked}”" in boxes.calls[0][2]
+    assert shown_cases(window) == 3
+
+
+# --------------------------------------------------------------------------- automatic
+
+
+def test_quitting_after_changes_makes_a_backup_and_without_changes_none(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    assert office_file.path is not None
+    backups = window.enable_auto_backups(delay_ms=60_000)
+    backup.make_backup_of(office_file.path, Kind.DAILY)
+    register(office_file, applicant="下班前", respondent="登记的")
+
+    window.close()  # changes since the backup: it waits for a new one
+    assert window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    made = [b for b in backups_of(office_file) if b.dated.kind is Kind.QUIT]
+    assert len(made) == 1 and made[0].contents is not None and made[0].contents.cases == 4
+    assert backups.job is None and boxes.calls == []
+
+
+def test_quitting_without_changes_makes_no_backup(
+    qtbot: QtBot, window: MainWindow, office_file: Database
+) -> None:
+    assert office_file.path is not None
+    window.enable_auto_backups(delay_ms=60_000)
+    backup.make_backup_of(office_file.path, Kind.DAILY)
+    window.close()
+    assert not window.isVisible()  # at once: nothing to back up
+    assert [b.dated.kind for b in backups_of(office_file)] == [Kind.DAILY]
+
+
+def test_a_failed_backup_at_quit_asks_whether_to_quit_all_the_same(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    assert office_file.path is not None
+    window.enable_auto_backups(delay_ms=60_000)
+    (office_file.path.parent / "backups").write_text("a file where the folder should be")
+    window.close()
+    qtbot.waitUntil(lambda: QUIT_FAILED_TITLE in boxes.titles(), timeout=20000)
+    assert "不能建立备份文件夹" in boxes.texts() and "数据库本身已经保存好了" in boxes.texts()
+    assert window.isVisible()  # 不退出 (the test's answer)
+
+    boxes.answers[QUIT_FAILED_TITLE] = True
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+
+
+def test_the_days_first_start_makes_the_daily_backup(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    backups = window.enable_auto_backups(delay_ms=0)
+    qtbot.waitUntil(lambda: backups_of(office_file) != [] and backups.job is None, timeout=20000)
+    assert [b.dated.kind for b in backups_of(office_file)] == [Kind.DAILY]
+    assert "今天的自动备份已做好" in window.statusBar().currentMessage()
+    assert backups.start_of_day() is None  # once a day
+    assert boxes.calls == []
+
+
+def test_a_failed_daily_backup_is_told(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    assert office_file.path is not None
+    (office_file.path.parent / "backups").write_text("a file where the folder should be")
+    backups = window.enable_auto_backups(delay_ms=0)
+    qtbot.waitUntil(lambda: DAILY_FAILED_TITLE in boxes.titles(), timeout=20000)
+    assert "不能建立备份文件夹" in boxes.texts()
+    assert backups.job is None
+
+
+def test_a_missing_second_folder_is_told_and_the_backup_is_made_here(
+    qtbot: QtBot, window: MainWindow, office_file: Database, tmp_path: Path, boxes: Boxes
+) -> None:
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    view = backup_window(qtbot, window)
+    assert view.set_second_folder(stick)
+    assert str(stick) in view.second_path.text() and "可以写入" in view.second_state.text()
+    stick.rmdir()  # pulled out
+    view.reload()
+    assert "找不到第二备份位置" in view.second_state.text()
+    click(qtbot, view.backup_button)
+    wait_idle(qtbot, view)
+    assert boxes.titles() == [SECOND_TITLE]
+    assert "这次只备份在了本机" in boxes.texts()
+    assert view.model.rowCount() == 1
+
+
+def test_a_second_folder_that_is_not_there_cannot_be_set(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, boxes: Boxes
+) -> None:
+    view = backup_window(qtbot, window)
+    assert not view.set_second_folder(tmp_path / "没插的U盘")
+    assert boxes.titles() == [SECOND_TITLE] and "找不到第二备份位置" in boxes.texts()
+    assert "未设置" in view.second_path.text()
+
+
+# --------------------------------------------------------------------------- 从备份恢复
+
+
+def test_a_message_that_says_restore_from_a_backup_opens_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    text = "数据库已损坏……请从备份恢复最近一份完好的数据（“设置”→“备份与恢复”）。"
+    with messages.respond_with(lambda _kind, _title, _text: messages.RESTORE_BUTTON):
+        messages.warning(window, messages.STORAGE_ERROR_TITLE, text)
+    assert isinstance(window.backup_window, BackupWindow)
+    qtbot.waitExposed(window.backup_window)
+
+
+def test_the_restore_button_is_on_the_real_box(
+    qtbot: QtBot, window: MainWindow, real_boxes: None
+) -> None:
+    box = messages.warning(window, "数据库文件有问题", "……请从备份恢复。")
+    assert box is not None
+    assert [b.text() for b in box.buttons()] == ["确定", messages.RESTORE_BUTTON]
+    plain = messages.warning(window, "别的", "与备份无关的消息。")
+    assert plain is not None and [b.text() for b in plain.buttons()] == ["确定"]
+    restore = next(b for b in box.buttons() if b.text() == messages.RESTORE_BUTTON)
+    click(qtbot, restore)
+    qtbot.waitUntil(lambda: window.backup_window is not None)
+    plain.close()
+    QApplication.processEvents()
