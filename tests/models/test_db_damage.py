@@ -186,6 +186,22 @@ def test_the_check_has_a_time_budget(tmp_path):
     db.close()
 
 
+def test_a_file_too_large_to_check_at_opening_is_left_to_the_background(
+    office_file, tmp_path, monkeypatch
+):
+    """Above QUICK_CHECK_AT_OPEN_BYTES the opening does not spend its budget: the file is
+    opened unchecked (app/ui/storage_status.py checks it once the window shows)."""
+    path = copy_of(office_file[0], tmp_path)
+    damage_middle_of(path, "case_events")
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_AT_OPEN_BYTES", path.stat().st_size - 1)
+    db = dbmod.connect(path)
+    try:
+        assert db.integrity == "unchecked"
+        assert dbmod.integrity_problems(db.conn)  # what the background check will find
+    finally:
+        db.close()
+
+
 def test_integrity_problems_names_the_damage(office_file, tmp_path):
     path = copy_of(office_file[0], tmp_path)
     damage_middle_of(path, "parties")
