@@ -17,6 +17,7 @@ refused with a message that says why. docs/storage-safety.md has the reasons.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -282,6 +283,22 @@ class Database:
     def __post_init__(self) -> None:
         self._depth = 0
         self._thread = threading.get_ident()
+
+    def adopt(self, fresh: Database) -> None:
+        """Take over ``fresh``'s connection and what its opening found (after the file was
+        replaced: a restored backup, a starter file), so every window holding this object
+        reads the new file. The old connection is closed."""
+        old = self.conn
+        self.conn = fresh.conn
+        self.path = fresh.path
+        self.read_only = fresh.read_only
+        self.read_only_reason = fresh.read_only_reason
+        self.notices = list(fresh.notices)
+        self.integrity = fresh.integrity
+        self._depth = 0
+        if old is not fresh.conn:
+            with contextlib.suppress(sqlite3.Error):  # already closed
+                old.close()
 
     def write_refusal(self) -> StorageError | None:
         """Why a write must not begin (the file is damaged, or open read-only), or None."""

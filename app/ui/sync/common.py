@@ -253,5 +253,5 @@ def reopen(db: Database) -> None:
     """Open ``db``'s file again on the same object, after its file was replaced (a starter
     file) or after it was closed for that: every window holding ``db`` reads the new file."""
     assert db.path is not None
-    fresh = dbmod.connect(db.path)
-    db.conn = fresh.conn
+    dbmod.forget_file(db.path)  # a new file: judged afresh (read-only, damaged)
+    db.adopt(dbmod.connect(db.path))
