@@ -72,6 +72,9 @@ STAGE_CHECK: Final = "正在检查备份"
 STAGE_SECOND: Final = "正在复制到第二备份位置"
 STAGE_CHECK_SOURCE: Final = "正在检查要恢复的文件"
 STAGE_RESTORE: Final = "正在恢复"
+STAGES: Final = frozenset(
+    {STAGE_COPY, STAGE_CHECK, STAGE_SECOND, STAGE_CHECK_SOURCE, STAGE_RESTORE}
+)
 
 
 class Kind(Enum):

@@ -131,11 +131,16 @@ def apply_sync(
     passphrase: str,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    before_merge: Callable[[], object] | None = None,
 ) -> Applied:
-    """Read, check and merge a sync file: all of it or, on any problem, nothing."""
+    """Read, check and merge a sync file: all of it or, on any problem, nothing.
+    ``before_merge()`` runs once the file is read and accepted, before anything is written
+    (the 同步前 backup, app/models/backup.py)."""
     bundle = read_sync(
         db, path, passphrase=passphrase, progress=_halves(progress, False), cancelled=cancelled
     )
+    if before_merge is not None:
+        before_merge()
     return exchange.apply_bundle(db, bundle, progress=_halves(progress, True), cancelled=cancelled)
 
 

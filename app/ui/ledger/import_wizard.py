@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import office
+from app.models import backup, office
 from app.models.db import Database, StorageError, connect
 from app.models.errors import (
     ColumnMappingError,
@@ -70,6 +70,7 @@ from app.models.ledger_import.plan import closings_without_date, villages_to_add
 from app.models.ledger_import.values import Cell, cell_text
 from app.models.registries.places import add_village
 from app.ui import messages
+from app.ui.backup_window import describe_stage
 from app.ui.cases.widgets import current_user_id, em, fit_to_screen
 from app.ui.file_dialogs import ask_open
 from app.ui.jobs import BackgroundJob, Progress
@@ -332,7 +333,9 @@ class ImportWizard(QDialog):
             produced.append(result)
             return result
 
-        def text(n: int, total: int, _what: str) -> str:
+        def text(n: int, total: int, what: str) -> str:
+            if what in backup.STAGES:  # the 导入前 backup (docs/backup.md)
+                return describe_stage(n, total, what)
             return describe(n, total) if describe is not None and total else status
 
         job = BackgroundJob(
@@ -933,6 +936,10 @@ class ImportWizard(QDialog):
         def work(progress: Progress, cancelled: Callable[[], bool]) -> object:
             db = connect(db_path, migrate=False)
             try:
+                # A checked backup first: an import changes much at once (docs/backup.md).
+                backup.before_change(
+                    db.conn, db_path, backup.Kind.IMPORT, progress=progress, cancelled=cancelled
+                )
                 return apply_import(
                     db,
                     plan,

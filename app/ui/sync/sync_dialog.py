@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import backup
 from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
 from app.models.sync import exchange, files, package
 from app.models.sync.exchange import Applied, NothingNew
 from app.ui import messages
+from app.ui.backup_window import describe_stage
 from app.ui.cases.widgets import current_user_id, em, fit_to_screen, grow_to_fit, hint_label
 from app.ui.file_dialogs import ask_open, ask_save
 from app.ui.jobs import BackgroundJob, Progress
@@ -251,6 +253,14 @@ class SyncDialog(QDialog):
                         passphrase=passphrase,
                         progress=lambda n, total: progress(n, total, ""),
                         cancelled=cancelled,
+                        # A checked backup before the merge writes (docs/backup.md).
+                        before_merge=lambda: backup.before_change(
+                            database.conn,
+                            db_path,
+                            backup.Kind.SYNC,
+                            progress=progress,
+                            cancelled=cancelled,
+                        ),
                     )
                 except NothingNew as exc:  # not a failure: everything is here already
                     return exc
@@ -433,7 +443,9 @@ def written_text(written: files.Written, role: str) -> str:
     return "\n".join(lines)
 
 
-def _describe_merge(n: int, total: int, _what: str) -> str:
+def _describe_merge(n: int, total: int, what: str) -> str:
+    if what in backup.STAGES:  # the 同步前 backup (docs/backup.md)
+        return describe_stage(n, total, what)
     if not total:
         return "正在读取同步文件…"
     # The first half of the bar is checking every chunk of the file, the second the merge.
