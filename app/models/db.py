@@ -930,8 +930,8 @@ def _apply_pragmas(
 # (or printed) after 受理 survives a power cut and is never given again. With NORMAL the
 # last commits before a power cut may vanish (the OS had not written them yet) and their
 # numbers be given a second time. The price, measured on the 100,000-case bench file
-# (bench/safety.py): 登记 1.0 → 4.0 ms, 受理 0.6 → 4.0 ms: one fsync per save, unnoticed
-# by a person clicking 保存 (docs/storage-safety.md).
+# (bench/safety.py, two runs): 登记 1.0 → 1.8-4.0 ms, 受理 0.6 → 1.4-4.0 ms: one fsync per
+# save, unnoticed by a person clicking 保存 (docs/storage-safety.md).
 SYNCHRONOUS = "FULL"
 
 
