@@ -1111,9 +1111,7 @@ def _forget_damage(db_path: Path) -> None:
     """db.py remembers a damaged file for the rest of the run: this one is good again."""
     from app.models import db as dbmod
 
-    forget = getattr(dbmod, "forget_file", None)
-    if forget is not None:
-        forget(db_path)
+    dbmod.forget_file(db_path)
 
 
 # --------------------------------------------------------------------------- files

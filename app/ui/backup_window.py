@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -180,10 +180,8 @@ def reopen(db: Database) -> None:
     every window holding ``db`` reads the restored data, and what the object knew about the
     old file (read-only, damaged, its notices) is what the new opening found."""
     assert db.path is not None
-    fresh = dbmod.connect(db.path)
-    for f in fields(fresh):
-        if f.name != "path":
-            setattr(db, f.name, getattr(fresh, f.name))
+    dbmod.forget_file(db.path)  # a restored file is judged afresh
+    db.adopt(dbmod.connect(db.path))
 
 
 def may_restore(db: Database | None) -> str:

@@ -232,6 +232,7 @@ def run(folder: Path, *, rounds: int, cases_at_start: int = 3000, log: bool = Tr
             made = backup.make_backup_of(db_path, backup.Kind.MANUAL, now=moment)
             figures.backup_seconds.append(round(time.perf_counter() - started, 3))
             figures.backups.append(check_copy(made.path, before))
+            made.path.unlink()  # 50 copies of a file that grows to 500 MB would fill the disk
 
             before = committed_cases(db_path)
             target = copies / f"hand-{i}.sqlite3"

@@ -13,10 +13,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.models import backup
+from app.models import accounts, backup
+from app.models import db as dbmod
 from app.models.backup import Kind
 from app.models.db import Database
-from app.ui import messages
+from app.ui import messages, session
 from app.ui.backup_window import (
     COL_CASES,
     COL_KIND,
@@ -31,7 +32,8 @@ from app.ui.backup_window import (
 )
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY
-from tests.models.damage import foreign_database
+from tests.helpers import director
+from tests.models.damage import build_office_file, damage_middle_of, foreign_database
 from tests.models.helpers import register
 from tests.ui.message_boxes import Boxes
 from tests.ui.sync.laptops import answer_file_dialog
@@ -340,3 +342,86 @@ def test_the_restore_button_is_on_the_real_box(
     qtbot.waitUntil(lambda: window.backup_window is not None)
     plain.close()
     QApplication.processEvents()
+
+
+# --------------------------------------------------------------------------- damage
+
+
+def test_a_damaged_backup_is_refused_and_the_database_stays_open(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    assert office_file.path is not None
+    for n in range(60):
+        register(office_file, applicant=f"多{n}", facts="排水沟纠纷。" * 30)
+    made = backup.make_backup_of(office_file.path, Kind.DAILY, now=NOW)
+    unreadable = backup.make_backup_of(office_file.path, Kind.QUIT, now=NOW + timedelta(hours=9))
+    damage_middle_of(made.path, "case_events")  # the list reads it; the check finds it
+    damage_middle_of(unreadable.path, "cases")  # even the list cannot read it
+    boxes.answers[RESTORE_TITLE] = True
+    view = backup_window(qtbot, window)
+    view.table.selectRow(0)
+    assert cell(view, 0, COL_NEWEST).startswith("读不出来：")
+    assert not view.restore_button.isEnabled()
+    view.table.selectRow(1)
+    click(qtbot, view.restore_button)
+    wait_idle(qtbot, view)
+    kind, title, text = boxes.calls[-1]
+    assert (kind, title) == ("warning", "恢复备份没有完成")
+    assert "已损坏" in text and "不能用来恢复" in text
+    assert shown_cases(window) == 63  # the database, open again, as it was
+    register(office_file, applicant="照常", respondent="登记")
+
+
+def test_a_damaged_database_opened_to_view_is_restored_and_writable_again(
+    qtbot: QtBot, tmp_path: Path, boxes: Boxes
+) -> None:
+    path = tmp_path / "data" / "mediation.sqlite3"
+    path.parent.mkdir()
+    build_office_file(path, cases=80)
+    good = backup.make_backup_of(path, Kind.QUIT, now=NOW)
+    damage_middle_of(path)
+    with pytest.raises(dbmod.DamagedDatabaseError):
+        dbmod.connect(path)
+    viewed = dbmod.connect(path, read_only=True, check=False)  # 只读打开, as offered at start
+    try:
+        session.sign_in(viewed, director(viewed))  # nothing written to the file
+        window = MainWindow(viewed, today=lambda: TODAY)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        assert viewed.write_refusal() is not None
+        boxes.answers[RESTORE_TITLE] = True
+        view = backup_window(qtbot, window)
+        view.table.selectRow(
+            next(r for r in range(view.model.rowCount()) if view.model.record(r).path == good.path)
+        )
+        click(qtbot, view.restore_button)
+        wait_idle(qtbot, view)
+        assert boxes.titles()[-1] == RESTORED_TITLE
+        assert "已改名为“mediation.sqlite3-损坏-" in boxes.calls[-1][2]
+        assert viewed.write_refusal() is None and not viewed.read_only
+        assert not window.storage_status.label.isVisible()
+        assert shown_cases(window) == 80
+        register(viewed, applicant="恢复后", respondent="能写了")
+        window.close()
+    finally:
+        viewed.close()
+
+
+def test_only_a_director_restores_or_sets_the_second_folder(
+    qtbot: QtBot, window: MainWindow, office_file: Database
+) -> None:
+    assert office_file.path is not None
+    backup.make_backup_of(office_file.path, Kind.DAILY, now=NOW)
+    mediator = accounts.add_user(
+        office_file, by=director(office_file), name="王建华", role="mediator", password="wjh-2026!"
+    )
+    session.sign_in(office_file, accounts.acting_as(office_file, mediator))
+    view = backup_window(qtbot, window)
+    view.table.selectRow(0)
+    assert view.model.rowCount() == 1  # the list is for everyone
+    assert view.backup_button.isEnabled()
+    for button in (view.restore_button, view.restore_file_button, view.choose_second_button):
+        assert not button.isEnabled()
+    assert view.refusal.isVisible() and "只有调委会主任" in view.refusal.text()
+    assert view.restore_selected() is None
