@@ -979,6 +979,7 @@ def restore(
     """
     now = now or datetime.now()
     contents = check_restorable(source, current=db_path, progress=progress, cancelled=cancelled)
+    carried = _backup_settings(db_path)
     kept: Made | None = None
     set_aside: Path | None = None
     if db_path.exists() and db_path.stat().st_size > 0:
@@ -1009,6 +1010,7 @@ def restore(
             copy_database(conn, db_path, progress=_as_restore(progress), cancelled=cancelled)
     else:
         _write_into(source, db_path, progress=progress, cancelled=cancelled)
+    _carry_settings(db_path, carried)
     _forget_damage(db_path)
     log.info("database %s restored from %s", db_path, source)
     return Restored(contents, kept, set_aside)
@@ -1101,6 +1103,36 @@ def _set_aside(db_path: Path, now: datetime) -> Path:
         ) from exc
     log.warning("damaged database set aside as %s before a restore", aside.name)
     return aside
+
+
+def _backup_settings(db_path: Path) -> list[tuple[str, str]]:
+    """This computer's backup settings (the second folder) in the database a restore is
+    about to replace: they are about this computer, not about the data, and go on."""
+    try:
+        with _reading(db_path) as conn:
+            found = conn.execute(
+                "SELECT key, value FROM settings WHERE key LIKE 'local.backup.%'"
+            ).fetchall()
+    except (StorageError, sqlite3.Error):
+        return []
+    return [(str(k), str(v)) for k, v in found]
+
+
+def _carry_settings(db_path: Path, settings: list[tuple[str, str]]) -> None:
+    """Put ``settings`` (from :func:`_backup_settings`) into the restored database."""
+    if not settings:
+        return
+    try:
+        conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=10)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM settings WHERE key LIKE 'local.backup.%'")
+            conn.executemany("INSERT INTO settings(key, value) VALUES (?, ?)", settings)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:  # the restore itself is done: the setting can be set again
+        log.warning("backup settings not carried over the restore: %s", exc)
 
 
 def _any_side(db_path: Path) -> bool:

@@ -109,7 +109,7 @@ def preview_text(
 ) -> str:
     """What a restore will do: the backup's cases against the current database's."""
     lines = ["用这份备份替换现在的数据库：", ""]
-    lines.append(f"备份：{when}（{chosen.path.name}）")
+    lines.append(f"备份：{when}")
     lines.append(f"　　案件 {chosen.cases} 件；最新登记：{chosen.newest_case or '没有案件'}")
     if current is not None:
         lines.append(
@@ -155,11 +155,20 @@ def _differences(chosen: Contents, current: Contents | None) -> list[str]:
 
 
 def restored_text(done: Restored) -> str:
-    lines = [
-        f"已经用“{done.contents.path.name}”恢复了数据库：案件 {done.contents.cases} 件。",
-    ]
+    source = backup.parse_name(done.contents.path.name)
+    which = (
+        f"{source.when:%Y-%m-%d %H:%M} {source.kind.label}的备份"
+        if source is not None
+        else f"“{done.contents.path.name}”"
+    )
+    lines = [f"数据库已恢复为{which}：案件 {done.contents.cases} 件。"]
     if done.kept is not None:
-        lines.append(f"恢复之前的数据库已另存为备份“{done.kept.path.name}”，需要时可以再恢复回来。")
+        kept = backup.parse_name(done.kept.path.name)
+        when = f"{kept.when:%Y-%m-%d %H:%M}" if kept is not None else done.kept.path.name
+        lines.append(
+            f"恢复之前的数据库已另存为一份备份（{when} 恢复备份前，在备份列表里），"
+            "需要时可以再恢复回来。"
+        )
     if done.set_aside is not None:
         lines.append(
             f"原来的数据库已损坏，已改名为“{done.set_aside.name}”留在原处，没有删除；"
@@ -499,13 +508,10 @@ class BackupWindow(QWidget):
             current = backup.read_contents(self.db_path)
         except StorageError as exc:
             problem = f"读不出来（{exc.message}）"
-        if not when:
+        if not when:  # a file picked anywhere: which one matters (which stick, which copy)
             dated = backup.parse_name(path.name)
-            when = (
-                f"{dated.when:%Y-%m-%d %H:%M} {dated.kind.label}"
-                if dated is not None
-                else f"文件“{path}”"
-            )
+            made = f"{dated.when:%Y-%m-%d %H:%M} {dated.kind.label}，" if dated else ""
+            when = f"{made}文件“{path}”"
         return messages.confirm(
             self,
             RESTORE_TITLE,

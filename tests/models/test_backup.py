@@ -529,6 +529,21 @@ def test_restore_round_trip(tmp_path: Path) -> None:
     assert case_count(path) == 5
 
 
+def test_the_second_folder_stays_set_when_an_older_backup_is_restored(tmp_path: Path) -> None:
+    path = office_file(tmp_path, cases=2)
+    made = backup.make_backup_of(path, Kind.DAILY, now=NOW)  # before the folder was set
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    second_folder_set(path, stick)
+    backup.restore(path, made.path, now=NOW + timedelta(hours=1))
+    db = dbmod.connect(path)
+    try:
+        assert backup.second_folder(db.conn) == stick  # a setting of this computer
+        assert not db.query("SELECT 1 FROM sync_log WHERE data LIKE '%second_folder%'")
+    finally:
+        db.close()
+
+
 def test_restore_refuses_the_database_itself(tmp_path: Path) -> None:
     path = office_file(tmp_path, cases=1)
     with pytest.raises(backup.RestoreRefusedError, match="就是正在使用的数据库文件"):
