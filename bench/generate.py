@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.models import office, rows, schema, search
+from app.models import accounts, office, rows, schema, search
 from app.models.cases import format_case_number
 from app.models.db import connect
 from bench import content as c
@@ -240,8 +240,10 @@ def _setup_office(db_path: Path, rng: random.Random, start_day: int, clock: Cloc
             town_name=c.TOWN,
             villages=c.VILLAGES,
             user_name=c.DIRECTOR,
+            password="qingshan26",
         )
         director = office.current_user(db).id
+        actor = accounts.acting_as(db, director)
         with db.transaction() as conn:
             clerks = [
                 rows.insert(conn, "users", {"name": n, "role": "mediator"}, by=director)
@@ -257,7 +259,7 @@ def _setup_office(db_path: Path, rng: random.Random, start_day: int, clock: Cloc
             used.add(name)
             office.add_mediator(
                 db,
-                by=director,
+                by=actor,
                 name=name,
                 committee_id=committee_id,
                 phone=names.mobile(),

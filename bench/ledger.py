@@ -26,8 +26,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from app.models import accounts, ledger, office
 from app.models import db as dbmod
-from app.models import ledger, office
 from app.models.ledger_import import (
     apply,
     detect_header,
@@ -246,8 +246,9 @@ def _office_for_import(path: Path) -> dbmod.Database:
         town_name=content.TOWN,
         villages=content.VILLAGES,
         user_name=content.DIRECTOR,
+        password="qingshan26",
     )
-    user = office.current_user(db).id
+    user = accounts.acting_as(db, office.current_user(db).id)
     main = office.main_committee(db).id
     for name in _MEDIATORS:
         office.add_mediator(db, by=user, name=name, committee_id=main)
@@ -349,7 +350,7 @@ def import_run(sheet: Path, target_path: Path, today: date | None = None) -> dic
         raise RuntimeError("pypinyin is already loaded: the run would not be a first import")
     target = _office_for_import(target_path)
     try:
-        by = office.current_user(target).id
+        by = accounts.acting_as(target, office.current_user(target).id)
         with collected_as_in_the_program():
             t0 = time.perf_counter()
             wb = open_workbook(sheet)

@@ -25,8 +25,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from app.models import accounts, office
 from app.models import db as dbmod
-from app.models import office
 from app.models import outreach_content as oc
 from app.models import registries as reg
 from app.models.db import Database
@@ -68,8 +68,9 @@ def build_office(path: Path, *, villages: int = VILLAGES, seed: int = 5) -> Data
         town_name="青山镇",
         villages=names,
         user_name="李主任",
+        password="qingshan26",
     )
-    by = office.current_user(db).id
+    by = accounts.acting_as(db, office.current_user(db).id)
     with db.transaction():
         for village in office.villages(db):
             committee = reg.add_committee(

@@ -17,20 +17,26 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 # app.ui first, before pytest-qt makes any Qt call: PySide6 6.12.0 on Python 3.11 takes a
 # reference from None on each call that returns nothing, and a long run of tests that
 # never import app.ui (tests/printing alone) aborts at exit (app/ui/signals.py).
 import app.ui  # noqa: F401
+from app.models import accounts, office
 from app.models import db as dbmod
-from app.models import office
 from app.ui import gc_guard
+from tests.helpers import PASSWORD, director, log_in
 
 TODAY = date(2026, 11, 20)
 
 # As in the program (app/ui/gc_guard.py): garbage cycles are collected in the main thread
 # only, never by a worker thread that happens to allocate (that crashed Qt).
 gc.disable()
+
+# Passwords are hashed with argon2's cheapest parameters in tests (the program's take about
+# 0.2 s and 64 MiB each); checking a password reads the parameters from its hash.
+accounts.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +64,8 @@ def database(tmp_path):
 
 @pytest.fixture
 def office_db(database):
-    """A database with an office set up: committee 青山, three villages, two mediators."""
+    """A database with an office set up: committee 青山, three villages, two mediators; its
+    主任 李主任 is logged in (password PASSWORD), as after the login dialog."""
     office.setup_office(
         database,
         committee_name="青山镇人民调解委员会",
@@ -66,8 +73,10 @@ def office_db(database):
         town_name="青山镇",
         villages=["红旗村", "桃园村", "河东社区"],
         user_name="李主任",
+        password=PASSWORD,
     )
-    user = office.current_user(database).id
+    log_in(database)
+    user = director(database)
     committee = office.main_committee(database).id
     office.add_mediator(database, by=user, name="王建华", committee_id=committee, full_time=True)
     office.add_mediator(database, by=user, name="陈秀兰", committee_id=committee)
@@ -77,7 +86,7 @@ def office_db(database):
 @pytest.fixture
 def bare_office(database):
     """A fresh office whose set-up skipped the mediators: villages 红旗村 and 桃园村, no
-    mediator, no grid."""
+    mediator, no grid; its 主任 logged in."""
     office.setup_office(
         database,
         committee_name="青山镇人民调解委员会",
@@ -85,5 +94,7 @@ def bare_office(database):
         town_name="青山镇",
         villages=["红旗村", "桃园村"],
         user_name="李主任",
+        password=PASSWORD,
     )
+    log_in(database)
     return database

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.models import clause_templates, limits, privacy, rows, search
+from app.models import accounts, clause_templates, limits, privacy, rows, search
+from app.models.accounts import DIRECTOR, WORKERS, Actor
 from app.models.db import Database, utc_now
 from app.models.errors import (
     IllegalTransitionError,
@@ -46,6 +47,9 @@ class Transition:
     label: str
     allowed_from: frozenset[str]
     to_state: str | None
+    # Who may take the step (app/models/accounts.py): a 调解员 only on their own cases (those
+    # they are assigned to, or nobody is yet); a 统计/只读 user never.
+    roles: frozenset[str] = WORKERS
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -63,9 +67,13 @@ TRANSITIONS: dict[str, Transition] = {
     "follow_up": Transition("回访", AFTER_CLOSE, None),
     "judicial_confirmation": Transition("司法确认", AFTER_CLOSE, None),
     "archive": Transition("归档", frozenset({"closed", "declined"}), "archived"),
+    # an archived case: the 主任 only (reopen_case)
     "reopen": Transition("重新调解", AFTER_CLOSE, "mediating"),
-    "void": Transition("作废", frozenset(STATES) - {"voided"}, "voided"),
+    "void": Transition("作废", frozenset(STATES) - {"voided"}, "voided", frozenset({DIRECTOR})),
 }
+
+# 登记 makes a case: it is in no state yet, and nobody is assigned to it.
+REGISTER = Transition("登记纠纷", frozenset(), "registered")
 
 ACTION_LABELS: dict[str, str] = {
     "register": "登记",
@@ -81,6 +89,33 @@ ACTION_LABELS: dict[str, str] = {
 def allowed_actions(state: str) -> list[str]:
     """Actions the state allows, in the order the case window shows them."""
     return [name for name, t in TRANSITIONS.items() if state in t.allowed_from]
+
+
+def _allow(conn: sqlite3.Connection, by: Actor, action: str, case_id: str | None) -> Actor:
+    """Raise PermissionDeniedError unless the user's role (and, for a 调解员, the case)
+    allows the step; returns the actor with the role they have now."""
+    t = REGISTER if action == "register" else TRANSITIONS[action]
+    return accounts.authorize_case(conn, by, label=t.label, roles=t.roles, case_id=case_id)
+
+
+def refusal(db: Database, by: Actor, action: str, case_id: str | None = None) -> str:
+    """'' when ``by`` may take the step on the case (state aside), else why not in plain
+    Chinese (the tooltip of a disabled button)."""
+    from app.models.errors import PermissionDeniedError
+
+    try:
+        with db.reading():
+            if action == "reopen" and case_id is not None:
+                _allow_reopen(db.conn, by, _load(db.conn, case_id))
+            _allow(db.conn, by, action, case_id)
+    except PermissionDeniedError as exc:
+        return exc.message
+    return ""
+
+
+def _allow_reopen(conn: sqlite3.Connection, by: Actor, row: sqlite3.Row) -> None:
+    if row["state"] == "archived" and not accounts.current(conn, by).is_director:
+        raise PermissionDeniedError("已归档的案件只有调委会主任才能重新调解。")
 
 
 # ---------------------------------------------------------------------------------------
@@ -118,7 +153,9 @@ def _load(conn: sqlite3.Connection, case_id: str) -> sqlite3.Row:
     return row  # type: ignore[no-any-return]
 
 
-def _guard(row: sqlite3.Row, action: str) -> Transition:
+def _guard(conn: sqlite3.Connection, row: sqlite3.Row, action: str, by: Actor) -> Transition:
+    """The user may take the step (accounts), and the case's state allows it."""
+    _allow(conn, by, action, str(row["id"]))
     t = TRANSITIONS[action]
     state = row["state"]
     if state not in t.allowed_from:
@@ -174,17 +211,17 @@ def _step(
     case_id: str,
     action: str,
     *,
-    by: str,
+    by: Actor,
     values: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> tuple[sqlite3.Connection, sqlite3.Row]:
     """Shared body of a simple transition (caller is inside db.transaction())."""
     conn = db.conn
     row = _load(conn, case_id)
-    t = _guard(row, action)
+    t = _guard(conn, row, action, by)
     after = t.to_state or row["state"]
-    _set_case(conn, case_id, {**(values or {}), "state": after}, by)
-    _event(conn, case_id, action, by=by, before=row["state"], after=after, data=data)
+    _set_case(conn, case_id, {**(values or {}), "state": after}, by.user_id)
+    _event(conn, case_id, action, by=by.user_id, before=row["state"], after=after, data=data)
     return conn, row
 
 
@@ -259,7 +296,7 @@ class CaseInput:
     risk_note: str = ""
 
 
-def register_case(db: Database, data: CaseInput, *, by: str, today: date | None = None) -> str:
+def register_case(db: Database, data: CaseInput, *, by: Actor, today: date | None = None) -> str:
     """登记: a dispute reaches the committee. Returns the new case id."""
     today = today or _today()
     if data.category not in categories():
@@ -270,6 +307,7 @@ def register_case(db: Database, data: CaseInput, *, by: str, today: date | None 
     parties = validate_parties(data.parties, today=today)
     facts = _required_text(data.facts, "纠纷简要情况", "写清楚发生了什么事、双方争的是什么。")
     with db.transaction() as conn:
+        _allow(conn, by, "register", None)
         if (
             conn.execute("SELECT 1 FROM committees WHERE id = ?", (data.committee_id,)).fetchone()
             is None
@@ -297,16 +335,16 @@ def register_case(db: Database, data: CaseInput, *, by: str, today: date | None 
                 "risk_note": data.risk_note.strip(),
                 "registered_on": data.registered_on.isoformat(),
             },
-            by=by,
+            by=by.user_id,
         )
         for position, p in enumerate(parties):
-            insert_case_party(conn, case_id, p, position, by=by)
+            insert_case_party(conn, case_id, p, position, by=by.user_id)
         _refresh_denormalised(conn, case_id)
         _event(
             conn,
             case_id,
             "register",
-            by=by,
+            by=by.user_id,
             before=None,
             after="registered",
             data={"category": data.category, "source": data.source, "parties": len(parties)},
@@ -319,7 +357,7 @@ def update_case_details(
     db: Database,
     case_id: str,
     *,
-    by: str,
+    by: Actor,
     category: str,
     source: str,
     village_id: str | None,
@@ -345,16 +383,16 @@ def update_case_details(
     }
     with db.transaction() as conn:
         row = _load(conn, case_id)
-        _guard(row, "edit")
+        _guard(conn, row, "edit", by)
         changed = {k: v for k, v in new.items() if row[k] != v}
         if not changed:
             return
-        _set_case(conn, case_id, changed, by)
+        _set_case(conn, case_id, changed, by.user_id)
         _event(
             conn,
             case_id,
             "edit",
-            by=by,
+            by=by.user_id,
             before=row["state"],
             after=row["state"],
             data={"before": {k: row[k] for k in changed}, "after": changed},
@@ -367,7 +405,7 @@ def save_party(
     case_id: str,
     party: PartyInput,
     *,
-    by: str,
+    by: Actor,
     link_id: str | None = None,
     today: date | None = None,
 ) -> str:
@@ -382,24 +420,26 @@ def save_party(
     )
     with db.transaction() as conn:
         row = _load(conn, case_id)
-        _guard(row, "edit")
+        _guard(conn, row, "edit", by)
         existing = case_parties(conn, case_id)
         if link_id is None:
-            link_id = insert_case_party(conn, case_id, p, len(existing), by=by)
+            link_id = insert_case_party(conn, case_id, p, len(existing), by=by.user_id)
             action = "add_party"
             data: dict[str, Any] = {"name": p.name, "role": p.role}
         else:
             old = next((x for x in existing if x.link_id == link_id), None)
             if old is None:
                 raise NotFoundError("找不到这位当事人。")
-            update_case_party(conn, link_id, p, by=by)
+            update_case_party(conn, link_id, p, by=by.user_id)
             action = "edit_party"
             data = {
                 "before": {"name": old.name, "phone": old.phone},
                 "after": {"name": p.name, "phone": p.phone},
             }
         _refresh_denormalised(conn, case_id)
-        _event(conn, case_id, action, by=by, before=row["state"], after=row["state"], data=data)
+        _event(
+            conn, case_id, action, by=by.user_id, before=row["state"], after=row["state"], data=data
+        )
         search.reindex_case(conn, case_id)
     return link_id
 
@@ -417,7 +457,7 @@ def format_case_number(pattern: str, *, year: int, abbr: str, seq: int, width: i
 
 
 def accept_case(
-    db: Database, case_id: str, *, by: str, accepted_on: date, today: date | None = None
+    db: Database, case_id: str, *, by: Actor, accepted_on: date, today: date | None = None
 ) -> str:
     """受理: allocate the case number (per committee and year, no gaps) and the due date.
 
@@ -429,7 +469,7 @@ def accept_case(
     _check_date(accepted_on, "受理日期", today=today)
     with db.transaction() as conn:
         row = _load(conn, case_id)
-        _guard(row, "accept")
+        _guard(conn, row, "accept", by)
         if accepted_on < date.fromisoformat(row["registered_on"]):
             raise ValidationError("受理日期", "受理日期不能早于登记日期。")
         committee = conn.execute(
@@ -438,7 +478,7 @@ def accept_case(
         ).fetchone()
         year = accepted_on.year
         if numbers.is_field(conn):
-            seq = numbers.take(conn, row["committee_id"], year, by=by)
+            seq = numbers.take(conn, row["committee_id"], year, by=by.user_id)
         else:
             seq = _next_seq(conn, row["committee_id"], year)
         if seq is None:
@@ -466,12 +506,14 @@ def accept_case(
                 "accepted_on": accepted_on.isoformat(),
                 "due_on": due.isoformat(),
             },
-            by,
+            by.user_id,
         )
         data: dict[str, Any] = {"number": number, "accepted_on": accepted_on, "due_on": due}
         if seq is None:
             data["provisional"] = True
-        _event(conn, case_id, "accept", by=by, before="registered", after="accepted", data=data)
+        _event(
+            conn, case_id, "accept", by=by.user_id, before="registered", after="accepted", data=data
+        )
         search.reindex_case(conn, case_id)
     return number
 
@@ -524,7 +566,7 @@ def decline_case(
     db: Database,
     case_id: str,
     *,
-    by: str,
+    by: Actor,
     declined_on: date,
     reason: str,
     today: date | None = None,
@@ -552,7 +594,7 @@ def assign_mediators(
     db: Database,
     case_id: str,
     *,
-    by: str,
+    by: Actor,
     mediator_ids: list[str],
     how: str,
     lead_id: str | None = None,
@@ -574,7 +616,7 @@ def assign_mediators(
         raise ValidationError("主办调解员", "主办调解员必须是所选调解员之一。")
     with db.transaction() as conn:
         row = _load(conn, case_id)
-        t = _guard(row, "assign")
+        t = _guard(conn, row, "assign", by)
         known = {
             r[0]
             for r in conn.execute(
@@ -601,7 +643,7 @@ def assign_mediators(
                     "assignments",
                     assignment_id,
                     {"ended_on": assigned_on.isoformat(), "end_reason": reason.strip()},
-                    by=by,
+                    by=by.user_id,
                 )
         for mediator_id in mediator_ids:
             if mediator_id in current:
@@ -610,7 +652,7 @@ def assign_mediators(
                     "assignments",
                     current[mediator_id],
                     {"lead": int(mediator_id == lead_id)},
-                    by=by,
+                    by=by.user_id,
                 )
             else:
                 rows.insert(
@@ -623,17 +665,17 @@ def assign_mediators(
                         "lead": int(mediator_id == lead_id),
                         "assigned_on": assigned_on.isoformat(),
                     },
-                    by=by,
+                    by=by.user_id,
                 )
         # A reassignment during mediation keeps the case in mediation.
         after = row["state"] if row["state"] == "mediating" else (t.to_state or row["state"])
-        _set_case(conn, case_id, {"state": after}, by)
+        _set_case(conn, case_id, {"state": after}, by.user_id)
         _refresh_denormalised(conn, case_id)
         _event(
             conn,
             case_id,
             "assign",
-            by=by,
+            by=by.user_id,
             before=row["state"],
             after=after,
             data={
@@ -665,7 +707,7 @@ class SessionInput:
 
 
 def record_session(
-    db: Database, case_id: str, data: SessionInput, *, by: str, now: datetime | None = None
+    db: Database, case_id: str, data: SessionInput, *, by: Actor, now: datetime | None = None
 ) -> str:
     """调解记录 or 调查记录. A session moves the case into 调解中."""
     now = now or datetime.now()
@@ -697,7 +739,7 @@ def record_session(
                 "record": record,
                 "result": data.result.strip(),
             },
-            by=by,
+            by=by.user_id,
         )
 
 
@@ -705,7 +747,7 @@ def extend_deadline(
     db: Database,
     case_id: str,
     *,
-    by: str,
+    by: Actor,
     requested_by: str,
     reason: str,
     new_due_on: date,
@@ -741,7 +783,7 @@ def extend_deadline(
                 "new_due_on": new_due_on.isoformat(),
                 "decided_on": decided_on.isoformat(),
             },
-            by=by,
+            by=by.user_id,
         )
 
 
@@ -749,7 +791,7 @@ def refer_case(
     db: Database,
     case_id: str,
     *,
-    by: str,
+    by: Actor,
     body: str,
     receiver: str,
     referred_on: date,
@@ -779,7 +821,7 @@ def refer_case(
                 "referred_on": referred_on.isoformat(),
                 "reason": reason,
             },
-            by=by,
+            by=by.user_id,
         )
 
 
@@ -787,7 +829,7 @@ def record_referral_feedback(
     db: Database,
     referral_id: str,
     *,
-    by: str,
+    by: Actor,
     feedback: str,
     feedback_on: date,
     today: date | None = None,
@@ -809,7 +851,7 @@ def record_referral_feedback(
             "referrals",
             referral_id,
             {"feedback": feedback, "feedback_on": feedback_on.isoformat()},
-            by=by,
+            by=by.user_id,
         )
 
 
@@ -926,7 +968,7 @@ def check_close(
 
 
 def close_case(
-    db: Database, case_id: str, data: CloseInput, *, by: str, today: date | None = None
+    db: Database, case_id: str, data: CloseInput, *, by: Actor, today: date | None = None
 ) -> None:
     """结案 with one outcome; an agreement outcome stores the agreement in the same step
     (and the case's 协议草稿, which it came from, is removed)."""
@@ -934,7 +976,7 @@ def close_case(
     agreement = data.agreement
     with db.transaction() as conn:
         row = _load(conn, case_id)
-        _guard(row, "close")
+        _guard(conn, row, "close", by)
         check_close(
             data,
             today=today,
@@ -968,7 +1010,7 @@ def close_case(
             },
         )
         if data.outcome in AGREEMENT_OUTCOMES and agreement is not None:
-            _save_agreement(conn, case_id, data, agreement, by=by)
+            _save_agreement(conn, case_id, data, agreement, by=by.user_id)
             # The draft became the agreement; a failed or withdrawn mediation keeps it
             # (nothing typed is lost, and a reopened case starts from it again).
             conn.execute("DELETE FROM agreement_drafts WHERE case_id = ?", (case_id,))
@@ -1015,7 +1057,7 @@ def save_agreement_draft(
     case_id: str,
     draft: AgreementInput,
     *,
-    by: str,
+    by: Actor,
     today: date | None = None,
 ) -> bool:
     """保存协议草稿: while the case is mediated the agreement is drafted, printed for the
@@ -1035,12 +1077,12 @@ def save_agreement_draft(
     values = _agreement_values(draft)
     with db.transaction() as conn:
         row = _load(conn, case_id)
-        _guard(row, "draft_agreement")
+        _guard(conn, row, "draft_agreement", by)
         old = conn.execute(
             "SELECT * FROM agreement_drafts WHERE case_id = ?", (case_id,)
         ).fetchone()
         if old is None:
-            rows.insert(conn, "agreement_drafts", {"case_id": case_id, **values}, by=by)
+            rows.insert(conn, "agreement_drafts", {"case_id": case_id, **values}, by=by.user_id)
             data: dict[str, Any] = {
                 "created": True,
                 "terms": len(json.loads(values["terms"])),
@@ -1050,10 +1092,12 @@ def save_agreement_draft(
             changed = {k: v for k, v in values.items() if old[k] != v}
             if not changed:
                 return False
-            rows.update(conn, "agreement_drafts", old["id"], changed, by=by)
+            rows.update(conn, "agreement_drafts", old["id"], changed, by=by.user_id)
             data = {"changed": sorted(changed), "amount_fen": values["amount_fen"]}
         state = row["state"]
-        _event(conn, case_id, "draft_agreement", by=by, before=state, after=state, data=data)
+        _event(
+            conn, case_id, "draft_agreement", by=by.user_id, before=state, after=state, data=data
+        )
     return True
 
 
@@ -1077,7 +1121,7 @@ class FollowUpInput:
 
 
 def record_follow_up(
-    db: Database, case_id: str, data: FollowUpInput, *, by: str, today: date | None = None
+    db: Database, case_id: str, data: FollowUpInput, *, by: Actor, today: date | None = None
 ) -> str:
     """回访: what the visit found. Also updates the case's 履行情况."""
     today = today or _today()
@@ -1116,7 +1160,7 @@ def record_follow_up(
                 "findings": data.findings.strip(),
                 "measures": data.measures.strip(),
             },
-            by=by,
+            by=by.user_id,
         )
 
 
@@ -1130,7 +1174,7 @@ class ConfirmationInput:
 
 
 def record_judicial_confirmation(
-    db: Database, case_id: str, data: ConfirmationInput, *, by: str, today: date | None = None
+    db: Database, case_id: str, data: ConfirmationInput, *, by: Actor, today: date | None = None
 ) -> str:
     """司法确认: only for a written agreement; application date, court, 调确字 number, result."""
     from app.models.reference import CONFIRMATION_RESULTS
@@ -1173,12 +1217,12 @@ def record_judicial_confirmation(
                 "result": data.result,
                 "decided_on": data.decided_on.isoformat() if data.decided_on else None,
             },
-            by=by,
+            by=by.user_id,
         )
 
 
 def archive_case(
-    db: Database, case_id: str, *, by: str, archived_on: date, today: date | None = None
+    db: Database, case_id: str, *, by: Actor, archived_on: date, today: date | None = None
 ) -> None:
     """归档: the case file is bound."""
     today = today or _today()
@@ -1194,18 +1238,14 @@ def archive_case(
         )
 
 
-def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_by: str) -> None:
+def reopen_case(db: Database, case_id: str, *, by: Actor, reason: str, requested_by: str) -> None:
     """重新调解 a closed case (archived ones only for a 主任): who asked and why."""
-    from app.models.office import get_user
-
     reason = _required_text(reason, "重新调解的原因")
     requested_by = _required_text(requested_by, "提出人")
     with db.transaction() as conn:
         row = _load(conn, case_id)  # the previous outcome is kept in the event
-        if row["state"] == "archived":
-            user = get_user(db, by)
-            if user is None or user.role not in ("director", "admin"):
-                raise PermissionDeniedError("已归档的案件只有调委会主任才能重新调解。")
+        _allow_reopen(conn, by, row)  # the first reason to give
+        _allow(conn, by, "reopen", case_id)
         _step(
             db,
             case_id,
@@ -1243,7 +1283,13 @@ def reopen_case(db: Database, case_id: str, *, by: str, reason: str, requested_b
 
 
 def void_case(
-    db: Database, case_id: str, *, by: str, reason: str, voided_on: date, today: date | None = None
+    db: Database,
+    case_id: str,
+    *,
+    by: Actor,
+    reason: str,
+    voided_on: date,
+    today: date | None = None,
 ) -> None:
     """作废 (cases are never deleted): the reason stays in the history."""
     today = today or _today()

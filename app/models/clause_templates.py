@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.models import money, rows
+from app.models import accounts, money, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.reference import categories
@@ -276,7 +277,7 @@ def _checked(category: str, title: str, body: str) -> tuple[str, str, str]:
 
 
 def save_template(
-    db: Database, key: str | None, *, category: str, title: str, body: str, by: str
+    db: Database, key: str | None, *, category: str, title: str, body: str, by: Actor
 ) -> str:
     """Save an edit of a template (shipped or the office's own) or, with key None, a new one.
     Returns the template's key."""
@@ -284,30 +285,34 @@ def save_template(
     values = {"category": category, "title": title, "body": body, "hidden": 0}
     shipped_keys = {t.key for t in _shipped()}
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "templates")
         if key is None:
             position = conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM clause_templates"
             ).fetchone()[0]
-            return rows.insert(conn, "clause_templates", {**values, "position": position}, by=by)
+            return rows.insert(
+                conn, "clause_templates", {**values, "position": position}, by=by.user_id
+            )
         if key in shipped_keys:
             row = conn.execute(
                 "SELECT id FROM clause_templates WHERE default_key = ?", (key,)
             ).fetchone()
             if row is None:
-                rows.insert(conn, "clause_templates", {**values, "default_key": key}, by=by)
+                rows.insert(conn, "clause_templates", {**values, "default_key": key}, by=by.user_id)
             else:
-                rows.update(conn, "clause_templates", row[0], values, by=by)
+                rows.update(conn, "clause_templates", row[0], values, by=by.user_id)
             return key
         if conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone() is None:
             raise NotFoundError("这个条款模板已被删除，请刷新后再试。")
-        rows.update(conn, "clause_templates", key, values, by=by)
+        rows.update(conn, "clause_templates", key, values, by=by.user_id)
         return key
 
 
-def hide_template(db: Database, key: str, *, by: str) -> None:
+def hide_template(db: Database, key: str, *, by: Actor) -> None:
     """Stop offering a template (a shipped one can be brought back by restore_default)."""
     shipped = {t.key: t for t in _shipped()}
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "templates")
         if key in shipped:
             t = shipped[key]
             row = conn.execute(
@@ -324,19 +329,20 @@ def hide_template(db: Database, key: str, *, by: str) -> None:
                         "body": t.body,
                         "hidden": 1,
                     },
-                    by=by,
+                    by=by.user_id,
                 )
             else:
-                rows.update(conn, "clause_templates", row[0], {"hidden": 1}, by=by)
+                rows.update(conn, "clause_templates", row[0], {"hidden": 1}, by=by.user_id)
             return
         if conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone() is None:
             raise NotFoundError("这个条款模板已被删除，请刷新后再试。")
-        rows.update(conn, "clause_templates", key, {"hidden": 1}, by=by)
+        rows.update(conn, "clause_templates", key, {"hidden": 1}, by=by.user_id)
 
 
-def restore_default(db: Database, key: str) -> None:
+def restore_default(db: Database, key: str, *, by: Actor) -> None:
     """Back to the shipped text (and offered again, if it was hidden)."""
     if key not in {t.key for t in _shipped()}:
         raise NotFoundError("只有程序自带的条款模板可以恢复默认。")
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "templates")
         conn.execute("DELETE FROM clause_templates WHERE default_key = ?", (key,))

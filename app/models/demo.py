@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from app.models import cases, office, outreach_content
+from app.models import accounts, cases, office, outreach_content
 from app.models import registries as reg
 from app.models.cases import (
     AgreementInput,
@@ -137,8 +137,9 @@ def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: 
         town_name="青山镇",
         villages=VILLAGES,
         user_name="李主任",
+        password=DEMO_PASSWORD,
     )
-    user = office.current_user(db).id
+    user = accounts.acting_as(db, office.current_user(db).id)
     mediator_ids = [
         office.add_mediator(
             db, by=user, name=n, committee_id=committee_id, phone=p, full_time=ft, specialities=s
@@ -154,6 +155,21 @@ def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: 
     _fill_cases(db, rng, today, committee_id, user, mediator_ids, villages, count)
     fill_demo_registries(db, today=today, seed=seed)
     _link_demo_animations(db, by=user)
+    _add_demo_users(db, by=user)
+
+
+# Every demo user logs in with this password (the demo's login dialog says so).
+DEMO_PASSWORD = "qingshan26"
+DEMO_USERS = (("王建华", "mediator"), ("陈秀兰", "mediator"), ("孙统计", "viewer"))
+
+
+def _add_demo_users(db: Database, *, by: accounts.Actor) -> None:
+    """A mediator or two and a viewer beside the 主任, to try the roles (the demo is
+    throw-away: they keep the demo password, not asked to change it)."""
+    for name, role in DEMO_USERS:
+        uid = accounts.add_user(db, by=by, name=name, role=role, password=DEMO_PASSWORD)
+        with db.transaction() as conn:
+            conn.execute("UPDATE users SET must_change_password = 0 WHERE id = ?", (uid,))
 
 
 # Where the demo office's animations are published. A real office enters the links of its
@@ -161,7 +177,7 @@ def fill_demo(db: Database, *, today: date | None = None, seed: int = 7, count: 
 DEMO_VIDEO_SITE = "https://www.example.com/qingshan/weidongman/"
 
 
-def _link_demo_animations(db: Database, *, by: str) -> None:
+def _link_demo_animations(db: Database, *, by: accounts.Actor) -> None:
     for n, item in enumerate(outreach_content.items(db, "animation"), start=1):
         extra = {**item.extra, "link": f"{DEMO_VIDEO_SITE}{n:02d}.html"}
         outreach_content.save_item(db, item.key, item.kind, item.title, item.body, extra, by=by)
@@ -172,7 +188,7 @@ def _fill_cases(
     rng: random.Random,
     today: date,
     committee_id: str,
-    user: str,
+    user: accounts.Actor,
     mediator_ids: list[str],
     villages: list[office.Place],
     count: int,
@@ -405,7 +421,7 @@ def _draft_agreement(
     category: str,
     parties: tuple[PartyInput, PartyInput],
     story: str,
-    user: str,
+    user: accounts.Actor,
     today: date,
 ) -> None:
     a, b = parties
@@ -486,7 +502,7 @@ def fill_demo_registries(db: Database, *, today: date, seed: int = 7) -> None:
     """Grids, grid workers, 法律明白人, 评理说事点, households and the 大喇叭 schedule of
     the demo villages (and 红旗村's own committee), through the registry services."""
     rng = random.Random(seed * 7919 + 13)
-    user = office.current_user(db).id
+    user = accounts.acting_as(db, office.current_user(db).id)
     villages = {v.name: v for v in office.villages(db)}
     with db.transaction():  # one commit: the services nest as savepoints
         hongqi = villages["红旗村"]

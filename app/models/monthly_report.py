@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from app.models import office, rows
+from app.models import accounts, office, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.stats import Indicators, Period, Report, indicators, report
@@ -109,7 +110,7 @@ def get_texts(db: Database, committee_id: str, year: int, month: int) -> Monthly
 
 
 def save_texts(
-    db: Database, committee_id: str, year: int, month: int, texts: MonthlyTexts, *, by: str
+    db: Database, committee_id: str, year: int, month: int, texts: MonthlyTexts, *, by: Actor
 ) -> MonthlyTexts:
     """Store the texts of a committee's month (insert or update, one transaction) and
     return them as stored. A month out of range raises ValidationError (统计月份), a text
@@ -119,6 +120,7 @@ def save_texts(
     clean = check_texts(texts)
     values = dict(clean.items())
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "monthly_report")
         known = conn.execute("SELECT 1 FROM committees WHERE id = ?", (committee_id,))
         if known.fetchone() is None:
             raise NotFoundError("找不到这个调委会，可能已被删除，请刷新后再试。")
@@ -130,13 +132,13 @@ def save_texts(
         if found is not None:
             stored = {name: str(found[i] or "") for i, name in enumerate(FIELD_LABELS, start=1)}
             if stored != values:
-                rows.update(conn, "monthly_reports", str(found[0]), values, by=by)
+                rows.update(conn, "monthly_reports", str(found[0]), values, by=by.user_id)
         elif not clean.is_empty:  # nothing written and nothing stored: no empty row
             rows.insert(
                 conn,
                 "monthly_reports",
                 {"committee_id": committee_id, "year": year, "month": month, **values},
-                by=by,
+                by=by.user_id,
             )
     return clean
 

@@ -11,12 +11,12 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.models import rows
+from app.models import accounts, rows
+from app.models.accounts import SYSTEM_USER as SYSTEM_USER  # the program's own work
+from app.models.accounts import Actor
 from app.models.db import Database, utc_now
 from app.models.errors import ValidationError
 from app.models.identity import IdentityError, check_phone
-
-SYSTEM_USER = "system"
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,15 @@ def mediator_field(row: int, what: str) -> str:
 
 
 def check_committee(
-    *, committee_name: str, abbr: str, town_name: str, user_name: str, time_limit_days: int
+    *,
+    committee_name: str,
+    abbr: str,
+    town_name: str,
+    user_name: str | None,
+    time_limit_days: int,
 ) -> None:
-    """The set-up's first step: the committee, its case-number abbreviation, the town and
-    the person setting up. Raises ValidationError naming the field."""
+    """The set-up's first steps: the committee, its case-number abbreviation, the town and
+    the person setting up (None: not asked yet). Raises ValidationError naming the field."""
     if not committee_name.strip():
         raise ValidationError(
             COMMITTEE_NAME_FIELD, "请填写调委会名称，例如“某某镇人民调解委员会”。"
@@ -120,13 +125,13 @@ def check_committee(
         )
     if not town_name.strip():
         raise ValidationError(TOWN_FIELD, "请填写乡镇或街道名称。")
-    if not user_name.strip():
+    if user_name is not None and not user_name.strip():
         raise ValidationError(USER_FIELD, "请填写您的姓名，每一次修改都会记下是谁做的。")
     # the limits 村居档案 holds them to later, so an edit there never fails on set-up's input
     for field, value, limit in (
         (COMMITTEE_NAME_FIELD, committee_name, COMMITTEE_NAME_MAX),
         (TOWN_FIELD, town_name, PLACE_NAME_MAX),
-        (USER_FIELD, user_name, PLACE_NAME_MAX),
+        (USER_FIELD, user_name or "", PLACE_NAME_MAX),
     ):
         length = len(" ".join(value.split()))
         if length > limit:
@@ -197,12 +202,15 @@ def setup_office(
     town_name: str,
     villages: Sequence[str],
     user_name: str,
+    password: str,
+    password_repeat: str | None = None,
     time_limit_days: int = 30,
     mediators: Sequence[NewMediator] = (),
     details: OfficeDetails | None = None,
 ) -> str:
-    """First run: the town, its villages, the township committee, the first user and,
-    when given, the committee's mediators and its printed details (单位信息).
+    """First run: the town, its villages, the township committee, the first user (the
+    主任, with the password they log in with) and, when given, the committee's mediators
+    and its printed details (单位信息).
 
     One transaction: all of it or nothing. Returns the committee id. Raises
     ValidationError naming the field.
@@ -214,6 +222,7 @@ def setup_office(
         user_name=user_name,
         time_limit_days=time_limit_days,
     )
+    accounts.check_new_password(password, password_repeat, name=user_name.strip())
     committee_name = committee_name.strip()
     names = clean_villages(villages)
     people = clean_new_mediators(mediators)
@@ -221,8 +230,7 @@ def setup_office(
     if is_set_up(db):
         raise ValidationError(COMMITTEE_NAME_FIELD, "本数据库已经设置过调委会，不能重复设置。")
     with db.transaction() as conn:
-        by = SYSTEM_USER
-        user_id = rows.insert(conn, "users", {"name": user_name.strip(), "role": "director"}, by=by)
+        user_id = accounts.insert_director(conn, user_name.strip(), password)
         town_id = rows.insert(
             conn,
             "places",
@@ -249,7 +257,7 @@ def setup_office(
             by=user_id,
         )
         for m in people:
-            rows.insert(
+            mediator_id = rows.insert(
                 conn,
                 "mediators",
                 {
@@ -261,6 +269,8 @@ def setup_office(
                 },
                 by=user_id,
             )
+            if m.name == user_name.strip():  # the 主任 mediates too: their cases are theirs
+                rows.update(conn, "users", user_id, {"mediator_id": mediator_id}, by=user_id)
         _store_details(conn, printed)
         set_setting(conn, "main_committee_id", committee_id)
         set_setting(conn, "default_user_id", user_id)
@@ -320,7 +330,7 @@ def villages(db: Database, *, include_retired: bool = False) -> list[Place]:
 def add_mediator(
     db: Database,
     *,
-    by: str,
+    by: Actor,
     name: str,
     committee_id: str | None,
     phone: str = "",
@@ -430,7 +440,7 @@ def _store_details(conn: sqlite3.Connection, details: OfficeDetails) -> None:
         set_setting(conn, key, getattr(details, field))
 
 
-def save_office_details(db: Database, details: OfficeDetails, *, by: str) -> OfficeDetails:
+def save_office_details(db: Database, details: OfficeDetails, *, by: Actor) -> OfficeDetails:
     """Check and store the office's details; returns them as stored (normalised).
 
     Raises ValidationError naming the field; nothing is stored then."""
@@ -439,8 +449,11 @@ def save_office_details(db: Database, details: OfficeDetails, *, by: str) -> Off
     if committee_id is None:
         raise LookupError("office is not set up")
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "office")
         if clean.seal_text:
-            rows.update(conn, "committees", committee_id, {"seal_text": clean.seal_text}, by=by)
+            rows.update(
+                conn, "committees", committee_id, {"seal_text": clean.seal_text}, by=by.user_id
+            )
         _store_details(conn, clean)
     return clean
 
@@ -466,7 +479,7 @@ def accept_late_days(db: Database) -> int:
     return days if low <= days <= high else ACCEPT_LATE_DAYS_DEFAULT
 
 
-def set_accept_late_days(db: Database, days: int) -> None:
+def set_accept_late_days(db: Database, days: int, *, by: Actor) -> None:
     low, high = ACCEPT_LATE_DAYS_RANGE
     if not low <= days <= high:
         raise ValidationError(
@@ -474,4 +487,5 @@ def set_accept_late_days(db: Database, days: int) -> None:
             f"天数应在 {low} 到 {high} 天之间（一般为 3 天）。",
         )
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "office")
         set_setting(conn, ACCEPT_LATE_DAYS_KEY, str(days))

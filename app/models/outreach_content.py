@@ -25,7 +25,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.models import rows
+from app.models import accounts, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.paths import resource_path
@@ -466,7 +467,7 @@ def save_item(
     body: str,
     extra: Mapping[str, str] | None = None,
     *,
-    by: str,
+    by: Actor,
 ) -> str:
     """Save an edit of an item (shipped or the office's own) or, with key None, a new item
     of the office. Returns the item's key. A hidden item that is saved is shown again."""
@@ -478,31 +479,35 @@ def save_item(
     title, body, clean = _checked(kind, title, body, extra or {}, fixed)
     values = {"kind": kind, "title": title, "body": body, "extra": _dump(clean), "hidden": 0}
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "content")
         if key is None:
             position = conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM outreach_content"
             ).fetchone()[0]
-            return rows.insert(conn, "outreach_content", {**values, "position": position}, by=by)
+            return rows.insert(
+                conn, "outreach_content", {**values, "position": position}, by=by.user_id
+            )
         if default is not None:
             row = conn.execute(
                 "SELECT id FROM outreach_content WHERE default_key = ?", (key,)
             ).fetchone()
             if row is None:
-                rows.insert(conn, "outreach_content", {**values, "default_key": key}, by=by)
+                rows.insert(conn, "outreach_content", {**values, "default_key": key}, by=by.user_id)
             else:
-                rows.update(conn, "outreach_content", row[0], values, by=by)
+                rows.update(conn, "outreach_content", row[0], values, by=by.user_id)
             return key
         if _own_row(conn, key)["kind"] != kind:
             raise ValueError(f"{key} is not a {kind}")
-        rows.update(conn, "outreach_content", key, values, by=by)
+        rows.update(conn, "outreach_content", key, values, by=by.user_id)
         return key
 
 
-def hide_item(db: Database, key: str, *, by: str) -> None:
+def hide_item(db: Database, key: str, *, by: Actor) -> None:
     """Stop using an item (a shipped one comes back with restore_default; the office's own
     is kept, hidden, and shown again by items(include_hidden=True))."""
     shipped = {t.key: t for t in _shipped()}
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "content")
         if key in shipped:
             t = shipped[key]
             row = conn.execute(
@@ -517,17 +522,18 @@ def hide_item(db: Database, key: str, *, by: str) -> None:
                     "extra": _dump(t.extra),
                     "hidden": 1,
                 }
-                rows.insert(conn, "outreach_content", values, by=by)
+                rows.insert(conn, "outreach_content", values, by=by.user_id)
             else:
-                rows.update(conn, "outreach_content", row[0], {"hidden": 1}, by=by)
+                rows.update(conn, "outreach_content", row[0], {"hidden": 1}, by=by.user_id)
             return
         _own_row(conn, key)
-        rows.update(conn, "outreach_content", key, {"hidden": 1}, by=by)
+        rows.update(conn, "outreach_content", key, {"hidden": 1}, by=by.user_id)
 
 
-def restore_default(db: Database, key: str) -> None:
+def restore_default(db: Database, key: str, *, by: Actor) -> None:
     """Back to the shipped text (and used again, if it was hidden)."""
     if key not in {t.key for t in _shipped()}:
         raise NotFoundError("只有程序自带的宣传内容可以恢复默认。")
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "content")
         conn.execute("DELETE FROM outreach_content WHERE default_key = ?", (key,))

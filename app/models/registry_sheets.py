@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.models import office
+from app.models import accounts, office
 from app.models import registries as reg
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import (
     DomainError,
@@ -456,7 +457,7 @@ _ADD: dict[str, Callable[..., str]] = {
 }
 
 
-def _grid_for(db: Database, grid: NewGrid, *, by: str, made: list[str]) -> str:
+def _grid_for(db: Database, grid: NewGrid, *, by: Actor, made: list[str]) -> str:
     """The grid the preview found missing: made now (and noted in ``made``), unless it was
     added meanwhile."""
     for g in reg.list_grids(db, grid.village_id):
@@ -467,7 +468,7 @@ def _grid_for(db: Database, grid: NewGrid, *, by: str, made: list[str]) -> str:
 
 
 def apply_import(
-    db: Database, preview: ImportPreview, *, by: str, skip_bad_rows: bool
+    db: Database, preview: ImportPreview, *, by: Actor, skip_bad_rows: bool
 ) -> ImportResult:
     """Write the preview's good rows (and the grids they need) in one transaction.
 
@@ -485,7 +486,8 @@ def apply_import(
     add = _ADD[preview.kind]
     created: dict[tuple[str, str], str] = {}
     made: list[str] = []
-    with db.transaction():
+    with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         for row in preview.rows:
             values = dict(row.values)
             grid = row.new_grid

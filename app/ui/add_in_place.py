@@ -43,7 +43,7 @@ from app.models import registries as reg
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError, ValidationError
 from app.ui import messages
-from app.ui.cases.widgets import current_user_id, em, village_combo
+from app.ui.cases.widgets import current_actor, em, village_combo
 from app.ui.look import ERROR, MUTED, NOTICE_BORDER, NOTICE_FILL, SUCCESS, Panel, tint
 from app.ui.signals import emit
 
@@ -222,7 +222,7 @@ class MediatorAdder(InlineAdder):
         name = self.name.text()
         mediator_id = office.add_mediator(
             self.db,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             name=name,
             committee_id=office.main_committee(self.db).id,
             phone=self.phone.text(),
@@ -243,7 +243,7 @@ class VillageAdder(InlineAdder):
     def save_entry(self) -> tuple[str, str]:
         name = " ".join(self.name.text().split())
         kind = "community" if name.endswith(("社区", "居委会")) else "village"
-        village_id = reg.add_village(self.db, by=current_user_id(self.db), name=name, kind=kind)
+        village_id = reg.add_village(self.db, by=current_actor(self.db), name=name, kind=kind)
         return village_id, name
 
 
@@ -283,7 +283,7 @@ class GridAdder(InlineAdder):
                 "或恢复启用一个，再新增网格。",
             )
         grid_id = reg.add_grid(
-            self.db, by=current_user_id(self.db), village_id=str(village_id), name=self.name.text()
+            self.db, by=current_actor(self.db), village_id=str(village_id), name=self.name.text()
         )
         grid = reg.get_grid(self.db, grid_id)
         return grid_id, grid_text(grid)

@@ -46,7 +46,7 @@ from app.models.db import Database
 from app.models.reference import categories
 from app.ui.cases.widgets import (
     TextBox,
-    current_user_id,
+    current_actor,
     form_field,
     hint_label,
     set_tab_chain,
@@ -330,7 +330,7 @@ class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
             category=category,
             title=title,
             body=normalise_body(body),
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
         )
 
     def _changed(self) -> SignalInstance:

@@ -30,7 +30,7 @@ from app.ui import ui_settings
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (
     Problem,
-    current_user_id,
+    current_actor,
     editable_combo,
     grow_to_fit,
     hint_label,
@@ -175,8 +175,9 @@ class OfficeDetailsDialog(ServiceDialog):
             problem = fonts.check_body_font(font)
             if problem:  # checked first: nothing is saved when the font is refused
                 raise ValidationError(FONT_FIELD, problem)
-        office.save_office_details(self.db, self.details(), by=current_user_id(self.db))
-        office.set_accept_late_days(self.db, self.accept_late_days.value())
+        by = current_actor(self.db)
+        office.save_office_details(self.db, self.details(), by=by)
+        office.set_accept_late_days(self.db, self.accept_late_days.value(), by=by)
         ui_settings.save_print_font(font)
         apply_print_font(font)
 

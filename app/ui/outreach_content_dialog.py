@@ -70,7 +70,7 @@ from app.models.outreach_content import (
 from app.ui.cases.widgets import (
     Caption,
     FieldBox,
-    current_user_id,
+    current_actor,
     grid_field,
     set_tab_chain,
     show_row,
@@ -530,7 +530,7 @@ class OutreachContentDialog(EditorDialog[ContentItem]):
 
     def _store(self, key: str | None) -> str:
         title, body, extra = self.title_edit.text(), self.body.toPlainText(), self.extra()
-        return save_item(self.db, key, self._kind, title, body, extra, by=current_user_id(self.db))
+        return save_item(self.db, key, self._kind, title, body, extra, by=current_actor(self.db))
 
     def _changed(self) -> SignalInstance:
         return self.content_changed

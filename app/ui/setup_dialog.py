@@ -1,13 +1,15 @@
-"""First run: the office is set up once, in four short steps.
+"""First run: the office is set up once, in five short steps.
 
 1. 本调委会 — the committee's full name (it suggests the town and the case-number
    abbreviation; the user can change both, and a live example shows the case numbers),
-   the mediation time limit and the name of the person setting up.
-2. 村（社区） — the town's villages and communities, one a line.
-3. 调解员 — the committee's mediators, the person setting up offered as the first one.
-4. 单位信息 — what the forms print: 印章文字, 地址, 电话, the court for 司法确认.
+   the mediation time limit and this computer's name.
+2. 您的账户 — the name and password of the person setting up: the office's first 主任,
+   logged in when the set-up is saved (docs/accounts.md).
+3. 村（社区） — the town's villages and communities, one a line.
+4. 调解员 — the committee's mediators, the person setting up offered as the first one.
+5. 单位信息 — what the forms print: 印章文字, 地址, 电话, the court for 司法确认.
 
-Steps 3 and 4 may be skipped; each says where its data is added later. Nothing is
+Steps 4 and 5 may be skipped; each says where its data is added later. Nothing is
 written until 开始使用: then one service call (``office.setup_office``) stores all of it,
 or nothing. The dialog is a paged :class:`ServiceDialog` (not a QWizard), so it keeps
 what every form here does: errors beside their fields (on whichever step they are), Esc
@@ -37,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import cases, office
+from app.models import accounts, cases, office
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import NewMediator, OfficeDetails
@@ -53,6 +55,7 @@ from app.ui.cases.widgets import (
     top_aligned_form,
 )
 from app.ui.look import MUTED, SUCCESS, embolden, tint
+from app.ui.session import sign_in
 from app.ui.signals import emit
 
 _COMMITTEE_SUFFIX = "人民调解委员会"
@@ -61,7 +64,7 @@ _TOWN_SUFFIX = re.compile(r"(街道办事处|街道|镇|乡)$")
 OFFICE_DETAILS_PATH = "设置 → 单位信息与打印设置"
 MEDIATORS_PATH = f"{REGISTRIES_PATH} → 调解员"
 
-STEP_COMMITTEE, STEP_VILLAGES, STEP_MEDIATORS, STEP_DETAILS = range(4)
+STEP_COMMITTEE, STEP_ACCOUNT, STEP_VILLAGES, STEP_MEDIATORS, STEP_DETAILS = range(5)
 
 # This installation's name in sync files (app/ui/sync); a field laptop gets its name from
 # the office's starter file instead of this set-up.
@@ -152,8 +155,8 @@ class SetupDialog(ServiceDialog):
             parent,
             save_text="开始使用",
             intro=(
-                "第一次使用本程序，请分四步填写本调委会的基本情况，用在案件编号和打印的文书上。"
-                "带 * 的必须填写；第 3、4 步可以跳过，以后再补。"
+                "第一次使用本程序，请分五步填写本调委会的基本情况，用在案件编号和打印的文书上。"
+                "带 * 的必须填写；第 4、5 步可以跳过，以后再补。"
             ),
             width_em=40,
         )
@@ -166,6 +169,7 @@ class SetupDialog(ServiceDialog):
         self.form.addRow(self.pages)
 
         self._build_committee_step()
+        self._build_account_step()
         self._build_villages_step()
         self._build_mediators_step()
         self._build_details_step()
@@ -204,9 +208,7 @@ class SetupDialog(ServiceDialog):
         return form
 
     def _build_committee_step(self) -> None:
-        form = self._step(
-            "本调委会", "本调委会的名称和编号规则，以及您的姓名（每一次修改都会记下是谁做的）。"
-        )
+        form = self._step("本调委会", "本调委会的名称和编号规则，以及这台电脑的名称。")
         self.name = QLineEdit()
         self.name.setPlaceholderText("例如：青山镇人民调解委员会")
         self.abbr = QLineEdit()
@@ -221,8 +223,6 @@ class SetupDialog(ServiceDialog):
         self.limit.setRange(1, 365)
         self.limit.setValue(30)
         self.limit.setSuffix(" 天")
-        self.user = QLineEdit()
-        self.user.setPlaceholderText("您的姓名，例如：李建国")
         self.device_name = QLineEdit(DEFAULT_DEVICE_NAME)
         self.device_name.setMaxLength(40)
         self.starter_button = QPushButton(STARTER_CHOICE)
@@ -240,7 +240,6 @@ class SetupDialog(ServiceDialog):
         device_note = QLabel("同步文件上写明是哪台电脑生成的，例如“办公室电脑”。")
         tint(device_note, MUTED)
         form.addRow("", device_note)
-        self.add_row("您的姓名 *", self.user, name=office.USER_FIELD, form=form)
 
         # Suggestions follow the committee name until the user types into the field.
         self._town = _Follower(self.town)
@@ -249,6 +248,32 @@ class SetupDialog(ServiceDialog):
         self.town.textEdited.connect(self._town_edited)
         self.abbr.textChanged.connect(self._show_example)
         self._show_example()
+
+    def _build_account_step(self) -> None:
+        form = self._step(
+            "您的账户",
+            "您是本调委会的主任：以后用您的姓名和这个密码登录本程序（每一次修改都会记下是谁做的），"
+            "并在“设置 → 用户管理”中为调解员开设账户。",
+        )
+        self.user = QLineEdit()
+        self.user.setPlaceholderText("您的姓名，例如：李建国")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(accounts.MAX_PASSWORD)
+        self.password.setPlaceholderText(f"至少 {accounts.MIN_PASSWORD} 位")
+        self.password_repeat = QLineEdit()
+        self.password_repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_repeat.setMaxLength(accounts.MAX_PASSWORD)
+        self.add_row("您的姓名 *", self.user, name=office.USER_FIELD, form=form)
+        self.add_row("登录密码 *", self.password, name=accounts.PASSWORD_FIELD, form=form)
+        self.add_row("再输一遍 *", self.password_repeat, name=accounts.REPEAT_FIELD, form=form)
+        form.addRow(
+            "",
+            hint_label(
+                "请记住这个密码：忘记了只能由另一位主任重新设置。密码至少 "
+                f"{accounts.MIN_PASSWORD} 位，不要用生日、电话号码或 123456 这样好猜的。"
+            ),
+        )
 
     def _build_villages_step(self) -> None:
         form = self._step(
@@ -413,13 +438,24 @@ class SetupDialog(ServiceDialog):
     def _check_step(self, index: int) -> None:
         """The checks of one step (the same the service makes), before moving on."""
         if index == STEP_COMMITTEE:
+            office.check_committee(
+                committee_name=self.name.text(),
+                abbr=self.abbr.text(),
+                town_name=self.town.text(),
+                user_name=None,  # on the next step
+                time_limit_days=self.limit.value(),
+            )
             self._check_device_name()
+        elif index == STEP_ACCOUNT:
             office.check_committee(
                 committee_name=self.name.text(),
                 abbr=self.abbr.text(),
                 town_name=self.town.text(),
                 user_name=self.user.text(),
                 time_limit_days=self.limit.value(),
+            )
+            accounts.check_new_password(
+                self.password.text(), self.password_repeat.text(), name=self.user.text().strip()
             )
         elif index == STEP_VILLAGES:
             office.clean_villages(self.village_names())
@@ -529,12 +565,18 @@ class SetupDialog(ServiceDialog):
                 town_name=self.town.text(),
                 villages=self.village_names(),
                 user_name=self.user.text(),
+                password=self.password.text(),
+                password_repeat=self.password_repeat.text(),
                 time_limit_days=self.limit.value(),
                 mediators=[] if STEP_MEDIATORS in skipped else self.new_mediators(),
                 details=None if STEP_DETAILS in skipped else self.details(),
             )
-            by = office.current_user(self.db).id
-            exchange.set_device_name(self.db, self.device_name.text(), by=by)
+            # The 主任 is logged in with the password just chosen (the real check).
+            director = accounts.login(
+                self.db, office.current_user(self.db).id, self.password.text()
+            )
+            sign_in(self.db, director)
+            exchange.set_device_name(self.db, self.device_name.text(), by=director)
         except ValidationError as exc:
             self._show_step_of(exc.field)
             raise

@@ -42,12 +42,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.ui import messages
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.widgets import (
     FieldErrors,
-    current_user_id,
+    current_actor,
     em,
     error_banner,
     fit_to_screen,
@@ -269,7 +270,7 @@ E = TypeVar("E", bound=Editable)
 class HideCall(Protocol):
     """The model's hide: a shipped text is hidden, one of the office's own deleted."""
 
-    def __call__(self, db: Database, key: str, *, by: str) -> None: ...
+    def __call__(self, db: Database, key: str, *, by: Actor) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ class EditorSpec:
     content: str  # 条款内容 / 内容: what 恢复默认 brings back ("程序自带的条款内容")
     kept: str  # 已经写进协议书的条款: what deleting an own text leaves alone
     hide: HideCall  # hide_template / hide_item
-    restore: Callable[[Database, str], None]  # restore_default
+    restore: HideCall  # restore_default
     min_size_em: tuple[int, int]  # the least the dialog opens at, in characters
     extra_keys: str = ""  # keys to name in the bottom line besides 保存, 新增 and 关闭
     form_grows: bool = False  # the fields take the room the window has, not a space below
@@ -623,7 +624,7 @@ class EditorDialog(QDialog, Generic[E]):
             yes, done = "删除", f"已删除“{title}”。"
 
         def call() -> None:
-            spec.hide(self.db, record.key, by=current_user_id(self.db))
+            spec.hide(self.db, record.key, by=current_actor(self.db))
 
         def do() -> None:
             if call_service(self, self.errors, call, title=self.windowTitle()):
@@ -639,7 +640,7 @@ class EditorDialog(QDialog, Generic[E]):
         spec, title = self.spec, record.title
 
         def call() -> None:
-            spec.restore(self.db, record.key)
+            spec.restore(self.db, record.key, by=current_actor(self.db))
 
         def do() -> None:
             if call_service(self, self.errors, call, title=self.windowTitle()):

@@ -143,7 +143,7 @@ def test_every_row_records_user_and_device(office_db):
     case_id = walk_to_mediating(office_db)
     for table in ("cases", "parties", "case_parties", "assignments", "sessions"):
         for r in office_db.query(f"SELECT updated_by, origin FROM {table}"):
-            assert r["updated_by"] == user(office_db)
+            assert r["updated_by"] == user(office_db).user_id
             assert r["origin"]
     assert office_db.scalar("SELECT count(*) FROM case_events WHERE case_id = ?", (case_id,)) == 4
 

@@ -10,6 +10,7 @@ from app.models import clause_templates as ct
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.reference import categories
+from tests.helpers import director
 from tests.models.helpers import user
 
 
@@ -61,14 +62,14 @@ def test_office_edit_then_restore_default(office_db: Database) -> None:
     )
     edited = _by_key(office_db)["apology"]
     assert edited.body == "{被申请人}向{申请人}书面赔礼道歉。" and edited.edited
-    ct.restore_default(office_db, "apology")
+    ct.restore_default(office_db, "apology", by=director(office_db))
     assert _by_key(office_db)["apology"] == original
 
 
 def test_hide_and_own_templates(office_db: Database) -> None:
     ct.hide_template(office_db, "costs_own", by=user(office_db))
     assert "costs_own" not in _by_key(office_db)
-    ct.restore_default(office_db, "costs_own")
+    ct.restore_default(office_db, "costs_own", by=director(office_db))
     assert "costs_own" in _by_key(office_db)
 
     key = ct.save_template(
@@ -84,7 +85,8 @@ def test_hide_and_own_templates(office_db: Database) -> None:
     ct.hide_template(office_db, key, by=user(office_db))
     assert key not in _by_key(office_db)
     with pytest.raises(NotFoundError):
-        ct.restore_default(office_db, key)  # the office's own have no default
+        # the office's own have no default
+        ct.restore_default(office_db, key, by=director(office_db))
 
 
 @pytest.mark.parametrize(

@@ -298,6 +298,7 @@ def empty_office_like(source: Database, path: Path) -> Database:
         town_name=office.town_name(source),
         villages=[v.name for v in office.villages(source, include_retired=True)],
         user_name="导入员",
+        password="qingshan26",
     )
     for m in office.mediators(source, include_retired=True):
         office.add_mediator(db, by=user(db), name=m.name, committee_id=office.main_committee(db).id)

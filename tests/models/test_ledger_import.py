@@ -44,6 +44,7 @@ from app.models.ledger_import.values import (
 from app.models.ledger_import.writing import PAGE_CACHE_PER_CASE_KIB
 from app.models.reference import categories, sources
 from tests.conftest import TODAY
+from tests.helpers import director
 from tests.models import ledger_sheets as sheets
 from tests.models.helpers import register, user
 
@@ -921,7 +922,7 @@ def test_mediators_spaced_to_line_up_are_one_name_each(office_db, tmp_path):
     """A 调解员 cell as offices type it: "何  芳" (spaced to line up with three-character
     names) is one mediator, "王建华 陈秀兰" two, "何 芳、王建华" two."""
     committee = office.main_committee(office_db).id
-    by = office.current_user(office_db).id
+    by = director(office_db)
     office.add_mediator(office_db, by=by, name="何芳", committee_id=committee)
     rows = [
         sheets.ledger_row(N.format(1), mediator="何  芳"),
@@ -998,7 +999,7 @@ def test_unknown_mediators_are_listed_with_the_rows_that_name_them(office_db, tm
     assert len(by_row[3].mediator_ids) == 1  # 王建华 is linked all the same
 
     committee = office.main_committee(office_db).id
-    by = office.current_user(office_db).id
+    by = director(office_db)
     for name in plan.unknown_mediators:  # what the preview's button adds
         office.add_mediator(office_db, by=by, name=name, committee_id=committee)
     again = plan_for(office_db, simple(tmp_path, rows))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import office
+from app.models import accounts
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.monthly_report import (
@@ -30,6 +30,7 @@ from app.models.monthly_report import (
     text_length,
 )
 from app.models.stats import BREAKDOWNS, Period, breakdown, indicators, monthly_series
+from tests.helpers import director
 from tests.models.test_stats import MAY_2025_FIGURES, MAY_FIGURES, TODAY, Office, stats_office
 
 TEXTS = MonthlyTexts(
@@ -41,7 +42,7 @@ TEXTS = MonthlyTexts(
 
 
 def ids(db: Database) -> tuple[str, str]:
-    return report_committee_id(db), office.current_user(db).id
+    return report_committee_id(db), director(db)
 
 
 def stored_rows(db: Database) -> list[dict[str, object]]:
@@ -70,7 +71,7 @@ def test_texts_round_trip_per_committee_and_month(office_db: Database) -> None:
     assert get_texts(office_db, committee, 2026, 10) == changed
     rows = stored_rows(office_db)
     assert [(r["year"], r["month"]) for r in rows] == [(2026, 9), (2026, 10)]
-    assert all(r["committee_id"] == committee and r["updated_by"] == user for r in rows)
+    assert all(r["committee_id"] == committee and r["updated_by"] == user.user_id for r in rows)
     assert str(rows[1]["updated_at"]) >= str(rows[1]["created_at"])
 
 
@@ -102,7 +103,13 @@ def test_saving_the_same_texts_writes_nothing(office_db: Database) -> None:
     committee, user = ids(office_db)
     save_texts(office_db, committee, 2026, 10, TEXTS, by=user)
     before = stored_rows(office_db)
-    save_texts(office_db, committee, 2026, 10, TEXTS, by="someone-else")
+    someone_else = accounts.acting_as(
+        office_db,
+        accounts.add_user(
+            office_db, by=user, name="孙副主任", role="director", password="sun-2026"
+        ),
+    )
+    save_texts(office_db, committee, 2026, 10, TEXTS, by=someone_else)
     assert stored_rows(office_db) == before
 
 

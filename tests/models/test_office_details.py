@@ -8,10 +8,11 @@ from app.models import office
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import OfficeDetails
+from tests.helpers import director
 
 
 def _by(db: Database) -> str:
-    return office.current_user(db).id
+    return director(db)
 
 
 def test_a_new_office_has_its_committee_name_as_seal_and_nothing_else(office_db: Database) -> None:

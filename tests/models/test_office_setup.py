@@ -10,7 +10,7 @@ from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import NewMediator, OfficeDetails
 from app.models.registries import places
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 
 
 def _setup(db: Database, **changes: object) -> str:
@@ -20,6 +20,7 @@ def _setup(db: Database, **changes: object) -> str:
         "town_name": "青山镇",
         "villages": ["红旗村", "河东社区"],
         "user_name": "李主任",
+        "password": "qingshan26",
     }
     values.update(changes)
     return office.setup_office(db, **values)  # type: ignore[arg-type]
@@ -116,11 +117,11 @@ def test_accept_late_days_default_to_three_and_are_stored_for_the_office(
     office_db: Database,
 ) -> None:
     assert office.accept_late_days(office_db) == 3
-    office.set_accept_late_days(office_db, 5)
+    office.set_accept_late_days(office_db, 5, by=director(office_db))
     assert office.accept_late_days(office_db) == 5
     for bad in (0, 61):
         with pytest.raises(ValidationError) as caught:
-            office.set_accept_late_days(office_db, bad)
+            office.set_accept_late_days(office_db, bad, by=director(office_db))
         assert caught.value.field == "待受理提醒"
         assert "1 到 60 天" in caught.value.message
     assert office.accept_late_days(office_db) == 5
@@ -139,5 +140,5 @@ def test_villages_set_up_are_kept_as_the_village_registry_keeps_them(database: D
     villages = office.villages(database)
     assert [v.name for v in villages] == ["河东 社区", "村" * 30]
     for v in villages:
-        places.edit_village(database, v.id, name=v.name, kind="community", by="test")
+        places.edit_village(database, v.id, name=v.name, kind="community", by=director(database))
     assert [v.kind for v in office.villages(database)] == ["community", "community"]

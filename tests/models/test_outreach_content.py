@@ -13,6 +13,7 @@ from app.models import outreach_content as oc
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.paths import resource_path
+from tests.helpers import director
 from tests.models.helpers import user
 
 # Every article the shipped texts may cite (checked against the official texts, see
@@ -190,7 +191,7 @@ def test_edit_then_restore_default(office_db: Database) -> None:
     edited = _by_key(office_db)["broadcast_loans"]
     assert edited.title == "借钱的事" and edited.edited and edited.shipped
     assert [i.key for i in oc.items(office_db)] == [i.key for i in oc.defaults()]  # same place
-    oc.restore_default(office_db, "broadcast_loans")
+    oc.restore_default(office_db, "broadcast_loans", by=director(office_db))
     assert _by_key(office_db)["broadcast_loans"] == original
 
 
@@ -217,7 +218,7 @@ def test_hide_restore_and_own_items(office_db: Database) -> None:
     assert "animation_loans" not in _by_key(office_db)
     hidden = _by_key(office_db, include_hidden=True)["animation_loans"]
     assert hidden.hidden and not hidden.edited
-    oc.restore_default(office_db, "animation_loans")
+    oc.restore_default(office_db, "animation_loans", by=director(office_db))
     assert "animation_loans" in _by_key(office_db)
 
     key = oc.save_item(
@@ -238,7 +239,8 @@ def test_hide_restore_and_own_items(office_db: Database) -> None:
     assert key not in _by_key(office_db)
     assert _by_key(office_db, include_hidden=True)[key].hidden
     with pytest.raises(NotFoundError):
-        oc.restore_default(office_db, key)  # the office's own have no default
+        # the office's own have no default
+        oc.restore_default(office_db, key, by=director(office_db))
     with pytest.raises(NotFoundError):
         oc.hide_item(office_db, "no-such-item", by=by)
 

@@ -8,8 +8,9 @@ from datetime import date, datetime
 
 import pytest
 
-from app.models import cases, office
+from app.models import accounts, cases, office
 from app.models import registries as reg
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import DomainError, InUseError, NotFoundError, ValidationError
 from tests.models.helpers import register, user
@@ -27,11 +28,13 @@ def _dump(db: Database) -> list[str]:
     return list(db.conn.iterdump())
 
 
-def _second_user(db: Database) -> str:
+def _second_user(db: Database) -> Actor:
+    """A second 主任 (a 副主任): another user whose name the rows must carry."""
     from app.models import rows
 
     with db.transaction() as conn:
-        return rows.insert(conn, "users", {"name": "张文书", "role": "mediator"}, by="system")
+        uid = rows.insert(conn, "users", {"name": "张文书", "role": "director"}, by="system")
+    return accounts.acting_as(db, uid)
 
 
 # --------------------------------------------------------------------------- natural order
@@ -160,7 +163,7 @@ def test_a_grid_in_use_is_not_deleted_but_one_entered_by_mistake_is(office_db: D
     reg.add_household(
         office_db, by=user(office_db), grid_id=grid, house_number="1", head_name="王德胜"
     )
-    reg.save_chart_options(office_db, reg.ChartOptions(grid, mask_phones=False), by="x")
+    reg.save_chart_options(office_db, reg.ChartOptions(grid, mask_phones=False), by=user(office_db))
     before = _dump(office_db)
     with pytest.raises(InUseError) as exc:
         reg.delete_grid(office_db, grid, by=user(office_db))
@@ -215,7 +218,7 @@ def test_a_village_committee_takes_its_level_and_defaults_from_its_place(
     assert reg.village_committee(office_db, _village(office_db, "桃园村")) is None
     row = office_db.one("SELECT parent_id, updated_by FROM committees WHERE id = ?", (hongqi,))
     assert row is not None
-    assert (row[0], row[1]) == (office.main_committee(office_db).id, by)
+    assert (row[0], row[1]) == (office.main_committee(office_db).id, by.user_id)
 
 
 def test_one_committee_per_village_and_unique_names(office_db: Database) -> None:
@@ -342,7 +345,7 @@ def test_edit_retire_and_delete_mediators(office_db: Database) -> None:
         True,
         "宅基地、山林土地",
     )
-    assert office_db.scalar("SELECT updated_by FROM mediators WHERE id = ?", (m,)) == clerk
+    assert office_db.scalar("SELECT updated_by FROM mediators WHERE id = ?", (m,)) == clerk.user_id
     with pytest.raises(ValidationError) as exc:
         reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)
     assert exc.value.field == "调解员姓名" and "同名" in exc.value.message
@@ -841,11 +844,17 @@ def test_every_write_records_its_user(office_db: Database) -> None:
     )
     a = reg.add_legal_adviser(office_db, by=clerk, village_id=_village(office_db), name="李春梅")
     for table, row_id in (("places", grid), ("households", h), ("legal_advisers", a)):
-        assert office_db.scalar(f"SELECT updated_by FROM {table} WHERE id = ?", (row_id,)) == clerk
-    assert office_db.scalar("SELECT updated_by FROM household_members") == clerk
+        assert (
+            office_db.scalar(f"SELECT updated_by FROM {table} WHERE id = ?", (row_id,))
+            == clerk.user_id
+        )
+    assert office_db.scalar("SELECT updated_by FROM household_members") == clerk.user_id
     director = user(office_db)
     reg.retire_legal_adviser(office_db, a, by=director)
-    assert office_db.scalar("SELECT updated_by FROM legal_advisers WHERE id = ?", (a,)) == director
+    assert (
+        office_db.scalar("SELECT updated_by FROM legal_advisers WHERE id = ?", (a,))
+        == director.user_id
+    )
 
 
 # --------------------------------------------------------------------------- the kit

@@ -74,6 +74,7 @@ def _office(db: Database) -> Database:
         town_name="青山镇",
         villages=["红旗村", "桃园村", "河东社区"],
         user_name="李主任",
+        password="qingshan26",
     )
     return db
 

@@ -73,6 +73,7 @@ from app.models.stats import (
     monthly_series,
     report,
 )
+from tests.helpers import director
 
 TODAY = date(2026, 11, 20)
 D = date
@@ -81,7 +82,7 @@ D = date
 class Office:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.user = office.current_user(db).id
+        self.user = director(db)
         self.committee = office.main_committee(db).id
         self.village = {v.name: v.id for v in office.villages(db)}
         self.mediator = {m.name: m.id for m in office.mediators(db)}
@@ -99,7 +100,7 @@ class Office:
                     "time_limit_days": 30,
                     "seal_text": "红旗村人民调解委员会",
                 },
-                by=self.user,
+                by=self.user.user_id,
             )
 
     def register(
@@ -349,8 +350,9 @@ def stats_office(path: Path) -> Office:
         town_name="青山镇",
         villages=["红旗村", "桃园村", "河东社区"],
         user_name="李主任",
+        password="qingshan26",
     )
-    user = office.current_user(db).id
+    user = director(db)
     committee = office.main_committee(db).id
     office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
     office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)

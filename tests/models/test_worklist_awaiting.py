@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from app.models import cases, demo, office, register
 from app.models.db import Database
 from tests.conftest import TODAY
+from tests.helpers import director
 from tests.models.helpers import register as register_dispute
 
 
@@ -38,13 +39,13 @@ def test_registered_disputes_wait_oldest_first_with_days_and_late_marks(
 
 def test_the_office_setting_decides_what_is_late(office_db: Database) -> None:
     _register(office_db, 4, "周四")
-    office.set_accept_late_days(office_db, 7)
+    office.set_accept_late_days(office_db, 7, by=director(office_db))
     assert _waiting(office_db) == [("周四、李四", TODAY - timedelta(days=4), "已等待4天", False)]
     assert _waiting(office_db, accept_late_days=1)[0][3] is True
 
 
 def test_accepted_declined_and_voided_disputes_leave_the_list(office_db: Database) -> None:
-    by = office.current_user(office_db).id
+    by = director(office_db)
     accepted = _register(office_db, 5, "赵一")
     declined = _register(office_db, 5, "钱二")
     voided = _register(office_db, 5, "孙三")

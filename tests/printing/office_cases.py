@@ -15,6 +15,7 @@ from app.models.casefile import CaseFile
 from app.models.cases import AgreementInput, CaseInput, CloseInput, SessionInput
 from app.models.identity import resident_id_check_char
 from app.models.parties import PartyInput
+from tests.helpers import director
 
 TODAY = date(2026, 11, 30)
 REGISTERED = date(2026, 10, 8)
@@ -78,8 +79,9 @@ def _setup(db: dbmod.Database) -> tuple[str, str, list[str]]:
         town_name="青山镇",
         villages=["红旗村", "东岙村", "溪口社区"],
         user_name="李主任",
+        password="qingshan26",
     )
-    user = office.current_user(db).id
+    user = director(db)
     mediators = [
         office.add_mediator(db, by=user, name=n, committee_id=committee, phone=p, full_time=True)
         for n, p in (

@@ -32,6 +32,7 @@ SIZES = ("large", "xlarge")  # the default 字号 and the largest
 DIALOGS = (
     "登记纠纷",
     "设置·本调委会",
+    "设置·您的账户",
     "设置·村（社区）",
     "设置·调解员",
     "设置·单位信息",
@@ -105,6 +106,7 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
     from app.models import office
     from app.ui.main_window import MainWindow
     from app.ui.setup_dialog import STEP_MEDIATORS
+    from tests.helpers import director
 
     windows: list[QWidget] = []
 
@@ -162,7 +164,7 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
     def prepare_laptop() -> Any:
         from app.models.sync import exchange
 
-        exchange.set_device_name(db, "办公室电脑", by=office.current_user(db).id)
+        exchange.set_device_name(db, "办公室电脑", by=director(db))
         return main_window(db).prepare_laptop()
 
     assert not office.mediators(no_mediators)
@@ -172,6 +174,7 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
         setup(1),
         setup(2),
         setup(3),
+        setup(4),
         lambda: assign(db),
         lambda: assign(no_mediators),
         close,
@@ -192,6 +195,7 @@ def _office_without_mediators(path: Path) -> Any:
     from app.models import db as dbmod
     from app.models.cases import CaseInput
     from app.models.parties import PartyInput
+    from tests.helpers import director, log_in
 
     database = dbmod.connect(path)
     office.setup_office(
@@ -201,8 +205,9 @@ def _office_without_mediators(path: Path) -> Any:
         town_name="白水乡",
         villages=["白水村"],
         user_name="王秀兰",
+        password="qingshan26",
     )
-    by = office.current_user(database).id
+    by = director(database)
     case_id = cases.register_case(
         database,
         CaseInput(
@@ -219,6 +224,7 @@ def _office_without_mediators(path: Path) -> Any:
         by=by,
     )
     cases.accept_case(database, case_id, by=by, accepted_on=date.today())
+    log_in(database)
     return database
 
 
@@ -235,10 +241,12 @@ def _measure_all(app: QApplication, out: Path) -> None:
     from app.models import db as dbmod
     from app.models import demo
     from app.ui import application
+    from tests.helpers import log_in
 
     folder = Path(tempfile.mkdtemp(prefix="laptop-screen-"))
     db = dbmod.connect(folder / "demo.sqlite3")
     demo.fill_demo(db, today=date.today())
+    log_in(db, password=demo.DEMO_PASSWORD)
     fresh = dbmod.connect(folder / "fresh.sqlite3")
     no_mediators = _office_without_mediators(folder / "bare.sqlite3")
     results: dict[str, dict[str, Any]] = {}

@@ -177,7 +177,7 @@ def test_pinyin_is_not_loaded_until_someone_types() -> None:
         "from app.ui.cases.register_dialog import RegisterDialog\n"
         "d = db.connect(pathlib.Path(tempfile.mkdtemp()) / 'x.sqlite3')\n"
         "office.setup_office(d, committee_name='青山镇人民调解委员会', abbr='青山',"
-        " town_name='青山镇', villages=['红旗村'], user_name='李主任')\n"
+        " town_name='青山镇', villages=['红旗村'], user_name='李主任', password='qingshan26')\n"
         "w = MainWindow(d); w.show_register(); r = RegisterDialog(d)\n"
         "print('pypinyin' in sys.modules)\n"
     )

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from app.models import cases, office
+from app.models import cases
 from app.models.db import Database
 from app.models.registries.places import add_village
 from app.ui import messages, ui_settings
@@ -24,6 +24,7 @@ from app.ui.main_window import MainWindow
 from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
 from app.ui.signals import emit
 from tests.conftest import TODAY
+from tests.helpers import director
 from tests.models import ledger_sheets as sheets
 from tests.ui.events import run_queued
 from tests.ui.ledger.test_import_wizard import do_import, walk_to
@@ -172,7 +173,7 @@ def test_a_village_added_in_the_registries_is_in_the_register_filter(
     window.show_register()
     registries = window.open_registries()
     page = registries.pages["villages"]
-    add_village(demo_db, by=office.current_user(demo_db).id, name="新建村")
+    add_village(demo_db, by=director(demo_db), name="新建村")
     emit(page.changed)  # what the page says after saving its form
     combo = window.register_page.village
     assert "新建村" in [combo.itemText(i) for i in range(combo.count())]
@@ -325,7 +326,7 @@ def test_a_changed_case_refreshes_the_register_keeping_the_selection(
     case_window = window.open_case(case_id)
     assert case_window is not None
     # The case window accepts the case through the service and says so.
-    user = office.current_user(demo_db).id
+    user = director(demo_db)
     cases.accept_case(demo_db, case_id, by=user, accepted_on=TODAY, today=TODAY)
     case_window.changed.emit(case_id)
     new_row = page.table.currentIndex().row()

@@ -10,13 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.models import office
+from app.models import accounts, office
 from app.models.db import Database
 from app.models.office import OfficeDetails
-from app.ui import ui_settings
+from app.ui import session, ui_settings
 from app.ui.application import apply_font_size
 from app.ui.main_window import MainWindow
 from app.ui.setup_dialog import (
+    STEP_ACCOUNT,
     STEP_COMMITTEE,
     STEP_DETAILS,
     STEP_MEDIATORS,
@@ -26,7 +27,7 @@ from app.ui.setup_dialog import (
     guess_town,
 )
 from tests.conftest import TODAY
-from tests.helpers import snapshot
+from tests.helpers import PASSWORD, snapshot
 from tests.ui.events import run_queued
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click, commit_text, ctrl_enter, type_text
@@ -53,17 +54,26 @@ def error_of(dialog: SetupDialog, field: str) -> str:
     return box.error.text() if box.has_error else ""
 
 
-def fill(dialog: SetupDialog, qtbot: QtBot) -> None:
-    """Step 1 and step 2 filled in; the dialog shows step 2."""
-    commit_text(dialog.name, "青山镇人民调解委员会")  # suggests 青山镇 and 青山
-    commit_text(dialog.user, "李主任")
+def account(dialog: SetupDialog, qtbot: QtBot, name: str = "李主任") -> None:
+    """Step 2 (您的账户) filled in and left."""
+    assert dialog.current_step() == STEP_ACCOUNT
+    commit_text(dialog.user, name)
+    commit_text(dialog.password, PASSWORD)
+    commit_text(dialog.password_repeat, PASSWORD)
     click(qtbot, dialog.next_button)
+
+
+def fill(dialog: SetupDialog, qtbot: QtBot) -> None:
+    """Steps 1 to 3 filled in; the dialog shows step 3 (村（社区）)."""
+    commit_text(dialog.name, "青山镇人民调解委员会")  # suggests 青山镇 and 青山
+    click(qtbot, dialog.next_button)
+    account(dialog, qtbot)
     assert dialog.current_step() == STEP_VILLAGES
     commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
 
 
 def at_mediators(window: MainWindow, qtbot: QtBot) -> SetupDialog:
-    """Steps 1 and 2 filled in; the dialog shows step 3 (调解员)."""
+    """Steps 1 to 3 filled in; the dialog shows step 4 (调解员)."""
     dialog = dialog_of(window)
     fill(dialog, qtbot)
     click(qtbot, dialog.next_button)
@@ -88,7 +98,13 @@ def test_empty_fields_get_errors_beside_them(
 ) -> None:
     dialog = dialog_of(window)
     before = snapshot(database)
-    assert markers(dialog) == ["1 本调委会", "2 村（社区）", "3 调解员", "4 单位信息"]
+    assert markers(dialog) == [
+        "1 本调委会",
+        "2 您的账户",
+        "3 村（社区）",
+        "4 调解员",
+        "5 单位信息",
+    ]
     assert dialog.next_button.isVisible() and not dialog.save_button.isVisible()
     assert not dialog.back_button.isEnabled() and not dialog.skip_button.isVisible()
     click(qtbot, dialog.next_button)
@@ -113,8 +129,20 @@ def test_empty_fields_get_errors_beside_them(
     assert dialog.name.text() == "青山镇人民调解委员会"  # nothing typed is lost
     dialog.abbr.setText("青山")
     click(qtbot, dialog.next_button)
+    assert dialog.current_step() == STEP_ACCOUNT
+    assert QApplication.focusWidget() is dialog.user
+    click(qtbot, dialog.next_button)
     assert "请填写您的姓名" in error_of(dialog, "使用人姓名")
-    assert dialog.current_step() == STEP_COMMITTEE
+    commit_text(dialog.user, "李主任")
+    commit_text(dialog.password, "12345")
+    click(qtbot, dialog.next_button)
+    assert "至少要 6 位" in error_of(dialog, accounts.PASSWORD_FIELD)
+    commit_text(dialog.password, PASSWORD)
+    commit_text(dialog.password_repeat, PASSWORD + "x")
+    click(qtbot, dialog.next_button)
+    assert error_of(dialog, accounts.PASSWORD_FIELD) == ""
+    assert "两次输入的密码不一样" in error_of(dialog, accounts.REPEAT_FIELD)
+    assert dialog.current_step() == STEP_ACCOUNT
     assert snapshot(database) == before
 
 
@@ -129,8 +157,8 @@ def test_villages_are_required_and_unique(window: MainWindow, qtbot: QtBot) -> N
     assert "“红旗村”重复填写了" in error_of(dialog, "村（社区）")
     assert dialog.current_step() == STEP_VILLAGES
     click(qtbot, dialog.back_button)  # back: what was typed is still there
-    assert dialog.current_step() == STEP_COMMITTEE
-    assert dialog.user.text() == "李主任"
+    assert dialog.current_step() == STEP_ACCOUNT
+    assert dialog.user.text() == "李主任" and dialog.password.text() == PASSWORD
     assert error_of(dialog, "村（社区）") == ""
 
 
@@ -173,15 +201,22 @@ def test_a_whole_setup_by_keyboard_shows_the_register(
 ) -> None:
     dialog = dialog_of(window)
     commit_text(dialog.name, "青山镇人民调解委员会")
+    dialog.device_name.setFocus()
+    qtbot.keyClick(dialog.device_name, Qt.Key.Key_Return)  # Enter on a step's last field
+    assert dialog.current_step() == STEP_ACCOUNT  # goes on
+    assert QApplication.focusWidget() is dialog.user
     commit_text(dialog.user, "李主任")
-    dialog.user.setFocus()
-    qtbot.keyClick(dialog.user, Qt.Key.Key_Return)  # Enter on the step's last field goes on
+    type_text(qtbot, dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter: to the next input
+    assert QApplication.focusWidget() is dialog.password_repeat
+    type_text(qtbot, dialog.password_repeat, PASSWORD)
+    qtbot.keyClick(dialog.password_repeat, Qt.Key.Key_Return)
     assert dialog.current_step() == STEP_VILLAGES
     assert QApplication.focusWidget() is dialog.villages
     commit_text(dialog.villages, "红旗村\n桃园村\n河东社区")
     ctrl_enter(qtbot, dialog.villages)
     assert dialog.current_step() == STEP_MEDIATORS
-    assert markers(dialog)[:2] == ["1 本调委会", "2 村（社区）"]
+    assert markers(dialog)[:3] == ["1 本调委会", "2 您的账户", "3 村（社区）"]
     assert dialog.skip_button.isVisible() and dialog.skip_button.text() == "跳过此步(&K)"
     assert QApplication.focusWidget() is dialog.mediator_rows[0].name
     second = dialog.mediator_rows[1]
@@ -203,7 +238,13 @@ def test_a_whole_setup_by_keyboard_shows_the_register(
     assert (committee.name, committee.abbr) == ("青山镇人民调解委员会", "青山")
     villages = [v.name for v in office.villages(database)]
     assert villages == ["红旗村", "桃园村", "河东社区"]  # as typed
-    assert office.current_user(database).name == "李主任"
+    director = office.current_user(database)
+    assert director.name == "李主任"
+    # the 主任 is logged in with the password chosen, and is the 调解员 of the same name
+    me = session.current_actor(database)
+    assert (me.user_id, me.role) == (director.id, "director")
+    assert me.mediator_id == office.mediators(database)[0].id
+    assert accounts.login(database, director.id, PASSWORD).name == "李主任"
     assert [(m.name, m.phone, m.full_time) for m in office.mediators(database)] == [
         ("李主任", "", True),
         ("王建华", "13905710001", False),
@@ -236,7 +277,7 @@ def test_skipped_steps_say_where_to_add_them_later_and_save_nothing(
     assert "村居与宣传 → 村居档案 → 调解员" in hints
     click(qtbot, dialog.skip_button)
     assert dialog.current_step() == STEP_DETAILS
-    assert markers(dialog)[STEP_MEDIATORS] == "3 调解员（已跳过）"
+    assert markers(dialog)[STEP_MEDIATORS] == "4 调解员（已跳过）"
     assert dialog.skipped_note.isVisible()
     assert dialog.skipped_note.text() == (
         "已跳过“调解员”：以后在“村居与宣传 → 村居档案 → 调解员”中添加，指派时也可以当场添加。"
@@ -256,7 +297,7 @@ def test_a_skipped_step_taken_again_counts(
     click(qtbot, dialog.back_button)
     assert dialog.current_step() == STEP_MEDIATORS
     click(qtbot, dialog.next_button)  # not skipped any more
-    assert markers(dialog)[STEP_MEDIATORS] == "3 调解员"
+    assert markers(dialog)[STEP_MEDIATORS] == "4 调解员"
     assert not dialog.skipped_note.isVisible()
     with qtbot.waitSignal(dialog.office_ready):
         click(qtbot, dialog.save_button)
@@ -304,6 +345,7 @@ def test_a_refusal_at_the_end_shows_the_step_it_is_about(
         town_name="白水乡",
         villages=["白水村"],
         user_name="张三",
+        password="qingshan26",
     )
     click(qtbot, dialog.save_button)
     assert dialog.current_step() == STEP_COMMITTEE

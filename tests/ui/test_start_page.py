@@ -21,6 +21,7 @@ from app.ui.look import ERROR
 from app.ui.main_window import MainWindow
 from app.ui.start_page import SECTIONS, StartPage, WorklistModel
 from tests.conftest import TODAY
+from tests.helpers import director
 from tests.models.helpers import register as register_dispute
 from tests.ui.message_boxes import Boxes
 from tests.ui.shell_helpers import UUID_RE, locked, on_screen
@@ -203,7 +204,7 @@ def test_waiting_disputes_oldest_first_the_late_ones_in_red(
 def test_the_office_setting_decides_which_waiting_disputes_are_late(
     page: StartPage, demo_db: Database
 ) -> None:
-    office.set_accept_late_days(demo_db, 10)
+    office.set_accept_late_days(demo_db, 10, by=director(demo_db))
     assert page.refresh()
     heading = page.sections["awaiting_acceptance"].heading
     assert heading.text() == "待受理（3 件，其中 2 件已超过 10 天）"

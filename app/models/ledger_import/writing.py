@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.models import cases, privacy, rows, search
+from app.models import accounts, cases, privacy, rows, search
+from app.models.accounts import Actor
 from app.models.db import Database, utc_now
 from app.models.errors import (
     DomainError,
@@ -88,7 +89,7 @@ def apply_import(
     db: Database,
     plan: ImportPlan,
     *,
-    by: str,
+    by: Actor,
     skip_bad_rows: bool,
     skip_duplicates: bool,
     progress: ProgressFn | None = None,
@@ -103,6 +104,8 @@ def apply_import(
     A cancel (OperationCancelledError) or any failure (ImportFailedError, StorageError)
     rolls everything back: the database is exactly as before.
     """
+    with db.reading():
+        accounts.authorize(db.conn, by, "import_ledger")
     if numbers.is_field(db.conn):  # it would number cases from a sequence the office owns
         raise DomainError(
             "外出笔记本不能导入台账：导入的案件要由办公室电脑编号。"
@@ -139,7 +142,7 @@ def apply_import(
         merge.quiet(conn)
         logged_from = bulk.marks(conn, _LOGGED_TABLES)
         _raise_sequences(conn, committee.id, chosen)
-        writer = _Writer(conn, plan, committee, by=by)
+        writer = _Writer(conn, plan, committee, by=by.user_id)
         for i, planned in enumerate(chosen):
             if cancelled is not None and i % CANCEL_EVERY == 0 and cancelled():
                 stop()

@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.models import rows
+from app.models import accounts, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.registries.common import (
@@ -293,7 +294,7 @@ def get_household(db: Database, household_id: str) -> Household:
 def add_household(
     db: Database,
     *,
-    by: str,
+    by: Actor,
     grid_id: str,
     house_number: str,
     head_name: str,
@@ -304,9 +305,12 @@ def add_household(
     """A household of a grid in use; its house number is unique among the grid's households."""
     values, cleaned = _household_values(house_number, head_name, phone, notes, members)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _unique_house_number(conn, grid_id, values["house_number"])
-        household_id = rows.insert(conn, "households", {**values, "grid_id": grid_id}, by=by)
-        _write_members(conn, household_id, cleaned, by=by)
+        household_id = rows.insert(
+            conn, "households", {**values, "grid_id": grid_id}, by=by.user_id
+        )
+        _write_members(conn, household_id, cleaned, by=by.user_id)
         return household_id
 
 
@@ -314,7 +318,7 @@ def edit_household(
     db: Database,
     household_id: str,
     *,
-    by: str,
+    by: Actor,
     grid_id: str,
     house_number: str,
     head_name: str,
@@ -326,30 +330,34 @@ def edit_household(
     values, cleaned = _household_values(house_number, head_name, phone, notes, members)
     get_household(db, household_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _unique_house_number(conn, grid_id, values["house_number"], household_id)
-        rows.update(conn, "households", household_id, {**values, "grid_id": grid_id}, by=by)
-        _write_members(conn, household_id, cleaned, by=by)
+        rows.update(conn, "households", household_id, {**values, "grid_id": grid_id}, by=by.user_id)
+        _write_members(conn, household_id, cleaned, by=by.user_id)
 
 
-def retire_household(db: Database, household_id: str, *, by: str) -> None:
+def retire_household(db: Database, household_id: str, *, by: Actor) -> None:
     """停用 (moved away, house pulled down): off the lists and the 装户图."""
     with db.transaction() as conn:
-        set_retired(conn, "households", household_id, True, by=by, what="这户住户")
+        accounts.authorize(conn, by, "village_registry")
+        set_retired(conn, "households", household_id, True, by=by.user_id, what="这户住户")
 
 
-def reinstate_household(db: Database, household_id: str, *, by: str) -> None:
+def reinstate_household(db: Database, household_id: str, *, by: Actor) -> None:
     h = get_household(db, household_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         if h.retired:
             _unique_house_number(conn, h.grid_id, h.house_number, h.id)
-        set_retired(conn, "households", household_id, False, by=by, what="这户住户")
+        set_retired(conn, "households", household_id, False, by=by.user_id, what="这户住户")
 
 
-def delete_household(db: Database, household_id: str, *, by: str) -> None:
+def delete_household(db: Database, household_id: str, *, by: Actor) -> None:
     """Delete a household entered by mistake, with its members."""
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         conn.execute("DELETE FROM household_members WHERE household_id = ?", (household_id,))
-        delete_row(conn, "households", household_id, by=by, what="这户住户")
+        delete_row(conn, "households", household_id, by=by.user_id, what="这户住户")
 
 
 # --------------------------------------------------------------------------- chart options
@@ -369,7 +377,7 @@ def chart_options(db: Database, grid_id: str) -> ChartOptions:
     )
 
 
-def save_chart_options(db: Database, options: ChartOptions, *, by: str) -> None:
+def save_chart_options(db: Database, options: ChartOptions, *, by: Actor) -> None:
     """Remember what the grid's 装户图 shows."""
     values = {
         "mask_phones": int(options.mask_phones),
@@ -377,6 +385,7 @@ def save_chart_options(db: Database, options: ChartOptions, *, by: str) -> None:
         "heads_only": int(options.heads_only),
     }
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         g = conn.execute("SELECT kind FROM places WHERE id = ?", (options.grid_id,)).fetchone()
         if g is None or g["kind"] != "grid":
             raise NotFoundError("这个网格已被删除，请刷新后再试。")
@@ -385,7 +394,10 @@ def save_chart_options(db: Database, options: ChartOptions, *, by: str) -> None:
         ).fetchone()
         if r is None:
             rows.insert(
-                conn, "household_chart_options", {**values, "grid_id": options.grid_id}, by=by
+                conn,
+                "household_chart_options",
+                {**values, "grid_id": options.grid_id},
+                by=by.user_id,
             )
         else:
-            rows.update(conn, "household_chart_options", r["id"], values, by=by)
+            rows.update(conn, "household_chart_options", r["id"], values, by=by.user_id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from app.models import rows
+from app.models import accounts, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.registries.common import (
@@ -140,7 +141,7 @@ def _mediator_values(
 def add_mediator(
     db: Database,
     *,
-    by: str,
+    by: Actor,
     name: str,
     committee_id: str | None,
     phone: str = "",
@@ -150,15 +151,18 @@ def add_mediator(
     """A new mediator of a committee in use; the name is unique among its mediators."""
     values = _mediator_values(name, phone, full_time, specialities)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "mediators")
         _mediator_checks(conn, str(values["name"]), committee_id)
-        return rows.insert(conn, "mediators", {**values, "committee_id": committee_id}, by=by)
+        return rows.insert(
+            conn, "mediators", {**values, "committee_id": committee_id}, by=by.user_id
+        )
 
 
 def edit_mediator(
     db: Database,
     mediator_id: str,
     *,
-    by: str,
+    by: Actor,
     name: str,
     committee_id: str | None,
     phone: str,
@@ -168,33 +172,39 @@ def edit_mediator(
     values = _mediator_values(name, phone, full_time, specialities)
     get_mediator(db, mediator_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "mediators")
         _mediator_checks(conn, str(values["name"]), committee_id, mediator_id)
-        rows.update(conn, "mediators", mediator_id, {**values, "committee_id": committee_id}, by=by)
+        rows.update(
+            conn, "mediators", mediator_id, {**values, "committee_id": committee_id}, by=by.user_id
+        )
 
 
-def retire_mediator(db: Database, mediator_id: str, *, by: str) -> None:
+def retire_mediator(db: Database, mediator_id: str, *, by: Actor) -> None:
     """停用: no longer offered for new assignments nor printed; past cases keep the name."""
     with db.transaction() as conn:
-        set_retired(conn, "mediators", mediator_id, True, by=by, what="这名调解员")
+        accounts.authorize(conn, by, "mediators")
+        set_retired(conn, "mediators", mediator_id, True, by=by.user_id, what="这名调解员")
 
 
-def reinstate_mediator(db: Database, mediator_id: str, *, by: str) -> None:
+def reinstate_mediator(db: Database, mediator_id: str, *, by: Actor) -> None:
     m = get_mediator(db, mediator_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "mediators")
         if m.retired:
             _mediator_checks(conn, m.name, m.committee_id, m.id)
-        set_retired(conn, "mediators", mediator_id, False, by=by, what="这名调解员")
+        set_retired(conn, "mediators", mediator_id, False, by=by.user_id, what="这名调解员")
 
 
-def delete_mediator(db: Database, mediator_id: str, *, by: str) -> None:
+def delete_mediator(db: Database, mediator_id: str, *, by: Actor) -> None:
     """Delete a mediator entered by mistake; refused (InUseError) once assigned to a case."""
     m = get_mediator(db, mediator_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "mediators")
         delete_row(
             conn,
             "mediators",
             m.id,
-            by=by,
+            by=by.user_id,
             what=f"调解员“{m.name}”",
             checks=(("SELECT count(*) FROM assignments WHERE mediator_id = ?", "次案件指派"),),
         )
@@ -287,50 +297,55 @@ def _worker_checks(conn: sqlite3.Connection, grid_id: str, name: str, own_id: st
         )
 
 
-def add_grid_worker(db: Database, *, by: str, grid_id: str, name: str, phone: str = "") -> str:
+def add_grid_worker(db: Database, *, by: Actor, grid_id: str, name: str, phone: str = "") -> str:
     name = clean_name(name, GRID_WORKER_NAME_FIELD)
     phone = clean_phone(phone)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _worker_checks(conn, grid_id, name)
         return rows.insert(
-            conn, "grid_workers", {"grid_id": grid_id, "name": name, "phone": phone}, by=by
+            conn, "grid_workers", {"grid_id": grid_id, "name": name, "phone": phone}, by=by.user_id
         )
 
 
 def edit_grid_worker(
-    db: Database, worker_id: str, *, by: str, grid_id: str, name: str, phone: str
+    db: Database, worker_id: str, *, by: Actor, grid_id: str, name: str, phone: str
 ) -> None:
     name = clean_name(name, GRID_WORKER_NAME_FIELD)
     phone = clean_phone(phone)
     get_grid_worker(db, worker_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _worker_checks(conn, grid_id, name, worker_id)
         rows.update(
             conn,
             "grid_workers",
             worker_id,
             {"grid_id": grid_id, "name": name, "phone": phone},
-            by=by,
+            by=by.user_id,
         )
 
 
-def retire_grid_worker(db: Database, worker_id: str, *, by: str) -> None:
+def retire_grid_worker(db: Database, worker_id: str, *, by: Actor) -> None:
     with db.transaction() as conn:
-        set_retired(conn, "grid_workers", worker_id, True, by=by, what="这名网格员")
+        accounts.authorize(conn, by, "village_registry")
+        set_retired(conn, "grid_workers", worker_id, True, by=by.user_id, what="这名网格员")
 
 
-def reinstate_grid_worker(db: Database, worker_id: str, *, by: str) -> None:
+def reinstate_grid_worker(db: Database, worker_id: str, *, by: Actor) -> None:
     w = get_grid_worker(db, worker_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         if w.retired:
             _worker_checks(conn, w.grid_id, w.name, w.id)
-        set_retired(conn, "grid_workers", worker_id, False, by=by, what="这名网格员")
+        set_retired(conn, "grid_workers", worker_id, False, by=by.user_id, what="这名网格员")
 
 
-def delete_grid_worker(db: Database, worker_id: str, *, by: str) -> None:
+def delete_grid_worker(db: Database, worker_id: str, *, by: Actor) -> None:
     """Delete a grid worker entered by mistake (nothing refers to grid workers)."""
     with db.transaction() as conn:
-        delete_row(conn, "grid_workers", worker_id, by=by, what="这名网格员")
+        accounts.authorize(conn, by, "village_registry")
+        delete_row(conn, "grid_workers", worker_id, by=by.user_id, what="这名网格员")
 
 
 # --------------------------------------------------------------------------- 法律明白人
@@ -418,38 +433,47 @@ def _adviser_values(name: str, phone: str, area: str) -> dict[str, str]:
 
 
 def add_legal_adviser(
-    db: Database, *, by: str, village_id: str, name: str, phone: str = "", area: str = ""
+    db: Database, *, by: Actor, village_id: str, name: str, phone: str = "", area: str = ""
 ) -> str:
     values = _adviser_values(name, phone, area)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _adviser_checks(conn, village_id, values["name"])
-        return rows.insert(conn, "legal_advisers", {**values, "village_id": village_id}, by=by)
+        return rows.insert(
+            conn, "legal_advisers", {**values, "village_id": village_id}, by=by.user_id
+        )
 
 
 def edit_legal_adviser(
-    db: Database, adviser_id: str, *, by: str, village_id: str, name: str, phone: str, area: str
+    db: Database, adviser_id: str, *, by: Actor, village_id: str, name: str, phone: str, area: str
 ) -> None:
     values = _adviser_values(name, phone, area)
     get_legal_adviser(db, adviser_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _adviser_checks(conn, village_id, values["name"], adviser_id)
-        rows.update(conn, "legal_advisers", adviser_id, {**values, "village_id": village_id}, by=by)
+        rows.update(
+            conn, "legal_advisers", adviser_id, {**values, "village_id": village_id}, by=by.user_id
+        )
 
 
-def retire_legal_adviser(db: Database, adviser_id: str, *, by: str) -> None:
+def retire_legal_adviser(db: Database, adviser_id: str, *, by: Actor) -> None:
     with db.transaction() as conn:
-        set_retired(conn, "legal_advisers", adviser_id, True, by=by, what="这名法律明白人")
+        accounts.authorize(conn, by, "village_registry")
+        set_retired(conn, "legal_advisers", adviser_id, True, by=by.user_id, what="这名法律明白人")
 
 
-def reinstate_legal_adviser(db: Database, adviser_id: str, *, by: str) -> None:
+def reinstate_legal_adviser(db: Database, adviser_id: str, *, by: Actor) -> None:
     a = get_legal_adviser(db, adviser_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         if a.retired:
             _adviser_checks(conn, a.village_id, a.name, a.id)
-        set_retired(conn, "legal_advisers", adviser_id, False, by=by, what="这名法律明白人")
+        set_retired(conn, "legal_advisers", adviser_id, False, by=by.user_id, what="这名法律明白人")
 
 
-def delete_legal_adviser(db: Database, adviser_id: str, *, by: str) -> None:
+def delete_legal_adviser(db: Database, adviser_id: str, *, by: Actor) -> None:
     """Delete a 法律明白人 entered by mistake (nothing refers to them)."""
     with db.transaction() as conn:
-        delete_row(conn, "legal_advisers", adviser_id, by=by, what="这名法律明白人")
+        accounts.authorize(conn, by, "village_registry")
+        delete_row(conn, "legal_advisers", adviser_id, by=by.user_id, what="这名法律明白人")

@@ -10,7 +10,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from app.models import rows
+from app.models import accounts, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import DomainError, NotFoundError, ValidationError
 from app.models.office import get_setting
@@ -108,39 +109,43 @@ def _unique_grid_name(
         )
 
 
-def add_grid(db: Database, *, by: str, village_id: str, name: str) -> str:
+def add_grid(db: Database, *, by: Actor, village_id: str, name: str) -> str:
     """A new grid under a village or community; its name is unique there."""
     name = _grid_name(name)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         village = active_village(conn, village_id)
         _unique_grid_name(conn, village.id, name, village.name)
         return rows.insert(
-            conn, "places", {"name": name, "kind": "grid", "parent_id": village.id}, by=by
+            conn, "places", {"name": name, "kind": "grid", "parent_id": village.id}, by=by.user_id
         )
 
 
-def rename_grid(db: Database, grid_id: str, *, by: str, name: str) -> None:
+def rename_grid(db: Database, grid_id: str, *, by: Actor, name: str) -> None:
     name = _grid_name(name)
     grid = get_grid(db, grid_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         _unique_grid_name(conn, grid.village_id, name, grid.village_name, grid.id)
-        rows.update(conn, "places", grid.id, {"name": name}, by=by)
+        rows.update(conn, "places", grid.id, {"name": name}, by=by.user_id)
 
 
-def retire_grid(db: Database, grid_id: str, *, by: str) -> None:
+def retire_grid(db: Database, grid_id: str, *, by: Actor) -> None:
     """停用: the grid, its households and grid workers leave the lists and the kit."""
     grid = get_grid(db, grid_id)  # a grid, never a village
     with db.transaction() as conn:
-        set_retired(conn, "places", grid.id, True, by=by, what="这个网格")
+        accounts.authorize(conn, by, "village_registry")
+        set_retired(conn, "places", grid.id, True, by=by.user_id, what="这个网格")
 
 
-def reinstate_grid(db: Database, grid_id: str, *, by: str) -> None:
+def reinstate_grid(db: Database, grid_id: str, *, by: Actor) -> None:
     grid = get_grid(db, grid_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         if grid.retired:
             active_village(conn, grid.village_id)
             _unique_grid_name(conn, grid.village_id, grid.name, grid.village_name, grid.id)
-        set_retired(conn, "places", grid_id, False, by=by, what="这个网格")
+        set_retired(conn, "places", grid_id, False, by=by.user_id, what="这个网格")
 
 
 _PLACE_REFERENCES = (
@@ -152,16 +157,17 @@ _PLACE_REFERENCES = (
 )
 
 
-def delete_grid(db: Database, grid_id: str, *, by: str) -> None:
+def delete_grid(db: Database, grid_id: str, *, by: Actor) -> None:
     """Delete a grid entered by mistake. Refused (InUseError) once anything refers to it."""
     grid = get_grid(db, grid_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         conn.execute("DELETE FROM household_chart_options WHERE grid_id = ?", (grid.id,))
         delete_row(
             conn,
             "places",
             grid.id,
-            by=by,
+            by=by.user_id,
             what=f"网格“{grid.name}”",
             checks=_PLACE_REFERENCES,
         )
@@ -238,35 +244,39 @@ def _town_id(conn: sqlite3.Connection) -> str:
     return str(found[0])
 
 
-def add_village(db: Database, *, by: str, name: str, kind: str = "village") -> str:
+def add_village(db: Database, *, by: Actor, name: str, kind: str = "village") -> str:
     """A new village or community of the town; its name is unique."""
     values = _village_values(name, kind)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "villages")
         _unique_village_name(conn, values["name"])
-        return rows.insert(conn, "places", {**values, "parent_id": _town_id(conn)}, by=by)
+        return rows.insert(conn, "places", {**values, "parent_id": _town_id(conn)}, by=by.user_id)
 
 
-def edit_village(db: Database, village_id: str, *, by: str, name: str, kind: str) -> None:
+def edit_village(db: Database, village_id: str, *, by: Actor, name: str, kind: str) -> None:
     values = _village_values(name, kind)
     get_village(db, village_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "villages")
         _unique_village_name(conn, values["name"], village_id)
-        rows.update(conn, "places", village_id, values, by=by)
+        rows.update(conn, "places", village_id, values, by=by.user_id)
 
 
-def retire_village(db: Database, village_id: str, *, by: str) -> None:
+def retire_village(db: Database, village_id: str, *, by: Actor) -> None:
     """停用 (e.g. merged into another): it leaves the lists, choices and kits; its cases
     and records stay as they were."""
     get_village(db, village_id)
     with db.transaction() as conn:
-        set_retired(conn, "places", village_id, True, by=by, what="这个村（社区）")
+        accounts.authorize(conn, by, "villages")
+        set_retired(conn, "places", village_id, True, by=by.user_id, what="这个村（社区）")
 
 
-def reinstate_village(db: Database, village_id: str, *, by: str) -> None:
+def reinstate_village(db: Database, village_id: str, *, by: Actor) -> None:
     village = get_village(db, village_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "villages")
         _unique_village_name(conn, village.name, village.id)
-        set_retired(conn, "places", village_id, False, by=by, what="这个村（社区）")
+        set_retired(conn, "places", village_id, False, by=by.user_id, what="这个村（社区）")
 
 
 _VILLAGE_REFERENCES = (
@@ -277,15 +287,16 @@ _VILLAGE_REFERENCES = (
 )
 
 
-def delete_village(db: Database, village_id: str, *, by: str) -> None:
+def delete_village(db: Database, village_id: str, *, by: Actor) -> None:
     """Delete a village entered by mistake. Refused (InUseError) once anything refers to it."""
     village = get_village(db, village_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "villages")
         delete_row(
             conn,
             "places",
             village.id,
-            by=by,
+            by=by.user_id,
             what=f"“{village.name}”",
             checks=_VILLAGE_REFERENCES,
         )
@@ -403,12 +414,13 @@ def _one_per_place(
 
 
 def add_committee(
-    db: Database, *, by: str, place_id: str, name: str, abbr: str = "", seal_text: str = ""
+    db: Database, *, by: Actor, place_id: str, name: str, abbr: str = "", seal_text: str = ""
 ) -> str:
     """A village or community committee (its level follows the place). The case-number
     abbreviation defaults to the place's name, the seal text to the committee's name."""
     name, abbr, seal_text = _committee_values(name, abbr, seal_text)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "committees")
         place = active_village(conn, place_id)
         _unique_committee_name(conn, name)
         _one_per_place(conn, place.id, place.name)
@@ -426,12 +438,12 @@ def add_committee(
                 "abbr": abbr,
                 "seal_text": seal_text,
             },
-            by=by,
+            by=by.user_id,
         )
 
 
 def edit_committee(
-    db: Database, committee_id: str, *, by: str, name: str, abbr: str, seal_text: str
+    db: Database, committee_id: str, *, by: Actor, name: str, abbr: str, seal_text: str
 ) -> None:
     """Change a committee's name, case-number abbreviation and seal text (its place and
     level stay)."""
@@ -440,23 +452,25 @@ def edit_committee(
         raise ValidationError(ABBR_FIELD, "请填写案件编号中用的简称，例如“红旗”。")
     entry = get_committee_entry(db, committee_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "committees")
         _unique_committee_name(conn, name, entry.id)
         rows.update(
             conn,
             "committees",
             entry.id,
             {"name": name, "abbr": abbr, "seal_text": seal_text},
-            by=by,
+            by=by.user_id,
         )
 
 
-def retire_committee(db: Database, committee_id: str, *, by: str) -> None:
+def retire_committee(db: Database, committee_id: str, *, by: Actor) -> None:
     """停用 a village committee. The town committee is never retired; a committee with
     mediators in service is retired after they move or are retired."""
     entry = get_committee_entry(db, committee_id)
     if entry.main or entry.level == "town":
         raise DomainError("乡镇（街道）调委会是本单位的调委会，不能停用。")
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "committees")
         serving = int(
             conn.execute(
                 "SELECT count(*) FROM mediators WHERE committee_id = ? AND retired = 0",
@@ -468,32 +482,34 @@ def retire_committee(db: Database, committee_id: str, *, by: str) -> None:
                 f"“{entry.name}”还有 {serving} 名在任调解员。请先把他们改到其他调委会，"
                 "或把他们停用，再停用这个调委会。"
             )
-        set_retired(conn, "committees", entry.id, True, by=by, what="这个调委会")
+        set_retired(conn, "committees", entry.id, True, by=by.user_id, what="这个调委会")
 
 
-def reinstate_committee(db: Database, committee_id: str, *, by: str) -> None:
+def reinstate_committee(db: Database, committee_id: str, *, by: Actor) -> None:
     entry = get_committee_entry(db, committee_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "committees")
         if entry.retired:
             _unique_committee_name(conn, entry.name, entry.id)
             if entry.place_id is not None and entry.level != "town":
                 place = active_village(conn, entry.place_id)
                 _one_per_place(conn, place.id, place.name, entry.id)
-        set_retired(conn, "committees", entry.id, False, by=by, what="这个调委会")
+        set_retired(conn, "committees", entry.id, False, by=by.user_id, what="这个调委会")
 
 
-def delete_committee(db: Database, committee_id: str, *, by: str) -> None:
+def delete_committee(db: Database, committee_id: str, *, by: Actor) -> None:
     """Delete a committee entered by mistake: never the town's, never one with cases or
     mediators (InUseError)."""
     entry = get_committee_entry(db, committee_id)
     if entry.main or entry.level == "town":
         raise DomainError("乡镇（街道）调委会是本单位的调委会，不能删除。")
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "committees")
         delete_row(
             conn,
             "committees",
             entry.id,
-            by=by,
+            by=by.user_id,
             what=f"调委会“{entry.name}”",
             checks=(
                 ("SELECT count(*) FROM cases WHERE committee_id = ?", "件案件"),

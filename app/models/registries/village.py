@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.models import rows
+from app.models import accounts, rows
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.registries.common import (
@@ -135,7 +136,7 @@ def _talk_point_place(
 def add_talk_point(
     db: Database,
     *,
-    by: str,
+    by: Actor,
     village_id: str,
     name: str,
     address: str,
@@ -146,14 +147,17 @@ def add_talk_point(
     """A village's 评理说事点. An empty name becomes “<村名>评理说事点”."""
     text = _talk_point_values(name=name, address=address, hours=hours, staff=staff, phone=phone)
     with db.transaction() as conn:
-        return rows.insert(conn, "talk_points", _talk_point_place(conn, village_id, text), by=by)
+        accounts.authorize(conn, by, "village_registry")
+        return rows.insert(
+            conn, "talk_points", _talk_point_place(conn, village_id, text), by=by.user_id
+        )
 
 
 def edit_talk_point(
     db: Database,
     point_id: str,
     *,
-    by: str,
+    by: Actor,
     village_id: str,
     name: str,
     address: str,
@@ -164,27 +168,31 @@ def edit_talk_point(
     text = _talk_point_values(name=name, address=address, hours=hours, staff=staff, phone=phone)
     get_talk_point(db, point_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         values = _talk_point_place(conn, village_id, text, point_id)
-        rows.update(conn, "talk_points", point_id, values, by=by)
+        rows.update(conn, "talk_points", point_id, values, by=by.user_id)
 
 
-def retire_talk_point(db: Database, point_id: str, *, by: str) -> None:
+def retire_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
     with db.transaction() as conn:
-        set_retired(conn, "talk_points", point_id, True, by=by, what="这个评理说事点")
+        accounts.authorize(conn, by, "village_registry")
+        set_retired(conn, "talk_points", point_id, True, by=by.user_id, what="这个评理说事点")
 
 
-def reinstate_talk_point(db: Database, point_id: str, *, by: str) -> None:
+def reinstate_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
     t = get_talk_point(db, point_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         if t.retired:
             _talk_point_place(conn, t.village_id, {"name": t.name}, t.id)
-        set_retired(conn, "talk_points", point_id, False, by=by, what="这个评理说事点")
+        set_retired(conn, "talk_points", point_id, False, by=by.user_id, what="这个评理说事点")
 
 
-def delete_talk_point(db: Database, point_id: str, *, by: str) -> None:
+def delete_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
     """Delete a 评理说事点 entered by mistake (nothing refers to it)."""
     with db.transaction() as conn:
-        delete_row(conn, "talk_points", point_id, by=by, what="这个评理说事点")
+        accounts.authorize(conn, by, "village_registry")
+        delete_row(conn, "talk_points", point_id, by=by.user_id, what="这个评理说事点")
 
 
 # --------------------------------------------------------------------------- 大喇叭 schedule
@@ -305,22 +313,23 @@ def _slot_values(
 
 
 def add_broadcast_slot(
-    db: Database, *, by: str, village_id: str, play_on: date, play_at: str, reader: str = ""
+    db: Database, *, by: Actor, village_id: str, play_on: date, play_at: str, reader: str = ""
 ) -> str:
     """One play of the broadcast: date, time (HH:MM; 7点半 is understood) and who reads."""
     play_on = _check_date(play_on)
     play_at = clean_time(play_at)
     reader = clean_name(reader, READER_FIELD) if reader.strip() else ""
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         values = _slot_values(conn, village_id, play_on, play_at, reader)
-        return rows.insert(conn, "broadcast_schedule", values, by=by)
+        return rows.insert(conn, "broadcast_schedule", values, by=by.user_id)
 
 
 def edit_broadcast_slot(
     db: Database,
     slot_id: str,
     *,
-    by: str,
+    by: Actor,
     village_id: str,
     play_on: date,
     play_at: str,
@@ -331,24 +340,28 @@ def edit_broadcast_slot(
     reader = clean_name(reader, READER_FIELD) if reader.strip() else ""
     get_broadcast_slot(db, slot_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         values = _slot_values(conn, village_id, play_on, play_at, reader, slot_id)
-        rows.update(conn, "broadcast_schedule", slot_id, values, by=by)
+        rows.update(conn, "broadcast_schedule", slot_id, values, by=by.user_id)
 
 
-def retire_broadcast_slot(db: Database, slot_id: str, *, by: str) -> None:
+def retire_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:
     with db.transaction() as conn:
-        set_retired(conn, "broadcast_schedule", slot_id, True, by=by, what="这条播放安排")
+        accounts.authorize(conn, by, "village_registry")
+        set_retired(conn, "broadcast_schedule", slot_id, True, by=by.user_id, what="这条播放安排")
 
 
-def reinstate_broadcast_slot(db: Database, slot_id: str, *, by: str) -> None:
+def reinstate_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:
     s = get_broadcast_slot(db, slot_id)
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "village_registry")
         if s.retired:
             _slot_values(conn, s.village_id, s.play_on, s.play_at, s.reader, s.id)
-        set_retired(conn, "broadcast_schedule", slot_id, False, by=by, what="这条播放安排")
+        set_retired(conn, "broadcast_schedule", slot_id, False, by=by.user_id, what="这条播放安排")
 
 
-def delete_broadcast_slot(db: Database, slot_id: str, *, by: str) -> None:
+def delete_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:
     """Delete a play entered by mistake (nothing refers to it)."""
     with db.transaction() as conn:
-        delete_row(conn, "broadcast_schedule", slot_id, by=by, what="这条播放安排")
+        accounts.authorize(conn, by, "village_registry")
+        delete_row(conn, "broadcast_schedule", slot_id, by=by.user_id, what="这条播放安排")

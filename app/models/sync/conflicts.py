@@ -29,11 +29,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from app.models import casefile, privacy, rows
+from app.models import accounts, casefile, privacy, rows
+from app.models.accounts import Actor
 from app.models.cases import DRAFT_FIELDS
 from app.models.db import Database, utc_now
 from app.models.errors import DomainError, PermissionDeniedError, ValidationError
-from app.models.office import SYSTEM_USER, get_user
+from app.models.office import SYSTEM_USER
 from app.models.reference import (
     ASSIGN_HOW,
     CONFIRMATION_RESULTS,
@@ -49,8 +50,8 @@ from app.models.sync.clock import Epochs, Version
 from app.models.sync.merge import ALIVE, Change
 from app.models.sync.tables import SETTINGS, STAMP_COLUMNS, SYNCED_TABLES
 
-# Who may decide: the 主任 (and the program's administrator, as for 重新调解 of an archived case).
-DECIDERS: Final = frozenset({"director", "admin"})
+# Who may decide: the 主任 (as for 重新调解 of an archived case; accounts.PERMISSIONS).
+DECIDERS: Final = accounts.PERMISSIONS["resolve_conflict"].roles
 
 # Field names of the ValidationErrors (the window marks its inputs by them).
 DECISION_FIELD: Final = "处理方式"
@@ -281,7 +282,14 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
         "specialities": "擅长纠纷类型",
         "retired": "停用",
     },
-    "users": {"name": "姓名", "role": "职务", "active": "可以使用"},
+    "users": {
+        "name": "姓名",
+        "role": "角色",
+        "active": "可以使用",
+        "password_hash": "密码",
+        "must_change_password": "下次登录时改密码",
+        "mediator_id": "对应调解员",
+    },
     "devices": {"name": "电脑名称", "role": "用途"},
     "places": {"name": "名称", "kind": "类别", "parent_id": "所属", "retired": "停用"},
     "committees": {
@@ -413,6 +421,7 @@ _YES_NO_COLUMNS: Final = frozenset(
         "closed",
         "reclaimed",
         "number_provisional",
+        "must_change_password",
     }
 )
 _DATE_COLUMNS: Final = frozenset({"birth_date", "perform_deadline", "play_on"})
@@ -428,7 +437,7 @@ _CODES: Final[dict[tuple[str, str], Callable[[], Mapping[str, str]]]] = {
     ("agreements", "kind"): lambda: {"written": "书面协议", "oral": "口头协议"},
     ("parties", "kind"): lambda: {"person": "自然人", "org": "法人或其他组织"},
     ("judicial_confirmations", "result"): lambda: CONFIRMATION_RESULTS,
-    ("users", "role"): lambda: {"director": "主任", "mediator": "调解员", "admin": "管理员"},
+    ("users", "role"): lambda: accounts.ROLES,
     ("devices", "role"): lambda: {"office": "办公室电脑", "field": "外出笔记本"},
     ("places", "kind"): lambda: {
         "district": "区（县）",
@@ -508,6 +517,8 @@ def value_text(conn: sqlite3.Connection, tbl: str, col: str, value: Any, row_id:
     """A stored value as a person reads it: dates, yuan, the words of a choice, names."""
     if value is None or value == "":
         return EMPTY_TEXT
+    if tbl == "users" and col == "password_hash":
+        return "（一个密码，不显示）"  # never the hash itself
     if col in _YES_NO_COLUMNS:
         return "是" if value else "否"
     if col == "amount_fen":
@@ -808,9 +819,13 @@ def merge_draft(conflict: Conflict) -> str:
     return "\n\n".join(dict.fromkeys(texts))
 
 
-def may_decide(db: Database, user_id: str) -> bool:
-    user = get_user(db, user_id)
-    return user is not None and user.role in DECIDERS
+def may_decide(db: Database, by: Actor) -> bool:
+    """Only the 主任 decides (the role the user has now, app/models/accounts.py)."""
+    try:
+        with db.reading():
+            return accounts.current(db.conn, by).role in DECIDERS | {accounts.SYSTEM}
+    except PermissionDeniedError:  # the account is gone or stopped
+        return False
 
 
 # --------------------------------------------------------------------------------------
@@ -830,7 +845,7 @@ def resolve(
     *,
     keep: Side | None = None,
     merged_text: str | None = None,
-    by: str,
+    by: Actor,
 ) -> None:
     """Decide a conflict: keep one version (``keep``) or, for a text, a merged text.
 
@@ -869,7 +884,7 @@ def resolve(
         seq = _next_seq(conn, me)
         now = utc_now()
         _know_every_side(conn, me, Version(now, me, seq), current)
-        op, data = _new_version(conn, current, decision, me=me, by=by, now=now)
+        op, data = _new_version(conn, current, decision, me=me, by=by.user_id, now=now)
         conn.execute(
             f"INSERT INTO sync_log({merge.LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -880,7 +895,7 @@ def resolve(
                 op,
                 json.dumps(data, ensure_ascii=False),
                 now,
-                by,
+                by.user_id,
             ),
         )
         merge.quiet(conn)
@@ -892,7 +907,7 @@ def resolve(
         _refresh_cases(conn, current)
         if any(c.key == current.key for c in _conflicts(conn, only=(current.tbl, current.row_id))):
             raise RuntimeError(f"conflict {current.key!r} still open after the decision")
-        _record(conn, current, decision, me=me, by=by, now=now, states=state_before)
+        _record(conn, current, decision, me=me, by=by.user_id, now=now, states=state_before)
 
 
 def _decision(conflict: Conflict, keep: Side | None, merged_text: str | None) -> _Decision:

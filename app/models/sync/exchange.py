@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.models import cases, search
+from app.models import accounts, cases, search
+from app.models.accounts import Actor
 from app.models.db import Database, utc_now
 from app.models.errors import DomainError, OperationCancelledError
 from app.models.sync import clock, merge, numbers, validate
@@ -98,7 +99,7 @@ def device_name(conn: sqlite3.Connection, device: str) -> str:
     return str(row[0]) if row and row[0] else "未命名的电脑"
 
 
-def set_device_name(db: Database, name: str, *, by: str) -> None:
+def set_device_name(db: Database, name: str, *, by: Actor) -> None:
     """Name this installation (办公室电脑, 周玉梅的笔记本): the name travels with its files."""
     name = name.strip()
     if not name:
@@ -106,6 +107,7 @@ def set_device_name(db: Database, name: str, *, by: str) -> None:
 
         raise ValidationError("本机名称", "请填写本机名称，例如“办公室电脑”或“周玉梅的笔记本”。")
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "device_name")
         device = merge.device_of(conn)
         now = utc_now()
         conn.execute(
@@ -118,7 +120,7 @@ def set_device_name(db: Database, name: str, *, by: str) -> None:
                 "field" if clock.state(conn, "home") else "office",
                 now,
                 now,
-                by,
+                by.user_id,
                 device,
             ),
         )

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from app.models import accounts, rows
 from app.models import db as dbmod
-from app.models import rows
+from app.models.accounts import Actor
 from app.models.db import Database, utc_now
 from app.models.errors import ValidationError
 from app.models.sync import clock, merge, numbers
@@ -105,7 +106,7 @@ def prepare_field_copy(
     name: str,
     scope: Scope,
     block_size: int = DEFAULT_BLOCK_SIZE,
-    by: str,
+    by: Actor,
     today: date | None = None,
 ) -> FieldLaptop:
     """Register the laptop in the office database and write its starter database to ``target``."""
@@ -119,6 +120,7 @@ def prepare_field_copy(
     today = today or date.today()
     laptop = rows.new_id()
     with db.transaction() as conn:
+        accounts.authorize(conn, by, "prepare_laptop")
         me = this_device(conn)
         if me.role != "office":
             raise ValidationError(
@@ -128,9 +130,11 @@ def prepare_field_copy(
         conn.execute(
             "INSERT INTO devices(id, name, role, created_at, updated_at, updated_by, origin) "
             "VALUES (?, ?, 'field', ?, ?, ?, ?)",
-            (laptop, name, now, now, by, me.id),
+            (laptop, name, now, now, by.user_id, me.id),
         )
-        blocks = numbers.issue_blocks(conn, laptop, scope.committees, today.year, block_size, by=by)
+        blocks = numbers.issue_blocks(
+            conn, laptop, scope.committees, today.year, block_size, by=by.user_id
+        )
         held = clock.held(conn)
         conn.execute(
             "INSERT INTO sync_peers(device, known, scope) VALUES (?, ?, ?)",
@@ -167,6 +171,10 @@ def _make_field_copy(
         )
         conn.execute("DELETE FROM case_number_seq")
         conn.execute("DELETE FROM case_number_free")
+        # the office's failed logins and login record stay there (docs/accounts.md)
+        conn.execute("DELETE FROM login_throttle")
+        conn.execute("DELETE FROM login_events")
+        conn.execute("DELETE FROM settings WHERE key = ?", (accounts.LAST_USER_SETTING,))
         conn.execute("DELETE FROM import_rows")  # the office's own (docs/privacy.md)
         clock.set_state(conn, "home", office)
         clock.set_state(conn, "scope", None if scope.everything else scope.to_json())

@@ -17,7 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.models import accounts
 from app.models import db as dbmod
+from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError
 from app.models.sync import exchange, field, numbers, package
@@ -58,7 +60,7 @@ def write_sync(
     *,
     passphrase: str,
     to: str | None,
-    by: str,
+    by: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> Written:
@@ -67,10 +69,11 @@ def write_sync(
     mark = field.Registration.before(db)
     try:
         with db.transaction() as conn:
+            accounts.authorize(conn, by, "sync")
             me = exchange.this_device(conn)
             blocks: list[tuple[str, int, int, int]] = []
             if me.role == "office" and to and _is_field(conn, to):
-                blocks = numbers.reissue(conn, to, by=by)
+                blocks = numbers.reissue(conn, to, by=by.user_id)
         bundle = exchange.make_bundle(db, to=to)
         size = package.write_sync_file(
             path,
@@ -129,6 +132,7 @@ def apply_sync(
     path: Path,
     *,
     passphrase: str,
+    by: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     before_merge: Callable[[], object] | None = None,
@@ -136,6 +140,8 @@ def apply_sync(
     """Read, check and merge a sync file: all of it or, on any problem, nothing.
     ``before_merge()`` runs once the file is read and accepted, before anything is written
     (the 同步前 backup, app/models/backup.py)."""
+    with db.reading():
+        accounts.authorize(db.conn, by, "sync")
     bundle = read_sync(
         db, path, passphrase=passphrase, progress=_halves(progress, False), cancelled=cancelled
     )
@@ -152,7 +158,7 @@ def write_starter(
     name: str,
     scope: Scope,
     block_size: int = field.DEFAULT_BLOCK_SIZE,
-    by: str,
+    by: Actor,
     today: date | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,

@@ -40,7 +40,7 @@ from app.ui.cases.widgets import (
     RadioChoice,
     TextBox,
     check_past_day,
-    current_user_id,
+    current_actor,
     date_edit,
     datetime_edit,
     editable_combo,
@@ -171,7 +171,7 @@ class AcceptDialog(ServiceDialog):
         cases.accept_case(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             accepted_on=py_date(self.accepted_on.date()),
         )
 
@@ -201,7 +201,7 @@ class DeclineDialog(ServiceDialog):
         cases.decline_case(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             declined_on=py_date(self.declined_on.date()),
             reason=self.reason.toPlainText(),
         )
@@ -361,7 +361,7 @@ class AssignDialog(ServiceDialog):
         cases.assign_mediators(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             mediator_ids=self.checked_ids(),
             how=self.how.key(),
             lead_id=self.lead.currentData(),
@@ -434,7 +434,7 @@ class SessionDialog(ServiceDialog):
                 recorder=self.recorder.text(),
                 result=self.conclusion.toPlainText(),
             ),
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
         )
 
 
@@ -469,7 +469,7 @@ class ExtendDialog(ServiceDialog):
         cases.extend_deadline(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             requested_by=self.requested_by.text(),
             reason=self.reason.toPlainText(),
             new_due_on=py_date(self.new_due_on.date()),
@@ -496,7 +496,7 @@ class ReferDialog(ServiceDialog):
         cases.refer_case(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             body=self.body_combo.currentText(),
             receiver=self.receiver.text(),
             referred_on=py_date(self.referred_on.date()),
@@ -537,7 +537,7 @@ class ReferralFeedbackDialog(ServiceDialog):
         cases.record_referral_feedback(
             self.db,
             str(referral_id),
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             feedback=self.feedback.toPlainText(),
             feedback_on=py_date(self.feedback_on.date()),
         )
@@ -584,7 +584,7 @@ class FollowUpDialog(ServiceDialog):
                 findings=self.findings.toPlainText(),
                 measures=self.measures.toPlainText(),
             ),
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
         )
 
 
@@ -624,7 +624,7 @@ class ConfirmationDialog(ServiceDialog):
                 result=str(self.ruling.currentData()),
                 decided_on=self.decided_on.value("裁定日期"),
             ),
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
         )
 
 
@@ -657,7 +657,7 @@ class ArchiveDialog(ServiceDialog):
         cases.archive_case(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             archived_on=py_date(self.archived_on.date()),
         )
 
@@ -683,7 +683,7 @@ class ReopenDialog(ServiceDialog):
         cases.reopen_case(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             reason=self.reason.toPlainText(),
             requested_by=self.requested_by.text(),
         )
@@ -720,7 +720,7 @@ class VoidDialog(ServiceDialog):
         cases.void_case(
             self.db,
             self.case_id,
-            by=current_user_id(self.db),
+            by=current_actor(self.db),
             reason=self.reason.toPlainText(),
             voided_on=py_date(self.voided_on.date()),
         )

@@ -25,7 +25,7 @@ from app.models.db import Database
 from app.models.errors import ValidationError
 from app.ui.cases.agreement_form import AgreementForm
 from app.ui.cases.service_dialog import call_service, form_state
-from app.ui.cases.widgets import FieldErrors, current_user_id, error_banner, hint_label
+from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
 from app.ui.signals import emit
 
 INTRO = (
@@ -156,7 +156,7 @@ class DraftPage(QWidget):
         def call() -> None:
             changed.append(
                 cases.save_agreement_draft(
-                    self.db, self.case.id, self.form.values(), by=current_user_id(self.db)
+                    self.db, self.case.id, self.form.values(), by=current_actor(self.db)
                 )
             )
 

@@ -23,7 +23,7 @@ from app.ui.cases.widgets import (
     MoneyLine,
     RadioChoice,
     TextBox,
-    current_user_id,
+    current_actor,
     date_edit,
     hint_label,
     inline_row,
@@ -196,7 +196,7 @@ class CloseDialog(ServiceDialog):
         return Question(CONFIRM_TITLE, text, yes="结案", no="再看看")
 
     def submit(self) -> None:
-        cases.close_case(self.db, self.case_id, self.close_input(), by=current_user_id(self.db))
+        cases.close_case(self.db, self.case_id, self.close_input(), by=current_actor(self.db))
 
     def print_draft(self) -> bool:
         """Save what is typed as the case's 协议草稿 and open its preview (a draft mark, no
@@ -204,7 +204,7 @@ class CloseDialog(ServiceDialog):
 
         def save_draft() -> None:
             cases.save_agreement_draft(
-                self.db, self.case_id, self.agreement_input(), by=current_user_id(self.db)
+                self.db, self.case_id, self.agreement_input(), by=current_actor(self.db)
             )
 
         if not call_service(self, self.errors, save_draft, title="打印协议草稿"):

@@ -24,7 +24,7 @@ from app.ui.cases.service_dialog import call_service
 from app.ui.cases.widgets import (
     FieldErrors,
     TextBox,
-    current_user_id,
+    current_actor,
     error_banner,
     form_field,
     key_combo,
@@ -155,7 +155,7 @@ class DetailsPage(QWidget):
             cases.update_case_details(
                 self.db,
                 case.id,
-                by=current_user_id(self.db),
+                by=current_actor(self.db),
                 category=self.category.currentText(),
                 source=str(self.source.currentData()),
                 village_id=self.village.currentData() or None,

@@ -44,7 +44,7 @@ from app.ui.cases.widgets import (
     DateLine,
     FieldBox,
     Problem,
-    current_user_id,
+    current_actor,
     editable_combo,
     grid_field,
     inline_row,
@@ -449,5 +449,5 @@ class PartyDialog(ServiceDialog):
         self.party_form.role = role
         party = self.party_form.to_input(ROLES[role])
         cases.save_party(
-            self.db, self.case_id, party, by=current_user_id(self.db), link_id=self.link_id
+            self.db, self.case_id, party, by=current_actor(self.db), link_id=self.link_id
         )

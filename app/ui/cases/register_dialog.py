@@ -38,7 +38,7 @@ from app.ui.cases.widgets import (
     Problem,
     TextBox,
     check_past_day,
-    current_user_id,
+    current_actor,
     date_edit,
     grid_field,
     key_combo,
@@ -302,7 +302,7 @@ class RegisterDialog(ServiceDialog):
             village_id=self.village.currentData() or None,
             source_detail=self.source_detail.text(),
         )
-        self.case_id = cases.register_case(self.db, data, by=current_user_id(self.db))
+        self.case_id = cases.register_case(self.db, data, by=current_actor(self.db))
 
     def _emit_registered(self) -> None:
         assert self.case_id is not None

@@ -47,6 +47,7 @@ from app.models.db import Database
 from app.models.errors import ValidationError
 from app.ui.chooser import is_filterable, make_filterable, mark_blank
 from app.ui.look import ERROR, ERROR_FILL, MUTED, Panel, tint
+from app.ui.session import current_actor as current_actor  # every service call names them
 
 DISPLAY_DATE = "yyyy-MM-dd"
 # What an empty amount field shows (its label says 元): how to write an amount.
@@ -55,11 +56,6 @@ MONEY_WIDEST = "99,999,999.99"  # the widest amount a field is sized for
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def current_user_id(db: Database) -> str:
-    """Every service call is attributed to the signed-in user."""
-    return office.current_user(db).id
 
 
 def qdate(value: date) -> QDate:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import backup, office
+from app.models.accounts import Actor
 from app.models.db import Database, StorageError, connect
 from app.models.errors import (
     ColumnMappingError,
@@ -71,7 +72,7 @@ from app.models.ledger_import.values import Cell, cell_text
 from app.models.registries.places import add_village
 from app.ui import messages
 from app.ui.backup_window import describe_stage
-from app.ui.cases.widgets import current_user_id, em, fit_to_screen
+from app.ui.cases.widgets import current_actor, em, fit_to_screen
 from app.ui.file_dialogs import ask_open
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.ledger.import_pages import (
@@ -832,7 +833,7 @@ class ImportWizard(QDialog):
         adding = villages_to_add(self.plan)
         listed = "、".join(name for name, _kind in adding)
 
-        def add(by: str) -> None:
+        def add(by: Actor) -> None:
             for name, kind in adding:
                 add_village(self.db, by=by, name=name, kind=kind)
 
@@ -850,7 +851,7 @@ class ImportWizard(QDialog):
         adding = list(self.plan.unknown_mediators)
         committee_id = self.plan.committee_id
 
-        def add(by: str) -> None:
+        def add(by: Actor) -> None:
             for name in adding:
                 office.add_mediator(self.db, by=by, name=name, committee_id=committee_id)
 
@@ -862,7 +863,7 @@ class ImportWizard(QDialog):
         )
 
     def _confirm_adding(
-        self, title: str, question: str, add: Callable[[str], None]
+        self, title: str, question: str, add: Callable[[Actor], None]
     ) -> QWidget | None:
         """Ask ``question``; on 加入, ``add(by)`` adds the sheet's unknown names to the
         office's list and the sheet is checked again (the names added before a failure
@@ -870,7 +871,7 @@ class ImportWizard(QDialog):
 
         def on_yes() -> None:
             try:
-                add(current_user_id(self.db))
+                add(current_actor(self.db))
             except ValidationError as exc:
                 messages.warning(self, title, exc.message)
             except StorageError as exc:
@@ -925,7 +926,7 @@ class ImportWizard(QDialog):
         if self.db.path is None:  # pragma: no cover - the program always works on a file
             raise ValueError("the import needs a database file")
         try:
-            by = current_user_id(self.db)
+            by = current_actor(self.db)
         except StorageError as exc:
             messages.show_storage_error(self, exc)
             return None

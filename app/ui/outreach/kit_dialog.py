@@ -37,7 +37,7 @@ from app.printing.outreach import kit, source
 from app.printing.outreach.text import OutreachError
 from app.ui import messages
 from app.ui.cases.service_dialog import call_service
-from app.ui.cases.widgets import FieldErrors, current_user_id, em, error_banner, fit_to_screen
+from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, fit_to_screen
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, SUCCESS, Heading, tint
 from app.ui.printing.preview import PreviewWindow, show_preview
@@ -175,7 +175,7 @@ class KitDialog(QDialog):
         call_service(
             self,
             self.errors,
-            lambda: reg.save_chart_options(self.db, options, by=current_user_id(self.db)),
+            lambda: reg.save_chart_options(self.db, options, by=current_actor(self.db)),
             title=TITLE,
         )
 

@@ -16,7 +16,7 @@ from app.ui.cases.widgets import (
     DateLine,
     Problem,
     TextBox,
-    current_user_id,
+    current_actor,
     hint_label,
     key_combo,
     set_tab_chain,
@@ -156,7 +156,7 @@ class RegistryForm(ServiceDialog):
         return found
 
     def submit(self) -> None:
-        by = current_user_id(self.db)
+        by = current_actor(self.db)
         if self.row_id is None:
             self.spec.add(self.db, by=by, **self.values())
         else:

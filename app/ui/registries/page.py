@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from app.models import office
 from app.models import registries as reg
+from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.ui import messages
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.tables import SORT_ROLE, RecordTableModel
-from app.ui.cases.widgets import FieldErrors, current_user_id, error_banner, hint_label
+from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
 from app.ui.item_views import on_open
 from app.ui.look import ERROR, tint
 from app.ui.registries.form import RegistryForm
@@ -306,8 +307,8 @@ class RegistryPage(QWidget):
         emit(self.changed)
         return True
 
-    def _by(self) -> str:
-        return current_user_id(self.db)
+    def _by(self) -> Actor:
+        return current_actor(self.db)
 
     # ---- spreadsheets
 

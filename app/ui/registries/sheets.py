@@ -31,7 +31,7 @@ from app.models.db import StorageError
 from app.models.errors import DomainError
 from app.models.registry_sheets import ImportPreview, ImportResult
 from app.ui import messages
-from app.ui.cases.widgets import current_user_id, em, fit_to_screen
+from app.ui.cases.widgets import current_actor, em, fit_to_screen
 from app.ui.file_dialogs import ask_open, ask_save, save_bytes
 from app.ui.look import ERROR, Heading, tint
 from app.ui.signals import emit
@@ -180,7 +180,7 @@ class ImportPreviewDialog(QDialog):
             result = sheets.apply_import(
                 self.page.db,
                 self.preview,
-                by=current_user_id(self.page.db),
+                by=current_actor(self.page.db),
                 skip_bad_rows=self.skip_bad.isChecked(),
             )
         except DomainError as exc:

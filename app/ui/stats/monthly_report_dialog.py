@@ -66,7 +66,7 @@ from app.ui.cases.widgets import (
     FieldBox,
     FieldErrors,
     TextBox,
-    current_user_id,
+    current_actor,
     em,
     error_banner,
     fit_to_screen,
@@ -407,7 +407,7 @@ class MonthlyReportDialog(QDialog):
         stored: list[MonthlyTexts] = []
 
         def call() -> None:
-            by = current_user_id(self.db)
+            by = current_actor(self.db)
             stored.append(save_texts(self.db, self.committee_id, year, month, texts, by=by))
 
         if not call_service(self, self.errors, call, title=TITLE):

@@ -22,7 +22,7 @@ from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.sync import exchange, package
 from app.ui.cases.service_dialog import ServiceDialog
-from app.ui.cases.widgets import Problem, current_user_id, hint_label, inline_row, require
+from app.ui.cases.widgets import Problem, current_actor, hint_label, inline_row, require
 from app.ui.signals import emit
 
 SYNC_FILTER = "同步文件 (*.mdsync)"
@@ -177,7 +177,7 @@ class DeviceNameDialog(ServiceDialog):
         require(self.add_row(NAME_FIELD, self.name))
 
     def submit(self) -> None:
-        exchange.set_device_name(self.db, self.name.text(), by=current_user_id(self.db))
+        exchange.set_device_name(self.db, self.name.text(), by=current_actor(self.db))
         emit(self.named, self.name.text().strip())
 
 

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import office
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError, ValidationError
 from app.models.sync import conflicts
@@ -46,6 +45,7 @@ from app.ui.cases.widgets import (
     FieldBox,
     FieldErrors,
     TextBox,
+    current_actor,
     em,
     error_banner,
     fit_to_screen,
@@ -188,8 +188,8 @@ class ConflictsWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(TITLE)
         self.db = db
-        self.user_id = office.current_user(db).id
-        self.may_decide = conflicts.may_decide(db, self.user_id)
+        self.actor = current_actor(db)
+        self.may_decide = conflicts.may_decide(db, self.actor)
         self.shown: Conflict | None = None
         self.cards: list[VersionCard] = []
         self._draft = ""  # the merge editor's text as filled in
@@ -483,7 +483,7 @@ class ConflictsWindow(QWidget):
     def _resolve(
         self, conflict: Conflict, *, keep: Side | None = None, merged_text: str | None = None
     ) -> str:
-        conflicts.resolve(self.db, conflict, keep=keep, merged_text=merged_text, by=self.user_id)
+        conflicts.resolve(self.db, conflict, keep=keep, merged_text=merged_text, by=self.actor)
         what = f"“{conflict.record}”的“{conflict.field}”"
         if merged_text is not None:
             return f"已保存{what}合并后的内容。"

@@ -42,7 +42,7 @@ from app.ui.cases.widgets import (
     Caption,
     FieldBox,
     Problem,
-    current_user_id,
+    current_actor,
     hint_label,
     inline_row,
     require,
@@ -444,7 +444,7 @@ class PrepareDialog(ServiceDialog):
         scope = self.scope()
         block_size = self.block_size.value()
         passphrase = self.passphrase.text()
-        by = current_user_id(self.db)
+        by = current_actor(self.db)
         today = self._today()
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> field.FieldLaptop:

@@ -34,7 +34,7 @@ from app.models.sync import exchange, files, package
 from app.models.sync.exchange import Applied, NothingNew
 from app.ui import messages
 from app.ui.backup_window import describe_stage
-from app.ui.cases.widgets import current_user_id, em, fit_to_screen, grow_to_fit, hint_label
+from app.ui.cases.widgets import current_actor, em, fit_to_screen, grow_to_fit, hint_label
 from app.ui.file_dialogs import ask_open, ask_save
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import Heading
@@ -242,6 +242,7 @@ class SyncDialog(QDialog):
     def merge(self, path: Path, passphrase: str) -> BackgroundJob:
         """apply_sync off the GUI thread, with progress and 取消."""
         db_path = self._db_path()
+        by = current_actor(self.db)  # read here: the worker has its own connection
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> Applied | NothingNew:
             progress(0, 0, "")
@@ -251,6 +252,7 @@ class SyncDialog(QDialog):
                         database,
                         path,
                         passphrase=passphrase,
+                        by=by,
                         progress=lambda n, total: progress(n, total, ""),
                         cancelled=cancelled,
                         # A checked backup before the merge writes (docs/backup.md).
@@ -320,7 +322,7 @@ class SyncDialog(QDialog):
     def write(self, path: Path, to: str, passphrase: str) -> BackgroundJob:
         """write_sync off the GUI thread, with progress and 取消."""
         db_path = self._db_path()
-        by = current_user_id(self.db)
+        by = current_actor(self.db)
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> files.Written:
             progress(0, 0, "")

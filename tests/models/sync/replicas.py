@@ -18,12 +18,14 @@ from typing import Any
 
 from app.models import db as dbmod
 from app.models import office
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.sync import exchange, field
 from app.models.sync.exchange import Applied, Bundle, NothingNew, SyncRefused
 from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
 from app.models.sync.tables import LOCAL_COLUMNS, SYNCED_TABLES, is_local_setting
+from tests.helpers import director
 
 TODAY = date(2026, 11, 20)
 
@@ -49,8 +51,8 @@ class Replica:
         return exchange.this_device(self.db.conn).id
 
     @property
-    def user(self) -> str:
-        return office.current_user(self.db).id
+    def user(self) -> Actor:
+        return director(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -66,8 +68,9 @@ def set_up_office(db: Database) -> None:
         town_name="青山镇",
         villages=["红旗村", "桃园村", "河东社区"],
         user_name="李主任",
+        password="qingshan26",
     )
-    user = office.current_user(db).id
+    user = director(db)
     committee = office.main_committee(db).id
     office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
     office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)

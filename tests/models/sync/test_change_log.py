@@ -9,6 +9,7 @@ import pytest
 
 from app.models import clause_templates, monthly_report, office
 from app.models.sync import tables, triggers
+from tests.helpers import director
 from tests.models.helpers import register, user
 
 
@@ -53,7 +54,7 @@ def test_each_kind_of_change_is_logged(office_db):
     clause_templates.save_template(
         db, key, category=template.category, title=template.title, body="改过的条款。", by=by
     )
-    clause_templates.restore_default(db, key)  # 恢复默认 leaves a tombstone
+    clause_templates.restore_default(db, key, by=director(db))  # 恢复默认 leaves a tombstone
     assert _logged(db, mark) == [("clause_templates", "i"), ("clause_templates", "d")]
 
     mark = _mark(db)
@@ -75,7 +76,7 @@ def test_what_describes_this_installation_is_not_logged(office_db):
     mark = _mark(db)
     with db.transaction() as conn:
         office.set_setting(conn, "search_index_version", "99")
-        office.set_setting(conn, "default_user_id", user(db))
+        office.set_setting(conn, "default_user_id", user(db).user_id)
         office.set_setting(conn, "sync.anything", "1")
     assert _logged(db, mark) == []
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from app.models import casefile, cases, office, rows, search
+from app.models import accounts, casefile, cases, office, rows, search
 from app.models import db as dbmod
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import PermissionDeniedError, ValidationError
 from app.models.parties import PartyInput, case_parties
@@ -43,8 +44,8 @@ class Pair:
     laptop: Database
     laptop_device: str
     office_device: str
-    director: str  # 李主任, who works at the office
-    zhou: str  # 周玉梅, a mediator, who takes the laptop out
+    director: Actor  # 李主任, who works at the office
+    zhou: Actor  # 周玉梅, a mediator, who takes the laptop out
     case_id: str
 
 
@@ -54,14 +55,17 @@ def pair(office_db: Database, tmp_path: Path) -> Pair:
     director = helpers.user(office_db)
     exchange.set_device_name(office_db, "办公室电脑", by=director)
     with office_db.transaction() as conn:
-        zhou = rows.insert(conn, "users", {"name": "周玉梅", "role": "mediator"}, by=director)
+        zhou_id = rows.insert(
+            conn, "users", {"name": "周玉梅", "role": "mediator"}, by=director.user_id
+        )
+    zhou = accounts.acting_as(office_db, zhou_id)
     case_id = helpers.register(office_db)
     made = field.prepare_field_copy(
         office_db, tmp_path / "laptop.sqlite3", name="周玉梅的笔记本", scope=Scope(), by=director
     )
     laptop = dbmod.connect(tmp_path / "laptop.sqlite3")
     with laptop.transaction() as conn:
-        office.set_setting(conn, "default_user_id", zhou)  # she works on the laptop
+        office.set_setting(conn, "default_user_id", zhou.user_id)  # she works on the laptop
     yield Pair(
         office=office_db,
         laptop=laptop,
@@ -88,7 +92,7 @@ def swap(p: Pair) -> None:
     carry(p.office, p.laptop)
 
 
-def edit_facts(db: Database, case_id: str, facts: str, by: str) -> None:
+def edit_facts(db: Database, case_id: str, facts: str, by: Actor) -> None:
     row = db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
     assert row is not None
     cases.update_case_details(
@@ -192,7 +196,7 @@ def test_keeping_the_set_aside_value_ends_the_conflict_on_both_installations(pai
     assert (decision["case_id"], decision["how"], decision["decided_by"]) == (
         pair.case_id,
         "kept",
-        pair.director,
+        pair.director.user_id,
     )
     assert json.loads(decision["kept"]) == lost.value
     assert json.loads(decision["set_aside"]) == [found.kept.value]
@@ -224,7 +228,7 @@ def test_keeping_the_value_the_row_already_has_still_travels(pair: Pair) -> None
     edit_facts(pair.laptop, pair.case_id, LAPTOP_FACTS, pair.zhou)
     swap(pair)
     with pair.laptop.transaction() as conn:  # the director sits down at the laptop
-        office.set_setting(conn, "default_user_id", pair.director)
+        office.set_setting(conn, "default_user_id", pair.director.user_id)
     (found,) = conflicts.list_conflicts(pair.laptop)
     before = facts(pair.laptop, pair.case_id)
     logged = pair.laptop.scalar("SELECT count(*) FROM sync_log")
@@ -238,7 +242,7 @@ def test_keeping_the_value_the_row_already_has_still_travels(pair: Pair) -> None
     )
     assert new is not None
     assert json.loads(new["data"])["facts"] == before
-    assert (new["row_id"], new["op"], new["by"]) == (pair.case_id, "u", pair.director)
+    assert (new["row_id"], new["op"], new["by"]) == (pair.case_id, "u", pair.director.user_id)
     assert pair.laptop.scalar("SELECT count(*) FROM sync_log") > logged
     assert conflicts.list_conflicts(pair.laptop) == []
 
@@ -283,7 +287,7 @@ def test_the_own_older_version_is_known_by_the_order_of_its_device(pair: Pair) -
 def test_a_decision_on_a_party_goes_to_each_of_its_cases(pair: Pair) -> None:
     link = case_parties(pair.office.conn, pair.case_id)[0]
 
-    def rename(db: Database, name: str, by: str) -> None:
+    def rename(db: Database, name: str, by: Actor) -> None:
         cases.save_party(
             db,
             pair.case_id,
@@ -363,7 +367,7 @@ def test_merging_is_refused_where_it_makes_no_sense(pair: Pair) -> None:
     mediator = office.mediators(pair.office)[0]
     for db, phone, by in (
         (pair.office, "13700000001", pair.director),
-        (pair.laptop, "13700000002", pair.zhou),
+        (pair.laptop, "13700000002", pair.director),  # the 调解员名册 is the 主任's
     ):
         edit_mediator(
             db,
@@ -407,13 +411,13 @@ def test_an_empty_merged_text_is_refused(pair: Pair) -> None:
 
 def delete_edited_mediator(p: Pair) -> tuple[office.Mediator, Conflict]:
     """The office deletes 陈秀兰 (entered by mistake) while the laptop corrects her phone and
-    specialities."""
+    specialities (the 主任 took the laptop: the 调解员名册 is theirs to change)."""
     mediator = next(m for m in office.mediators(p.office) if m.name == "陈秀兰")
     delete_mediator(p.office, mediator.id, by=p.director)
     edit_mediator(
         p.laptop,
         mediator.id,
-        by=p.zhou,
+        by=p.director,
         name=mediator.name,
         committee_id=mediator.committee_id,
         phone="13911112222",

@@ -519,13 +519,13 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
             by=by,
         )  # fmt: skip
     elif kind == "restore":
-        clause_templates.restore_default(db, pick(("pay_once", "apology")))
+        clause_templates.restore_default(db, pick(("pay_once", "apology")), by=by)
     elif kind == "outreach":
         item = next(i for i in outreach_content.defaults() if i.key == "broadcast_general")
         if pick((True, False)):
             outreach_content.save_item(db, item.key, item.kind, item.title, pick(BODIES), by=by)
         else:
-            outreach_content.restore_default(db, item.key)
+            outreach_content.restore_default(db, item.key, by=by)
     elif kind == "details":
         office.save_office_details(db, office.OfficeDetails(address=pick(ADDRESSES)), by=by)
 

@@ -19,6 +19,7 @@ from app.models.ledger_import import apply
 from app.models.sync import exchange, files, package
 from app.models.sync.exchange import NothingNew, SyncRefused
 from app.models.sync.scope import Scope
+from tests.helpers import director
 from tests.models.helpers import register, user
 
 PASS = "青山镇调解2026"
@@ -69,10 +70,10 @@ def test_starter_then_sync_both_ways(office_pc, tmp_path):
 
     new_case = register(field_db, applicant="赵六", respondent="孙七")
     out = files.write_sync(
-        field_db, tmp_path / "回办公室.mdsync", passphrase=PASS, to=me.home, by=""
+        field_db, tmp_path / "回办公室.mdsync", passphrase=PASS, to=me.home, by=director(field_db)
     )
     assert out.changes > 0 and out.size > 0
-    applied = files.apply_sync(office_pc, out.path, passphrase=PASS)
+    applied = files.apply_sync(office_pc, out.path, passphrase=PASS, by=director(office_pc))
     assert applied.from_name == "周玉梅的笔记本"
     assert (
         office_pc.scalar("SELECT parties_text FROM cases WHERE id = ?", (new_case,)) == "赵六、孙七"
@@ -81,9 +82,13 @@ def test_starter_then_sync_both_ways(office_pc, tmp_path):
     with office_pc.transaction() as conn:
         conn.execute("UPDATE cases SET title = '办公室补的标题' WHERE id = ?", (new_case,))
     back = files.write_sync(
-        office_pc, tmp_path / "给笔记本.mdsync", passphrase=PASS, to=laptop.device, by=""
+        office_pc,
+        tmp_path / "给笔记本.mdsync",
+        passphrase=PASS,
+        to=laptop.device,
+        by=director(office_pc),
     )
-    files.apply_sync(field_db, back.path, passphrase=PASS)
+    files.apply_sync(field_db, back.path, passphrase=PASS, by=director(field_db))
     assert field_db.scalar("SELECT title FROM cases WHERE id = ?", (new_case,)) == "办公室补的标题"
     field_db.close()
 
@@ -91,10 +96,12 @@ def test_starter_then_sync_both_ways(office_pc, tmp_path):
 def test_wrong_passphrase_changes_nothing(office_pc, tmp_path):
     _laptop, field_db = _starter(office_pc, tmp_path)
     register(field_db, applicant="赵六")
-    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(field_db)
+    )
     before = _fingerprint(office_pc)
     with pytest.raises(package.WrongPassphraseError) as info:
-        files.apply_sync(office_pc, out.path, passphrase="不对的口令")
+        files.apply_sync(office_pc, out.path, passphrase="不对的口令", by=director(office_pc))
     assert "口令" in info.value.message
     assert _fingerprint(office_pc) == before
     field_db.close()
@@ -105,12 +112,14 @@ def test_truncated_file_changes_nothing(office_pc, tmp_path, cut):
     _laptop, field_db = _starter(office_pc, tmp_path)
     for n in range(20):
         register(field_db, applicant=f"赵{n}")
-    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(field_db)
+    )
     data = out.path.read_bytes()
     out.path.write_bytes(data[: max(len(data) - cut, 1)])
     before = _fingerprint(office_pc)
     with pytest.raises(package.SyncFileError) as info:
-        files.apply_sync(office_pc, out.path, passphrase=PASS)
+        files.apply_sync(office_pc, out.path, passphrase=PASS, by=director(office_pc))
     assert "a.mdsync" in info.value.message
     assert _fingerprint(office_pc) == before
     field_db.close()
@@ -125,11 +134,14 @@ def test_file_from_another_office_is_refused(office_pc, tmp_path):
         town_name="白石镇",
         villages=["东村"],
         user_name="王主任",
+        password="qingshan26",
     )
-    register_other = files.write_sync(other, tmp_path / "b.mdsync", passphrase=PASS, to=None, by="")
+    register_other = files.write_sync(
+        other, tmp_path / "b.mdsync", passphrase=PASS, to=None, by=director(other)
+    )
     before = _fingerprint(office_pc)
     with pytest.raises(package.OtherOfficeError) as info:
-        files.apply_sync(office_pc, register_other.path, passphrase=PASS)
+        files.apply_sync(office_pc, register_other.path, passphrase=PASS, by=director(office_pc))
     assert "办公室" in info.value.message
     assert _fingerprint(office_pc) == before
     other.close()
@@ -139,17 +151,21 @@ def test_older_file_than_one_applied_is_refused(office_pc, tmp_path):
     _laptop, field_db = _starter(office_pc, tmp_path)
     home = exchange.this_device(field_db.conn).home
     register(field_db, applicant="赵一")
-    first = files.write_sync(field_db, tmp_path / "1.mdsync", passphrase=PASS, to=home, by="")
+    first = files.write_sync(
+        field_db, tmp_path / "1.mdsync", passphrase=PASS, to=home, by=director(field_db)
+    )
     register(field_db, applicant="赵二")
-    second = files.write_sync(field_db, tmp_path / "2.mdsync", passphrase=PASS, to=home, by="")
-    files.apply_sync(office_pc, second.path, passphrase=PASS)
+    second = files.write_sync(
+        field_db, tmp_path / "2.mdsync", passphrase=PASS, to=home, by=director(field_db)
+    )
+    files.apply_sync(office_pc, second.path, passphrase=PASS, by=director(office_pc))
     assert office_pc.scalar("SELECT count(*) FROM cases") == 5  # both came with the second
     before = _fingerprint(office_pc)
     with pytest.raises(NothingNew) as info:
-        files.apply_sync(office_pc, first.path, passphrase=PASS)
+        files.apply_sync(office_pc, first.path, passphrase=PASS, by=director(office_pc))
     assert "旧" in info.value.message
     with pytest.raises(NothingNew) as info:
-        files.apply_sync(office_pc, second.path, passphrase=PASS)
+        files.apply_sync(office_pc, second.path, passphrase=PASS, by=director(office_pc))
     assert "已经合并过" in info.value.message
     assert _fingerprint(office_pc) == before
     field_db.close()
@@ -175,17 +191,21 @@ def test_disk_full_while_applying_keeps_the_database(office_pc, tmp_path):
     _laptop, field_db = _starter(office_pc, tmp_path)
     for n in range(200):
         register(field_db, applicant=f"赵{n}", facts="很长的事实。" * 50)
-    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(field_db)
+    )
     office_pc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = office_pc.scalar("PRAGMA page_count")
     office_pc.conn.execute(f"PRAGMA max_page_count = {pages + 5}")  # the disk is full
     before = _fingerprint(office_pc)
     with pytest.raises(DiskFullError) as info:
-        files.apply_sync(office_pc, out.path, passphrase=PASS)
+        files.apply_sync(office_pc, out.path, passphrase=PASS, by=director(office_pc))
     assert "磁盘空间已满" in info.value.message
     assert _fingerprint(office_pc) == before
     office_pc.conn.execute("PRAGMA max_page_count = 1073741823")
-    applied = files.apply_sync(office_pc, out.path, passphrase=PASS)  # space again: it goes in
+    applied = files.apply_sync(
+        office_pc, out.path, passphrase=PASS, by=director(office_pc)
+    )  # space again: it goes in
     assert applied.new_changes + applied.known_changes == out.changes
     assert applied.cases_touched == 200
     field_db.close()
@@ -195,7 +215,9 @@ def test_cancel_while_applying_keeps_the_database(office_pc, tmp_path):
     _laptop, field_db = _starter(office_pc, tmp_path)
     for n in range(300):
         register(field_db, applicant=f"赵{n}")
-    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(field_db)
+    )
     before = _fingerprint(office_pc)
     seen = []
 
@@ -204,7 +226,13 @@ def test_cancel_while_applying_keeps_the_database(office_pc, tmp_path):
         return len(seen) > 3
 
     with pytest.raises(OperationCancelledError):
-        files.apply_sync(office_pc, out.path, passphrase=PASS, cancelled=cancel_in_the_merge)
+        files.apply_sync(
+            office_pc,
+            out.path,
+            passphrase=PASS,
+            by=director(office_pc),
+            cancelled=cancel_in_the_merge,
+        )
     assert _fingerprint(office_pc) == before
     field_db.close()
 
@@ -219,11 +247,13 @@ def test_same_laptop_merged_into_two_office_databases(office_pc, tmp_path):
     with second_pc.transaction() as conn:
         conn.execute("UPDATE settings SET value = 'another-pc' WHERE key = 'device_id'")
     register(field_db, applicant="赵六")
-    out = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
-    files.apply_sync(office_pc, out.path, passphrase=PASS)
+    out = files.write_sync(
+        field_db, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(field_db)
+    )
+    files.apply_sync(office_pc, out.path, passphrase=PASS, by=director(office_pc))
     before = _fingerprint(second_pc)
     with pytest.raises(SyncRefused) as info:
-        files.apply_sync(second_pc, out.path, passphrase=PASS)
+        files.apply_sync(second_pc, out.path, passphrase=PASS, by=director(second_pc))
     assert "只能合并回那台电脑" in info.value.message and "办公室电脑" in info.value.message
     assert _fingerprint(second_pc) == before
     assert home == exchange.this_device(office_pc.conn).id
@@ -257,22 +287,30 @@ def test_a_field_laptop_only_talks_to_its_office(office_pc, tmp_path):
     laptop_a, field_a = _starter(office_pc, tmp_path, "甲的笔记本")
     _laptop_b, field_b = _starter(office_pc, tmp_path, "乙的笔记本")
     register(field_a, applicant="赵六")
-    out = files.write_sync(field_a, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
-    with pytest.raises(SyncRefused) as info:
-        files.apply_sync(field_b, out.path, passphrase=PASS)
-    assert "只与准备它的办公室电脑" in info.value.message
-    for_a = files.write_sync(
-        office_pc, tmp_path / "给甲.mdsync", passphrase=PASS, to=laptop_a.device, by=""
+    out = files.write_sync(
+        field_a, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(field_a)
     )
     with pytest.raises(SyncRefused) as info:
-        files.apply_sync(field_b, for_a.path, passphrase=PASS)
+        files.apply_sync(field_b, out.path, passphrase=PASS, by=director(field_b))
+    assert "只与准备它的办公室电脑" in info.value.message
+    for_a = files.write_sync(
+        office_pc,
+        tmp_path / "给甲.mdsync",
+        passphrase=PASS,
+        to=laptop_a.device,
+        by=director(office_pc),
+    )
+    with pytest.raises(SyncRefused) as info:
+        files.apply_sync(field_b, for_a.path, passphrase=PASS, by=director(field_b))
     assert "甲的笔记本" in info.value.message
     field_a.close()
     field_b.close()
 
 
 def test_a_sync_file_is_not_a_starter_file(office_pc, tmp_path):
-    out = files.write_sync(office_pc, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        office_pc, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(office_pc)
+    )
     with pytest.raises(package.WrongKindError):
         files.open_starter(out.path, tmp_path / "new.sqlite3", passphrase=PASS)
     assert not (tmp_path / "new.sqlite3").exists()
@@ -305,28 +343,37 @@ def test_a_failed_sync_file_keeps_the_numbers_usable(office_pc, tmp_path):
     assert numbers.remaining(field_db, committee, TODAY.year) == 20
     with pytest.raises(OperationCancelledError):
         files.write_sync(
-            field_db, tmp_path / "x.mdsync", passphrase=PASS, to=home, by="", cancelled=lambda: True
+            field_db,
+            tmp_path / "x.mdsync",
+            passphrase=PASS,
+            to=home,
+            by=director(field_db),
+            cancelled=lambda: True,
         )
     assert not (tmp_path / "x.mdsync").exists()
     assert numbers.remaining(field_db, committee, TODAY.year) == 20  # still the laptop's
 
-    back = files.write_sync(field_db, tmp_path / "a.mdsync", passphrase=PASS, to=home, by="")
-    files.apply_sync(office_pc, back.path, passphrase=PASS)  # the laptop's 20 come back
+    back = files.write_sync(
+        field_db, tmp_path / "a.mdsync", passphrase=PASS, to=home, by=director(field_db)
+    )
+    files.apply_sync(
+        office_pc, back.path, passphrase=PASS, by=director(office_pc)
+    )  # the laptop's 20 come back
     with pytest.raises(OperationCancelledError):
         files.write_sync(
             office_pc,
             tmp_path / "x.mdsync",
             passphrase=PASS,
             to=laptop.device,
-            by="",
+            by=director(office_pc),
             cancelled=lambda: True,
         )
     assert office_pc.scalar("SELECT count(*) FROM number_blocks WHERE reclaimed = 0") == 0
     ok = files.write_sync(
-        office_pc, tmp_path / "b.mdsync", passphrase=PASS, to=laptop.device, by=""
+        office_pc, tmp_path / "b.mdsync", passphrase=PASS, to=laptop.device, by=director(office_pc)
     )
     assert ok.new_blocks  # lent again, from numbers no one has
-    files.apply_sync(field_db, ok.path, passphrase=PASS)
+    files.apply_sync(field_db, ok.path, passphrase=PASS, by=director(field_db))
     assert numbers.remaining(field_db, committee, TODAY.year) == 20
     field_db.close()
 
@@ -356,7 +403,7 @@ def test_work_done_in_another_window_during_a_failed_write_stays(office_pc, tmp_
             tmp_path / "x.mdsync",
             passphrase=PASS,
             to=home,
-            by="",
+            by=director(field_db),
             cancelled=accept_meanwhile_then_fail,
         )
     other_window.close()

@@ -24,6 +24,7 @@ from app.models.sync.clock import Epochs, Version, held
 from app.models.sync.exchange import NothingNew
 from app.models.sync.merge import Change
 from app.models.sync.tables import natural_id
+from tests.helpers import director
 from tests.models.helpers import person, register
 from tests.models.sync.replicas import (
     TODAY,
@@ -435,7 +436,7 @@ def test_restore_default_on_one_side_while_the_other_edits_the_template(
         body="办公室改过的一次性付款条款。", by=office_pc.user,
     )  # fmt: skip
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
-    clause_templates.restore_default(office_pc.db, key)  # 恢复默认
+    clause_templates.restore_default(office_pc.db, key, by=director(office_pc.db))  # 恢复默认
     clause_templates.save_template(
         laptop.db, key, category=shipped.category, title=shipped.title,
         body="笔记本上再改的条款。", by=laptop.user,
@@ -461,7 +462,7 @@ def test_restore_default_on_the_laptop_travels_to_the_office(office_pc, case_id,
         office_pc.db, key, shipped.kind, shipped.title, "办公室改过的广播稿。", by=office_pc.user
     )
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
-    outreach_content.restore_default(laptop.db, key)
+    outreach_content.restore_default(laptop.db, key, by=director(laptop.db))
 
     both_ways(office_pc, laptop)
 

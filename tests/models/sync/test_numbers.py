@@ -80,7 +80,7 @@ def send(source: Database, target: Database, *, reissue: bool = True) -> Applied
     me = exchange.this_device(source.conn)
     if reissue and me.role == "office" and to.role == "field":
         with source.transaction() as conn:
-            numbers.reissue(conn, to.id, by=user(source), today=TODAY)
+            numbers.reissue(conn, to.id, by=user(source).user_id, today=TODAY)
     return exchange.apply_bundle(target, exchange.make_bundle(source, to=to.id))
 
 
@@ -199,7 +199,7 @@ def test_the_lowest_block_is_used_first(office_pc, prepare):
     laptop, made = prepare(size=2)
     # a second block reaches the laptop while the first is still open
     with office_pc.transaction() as conn:
-        numbers.issue_blocks(conn, made.device, None, 2026, 2, by=user(office_pc))
+        numbers.issue_blocks(conn, made.device, None, 2026, 2, by=user(office_pc).user_id)
     send(office_pc, laptop, reissue=False)
     assert left(laptop) == 4
     assert [accept(laptop) for _ in range(4)] == [number(s) for s in (1, 2, 3, 4)]
@@ -311,7 +311,7 @@ def test_the_office_file_brings_a_new_block_of_the_same_size(office_pc, prepare)
     assert accept(laptop) == number(5)
     # an open block is not doubled by the next file
     with office_pc.transaction() as conn:
-        assert numbers.reissue(conn, made.device, by=user(office_pc), today=TODAY) == []
+        assert numbers.reissue(conn, made.device, by=user(office_pc).user_id, today=TODAY) == []
     # the numbers handed back (2..4) are the office's now
     assert accept(office_pc) == number(2)
 
@@ -319,9 +319,9 @@ def test_the_office_file_brings_a_new_block_of_the_same_size(office_pc, prepare)
 def test_a_laptop_prepared_without_numbers_gets_them_only_when_asked(office_pc, prepare):
     laptop, made = prepare(size=0)
     with office_pc.transaction() as conn:
-        assert numbers.reissue(conn, made.device, by=user(office_pc), today=TODAY) == []
+        assert numbers.reissue(conn, made.device, by=user(office_pc).user_id, today=TODAY) == []
         # with a size, a block per committee of its scope
-        got = numbers.reissue(conn, made.device, 3, by=user(office_pc), today=TODAY)
+        got = numbers.reissue(conn, made.device, 3, by=user(office_pc).user_id, today=TODAY)
     assert got == [(COMMITTEE, 2026, 1, 3)]
     send(office_pc, laptop, reissue=False)
     assert left(laptop) == 3
@@ -331,7 +331,7 @@ def test_reissue_in_a_new_year(office_pc, prepare):
     laptop, made = prepare(size=3)
     send(laptop, office_pc)
     with office_pc.transaction() as conn:
-        got = numbers.reissue(conn, made.device, by=user(office_pc), today=date(2027, 1, 4))
+        got = numbers.reissue(conn, made.device, by=user(office_pc).user_id, today=date(2027, 1, 4))
     assert got == [(COMMITTEE, 2027, 1, 3)]
 
 

@@ -29,6 +29,7 @@ from app.models.registries import households, places, village
 from app.models.sync import exchange, files
 from app.models.sync.scope import Scope
 from app.models.sync.tables import natural_id
+from tests.helpers import director
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     Replica,
@@ -134,7 +135,9 @@ def edit_case(side: Replica, case_id: str, day: date, **changes: str) -> None:
 def sync_file(sender: Replica, receiver: Replica, path: Path) -> int:
     """One sync file on the USB stick: written at the sender, merged at the receiver."""
     files.write_sync(sender.db, path, passphrase=PASSPHRASE, to=receiver.device, by=sender.user)
-    return files.apply_sync(receiver.db, path, passphrase=PASSPHRASE).new_changes
+    return files.apply_sync(
+        receiver.db, path, passphrase=PASSPHRASE, by=director(receiver.db)
+    ).new_changes
 
 
 @pytest.fixture
@@ -236,12 +239,12 @@ def test_a_week_apart_then_one_truth(folder):
                 notes=h.notes,
                 members=[households.Member("李秀英", "配偶"), households.Member("孙小森", "子")],
             )  # fmt: skip
-            clause_templates.restore_default(office_pc.db, "pay_once")
+            clause_templates.restore_default(office_pc.db, "pay_once", by=director(office_pc.db))
             clause_templates.save_template(
                 laptop.db, "pay_once", category=shipped.category, title=shipped.title,
                 body="周玉梅改的付款条款。", by=laptop.user,
             )  # fmt: skip
-            outreach_content.restore_default(laptop.db, broadcast.key)
+            outreach_content.restore_default(laptop.db, broadcast.key, by=director(laptop.db))
             office.save_office_details(
                 office_pc.db, office.OfficeDetails(address="青山镇人民路1号"), by=user
             )

@@ -12,6 +12,7 @@ from app.models import registries as reg
 from app.models.db import Database
 from app.printing.outreach import kit, source
 from app.printing.outreach.text import BLANK, is_contact_line
+from tests.helpers import director
 from tests.printing.outreach.pdfs import outline, page_text, text
 
 TODAY = date(2026, 11, 20)
@@ -66,7 +67,7 @@ def test_an_edited_broadcast_reaches_the_kit(demo_db: Database) -> None:
         "broadcast",
         "冬季防火也防纠纷",
         "各位乡亲，{村名}的调解员是{调解员}。",
-        by=office.current_user(demo_db).id,
+        by=director(demo_db),
     )
     printed = text(kit.village_kit_pdf(source.kit_data(demo_db, _village(demo_db, "桃园村"))))
     assert "冬季防火也防纠纷" in printed

@@ -22,12 +22,13 @@ from app.models import cases, office
 from app.models.cases import AgreementInput, CaseInput, CloseInput, SessionInput
 from app.models.db import BUSY_TIMEOUT_MS, Database
 from app.models.identity import resident_id_check_char
-from app.models.office import current_user, main_committee
+from app.models.office import main_committee
 from app.models.parties import PartyInput
 from app.ui.application import apply_font_size
 from app.ui.cases.agreement_page import DraftPage
 from app.ui.cases.case_window import TAB_AGREEMENT, CaseWindow
 from app.ui.cases.service_dialog import ServiceDialog
+from tests.helpers import director
 from tests.ui.user import activate, click
 
 
@@ -64,14 +65,14 @@ def register(
             ],
             facts=facts,
         ),
-        by=current_user(db).id,
+        by=director(db),
     )
 
 
 def accepted(db: Database, *, days_ago: int = 0) -> str:
     day = date.today() - timedelta(days=days_ago)
     case_id = register(db, registered_on=day)
-    cases.accept_case(db, case_id, by=current_user(db).id, accepted_on=day)
+    cases.accept_case(db, case_id, by=director(db), accepted_on=day)
     return case_id
 
 
@@ -81,7 +82,7 @@ def assigned(db: Database) -> str:
     cases.assign_mediators(
         db,
         case_id,
-        by=current_user(db).id,
+        by=director(db),
         mediator_ids=[office.mediators(db)[0].id],
         how="appointed",
         assigned_on=date.today(),
@@ -101,7 +102,7 @@ def mediating(db: Database) -> str:
             place="村评理说事点",
             record="双方陈述了各自的意见。",
         ),
-        by=current_user(db).id,
+        by=director(db),
     )
     return case_id
 
@@ -118,7 +119,7 @@ def closed(db: Database, outcome: str = "agreement_written") -> str:
             note="" if agreed else "双方分歧较大。",
             agreement=AgreementInput(terms=["李四赔偿张三 800 元。"]) if agreed else None,
         ),
-        by=current_user(db).id,
+        by=director(db),
     )
     return case_id
 

@@ -13,13 +13,12 @@ from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from app.models import db as dbmod
-from app.models import office
 from app.models.casefile import load_case
 from app.models.db import Database
 from app.models.sync import field
 from app.models.sync.scope import Scope
 from app.ui.cases.action_dialogs import ACCEPT_TITLE, AcceptDialog
-from tests.helpers import snapshot
+from tests.helpers import director, log_in, snapshot
 from tests.ui.cases.helpers import open_action, open_window, register, save
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click
@@ -39,11 +38,12 @@ def laptop(office_db: Database, tmp_path: Path) -> Iterator[Callable[[int], Data
 
     def make(size: int) -> Database:
         target = tmp_path / "laptop.sqlite3"
-        by = office.current_user(office_db).id
+        by = director(office_db)
         field.prepare_field_copy(
             office_db, target, name="周玉梅的笔记本", scope=Scope(), block_size=size, by=by
         )
         opened.append(dbmod.connect(target))
+        log_in(opened[-1])  # 李主任 took the laptop: the password travelled with it
         return opened[-1]
 
     yield make

@@ -14,7 +14,7 @@ from app.models.db import Database
 from app.ui.cases.action_dialogs import AssignDialog
 from app.ui.cases.case_window import TAB_DETAILS
 from app.ui.cases.register_dialog import RegisterDialog
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 from tests.ui.cases.helpers import (
     accepted,
     check_item,
@@ -200,7 +200,7 @@ def test_a_retired_village_typed_in_register_says_where_to_restore_it(
     from app.models.registries import places
 
     taoyuan = next(p.id for p in office.villages(office_db) if p.name == "桃园村")
-    places.retire_village(office_db, taoyuan, by=office.current_user(office_db).id)
+    places.retire_village(office_db, taoyuan, by=director(office_db))
     before = snapshot(office_db)
     dialog = RegisterDialog(office_db)
     dialog.open()

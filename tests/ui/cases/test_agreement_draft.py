@@ -18,13 +18,12 @@ from app.models import clause_templates as ct
 from app.models.casefile import load_case
 from app.models.cases import AgreementInput
 from app.models.db import Database
-from app.models.office import current_user
 from app.printing import agreement
 from app.ui.cases.agreement_form import AMOUNT_LABEL, BLANKS_HINT, TermsEditor
 from app.ui.cases.case_window import PRINT_AGREEMENT_TITLE, CaseWindow
 from app.ui.cases.close_dialog import CONFIRM_TITLE, INVOLVED_LABEL, CloseDialog
 from app.ui.printing.preview import PreviewWindow
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 from tests.ui.cases.helpers import (
     accepted,
     closed,
@@ -224,7 +223,7 @@ def test_close_starts_from_the_draft_asks_then_offers_the_agreement(
     qtbot: QtBot, office_db: Database, boxes: Boxes
 ) -> None:
     case_id = mediating(office_db)
-    by = current_user(office_db).id
+    by = director(office_db)
     draft = AgreementInput(
         terms=["李四于本协议签订之日起赔偿张三人民币800元（大写：捌佰元整）。"],
         perform_manner="现金",
@@ -343,7 +342,7 @@ def test_a_reopened_case_drafts_from_its_earlier_agreement(
     cases.reopen_case(
         office_db,
         case_id,
-        by=current_user(office_db).id,
+        by=director(office_db),
         reason="李四未按期付款",
         requested_by="张三",
     )
@@ -355,7 +354,7 @@ def test_a_reopened_case_drafts_from_its_earlier_agreement(
 
 def test_draft_deadline_and_days_round_trip(qtbot: QtBot, office_db: Database) -> None:
     case_id = mediating(office_db)
-    by = current_user(office_db).id
+    by = director(office_db)
     base = AgreementInput(terms=["一"], perform_deadline=TODAY + timedelta(days=5))
     cases.save_agreement_draft(office_db, case_id, base, by=by)
     window = open_window(qtbot, office_db, case_id)
@@ -373,7 +372,7 @@ def test_a_failed_mediation_shows_its_unsigned_draft_read_only(
     qtbot: QtBot, office_db: Database
 ) -> None:
     case_id = mediating(office_db)
-    by = current_user(office_db).id
+    by = director(office_db)
     cases.save_agreement_draft(
         office_db,
         case_id,

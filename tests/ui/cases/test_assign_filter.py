@@ -14,6 +14,7 @@ from app.models.casefile import load_case
 from app.models.db import Database
 from app.ui.cases.action_dialogs import FILTER_FROM, AssignDialog
 from app.ui.chooser import is_filterable
+from tests.helpers import director
 from tests.ui.cases.helpers import accepted, open_action, open_window, save
 from tests.ui.user import type_text
 
@@ -36,7 +37,7 @@ MANY = [
 
 @pytest.fixture
 def many_mediators(office_db: Database) -> Database:
-    by = office.current_user(office_db).id
+    by = director(office_db)
     committee = office.main_committee(office_db).id
     listed = {m.name for m in office.mediators(office_db)}
     for name, good_at in MANY:

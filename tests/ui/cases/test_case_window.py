@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 
 from app.models import cases
 from app.models.db import Database
-from app.models.office import current_user
 from app.ui.cases.action_dialogs import ARCHIVE_TITLE, AcceptDialog, SessionDialog
 from app.ui.cases.case_window import TAB_DETAILS, TAB_SESSIONS, TAB_TITLES, CaseWindow
 from app.ui.cases.party_form import PartyDialog
@@ -23,7 +22,7 @@ from app.ui.cases.tables import EVENT_COL_DETAIL, PARTY_COL_ID, PARTY_COL_NAME
 from app.ui.look import ERROR
 from app.ui.messages import STORAGE_ERROR_TITLE
 from app.ui.ui_settings import FONT_SIZES
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 from tests.ui.cases.helpers import (
     accepted,
     assigned,
@@ -48,21 +47,19 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-")
 
 def _archived(db: Database) -> str:
     case_id = closed(db)
-    cases.archive_case(db, case_id, by=current_user(db).id, archived_on=date.today())
+    cases.archive_case(db, case_id, by=director(db), archived_on=date.today())
     return case_id
 
 
 def _declined(db: Database) -> str:
     case_id = register(db)
-    cases.decline_case(
-        db, case_id, by=current_user(db).id, declined_on=date.today(), reason="拒绝调解"
-    )
+    cases.decline_case(db, case_id, by=director(db), declined_on=date.today(), reason="拒绝调解")
     return case_id
 
 
 def _voided(db: Database) -> str:
     case_id = register(db)
-    cases.void_case(db, case_id, by=current_user(db).id, reason="重复登记", voided_on=date.today())
+    cases.void_case(db, case_id, by=director(db), reason="重复登记", voided_on=date.today())
     return case_id
 
 

@@ -17,7 +17,6 @@ from app.models import clause_templates as ct
 from app.models.casefile import load_case
 from app.models.cases import AgreementInput, CloseInput, SessionInput
 from app.models.db import Database
-from app.models.office import current_user
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.close_dialog import (
     CONFIRM_TITLE,
@@ -27,6 +26,7 @@ from app.ui.cases.close_dialog import (
     TermsEditor,
     category_section,
 )
+from tests.helpers import director
 from tests.ui.cases.helpers import mediating, open_action, open_window, save
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click, type_text
@@ -84,7 +84,7 @@ def recorded_session(db: Database, case_id: str, recorder: str) -> None:
             record="双方同意协商解决。",
             recorder=recorder,
         ),
-        by=current_user(db).id,
+        by=director(db),
     )
 
 
@@ -175,7 +175,7 @@ def test_closing_with_an_inserted_term_stores_it_with_the_recorder(
 def test_after_a_reopen_the_recorder_is_the_agreements(qtbot: QtBot, office_db: Database) -> None:
     case_id = mediating(office_db)
     recorded_session(office_db, case_id, "赵文书")
-    by = current_user(office_db).id
+    by = director(office_db)
     cases.close_case(
         office_db,
         case_id,
@@ -193,7 +193,7 @@ def test_after_a_reopen_the_recorder_is_the_agreements(qtbot: QtBot, office_db: 
 
 
 def test_nothing_offered_says_so(qtbot: QtBot, office_db: Database) -> None:
-    by = current_user(office_db).id
+    by = director(office_db)
     for template in ct.templates_for(office_db, "邻里"):
         ct.hide_template(office_db, template.key, by=by)
     _window, dialog = close_dialog(qtbot, office_db, mediating(office_db))

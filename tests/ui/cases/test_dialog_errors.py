@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 
 from app.models import cases
 from app.models.db import Database
-from app.models.office import current_user
 from app.ui.cases.action_dialogs import (
     ACCEPT_TITLE,
     AcceptDialog,
@@ -29,7 +28,7 @@ from app.ui.cases.action_dialogs import (
 from app.ui.cases.close_dialog import CONFIRM_TITLE, CloseDialog
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.messages import STORAGE_ERROR_TITLE
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 from tests.ui.cases.helpers import (
     accepted,
     closed,
@@ -308,9 +307,7 @@ def test_a_step_the_case_no_longer_allows(qtbot: QtBot, office_db: Database, box
     dialog: SessionDialog = open_action(qtbot, window, "record_session")
     type_text(qtbot, dialog.place, "村委会")
     type_text(qtbot, dialog.record, "第二次调解。")
-    cases.void_case(
-        office_db, case_id, by=current_user(office_db).id, reason="重复登记", voided_on=TODAY
-    )
+    cases.void_case(office_db, case_id, by=director(office_db), reason="重复登记", voided_on=TODAY)
     before = snapshot(office_db)
     refused(qtbot, dialog)
     assert boxes.calls == [
@@ -328,9 +325,9 @@ def test_only_the_committee_head_reopens_an_archived_case(
     qtbot: QtBot, office_db: Database, boxes: Boxes
 ) -> None:
     case_id = closed(office_db)
-    by = current_user(office_db).id
+    by = director(office_db)
     cases.archive_case(office_db, case_id, by=by, archived_on=TODAY)
-    office_db.conn.execute("UPDATE users SET role = 'mediator' WHERE id = ?", (by,))
+    office_db.conn.execute("UPDATE users SET role = 'mediator' WHERE id = ?", (by.user_id,))
     window = open_window(qtbot, office_db, case_id)
     dialog: ReopenDialog = open_action(qtbot, window, "reopen")
     type_text(qtbot, dialog.requested_by, "张三")

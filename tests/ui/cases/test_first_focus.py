@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from app.models import cases
 from app.models.cases import AgreementInput
 from app.models.db import Database
-from app.models.office import current_user
 from app.ui.cases.action_dialogs import ACCEPT_TITLE
 from app.ui.cases.case_window import CaseWindow
+from tests.helpers import director
 from tests.ui.cases.helpers import (
     accepted,
     assigned,
@@ -34,14 +34,14 @@ from tests.ui.user import activate
 def drafted(db: Database) -> str:
     case_id = mediating(db)
     cases.save_agreement_draft(
-        db, case_id, AgreementInput(terms=["李四赔偿张三 800 元。"]), by=current_user(db).id
+        db, case_id, AgreementInput(terms=["李四赔偿张三 800 元。"]), by=director(db)
     )
     return case_id
 
 
 def archived(db: Database) -> str:
     case_id = closed(db)
-    cases.archive_case(db, case_id, by=current_user(db).id, archived_on=date.today())
+    cases.archive_case(db, case_id, by=director(db), archived_on=date.today())
     return case_id
 
 

@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 from app.models import cases
 from app.models.casefile import load_case
 from app.models.db import Database
-from app.models.office import current_user
 from app.ui.cases import case_pages
 from app.ui.cases.tables import (
     EVENT_COL_ACTION,
@@ -26,6 +25,7 @@ from app.ui.cases.tables import (
     RecordTableModel,
     event_columns,
 )
+from tests.helpers import director
 from tests.ui.cases.helpers import closed, mediating, open_window, register
 
 
@@ -120,7 +120,7 @@ def test_party_and_session_texts(office_db: Database) -> None:
             agent_phone="13700001111",
             agent_powers="一般授权",
         ),
-        by=current_user(office_db).id,
+        by=director(office_db),
     )
     case = load_case(office_db, case_id)
     assert case_pages.party_title(case, 2) == "被申请人2"
@@ -144,7 +144,7 @@ def test_party_and_session_texts(office_db: Database) -> None:
 
 def test_mediators_text_keeps_who_went(office_db: Database) -> None:
     case_id = mediating(office_db)
-    by = current_user(office_db).id
+    by = director(office_db)
     second = str(office_db.scalar("SELECT id FROM mediators WHERE name = '陈秀兰'"))
     cases.assign_mediators(
         office_db,

@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 from app.models import cases
 from app.models.db import Database
 from app.models.errors import ValidationError
-from app.models.office import current_user
 from app.ui.application import apply_font_size
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.widgets import FieldBox
 from app.ui.look import Heading
 from app.ui.setup_dialog import SetupDialog
 from app.ui.ui_settings import FONT_SIZES
+from tests.helpers import director
 from tests.ui.cases.helpers import (
     accepted,
     closed,
@@ -105,7 +105,7 @@ def test_the_overdue_mark_comes_and_goes(qtbot: QtBot, office_db: Database) -> N
     cases.extend_deadline(
         office_db,
         case_id,
-        by=current_user(office_db).id,
+        by=director(office_db),
         new_due_on=date.today() + timedelta(days=10),
         reason="双方同意延长",
         requested_by="申请人",

@@ -19,7 +19,7 @@ from app.ui.add_in_place import GridChooser
 from app.ui.registries.form import RegistryForm
 from app.ui.registries.page import RegistryPage
 from app.ui.registries.window import RegistriesWindow
-from tests.helpers import snapshot
+from tests.helpers import director, log_in, snapshot
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, choose, click, commit_text, ctrl_enter, type_text
 
@@ -164,9 +164,7 @@ def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
     qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
     village = office.villages(bare_office)[0]
-    reg.add_grid(
-        bare_office, by=office.current_user(bare_office).id, village_id=village.id, name="一组"
-    )
+    reg.add_grid(bare_office, by=director(bare_office), village_id=village.id, name="一组")
     window.page("grid_workers").fill_scope()
     form, chooser = open_grid_chooser(qtbot, window, "grid_workers")
     assert not chooser.adder.isVisible()  # there is a grid: the list, 新增网格 beside it
@@ -182,6 +180,7 @@ def test_a_grid_added_beside_others_takes_its_place_and_the_villages_first_grid_
     qtbot: QtBot, database: Database, boxes: Boxes
 ) -> None:
     demo.fill_demo(database, today=date(2026, 11, 20))
+    log_in(database, password=demo.DEMO_PASSWORD)
     window = registries(qtbot, database)
     page = window.page("grid_workers")
     choose(page.scope, "桃园村")

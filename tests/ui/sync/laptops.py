@@ -25,7 +25,7 @@ from app.ui.jobs import BackgroundJob
 from app.ui.signals import emit
 from app.ui.sync.common import PassphraseDialog
 from tests.conftest import TODAY
-from tests.helpers import snapshot
+from tests.helpers import director, log_in, snapshot
 from tests.ui.user import click, type_text
 
 PASS = "qingshan2026"
@@ -56,7 +56,7 @@ def parent(qtbot: QtBot) -> Iterator[QWidget]:
 @pytest.fixture
 def office_pc(demo_db: Database, cheap_keys: None) -> Database:
     """The demo office (40 cases), its computer named 办公室电脑."""
-    exchange.set_device_name(demo_db, "办公室电脑", by=office.current_user(demo_db).id)
+    exchange.set_device_name(demo_db, "办公室电脑", by=director(demo_db))
     return demo_db
 
 
@@ -71,7 +71,7 @@ def write_starter(
         passphrase=PASS,
         name=name,
         scope=scope or Scope(),
-        by=office.current_user(office_pc).id,
+        by=director(office_pc),
         today=TODAY,
     )
     return path
@@ -85,6 +85,7 @@ def laptop(office_pc: Database, tmp_path: Path) -> Iterator[Database]:
     target.parent.mkdir()
     files.open_starter(starter, target, passphrase=PASS)
     database = dbmod.connect(target)
+    log_in(database)  # the office's 主任 at the laptop, with the password that travelled
     yield database
     database.close()
 
@@ -99,8 +100,10 @@ def other_office(path: Path) -> Database:
         town_name="白石镇",
         villages=["东村"],
         user_name="王主任",
+        password="qingshan26",
     )
-    exchange.set_device_name(database, "白石镇办公室", by=office.current_user(database).id)
+    exchange.set_device_name(database, "白石镇办公室", by=director(database))
+    log_in(database)
     return database
 
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.models import accounts, office
 from app.models import db as dbmod
-from app.models import office, rows
 from app.models.db import Database
 from app.models.registries import delete_mediator, edit_mediator
 from app.models.sync import conflicts, exchange, field
@@ -37,6 +37,7 @@ from app.ui.sync.conflicts_window import (
 )
 from app.ui.template_editing import DISCARD_TITLE
 from tests.conftest import TODAY
+from tests.helpers import director, log_in
 from tests.models import helpers
 from tests.models.sync.test_conflicts import LAPTOP_FACTS, OFFICE_FACTS, carry, edit_facts
 from tests.ui.events import run_queued
@@ -68,8 +69,9 @@ class Office:
 def place(office_db: Database, tmp_path: Path) -> Iterator[Office]:
     director = helpers.user(office_db)
     exchange.set_device_name(office_db, "办公室电脑", by=director)
-    with office_db.transaction() as conn:
-        zhou = rows.insert(conn, "users", {"name": "周玉梅", "role": "mediator"}, by=director)
+    zhou = accounts.add_user(
+        office_db, by=director, name="周玉梅", role="mediator", password="zhou-2026"
+    )
     case_id = helpers.register(office_db)
     field.prepare_field_copy(
         office_db, tmp_path / "laptop.sqlite3", name="周玉梅的笔记本", scope=Scope(), by=director
@@ -77,6 +79,7 @@ def place(office_db: Database, tmp_path: Path) -> Iterator[Office]:
     laptop = dbmod.connect(tmp_path / "laptop.sqlite3")
     with laptop.transaction() as conn:
         office.set_setting(conn, "default_user_id", zhou)
+    log_in(laptop, zhou, "zhou-2026")  # she logs in at her laptop with the password that came
     yield Office(office_db, laptop, case_id, director)
     laptop.close()
 
@@ -84,13 +87,13 @@ def place(office_db: Database, tmp_path: Path) -> Iterator[Office]:
 def facts_and_phone(p: Office) -> None:
     """Two conflicts: the case's 纠纷简要情况 (a text) and 王建华's phone."""
     edit_facts(p.db, p.case_id, OFFICE_FACTS, p.director)
-    edit_facts(p.laptop, p.case_id, LAPTOP_FACTS, office.current_user(p.laptop).id)
+    edit_facts(p.laptop, p.case_id, LAPTOP_FACTS, director(p.laptop))
     mediator = next(m for m in office.mediators(p.db) if m.name == "王建华")
     for db, phone in ((p.db, "13700000001"), (p.laptop, "13700000002")):
-        edit_mediator(
+        edit_mediator(  # the 调解员名册 is the 主任's, on either computer
             db,
             mediator.id,
-            by=office.current_user(db).id,
+            by=accounts.acting_as(db, p.director.user_id),
             name=mediator.name,
             committee_id=mediator.committee_id,
             phone=phone,
@@ -107,7 +110,7 @@ def deleted_and_edited(p: Office) -> str:
     edit_mediator(
         p.laptop,
         chen.id,
-        by=office.current_user(p.laptop).id,
+        by=accounts.acting_as(p.laptop, p.director.user_id),
         name=chen.name,
         committee_id=chen.committee_id,
         phone="13911112222",
@@ -334,9 +337,7 @@ def test_a_conflict_decided_elsewhere_meanwhile(
 def test_long_values_scroll_in_their_box(place: Office, qtbot: QtBot, open_window: Opener) -> None:
     long_text = "双方因排水沟改道发生纠纷。" * 12
     edit_facts(place.db, place.case_id, long_text + "办公室", place.director)
-    edit_facts(
-        place.laptop, place.case_id, long_text + "笔记本", office.current_user(place.laptop).id
-    )
+    edit_facts(place.laptop, place.case_id, long_text + "笔记本", director(place.laptop))
     place.swap()
     window = open_window(place.db)
     assert all(isinstance(c.value, QPlainTextEdit) for c in window.cards)
@@ -365,7 +366,7 @@ def test_a_file_merged_while_the_window_is_open_shows_when_it_is_read_again(
     """The window reads again when it comes to the front: a conflict a newly merged file
     brought is listed, and a merge being written stays as typed."""
     edit_facts(place.db, place.case_id, OFFICE_FACTS, place.director)
-    edit_facts(place.laptop, place.case_id, LAPTOP_FACTS, office.current_user(place.laptop).id)
+    edit_facts(place.laptop, place.case_id, LAPTOP_FACTS, director(place.laptop))
     place.swap()
     window = open_window(place.db)
     window.merge_editor.setPlainText("正在整理的内容")

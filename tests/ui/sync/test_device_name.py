@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app.models import office
 from app.models.db import Database
 from app.models.sync import exchange
 from app.ui.main_window import MainWindow
-from app.ui.setup_dialog import STEP_COMMITTEE, STEP_VILLAGES, SetupDialog
+from app.ui.setup_dialog import STEP_ACCOUNT, STEP_COMMITTEE, STEP_VILLAGES, SetupDialog
 from app.ui.sync.common import DeviceNameDialog
 from app.ui.sync.prepare_dialog import PrepareDialog
 from tests.conftest import TODAY
+from tests.helpers import PASSWORD, director
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click, commit_text
 
@@ -29,7 +29,6 @@ def test_the_set_up_names_this_computer(qtbot: QtBot, database: Database, boxes:
     window, dialog = setup_of(qtbot, database)
     assert dialog.device_name.text() == "办公室电脑"  # offered
     commit_text(dialog.name, "青山镇人民调解委员会")
-    commit_text(dialog.user, "李主任")
     dialog.device_name.clear()
     click(qtbot, dialog.next_button)
     box = dialog.errors.find("本机名称")
@@ -37,6 +36,11 @@ def test_the_set_up_names_this_computer(qtbot: QtBot, database: Database, boxes:
     assert dialog.current_step() == STEP_COMMITTEE
 
     commit_text(dialog.device_name, "镇综治中心电脑")
+    click(qtbot, dialog.next_button)
+    assert dialog.current_step() == STEP_ACCOUNT
+    commit_text(dialog.user, "李主任")
+    commit_text(dialog.password, PASSWORD)
+    commit_text(dialog.password_repeat, PASSWORD)
     click(qtbot, dialog.next_button)
     assert dialog.current_step() == STEP_VILLAGES
     commit_text(dialog.villages, "红旗村\n桃园村")
@@ -53,7 +57,7 @@ def test_the_set_up_names_this_computer(qtbot: QtBot, database: Database, boxes:
 def test_this_computer_is_renamed_from_the_sync_menu(
     qtbot: QtBot, office_db: Database, boxes: Boxes
 ) -> None:
-    exchange.set_device_name(office_db, "办公室电脑", by=office.current_user(office_db).id)
+    exchange.set_device_name(office_db, "办公室电脑", by=director(office_db))
     window = MainWindow(office_db, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()

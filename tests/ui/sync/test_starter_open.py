@@ -19,7 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.register_view import RegisterPage
 from app.ui.setup_dialog import SetupDialog
 from tests.conftest import TODAY
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 from tests.ui.message_boxes import Boxes
 from tests.ui.sync.laptops import (
     LAPTOP,
@@ -149,7 +149,9 @@ def test_a_sync_file_is_not_a_starter_file(
 ) -> None:
     from app.models.sync import files
 
-    out = files.write_sync(office_pc, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        office_pc, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(office_pc)
+    )
     window, setup = first_run(qtbot, new_laptop)
     click(qtbot, setup.starter_button)
     answer_file_dialog(setup, out.path)

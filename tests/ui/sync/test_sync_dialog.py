@@ -20,7 +20,7 @@ from app.ui.sync.common import DeviceNameDialog
 from app.ui.sync.status import status_text
 from app.ui.sync.sync_dialog import SyncDialog, open_sync
 from tests.conftest import TODAY
-from tests.helpers import snapshot
+from tests.helpers import director, snapshot
 from tests.models.helpers import register
 from tests.ui.message_boxes import Boxes
 from tests.ui.sync.laptops import (
@@ -128,9 +128,13 @@ def test_the_same_file_again_or_an_older_one_changes_nothing(
 ) -> None:
     home = exchange.this_device(laptop.conn).home
     register(laptop, applicant="赵六")
-    first = files.write_sync(laptop, tmp_path / "1.mdsync", passphrase=PASS, to=home, by="")
+    first = files.write_sync(
+        laptop, tmp_path / "1.mdsync", passphrase=PASS, to=home, by=director(laptop)
+    )
     register(laptop, applicant="钱七")
-    second = files.write_sync(laptop, tmp_path / "2.mdsync", passphrase=PASS, to=home, by="")
+    second = files.write_sync(
+        laptop, tmp_path / "2.mdsync", passphrase=PASS, to=home, by=director(laptop)
+    )
     dialog = open_dialog(qtbot, office_pc, parent)
     merge_file(qtbot, dialog, second.path)
     before = snapshot(office_pc)
@@ -148,7 +152,9 @@ def test_a_wrong_passphrase_is_refused_and_changes_nothing(
     qtbot: QtBot, office_pc: Database, laptop: Database, parent: QWidget, boxes: Boxes, tmp_path
 ) -> None:
     register(laptop, applicant="赵六")
-    out = files.write_sync(laptop, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        laptop, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(laptop)
+    )
     before = snapshot(office_pc)
     dialog = open_dialog(qtbot, office_pc, parent)
     merge_file(qtbot, dialog, out.path, passphrase="not-the-passphrase")
@@ -163,7 +169,9 @@ def test_a_file_of_another_office_is_refused_before_the_passphrase(
     qtbot: QtBot, office_pc: Database, parent: QWidget, boxes: Boxes, tmp_path: Path
 ) -> None:
     other = other_office(tmp_path / "other.sqlite3")
-    out = files.write_sync(other, tmp_path / "白石镇.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        other, tmp_path / "白石镇.mdsync", passphrase=PASS, to=None, by=director(other)
+    )
     other.close()
     before = snapshot(office_pc)
     dialog = open_dialog(qtbot, office_pc, parent)
@@ -192,7 +200,9 @@ def test_a_damaged_file_is_refused_and_changes_nothing(
 ) -> None:
     for n in range(5):
         register(laptop, applicant=f"赵{n}")
-    out = files.write_sync(laptop, tmp_path / "cut.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        laptop, tmp_path / "cut.mdsync", passphrase=PASS, to=None, by=director(laptop)
+    )
     data = out.path.read_bytes()
     out.path.write_bytes(data[:-100])  # the stick pulled out while copying
     before = snapshot(office_pc)
@@ -228,7 +238,9 @@ def test_cancel_while_merging_leaves_the_database_as_it_was(
 ) -> None:
     for n in range(5):
         register(laptop, applicant=f"赵{n}")
-    out = files.write_sync(laptop, tmp_path / "a.mdsync", passphrase=PASS, to=None, by="")
+    out = files.write_sync(
+        laptop, tmp_path / "a.mdsync", passphrase=PASS, to=None, by=director(laptop)
+    )
     _apply_waits_for_cancel(monkeypatch)
     before = snapshot(office_pc)
     dialog = open_dialog(qtbot, office_pc, parent)
@@ -275,7 +287,9 @@ def test_a_merge_with_conflicts_offers_to_handle_them(
         with database.transaction() as conn:
             conn.execute("UPDATE cases SET title = ? WHERE id = ?", (title, case_id))
     home = exchange.this_device(laptop.conn).home
-    out = files.write_sync(laptop, tmp_path / "a.mdsync", passphrase=PASS, to=home, by="")
+    out = files.write_sync(
+        laptop, tmp_path / "a.mdsync", passphrase=PASS, to=home, by=director(laptop)
+    )
     opened: list[bool] = []
     dialog = open_sync(office_pc, parent, conflicts=lambda: opened.append(True))
     assert isinstance(dialog, SyncDialog)
