@@ -5,9 +5,11 @@ the day's first backup, the second folder, and messages that say 从备份恢复
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -425,3 +427,30 @@ def test_only_a_director_restores_or_sets_the_second_folder(
         assert not button.isEnabled()
     assert view.refusal.isVisible() and "只有调委会主任" in view.refusal.text()
     assert view.restore_selected() is None
+
+
+def test_quitting_while_the_days_backup_is_made_waits_for_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    office_file: Database,
+    boxes: Boxes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    go_on = threading.Event()
+    real = backup.make_backup_of
+
+    def held(*args: Any, **kwargs: Any) -> backup.Made:
+        go_on.wait(20)  # the day's backup of a large file, still being made
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup, "make_backup_of", held)
+    backups = window.enable_auto_backups(delay_ms=0)
+    qtbot.waitUntil(lambda: backups.job is not None and backups.job.is_running)
+    register(office_file, applicant="下班前", respondent="最后一件")
+    window.close()
+    assert window.isVisible()  # waits for the day's backup
+    go_on.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    newest = backups_of(office_file)[0]
+    assert newest.contents is not None and newest.contents.cases == 4  # nothing left out
+    assert boxes.calls == []
