@@ -597,6 +597,25 @@ ALTER TABLE devices ADD COLUMN number_tag INTEGER;
     from app.models.sync import triggers
 
     triggers.install(conn)
+    run_script(
+        conn,
+        """
+-- The cases a field laptop with a scope holds, as the office knows it (local to the office):
+-- a case entering the scope is handed over whole, one leaving it dropped (docs/sync.md).
+-- full_in / drop_in: the office file that did so, until the laptop says it merged it.
+CREATE TABLE sync_peer_cases (
+    device   TEXT NOT NULL,
+    case_id  TEXT NOT NULL,
+    full_in  INTEGER NOT NULL DEFAULT 0,
+    drop_in  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (device, case_id)
+);
+
+-- The deletes of the log, by row: a merge asks for them (rows that may come back) without
+-- reading the whole log.
+CREATE INDEX sync_log_deletes ON sync_log(tbl, row_id) WHERE op = 'd';
+""",
+    )
 
 
 def _v7_identity(conn: sqlite3.Connection) -> None:

@@ -111,17 +111,36 @@ def dump_vector(vector: Mapping[str, int]) -> str:
     return _dump(vector)
 
 
+def log_devices(conn: sqlite3.Connection) -> list[str]:
+    """The devices the log holds changes of, one index seek each (never a scan of the log)."""
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "WITH RECURSIVE d(device) AS (SELECT min(device) FROM sync_log UNION ALL "
+            "SELECT (SELECT min(device) FROM sync_log WHERE device > d.device) FROM d "
+            "WHERE d.device IS NOT NULL) SELECT device FROM d WHERE device IS NOT NULL"
+        )
+    ]
+
+
 def held(conn: sqlite3.Connection) -> Vector:
-    """Per device, the highest change number this installation holds without a gap below it."""
+    """Per device, the highest change number this installation holds without a gap below it.
+
+    What was held at the last merge (``vector``) is held still (the log only grows, and a
+    field laptop holds "all of its scope" up to its mark): only the changes above it are
+    looked at, by the log's (device, seq) key.
+    """
     stored = _vector(_state(conn, "vector"))
-    counts = conn.execute("SELECT device, max(seq), count(*) FROM sync_log GROUP BY device")
     vector: Vector = {}
-    for device, top, count in counts:
-        device = str(device)
-        if int(top) == int(count):  # 1..top all present
-            vector[device] = int(top)
-            continue
+    for device in log_devices(conn):
         mark = stored.get(device, 0)
+        top, count = conn.execute(
+            "SELECT max(seq), count(*) FROM sync_log WHERE device = ? AND seq > ?",
+            (device, mark),
+        ).fetchone()
+        if top is None or int(top) - mark == int(count):  # mark+1..top all present
+            vector[device] = max(mark, int(top or 0))
+            continue
         for (seq,) in conn.execute(
             "SELECT seq FROM sync_log WHERE device = ? AND seq > ? ORDER BY seq", (device, mark)
         ):

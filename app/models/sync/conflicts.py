@@ -11,7 +11,12 @@ also an event: a ``conflict_decisions`` row, and for a case's rows a ``case_even
 
 A row deleted on one side while edited (or made again) on the other is one conflict of the
 whole row (field ``_alive``): 确认删除 writes a delete made knowing the edits; 恢复并保留修改
-writes the row again (an insert) with its latest values.
+writes the row again (an insert) with its latest values. A delete the merge did not apply
+because rows here still use the row (``merge.KEEPER``) is such a conflict too; it can only
+be kept while they do.
+
+A case's life cycle (办理状态 with its dates and result, ``tables.UNITS``) is one conflict:
+each side is the whole unit as its author saw it, and keeping one writes all of it.
 
 Keeping the value the row already has changes nothing in the row, and an UPDATE that changes
 nothing is not logged by the triggers; so the new version is always written to the change
@@ -47,8 +52,8 @@ from app.models.reference import (
 )
 from app.models.sync import clock, merge, triggers
 from app.models.sync.clock import Epochs, Version
-from app.models.sync.merge import ALIVE, Change
-from app.models.sync.tables import SETTINGS, STAMP_COLUMNS, SYNCED_TABLES
+from app.models.sync.merge import ALIVE, KEEPER, Change
+from app.models.sync.tables import SETTINGS, STAMP_COLUMNS, SYNCED_TABLES, UNITS
 
 # Who may decide: the 主任 (as for 重新调解 of an archived case; accounts.PERMISSIONS).
 DECIDERS: Final = accounts.PERMISSIONS["resolve_conflict"].roles
@@ -671,7 +676,8 @@ class _Reader:
             if row is not None and row[0]:
                 self._users[user_id] = str(row[0])
             else:
-                self._users[user_id] = "系统" if user_id == SYSTEM_USER else casefile.UNKNOWN_USER
+                system = user_id in (SYSTEM_USER, KEEPER)
+                self._users[user_id] = "系统" if system else casefile.UNKNOWN_USER
         return self._users[user_id]
 
     def device(self, device: str) -> str:
@@ -714,6 +720,9 @@ class _Reader:
             value: Any = True
             user = describe(self.conn, c.tbl, c.row_id, c.data)
             text = f"{ALIVE_TEXT}：另一台电脑同时让“{user}”用到了它"
+        elif col == ALIVE and c.op == "i" and c.by == KEEPER:
+            value = True
+            text = f"{ALIVE_TEXT}：{_uses(self.conn, tbl, row_id)}，另一台电脑的删除没有执行"
         elif col == ALIVE:
             value = c.op != "d"
             edited = tuple(
@@ -734,6 +743,14 @@ class _Reader:
                     if k not in STAMP_COLUMNS and k != "id"
                 )
                 text = f"{ALIVE_TEXT}，并修改了：\n{changed}" if changed else ALIVE_TEXT
+        elif col in UNITS.get(tbl, ())[:1]:  # a case's life cycle, as one
+            changes = merge.row_changes(self.conn, tbl, row_id)
+            value = merge.unit_of(self.epochs, changes, c.version)
+            text = "\n".join(
+                f"{field_label(tbl, k, row_id)}：{value_text(self.conn, tbl, k, v, row_id)}"
+                for k, v in value.items()
+                if k == col or v not in (None, "", 0)
+            )
         else:
             value = c.data.get(col)
             text = value_text(self.conn, tbl, col, value, row_id)
@@ -983,6 +1000,8 @@ def _new_version(
 ) -> tuple[str, dict[str, Any]]:
     """The change that carries the decision: (op, data)."""
     stamps = _stamps(conn, conflict.tbl, me=me, by=by, now=now)
+    if not conflict.whole_row and conflict.col in UNITS.get(conflict.tbl, ())[:1]:
+        return "u", {**decision.value, **stamps}  # the whole life cycle, as that side saw it
     if not conflict.whole_row:
         return "u", {conflict.col: decision.value, **stamps}
     values, _ = _Reader(conn).values(conflict.tbl, conflict.row_id)
@@ -1033,6 +1052,21 @@ def _check_unused(conn: sqlite3.Connection, conflict: Conflict) -> None:
                     f"“{conflict.record}”还有 {used} 条{TABLE_LABELS.get(child, child)}用到它，"
                     "不能删除。请选择保留这条记录。",
                 )
+
+
+def _uses(conn: sqlite3.Connection, tbl: str, row_id: str) -> str:
+    """What here still uses the row: 还有 2 条调解员指派用到它."""
+    found: list[str] = []
+    for child in SYNCED_TABLES:
+        for ref in conn.execute(f"PRAGMA foreign_key_list({child})").fetchall():
+            if ref["table"] != tbl:
+                continue
+            used = conn.execute(
+                f"SELECT count(*) FROM {child} WHERE {ref['from']} = ?", (row_id,)
+            ).fetchone()[0]
+            if used:
+                found.append(f"{used} 条{TABLE_LABELS.get(child, child)}")
+    return f"还有 {'、'.join(found)}用到它" if found else "当时还有记录用到它"
 
 
 def _check_parents(conn: sqlite3.Connection, conflict: Conflict) -> None:

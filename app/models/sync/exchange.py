@@ -30,7 +30,17 @@ from app.models.sync import clock, merge, numbers, validate
 from app.models.sync.clock import Vector
 from app.models.sync.merge import Change, MergeResult
 from app.models.sync.outbox import changes_since, epochs_for
-from app.models.sync.scope import Scope, scope_filter
+from app.models.sync.scope import (
+    CASE_TABLES,
+    Scope,
+    cases_in_scope,
+    confirm,
+    drop_cases,
+    handover,
+    in_scope,
+    own_cases,
+    take_rows,
+)
 
 FORMAT = 1
 
@@ -75,6 +85,9 @@ class Applied:
     conflicts: int
     renumbered: list[tuple[str, str]]  # provisional number -> real number
     numbers_returned: int
+    cases_received: int = 0  # cases that came into this laptop's villages, whole
+    cases_dropped: int = 0  # cases that left them, removed from this laptop
+    kept_in_use: int = 0  # rows the other side deleted that rows here still use
 
 
 # --------------------------------------------------------------------------------------
@@ -151,7 +164,11 @@ def make_bundle(db: Database, *, to: str | None) -> Bundle:
     """The changes ``to`` has not seen (everything, for an unknown receiver).
 
     A field laptop first hands back the unused numbers of its blocks (they are then
-    recorded in this very bundle), so that the office can use them next.
+    recorded in this very bundle), so that the office can use them next. A file for a
+    laptop that holds only some villages carries the changes of their cases only, hands
+    over whole the cases that came into them, and names those that left them
+    (:mod:`app.models.sync.scope`); every file says which of the receiver's files were
+    merged here (``got``), so that the receiver knows what arrived.
     """
     with db.transaction() as conn:
         me = this_device(conn)
@@ -160,12 +177,22 @@ def make_bundle(db: Database, *, to: str | None) -> Bundle:
         peer = _peer(conn, to) if to else None
         known: Vector = clock.parse_vector(peer["known"]) if peer is not None else {}
         scope = Scope.from_json(peer["scope"]) if peer is not None and peer["scope"] else None
-        keep = scope_filter(conn, scope, to) if scope is not None and to else None
         relay_others = clock.state(conn, "scope") is None  # a partial copy relays nothing
         only = None if relay_others else {me.id}
         held = clock.held(conn)
-        changes = list(changes_since(conn, known, keep=keep, only_devices=only))
+        changes = list(changes_since(conn, known, only_devices=only))
         file_no = int(peer["files_out"]) + 1 if peer is not None else 1
+        extra: dict[str, Any] = {}
+        if scope is not None and not scope.everything and to:
+            own = own_cases(conn, to)
+            cases = cases_in_scope(conn, scope, None) | own
+            changes = in_scope(conn, cases, changes)
+            handed = handover(conn, to, cases, changes, file_no, own=own)
+            if handed.changes:
+                seen = {(c.device, c.seq) for c in changes}
+                changes.extend(c for c in handed.changes if (c.device, c.seq) not in seen)
+                changes.sort(key=lambda c: (c.device, c.seq))
+            extra = {"whole": sorted(handed.full), "rows": handed.rows, "drop": sorted(handed.drop)}
         if to:
             conn.execute(
                 "INSERT INTO sync_peers(device, files_out, last_out_at) VALUES (?, ?, ?) "
@@ -190,6 +217,8 @@ def make_bundle(db: Database, *, to: str | None) -> Bundle:
         "claims": claims,
         "epochs": [[d, s, v] for d, s, v in epochs_for(db.conn, devices | {me.id})],
         "count": len(changes),
+        "got": int(peer["files_in"]) if peer is not None else 0,
+        **extra,
     }
     return Bundle(manifest, changes)
 
@@ -279,7 +308,17 @@ def apply_bundle(
             (str(d), int(s), {str(k): int(x) for k, x in v.items()})
             for d, s, v in manifest.get("epochs", [])
         ]
-        result = merge.apply_changes(conn, bundle.changes, epochs, claims=claims, progress=step)
+        whole, rows, drop = _handed_over(me, manifest)
+        merge.quiet(conn)
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        taken = take_rows(conn, rows)
+        result = merge.apply_changes(
+            conn, bundle.changes, epochs, claims=claims, progress=step, also=taken
+        )
+        result.rows["cases"].update(c for c in whole if c not in drop)
+        merge.quiet(conn)
+        dropped = drop_cases(conn, drop, me.id)
+        merge.loud(conn)
         touched_cases = _refresh_derived(conn, result)
         renumbered: list[tuple[str, str]] = []
         returned = 0
@@ -298,6 +337,8 @@ def apply_bundle(
         )
         # when the sender made its last file merged here, by its own clock (check_bundle)
         clock.set_state(conn, f"made:{sender}", str(manifest.get("made_at", "")))
+        if me.role == "office":  # what the laptop has of the cases handed over and dropped
+            confirm(conn, sender, _got(manifest))
         step(1, 1)
     return Applied(
         from_name=str(manifest.get("from_name") or ""),
@@ -307,7 +348,53 @@ def apply_bundle(
         conflicts=result.conflicts,
         renumbered=renumbered,
         numbers_returned=returned,
+        cases_received=len([c for c in whole if c not in drop]),
+        cases_dropped=dropped,
+        kept_in_use=len(result.kept_in_use),
     )
+
+
+def _handed_over(
+    me: Device, manifest: Mapping[str, Any]
+) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """The cases a file hands over whole (ids, rows) and those it drops, checked: only the
+    office sends them, only to a laptop, only rows of a case's tables."""
+    whole = manifest.get("whole") or []
+    rows = manifest.get("rows") or []
+    drop = manifest.get("drop") or []
+    if not isinstance(whole, list) or not isinstance(rows, list) or not isinstance(drop, list):
+        raise validate.BadSyncContent(_BAD_HANDOVER)
+    if (whole or rows or drop) and me.role != "field":
+        raise validate.BadSyncContent(_BAD_HANDOVER)
+    for case_id in (*whole, *drop):
+        if not isinstance(case_id, str) or not 0 < len(case_id) <= validate.MAX_TEXT:
+            raise validate.BadSyncContent(_BAD_HANDOVER)
+    for row in rows:
+        if (
+            not isinstance(row, dict)
+            or row.get("t") not in CASE_TABLES
+            or not isinstance(row.get("r"), str)
+            or not isinstance(row.get("v"), dict)
+        ):
+            raise validate.BadSyncContent(_BAD_HANDOVER)
+        validate.check_change(
+            Change(me.home or "office", 1, row["t"], row["r"], "i", row["v"], "-", "")
+        )
+    return [str(c) for c in whole], rows, [str(c) for c in drop]
+
+
+def _got(manifest: Mapping[str, Any]) -> int:
+    """The number of the last file from here that the sender had merged."""
+    got = manifest.get("got", 0)
+    if isinstance(got, bool) or not isinstance(got, int) or not 0 <= got < validate.MAX_INT:
+        raise validate.BadSyncContent(_BAD_HANDOVER)
+    return got
+
+
+_BAD_HANDOVER = (
+    "同步文件的内容不是本程序生成的格式（交接的案件），没有合并任何内容，数据库没有改动。"
+    "请在对方电脑上用本程序重新生成同步文件；若仍如此，请把文件交技术人员检查。"
+)
 
 
 def _check_sender_not_behind(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:

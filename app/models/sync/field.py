@@ -21,7 +21,7 @@ from app.models.db import Database, utc_now
 from app.models.errors import ValidationError
 from app.models.sync import clock, merge, numbers
 from app.models.sync.exchange import this_device
-from app.models.sync.scope import Scope, cases_in_scope
+from app.models.sync.scope import Scope, cases_in_scope, record_held
 from app.models.sync.tables import CASE_CHILD_TABLES
 
 DEFAULT_BLOCK_SIZE = 20
@@ -95,6 +95,7 @@ class Registration:
                 )
             for (device,) in conn.execute("SELECT id FROM devices").fetchall():
                 if device not in self.devices:  # a laptop registered by a failed 准备外出
+                    conn.execute("DELETE FROM sync_peer_cases WHERE device = ?", (device,))
                     conn.execute("DELETE FROM sync_peers WHERE device = ?", (device,))
                     conn.execute("DELETE FROM devices WHERE id = ?", (device,))
 
@@ -140,6 +141,8 @@ def prepare_field_copy(
             "INSERT INTO sync_peers(device, known, scope) VALUES (?, ?, ?)",
             (laptop, clock.dump_vector(held), scope.to_json()),
         )
+        if not scope.everything:  # the cases its copy holds: others come whole when they
+            record_held(conn, laptop, cases_in_scope(conn, scope, None))  # enter its scope
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
     dbmod.backup_copy(db, tmp)

@@ -13,6 +13,14 @@ arrived in, which is what makes merging idempotent and order-independent:
 - A row that predates the change log (made before schema 7) keeps its values where no
   change says otherwise: every installation made from one office database starts from the
   same rows.
+- A case's life cycle (tables.UNITS) is merged as one unit: the winning version decides all
+  of its columns, each as the winner's author saw it; the losing version is listed whole.
+- A delete that would leave live rows pointing at nothing (a laptop that holds only some
+  villages deleted a mediator the office's other cases use) is not applied: the row stays,
+  the installation writes it back as a change of its own (by :data:`KEEPER`) so that every
+  other installation keeps it too, and the delete is listed.
+- On a copy that holds only some villages, a change of a case's row whose case is not here
+  is kept in the log but not applied (the case comes whole if it enters the copy's scope).
 
 The caller holds the transaction; the triggers are silenced while the merge writes rows.
 """
@@ -26,18 +34,29 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.models.db import utc_now
 from app.models.sync import clock
 from app.models.sync.clock import Epochs, Version
 from app.models.sync.tables import (
     APPEND_ONLY,
+    CASE_CHILD_TABLES,
     LOCAL_COLUMNS,
     SETTINGS,
     STAMP_COLUMNS,
     SYNCED_TABLES,
+    UNITS,
     is_local_setting,
 )
 
 ALIVE = "_alive"  # the pseudo-field of a row's existence in conflicts
+
+# The ``by`` of a row written back because live rows still use it (a delete not applied):
+# such an insert lists the deletes it overruled as conflicts of the row, on every
+# installation, until someone decides (冲突处理).
+KEEPER = "system:kept-in-use"
+
+# Parents before children: a case is written before its rows are (and can be asked for).
+_ORDER = {t: i for i, t in enumerate(SYNCED_TABLES)}
 
 # Columns each installation derives from other rows after a merge (the register's names,
 # from the case's parties and mediators): they travel, but two sides deriving different
@@ -110,6 +129,8 @@ class MergeResult:
     known_changes: int = 0
     rows: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     conflicts: int = 0
+    kept_in_use: list[tuple[str, str]] = field(default_factory=list)  # deletes not applied
+    skipped: int = 0  # rows of cases this copy does not hold
 
     def touched(self, table: str) -> set[str]:
         return self.rows.get(table, set())
@@ -131,11 +152,13 @@ def apply_changes(
     *,
     claims: Mapping[str, tuple[int, int]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    also: Iterable[tuple[str, str]] = (),
 ) -> MergeResult:
     """Store the changes not yet known and bring every row they touch up to date.
 
     ``claims``: device -> (since, through) of a file made for this installation's scope
     ("you hold my changes up to *since*; with this file, all of your scope up to *through*").
+    ``also``: (table, id) of more rows to derive again (a case handed over whole).
     Must run inside a transaction; raises on anything malformed, so the caller rolls back.
     """
     me = device_of(conn)
@@ -174,23 +197,32 @@ def apply_changes(
             new.append(change)
         else:
             result.known_changes += 1
-    deleted = _deleted_rows(conn)
-    if deleted:  # rows a new change points at may have to come back
-        for change in new:
-            for parent, parent_id in _deleted_ancestors(conn, change, deleted):
-                result.rows[parent].add(parent_id)
-    todo = [(t, r) for t, ids in result.rows.items() for r in sorted(ids)]
+    for table, row_id in also:
+        result.rows[table].add(row_id)
+    deleted = _DeletedRows(conn)
+    for change in new:  # rows a new change points at may have to come back
+        for parent, parent_id in _deleted_ancestors(conn, change, deleted):
+            result.rows[parent].add(parent_id)
+    todo = sorted(
+        ((t, r) for t, ids in result.rows.items() for r in ids),
+        key=lambda x: (_ORDER.get(x[0], len(_ORDER)), x[0], x[1]),
+    )
+    partial = clock.state(conn, "scope") is not None
+    removed: dict[tuple[str, str], dict[str, Any]] = {}
     for done, (table, row_id) in enumerate(todo, 1):
-        materialize(conn, known, table, row_id)
+        if not materialize(conn, known, table, row_id, removed=removed, partial=partial):
+            result.skipped += 1
         if progress is not None and done % 200 == 0:
             progress(done, len(todo))
-    result.conflicts = int(conn.execute("SELECT count(*) FROM sync_conflicts").fetchone()[0])
     held = clock.held(conn)
     for device, (since, through) in (claims or {}).items():
         if since <= held.get(device, 0):
             held[device] = max(held.get(device, 0), through)
     clock.remember_held(conn, held)
     clock.start_epoch(conn, me, held)
+    if removed:  # after the epoch: the rows written back are made knowing every delete
+        result.kept_in_use = _keep_rows_in_use(conn, me, removed)
+    result.conflicts = int(conn.execute("SELECT count(*) FROM sync_conflicts").fetchone()[0])
     loud(conn)
     return result
 
@@ -259,22 +291,29 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
     if len({c.device for c in changes}) == 1 and not references:
         return _decide_one_device(changes)
     table = changes[0].tbl if changes else ""
+    unit = UNITS.get(table, ())
     fields: dict[str, _Field] = defaultdict(_Field)
     existence: list[tuple[Version, Any]] = []
+    kept_by: set[Version] = set()  # inserts written back because rows still used the row
+    unit_versions: list[tuple[Version, Any]] = []
     for c in changes:
         version = c.version
         if c.op in ("i", "d"):
             existence.append((version, c.op == "i"))
+            if c.op == "i" and c.by == KEEPER:
+                kept_by.add(version)
         if c.op != "d":
             for col, value in c.data.items():
                 fields[col].versions.append((version, value))
+            if unit and any(col in c.data for col in unit):
+                unit_versions.append((version, None))
     conflicts: list[tuple[str, Version, Version]] = []
     alive: bool | None = None
+    deletes = [v for v, value in existence if not value]
     if existence:
         lead = _leading(known, existence)
         kept_v, alive_value = max(lead, key=lambda x: x[0])
         alive = bool(alive_value)
-        deletes = [v for v, value in existence if not value]
         unseen = [r for r in references if not any(known.knew(d, r) for d in deletes)]
         if not alive and unseen:
             # named after one made without seeing a delete: one made after the row came back
@@ -288,9 +327,18 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
             conflicts.extend(
                 (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
             )
+            if alive and kept_v in kept_by:
+                # written back over deletes: each one nobody has decided about yet is listed
+                decided = [v for v, value in existence if value and v not in kept_by]
+                conflicts.extend(
+                    (ALIVE, kept_v, d)
+                    for d in deletes
+                    if known.knew(kept_v, d) and not any(known.knew(v, d) for v in decided)
+                )
     values: dict[str, tuple[Version, Any]] = {}
-    deletes = [v for v, value in existence if not value]
     for col, f in fields.items():
+        if col in unit:
+            continue
         lead = _leading(known, f.versions)
         kept_v, kept_value = lead[0] if len(lead) == 1 else max(lead, key=lambda x: x[0])
         values[col] = (kept_v, kept_value)
@@ -307,7 +355,71 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
             conflicts.extend(
                 (col, kept_v, v) for v, value in lead if v != kept_v and value != kept_value
             )
+    if unit_versions:
+        _decide_unit(known, unit, fields, unit_versions, alive, deletes, values, conflicts)
     return RowState(alive, values, conflicts)
+
+
+def _decide_unit(
+    known: Epochs,
+    unit: tuple[str, ...],
+    fields: Mapping[str, _Field],
+    versions: list[tuple[Version, Any]],
+    alive: bool | None,
+    deletes: list[Version],
+    values: dict[str, tuple[Version, Any]],
+    conflicts: list[tuple[str, Version, Version]],
+) -> None:
+    """The unit's columns as the winning version's author saw them; each other leading
+    version that saw them otherwise is one conflict of the unit (named by its first column)."""
+    lead = _leading(known, versions)
+    winner = max(v for v, _ in lead)
+    seen = unit_as_seen(known, unit, fields, winner)
+    values.update(seen)
+    if alive is False:
+        conflicts.extend(
+            (unit[0], max(deletes), v)
+            for v, _ in lead
+            if not any(known.knew(d, v) for d in deletes)
+        )
+        return
+    plain = {c: value for c, (_, value) in seen.items()}
+    for v, _ in lead:
+        if v != winner:
+            other = {c: value for c, (_, value) in unit_as_seen(known, unit, fields, v).items()}
+            if other != plain:
+                conflicts.append((unit[0], winner, v))
+
+
+def unit_as_seen(
+    known: Epochs, unit: tuple[str, ...], fields: Mapping[str, _Field], version: Version
+) -> dict[str, tuple[Version, Any]]:
+    """Each column of the unit as the author of ``version`` had it after making it: the
+    latest leading version among those it wrote or had seen. A column no such version wrote
+    is left out (a row older than the log keeps its value)."""
+    out: dict[str, tuple[Version, Any]] = {}
+    for col in unit:
+        f = fields.get(col)
+        if f is None:
+            continue
+        past = [(v, value) for v, value in f.versions if v == version or known.knew(version, v)]
+        if past:
+            lead = _leading(known, past)
+            out[col] = lead[0] if len(lead) == 1 else max(lead, key=lambda x: x[0])
+    return out
+
+
+def unit_of(known: Epochs, changes: list[Change], version: Version) -> dict[str, Any]:
+    """The life-cycle unit of a row as the author of ``version`` saw it (冲突处理 shows it)."""
+    table = changes[0].tbl if changes else ""
+    unit = UNITS.get(table, ())
+    fields: dict[str, _Field] = defaultdict(_Field)
+    for c in changes:
+        if c.op != "d":
+            for col, value in c.data.items():
+                if col in unit:
+                    fields[col].versions.append((c.version, value))
+    return {c: value for c, (_, value) in unit_as_seen(known, unit, fields, version).items()}
 
 
 def _decide_one_device(changes: list[Change]) -> RowState:
@@ -327,12 +439,26 @@ def _decide_one_device(changes: list[Change]) -> RowState:
     return RowState(alive, values, [])
 
 
-def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str) -> None:
-    """Write the row as its known changes decide (the caller has silenced the triggers)."""
+def materialize(
+    conn: sqlite3.Connection,
+    known: Epochs,
+    table: str,
+    row_id: str,
+    *,
+    removed: dict[tuple[str, str], dict[str, Any]] | None = None,
+    partial: bool = False,
+) -> bool:
+    """Write the row as its known changes decide (the caller has silenced the triggers).
+
+    ``removed`` collects the rows this call deletes, as they were (a merge checks at its
+    end that nothing still uses them). ``partial``: this copy holds only some villages' cases;
+    a case's row whose case is not here is not written (returns False).
+    """
     changes = row_changes(conn, table, row_id)
     references: list[Version] = []
-    if any(c.op == "d" for c in changes):
-        references = _references_to(conn, known, table, row_id)
+    deletes = [c for c in changes if c.op == "d"]
+    if deletes:
+        references = _references_to(conn, known, table, row_id, deletes)
     state = decide(known, changes, references)
     conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
     if state.conflicts:
@@ -347,7 +473,7 @@ def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str
         )
     if table == SETTINGS:
         _write_setting(conn, row_id, state)
-        return
+        return True
     key = "id"
     current = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (row_id,)).fetchone()
     columns = _columns(conn, table)
@@ -356,23 +482,37 @@ def materialize(conn: sqlite3.Connection, known: Epochs, table: str, row_id: str
     alive = state.alive if state.alive is not None else exists
     if not alive:
         if exists and table not in APPEND_ONLY:
+            if removed is not None:
+                was = dict(zip(current.keys(), tuple(current), strict=True))
+                removed[(table, row_id)] = {c: v for c, v in was.items() if c in columns}
             conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (row_id,))
-        return
+        return True
     if not exists:
         if references and state.alive:  # brought back: as it was when deleted, then edited
             target = {**_deleted_values(changes, columns), **target}
         if "id" not in target:  # only edits of a row this installation never had
-            return
+            return True
+        if partial and not _case_is_here(conn, table, target):
+            return False
         cols = ", ".join(target)
         marks = ", ".join("?" for _ in target)
         conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(target.values()))
-        return
+        return True
     if table in APPEND_ONLY:
-        return
+        return True
     changed = {c: v for c, v in target.items() if c != "id" and current[c] != v}
     if changed:
         sets = ", ".join(f"{c} = ?" for c in changed)
         conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = ?", [*changed.values(), row_id])
+    return True
+
+
+def _case_is_here(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> bool:
+    """A case's row can be written: its case is here (the merge writes cases first)."""
+    if table not in CASE_CHILD_TABLES:
+        return True
+    found = conn.execute("SELECT 1 FROM cases WHERE id = ?", (values.get("case_id"),))
+    return found.fetchone() is not None
 
 
 def _write_setting(conn: sqlite3.Connection, key: str, state: RowState) -> None:
@@ -438,15 +578,30 @@ def _references(conn: sqlite3.Connection, change: Change) -> list[tuple[str, str
     ]
 
 
-def _deleted_rows(conn: sqlite3.Connection) -> set[tuple[str, str]]:
-    """Every row a delete was logged for (few: deletes are rare)."""
-    return {
-        (str(t), str(r)) for t, r in conn.execute("SELECT tbl, row_id FROM sync_log WHERE op = 'd'")
-    }
+class _DeletedRows:
+    """The rows of a table a delete was logged for, read when first asked (through the
+    partial index of deletes: no scan of the log)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._by_table: dict[str, set[str]] = {}
+
+    def __contains__(self, row: tuple[str, str]) -> bool:
+        table, row_id = row
+        found = self._by_table.get(table)
+        if found is None:
+            found = {
+                str(r[0])
+                for r in self.conn.execute(
+                    "SELECT row_id FROM sync_log WHERE tbl = ? AND op = 'd'", (table,)
+                )
+            }
+            self._by_table[table] = found
+        return row_id in found
 
 
 def _deleted_ancestors(
-    conn: sqlite3.Connection, change: Change, deleted: set[tuple[str, str]]
+    conn: sqlite3.Connection, change: Change, deleted: _DeletedRows
 ) -> set[tuple[str, str]]:
     """The rows this change points at, directly or through rows it may bring back, that a
     delete was logged for: their decision may change with this change."""
@@ -467,39 +622,126 @@ def _references_to(
     known: Epochs,
     table: str,
     row_id: str,
+    deletes: Sequence[Change],
     visited: set[tuple[str, str]] | None = None,
 ) -> list[Version]:
-    """Every logged change that made a row point at this one, and (a row brought back
-    brings back what it points at) the changes that keep a deleted such row alive."""
+    """The logged changes, made without seeing any of ``deletes`` (the row's), that made a
+    row point at this one; and (a row brought back brings back what it points at) those that
+    keep a deleted row pointing at this one alive.
+
+    Only changes no delete knew can undo a delete (:func:`decide`): for each device, those
+    numbered above what every delete had seen of it, read by the log's (device, seq) key; the
+    rows deleted themselves come from the log's index of deletes. No scan of the whole log.
+    """
     visited = visited if visited is not None else set()
     visited.add((table, row_id))
+    children = _children(conn, table)
+    if not children:
+        return []
     found: list[Version] = []
-    pointing: set[tuple[str, str]] = set()
-    for child, column in _children(conn, table):
-        for device, seq, at, child_id in conn.execute(
-            "SELECT device, seq, at, row_id FROM sync_log WHERE tbl = ? AND op <> 'd' "
-            "AND json_extract(data, '$.' || ?) = ?",
-            (child, column, row_id),
+    match = " OR ".join("(+tbl = ? AND json_extract(data, ?) = ?)" for _ in children)
+    params = [p for child, column in children for p in (child, f"$.{column}", row_id)]
+    for device, low in _unseen_by(conn, known, deletes).items():
+        for seq, at in conn.execute(
+            "SELECT seq, at FROM sync_log WHERE device = ? AND seq > ? AND op <> 'd' "
+            f"AND ({match})",
+            (device, low, *params),
         ):
-            found.append(Version(str(at), str(device), int(seq)))
-            pointing.add((child, str(child_id)))
-    for child, child_id in sorted(pointing - visited):
-        deletes = [
-            Version(str(at), str(device), int(seq))
-            for device, seq, at in conn.execute(
-                "SELECT device, seq, at FROM sync_log WHERE tbl = ? AND row_id = ? AND op = 'd'",
-                (child, child_id),
-            )
-        ]
-        if deletes:
+            found.append(Version(str(at), device, int(seq)))
+    for child, column in children:  # rows that pointed here, deleted since: brought back?
+        gone = conn.execute(
+            "SELECT DISTINCT row_id FROM sync_log WHERE tbl = ? AND op = 'd' "
+            "AND json_extract(data, ?) = ?",
+            (child, f"$.{column}", row_id),
+        ).fetchall()
+        for (child_id,) in gone:
+            if (child, str(child_id)) in visited:
+                continue
+            child_deletes = [c for c in row_changes(conn, child, str(child_id)) if c.op == "d"]
             found.extend(
                 r
-                for r in _references_to(conn, known, child, child_id, visited)
-                if not any(known.knew(d, r) for d in deletes)
+                for r in _references_to(conn, known, child, str(child_id), child_deletes, visited)
+                if not any(known.knew(d.version, r) for d in deletes)
             )
     return found
 
 
+def _unseen_by(
+    conn: sqlite3.Connection, known: Epochs, deletes: Sequence[Change]
+) -> dict[str, int]:
+    """Per device, the number above which its changes were seen by none of the deletes."""
+    low: dict[str, int] = {}
+    for device in clock.log_devices(conn):
+        marks = [
+            d.seq if d.device == device else known.seen_by(d.device, d.seq).get(device, 0)
+            for d in deletes
+        ]
+        low[device] = max(marks, default=0)
+    return low
+
+
+def _keep_rows_in_use(
+    conn: sqlite3.Connection, me: str, removed: Mapping[tuple[str, str], dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """Rows this merge deleted that live rows still point at are written back, as changes of
+    this installation made knowing the deletes (by :data:`KEEPER`): every installation then
+    keeps them and lists the deletes (冲突处理). A row written back may keep another one (a
+    household its grid). Returns (table, id) of those written back."""
+    kept: list[tuple[str, str]] = []
+    waiting = dict(removed)
+    now = utc_now()
+    while True:
+        again = [(row, values) for row, values in waiting.items() if _in_use(conn, *row)]
+        if not again:
+            return kept
+        for (table, row_id), values in sorted(again):
+            del waiting[(table, row_id)]
+            seq = int(
+                conn.execute(
+                    "SELECT coalesce(max(seq), 0) + 1 FROM sync_log WHERE device = ?", (me,)
+                ).fetchone()[0]
+            )
+            conn.execute(
+                f"INSERT INTO sync_log({LOG_COLUMNS}) VALUES (?, ?, ?, ?, 'i', ?, ?, ?)",
+                (
+                    me,
+                    seq,
+                    table,
+                    row_id,
+                    json.dumps(values, ensure_ascii=False),
+                    now,
+                    KEEPER,
+                ),
+            )
+            materialize(conn, Epochs.load(conn), table, row_id)
+            kept.append((table, row_id))
+
+
+def _in_use(conn: sqlite3.Connection, table: str, row_id: str) -> bool:
+    """Does any row of this database point at the row (any table with a foreign key to it)?"""
+    for child, column in _all_children(conn, table):
+        if conn.execute(f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1", (row_id,)).fetchone():
+            return True
+    return False
+
+
+def _all_children(conn: sqlite3.Connection, parent: str) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key to ``parent``, local tables' too."""
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    key = (id(conn), version, parent)
+    found = _ALL_CHILDREN.get(key)
+    if found is None:
+        found = [
+            (str(t), str(r[3]))
+            for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for r in conn.execute(f"PRAGMA foreign_key_list({t})").fetchall()
+            if str(r[2]) == parent
+        ]
+        _ALL_CHILDREN[key] = found
+    return found
+
+
+_ALL_CHILDREN: dict[tuple[int, int, str], list[tuple[str, str]]] = {}
 _FOREIGN_KEYS: dict[tuple[int, int, str], list[tuple[str, str]]] = {}
 
 

@@ -18,8 +18,7 @@ def changes_since(
     only_devices: set[str] | None = None,
 ) -> Iterator[Change]:
     """Every logged change beyond ``known`` (the other side's vector), device by device."""
-    devices = [str(r[0]) for r in conn.execute("SELECT DISTINCT device FROM sync_log")]
-    for device in sorted(devices):
+    for device in sorted(clock.log_devices(conn)):
         if only_devices is not None and device not in only_devices:
             continue
         for row in conn.execute(
@@ -40,8 +39,12 @@ def epochs_for(conn: sqlite3.Connection, devices: set[str]) -> list[tuple[str, i
     saw.
     """
     top = {
-        str(d): int(s)
-        for d, s in conn.execute("SELECT device, max(seq) FROM sync_log GROUP BY device")
+        d: int(
+            conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM sync_log WHERE device = ?", (d,)
+            ).fetchone()[0]
+        )
+        for d in devices
     }
     rows = Epochs.load(conn).rows(sorted(devices))
     return [(d, s, clock.parse_vector(v)) for d, s, v in rows if s <= top.get(d, 0)]

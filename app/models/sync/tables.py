@@ -77,6 +77,36 @@ LOCAL_SETTING_PREFIXES: Final[tuple[str, ...]] = ("sync.", "local.")
 
 SETTINGS: Final = "settings"
 
+# Columns merged as one unit, not field by field (docs/sync.md "A case's life cycle"): the
+# first names the unit in conflicts (冲突处理 shows it once, as 办理状态). A 受理, 不予受理,
+# 结案, 归档, 重新调解 or 作废 writes several of them at once, and a case's state only makes
+# sense with its dates and result: merged column by column, an office's 重新调解 and a
+# laptop's 归档 made without seeing each other would leave an archived case without a
+# closing date or result. Left out on purpose: the case number (``number``, ``number_year``,
+# ``number_seq``, ``number_provisional``: set once by 受理 and then only by the office's
+# renumbering, which must never be undone by a concurrent step, or a real number would be
+# lost; no step clears them) and ``due_on`` (an extension is a fact of its own, with its own
+# row: a later deadline on a case closed meanwhile harms nothing, while one unit would let an
+# extension granted in the office undo a 结案 made in the village).
+CASE_LIFECYCLE: Final[tuple[str, ...]] = (
+    "state",
+    "accepted_on",
+    "declined_on",
+    "decline_reason",
+    "closed_on",
+    "closed_on_basis",
+    "outcome",
+    "performance",
+    "amount_fen",
+    "prevented_criminal",
+    "prevented_petition",
+    "close_note",
+    "archived_on",
+    "voided_on",
+    "void_reason",
+)
+UNITS: Final[dict[str, tuple[str, ...]]] = {"cases": CASE_LIFECYCLE}
+
 # Tables that belong to a case (a case_id column): a field laptop carries those of its cases.
 CASE_CHILD_TABLES: Final[tuple[str, ...]] = (
     "case_parties",

@@ -3,7 +3,8 @@
 Every INSERT, UPDATE and DELETE of a synced row, whichever service makes it, appends one
 ``sync_log`` row in the same transaction: no service can forget it and a rolled-back change
 leaves no log. An UPDATE logs only the columns it changed (an UPDATE that changes nothing at
-all logs nothing); a DELETE logs the row it removed (a merge brings the row back when
+all logs nothing), or a whole unit of columns merged as one (a case's life cycle) when it
+changed any of them; a DELETE logs the row it removed (a merge brings the row back when
 another installation pointed a row at it meanwhile). While a merge writes rows that came
 from another installation the triggers are silent (``sync_state.applying``): those changes
 are logged under their own device by the merge itself.
@@ -24,6 +25,7 @@ from app.models.sync.tables import (
     LOCAL_SETTINGS,
     SETTINGS,
     SYNCED_TABLES,
+    UNITS,
 )
 
 _DEVICE = "(SELECT value FROM settings WHERE key = 'device_id')"
@@ -60,9 +62,14 @@ def _json_of(columns: list[str], row: str) -> str:
     return "json_object(" + ", ".join(f"'{c}', {row}.{c}" for c in columns) + ")"
 
 
-def _changed_json(columns: list[str]) -> str:
+def _changed_json(columns: list[str], unit: tuple[str, ...] = ()) -> str:
+    """The columns an UPDATE changed; the whole unit (tables.UNITS) when it changed any of
+    it: the merge takes a unit as its author saw it (merge.decide)."""
+    unit_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in unit if c in columns)
     parts = " UNION ALL ".join(
-        f"SELECT '{c}' AS k, NEW.{c} AS v WHERE OLD.{c} IS NOT NEW.{c}" for c in columns
+        f"SELECT '{c}' AS k, NEW.{c} AS v WHERE "
+        + (unit_changed if c in unit else f"OLD.{c} IS NOT NEW.{c}")
+        for c in columns
     )
     return f"(SELECT json_group_object(k, v) FROM ({parts}))"
 
@@ -86,7 +93,7 @@ def table_triggers(conn: sqlite3.Connection, table: str) -> dict[str, str]:
     triggers[f"sync_{table}_update"] = (
         f"CREATE TRIGGER sync_{table}_update AFTER UPDATE ON {table} "
         f"WHEN {_QUIET} AND ({changed}) BEGIN "
-        + _log(table, "NEW.id", "u", _changed_json(columns), by_new)
+        + _log(table, "NEW.id", "u", _changed_json(columns, UNITS.get(table, ())), by_new)
         + " END"
     )
     triggers[f"sync_{table}_delete"] = (
