@@ -338,7 +338,8 @@ def set_index_version(conn: sqlite3.Connection, version: int = INDEX_VERSION) ->
 
 
 def index_is_current(db: Database) -> bool:
-    return index_version(db.conn) >= INDEX_VERSION
+    with db.reading():  # a damaged or locked file: a StorageError, never a raw sqlite3 error
+        return index_version(db.conn) >= INDEX_VERSION
 
 
 def check_index_at_open(db: Database) -> None:
