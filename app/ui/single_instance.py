@@ -118,8 +118,9 @@ class Claim:
         return self.guard is not None
 
 
-def claim(db_path: Path, *, reach_ms: int = REACH_MS) -> Claim:
-    """Claim ``db_path`` for this process, or ask the copy that has it to come forward."""
+def claim(db_path: Path, *, reach_ms: int | None = None) -> Claim:
+    """Claim ``db_path`` for this process, or ask the copy that has it to come forward
+    (trying for ``reach_ms``, default REACH_MS)."""
     name = claim_name(db_path)
     lock = QLockFile(str(lock_path(name)))
     # Never stale by age (the program runs for days); a lock whose process is gone is
@@ -134,7 +135,7 @@ def claim(db_path: Path, *, reach_ms: int = REACH_MS) -> Claim:
         )
         return Claim(InstanceGuard(name, lock))
     log.info("another copy of the program has %s open: asking it to come to the front", db_path)
-    return Claim(None, answered=_ask_to_activate(name, reach_ms))
+    return Claim(None, answered=_ask_to_activate(name, REACH_MS if reach_ms is None else reach_ms))
 
 
 def _ask_to_activate(name: str, reach_ms: int) -> bool:
