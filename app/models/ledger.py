@@ -24,9 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.models import register, search, sheet_print
+from app.models import accounts, privacy, register, search, sheet_print
+from app.models.accounts import WORKERS, Actor
 from app.models.db import Database
-from app.models.errors import ExportFileError, OperationCancelledError
+from app.models.errors import ExportFileError, OperationCancelledError, PermissionDeniedError
 from app.models.identity import mask_id_number
 from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES, sources
 
@@ -185,11 +186,16 @@ def export_ledger(
     path: Path | str,
     *,
     include_ids: bool = False,
+    by: Actor | None = None,
     filters: register.RegisterFilter | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> int:
     """Write the 台账 as .xlsx to ``path``; returns the number of case rows written.
+
+    ``include_ids``: ID numbers in full (masked otherwise). Only a 主任 or a 调解员 (``by``)
+    may, and the export is recorded once the file is written (privacy_events
+    'export_ids': who, how many cases, which file; docs/privacy.md).
 
     ``filters`` None exports every case (voided ones too, marked 已作废); a RegisterFilter
     exports what the register shows for it. ``progress(done, total)`` is called every
@@ -197,6 +203,8 @@ def export_ledger(
     (OperationCancelledError, no file left). An unwritable target raises ExportFileError.
     """
     target = Path(path)
+    if include_ids:
+        _may_export_ids(db, by)
     where, params = _selection(db, filters)
     total = int(db.scalar(f"SELECT count(*) FROM cases c{where}", params) or 0)
     tmp = _temp_path(target)
@@ -210,7 +218,24 @@ def export_ledger(
         if error is not None:
             raise error from exc
         raise
+    if include_ids:
+        assert by is not None
+        with db.transaction() as conn:
+            privacy.record_access(
+                conn,
+                "export_ids",
+                by=by.user_id,
+                data={"cases": written, "file": target.name},
+            )
     return written
+
+
+def _may_export_ids(db: Database, by: Actor | None) -> None:
+    if by is None:  # a caller that forgot who asks: never an unrecorded export
+        raise ValueError("an export with full ID numbers needs by= (it is recorded)")
+    now = accounts.current(db.conn, by)
+    if now.role not in WORKERS and now.role != accounts.SYSTEM:
+        raise PermissionDeniedError(accounts.refusal(now, "导出含完整证件号码的台账", WORKERS))
 
 
 def _temp_path(target: Path) -> Path:

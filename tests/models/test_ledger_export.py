@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -12,11 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.models import cases, ledger, office
+from app.models import accounts, cases, ledger, office
 from app.models import db as dbmod
 from app.models.cases import CloseInput, ConfirmationInput
 from app.models.db import Database
-from app.models.errors import ExportFileError, OperationCancelledError
+from app.models.errors import ExportFileError, OperationCancelledError, PermissionDeniedError
 from app.models.ledger_import import (
     apply,
     detect_header,
@@ -170,10 +171,31 @@ def test_id_numbers_are_masked_unless_asked(ledger_db, tmp_path):
     text = "\n".join(str(c) for r in read_sheet(masked) for c in r)
     assert ZHANG not in text and LI not in text
     assert f"330102********{ZHANG[-4:]}" in text
+    assert ledger_db.scalar("SELECT count(*) FROM privacy_events") == 0
     full = tmp_path / "full.xlsx"
-    ledger.export_ledger(ledger_db, full, include_ids=True)
+    written = ledger.export_ledger(ledger_db, full, include_ids=True, by=user(ledger_db))
     text = "\n".join(str(c) for r in read_sheet(full) for c in r)
     assert f"张三（{ZHANG}）" in text and f"李四（{LI}）" in text
+    # the export with full numbers is recorded: who, how many, which file; never a number
+    record = ledger_db.one("SELECT action, by, data FROM privacy_events")
+    assert record is not None and record["action"] == "export_ids"
+    assert record["by"] == user(ledger_db).user_id
+    assert json.loads(record["data"]) == {"cases": written, "file": "full.xlsx"}
+    with pytest.raises(ValueError, match="by="):  # never an unrecorded one
+        ledger.export_ledger(ledger_db, full, include_ids=True)
+
+
+def test_a_viewer_exports_masked_numbers_only(ledger_db, tmp_path):
+    viewer = accounts.acting_as(
+        ledger_db,
+        accounts.add_user(
+            ledger_db, name="统计员", role="viewer", password="tongji123", by=user(ledger_db)
+        ),
+    )
+    with pytest.raises(PermissionDeniedError, match="只有主任、调解员可以导出含完整证件号码的台账"):
+        ledger.export_ledger(ledger_db, tmp_path / "full.xlsx", include_ids=True, by=viewer)
+    assert not (tmp_path / "full.xlsx").exists()
+    assert ledger.export_ledger(ledger_db, tmp_path / "masked.xlsx", by=viewer) > 0
 
 
 def test_filters_export_what_the_register_shows(ledger_db, tmp_path):
@@ -225,13 +247,14 @@ def test_a_full_disk_leaves_nothing_half_written(ledger_db, tmp_path):
     script = textwrap.dedent(
         f"""
         import resource, signal
-        from app.models import db as dbmod, ledger
+        from app.models import accounts, db as dbmod, ledger, office
         from app.models.errors import ExportFileError
         db = dbmod.connect({str(ledger_db.path)!r})
+        director = accounts.acting_as(db, office.current_user(db).id)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
         try:
-            ledger.export_ledger(db, {str(old)!r}, include_ids=True)
+            ledger.export_ledger(db, {str(old)!r}, include_ids=True, by=director)
         except ExportFileError as exc:
             print("ERROR", exc.message)
         else:
@@ -320,7 +343,8 @@ ORDER BY c.registered_on, c.seq
 @pytest.mark.parametrize("include_ids", [False, True])
 def test_round_trip_into_an_empty_database_gives_the_same_cases(big, tmp_path, include_ids):
     path = tmp_path / "台账.xlsx"
-    assert ledger.export_ledger(big, path, include_ids=include_ids) == ROUND_TRIP_CASES
+    written = ledger.export_ledger(big, path, include_ids=include_ids, by=user(big))
+    assert written == ROUND_TRIP_CASES
     target = empty_office_like(big, tmp_path / "new.sqlite3")
     try:
         wb = open_workbook(path)

@@ -320,6 +320,10 @@ def apply_bundle(
         dropped = drop_cases(conn, drop, me.id)
         merge.loud(conn)
         touched_cases = _refresh_derived(conn, result)
+        # a correction or erasure of an ID number made elsewhere rewrites the copies here
+        from app.models import personal_data
+
+        personal_data.after_merge(conn, result.touched("privacy_events"))
         renumbered: list[tuple[str, str]] = []
         returned = 0
         if me.role == "office":

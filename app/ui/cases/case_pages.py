@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from app.models.casefile import Agreement, AgreementDraft, CaseFile, SessionRecord
-from app.models.identity import ID_TYPES
+from app.models.identity import ID_TYPES, mask_id_number
 from app.models.parties import CaseParty
 from app.models.reference import (
     AGREEMENT_OUTCOMES,
@@ -43,9 +43,9 @@ def _heading(text: str, level: int = 3) -> str:
 # --------------------------------------------------------------------------- parties
 
 
-def party_detail(p: CaseParty, title: str) -> str:
-    """Everything about one party, as plain text for the detail pane (ID number in full:
-    the list beside it masks it)."""
+def party_detail(p: CaseParty, title: str, *, full_id: bool = False) -> str:
+    """Everything about one party, as plain text for the detail pane. The ID number is
+    masked unless ``full_id`` (after 显示完整证件号码, which is recorded: docs/privacy.md)."""
     lines = [f"{title}：{p.name}（{'个人' if p.kind == 'person' else '单位'}）"]
     if p.kind == "person":
         born = fmt_date(p.birth_date) or "未填"
@@ -55,7 +55,8 @@ def party_detail(p: CaseParty, title: str) -> str:
             + (f"（{age}）" if age else "")
         )
         if p.id_number:
-            lines.append(f"证件：{ID_TYPES.get(p.id_type, p.id_type)} {p.id_number}")
+            number = p.id_number if full_id else mask_id_number(p.id_number)
+            lines.append(f"证件：{ID_TYPES.get(p.id_type, p.id_type)} {number}")
         lines.append(f"职业：{p.occupation or '未填'}　联系电话：{p.phone or '未填'}")
         lines.append(f"住址：{p.address or '未填'}")
     else:

@@ -44,6 +44,7 @@ from app.ui.cases.close_dialog import CloseDialog
 from app.ui.cases.details_page import DetailsPage
 from app.ui.cases.flow_layout import FlowLayout
 from app.ui.cases.party_form import PartyDialog
+from app.ui.cases.party_privacy import PartyPrivacyBar
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.tables import (
     EVENT_COL_DETAIL,
@@ -267,6 +268,12 @@ class CaseWindow(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         v.addLayout(buttons)
+        # ID numbers shown in full (recorded), corrected or erased (docs/privacy.md): a row
+        # of their own, so the window still fits a small screen in the largest type
+        self.privacy_bar = PartyPrivacyBar(self.db, self)
+        self.privacy_bar.revealed.connect(self._party_selected)
+        self.privacy_bar.changed.connect(lambda: self._after_change("edit_party"))
+        v.addWidget(self.privacy_bar)
         self.add_party_button.clicked.connect(self.add_party)
         self.edit_party_button.clicked.connect(self.edit_selected_party)
         selection = self.parties_view.selectionModel()
@@ -466,9 +473,13 @@ class CaseWindow(QWidget):
     def _party_selected(self, *_args: object) -> None:
         row = self.parties_view.currentIndex().row()
         if 0 <= row < len(self.case.parties):
+            party = self.case.parties[row]
+            self.privacy_bar.set_party(self.case, party)
             title = case_pages.party_title(self.case, row)
-            self.party_detail.setPlainText(case_pages.party_detail(self.case.parties[row], title))
+            full = self.privacy_bar.is_revealed(party)
+            self.party_detail.setPlainText(case_pages.party_detail(party, title, full_id=full))
         else:
+            self.privacy_bar.set_party(self.case, None)
             self.party_detail.clear()
 
     def _session_selected(self, *_args: object) -> None:

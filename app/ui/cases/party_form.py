@@ -421,6 +421,10 @@ class PartyDialog(ServiceDialog):
         self.form.addRow(self.party_form)
         if party is not None:
             self.party_form.load(to_input(party))
+            if party.kind == "person" and party.id_number:  # shown in full: recorded
+                from app.ui.cases.party_privacy import record_showing
+
+                record_showing(db, party.party_id, case_id, "修改当事人窗口")
         self.errors.add_resolver(self._resolve)
         self.party_form.name.setFocus()
 

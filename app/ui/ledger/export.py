@@ -28,15 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import register
+from app.models.accounts import WORKERS
 from app.models.db import Database, StorageError, connect
 from app.models.errors import OperationCancelledError
 from app.models.ledger import export_ledger
 from app.models.register import RegisterFilter
-from app.ui import messages
+from app.ui import messages, session
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.file_dialogs import ask_save
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, NOTICE_BORDER, NOTICE_FILL, Heading, Panel
+from app.ui.session import current_actor
 from app.ui.signals import emit
 
 TITLE = "导出台账"
@@ -105,6 +107,10 @@ class ExportDialog(QDialog):
         self.warning.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER, ink=ERROR)
         self.warning.hide()
         self.include_ids.toggled.connect(self._ids_toggled)
+        actor = session.signed_in(db)
+        if actor is not None and actor.role not in WORKERS:  # a 统计/只读 user: masks only
+            self.include_ids.setEnabled(False)
+            self.include_ids.setToolTip("只有主任和调解员可以导出完整的证件号码。")
 
         self.export_button = QPushButton("导出(&E)…")
         self.export_button.setDefault(True)
@@ -158,6 +164,8 @@ class ExportDialog(QDialog):
             raise ValueError("the export needs a database file")
         db_path = self.db.path
         include_ids = self.include_ids.isChecked()
+        # an export with full ID numbers is recorded, by who asked (docs/privacy.md)
+        by = current_actor(self.db) if include_ids else None
         filters = self.selected_filter()
         written: list[int] = []
 
@@ -169,6 +177,7 @@ class ExportDialog(QDialog):
                     db,
                     path,
                     include_ids=include_ids,
+                    by=by,
                     filters=filters,
                     progress=lambda n, total: progress(n, total, ""),
                     cancelled=cancelled,

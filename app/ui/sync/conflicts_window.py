@@ -191,6 +191,7 @@ class ConflictsWindow(QWidget):
         self.actor = current_actor(db)
         self.may_decide = conflicts.may_decide(db, self.actor)
         self.shown: Conflict | None = None
+        self._ids_shown: set[str] = set()  # conflicts of an ID number shown (recorded once)
         self.cards: list[VersionCard] = []
         self._draft = ""  # the merge editor's text as filled in
         self._moving = False  # the window itself moves the list's selection
@@ -383,6 +384,12 @@ class ConflictsWindow(QWidget):
             return
         self.heading.setText(conflict.record)
         self.field_label.setText(f"内容：{conflict.field}")
+        if (conflict.tbl, conflict.col) == ("parties", "id_number"):  # shown in full: recorded
+            from app.ui.cases.party_privacy import record_showing
+
+            if conflict.key not in self._ids_shown:
+                self._ids_shown.add(conflict.key)
+                record_showing(self.db, conflict.row_id, conflict.case_id, "冲突处理")
         self.intro.setText(WHOLE_ROW_INTRO if conflict.whole_row else INTRO)
         self.open_case_button.setVisible(conflict.case_id is not None)
         for i, side in enumerate(conflict.sides):

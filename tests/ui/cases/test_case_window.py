@@ -250,16 +250,18 @@ def test_a_button_the_state_does_not_offer_does_nothing(qtbot: QtBot, office_db:
 # ---------------------------------------------------------------------- parties
 
 
-def test_parties_tab_masks_ids_in_the_list_and_shows_them_in_full_below(
+def test_parties_tab_masks_ids_in_the_list_and_in_the_detail_below(
     qtbot: QtBot, office_db: Database
 ) -> None:
+    """(显示完整证件号码 shows one in full, recorded: tests/ui/cases/test_party_privacy.py.)"""
     window = open_window(qtbot, office_db, register(office_db))
     view = window.parties_view
     assert column(view, PARTY_COL_NAME) == ["张三", "李四"]
     masked = cell(view, 0, PARTY_COL_ID)
     assert valid_id() not in masked and "*" in masked
     assert window.party_detail.toPlainText().startswith("申请人1：张三（个人）")
-    assert valid_id() in window.party_detail.toPlainText()
+    assert valid_id() not in window.party_detail.toPlainText()
+    assert masked in window.party_detail.toPlainText()
     view.setCurrentIndex(window.parties_model.index(1, 0))
     assert window.party_detail.toPlainText().startswith("被申请人1：李四（个人）")
 

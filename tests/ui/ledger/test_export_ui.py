@@ -15,13 +15,15 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.models import ledger, office, register
+from app.models import accounts, ledger, office, register
 from app.models.db import Database
 from app.models.register import RegisterFilter
+from app.ui import session
 from app.ui.jobs import BackgroundJob
 from app.ui.ledger import export as export_ui
 from app.ui.ledger import open_export
 from app.ui.ledger.export import ExportDialog, default_file_name
+from tests.helpers import director
 from tests.ui.ledger.conftest import answer_file_dialog, cancel_in_progress_dialog
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click
@@ -109,6 +111,7 @@ def test_export_all_cases_masks_id_numbers(
 def test_full_id_numbers_when_ticked_with_a_warning(
     qtbot: QtBot, demo_db: Database, parent: QWidget, tmp_path: Path, boxes: Boxes
 ) -> None:
+    session.sign_in(demo_db, director(demo_db))
     dialog = open_dialog(qtbot, demo_db, parent)
     assert not dialog.warning.isVisible()
     click(qtbot, dialog.include_ids)
@@ -122,6 +125,22 @@ def test_full_id_numbers_when_ticked_with_a_warning(
     assert numbers
     assert any(n in parties for n in numbers)
     assert not MASKED_ID.search(parties)
+    # recorded: who and which file, never a number (docs/privacy.md)
+    record = demo_db.one("SELECT action, data FROM privacy_events")
+    assert record is not None and record["action"] == "export_ids"
+    assert '"file": "完整.xlsx"' in record["data"]
+
+
+def test_a_viewer_cannot_tick_full_id_numbers(
+    qtbot: QtBot, demo_db: Database, parent: QWidget, boxes: Boxes
+) -> None:
+    viewer = accounts.add_user(
+        demo_db, name="统计员", role="viewer", password="tongji123", by=director(demo_db)
+    )
+    session.sign_in(demo_db, accounts.acting_as(demo_db, viewer))
+    dialog = open_dialog(qtbot, demo_db, parent)
+    assert not dialog.include_ids.isEnabled()
+    assert dialog.include_ids.toolTip() == "只有主任和调解员可以导出完整的证件号码。"
 
 
 def test_the_registers_filter_exports_what_it_shows(
