@@ -131,8 +131,13 @@ def held(conn: sqlite3.Connection) -> Vector:
     looked at, by the log's (device, seq) key.
     """
     stored = _vector(_state(conn, "vector"))
+    me = conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
     vector: Vector = {}
     for device in log_devices(conn):
+        if me is not None and device == me[0]:  # its own changes are numbered without gaps
+            top = conn.execute("SELECT max(seq) FROM sync_log WHERE device = ?", (device,))
+            vector[device] = int(top.fetchone()[0])
+            continue
         mark = stored.get(device, 0)
         top, count = conn.execute(
             "SELECT max(seq), count(*) FROM sync_log WHERE device = ? AND seq > ?",

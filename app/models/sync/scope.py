@@ -75,7 +75,7 @@ def own_cases(conn: sqlite3.Connection, device: str) -> set[str]:
     return {
         str(r[0])
         for r in conn.execute(
-            "SELECT row_id FROM sync_log WHERE device = ? AND tbl = 'cases' AND op = 'i'",
+            "SELECT row_id FROM sync_log WHERE device = ? AND +tbl = 'cases' AND +op = 'i'",
             (device,),
         )
     }
