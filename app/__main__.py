@@ -307,6 +307,11 @@ def _after_opening_failed(app: QCoreApplication, exc: StorageError) -> Database 
 
     path = exc.path
     if not isinstance(exc, DamagedDatabaseError) or path is None:
+        if path is not None and messages.RESTORE_PHRASE in exc.message:
+            # e.g. an empty file: 打开备份与恢复… on its own, then open what it restored
+            from app.ui.backup_window import restore_at_start
+
+            return restore_at_start(exc)
         _tell_and_wait(app, messages.show_storage_error(None, exc))
         return None
     chosen: list[bool] = []

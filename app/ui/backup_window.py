@@ -262,9 +262,11 @@ class BackupWindow(QWidget):
         *,
         before_restore: Callable[[], bool] | None = None,
         parent: QWidget | None = None,
+        at_start: bool = False,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(TITLE)
+        self.at_start = at_start  # the program waits for a restore to open (restore_at_start)
         self.db = db
         self.db_path = db_path
         self.before_restore = before_restore
@@ -557,7 +559,16 @@ class BackupWindow(QWidget):
         self._reopen()
         self.reload()
         emit(self.restored, done)
-        messages.info(self, RESTORED_TITLE, restored_text(done))
+        if not self.at_start:
+            messages.info(self, RESTORED_TITLE, restored_text(done))
+            return
+        box = messages.info(
+            self, RESTORED_TITLE, f"{restored_text(done)}\n点“确定”后，程序接着打开。"
+        )
+        if box is None:
+            self.close()
+        else:
+            box.finished.connect(lambda _result: self.close())
 
     def _restore_stopped(self) -> None:
         if self._reopen():
@@ -656,6 +667,53 @@ def open_backups(
     window = BackupWindow(db, db.path, before_restore=before_restore, parent=parent)
     window.show()
     return window
+
+
+def restore_at_start(exc: StorageError) -> Database | None:
+    """The program's database did not open and its message says 从备份恢复 (an empty file,
+    say): there is no main window yet, so the message itself offers 打开备份与恢复…, which
+    then runs on its own. Once a backup is restored, the file is opened and returned; None
+    when the user quit (or the restored file does not open either: told)."""
+    from PySide6.QtCore import QEventLoop
+
+    path = exc.path
+    assert path is not None
+    answer: list[bool] = []
+    box = messages.confirm(
+        None,
+        messages.STORAGE_ERROR_TITLE,
+        exc.message,
+        yes=messages.RESTORE_BUTTON,
+        no="退出",
+        on_yes=lambda: answer.append(True),
+        on_no=lambda: answer.append(False),
+    )
+    if box is not None:
+        loop = QEventLoop()
+        box.finished.connect(loop.quit)
+        loop.exec()
+    if answer != [True]:
+        return None
+    window = BackupWindow(None, path, at_start=True)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    restored: list[object] = []
+    window.restored.connect(restored.append)
+    loop = QEventLoop()
+    window.destroyed.connect(loop.quit)
+    window.show()
+    loop.exec()
+    if not restored:
+        return None
+    try:
+        return dbmod.connect(path)
+    except StorageError as again:
+        log.error("the restored database does not open: %s", again.message)
+        told = messages.show_storage_error(None, again)
+        if told is not None:
+            wait = QEventLoop()
+            told.finished.connect(wait.quit)
+            wait.exec()
+        return None
 
 
 # --------------------------------------------------------------------------- automatic

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +32,7 @@ from app.ui.backup_window import (
     RESTORED_TITLE,
     SECOND_TITLE,
     BackupWindow,
+    restore_at_start,
 )
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY
@@ -454,3 +456,53 @@ def test_quitting_while_the_days_backup_is_made_waits_for_it(
     newest = backups_of(office_file)[0]
     assert newest.contents is not None and newest.contents.cases == 4  # nothing left out
     assert boxes.calls == []
+
+
+# --------------------------------------------------------------------------- at start
+
+
+def emptied_database(tmp_path: Path) -> tuple[Path, dbmod.StorageError]:
+    """The program's database emptied to 0 bytes (a copy that never finished), with a
+    backup of its five cases: the program refuses to open it, and says 从备份恢复."""
+    path = tmp_path / "data" / "mediation.sqlite3"
+    path.parent.mkdir()
+    build_office_file(path, cases=5)
+    backup.make_backup_of(path, Kind.QUIT, now=NOW)
+    path.write_bytes(b"")
+    with pytest.raises(dbmod.StorageError) as refused:
+        dbmod.connect(path)
+    assert messages.RESTORE_PHRASE in refused.value.message
+    return path, refused.value
+
+
+def test_a_database_that_does_not_open_is_restored_before_the_program_opens(
+    qtbot: QtBot, tmp_path: Path, boxes: Boxes
+) -> None:
+    path, refused = emptied_database(tmp_path)
+    boxes.answers[messages.STORAGE_ERROR_TITLE] = True  # 打开备份与恢复…
+    boxes.answers[RESTORE_TITLE] = True
+
+    def restore_the_newest() -> None:  # what the user does in the window
+        [view] = [w for w in QApplication.topLevelWidgets() if isinstance(w, BackupWindow)]
+        assert view.db is None and not view.backup_button.isEnabled()
+        view.table.selectRow(0)
+        view.restore_selected()
+
+    QTimer.singleShot(0, restore_the_newest)
+    opened = restore_at_start(refused)
+    assert opened is not None
+    try:
+        assert opened.scalar("SELECT count(*) FROM cases") == 5
+        assert not opened.read_only
+    finally:
+        opened.close()
+    assert boxes.titles() == [messages.STORAGE_ERROR_TITLE, RESTORE_TITLE, RESTORED_TITLE]
+    assert "程序接着打开" in boxes.calls[-1][2]
+    assert any(p.name.startswith("mediation.sqlite3-损坏-") for p in path.parent.iterdir())
+
+
+def test_declining_the_restore_at_start_changes_nothing(tmp_path: Path, boxes: Boxes) -> None:
+    path, refused = emptied_database(tmp_path)
+    assert restore_at_start(refused) is None  # 退出
+    assert boxes.kinds() == ["confirm"]
+    assert path.stat().st_size == 0
