@@ -154,6 +154,20 @@ def _differences(chosen: Contents, current: Contents | None) -> list[str]:
     return notes
 
 
+def unreadable(path: Path, exc: StorageError) -> str:
+    """Why the current database cannot be read, for the window and the preview."""
+    if isinstance(exc, backup.RestoreRefusedError):
+        try:
+            if not path.exists():
+                return "还没有数据库文件。"
+            if path.stat().st_size == 0:
+                return "是一个空文件（0 字节），里面没有数据。"
+        except OSError:
+            pass
+        return "读不出来：文件已损坏，或者不是本程序的数据库。"
+    return f"读不出来：{exc.message}"
+
+
 def restored_text(done: Restored) -> str:
     source = backup.parse_name(done.contents.path.name)
     which = (
@@ -368,7 +382,7 @@ class BackupWindow(QWidget):
         try:
             now = backup.read_contents(self.db_path)
         except StorageError as exc:
-            self.current.setText(f"现在的数据库：{exc.message}")
+            self.current.setText(f"现在的数据库：{unreadable(self.db_path, exc)}")
             tint(self.current, ERROR)
             return
         tint(self.current, None)
@@ -509,7 +523,7 @@ class BackupWindow(QWidget):
         try:
             current = backup.read_contents(self.db_path)
         except StorageError as exc:
-            problem = f"读不出来（{exc.message}）"
+            problem = unreadable(self.db_path, exc)
         if not when:  # a file picked anywhere: which one matters (which stick, which copy)
             dated = backup.parse_name(path.name)
             made = f"{dated.when:%Y-%m-%d %H:%M} {dated.kind.label}，" if dated else ""

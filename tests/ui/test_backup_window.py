@@ -485,6 +485,7 @@ def test_a_database_that_does_not_open_is_restored_before_the_program_opens(
     def restore_the_newest() -> None:  # what the user does in the window
         [view] = [w for w in QApplication.topLevelWidgets() if isinstance(w, BackupWindow)]
         assert view.db is None and not view.backup_button.isEnabled()
+        assert view.current.text() == "现在的数据库：是一个空文件（0 字节），里面没有数据。"
         view.table.selectRow(0)
         view.restore_selected()
 
