@@ -37,3 +37,31 @@ def director(db: Database) -> Actor:
     """The office's 主任 (who set it up), as the services see them: for the steps a test
     makes before or beside what it checks (the UI's own calls use the logged-in user)."""
     return accounts.acting_as(db, office.current_user(db).id)
+
+
+def edit_details(db: Database, case_id: str, *, by: Actor, **changes: object) -> bool:
+    """Change some of a case's 案情 as the 案情 tab does: read, change, save (the fields not
+    named stay as stored)."""
+    from dataclasses import replace
+
+    from app.models import cases
+    from app.models.casefile import load_case
+
+    case = load_case(db, case_id)
+    wanted = replace(case.details, **changes)  # type: ignore[arg-type]
+    return cases.update_case_details(
+        db, case_id, wanted, loaded=case.details, stamp=case.stamp, by=by
+    )
+
+
+def edit_party(db: Database, case_id: str, link_id: str, party: object, *, by: Actor) -> str:
+    """Change a party as 修改当事人 does: ``party`` (a PartyInput) is what the form holds
+    when saved, compared with the party as stored."""
+    from app.models import cases
+    from app.models.parties import PartyInput, case_parties, to_input
+
+    assert isinstance(party, PartyInput)
+    old = next(p for p in case_parties(db.conn, case_id) if p.link_id == link_id)
+    return cases.save_party(
+        db, case_id, party, by=by, link_id=link_id, loaded=to_input(old), stamp=old.stamp
+    )

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.models.cases import ACTION_LABELS, DRAFT_FIELDS, allowed_actions
+from app.models import rows
+from app.models.cases import ACTION_LABELS, DRAFT_FIELDS, CaseDetails, allowed_actions
 from app.models.db import Database
 from app.models.errors import NotFoundError
 from app.models.office import SYSTEM_USER
@@ -199,6 +200,21 @@ class CaseFile:
     # accepted on a field laptop that had no number left: the office gives the real one
     # when it merges the laptop's file (app/models/sync/numbers.py)
     number_provisional: bool = False
+    # the case row's edit stamp as read (rows.stamp_sql): the 案情 tab gives it back on save
+    stamp: str = ""
+
+    @property
+    def details(self) -> CaseDetails:
+        """The 案情 as stored (what cases.update_case_details changes)."""
+        return CaseDetails(
+            self.category,
+            self.source,
+            self.village_id,
+            self.facts,
+            self.requests,
+            self.risk_note,
+            self.title,
+        )
 
     @property
     def state_label(self) -> str:
@@ -264,7 +280,8 @@ def load_case(db: Database, case_id: str) -> CaseFile:
 
 def _load_case(db: Database, case_id: str) -> CaseFile:
     r = db.one(
-        "SELECT c.*, cm.name AS committee_name, coalesce(p.name, '') AS village_name "
+        "SELECT c.*, cm.name AS committee_name, coalesce(p.name, '') AS village_name, "
+        f"{rows.stamp_sql('cases', 'c')} AS stamp "
         "FROM cases c JOIN committees cm ON cm.id = c.committee_id "
         "LEFT JOIN places p ON p.id = c.village_id WHERE c.id = ?",
         (case_id,),
@@ -435,6 +452,7 @@ def _load_case(db: Database, case_id: str) -> CaseFile:
         closed_on=_d(r["closed_on"]),
         closed_on_basis=r["closed_on_basis"],
         number_provisional=bool(r["number_provisional"]),
+        stamp=r["stamp"],
         outcome=r["outcome"],
         performance=r["performance"],
         amount_fen=r["amount_fen"],

@@ -353,41 +353,65 @@ def register_case(db: Database, data: CaseInput, *, by: Actor, today: date | Non
     return case_id
 
 
+@dataclass(frozen=True)
+class CaseDetails:
+    """The 案情 of a case as the 案情 tab edits it (CaseFile.details reads it)."""
+
+    category: str
+    source: str
+    village_id: str | None
+    facts: str
+    requests: str
+    risk_note: str
+    title: str = ""
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "source": self.source,
+            "village_id": self.village_id or None,
+            "facts": self.facts.strip(),
+            "requests": self.requests.strip(),
+            "risk_note": self.risk_note.strip(),
+            "title": self.title.strip(),
+        }
+
+
 def update_case_details(
     db: Database,
     case_id: str,
+    details: CaseDetails,
     *,
+    loaded: CaseDetails,
+    stamp: str,
     by: Actor,
-    category: str,
-    source: str,
-    village_id: str | None,
-    facts: str,
-    requests: str,
-    risk_note: str,
-    title: str = "",
-) -> None:
-    """Edit the description of an open case; the event keeps before/after."""
-    if category not in categories():
+) -> bool:
+    """Edit the description of an open case; the event keeps before/after.
+
+    ``loaded`` is what the form showed before the user typed and ``stamp`` the case's edit
+    stamp as read with it (CaseFile.stamp): only the fields the user changed are written,
+    and nothing at all when the case changed meanwhile (StaleEditError, rows.update_changed).
+    Returns False when nothing changed."""
+    if details.category not in categories():
         raise ValidationError("纠纷类型", "请从列表中选择纠纷类型。")
-    if source not in source_labels():
+    if details.source not in source_labels():
         raise ValidationError("案件来源", "请从列表中选择案件来源。")
-    facts = _required_text(facts, "纠纷简要情况")
-    new = {
-        "category": category,
-        "source": source,
-        "village_id": village_id,
-        "facts": facts,
-        "requests": requests.strip(),
-        "risk_note": risk_note.strip(),
-        "title": title.strip(),
-    }
+    _required_text(details.facts, "纠纷简要情况")
     with db.transaction() as conn:
         row = _load(conn, case_id)
         _guard(conn, row, "edit", by)
-        changed = {k: v for k, v in new.items() if row[k] != v}
-        if not changed:
-            return
-        _set_case(conn, case_id, changed, by.user_id)
+        changes = rows.update_changed(
+            conn,
+            "cases",
+            case_id,
+            loaded.columns(),
+            details.columns(),
+            stamp=stamp,
+            by=by.user_id,
+            what="这件案件的案情",
+        )
+        if not changes:
+            return False
         _event(
             conn,
             case_id,
@@ -395,9 +419,13 @@ def update_case_details(
             by=by.user_id,
             before=row["state"],
             after=row["state"],
-            data={"before": {k: row[k] for k in changed}, "after": changed},
+            data={
+                "before": {k: before for k, (before, _) in changes.items()},
+                "after": {k: after for k, (_, after) in changes.items()},
+            },
         )
         search.reindex_case(conn, case_id)
+    return True
 
 
 def save_party(
@@ -407,17 +435,20 @@ def save_party(
     *,
     by: Actor,
     link_id: str | None = None,
+    loaded: PartyInput | None = None,
+    stamp: str = "",
     today: date | None = None,
 ) -> str:
-    """Add a party to an open case, or change one (``link_id``). Returns the link id."""
+    """Add a party to an open case, or change one (``link_id``). Returns the link id.
+
+    A change gives ``loaded``, the party as the form showed it before the user typed, and
+    ``stamp``, CaseParty.stamp as read with it: only the fields the user changed are
+    written, and nothing when the party changed meanwhile (StaleEditError)."""
     from app.models.parties import case_parties, validate_party
 
     today = today or _today()
-    p = validate_party(
-        party,
-        label=ROLES.get(party.role, "当事人") if party.role else "",
-        today=today,
-    )
+    label = ROLES.get(party.role, "当事人") if party.role else ""
+    p = validate_party(party, label=label, today=today)
     with db.transaction() as conn:
         row = _load(conn, case_id)
         _guard(conn, row, "edit", by)
@@ -429,8 +460,12 @@ def save_party(
         else:
             old = next((x for x in existing if x.link_id == link_id), None)
             if old is None:
-                raise NotFoundError("找不到这位当事人。")
-            update_case_party(conn, link_id, p, by=by.user_id)
+                raise NotFoundError("找不到这位当事人，可能已在另一个窗口中删除。")
+            if loaded is None:
+                raise TypeError("changing a party needs the party as the form loaded it")
+            changed = update_case_party(conn, old, p, loaded=loaded, stamp=stamp, by=by.user_id)
+            if not changed:
+                return link_id
             action = "edit_party"
             data = {
                 "before": {"name": old.name, "phone": old.phone},

@@ -115,3 +115,14 @@ class ExportFileError(DomainError):
 
 class OperationCancelledError(DomainError):
     """The user cancelled a long operation (export, import); nothing was kept of it."""
+
+
+class StaleEditError(DomainError):
+    """An edit form's row changed after the form read it (another window, another user, a
+    sync merge): nothing was written. The form offers 重新载入 (reload) and the user edits
+    again on what is stored now. The message names who changed it, and when, if known."""
+
+    def __init__(self, message: str, *, table: str, row_id: str) -> None:
+        super().__init__(message)
+        self.table = table
+        self.row_id = row_id

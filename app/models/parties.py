@@ -63,6 +63,9 @@ class CaseParty:
     agent_phone: str
     agent_powers: str
     extra: dict[str, str] = field(default_factory=dict)
+    # The edit stamps of the party's two rows as read (rows.stamp_sql), "parties|case_parties":
+    # 修改当事人 gives it back so that a change made meanwhile is not overwritten.
+    stamp: str = ""
 
     @property
     def role_label(self) -> str:
@@ -177,23 +180,48 @@ def insert_case_party(
     )
 
 
-def update_case_party(conn: sqlite3.Connection, link_id: str, p: PartyInput, *, by: str) -> None:
-    row = conn.execute("SELECT party_id FROM case_parties WHERE id = ?", (link_id,)).fetchone()
-    if row is None:
-        raise LookupError(link_id)
-    rows.update(conn, "parties", row[0], _party_columns(p), by=by)
-    rows.update(
-        conn,
-        "case_parties",
-        link_id,
-        {
-            "role": p.role,
-            "agent_name": p.agent_name.strip(),
-            "agent_phone": p.agent_phone,
-            "agent_powers": p.agent_powers.strip(),
-        },
-        by=by,
-    )
+def update_case_party(
+    conn: sqlite3.Connection,
+    old: CaseParty,
+    p: PartyInput,
+    *,
+    loaded: PartyInput,
+    stamp: str,
+    by: str,
+) -> bool:
+    """Write the fields of a validated party that the user changed from ``loaded`` (the
+    party as the form showed it), unless either row changed since ``stamp`` was read
+    (StaleEditError). False when nothing changed."""
+    party_stamp, _, link_stamp = stamp.partition("|")
+    what = f"当事人“{old.name}”的信息"
+    try:
+        base = validate_party(loaded, label="", today=None)
+    except ValidationError:  # stored before today's checks: compared as it was shown
+        base = loaded
+    edits = [
+        ("parties", old.party_id, party_stamp, _party_columns(base), _party_columns(p)),
+        ("case_parties", old.link_id, link_stamp, _link_columns(base), _link_columns(p)),
+    ]
+    edits = [e for e in edits if rows.edited(e[3], e[4])]
+    # both rows checked before either is written: a refusal writes nothing
+    for table, row_id, row_stamp, _, _ in edits:
+        rows.check_unchanged(conn, table, row_id, row_stamp, by=by, what=what)
+    changed = False
+    for table, row_id, row_stamp, before, after in edits:
+        written = rows.update_changed(
+            conn, table, row_id, before, after, stamp=row_stamp, by=by, what=what
+        )
+        changed = changed or bool(written)
+    return changed
+
+
+def _link_columns(p: PartyInput) -> dict[str, object]:
+    return {
+        "role": p.role,
+        "agent_name": p.agent_name.strip(),
+        "agent_phone": p.agent_phone,
+        "agent_powers": p.agent_powers.strip(),
+    }
 
 
 def _party_columns(p: PartyInput) -> dict[str, object]:
@@ -218,9 +246,13 @@ def case_parties(conn: sqlite3.Connection, case_id: str) -> list[CaseParty]:
         """SELECT cp.id AS link_id, p.id AS party_id, cp.role, cp.position, p.kind, p.name,
                   p.sex, p.ethnicity, p.birth_date, p.id_type, p.id_number, p.occupation,
                   p.phone, p.address, p.org_code, p.legal_rep,
-                  cp.agent_name, cp.agent_phone, cp.agent_powers
+                  cp.agent_name, cp.agent_phone, cp.agent_powers,
+                  {party_stamp} || '|' || {link_stamp} AS stamp
            FROM case_parties cp JOIN parties p ON p.id = cp.party_id
-           WHERE cp.case_id = ? ORDER BY cp.position, cp.id""",
+           WHERE cp.case_id = ? ORDER BY cp.position, cp.id""".format(
+            party_stamp=rows.stamp_sql("parties", "p"),
+            link_stamp=rows.stamp_sql("case_parties", "cp"),
+        ),
         (case_id,),
     ).fetchall()
     return [
@@ -244,6 +276,7 @@ def case_parties(conn: sqlite3.Connection, case_id: str) -> list[CaseParty]:
             agent_name=r["agent_name"],
             agent_phone=r["agent_phone"],
             agent_powers=r["agent_powers"],
+            stamp=r["stamp"],
         )
         for r in result
     ]

@@ -1,15 +1,24 @@
-"""Keys and stamp columns shared by every synced row."""
+"""Keys and stamp columns shared by every synced row, and editing a row safely.
+
+An edit form reads a row's values together with its *edit stamp* (:func:`stamp_sql`) and,
+on save, gives the service what it loaded, what it wants, and the stamp. The service calls
+:func:`update_changed`, which refuses with :class:`StaleEditError` when the row changed
+since the form read it and otherwise writes only the columns the user changed
+(docs/architecture.md "Edits write only what changed").
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import uuid6
 
 from app.models import limits
 from app.models.db import utc_now
+from app.models.errors import NotFoundError, StaleEditError
 from app.models.sync.tables import NATURAL_KEYS, natural_id
 
 
@@ -58,3 +67,133 @@ def update(
     cur = conn.execute(f"UPDATE {table} SET {sets} WHERE id = :_id", {**row, "_id": row_id})
     if cur.rowcount != 1:
         raise LookupError(f"{table} row {row_id} not found")
+
+
+# ---------------------------------------------------------------------------------------
+# Editing a row that a form read earlier
+
+# The stamp of a row that did not exist when the form read it (a draft not yet saved).
+ABSENT = ""
+
+
+def stamp_sql(table: str, alias: str) -> str:
+    """An SQL expression for the edit stamp of ``alias``'s row of ``table``, to read in the
+    same SELECT as the values a form shows.
+
+    The stamp is ``updated_at`` and the last change-log entry of the row. Every change made
+    here bumps ``updated_at`` and is logged; a change a sync merge brings is logged when it
+    is applied, even one older than the row's last edit (a merge keeps the newest
+    ``updated_at``), so the stamp differs after any change from any side.
+    """
+    return (
+        f"({alias}.updated_at || '#' || coalesce((SELECT max(sl.rowid) FROM sync_log sl "
+        f"WHERE sl.tbl = '{table}' AND sl.row_id = {alias}.id), 0))"
+    )
+
+
+def current_stamp(conn: sqlite3.Connection, table: str, row_id: str) -> str | None:
+    """The row's edit stamp now; None when the row does not exist."""
+    row = conn.execute(
+        f"SELECT {stamp_sql(table, 't')} FROM {table} t WHERE t.id = ?", (row_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def check_unchanged(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: str,
+    stamp: str,
+    *,
+    by: str,
+    what: str = "这条记录",
+) -> None:
+    """Refuse (StaleEditError) when the row's stamp is not ``stamp`` as the form read it;
+    ``stamp`` :data:`ABSENT`: the row must still not exist. ``by`` is the user saving
+    (their own change made in another window is named as such)."""
+    now = current_stamp(conn, table, row_id)
+    if now == stamp or (now is None and stamp == ABSENT):
+        return
+    if now is None:
+        raise NotFoundError(f"{what}在您打开之后已被删除。请关闭这个窗口，刷新后再看。")
+    raise StaleEditError(
+        f"{what}在您打开之后已被修改（{_last_change(conn, table, row_id, by=by)}）。"
+        "请点“重新载入”看最新内容，再重新修改。",
+        table=table,
+        row_id=row_id,
+    )
+
+
+def _last_change(conn: sqlite3.Connection, table: str, row_id: str, *, by: str) -> str:
+    """Who changed the row last, when (local time) and where, as far as known: "王建华于
+    2026-11-20 14:05 修改", "您本人于 … 在另一个窗口中修改", "… 在“河东笔记本”上修改，同步带来"."""
+    entry = conn.execute(
+        "SELECT by, at, device FROM sync_log WHERE tbl = ? AND row_id = ? "
+        "ORDER BY rowid DESC LIMIT 1",
+        (table, row_id),
+    ).fetchone()
+    if entry is None:  # a table that is not logged
+        entry = conn.execute(
+            f"SELECT updated_by, updated_at, origin FROM {table} WHERE id = ?", (row_id,)
+        ).fetchone()
+    user, at, device = (str(v or "") for v in entry)
+    when = _local_minute(at)
+    when = f"于 {when} " if when else ""
+    if device in ("", device_id(conn)):
+        if user == by:
+            return f"您本人{when}在另一个窗口中修改"
+        return f"{_user_name(conn, user)}{when}修改"
+    found = conn.execute("SELECT name FROM devices WHERE id = ?", (device,)).fetchone()
+    computer = f"“{found[0]}”" if found is not None and found[0] else "另一台电脑"
+    return f"{_user_name(conn, user)}{when}在{computer}上修改，同步带来"
+
+
+def _user_name(conn: sqlite3.Connection, user_id: str) -> str:
+    found = conn.execute("SELECT name FROM users WHERE id = ?", (user_id,)).fetchone()
+    return str(found[0]) if found is not None and found[0] else "其他人"
+
+
+def _local_minute(at: str) -> str:
+    if not at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return ""
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def edited(loaded: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of ``wanted`` the user changed from ``loaded`` (all of those missing
+    from ``loaded``)."""
+    return {c: v for c, v in wanted.items() if c not in loaded or loaded[c] != v}
+
+
+def update_changed(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: str,
+    loaded: Mapping[str, Any],
+    wanted: Mapping[str, Any],
+    *,
+    stamp: str,
+    by: str,
+    what: str = "这条记录",
+) -> dict[str, tuple[Any, Any]]:
+    """Save an edit form's row: the columns of ``wanted`` that differ from ``loaded`` (the
+    same columns as the form had them before the user typed) and from what is stored,
+    unless the row changed since the form read it (``stamp``): then StaleEditError.
+
+    A column of ``wanted`` missing from ``loaded`` is compared with what is stored only.
+    Returns {column: (before, after)} of what was written; {} when nothing changed: then
+    nothing is written (not even the stamps) and nothing is refused.
+    """
+    changed = edited(loaded, wanted)
+    if not changed:
+        return {}
+    check_unchanged(conn, table, row_id, stamp, by=by, what=what)
+    current = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    changes = {c: (current[c], v) for c, v in changed.items() if current[c] != v}
+    if changes:
+        update(conn, table, row_id, {c: after for c, (_, after) in changes.items()}, by=by)
+    return changes

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.models import accounts, audit, cases, privacy
+from app.models import accounts, audit, privacy
 from app.models.audit import AuditFilter, AuditReader
 from app.models.db import Database
 from app.models.errors import PermissionDeniedError
 from app.models.parties import case_parties, to_input
 from tests.conftest import PASSWORD
+from tests.helpers import edit_party
 from tests.models.helpers import ZHANG, register, user
 
 CLERK_PASSWORD = "zhouyumei1"
@@ -51,7 +52,7 @@ def test_an_edit_names_the_fields_it_changed(office_db: Database) -> None:
     party = case_parties(office_db.conn, case_id)[0]
     changed = to_input(party)
     changed = type(changed)(**{**changed.__dict__, "phone": "13900001111", "address": "红旗村"})
-    cases.save_party(office_db, case_id, changed, by=user(office_db), link_id=party.link_id)
+    edit_party(office_db, case_id, party.link_id, changed, by=user(office_db))
     (edit,) = entries(office_db, AuditFilter(kind="change", action="parties"))[:1]
     assert edit.action == "修改当事人"
     assert edit.detail == "改了：联系电话、住址"

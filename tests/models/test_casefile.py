@@ -14,6 +14,7 @@ from app.models.casefile import Event, describe_event
 from app.models.cases import AgreementInput, CloseInput, FollowUpInput, SessionInput
 from app.models.parties import to_input
 from tests.conftest import TODAY
+from tests.helpers import edit_details, edit_party
 from tests.models.helpers import mediator_ids, register, user
 
 NOW = datetime(2026, 11, 20, 17, 0)
@@ -25,7 +26,7 @@ def lived_case(db) -> str:
     """A case that went through nearly every step, with edits and a reassignment."""
     by = user(db)
     case_id = register(db)
-    cases.update_case_details(
+    edit_details(
         db,
         case_id,
         by=by,
@@ -37,14 +38,7 @@ def lived_case(db) -> str:
         risk_note="双方曾发生推搡。",
     )
     party = casefile.load_case(db, case_id).parties[1]
-    cases.save_party(
-        db,
-        case_id,
-        replace(to_input(party), phone="13912345678"),
-        by=by,
-        link_id=party.link_id,
-        today=TODAY,
-    )
+    edit_party(db, case_id, party.link_id, replace(to_input(party), phone="13912345678"), by=by)
     cases.accept_case(db, case_id, by=by, accepted_on=date(2026, 11, 2), today=TODAY)
     first, second = mediator_ids(db)
     cases.assign_mediators(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import casefile, cases, schema
+from app.models import casefile, schema
 from app.models import db as dbmod
 from app.models.db import (
     DamagedDatabaseError,
@@ -26,6 +26,7 @@ from app.models.db import (
     NotADatabaseError,
     StorageError,
 )
+from tests.helpers import edit_details
 from tests.models.damage import (
     build_office_file,
     companions,
@@ -141,17 +142,7 @@ def test_a_write_that_meets_the_damage_is_refused_and_the_next_ones_too(office_f
     try:
         with pytest.raises(DamagedDatabaseError) as info:
             for case_id in office_file[1]:
-                cases.update_case_details(
-                    db,
-                    case_id,
-                    by=user(db),
-                    category="邻里",
-                    source="application",
-                    village_id=None,
-                    facts="改过的纠纷简要情况。",
-                    requests="",
-                    risk_note="",
-                )
+                edit_details(db, case_id, by=user(db), facts="改过的纠纷简要情况。")
         assert "已损坏" in info.value.message
         with pytest.raises(DamagedDatabaseError) as refused:
             register(db, applicant="赵六")

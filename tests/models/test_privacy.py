@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import casefile, cases, office, privacy, schema
+from app.models import casefile, office, privacy, schema
 from app.models import db as dbmod
 from app.models.db import Database
 from app.models.identity import mask_id_number
@@ -27,6 +27,7 @@ from app.models.parties import case_parties, to_input
 from app.models.sync import field
 from app.models.sync.scope import Scope
 from tests.conftest import TODAY
+from tests.helpers import edit_party
 from tests.models import ledger_sheets as sheets
 from tests.models.helpers import LI, ZHANG, make_id, register, user
 
@@ -70,7 +71,7 @@ def test_a_changed_phone_is_masked_in_the_case_history(office_db: Database) -> N
     party = case_parties(office_db.conn, case_id)[0]
     changed = to_input(party)
     changed = type(changed)(**{**changed.__dict__, "phone": "13900001111"})
-    cases.save_party(office_db, case_id, changed, by=user(office_db), link_id=party.link_id)
+    edit_party(office_db, case_id, party.link_id, changed, by=user(office_db))
     row = office_db.one(
         "SELECT data FROM case_events WHERE case_id = ? AND action = 'edit_party'", (case_id,)
     )

@@ -18,6 +18,7 @@ from app.models import db as dbmod
 from app.models.db import Database
 from app.models.parties import PartyInput
 from app.models.search import RebuildOutcome
+from tests.helpers import edit_details
 from tests.models.helpers import register, user
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -93,19 +94,7 @@ def register_many(db: Database, n: int) -> list[str]:
 
 
 def edit_facts(db: Database, case_id: str, facts: str) -> None:
-    row = db.one("SELECT category, source, village_id FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    cases.update_case_details(
-        db,
-        case_id,
-        by=user(db),
-        category=row["category"],
-        source=row["source"],
-        village_id=row["village_id"],
-        facts=facts,
-        requests="",
-        risk_note="",
-    )
+    edit_details(db, case_id, by=user(db), facts=facts, requests="", risk_note="")
 
 
 def integrity_ok(db: Database) -> bool:

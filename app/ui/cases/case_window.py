@@ -166,6 +166,7 @@ class CaseWindow(QWidget):
         self.tabs.addTab(self._build_parties_tab(), TAB_TITLES[TAB_PARTIES])
         self.details = DetailsPage(db)
         self.details.saved.connect(lambda: self._after_change("edit"))
+        self.details.reload_requested.connect(self.reload)
         self.tabs.addTab(self.details, TAB_TITLES[TAB_DETAILS])
         self.tabs.addTab(self._build_sessions_tab(), TAB_TITLES[TAB_SESSIONS])
         # 协议: the draft while the case is mediated, else the agreement as signed.

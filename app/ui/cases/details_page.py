@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,11 +18,12 @@ from PySide6.QtWidgets import (
 
 from app.models import cases
 from app.models.casefile import CaseFile
+from app.models.cases import CaseDetails
 from app.models.db import Database
 from app.models.reference import categories, sources
 from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.ui.add_in_place import VillageChooser
-from app.ui.cases.service_dialog import call_service
+from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     FieldErrors,
     TextBox,
@@ -34,17 +37,36 @@ from app.ui.cases.widgets import (
 from app.ui.chooser import make_filterable
 from app.ui.signals import emit
 
+# CaseDetails field -> its label on the form
+LABELS = {
+    "category": "纠纷类型",
+    "source": "案件来源",
+    "village_id": "所在村（社区）",
+    "facts": "纠纷简要情况",
+    "requests": "当事人请求",
+    "risk_note": "风险提示",
+}
+RELOADED = "已载入最新内容，您改过的地方保留着，请核对后再保存。"
+
 
 class DetailsPage(QWidget):
-    """Emits ``saved`` after the service accepted an edit."""
+    """Emits ``saved`` after the service accepted an edit, and ``reload_requested`` when the
+    user asks for the case as stored now (重新载入 after someone else changed it): the owner
+    reloads the case and calls :meth:`load`, which keeps what the user typed."""
 
     saved = Signal()
+    reload_requested = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.case: CaseFile | None = None
-        self._loaded: tuple[object, ...] = ()
+        # The 案情 as the form showed it before the user typed, and the case's edit stamp as
+        # read with it: the service writes only what differs, and nothing when the case
+        # changed meanwhile (docs/architecture.md "Edits write only what changed").
+        self._shown: CaseDetails | None = None
+        self._stamp = ""
+        self._reloading = False
         self.editable = False
 
         v = QVBoxLayout(self)
@@ -97,18 +119,30 @@ class DetailsPage(QWidget):
         row.addWidget(self.status, 1)
         v.addLayout(row)
 
-    def _values(self) -> tuple[object, ...]:
-        return (
-            self.category.currentText(),
-            self.source.currentData(),
-            self.village.currentData() or None,
-            self.facts.toPlainText(),
-            self.requests.toPlainText(),
-            self.risk.toPlainText(),
+    def typed(self) -> CaseDetails:
+        """What the form holds now, in the service's terms (the title is not on the form:
+        it stays as loaded)."""
+        return CaseDetails(
+            category=self.category.currentText(),
+            source=str(self.source.currentData()),
+            village_id=self.village.currentData() or None,
+            facts=self.facts.toPlainText(),
+            requests=self.requests.toPlainText(),
+            risk_note=self.risk.toPlainText(),
+            title=self._shown.title if self._shown is not None else "",
         )
 
+    def _show(self, d: CaseDetails) -> None:
+        self.category.setCurrentIndex(self.category.findText(d.category))
+        self.category.setCurrentText(d.category)  # also one the list no longer has
+        self.source.setCurrentIndex(max(self.source.findData(d.source), 0))
+        self.village.setCurrentIndex(max(self.village.findData(d.village_id or ""), 0))
+        self.facts.setPlainText(d.facts)
+        self.requests.setPlainText(d.requests)
+        self.risk.setPlainText(d.risk_note)
+
     def is_dirty(self) -> bool:
-        return self.editable and bool(self._loaded) and self._values() != self._loaded
+        return self.editable and self._shown is not None and self.typed() != self._shown
 
     def load(self, case: CaseFile, *, keep_edits: bool = True) -> None:
         """Show ``case``. Unsaved edits survive a reload caused by another action (e.g.
@@ -122,22 +156,22 @@ class DetailsPage(QWidget):
             info.append(f"案件编号：{case.number}{note}")
         self.info.setText("　".join(info))
         self.editable = "edit" in case.actions
-        if not (keep_edits and self.is_dirty()):
-            self.category.setCurrentIndex(self.category.findText(case.category))
-            self.category.setCurrentText(case.category)  # also one the list no longer has
-            self.source.setCurrentIndex(max(self.source.findData(case.source), 0))
-            self.village.setCurrentIndex(max(self.village.findData(case.village_id or ""), 0))
-            self.facts.setPlainText(case.facts)
-            self.requests.setPlainText(case.requests)
-            self.risk.setPlainText(case.risk_note)
-        self._loaded = (
-            case.category,
-            case.source,
-            case.village_id,
-            case.facts,
-            case.requests,
-            case.risk_note,
-        )
+        before = self._shown
+        typed = self.typed() if keep_edits and self.is_dirty() else None
+        self._show(case.details)
+        self._shown = replace(self.typed(), title=case.title)  # as the form shows it stored
+        self._stamp = case.stamp
+        clashes: list[str] = []
+        if typed is not None and before is not None:
+            # what the user changed stays; the rest shows what is stored now
+            merged, both = keep_typed(asdict(before), asdict(typed), asdict(self._shown))
+            self._show(CaseDetails(**merged))
+            clashes = [LABELS.get(name, name) for name in both]
+        reloading, self._reloading = self._reloading, False
+        if clashes:
+            tell_clashes(self, clashes)
+        elif reloading:
+            self.status.setText(RELOADED if typed is not None else "已载入最新内容。")
         # Read-only, not hidden: a closed case is still read here, only not changed.
         for combo in (self.category, self.source, self.village):
             combo.setEnabled(self.editable)
@@ -147,27 +181,31 @@ class DetailsPage(QWidget):
         self.save_button.setEnabled(self.editable)
 
     def save(self) -> bool:
-        case = self.case
-        if case is None or not self.editable:
+        case, loaded = self.case, self._shown
+        if case is None or loaded is None or not self.editable:
             return False
+        wanted, stamp = self.typed(), self._stamp
+        changed: list[bool] = []
 
         def call() -> None:
-            cases.update_case_details(
-                self.db,
-                case.id,
-                by=current_actor(self.db),
-                category=self.category.currentText(),
-                source=str(self.source.currentData()),
-                village_id=self.village.currentData() or None,
-                facts=self.facts.toPlainText(),
-                requests=self.requests.toPlainText(),
-                risk_note=self.risk.toPlainText(),
-                title=case.title,
+            changed.append(
+                cases.update_case_details(
+                    self.db, case.id, wanted, loaded=loaded, stamp=stamp, by=current_actor(self.db)
+                )
             )
 
-        if not call_service(self, self.errors, call, title="保存案情"):
+        if not call_service(self, self.errors, call, title="保存案情", reload=self.reload):
             return False
-        self._loaded = self._values()  # the owner reloads; nothing is left to keep
+        self._shown = wanted  # the owner reloads; nothing is left to keep
+        if not changed[0]:
+            self.status.setText("没有改动，不用保存。")
+            return True
         self.status.setText(f"已保存（{QTime.currentTime().toString('HH:mm')}）")
         emit(self.saved)
         return True
+
+    def reload(self) -> None:
+        """重新载入: the owner reads the case as stored now and shows it here, keeping what
+        the user typed where the other change did not touch it."""
+        self._reloading = True
+        emit(self.reload_requested)

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -37,9 +37,9 @@ from app.models.identity import (
     normalize_id_number,
     sex_and_birth_from_id,
 )
-from app.models.parties import CaseParty, PartyInput, to_input, validate_party
+from app.models.parties import CaseParty, PartyInput, case_parties, to_input, validate_party
 from app.models.reference import ROLES
-from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     DateLine,
     FieldBox,
@@ -302,6 +302,15 @@ class PartyForm(QFrame):
                 party = replace(party, **set_aside)
         return found
 
+    def shown(self) -> PartyInput:
+        """What the form holds, unchecked (a date that is not a date counts as none): to
+        compare with what it held before the user typed."""
+        try:
+            birth = self.birth.value("出生日期") if self.is_person else None
+        except ValidationError:
+            birth = None
+        return self._input(birth)
+
     def _input(self, birth: date | None) -> PartyInput:
         person = self.is_person
         agent = self.has_agent.isChecked()
@@ -396,8 +405,33 @@ class PartyForm(QFrame):
                 self.id_number_box.show_error(exc.message)
 
 
+# PartyInput field -> its label in the form (for "both changed" after 重新载入)
+PARTY_LABELS = {
+    "role": "身份",
+    "kind": "个人/单位",
+    "name": "姓名",
+    "phone": "联系电话",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "occupation": "职业",
+    "org_code": "统一社会信用代码",
+    "legal_rep": "法定代表人/负责人",
+    "address": "住址",
+    "agent_name": "代理人姓名",
+    "agent_phone": "代理人电话",
+    "agent_powers": "代理权限",
+}
+
+
 class PartyDialog(ServiceDialog):
-    """增加当事人 / 修改当事人 for a case that is still open."""
+    """增加当事人 / 修改当事人 for a case that is still open.
+
+    修改 keeps the party as the form showed it before the user typed, and the party's edit
+    stamp: the service writes only what the user changed, and refuses when someone changed
+    the party meanwhile; 重新载入 then shows the party as stored, keeping what was typed."""
 
     def __init__(
         self,
@@ -419,14 +453,46 @@ class PartyDialog(ServiceDialog):
         self.party_form = PartyForm(role, removable=False)
         self.party_form.title.hide()
         self.form.addRow(self.party_form)
+        self._shown: PartyInput | None = None
+        self._stamp = ""
         if party is not None:
-            self.party_form.load(to_input(party))
+            self._show(party)
+            self.reload = self.reload_party
             if party.kind == "person" and party.id_number:  # shown in full: recorded
                 from app.ui.cases.party_privacy import record_showing
 
                 record_showing(db, party.party_id, case_id, "修改当事人窗口")
         self.errors.add_resolver(self._resolve)
         self.party_form.name.setFocus()
+
+    def _show(self, party: CaseParty) -> PartyInput:
+        self.party_form.load(to_input(party))
+        self.role.setCurrentIndex(max(self.role.findData(party.role), 0))
+        self._shown = self._typed()  # as the form shows it, before the user types
+        self._stamp = party.stamp
+        return self._shown
+
+    def _typed(self) -> PartyInput:
+        role = str(self.role.currentData())
+        self.party_form.role = role
+        return replace(self.party_form.shown(), role=role)
+
+    def reload_party(self) -> None:
+        """重新载入: the party as stored now; what the user changed stays where the other
+        change did not touch it."""
+        found = [p for p in case_parties(self.db.conn, self.case_id) if p.link_id == self.link_id]
+        if not found:
+            return  # deleted meanwhile: saving says so
+        before, typed = self._shown, self._typed()
+        now = self._show(found[0])
+        if before is None:
+            return
+        merged, both = keep_typed(asdict(before), asdict(typed), asdict(now))
+        kept = PartyInput(**merged)
+        self.party_form.load(kept)
+        self.role.setCurrentIndex(max(self.role.findData(kept.role), 0))
+        if both:
+            tell_clashes(self, [PARTY_LABELS.get(name, name) for name in both])
 
     def _resolve(self, field: str) -> FieldBox | None:
         if "·" not in field:
@@ -453,5 +519,11 @@ class PartyDialog(ServiceDialog):
         self.party_form.role = role
         party = self.party_form.to_input(ROLES[role])
         cases.save_party(
-            self.db, self.case_id, party, by=current_actor(self.db), link_id=self.link_id
+            self.db,
+            self.case_id,
+            party,
+            by=current_actor(self.db),
+            link_id=self.link_id,
+            loaded=self._shown,
+            stamp=self._stamp,
         )

@@ -9,8 +9,9 @@ boxes answered through callbacks, never nested event loops.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.db import Database, StorageError
-from app.models.errors import DomainError, ValidationError
+from app.models.errors import DomainError, StaleEditError, ValidationError
 from app.ui import messages
 from app.ui.cases.widgets import (
     FieldBox,
@@ -72,19 +73,33 @@ def form_state(root: QWidget) -> list[object]:
     return state
 
 
+STALE_TITLE = "内容已被修改"
+RELOAD_TEXT = "重新载入"
+
+
 def call_service(
-    parent: QWidget, errors: FieldErrors, fn: Callable[[], object], *, title: str
+    parent: QWidget,
+    errors: FieldErrors,
+    fn: Callable[[], object],
+    *,
+    title: str,
+    reload: Callable[[], object] | None = None,
 ) -> bool:
     """Run ``fn`` (which calls one service); show what went wrong. True when it went through.
 
     A wrong field is marked under its input; a refused step, a missing case or a database
     problem is told in a message box. What was typed stays where it is in every case.
+    An edit refused because the row changed since the form read it (StaleEditError) is
+    told with a 重新载入 button that calls ``reload`` (docs/architecture.md).
     """
     errors.clear()
     try:
         fn()
     except ValidationError as exc:
         errors.show(exc)
+        return False
+    except StaleEditError as exc:
+        tell_stale(parent, exc, reload)
         return False
     except DomainError as exc:  # illegal step, no permission, case gone
         messages.warning(parent, title, exc.message)
@@ -93,6 +108,51 @@ def call_service(
         messages.show_storage_error(parent, exc)
         return False
     return True
+
+
+def tell_stale(parent: QWidget, exc: StaleEditError, reload: Callable[[], object] | None) -> None:
+    """The row changed since the form read it: say so, and offer 重新载入."""
+    if reload is None:
+        messages.warning(parent, STALE_TITLE, exc.message)
+        return
+    messages.confirm(
+        parent,
+        STALE_TITLE,
+        exc.message,
+        yes=RELOAD_TEXT,
+        no="暂不载入",
+        default_yes=True,
+        on_yes=reload,
+    )
+
+
+def keep_typed(
+    loaded: Mapping[str, Any], typed: Mapping[str, Any], now: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """A form re-read after someone else changed its row: each field the user changed from
+    ``loaded`` keeps what they typed, every other field shows ``now``. Returns the values to
+    show and the names of the fields both sides changed, differently (the user's kept)."""
+    merged = dict(now)
+    clashes = []
+    for name, value in typed.items():
+        if loaded.get(name) != value:
+            merged[name] = value
+            if now.get(name) != loaded.get(name) and now.get(name) != value:
+                clashes.append(name)
+    return merged, clashes
+
+
+CLASH_TITLE = "有些内容对方也改过"
+
+
+def tell_clashes(parent: QWidget, labels: Sequence[str]) -> None:
+    """After 重新载入: the fields that both the user and the other change changed."""
+    messages.warning(
+        parent,
+        CLASH_TITLE,
+        f"已载入最新内容。“{'”“'.join(labels)}”您和对方都改了：现在显示的是您填写的"
+        "内容，保存后会替换对方的修改。请核对后再保存。",
+    )
 
 
 @dataclass(frozen=True)
@@ -139,6 +199,8 @@ class ServiceDialog(QDialog):
         self._succeeded = False
         self._initial: list[object] | None = None
         self._width_em = width_em
+        # 重新载入 after a StaleEditError: an edit dialog sets what re-reads its row
+        self.reload: Callable[[], object] | None = None
 
         outer = QVBoxLayout(self)
         if intro:
@@ -244,7 +306,9 @@ class ServiceDialog(QDialog):
         return self._succeeded  # a test's responder answers at once
 
     def _run_service(self) -> bool:
-        if not call_service(self, self.errors, self.submit, title=self.windowTitle()):
+        if not call_service(
+            self, self.errors, self.submit, title=self.windowTitle(), reload=self.reload
+        ):
             return False
         self._succeeded = True
         emit(self.saved)

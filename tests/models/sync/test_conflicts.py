@@ -30,6 +30,7 @@ from app.models.sync.exchange import Bundle
 from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
 from tests.conftest import TODAY
+from tests.helpers import edit_details, edit_party
 from tests.models import helpers
 
 OFFICE_FACTS = "双方因排水沟改道发生纠纷，办公室补充：已到现场查看。"
@@ -93,20 +94,7 @@ def swap(p: Pair) -> None:
 
 
 def edit_facts(db: Database, case_id: str, facts: str, by: Actor) -> None:
-    row = db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    cases.update_case_details(
-        db,
-        case_id,
-        by=by,
-        category=row["category"],
-        source=row["source"],
-        village_id=row["village_id"],
-        facts=facts,
-        requests=row["requests"],
-        risk_note=row["risk_note"],
-        title=row["title"],
-    )
+    edit_details(db, case_id, by=by, facts=facts)
 
 
 def facts_conflict(p: Pair) -> Conflict:
@@ -288,14 +276,8 @@ def test_a_decision_on_a_party_goes_to_each_of_its_cases(pair: Pair) -> None:
     link = case_parties(pair.office.conn, pair.case_id)[0]
 
     def rename(db: Database, name: str, by: Actor) -> None:
-        cases.save_party(
-            db,
-            pair.case_id,
-            PartyInput(name=name, role="applicant", id_number=helpers.ZHANG),
-            by=by,
-            link_id=link.link_id,
-            today=date(2026, 11, 20),
-        )
+        wanted = PartyInput(name=name, role="applicant", id_number=helpers.ZHANG)
+        edit_party(db, pair.case_id, link.link_id, wanted, by=by)
 
     rename(pair.office, "张山", pair.director)
     rename(pair.laptop, "张叁", pair.zhou)

@@ -46,6 +46,7 @@ from app.models.sync import merge
 from app.models.sync.exchange import Bundle
 from app.models.sync.merge import ALIVE, DERIVED_COLUMNS, Change
 from app.models.sync.tables import APPEND_ONLY, STAMP_COLUMNS, UNITS, is_local_setting
+from tests.helpers import edit_details
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     TODAY,
@@ -403,17 +404,11 @@ def step(world: World, data: st.DataObject) -> None:
 def _case_step(world: World, replica: Replica, kind: str, case_id: str, pick: Any) -> None:
     db, by = replica.db, replica.user
     if kind == "edit":
-        row = db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-        assert row is not None
-        cases.update_case_details(
+        edit_details(
             db,
             case_id,
             by=by,
-            category=row["category"],
-            source=row["source"],
-            village_id=row["village_id"],
             facts=pick(TEXTS),
-            requests=row["requests"],
             risk_note=pick(("", "情绪激动")),
             title=pick(TITLES),
         )

@@ -24,7 +24,7 @@ from app.models.sync.clock import Epochs, Version, held
 from app.models.sync.exchange import NothingNew
 from app.models.sync.merge import Change
 from app.models.sync.tables import natural_id
-from tests.helpers import director
+from tests.helpers import director, edit_details, edit_party
 from tests.models.helpers import person, register
 from tests.models.sync.replicas import (
     TODAY,
@@ -71,14 +71,7 @@ def both_ways(office_pc: Replica, laptop: Replica) -> None:
 
 def edit_case(replica: Replica, case_id: str, **changes: str) -> None:
     """案情 edited through the service: only the given fields change."""
-    row = replica.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    values = {
-        k: row[k]
-        for k in ("category", "source", "village_id", "facts", "requests", "risk_note", "title")
-    }
-    values.update(changes)
-    cases.update_case_details(replica.db, case_id, by=replica.user, **values)
+    edit_details(replica.db, case_id, by=replica.user, **changes)
 
 
 def value(replica: Replica, sql: str, *params: object) -> object:
@@ -547,13 +540,12 @@ def test_parties_added_on_both_sides_name_the_case_alike(office_pc, laptop, case
 def test_search_finds_a_case_registered_on_the_other_side(office_pc, laptop, case_id):
     made_there = register(laptop.db, applicant="欧阳明月", respondent="司马青")
     renamed = case_parties(laptop.db.conn, case_id)[0]
-    cases.save_party(
+    edit_party(
         laptop.db,
         case_id,
+        renamed.link_id,
         person("张三丰", "applicant", renamed.id_number, renamed.phone),
         by=laptop.user,
-        link_id=renamed.link_id,
-        today=TODAY,
     )
 
     def found(query: str) -> set[str]:

@@ -23,6 +23,7 @@ from app.models.sync.merge import ALIVE, KEEPER, Change
 from app.models.sync.scope import Scope
 from app.models.sync.tables import CASE_CHILD_TABLES, LOCAL_COLUMNS
 from app.models.sync.validate import BadSyncContent
+from tests.helpers import edit_details
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     TODAY,
@@ -92,16 +93,8 @@ def worked_on(replica: Replica, case_id: str, mediator_name: str = "陈秀兰") 
 
 def move(replica: Replica, case_id: str, village_name: str, **changes: str) -> None:
     """案情: the case's village (and maybe other fields) edited through the service."""
-    row = replica.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    values = {k: row[k] for k in ("category", "source", "facts", "requests", "risk_note", "title")}
-    values.update(changes)
-    cases.update_case_details(
-        replica.db,
-        case_id,
-        by=replica.user,
-        village_id=village(replica, village_name),
-        **values,
+    edit_details(
+        replica.db, case_id, by=replica.user, village_id=village(replica, village_name), **changes
     )
 
 
@@ -283,7 +276,7 @@ def test_a_case_moved_out_is_removed_from_the_laptop_and_its_edits_still_arrive(
     )
 
     # later files are quiet about it, and the office's further work stays in the office
-    cases.update_case_details(
+    edit_details(
         office_pc.db,
         case_id,
         by=office_pc.user,

@@ -29,7 +29,7 @@ from app.models.registries import households, places, village
 from app.models.sync import exchange, files
 from app.models.sync.scope import Scope
 from app.models.sync.tables import natural_id
-from tests.helpers import director
+from tests.helpers import director, edit_details
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     Replica,
@@ -122,14 +122,7 @@ def work_a_day(side: Replica, rng: random.Random, day: date, count: int) -> None
 
 
 def edit_case(side: Replica, case_id: str, day: date, **changes: str) -> None:
-    row = side.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    values = {
-        k: row[k]
-        for k in ("category", "source", "village_id", "facts", "requests", "risk_note", "title")
-    }
-    values.update(changes)
-    cases.update_case_details(side.db, case_id, by=side.user, **values)
+    edit_details(side.db, case_id, by=side.user, **changes)
 
 
 def sync_file(sender: Replica, receiver: Replica, path: Path) -> int:

@@ -8,10 +8,9 @@ from dataclasses import replace
 
 from pytestqt.qtbot import QtBot
 
-from app.models import cases
 from app.models.identity import mask_id_number
 from app.models.parties import case_parties, to_input
-from tests.helpers import director
+from tests.helpers import director, edit_party
 from tests.models.helpers import make_id
 from tests.ui.sync.test_conflicts_window import (
     Office,
@@ -35,7 +34,7 @@ def test_an_id_number_conflict_is_shown_in_full_recorded_and_kept_masked(
     office_number, laptop_number = make_id("33010219800102011"), make_id("33010219800102013")
     for db, number in ((p.db, office_number), (p.laptop, laptop_number)):
         changed = replace(to_input(link), id_number=number)
-        cases.save_party(db, p.case_id, changed, by=director(db), link_id=link.link_id)
+        edit_party(db, p.case_id, link.link_id, changed, by=director(db))
     p.swap()
     window = open_window(p.db)
     select(window, "证件号码")

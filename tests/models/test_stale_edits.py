@@ -1,0 +1,347 @@
+"""Edits write only what the user changed, and are refused when the row changed since the
+form read it (two windows, two users, a sync merge): rows.update_changed and the services
+built on it (docs/architecture.md "Edits write only what changed").
+
+Two windows are two Database connections on one real file, as two copies of the program
+(or two case windows) would have them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from app.models import accounts, cases
+from app.models import db as dbmod
+from app.models.casefile import load_case
+from app.models.db import Database
+from app.models.errors import StaleEditError
+from app.models.parties import case_parties, to_input
+from app.models.sync.tables import STAMP_COLUMNS
+from tests.helpers import PASSWORD, director, edit_details, snapshot
+from tests.models.helpers import register
+from tests.models.sync.replicas import Replica, new_laptop, new_office, sync
+
+RELOAD_HINT = "请点“重新载入”看最新内容，再重新修改。"
+
+
+@pytest.fixture
+def other_window(office_db: Database) -> Iterator[Database]:
+    """A second connection to the office's file: another window, or another copy of the
+    program on the same computer."""
+    other = dbmod.connect(office_db.path)
+    yield other
+    other.close()
+
+
+@pytest.fixture
+def mediator(office_db: Database) -> accounts.Actor:
+    """王建华, a 调解员 with an account of their own."""
+    user_id = accounts.add_user(
+        office_db, by=director(office_db), name="王建华", role=accounts.MEDIATOR, password=PASSWORD
+    )
+    return accounts.acting_as(office_db, user_id)
+
+
+def logged(db: Database, table: str, row_id: str) -> list[dict[str, object]]:
+    """What each change of the row wrote, oldest first, as the change log holds it."""
+    return [
+        json.loads(r[0])
+        for r in db.query(
+            "SELECT data FROM sync_log WHERE tbl = ? AND row_id = ? ORDER BY rowid",
+            (table, row_id),
+        )
+    ]
+
+
+def written(entry: dict[str, object]) -> set[str]:
+    return set(entry) - STAMP_COLUMNS
+
+
+# ---------------------------------------------------------------------------------------
+# 案情
+
+
+def test_an_edit_made_in_another_window_meanwhile_refuses_the_save_and_writes_nothing(
+    office_db: Database, other_window: Database, mediator: accounts.Actor
+) -> None:
+    case_id = register(office_db)
+    a = load_case(office_db, case_id)  # window A opens the case
+    # window B: 王建华 changes the facts and saves
+    assert edit_details(other_window, case_id, by=mediator, facts="王建华补充：沟在李家地里。")
+    before = snapshot(office_db)
+
+    wanted = replace(a.details, requests="请求恢复排水沟原状。")
+    with pytest.raises(StaleEditError) as refused:
+        cases.update_case_details(
+            office_db, case_id, wanted, loaded=a.details, stamp=a.stamp, by=director(office_db)
+        )
+
+    message = refused.value.message
+    assert message.startswith("这件案件的案情在您打开之后已被修改（王建华于 ")
+    assert message.endswith(f"修改）。{RELOAD_HINT}")
+    assert snapshot(office_db) == before  # nothing written, not even an event
+
+    # 重新载入: A reads again and saves the same change; B's facts stay
+    again = load_case(office_db, case_id)
+    assert again.facts == "王建华补充：沟在李家地里。"
+    assert cases.update_case_details(
+        office_db,
+        case_id,
+        replace(again.details, requests="请求恢复排水沟原状。"),
+        loaded=again.details,
+        stamp=again.stamp,
+        by=director(office_db),
+    )
+    stored = load_case(other_window, case_id)
+    assert stored.facts == "王建华补充：沟在李家地里。"
+    assert stored.requests == "请求恢复排水沟原状。"
+
+
+def test_the_same_user_in_two_windows_is_told_it_was_their_own_other_window(
+    office_db: Database, other_window: Database
+) -> None:
+    case_id = register(office_db)
+    a = load_case(office_db, case_id)
+    edit_details(other_window, case_id, by=director(other_window), risk_note="情绪激动")
+    with pytest.raises(StaleEditError) as refused:
+        cases.update_case_details(
+            office_db,
+            case_id,
+            replace(a.details, facts="另一个窗口里改的经过。"),
+            loaded=a.details,
+            stamp=a.stamp,
+            by=director(office_db),
+        )
+    assert "（您本人于 " in refused.value.message
+    assert "在另一个窗口中修改）" in refused.value.message
+
+
+def test_a_save_writes_only_the_fields_the_user_changed(office_db: Database) -> None:
+    case_id = register(office_db)
+    a = load_case(office_db, case_id)
+    assert cases.update_case_details(
+        office_db,
+        case_id,
+        replace(a.details, risk_note="  双方曾发生推搡。 "),
+        loaded=a.details,
+        stamp=a.stamp,
+        by=director(office_db),
+    )
+    last = logged(office_db, "cases", case_id)[-1]
+    assert written(last) == {"risk_note"}
+    assert last["risk_note"] == "双方曾发生推搡。"
+    event = office_db.one(
+        "SELECT data FROM case_events WHERE case_id = ? AND action = 'edit'", (case_id,)
+    )
+    assert event is not None
+    assert json.loads(event[0]) == {
+        "after": {"risk_note": "双方曾发生推搡。"},
+        "before": {"risk_note": ""},
+    }
+
+
+def test_a_field_the_form_shows_differently_is_not_written_back_when_left_alone(
+    office_db: Database,
+) -> None:
+    """The form read back what it showed (a village no longer in its list shows as the
+    first one): left alone, the stored value stays, though the form holds another."""
+    case_id = register(office_db)
+    a = load_case(office_db, case_id)
+    shown = replace(a.details, village_id=None)  # how the form happened to show it
+    cases.update_case_details(
+        office_db,
+        case_id,
+        replace(shown, facts="双方因排水沟改道发生纠纷，已两次协商未果。"),
+        loaded=shown,
+        stamp=a.stamp,
+        by=director(office_db),
+    )
+    stored = load_case(office_db, case_id)
+    assert stored.village_id == a.village_id is not None
+    assert stored.facts == "双方因排水沟改道发生纠纷，已两次协商未果。"
+
+
+def test_a_save_that_changes_nothing_writes_nothing(office_db: Database) -> None:
+    case_id = register(office_db)
+    a = load_case(office_db, case_id)
+    before = snapshot(office_db)
+    assert not cases.update_case_details(
+        office_db, case_id, a.details, loaded=a.details, stamp=a.stamp, by=director(office_db)
+    )
+    assert snapshot(office_db) == before
+
+
+def test_a_step_taken_on_the_case_in_another_window_also_counts_as_a_change(
+    office_db: Database, other_window: Database
+) -> None:
+    """受理 changes the case row (state, number): the form's stamp no longer holds."""
+    case_id = register(office_db)
+    a = load_case(office_db, case_id)
+    cases.accept_case(other_window, case_id, by=director(other_window), accepted_on=a.registered_on)
+    with pytest.raises(StaleEditError):
+        cases.update_case_details(
+            office_db,
+            case_id,
+            replace(a.details, facts="改过的经过。"),
+            loaded=a.details,
+            stamp=a.stamp,
+            by=director(office_db),
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# 修改当事人
+
+
+def test_a_party_changed_in_another_window_refuses_the_save_until_reloaded(
+    office_db: Database, other_window: Database, mediator: accounts.Actor
+) -> None:
+    case_id = register(office_db)
+    a = case_parties(office_db.conn, case_id)[0]  # window A opens 修改当事人
+    b = case_parties(other_window.conn, case_id)[0]
+    cases.save_party(
+        other_window,
+        case_id,
+        replace(to_input(b), phone="13900001111"),
+        by=mediator,
+        link_id=b.link_id,
+        loaded=to_input(b),
+        stamp=b.stamp,
+    )
+    before = snapshot(office_db)
+    with pytest.raises(StaleEditError) as refused:
+        cases.save_party(
+            office_db,
+            case_id,
+            replace(to_input(a), address="红旗村3组12号"),
+            by=director(office_db),
+            link_id=a.link_id,
+            loaded=to_input(a),
+            stamp=a.stamp,
+        )
+    assert refused.value.message.startswith("当事人“张三”的信息在您打开之后已被修改（王建华于 ")
+    assert snapshot(office_db) == before
+
+    again = case_parties(office_db.conn, case_id)[0]
+    cases.save_party(
+        office_db,
+        case_id,
+        replace(to_input(again), address="红旗村3组12号"),
+        by=director(office_db),
+        link_id=again.link_id,
+        loaded=to_input(again),
+        stamp=again.stamp,
+    )
+    stored = case_parties(other_window.conn, case_id)[0]
+    assert (stored.phone, stored.address) == ("13900001111", "红旗村3组12号")
+    assert written(logged(office_db, "parties", stored.party_id)[-1]) == {"address"}
+
+
+def test_an_agent_change_is_checked_on_the_link_row_too(
+    office_db: Database, other_window: Database
+) -> None:
+    """The agent lives on the case's link row: a change there also refuses a stale save."""
+    case_id = register(office_db)
+    a = case_parties(office_db.conn, case_id)[0]
+    b = case_parties(other_window.conn, case_id)[0]
+    cases.save_party(
+        other_window,
+        case_id,
+        replace(to_input(b), agent_name="张小三", agent_powers="一般授权"),
+        by=director(other_window),
+        link_id=b.link_id,
+        loaded=to_input(b),
+        stamp=b.stamp,
+    )
+    with pytest.raises(StaleEditError):
+        cases.save_party(
+            office_db,
+            case_id,
+            replace(to_input(a), phone="13900002222"),
+            by=director(office_db),
+            link_id=a.link_id,
+            loaded=to_input(a),
+            stamp=a.stamp,
+        )
+    assert case_parties(office_db.conn, case_id)[0].phone == "13812345678"
+    assert written(logged(office_db, "case_parties", a.link_id)[-1]) == {
+        "agent_name",
+        "agent_powers",
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# A sync merge between reading and saving
+
+
+@pytest.fixture
+def office_pc(tmp_path: Path) -> Iterator[Replica]:
+    replica = new_office(tmp_path)
+    yield replica
+    replica.close()
+
+
+@pytest.fixture
+def laptop(office_pc: Replica, tmp_path: Path) -> Iterator[Replica]:
+    register(office_pc.db)
+    replica = new_laptop(office_pc, tmp_path, "周玉梅的笔记本")
+    yield replica
+    replica.close()
+
+
+def test_a_merge_that_changed_the_case_after_the_form_read_it_refuses_the_save(
+    office_pc: Replica, laptop: Replica
+) -> None:
+    case_id = str(office_pc.db.scalar("SELECT id FROM cases"))
+    a = load_case(office_pc.db, case_id)
+    edit_details(laptop.db, case_id, by=laptop.user, facts="周玉梅在村里核实：沟在李家地里。")
+    sync(laptop, office_pc)
+    with pytest.raises(StaleEditError) as refused:
+        cases.update_case_details(
+            office_pc.db,
+            case_id,
+            replace(a.details, requests="请求恢复原状。"),
+            loaded=a.details,
+            stamp=a.stamp,
+            by=office_pc.user,
+        )
+    assert "在“周玉梅的笔记本”上修改，同步带来）" in refused.value.message
+    again = load_case(office_pc.db, case_id)
+    edit = replace(again.details, requests="请求恢复原状。")
+    cases.update_case_details(
+        office_pc.db, case_id, edit, loaded=again.details, stamp=again.stamp, by=office_pc.user
+    )
+    stored = load_case(office_pc.db, case_id)
+    assert (stored.facts, stored.requests) == ("周玉梅在村里核实：沟在李家地里。", "请求恢复原状。")
+
+
+def test_a_merged_edit_older_than_the_last_one_here_is_caught_too(
+    office_pc: Replica, laptop: Replica
+) -> None:
+    """The laptop changed the facts before the office changed the risk note; the merge
+    keeps the office's newer updated_at, but the facts changed under the open form."""
+    case_id = str(office_pc.db.scalar("SELECT id FROM cases"))
+    edit_details(laptop.db, case_id, by=laptop.user, facts="周玉梅在村里核实：沟在李家地里。")
+    edit_details(office_pc.db, case_id, by=office_pc.user, risk_note="申请人情绪激动")
+    a = load_case(office_pc.db, case_id)
+    read_at = office_pc.db.scalar("SELECT updated_at FROM cases WHERE id = ?", (case_id,))
+    sync(laptop, office_pc)
+    stored = load_case(office_pc.db, case_id)
+    assert stored.facts == "周玉梅在村里核实：沟在李家地里。"
+    assert office_pc.db.scalar("SELECT updated_at FROM cases WHERE id = ?", (case_id,)) == read_at
+
+    with pytest.raises(StaleEditError):
+        cases.update_case_details(
+            office_pc.db,
+            case_id,
+            replace(a.details, requests="请求恢复原状。"),
+            loaded=a.details,
+            stamp=a.stamp,
+            by=office_pc.user,
+        )
+    assert load_case(office_pc.db, case_id).facts == "周玉梅在村里核实：沟在李家地里。"
