@@ -408,6 +408,13 @@ def _open_database(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> D
         return db
     try:
         demo.fill_demo(db)
+        # Throw-away data: its 主任 is logged in at once (docs/accounts.md). 文件 → 切换用户
+        # tries the login and the other roles; every demo user's password is DEMO_PASSWORD.
+        from app.models import accounts, office
+        from app.ui import session
+
+        director = office.current_user(db).id
+        session.sign_in(db, accounts.login(db, director, demo.DEMO_PASSWORD))
     except BaseException:
         db.close()
         raise

@@ -146,6 +146,7 @@ PERMISSIONS: Final[dict[str, Permission]] = {
     "print_case": Permission("打印案件文书", WORKERS),
     "print_outreach": Permission("打印七个一宣传材料", WORKERS),
     "statistics": Permission("查看统计", ALL_ROLES),
+    "audit": Permission("查看审计记录", frozenset({DIRECTOR})),
     # field laptops
     "prepare_laptop": Permission("准备外出笔记本", frozenset({DIRECTOR})),
     "sync": Permission("同步", WORKERS),

@@ -1,11 +1,15 @@
 """The main window: 今日工作 and 案件台账 pages, the menus, and one window per open case.
 
 On a database that was never set up, the window shows the first-run dialog instead of an
-empty screen (and a page that leads back to it if the dialog is cancelled).
+empty screen (and a page that leads back to it if the dialog is cancelled). Nothing of the
+office shows before someone has logged in (app/ui/login_dialog.py); after the office's idle
+time the window locks: the other windows hide and the same user's password brings them back.
+What a role may not do is disabled with the reason as its tool tip (docs/accounts.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QToolBar,
@@ -26,16 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_TITLE, __version__
-from app.models import office
+from app.models import accounts, cases, office
+from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError
-from app.ui import messages, ui_settings
+from app.ui import messages, session, ui_settings
 from app.ui.application import apply_font_size
 from app.ui.backup_window import AutoBackups
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import fit_to_screen
+from app.ui.login_dialog import IdleWatch, LockedPage, LoginDialog, open_login
 from app.ui.register_view import RegisterPage
 from app.ui.search_index_job import SearchIndexStatus
 from app.ui.setup_dialog import STARTER_CHOICE, SetupDialog
@@ -102,12 +109,17 @@ class MainWindow(QMainWindow):
         self.audit_window: QWidget | None = None  # 审计记录 (app/ui/audit_window.py)
         self.backups: AutoBackups | None = None  # the automatic ones: enable_auto_backups()
         self._closing = False  # quitting, held up by a question about unsaved input
+        self.login_dialog: LoginDialog | None = None  # 登录 or 解锁, while open
+        self.locked = False  # the idle lock: the windows below are hidden meanwhile
+        self._locked_idle = False  # locked by the idle time, not by 锁定
+        self._hidden: list[QWidget] = []
 
         self.setup_page = SetupNeededPage()
+        self.locked_page = LockedPage()  # nobody logged in yet, or locked
         self.start_page = StartPage(db, today=self._today)
         self.register_page = RegisterPage(db, today=self._today)
         self.pages = QStackedWidget()
-        for page in (self.setup_page, self.start_page, self.register_page):
+        for page in (self.setup_page, self.locked_page, self.start_page, self.register_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -116,7 +128,13 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         # The status bar names the office; where the data file is, support reads in 关于.
         self.office_label = QLabel()
+        self.user_label = QLabel()  # who is logged in (app/ui/login_dialog.py)
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.office_label)
+        # The idle lock (设置 → 用户管理 sets the time; 0 never locks).
+        self.idle = IdleWatch(lambda: accounts.lock_minutes(db), self)
+        self.idle.idle.connect(self._lock_idle)
+        self.locked_page.button.clicked.connect(self._ask_password)
         # An older file's search index is rebuilt in the background once the window shows.
         self.search_index = SearchIndexStatus(db, self)
         # Read-only, damaged, on a network share; a large file's check finished later.
@@ -132,8 +150,7 @@ class MainWindow(QMainWindow):
 
         fit_to_screen(self, QSize(1280, 820))  # an old 1366×768 laptop keeps its status bar
         if office.is_set_up(db):
-            self._show_office()
-            self.show_start()
+            self._enter()
         else:
             self.setWindowTitle(APP_TITLE)
             self._set_office_actions_enabled(False)
@@ -177,10 +194,14 @@ class MainWindow(QMainWindow):
         self.conflicts_action = self._action("冲突处理(&C)…", self.open_conflicts)
         # 备份与恢复 (app/ui/backup_window.py): also before the office is set up
         self.backups_action = self._action("备份与恢复(&B)…", self.open_backups)
-        # 审计记录 (app/ui/audit_window.py): the 主任's; anyone else is told why.
-        # TODO(accounts): disable it for the other roles with the rest of the role-bound
-        # actions (audit.authorize is the check; open_audit tells why meanwhile).
+        # 审计记录 (app/ui/audit_window.py): the 主任's; disabled for the other roles
+        # (_apply_role), audit.authorize is the check.
         self.audit_action = self._action("审计记录(&U)…", self.open_audit)
+        # 登录 (app/ui/login_dialog.py, app/ui/users_dialog.py)
+        self.lock_action = self._action("锁定(&L)", self.lock, "Ctrl+L")
+        self.switch_user_action = self._action("切换用户(&W)…", self.switch_user)
+        self.password_action = self._action("修改密码(&P)…", self.change_password)
+        self.users_action = self._action("用户管理(&G)…", self.manage_users)
         self.shortcuts_action = self._action("键盘操作(&K)", self.show_shortcuts)
         self.about_action = self._action("关于(&A)", self.show_about)
         pages = QActionGroup(self)
@@ -204,6 +225,10 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("文件(&F)")
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.find_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.password_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu("视图(&V)")
@@ -239,9 +264,12 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.office_action)
         settings_menu.addAction(self.templates_action)
+        settings_menu.addAction(self.users_action)
         settings_menu.addSeparator()
         settings_menu.addAction(self.backups_action)
         settings_menu.addAction(self.audit_action)
+        for menu in bar.findChildren(QMenu):
+            menu.setToolTipsVisible(True)  # a disabled entry says why (_apply_role)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -288,12 +316,21 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(enabled)
         self.conflicts_action.setEnabled(enabled)  # 冲突处理
+        for action in (
+            self.lock_action,
+            self.switch_user_action,
+            self.password_action,
+            self.users_action,
+            self.audit_action,
+        ):
+            action.setEnabled(enabled)
 
     def _show_office(self) -> None:
         name = office.main_committee(self.db).name
         # Only the office name: the platform adds the program name after it.
         self.setWindowTitle(name)
         self._set_office_actions_enabled(True)
+        self._apply_role()
         self._show_status()
 
     def _show_status(self) -> None:
@@ -319,9 +356,201 @@ class MainWindow(QMainWindow):
         self._open_form(dialog)
 
     def _office_set_up(self) -> None:
+        self._start_session()  # the set-up logged its 主任 in
         self._show_office()
         self.show_register()
         self.statusBar().showMessage("设置完成。按 Ctrl+N 登记第一件纠纷。", 15000)
+
+    # ---- 登录, 锁定, 切换用户 (app/ui/login_dialog.py, docs/accounts.md)
+
+    def _enter(self) -> None:
+        """The office is set up: show it to whoever is logged in, or ask who it is first."""
+        if session.signed_in(self.db) is not None:
+            self._start_session()
+            self._show_office()
+            self.show_start()
+            return
+        self._keep_out(locked=False)
+        # After the window is on screen, so the dialog has a parent to sit on.
+        QTimer.singleShot(0, self, self._ask_password)
+
+    def _keep_out(self, *, locked: bool) -> None:
+        """Nothing of the office shows: the 登录/已锁定 page, every office action off."""
+        self.setWindowTitle(office.main_committee(self.db).name)
+        self._set_office_actions_enabled(False)
+        self.locked_page.show_text(locked=locked)
+        self.pages.setCurrentWidget(self.locked_page)
+        if not locked:
+            self.user_label.setText("未登录")
+            self.user_label.setToolTip("")
+
+    def _ask_password(self) -> LoginDialog:
+        """登录 (or 解锁, when locked): one dialog at a time."""
+        if self.login_dialog is not None:
+            _bring_forward(self.login_dialog)
+            return self.login_dialog
+        dialog = open_login(
+            self.db,
+            self,
+            office_name=office.main_committee(self.db).name,
+            locked=session.signed_in(self.db) if self.locked else None,
+            idle=self._locked_idle,
+            on_in=self._logged_in,
+            on_quit=self._quit_from_login,
+        )
+        dialog.finished.connect(lambda _result: self._login_closed(dialog))
+        self.login_dialog = dialog
+        return dialog
+
+    def _login_closed(self, dialog: LoginDialog) -> None:
+        if self.login_dialog is dialog:
+            self.login_dialog = None
+
+    def _logged_in(self, actor: Actor) -> None:
+        session.sign_in(self.db, actor)
+        if self.locked:
+            self._unlock()
+            return
+        self._start_session()
+        self.start_page.loaded = False
+        self.register_page.loaded = False
+        self._show_office()
+        self.show_start()
+
+    def _start_session(self) -> None:
+        actor = session.signed_in(self.db)
+        if actor is None:
+            return
+        self.user_label.setText(f"{actor.name}（{actor.role_label}）")
+        self.user_label.setToolTip(
+            "当前登录的用户。离开电脑时按 Ctrl+L 锁定；换人使用：文件 → 切换用户。"
+        )
+        self.idle.start()
+
+    def _apply_role(self) -> None:
+        """What the logged-in user's role may not do is disabled, the reason its tool tip
+        (the services refuse it too)."""
+        actor = session.signed_in(self.db)
+        if actor is None:
+            return
+        tips: dict[QAction, str] = self.__dict__.setdefault("_plain_tips", {})
+        for action, why in (
+            (self.new_action, cases.refusal(self.db, actor, "register")),
+            (self.import_ledger_action, accounts.why_not(actor, "import_ledger")),
+            (self.office_action, accounts.why_not(actor, "office")),
+            (self.templates_action, accounts.why_not(actor, "templates")),
+            (self.content_action, accounts.why_not(actor, "content")),
+            (self.kit_action, accounts.why_not(actor, "print_outreach")),
+            (self.prepare_laptop_action, accounts.why_not(actor, "prepare_laptop")),
+            (self.sync_action, accounts.why_not(actor, "sync")),
+            (self.device_name_action, accounts.why_not(actor, "device_name")),
+            (self.users_action, accounts.why_not(actor, "manage_users")),
+            (self.audit_action, accounts.why_not(actor, "audit")),
+        ):
+            plain = tips.setdefault(action, action.toolTip())
+            action.setEnabled(not why)
+            action.setToolTip(why or plain)
+
+    def _lock_idle(self) -> None:
+        self.lock(idle=True)
+
+    def lock(self, *, idle: bool = False) -> None:
+        """锁定 (Ctrl+L, or the idle time passed): every other window hides until the same
+        user's password is typed again; what they typed stays in them."""
+        actor = session.signed_in(self.db)
+        if actor is None or self.locked or not office.is_set_up(self.db):
+            return
+        self._locked_idle = idle
+        with contextlib.suppress(StorageError):  # locked all the same: the record is less
+            accounts.record_lock(self.db, actor)
+        self.idle.stop()
+        self.locked = True
+        self._page_before = self.pages.currentWidget()
+        self._hidden = [
+            w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible()
+        ]
+        for window in self._hidden:
+            window.hide()
+        self._keep_out(locked=True)
+        self._ask_password()
+
+    def _unlock(self) -> None:
+        import shiboken6
+
+        self.locked = False
+        for window in self._hidden:
+            if shiboken6.isValid(window):
+                window.show()
+        self._hidden = []
+        self._start_session()
+        self._show_office()
+        before = getattr(self, "_page_before", None)
+        self._show_page(before if isinstance(before, RegisterPage) else self.start_page)
+
+    def _quit_from_login(self) -> None:
+        """退出程序 from 登录 or 解锁. Locked, what was typed in the hidden windows is left
+        unsaved (the user said so); nothing is asked of windows nobody can see."""
+        if not self.locked:
+            self.close()
+            return
+        self.search_index.stop()
+        self.storage_status.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def switch_user(self) -> None:
+        """切换用户: once every case and tool window is closed, the next person logs in."""
+        open_windows = [
+            w
+            for w in (
+                self.register_dialog,
+                self.registries_window,
+                self.stats_window,
+                self.conflicts_window,
+                self.backup_window,
+                self.audit_window,
+                *self.case_windows.values(),
+            )
+            if w is not None
+        ]
+        if open_windows:
+            messages.info(self, "切换用户", "请先保存并关闭打开的案件和其他窗口，再切换用户。")
+            return
+        actor = session.signed_in(self.db)
+        if actor is not None:
+            with contextlib.suppress(StorageError):
+                accounts.record_logout(self.db, actor)
+        session.sign_out(self.db)
+        self.idle.stop()
+        self._keep_out(locked=False)
+        self._ask_password()
+
+    def change_password(self) -> QDialog:
+        from app.ui.users_dialog import open_change_password
+
+        return open_change_password(self.db, self)
+
+    def manage_users(self) -> QDialog:
+        """设置 → 用户管理 (a 主任's)."""
+        from app.ui.users_dialog import open_users
+
+        dialog = open_users(self.db, self)
+        dialog.changed.connect(self._users_changed)
+        return dialog
+
+    def _users_changed(self) -> None:
+        """A name or role changed (perhaps the user's own): show it, enable by it."""
+        actor = session.signed_in(self.db)
+        if actor is None:
+            return
+        try:
+            with self.db.reading():
+                session.sign_in(self.db, accounts.current(self.db.conn, actor))
+        except DomainError:
+            return  # their own account stopped: the services refuse them from now on
+        self._start_session()
+        self._apply_role()
 
     # ---- pages
 
@@ -607,11 +836,10 @@ class MainWindow(QMainWindow):
             self.setup_dialog.done(QDialog.DialogCode.Accepted)  # the starter set it all up
         if not office.is_set_up(self.db):
             return
-        self._show_office()
         self.start_page.loaded = False
         self.register_page.loaded = False
-        self.show_start()
         messages.info(self, "外出准备文件已打开", opened_text(manifest))
+        self._enter()  # whoever uses the laptop logs in with the password that came
 
     # ---- 审计记录 (app/ui/audit_window.py, docs/privacy.md)
 

@@ -55,6 +55,17 @@ def may(db: Database, permission: str) -> bool:
     return actor is not None and accounts.may(actor, permission)
 
 
+def case_refusal(db: Database, action: str, case_id: str | None = None) -> str:
+    """'' when the logged-in user may take the case step (app/models/cases.py TRANSITIONS:
+    the role, and a 调解员's own cases); else why not."""
+    from app.models import cases
+
+    actor = signed_in(db)
+    if actor is None:
+        return "请先登录。"
+    return cases.refusal(db, actor, action, case_id)
+
+
 def why_not(db: Database, permission: str) -> str:
     """'' when the logged-in user may; else the reason (a disabled button's tooltip)."""
     actor = signed_in(db)

@@ -36,7 +36,7 @@ from app.models.cases import ACTION_LABELS
 from app.models.db import Database
 from app.models.reference import ROLES
 from app.models.sync.numbers import PROVISIONAL_NOTE
-from app.ui import messages
+from app.ui import messages, session
 from app.ui.cases import case_pages
 from app.ui.cases.action_dialogs import dialog_for
 from app.ui.cases.agreement_page import DraftPage
@@ -377,14 +377,29 @@ class CaseWindow(QWidget):
     def refresh(self) -> None:
         for action, button in self.action_buttons.items():
             button.setVisible(self.offers(action))
+            # what the user's role may not do on this case: shown, disabled, and why
+            why = session.case_refusal(self.db, action, self.case_id) if self.offers(action) else ""
+            button.setEnabled(not why)
+            button.setToolTip(why or f"Alt+{MNEMONICS[action]}")
         self._refresh_header()
         self._refresh_parties()
         self.details.load(self.case)
         self._refresh_sessions()
         self._refresh_agreement()
+        self._refresh_role()
         self.follow_up_view.setHtml(case_pages.follow_up_html(self.case))
         self.events_model.set_rows(self.case.events)
         self._row_fit.start()
+
+    def _refresh_role(self) -> None:
+        """Printing and the agreement draft, as the user's role allows (docs/accounts.md)."""
+        why = session.why_not(self.db, "print_case")
+        self.print_button.setEnabled(not why)
+        self.print_button.setToolTip(why or "预览、打印或另存本案的调解文书（Ctrl+P）")
+        if self.drafting:
+            why = session.case_refusal(self.db, "draft_agreement", self.case_id)
+            self.draft_page.save_button.setEnabled(not why)
+            self.draft_page.save_button.setToolTip(why or "Ctrl+S")
 
     @property
     def drafting(self) -> bool:
@@ -454,8 +469,11 @@ class CaseWindow(QWidget):
         self.parties_view.horizontalHeader().setStretchLastSection(True)
         _select_row(self.parties_view, min(max(current, 0), len(self.case.parties) - 1))
         self._party_selected()
-        self.add_party_button.setEnabled(self.editable)
-        self.edit_party_button.setEnabled(self.editable and bool(self.case.parties))
+        refused = session.case_refusal(self.db, "edit", self.case_id) if self.editable else ""
+        self.add_party_button.setEnabled(self.editable and not refused)
+        self.edit_party_button.setEnabled(self.editable and not refused and bool(self.case.parties))
+        for button in (self.add_party_button, self.edit_party_button):
+            button.setToolTip(refused)
 
     def _refresh_sessions(self) -> None:
         c = self.case
@@ -499,6 +517,8 @@ class CaseWindow(QWidget):
         return self.print_menu
 
     def show_print_menu(self) -> None:
+        if not self.print_button.isEnabled():  # Ctrl+P too: the role may not print
+            return
         menu = self.documents_menu()
         button = self.print_button
         menu.popup(button.mapToGlobal(button.rect().bottomLeft()))

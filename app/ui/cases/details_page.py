@@ -22,6 +22,7 @@ from app.models.cases import CaseDetails
 from app.models.db import Database
 from app.models.reference import categories, sources
 from app.models.sync.numbers import PROVISIONAL_NOTE
+from app.ui import session
 from app.ui.add_in_place import VillageChooser
 from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
@@ -155,7 +156,9 @@ class DetailsPage(QWidget):
             note = f"（{PROVISIONAL_NOTE}）" if case.number_provisional else ""
             info.append(f"案件编号：{case.number}{note}")
         self.info.setText("　".join(info))
-        self.editable = "edit" in case.actions
+        # the state allows it, and the user's role (a 调解员: on their own case)
+        refused = session.case_refusal(self.db, "edit", case.id) if "edit" in case.actions else ""
+        self.editable = "edit" in case.actions and not refused
         before = self._shown
         typed = self.typed() if keep_edits and self.is_dirty() else None
         self._show(case.details)
@@ -179,6 +182,7 @@ class DetailsPage(QWidget):
         for box in (self.facts, self.requests, self.risk):
             box.setReadOnly(not self.editable)
         self.save_button.setEnabled(self.editable)
+        self.save_button.setToolTip(refused)
 
     def save(self) -> bool:
         case, loaded = self.case, self._shown

@@ -29,7 +29,7 @@ from app.models import office
 from app.models import registries as reg
 from app.models.accounts import Actor
 from app.models.db import Database, StorageError
-from app.ui import messages
+from app.ui import messages, session
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.tables import SORT_ROLE, RecordTableModel
 from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
@@ -40,6 +40,15 @@ from app.ui.registries.spec import RegistrySpec
 from app.ui.signals import emit
 
 ALL_PLACES = "全部"
+
+
+# The permission (app/models/accounts.py) each registry's changes need; the others are the
+# villages' own registries ("village_registry": 主任 and 调解员).
+REGISTRY_PERMISSIONS: dict[str, str] = {
+    "villages": "villages",
+    "committees": "committees",
+    "mediators": "mediators",
+}
 
 
 class RegistryPage(QWidget):
@@ -95,6 +104,7 @@ class RegistryPage(QWidget):
         self.table.setTabKeyNavigation(False)
         on_open(self.table, self._edit_index)
 
+        self._plain_tips: dict[QPushButton, str] = {}
         self.add_button = QPushButton("新增(&N)…")
         self.edit_button = QPushButton("修改(&E)…")
         self.retire_button = QPushButton("停用(&T)")
@@ -222,6 +232,15 @@ class RegistryPage(QWidget):
             "恢复启用(&T)" if row is not None and row.retired else "停用(&T)"
         )
         self.delete_button.setEnabled(row is not None and not getattr(row, "main", False))
+        # what the user's role may not change: disabled, and why (the services refuse too)
+        why = session.why_not(self.db, REGISTRY_PERMISSIONS.get(self.spec.key, "village_registry"))
+        changing = [self.add_button, self.edit_button, self.retire_button, self.delete_button]
+        if self.spec.sheet_kind is not None:
+            changing.append(self.import_button)
+        for button in changing:
+            if why:
+                button.setEnabled(False)
+            button.setToolTip(why or self._plain_tips.setdefault(button, button.toolTip()))
 
     # ---- actions
 

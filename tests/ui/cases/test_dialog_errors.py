@@ -327,16 +327,22 @@ def test_only_the_committee_head_reopens_an_archived_case(
     case_id = closed(office_db)
     by = director(office_db)
     cases.archive_case(office_db, case_id, by=by, archived_on=TODAY)
-    office_db.conn.execute("UPDATE users SET role = 'mediator' WHERE id = ?", (by.user_id,))
     window = open_window(qtbot, office_db, case_id)
     dialog: ReopenDialog = open_action(qtbot, window, "reopen")
     type_text(qtbot, dialog.requested_by, "张三")
     type_text(qtbot, dialog.reason, "对方不履行")
+    # meanwhile the 主任 made this user a 调解员: the service refuses, nothing is written
+    office_db.conn.execute("UPDATE users SET role = 'mediator' WHERE id = ?", (by.user_id,))
     before = snapshot(office_db)
     refused(qtbot, dialog)
     assert boxes.texts() == "已归档的案件只有调委会主任才能重新调解。"
     assert snapshot(office_db) == before
     assert window.state_label.text() == "已归档"
+    # and the button says so from now on
+    window.reload()
+    button = window.action_button("reopen")
+    assert not button.isEnabled()
+    assert button.toolTip() == "已归档的案件只有调委会主任才能重新调解。"
 
 
 # ---------------------------------------------------------------------- a locked database

@@ -17,6 +17,7 @@ from app.models.db import Database
 from app.ui import messages
 from app.ui.printing.preview import PreviewWindow
 from tests.conftest import TODAY
+from tests.helpers import log_in
 
 
 @dataclass
@@ -57,6 +58,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def print_db(demo_file: Path) -> Iterator[Database]:
     db = dbmod.connect(demo_file)
+    log_in(db, password=demo.DEMO_PASSWORD)  # its 主任: a 主任 prints
     yield db
     db.close()
 

@@ -19,7 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.register_view import RegisterPage
 from app.ui.setup_dialog import SetupDialog
 from tests.conftest import TODAY
-from tests.helpers import director, snapshot
+from tests.helpers import PASSWORD, director, snapshot
 from tests.ui.message_boxes import Boxes
 from tests.ui.sync.laptops import (
     LAPTOP,
@@ -29,7 +29,7 @@ from tests.ui.sync.laptops import (
     passphrase_dialog,
     write_starter,
 )
-from tests.ui.user import click
+from tests.ui.user import click, type_text
 
 
 @pytest.fixture
@@ -85,6 +85,15 @@ def test_a_new_laptop_opens_its_starter_file_and_shows_its_cases(
     assert told[0] == f"本机现在是外出笔记本“{LAPTOP}”，由“办公室电脑”准备。"
     assert told[1] == "带来 40 件案件（全部村、社区），以及村居档案、宣传内容和协议条款模板。"
     assert "· 青山镇人民调解委员会 2026 年：第 34 至 53 号（20 个）" in told
+
+    # whoever uses the laptop logs in, with the password they have at the office
+    assert window.pages.currentWidget() is window.locked_page
+    qtbot.waitUntil(lambda: window.login_dialog is not None and window.login_dialog.isVisible())
+    login = window.login_dialog
+    assert login is not None and login.user.currentText() == "李主任（主任）"
+    type_text(qtbot, login.password, PASSWORD)
+    click(qtbot, login.ok_button)
+    qtbot.waitUntil(lambda: window.login_dialog is None)
 
     me = exchange.this_device(new_laptop.conn)  # the same object, the new file
     assert (me.name, me.role) == (LAPTOP, "field")
