@@ -232,7 +232,8 @@ def report_data(
     """The township's report for a month: every case of the office, the texts of the main
     committee (or ``texts``, e.g. what the dialog shows). ``today`` (default: the real
     date) is the 填报日期 and the as-of day of a month that still runs; ``made_by``
-    (default: the signed-in user) is the 填报人. A month out of range: ValidationError."""
+    (default: the user who set the office up; the dialog gives the logged-in user) is the
+    填报人. A month out of range: ValidationError."""
     check_month(year, month)
     today = today or date.today()
     figures = report(db, Period.month(year, month), today=today)

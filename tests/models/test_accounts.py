@@ -397,3 +397,33 @@ def test_every_transition_says_who_may_take_it() -> None:
         assert t.roles <= set(accounts.ROLES), name
         assert "viewer" not in t.roles, name
     assert cases.TRANSITIONS["void"].roles == {"director"}
+
+
+def test_the_upgrade_makes_an_admin_a_director_and_logs_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.models.sync import triggers
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema_v6.sqlite3", path)
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute(
+            "INSERT INTO users(id, name, role, active, created_at, updated_at, updated_by, "
+            "origin) VALUES ('admin-1', '王管理', 'admin', 1, '2025-01-01', '2025-01-01', "
+            "'system', 'x')"
+        )
+    raw.close()
+    db = dbmod.connect(path)
+    try:
+        assert db.scalar("SELECT role FROM users WHERE id = 'admin-1'") == "director"
+        assert db.scalar("SELECT count(*) FROM users WHERE role = 'admin'") == 0
+        installed = str(db.scalar("SELECT sql FROM sqlite_master WHERE name = 'sync_users_update'"))
+        assert "password_hash" in installed and "mediator_id" in installed
+        assert set(triggers.logged_columns(db.conn, "users")) >= {
+            "password_hash",
+            "must_change_password",
+            "mediator_id",
+        }
+    finally:
+        db.close()

@@ -551,7 +551,7 @@ class FollowUpDialog(ServiceDialog):
         super().__init__(db, "回访", parent, scroll=True)
         self.case_id = case.id
         self.visited_on = date_edit()
-        self.visitor = QLineEdit(_lead_name(case) or office.current_user(db).name)
+        self.visitor = QLineEdit(_lead_name(case) or current_actor(db).name)
         self.person = editable_combo(_party_names(case))
         self.performed = key_combo(PERFORMANCE, case.performance or "pending")
         # Empty until chosen: the visit's answer is never assumed.

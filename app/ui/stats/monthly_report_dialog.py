@@ -110,20 +110,25 @@ def summary_text(values: Indicators, *, running: bool) -> str:
     return text
 
 
-def make_report(db: Database, year: int, month: int, today: date, kind: Kind) -> Built:
-    """The report of ``year``/``month`` as ``kind`` ("pdf" or "xlsx"), with its title."""
-    data = report_data(db, year, month, today=today)
+def make_report(
+    db: Database, year: int, month: int, today: date, kind: Kind, made_by: str | None = None
+) -> Built:
+    """The report of ``year``/``month`` as ``kind`` ("pdf" or "xlsx"), with its title;
+    ``made_by`` is the 填报人 (the logged-in user)."""
+    data = report_data(db, year, month, today=today, made_by=made_by)
     built = monthly_report_pdf(data) if kind == "pdf" else monthly_report_xlsx(data)
     return data.title, built
 
 
-def _work(db_path: Path, year: int, month: int, today: date, kind: Kind) -> Work:
+def _work(
+    db_path: Path, year: int, month: int, today: date, kind: Kind, made_by: str | None = None
+) -> Work:
     """The job's work, with a database connection of the worker's own."""
 
     def work(_progress: Progress, _cancelled: Callable[[], bool]) -> Built:
         db = connect(db_path, migrate=False)
         try:
-            return make_report(db, year, month, today, kind)
+            return make_report(db, year, month, today, kind, made_by)
         finally:
             db.close()
 
@@ -434,16 +439,17 @@ class MonthlyReportDialog(QDialog):
         if self.is_busy() or not self.save():
             return None
         year, month = self._shown
+        made_by = current_actor(self.db).name  # the 填报人: read here, not in the worker
         if self.db.path is None:  # a database in memory (never the program's): here
             try:
-                title, content = make_report(self.db, year, month, self.today, kind)
+                title, content = make_report(self.db, year, month, self.today, kind, made_by)
             except StorageError as exc:
                 messages.show_storage_error(self, exc)
                 return None
             then(title, content)
             return None
         job = BackgroundJob(
-            _work(self.db.path, year, month, self.today, kind),
+            _work(self.db.path, year, month, self.today, kind, made_by),
             self,
             title="生成月度报告",
             cancel_errors=(),
