@@ -202,8 +202,10 @@ def update_case_party(
         ("parties", old.party_id, party_stamp, _party_columns(base), _party_columns(p)),
         ("case_parties", old.link_id, link_stamp, _link_columns(base), _link_columns(p)),
     ]
-    edits = [e for e in edits if rows.edited(e[3], e[4])]
-    # both rows checked before either is written: a refusal writes nothing
+    if not any(rows.edited(before, after) for _, _, _, before, after in edits):
+        return False  # nothing typed: nothing to write, nothing to refuse
+    # the form shows both rows as one party: a change to either since it was read refuses
+    # the save, and both are checked before either is written (a refusal writes nothing)
     for table, row_id, row_stamp, _, _ in edits:
         rows.check_unchanged(conn, table, row_id, row_stamp, by=by, what=what)
     changed = False
