@@ -42,7 +42,7 @@ from app.models import office
 from app.models import registries as reg
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError, ValidationError
-from app.ui import messages
+from app.ui import messages, session
 from app.ui.cases.widgets import current_actor, em, village_combo
 from app.ui.look import ERROR, MUTED, NOTICE_BORDER, NOTICE_FILL, SUCCESS, Panel, tint
 from app.ui.signals import emit
@@ -60,6 +60,9 @@ class InlineAdder(QFrame):
     """
 
     added = Signal(str, str)
+    # What adding needs (app/models/accounts.py): a role without it finds 新增 disabled and
+    # told why (the service refuses it too).
+    permission = "village_registry"
 
     def __init__(
         self, db: Database, *, noun: str, open_text: str, parent: QWidget | None = None
@@ -70,7 +73,9 @@ class InlineAdder(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.open_button = QPushButton(open_text)
         self.open_button.setAutoDefault(False)
-        self.open_button.setToolTip(f"不用关闭这个窗口，在这里直接新增{noun}")
+        self.refused = session.why_not(db, self.permission)
+        self.open_button.setEnabled(not self.refused)
+        self.open_button.setToolTip(self.refused or f"不用关闭这个窗口，在这里直接新增{noun}")
         self.open_button.clicked.connect(self.open_row)
         self.add_button = QPushButton("添加")
         self.cancel_button = QPushButton("取消")
@@ -204,6 +209,8 @@ class MediatorAdder(InlineAdder):
     """新增调解员 of the office's own committee (name, phone, 专职); the rest of the record
     (擅长, another committee) is kept in 村居档案 → 调解员."""
 
+    permission = "mediators"
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, noun="调解员", open_text="新增调解员(&T)…", parent=parent)
         self.name = QLineEdit()
@@ -233,6 +240,8 @@ class MediatorAdder(InlineAdder):
 
 class VillageAdder(InlineAdder):
     """新增村（社区）of the town: a name ending in 社区 or 居委会 is a community."""
+
+    permission = "villages"
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, noun="村（社区）", open_text="新增(&W)…", parent=parent)
@@ -409,7 +418,7 @@ class VillageChooser(QWidget):
         """A case that can no longer be changed offers no 新增 either."""
         if not editable and self.adder.is_open():
             self.adder.close_row(focus=False)
-        self.adder.open_button.setEnabled(editable)
+        self.adder.open_button.setEnabled(editable and not self.adder.refused)
 
     def tab_widgets(self) -> list[QWidget]:
         """In Tab order: the drop-down, 新增, the adder's inputs and buttons."""

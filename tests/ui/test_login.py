@@ -355,6 +355,12 @@ def test_a_mediator_works_on_their_own_cases_only(
     qtbot.waitUntil(lambda: window.login_dialog is None)
     assert window.new_action.isEnabled()  # registering is theirs
     assert not window.users_action.isEnabled() and not window.import_ledger_action.isEnabled()
+    window.new_case()
+    register_dialog = window.register_dialog
+    assert register_dialog is not None
+    new_village = register_dialog.village_chooser.adder.open_button  # the 主任's list
+    assert not new_village.isEnabled() and "不能修改村（社区）" in new_village.toolTip()
+    register_dialog.reject()
     case_window = window.open_case(theirs)
     assert isinstance(case_window, CaseWindow)
     session_button = case_window.action_button("record_session")
