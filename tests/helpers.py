@@ -65,3 +65,21 @@ def edit_party(db: Database, case_id: str, link_id: str, party: object, *, by: A
     return cases.save_party(
         db, case_id, party, by=by, link_id=link_id, loaded=to_input(old), stamp=old.stamp
     )
+
+
+def save_draft(
+    db: Database, case_id: str, draft: object, *, by: Actor, today: object = None
+) -> bool:
+    """保存协议草稿 with all of ``draft`` over the draft as stored now (read right before)."""
+    from datetime import date
+
+    from app.models import cases, rows
+    from app.models.casefile import load_case
+
+    assert isinstance(draft, cases.AgreementInput)
+    assert today is None or isinstance(today, date)
+    stored = load_case(db, case_id).draft
+    stamp = rows.ABSENT if stored is None else stored.stamp
+    return cases.save_agreement_draft(
+        db, case_id, draft, by=by, loaded=None, stamp=stamp, today=today
+    )

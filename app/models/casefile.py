@@ -115,6 +115,7 @@ class AgreementDraft:
     recorder: str
     updated_at: str  # UTC ISO
     updated_by_name: str
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): given back on save
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,8 @@ def _load_case(db: Database, case_id: str) -> CaseFile:
         )
     )
     d = conn.execute(
-        "SELECT d.*, u.name AS user_name FROM agreement_drafts d "
+        f"SELECT d.*, u.name AS user_name, {rows.stamp_sql('agreement_drafts', 'd')} AS stamp "
+        "FROM agreement_drafts d "
         "LEFT JOIN users u ON u.id = d.updated_by WHERE d.case_id = ?",
         (case_id,),
     ).fetchone()
@@ -385,6 +387,7 @@ def _load_case(db: Database, case_id: str) -> CaseFile:
             d["recorder"],
             d["updated_at"],
             _user_name(d["updated_by"], d["user_name"]),
+            d["stamp"],
         )
     )
     follow_ups = [

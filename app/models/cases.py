@@ -1093,10 +1093,17 @@ def save_agreement_draft(
     draft: AgreementInput,
     *,
     by: Actor,
+    loaded: AgreementInput | None,
+    stamp: str,
     today: date | None = None,
 ) -> bool:
     """保存协议草稿: while the case is mediated the agreement is drafted, printed for the
     parties to read and changed, as often as needed; 结案 turns it into the agreement.
+
+    ``loaded`` is what the form showed before the user typed (None: all of ``draft`` is
+    meant) and ``stamp`` the draft's edit stamp as read with it (AgreementDraft.stamp, or
+    rows.ABSENT when there was no draft yet): only what the user changed is written, and
+    nothing when the draft changed meanwhile (StaleEditError).
 
     A draft may be incomplete (no terms yet). Returns False when nothing changed (then
     nothing is written, not even an event)."""
@@ -1124,10 +1131,18 @@ def save_agreement_draft(
                 "amount_fen": values["amount_fen"],
             }
         else:
-            changed = {k: v for k, v in values.items() if old[k] != v}
+            changed = rows.update_changed(
+                conn,
+                "agreement_drafts",
+                old["id"],
+                {} if loaded is None else _agreement_values(loaded),
+                values,
+                stamp=stamp,
+                by=by.user_id,
+                what="协议草稿",
+            )
             if not changed:
                 return False
-            rows.update(conn, "agreement_drafts", old["id"], changed, by=by.user_id)
             data = {"changed": sorted(changed), "amount_fen": values["amount_fen"]}
         state = row["state"]
         _event(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from app.models import accounts, cases, office, outreach_content
+from app.models import accounts, cases, office, outreach_content, rows
 from app.models import registries as reg
 from app.models.cases import (
     AgreementInput,
@@ -438,6 +438,8 @@ def _draft_agreement(
             recorder="陈秀兰",
         ),
         by=user,
+        loaded=None,
+        stamp=rows.ABSENT,  # the demo's first draft of the case
         today=today,
     )
 

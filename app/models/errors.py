@@ -122,7 +122,10 @@ class StaleEditError(DomainError):
     sync merge): nothing was written. The form offers 重新载入 (reload) and the user edits
     again on what is stored now. The message names who changed it, and when, if known."""
 
-    def __init__(self, message: str, *, table: str, row_id: str) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, *, table: str, row_id: str) -> None:
+        super().__init__(reason + self.RELOAD_HINT)
+        self.reason = reason  # "…在您打开之后已被修改（…）。", for a form that cannot reload
         self.table = table
         self.row_id = row_id
+
+    RELOAD_HINT = "请点“重新载入”看最新内容，再重新修改。"

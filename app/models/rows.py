@@ -117,8 +117,7 @@ def check_unchanged(
     if now is None:
         raise NotFoundError(f"{what}在您打开之后已被删除。请关闭这个窗口，刷新后再看。")
     raise StaleEditError(
-        f"{what}在您打开之后已被修改（{_last_change(conn, table, row_id, by=by)}）。"
-        "请点“重新载入”看最新内容，再重新修改。",
+        f"{what}在您打开之后已被修改（{_last_change(conn, table, row_id, by=by)}）。",
         table=table,
         row_id=row_id,
     )

@@ -14,7 +14,7 @@ from app.models.cases import AgreementInput, CloseInput
 from app.models.db import Database
 from app.models.errors import IllegalTransitionError, ValidationError
 from tests.conftest import TODAY
-from tests.helpers import snapshot
+from tests.helpers import save_draft, snapshot
 from tests.models.helpers import close, register, user
 from tests.models.test_cases import walk_to_mediating
 
@@ -30,7 +30,7 @@ DRAFT = AgreementInput(
 
 
 def save(db: Database, case_id: str, draft: AgreementInput = DRAFT) -> bool:
-    return cases.save_agreement_draft(db, case_id, draft, by=user(db), today=TODAY)
+    return save_draft(db, case_id, draft, by=user(db), today=TODAY)
 
 
 def events(db: Database, case_id: str) -> list[casefile.Event]:

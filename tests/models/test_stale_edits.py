@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import accounts, cases
+from app.models import accounts, cases, rows
 from app.models import db as dbmod
 from app.models.casefile import load_case
 from app.models.db import Database
@@ -273,6 +273,63 @@ def test_an_agent_change_is_checked_on_the_link_row_too(
         "agent_name",
         "agent_powers",
     }
+
+
+# ---------------------------------------------------------------------------------------
+# 协议草稿
+
+
+def test_a_first_draft_saved_meanwhile_refuses_a_form_that_saw_none(
+    office_db: Database, other_window: Database
+) -> None:
+    case_id = register(office_db)
+    by = director(office_db)
+    cases.accept_case(
+        office_db, case_id, by=by, accepted_on=load_case(office_db, case_id).registered_on
+    )
+    mediator = str(office_db.scalar("SELECT id FROM mediators ORDER BY name LIMIT 1"))
+    cases.assign_mediators(
+        office_db, case_id, by=by, mediator_ids=[mediator], how="appointed",
+        assigned_on=load_case(office_db, case_id).accepted_on,
+    )  # fmt: skip
+    shown = cases.AgreementInput(terms=[], recorder="陈秀兰")  # window A: no draft yet
+    assert load_case(office_db, case_id).draft is None
+    cases.save_agreement_draft(
+        other_window,
+        case_id,
+        cases.AgreementInput(terms=["李四恢复排水沟原走向。"], recorder="陈秀兰"),
+        by=director(other_window),
+        loaded=shown,
+        stamp=rows.ABSENT,
+    )
+    with pytest.raises(StaleEditError) as refused:
+        cases.save_agreement_draft(
+            office_db,
+            case_id,
+            replace(shown, recorder="赵文书"),
+            by=by,
+            loaded=shown,
+            stamp=rows.ABSENT,
+        )
+    assert refused.value.message.startswith("协议草稿在您打开之后已被修改（您本人于 ")
+
+    draft = load_case(office_db, case_id).draft
+    assert draft is not None
+    as_shown = cases.AgreementInput(terms=draft.terms, recorder=draft.recorder)
+    assert cases.save_agreement_draft(
+        office_db,
+        case_id,
+        replace(as_shown, recorder="赵文书"),
+        by=by,
+        loaded=as_shown,
+        stamp=draft.stamp,
+    )
+    stored = load_case(other_window, case_id).draft
+    assert stored is not None
+    assert (stored.terms, stored.recorder) == (["李四恢复排水沟原走向。"], "赵文书")
+    assert written(logged(office_db, "agreement_drafts", str(office_db.scalar(
+        "SELECT id FROM agreement_drafts"
+    )))[-1]) == {"recorder"}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ and taken by 结案 as the agreement."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTime, Signal
@@ -18,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import cases
+from app.models import cases, rows
 from app.models.casefile import CaseFile
-from app.models.cases import AgreementInput
+from app.models.cases import DRAFT_FIELDS, AgreementInput
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.ui.cases.agreement_form import AgreementForm
-from app.ui.cases.service_dialog import call_service, form_state
+from app.ui.cases.service_dialog import call_service, form_state, keep_typed, tell_clashes
 from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
 from app.ui.signals import emit
 
@@ -36,6 +37,7 @@ SAVE_TEXT = "保存草稿(&S)"
 PRINT_TEXT = "打印草稿(&L)…"
 NOT_SAVED = "还没有保存过协议草稿。"
 SAVE_TITLE = "保存协议草稿"
+RELOADED = "已载入最新内容，您改过的地方保留着，请核对后再保存。"
 
 
 def saved_line(case: CaseFile) -> str:
@@ -48,15 +50,24 @@ def saved_line(case: CaseFile) -> str:
 
 
 class DraftPage(QWidget):
-    """Emits ``saved`` after the service stored the draft."""
+    """Emits ``saved`` after the service stored the draft, and ``reload_requested`` when the
+    user asks for the draft as stored now (重新载入 after someone else saved it): the owner
+    reloads the case and calls :meth:`load`, which keeps what the user typed."""
 
     saved = Signal()
+    reload_requested = Signal()
 
     def __init__(self, db: Database, case: CaseFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.case = case
         self._loaded: list[object] = []
+        # The draft as the form showed it before the user typed (None: unreadable) and its
+        # edit stamp as read: the service writes only what differs, and nothing when the
+        # draft changed meanwhile (docs/architecture.md "Edits write only what changed").
+        self._shown: AgreementInput | None = None
+        self._stamp = rows.ABSENT
+        self._reloading = False
 
         v = QVBoxLayout(self)
         intro = hint_label(INTRO)
@@ -109,11 +120,28 @@ class DraftPage(QWidget):
             [p.name for p in case.side("respondent")],
         )
         self.saved_label.setText(saved_line(case))
-        if keep_edits and self.is_dirty():
+        stamp = rows.ABSENT if case.draft is None else case.draft.stamp
+        dirty = keep_edits and self.is_dirty()
+        reloading, self._reloading = self._reloading, False
+        before, typed = self._shown, self.typed() if dirty else None
+        if dirty and (stamp == self._stamp or before is None or typed is None):
+            # the stored draft did not change, or what is typed cannot be read to keep part
+            # of it (a date that is not one): all of it stays as it is
             return
-        if not self._shows(case):  # just saved: the cursor stays where it was
+        if dirty or not self._shows(case):  # just saved: the cursor stays where it was
             self.form.set_values(case.draft or case.agreement, case)
         self._loaded = form_state(self.form)
+        now = self._shown = self.typed()
+        self._stamp = stamp
+        if before is not None and typed is not None:
+            # what the user changed stays; the rest shows the draft as stored now
+            merged, both = keep_typed(asdict(before), asdict(typed), asdict(now) if now else {})
+            self.form.set_values(AgreementInput(**merged), case)
+            if both:
+                tell_clashes(self, list(dict.fromkeys(DRAFT_FIELDS.get(n, n) for n in both)))
+                return
+        if reloading:
+            self.status.setText(RELOADED if typed is not None else "已载入最新内容。")
 
     def _shows(self, case: CaseFile) -> bool:
         """The form already shows the case's draft as stored."""
@@ -152,15 +180,21 @@ class DraftPage(QWidget):
     def save(self) -> bool:
         """Store the draft. True when it went through (also when nothing had changed)."""
         changed: list[bool] = []
+        loaded, stamp = self._shown, self._stamp
 
         def call() -> None:
             changed.append(
                 cases.save_agreement_draft(
-                    self.db, self.case.id, self.form.values(), by=current_actor(self.db)
+                    self.db,
+                    self.case.id,
+                    self.form.values(),
+                    by=current_actor(self.db),
+                    loaded=loaded,
+                    stamp=stamp,
                 )
             )
 
-        if not call_service(self, self.errors, call, title=SAVE_TITLE):
+        if not call_service(self, self.errors, call, title=SAVE_TITLE, reload=self.reload):
             return False
         self._loaded = form_state(self.form)  # the owner reloads; nothing is left to keep
         now = QTime.currentTime().toString("HH:mm")
@@ -168,6 +202,12 @@ class DraftPage(QWidget):
         if changed[0]:
             emit(self.saved)
         return True
+
+    def reload(self) -> None:
+        """重新载入: the owner reads the case as stored now and shows its draft here,
+        keeping what the user typed where the other change did not touch it."""
+        self._reloading = True
+        emit(self.reload_requested)
 
     def print_draft(self) -> bool:
         """Save what is typed, then open the draft's preview. False when saving failed."""

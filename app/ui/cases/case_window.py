@@ -173,6 +173,7 @@ class CaseWindow(QWidget):
         self.agreement_view = _browser()
         self.draft_page = DraftPage(db, self.case)
         self.draft_page.saved.connect(lambda: self._after_change("draft_agreement"))
+        self.draft_page.reload_requested.connect(self.reload)
         self.agreement_stack = QStackedWidget()
         self.agreement_stack.addWidget(self.agreement_view)
         self.agreement_stack.addWidget(self.draft_page)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.models import cases
-from app.models.casefile import CaseFile
+from app.models import cases, rows
+from app.models.casefile import CaseFile, load_case
 from app.models.cases import AgreementInput, CloseInput
 from app.models.db import Database
 from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, PERFORMANCE
@@ -91,6 +91,8 @@ class CloseDialog(ServiceDialog):
         super().__init__(db, "结案", parent, scroll=True, save_text="结案", width_em=42)
         self.case_id = case.id
         self.case = case
+        # the 协议草稿's edit stamp as this read it: 打印协议草稿 saves over that draft only
+        self._draft_stamp = rows.ABSENT if case.draft is None else case.draft.stamp
         self.closed_on = date_edit()
         self.outcome = RadioChoice(OUTCOMES)
         self.add_row("结案日期", self.closed_on)
@@ -203,12 +205,20 @@ class CloseDialog(ServiceDialog):
         seal). False when the input was refused (the reason is shown)."""
 
         def save_draft() -> None:
+            # all of the agreement typed here, over the draft as it was when this opened
             cases.save_agreement_draft(
-                self.db, self.case_id, self.agreement_input(), by=current_actor(self.db)
+                self.db,
+                self.case_id,
+                self.agreement_input(),
+                by=current_actor(self.db),
+                loaded=None,
+                stamp=self._draft_stamp,
             )
 
         if not call_service(self, self.errors, save_draft, title="打印协议草稿"):
             return False
+        draft = load_case(self.db, self.case_id).draft
+        self._draft_stamp = rows.ABSENT if draft is None else draft.stamp
         from app.ui.printing.menu import open_draft_preview
 
         open_draft_preview(self.db, self.case_id, self)

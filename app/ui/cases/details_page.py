@@ -148,6 +148,7 @@ class DetailsPage(QWidget):
     def load(self, case: CaseFile, *, keep_edits: bool = True) -> None:
         """Show ``case``. Unsaved edits survive a reload caused by another action (e.g.
         recording a session) unless ``keep_edits`` is False."""
+        stored = self.case.details if self.case is not None else None
         self.case = case
         info = [f"登记日期：{case.registered_on.isoformat()}"]
         if case.source_detail:
@@ -161,13 +162,17 @@ class DetailsPage(QWidget):
         self.editable = "edit" in case.actions and not refused
         before = self._shown
         typed = self.typed() if keep_edits and self.is_dirty() else None
-        self._show(case.details)
-        self._shown = replace(self.typed(), title=case.title)  # as the form shows it stored
-        self._stamp = case.stamp
         clashes: list[str] = []
-        if typed is not None and before is not None:
+        if typed is not None and stored == case.details:
+            self._stamp = case.stamp  # the 案情 as stored did not change: all typed stays
+        else:
+            self._show(case.details)
+            self._shown = replace(self.typed(), title=case.title)  # as shown, stored
+            self._stamp = case.stamp
+        now = self._shown
+        if typed is not None and before is not None and now is not None and stored != case.details:
             # what the user changed stays; the rest shows what is stored now
-            merged, both = keep_typed(asdict(before), asdict(typed), asdict(self._shown))
+            merged, both = keep_typed(asdict(before), asdict(typed), asdict(now))
             self._show(CaseDetails(**merged))
             clashes = [LABELS.get(name, name) for name in both]
         reloading, self._reloading = self._reloading, False

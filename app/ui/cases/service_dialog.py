@@ -112,8 +112,8 @@ def call_service(
 
 def tell_stale(parent: QWidget, exc: StaleEditError, reload: Callable[[], object] | None) -> None:
     """The row changed since the form read it: say so, and offer 重新载入."""
-    if reload is None:
-        messages.warning(parent, STALE_TITLE, exc.message)
+    if reload is None:  # a form that cannot read its row again
+        messages.warning(parent, STALE_TITLE, f"{exc.reason}请关闭这个窗口，重新打开后再修改。")
         return
     messages.confirm(
         parent,

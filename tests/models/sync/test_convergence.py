@@ -46,7 +46,7 @@ from app.models.sync import merge
 from app.models.sync.exchange import Bundle
 from app.models.sync.merge import ALIVE, DERIVED_COLUMNS, Change
 from app.models.sync.tables import APPEND_ONLY, STAMP_COLUMNS, UNITS, is_local_setting
-from tests.helpers import edit_details
+from tests.helpers import edit_details, save_draft
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     TODAY,
@@ -427,9 +427,7 @@ def _case_step(world: World, replica: Replica, kind: str, case_id: str, pick: An
             today=TODAY,
         )  # fmt: skip
     elif kind == "draft":
-        cases.save_agreement_draft(
-            db, case_id, AgreementInput(terms=[pick(BODIES)]), by=by, today=TODAY
-        )
+        save_draft(db, case_id, AgreementInput(terms=[pick(BODIES)]), by=by, today=TODAY)
     elif kind == "close":
         state = db.scalar("SELECT state FROM cases WHERE id = ?", (case_id,))
         if state == "accepted":

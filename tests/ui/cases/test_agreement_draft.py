@@ -23,7 +23,7 @@ from app.ui.cases.agreement_form import AMOUNT_LABEL, BLANKS_HINT, TermsEditor
 from app.ui.cases.case_window import PRINT_AGREEMENT_TITLE, CaseWindow
 from app.ui.cases.close_dialog import CONFIRM_TITLE, INVOLVED_LABEL, CloseDialog
 from app.ui.printing.preview import PreviewWindow
-from tests.helpers import director, snapshot
+from tests.helpers import director, save_draft, snapshot
 from tests.ui.cases.helpers import (
     accepted,
     closed,
@@ -231,7 +231,7 @@ def test_close_starts_from_the_draft_asks_then_offers_the_agreement(
         amount_fen=80000,
         recorder="赵文书",
     )
-    cases.save_agreement_draft(office_db, case_id, draft, by=by)
+    save_draft(office_db, case_id, draft, by=by)
     window = open_window(qtbot, office_db, case_id)
     dialog: CloseDialog = open_action(qtbot, window, "close")
     assert dialog.terms.terms() == draft.terms
@@ -356,12 +356,12 @@ def test_draft_deadline_and_days_round_trip(qtbot: QtBot, office_db: Database) -
     case_id = mediating(office_db)
     by = director(office_db)
     base = AgreementInput(terms=["一"], perform_deadline=TODAY + timedelta(days=5))
-    cases.save_agreement_draft(office_db, case_id, base, by=by)
+    save_draft(office_db, case_id, base, by=by)
     window = open_window(qtbot, office_db, case_id)
     form = draft_tab(qtbot, window).form
     assert form.perform_deadline.text() == (TODAY + timedelta(days=5)).isoformat()
     assert form.within_days.value() is None and form.within_days.text() == ""
-    cases.save_agreement_draft(
+    save_draft(
         office_db, case_id, replace(base, perform_deadline=None, perform_within_days=7), by=by
     )
     window.reload()
@@ -373,7 +373,7 @@ def test_a_failed_mediation_shows_its_unsigned_draft_read_only(
 ) -> None:
     case_id = mediating(office_db)
     by = director(office_db)
-    cases.save_agreement_draft(
+    save_draft(
         office_db,
         case_id,
         AgreementInput(terms=["李四恢复排水沟原走向。"], perform_within_days=15),

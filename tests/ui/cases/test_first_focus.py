@@ -15,7 +15,7 @@ from app.models.cases import AgreementInput
 from app.models.db import Database
 from app.ui.cases.action_dialogs import ACCEPT_TITLE
 from app.ui.cases.case_window import CaseWindow
-from tests.helpers import director
+from tests.helpers import director, save_draft
 from tests.ui.cases.helpers import (
     accepted,
     assigned,
@@ -33,9 +33,7 @@ from tests.ui.user import activate
 
 def drafted(db: Database) -> str:
     case_id = mediating(db)
-    cases.save_agreement_draft(
-        db, case_id, AgreementInput(terms=["李四赔偿张三 800 元。"]), by=director(db)
-    )
+    save_draft(db, case_id, AgreementInput(terms=["李四赔偿张三 800 元。"]), by=director(db))
     return case_id
 
 

@@ -16,7 +16,7 @@ from app.ui.cases.case_window import TAB_DETAILS, TAB_PARTIES, CaseWindow
 from app.ui.cases.party_form import PartyDialog
 from app.ui.cases.service_dialog import CLASH_TITLE, STALE_TITLE
 from tests.helpers import log_in, snapshot
-from tests.ui.cases.helpers import accepted, open_window, refused, save
+from tests.ui.cases.helpers import accepted, draft_tab, mediating, open_window, refused, save
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, click, type_text
 
@@ -169,3 +169,35 @@ def test_a_party_saved_unchanged_but_one_field_writes_only_that_field(
         (party.party_id,),
     )
     assert '"occupation"' in data and '"ethnicity"' not in data and '"name"' not in data
+
+
+def test_a_draft_saved_in_another_window_is_not_overwritten_by_an_older_form(
+    qtbot: QtBot, office_db: Database, second: Database, boxes: Boxes
+) -> None:
+    """Window B saves the first draft while window A shows the empty form: A's save is
+    refused; after 重新载入 A shows B's terms with A's 记录人, and saves both."""
+    case_id = mediating(office_db)
+    a = draft_tab(qtbot, open_window(qtbot, office_db, case_id))
+    window_b = open_window(qtbot, second, case_id)
+    b = draft_tab(qtbot, window_b)
+    type_text(qtbot, b.form.terms.edits[0], "李四恢复排水沟原走向。")
+    with qtbot.waitSignal(window_b.changed, timeout=3000):
+        click(qtbot, b.save_button)
+
+    replace_text(qtbot, a.form.recorder, "赵文书")
+    before = snapshot(office_db)
+    click(qtbot, a.save_button)
+    kind, title, text = boxes.calls[-1]
+    assert (kind, title) == ("confirm", STALE_TITLE)
+    assert text.startswith("协议草稿在您打开之后已被修改（")
+    assert snapshot(office_db) == before
+
+    boxes.answers[STALE_TITLE] = True
+    click(qtbot, a.save_button)
+    assert a.form.terms.terms() == ["李四恢复排水沟原走向。"]
+    assert a.form.recorder.text() == "赵文书"
+    assert a.status.text().startswith("已载入最新内容")
+    click(qtbot, a.save_button)
+    draft = load_case(second, case_id).draft
+    assert draft is not None
+    assert (draft.terms, draft.recorder) == (["李四恢复排水沟原走向。"], "赵文书")
