@@ -33,12 +33,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from app.models import accounts, cases, office
 from app.models import db as dbmod
+from app.models.casefile import load_case
 from app.models.cases import CaseInput
 from app.models.parties import PartyInput
 from app.models.registries import people, places
@@ -105,20 +107,10 @@ def _schema_of_this_program(db: dbmod.Database) -> None:
 
 
 def _move(db: dbmod.Database, by: accounts.Actor, case_id: str, village: str) -> None:
-    row = db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    cases.update_case_details(
-        db,
-        case_id,
-        by=by,
-        category=row["category"],
-        source=row["source"],
-        village_id=village,
-        facts=row["facts"],
-        requests=row["requests"] or "",
-        risk_note=row["risk_note"] or "",
-        title=row["title"] or "",
-    )
+    """The case's village edited as the 案情 tab does."""
+    case = load_case(db, case_id)
+    moved = replace(case.details, village_id=village)
+    cases.update_case_details(db, case_id, moved, loaded=case.details, stamp=case.stamp, by=by)
 
 
 def figures(path: Path, *, today: date, moves: bool, profile: bool) -> dict[str, Any]:

@@ -148,7 +148,9 @@ def prepare_field_copy(
     dbmod.backup_copy(db, tmp)
     copy = dbmod.connect(tmp)
     try:
+        copy.conn.execute("PRAGMA foreign_keys = OFF")  # the cut checks them itself, at its end
         count = _make_field_copy(copy, laptop=laptop, office=me.id, scope=scope, held=held)
+        copy.conn.execute("PRAGMA foreign_keys = ON")
         copy.conn.execute("VACUUM")
     finally:
         copy.close()
@@ -188,43 +190,77 @@ def _make_field_copy(
 
 
 def _cut_to_scope(conn: sqlite3.Connection, scope: Scope) -> None:
-    """Remove the cases outside the scope, their rows, parties, index rows and log entries."""
+    """Keep only the scope's cases: their rows, parties, search rows, log entries (those of
+    their rows deleted since too) and conflicts.
+
+    Most rows go (some 97 % for one village), so each big table is rewritten with the rows
+    that stay: emptied at once (SQLite truncates a table without delete triggers when foreign
+    keys are off: the caller turns them off, the triggers are set aside meanwhile) and filled
+    again, where deleting a 1.75-million-row log row by row took 20 s. The copy is checked
+    for dangling references at the end.
+    """
     keep = cases_in_scope(conn, scope, None)
     conn.execute("CREATE TEMP TABLE keep_cases(id TEXT PRIMARY KEY)")
-    conn.execute("CREATE TEMP TABLE cut_rows(tbl TEXT, id TEXT, PRIMARY KEY (tbl, id))")
+    conn.execute("CREATE TEMP TABLE keep_rows(tbl TEXT, id TEXT, PRIMARY KEY (tbl, id))")
     conn.executemany("INSERT INTO keep_cases VALUES (?)", [(c,) for c in keep])
-    outside = "case_id NOT IN (SELECT id FROM keep_cases)"
+    inside = "case_id IN (SELECT id FROM keep_cases)"
     for table in CASE_CHILD_TABLES:
-        conn.execute(f"INSERT INTO cut_rows SELECT '{table}', id FROM {table} WHERE {outside}")
-    conn.execute(
-        "INSERT INTO cut_rows SELECT 'parties', id FROM parties WHERE id NOT IN "
-        f"(SELECT party_id FROM case_parties WHERE NOT ({outside}))"
-    )
-    conn.execute(
-        "INSERT INTO cut_rows SELECT 'cases', id FROM cases "
-        "WHERE id NOT IN (SELECT id FROM keep_cases)"
-    )
-    conn.execute(
-        "DELETE FROM case_search WHERE rowid IN "
-        "(SELECT seq FROM cases WHERE id NOT IN (SELECT id FROM keep_cases))"
-    )
-    conn.execute("DROP TRIGGER IF EXISTS case_events_no_delete")
-    for table in (*CASE_CHILD_TABLES, "parties", "cases"):
-        conn.execute(
-            f"DELETE FROM {table} WHERE id IN (SELECT id FROM cut_rows WHERE tbl = ?)", (table,)
+        conn.execute(f"INSERT INTO keep_rows SELECT '{table}', id FROM {table} WHERE {inside}")
+        conn.execute(  # rows of these cases deleted since: their log entries stay
+            "INSERT OR IGNORE INTO keep_rows SELECT tbl, row_id FROM sync_log "
+            f"WHERE tbl = '{table}' AND op = 'd' AND json_extract(data, '$.case_id') IN "
+            "(SELECT id FROM keep_cases)"
         )
     conn.execute(
-        "CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events "
-        "BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END"
+        "INSERT OR IGNORE INTO keep_rows SELECT 'parties', party_id FROM case_parties "
+        f"WHERE {inside}"
     )
+    conn.execute("INSERT INTO keep_rows SELECT 'cases', id FROM keep_cases")
+    tables = (*CASE_CHILD_TABLES, "parties", "cases", "sync_log")
+    marks = ", ".join("?" for _ in tables)
+    set_aside = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+        tables,
+    ).fetchall()
+    for name, _ in set_aside:
+        conn.execute(f"DROP TRIGGER {name}")
+    kept = "id IN (SELECT id FROM keep_rows WHERE tbl = ?)"
+    case_tables = ", ".join(f"'{t}'" for t in (*CASE_CHILD_TABLES, "parties", "cases"))
     conn.execute(
-        "DELETE FROM sync_log WHERE EXISTS "
-        "(SELECT 1 FROM cut_rows c WHERE c.tbl = sync_log.tbl AND c.id = sync_log.row_id)"
+        "CREATE TEMP TABLE keep_search AS SELECT rowid AS seq, body FROM case_search "
+        "WHERE rowid IN (SELECT seq FROM cases WHERE id IN (SELECT id FROM keep_cases))"
+    )
+    for table in (*CASE_CHILD_TABLES, "parties", "cases"):
+        _rewrite(conn, table, kept, (table,))
+    _rewrite(
+        conn,
+        "sync_log",
+        f"tbl NOT IN ({case_tables}) OR EXISTS "
+        "(SELECT 1 FROM keep_rows k WHERE k.tbl = sync_log.tbl AND k.id = sync_log.row_id)",
     )
     conn.execute(  # their conflicts stay in the office, where their changes are
-        "DELETE FROM sync_conflicts WHERE EXISTS "
-        "(SELECT 1 FROM cut_rows c "
-        "WHERE c.tbl = sync_conflicts.tbl AND c.id = sync_conflicts.row_id)"
+        f"DELETE FROM sync_conflicts WHERE tbl IN ({case_tables}) AND NOT EXISTS "
+        "(SELECT 1 FROM keep_rows k WHERE k.tbl = sync_conflicts.tbl "
+        "AND k.id = sync_conflicts.row_id)"
     )
-    conn.execute("DROP TABLE keep_cases")
-    conn.execute("DROP TABLE cut_rows")
+    search = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'case_search'").fetchone()
+    conn.execute("DROP TABLE case_search")  # an FTS index rebuilt from the rows kept
+    conn.execute(str(search[0]))
+    conn.execute("INSERT INTO case_search(rowid, body) SELECT seq, body FROM keep_search")
+    for _, sql in set_aside:
+        conn.execute(sql)
+    for table in ("keep_cases", "keep_rows", "keep_search"):
+        conn.execute(f"DROP TABLE {table}")
+    dangling = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if dangling is not None:
+        raise RuntimeError(f"a field copy cut to its scope points at nothing: {tuple(dangling)}")
+
+
+def _rewrite(
+    conn: sqlite3.Connection, table: str, where: str, params: tuple[str, ...] = ()
+) -> None:
+    """Keep only the rows of ``table`` that match ``where`` (see :func:`_cut_to_scope`)."""
+    conn.execute(f"CREATE TEMP TABLE kept AS SELECT * FROM {table} WHERE {where}", params)
+    conn.execute(f"DELETE FROM {table}")
+    conn.execute(f"INSERT INTO {table} SELECT * FROM kept")
+    conn.execute("DROP TABLE kept")

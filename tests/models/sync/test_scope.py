@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.models import cases, office, search
-from app.models.cases import CaseInput, SessionInput
+from app.models.cases import AgreementInput, CaseInput, CloseInput, SessionInput
 from app.models.db import Database
 from app.models.registries import people
 from app.models.sync import conflicts as conflict_list
@@ -439,3 +439,70 @@ def test_an_office_file_with_a_bad_handed_over_row_is_refused_by_the_laptop(offi
         exchange.apply_bundle(laptop.db, bundle)
 
     assert everything(laptop.db) == before
+
+
+# --------------------------------------------------------------------------------------
+# The starter copy
+
+
+def test_a_village_laptops_copy_holds_nothing_of_the_other_villages(office_pc, tmp_path):
+    """Not their rows, nor the log rows of their rows deleted since (a draft agreement
+    removed at 结案 leaves its text in the log)."""
+    elsewhere = register_in(office_pc, "桃园村", "王五", "赵六")
+    worked_on(office_pc, elsewhere)
+    cases.save_agreement_draft(
+        office_pc.db,
+        elsewhere,
+        AgreementInput(terms=["王五赔偿赵六围墙修缮费八百元。"]),
+        by=office_pc.user,
+        today=TODAY,
+    )
+    cases.close_case(
+        office_pc.db,
+        elsewhere,
+        CloseInput(
+            closed_on=TODAY,
+            outcome="agreement_oral",
+            performance="performed",
+            agreement=AgreementInput(terms=["双方和好。"]),
+        ),
+        by=office_pc.user,
+        today=TODAY,
+    )
+    here = register_in(office_pc, "红旗村", "孙七", "周八")
+    worked_on(office_pc, here)
+    cases.save_agreement_draft(
+        office_pc.db, here, AgreementInput(terms=["孙七让出一尺。"]), by=office_pc.user, today=TODAY
+    )
+    cases.close_case(
+        office_pc.db,
+        here,
+        CloseInput(
+            closed_on=TODAY,
+            outcome="agreement_oral",
+            performance="performed",
+            agreement=AgreementInput(terms=["双方和好。"]),
+        ),
+        by=office_pc.user,
+        today=TODAY,
+    )
+
+    laptop = new_laptop(
+        office_pc, tmp_path, LAPTOP, scope=Scope(villages=(village(office_pc, "红旗村"),))
+    )
+    try:
+        assert laptop.db.column("SELECT id FROM cases") == [here]
+        assert rows_of_case(laptop.db, here) == rows_of_case(office_pc.db, here)
+        logged = "SELECT count(*) FROM sync_log WHERE data LIKE ?"
+        assert laptop.db.scalar(logged, ("%八百元%",)) == 0
+        assert laptop.db.scalar(logged, (f"%{elsewhere}%",)) == 0
+        assert laptop.db.scalar(logged, ("%孙七让出一尺%",)) == 2  # its draft, made and removed
+        assert found_by_search(laptop.db, "孙七") == {here}
+        assert found_by_search(laptop.db, "王五") == set()
+        assert laptop.db.scalar("PRAGMA foreign_key_check") is None
+        assert laptop.db.scalar("PRAGMA integrity_check") == "ok"
+        # the copy's own change log still works: a change made there is logged
+        register_in(laptop, "红旗村", "吴九", "郑十")
+        assert laptop.db.scalar("SELECT count(*) FROM sync_log WHERE device = ?", (laptop.device,))
+    finally:
+        laptop.close()
