@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from typing import Any
+
 from app.models import accounts, office
 from app.models.accounts import Actor
 from app.models.db import Database
@@ -83,3 +87,24 @@ def save_draft(
     return cases.save_agreement_draft(
         db, case_id, draft, by=by, loaded=None, stamp=stamp, today=today
     )
+
+
+def edit_entry(
+    edit: Callable[..., object],
+    get: Callable[[Database, str], Any],
+    db: Database,
+    row_id: str,
+    *,
+    by: Actor,
+    **values: object,
+) -> None:
+    """A registry row changed as its 修改 form does: read now (``get``), the given fields
+    changed, the others as read, and the row's edit stamp given back."""
+    entry = get(db, row_id)
+    fields = [
+        p.name
+        for p in inspect.signature(edit).parameters.values()
+        if p.kind is p.KEYWORD_ONLY and p.name not in ("by", "loaded", "stamp")
+    ]
+    loaded = {name: getattr(entry, name) for name in fields if hasattr(entry, name)}
+    edit(db, row_id, by=by, loaded=loaded, stamp=entry.stamp, **{**loaded, **values})

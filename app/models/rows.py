@@ -91,11 +91,13 @@ def stamp_sql(table: str, alias: str) -> str:
     )
 
 
-def current_stamp(conn: sqlite3.Connection, table: str, row_id: str) -> str | None:
-    """The row's edit stamp now; None when the row does not exist."""
-    row = conn.execute(
-        f"SELECT {stamp_sql(table, 't')} FROM {table} t WHERE t.id = ?", (row_id,)
-    ).fetchone()
+def current_stamp(
+    conn: sqlite3.Connection, table: str, row_id: str, stamp_expr: str | None = None
+) -> str | None:
+    """The row's edit stamp now (``stamp_expr``: the SQL of a stamp of the row and its
+    children, on alias ``t``); None when the row does not exist."""
+    expr = stamp_expr or stamp_sql(table, "t")
+    row = conn.execute(f"SELECT {expr} FROM {table} t WHERE t.id = ?", (row_id,)).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -107,11 +109,13 @@ def check_unchanged(
     *,
     by: str,
     what: str = "这条记录",
+    stamp_expr: str | None = None,
 ) -> None:
     """Refuse (StaleEditError) when the row's stamp is not ``stamp`` as the form read it;
     ``stamp`` :data:`ABSENT`: the row must still not exist. ``by`` is the user saving
-    (their own change made in another window is named as such)."""
-    now = current_stamp(conn, table, row_id)
+    (their own change made in another window is named as such). ``stamp_expr``: see
+    :func:`current_stamp`."""
+    now = current_stamp(conn, table, row_id, stamp_expr)
     if now == stamp or (now is None and stamp == ABSENT):
         return
     if now is None:

@@ -10,7 +10,7 @@ from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import NewMediator, OfficeDetails
 from app.models.registries import places
-from tests.helpers import director, snapshot
+from tests.helpers import director, edit_entry, snapshot
 
 
 def _setup(db: Database, **changes: object) -> str:
@@ -140,5 +140,13 @@ def test_villages_set_up_are_kept_as_the_village_registry_keeps_them(database: D
     villages = office.villages(database)
     assert [v.name for v in villages] == ["河东 社区", "村" * 30]
     for v in villages:
-        places.edit_village(database, v.id, name=v.name, kind="community", by=director(database))
+        edit_entry(
+            places.edit_village,
+            places.get_village,
+            database,
+            v.id,
+            name=v.name,
+            kind="community",
+            by=director(database),
+        )
     assert [v.kind for v in office.villages(database)] == ["community", "community"]

@@ -13,6 +13,7 @@ from app.models import registries as reg
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import DomainError, InUseError, NotFoundError, ValidationError
+from tests.helpers import edit_entry
 from tests.models.helpers import register, user
 
 
@@ -132,7 +133,7 @@ def test_a_grid_is_added_only_under_a_village_in_use(office_db: Database) -> Non
 
 def test_rename_retire_reinstate_a_grid(office_db: Database) -> None:
     grid = _grid(office_db)
-    reg.rename_grid(office_db, grid, by=user(office_db), name="东片网格")
+    edit_entry(reg.rename_grid, reg.get_grid, office_db, grid, by=user(office_db), name="东片网格")
     assert reg.get_grid(office_db, grid).name == "东片网格"
     house = reg.add_household(
         office_db, by=user(office_db), grid_id=grid, house_number="1", head_name="王德胜"
@@ -153,7 +154,7 @@ def test_rename_retire_reinstate_a_grid(office_db: Database) -> None:
     with pytest.raises(ValidationError) as exc:
         reg.reinstate_grid(office_db, grid, by=user(office_db))
     assert exc.value.field == "网格名称"
-    reg.rename_grid(office_db, grid, by=user(office_db), name="西片网格")
+    edit_entry(reg.rename_grid, reg.get_grid, office_db, grid, by=user(office_db), name="西片网格")
     reg.reinstate_grid(office_db, grid, by=user(office_db))
     assert [h.id for h in reg.list_households(office_db)] == [house]
 
@@ -246,7 +247,16 @@ def test_one_committee_per_village_and_unique_names(office_db: Database) -> None
 def test_edit_and_retire_committees(office_db: Database) -> None:
     by = user(office_db)
     c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
-    reg.edit_committee(office_db, c, by=by, name="红旗村人民调解委员会", abbr="红旗", seal_text="")
+    edit_entry(
+        reg.edit_committee,
+        reg.get_committee_entry,
+        office_db,
+        c,
+        by=by,
+        name="红旗村人民调解委员会",
+        abbr="红旗",
+        seal_text="",
+    )
     edited = reg.get_committee_entry(office_db, c)
     assert (edited.name, edited.abbr, edited.seal_text) == (
         "红旗村人民调解委员会",
@@ -329,7 +339,9 @@ def test_edit_retire_and_delete_mediators(office_db: Database) -> None:
     main = office.main_committee(office_db).id
     m = reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)
     clerk = _second_user(office_db)
-    reg.edit_mediator(
+    edit_entry(
+        reg.edit_mediator,
+        reg.get_mediator,
         office_db,
         m,
         by=clerk,
@@ -424,7 +436,16 @@ def test_grid_workers(office_db: Database) -> None:
     with pytest.raises(ValidationError) as exc:
         reg.add_grid_worker(office_db, by=by, grid_id=two, name="张海燕")
     assert exc.value.field == "网格员姓名"
-    reg.edit_grid_worker(office_db, w, by=by, grid_id=one, name="张海燕", phone="")
+    edit_entry(
+        reg.edit_grid_worker,
+        reg.get_grid_worker,
+        office_db,
+        w,
+        by=by,
+        grid_id=one,
+        name="张海燕",
+        phone="",
+    )
     # in the order they were entered
     assert [x.name for x in reg.list_grid_workers(office_db, grid_id=one)] == ["张海燕", "李明亮"]
     reg.retire_grid_worker(office_db, w, by=by)
@@ -458,8 +479,16 @@ def test_legal_advisers_and_the_villages_short_of_three(office_db: Database) -> 
     reg.retire_legal_adviser(office_db, ids[0], by=by)
     assert ("红旗村", 2) in [(p.name, n) for p, n in reg.advisers_short(office_db)]
     reg.reinstate_legal_adviser(office_db, ids[0], by=by)
-    reg.edit_legal_adviser(
-        office_db, ids[1], by=by, village_id=hongqi, name="赵永红", phone="", area="三组、四组"
+    edit_entry(
+        reg.edit_legal_adviser,
+        reg.get_legal_adviser,
+        office_db,
+        ids[1],
+        by=by,
+        village_id=hongqi,
+        name="赵永红",
+        phone="",
+        area="三组、四组",
     )
     assert reg.get_legal_adviser(office_db, ids[1]).area == "三组、四组"
     with pytest.raises(ValidationError) as exc:
@@ -494,7 +523,9 @@ def test_talk_points(office_db: Database) -> None:
     with pytest.raises(ValidationError) as exc:
         reg.add_talk_point(office_db, by=by, village_id=hongqi, name="", address="村部")
     assert exc.value.field == "说事点名称"
-    reg.edit_talk_point(
+    edit_entry(
+        reg.edit_talk_point,
+        reg.get_talk_point,
         office_db,
         t,
         by=by,
@@ -563,7 +594,9 @@ def test_edit_replaces_members_and_delete_takes_them_along(office_db: Database) 
         head_name="王德胜",
         members=[reg.Member("王芳", "配偶"), reg.Member("王小明", "子")],
     )
-    reg.edit_household(
+    edit_entry(
+        reg.edit_household,
+        reg.get_household,
         office_db,
         h,
         by=by,
@@ -665,7 +698,9 @@ def test_broadcast_schedule(office_db: Database) -> None:
             office_db, by=by, village_id=hongqi, play_on=date(1926, 12, 8), play_at="07:30"
         )
     assert exc.value.field == "播放日期"
-    reg.edit_broadcast_slot(
+    edit_entry(
+        reg.edit_broadcast_slot,
+        reg.get_broadcast_slot,
         office_db,
         later,
         by=by,
@@ -881,7 +916,9 @@ def _complete_village(db: Database) -> str:
     reg.add_broadcast_slot(db, by=by, village_id=hongqi, play_on=date(2026, 12, 1), play_at="07:30")
     main = office.main_committee(db).id
     wang = next(m.id for m in reg.list_mediators(db) if m.name == "王建华")
-    reg.edit_mediator(
+    edit_entry(
+        reg.edit_mediator,
+        reg.get_mediator,
         db,
         wang,
         by=by,
@@ -1006,7 +1043,15 @@ def test_village_entries_name_the_field_and_store_nothing(
 def test_rename_retire_and_reinstate_a_village(office_db: Database) -> None:
     by = user(office_db)
     village = _village(office_db, "桃园村")
-    reg.edit_village(office_db, village, by=by, name="桃源社区", kind="community")
+    edit_entry(
+        reg.edit_village,
+        reg.get_village,
+        office_db,
+        village,
+        by=by,
+        name="桃源社区",
+        kind="community",
+    )
     assert reg.get_village(office_db, village).kind == "community"
     reg.retire_village(office_db, village, by=by)
     assert "桃源社区" not in [v.name for v in office.villages(office_db)]

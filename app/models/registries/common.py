@@ -7,7 +7,8 @@ import logging
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from app.models import rows
 from app.models.errors import InUseError, NotFoundError, ValidationError
@@ -178,6 +179,29 @@ def place_filter(
 
 
 # --------------------------------------------------------------------------- retire, delete
+
+
+def save_edit(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: str,
+    *,
+    loaded: Mapping[str, Any],
+    typed: Mapping[str, Any],
+    columns: Mapping[str, Any],
+    stamp: str,
+    by: str,
+    what: str,
+) -> dict[str, tuple[Any, Any]]:
+    """Save a registry form's row (rows.update_changed): ``typed`` are the form's fields as
+    the service got them, ``loaded`` the same fields as the form showed them before the
+    user typed, ``columns`` the cleaned values to store (a field and its column share a
+    name). A column whose field the user left alone is not written; nothing is written
+    when the row changed since the form read it (``stamp``): StaleEditError."""
+    left = {
+        c: v for c, v in columns.items() if c in typed and c in loaded and typed[c] == loaded[c]
+    }
+    return rows.update_changed(conn, table, row_id, left, columns, stamp=stamp, by=by, what=what)
 
 
 def set_retired(

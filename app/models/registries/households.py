@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.models import accounts, rows
 from app.models.accounts import Actor
@@ -26,6 +27,7 @@ from app.models.registries.common import (
     delete_row,
     natural_key,
     place_filter,
+    save_edit,
     set_retired,
     village_order,
 )
@@ -57,6 +59,8 @@ class Household:
     notes: str
     members: tuple[Member, ...]
     retired: bool
+    # the edit stamp of the household and its members as read (STAMP_SQL): 修改 gives it back
+    stamp: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,10 +221,25 @@ def _write_members(
 _FROM = """
 FROM households h JOIN places g ON g.id = h.grid_id JOIN places v ON v.id = g.parent_id
 WHERE 1 = 1"""
+# A household's edit stamp covers its member rows too (added, removed, changed here or by a
+# merge): the form shows and saves them as one.
+_MEMBERS_STAMP = (
+    "(SELECT count(*) || ':' || coalesce(max(hm.updated_at), '') || ':' || "
+    "total((SELECT max(sl.rowid) FROM sync_log sl WHERE sl.tbl = 'household_members' "
+    "AND sl.row_id = hm.id)) FROM household_members hm WHERE hm.household_id = {alias}.id)"
+)
+
+
+def household_stamp_sql(alias: str) -> str:
+    """SQL for the edit stamp of household ``alias`` with its members (rows.stamp_sql)."""
+    return f"({rows.stamp_sql('households', alias)} || '|' || {_MEMBERS_STAMP.format(alias=alias)})"
+
+
 _HOUSEHOLD_SQL = (
-    """
+    f"""
 SELECT h.id, h.grid_id, g.name AS grid_name, v.id AS village_id, v.name AS village_name,
-       h.house_number, h.head_name, h.phone, h.notes, h.retired"""
+       h.house_number, h.head_name, h.phone, h.notes, h.retired,
+       {household_stamp_sql("h")} AS stamp"""
     + _FROM
 )
 _MEMBER_SQL = """
@@ -260,6 +279,7 @@ def _households(db: Database, where: str, params: list[str]) -> list[Household]:
             r["notes"],
             tuple(members[r["id"]]),
             bool(r["retired"]),
+            r["stamp"],
         )
         for r in found
     ]
@@ -319,6 +339,8 @@ def edit_household(
     household_id: str,
     *,
     by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
     grid_id: str,
     house_number: str,
     head_name: str,
@@ -326,14 +348,44 @@ def edit_household(
     notes: str,
     members: Sequence[Member],
 ) -> None:
-    """Change a household; ``members`` replaces the list kept before."""
+    """Change a household: the fields the user changed from ``loaded`` (as the form showed
+    them; ``members`` then replaces the list kept before), unless the household or its
+    members changed since ``stamp`` was read (StaleEditError)."""
     values, cleaned = _household_values(house_number, head_name, phone, notes, members)
-    get_household(db, household_id)
+    h = get_household(db, household_id)
+    typed = dict(
+        grid_id=grid_id,
+        house_number=house_number,
+        head_name=head_name,
+        phone=phone,
+        notes=notes,
+        members=tuple(members),
+    )
+    what = f"{h.house_number}号（户主{h.head_name}）的登记"
+    members_changed = tuple(loaded.get("members", ())) != typed["members"]
+    if not any(loaded.get(k) != v for k, v in typed.items()):
+        return  # nothing typed: nothing to write, nothing to refuse
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
         _unique_house_number(conn, grid_id, values["house_number"], household_id)
-        rows.update(conn, "households", household_id, {**values, "grid_id": grid_id}, by=by.user_id)
-        _write_members(conn, household_id, cleaned, by=by.user_id)
+        # the household with its members, as the form read them
+        rows.check_unchanged(
+            conn, "households", household_id, stamp, by=by.user_id, what=what,
+            stamp_expr=household_stamp_sql("t"),
+        )  # fmt: skip
+        save_edit(
+            conn,
+            "households",
+            household_id,
+            loaded=loaded,
+            typed=typed,
+            columns={**values, "grid_id": grid_id},
+            stamp=rows.current_stamp(conn, "households", household_id) or "",
+            by=by.user_id,
+            what=what,
+        )
+        if members_changed:
+            _write_members(conn, household_id, cleaned, by=by.user_id)
 
 
 def retire_household(db: Database, household_id: str, *, by: Actor) -> None:

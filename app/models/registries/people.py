@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.models import accounts, rows
 from app.models.accounts import Actor
@@ -20,6 +22,7 @@ from app.models.registries.common import (
     delete_row,
     natural_key,
     place_filter,
+    save_edit,
     set_retired,
     village_order,
 )
@@ -47,11 +50,13 @@ class MediatorEntry:
     full_time: bool
     specialities: str
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-_MEDIATOR_SQL = """
+_MEDIATOR_SQL = f"""
 SELECT m.id, m.name, m.committee_id, coalesce(c.name, '') AS committee_name, m.phone,
-       m.full_time, m.specialities, m.retired, m.created_at
+       m.full_time, m.specialities, m.retired, m.created_at,
+       {rows.stamp_sql("mediators", "m")} AS stamp
 FROM mediators m LEFT JOIN committees c ON c.id = m.committee_id
 WHERE 1 = 1"""
 
@@ -77,6 +82,7 @@ def _mediators(db: Database, sql: str, params: list[str]) -> list[MediatorEntry]
             bool(r["full_time"]),
             r["specialities"],
             bool(r["retired"]),
+            r["stamp"],
         )
         for r in found
     ]
@@ -163,19 +169,38 @@ def edit_mediator(
     mediator_id: str,
     *,
     by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
     name: str,
     committee_id: str | None,
     phone: str,
     full_time: bool,
     specialities: str,
 ) -> None:
+    """Change a mediator: the fields the user changed from ``loaded`` (as the form showed
+    them), unless the mediator changed since ``stamp`` was read (StaleEditError)."""
     values = _mediator_values(name, phone, full_time, specialities)
-    get_mediator(db, mediator_id)
+    m = get_mediator(db, mediator_id)
+    typed = dict(
+        name=name,
+        committee_id=committee_id,
+        phone=phone,
+        full_time=full_time,
+        specialities=specialities,
+    )
     with db.transaction() as conn:
         accounts.authorize(conn, by, "mediators")
         _mediator_checks(conn, str(values["name"]), committee_id, mediator_id)
-        rows.update(
-            conn, "mediators", mediator_id, {**values, "committee_id": committee_id}, by=by.user_id
+        save_edit(
+            conn,
+            "mediators",
+            mediator_id,
+            loaded=loaded,
+            typed=typed,
+            columns={**values, "committee_id": committee_id},
+            stamp=stamp,
+            by=by.user_id,
+            what=f"调解员“{m.name}”的登记",
         )
 
 
@@ -223,11 +248,12 @@ class GridWorker:
     name: str
     phone: str
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-_WORKER_SQL = """
+_WORKER_SQL = f"""
 SELECT w.id, w.grid_id, g.name AS grid_name, v.id AS village_id, v.name AS village_name,
-       w.name, w.phone, w.retired, w.created_at
+       w.name, w.phone, w.retired, w.created_at, {rows.stamp_sql("grid_workers", "w")} AS stamp
 FROM grid_workers w JOIN places g ON g.id = w.grid_id JOIN places v ON v.id = g.parent_id
 WHERE 1 = 1"""
 
@@ -254,6 +280,7 @@ def _workers(db: Database, sql: str, params: list[str]) -> list[GridWorker]:
             r["name"],
             r["phone"],
             bool(r["retired"]),
+            r["stamp"],
         )
         for r in found
     ]
@@ -309,20 +336,33 @@ def add_grid_worker(db: Database, *, by: Actor, grid_id: str, name: str, phone: 
 
 
 def edit_grid_worker(
-    db: Database, worker_id: str, *, by: Actor, grid_id: str, name: str, phone: str
+    db: Database,
+    worker_id: str,
+    *,
+    by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
+    grid_id: str,
+    name: str,
+    phone: str,
 ) -> None:
+    typed = dict(grid_id=grid_id, name=name, phone=phone)
     name = clean_name(name, GRID_WORKER_NAME_FIELD)
     phone = clean_phone(phone)
-    get_grid_worker(db, worker_id)
+    w = get_grid_worker(db, worker_id)
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
         _worker_checks(conn, grid_id, name, worker_id)
-        rows.update(
+        save_edit(
             conn,
             "grid_workers",
             worker_id,
-            {"grid_id": grid_id, "name": name, "phone": phone},
+            loaded=loaded,
+            typed=typed,
+            columns={"grid_id": grid_id, "name": name, "phone": phone},
+            stamp=stamp,
             by=by.user_id,
+            what=f"网格员“{w.name}”的登记",
         )
 
 
@@ -360,11 +400,12 @@ class LegalAdviser:
     phone: str
     area: str  # the groups / streets the person covers
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-_ADVISER_SQL = """
+_ADVISER_SQL = f"""
 SELECT a.id, a.village_id, v.name AS village_name, a.name, a.phone, a.area, a.retired,
-       a.created_at
+       a.created_at, {rows.stamp_sql("legal_advisers", "a")} AS stamp
 FROM legal_advisers a JOIN places v ON v.id = a.village_id
 WHERE 1 = 1"""
 
@@ -382,6 +423,7 @@ def _advisers(db: Database, sql: str, params: list[str]) -> list[LegalAdviser]:
             r["phone"],
             r["area"],
             bool(r["retired"]),
+            r["stamp"],
         )
         for r in found
     ]
@@ -445,15 +487,33 @@ def add_legal_adviser(
 
 
 def edit_legal_adviser(
-    db: Database, adviser_id: str, *, by: Actor, village_id: str, name: str, phone: str, area: str
+    db: Database,
+    adviser_id: str,
+    *,
+    by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
+    village_id: str,
+    name: str,
+    phone: str,
+    area: str,
 ) -> None:
     values = _adviser_values(name, phone, area)
-    get_legal_adviser(db, adviser_id)
+    a = get_legal_adviser(db, adviser_id)
+    typed = dict(village_id=village_id, name=name, phone=phone, area=area)
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
         _adviser_checks(conn, village_id, values["name"], adviser_id)
-        rows.update(
-            conn, "legal_advisers", adviser_id, {**values, "village_id": village_id}, by=by.user_id
+        save_edit(
+            conn,
+            "legal_advisers",
+            adviser_id,
+            loaded=loaded,
+            typed=typed,
+            columns={**values, "village_id": village_id},
+            stamp=stamp,
+            by=by.user_id,
+            what=f"法律明白人“{a.name}”的登记",
         )
 
 

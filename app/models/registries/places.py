@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.models import accounts, rows
 from app.models.accounts import Actor
@@ -22,6 +24,7 @@ from app.models.registries.common import (
     clean_text,
     delete_row,
     natural_key,
+    save_edit,
     set_retired,
     village_order,
 )
@@ -51,17 +54,20 @@ class Grid:
     village_id: str
     village_name: str
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-_GRID_SQL = """
+_GRID_SQL = f"""
 SELECT g.id, g.name, g.parent_id AS village_id, v.name AS village_name, g.retired,
-       v.retired AS village_retired
+       v.retired AS village_retired, {rows.stamp_sql("places", "g")} AS stamp
 FROM places g JOIN places v ON v.id = g.parent_id
 WHERE g.kind = 'grid'"""
 
 
 def _grid(r: sqlite3.Row) -> Grid:
-    return Grid(r["id"], r["name"], r["village_id"], r["village_name"], bool(r["retired"]))
+    return Grid(
+        r["id"], r["name"], r["village_id"], r["village_name"], bool(r["retired"]), r["stamp"]
+    )
 
 
 def list_grids(
@@ -121,13 +127,26 @@ def add_grid(db: Database, *, by: Actor, village_id: str, name: str) -> str:
         )
 
 
-def rename_grid(db: Database, grid_id: str, *, by: Actor, name: str) -> None:
+def rename_grid(
+    db: Database, grid_id: str, *, by: Actor, loaded: Mapping[str, Any], stamp: str, name: str
+) -> None:
+    typed = {"name": name}
     name = _grid_name(name)
     grid = get_grid(db, grid_id)
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
         _unique_grid_name(conn, grid.village_id, name, grid.village_name, grid.id)
-        rows.update(conn, "places", grid.id, {"name": name}, by=by.user_id)
+        save_edit(
+            conn,
+            "places",
+            grid.id,
+            loaded=loaded,
+            typed=typed,
+            columns={"name": name},
+            stamp=stamp,
+            by=by.user_id,
+            what=f"网格“{grid.name}”",
+        )
 
 
 def retire_grid(db: Database, grid_id: str, *, by: Actor) -> None:
@@ -187,13 +206,14 @@ class VillageEntry:
     kind: str  # village / community
     grids: int  # grids in use
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
 def list_villages(db: Database, *, include_retired: bool = False) -> list[VillageEntry]:
     """The town's villages and communities in the office's order (as office.villages lists
     them: as the office entered them)."""
     found = db.query(
-        "SELECT v.id, v.name, v.kind, v.retired, "
+        f"SELECT v.id, v.name, v.kind, v.retired, {rows.stamp_sql('places', 'v')} AS stamp, "
         "(SELECT count(*) FROM places g WHERE g.parent_id = v.id AND g.kind = 'grid' "
         " AND g.retired = 0) AS grids "
         "FROM places v WHERE v.kind IN ('village','community')"
@@ -201,7 +221,8 @@ def list_villages(db: Database, *, include_retired: bool = False) -> list[Villag
         + " ORDER BY v.created_at, v.rowid"
     )
     return [
-        VillageEntry(r["id"], r["name"], r["kind"], r["grids"], bool(r["retired"])) for r in found
+        VillageEntry(r["id"], r["name"], r["kind"], r["grids"], bool(r["retired"]), r["stamp"])
+        for r in found
     ]
 
 
@@ -253,13 +274,32 @@ def add_village(db: Database, *, by: Actor, name: str, kind: str = "village") ->
         return rows.insert(conn, "places", {**values, "parent_id": _town_id(conn)}, by=by.user_id)
 
 
-def edit_village(db: Database, village_id: str, *, by: Actor, name: str, kind: str) -> None:
+def edit_village(
+    db: Database,
+    village_id: str,
+    *,
+    by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
+    name: str,
+    kind: str,
+) -> None:
     values = _village_values(name, kind)
-    get_village(db, village_id)
+    v = get_village(db, village_id)
     with db.transaction() as conn:
         accounts.authorize(conn, by, "villages")
         _unique_village_name(conn, values["name"], village_id)
-        rows.update(conn, "places", village_id, values, by=by.user_id)
+        save_edit(
+            conn,
+            "places",
+            village_id,
+            loaded=loaded,
+            typed={"name": name, "kind": kind},
+            columns=values,
+            stamp=stamp,
+            by=by.user_id,
+            what=f"“{v.name}”的登记",
+        )
 
 
 def retire_village(db: Database, village_id: str, *, by: Actor) -> None:
@@ -316,6 +356,7 @@ class CommitteeEntry:
     seal_text: str
     retired: bool
     main: bool  # the township committee of the set-up: never retired or deleted
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
 def _committee_rows(
@@ -325,7 +366,8 @@ def _committee_rows(
     main = main_id[0] if main_id else None
     found = conn.execute(
         "SELECT c.id, c.name, c.level, c.place_id, coalesce(p.name, '') AS place_name, c.abbr, "
-        "c.seal_text, c.retired FROM committees c LEFT JOIN places p ON p.id = c.place_id " + where,
+        f"c.seal_text, c.retired, {rows.stamp_sql('committees', 'c')} AS stamp "
+        "FROM committees c LEFT JOIN places p ON p.id = c.place_id " + where,
         params,
     ).fetchall()
     order = village_order(conn)
@@ -349,6 +391,7 @@ def _committee_rows(
             r["seal_text"],
             bool(r["retired"]),
             r["id"] == main,
+            r["stamp"],
         )
         for r in found
     ]
@@ -443,10 +486,20 @@ def add_committee(
 
 
 def edit_committee(
-    db: Database, committee_id: str, *, by: Actor, name: str, abbr: str, seal_text: str
+    db: Database,
+    committee_id: str,
+    *,
+    by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
+    name: str,
+    abbr: str,
+    seal_text: str,
 ) -> None:
     """Change a committee's name, case-number abbreviation and seal text (its place and
-    level stay)."""
+    level stay): what the user changed from ``loaded``, unless the committee changed since
+    ``stamp`` was read (StaleEditError)."""
+    typed = {"name": name, "abbr": abbr, "seal_text": seal_text}
     name, abbr, seal_text = _committee_values(name, abbr, seal_text)
     if not abbr:
         raise ValidationError(ABBR_FIELD, "请填写案件编号中用的简称，例如“红旗”。")
@@ -454,12 +507,16 @@ def edit_committee(
     with db.transaction() as conn:
         accounts.authorize(conn, by, "committees")
         _unique_committee_name(conn, name, entry.id)
-        rows.update(
+        save_edit(
             conn,
             "committees",
             entry.id,
-            {"name": name, "abbr": abbr, "seal_text": seal_text},
+            loaded=loaded,
+            typed=typed,
+            columns={"name": name, "abbr": abbr, "seal_text": seal_text},
+            stamp=stamp,
             by=by.user_id,
+            what=f"调委会“{entry.name}”的登记",
         )
 
 

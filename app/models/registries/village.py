@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from app.models import accounts, rows
 from app.models.accounts import Actor
@@ -21,6 +23,7 @@ from app.models.registries.common import (
     clean_text,
     delete_row,
     place_filter,
+    save_edit,
     set_retired,
     village_order,
 )
@@ -48,11 +51,12 @@ class TalkPoint:
     staff: str
     phone: str
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-_TALK_POINT_SQL = """
+_TALK_POINT_SQL = f"""
 SELECT t.id, t.village_id, v.name AS village_name, t.name, t.address, t.hours, t.staff,
-       t.phone, t.retired, t.created_at
+       t.phone, t.retired, t.created_at, {rows.stamp_sql("talk_points", "t")} AS stamp
 FROM talk_points t JOIN places v ON v.id = t.village_id
 WHERE 1 = 1"""
 
@@ -72,6 +76,7 @@ def _talk_points(db: Database, sql: str, params: list[str]) -> list[TalkPoint]:
             r["staff"],
             r["phone"],
             bool(r["retired"]),
+            r["stamp"],
         )
         for r in found
     ]
@@ -158,6 +163,8 @@ def edit_talk_point(
     point_id: str,
     *,
     by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
     village_id: str,
     name: str,
     address: str,
@@ -166,11 +173,24 @@ def edit_talk_point(
     phone: str,
 ) -> None:
     text = _talk_point_values(name=name, address=address, hours=hours, staff=staff, phone=phone)
-    get_talk_point(db, point_id)
+    t = get_talk_point(db, point_id)
+    typed = dict(
+        village_id=village_id, name=name, address=address, hours=hours, staff=staff, phone=phone
+    )
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
         values = _talk_point_place(conn, village_id, text, point_id)
-        rows.update(conn, "talk_points", point_id, values, by=by.user_id)
+        save_edit(
+            conn,
+            "talk_points",
+            point_id,
+            loaded=loaded,
+            typed=typed,
+            columns=values,
+            stamp=stamp,
+            by=by.user_id,
+            what=f"评理说事点“{t.name}”的登记",
+        )
 
 
 def retire_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
@@ -207,6 +227,7 @@ class BroadcastSlot:
     play_at: str  # HH:MM
     reader: str
     retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
 _TIME_RE = re.compile(r"^(\d{1,2})(?::(\d{1,2})|点(?:(\d{1,2})分?|(半))?)?$")
@@ -239,8 +260,9 @@ def _check_date(play_on: date) -> date:
     return play_on
 
 
-_SLOT_SQL = """
-SELECT b.id, b.village_id, v.name AS village_name, b.play_on, b.play_at, b.reader, b.retired
+_SLOT_SQL = f"""
+SELECT b.id, b.village_id, v.name AS village_name, b.play_on, b.play_at, b.reader, b.retired,
+       {rows.stamp_sql("broadcast_schedule", "b")} AS stamp
 FROM broadcast_schedule b JOIN places v ON v.id = b.village_id
 WHERE 1 = 1"""
 
@@ -258,6 +280,7 @@ def _slots(db: Database, sql: str, params: list[str]) -> list[BroadcastSlot]:
             r["play_at"],
             r["reader"],
             bool(r["retired"]),
+            r["stamp"],
         )
         for r in found
     ]
@@ -330,19 +353,32 @@ def edit_broadcast_slot(
     slot_id: str,
     *,
     by: Actor,
+    loaded: Mapping[str, Any],
+    stamp: str,
     village_id: str,
     play_on: date,
     play_at: str,
     reader: str,
 ) -> None:
+    typed = dict(village_id=village_id, play_on=play_on, play_at=play_at, reader=reader)
     play_on = _check_date(play_on)
     play_at = clean_time(play_at)
     reader = clean_name(reader, READER_FIELD) if reader.strip() else ""
-    get_broadcast_slot(db, slot_id)
+    s = get_broadcast_slot(db, slot_id)
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
         values = _slot_values(conn, village_id, play_on, play_at, reader, slot_id)
-        rows.update(conn, "broadcast_schedule", slot_id, values, by=by.user_id)
+        save_edit(
+            conn,
+            "broadcast_schedule",
+            slot_id,
+            loaded=loaded,
+            typed=typed,
+            columns=values,
+            stamp=stamp,
+            by=by.user_id,
+            what=f"{s.play_on:%Y-%m-%d} {s.play_at} 的播放安排",
+        )
 
 
 def retire_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from app.models import office
 from app.models import registries as reg
 from app.models.db import Database
-from app.models.errors import ValidationError
+from app.models.errors import NotFoundError, ValidationError
+from app.ui import messages
 from app.ui.add_in_place import GridChooser, grid_text
-from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     DateLine,
     Problem,
@@ -44,7 +45,11 @@ def place_combo(db: Database, kind: str, current: str | None) -> QComboBox:
 
 
 class RegistryForm(ServiceDialog):
-    """新增 or 修改 one row. ``row_id`` None: a new row (``scope`` preselects its place)."""
+    """新增 or 修改 one row. ``row_id`` None: a new row (``scope`` preselects its place).
+
+    修改 keeps the row as the form showed it before the user typed, and the row's edit
+    stamp: the service writes only the fields the user changed, and refuses when the row
+    changed meanwhile; 重新载入 then shows it as stored, keeping what the user typed."""
 
     def __init__(
         self,
@@ -83,6 +88,67 @@ class RegistryForm(ServiceDialog):
                 self.add_row(f.label, widget)
             if f.kind == "members":
                 self.form.addRow("", hint_label(MEMBERS_HINT))
+        self.stamp = ""
+        self._shown: dict[str, Any] = {}
+        if row is not None:
+            self.stamp = str(row.stamp)
+            self._shown = self._as_shown(values)
+            self.reload = self.reload_row
+
+    def _as_shown(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """The fields as the form shows them (as the service will get them); the stored
+        values where the form cannot read one (a place no longer in use)."""
+        try:
+            return self.values()
+        except ValidationError:
+            return {k: v for k, v in stored.items() if k in self.widgets}
+
+    def _put(self, f: Field, value: Any) -> None:
+        """Show ``value`` in the field's input."""
+        widget = self.widgets[f.name]
+        if isinstance(widget, QComboBox):
+            if value is not None and widget.findData(value) < 0:
+                widget.addItem("（已停用）", value)
+            widget.setCurrentIndex(max(widget.findData(value), 0))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, DateLine):
+            widget.set_value(value)
+        elif isinstance(widget, TextBox):
+            widget.setPlainText(value or "")
+        elif isinstance(widget, QLineEdit) and f.kind == "members":
+            widget.setText(reg.format_members(value) if value else "")
+        elif isinstance(widget, QLineEdit):
+            widget.setText("" if value is None else str(value))
+
+    def reload_row(self) -> None:
+        """重新载入: the row as stored now; what the user changed stays where the other
+        change did not touch it."""
+        assert self.row_id is not None
+        try:
+            row = self.spec.get(self.db, self.row_id)
+        except NotFoundError as exc:
+            messages.warning(self, self.windowTitle(), exc.message)
+            return
+        before = self._shown
+        try:
+            typed: dict[str, Any] | None = self.values()
+        except ValidationError:
+            typed = None
+        stored = self.spec.values_of(row)
+        fields = [f for f in self.spec.fields if f.name in self.widgets]
+        for f in fields:
+            self._put(f, stored.get(f.name))
+        now = self._shown = self._as_shown(stored)
+        self.stamp = str(row.stamp)
+        if typed is None:
+            return
+        merged, both = keep_typed(before, typed, now)
+        for f in fields:
+            if merged.get(f.name) != now.get(f.name):
+                self._put(f, merged.get(f.name))
+        if both:
+            tell_clashes(self, [f.label for f in fields if f.name in both])
 
     def _village_of(self, grids: QComboBox, scope: str | None) -> str | None:
         """The village a grid added here goes under at first: the chosen grid's, else the
@@ -161,7 +227,9 @@ class RegistryForm(ServiceDialog):
             self.spec.add(self.db, by=by, **self.values())
         else:
             assert self.spec.edit is not None
-            self.spec.edit(self.db, self.row_id, by=by, **self.values())
+            self.spec.edit(
+                self.db, self.row_id, by=by, loaded=self._shown, stamp=self.stamp, **self.values()
+            )
 
 
 def _choose_grid_of(grids: QComboBox, db: Database, village_id: str) -> None:

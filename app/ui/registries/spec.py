@@ -46,6 +46,8 @@ class RegistrySpec:
     retire: Callable[..., object]
     reinstate: Callable[..., object]
     delete: Callable[..., object]
+    # one row as stored now (its ``stamp`` as read): 修改 reads it again on 重新载入
+    get: Callable[[Database, str], Any]
     sheet_kind: str | None = None  # registry_sheets kind for import/export
     hint: str = ""
     values_of: Callable[[Any], dict[str, Any]] = field(default=lambda r: {})
@@ -103,6 +105,7 @@ VILLAGES = RegistrySpec(
     retire=reg.retire_village,
     reinstate=reg.reinstate_village,
     delete=reg.delete_village,
+    get=reg.get_village,
     hint="村（社区）合并或撤销时请“停用”：以前的案件和登记保留不变。",
     values_of=_attrs("name", "kind"),
 )
@@ -123,12 +126,13 @@ GRIDS = RegistrySpec(
     ],
     list_rows=lambda db, scope, retired: reg.list_grids(db, scope, include_retired=retired),
     add=reg.add_grid,
-    edit=lambda db, row_id, *, by, village_id=None, name: reg.rename_grid(
-        db, row_id, by=by, name=name
+    edit=lambda db, row_id, *, by, loaded, stamp, village_id=None, name: reg.rename_grid(
+        db, row_id, by=by, loaded=loaded, stamp=stamp, name=name
     ),
     retire=reg.retire_grid,
     reinstate=reg.reinstate_grid,
     delete=reg.delete_grid,
+    get=reg.get_grid,
     values_of=_attrs("village_id", "name"),
 )
 
@@ -158,6 +162,7 @@ COMMITTEES = RegistrySpec(
     retire=reg.retire_committee,
     reinstate=reg.reinstate_committee,
     delete=reg.delete_committee,
+    get=reg.get_committee_entry,
     hint="镇调委会在首次设置时建立；这里登记各村（社区）的调委会。",
     values_of=_attrs("place_id", "name", "abbr", "seal_text"),
 )
@@ -190,6 +195,7 @@ MEDIATORS = RegistrySpec(
     retire=reg.retire_mediator,
     reinstate=reg.reinstate_mediator,
     delete=reg.delete_mediator,
+    get=reg.get_mediator,
     sheet_kind="mediators",
     values_of=_attrs("name", "committee_id", "phone", "full_time", "specialities"),
 )
@@ -217,6 +223,7 @@ GRID_WORKERS = RegistrySpec(
     retire=reg.retire_grid_worker,
     reinstate=reg.reinstate_grid_worker,
     delete=reg.delete_grid_worker,
+    get=reg.get_grid_worker,
     sheet_kind="grid_workers",
     values_of=_attrs("grid_id", "name", "phone"),
 )
@@ -245,6 +252,7 @@ ADVISERS = RegistrySpec(
     retire=reg.retire_legal_adviser,
     reinstate=reg.reinstate_legal_adviser,
     delete=reg.delete_legal_adviser,
+    get=reg.get_legal_adviser,
     sheet_kind="legal_advisers",
     hint=f"每个村（社区）至少要有 {reg.MIN_ADVISERS} 名法律明白人。",
     values_of=_attrs("village_id", "name", "phone", "area"),
@@ -278,6 +286,7 @@ TALK_POINTS = RegistrySpec(
     retire=reg.retire_talk_point,
     reinstate=reg.reinstate_talk_point,
     delete=reg.delete_talk_point,
+    get=reg.get_talk_point,
     sheet_kind="talk_points",
     values_of=_attrs("village_id", "name", "address", "hours", "staff", "phone"),
 )
@@ -311,6 +320,7 @@ HOUSEHOLDS = RegistrySpec(
     retire=reg.retire_household,
     reinstate=reg.reinstate_household,
     delete=reg.delete_household,
+    get=reg.get_household,
     sheet_kind="households",
     hint="装户图不登记身份证号。打印时可选择隐去电话、家庭成员。",
     values_of=_attrs("grid_id", "house_number", "head_name", "phone", "members", "notes"),
@@ -340,6 +350,7 @@ BROADCASTS = RegistrySpec(
     retire=reg.retire_broadcast_slot,
     reinstate=reg.reinstate_broadcast_slot,
     delete=reg.delete_broadcast_slot,
+    get=reg.get_broadcast_slot,
     sheet_kind="broadcast_schedule",
     values_of=_attrs("village_id", "play_on", "play_at", "reader"),
 )

@@ -22,7 +22,7 @@ from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import PermissionDeniedError, ValidationError
 from app.models.parties import PartyInput, case_parties
-from app.models.registries import delete_mediator, edit_mediator
+from app.models.registries import delete_mediator, edit_mediator, get_mediator
 from app.models.sync import conflicts, exchange, field
 from app.models.sync.clock import Epochs, Version
 from app.models.sync.conflicts import Conflict, StaleConflictError
@@ -30,7 +30,7 @@ from app.models.sync.exchange import Bundle
 from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
 from tests.conftest import TODAY
-from tests.helpers import edit_details, edit_party
+from tests.helpers import edit_details, edit_entry, edit_party
 from tests.models import helpers
 
 OFFICE_FACTS = "双方因排水沟改道发生纠纷，办公室补充：已到现场查看。"
@@ -351,7 +351,9 @@ def test_merging_is_refused_where_it_makes_no_sense(pair: Pair) -> None:
         (pair.office, "13700000001", pair.director),
         (pair.laptop, "13700000002", pair.director),  # the 调解员名册 is the 主任's
     ):
-        edit_mediator(
+        edit_entry(
+            edit_mediator,
+            get_mediator,
             db,
             mediator.id,
             by=by,
@@ -396,7 +398,9 @@ def delete_edited_mediator(p: Pair) -> tuple[office.Mediator, Conflict]:
     specialities (the 主任 took the laptop: the 调解员名册 is theirs to change)."""
     mediator = next(m for m in office.mediators(p.office) if m.name == "陈秀兰")
     delete_mediator(p.office, mediator.id, by=p.director)
-    edit_mediator(
+    edit_entry(
+        edit_mediator,
+        get_mediator,
         p.laptop,
         mediator.id,
         by=p.director,
@@ -549,7 +553,9 @@ def test_a_row_from_before_the_change_log_comes_back_whole(tmp_path: Path) -> No
         laptop = dbmod.connect(laptop_path)
         mediator = next(m for m in office.mediators(old) if m.name == "周德福")
         delete_mediator(old, mediator.id, by=director)
-        edit_mediator(
+        edit_entry(
+            edit_mediator,
+            get_mediator,
             laptop,
             mediator.id,
             by=director,

@@ -46,7 +46,7 @@ from app.models.sync import merge
 from app.models.sync.exchange import Bundle
 from app.models.sync.merge import ALIVE, DERIVED_COLUMNS, Change
 from app.models.sync.tables import APPEND_ONLY, STAMP_COLUMNS, UNITS, is_local_setting
-from tests.helpers import edit_details, save_draft
+from tests.helpers import edit_details, edit_entry, save_draft
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     TODAY,
@@ -459,7 +459,7 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
         points = village.list_talk_points(db)
         if points and pick((True, False)):
             t = pick(points)
-            village.edit_talk_point(
+            edit_entry(village.edit_talk_point, village.get_talk_point,
                 db, t.id, by=by, village_id=t.village_id, name=t.name, address=t.address,
                 hours=pick(HOURS), staff=t.staff, phone=t.phone,
             )  # fmt: skip
@@ -492,7 +492,7 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
             members.append(households.Member(pick(NAMES), "子"))
         elif members:
             members.pop()
-        households.edit_household(
+        edit_entry(households.edit_household, households.get_household,
             db, h.id, by=by, grid_id=h.grid_id, house_number=h.house_number,
             head_name=h.head_name, phone=phone, notes=h.notes, members=members,
         )  # fmt: skip
@@ -501,7 +501,15 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
             places.add_village(db, by=by, name=pick(("新建村", "东山村", "西山村")))
         else:
             v = pick(office.villages(db))
-            places.edit_village(db, v.id, by=by, name=v.name + pick(("一", "二")), kind="village")
+            edit_entry(
+                places.edit_village,
+                places.get_village,
+                db,
+                v.id,
+                by=by,
+                name=v.name + pick(("一", "二")),
+                kind="village",
+            )
     elif kind == "delete_village":
         v = pick(office.villages(db))
         places.delete_village(db, v.id, by=by)

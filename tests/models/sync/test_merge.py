@@ -24,7 +24,7 @@ from app.models.sync.clock import Epochs, Version, held
 from app.models.sync.exchange import NothingNew
 from app.models.sync.merge import Change
 from app.models.sync.tables import natural_id
-from tests.helpers import director, edit_details, edit_party
+from tests.helpers import director, edit_details, edit_entry, edit_party
 from tests.models.helpers import person, register
 from tests.models.sync.replicas import (
     TODAY,
@@ -278,7 +278,9 @@ def test_a_delete_and_an_edit_made_without_seeing_it_are_listed(office_pc, case_
     )
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
     village.delete_talk_point(office_pc.db, point, by=office_pc.user)
-    village.edit_talk_point(
+    edit_entry(
+        village.edit_talk_point,
+        village.get_talk_point,
         laptop.db,
         point,
         by=laptop.user,
@@ -350,7 +352,14 @@ def edit_household(replica: Replica, household_id: str, **changes: object) -> No
         "members": h.members,
     }
     values.update(changes)
-    households.edit_household(replica.db, household_id, by=replica.user, **values)  # type: ignore[arg-type]
+    edit_entry(
+        households.edit_household,
+        households.get_household,
+        replica.db,
+        household_id,
+        by=replica.user,
+        **values,
+    )  # type: ignore[arg-type]
 
 
 def test_a_household_edited_on_both_sides_keeps_one_list_of_members(office_pc, case_id, tmp_path):

@@ -29,7 +29,7 @@ from app.models.registries import households, places, village
 from app.models.sync import exchange, files
 from app.models.sync.scope import Scope
 from app.models.sync.tables import natural_id
-from tests.helpers import director, edit_details
+from tests.helpers import director, edit_details, edit_entry
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     Replica,
@@ -216,17 +216,17 @@ def test_a_week_apart_then_one_truth(folder):
         if n == 3:  # Thursday: the registries, 恢复默认
             for side, hours in ((office_pc, "每周三上午"), (laptop, "每周五下午")):
                 t = village.get_talk_point(side.db, point)
-                village.edit_talk_point(
+                edit_entry(village.edit_talk_point, village.get_talk_point,
                     side.db, point, by=side.user, village_id=t.village_id, name=t.name,
                     address=t.address, hours=hours, staff=t.staff, phone=t.phone,
                 )  # fmt: skip
             h = households.get_household(office_pc.db, household)
-            households.edit_household(
+            edit_entry(households.edit_household, households.get_household,
                 office_pc.db, household, by=user, grid_id=h.grid_id,
                 house_number=h.house_number, head_name=h.head_name, phone="13812340007",
                 notes=h.notes, members=h.members,
             )  # fmt: skip
-            households.edit_household(
+            edit_entry(households.edit_household, households.get_household,
                 laptop.db, household, by=laptop.user, grid_id=h.grid_id,
                 house_number=h.house_number, head_name=h.head_name, phone=h.phone,
                 notes=h.notes,
