@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from app.models import accounts, rows
 from app.models.accounts import SYSTEM_USER as SYSTEM_USER  # the program's own work
@@ -440,21 +440,47 @@ def _store_details(conn: sqlite3.Connection, details: OfficeDetails) -> None:
         set_setting(conn, key, getattr(details, field))
 
 
-def save_office_details(db: Database, details: OfficeDetails, *, by: Actor) -> OfficeDetails:
-    """Check and store the office's details; returns them as stored (normalised).
+DETAILS_WHAT = "单位信息"
 
-    Raises ValidationError naming the field; nothing is stored then."""
+
+def save_office_details(
+    db: Database, details: OfficeDetails, *, loaded: OfficeDetails, by: Actor
+) -> OfficeDetails:
+    """Check and store the office's details; returns them as typed, normalised.
+
+    ``loaded`` is what the form showed (office_details() when it opened): only the fields
+    the user changed from it are stored, and nothing when any of them was changed by
+    someone else meanwhile (StaleEditError). Raises ValidationError naming the field;
+    nothing is stored then."""
     clean = clean_office_details(details)
     committee_id = get_setting(db, "main_committee_id")
     if committee_id is None:
         raise LookupError("office is not set up")
+    changed = [
+        f.name for f in fields(OfficeDetails) if getattr(details, f.name) != getattr(loaded, f.name)
+    ]
     with db.transaction() as conn:
         accounts.authorize(conn, by, "office")
-        if clean.seal_text:
+        if not changed:
+            return clean
+        now = office_details(db)
+        moved = [
+            f.name for f in fields(OfficeDetails) if getattr(now, f.name) != getattr(loaded, f.name)
+        ]
+        if moved:
+            where = (
+                ("committees", committee_id)
+                if moved[0] == "seal_text"
+                else ("settings", _DETAIL_KEYS[moved[0]])
+            )
+            rows.refuse_stale(conn, *where, by=by.user_id, what=DETAILS_WHAT)
+        if "seal_text" in changed and clean.seal_text:
             rows.update(
                 conn, "committees", committee_id, {"seal_text": clean.seal_text}, by=by.user_id
             )
-        _store_details(conn, clean)
+        for name in changed:
+            if name in _DETAIL_KEYS:
+                set_setting(conn, _DETAIL_KEYS[name], getattr(clean, name))
     return clean
 
 
@@ -479,7 +505,9 @@ def accept_late_days(db: Database) -> int:
     return days if low <= days <= high else ACCEPT_LATE_DAYS_DEFAULT
 
 
-def set_accept_late_days(db: Database, days: int, *, by: Actor) -> None:
+def set_accept_late_days(db: Database, days: int, *, loaded: int, by: Actor) -> None:
+    """Store the 待受理提醒 days when they differ from ``loaded`` (what the form showed),
+    unless someone changed them meanwhile (StaleEditError)."""
     low, high = ACCEPT_LATE_DAYS_RANGE
     if not low <= days <= high:
         raise ValidationError(
@@ -488,4 +516,10 @@ def set_accept_late_days(db: Database, days: int, *, by: Actor) -> None:
         )
     with db.transaction() as conn:
         accounts.authorize(conn, by, "office")
+        if days == loaded:
+            return
+        if accept_late_days(db) != loaded:
+            rows.refuse_stale(
+                conn, "settings", ACCEPT_LATE_DAYS_KEY, by=by.user_id, what=ACCEPT_LATE_DAYS_FIELD
+            )
         set_setting(conn, ACCEPT_LATE_DAYS_KEY, str(days))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import uuid6
 
@@ -120,6 +120,14 @@ def check_unchanged(
         return
     if now is None:
         raise NotFoundError(f"{what}在您打开之后已被删除。请关闭这个窗口，刷新后再看。")
+    refuse_stale(conn, table, row_id, by=by, what=what)
+
+
+def refuse_stale(
+    conn: sqlite3.Connection, table: str, row_id: str, *, by: str, what: str
+) -> NoReturn:
+    """Raise the StaleEditError of ``what`` (the row ``row_id`` of ``table`` is the one that
+    changed: the message names who changed it last, and when)."""
     raise StaleEditError(
         f"{what}在您打开之后已被修改（{_last_change(conn, table, row_id, by=by)}）。",
         table=table,
@@ -135,11 +143,11 @@ def _last_change(conn: sqlite3.Connection, table: str, row_id: str, *, by: str) 
         "ORDER BY rowid DESC LIMIT 1",
         (table, row_id),
     ).fetchone()
-    if entry is None:  # a table that is not logged
+    if entry is None and table != "settings":  # a table that is not logged
         entry = conn.execute(
             f"SELECT updated_by, updated_at, origin FROM {table} WHERE id = ?", (row_id,)
         ).fetchone()
-    user, at, device = (str(v or "") for v in entry)
+    user, at, device = (str(v or "") for v in entry or ("", "", ""))
     when = _local_minute(at)
     when = f"于 {when} " if when else ""
     if device in ("", device_id(conn)):

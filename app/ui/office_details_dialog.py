@@ -8,6 +8,7 @@ it is a per-machine preference (ui_settings): another PC of the office may not h
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtGui import QShowEvent
@@ -27,7 +28,7 @@ from app.models.errors import ValidationError
 from app.models.office import OfficeDetails
 from app.printing import fonts
 from app.ui import ui_settings
-from app.ui.cases.service_dialog import ServiceDialog
+from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     Problem,
     current_actor,
@@ -110,7 +111,12 @@ class OfficeDetailsDialog(ServiceDialog):
         low, high = office.ACCEPT_LATE_DAYS_RANGE
         self.accept_late_days = QSpinBox()
         self.accept_late_days.setRange(low, high)
-        self.accept_late_days.setValue(office.accept_late_days(db))
+        # What the form showed: the services store only what the user changed from it, and
+        # refuse when someone changed it meanwhile; 重新载入 reads it again.
+        self._loaded = details
+        self._loaded_days = office.accept_late_days(db)
+        self.accept_late_days.setValue(self._loaded_days)
+        self.reload = self.reload_details
         self.accept_late_days.setPrefix("登记后超过 ")
         self.accept_late_days.setSuffix(" 天未受理")
         late_box = QWidget()
@@ -135,6 +141,37 @@ class OfficeDetailsDialog(ServiceDialog):
         self.file_dialog = dialog
         dialog.open()
         return dialog
+
+    def _show(self, details: OfficeDetails) -> None:
+        self.seal_text.setText(details.seal_text)
+        self.address.setText(details.address)
+        self.phone.setText(details.phone)
+        self.court_name.setText(details.court_name)
+        self.retention.setCurrentText(details.retention)
+
+    def reload_details(self) -> None:
+        """重新载入: the details as stored now; what the user changed stays where the other
+        change did not touch it."""
+        typed, days = self.details(), self.accept_late_days.value()
+        before, before_days = self._loaded, self._loaded_days
+        self._loaded = office.office_details(self.db)
+        self._loaded_days = office.accept_late_days(self.db)
+        merged, both = keep_typed(asdict(before), asdict(typed), asdict(self._loaded))
+        self._show(OfficeDetails(**merged))
+        labels = {
+            "seal_text": "印章文字",
+            "address": "地址",
+            "phone": "联系电话",
+            "court_name": "司法确认法院",
+            "retention": "卷宗保管期限",
+        }
+        clashes = [labels[name] for name in both]
+        kept_days = days if days != before_days else self._loaded_days
+        if days != before_days and self._loaded_days not in (before_days, days):
+            clashes.append(office.ACCEPT_LATE_DAYS_FIELD)
+        self.accept_late_days.setValue(kept_days)
+        if clashes:
+            tell_clashes(self, clashes)
 
     def details(self) -> OfficeDetails:
         return OfficeDetails(
@@ -176,8 +213,10 @@ class OfficeDetailsDialog(ServiceDialog):
             if problem:  # checked first: nothing is saved when the font is refused
                 raise ValidationError(FONT_FIELD, problem)
         by = current_actor(self.db)
-        office.save_office_details(self.db, self.details(), by=by)
-        office.set_accept_late_days(self.db, self.accept_late_days.value(), by=by)
+        office.save_office_details(self.db, self.details(), loaded=self._loaded, by=by)
+        office.set_accept_late_days(
+            self.db, self.accept_late_days.value(), loaded=self._loaded_days, by=by
+        )
         ui_settings.save_print_font(font)
         apply_print_font(font)
 

@@ -31,6 +31,7 @@ def test_saved_details_are_read_back_normalised(office_db: Database) -> None:
             court_name="青山县人民法院",
             retention="30年",
         ),
+        loaded=office.office_details(office_db),
         by=_by(office_db),
     )
     assert office.office_details(office_db) == saved
@@ -40,7 +41,12 @@ def test_saved_details_are_read_back_normalised(office_db: Database) -> None:
 
 
 def test_a_service_number_is_a_valid_office_phone(office_db: Database) -> None:
-    saved = office.save_office_details(office_db, OfficeDetails(phone="12348"), by=_by(office_db))
+    saved = office.save_office_details(
+        office_db,
+        OfficeDetails(phone="12348"),
+        loaded=office.office_details(office_db),
+        by=_by(office_db),
+    )
     assert saved.phone == "12348"
 
 
@@ -57,16 +63,26 @@ def test_bad_details_name_the_field_and_store_nothing(
     office_db: Database, details: OfficeDetails, field: str, words: str
 ) -> None:
     office.save_office_details(
-        office_db, OfficeDetails(address="原地址", court_name="青山县人民法院"), by=_by(office_db)
+        office_db,
+        OfficeDetails(address="原地址", court_name="青山县人民法院"),
+        loaded=office.office_details(office_db),
+        by=_by(office_db),
     )
     before = office.office_details(office_db)
     with pytest.raises(ValidationError) as caught:
-        office.save_office_details(office_db, details, by=_by(office_db))
+        office.save_office_details(
+            office_db, details, loaded=office.office_details(office_db), by=_by(office_db)
+        )
     assert caught.value.field == field
     assert words in caught.value.message
     assert office.office_details(office_db) == before
 
 
 def test_an_empty_seal_keeps_the_committee_seal(office_db: Database) -> None:
-    office.save_office_details(office_db, OfficeDetails(address="人民路"), by=_by(office_db))
+    office.save_office_details(
+        office_db,
+        OfficeDetails(address="人民路"),
+        loaded=office.office_details(office_db),
+        by=_by(office_db),
+    )
     assert office.main_committee(office_db).seal_text == "青山镇人民调解委员会"

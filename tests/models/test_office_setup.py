@@ -117,11 +117,15 @@ def test_accept_late_days_default_to_three_and_are_stored_for_the_office(
     office_db: Database,
 ) -> None:
     assert office.accept_late_days(office_db) == 3
-    office.set_accept_late_days(office_db, 5, by=director(office_db))
+    office.set_accept_late_days(
+        office_db, 5, loaded=office.accept_late_days(office_db), by=director(office_db)
+    )
     assert office.accept_late_days(office_db) == 5
     for bad in (0, 61):
         with pytest.raises(ValidationError) as caught:
-            office.set_accept_late_days(office_db, bad, by=director(office_db))
+            office.set_accept_late_days(
+                office_db, bad, loaded=office.accept_late_days(office_db), by=director(office_db)
+            )
         assert caught.value.field == "待受理提醒"
         assert "1 到 60 天" in caught.value.message
     assert office.accept_late_days(office_db) == 5

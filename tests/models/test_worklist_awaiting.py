@@ -39,7 +39,9 @@ def test_registered_disputes_wait_oldest_first_with_days_and_late_marks(
 
 def test_the_office_setting_decides_what_is_late(office_db: Database) -> None:
     _register(office_db, 4, "周四")
-    office.set_accept_late_days(office_db, 7, by=director(office_db))
+    office.set_accept_late_days(
+        office_db, 7, loaded=office.accept_late_days(office_db), by=director(office_db)
+    )
     assert _waiting(office_db) == [("周四、李四", TODAY - timedelta(days=4), "已等待4天", False)]
     assert _waiting(office_db, accept_late_days=1)[0][3] is True
 

@@ -204,7 +204,9 @@ def test_waiting_disputes_oldest_first_the_late_ones_in_red(
 def test_the_office_setting_decides_which_waiting_disputes_are_late(
     page: StartPage, demo_db: Database
 ) -> None:
-    office.set_accept_late_days(demo_db, 10, by=director(demo_db))
+    office.set_accept_late_days(
+        demo_db, 10, loaded=office.accept_late_days(demo_db), by=director(demo_db)
+    )
     assert page.refresh()
     heading = page.sections["awaiting_acceptance"].heading
     assert heading.text() == "待受理（3 件，其中 2 件已超过 10 天）"

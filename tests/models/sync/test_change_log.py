@@ -59,7 +59,10 @@ def test_each_kind_of_change_is_logged(office_db):
 
     mark = _mark(db)
     office.save_office_details(
-        db, office.OfficeDetails(address="青山镇政府大院", phone="0571-82345678"), by=by
+        db,
+        office.OfficeDetails(address="青山镇政府大院", phone="0571-82345678"),
+        loaded=office.office_details(db),
+        by=by,
     )
     assert {t for t, _ in _logged(db, mark)} == {"settings"}  # 地址, 电话 (upserts)
 

@@ -528,7 +528,12 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
         else:
             outreach_content.restore_default(db, item.key, by=by)
     elif kind == "details":
-        office.save_office_details(db, office.OfficeDetails(address=pick(ADDRESSES)), by=by)
+        office.save_office_details(
+            db,
+            office.OfficeDetails(address=pick(ADDRESSES)),
+            loaded=office.office_details(db),
+            by=by,
+        )
 
 
 # --------------------------------------------------------------------------------------

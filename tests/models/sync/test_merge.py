@@ -600,6 +600,7 @@ def test_office_details_travel_and_the_installation_keeps_its_own(office_pc, lap
     office.save_office_details(
         office_pc.db,
         office.OfficeDetails(address="青山镇人民路1号", court_name="青山县人民法院"),
+        loaded=office.office_details(office_pc.db),
         by=office_pc.user,
     )
     exchange.set_device_name(laptop.db, "周玉梅的新笔记本", by=laptop.user)
@@ -620,7 +621,10 @@ def test_office_details_travel_and_the_installation_keeps_its_own(office_pc, lap
 def test_a_setting_changed_on_both_sides_is_listed(office_pc, laptop, case_id):
     for replica, court in ((office_pc, "青山县人民法院"), (laptop, "青山市中级人民法院")):
         office.save_office_details(
-            replica.db, office.OfficeDetails(court_name=court), by=replica.user
+            replica.db,
+            office.OfficeDetails(court_name=court),
+            loaded=office.office_details(replica.db),
+            by=replica.user,
         )
 
     both_ways(office_pc, laptop)

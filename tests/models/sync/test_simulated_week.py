@@ -239,7 +239,10 @@ def test_a_week_apart_then_one_truth(folder):
             )  # fmt: skip
             outreach_content.restore_default(laptop.db, broadcast.key, by=director(laptop.db))
             office.save_office_details(
-                office_pc.db, office.OfficeDetails(address="青山镇人民路1号"), by=user
+                office_pc.db,
+                office.OfficeDetails(address="青山镇人民路1号"),
+                loaded=office.office_details(office_pc.db),
+                by=user,
             )
     provisional = laptop.db.scalar("SELECT count(*) FROM cases WHERE number_provisional = 1")
     assert provisional > 0, "the laptop ran out of block numbers during the week"
