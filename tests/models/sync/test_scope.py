@@ -23,7 +23,7 @@ from app.models.sync.merge import ALIVE, KEEPER, Change
 from app.models.sync.scope import Scope
 from app.models.sync.tables import CASE_CHILD_TABLES, LOCAL_COLUMNS
 from app.models.sync.validate import BadSyncContent
-from tests.helpers import edit_details
+from tests.helpers import edit_details, save_draft
 from tests.models.helpers import person
 from tests.models.sync.replicas import (
     TODAY,
@@ -450,7 +450,7 @@ def test_a_village_laptops_copy_holds_nothing_of_the_other_villages(office_pc, t
     removed at 结案 leaves its text in the log)."""
     elsewhere = register_in(office_pc, "桃园村", "王五", "赵六")
     worked_on(office_pc, elsewhere)
-    cases.save_agreement_draft(
+    save_draft(
         office_pc.db,
         elsewhere,
         AgreementInput(terms=["王五赔偿赵六围墙修缮费八百元。"]),
@@ -471,7 +471,7 @@ def test_a_village_laptops_copy_holds_nothing_of_the_other_villages(office_pc, t
     )
     here = register_in(office_pc, "红旗村", "孙七", "周八")
     worked_on(office_pc, here)
-    cases.save_agreement_draft(
+    save_draft(
         office_pc.db, here, AgreementInput(terms=["孙七让出一尺。"]), by=office_pc.user, today=TODAY
     )
     cases.close_case(
