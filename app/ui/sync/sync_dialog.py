@@ -422,6 +422,18 @@ def merged_text(applied: Applied) -> str:
         lines.append("  笔记本上打印过的文书用的是临时编号，请按正式案号改过来。")
     if applied.numbers_returned:
         lines.append(f"· 收回笔记本没用完的案号 {applied.numbers_returned} 个，办公室接着用。")
+    if applied.cases_received:
+        lines.append(f"· {applied.cases_received} 件案件改到了本机带的村（社区），已整件收到本机。")
+    if applied.cases_dropped:
+        lines.append(
+            f"· {applied.cases_dropped} 件案件已改到本机没有带的村（社区），已从本机移除；"
+            "本机对它们做过的修改仍会随下次的同步文件交给办公室。"
+        )
+    if applied.kept_in_use:
+        lines.append(
+            f"· 对方删除的 {applied.kept_in_use} 条记录在本机还有案件等在用，没有删除，"
+            f"已列入“{CONFLICTS_PATH}”。"
+        )
     return "\n".join(lines)
 
 
