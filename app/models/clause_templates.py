@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,6 +21,7 @@ from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.reference import categories
+from app.models.sync.tables import natural_id
 from app.paths import resource_path
 
 EVERY_CATEGORY = "*"  # offered whatever the dispute's category
@@ -40,6 +41,8 @@ class ClauseTemplate:
     body: str
     shipped: bool  # one of the program's defaults (possibly edited)
     edited: bool  # a shipped default whose text the office changed
+    # the row's edit stamp as read (rows.stamp_sql; ABSENT: a shipped one never edited)
+    stamp: str = rows.ABSENT
 
 
 @cache
@@ -56,12 +59,15 @@ def defaults() -> list[ClauseTemplate]:
     return list(_shipped())
 
 
+_SELECT = (
+    f"SELECT *, {rows.stamp_sql('clause_templates', 'clause_templates')} AS stamp "
+    "FROM clause_templates"
+)
+
+
 def all_templates(db: Database, *, include_hidden: bool = False) -> list[ClauseTemplate]:
     """Every template as the office sees it: shipped ones (with its edits), then its own."""
-    overrides = {
-        r["default_key"]: r
-        for r in db.query("SELECT * FROM clause_templates WHERE default_key IS NOT NULL")
-    }
+    overrides = {r["default_key"]: r for r in db.query(f"{_SELECT} WHERE default_key IS NOT NULL")}
     out: list[ClauseTemplate] = []
     for t in _shipped():
         row = overrides.get(t.key)
@@ -69,14 +75,18 @@ def all_templates(db: Database, *, include_hidden: bool = False) -> list[ClauseT
             out.append(t)
         elif include_hidden or not row["hidden"]:
             out.append(
-                ClauseTemplate(t.key, row["category"], row["title"], row["body"], True, True)
+                ClauseTemplate(
+                    t.key, row["category"], row["title"], row["body"], True, True, row["stamp"]
+                )
             )
     for r in db.query(
-        "SELECT * FROM clause_templates WHERE default_key IS NULL"
+        f"{_SELECT} WHERE default_key IS NULL"
         + ("" if include_hidden else " AND hidden = 0")
         + " ORDER BY position, created_at"
     ):
-        out.append(ClauseTemplate(r["id"], r["category"], r["title"], r["body"], False, False))
+        out.append(
+            ClauseTemplate(r["id"], r["category"], r["title"], r["body"], False, False, r["stamp"])
+        )
     return out
 
 
@@ -277,13 +287,28 @@ def _checked(category: str, title: str, body: str) -> tuple[str, str, str]:
 
 
 def save_template(
-    db: Database, key: str | None, *, category: str, title: str, body: str, by: Actor
+    db: Database,
+    key: str | None,
+    *,
+    category: str,
+    title: str,
+    body: str,
+    by: Actor,
+    loaded: Mapping[str, str] | None = None,
+    stamp: str | None = None,
 ) -> str:
     """Save an edit of a template (shipped or the office's own) or, with key None, a new one.
-    Returns the template's key."""
+    Returns the template's key.
+
+    The editor gives ``loaded`` (category, title, body as it showed them) and ``stamp``
+    (ClauseTemplate.stamp): only what the user changed is written, and nothing when the
+    template changed since (StaleEditError). Without a stamp all of it is written (the
+    program's own writes)."""
+    typed = {"category": category, "title": title, "body": body}
     category, title, body = _checked(category, title, body)
     values = {"category": category, "title": title, "body": body, "hidden": 0}
     shipped_keys = {t.key for t in _shipped()}
+    what = f"条款模板“{(loaded or {}).get('title') or title}”"
     with db.transaction() as conn:
         accounts.authorize(conn, by, "templates")
         if key is None:
@@ -297,14 +322,25 @@ def save_template(
             row = conn.execute(
                 "SELECT id FROM clause_templates WHERE default_key = ?", (key,)
             ).fetchone()
+            row_id = natural_id("clause_templates", key) if row is None else str(row[0])
+            if stamp is not None:
+                rows.check_absent_or_unchanged(
+                    conn, "clause_templates", row_id, stamp, by=by.user_id, what=what
+                )
             if row is None:
                 rows.insert(conn, "clause_templates", {**values, "default_key": key}, by=by.user_id)
             else:
-                rows.update(conn, "clause_templates", row[0], values, by=by.user_id)
+                rows.save_texts_row(
+                    conn, "clause_templates", row_id, values, typed=typed, loaded=loaded,
+                    stamp=stamp, by=by.user_id, what=what,
+                )  # fmt: skip
             return key
         if conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone() is None:
             raise NotFoundError("这个条款模板已被删除，请刷新后再试。")
-        rows.update(conn, "clause_templates", key, values, by=by.user_id)
+        rows.save_texts_row(
+            conn, "clause_templates", key, values, typed=typed, loaded=loaded, stamp=stamp,
+            by=by.user_id, what=what,
+        )  # fmt: skip
         return key
 
 

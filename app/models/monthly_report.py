@@ -20,6 +20,7 @@ from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.stats import Indicators, Period, Report, indicators, report
+from app.models.sync.tables import natural_id
 
 MAX_CHARS = 2000  # each text: about three pages of the report
 
@@ -110,15 +111,34 @@ def get_texts(db: Database, committee_id: str, year: int, month: int) -> Monthly
 
 
 def save_texts(
-    db: Database, committee_id: str, year: int, month: int, texts: MonthlyTexts, *, by: Actor
+    db: Database,
+    committee_id: str,
+    year: int,
+    month: int,
+    texts: MonthlyTexts,
+    *,
+    by: Actor,
+    loaded: MonthlyTexts | None = None,
 ) -> MonthlyTexts:
     """Store the texts of a committee's month (insert or update, one transaction) and
     return them as stored. A month out of range raises ValidationError (统计月份), a text
     over MAX_CHARS one naming it (总体情况, 主要原因和特点, 工作措施 or 下步打算); nothing is
-    written then. Texts equal to the stored ones write nothing either."""
+    written then. Texts equal to the stored ones write nothing either.
+
+    The 月度报告 window gives ``loaded``, the texts as it showed them (get_texts): only the
+    texts the user changed are written, and nothing when someone else changed the month's
+    texts since (StaleEditError). Without it all of ``texts`` is written."""
     check_month(year, month)
     clean = check_texts(texts)
     values = dict(clean.items())
+    if loaded is not None:
+        changed = {
+            name: value
+            for name, value in values.items()
+            if clean_text(getattr(texts, name)) != clean_text(getattr(loaded, name))
+        }
+        if not changed:
+            return clean
     with db.transaction() as conn:
         accounts.authorize(conn, by, "monthly_report")
         known = conn.execute("SELECT 1 FROM committees WHERE id = ?", (committee_id,))
@@ -129,8 +149,24 @@ def save_texts(
             "WHERE committee_id = ? AND year = ? AND month = ?",
             (committee_id, year, month),
         ).fetchone()
+        stored = (
+            {name: str(found[i] or "") for i, name in enumerate(FIELD_LABELS, start=1)}
+            if found is not None
+            else dict(MonthlyTexts().items())
+        )
+        if loaded is not None:
+            if stored != dict(loaded.items()):
+                row_id = natural_id("monthly_reports", committee_id, year, month)
+                rows.refuse_stale(
+                    conn,
+                    "monthly_reports",
+                    row_id if found is None else str(found[0]),
+                    by=by.user_id,
+                    what=f"{year}年{month}月的情况说明",
+                )
+            values = {**stored, **changed}
+            clean = MonthlyTexts(**values)
         if found is not None:
-            stored = {name: str(found[i] or "") for i, name in enumerate(FIELD_LABELS, start=1)}
             if stored != values:
                 rows.update(conn, "monthly_reports", str(found[0]), values, by=by.user_id)
         elif not clean.is_empty:  # nothing written and nothing stored: no empty row

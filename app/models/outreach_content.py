@@ -29,6 +29,7 @@ from app.models import accounts, rows
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
+from app.models.sync.tables import natural_id
 from app.paths import resource_path
 
 KINDS = ("card", "broadcast", "brochure", "animation")
@@ -125,6 +126,8 @@ class ContentItem:
     shipped: bool  # one of the program's defaults (possibly edited)
     edited: bool  # a shipped default whose text the office changed
     hidden: bool = False  # only seen with include_hidden=True
+    # the row's edit stamp as read (rows.stamp_sql; ABSENT: a shipped one never edited)
+    stamp: str = ""
 
 
 # ---- placeholders and measuring ----------------------------------------------------
@@ -376,6 +379,12 @@ def _dump(extra: Mapping[str, str]) -> str:
 # ---- reading -------------------------------------------------------------------------
 
 
+_SELECT = (
+    f"SELECT *, {rows.stamp_sql('outreach_content', 'outreach_content')} AS stamp "
+    "FROM outreach_content"
+)
+
+
 def items(
     db: Database, kind: str | None = None, *, include_hidden: bool = False
 ) -> list[ContentItem]:
@@ -383,10 +392,7 @@ def items(
     shipped order, then its own in the order they were added."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown outreach content kind {kind!r}")
-    overrides = {
-        r["default_key"]: r
-        for r in db.query("SELECT * FROM outreach_content WHERE default_key IS NOT NULL")
-    }
+    overrides = {r["default_key"]: r for r in db.query(f"{_SELECT} WHERE default_key IS NOT NULL")}
     out: list[ContentItem] = []
     for t in _shipped():
         if kind is not None and t.kind != kind:
@@ -401,9 +407,17 @@ def items(
         extra = {**_extra_of(row["extra"]), **_fixed(t)}
         edited = (title, body, extra) != (t.title, t.body, t.extra)
         out.append(
-            _copy(t, title=title, body=body, extra=extra, edited=edited, hidden=bool(row["hidden"]))
+            _copy(
+                t,
+                title=title,
+                body=body,
+                extra=extra,
+                edited=edited,
+                hidden=bool(row["hidden"]),
+                stamp=row["stamp"],
+            )
         )
-    sql = "SELECT * FROM outreach_content WHERE default_key IS NULL"
+    sql = f"{_SELECT} WHERE default_key IS NULL"
     params: list[str] = []
     if kind is not None:
         sql += " AND kind = ?"
@@ -421,6 +435,7 @@ def items(
                 shipped=False,
                 edited=False,
                 hidden=bool(r["hidden"]),
+                stamp=r["stamp"],
             )
         )
     return out
@@ -468,9 +483,18 @@ def save_item(
     extra: Mapping[str, str] | None = None,
     *,
     by: Actor,
+    loaded: Mapping[str, Any] | None = None,
+    stamp: str | None = None,
 ) -> str:
     """Save an edit of an item (shipped or the office's own) or, with key None, a new item
-    of the office. Returns the item's key. A hidden item that is saved is shown again."""
+    of the office. Returns the item's key. A hidden item that is saved is shown again.
+
+    The editor gives ``loaded`` (title, body, extra as it showed them) and ``stamp``
+    (ContentItem.stamp): only what the user changed is written, and nothing when the item
+    changed since (StaleEditError). Without a stamp all of it is written (the program's own
+    writes)."""
+    typed = {"title": title, "body": body, "extra": dict(extra or {})}
+    shown = None if loaded is None else {**loaded, "extra": dict(loaded.get("extra") or {})}
     shipped = {t.key: t for t in _shipped()}
     default = shipped.get(key) if key is not None else None
     if default is not None and default.kind != kind:
@@ -478,6 +502,7 @@ def save_item(
     fixed = _fixed(default) if default is not None else {}
     title, body, clean = _checked(kind, title, body, extra or {}, fixed)
     values = {"kind": kind, "title": title, "body": body, "extra": _dump(clean), "hidden": 0}
+    what = f"宣传内容“{(loaded or {}).get('title') or title}”"
     with db.transaction() as conn:
         accounts.authorize(conn, by, "content")
         if key is None:
@@ -491,14 +516,25 @@ def save_item(
             row = conn.execute(
                 "SELECT id FROM outreach_content WHERE default_key = ?", (key,)
             ).fetchone()
+            row_id = natural_id("outreach_content", key) if row is None else str(row[0])
+            if stamp is not None:
+                rows.check_absent_or_unchanged(
+                    conn, "outreach_content", row_id, stamp, by=by.user_id, what=what
+                )
             if row is None:
                 rows.insert(conn, "outreach_content", {**values, "default_key": key}, by=by.user_id)
             else:
-                rows.update(conn, "outreach_content", row[0], values, by=by.user_id)
+                rows.save_texts_row(
+                    conn, "outreach_content", row_id, values, typed=typed, loaded=shown,
+                    stamp=stamp, by=by.user_id, what=what,
+                )  # fmt: skip
             return key
         if _own_row(conn, key)["kind"] != kind:
             raise ValueError(f"{key} is not a {kind}")
-        rows.update(conn, "outreach_content", key, values, by=by.user_id)
+        rows.save_texts_row(
+            conn, "outreach_content", key, values, typed=typed, loaded=shown, stamp=stamp,
+            by=by.user_id, what=what,
+        )  # fmt: skip
         return key
 
 

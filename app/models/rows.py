@@ -174,6 +174,40 @@ def _local_minute(at: str) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
+def check_absent_or_unchanged(
+    conn: sqlite3.Connection, table: str, row_id: str, stamp: str, *, by: str, what: str
+) -> None:
+    """As :func:`check_unchanged`, for a row that may not exist (a shipped text the office
+    has not edited: stamp ABSENT): one deleted since the form read it (恢复默认 in another
+    window) has changed as well."""
+    now = current_stamp(conn, table, row_id)
+    if (now or ABSENT) != stamp:
+        refuse_stale(conn, table, row_id, by=by, what=what)
+
+
+def save_texts_row(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: str,
+    values: Mapping[str, Any],
+    *,
+    typed: Mapping[str, Any],
+    loaded: Mapping[str, Any] | None,
+    stamp: str | None,
+    by: str,
+    what: str,
+) -> None:
+    """Save an edit of a text the office keeps (协议条款模板, 宣传内容, 月度报告): with a
+    ``stamp`` (an edit form), the columns whose field (same name in ``typed``) the user
+    left as ``loaded`` are not written, and nothing is when the row changed since the
+    form read it; without one (the program's own writes: demo, import) all of ``values``."""
+    if stamp is None:
+        update(conn, table, row_id, values, by=by)
+        return
+    left = {c: v for c, v in values.items() if c in typed and loaded and typed[c] == loaded.get(c)}
+    update_changed(conn, table, row_id, left, values, stamp=stamp, by=by, what=what)
+
+
 def edited(loaded: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
     """The columns of ``wanted`` the user changed from ``loaded`` (all of those missing
     from ``loaded``)."""

@@ -114,6 +114,10 @@ class TemplateRow:
         return self.template.shipped
 
     @property
+    def stamp(self) -> str:
+        return self.template.stamp
+
+    @property
     def source_label(self) -> str:
         t = self.template
         return source_label(shipped=t.shipped, edited=t.edited, hidden=self.hidden)
@@ -177,6 +181,8 @@ NEW_TEMPLATE = NewTexts(
 
 class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
     """Manage the agreement clause templates (see the module docstring)."""
+
+    value_labels = ("条款名称", "适用纠纷类型", "条款内容")
 
     templates_changed = Signal()
     spec = EditorSpec(
@@ -296,6 +302,10 @@ class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
         else:
             t = row.template
             title, category, body = t.title, t.category, t.body
+        self._put((title, category, body))
+
+    def _put(self, values: tuple[str, ...]) -> None:
+        title, category, body = values
         self.title_edit.setText(title)
         index = self.category.findData(category)
         if index < 0:  # a category no longer in the list: keep it choosable
@@ -324,6 +334,12 @@ class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
 
     def _store(self, key: str | None) -> str:
         title, category, body = self.values()
+        shown_title, shown_category, shown_body = self.shown_values
+        shown = {
+            "title": shown_title,
+            "category": shown_category,
+            "body": normalise_body(shown_body),
+        }
         return save_template(
             self.db,
             key,
@@ -331,6 +347,8 @@ class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
             title=title,
             body=normalise_body(body),
             by=current_actor(self.db),
+            loaded=None if key is None else shown,
+            stamp=None if key is None else self.shown_stamp,
         )
 
     def _changed(self) -> SignalInstance:

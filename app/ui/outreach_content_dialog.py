@@ -250,6 +250,8 @@ def _place_combo(places: Mapping[str, str]) -> QComboBox:
 class OutreachContentDialog(EditorDialog[ContentItem]):
     """Manage the 七个一 outreach texts (see the module docstring)."""
 
+    value_labels = (TITLE_FIELD, SIDE_FIELD, SLOT_FIELD, DURATION_FIELD, LINK_FIELD, BODY_FIELD)
+
     content_changed = Signal()
     spec = EditorSpec(
         window_title=WINDOW_TITLE,
@@ -437,9 +439,10 @@ class OutreachContentDialog(EditorDialog[ContentItem]):
             self.body.toPlainText(),
         )
 
-    def extra(self) -> dict[str, str]:
-        """What the kind keeps besides title and text, as save_item takes it."""
-        _title, side, slot, duration, link, _body = self.values()
+    def extra(self, values: tuple[str, ...] | None = None) -> dict[str, str]:
+        """What the kind keeps besides title and text, as save_item takes it (of
+        ``values``: what the fields hold now)."""
+        _title, side, slot, duration, link, _body = values or self.values()
         if self._kind == "card":
             return {"side": side}
         if self._kind == "brochure":
@@ -450,18 +453,32 @@ class OutreachContentDialog(EditorDialog[ContentItem]):
 
     def _fill(self, item: ContentItem | None) -> None:
         extra = item.extra if item is not None else {}
-        self.title_edit.setText(item.title if item is not None else "")
-        for combo, key in ((self.side_combo, "side"), (self.slot_combo, "slot")):
-            combo.setCurrentIndex(max(0, combo.findData(extra.get(key, ""))))
+        for combo in (self.side_combo, self.slot_combo):
             # A shipped card side or brochure panel keeps its place whatever the edit.
             fixed = item is not None and item.shipped
             combo.setEnabled(not fixed)
             combo.setToolTip("程序自带的内容印在固定的位置，不能改。" if fixed else "")
-        self.duration_edit.setText(extra.get("duration", ""))
-        self.link_edit.setText(extra.get("link", ""))
+        self._put(
+            (
+                item.title if item is not None else "",
+                extra.get("side", ""),
+                extra.get("slot", ""),
+                extra.get("duration", ""),
+                extra.get("link", ""),
+                item.body if item is not None else "",
+            )
+        )
+
+    def _put(self, values: tuple[str, ...]) -> None:
+        title, side, slot, duration, link, body = values
+        self.title_edit.setText(title)
+        for combo, key in ((self.side_combo, side), (self.slot_combo, slot)):
+            combo.setCurrentIndex(max(0, combo.findData(key)))
+        self.duration_edit.setText(duration)
+        self.link_edit.setText(link)
         for edit in (self.title_edit, self.link_edit):
             edit.setCursorPosition(0)  # a long link shows its start ("https://…")
-        self.body.setPlainText(item.body if item is not None else "")
+        self.body.setPlainText(body)
 
     def _new_texts(self) -> NewTexts:
         noun = _ITEM_NOUNS[self._kind]
@@ -530,7 +547,19 @@ class OutreachContentDialog(EditorDialog[ContentItem]):
 
     def _store(self, key: str | None) -> str:
         title, body, extra = self.title_edit.text(), self.body.toPlainText(), self.extra()
-        return save_item(self.db, key, self._kind, title, body, extra, by=current_actor(self.db))
+        shown = self.shown_values
+        loaded = {"title": shown[0], "body": shown[5], "extra": self.extra(shown)}
+        return save_item(
+            self.db,
+            key,
+            self._kind,
+            title,
+            body,
+            extra,
+            by=current_actor(self.db),
+            loaded=None if key is None else loaded,
+            stamp=None if key is None else self.shown_stamp,
+        )
 
     def _changed(self) -> SignalInstance:
         return self.content_changed

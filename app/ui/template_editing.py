@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.ui import messages
-from app.ui.cases.service_dialog import call_service
+from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     FieldErrors,
     current_actor,
@@ -263,6 +263,11 @@ class Editable(Keyed, Protocol):
         """A shipped text the office hid: still listed, greyed, to be restored."""
         ...
 
+    @property
+    def stamp(self) -> str:
+        """Its row's edit stamp as read (rows.stamp_sql): the save gives it back."""
+        ...
+
 
 E = TypeVar("E", bound=Editable)
 
@@ -323,6 +328,8 @@ class EditorDialog(QDialog, Generic[E]):
     spec: ClassVar[EditorSpec]
     model: RecordTableModel[E]
     title_edit: QLineEdit
+    # what each of values() is called on the form (to name the fields both sides changed)
+    value_labels: ClassVar[tuple[str, ...]]
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -378,8 +385,24 @@ class EditorDialog(QDialog, Generic[E]):
         raise NotImplementedError
 
     def _store(self, key: str | None) -> str:  # pragma: no cover - every subclass gives its own
-        """Save the fields as the text ``key`` (None: a new one); return its key."""
+        """Save the fields as the text ``key`` (None: a new one); return its key. An edit
+        gives the service :attr:`shown_values` and :attr:`shown_stamp`: it writes only what
+        the user changed, and refuses when the text changed since it was shown here."""
         raise NotImplementedError
+
+    def _put(self, values: tuple[str, ...]) -> None:  # pragma: no cover - every subclass
+        """Put ``values`` (as values() gives them) into the fields."""
+        raise NotImplementedError
+
+    @property
+    def shown_values(self) -> tuple[str, ...]:
+        """The fields as they showed the text before the user typed."""
+        return self._baseline
+
+    @property
+    def shown_stamp(self) -> str:
+        """The shown text's edit stamp as read with it ("" for a new text)."""
+        return self._shown.stamp if self._shown is not None else ""
 
     def _about(self, record: E) -> str:  # pragma: no cover - every subclass gives its own
         """The line under the heading: where ``record`` comes from and what may be done."""
@@ -601,8 +624,35 @@ class EditorDialog(QDialog, Generic[E]):
         def call() -> None:
             saved.append(self._store(key))
 
-        if call_service(self, self.errors, call, title=self.windowTitle()):
+        reload = self._reload_edit if key is not None else None
+        if call_service(self, self.errors, call, title=self.windowTitle(), reload=reload):
             self._done(saved[0], f"已保存“{title.strip()}”。")
+
+    def _reload_edit(self) -> None:
+        """重新载入: the text as stored now; what the user changed stays where the other
+        change did not touch it."""
+        typed, before = self.values(), self._baseline
+        key = self._shown.key if self._shown is not None else None
+        self.reload()
+        record = next((r for r in self._all if r.key == key), None)
+        if record is None:  # deleted meanwhile: the list shows what is left
+            self._shown = None
+            self._show_first()
+            return
+        self._show(record)
+        now = self.values()
+        names = self.value_labels
+        merged, both = keep_typed(
+            dict(zip(names, before, strict=True)),
+            dict(zip(names, typed, strict=True)),
+            dict(zip(names, now, strict=True)),
+        )
+        self._put(tuple(merged[name] for name in names))
+        self._edited()
+        if both:
+            tell_clashes(self, both)
+        else:
+            self._set_status("已载入最新内容，您改过的地方保留着，请核对后再保存。")
 
     def remove(self) -> None:
         """隐藏 a shipped text, 删除 one of the office's own; asked first."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import accounts, cases, office, rows
+from app.models import accounts, cases, office, outreach_content, rows
 from app.models import db as dbmod
 from app.models import registries as reg
 from app.models.casefile import load_case
@@ -486,3 +486,52 @@ def test_a_household_whose_members_changed_meanwhile_refuses_a_stale_save(
     stored = reg.get_household(other_window, house)
     assert stored.phone == "13812340007"
     assert [m.name for m in stored.members] == ["李秀英", "孙小森"]
+
+
+# ---------------------------------------------------------------------------------------
+# The office's texts and settings
+
+
+def test_chart_options_write_only_the_choice_changed_and_refuse_a_stale_one(
+    office_db: Database, other_window: Database
+) -> None:
+    by = director(office_db)
+    village = next(v.id for v in office.villages(office_db) if v.name == "红旗村")
+    grid = reg.add_grid(office_db, by=by, village_id=village, name="第一网格")
+    a = reg.chart_options(office_db, grid)
+    b = reg.chart_options(other_window, grid)
+    reg.save_chart_options(
+        other_window, replace(b, hide_members=True), by=director(other_window), loaded=b
+    )
+    with pytest.raises(StaleEditError) as refused:
+        reg.save_chart_options(office_db, replace(a, mask_phones=False), by=by, loaded=a)
+    assert refused.value.message.startswith("网格“第一网格”的装户图设置在您打开之后已被修改（")
+    again = reg.chart_options(office_db, grid)
+    reg.save_chart_options(office_db, replace(again, mask_phones=False), by=by, loaded=again)
+    assert reg.chart_options(other_window, grid) == reg.ChartOptions(
+        grid, mask_phones=False, hide_members=True
+    )
+
+
+def test_an_outreach_text_edited_meanwhile_refuses_a_stale_save(
+    office_db: Database, other_window: Database
+) -> None:
+    item = outreach_content.items(office_db, "broadcast")[0]
+    shown = {"title": item.title, "body": item.body, "extra": item.extra}
+    outreach_content.save_item(
+        other_window, item.key, item.kind, item.title, item.body + "欢迎来调委会咨询。",
+        item.extra, by=director(other_window), loaded=shown, stamp=item.stamp,
+    )  # fmt: skip
+    with pytest.raises(StaleEditError):
+        outreach_content.save_item(
+            office_db, item.key, item.kind, "有矛盾找调解", item.body, item.extra,
+            by=director(office_db), loaded=shown, stamp=item.stamp,
+        )  # fmt: skip
+    again = next(i for i in outreach_content.items(office_db, "broadcast") if i.key == item.key)
+    shown = {"title": again.title, "body": again.body, "extra": again.extra}
+    outreach_content.save_item(
+        office_db, item.key, item.kind, "有矛盾找调解", again.body, again.extra,
+        by=director(office_db), loaded=shown, stamp=again.stamp,
+    )  # fmt: skip
+    stored = next(i for i in outreach_content.items(other_window, "broadcast") if i.key == item.key)
+    assert (stored.title, stored.body) == ("有矛盾找调解", item.body + "欢迎来调委会咨询。")

@@ -31,6 +31,7 @@ from app.models.registries.common import (
     set_retired,
     village_order,
 )
+from app.models.sync.tables import natural_id
 
 HOUSE_NUMBER_FIELD = "门牌号"
 HEAD_FIELD = "户主姓名"
@@ -429,21 +430,43 @@ def chart_options(db: Database, grid_id: str) -> ChartOptions:
     )
 
 
-def save_chart_options(db: Database, options: ChartOptions, *, by: Actor) -> None:
-    """Remember what the grid's 装户图 shows."""
-    values = {
-        "mask_phones": int(options.mask_phones),
-        "hide_members": int(options.hide_members),
-        "heads_only": int(options.heads_only),
-    }
+def save_chart_options(
+    db: Database, options: ChartOptions, *, by: Actor, loaded: ChartOptions | None = None
+) -> None:
+    """Remember what the grid's 装户图 shows.
+
+    ``loaded``: the options as the window showed them (chart_options()); then only the
+    choices the user changed are written, and nothing when someone else changed the grid's
+    options since (StaleEditError)."""
+    names = ("mask_phones", "hide_members", "heads_only")
+    values = {name: int(getattr(options, name)) for name in names}
+    if loaded is not None:
+        values = {n: v for n, v in values.items() if bool(v) != getattr(loaded, n)}
+        if not values:
+            return
     with db.transaction() as conn:
         accounts.authorize(conn, by, "village_registry")
-        g = conn.execute("SELECT kind FROM places WHERE id = ?", (options.grid_id,)).fetchone()
+        g = conn.execute(
+            "SELECT kind, name FROM places WHERE id = ?", (options.grid_id,)
+        ).fetchone()
         if g is None or g["kind"] != "grid":
             raise NotFoundError("这个网格已被删除，请刷新后再试。")
         r = conn.execute(
             "SELECT id FROM household_chart_options WHERE grid_id = ?", (options.grid_id,)
         ).fetchone()
+        if loaded is not None and chart_options(db, options.grid_id) != loaded:
+            rows.refuse_stale(
+                conn,
+                "household_chart_options",
+                natural_id("household_chart_options", options.grid_id) if r is None else r["id"],
+                by=by.user_id,
+                what=f"网格“{g['name']}”的装户图设置",
+            )
+        if r is None:  # the defaults, with what was changed
+            values = {
+                **{n: int(getattr(loaded or options, n)) for n in names},
+                **values,
+            }
         if r is None:
             rows.insert(
                 conn,

@@ -11,6 +11,7 @@ same preview as the mediation forms (print, save as PDF).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from functools import partial
 
@@ -36,7 +37,7 @@ from app.models.db import Database, StorageError, connect
 from app.printing.outreach import kit, source
 from app.printing.outreach.text import OutreachError
 from app.ui import messages
-from app.ui.cases.service_dialog import call_service
+from app.ui.cases.service_dialog import call_service, keep_typed
 from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, fit_to_screen
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, SUCCESS, Heading, tint
@@ -153,10 +154,13 @@ class KitDialog(QDialog):
             if widget is not None:
                 widget.deleteLater()
         self.privacy = {}
+        # the options as shown: a change writes only what the user changed from them
+        self._shown_options: dict[str, reg.ChartOptions] = {}
         grids = reg.list_grids(self.db, village_id)
         for row, grid in enumerate(grids):
             self.privacy_grid.addWidget(QLabel(grid.name), row, 0)
             options = reg.chart_options(self.db, grid.id)
+            self._shown_options[grid.id] = options
             boxes: dict[str, QCheckBox] = {}
             for col, (key, text) in enumerate(PRIVACY, start=1):
                 box = QCheckBox(text)
@@ -172,12 +176,30 @@ class KitDialog(QDialog):
         options = reg.ChartOptions(
             grid_id=grid_id, **{key: boxes[key].isChecked() for key, _text in PRIVACY}
         )
-        call_service(
-            self,
-            self.errors,
-            lambda: reg.save_chart_options(self.db, options, by=current_actor(self.db)),
-            title=TITLE,
-        )
+        loaded = self._shown_options.get(grid_id)
+
+        def call() -> None:
+            reg.save_chart_options(self.db, options, by=current_actor(self.db), loaded=loaded)
+
+        reload = partial(self._reload_privacy, grid_id)
+        if call_service(self, self.errors, call, title=TITLE, reload=reload):
+            self._shown_options[grid_id] = options
+
+    def _reload_privacy(self, grid_id: str) -> None:
+        """重新载入: the grid's options as stored now, with the user's own change kept (and
+        saved) where the other change did not touch it."""
+        boxes = self.privacy[grid_id]
+        before = self._shown_options[grid_id]
+        typed = reg.ChartOptions(grid_id, **{key: boxes[key].isChecked() for key, _ in PRIVACY})
+        now = self._shown_options[grid_id] = reg.chart_options(self.db, grid_id)
+        merged, _both = keep_typed(asdict(before), asdict(typed), asdict(now))
+        for key, _text in PRIVACY:
+            box = boxes[key]
+            box.blockSignals(True)
+            box.setChecked(bool(merged[key]))
+            box.blockSignals(False)
+        if reg.ChartOptions(**merged) != now:
+            self._privacy_changed(grid_id)
 
     # ---- printing
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -60,7 +61,7 @@ from app.models.monthly_report import (
 from app.models.stats import Indicators, Period, indicators
 from app.printing.monthly_report import monthly_report_pdf, monthly_report_xlsx, rate_text, wan
 from app.ui import file_dialogs, messages
-from app.ui.cases.service_dialog import call_service
+from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     Caption,
     FieldBox,
@@ -408,20 +409,43 @@ class MonthlyReportDialog(QDialog):
         if not self.is_dirty():
             return True
         year, month = self._shown
-        texts = self.texts()
+        texts, loaded = self.texts(), self._baseline
         stored: list[MonthlyTexts] = []
 
         def call() -> None:
             by = current_actor(self.db)
-            stored.append(save_texts(self.db, self.committee_id, year, month, texts, by=by))
+            stored.append(
+                save_texts(self.db, self.committee_id, year, month, texts, by=by, loaded=loaded)
+            )
 
-        if not call_service(self, self.errors, call, title=TITLE):
+        if not call_service(self, self.errors, call, title=TITLE, reload=self.reload_texts):
             return False
         self._baseline = stored[0]
         self._update()
         self._set_status(f"已保存{year}年{month}月的情况说明。")
         emit(self.saved, year, month)
         return True
+
+    def reload_texts(self) -> None:
+        """重新载入: the month's texts as stored now; what the user changed stays where the
+        other change did not touch it."""
+        year, month = self._shown
+        typed, before = self.texts(), self._baseline
+        try:
+            now = get_texts(self.db, self.committee_id, year, month)
+        except StorageError as exc:
+            messages.show_storage_error(self, exc)
+            return
+        merged, both = keep_typed(asdict(before), asdict(typed), asdict(now))
+        self._set_texts(now)
+        for name, text in merged.items():
+            if text != getattr(now, name):
+                self.editors[name].setPlainText(text)
+        self._update()
+        if both:
+            tell_clashes(self, [FIELD_LABELS[name] for name in both])
+        else:
+            self._set_status("已载入最新内容，您改过的地方保留着，请核对后再保存。")
 
     # ---- the report
 
