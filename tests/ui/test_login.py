@@ -366,5 +366,7 @@ def test_a_mediator_works_on_their_own_cases_only(
     session_button = case_window.action_button("record_session")
     assert not session_button.isEnabled()
     assert "这件案件由陈秀兰承办" in session_button.toolTip()
+    assert case_window.notice.isVisible()
+    assert case_window.notice.text().startswith("本案只能查看：这件案件由陈秀兰承办")
     assert case_window.print_button.isEnabled()  # printing is theirs
     assert not case_window.details.editable

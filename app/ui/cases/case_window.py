@@ -394,6 +394,12 @@ class CaseWindow(QWidget):
 
     def _refresh_role(self) -> None:
         """Printing and the agreement draft, as the user's role allows (docs/accounts.md)."""
+        # Every step refused to this user (a 统计/只读 user, a 调解员 on another's case): the
+        # window says so once, above the greyed buttons (the state's own notice goes first).
+        shown = [b for b in self.action_buttons.values() if not b.isHidden()]
+        if shown and not any(b.isEnabled() for b in shown) and self.notice.isHidden():
+            self.notice.setText(f"本案只能查看：{shown[0].toolTip()}")
+            self.notice.setVisible(True)
         why = session.why_not(self.db, "print_case")
         self.print_button.setEnabled(not why)
         self.print_button.setToolTip(why or "预览、打印或另存本案的调解文书（Ctrl+P）")
