@@ -144,7 +144,9 @@ def sync_figures(path: Path, *, today: date) -> dict[str, float]:
             )
             changes = int(laptop.scalar("SELECT count(*) FROM sync_log") or 0) - start
             laptop.close()
-            import_s = _seconds(lambda: files.apply_sync(office_db, sync_file, passphrase=PASS))
+            import_s = _seconds(
+                lambda: files.apply_sync(office_db, sync_file, passphrase=PASS, by=user)
+            )
             size = sync_file.stat().st_size
         return {
             "field_copy_s": round(copy_s, 1),
