@@ -722,7 +722,7 @@ class _Reader:
             text = f"{ALIVE_TEXT}：另一台电脑同时让“{user}”用到了它"
         elif col == ALIVE and c.op == "i" and c.by == KEEPER:
             value = True
-            text = f"{ALIVE_TEXT}：{_uses(self.conn, tbl, row_id)}，另一台电脑的删除没有执行"
+            text = f"{ALIVE_TEXT}：{_uses(self.conn, tbl, row_id)}，删除没有执行"
         elif col == ALIVE:
             value = c.op != "d"
             edited = tuple(

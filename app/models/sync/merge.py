@@ -208,9 +208,14 @@ def apply_changes(
         key=lambda x: (_ORDER.get(x[0], len(_ORDER)), x[0], x[1]),
     )
     partial = clock.state(conn, "scope") is not None
+    hub = clock.state(conn, "home") is None  # the office: it holds every installation's rows
     removed: dict[tuple[str, str], dict[str, Any]] = {}
+    rescued: set[tuple[str, str]] = set()
     for done, (table, row_id) in enumerate(todo, 1):
-        if not materialize(conn, known, table, row_id, removed=removed, partial=partial):
+        kept = rescued if hub else None
+        if not materialize(
+            conn, known, table, row_id, removed=removed, rescued=kept, partial=partial
+        ):
             result.skipped += 1
         if progress is not None and done % 200 == 0:
             progress(done, len(todo))
@@ -222,6 +227,8 @@ def apply_changes(
     clock.start_epoch(conn, me, held)
     if removed:  # after the epoch: the rows written back are made knowing every delete
         result.kept_in_use = _keep_rows_in_use(conn, me, removed)
+    if rescued:
+        _write_back(conn, me, {r: _row_values(conn, *r) for r in sorted(rescued)})
     result.conflicts = int(conn.execute("SELECT count(*) FROM sync_conflicts").fetchone()[0])
     loud(conn)
     return result
@@ -278,6 +285,7 @@ class RowState:
     alive: bool | None  # None: no change says (a row older than the log keeps its state)
     values: dict[str, tuple[Version, Any]]
     conflicts: list[tuple[str, Version, Version]]  # field, kept, set aside
+    rescued: bool = False  # alive only because rows were made to point at it meanwhile
 
 
 def decide(known: Epochs, changes: list[Change], references: Sequence[Version] = ()) -> RowState:
@@ -309,6 +317,7 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
                 unit_versions.append((version, None))
     conflicts: list[tuple[str, Version, Version]] = []
     alive: bool | None = None
+    rescued = False
     deletes = [v for v, value in existence if not value]
     if existence:
         lead = _leading(known, existence)
@@ -321,7 +330,7 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
             # again here when such a change is made here
             first = [r for r in unseen if not all(known.knew(r, d) for d in deletes)]
             kept_v = max(first or unseen)
-            alive = True
+            alive = rescued = True
             conflicts.extend((ALIVE, kept_v, v) for v, value in lead if not value)
         else:
             conflicts.extend(
@@ -357,7 +366,7 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
             )
     if unit_versions:
         _decide_unit(known, unit, fields, unit_versions, alive, deletes, values, conflicts)
-    return RowState(alive, values, conflicts)
+    return RowState(alive, values, conflicts, rescued)
 
 
 def _decide_unit(
@@ -446,12 +455,14 @@ def materialize(
     row_id: str,
     *,
     removed: dict[tuple[str, str], dict[str, Any]] | None = None,
+    rescued: set[tuple[str, str]] | None = None,
     partial: bool = False,
 ) -> bool:
     """Write the row as its known changes decide (the caller has silenced the triggers).
 
     ``removed`` collects the rows this call deletes, as they were (a merge checks at its
-    end that nothing still uses them). ``partial``: this copy holds only some villages' cases;
+    end that nothing still uses them); ``rescued`` the rows kept only because rows were
+    made to point at them meanwhile. ``partial``: this copy holds only some villages' cases;
     a case's row whose case is not here is not written (returns False).
     """
     changes = row_changes(conn, table, row_id)
@@ -460,6 +471,8 @@ def materialize(
     if deletes:
         references = _references_to(conn, known, table, row_id, deletes)
     state = decide(known, changes, references)
+    if state.rescued and rescued is not None:
+        rescued.add((table, row_id))
     conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
     if state.conflicts:
         conn.executemany(
@@ -689,32 +702,46 @@ def _keep_rows_in_use(
     household its grid). Returns (table, id) of those written back."""
     kept: list[tuple[str, str]] = []
     waiting = dict(removed)
-    now = utc_now()
     while True:
         again = [(row, values) for row, values in waiting.items() if _in_use(conn, *row)]
         if not again:
             return kept
-        for (table, row_id), values in sorted(again):
-            del waiting[(table, row_id)]
-            seq = int(
-                conn.execute(
-                    "SELECT coalesce(max(seq), 0) + 1 FROM sync_log WHERE device = ?", (me,)
-                ).fetchone()[0]
-            )
+        for row, _ in again:
+            del waiting[row]
+        _write_back(conn, me, dict(sorted(again)))
+        kept.extend(row for row, _ in sorted(again))
+
+
+def _write_back(
+    conn: sqlite3.Connection, me: str, rows: Mapping[tuple[str, str], dict[str, Any] | None]
+) -> None:
+    """Write each row as an insert of this installation made knowing its deletes (by
+    :data:`KEEPER`), with the values given, and derive it again from the log."""
+    now = utc_now()
+    for (table, row_id), values in rows.items():
+        if values is None:
+            continue
+        seq = int(
             conn.execute(
-                f"INSERT INTO sync_log({LOG_COLUMNS}) VALUES (?, ?, ?, ?, 'i', ?, ?, ?)",
-                (
-                    me,
-                    seq,
-                    table,
-                    row_id,
-                    json.dumps(values, ensure_ascii=False),
-                    now,
-                    KEEPER,
-                ),
-            )
-            materialize(conn, Epochs.load(conn), table, row_id)
-            kept.append((table, row_id))
+                "SELECT coalesce(max(seq), 0) + 1 FROM sync_log WHERE device = ?", (me,)
+            ).fetchone()[0]
+        )
+        conn.execute(
+            f"INSERT INTO sync_log({LOG_COLUMNS}) VALUES (?, ?, ?, ?, 'i', ?, ?, ?)",
+            (me, seq, table, row_id, json.dumps(values, ensure_ascii=False), now, KEEPER),
+        )
+        materialize(conn, Epochs.load(conn), table, row_id)
+
+
+def _row_values(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
+    """The row as it is here, without this installation's own columns (None: not here)."""
+    if table == SETTINGS:
+        return None
+    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    if row is None:
+        return None
+    columns = _columns(conn, table)
+    return {c: v for c, v in zip(row.keys(), tuple(row), strict=True) if c in columns}
 
 
 def _in_use(conn: sqlite3.Connection, table: str, row_id: str) -> bool:

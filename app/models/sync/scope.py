@@ -232,7 +232,7 @@ def handover(
     itself; ``changes``: the changes the file carries anyway. A case in scope the laptop
     does not hold is handed over whole unless the file carries its registration (then it
     carries every change of it: it is new since the laptop's last file). Until the laptop
-    confirms the file, later files send it again.
+    confirms the file, later files send it whole.
     """
     held = {
         str(r[0]): (int(r[1]), int(r[2]))
@@ -240,18 +240,23 @@ def handover(
             "SELECT case_id, full_in, drop_in FROM sync_peer_cases WHERE device = ?", (device,)
         )
     }
-    registered = set(own) | {c.row_id for c in changes if c.tbl == "cases" and c.op == "i"}
+    registered = {c.row_id for c in changes if c.tbl == "cases" and c.op == "i"}
     out = Handover()
     for case_id in sorted(cases):
         state = held.get(case_id)
         if state is None:
-            if case_id in registered:
+            if case_id in own:
                 conn.execute(
                     "INSERT INTO sync_peer_cases(device, case_id) VALUES (?, ?)",
                     (device, case_id),
                 )
                 continue
-            out.full.add(case_id)
+            # sent with this file: as its changes when the file carries its registration
+            # (then it carries all of them), else whole; until the laptop confirms the file,
+            # every later file sends it whole (a later file the laptop merged may claim the
+            # changes of this one, where the case was still outside its villages)
+            if case_id not in registered:
+                out.full.add(case_id)
             conn.execute(
                 "INSERT INTO sync_peer_cases(device, case_id, full_in) VALUES (?, ?, ?)",
                 (device, case_id, file_no),

@@ -88,6 +88,10 @@ def logged(replica: Replica, device: str, seq: int) -> dict[str, object]:
     return parsed
 
 
+def logged_by(replica: Replica, device: str, seq: int) -> object:
+    return replica.db.scalar("SELECT by FROM sync_log WHERE device = ? AND seq = ?", (device, seq))
+
+
 def own_changes(replica: Replica) -> int:
     return int(
         replica.db.scalar("SELECT count(*) FROM sync_log WHERE device = ?", (replica.device,))
@@ -321,7 +325,10 @@ def test_a_village_deleted_while_the_laptop_registered_a_dispute_there_comes_bac
         assert [v.name for v in office.villages(replica.db)].count("新建村") == 1
     [listed] = conflicts(office_pc.db)
     assert listed[:3] == ("places", new_village, merge.ALIVE)
-    assert (listed[3], listed[5]) == (laptop.device, office_pc.device)
+    # kept by the office's write-back of the village: the office holds every case, and a
+    # laptop that holds other villages would not see the dispute that keeps it
+    assert (listed[3], listed[5]) == (office_pc.device, office_pc.device)
+    assert logged_by(office_pc, listed[3], listed[4]) == merge.KEEPER
     assert_identical(office_pc, laptop)
     laptop.close()
 

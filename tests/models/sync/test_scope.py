@@ -202,6 +202,23 @@ def test_a_case_handed_over_is_sent_again_until_the_laptop_has_merged_it(office_
     assert make_file(office_pc, laptop).manifest["whole"] == []
 
 
+def test_a_new_case_whose_file_was_lost_comes_whole_with_the_next(office_pc, laptop):
+    """Registered in the office after 准备外出, it is outside the laptop's village when the
+    laptop merges a file (which still claims its registration), back inside when the next
+    file (carrying its registration) is lost: the file after that hands it over whole."""
+    case_id = register_in(office_pc, "桃园村", "王五", "赵六")
+    sync(office_pc, laptop)  # claims the office's changes so far, the case's too
+    move(office_pc, case_id, "红旗村")
+    lost = make_file(office_pc, laptop)
+    assert lost.manifest["whole"] == [] and any(c.row_id == case_id for c in lost.changes)
+    sync(laptop, office_pc)  # confirms the first file only
+
+    sync(office_pc, laptop)
+
+    assert rows_of_case(laptop.db, case_id) == rows_of_case(office_pc.db, case_id)
+    assert found_by_search(laptop.db, "王五") == {case_id}
+
+
 def test_a_case_the_laptop_registered_is_not_sent_back_whole(office_pc, laptop):
     own = register_in(laptop, "红旗村", "孙七", "周八")
     sync(laptop, office_pc)
@@ -349,7 +366,7 @@ def test_a_mediator_deleted_on_the_laptop_but_used_in_the_office_stays_everywher
     # 冲突处理 shows it once; it cannot be deleted while used; keeping it settles it
     [shown] = conflict_list.list_conflicts(office_pc.db)
     assert shown.whole_row and shown.field == "整条记录"
-    assert shown.kept.text == "仍在：还有 1 条调解员指派用到它，另一台电脑的删除没有执行"
+    assert shown.kept.text == "仍在：还有 1 条调解员指派用到它，删除没有执行"
     assert shown.kept.who == "系统"
     deleted = next(s for s in shown.sides if s.op == "d")
     with pytest.raises(conflict_list.ValidationError, match="用到它"):
