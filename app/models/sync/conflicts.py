@@ -722,7 +722,8 @@ class _Reader:
             text = f"{ALIVE_TEXT}：另一台电脑同时让“{user}”用到了它"
         elif col == ALIVE and c.op == "i" and c.by == KEEPER:
             value = True
-            text = f"{ALIVE_TEXT}：{_uses(self.conn, tbl, row_id)}，删除没有执行"
+            uses = _uses(self.conn, tbl, row_id) or f"“{self.device(c.device)}”上还有记录用到它"
+            text = f"{ALIVE_TEXT}：{uses}，删除没有执行"
         elif col == ALIVE:
             value = c.op != "d"
             edited = tuple(
@@ -1055,7 +1056,7 @@ def _check_unused(conn: sqlite3.Connection, conflict: Conflict) -> None:
 
 
 def _uses(conn: sqlite3.Connection, tbl: str, row_id: str) -> str:
-    """What here still uses the row: 还有 2 条调解员指派用到它."""
+    """What here still uses the row: 还有 2 条调解员指派用到它 ("": nothing here)."""
     found: list[str] = []
     for child in SYNCED_TABLES:
         for ref in conn.execute(f"PRAGMA foreign_key_list({child})").fetchall():
@@ -1066,7 +1067,7 @@ def _uses(conn: sqlite3.Connection, tbl: str, row_id: str) -> str:
             ).fetchone()[0]
             if used:
                 found.append(f"{used} 条{TABLE_LABELS.get(child, child)}")
-    return f"还有 {'、'.join(found)}用到它" if found else "当时还有记录用到它"
+    return f"还有 {'、'.join(found)}用到它" if found else ""
 
 
 def _check_parents(conn: sqlite3.Connection, conflict: Conflict) -> None:

@@ -81,6 +81,10 @@ INTRO = (
 WHOLE_ROW_INTRO = (
     "一台电脑删除了这条记录，另一台电脑同时修改了它。合并时暂时按删除处理，修改的内容也记下了。"
 )
+ROW_KEPT_INTRO = (
+    "一台电脑删除了这条记录，但还有记录用到它（另一台电脑同时用到了它，或者办公室电脑上还有"
+    "其他村的案件在用）。合并时保留了这条记录，删除也记下了。"
+)
 READ_ONLY_NOTE = "只有调委会主任可以处理同步冲突。您可以查看各个版本，请告诉主任来处理。"
 KEPT_TITLE = "现在的值"
 OTHER_TITLE = "另一个版本"
@@ -390,7 +394,10 @@ class ConflictsWindow(QWidget):
             if conflict.key not in self._ids_shown:
                 self._ids_shown.add(conflict.key)
                 record_showing(self.db, conflict.row_id, conflict.case_id, "冲突处理")
-        self.intro.setText(WHOLE_ROW_INTRO if conflict.whole_row else INTRO)
+        if conflict.whole_row:
+            self.intro.setText(ROW_KEPT_INTRO if conflict.row_exists else WHOLE_ROW_INTRO)
+        else:
+            self.intro.setText(INTRO)
         self.open_case_button.setVisible(conflict.case_id is not None)
         for i, side in enumerate(conflict.sides):
             if i == 0:

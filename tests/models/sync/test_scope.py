@@ -362,6 +362,8 @@ def test_a_mediator_deleted_on_the_laptop_but_used_in_the_office_stays_everywher
     assert [tuple(r) for r in laptop.db.query(mediators_rows)] == [
         tuple(r) for r in office_pc.db.query(mediators_rows)
     ]
+    [on_laptop] = conflict_list.list_conflicts(laptop.db)  # it does not hold the case using her
+    assert on_laptop.kept.text == "仍在：“办公室电脑”上还有记录用到它，删除没有执行"
 
     # 冲突处理 shows it once; it cannot be deleted while used; keeping it settles it
     [shown] = conflict_list.list_conflicts(office_pc.db)

@@ -47,7 +47,7 @@ from tests.models.sync.replicas import (
 )
 from tests.models.sync.test_scope import rows_of_case
 
-EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "0")) or 25
+EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "0")) or 100
 RANDOM = bool(os.environ.get("SYNC_RANDOM"))
 VILLAGES = ("红旗村", "桃园村", "河东社区")
 HOME = "红旗村"  # the laptop's village

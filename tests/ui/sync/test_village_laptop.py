@@ -8,15 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from app.models import cases, office
 from app.models import db as dbmod
-from app.models import office
 from app.models.db import Database
+from app.models.registries import people
 from app.models.sync import exchange, files
 from app.models.sync.scope import Scope
 from app.ui.item_views import RowRole
 from app.ui.main_window import MainWindow
+from app.ui.sync.conflicts_window import ROW_KEPT_INTRO, ConflictsWindow
 from app.ui.sync.sync_dialog import SyncDialog
 from tests.conftest import TODAY
 from tests.helpers import director, edit_details, log_in
@@ -56,6 +59,7 @@ def test_a_case_moved_to_another_village_leaves_the_laptops_register_and_window(
     qtbot: QtBot,
     office_pc: Database,
     village_laptop: Database,
+    parent: QWidget,
     boxes: Boxes,
     tmp_path: Path,
 ) -> None:
@@ -79,8 +83,7 @@ def test_a_case_moved_to_another_village_leaves_the_laptops_register_and_window(
         by=director(office_pc),
     )
 
-    window = MainWindow(village_laptop, today=lambda: TODAY)
-    qtbot.addWidget(window)
+    window = MainWindow(village_laptop, today=lambda: TODAY)  # deleted at the end, below
     window.show()
     activate(qtbot, window)
     window.show_register()
@@ -102,3 +105,60 @@ def test_a_case_moved_to_another_village_leaves_the_laptops_register_and_window(
     assert case_id not in listed(window)
     assert village_laptop.scalar("SELECT count(*) FROM cases WHERE id = ?", (case_id,)) == 0
     dialog.close()
+    with qtbot.waitSignal(window.destroyed):  # its idle watch reads the file: gone before it
+        window.close()
+        window.deleteLater()
+
+
+def test_the_laptop_is_told_why_a_mediator_it_deleted_is_back(
+    qtbot: QtBot, office_pc: Database, village_laptop: Database, parent: QWidget, tmp_path: Path
+) -> None:
+    """冲突处理 on the laptop: a mediator the office assigned only in another village's case
+    looks unused there; deleted on the laptop, she is kept, and the laptop is told why."""
+    by = director(office_pc)
+    new = office.add_mediator(
+        office_pc, by=by, name="刘新来", committee_id=office.main_committee(office_pc).id
+    )
+    marks = ",".join("?" * len(OPEN))
+    taoyuan_case = str(
+        office_pc.scalar(
+            f"SELECT id FROM cases WHERE village_id = ? AND state IN ({marks}) LIMIT 1",
+            (village(office_pc, "桃园村"), *OPEN),
+        )
+    )
+    cases.assign_mediators(
+        office_pc, taoyuan_case, by=by, mediator_ids=[new], how="appointed",
+        assigned_on=TODAY, reason="换人", today=TODAY,
+    )  # fmt: skip
+    usb = tmp_path / "U盘"
+    laptop_id = exchange.this_device(village_laptop.conn).id
+    home = exchange.this_device(village_laptop.conn).home
+
+    def office_to_laptop(name: str) -> None:
+        down = files.write_sync(office_pc, usb / name, passphrase=PASS, to=laptop_id, by=by)
+        files.apply_sync(village_laptop, down.path, passphrase=PASS, by=director(village_laptop))
+
+    office_to_laptop("给笔记本1.mdsync")
+    people.delete_mediator(village_laptop, new, by=director(village_laptop))
+    up = files.write_sync(
+        village_laptop,
+        usb / "回办公室.mdsync",
+        passphrase=PASS,
+        to=home,
+        by=director(village_laptop),
+    )
+    files.apply_sync(office_pc, up.path, passphrase=PASS, by=by)
+    office_to_laptop("给笔记本2.mdsync")
+    assert village_laptop.scalar("SELECT name FROM mediators WHERE id = ?", (new,)) == "刘新来"
+
+    window = ConflictsWindow(village_laptop)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    assert window.intro.text() == ROW_KEPT_INTRO
+    kept, deleted = window.cards
+    assert (kept.button.text(), deleted.button.text()) == ("保留这条记录", "确认删除")
+    assert kept.value_text == "仍在：“办公室电脑”上还有记录用到它，删除没有执行"
+    assert deleted.value_text == "已删除"
+    window.close()
