@@ -283,6 +283,7 @@ class Database:
     def __post_init__(self) -> None:
         self._depth = 0
         self._thread = threading.get_ident()
+        self.is_open = True
 
     def adopt(self, fresh: Database) -> None:
         """Take over ``fresh``'s connection and what its opening found (after the file was
@@ -296,6 +297,7 @@ class Database:
         self.notices = list(fresh.notices)
         self.integrity = fresh.integrity
         self._depth = 0
+        self.is_open = fresh.is_open
         if old is not fresh.conn:
             with contextlib.suppress(sqlite3.Error):  # already closed
                 old.close()
@@ -411,6 +413,7 @@ class Database:
         return int(self.scalar("PRAGMA user_version"))
 
     def close(self) -> None:
+        self.is_open = False  # timers still holding this object stop reading it
         self.conn.close()
 
 

@@ -132,7 +132,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.office_label)
         # The idle lock (设置 → 用户管理 sets the time; 0 never locks).
-        self.idle = IdleWatch(lambda: accounts.lock_minutes(db), self)
+        # A closed file (the window outlived it) never locks: 0.
+        self.idle = IdleWatch(lambda: accounts.lock_minutes(db) if db.is_open else 0, self)
         self.idle.idle.connect(self._lock_idle)
         self.locked_page.button.clicked.connect(self._ask_password)
         # An older file's search index is rebuilt in the background once the window shows.
@@ -953,6 +954,7 @@ class MainWindow(QMainWindow):
                 event.ignore()  # closes again once the backup is made (docs/backup.md)
                 return
             self._closing = False
+            self.idle.stop()
             self.search_index.stop()  # after its current batch; it goes on next time
             self.storage_status.stop()  # the file is checked again next time
             super().closeEvent(event)

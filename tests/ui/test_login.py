@@ -248,6 +248,19 @@ def test_the_lock_time_is_the_offices_and_zero_never_locks(
     assert window.locked
 
 
+def test_a_window_that_outlives_its_file_neither_locks_nor_fails(
+    qtbot: QtBot, office_db: Database, open_main: Opener, boxes: Boxes
+) -> None:
+    """A window kept after its file was closed (a test's teardown order) must not read the
+    closed file on its idle timer: that once raised into the Qt event loop of whatever
+    test ran next."""
+    window = open_main(office_db)
+    assert window.idle.active
+    office_db.close()
+    idle_for(window, 600)  # would raise ProgrammingError before the file's state was checked
+    assert not window.locked
+
+
 def test_ctrl_l_locks_at_once(
     qtbot: QtBot, office_db: Database, open_main: Opener, boxes: Boxes
 ) -> None:
