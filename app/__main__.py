@@ -25,10 +25,9 @@ from app import APP_NAME, APP_TITLE, __version__
 _IMPORT_TIME = time.time()
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QDialog
-
     from app.models.db import Database, StorageError
+    from app.qt.core import QCoreApplication
+    from app.qt.widgets import QDialog
 
 log = logging.getLogger("app.main")
 
@@ -208,9 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     log_file = setup_logging()
     log.info("%s %s starting (log: %s)", APP_NAME, __version__, log_file or "stderr only")
 
-    from PySide6.QtCore import QTimer
-
     from app.models.db import StorageError
+    from app.qt.core import QTimer
     from app.ui import crash_dialog, messages
     from app.ui.application import create_application
 
@@ -299,6 +297,9 @@ def _database_path(args: argparse.Namespace) -> Path:
     return default_db_path()
 
 
+READ_ONLY_BUTTON = "只读打开"
+
+
 def _after_opening_failed(app: QCoreApplication, exc: StorageError) -> Database | None:
     """The database did not open: tell why. A damaged file may still be viewed read-only
     (to print or copy what is needed before restoring a backup): the user chooses."""
@@ -314,18 +315,23 @@ def _after_opening_failed(app: QCoreApplication, exc: StorageError) -> Database 
             return restore_at_start(exc)
         _tell_and_wait(app, messages.show_storage_error(None, exc))
         return None
-    chosen: list[bool] = []
-    box = messages.confirm(
+    chosen: list[str] = []
+    box = messages.choose(
         None,
         messages.STORAGE_ERROR_TITLE,
-        f"{exc.message}\n\n要只读打开，先查看现有的内容吗？",
-        yes="只读打开",
-        no="退出",
-        on_yes=lambda: chosen.append(True),
-        on_no=lambda: chosen.append(False),
+        f"{exc.message}\n\n也可以先只读打开，查看、打印或抄下需要的内容，再从备份恢复。",
+        [
+            (messages.RESTORE_BUTTON, lambda: chosen.append("restore")),
+            (READ_ONLY_BUTTON, lambda: chosen.append("read only")),
+            ("退出", None),
+        ],
     )
     _tell_and_wait(app, box)
-    if not chosen or not chosen[0]:
+    if chosen == ["restore"]:
+        from app.ui.backup_window import run_restore_at_start
+
+        return run_restore_at_start(path)
+    if chosen != ["read only"]:
         return None
     try:
         return connect(path, read_only=True, check=False)
@@ -349,7 +355,7 @@ def _report_startup(app: QCoreApplication) -> None:
     target = os.environ.get("MEDIATION_DESK_STARTUP_REPORT")
     if not target:
         return
-    from PySide6.QtCore import QTimer
+    from app.qt.core import QTimer
 
     def write() -> None:
         elapsed_ms = (time.time() - _process_start_time()) * 1000

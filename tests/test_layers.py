@@ -26,17 +26,40 @@ def test_models_and_printing_do_not_import_pyside6():
     assert out.stdout.strip() == ""
 
 
+def imported_modules(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+    return names
+
+
 def test_nothing_outside_ui_imports_app_ui():
     offenders = []
     for path in (ROOT / "app").rglob("*.py"):
         rel = path.relative_to(ROOT)
         if rel.parts[:2] == ("app", "ui") or rel.name == "__main__.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            offenders += [f"{rel}: {n}" for n in names if n == "app.ui" or n.startswith("app.ui.")]
+        names = imported_modules(path)
+        offenders += [f"{rel}: {n}" for n in names if n == "app.ui" or n.startswith("app.ui.")]
+    assert offenders == []
+
+
+def test_qt_comes_only_through_app_qt():
+    """One door to Qt (app/qt/__init__.py says why): no other module names PySide6, and
+    models and printing do not use the door either."""
+    offenders = []
+    for path in (ROOT / "app").rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        for name in imported_modules(path):
+            top = name.split(".")[0]
+            if top in ("PySide6", "shiboken6") and rel.parts[:2] != ("app", "qt"):
+                offenders.append(f"{rel}: {name}")
+            if (name == "app.qt" or name.startswith("app.qt.")) and rel.parts[:2] in (
+                ("app", "models"),
+                ("app", "printing"),
+            ):
+                offenders.append(f"{rel}: {name}")
     assert offenders == []

@@ -22,9 +22,13 @@ Everything added here can be changed later in 村居与宣传 → 村居档案.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
-from PySide6.QtWidgets import (
+from app.models import office
+from app.models import registries as reg
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError, ValidationError
+from app.qt.core import QEvent, QObject, Qt, Signal
+from app.qt.gui import QKeyEvent, QShowEvent
+from app.qt.widgets import (
     QCheckBox,
     QComboBox,
     QFrame,
@@ -37,11 +41,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office
-from app.models import registries as reg
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError, ValidationError
 from app.ui import messages, session
 from app.ui.cases.widgets import current_actor, em, village_combo
 from app.ui.look import ERROR, MUTED, NOTICE_BORDER, NOTICE_FILL, SUCCESS, Panel, tint

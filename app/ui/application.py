@@ -8,12 +8,11 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
-
-from app import APP_TITLE, __version__
+from app import APP_TITLE, __version__, qt
 from app.paths import resource_path
+from app.qt.core import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from app.qt.gui import QFont, QFontDatabase
+from app.qt.widgets import QApplication
 from app.ui import crash_dialog, gc_guard, ui_settings
 
 log = logging.getLogger(__name__)
@@ -112,10 +111,8 @@ def _load_catalogue(file_name: str, dirs: list[Path]) -> QTranslator | None:
 def qt_translation_dirs() -> list[Path]:
     """Where Qt's own .qm files are: Qt's idea first, then the PySide6 package (a frozen
     build may report a folder that was never copied)."""
-    import PySide6
-
     dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
-    bundled = Path(PySide6.__file__).parent / "Qt" / "translations"
+    bundled = qt.PYSIDE_DIR / "Qt" / "translations"
     if bundled not in dirs:
         dirs.append(bundled)
     return dirs

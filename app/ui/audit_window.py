@@ -18,7 +18,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
+from app.models import audit, personal_data, search
+from app.models.audit import AuditEntry, AuditFilter, AuditReader, Cursor
+from app.models.db import Database, StorageError, connect
+from app.models.errors import DomainError, OperationCancelledError
+from app.models.personal_data import ImportFile
+from app.qt.core import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -26,7 +31,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtWidgets import (
+from app.qt.widgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -41,12 +46,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import audit, personal_data, search
-from app.models.audit import AuditEntry, AuditFilter, AuditReader, Cursor
-from app.models.db import Database, StorageError, connect
-from app.models.errors import DomainError, OperationCancelledError
-from app.models.personal_data import ImportFile
 from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label, py_date, qdate
 from app.ui.file_dialogs import ask_save

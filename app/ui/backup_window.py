@@ -26,9 +26,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import (
+from app.models import backup, office
+from app.models import db as dbmod
+from app.models.backup import Contents, Kind, Listed, Made, Restored
+from app.models.db import Database, StorageError
+from app.models.errors import OperationCancelledError
+from app.qt.core import QObject, QSize, Qt, QTimer, QUrl, Signal
+from app.qt.gui import QCloseEvent, QDesktopServices
+from app.qt.widgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -38,12 +43,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import backup, office
-from app.models import db as dbmod
-from app.models.backup import Contents, Kind, Listed, Made, Restored
-from app.models.db import Database, StorageError
-from app.models.errors import OperationCancelledError
 from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.file_dialogs import ask_open, ask_save, last_folder
@@ -249,7 +248,7 @@ class BackupsModel(RecordTableModel[Listed]):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SIZE, COL_CASES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and item.contents is None:
-            from PySide6.QtGui import QColor
+            from app.qt.gui import QColor
 
             return QColor(ERROR)
         if role == self.RowRole:
@@ -688,7 +687,7 @@ def restore_at_start(exc: StorageError) -> Database | None:
     say): there is no main window yet, so the message itself offers 打开备份与恢复…, which
     then runs on its own. Once a backup is restored, the file is opened and returned; None
     when the user quit (or the restored file does not open either: told)."""
-    from PySide6.QtCore import QEventLoop
+    from app.qt.core import QEventLoop
 
     path = exc.path
     assert path is not None
@@ -708,6 +707,14 @@ def restore_at_start(exc: StorageError) -> Database | None:
         loop.exec()
     if answer != [True]:
         return None
+    return run_restore_at_start(path)
+
+
+def run_restore_at_start(path: Path) -> Database | None:
+    """备份与恢复 on its own, before the program's window, for the file at ``path`` that did
+    not open (empty, damaged). The restored file opened, or None (closed without one)."""
+    from app.qt.core import QEventLoop
+
     window = BackupWindow(None, path, at_start=True)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     restored: list[object] = []

@@ -14,7 +14,8 @@ emptied box settles on; it is left out of the matches while something is typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
+from app.models.name_match import match_rank
+from app.qt.core import (
     QEvent,
     QModelIndex,
     QObject,
@@ -23,9 +24,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
-
-from app.models.name_match import match_rank
+from app.qt.widgets import QComboBox, QCompleter, QWidget
 
 _FILTERABLE = "typeToFilter"  # a dynamic property: the combo has been made filterable
 BLANK_ROLE = Qt.ItemDataRole.UserRole + 20  # True on an entry that means "none"/"all"

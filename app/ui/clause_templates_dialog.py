@@ -17,18 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.models.clause_templates import (
     APPLICANT,
     BODY_FIELD,
@@ -44,6 +32,17 @@ from app.models.clause_templates import (
 )
 from app.models.db import Database
 from app.models.reference import categories
+from app.qt.core import Qt, Signal, SignalInstance
+from app.qt.gui import QColor
+from app.qt.widgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from app.ui.cases.widgets import (
     TextBox,
     current_actor,

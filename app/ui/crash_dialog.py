@@ -16,9 +16,11 @@ import sys
 from datetime import datetime
 from types import TracebackType
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (
+from app import APP_TITLE, __version__
+from app.models import privacy
+from app.qt.core import Qt, QTimer
+from app.qt.gui import QFontDatabase, QGuiApplication
+from app.qt.widgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
@@ -28,9 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app import APP_TITLE, __version__
-from app.models import privacy
 from app.ui import messages
 
 log = logging.getLogger(__name__)
@@ -61,10 +60,10 @@ def format_report(
 
 def _qt_versions() -> str:
     try:
-        import PySide6
-        from PySide6.QtCore import qVersion
+        from app import qt
 
-        return f"{qVersion()} (PySide6 {PySide6.__version__})"
+        reason = qt.unsupported_reason()
+        return qt.versions_text() + (f" — {reason}" if reason else "")
     except Exception as exc:  # the report must never fail to build
         return f"? ({exc!r})"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QFileDialog, QWidget
-
+from app.qt.core import QStandardPaths, Qt
+from app.qt.widgets import QFileDialog, QWidget
 from app.ui import messages, ui_settings
 from app.ui.printing.files import SaveError, write_atomically
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from app.qt.core import QCoreApplication, QObject, QTimer
 
 INTERVAL_MS = 1000
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView
+from app.qt.core import QEvent, QModelIndex, QObject, Qt
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import QAbstractItemView
 
 # Custom item-data roles every model of the program uses the same way.
 SortRole = Qt.ItemDataRole.UserRole + 1  # a native value (date, int, str) to sort by

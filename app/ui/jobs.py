@@ -14,12 +14,11 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
-
+from app import qt
 from app.models.db import StorageError, translate_error
 from app.models.errors import DomainError
+from app.qt.core import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from app.qt.widgets import QProgressDialog, QWidget
 from app.ui import messages
 from app.ui.signals import emit
 
@@ -193,11 +192,11 @@ class BackgroundJob(QObject):
     def live_parent(self) -> QWidget | None:
         """The parent widget, unless it was closed (and deleted) while the job ran."""
         parent = self._parent
-        return parent if parent is not None and shiboken6.isValid(parent) else None
+        return parent if parent is not None and qt.is_valid(parent) else None
 
     def _close_progress(self) -> None:
         progress, self.progress = self.progress, None
-        if progress is not None and shiboken6.isValid(progress):
+        if progress is not None and qt.is_valid(progress):
             progress.canceled.disconnect(self.cancel)
             progress.close()
             progress.deleteLater()

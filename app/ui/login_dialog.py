@@ -21,9 +21,13 @@ import time
 from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
+from app.models import accounts
+from app.models.accounts import Account, Actor, LoginError
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError, ValidationError
+from app.qt.core import QEvent, QObject, Qt, QTimer, Signal
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import (
     QApplication,
     QComboBox,
     QDialog,
@@ -35,11 +39,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import accounts
-from app.models.accounts import Account, Actor, LoginError
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError, ValidationError
 from app.ui import messages
 from app.ui.cases.widgets import em, hint_label
 from app.ui.look import ERROR, Heading, tint

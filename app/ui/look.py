@@ -8,9 +8,9 @@ recomputes its size whenever the program's font changes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QLabel, QWidget
+from app.qt.core import QRectF, Qt
+from app.qt.gui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette, QPen
+from app.qt.widgets import QLabel, QWidget
 
 MUTED = "#666666"
 ERROR = "#b00000"

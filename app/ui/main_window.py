@@ -15,9 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
+from app import APP_TITLE
+from app.models import accounts, cases, office
+from app.models.accounts import Actor
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError
+from app.qt.core import QObject, QSize, Qt, QTimer
+from app.qt.gui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from app.qt.widgets import (
     QApplication,
     QDialog,
     QLabel,
@@ -29,13 +34,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app import APP_TITLE, __version__
-from app.models import accounts, cases, office
-from app.models.accounts import Actor
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError
 from app.ui import messages, session, ui_settings
+from app.ui.about_dialog import AboutDialog
 from app.ui.application import apply_font_size
 from app.ui.backup_window import AutoBackups
 from app.ui.cases.case_window import CaseWindow
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.setup_dialog: SetupDialog | None = None
         self.starter_opener: QObject | None = None  # 打开外出准备文件, while it runs
         self.backup_window: QWidget | None = None  # 备份与恢复 (app/ui/backup_window.py)
+        self.about_dialog: AboutDialog | None = None  # 帮助 → 关于
         self.audit_window: QWidget | None = None  # 审计记录 (app/ui/audit_window.py)
         self.backups: AutoBackups | None = None  # the automatic ones: enable_auto_backups()
         self._closing = False  # quitting, held up by a question about unsaved input
@@ -476,11 +477,11 @@ class MainWindow(QMainWindow):
         self._ask_password()
 
     def _unlock(self) -> None:
-        import shiboken6
+        from app import qt
 
         self.locked = False
         for window in self._hidden:
-            if shiboken6.isValid(window):
+            if qt.is_valid(window):
                 window.show()
         self._hidden = []
         self._start_session()
@@ -937,14 +938,15 @@ class MainWindow(QMainWindow):
         messages.info(self, "键盘操作", SHORTCUT_HELP)
 
     def show_about(self) -> None:
-        messages.info(
-            self,
-            "关于",
-            f"{APP_TITLE}\n版本 {__version__}\n\n"
-            "为乡镇（街道）人民调解委员会登记、办理和查找矛盾纠纷案件。\n"
-            "所有数据都保存在本机的数据库文件中，不需要联网。\n"
-            f"数据库文件：{self.db.path or '内存（未保存）'}",
-        )
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self.db.path, self)
+            self.about_dialog.finished.connect(self._about_closed)
+        self.about_dialog.open()
+
+    def _about_closed(self) -> None:
+        if self.about_dialog is not None:
+            self.about_dialog.deleteLater()
+            self.about_dialog = None
 
     # ---- closing
 

@@ -9,20 +9,21 @@ not assume an answer: whatever depends on it belongs in the callbacks.
 
 In tests, ``with respond_with(fn) as calls:`` makes every box call ``fn(kind, title,
 text)`` instead of showing anything, synchronously: ``confirm`` runs ``on_yes`` when
-``fn`` returned something true and ``on_no`` otherwise, before it returns. ``calls``
-records ``(kind, title, text)`` tuples.
+``fn`` returned something true and ``on_no`` otherwise, before it returns; ``choose``
+takes the answer whose button text ``fn`` returned (any other reply: the last answer).
+``calls`` records ``(kind, title, text)`` tuples.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from app.qt.core import Qt
+from app.qt.widgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from app.models.db import StorageError
@@ -68,9 +69,9 @@ def _restore_action(kind: str, text: str) -> Callable[[], object] | None:
         return None
     owner = getattr(opener, "__self__", None)
     if isinstance(owner, QWidget):
-        import shiboken6
+        from app import qt
 
-        if not shiboken6.isValid(owner):
+        if not qt.is_valid(owner):
             return None
     return opener
 
@@ -80,6 +81,7 @@ _ICONS = {
     "warning": QMessageBox.Icon.Warning,
     "error": QMessageBox.Icon.Critical,
     "confirm": QMessageBox.Icon.Question,
+    "choose": QMessageBox.Icon.Question,
 }
 
 
@@ -160,6 +162,42 @@ def confirm(
     def finished(_result: int) -> None:
         answered_yes = box.clickedButton() is yes_button
         _answer(title, yes if answered_yes else no, on_yes if answered_yes else on_no)
+
+    box.finished.connect(finished)
+    _open(box, parent)
+    return box
+
+
+def choose(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    answers: Sequence[tuple[str, Answer | None]],
+    *,
+    default: int = 0,
+) -> QMessageBox | None:
+    """Ask with several answers, each a button (text, what it does), in order. The last is
+    the way out: Esc and the window's close button pick it. Returns the box, or None when
+    answered at once (a test's responder; no QApplication: the last answer)."""
+    log.info("message box (choose) %s from %s", title, _where())
+    if _responder is not None:
+        picked = _responder("choose", title, text)
+        label, callback = next((a for a in answers if a[0] == picked), answers[-1])
+        _answer(title, label, callback)
+        return None
+    if QApplication.instance() is None:
+        log.warning("no QApplication: question %s not asked, taken as %s", title, answers[-1][0])
+        _answer(title, *answers[-1])
+        return None
+    box = _box("choose", parent, title, text)
+    buttons = [box.addButton(label, QMessageBox.ButtonRole.ActionRole) for label, _ in answers]
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(buttons[-1])
+
+    def finished(_result: int) -> None:
+        clicked = box.clickedButton()
+        index = buttons.index(clicked) if clicked in buttons else len(answers) - 1
+        _answer(title, *answers[index])
 
     box.finished.connect(finished)
     _open(box, parent)

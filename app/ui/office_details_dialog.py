@@ -11,8 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
+from app.models import office
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.models.office import OfficeDetails
+from app.printing import fonts
+from app.qt.gui import QShowEvent
+from app.qt.widgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -21,12 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office
-from app.models.db import Database
-from app.models.errors import ValidationError
-from app.models.office import OfficeDetails
-from app.printing import fonts
 from app.ui import ui_settings
 from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes
 from app.ui.cases.widgets import (

@@ -25,21 +25,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.models.db import Database
 from app.models.outreach_content import (
     ANIMATION_MAX_CHARS,
@@ -66,6 +51,20 @@ from app.models.outreach_content import (
     reading_minutes,
     restore_default,
     save_item,
+)
+from app.qt.core import QPoint, Qt, Signal, SignalInstance
+from app.qt.gui import QColor
+from app.qt.widgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 from app.ui.cases.widgets import (
     Caption,

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
+from app.models import personal_data
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError
+from app.models.identity import ID_TYPES, mask_id_number
+from app.models.parties import CaseParty
+from app.models.personal_data import Correction, ImportRow
+from app.qt.core import Qt, Signal
+from app.qt.widgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -26,13 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import personal_data
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError
-from app.models.identity import ID_TYPES, mask_id_number
-from app.models.parties import CaseParty
-from app.models.personal_data import Correction, ImportRow
 from app.ui import messages
 from app.ui.cases.service_dialog import Question, ServiceDialog
 from app.ui.cases.widgets import em, fit_to_screen, hint_label, require

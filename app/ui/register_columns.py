@@ -16,10 +16,9 @@ user's settings (the key columns cannot be hidden). 案件来源 starts hidden.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QFontMetrics
-from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
-
+from app.qt.core import QEvent, QObject, QPoint, Qt
+from app.qt.gui import QAction, QFontMetrics
+from app.qt.widgets import QHeaderView, QMenu, QTableView
 from app.ui import ui_settings
 from app.ui.register_model import (
     COL_CATEGORY,

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
+from app.models import register
+from app.models.casefile import CLOSED_ON_BASIS_NOTES
+from app.models.db import Database, StorageError
+from app.models.reference import OUTCOMES, STATES, sources
+from app.models.register import RegisterFilter, RegisterRow
+from app.qt.core import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -24,13 +29,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
-
-from app.models import register
-from app.models.casefile import CLOSED_ON_BASIS_NOTES
-from app.models.db import Database, StorageError
-from app.models.reference import OUTCOMES, STATES, sources
-from app.models.register import RegisterFilter, RegisterRow
+from app.qt.gui import QBrush, QColor
 from app.ui.item_views import RowRole, SortRole
 from app.ui.signals import emit
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from PySide6.QtCore import (
+from app.models import office, register, search
+from app.models.db import Database, StorageError
+from app.models.reference import STATES, categories, sources
+from app.models.register import RegisterFilter
+from app.qt.core import (
     QDate,
     QEvent,
     QItemSelectionModel,
@@ -21,8 +25,8 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
@@ -36,11 +40,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office, register, search
-from app.models.db import Database, StorageError
-from app.models.reference import STATES, categories, sources
-from app.models.register import RegisterFilter
 from app.ui import messages
 from app.ui.cases.flow_layout import FlowLayout
 from app.ui.chooser import make_filterable, mark_blank

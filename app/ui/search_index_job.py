@@ -17,11 +17,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
-
 from app.models import search
 from app.models.db import Database, StorageError, connect
+from app.qt.core import QObject, QTimer, Signal
+from app.qt.widgets import QLabel, QMainWindow, QWidget
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.signals import emit
 

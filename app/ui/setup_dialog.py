@@ -24,9 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
+from app.models import accounts, cases, office
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.models.office import NewMediator, OfficeDetails
+from app.models.sync import exchange
+from app.qt.core import Qt, Signal
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
@@ -38,12 +43,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import accounts, cases, office
-from app.models.db import Database
-from app.models.errors import ValidationError
-from app.models.office import NewMediator, OfficeDetails
-from app.models.sync import exchange
 from app.ui.add_in_place import REGISTRIES_PATH
 from app.ui.cases.service_dialog import ServiceDialog, call_service
 from app.ui.cases.widgets import (

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ctypes
 import sys
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from app.qt.core import QObject, Signal, SignalInstance
 
 _PROBE_CALLS = 16
 _RESERVE = 2**40  # references given to each singleton; 3.12 uses a similar huge count

@@ -22,11 +22,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QLockFile, QObject, QThread, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
-
 from app import APP_NAME
+from app.qt.core import QDir, QLockFile, QObject, QThread, Signal
+from app.qt.network import QLocalServer, QLocalSocket
+from app.qt.widgets import QApplication, QMainWindow, QWidget
 
 log = logging.getLogger(__name__)
 

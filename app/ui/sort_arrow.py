@@ -11,9 +11,9 @@ order either way.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette
-from PySide6.QtWidgets import (
+from app.qt.core import QRect
+from app.qt.gui import QColor, QImage, QPainter, QPalette
+from app.qt.widgets import (
     QApplication,
     QHeaderView,
     QProxyStyle,

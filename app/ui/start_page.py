@@ -11,7 +11,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
+from app.models import office, register
+from app.models.db import Database, StorageError
+from app.models.register import WorkItem, Worklist
+from app.models.sync.conflicts import count_conflicts
+from app.qt.core import (
     QAbstractListModel,
     QItemSelectionModel,
     QModelIndex,
@@ -20,8 +24,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
+from app.qt.gui import QColor
+from app.qt.widgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
@@ -32,11 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office, register
-from app.models.db import Database, StorageError
-from app.models.register import WorkItem, Worklist
-from app.models.sync.conflicts import count_conflicts
 from app.ui import messages
 from app.ui.item_views import RowRole, SortRole, on_open
 from app.ui.look import ERROR, MUTED, embolden, tint

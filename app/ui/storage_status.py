@@ -19,11 +19,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow
-
 from app.models import db as dbmod
 from app.models.db import DamagedDatabaseError, Database
+from app.qt.core import QCoreApplication, QObject, QTimer, Signal
+from app.qt.widgets import QLabel, QMainWindow
 from app.ui import messages
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, tint

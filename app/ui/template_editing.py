@@ -17,7 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import (
+from app.models.accounts import Actor
+from app.models.db import Database, StorageError
+from app.qt.core import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -25,8 +27,8 @@ from PySide6.QtCore import (
     Qt,
     SignalInstance,
 )
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
+from app.qt.gui import QKeySequence, QShortcut, QShowEvent
+from app.qt.widgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
@@ -41,9 +43,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models.accounts import Actor
-from app.models.db import Database, StorageError
 from app.ui import messages
 from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (

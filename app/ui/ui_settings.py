@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from app.qt.core import QSettings
 
 log = logging.getLogger(__name__)
 

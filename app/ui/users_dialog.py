@@ -11,8 +11,12 @@ of these steps again (app/models/accounts.py).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (
+from app.models import accounts, office
+from app.models.accounts import Account
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError
+from app.qt.core import QModelIndex, Qt, Signal
+from app.qt.widgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
@@ -26,11 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import accounts, office
-from app.models.accounts import Account
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError
 from app.ui import messages
 from app.ui.cases.service_dialog import ServiceDialog, call_service
 from app.ui.cases.tables import Column, RecordTableModel, local_time

@@ -182,3 +182,22 @@ def test_frozen_v6_fixture_migrates_to_sync_schema(tmp_path):
     assert tuple(logged[:5]) == (device, 1, "cases", case_id, "u")
     assert logged["data"] == '{"title":"新标题"}'
     database.close()
+
+
+def test_frozen_v8_fixture_of_release_1_0_opens_at_current_with_its_users(tmp_path):
+    """The file of release 1.0.0 (tests/fixtures/README.md): every later schema step must
+    keep its cases, agreements, users and passwords, and its change log."""
+    from app.models import accounts
+
+    path = tmp_path / "v8.sqlite3"
+    shutil.copy(FIXTURES / "schema_v8.sqlite3", path)
+    database = dbmod.connect(path)
+    assert database.user_version == schema.LATEST
+    assert database.scalar("SELECT count(*) FROM cases") == 30
+    assert database.scalar("SELECT count(*) FROM agreements") == 7
+    assert database.scalar("SELECT count(*) FROM sync_log") == 982
+    users = accounts.list_users(database)
+    assert len(users) == 4 and all(user.has_password for user in users)
+    actor = accounts.login(database, users[0].id, "qingshan26")
+    assert actor.name == users[0].name
+    database.close()

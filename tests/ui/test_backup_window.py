@@ -502,6 +502,48 @@ def test_a_database_that_does_not_open_is_restored_before_the_program_opens(
     assert any(p.name.startswith("mediation.sqlite3-损坏-") for p in path.parent.iterdir())
 
 
+def test_a_damaged_file_at_start_offers_the_restore_at_once(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    """A damaged file at start: 打开备份与恢复… is one of the three answers (with 只读打开 and
+    退出); the backup restored, the program opens the good file."""
+    from app import __main__ as entry
+
+    path = tmp_path / "data" / "mediation.sqlite3"
+    path.parent.mkdir()
+    build_office_file(path, cases=40)
+    backup.make_backup_of(path, Kind.QUIT, now=NOW)
+    damage_middle_of(path, "case_events")
+    with pytest.raises(dbmod.DamagedDatabaseError) as refused:
+        dbmod.connect(path)
+
+    def answer(kind: str, title: str, text: str) -> object:
+        if title == messages.STORAGE_ERROR_TITLE:
+            assert kind == "choose" and "只读打开" in text
+            return messages.RESTORE_BUTTON
+        return title == RESTORE_TITLE  # yes, restore it
+
+    def restore_the_newest() -> None:
+        [view] = [w for w in QApplication.topLevelWidgets() if isinstance(w, BackupWindow)]
+        view.table.selectRow(0)
+        view.restore_selected()
+
+    QTimer.singleShot(0, restore_the_newest)
+    with messages.respond_with(answer) as calls:
+        opened = entry._after_opening_failed(qapp, refused.value)
+    assert opened is not None
+    try:
+        assert opened.scalar("SELECT count(*) FROM cases") == 40
+        assert not opened.read_only and opened.integrity != "damaged"
+    finally:
+        opened.close()
+    assert [title for _k, title, _t in calls] == [
+        messages.STORAGE_ERROR_TITLE,
+        RESTORE_TITLE,
+        RESTORED_TITLE,
+    ]
+
+
 def test_declining_the_restore_at_start_changes_nothing(tmp_path: Path, boxes: Boxes) -> None:
     path, refused = emptied_database(tmp_path)
     assert restore_at_start(refused) is None  # 退出

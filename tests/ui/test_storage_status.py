@@ -216,7 +216,7 @@ def test_a_damaged_file_at_start_offers_read_only_and_quits_when_declined(
     assert code == entry.EXIT_STORAGE_ERROR
     assert len(calls) == 1
     kind, title, text = calls[0]
-    assert (kind, title) == ("confirm", messages.STORAGE_ERROR_TITLE)
+    assert (kind, title) == ("choose", messages.STORAGE_ERROR_TITLE)
     assert "已损坏" in text and "从备份恢复" in text and "只读打开" in text
     assert damaged_file.read_bytes() == before
 

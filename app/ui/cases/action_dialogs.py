@@ -12,10 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QWidget
-
 from app.models import cases, office
 from app.models.casefile import CaseFile
 from app.models.cases import ConfirmationInput, FollowUpInput, SessionInput
@@ -30,6 +26,9 @@ from app.models.reference import (
     referral_bodies,
 )
 from app.models.sync import numbers
+from app.qt.core import QEvent, QObject, Qt
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QWidget
 from app.ui.add_in_place import AddableList, MediatorAdder, mediators_later_note
 from app.ui.cases.case_pages import confirmation_window
 from app.ui.cases.close_dialog import CloseDialog, dispute_name

@@ -16,8 +16,14 @@ import html
 import math
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSizeF, Qt, Signal
-from PySide6.QtGui import (
+from app.models import clause_templates as ct
+from app.models.casefile import Agreement, AgreementDraft, CaseFile
+from app.models.cases import MAX_WITHIN_DAYS, AgreementInput
+from app.models.clause_templates import EVERY_CATEGORY, ClauseTemplate, fill, templates_for
+from app.models.db import Database, StorageError
+from app.models.errors import ValidationError
+from app.qt.core import QEvent, QObject, QPoint, QSizeF, Qt, Signal
+from app.qt.gui import (
     QAction,
     QFocusEvent,
     QIntValidator,
@@ -26,7 +32,7 @@ from PySide6.QtGui import (
     QShortcut,
     QTextCursor,
 )
-from PySide6.QtWidgets import (
+from app.qt.widgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -37,13 +43,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import clause_templates as ct
-from app.models.casefile import Agreement, AgreementDraft, CaseFile
-from app.models.cases import MAX_WITHIN_DAYS, AgreementInput
-from app.models.clause_templates import EVERY_CATEGORY, ClauseTemplate, fill, templates_for
-from app.models.db import Database, StorageError
-from app.models.errors import ValidationError
 from app.ui import messages
 from app.ui.cases.widgets import (
     DateLine,

@@ -7,9 +7,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
+from app.models import cases, rows
+from app.models.casefile import CaseFile
+from app.models.cases import DRAFT_FIELDS, AgreementInput
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.qt.core import Qt, QTime, Signal
+from app.qt.gui import QKeySequence, QShortcut
+from app.qt.widgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -18,12 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import cases, rows
-from app.models.casefile import CaseFile
-from app.models.cases import DRAFT_FIELDS, AgreementInput
-from app.models.db import Database
-from app.models.errors import ValidationError
 from app.ui.cases.agreement_form import AgreementForm
 from app.ui.cases.service_dialog import call_service, form_state, keep_typed, tell_clashes
 from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label

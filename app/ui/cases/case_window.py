@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
+from app.models.casefile import CaseFile, load_case
+from app.models.cases import ACTION_LABELS
+from app.models.db import Database
+from app.models.reference import ROLES
+from app.models.sync.numbers import PROVISIONAL_NOTE
+from app.qt.core import QModelIndex, QSize, Qt, QTimer, Signal
+from app.qt.gui import QCloseEvent, QKeySequence, QShortcut
+from app.qt.widgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
@@ -30,12 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models.casefile import CaseFile, load_case
-from app.models.cases import ACTION_LABELS
-from app.models.db import Database
-from app.models.reference import ROLES
-from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.ui import messages, session
 from app.ui.cases import case_pages
 from app.ui.cases.action_dialogs import dialog_for

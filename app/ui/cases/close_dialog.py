@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-
 from app.models import cases, rows
 from app.models.casefile import CaseFile, load_case
 from app.models.cases import AgreementInput, CloseInput
 from app.models.db import Database
 from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, PERFORMANCE
+from app.qt.widgets import QCheckBox, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from app.ui.cases.agreement_form import (
     GENERAL_SECTION,
     NO_TEMPLATES_TEXT,

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtWidgets import (
+from app.models import cases
+from app.models.casefile import CaseFile
+from app.models.cases import CaseDetails
+from app.models.db import Database
+from app.models.reference import categories, sources
+from app.models.sync.numbers import PROVISIONAL_NOTE
+from app.qt.core import Qt, QTime, Signal
+from app.qt.widgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -15,13 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import cases
-from app.models.casefile import CaseFile
-from app.models.cases import CaseDetails
-from app.models.db import Database
-from app.models.reference import categories, sources
-from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.ui import session
 from app.ui.add_in_place import VillageChooser
 from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes

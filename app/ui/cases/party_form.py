@@ -11,20 +11,6 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QFrame,
-    QGridLayout,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QWidget,
-)
-
 from app.models import cases
 from app.models.db import Database
 from app.models.errors import ValidationError
@@ -39,6 +25,19 @@ from app.models.identity import (
 )
 from app.models.parties import CaseParty, PartyInput, case_parties, to_input, validate_party
 from app.models.reference import ROLES
+from app.qt.core import QEvent, Qt, Signal
+from app.qt.widgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QGridLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
 from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     DateLine,

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
-
 from app.models import personal_data
 from app.models.accounts import DIRECTOR, WORKERS
 from app.models.casefile import CaseFile
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError
 from app.models.parties import CaseParty
+from app.qt.core import Signal
+from app.qt.widgets import QDialog, QHBoxLayout, QPushButton, QWidget
 from app.ui import messages, session
 from app.ui.personal_data_dialogs import open_id_correction, open_import_row
 from app.ui.signals import emit

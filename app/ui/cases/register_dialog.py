@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
+from app.models import cases, office
+from app.models.cases import CaseInput
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.models.parties import validate_parties
+from app.models.reference import ROLES, categories, sources
+from app.qt.core import Qt, Signal
+from app.qt.gui import QKeySequence, QShortcut
+from app.qt.widgets import (
     QApplication,
     QComboBox,
     QGridLayout,
@@ -22,13 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import cases, office
-from app.models.cases import CaseInput
-from app.models.db import Database
-from app.models.errors import ValidationError
-from app.models.parties import validate_parties
-from app.models.reference import ROLES, categories, sources
 from app.ui import messages
 from app.ui.add_in_place import VillageChooser
 from app.ui.cases.party_form import PartyForm

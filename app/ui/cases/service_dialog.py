@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError, StaleEditError, ValidationError
+from app.qt.core import QSize, Qt, Signal
+from app.qt.gui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from app.qt.widgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
@@ -32,9 +34,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError, StaleEditError, ValidationError
 from app.ui import messages
 from app.ui.cases.widgets import (
     FieldBox,

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from app.models.casefile import Event
 from app.models.identity import mask_id_number
 from app.models.parties import CaseParty
 from app.models.reference import SESSION_KINDS
+from app.qt.core import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2

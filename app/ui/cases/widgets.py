@@ -22,9 +22,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import (
+from app.models import money, office
+from app.models.db import Database
+from app.models.errors import ValidationError
+from app.qt.core import QDate, QDateTime, QEvent, QPoint, QRect, QSize, Qt, QTimer
+from app.qt.gui import QColor, QPainter, QPaintEvent, QResizeEvent
+from app.qt.widgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -41,10 +44,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import money, office
-from app.models.db import Database
-from app.models.errors import ValidationError
 from app.ui.chooser import is_filterable, make_filterable, mark_blank
 from app.ui.look import ERROR, ERROR_FILL, MUTED, Panel, tint
 from app.ui.session import current_actor as current_actor  # every service call names them

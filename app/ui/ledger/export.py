@@ -14,8 +14,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (
+from app.models import register
+from app.models.accounts import WORKERS
+from app.models.db import Database, StorageError, connect
+from app.models.errors import OperationCancelledError
+from app.models.ledger import export_ledger
+from app.models.register import RegisterFilter
+from app.qt.core import QSize, Qt, Signal
+from app.qt.widgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
@@ -26,13 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import register
-from app.models.accounts import WORKERS
-from app.models.db import Database, StorageError, connect
-from app.models.errors import OperationCancelledError
-from app.models.ledger import export_ledger
-from app.models.register import RegisterFilter
 from app.ui import messages, session
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.file_dialogs import ask_save

@@ -11,9 +11,10 @@ from collections import Counter
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (
+from app.models.ledger_import import ImportPlan, PlannedCase, column_letter
+from app.qt.core import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from app.qt.gui import QColor, QFont
+from app.qt.widgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
@@ -32,8 +33,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models.ledger_import import ImportPlan, PlannedCase, column_letter
 from app.ui.cases.widgets import em, error_banner, hint_label
 from app.ui.item_views import RowRole, SortRole
 from app.ui.look import ERROR, MUTED, Heading, embolden, tint

@@ -29,19 +29,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.models import backup, office
 from app.models.accounts import Actor
 from app.models.db import Database, StorageError, connect
@@ -70,6 +57,18 @@ from app.models.ledger_import import (
 from app.models.ledger_import.plan import closings_without_date, villages_to_add
 from app.models.ledger_import.values import Cell, cell_text
 from app.models.registries.places import add_village
+from app.qt.core import QModelIndex, QSize, Qt, Signal
+from app.qt.gui import QColor
+from app.qt.widgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from app.ui import messages
 from app.ui.backup_window import describe_stage
 from app.ui.cases.widgets import current_actor, em, fit_to_screen

@@ -15,8 +15,13 @@ from dataclasses import asdict
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import (
+from app.models import office
+from app.models import registries as reg
+from app.models.db import Database, StorageError, connect
+from app.printing.outreach import kit, source
+from app.printing.outreach.text import OutreachError
+from app.qt.core import QSize, Qt
+from app.qt.widgets import (
     QCheckBox,
     QDialog,
     QGridLayout,
@@ -30,12 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office
-from app.models import registries as reg
-from app.models.db import Database, StorageError, connect
-from app.printing.outreach import kit, source
-from app.printing.outreach.text import OutreachError
 from app.ui import messages
 from app.ui.cases.service_dialog import call_service, keep_typed
 from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, fit_to_screen

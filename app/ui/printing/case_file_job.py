@@ -16,8 +16,6 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
-
 from app.models.casefile import load_case
 from app.models.db import connect
 from app.printing.case_file import (
@@ -28,6 +26,7 @@ from app.printing.case_file import (
     assemble,
     documents_of,
 )
+from app.qt.widgets import QWidget
 from app.ui.jobs import BackgroundJob, Progress, Work
 from app.ui.printing.context import office_for
 from app.ui.printing.files import suggested_file_name

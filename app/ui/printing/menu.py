@@ -19,8 +19,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QMenu, QWidget
-
 from app.models.casefile import CaseFile, load_case
 from app.models.db import Database, StorageError
 from app.models.errors import NotFoundError
@@ -29,6 +27,7 @@ from app.models.reference import sources as source_labels
 from app.printing import agreement, registry
 from app.printing.context import OfficeInfo
 from app.printing.registry import PrintableDocument
+from app.qt.widgets import QMenu, QWidget
 from app.ui import messages
 from app.ui.printing.case_file_job import CaseFileRun
 from app.ui.printing.context import office_for

@@ -15,8 +15,9 @@ import logging
 from collections.abc import Callable, Generator
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import (
+from app import qt
+from app.printing import fonts
+from app.qt.core import (
     QBuffer,
     QByteArray,
     QEvent,
@@ -28,11 +29,11 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
-from PySide6.QtWidgets import (
+from app.qt.gui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from app.qt.pdf import QPdfDocument
+from app.qt.pdfwidgets import QPdfView
+from app.qt.printsupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from app.qt.widgets import (
     QDialog,
     QFileDialog,
     QFrame,
@@ -42,8 +43,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.printing import fonts
 from app.ui import look, messages, ui_settings
 from app.ui.cases.flow_layout import FlowLayout
 from app.ui.printing.files import SaveError, suggested_file_name, write_atomically
@@ -467,7 +466,7 @@ class PreviewWindow(QWidget):
         self._print_steps = None
         self._print_run = None
         progress, self._progress = self._progress, None
-        if progress is not None and shiboken6.isValid(progress):
+        if progress is not None and qt.is_valid(progress):
             progress.canceled.disconnect(self.cancel_print)
             progress.close()
             progress.deleteLater()

@@ -16,10 +16,10 @@ import os
 from collections.abc import Generator
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
-from PySide6.QtPrintSupport import QPrinter
+from app.qt.core import QRectF, QSize, QSizeF, Qt
+from app.qt.gui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from app.qt.pdf import QPdfDocument, QPdfDocumentRenderOptions
+from app.qt.printsupport import QPrinter
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
-
 from app.models import office
 from app.models import registries as reg
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
+from app.qt.widgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from app.ui import messages
 from app.ui.add_in_place import GridChooser, grid_text
 from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes

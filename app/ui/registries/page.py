@@ -11,8 +11,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (
+from app.models import office
+from app.models import registries as reg
+from app.models.accounts import Actor
+from app.models.db import Database, StorageError
+from app.qt.core import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from app.qt.widgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -24,11 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office
-from app.models import registries as reg
-from app.models.accounts import Actor
-from app.models.db import Database, StorageError
 from app.ui import messages, session
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.tables import SORT_ROLE, RecordTableModel

@@ -11,8 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (
+from app.models import registry_sheets as sheets
+from app.models.db import StorageError
+from app.models.errors import DomainError
+from app.models.registry_sheets import ImportPreview, ImportResult
+from app.qt.core import QSize, Qt, Signal
+from app.qt.widgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
@@ -25,11 +29,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import registry_sheets as sheets
-from app.models.db import StorageError
-from app.models.errors import DomainError
-from app.models.registry_sheets import ImportPreview, ImportResult
 from app.ui import messages
 from app.ui.cases.widgets import current_actor, em, fit_to_screen
 from app.ui.file_dialogs import ask_open, ask_save, save_bytes

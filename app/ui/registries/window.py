@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
-
 from app.models.db import Database
+from app.qt.core import QSize, Qt, Signal
+from app.qt.gui import QKeySequence, QShortcut
+from app.qt.widgets import QTabWidget, QVBoxLayout, QWidget
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.registries.page import RegistryPage
 from app.ui.registries.spec import SPECS

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
+from app.models.stats import MonthlySeries
+from app.qt.core import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from app.qt.gui import (
     QColor,
     QFontMetrics,
     QHelpEvent,
@@ -28,9 +29,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
-
-from app.models.stats import MonthlySeries
+from app.qt.widgets import QSizePolicy, QToolTip, QWidget
 from app.ui.look import MUTED, SUCCESS
 from app.ui.signals import emit
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import (
+from app.models import register
+from app.models.db import Database, StorageError
+from app.models.reference import OUTCOMES, STATES
+from app.models.register import RegisterRow
+from app.qt.core import (
     QAbstractTableModel,
     QEvent,
     QModelIndex,
@@ -21,8 +25,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
+from app.qt.gui import QKeySequence, QShortcut
+from app.qt.widgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -32,11 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import register
-from app.models.db import Database, StorageError
-from app.models.reference import OUTCOMES, STATES
-from app.models.register import RegisterRow
 from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.item_views import RowRole, SortRole, on_open

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
-
 from app.models.stats import (
     BY_LABELS,
     INDICATORS,
@@ -28,6 +25,8 @@ from app.models.stats import (
     Report,
     Row,
 )
+from app.qt.core import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from app.qt.gui import QFont
 from app.ui.item_views import RowRole, SortRole
 
 AnyIndex = QModelIndex | QPersistentModelIndex

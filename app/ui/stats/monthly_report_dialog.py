@@ -28,20 +28,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QStandardItemModel
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.models.db import Database, StorageError, connect
 from app.models.monthly_report import (
     FIELD_LABELS,
@@ -60,6 +46,19 @@ from app.models.monthly_report import (
 )
 from app.models.stats import Indicators, Period, indicators
 from app.printing.monthly_report import monthly_report_pdf, monthly_report_xlsx, rate_text, wan
+from app.qt.core import QSize, Qt, Signal
+from app.qt.gui import QKeySequence, QShortcut, QShowEvent, QStandardItemModel
+from app.qt.widgets import (
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 from app.ui import file_dialogs, messages
 from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (

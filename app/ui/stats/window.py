@@ -29,25 +29,7 @@ from datetime import date
 from itertools import count
 from typing import TYPE_CHECKING
 
-import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
+from app import qt
 from app.models import office
 from app.models.db import Database, StorageError, connect
 from app.models.errors import ValidationError
@@ -64,6 +46,23 @@ from app.models.stats import (
     drill_down,
     monthly_series,
     report,
+)
+from app.qt.core import QEvent, QModelIndex, QSize, Qt, QTimer, Signal
+from app.qt.gui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from app.qt.widgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 from app.ui import messages
 from app.ui.cases.flow_layout import FlowLayout
@@ -836,7 +835,7 @@ class StatsWindow(QWidget):
         report = self.report_dialog
         if (
             report is not None
-            and shiboken6.isValid(report)
+            and qt.is_valid(report)
             and report.isVisible()
             and not report.ask_to_close(then=self.close, on_keep=lambda: emit(self.close_cancelled))
         ):

@@ -13,14 +13,13 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
-
 from app.models import db as dbmod
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.sync import exchange, package
+from app.qt.core import Qt, Signal
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import QCheckBox, QLineEdit, QWidget
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import Problem, current_actor, hint_label, inline_row, require
 from app.ui.signals import emit

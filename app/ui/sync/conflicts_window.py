@@ -20,9 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
+from app.models.db import Database, StorageError
+from app.models.errors import DomainError, ValidationError
+from app.models.sync import conflicts
+from app.models.sync.conflicts import Conflict, Side, StaleConflictError
+from app.qt.core import QEvent, QItemSelection, QSize, Qt, Signal
+from app.qt.gui import QCloseEvent, QKeySequence, QShortcut
+from app.qt.widgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -35,11 +39,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models.db import Database, StorageError
-from app.models.errors import DomainError, ValidationError
-from app.models.sync import conflicts
-from app.models.sync.conflicts import Conflict, Side, StaleConflictError
 from app.ui import messages
 from app.ui.cases.widgets import (
     FieldBox,

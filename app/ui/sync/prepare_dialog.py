@@ -15,9 +15,16 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
+from app.models import office
+from app.models.db import Database, StorageError
+from app.models.errors import OperationCancelledError, ValidationError
+from app.models.name_match import match_rank
+from app.models.registries import places
+from app.models.sync import exchange, field, files
+from app.models.sync.scope import Scope
+from app.qt.core import QEvent, QObject, Qt, Signal
+from app.qt.gui import QKeyEvent
+from app.qt.widgets import (
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
@@ -28,14 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import office
-from app.models.db import Database, StorageError
-from app.models.errors import OperationCancelledError, ValidationError
-from app.models.name_match import match_rank
-from app.models.registries import places
-from app.models.sync import exchange, field, files
-from app.models.sync.scope import Scope
 from app.ui import messages
 from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import (

@@ -16,13 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
-
 from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
 from app.models.sync import files, package
 from app.models.sync.scope import Scope
+from app.qt.core import QObject, Signal
+from app.qt.widgets import QWidget
 from app.ui import messages
 from app.ui.file_dialogs import ask_open
 from app.ui.jobs import BackgroundJob, Progress

@@ -15,8 +15,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (
+from app.models import backup
+from app.models.db import Database, StorageError
+from app.models.errors import OperationCancelledError
+from app.models.sync import exchange, files, package
+from app.models.sync.exchange import Applied, NothingNew
+from app.qt.core import QSize, Qt, Signal
+from app.qt.widgets import (
     QComboBox,
     QDialog,
     QFrame,
@@ -26,12 +31,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.models import backup
-from app.models.db import Database, StorageError
-from app.models.errors import OperationCancelledError
-from app.models.sync import exchange, files, package
-from app.models.sync.exchange import Applied, NothingNew
 from app.ui import messages
 from app.ui.backup_window import describe_stage
 from app.ui.cases.widgets import current_actor, em, fit_to_screen, grow_to_fit, hint_label
