@@ -113,6 +113,7 @@ class Account:
     must_change_password: bool
     mediator_id: str | None
     mediator_name: str
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 saves against it
 
     @property
     def role_label(self) -> str:
@@ -416,29 +417,45 @@ def edit_user(
     name: str,
     role: str,
     mediator_id: str | None = None,
+    loaded: Account,
 ) -> None:
     """Change a user's name, role or 调解员 record (主任 only). The office keeps at least one
-    active 主任."""
+    active 主任.
+
+    ``loaded`` is the account as the 修改 form showed it (with the ``stamp`` read with it,
+    its 对应调解员 as the form could show it): only the fields the user changed from it
+    are written, and nothing when the user's row changed since (a sync merge, another
+    window): StaleEditError, so a role changed meanwhile is never silently put back."""
     name = _check_name(name)
     role = _check_role(role)
+    shown = {"name": loaded.name, "role": loaded.role, "mediator_id": loaded.mediator_id or None}
+    wanted = {"name": name, "role": role, "mediator_id": mediator_id or None}
+    changed = rows.edited(shown, wanted)
     with db.transaction() as conn:
         authorize(conn, by, "manage_users")
         row = _load_user(conn, user_id)
-        _check_unique(conn, name, user_id)
-        mediator_id = _check_mediator(conn, mediator_id)
+        if not changed:
+            return
+        what = f"用户“{loaded.name}”"
+        rows.check_unchanged(conn, "users", user_id, loaded.stamp, by=by.user_id, what=what)
+        if "name" in changed:
+            _check_unique(conn, name, user_id)
+        if "mediator_id" in changed:
+            _check_mediator(conn, mediator_id or None)
         last_director = row["role"] == DIRECTOR and row["active"]
-        if last_director and role != DIRECTOR and _directors_left(conn, user_id) == 0:
+        if (
+            "role" in changed
+            and last_director
+            and role != DIRECTOR
+            and _directors_left(conn, user_id) == 0
+        ):
             raise ValidationError(
                 ROLE_FIELD,
                 f"“{row['name']}”是唯一的主任，不能改成别的角色：先把另一位用户设为主任。",
             )
-        changed = {
-            k: v
-            for k, v in {"name": name, "role": role, "mediator_id": mediator_id}.items()
-            if row[k] != v
-        }
-        if changed:
-            rows.update(conn, "users", user_id, changed, by=by.user_id)
+        rows.update_changed(
+            conn, "users", user_id, shown, wanted, stamp=loaded.stamp, by=by.user_id, what=what
+        )
 
 
 def set_active(db: Database, user_id: str, active: bool, *, by: Actor) -> None:
@@ -509,9 +526,11 @@ def list_users(db: Database) -> list[Account]:
             bool(r["must_change_password"]),
             r["mediator_id"],
             r["mediator_name"] or "",
+            r["stamp"],
         )
         for r in db.query(
-            "SELECT u.*, m.name AS mediator_name FROM users u "
+            f"SELECT u.*, m.name AS mediator_name, {rows.stamp_sql('users', 'u')} AS stamp "
+            "FROM users u "
             "LEFT JOIN mediators m ON m.id = u.mediator_id "
             "WHERE u.id != ? ORDER BY u.active DESC, "
             "CASE u.role WHEN 'director' THEN 0 WHEN 'mediator' THEN 1 ELSE 2 END, u.created_at",

@@ -11,6 +11,9 @@ of these steps again (app/models/accounts.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from app.models import accounts, office
 from app.models.accounts import Account
 from app.models.db import Database, StorageError
@@ -31,7 +34,7 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.ui import messages
-from app.ui.cases.service_dialog import ServiceDialog, call_service
+from app.ui.cases.service_dialog import ServiceDialog, call_service, keep_typed, tell_clashes
 from app.ui.cases.tables import Column, RecordTableModel, local_time
 from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, hint_label
 from app.ui.item_views import on_open
@@ -107,6 +110,13 @@ class UserForm(ServiceDialog):
             self.mediator.addItem(m.name, m.id)
         if account is not None and account.mediator_id:
             self.mediator.setCurrentIndex(max(0, self.mediator.findData(account.mediator_id)))
+        # 修改: the account as the form shows it (a 调解员 record the list does not offer
+        # shows as 不对应): the service writes only what the user changed from it, and
+        # refuses when the row changed meanwhile; 重新载入 reads it again.
+        self.loaded: Account | None = None
+        if account is not None:
+            self.loaded = self._shown(account)
+            self.reload = self.reload_account
         self.add_row("姓名 *", self.name, name=accounts.NAME_FIELD)
         self.add_row("角色 *", self.role, name=accounts.ROLE_FIELD)
         self.add_row("对应调解员", self.mediator, name=accounts.MEDIATOR_FIELD)
@@ -136,6 +146,7 @@ class UserForm(ServiceDialog):
                 mediator_id=mediator,
             )
         else:
+            assert self.loaded is not None
             accounts.edit_user(
                 self.db,
                 self.account.id,
@@ -143,7 +154,53 @@ class UserForm(ServiceDialog):
                 name=self.name.text(),
                 role=role,
                 mediator_id=mediator,
+                loaded=self.loaded,
             )
+
+    def _typed(self) -> dict[str, str | None]:
+        return {
+            "name": self.name.text(),
+            "role": self.role.currentData(),
+            "mediator_id": self.mediator.currentData(),
+        }
+
+    def _show(self, values: Mapping[str, str | None]) -> None:
+        self.name.setText(values["name"] or "")
+        self.role.setCurrentIndex(max(0, self.role.findData(values["role"])))
+        self.mediator.setCurrentIndex(max(0, self.mediator.findData(values["mediator_id"])))
+
+    def _shown(self, account: Account) -> Account:
+        """``account`` as the form's fields show it (read back from them)."""
+        return replace(account, **self._typed())  # type: ignore[arg-type]
+
+    def reload_account(self) -> None:
+        """重新载入: the user as stored now; what the 主任 changed stays where the other
+        change did not touch it."""
+        if self.loaded is None:
+            return
+        try:
+            now = accounts.get_account(self.db, self.loaded.id)
+        except StorageError as exc:
+            messages.show_storage_error(self, exc)
+            return
+        if now is None:
+            messages.warning(
+                self, TITLE, "找不到这个用户，可能已被删除。请关闭后重新打开“用户管理”。"
+            )
+            return
+        typed = self._typed()
+        before = self._typed_of(self.loaded)
+        self._show(self._typed_of(now))
+        self.loaded = self._shown(now)
+        merged, both = keep_typed(before, typed, self._typed_of(self.loaded))
+        self._show(merged)
+        labels = {"name": "姓名", "role": "角色", "mediator_id": "对应调解员"}
+        if both:
+            tell_clashes(self, [labels[name] for name in both])
+
+    @staticmethod
+    def _typed_of(account: Account) -> dict[str, str | None]:
+        return {"name": account.name, "role": account.role, "mediator_id": account.mediator_id}
 
 
 class ResetPasswordDialog(ServiceDialog):

@@ -55,6 +55,13 @@ def register(
     )
 
 
+def account(db: Database, user_id: str) -> accounts.Account:
+    """The user as 用户管理 lists it (what a 修改 form loads: accounts.edit_user's loaded)."""
+    found = accounts.get_account(db, user_id)
+    assert found is not None, user_id
+    return found
+
+
 def user(db: Database) -> Actor:
     """The office's 主任 (who set it up), as the services see them."""
     return accounts.acting_as(db, office.current_user(db).id)

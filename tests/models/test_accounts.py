@@ -16,7 +16,7 @@ from app.models.accounts import Actor, LoginError
 from app.models.db import Database
 from app.models.errors import DomainError, PermissionDeniedError, ValidationError
 from tests.helpers import PASSWORD, snapshot
-from tests.models.helpers import register, user
+from tests.models.helpers import account, register, user
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
@@ -214,11 +214,25 @@ def test_two_users_cannot_share_a_name(office_db: Database) -> None:
 def test_the_office_keeps_one_active_director(office_db: Database) -> None:
     me = user(office_db)
     with pytest.raises(ValidationError, match="唯一的主任"):
-        accounts.edit_user(office_db, me.user_id, by=me, name="李主任", role="mediator")
+        accounts.edit_user(
+            office_db,
+            me.user_id,
+            by=me,
+            name="李主任",
+            role="mediator",
+            loaded=account(office_db, me.user_id),
+        )
     with pytest.raises(DomainError, match="自己"):
         accounts.set_active(office_db, me.user_id, False, by=me)
     second = add(office_db, "孙副主任", "director")
-    accounts.edit_user(office_db, me.user_id, by=me, name="李主任", role="mediator")
+    accounts.edit_user(
+        office_db,
+        me.user_id,
+        by=me,
+        name="李主任",
+        role="mediator",
+        loaded=account(office_db, me.user_id),
+    )
     assert accounts.get_account(office_db, me.user_id).role == "mediator"  # type: ignore[union-attr]
     # now 李主任 is a mediator: user management is refused to them
     with pytest.raises(PermissionDeniedError, match="只有主任可以管理用户"):
@@ -386,7 +400,14 @@ def test_a_role_changed_by_the_director_counts_at_once(office_db: Database) -> N
     uid = add(office_db, "王建华", "mediator")
     wang = accounts.acting_as(office_db, uid)
     register(office_db, by=wang)
-    accounts.edit_user(office_db, uid, by=user(office_db), name="王建华", role="viewer")
+    accounts.edit_user(
+        office_db,
+        uid,
+        by=user(office_db),
+        name="王建华",
+        role="viewer",
+        loaded=account(office_db, uid),
+    )
     with pytest.raises(PermissionDeniedError, match="统计/只读"):
         register(office_db, by=wang)  # the actor made before still says 调解员
 

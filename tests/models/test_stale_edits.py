@@ -24,7 +24,7 @@ from app.models.errors import StaleEditError
 from app.models.parties import case_parties, to_input
 from app.models.sync.tables import STAMP_COLUMNS
 from tests.helpers import PASSWORD, director, edit_details, snapshot
-from tests.models.helpers import register
+from tests.models.helpers import account, register
 from tests.models.sync.replicas import Replica, new_laptop, new_office, sync
 
 RELOAD_HINT = "请点“重新载入”看最新内容，再重新修改。"
@@ -535,3 +535,68 @@ def test_an_outreach_text_edited_meanwhile_refuses_a_stale_save(
     )  # fmt: skip
     stored = next(i for i in outreach_content.items(other_window, "broadcast") if i.key == item.key)
     assert (stored.title, stored.body) == ("有矛盾找调解", item.body + "欢迎来调委会咨询。")
+
+
+def test_a_role_changed_in_another_window_is_not_put_back_by_a_name_edit(
+    office_db: Database, other_window: Database, mediator: accounts.Actor
+) -> None:
+    """用户管理 → 修改: the form opened showing 调解员; meanwhile another window (or a merge)
+    made the user 统计/只读. Saving only a new name must not make them 调解员 again."""
+    boss = director(office_db)
+    form = account(office_db, mediator.user_id)  # the 修改 form opens
+    accounts.edit_user(
+        other_window,
+        mediator.user_id,
+        by=director(other_window),
+        name=form.name,
+        role=accounts.VIEWER,
+        mediator_id=form.mediator_id,
+        loaded=account(other_window, mediator.user_id),
+    )
+    before = snapshot(office_db)
+    with pytest.raises(StaleEditError, match=r"用户“王建华”在您打开之后已被修改（") as refused:
+        accounts.edit_user(
+            office_db,
+            mediator.user_id,
+            by=boss,
+            name="王建华（村）",
+            role=form.role,
+            mediator_id=form.mediator_id,
+            loaded=form,
+        )
+    assert "您本人" in refused.value.message  # the same 主任, in the other window
+    assert snapshot(office_db) == before
+    assert account(office_db, mediator.user_id).role == accounts.VIEWER
+
+    # 重新载入: the form reads the user again; the name alone is written
+    again = account(office_db, mediator.user_id)
+    accounts.edit_user(
+        office_db,
+        mediator.user_id,
+        by=boss,
+        name="王建华（村）",
+        role=again.role,
+        mediator_id=again.mediator_id,
+        loaded=again,
+    )
+    stored = account(other_window, mediator.user_id)
+    assert (stored.name, stored.role) == ("王建华（村）", accounts.VIEWER)
+    assert written(logged(office_db, "users", mediator.user_id)[-1]) == {"name"}
+
+
+def test_an_unchanged_user_form_writes_nothing_even_when_stale(
+    office_db: Database, other_window: Database, mediator: accounts.Actor
+) -> None:
+    form = account(office_db, mediator.user_id)
+    accounts.set_active(other_window, mediator.user_id, False, by=director(other_window))
+    before = snapshot(office_db)
+    accounts.edit_user(
+        office_db,
+        mediator.user_id,
+        by=director(office_db),
+        name=form.name,
+        role=form.role,
+        mediator_id=form.mediator_id,
+        loaded=form,
+    )
+    assert snapshot(office_db) == before

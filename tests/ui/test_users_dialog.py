@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import accounts, office
+from app.models import db as dbmod
 from app.models.db import Database
 from app.ui import session
+from app.ui.cases.service_dialog import CLASH_TITLE, STALE_TITLE
 from app.ui.main_window import MainWindow
 from app.ui.users_dialog import (
     USER_COL_MEDIATOR,
@@ -133,6 +135,79 @@ def test_a_role_is_changed_and_the_office_keeps_a_director(
     with qtbot.waitSignal(form.saved):
         click(qtbot, form.save_button)
     assert rows(users)[1][:2] == ("赵统计", "调解员")
+
+
+def test_a_role_changed_meanwhile_is_not_put_back_and_the_form_reloads(
+    qtbot: QtBot, users: UsersDialog, office_db: Database, boxes: Boxes
+) -> None:
+    """The 修改 form shows 调解员; another window makes the user 统计/只读 meanwhile. Saving
+    a new name is refused with 重新载入, which keeps the typed name and shows the new role;
+    the role is never put back to 调解员 (that would give rights back)."""
+    add(qtbot, users, "王建华", "调解员", "wang-first")
+    users.select("王建华")
+    click(qtbot, users.edit_button)
+    form = form_of(users)
+    uid = form.user_id
+    assert uid is not None
+    other = dbmod.connect(office_db.path)  # another window, or a sync merge
+    try:
+        shown = accounts.get_account(other, uid)
+        assert shown is not None
+        accounts.edit_user(
+            other,
+            uid,
+            by=director(other),
+            name=shown.name,
+            role=accounts.VIEWER,
+            mediator_id=shown.mediator_id,
+            loaded=shown,
+        )
+    finally:
+        other.close()
+    commit_text(form.name, "王建华（村）")
+    boxes.answers[STALE_TITLE] = False  # 暂不载入
+    click(qtbot, form.save_button)
+    kind, title, text = boxes.calls[-1]
+    assert (kind, title) == ("confirm", STALE_TITLE)
+    assert text.startswith("用户“王建华”在您打开之后已被修改（")
+    assert form.isVisible()
+    stored = accounts.get_account(office_db, uid)
+    assert stored is not None and (stored.name, stored.role) == ("王建华", accounts.VIEWER)
+
+    boxes.answers[STALE_TITLE] = True  # 重新载入
+    click(qtbot, form.save_button)
+    assert form.name.text() == "王建华（村）"  # what the 主任 typed stays
+    assert form.role.currentText() == "统计/只读"  # the other change shows
+    with qtbot.waitSignal(form.saved):
+        click(qtbot, form.save_button)
+    assert ("王建华（村）", "统计/只读") in [r[:2] for r in rows(users)]
+
+
+def test_both_changed_the_role_names_the_field_after_reloading(
+    qtbot: QtBot, users: UsersDialog, office_db: Database, boxes: Boxes
+) -> None:
+    add(qtbot, users, "王建华", "调解员", "wang-first")
+    users.select("王建华")
+    click(qtbot, users.edit_button)
+    form = form_of(users)
+    assert form.user_id is not None
+    accounts.set_active(office_db, form.user_id, False, by=director(office_db))
+    shown = accounts.get_account(office_db, form.user_id)
+    assert shown is not None
+    accounts.edit_user(
+        office_db,
+        form.user_id,
+        by=director(office_db),
+        name=shown.name,
+        role=accounts.DIRECTOR,
+        loaded=shown,
+    )
+    form.role.setCurrentIndex(form.role.findText("统计/只读"))
+    boxes.answers[STALE_TITLE] = True  # 重新载入
+    click(qtbot, form.save_button)
+    assert boxes.titles()[-1] == CLASH_TITLE
+    assert "“角色”" in boxes.calls[-1][2]
+    assert form.role.currentText() == "统计/只读"  # the 主任's choice, named as a clash
 
 
 def test_a_forgotten_password_is_reset(
