@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -78,6 +80,11 @@ class CaseParty:
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
+# Six or more digits in a row (also spaced or hyphenated: "3301 0219 …", "139-9876-5432"):
+# an ID number or a phone typed (or imported) into the name.
+_NUMBER_IN_NAME = re.compile(r"\d(?:[\s\-－—]*\d){5,}")
+
+
 def validate_party(p: PartyInput, *, label: str, today: date | None = None) -> PartyInput:
     """Check and normalise one party; ``label`` (e.g. "申请人1") prefixes the field name.
 
@@ -97,6 +104,10 @@ def validate_party(p: PartyInput, *, label: str, today: date | None = None) -> P
         raise fail("姓名" if p.kind == "person" else "名称", "请填写姓名或单位名称。")
     if len(name) > 60:
         raise fail("姓名" if p.kind == "person" else "名称", "名称太长（最多 60 个字）。")
+    if _NUMBER_IN_NAME.search(unicodedata.normalize("NFKC", name)):
+        if p.kind == "person":
+            raise fail("姓名", "当事人姓名里不能有证件号码或电话，请填到对应的栏。")
+        raise fail("名称", "单位名称里不能有统一社会信用代码或电话，请填到对应的栏。")
     p = replace(p, name=name)
     try:
         phone = check_phone(p.phone)

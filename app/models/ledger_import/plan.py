@@ -1112,7 +1112,7 @@ class _RowReader:
         for p, role in roles:
             counters[role] = counters.get(role, 0) + 1
             label = f"{_ROLE_LABELS[role]}{counters[role]}"
-            if not p.id_number and not p.org_code and p.name == p.name.strip():
+            if not (p.id_number or p.org_code or p.phone) and p.name == p.name.strip():
                 # what validate_party makes of a name alone (parse_parties checked its length)
                 out.append(_bare_party(p.name, role, p.kind))
                 continue
@@ -1123,6 +1123,7 @@ class _RowReader:
                 id_type=p.id_type or "resident_id",
                 id_number=p.id_number,
                 org_code=p.org_code,
+                phone=p.phone,
             )
             try:
                 out.append(validate_party(party, label=label, today=ctx.today))
@@ -1131,9 +1132,12 @@ class _RowReader:
                 if not p.id_number:
                     errors.append(exc.message)
                     continue
-                warnings.append(f"{exc.message.rstrip('。')}。该证件号码未导入。")
+                warnings.append(
+                    f"{exc.message.rstrip('。')}。该证件号码未导入，"
+                    "请导入后在当事人信息中填写正确的号码。"
+                )
             try:  # the name without the wrong number
-                bare = PartyInput(name=p.name, role=role, kind=p.kind)
+                bare = PartyInput(name=p.name, role=role, kind=p.kind, phone=p.phone)
                 out.append(validate_party(bare, label=label, today=ctx.today))
             except ValidationError as exc:
                 errors.append(exc.message)

@@ -9,14 +9,22 @@ to 其他) return a warning instead of raising.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from app.models.identity import IdentityError, check_resident_id, check_uscc
+from app.models.identity import (
+    IdentityError,
+    check_phone,
+    check_resident_id,
+    check_uscc,
+    mask_id_number,
+)
+from app.models.privacy import redact as privacy_redact
 from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
@@ -258,6 +266,8 @@ _CN_NUM.update({"八": 8, "捌": 8, "九": 9, "玖": 9})
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
 _AMOUNT_TEXT = re.compile(r"^(-?\d+(?:\.\d+)?)(万|千|百)?$")
+# thousands separators where they belong: 12,000 / 1,234,567.5 (after NFKC, "，" as ",")
+_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])")
 
 
 def _chinese_amount(text: str) -> Decimal | None:
@@ -298,15 +308,31 @@ def parse_amount(value: Cell, *, unit: int = 1) -> int | None:
         return None
     if isinstance(value, (bool, date, time, timedelta)):
         raise CellError(f"“{cell_text(value)}”不是金额。")
-    if isinstance(value, (int, float)):
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CellError(f"“{cell_text(value)}”不是金额（单元格里是一个无效的数值），请改成数字。")
+    if isinstance(value, int):
+        if abs(value) >= _MAX_YUAN:  # (and no str() of a number of thousands of digits)
+            if value < 0:
+                raise CellError("金额是负数，请改为正数（或删去）。")
+            raise CellError("金额大得不合常理，请核对单位和小数点。")
+        yuan = Decimal(value) * unit
+    elif isinstance(value, float):
         yuan = Decimal(repr(value)) * unit
     else:
         shown = str(value).strip()
         text = norm(shown).lower()
         if text in _NONE_WORDS:
             return None
-        for junk in ("人民币", "rmb", "¥", "￥", ",", "，"):
+        for junk in ("人民币", "rmb", "¥", "￥"):
             text = text.replace(junk, "")
+        text = text.replace("，", ",")
+        if "," in text:
+            if not _GROUPED.search(text):
+                raise CellError(
+                    f"金额“{shown}”中的逗号位置不对，看不出是多少。"
+                    "请写成 12000 或 12,000（逗号每三位一个）。"
+                )
+            text = text.replace(",", "")
         text = text.removesuffix("整").removesuffix("正")
         has_yuan = text.endswith("元")
         text = text.removesuffix("元")
@@ -583,14 +609,149 @@ class PartyName:
     id_type: str = ""  # resident_id | resident_id_15 when a full number was given
     id_number: str = ""  # not yet checked (validate_party does that)
     org_code: str = ""  # a checked 统一社会信用代码
+    phone: str = ""  # a checked phone number written beside the name
+
+
+# Words written before a number in a party cell: not a party, not part of a name.
+_NUMBER_LABELS = (
+    *("公民身份号码", "身份证号码", "身份证号", "身份证", "证件号码", "证件号", "身份号码"),
+    *("联系电话", "电话号码", "手机号码", "联系方式", "手机号", "电话", "手机", "tel"),
+)
+_LABEL = "(?:" + "|".join(_NUMBER_LABELS) + ")"
+_NOT_BEFORE = r"(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ*＊+＋])"
+_NOT_AFTER = r"(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ*＊])"
+_DIGIT_ = "0-9０-９"
+# A number in a party cell, with the label before it: first written without spaces
+# ("330102198001020013", "139-9876-5432", "330102********0013"), then, in what is left,
+# digits spaced out in groups ("3301 0219 8001 0200 13").
+_NUMBER_RUN = re.compile(
+    rf"(?:{_LABEL}\s*[:：]?\s*|\s*){_NOT_BEFORE}"
+    rf"(?P<run>[+＋]?[{_DIGIT_}](?:[{_DIGIT_}*＊]|[-－—](?=[{_DIGIT_}]))*[XxＸｘ]?){_NOT_AFTER}",
+    re.IGNORECASE,
+)
+_SPACED_RUN = re.compile(
+    rf"(?:{_LABEL}\s*[:：]?\s*|\s*){_NOT_BEFORE}"
+    rf"(?P<run>[{_DIGIT_}](?:[\s\-－—]*[{_DIGIT_}*＊]){{5,}}(?:\s*[XxＸｘ])?){_NOT_AFTER}",
+    re.IGNORECASE,
+)
+_USCC_RUN = re.compile(
+    r"(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]{18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+)
+_LABEL_ONLY = re.compile(rf"^\s*{_LABEL}\s*[:：]?\s*$", re.IGNORECASE)
+_TRAILING_LABEL = re.compile(rf"\s*{_LABEL}\s*[:：]?\s*$", re.IGNORECASE)
+_EMPTY_BRACKETS = re.compile(r"[（(]\s*[)）]")
+_LEFTOVER = " \t:：-－—（）()"
+_MIN_DIGITS = 6  # a run this long is a number, never part of a name (validate_party)
+
+
+@dataclass
+class _Pulled:
+    """The numbers taken out of one piece of a party cell."""
+
+    id_type: str = ""
+    id_number: str = ""
+    org_code: str = ""
+    phone: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _pull_numbers(piece: str) -> tuple[str, _Pulled, bool]:
+    """(the piece without its numbers and their labels, the numbers, whether any was
+    there). An ID-shaped run goes to the ID number (checked later by validate_party), a
+    phone-shaped one to the phone; a masked number is dropped (it carries nothing); any
+    other run of six or more digits is dropped with a warning."""
+    pulled = _Pulled()
+    found = False
+
+    def take(m: re.Match[str]) -> str:
+        nonlocal found
+        run = m["run"]
+        digits = sum(ch.isdigit() for ch in run)
+        masked = "*" in run or "＊" in run
+        if digits < _MIN_DIGITS and not masked:
+            return m[0]  # "张三2": not a number to take out (a name may hold one)
+        found = True
+        _classify(run, pulled)
+        return " "
+
+    def take_code(m: re.Match[str]) -> str:
+        nonlocal found
+        code = norm(m[0]).upper()
+        if not any(ch.isalpha() for ch in code):
+            return m[0]  # all digits: an ID number or a USCC, told apart below
+        if _is_uscc(code):
+            pulled.org_code = pulled.org_code or code
+        elif sum(ch.isdigit() for ch in code) >= _MIN_DIGITS:
+            pulled.warnings.append(
+                f"后面的“{mask_id_number(code)}”不是有效的统一社会信用代码，也不是身份证号，"
+                "未导入。如需登记，请导入后在当事人信息中填写"
+            )
+        else:
+            return m[0]
+        found = True
+        return " "
+
+    rest = _USCC_RUN.sub(take_code, piece)
+    rest = _NUMBER_RUN.sub(take, rest)
+    if any(ch.isdigit() for ch in rest):
+        rest = _SPACED_RUN.sub(take, rest)
+    if found:
+        rest = _EMPTY_BRACKETS.sub("", rest)
+        rest = _TRAILING_LABEL.sub("", rest).strip(_LEFTOVER)
+        if rest.count("（") + rest.count("(") < rest.count("）") + rest.count(")"):
+            rest = rest.rstrip("）)").strip(_LEFTOVER)
+    return rest, pulled, found
+
+
+def _classify(run: str, pulled: _Pulled) -> None:
+    code = "".join(ch for ch in norm(run).upper() if ch not in "-—")
+    shown = mask_id_number(code) if len(code) >= 15 else "*" * (len(code) - 4) + code[-4:]
+    if "*" in code:
+        return  # a masked number: nothing to keep
+    if re.fullmatch(r"\d{17}[\dX]|\d{15}", code):
+        if len(code) == 18 and not _is_resident_id(code) and _is_uscc(code):
+            kind, value = "org", code
+        else:
+            kind, value = ("resident_id" if len(code) == 18 else "resident_id_15"), code
+        if kind == "org":
+            if not pulled.org_code:
+                pulled.org_code = value
+            return
+        if pulled.id_number:
+            pulled.warnings.append(
+                f"写了不止一个身份证号，只导入了第一个，另一个（{shown}）未导入。"
+                "请导入后核对当事人信息中的号码"
+            )
+            return
+        pulled.id_type, pulled.id_number = kind, value
+        return
+    try:
+        phone = check_phone(run)
+    except IdentityError:
+        pulled.warnings.append(
+            f"后面的数字“{shown}”既不是身份证号（应为 18 位或 15 位），也不是电话号码，未导入。"
+            "如是当事人的证件号码或电话，请导入后在当事人信息中填写"
+        )
+        return
+    if pulled.phone:
+        pulled.warnings.append(
+            f"写了不止一个电话，只导入了第一个，另一个（{shown}）未导入。"
+            "如需要，请导入后写在当事人信息中"
+        )
+        return
+    pulled.phone = phone
 
 
 def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
     """Names separated by 、，,;； or new lines, each optionally followed by an ID number in
     brackets: "张三（330102198001020013）、李四（330102********1234）、某某公司（9133…）".
 
-    Masked numbers are dropped; a full number is kept for checking; other bracketed text
-    is left out with a warning (the name is still imported)."""
+    Numbers written beside a name, with or without brackets and labels ("张三 3301…",
+    "张三（3301…）电话139…", "张三，身份证号3301…") are taken out of it: an ID number
+    to the ID number (checked later), a phone to the phone; masked numbers are dropped; a
+    piece holding only a label and numbers ("身份证号3301…") belongs to the party before
+    it and is no party of its own. Other bracketed text, and numbers that are neither, are
+    left out with a warning (the name is still imported)."""
     text = cell_text(value)
     parties: list[PartyName] = []
     warnings: list[str] = []
@@ -598,8 +759,15 @@ def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
         piece = piece.strip()
         if not piece:
             continue
-        name, inner = piece, ""
-        if ("(" in piece or "（" in piece) and (m := _PAREN_TAIL.match(piece)):
+        name, pulled, had_numbers = piece, _Pulled(), False
+        if any(ch.isdigit() for ch in piece):
+            name, pulled, had_numbers = _pull_numbers(piece)
+        if not name.strip(_LEFTOVER) or _LABEL_ONLY.match(name):
+            if had_numbers:
+                _attach(parties, pulled, warnings)
+            continue  # a label alone ("电话："): no party
+        inner = ""
+        if ("(" in name or "（" in name) and (m := _PAREN_TAIL.match(name)):
             name, inner = m[1].strip(), m[2].strip()
         if _SPACES.search(name) and _ONLY_CJK_AND_SPACE.match(name):
             name = _SPACES.sub("", name)  # "张  三": spaces that align two-character names
@@ -607,26 +775,61 @@ def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
             continue
         if len(name) > 60:
             raise CellError(f"当事人“{name[:20]}…”太长（最多 60 个字），请检查是否少了分隔符“、”。")
-        id_type = id_number = org_code = ""
+        id_type, id_number, org_code = pulled.id_type, pulled.id_number, pulled.org_code
         code = norm(inner).upper() if inner else ""
         if not code:
             pass
         elif "*" in code:
             pass  # a masked number: nothing to keep
-        elif re.fullmatch(r"\d{17}[\dX]", code) and (_is_resident_id(code) or not _is_uscc(code)):
-            # (all-digit USCCs exist, and one resident ID in 31 passes the USCC check)
-            id_type, id_number = "resident_id", code
         elif re.fullmatch(r"[0-9A-Z]{18}", code) and _is_uscc(code):
             org_code = code
-        elif re.fullmatch(r"\d{15}", code):
-            id_type, id_number = "resident_id_15", code
         elif inner:
-            warnings.append(f"“{piece}”括号中的内容未导入。")
+            warnings.append(f"“{privacy_redact(piece)}”括号中的内容未导入。")
         kind = "org" if org_code or name.endswith(_ORG_SUFFIXES) else "person"
+        warnings.extend(f"“{name}”{w}" for w in pulled.warnings)
+        if kind == "org" and id_number:
+            warnings.append(
+                f"“{name}”是单位，后面的身份证号（{mask_id_number(id_number)}）未导入。"
+                "如是其负责人的号码，请导入后在当事人信息中填写"
+            )
         if kind == "org":
             id_type = id_number = ""
-        parties.append(PartyName(name, kind, id_type, id_number, org_code))
+        parties.append(PartyName(name, kind, id_type, id_number, org_code, pulled.phone))
     return parties, warnings
+
+
+def _attach(parties: list[PartyName], pulled: _Pulled, warnings: list[str]) -> None:
+    """Numbers written apart from the name they belong to ("张三，身份证号3301…"): to the
+    party before them."""
+    if not parties:
+        if pulled.id_number or pulled.phone or pulled.org_code:
+            warnings.append("当事人栏中的号码前面没有姓名，号码未导入。请导入后在当事人信息中填写")
+        warnings.extend(pulled.warnings)
+        return
+    before = parties[-1]
+    where = f"“{before.name}”"
+    warnings.extend(f"{where}{w}" for w in pulled.warnings)
+    changes: dict[str, str] = {}
+    if pulled.id_number and before.kind == "person":
+        if before.id_number:
+            warnings.append(
+                f"{where}写了不止一个身份证号，只导入了第一个，另一个"
+                f"（{mask_id_number(pulled.id_number)}）未导入。请导入后核对当事人信息中的号码"
+            )
+        else:
+            changes.update(id_type=pulled.id_type, id_number=pulled.id_number)
+    if pulled.phone:
+        if before.phone:
+            warnings.append(
+                f"{where}写了不止一个电话，只导入了第一个，另一个未导入。"
+                "如需要，请导入后写在当事人信息中"
+            )
+        else:
+            changes["phone"] = pulled.phone
+    if pulled.org_code and before.kind == "org" and not before.org_code:
+        changes["org_code"] = pulled.org_code
+    if changes:
+        parties[-1] = replace(before, **changes)
 
 
 def _is_resident_id(code: str) -> bool:
