@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -94,13 +95,15 @@ class Correction:
     cases: tuple[str, ...]  # the party's cases (ids)
     replaced: dict[str, int] = field(default_factory=dict)  # where: how many records
     free_text: tuple[str, ...] = ()  # "（2025）青山调字第3号的调解（调查）记录": changed too
+    parties: int = 1  # person rows holding the number (one per case the person is in)
 
     @property
     def summary(self) -> str:
         """The sentence the dialog shows after it."""
         done = "已删除" if self.erased else "已更正"
+        where = f"（共 {len(self.cases)} 件案件）" if len(self.cases) > 1 else ""
         text = (
-            f"{done}该当事人的证件号码：当事人信息、查找索引、修改记录"
+            f"{done}该当事人的证件号码{where}：当事人信息、查找索引、修改记录"
             f"{'、台账原始行' if self.replaced.get('import_rows') else ''}中都已不再有原号码。"
             "这次操作已记入审计记录（不含号码）。"
         )
@@ -185,6 +188,103 @@ def erase_id_number(db: Database, party_id: str, *, by: Actor, reason: str) -> C
     return _change(db, party_id, "", by=by, reason=reason, id_type=None, today=None)
 
 
+@dataclass(frozen=True)
+class SameNumber:
+    """Where else a person's number is stored (what the dialog shows before the change)."""
+
+    parties: tuple[str, ...]  # the parties rows holding it, the chosen one first
+    cases: tuple[str, ...]  # every case of those rows, and of import rows holding it
+    other_cases: tuple[str, ...]  # those cases beside the chosen party's own
+    other_labels: tuple[str, ...]  # their case numbers (or 登记日期), in words
+
+    @property
+    def note(self) -> str:
+        """“此号码还出现在 N 件案件中：…” ('' when only the chosen party's cases hold it)."""
+        if not self.other_cases:
+            return ""
+        shown = self.other_labels[:_SHOWN_CASES]
+        more = len(self.other_labels) - len(shown)
+        return (
+            f"此号码还出现在另外 {len(self.other_cases)} 件案件中："
+            + "、".join(shown)
+            + (f" 等（还有 {more} 件）" if more else "")
+            + "。这些案件中的号码会一并更正或删除。"
+        )
+
+
+_SHOWN_CASES = 10
+
+
+def same_number(db: Database, party_id: str) -> SameNumber:
+    """The parties rows (each case has its own) and the cases holding the chosen person's ID
+    number, found by the normalised number; for the dialog, before the change."""
+    conn = db.conn
+    party = _party(conn, party_id)
+    return _same_number(conn, party_id, normalize_id_number(str(party["id_number"])))
+
+
+def _same_number(conn: sqlite3.Connection, party_id: str, old: str) -> SameNumber:
+    parties = [party_id]
+    if old:
+        for (other,) in conn.execute(
+            "SELECT id FROM parties WHERE kind = 'person' AND id_number IN (?, ?) "
+            "AND id <> ? ORDER BY id",
+            (old, old.lower(), party_id),
+        ):
+            parties.append(str(other))
+        parties += [p for p in _named_with(conn, old) if p not in parties]
+    own = party_cases(conn, party_id)
+    cases = list(own)
+    for other in parties[1:]:
+        cases += [c for c in party_cases(conn, other) if c not in cases]
+    if old:
+        cases += [c for c in _import_row_cases(conn, old) if c not in cases]
+    others = [c for c in cases if c not in own]
+    return SameNumber(
+        tuple(parties),
+        tuple(cases),
+        tuple(others),
+        tuple(_case_label(conn, c) for c in others),
+    )
+
+
+def _named_with(conn: sqlite3.Connection, number: str) -> list[str]:
+    """Person rows whose name holds the number (an import before the party-cell parser took
+    numbers out of names: “张三（3301…）电话…”)."""
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT id FROM parties WHERE kind = 'person' AND instr(upper(name), ?) > 0",
+            (number,),
+        )
+    ]
+
+
+def _holds(text: str, number: str) -> bool:
+    """Whether stored text holds the number, also written with spaces or full-width digits."""
+    return number in text.upper() or number in normalize_id_number(text)
+
+
+def _import_row_cases(conn: sqlite3.Connection, number: str) -> list[str]:
+    """Cases whose import row (local raw cells) holds the number anywhere."""
+    return [
+        str(case_id)
+        for case_id, cells, remarks in conn.execute(
+            "SELECT case_id, cells, warnings FROM import_rows WHERE cleared = 0 ORDER BY case_id"
+        )
+        if _holds(str(cells), number) or _holds(str(remarks), number)
+    ]
+
+
+def _without_number(name: str, number: str) -> str:
+    """A name with an ID number written into it, without the number (and the brackets or
+    label left around it)."""
+    text = _text_replaced(name, [number], "\x00")
+    text = re.sub(r"(?:身份证号码|身份证号|身份证|证件号码|证件号)?\s*[:：]?\s*\x00", "", text)
+    text = re.sub(r"[（(]\s*[)）]", "", text)
+    return " ".join(text.split()).strip(" ,，、:：") or name.replace(number, "").strip()
+
+
 def _change(
     db: Database,
     party_id: str,
@@ -195,12 +295,16 @@ def _change(
     id_type: str | None,
     today: date | None,
 ) -> Correction:
+    """Change the number of every person row holding the chosen party's number (each case
+    has its own row), of the import rows and of the typed texts holding it, in one
+    transaction; one privacy record per person row (each travels and is replayed on its
+    own by :func:`after_merge`)."""
     erasing = not number
     label = "删除当事人的证件号码" if erasing else "更正当事人的证件号码"
     with privacy.secure_delete(db.conn), db.transaction() as conn:
         actor = _director(conn, by, label)
         party = _party(conn, party_id)
-        old = str(party["id_number"])
+        old = normalize_id_number(str(party["id_number"]))
         if erasing and not old:
             raise ValidationError("证件号码", "这位当事人没有登记证件号码，不用删除。")
         values: dict[str, Any] = {"id_number": number}
@@ -214,33 +318,61 @@ def _change(
                 parsed = check_id_document(kind, number, today=today)
             except IdentityError as exc:
                 raise ValidationError(NUMBER_FIELD, exc.message) from exc
-            if number == normalize_id_number(old) and kind == party["id_type"]:
+            if number == old and kind == party["id_type"]:
                 raise ValidationError(NUMBER_FIELD, "新的证件号码与原号码相同，不用更正。")
             values["id_type"] = kind
             if parsed is not None:
                 values["sex"] = parsed.sex
                 values["birth_date"] = parsed.birth_date.isoformat()
-        rows.update(conn, "parties", party_id, values, by=actor.user_id)
-        change = _last_change(conn, "parties", party_id)
-        cases = party_cases(conn, party_id)
-        free = _replace_in_free_text(conn, cases, old, number, by=actor.user_id) if old else []
+        same = _same_number(conn, party_id, old)
         action = "erase_id" if erasing else "correct_id"
-        record = privacy.record_access(
-            conn,
-            action,
-            by=actor.user_id,
-            party_id=party_id,
-            data={"change": list(change), "cases": cases, "reason": reason},
-        )
-        replaced = scrub(conn, record, extra_old=[old])
+        changes: list[tuple[str, tuple[str, int]]] = []
+        for row_id in same.parties:
+            row_values = dict(values)
+            name = str(
+                conn.execute("SELECT name FROM parties WHERE id = ?", (row_id,)).fetchone()[0]
+            )
+            if old and _holds(name, old):
+                row_values["name"] = _without_number(name, old)
+            rows.update(conn, "parties", row_id, row_values, by=actor.user_id)
+            changes.append((row_id, _last_change(conn, "parties", row_id)))
+        cases = list(same.cases)
+        free = _replace_in_free_text(conn, cases, old, number, by=actor.user_id) if old else []
+        replaced: dict[str, int] = {}
+        for row_id, change in changes:
+            record = privacy.record_access(
+                conn,
+                action,
+                by=actor.user_id,
+                party_id=row_id,
+                data={
+                    "change": list(change),
+                    "cases": party_cases(conn, row_id),
+                    "reason": reason,
+                    "asked_for": party_id,  # one request: the rows it changed share it
+                    "rows": len(same.parties),
+                },
+            )
+            for key, count in scrub(conn, record, extra_old=[old] if old else []).items():
+                replaced[key] = replaced.get(key, 0) + count
+        if old:  # import rows of cases whose party row never held the number (a name did)
+            found = _scrub_import_rows(conn, cases, {old}, number)
+            replaced["import_rows"] = replaced.get("import_rows", 0) + found
         for case_id in cases:
             search.reindex_case(conn, case_id)
         purge_search_index(conn)
     checkpoint(db)
     log.info(
-        "party %s: ID number %s by %s in %d case(s)", party_id, action, actor.user_id, len(cases)
+        "party %s: ID number %s by %s in %d row(s), %d case(s)",
+        party_id,
+        action,
+        actor.user_id,
+        len(same.parties),
+        len(cases),
     )
-    return Correction(party_id, erasing, tuple(cases), replaced, tuple(free))
+    return Correction(
+        party_id, erasing, tuple(cases), replaced, tuple(free), parties=len(same.parties)
+    )
 
 
 def _last_change(conn: sqlite3.Connection, table: str, row_id: str) -> tuple[str, int]:
@@ -363,6 +495,23 @@ def scrub(
             log_rows += 1
     olds.discard(new)
     olds.discard("")
+    for rowid, at, device, seq, text in conn.execute(
+        "SELECT rowid, at, device, seq, data FROM sync_log WHERE tbl = 'parties' AND row_id = ?",
+        (party_id,),
+    ).fetchall():  # a name the number was written into (imports before the cell parser)
+        name = json.loads(text).get("name")
+        if not isinstance(name, str) or not knew(at, device, seq):
+            continue
+        cleaned = name
+        for old in olds:
+            if _holds(cleaned, old):
+                cleaned = _without_number(cleaned, old)
+        if cleaned != name:
+            conn.execute(
+                "UPDATE sync_log SET data = json_set(data, '$.name', ?) WHERE rowid = ?",
+                (cleaned, rowid),
+            )
+            log_rows += 1
     replaced = {"change_log": log_rows}
     if not olds:
         return replaced
@@ -541,6 +690,48 @@ def reveal_id_number(
             data={"where": where},
         )
     return str(row[0])
+
+
+# --------------------------------------------------------------------------------------
+# Printing or saving forms that carry ID numbers in full
+
+OUTPUT_ACTIONS: Final = {"print": "print_ids", "save": "save_ids"}
+
+
+def record_output(
+    db: Database,
+    case_id: str,
+    *,
+    by: Actor,
+    kind: str,
+    forms: Iterable[str],
+    sheets: int | None = None,
+    file: str = "",
+) -> str | None:
+    """Record that forms of case ``case_id`` printing its parties' ID numbers in full
+    (``forms``: their titles) were printed (``kind`` "print", ``sheets`` sent) or saved as
+    a PDF ("save", the ``file``'s name): who, which case, which forms, never a number.
+
+    Called after the paper or the file exists, so it never refuses: a file that cannot be
+    written (opened read-only, damaged) gets the record in the log instead. Returns the
+    record's id (None when it went to the log)."""
+    action = OUTPUT_ACTIONS[kind]
+    data: dict[str, Any] = {"forms": list(forms)}
+    if sheets is not None:
+        data["sheets"] = sheets
+    if file:
+        data["file"] = file
+    if db.write_refusal() is not None:
+        log.info(  # no file name: a name the user typed may hold a party's name
+            "%s of case %s by user %s (%d form(s)): the file is read-only, not recorded in it",
+            action,
+            case_id,
+            by.user_id,
+            len(data["forms"]),
+        )
+        return None
+    with db.transaction() as conn:
+        return privacy.record_access(conn, action, by=by.user_id, case_id=case_id, data=data)
 
 
 # --------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from app.models.db import Database, StorageError
 from app.models.errors import DomainError
 from app.models.identity import ID_TYPES, mask_id_number
 from app.models.parties import CaseParty
-from app.models.personal_data import Correction, ImportRow
+from app.models.personal_data import Correction, ImportRow, SameNumber
 from app.qt.core import Qt, Signal
 from app.qt.widgets import (
     QDialog,
@@ -34,7 +34,7 @@ from app.qt.widgets import (
 )
 from app.ui import messages
 from app.ui.cases.service_dialog import Question, ServiceDialog
-from app.ui.cases.widgets import em, fit_to_screen, hint_label, require
+from app.ui.cases.widgets import em, fit_to_screen, hint_label, require, show_row
 from app.ui.session import current_actor
 from app.ui.signals import emit
 
@@ -65,6 +65,16 @@ class IdCorrectionDialog(ServiceDialog):
         current = f"{kind} {mask_id_number(party.id_number)}" if party.id_number else "未登记"
         self.add_row("当事人", QLabel(party.name))
         self.add_row("现在的证件号码", QLabel(current))
+        # each case has its own row of the person: the others holding the number change too
+        self.same: SameNumber | None = None
+        if party.id_number:
+            try:
+                self.same = personal_data.same_number(db, party.party_id)
+            except DomainError:
+                self.same = None  # (the service says why when it is asked)
+        self.elsewhere = QLabel(self.same.note if self.same is not None else "")
+        self.elsewhere.setWordWrap(True)
+        show_row(self.add_row("其他案件", self.elsewhere), bool(self.elsewhere.text()))
         self.correct = QRadioButton("更正为新的号码")
         self.erase = QRadioButton("删除证件号码")
         self.correct.setChecked(True)
@@ -96,11 +106,15 @@ class IdCorrectionDialog(ServiceDialog):
             return None
         return Question(
             ERASE_QUESTION,
-            f"删除{self.party.name}的证件号码？本机所有地方的原号码都会删去，"
-            "同步时其他电脑也照此删除，不能撤销。",
+            f"删除{self.party.name}的证件号码？本机所有地方的原号码都会删去"
+            f"{self._also()}，同步时其他电脑也照此删除，不能撤销。",
             "删除",
             "取消",
         )
+
+    def _also(self) -> str:
+        others = len(self.same.other_cases) if self.same is not None else 0
+        return f"（包括另外 {others} 件案件中的）" if others else ""
 
     def submit(self) -> None:
         actor = current_actor(self.db)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import casefile, personal_data, privacy, search
+from app.models import casefile, personal_data, privacy, rows, search
 from app.models import db as dbmod
 from app.models.accounts import acting_as, add_user
 from app.models.db import Database
@@ -21,7 +21,7 @@ from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
-from tests.models.helpers import ZHANG, make_id, register, user
+from tests.models.helpers import LI, ZHANG, make_id, register, user
 from tests.models.test_privacy import IMPORTED_ID, PHONE, import_sheet
 
 NEW_ID = make_id("33010219800102003")  # the same person's number, as the card says
@@ -218,3 +218,96 @@ def test_a_director_corrects_and_clears_an_imports_raw_cells(
     )
     with pytest.raises(PermissionDeniedError):
         personal_data.show_import_row(office_db, first, by=clerk)
+
+
+def _same_person_in_three_cases(db: Database, tmp_path: Path) -> tuple[list[str], str]:
+    """张三 registered twice (each case has its own parties row) and imported once from a
+    hand-kept sheet with his number and phone in the cell; 李四 beside him keeps his own.
+    Returns the three cases (the first registered first) and the first case's 张三."""
+    first = register(db)
+    second = register(db, applicant="张三", respondent="王五", facts=f"张三（{ZHANG}）称…")
+    (imported,) = import_sheet(
+        db,
+        tmp_path,
+        [[*sheets.ledger_row("（2023）青山调字第11号", f"张三（{ZHANG}）电话{PHONE}", "赵六"), ""]],
+    )
+    assert db.scalar("SELECT count(*) FROM parties WHERE id_number = ?", (ZHANG,)) == 3
+    return [first, second, imported], _party_id(db, first, "张三")
+
+
+def test_erasing_a_number_erases_it_in_every_case_of_the_person(
+    office_db: Database, tmp_path: Path
+) -> None:
+    """The person asks once; his number goes from all three of his cases' rows, the import's
+    raw cells, the typed facts, the search index and every byte of the file, in one go; the
+    audit has one record per row changed, none with the number."""
+    cases, party = _same_person_in_three_cases(office_db, tmp_path)
+    same = personal_data.same_number(office_db, party)
+    assert len(same.parties) == 3 and set(same.cases) == set(cases)
+    numbers = [office_db.scalar("SELECT number FROM cases WHERE id = ?", (c,)) for c in cases]
+    labels = [n or "2026-11-01登记的案件" for n in numbers[1:]]
+    assert same.note.startswith("此号码还出现在另外 2 件案件中：")
+    assert all(label in same.note for label in labels)
+    assert ZHANG.encode() in _file_bytes(office_db)
+
+    done = personal_data.erase_id_number(
+        office_db, party, by=user(office_db), reason="本人申请删除，案件已办结"
+    )
+    assert set(done.cases) == set(cases) and done.parties == 3
+    assert "共 3 件案件" in done.summary
+    assert office_db.scalar("SELECT count(*) FROM parties WHERE id_number = ?", (ZHANG,)) == 0
+    assert office_db.scalar("SELECT count(*) FROM parties WHERE name = '张三'") == 3
+    assert (
+        office_db.scalar("SELECT phone FROM parties WHERE name = '张三' AND phone <> ''") == PHONE
+    )
+    kept = personal_data.import_row(office_db, cases[2])
+    assert kept is not None and ZHANG not in json.dumps(kept.cells, ensure_ascii=False)
+    assert kept.cells["申请人"] == f"张三（）电话{PHONE}"
+    facts = office_db.scalar("SELECT facts FROM cases WHERE id = ?", (cases[1],))
+    assert facts == "张三（（证件号码已删除））称…"
+    for key in (ZHANG, ZHANG[-6:], ZHANG[:10]):
+        assert search.search_case_seqs(office_db.conn, key) == []
+    seq_first = office_db.scalar("SELECT seq FROM cases WHERE id = ?", (cases[0],))
+    assert seq_first in search.search_case_seqs(office_db.conn, LI)  # 李四 keeps his
+    assert ZHANG.encode() not in _file_bytes(office_db)
+    office_db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    assert ZHANG.encode() not in _file_bytes(office_db)
+    records = office_db.query("SELECT party_id, data FROM privacy_events WHERE action = 'erase_id'")
+    assert len(records) == 3 and {r["party_id"] for r in records} == set(same.parties)
+    assert all(json.loads(r["data"])["asked_for"] == party for r in records)
+    assert not any(ZHANG in r["data"] or ZHANG[-6:] in r["data"] for r in records)
+
+
+def test_correcting_a_number_corrects_it_in_every_case_of_the_person(
+    office_db: Database, tmp_path: Path
+) -> None:
+    cases, party = _same_person_in_three_cases(office_db, tmp_path)
+    imported_party = _party_id(office_db, cases[2], "张三")
+    personal_data.correct_id_number(
+        office_db, imported_party, NEW_ID, by=user(office_db), reason="本人持身份证到所申请更正"
+    )
+    assert office_db.column("SELECT id_number FROM parties WHERE name = '张三'") == [NEW_ID] * 3
+    seqs = {office_db.scalar("SELECT seq FROM cases WHERE id = ?", (c,)) for c in cases}
+    assert set(search.search_case_seqs(office_db.conn, NEW_ID)) == seqs
+    assert search.search_case_seqs(office_db.conn, ZHANG) == []
+    assert ZHANG.encode() not in _file_bytes(office_db)
+    assert personal_data.same_number(office_db, party).other_cases == tuple(
+        c for c in personal_data.same_number(office_db, party).cases if c != cases[0]
+    )
+
+
+def test_a_name_that_holds_the_number_loses_it_too(office_db: Database) -> None:
+    """A case imported before the party cells were parsed as they are now kept the number
+    (and a phone) in the name: “张三（3301…）电话139…”. The erasure finds it by the number."""
+    first = register(office_db)
+    second = register(office_db, applicant="钱七", respondent="孙八")
+    kept = _party_id(office_db, second, "钱七")
+    with office_db.transaction() as conn:
+        values = {"name": f"张三（{ZHANG}）电话{PHONE}", "id_number": "", "id_type": ""}
+        rows.update(conn, "parties", kept, values, by=user(office_db).user_id)
+        search.reindex_case(conn, second)
+    party = _party_id(office_db, first, "张三")
+    assert personal_data.same_number(office_db, party).other_cases == (second,)
+    personal_data.erase_id_number(office_db, party, by=user(office_db), reason="本人申请删除")
+    assert office_db.scalar("SELECT name FROM parties WHERE id = ?", (kept,)) == f"张三电话{PHONE}"
+    assert ZHANG.encode() not in _file_bytes(office_db)
