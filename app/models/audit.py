@@ -411,6 +411,11 @@ def _privacy_detail(data: dict[str, Any]) -> str:
     parts: list[str] = []
     if data.get("where"):
         parts.append(f"在{data['where']}")
+    forms = data.get("forms")
+    if isinstance(forms, list) and forms:
+        parts.append("文书：" + "".join(f"《{f}》" for f in forms))
+    if data.get("sheets") is not None:
+        parts.append(f"{data['sheets']} 张")
     if data.get("reason"):
         parts.append(f"原因：{data['reason']}")
     cases = data.get("cases")

@@ -178,6 +178,9 @@ ACCESS_ACTIONS: Final[dict[str, str]] = {
     "correct_import_row": "更正台账原始行",
     "clear_import_row": "清除台账原始行",
     "export_audit": "导出审计记录",
+    "backup_to_file": "把整个数据库备份到文件",
+    "print_ids": "打印含完整证件号码的文书",
+    "save_ids": "保存含完整证件号码的文书（PDF）",
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Final
 
 from app.models.casefile import CaseFile
 from app.printing import agreement
@@ -123,6 +124,27 @@ DOCUMENTS: tuple[PrintableDocument, ...] = (
     _form(follow_up),
     _form(confirmation),
 )
+
+
+# The documents that print the parties' ID numbers in full (the official forms ask for
+# them: the party tables and lines of 申请书, 受理登记表, the agreements, 司法确认申请书).
+# Printing or saving one for a case whose parties have numbers is recorded
+# (docs/privacy.md); tests/printing/test_registry.py checks this list against the PDFs.
+SHOWS_ID_NUMBERS: Final = frozenset(
+    {
+        application.KEY,
+        acceptance.KEY,
+        agreement.KEY,
+        agreement.DRAFT_KEY,
+        oral_agreement.KEY,
+        confirmation.KEY,
+    }
+)
+
+
+def shows_id_numbers(key: str, case: CaseFile) -> bool:
+    """Whether document ``key`` printed for ``case`` holds an ID number in full."""
+    return key in SHOWS_ID_NUMBERS and any(p.id_number.strip() for p in case.parties)
 
 
 def documents() -> list[PrintableDocument]:

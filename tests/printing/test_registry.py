@@ -94,3 +94,32 @@ def test_investigation_records_are_offered_wherever_one_can_exist() -> None:
     accepted = replace(with_record, state="accepted", outcome=None, closed_on=None)
     assert "investigation" in {d.key for d in registry.for_case(accepted)}
     assert "人民调解调查记录" in all_text(doc.build(accepted, OFFICE))
+
+
+def test_the_documents_said_to_show_id_numbers_are_the_ones_that_print_them(
+    demo_cases: list[CaseFile],
+) -> None:
+    """SHOWS_ID_NUMBERS decides what printing is recorded (docs/privacy.md): every
+    document whose PDF holds a party's number in full is in it, and no other."""
+    from app.printing import agreement
+
+    seen: dict[tuple[str, str | None], CaseFile] = {}
+    for case in demo_cases:
+        if all(p.id_number for p in case.parties) and case.parties:
+            seen.setdefault((case.state, case.outcome), case)
+    drafted = next(c for c in demo_cases if c.draft is not None and c.parties[0].id_number)
+    checked: set[str] = set()
+    for case in [*seen.values(), drafted]:
+        numbers = [p.id_number.upper() for p in case.parties if p.id_number]
+        built = [(d.key, d.build(case, OFFICE)) for d in registry.for_case(case)]
+        if case is drafted:
+            built = [(agreement.DRAFT_KEY, agreement.draft_agreement_pdf(case, OFFICE))]
+        for key, pdf in built:
+            text = all_text(pdf).upper()
+            holds = any(n in text for n in numbers)
+            assert holds == (key in registry.SHOWS_ID_NUMBERS), (key, case.number)
+            assert registry.shows_id_numbers(key, case) == holds
+            checked.add(key)
+    assert checked >= registry.SHOWS_ID_NUMBERS  # each listed one was seen printing one
+    nobody = replace(next(iter(seen.values())), parties=[])
+    assert not registry.shows_id_numbers("agreement", nobody)

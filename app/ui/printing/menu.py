@@ -15,10 +15,12 @@ with every document's blank form, and 打印卷宗… for closed and archived ca
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from app.models import personal_data
 from app.models.casefile import CaseFile, load_case
 from app.models.db import Database, StorageError
 from app.models.errors import NotFoundError
@@ -29,9 +31,11 @@ from app.printing.context import OfficeInfo
 from app.printing.registry import PrintableDocument
 from app.qt.widgets import QMenu, QWidget
 from app.ui import messages
-from app.ui.printing.case_file_job import CaseFileRun
+from app.ui.printing.case_file_job import TITLE as CASE_FILE_TITLE
+from app.ui.printing.case_file_job import CaseFileRun, documents_of
 from app.ui.printing.context import office_for
 from app.ui.printing.preview import PreviewWindow, show_preview
+from app.ui.session import NotSignedInError, current_actor
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +209,7 @@ def open_preview(
         )
         return None
     copies = doc.copies(case)
-    return show_preview(
+    window = show_preview(
         pdf,
         title=doc.title,
         number=case.number,
@@ -213,6 +217,9 @@ def open_preview(
         copies_note=_copies_note(case, copies) if copies > 1 else "",
         parent=parent,
     )
+    if registry.shows_id_numbers(doc.key, case):
+        record_outputs(window, db, case.id, [doc.title])
+    return window
 
 
 def open_draft_preview(
@@ -238,7 +245,7 @@ def open_draft_preview(
             "详细情况已记入日志，请联系技术人员。",
         )
         return None
-    return show_preview(
+    window = show_preview(
         pdf,
         title=agreement.DRAFT_TITLE,
         number=case.number,
@@ -246,6 +253,31 @@ def open_draft_preview(
         copies_note=DRAFT_COPIES_NOTE,
         parent=parent,
     )
+    if registry.shows_id_numbers(agreement.DRAFT_KEY, case):
+        record_outputs(window, db, case.id, [agreement.DRAFT_TITLE])
+    return window
+
+
+def record_outputs(window: PreviewWindow, db: Database, case_id: str, forms: Sequence[str]) -> None:
+    """Each print and each save of ``window`` (forms of case ``case_id`` that print ID
+    numbers in full: ``forms``, their titles) is recorded for the audit: who, which case,
+    which forms, how many sheets or which file, never a number (docs/privacy.md). The
+    paper or the file already exists then: a record that cannot be written is logged."""
+    titles = list(forms)
+
+    def record(kind: str, sheets: int | None = None, file: str = "") -> None:
+        if not db.is_open:  # the program moved on to another file meanwhile
+            log.warning("%s of case %s not recorded: its database is closed", kind, case_id)
+            return
+        try:
+            personal_data.record_output(
+                db, case_id, by=current_actor(db), kind=kind, forms=titles, sheets=sheets, file=file
+            )
+        except (StorageError, NotSignedInError) as exc:
+            log.warning("%s of case %s not recorded: %s", kind, case_id, type(exc).__name__)
+
+    window.printed.connect(lambda sheets: record("print", sheets=sheets))
+    window.saved.connect(lambda path: record("save", file=Path(path).name))
 
 
 def _load_for_print(
@@ -328,5 +360,11 @@ def open_case_file(
         court_name=court_name,
         show_progress=show_progress,
     )
+    # the bound file holds every document of the case: those printing ID numbers in full
+    with_ids = [d.title for d in documents_of(case) if registry.shows_id_numbers(d.key, case)]
+    if with_ids:
+        run.done.connect(
+            lambda window: record_outputs(window, db, case_id, [CASE_FILE_TITLE, *with_ids])
+        )
     run.start()
     return run
