@@ -176,3 +176,40 @@ def test_the_raw_row_of_an_imported_case(
         "correct_import_row",
         "clear_import_row",
     ]
+
+
+def test_the_dialog_names_the_persons_other_cases_and_erases_there_too(
+    qtbot: QtBot, office_db: Database, boxes: Boxes, track: list[QWidget]
+) -> None:
+    """张三 came twice: each case has its own row of him. The dialog says where else his
+    number is, the question says they go too, and afterwards neither case holds it."""
+    first = register(office_db)
+    second = register(office_db, facts="张三再次来访。")
+    window = open_window(qtbot, office_db, first)
+    shown(qtbot, window, 0)
+    dialog = window.privacy_bar.open_correction()
+    assert isinstance(dialog, IdCorrectionDialog)
+    track.append(dialog)
+    other = office_db.scalar("SELECT registered_on FROM cases WHERE id = ?", (second,))
+    assert dialog.elsewhere.isVisible()
+    assert dialog.elsewhere.text().startswith("此号码还出现在另外 1 件案件中：")
+    assert f"{other}登记的案件" in dialog.elsewhere.text()
+    click(qtbot, dialog.erase)
+    type_text(qtbot, dialog.reason, "本人申请删除")
+    boxes.answers["删除证件号码？"] = True
+    assert dialog.save()
+    asked = [c for c in boxes.calls if c[1] == "删除证件号码？"]
+    assert asked and "包括另外 1 件案件中的" in asked[-1][2]
+    assert office_db.scalar("SELECT count(*) FROM parties WHERE id_number = ?", (NUMBER,)) == 0
+    assert "共 2 件案件" in boxes.calls[-1][2]
+
+
+def test_one_case_only_shows_no_other_cases_row(
+    qtbot: QtBot, office_db: Database, boxes: Boxes, track: list[QWidget]
+) -> None:
+    window = open_window(qtbot, office_db, register(office_db))
+    shown(qtbot, window, 0)
+    dialog = window.privacy_bar.open_correction()
+    assert isinstance(dialog, IdCorrectionDialog)
+    track.append(dialog)
+    assert not dialog.elsewhere.isVisible()
