@@ -59,7 +59,7 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
-from app.ui import file_dialogs, messages
+from app.ui import file_dialogs, messages, session
 from app.ui.cases.service_dialog import call_service, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     Caption,
@@ -230,6 +230,15 @@ class MonthlyReportDialog(QDialog):
 
         self.save_button = QPushButton("保存(&S)")
         self.save_button.setToolTip("Ctrl+S")
+        # Saving the texts is the 主任's (the service refuses anyone else): for another
+        # role the texts are read-only and 保存 is greyed, its tool tip says why; they still
+        # preview, print and export the report.
+        self.save_refusal = session.why_not(db, "monthly_report")
+        if self.save_refusal:
+            self.save_button.setToolTip(self.save_refusal)
+            for editor in self.editors.values():
+                editor.setReadOnly(True)
+                editor.setToolTip(self.save_refusal)
         self.preview_button = QPushButton("预览/打印(&P)")
         self.pdf_button = QPushButton("保存为PDF(&D)…")
         self.xlsx_button = QPushButton("导出Excel(&E)…")
@@ -396,7 +405,7 @@ class MonthlyReportDialog(QDialog):
                 counter.setText(f"已写 {used} / {MAX_CHARS} 字")
                 tint(counter, MUTED)
                 self.boxes[name].clear_error()  # shortened enough: the red line goes
-        self.save_button.setEnabled(self.is_dirty())
+        self.save_button.setEnabled(self.is_dirty() and not self.save_refusal)
 
     def _set_status(self, message: str) -> None:
         self.status.setText(message)

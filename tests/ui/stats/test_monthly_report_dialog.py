@@ -392,3 +392,31 @@ def test_the_statistics_windows_call(
     expected = (today.year - (today.month == 1), today.month - 1 or 12)
     assert dialog.month() == expected
     assert dialog.heading.text().startswith(office.town_name(office_db))
+
+
+def test_only_a_director_may_save_the_texts_the_others_see_why(
+    qtbot: QtBot, office_db: Database, world: Office, parent: QWidget
+) -> None:
+    """保存 is the 主任's (the service refuses anyone else): for a 调解员 it is greyed with
+    the reason as its tool tip, the texts cannot be typed in, the report still previews."""
+    from app.models import accounts
+    from tests.helpers import PASSWORD, director, log_in
+
+    uid = accounts.add_user(
+        office_db, by=director(office_db), name="王建华", role="mediator", password=PASSWORD
+    )
+    accounts.change_password(
+        office_db, by=accounts.acting_as(office_db, uid), old=PASSWORD, password="wang-own-1"
+    )
+    log_in(office_db, uid, password="wang-own-1")
+    dialog = open_dialog(qtbot, office_db, parent)
+    assert not dialog.save_button.isEnabled()
+    assert "只有主任" in dialog.save_button.toolTip()
+    assert "王建华" in dialog.save_button.toolTip()
+    editor = dialog.editors[next(iter(dialog.editors))]
+    assert all(e.isReadOnly() for e in dialog.editors.values())
+    assert "只有主任" in editor.toolTip()
+    editor.setPlainText(editor.toPlainText() + "另写的一句。")  # changed all the same
+    assert not dialog.save_button.isEnabled()
+    assert dialog.preview_button.isEnabled()
+    dialog.close()
