@@ -266,9 +266,9 @@ def check_bundle(conn: sqlite3.Connection, manifest: Mapping[str, Any]) -> None:
             # a second installation writes as the same one
             raise SyncRefused(
                 f"这个同步文件是“{sender_name}”的第{file_no}号，但本机已经合并过它的"
-                f"第{peer['files_in']}号，而这个文件是在那之后生成的：那台电脑的数据库可能从备份"
-                "恢复过、是复制件，或者同一个外出准备文件在两台笔记本上打开过。为免丢失任何"
-                "一边的内容，本次没有合并。请按 docs/sync.md“同一身份”一节处理。"
+                f"第{peer['files_in']}号，而这个文件是在那之后生成的：那台电脑的数据库可能恢复过"
+                "备份、是复制件，或者同一个外出准备文件在两台笔记本上打开过。为免丢失任何"
+                "一边的内容，本次没有合并。" + validate.SAME_IDENTITY_ADVICE
             )
         if file_no == int(peer["files_in"]):
             raise NothingNew(
@@ -410,9 +410,9 @@ def _check_sender_not_behind(conn: sqlite3.Connection, manifest: Mapping[str, An
     if says < had:
         raise SyncRefused(
             f"“{manifest.get('from_name') or '对方电脑'}”的数据库比它以前发给本机的还旧"
-            f"（它只有自己的前{says}项修改，本机已合并到第{had}项）：那台电脑可能从备份恢复过，"
+            f"（它只有自己的前{says}项修改，本机已合并到第{had}项）：那台电脑可能恢复过备份，"
             "或用的是数据库的复制件。为免两边的修改互相覆盖，本次没有合并。"
-            "请按 docs/sync.md“同一身份”一节处理。"
+            + validate.SAME_IDENTITY_ADVICE
         )
 
 

@@ -16,6 +16,15 @@ from app.models.errors import DomainError
 from app.models.sync.merge import Change
 from app.models.sync.tables import SETTINGS, SYNCED_TABLES
 
+# What to do when two installations write as one (docs/sync.md "同一身份"), in the words of
+# the office: it does not name the backup window (the other computer's backup is the
+# matter, not this one's) nor a document the office staff do not have.
+SAME_IDENTITY_ADVICE = (
+    "请先停用其中一台电脑的同步，并联系技术支持。若是同一个外出准备文件在两台笔记本上"
+    "打开过：留下办公室已合并过其同步文件的那台；另一台先把其中的案件打印或记下，再在"
+    "办公室电脑上重新“准备外出”。"
+)
+
 MAX_TEXT = 64  # ids, devices, moments
 MAX_INT = 2**62
 MAX_BLOCK = 500  # numbers lent at once (field.MAX_BLOCK_SIZE)
@@ -136,7 +145,6 @@ def check_same_identity(conn: sqlite3.Connection, changes: list[Change]) -> None
             if found is not None and found != (change.tbl, change.row_id, change.op):
                 raise DomainError(
                     "这个同步文件里的修改与本机已有的修改编号相同、内容不同：有两台电脑在用同一个身份"
-                    "（同一个外出准备文件在两台笔记本上打开过，或者一台电脑的数据库是复制或从备份"
-                    "恢复的）。为免丢失任何一边的内容，本次没有合并。请停止使用其中一台，"
-                    "并与技术人员联系，按 docs/sync.md“同一身份”一节处理。"
+                    "（同一个外出准备文件在两台笔记本上打开过，或者一台电脑的数据库是复制的、"
+                    "恢复过备份）。为免丢失任何一边的内容，本次没有合并。" + SAME_IDENTITY_ADVICE
                 )

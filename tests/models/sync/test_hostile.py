@@ -11,7 +11,7 @@ import pytest
 
 from app.models import db as dbmod
 from app.models.errors import DomainError
-from app.models.sync import exchange, field
+from app.models.sync import exchange, field, validate
 from app.models.sync.exchange import Bundle, SyncRefused
 from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
@@ -126,7 +126,10 @@ def test_one_starter_on_two_laptops_is_caught_at_the_second(pair, tmp_path):
     before = _fingerprint(office_db)
     with pytest.raises(DomainError) as info:
         exchange.apply_bundle(office_db, second)
-    assert "“同一身份”" in info.value.message  # either way it happened
+    assert "同一个身份" in info.value.message or "同一个外出准备文件" in info.value.message
+    assert validate.SAME_IDENTITY_ADVICE in info.value.message  # what to do, in plain words
+    assert "docs/" not in info.value.message
+    assert "从备份恢复" not in info.value.message  # (messages.RESTORE_PHRASE): no 打开备份与恢复…
     assert _fingerprint(office_db) == before
     twin.close()
 
@@ -143,7 +146,11 @@ def test_an_office_restored_from_an_old_copy_is_caught_by_the_laptop(pair, tmp_p
     before = _fingerprint(field_db)
     with pytest.raises(SyncRefused) as info:
         exchange.apply_bundle(field_db, stale)
-    assert "从备份恢复" in info.value.message
+    assert "恢复过备份" in info.value.message  # the other computer's backup
+    assert validate.SAME_IDENTITY_ADVICE in info.value.message
+    # not this computer's 备份与恢复: the message offers no button that opens it
+    assert "从备份恢复" not in info.value.message  # messages.RESTORE_PHRASE
+    assert "docs/" not in info.value.message
     assert _fingerprint(field_db) == before
     restored.close()
 
