@@ -18,6 +18,7 @@ logins, locks and unlocks (``login_events``).
 
 from __future__ import annotations
 
+import logging
 import math
 import sqlite3
 from collections.abc import Iterable
@@ -31,6 +32,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.models import rows
 from app.models.db import Database
 from app.models.errors import DomainError, PermissionDeniedError, ValidationError
+
+log = logging.getLogger(__name__)
 
 UTC = timezone.utc
 
@@ -148,6 +151,8 @@ PERMISSIONS: Final[dict[str, Permission]] = {
     "print_outreach": Permission("打印七个一宣传材料", WORKERS),
     "statistics": Permission("查看统计", ALL_ROLES),
     "audit": Permission("查看审计记录", frozenset({DIRECTOR})),
+    # the whole file, every full ID number in it, to a place the user chooses
+    "backup_to_file": Permission("把整个数据库备份到文件", frozenset({DIRECTOR})),
     # field laptops
     "prepare_laptop": Permission("准备外出笔记本", frozenset({DIRECTOR})),
     "sync": Permission("同步", WORKERS),
@@ -629,7 +634,10 @@ def wait_text(seconds: int) -> str:
 
 def seconds_to_wait(db: Database, user_id: str, *, now: datetime | None = None) -> int:
     """0 when the user may try now, else how long they must wait (whole seconds, rounded up)."""
-    stamp = db.scalar("SELECT wait_until FROM login_throttle WHERE user_id = ?", (user_id,))
+    if db.write_refusal() is not None:  # a file that cannot be written: this run's waits
+        stamp = _MemoryAttempts(str(db.path)).throttle(user_id)[1]
+    else:
+        stamp = db.scalar("SELECT wait_until FROM login_throttle WHERE user_id = ?", (user_id,))
     if not stamp:
         return 0
     left = (_parse(str(stamp)) - _utc(now)).total_seconds()
@@ -661,36 +669,102 @@ def _check_password(
     db: Database, user_id: str, password: str, *, now: datetime | None, event: str
 ) -> Actor:
     """The shared body of login and unlock: one transaction that records the attempt (a
-    refusal is raised after it is committed)."""
-    with db.transaction() as conn:
-        outcome = _attempt(conn, user_id, password, _utc(now), event)
+    refusal is raised after it is committed). A file that must not be written (read-only,
+    damaged: the user opened it to look or to print before a restore) still lets its
+    users in: the attempt is judged the same way, its waits kept in memory for this run,
+    and it goes to the log file instead of the database."""
+    attempts: _FileAttempts | _MemoryAttempts
+    if db.write_refusal() is None:
+        with db.transaction() as conn:
+            attempts = _FileAttempts(conn)
+            outcome = _attempt(conn, attempts, user_id, password, _utc(now), event)
+    else:
+        with db.reading():
+            attempts = _MemoryAttempts(str(db.path))
+            outcome = _attempt(db.conn, attempts, user_id, password, _utc(now), event)
     if isinstance(outcome, LoginError):
         raise outcome
     return outcome
 
 
+class _FileAttempts:
+    """Login attempts kept in the database: login_throttle, login_events, the last user."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def throttle(self, user_id: str) -> tuple[int, str | None]:
+        row = self.conn.execute(
+            "SELECT failures, wait_until FROM login_throttle WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        if row is None:
+            return 0, None
+        return int(row[0]), (str(row[1]) if row[1] else None)
+
+    def failed(self, user_id: str, failures: int, moment: datetime, until: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO login_throttle(user_id, failures, last_at, wait_until) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET failures = "
+            "excluded.failures, last_at = excluded.last_at, wait_until = excluded.wait_until",
+            (user_id, failures, _stamp(moment), until),
+        )
+
+    def succeeded(self, user_id: str) -> None:
+        self.conn.execute("DELETE FROM login_throttle WHERE user_id = ?", (user_id,))
+        _remember(self.conn, user_id)
+
+    def record(self, user_id: str, event: str) -> None:
+        _record(self.conn, user_id, event)
+
+
+# (file, user) -> (failures, wait until): the throttle of files that cannot be written.
+_read_only_throttle: dict[tuple[str, str], tuple[int, str | None]] = {}
+
+
+class _MemoryAttempts:
+    """Login attempts on a file that cannot be written: the same waits, held for this run;
+    the events go to the log file (the user id only, as the database would hold)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def throttle(self, user_id: str) -> tuple[int, str | None]:
+        return _read_only_throttle.get((self.file, user_id), (0, None))
+
+    def failed(self, user_id: str, failures: int, moment: datetime, until: str | None) -> None:
+        _read_only_throttle[(self.file, user_id)] = (failures, until)
+
+    def succeeded(self, user_id: str) -> None:
+        _read_only_throttle.pop((self.file, user_id), None)
+
+    def record(self, user_id: str, event: str) -> None:
+        log.info("login event %s for user %s (file read-only: not recorded in it)", event, user_id)
+
+
 def _attempt(
-    conn: sqlite3.Connection, user_id: str, password: str, moment: datetime, event: str
+    conn: sqlite3.Connection,
+    attempts: _FileAttempts | _MemoryAttempts,
+    user_id: str,
+    password: str,
+    moment: datetime,
+    event: str,
 ) -> Actor | LoginError:
     row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     if row is None:
         return LoginError("找不到这个用户，请重新选择。")
     name = str(row["name"])
     if not row["active"]:
-        _record(conn, user_id, "refused")
+        attempts.record(user_id, "refused")
         return LoginError(f"“{name}”的账户已停用，不能登录。如有疑问请找主任。")
     if not row["password_hash"]:
-        _record(conn, user_id, "refused")
+        attempts.record(user_id, "refused")
         return LoginError(
             f"“{name}”还没有设置密码，不能登录。请主任在“设置 → 用户管理”中为您设置密码"
             "（外出笔记本上的用户：在办公室电脑上设置后再准备或同步笔记本）。"
         )
-    throttle = conn.execute(
-        "SELECT failures, wait_until FROM login_throttle WHERE user_id = ?", (user_id,)
-    ).fetchone()
-    failures = int(throttle[0]) if throttle is not None else 0
-    if throttle is not None and throttle[1]:
-        left = math.ceil((_parse(str(throttle[1])) - moment).total_seconds())
+    failures, wait_until = attempts.throttle(user_id)
+    if wait_until:
+        left = math.ceil((_parse(wait_until) - moment).total_seconds())
         if left > 0:  # not even checked: guessing gains nothing by trying meanwhile
             return LoginError(
                 f"密码已连续输错 {failures} 次，请等 {wait_text(left)}后再试。",
@@ -700,13 +774,8 @@ def _attempt(
         failures += 1
         wait = wait_after(failures)
         until = _stamp(moment + timedelta(seconds=wait)) if wait else None
-        conn.execute(
-            "INSERT INTO login_throttle(user_id, failures, last_at, wait_until) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET failures = "
-            "excluded.failures, last_at = excluded.last_at, wait_until = excluded.wait_until",
-            (user_id, failures, _stamp(moment), until),
-        )
-        _record(conn, user_id, "failed")
+        attempts.failed(user_id, failures, moment, until)
+        attempts.record(user_id, "failed")
         if wait:
             return LoginError(
                 f"密码不对。已连续输错 {failures} 次，请等 {wait_text(wait)}后再试；"
@@ -718,9 +787,8 @@ def _attempt(
             "密码不对，请重新输入（注意大小写和输入法）。"
             + (f"再输错 {left} 次后要等一会儿才能再试。" if left <= 2 else "")
         )
-    conn.execute("DELETE FROM login_throttle WHERE user_id = ?", (user_id,))
-    _record(conn, user_id, event)
-    _remember(conn, user_id)
+    attempts.succeeded(user_id)
+    attempts.record(user_id, event)
     return Actor(user_id, str(row["role"]), rows.device_id(conn), name, row["mediator_id"])
 
 
@@ -738,13 +806,20 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
 
 
 def record_lock(db: Database, actor: Actor) -> None:
-    with db.transaction() as conn:
-        _record(conn, actor.user_id, "lock")
+    _record_event(db, actor.user_id, "lock")
 
 
 def record_logout(db: Database, actor: Actor) -> None:
+    _record_event(db, actor.user_id, "logout")
+
+
+def _record_event(db: Database, user_id: str, event: str) -> None:
+    """A lock or logout: in the file, or (a file that cannot be written) in the log."""
+    if db.write_refusal() is not None:
+        _MemoryAttempts(str(db.path)).record(user_id, event)
+        return
     with db.transaction() as conn:
-        _record(conn, actor.user_id, "logout")
+        _record(conn, user_id, event)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Final
 
+from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
 
@@ -421,17 +422,48 @@ def backup_to_file(
     db_path: Path,
     target: Path,
     *,
+    by: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> int:
     """备份到文件…: a checked copy at ``target`` (replaced if it exists), outside the rota.
-    Returns its size."""
+    Returns its size. The whole database with every full ID number leaves the program's
+    private folder: only a 主任 may, and the copy is recorded (privacy_events, without
+    the number; docs/privacy.md)."""
+    from app.models import accounts
+
     if _same_file(target, db_path):
         raise BackupFailedError(
             "不能把备份保存成正在使用的数据库文件本身。请换一个文件名或文件夹。", path=target
         )
     with _reading(db_path) as source:
-        return copy_database(source, target, progress=progress, cancelled=cancelled)
+        accounts.authorize(source, by, "backup_to_file")
+        size = copy_database(source, target, progress=progress, cancelled=cancelled)
+    _record_copy(db_path, target, by)
+    return size
+
+
+def _record_copy(db_path: Path, target: Path, by: Actor) -> None:
+    """The copy in the access record. A file that cannot be written (damaged, read-only:
+    the copy may be the rescue of its data) keeps the record in the log instead."""
+    from app.models import db as dbmod
+    from app.models import privacy
+
+    try:
+        db = dbmod.connect(db_path, migrate=False, check=False)
+    except StorageError as exc:
+        log.warning("backup to a file by user %s not recorded in the file: %s", by.user_id, exc)
+        return
+    try:
+        if db.write_refusal() is not None:
+            log.warning("backup to a file by user %s (file read-only: not recorded)", by.user_id)
+            return
+        with db.transaction() as conn:
+            privacy.record_access(conn, "backup_to_file", by=by.user_id, data={"file": target.name})
+    except StorageError as exc:
+        log.warning("backup to a file by user %s not recorded: %s", by.user_id, exc.message)
+    finally:
+        db.close()
 
 
 def before_change(

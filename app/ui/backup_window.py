@@ -43,7 +43,7 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
-from app.ui import messages
+from app.ui import messages, session
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.file_dialogs import ask_open, ask_save, last_folder
 from app.ui.item_views import on_open
@@ -64,6 +64,7 @@ QUIT_FAILED_TITLE = "退出前的备份没有做成"
 DAILY_FAILED_TITLE = "今天的自动备份没有做成"
 BACKUP_NOW = "立即备份(&B)"
 BACKUP_TO_FILE = "备份到文件(&F)…"
+FILE_TIP = "把整个数据库（含完整证件号码）复制到您选择的位置，例如 U 盘。这次复制会记入审计记录。"
 RESTORE_SELECTED = "恢复所选备份(&R)…"
 RESTORE_FROM_FILE = "从文件恢复(&O)…"
 OPEN_FOLDER = "打开备份文件夹"
@@ -80,6 +81,7 @@ SECOND_NOTE = (
     "U盘没插上时备份照样做在本机，程序会提醒。"
 )
 DIRECTOR_ONLY = "只有调委会主任可以恢复备份和设置第二备份位置。"
+LOGIN_FIRST = "请先登录（主任），再恢复备份或设置第二备份位置。"
 
 COL_TIME, COL_KIND, COL_SIZE, COL_CASES, COL_NEWEST = range(5)
 _HEADERS = ("备份时间", "种类", "大小", "案件", "最新登记的案件")
@@ -210,12 +212,17 @@ def may_restore(db: Database | None) -> str:
     """Why whoever is logged in may not restore or set the second folder ("": they may)."""
     if db is None:
         return ""
-    from app.ui import session
-
     actor = session.signed_in(db)
-    if actor is None or actor.is_director:
-        return ""
-    return DIRECTOR_ONLY
+    if actor is None:  # before the office is set up nobody can log in: a restore is how
+        return "" if not _office_set_up(db) else LOGIN_FIRST  # an old office comes back
+    return "" if actor.is_director else DIRECTOR_ONLY
+
+
+def _office_set_up(db: Database) -> bool:
+    try:
+        return office.is_set_up(db)
+    except StorageError:  # an unreadable file: its users cannot be known either
+        return False
 
 
 # --------------------------------------------------------------------------- the list
@@ -414,6 +421,14 @@ class BackupWindow(QWidget):
             return None
         return self.model.record_at(index)
 
+    def _why_no_copy(self) -> str:
+        """Why 备份到文件… is not for this user ("" when it is)."""
+        if self.db is None:
+            return ""
+        if session.signed_in(self.db) is None:
+            return LOGIN_FIRST if _office_set_up(self.db) else ""
+        return session.why_not(self.db, "backup_to_file")
+
     def _allowed(self) -> bool:
         return not may_restore(self.db)
 
@@ -423,7 +438,9 @@ class BackupWindow(QWidget):
         item = self.selected()
         writable = self.db is not None
         self.backup_button.setEnabled(not busy and writable)
-        self.file_button.setEnabled(not busy and writable)
+        copy_refused = self._why_no_copy()
+        self.file_button.setEnabled(not busy and writable and not copy_refused)
+        self.file_button.setToolTip(copy_refused or FILE_TIP)
         self.restore_button.setEnabled(
             not busy and allowed and item is not None and item.contents is not None
         )
@@ -470,12 +487,15 @@ class BackupWindow(QWidget):
         )
 
     def write_to_file(self, target: Path) -> BackgroundJob | None:
-        if self.busy:
+        if self.busy or self.db is None:
             return None
         path = self.db_path
+        by = session.current_actor(self.db)
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> object:
-            return backup.backup_to_file(path, target, progress=progress, cancelled=cancelled)
+            return backup.backup_to_file(
+                path, target, by=by, progress=progress, cancelled=cancelled
+            )
 
         def done(size: object) -> None:
             assert isinstance(size, int)
@@ -572,12 +592,10 @@ class BackupWindow(QWidget):
         self._reopen()
         self.reload()
         emit(self.restored, done)
-        if not self.at_start:
-            messages.info(self, RESTORED_TITLE, restored_text(done))
-            return
-        box = messages.info(
-            self, RESTORED_TITLE, f"{restored_text(done)}\n点“确定”后，程序接着打开。"
-        )
+        # The restored file has its own users and passwords: the program asks who it is
+        # again (app/ui/main_window.py), and this window, which showed the old file, closes.
+        then = "程序接着打开" if self.at_start else "请重新登录"
+        box = messages.info(self, RESTORED_TITLE, f"{restored_text(done)}\n点“确定”后，{then}。")
         if box is None:
             self.close()
         else:
@@ -778,7 +796,7 @@ class AutoBackups(QObject):
 
     def _may_back_up(self) -> bool:
         db = self.db
-        if db.path is None or getattr(db, "read_only", False):
+        if not db.is_open or db.path is None or getattr(db, "read_only", False):
             return False
         if getattr(db, "integrity", "") == "damaged" or dbmod.is_damaged(db.path):
             return False

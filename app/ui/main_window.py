@@ -93,6 +93,9 @@ class SetupNeededPage(QWidget):
         layout.addStretch(2)
 
 
+DAILY_CHECK_MS = 30 * 60 * 1000  # how often an open program looks whether a new day began
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, *, today: Callable[[], date] | None = None) -> None:
         super().__init__()
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self.starter_opener: QObject | None = None  # 打开外出准备文件, while it runs
         self.backup_window: QWidget | None = None  # 备份与恢复 (app/ui/backup_window.py)
         self.about_dialog: AboutDialog | None = None  # 帮助 → 关于
+        self.daily_check: QTimer | None = None  # a new day's backup (enable_auto_backups)
         self.audit_window: QWidget | None = None  # 审计记录 (app/ui/audit_window.py)
         self.backups: AutoBackups | None = None  # the automatic ones: enable_auto_backups()
         self._closing = False  # quitting, held up by a question about unsaved input
@@ -871,9 +875,15 @@ class MainWindow(QMainWindow):
 
     # ---- 备份与恢复 (app/ui/backup_window.py, docs/backup.md)
 
-    def open_backups(self) -> QWidget:
-        """备份与恢复 in its own window (one at a time); a restore shows everything again."""
+    def open_backups(self) -> QWidget | None:
+        """备份与恢复 in its own window (one at a time); a restore shows everything again.
+        Not while locked or before the login (a message's 打开备份与恢复… must not be a way
+        past either): None then, and the user is told."""
         from app.ui.backup_window import BackupWindow
+
+        if office.is_set_up(self.db) and (self.locked or session.signed_in(self.db) is None):
+            messages.info(self, "备份与恢复", "请先登录，再打开“备份与恢复”。")
+            return None
 
         def make() -> QWidget:
             assert self.db.path is not None
@@ -889,6 +899,12 @@ class MainWindow(QMainWindow):
         if self.backups is None:
             self.backups = AutoBackups(self.db, self, today=self._today)
             QTimer.singleShot(delay_ms, self.backups, self.backups.start_of_day)
+            # An office that leaves the program open overnight gets the next day's backup
+            # too (start_of_day makes one only when none was made that day).
+            self.daily_check = QTimer(self)
+            self.daily_check.setInterval(DAILY_CHECK_MS)
+            self.daily_check.timeout.connect(self.backups.start_of_day)
+            self.daily_check.start()
         return self.backups
 
     def _close_for_restore(self) -> bool:
@@ -926,9 +942,13 @@ class MainWindow(QMainWindow):
         self.storage_status.show_state()
         self.start_page.loaded = False
         self.register_page.loaded = False
+        # The restored file has its own users and passwords: whoever restored logs in again.
+        actor = session.signed_in(self.db)
+        if actor is not None:
+            self.idle.stop()
+            session.sign_out(self.db)
         if office.is_set_up(self.db):
-            self._show_office()
-            self.show_start()
+            self._enter()
         else:
             self.setWindowTitle(APP_TITLE)
             self._set_office_actions_enabled(False)
@@ -957,6 +977,8 @@ class MainWindow(QMainWindow):
                 return
             self._closing = False
             self.idle.stop()
+            if self.daily_check is not None:
+                self.daily_check.stop()
             self.search_index.stop()  # after its current batch; it goes on next time
             self.storage_status.stop()  # the file is checked again next time
             super().closeEvent(event)

@@ -119,6 +119,36 @@ def test_failures_slow_the_next_attempts_doubling_and_a_right_password_clears_th
     assert office_db.scalar("SELECT count(*) FROM login_throttle") == 0
 
 
+def test_a_file_opened_read_only_lets_its_users_in_and_writes_nothing(
+    office_db: Database, tmp_path: Path
+) -> None:
+    """A damaged file opened to look at, a write-protected stick, a full disk: the users log
+    in as always; wrong passwords slow them the same way for this run; the file is
+    untouched (the attempts go to the log)."""
+    uid = director_id(office_db)
+    path = tmp_path / "copy.sqlite3"
+    dbmod.backup_copy(office_db, path)
+    before = path.read_bytes()
+    viewed = dbmod.connect(path, read_only=True, check=False)
+    try:
+        assert viewed.write_refusal() is not None
+        for _ in range(3):
+            with pytest.raises(LoginError):
+                accounts.login(viewed, uid, "wrong-one", now=T0)
+        with pytest.raises(LoginError, match="请等") as waiting:
+            accounts.login(viewed, uid, PASSWORD, now=T0 + timedelta(seconds=2))
+        assert waiting.value.wait_seconds == 3
+        assert accounts.seconds_to_wait(viewed, uid, now=T0 + timedelta(seconds=2)) == 3
+        me = accounts.login(viewed, uid, PASSWORD, now=T0 + timedelta(seconds=6))
+        assert me.user_id == uid and me.role == accounts.DIRECTOR
+        assert accounts.unlock(viewed, me, PASSWORD, now=T0 + timedelta(seconds=7)) == me
+        accounts.record_lock(viewed, me)
+        accounts.record_logout(viewed, me)
+    finally:
+        viewed.close()
+    assert path.read_bytes() == before
+
+
 def test_the_wait_doubles_up_to_fifteen_minutes() -> None:
     assert [accounts.wait_after(n) for n in range(1, 8)] == [0, 0, 5, 10, 20, 40, 80]
     assert accounts.wait_after(30) == 15 * 60

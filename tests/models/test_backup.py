@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from app.models import backup, schema
+from app.models import accounts, backup, schema
 from app.models import db as dbmod
 from app.models.backup import Dated, Kind
 from app.models.db import Database
+from app.models.errors import PermissionDeniedError
+from tests.helpers import PASSWORD, director
 from tests.models.damage import build_office_file, damage_middle_of, digest, foreign_database
 from tests.models.helpers import register
 
@@ -366,15 +368,54 @@ def test_a_cancelled_backup_leaves_no_file(tmp_path: Path) -> None:
     assert backups_in(path.parent / "backups") == []
 
 
+def director_of(path: Path) -> accounts.Actor:
+    db = dbmod.connect(path)
+    try:
+        return director(db)
+    finally:
+        db.close()
+
+
 def test_backup_to_a_chosen_file_is_outside_the_rota(tmp_path: Path) -> None:
     path = office_file(tmp_path, cases=3)
     target = tmp_path / "U盘" / "给县司法局的备份.sqlite3"
     target.parent.mkdir()
-    size = backup.backup_to_file(path, target)
+    size = backup.backup_to_file(path, target, by=director_of(path))
     assert size == target.stat().st_size and case_count(target) == 3
     assert not (path.parent / "backups").exists()
     with pytest.raises(backup.BackupFailedError, match="正在使用的数据库文件本身"):
-        backup.backup_to_file(path, path)
+        backup.backup_to_file(path, path, by=director_of(path))
+
+
+def test_only_a_director_copies_the_whole_file_out_and_the_copy_is_recorded(
+    tmp_path: Path,
+) -> None:
+    """The whole database, every full ID number in it, leaves the private folder: a 统计
+    user is refused (as for one unmasked number) and nothing is written; the 主任's copy
+    is in the access record, by name of file, never its contents."""
+    path = office_file(tmp_path, cases=2)
+    db = dbmod.connect(path)
+    try:
+        boss = director(db)
+        viewer_id = accounts.add_user(
+            db, by=boss, name="统计员", role=accounts.VIEWER, password=PASSWORD
+        )
+        viewer = accounts.acting_as(db, viewer_id)
+    finally:
+        db.close()
+    target = tmp_path / "U盘" / "全部数据.sqlite3"
+    target.parent.mkdir()
+    with pytest.raises(PermissionDeniedError, match="把整个数据库备份到文件"):
+        backup.backup_to_file(path, target, by=viewer)
+    assert not target.exists()
+    backup.backup_to_file(path, target, by=boss)
+    db = dbmod.connect(path)
+    try:
+        [record] = db.query("SELECT action, by, data FROM privacy_events")
+    finally:
+        db.close()
+    assert (record["action"], record["by"]) == ("backup_to_file", boss.user_id)
+    assert "全部数据.sqlite3" in record["data"]
 
 
 # --------------------------------------------------------------------------- the second folder
@@ -576,7 +617,7 @@ def test_restore_refuses_another_programs_file(tmp_path: Path) -> None:
 def test_restore_refuses_a_file_of_a_newer_version(tmp_path: Path) -> None:
     path = office_file(tmp_path, cases=1)
     newer = tmp_path / "新版本的备份.sqlite3"
-    backup.backup_to_file(path, newer)
+    backup.backup_to_file(path, newer, by=director_of(path))
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {schema.LATEST + 1}")
     conn.close()
@@ -628,7 +669,7 @@ def test_a_damaged_database_is_set_aside_whole_and_replaced(tmp_path: Path) -> N
 def test_a_backup_with_another_page_size_is_restored(tmp_path: Path) -> None:
     path = office_file(tmp_path, cases=4)
     other = tmp_path / "8k.sqlite3"
-    backup.backup_to_file(path, other)
+    backup.backup_to_file(path, other, by=director_of(path))
     conn = sqlite3.connect(other, isolation_level=None)
     conn.execute("PRAGMA page_size = 8192")
     conn.execute("VACUUM")

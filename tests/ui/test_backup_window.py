@@ -27,21 +27,23 @@ from app.ui.backup_window import (
     COL_NEWEST,
     COL_TIME,
     DAILY_FAILED_TITLE,
+    LOGIN_FIRST,
     QUIT_FAILED_TITLE,
     RESTORE_TITLE,
     RESTORED_TITLE,
     SECOND_TITLE,
     BackupWindow,
+    may_restore,
     restore_at_start,
 )
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY
-from tests.helpers import director
+from tests.helpers import PASSWORD, director
 from tests.models.damage import build_office_file, damage_middle_of, foreign_database
 from tests.models.helpers import register
 from tests.ui.message_boxes import Boxes
 from tests.ui.sync.laptops import answer_file_dialog
-from tests.ui.user import click
+from tests.ui.user import click, type_text
 
 NOW = datetime(2026, 12, 6, 8, 30)
 
@@ -77,6 +79,18 @@ def backup_window(qtbot: QtBot, window: MainWindow) -> BackupWindow:
     assert isinstance(shown, BackupWindow)
     qtbot.waitExposed(shown)
     return shown
+
+
+def log_in_again(qtbot: QtBot, window: MainWindow, password: str = PASSWORD) -> None:
+    """After a restore the program asks who it is (the restored file's own users)."""
+    qtbot.waitUntil(lambda: window.login_dialog is not None and window.login_dialog.isVisible())
+    dialog = window.login_dialog
+    assert dialog is not None
+    assert window.pages.currentWidget() is window.locked_page  # nothing of the office shows
+    assert not window.new_action.isEnabled()
+    type_text(qtbot, dialog.password, password)
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: session.signed_in(window.db) is not None)
 
 
 def cell(view: BackupWindow, row: int, col: int) -> str:
@@ -180,8 +194,10 @@ def test_restore_asks_first_then_the_main_window_shows_the_restored_cases(
     click(qtbot, view.restore_button)
     wait_idle(qtbot, view)
     assert boxes.titles()[-1] == RESTORED_TITLE
-    assert "案件 3 件" in boxes.calls[-1][2]
+    assert "案件 3 件" in boxes.calls[-1][2] and "请重新登录" in boxes.calls[-1][2]
     assert not window.case_windows  # closed before the file was replaced
+    assert session.signed_in(office_file) is None
+    log_in_again(qtbot, window)
     assert shown_cases(window) == 3
     assert office_file.scalar("SELECT count(*) FROM cases") == 3
     kinds = [b.dated.kind for b in backups_of(office_file)]
@@ -214,7 +230,7 @@ def test_restore_from_a_picked_backup_file(
     assert office_file.path is not None
     picked = tmp_path / "U盘" / "从旧电脑拷来的.sqlite3"
     picked.parent.mkdir()
-    backup.backup_to_file(office_file.path, picked)
+    backup.backup_to_file(office_file.path, picked, by=director(office_file))
     register(office_file, applicant="后来", respondent="登记的")
     boxes.answers[RESTORE_TITLE] = True
     view = backup_window(qtbot, window)
@@ -222,6 +238,7 @@ def test_restore_from_a_picked_backup_file(
     answer_file_dialog(view, picked)
     wait_idle(qtbot, view)
     assert f"文件“{picked}”" in boxes.calls[0][2]
+    log_in_again(qtbot, window)
     assert shown_cases(window) == 3
 
 
@@ -280,6 +297,26 @@ def test_the_days_first_start_makes_the_daily_backup(
     assert "今天的自动备份已做好" in window.statusBar().currentMessage()
     assert backups.start_of_day() is None  # once a day
     assert boxes.calls == []
+
+
+def test_a_program_left_open_overnight_makes_the_next_days_backup(
+    qtbot: QtBot, office_file: Database, boxes: Boxes
+) -> None:
+    day = [TODAY]
+    window = MainWindow(office_file, today=lambda: day[0])
+    qtbot.addWidget(window)
+    window.show()
+    backups = window.enable_auto_backups(delay_ms=0)
+    qtbot.waitUntil(lambda: len(backups_of(office_file)) == 1 and backups.job is None)
+    assert window.daily_check.isActive()
+    window.daily_check.setInterval(20)  # instead of half an hour
+    qtbot.wait(200)
+    assert len(backups_of(office_file)) == 1  # the same day: nothing more
+    day[0] = TODAY + timedelta(days=1)  # past midnight
+    qtbot.waitUntil(lambda: len(backups_of(office_file)) == 2 and backups.job is None)
+    dates = sorted(b.dated.when.date() for b in backups_of(office_file))
+    assert dates == [TODAY, TODAY + timedelta(days=1)]
+    window.close()
 
 
 def test_a_failed_daily_backup_is_told(
@@ -388,12 +425,12 @@ def test_a_damaged_database_opened_to_view_is_restored_and_writable_again(
         dbmod.connect(path)
     viewed = dbmod.connect(path, read_only=True, check=False)  # 只读打开, as offered at start
     try:
-        session.sign_in(viewed, director(viewed))  # nothing written to the file
         window = MainWindow(viewed, today=lambda: TODAY)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
         assert viewed.write_refusal() is not None
+        log_in_again(qtbot, window, "qingshan26")  # the login writes nothing to such a file
         boxes.answers[RESTORE_TITLE] = True
         view = backup_window(qtbot, window)
         view.table.selectRow(
@@ -405,11 +442,28 @@ def test_a_damaged_database_opened_to_view_is_restored_and_writable_again(
         assert "已改名为“mediation.sqlite3-损坏-" in boxes.calls[-1][2]
         assert viewed.write_refusal() is None and not viewed.read_only
         assert not window.storage_status.label.isVisible()
+        log_in_again(qtbot, window, "qingshan26")
         assert shown_cases(window) == 80
         register(viewed, applicant="恢复后", respondent="能写了")
         window.close()
     finally:
         viewed.close()
+
+
+def test_no_way_past_the_login_or_the_lock_into_backups(
+    qtbot: QtBot, window: MainWindow, office_file: Database, boxes: Boxes
+) -> None:
+    """A message's 打开备份与恢复… must not open the window while locked or logged out, and
+    a restore needs a logged-in 主任 once the office is set up."""
+    window.lock_action.trigger()
+    assert window.locked
+    boxes.calls.clear()
+    assert window.open_backups() is None
+    assert boxes.titles() == ["备份与恢复"] and "请先登录" in boxes.calls[0][2]
+    assert window.backup_window is None
+    session.sign_out(office_file)
+    assert may_restore(office_file) == LOGIN_FIRST
+    assert may_restore(None) == ""  # at start, before any file opens: the restore is the way in
 
 
 def test_only_a_director_restores_or_sets_the_second_folder(
@@ -424,10 +478,12 @@ def test_only_a_director_restores_or_sets_the_second_folder(
     view = backup_window(qtbot, window)
     view.table.selectRow(0)
     assert view.model.rowCount() == 1  # the list is for everyone
-    assert view.backup_button.isEnabled()
-    for button in (view.restore_button, view.restore_file_button, view.choose_second_button):
+    assert view.backup_button.isEnabled()  # into the private backup folder: for everyone
+    buttons = (view.restore_button, view.restore_file_button, view.choose_second_button)
+    for button in (*buttons, view.file_button):
         assert not button.isEnabled()
     assert view.refusal.isVisible() and "只有调委会主任" in view.refusal.text()
+    assert "不能把整个数据库备份到文件" in view.file_button.toolTip()  # every full ID in it
     assert view.restore_selected() is None
 
 
