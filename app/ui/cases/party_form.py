@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from app.models import cases
-from app.models.db import Database
+from app.models.db import Database, StorageError
 from app.models.errors import ValidationError
 from app.models.identity import (
     ETHNIC_GROUPS,
@@ -38,6 +38,7 @@ from app.qt.widgets import (
     QRadioButton,
     QWidget,
 )
+from app.ui import messages
 from app.ui.cases.service_dialog import ServiceDialog, keep_typed, tell_clashes
 from app.ui.cases.widgets import (
     DateLine,
@@ -479,7 +480,13 @@ class PartyDialog(ServiceDialog):
     def reload_party(self) -> None:
         """重新载入: the party as stored now; what the user changed stays where the other
         change did not touch it."""
-        found = [p for p in case_parties(self.db.conn, self.case_id) if p.link_id == self.link_id]
+        try:
+            with self.db.reading():
+                stored = case_parties(self.db.conn, self.case_id)
+        except StorageError as exc:
+            messages.show_storage_error(self, exc)
+            return
+        found = [p for p in stored if p.link_id == self.link_id]
         if not found:
             return  # deleted meanwhile: saving says so
         before, typed = self._shown, self._typed()

@@ -165,7 +165,8 @@ class DeviceNameDialog(ServiceDialog):
     named = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, asked: bool = False) -> None:
-        me = exchange.this_device(db.conn)
+        with db.reading():  # a damaged or locked file: the plain message, not a crash
+            me = exchange.this_device(db.conn)
         intro = NAME_NOTE
         if asked:
             intro = "同步之前，请先给本机起个名称。" + NAME_NOTE

@@ -535,7 +535,8 @@ def open_prepare(
     """准备外出笔记本…: the form, opened (non-blocking). None (after a message) on a field
     laptop or when the database cannot be read."""
     try:
-        me = exchange.this_device(db.conn)
+        with db.reading():
+            me = exchange.this_device(db.conn)
         if me.role != "office":
             messages.info(
                 parent,

@@ -17,7 +17,8 @@ def remaining_numbers(db: Database, year: int) -> int:
 def status_text(db: Database, office_name: str, today: date | None = None) -> str:
     """青山镇人民调解委员会 · 外出笔记本：周玉梅的笔记本 · 本机剩余案号 12 (on an office
     PC only the office's name). With no numbers left, 受理 gives provisional numbers."""
-    me = exchange.this_device(db.conn)
+    with db.reading():
+        me = exchange.this_device(db.conn)
     if me.role != "field":
         return office_name
     left = remaining_numbers(db, (today or date.today()).year)
@@ -26,7 +27,9 @@ def status_text(db: Database, office_name: str, today: date | None = None) -> st
 
 def numbers_tip(db: Database, today: date | None = None) -> str:
     """A laptop's open blocks one per line (the status line's tool tip); "" on an office PC."""
-    if not numbers.is_field(db.conn):
+    with db.reading():
+        on_laptop = numbers.is_field(db.conn)
+    if not on_laptop:
         return ""
     year = (today or date.today()).year
     lines = [

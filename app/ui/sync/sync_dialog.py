@@ -82,7 +82,8 @@ class SyncDialog(QDialog):
         self.working = False
         self.setWindowTitle(TITLE)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.me = exchange.this_device(db.conn)
+        with db.reading():
+            self.me = exchange.this_device(db.conn)
 
         self.who = QLabel()
         self.who.setWordWrap(True)
@@ -146,9 +147,10 @@ class SyncDialog(QDialog):
 
     def show_state(self) -> None:
         """本机 and the other side, read again (after a merge or a rename)."""
-        self.me = me = exchange.this_device(self.db.conn)
-        if me.role == "field":
+        with self.db.reading():
+            self.me = me = exchange.this_device(self.db.conn)
             home = exchange.device_name(self.db.conn, me.home) if me.home else "办公室电脑"
+        if me.role == "field":
             self.who.setText(f"本机：{me.name}（外出笔记本，由“{home}”准备）")
             self.peer_note.setText(f"本机的同步文件给准备本机的办公室电脑“{home}”。")
             self.peer.hide()
@@ -188,11 +190,15 @@ class SyncDialog(QDialog):
         """The installation the file is for: (device, name)."""
         if self.me.role == "field":
             home = self.me.home
-            return home, exchange.device_name(self.db.conn, home) if home else "办公室电脑"
+            if not home:
+                return home, "办公室电脑"
+            with self.db.reading():
+                return home, exchange.device_name(self.db.conn, home)
         device = self.peer.currentData()
         if device is None:
             return None, ""
-        return str(device), exchange.device_name(self.db.conn, str(device))
+        with self.db.reading():
+            return str(device), exchange.device_name(self.db.conn, str(device))
 
     def rename(self) -> QDialog:
         dialog = open_device_name(self.db, self)
@@ -499,7 +505,9 @@ def open_sync(
         return dialog
 
     try:
-        if not exchange.this_device(db.conn).name:
+        with db.reading():
+            named = bool(exchange.this_device(db.conn).name)
+        if not named:
             asked = open_device_name(db, parent, asked=True)
             asked.named.connect(lambda _name: show())
             return asked
