@@ -395,8 +395,14 @@ class BackupWindow(QWidget):
         newest = now.newest_case or "没有案件"
         self.current.setText(f"现在的数据库：案件 {now.cases} 件；最新登记：{newest}")
 
+    def _second_folder(self) -> Path | None:
+        if self.db is None:
+            return None
+        with self.db.reading():
+            return backup.second_folder(self.db.conn)
+
     def _show_second(self) -> None:
-        chosen = backup.second_folder(self.db.conn) if self.db is not None else None
+        chosen = self._second_folder()
         self.clear_second_button.setEnabled(chosen is not None and self._allowed())
         if chosen is None:
             self.second_path.setText("未设置")
@@ -523,7 +529,7 @@ class BackupWindow(QWidget):
     def restore_from_file(self) -> QWidget | None:
         if not self._allowed() or self.busy:
             return None
-        second = backup.second_folder(self.db.conn) if self.db is not None else None
+        second = self._second_folder()
         dialog = ask_open(self, "选择要恢复的备份文件", self.ask_restore, name_filter=BACKUP_FILTER)
         start = second if second is not None and second.is_dir() else self.folder
         if start.is_dir():
@@ -884,7 +890,8 @@ class AutoBackups(QObject):
         assert self.db.path is not None
         path = self.db.path
         try:
-            changed = backup.changed_since_backup(self.db.conn, path)
+            with self.db.reading():
+                changed = backup.changed_since_backup(self.db.conn, path)
         except StorageError as exc:
             log.warning("changes since the last backup not read: %s", exc.message)
             changed = True

@@ -802,7 +802,8 @@ class MainWindow(QMainWindow):
     def _device_named(self) -> bool:
         from app.models.sync import exchange
 
-        return bool(exchange.this_device(self.db.conn).name)
+        with self.db.reading():
+            return bool(exchange.this_device(self.db.conn).name)
 
     def _after_sync(self) -> None:
         """A file was merged (or written, which changes a laptop's numbers): show it all
