@@ -24,15 +24,23 @@ venv="$BUILD_DIR/venv"
 # A separate venv, never the project's .venv: only the program's own dependencies (no pytest,
 # mypy ...) and the package installed as a normal (not editable) install.
 stamp="$venv/.mdbuild-stamp"
-want=$( (cat "$root/pyproject.toml"; "$PYTHON" -c 'import sys; print(sys.version)'; echo "$PYINSTALLER_VERSION") | sha256sum | cut -c1-16)
+want=$( (cat "$root/pyproject.toml" "$root"/requirements/lock.txt 2>/dev/null || true; "$PYTHON" -c 'import sys; print(sys.version)'; echo "$PYINSTALLER_VERSION") | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     step "build venv ($("$PYTHON" -c 'import sys; print(sys.version.split()[0])')) in $venv"
     rm -rf "$venv"
     "$PYTHON" -m venv "$venv"
     "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-    # only binary wheels: what users get is what PyPI built, never a local compile
-    "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on \
-        --only-binary=:all: "pyinstaller==$PYINSTALLER_VERSION" "$root"
+    # Only binary wheels: what users get is what PyPI built, never a local compile. The
+    # program's dependencies come from the hashed lock (requirements/lock.txt, scripts/lock.sh)
+    # when there is one, so the build holds exactly what ./run.sh and CI test.
+    pipi=("$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on --only-binary=:all:)
+    if [ -f "$root/requirements/lock.txt" ]; then
+        "${pipi[@]}" --require-hashes -r "$root/requirements/lock.txt"
+        "${pipi[@]}" "pyinstaller==$PYINSTALLER_VERSION"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "$root"
+    else
+        "${pipi[@]}" "pyinstaller==$PYINSTALLER_VERSION" "$root"
+    fi
     echo "$want" >"$stamp"
 else
     step "build venv up to date; reinstalling the package only"
