@@ -19,8 +19,9 @@ ls -la /usr/bin/mediation-desk /usr/share/applications/mediation-desk.desktop \
 echo "installed: $(du -sh /opt/mediation-desk | cut -f1) in /opt/mediation-desk"
 
 say "libraries: every ELF file's needs are met"
+# the program's loader puts _internal on the library path (PyInstaller), so ldd does too
 bad=$(find /opt/mediation-desk -type f \( -name '*.so*' -o -name mediation-desk \) \
-    -exec ldd {} + 2>/dev/null | grep 'not found' | sort -u || true)
+    -exec env LD_LIBRARY_PATH=/opt/mediation-desk/_internal ldd {} + 2>/dev/null | grep 'not found' | sort -u || true)
 [ -z "$bad" ] || { echo "missing libraries:"; echo "$bad"; exit 1; }
 echo "none missing"
 
