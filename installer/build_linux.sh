@@ -7,7 +7,8 @@
 #              result: libpython and the stdlib's extension modules come from it. See
 #              installer/README.md ("Which glibc").
 # Result: $BUILD_DIR/dist/mediation-desk/ (start it with $BUILD_DIR/dist/mediation-desk/mediation-desk).
-# --smoke then starts the built program offscreen with --version and --demo --quit-after.
+# --smoke then runs installer/smoke_frozen.sh on it (offscreen starts, the print self-test)
+# and reports the highest glibc it needs (installer/glibc_check.py).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -55,5 +56,12 @@ out="$BUILD_DIR/dist/mediation-desk"
 step "built $out ($(du -sh "$out" | cut -f1))"
 
 if [ $smoke = 1 ]; then
+    step "smoke test"
     bash "$here/smoke_frozen.sh" "$out/mediation-desk"
+    if command -v objdump >/dev/null; then
+        step "glibc needed (GLIBC_MAX=x.y makes a newer need fail the build)"
+        "$PYTHON" "$here/glibc_check.py" "$out" --top 5 ${GLIBC_MAX:+--max "$GLIBC_MAX"}
+    else
+        echo "(no objdump: apt-get install binutils to see the glibc the folder needs)" >&2
+    fi
 fi

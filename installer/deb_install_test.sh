@@ -38,6 +38,6 @@ say "apt remove, then purge: the user's data stays"
 apt-get remove -y -q mediation-desk | tail -1
 [ ! -e /opt/mediation-desk ] && [ ! -e /usr/bin/mediation-desk ] || { echo "program files left behind"; exit 1; }
 ls -la "$data"
-apt-get purge -y -q mediation-desk | tail -1
+dpkg --purge mediation-desk # nothing is left to purge: no conffiles, no maintainer scripts
 ls -la "$data"
 echo "OK: installed, started, printed, removed; the data folder is kept"
