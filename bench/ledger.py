@@ -44,6 +44,9 @@ RESULTS = ROOT / "bench" / "results.json"
 IMPORT_ROWS = 10_000
 EXPORT_FIGURES = [
     "ledger_export_100k_s",
+    "ledger_export_xlsxwriter_s",
+    "ledger_export_vs_xlsxwriter",
+    "ledger_export_extra_mb",
     "ledger_export_rows",
     "ledger_export_mb",
     "ledger_export_query_s",
@@ -59,27 +62,97 @@ IMPORT_FIGURES = [
 ]
 
 
-def export_figures(path: Path) -> dict[str, float]:
+def export_figures(path: Path, *, runs: int = 3) -> dict[str, float]:
     """The whole register as .xlsx (every case, IDs masked), timed from the call to the
-    renamed file; and, for reference, the same SQL query alone (no xlsx)."""
+    renamed file; against the reference: the same rows (built beforehand, untimed) written
+    with the same formats by xlsxwriter's constant_memory mode cell by cell through its
+    public API. Runs alternate (export, reference) ``runs`` times; medians. The export's
+    extra memory is measured in a fresh interpreter (export_memory). And the SQL query
+    read alone."""
+    exports: list[float] = []
+    references: list[float] = []
     with _open(path) as db, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "台账.xlsx"
-        t0 = time.perf_counter()
-        rows = ledger.export_ledger(db, out)
-        seconds = time.perf_counter() - t0
-        size = out.stat().st_size
+        rows_list = list(ledger.ledger_rows(db))
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            rows = ledger.export_ledger(db, out)
+            exports.append(time.perf_counter() - t0)
+            size = out.stat().st_size
+            out.unlink()
+            references.append(xlsxwriter_reference(rows_list, Path(tmp) / "reference.xlsx"))
+        del rows_list
         cursor = db.conn.cursor()
         cursor.row_factory = None
         t0 = time.perf_counter()
         for _ in cursor.execute(ledger._ROWS_SQL.format(where="")):
             pass
         query = time.perf_counter() - t0
+    seconds = statistics.median(exports)
+    reference = statistics.median(references)
     return {
         "ledger_export_100k_s": round(seconds, 2),
+        "ledger_export_xlsxwriter_s": round(reference, 2),
+        "ledger_export_vs_xlsxwriter": round(seconds / reference, 2),
+        "ledger_export_extra_mb": export_memory(path),
         "ledger_export_rows": rows,
         "ledger_export_mb": round(size / 1e6, 1),
         "ledger_export_query_s": round(query, 2),
     }
+
+
+def xlsxwriter_reference(rows: list[ledger.LedgerRow], out: Path) -> float:
+    """Seconds to write ``rows`` (a list in memory) as the ledger's sheet with xlsxwriter
+    alone: constant_memory, the export's workbook options, header, column and cell
+    formats, row heights, filter and print set-up; each cell by write_string /
+    write_number / write_blank, each tall row by set_row."""
+    import xlsxwriter
+
+    t0 = time.perf_counter()
+    workbook = xlsxwriter.Workbook(str(out), ledger.WORKBOOK_OPTIONS)
+    sheet = ledger.begin_sheet(workbook)
+    last = ledger.write_rows_api(sheet, rows) - 1
+    ledger.end_sheet(sheet, last)
+    workbook.close()
+    seconds = time.perf_counter() - t0
+    out.unlink()
+    return seconds
+
+
+def export_memory(path: Path) -> float:
+    """MB the export adds to the process at its peak: a fresh interpreter opens the file,
+    notes its resident memory, resets the kernel's high-water mark, exports every case
+    and reads the peak (VmHWM)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "bench.ledger", "--export-run", str(path)]
+        command.append(str(Path(tmp) / "台账.xlsx"))
+        done = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=False
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"export run failed:\n{done.stderr}")
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return round((seen["peak_kb"] - seen["before_kb"]) / 1024, 1)
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def export_run(path: Path, out: Path) -> dict[str, int]:
+    """One export in this fresh interpreter: resident memory before and its peak during
+    the export (Linux: /proc/self/clear_refs resets the peak)."""
+    with _open(path) as db:
+        db.scalar("SELECT count(*) FROM cases")
+        gc.collect()
+        before_kb = _status_kb("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+        rows = ledger.export_ledger(db, out)
+        peak_kb = _status_kb("VmHWM")
+    return {"before_kb": before_kb, "peak_kb": peak_kb, "rows": rows}
 
 
 # ---------------------------------------------------------------------------------------
@@ -374,9 +447,14 @@ def import_run(sheet: Path, target_path: Path, today: date | None = None) -> dic
 
 
 NOTES = {
-    "ledger_export_100k_s": "one export_ledger of every case (IDs masked) to .xlsx with "
-    "xlsxwriter constant_memory, from the call to the renamed file; ledger_export_query_s is "
-    "the same SQL query read alone (reference); ledger_export_mb the file size",
+    "ledger_export_100k_s": "export_ledger of every case (IDs masked) to .xlsx, from the call "
+    "to the renamed file, median of 3; reference ledger_export_xlsxwriter_s: the same rows, "
+    "built beforehand as a list (untimed), written with the same formats, row heights, filter "
+    "and print set-up by xlsxwriter constant_memory through its public API (write_string / "
+    "write_number / write_blank, set_row), median of 3, the runs alternating with the "
+    "export's; ledger_export_vs_xlsxwriter the ratio. ledger_export_extra_mb: peak resident "
+    "memory (ru_maxrss) of a fresh interpreter during one export less its memory before. "
+    "ledger_export_query_s: the export's SQL query read alone; ledger_export_mb the file size",
     "ledger_import_10k_s": "one open_workbook + detect_header + guess_mapping + preview + apply of "
     "a hand-made ledger of 10,000 rows (bench.ledger.handmade_sheet: merged title and two-row "
     "header, no 结案日期 column, dates in seven spellings incl. 5月6日, 小计/合计/表尾 rows, "
@@ -406,7 +484,13 @@ def main(argv: list[str] | None = None) -> int:
         "--import-run", nargs=2, type=Path, metavar=("SHEET", "DB"), help=argparse.SUPPRESS
     )
     p.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--export-run", nargs=2, type=Path, metavar=("DB", "OUT"), help=argparse.SUPPRESS
+    )
     args = p.parse_args(argv)
+    if args.export_run:  # export_memory's run, in its own interpreter
+        print(json.dumps(export_run(*args.export_run)))
+        return 0
     if args.import_run:  # one run of import_figures, in its own interpreter
         print(json.dumps(import_run(*args.import_run, today=args.today)))
         return 0

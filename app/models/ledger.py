@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -77,6 +78,14 @@ COL: dict[str, int] = {c.field: i for i, c in enumerate(COLUMNS)}
 PRINTED = COL["facts"] + 1  # the columns on paper: A to 简要案情
 FONT_SIZE = 10.5
 PRINT_TITLE = "人民调解案件台账"
+
+WORKBOOK_OPTIONS: dict[str, bool] = {
+    "constant_memory": True,  # one row in memory at a time
+    # Text stays text: a fact starting with "=" is not a formula, "0012" not a number.
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 # Separators inside one cell of the SQL result (never typed by a user).
 _FIELD = "\x1e"
@@ -305,16 +314,7 @@ def _write(
 ) -> int:
     import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 
-    workbook = xlsxwriter.Workbook(
-        str(tmp),
-        {
-            "constant_memory": True,
-            # Text stays text: a fact starting with "=" is not a formula, "0012" not a number.
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
     try:
         written = _fill(workbook, db, where, params, include_ids, total, progress, cancelled)
         workbook.close()
@@ -338,60 +338,51 @@ def _discard(workbook: Any) -> None:
                 os.unlink(name)
 
 
-def _fill(
-    workbook: Any,
-    db: Database,
-    where: str,
-    params: list[Any],
-    include_ids: bool,
-    total: int,
-    progress: ProgressFn | None,
-    cancelled: CancelledFn | None,
-) -> int:
-    workbook.set_properties({"title": "人民调解案件台账", "comments": "由调解工作台导出"})
-    sheet = workbook.add_worksheet(SHEET_NAME)
-    font = {"font_name": "宋体", "font_size": FONT_SIZE}
-    header_fmt = workbook.add_format(
-        {
-            **font,
-            "bold": True,
-            "align": "center",
-            "valign": "vcenter",
-            "text_wrap": True,
-            "bg_color": "#DDEBF7",
-            "border": 1,
-        }
-    )
-    kinds: dict[str, dict[str, object]] = {
-        "text": {"valign": "top", "text_wrap": True},
-        "date": {"valign": "top", "num_format": "yyyy-mm-dd"},
-        "amount": {"valign": "top", "num_format": "#,##0.00"},
-    }
-    # the columns' own formats (what a row added by hand gets) have no borders, so the
-    # sheet below the ledger stays clear; every cell of a case's row, empty or not, is
-    # ruled thin on screen and on paper
-    for i, column in enumerate(COLUMNS):
-        sheet.set_column(i, i, column.width, workbook.add_format({**font, **kinds[column.kind]}))
-    ruled = {kind: workbook.add_format({**font, **f, "border": 1}) for kind, f in kinds.items()}
-    text_fmt, date_fmt, amount_fmt = ruled["text"], ruled["date"], ruled["amount"]
-    blank_formats = [ruled[c.kind] for c in COLUMNS]
-    sheet.set_row(0, 30)
-    for i, header in enumerate(HEADERS):
-        sheet.write_string(0, i, header, header_fmt)
-    sheet.freeze_panes(1, 0)
+# One case row: the 17 cells (text, an Excel serial day, an amount in 元, or None for an
+# empty ruled cell) and its height in points (None: one line, the sheet's default).
+Cell = str | int | float | None
+LedgerRow = tuple[tuple[Cell, ...], float | None]
 
+_KINDS: dict[str, dict[str, object]] = {
+    "text": {"valign": "top", "text_wrap": True},
+    "date": {"valign": "top", "num_format": "yyyy-mm-dd"},
+    "amount": {"valign": "top", "num_format": "#,##0.00"},
+}
+_FONT = {"font_name": "宋体", "font_size": FONT_SIZE}
+
+
+def ledger_rows(
+    db: Database, *, where: str = "", params: list[Any] | None = None, include_ids: bool = False
+) -> Iterator[LedgerRow]:
+    """The ledger's case rows, in order, as the export writes them (also the bench's
+    reference list)."""
     source_labels = sources()
-    # xlsxwriter's unwrapped cell writers (same arguments; the public ones only add A1-notation
-    # parsing, about 5 % of the export). Falls back to the public API should they go away.
-    write_string = getattr(sheet, "_write_string", sheet.write_string)
-    write_number = getattr(sheet, "_write_number", sheet.write_number)
-    write_blank = getattr(sheet, "_write_blank", sheet.write_blank)
-    row_no = 0
+    (
+        c_number,
+        c_registered,
+        c_closed,
+        c_applicants,
+        c_respondents,
+        c_category,
+        c_mediators,
+        c_outcome,
+        c_amount,
+        c_performance,
+        c_facts,
+        c_accepted,
+        c_source,
+        c_village,
+        c_state,
+        c_confirmation,
+        c_note,
+    ) = range(len(COLUMNS))
+    # a text shorter than half its column's room is one line (lines_in counts two units a
+    # character at most): only longer texts are measured
+    short = [int((max(w - 1.5, 1.0)) // 2) for w in WIDTHS]
     cursor = db.conn.cursor()
     cursor.row_factory = None
     with db.reading():
-        for r in cursor.execute(_ROWS_SQL.format(where=where), params):
-            row_no += 1
+        for r in cursor.execute(_ROWS_SQL.format(where=where), params or []):
             (
                 number,
                 registered_on,
@@ -413,69 +404,98 @@ def _fill(
                 decline_reason,
                 void_reason,
             ) = r
-            texts: list[tuple[int, str]] = []  # the row's texts (they wrap: its height)
-            if number:
-                texts.append((COL["number"], number))
-            write_number(row_no, COL["registered_on"], excel_serial(registered_on), date_fmt)
+            cells: list[Cell] = [None] * 17
+            cells[c_number] = number or None
+            cells[c_registered] = excel_serial(registered_on)
             if accepted_on:
-                write_number(row_no, COL["accepted_on"], excel_serial(accepted_on), date_fmt)
+                cells[c_accepted] = excel_serial(accepted_on)
             if closed_on:
-                write_number(row_no, COL["closed_on"], excel_serial(closed_on), date_fmt)
+                cells[c_closed] = excel_serial(closed_on)
             if applicants:
-                texts.append((COL["applicants"], parties_text(applicants, include_ids=include_ids)))
+                cells[c_applicants] = parties_text(applicants, include_ids=include_ids)
             if respondents:
-                texts.append(
-                    (COL["respondents"], parties_text(respondents, include_ids=include_ids))
-                )
-            texts.append((COL["category"], category))
+                cells[c_respondents] = parties_text(respondents, include_ids=include_ids)
+            cells[c_category] = category
             if mediators:
-                texts.append((COL["mediators"], mediators))
+                cells[c_mediators] = mediators
             if outcome:
-                texts.append((COL["outcome"], OUTCOMES.get(outcome, outcome)))
+                cells[c_outcome] = OUTCOMES.get(outcome, outcome)
             if amount_fen is not None:
-                write_number(row_no, COL["amount"], amount_fen / 100, amount_fmt)
+                cells[c_amount] = amount_fen / 100
             if performance:
-                texts.append((COL["performance"], PERFORMANCE.get(performance, performance)))
+                cells[c_performance] = PERFORMANCE.get(performance, performance)
             if facts:
-                texts.append((COL["facts"], brief_facts(facts)))
-            texts.append((COL["source"], source_labels.get(source, source)))
+                cells[c_facts] = brief_facts(facts)
+            cells[c_source] = source_labels.get(source, source)
             if village:
-                texts.append((COL["village"], village))
-            texts.append((COL["state"], STATES.get(state, state)))
+                cells[c_village] = village
+            cells[c_state] = STATES.get(state, state)
             if confirmation:
-                texts.append((COL["confirmation"], confirmation_text(confirmation)))
+                cells[c_confirmation] = confirmation_text(confirmation)
             # a case is either declined or closed, never both: one of the two is empty
             note = void_reason if state == "voided" else (decline_reason or close_note)
             if note:
-                texts.append((COL["note"], brief_facts(note)))
-            filled = [False] * len(COLUMNS)
-            filled[COL["registered_on"]] = True
-            if accepted_on:
-                filled[COL["accepted_on"]] = True
-            if closed_on:
-                filled[COL["closed_on"]] = True
-            if amount_fen is not None:
-                filled[COL["amount"]] = True
-            for col, text in texts:
-                write_string(row_no, col, text, text_fmt)
-                filled[col] = True
-            for col, done in enumerate(filled):
-                if not done:  # an empty cell, ruled like the others
-                    write_blank(row_no, col, None, blank_formats[col])
+                cells[c_note] = brief_facts(note)
             # as tall as its longest printed text wraps: Excel and LibreOffice keep a row
             # of a written file at one line otherwise, the rest of the text hidden on paper
-            lines = max(
-                sheet_print.lines_in(text, WIDTHS[col]) for col, text in texts if col < PRINTED
-            )
-            if lines > 1:
-                sheet.set_row(row_no, sheet_print.row_height(lines, FONT_SIZE))
-            if row_no % PROGRESS_EVERY == 0:
-                if cancelled is not None and cancelled():
-                    raise OperationCancelledError("已取消导出，没有保存台账文件。")
-                if progress is not None:
-                    progress(row_no, max(total, row_no))
-    if row_no:
-        sheet.autofilter(0, 0, row_no, len(COLUMNS) - 1)
+            lines = 1
+            for col in _PRINTED_TEXT:
+                text = cells[col]
+                if isinstance(text, str) and (len(text) > short[col] or "\n" in text):
+                    lines = max(lines, sheet_print.lines_in(text, WIDTHS[col]))
+            height = sheet_print.row_height(lines, FONT_SIZE) if lines > 1 else None
+            yield tuple(cells), height
+
+
+_PRINTED_TEXT = tuple(i for i, c in enumerate(COLUMNS[:PRINTED]) if c.kind == "text")
+
+
+@dataclass(frozen=True)
+class LedgerSheet:
+    """The ledger's worksheet with its header written, and each column's cell format."""
+
+    sheet: Any
+    formats: tuple[Any, ...]
+
+
+def begin_sheet(workbook: Any) -> LedgerSheet:
+    """Properties, the sheet, its columns and header row, in a new (constant_memory)
+    workbook. The formats get their style numbers here, in a fixed order, so that how
+    the rows are written cannot change the styles."""
+    workbook.set_properties({"title": "人民调解案件台账", "comments": "由调解工作台导出"})
+    sheet = workbook.add_worksheet(SHEET_NAME)
+    header_fmt = workbook.add_format(
+        {
+            **_FONT,
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+        }
+    )
+    # the columns' own formats (what a row added by hand gets) have no borders, so the
+    # sheet below the ledger stays clear; every cell of a case's row, empty or not, is
+    # ruled thin on screen and on paper
+    for i, column in enumerate(COLUMNS):
+        sheet.set_column(i, i, column.width, workbook.add_format({**_FONT, **_KINDS[column.kind]}))
+    ruled = {kind: workbook.add_format({**_FONT, **f, "border": 1}) for kind, f in _KINDS.items()}
+    header_fmt._get_xf_index()
+    for kind in _KINDS:
+        ruled[kind]._get_xf_index()
+    sheet.set_row(0, 30)
+    for i, header in enumerate(HEADERS):
+        sheet.write_string(0, i, header, header_fmt)
+    sheet.freeze_panes(1, 0)
+    return LedgerSheet(sheet, tuple(ruled[c.kind] for c in COLUMNS))
+
+
+def end_sheet(ledger_sheet: LedgerSheet, last_row: int) -> None:
+    """The filter on the header and the print set-up, after ``last_row`` rows."""
+    sheet = ledger_sheet.sheet
+    if last_row:
+        sheet.autofilter(0, 0, last_row, len(COLUMNS) - 1)
     # on paper: A4 landscape, the header on every page, the columns to 简要案情
     sheet_print.set_up(
         sheet,
@@ -484,10 +504,171 @@ def _fill(
         landscape=True,
         header_rows=(0, 0),
         title=PRINT_TITLE,
-        last_row=row_no,
+        last_row=last_row,
     )
+
+
+def write_rows_api(ledger_sheet: LedgerSheet, rows: Iterable[LedgerRow], first_row: int = 1) -> int:
+    """Write ``rows`` cell by cell through xlsxwriter's public API; returns the next row.
+    (The export's fallback, and what the fast writer is checked against.)"""
+    sheet = ledger_sheet.sheet
+    formats = ledger_sheet.formats
+    text = [c.kind == "text" for c in COLUMNS]
+    row_no = first_row
+    for cells, height in rows:
+        for col, value in enumerate(cells):
+            if value is None:
+                sheet.write_blank(row_no, col, None, formats[col])
+            elif text[col]:
+                sheet.write_string(row_no, col, value, formats[col])
+            else:
+                sheet.write_number(row_no, col, value, formats[col])
+        if height is not None:
+            sheet.set_row(row_no, height)
+        row_no += 1
+    return row_no
+
+
+class _RowXml:
+    """Writes case rows straight into a constant_memory worksheet's row file as the XML
+    xlsxwriter itself writes for write_string / write_number / write_blank / set_row (the
+    same bytes, tests/models/test_ledger_export.py), without its per-cell calls: about
+    five times faster, most of what the export used to spend.
+
+    Relies on xlsxwriter's constant_memory internals (pinned <3.4 in pyproject.toml);
+    ``usable`` is False when they are missing and the export then writes through the API."""
+
+    def __init__(self, ledger_sheet: LedgerSheet) -> None:
+        self.sheet = ledger_sheet.sheet
+        self.text = tuple(c.kind == "text" for c in COLUMNS)
+        xf = [f._get_xf_index() for f in ledger_sheet.formats]
+        letters = [_column_letters(i) for i in range(len(COLUMNS))]
+        self.open = tuple(f'<c r="{letters[i]}' for i in range(len(COLUMNS)))
+        self.blank = tuple(f'" s="{xf[i]}"/>' for i in range(len(COLUMNS)))
+        self.number = tuple(f'" s="{xf[i]}"><v>' for i in range(len(COLUMNS)))
+        self.string = tuple(f'" s="{xf[i]}" t="inlineStr"><is><t' for i in range(len(COLUMNS)))
+
+    @staticmethod
+    def usable(sheet: Any) -> bool:
+        return (
+            getattr(sheet, "constant_memory", False)
+            and getattr(sheet, "excel_version", None) == 2007
+            and all(
+                hasattr(sheet, name)
+                for name in (
+                    "row_data_fh",
+                    "previous_row",
+                    "table",
+                    "row_info",
+                    "_check_dimensions",
+                )
+            )
+            and hasattr(sheet, "_write_single_row")
+            and getattr(sheet, "default_row_height", None)
+            == getattr(sheet, "original_row_height", 0)
+        )
+
+    def start(self, first_row: int) -> None:
+        """Flush what xlsxwriter holds (the header row) before writing from ``first_row``."""
+        self.sheet._write_single_row(first_row)
+
+    def chunk(self, rows: Iterable[LedgerRow], first_row: int) -> int:
+        """Write ``rows`` from ``first_row`` on; returns the next row."""
+        out: list[str] = []
+        add = out.append
+        text = self.text
+        opens, blanks, numbers, strings = self.open, self.blank, self.number, self.string
+        row_no = first_row
+        for cells, height in rows:
+            r = str(row_no + 1)
+            if height is None:
+                add(f'<row r="{r}">')
+            else:
+                pixels = int(height * 4.0 / 3.0 + 0.5)
+                add(f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1">')
+            for col, value in enumerate(cells):
+                if value is None:
+                    add(opens[col] + r + blanks[col])
+                elif text[col]:
+                    add(opens[col] + r + strings[col] + _xml_text(value) + "</t></is></c>")  # type: ignore[arg-type]
+                else:
+                    add(f"{opens[col]}{r}{numbers[col]}{value:.16G}</v></c>")
+            add("</row>")
+            row_no += 1
+        if row_no > first_row:
+            self.sheet.row_data_fh.write("".join(out))
+            self.sheet._check_dimensions(row_no - 1, len(COLUMNS) - 1)
+            self.sheet.previous_row = row_no - 1
+        return row_no
+
+
+def _column_letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# what xlsxwriter changes in an inline string: control characters (_xHHHH_, and a literal
+# _xHHHH_ escaped), the three XML specials; leading or trailing white space is kept
+_XML_CARE = re.compile(r"[\x00-\x08\x0b-\x1f&<>]|_x[0-9a-fA-F]{4}_")
+_CONTROL_LITERAL = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
+
+_STRING_MAX = 32767  # UTF-16 units in a cell; xlsxwriter cuts a longer text there
+
+
+def _xml_text(text: str) -> str:
+    """'>' + the text as the content of <t> (with xml:space when it needs it)."""
+    if len(text) > _STRING_MAX // 2 and len(text.encode("utf-16-le")) > 2 * _STRING_MAX:
+        text = text.encode("utf-16-le")[: 2 * _STRING_MAX].decode("utf-16-le", "ignore")
+    if _XML_CARE.search(text):
+        text = _CONTROL_LITERAL.sub(r"_x005F\1", text)
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if text[:1].isspace() or text[-1:].isspace():
+        return ' xml:space="preserve">' + text
+    return ">" + text
+
+
+def _fill(
+    workbook: Any,
+    db: Database,
+    where: str,
+    params: list[Any],
+    include_ids: bool,
+    total: int,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+    *,
+    fast: bool = True,
+) -> int:
+    ledger_sheet = begin_sheet(workbook)
+    rows = ledger_rows(db, where=where, params=params, include_ids=include_ids)
+    xml = _RowXml(ledger_sheet) if fast and _RowXml.usable(ledger_sheet.sheet) else None
+    if xml is not None:
+        xml.start(1)
+    row_no = 1  # the next row of the sheet
+    while True:
+        block = list(itertools.islice(rows, PROGRESS_EVERY))
+        if not block:
+            break
+        if xml is not None:
+            row_no = xml.chunk(block, row_no)
+        else:
+            row_no = write_rows_api(ledger_sheet, block, row_no)
+        if len(block) == PROGRESS_EVERY:
+            if cancelled is not None and cancelled():
+                raise OperationCancelledError("已取消导出，没有保存台账文件。")
+            if progress is not None:
+                progress(row_no - 1, max(total, row_no - 1))
+    written = row_no - 1
+    end_sheet(ledger_sheet, written)
     if cancelled is not None and cancelled():
         raise OperationCancelledError("已取消导出，没有保存台账文件。")
     if progress is not None:
-        progress(row_no, max(total, row_no))
-    return row_no
+        progress(written, max(total, written))
+    return written

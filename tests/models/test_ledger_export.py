@@ -406,3 +406,85 @@ def test_the_benchmark_measurements_run(big_db):
     imported = ledger_bench.import_figures(big_db, rows=300, runs=1, today=TODAY)
     assert set(imported) == set(ledger_bench.IMPORT_FIGURES)
     assert imported["ledger_import_rows"] >= 300
+
+
+# ---------------------------------------------------------------------------------------
+# The export writes its rows' XML itself; it must be what xlsxwriter writes
+
+
+def sheet_files(path: Path) -> dict[str, bytes]:
+    """Every part of an .xlsx but the creation time in docProps/core.xml."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["docProps/core.xml"] = re.sub(
+        rb"<dcterms:(created|modified)[^<]*</dcterms:\1>", b"", parts["docProps/core.xml"]
+    )
+    return parts
+
+
+def test_the_export_writes_the_bytes_xlsxwriter_writes(big, tmp_path, monkeypatch):
+    fast = tmp_path / "fast.xlsx"
+    assert ledger.export_ledger(big, fast) == ROUND_TRIP_CASES
+    monkeypatch.setattr(ledger._RowXml, "usable", staticmethod(lambda sheet: False))
+    plain = tmp_path / "plain.xlsx"
+    assert ledger.export_ledger(big, plain) == ROUND_TRIP_CASES
+    fast_parts, plain_parts = sheet_files(fast), sheet_files(plain)
+    assert fast_parts.keys() == plain_parts.keys()
+    for name in plain_parts:
+        assert fast_parts[name] == plain_parts[name], name
+    assert b"customHeight" in fast_parts["xl/worksheets/sheet1.xml"]  # tall rows were there
+
+
+def write_rows(path: Path, rows: list[ledger.LedgerRow], *, fast: bool) -> None:
+    import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
+
+    workbook = xlsxwriter.Workbook(str(path), ledger.WORKBOOK_OPTIONS)
+    sheet = ledger.begin_sheet(workbook)
+    if fast:
+        xml = ledger._RowXml(sheet)
+        assert xml.usable(sheet.sheet)
+        xml.start(1)
+        last = xml.chunk(rows[:2], 1)
+        last = xml.chunk(rows[2:], last) - 1
+    else:
+        last = ledger.write_rows_api(sheet, rows) - 1
+    ledger.end_sheet(sheet, last)
+    workbook.close()
+
+
+def test_odd_texts_and_numbers_are_written_as_xlsxwriter_writes_them(tmp_path):
+    """Texts a user can type (XML specials, control characters, Excel's own _x0041_
+    escapes, spaces at either end, line breaks, a text longer than a cell holds), empty
+    texts, and amounts of every size."""
+    odd = [
+        "甲&乙<丙>丁",
+        "响铃\x07和\x1f",
+        "_x0041_ 原样",
+        " 前有空格",
+        "后有空格 ",
+        "两行\n文字",
+        "\t制表",
+        "",
+        "𠮷" * 20000,  # 40,000 UTF-16 units: cut at 32,767 without splitting a character
+        "长" * 40000,
+    ]
+    numbers: list[float] = [0.1, 1e-5, 123456789.12, 3500.5, 0, 46000, 0.07, 1e16, 0.3, -2.5]
+    rows: list[ledger.LedgerRow] = []
+    for i, text in enumerate(odd):
+        cells: list[ledger.Cell] = [None] * len(ledger.COLUMNS)
+        for col, column in enumerate(ledger.COLUMNS):
+            if column.kind == "text" and (col + i) % 3:
+                cells[col] = text
+            elif column.kind == "amount":
+                cells[col] = numbers[i % len(numbers)]
+            elif column.kind == "date" and (col + i) % 2:
+                cells[col] = 46000 + i
+        rows.append((tuple(cells), None if i % 2 else ledger.sheet_print.row_height(i, 10.5)))
+    write_rows(tmp_path / "fast.xlsx", rows, fast=True)
+    write_rows(tmp_path / "plain.xlsx", rows, fast=False)
+    assert sheet_files(tmp_path / "fast.xlsx") == sheet_files(tmp_path / "plain.xlsx")
+    ws = load_workbook(tmp_path / "fast.xlsx").active
+    assert ws is not None
+    assert ws.cell(2, ledger.COL["respondents"] + 1).value == "甲&乙<丙>丁"
