@@ -1,8 +1,7 @@
 @echo off
-rem Set everything up (first time only) and open Mediation Desk (Windows 10 or newer).
+rem Set everything up (first time only) and open Mediation Desk from source: Windows 10 or
+rem newer with 64-bit Python 3.11 from python.org. Office PCs use the installer instead.
+rem Extra arguments go to the program, e.g. run.bat --demo
 cd /d "%~dp0"
-if not exist .venv\Scripts\python.exe (
-  py -3 -m venv .venv || python -m venv .venv || (echo 找不到 Python 3.10+，请先安装 & exit /b 1)
-)
-.venv\Scripts\python.exe -m pip install -q -e . || exit /b 1
+call scripts\setup.bat || exit /b 1
 .venv\Scripts\pythonw.exe -m app %*

@@ -19,10 +19,6 @@ from datetime import date
 import pytest
 from argon2 import PasswordHasher, profiles
 
-# app.ui first, before pytest-qt makes any Qt call: PySide6 6.12.0 on Python 3.11 takes a
-# reference from None on each call that returns nothing, and a long run of tests that
-# never import app.ui (tests/printing alone) aborts at exit (app/ui/signals.py).
-import app.ui  # noqa: F401
 from app.models import accounts, office
 from app.models import db as dbmod
 from app.ui import gc_guard

@@ -69,13 +69,14 @@ def style_draws_ascending_up(style: QStyle, widget: QWidget | None = None) -> bo
         image = QImage(_PROBE, _PROBE, QImage.Format.Format_ARGB32)
         image.fill(QColor("white"))
         option = QStyleOptionHeader()
-        option.rect = QRect(0, 0, _PROBE, _PROBE)
-        option.sortIndicator = _ASCENDING
+        # PySide6 6.9's stubs lack QStyleOption's data members (rect, palette, sortIndicator)
+        option.rect = QRect(0, 0, _PROBE, _PROBE)  # type: ignore[attr-defined]
+        option.sortIndicator = _ASCENDING  # type: ignore[attr-defined]
         palette = QPalette(widget.palette()) if widget is not None else QPalette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor("black"))
         palette.setColor(QPalette.ColorRole.ButtonText, QColor("black"))
         palette.setColor(QPalette.ColorRole.Text, QColor("black"))
-        option.palette = palette
+        option.palette = palette  # type: ignore[attr-defined]
         painter = QPainter(image)
         style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorHeaderArrow, option, painter)
         painter.end()
@@ -99,10 +100,11 @@ class _TurnedArrowStyle(QProxyStyle):
             option, QStyleOptionHeader
         ):
             turned = QStyleOptionHeader(option)
-            if option.sortIndicator == _ASCENDING:
-                turned.sortIndicator = _DESCENDING
-            elif option.sortIndicator == _DESCENDING:
-                turned.sortIndicator = _ASCENDING
+            # (the stubs of PySide6 6.9 lack sortIndicator, see above)
+            if option.sortIndicator == _ASCENDING:  # type: ignore[attr-defined]
+                turned.sortIndicator = _DESCENDING  # type: ignore[attr-defined]
+            elif option.sortIndicator == _DESCENDING:  # type: ignore[attr-defined]
+                turned.sortIndicator = _ASCENDING  # type: ignore[attr-defined]
             super().drawPrimitive(element, turned, painter, widget)
             return
         super().drawPrimitive(element, option, painter, widget)

@@ -74,7 +74,10 @@ def test_the_window_fits_the_screen(window: MainWindow) -> None:
 
 
 def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
-    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    # the actions stay referenced: on PySide6 6.9 a menu got from a dropped action's
+    # wrapper is reported as deleted
+    actions = window.menuBar().actions()
+    menus = {a.text(): a.menu() for a in actions}
     assert list(menus) == [
         "文件(&F)",
         "视图(&V)",
