@@ -12,6 +12,7 @@ reportlab's and pypdf's modules, and the QtPdf library and its plugins are all i
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -19,12 +20,13 @@ from pathlib import Path
 
 
 def _selftest(target: Path) -> int:
+    from pypdf import PdfReader, PdfWriter
+
     from app.models import demo
     from app.models.casefile import load_case
     from app.models.db import connect
     from app.printing import registry
     from app.ui.printing.context import office_for
-    from pypdf import PdfReader, PdfWriter
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="mediation-desk-selftest-") as tmp:
@@ -42,7 +44,7 @@ def _selftest(target: Path) -> int:
             titles = []
             for doc in registry.for_case(case):
                 pdf = doc.build(case, office)
-                for page in PdfReader(_bytes_io(pdf)).pages:
+                for page in PdfReader(io.BytesIO(pdf)).pages:
                     writer.add_page(page)
                 titles.append(doc.title)
             with target.open("wb") as f:
@@ -51,12 +53,6 @@ def _selftest(target: Path) -> int:
             db.close()
     print(f"selftest: printed {len(titles)} documents into {target}: {'、'.join(titles)}")
     return _render_first_page(target)
-
-
-def _bytes_io(data: bytes):  # type: ignore[no-untyped-def]
-    import io
-
-    return io.BytesIO(data)
 
 
 def _render_first_page(path: Path) -> int:
@@ -82,7 +78,8 @@ def _render_first_page(path: Path) -> int:
     if not 50 <= dark <= len(samples) // 2:
         print(f"selftest: page 1 has {dark} dark samples of {len(samples)}", file=sys.stderr)
         return 1
-    print(f"selftest: QtPdf rendered page 1 of {document.pageCount()} ({dark} of {len(samples)} samples ink)")
+    pages = document.pageCount()
+    print(f"selftest: QtPdf rendered page 1 of {pages} ({dark} of {len(samples)} samples ink)")
     return 0
 
 
