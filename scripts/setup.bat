@@ -6,6 +6,8 @@ rem   scripts\setup.bat [--dev]
 rem UTF-8 for the Chinese lines below (this file is UTF-8).
 chcp 65001 >nul
 setlocal
+rem and for Python's own lines when they go to a pipe or a file, not the console
+set PYTHONUTF8=1
 cd /d "%~dp0.."
 set "done="
 if not exist .venv\Scripts\python.exe goto make

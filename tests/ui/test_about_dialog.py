@@ -67,7 +67,7 @@ def test_a_folder_not_made_yet_is_said_not_opened(
     dialog = make(qtbot, tmp_path / "data" / "mediation.sqlite3")
     click(qtbot, dialog.open_data_button)
     assert file_manager.opened == []
-    [(kind, title, text)] = boxes.calls
+    [(kind, _title, text)] = boxes.calls
     assert kind == "info" and "数据文件夹" in text and "还不存在" in text
 
 

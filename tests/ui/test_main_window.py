@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import app
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+import app
 from app.models import cases
 from app.models.db import Database
 from app.models.registries.places import add_village
