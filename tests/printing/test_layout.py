@@ -296,3 +296,34 @@ def test_a_heading_goes_on_with_a_paragraph_that_is_not_split(lines: int) -> Non
     heading_page = next(i for i, t in enumerate(pages) if "被申请人" in t)
     assert heading_page == (1 if lines == 3 else 0)
     assert "甲" in pages[heading_page]
+
+
+def test_a_text_set_again_gets_the_same_lines_and_splits_change_nothing_shared() -> None:
+    """Within layout.remembered() shaped texts and their lines are reused: a paragraph of
+    a text set before has the lines a setting without the memo gives, in any style and
+    width, also after an earlier one was split across pages."""
+    text = "申请人张三与被申请人李四因宅基地边界发生纠纷，经村调委会调解达成协议。" * 6
+    sizes, widths = (12.0, 16.0), (300.0, 420.0)
+
+    def lines(p: L.Paragraph, width: float) -> list[tuple[int, int]]:
+        return [(x.start, x.end) for x in p.lines_for(width)]
+
+    fresh = {
+        (size, width): lines(L.Paragraph(text, replace(L.BODY, size=size)), width)
+        for size in sizes
+        for width in widths
+    }
+    assert fresh[(12.0, 300.0)] != fresh[(16.0, 300.0)] != fresh[(16.0, 420.0)]
+    with L.remembered():
+        for (size, width), expected in fresh.items():
+            assert lines(L.Paragraph(text, replace(L.BODY, size=size)), width) == expected
+        first = L.Paragraph(text, replace(L.BODY, size=16.0))
+        head, tail = first.split_at_line(3, 300.0)
+        assert len(head.lines_for(300.0)) == 3
+        assert len(tail.lines_for(300.0)) == len(fresh[(16.0, 300.0)]) - 3
+        assert tail.lines_for(300.0)[0].start == 0
+        for (size, width), expected in fresh.items():
+            again = L.Paragraph(text, replace(L.BODY, size=size))
+            assert again.glyphs is not first.glyphs or size == 16.0
+            assert lines(again, width) == expected
+            assert again.text() == text

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 
@@ -56,8 +57,14 @@ Matrix = tuple[tuple[bool, ...], ...]
 def qr_matrix(link: str, title: str) -> Matrix:
     """The QR code of ``link`` (True = dark), without its quiet zone; InvalidLinkError
     naming the animation ``title`` when the link is empty or not a web address."""
-    checked = check_link(link, title)
-    qr = segno.make(checked, error="m", micro=False)
+    return _matrix(check_link(link, title))
+
+
+@lru_cache(maxsize=256)
+def _matrix(link: str) -> Matrix:
+    """The code of a checked link; every village's poster of an animation has the same
+    one, so it is made once (immutable tuples)."""
+    qr = segno.make(link, error="m", micro=False)
     return tuple(tuple(bool(v) for v in row) for row in qr.matrix)
 
 

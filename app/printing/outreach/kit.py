@@ -96,10 +96,11 @@ def village_kit_pdf(
     """``data``'s kit: the printables that can be made, in order, as one PDF.
     MissingDataError when none can (see :func:`kit_problems` for why)."""
     fonts = fonts or get_fonts()
-    draws = [p.draw for p in parts(data, fonts, talk_point_paper=talk_point_paper) if p.draw]
-    if not draws:
-        raise MissingDataError(f"{data.village}的“七个一”资料一项也无法打印。")
-    return K.render(draws, _info(f"{data.village}{TITLE}", data), fonts)
+    with L.remembered():  # the printables repeat texts (the contact block, headings …)
+        draws = [p.draw for p in parts(data, fonts, talk_point_paper=talk_point_paper) if p.draw]
+        if not draws:
+            raise MissingDataError(f"{data.village}的“七个一”资料一项也无法打印。")
+        return K.render(draws, _info(f"{data.village}{TITLE}", data), fonts)
 
 
 def all_villages_kit_pdf(
@@ -118,13 +119,25 @@ def all_villages_kit_pdf(
     before each step and, when it answers True, :class:`Cancelled` is raised. Both may be
     called from a worker thread. MissingDataError when no village has anything to print.
     """
-    import io
 
     fonts = fonts or get_fonts()
 
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled
+
+    with L.remembered():  # every village sets the same content texts
+        return _all_villages(datas, progress, check, fonts, talk_point_paper)
+
+
+def _all_villages(
+    datas: Sequence[KitData],
+    progress: Progress | None,
+    check: Callable[[], None],
+    fonts: FontSet,
+    talk_point_paper: str,
+) -> bytes:
+    import io
 
     total = len(datas) + 1
     buf = io.BytesIO()
