@@ -23,6 +23,7 @@ from bench.measure import _ms, _open, timed
 # The indexes the statistics need (docs/statistics.md), until a schema step adds them.
 # The indexes the figures assume (schema v5 creates them; an older bench file gets them
 # when it is opened and migrated).
+RESULTS = Path(__file__).resolve().parent / "results.json"
 STATS_INDEXES = ("cases_accepted", "cases_declined", "cases_closed_due", "assignments_case_current")
 
 
@@ -77,7 +78,7 @@ def stats_figures(
     today = today or file_today(path)
     month, year = periods(today)
     with _open(path) as db:
-        return {
+        figures = {
             "stats_month_ms": _median_ms(partial(stats.report, db, month, today=today), runs),
             "stats_year_ms": _median_ms(partial(stats.report, db, year, today=today), runs),
             "stats_month_separate_ms": _median_ms(
@@ -87,3 +88,47 @@ def stats_figures(
                 partial(_separately, db, year, today), reference_runs
             ),
         }
+    figures["stats_year_vs_month"] = round(
+        figures["stats_year_ms"] / max(figures["stats_month_ms"], 1e-3), 1
+    )
+    return figures
+
+
+FIGURES = [
+    "stats_month_ms",
+    "stats_year_ms",
+    "stats_month_separate_ms",
+    "stats_year_separate_ms",
+    "stats_year_vs_month",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.stats [--db PATH]``: the statistics figures alone, merged into
+    bench/results.json (noted under "measured_separately" with machine_python_ms then)."""
+    import argparse
+    from datetime import datetime, timezone
+
+    from bench import generate, measure
+
+    p = argparse.ArgumentParser(prog="python -m bench.stats", description=main.__doc__)
+    p.add_argument("--db", type=Path, default=generate.default_path(generate.DEFAULT_CASES))
+    p.add_argument("--out", type=Path, default=RESULTS)
+    args = p.parse_args(argv)
+    figures = stats_figures(args.db)
+    results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    results.setdefault("figures", {}).update(figures)
+    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    speed = measure.machine_python()
+    results.setdefault("measured_separately", {})["stats_year_ms"] = (
+        f"{when} (every stats_* figure: bench.stats run alone and merged, machine_python_ms "
+        f"{speed} then)"
+    )
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    for name, value in figures.items():
+        print(f"{name:<28}{value:>10}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -853,13 +853,21 @@ def test_bench_figures_run_and_the_indexes_change_no_number(world: Office, tmp_p
 
     assert world.db.path is not None
     figures_ = bench_stats.stats_figures(world.db.path, today=TODAY, runs=1, reference_runs=1)
-    assert set(figures_) == {
-        "stats_month_ms",
-        "stats_year_ms",
-        "stats_month_separate_ms",
-        "stats_year_separate_ms",
-    }
+    assert (
+        set(figures_)
+        == set(bench_stats.FIGURES)
+        == {
+            "stats_month_ms",
+            "stats_year_ms",
+            "stats_month_separate_ms",
+            "stats_year_separate_ms",
+            "stats_year_vs_month",
+        }
+    )
     assert all(isinstance(v, float) and v >= 0 for v in figures_.values())
+    assert figures_["stats_year_vs_month"] == round(
+        figures_["stats_year_ms"] / figures_["stats_month_ms"], 1
+    )
     assert bench_stats.periods(TODAY) == (Period.month(2026, 10), Period.year(2025))
     assert bench_stats.index_warning(world.db.path) is None  # schema v5 has them
 
