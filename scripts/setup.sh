@@ -11,7 +11,8 @@ dev=""
 [ "${1:-}" = "--dev" ] && dev="--dev"
 
 # shared libraries Qt's xcb/offscreen platforms load, as "soname:debian-package[/alternative]"
-qt_libs="libEGL.so.1:libegl1 libGL.so.1:libgl1 libX11-xcb.so.1:libx11-xcb1
+# (libatomic: QtPdf from PySide6-Addons 6.9)
+qt_libs="libatomic.so.1:libatomic1 libEGL.so.1:libegl1 libGL.so.1:libgl1 libX11-xcb.so.1:libx11-xcb1
 libfontconfig.so.1:libfontconfig1 libfreetype.so.6:libfreetype6
 libglib-2.0.so.0:libglib2.0-0t64/libglib2.0-0 libdbus-1.so.3:libdbus-1-3
 libxkbcommon.so.0:libxkbcommon0 libxkbcommon-x11.so.0:libxkbcommon-x11-0
