@@ -18,7 +18,7 @@ import itertools
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -353,7 +353,7 @@ _FONT = {"font_name": "宋体", "font_size": FONT_SIZE}
 
 def ledger_rows(
     db: Database, *, where: str = "", params: list[Any] | None = None, include_ids: bool = False
-) -> Iterator[LedgerRow]:
+) -> Generator[LedgerRow, None, None]:
     """The ledger's case rows, in order, as the export writes them (also the bench's
     reference list)."""
     source_labels = sources()
@@ -381,7 +381,7 @@ def ledger_rows(
     short = [int((max(w - 1.5, 1.0)) // 2) for w in WIDTHS]
     cursor = db.conn.cursor()
     cursor.row_factory = None
-    with db.reading():
+    with db.reading(), contextlib.closing(cursor):  # closed also when left early
         for r in cursor.execute(_ROWS_SQL.format(where=where), params or []):
             (
                 number,
@@ -643,15 +643,34 @@ def _fill(
     total: int,
     progress: ProgressFn | None,
     cancelled: CancelledFn | None,
-    *,
-    fast: bool = True,
 ) -> int:
     ledger_sheet = begin_sheet(workbook)
     rows = ledger_rows(db, where=where, params=params, include_ids=include_ids)
-    xml = _RowXml(ledger_sheet) if fast and _RowXml.usable(ledger_sheet.sheet) else None
+    xml = _RowXml(ledger_sheet) if _RowXml.usable(ledger_sheet.sheet) else None
     if xml is not None:
         xml.start(1)
-    row_no = 1  # the next row of the sheet
+    with contextlib.closing(rows):  # a cancel or an error ends the query at once
+        row_no = _fill_rows(ledger_sheet, xml, rows, total, progress, cancelled)
+    written = row_no - 1
+    end_sheet(ledger_sheet, written)
+    if cancelled is not None and cancelled():
+        raise OperationCancelledError("已取消导出，没有保存台账文件。")
+    if progress is not None:
+        progress(written, max(total, written))
+    return written
+
+
+def _fill_rows(
+    ledger_sheet: LedgerSheet,
+    xml: _RowXml | None,
+    rows: Iterator[LedgerRow],
+    total: int,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> int:
+    """Write ``rows`` from the sheet's second row on, PROGRESS_EVERY at a time, asking
+    ``cancelled`` and telling ``progress`` after each full block; returns the next row."""
+    row_no = 1
     while True:
         block = list(itertools.islice(rows, PROGRESS_EVERY))
         if not block:
@@ -665,10 +684,4 @@ def _fill(
                 raise OperationCancelledError("已取消导出，没有保存台账文件。")
             if progress is not None:
                 progress(row_no - 1, max(total, row_no - 1))
-    written = row_no - 1
-    end_sheet(ledger_sheet, written)
-    if cancelled is not None and cancelled():
-        raise OperationCancelledError("已取消导出，没有保存台账文件。")
-    if progress is not None:
-        progress(written, max(total, written))
-    return written
+    return row_no
