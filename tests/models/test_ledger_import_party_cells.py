@@ -49,6 +49,10 @@ NAME_NUMBERS = re.compile(r"\d(?:[\s\-－]*\d){5,}")
         (f"张三{PHONE}、李四（{LI}）", [("张三", "", PHONE), ("李四", LI, "")]),
         (f"张三（{LI[:6]}********{LI[-4:]}）", [("张三", "", "")]),  # masked: nothing kept
         ("张三（户主）、电话：", [("张三", "", "")]),  # a label alone is no party
+        # one in eleven resident IDs ends in X (upper or lower case, half or full width)
+        ("黄光（33078119840911648X）", [("黄光", "33078119840911648X", "")]),
+        ("黄光 33078119840911648x", [("黄光", "33078119840911648X", "")]),
+        ("黄光，身份证号：33078119840911648Ｘ", [("黄光", "33078119840911648X", "")]),
     ],
 )
 def test_numbers_beside_a_name_are_taken_out_of_it(cell, expected):

@@ -677,8 +677,8 @@ def _pull_numbers(piece: str) -> tuple[str, _Pulled, bool]:
     def take_code(m: re.Match[str]) -> str:
         nonlocal found
         code = norm(m[0]).upper()
-        if not any(ch.isalpha() for ch in code):
-            return m[0]  # all digits: an ID number or a USCC, told apart below
+        if not any(ch.isalpha() for ch in code) or re.fullmatch(r"\d{17}X", code):
+            return m[0]  # an ID number (its last may be X) or a USCC: told apart below
         if _is_uscc(code):
             pulled.org_code = pulled.org_code or code
         elif sum(ch.isdigit() for ch in code) >= _MIN_DIGITS:

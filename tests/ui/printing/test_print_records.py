@@ -5,7 +5,6 @@ through the real path: the case's 打印 menu, the preview, its printer and its 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,19 +25,34 @@ from tests.ui.printing.helpers import AGREEMENT_CASE, case, case_id
 
 @pytest.fixture
 def own_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    """A copy of the demo office of this test's own: the records are written into it."""
+    """A copy of the demo office of this test's own: the records are written into it. The
+    shared demo file may already hold records of other tests' prints (the table is
+    append-only): ``records`` lists only those made after this copy was opened."""
     path = tmp_path / "office.sqlite3"
-    shutil.copyfile(demo_file, path)
+    source = dbmod.connect(demo_file)
+    try:
+        dbmod.backup_copy(source, path)  # with whatever the other tests left in its -wal
+    finally:
+        source.close()
     db = dbmod.connect(path)
     log_in(db, password=demo.DEMO_PASSWORD)  # 李主任
+    _before[id(db)] = int(db.scalar("SELECT coalesce(max(rowid), 0) FROM privacy_events"))
     yield db
     db.close()
+    del _before[id(db)]
+
+
+_before: dict[int, int] = {}
 
 
 def records(db: Database) -> list[dict[str, object]]:
     return [
         {**dict(r), "data": json.loads(r["data"])}
-        for r in db.query("SELECT by, action, case_id, party_id, data FROM privacy_events")
+        for r in db.query(
+            "SELECT by, action, case_id, party_id, data FROM privacy_events WHERE rowid > ? "
+            "ORDER BY rowid",
+            (_before[id(db)],),
+        )
     ]
 
 
