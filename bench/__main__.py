@@ -250,7 +250,8 @@ def run(
     }
     if only is not None and out.exists():  # merge the figures measured into the last run's
         earlier: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-        earlier.setdefault("figures", {}).update(figures)
+        kept = {k: v for k, v in figures.items() if k != "machine_python_ms"}  # the run's own
+        earlier.setdefault("figures", {}).update(kept)
         earlier.setdefault("errors", {}).update(errors)
         earlier.setdefault("notes", {}).update(NOTES)
         separately = earlier.setdefault("measured_separately", {})
