@@ -453,7 +453,7 @@ NOTES = {
     "and print set-up by xlsxwriter constant_memory through its public API (write_string / "
     "write_number / write_blank, set_row), median of 3, the runs alternating with the "
     "export's; ledger_export_vs_xlsxwriter the ratio. ledger_export_extra_mb: peak resident "
-    "memory (ru_maxrss) of a fresh interpreter during one export less its memory before. "
+    "memory (VmHWM, reset first) of a fresh interpreter during one export less its memory before. "
     "ledger_export_query_s: the export's SQL query read alone; ledger_export_mb the file size",
     "ledger_import_10k_s": "one open_workbook + detect_header + guess_mapping + preview + apply of "
     "a hand-made ledger of 10,000 rows (bench.ledger.handmade_sheet: merged title and two-row "
