@@ -6,6 +6,9 @@
 #   PYTHON     the CPython to build with (default python3). Its glibc is the floor of the
 #              result: libpython and the stdlib's extension modules come from it. See
 #              installer/README.md ("Which glibc").
+#   MANYLINUX  e.g. 2.28: install only wheels tagged manylinux_2_28 or older, fetched by
+#              DOWNLOAD_PYTHON (default python3) into $BUILD_DIR/wheels-manylinux_2.28 first.
+#              For the glibc 2.28 build: PYTHON from installer/build_python_glibc228.sh.
 # Result: $BUILD_DIR/dist/mediation-desk/ (start it with $BUILD_DIR/dist/mediation-desk/mediation-desk).
 # --smoke then runs installer/smoke_frozen.sh on it (offscreen starts, the print self-test)
 # and reports the highest glibc it needs (installer/glibc_check.py).
@@ -14,6 +17,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-/tmp/mdbuild}
 PYTHON=${PYTHON:-python3}
+MANYLINUX=${MANYLINUX:-}
+DOWNLOAD_PYTHON=${DOWNLOAD_PYTHON:-python3}
 PYINSTALLER_VERSION=6.22.3 # pinned: the spec is written against its hooks
 smoke=0
 [ "${1:-}" = "--smoke" ] && smoke=1
@@ -25,27 +30,56 @@ venv="$BUILD_DIR/venv"
 # A separate venv, never the project's .venv: only the program's own dependencies (no pytest,
 # mypy ...) and the package installed as a normal (not editable) install.
 stamp="$venv/.mdbuild-stamp"
-want=$( (cat "$root/pyproject.toml" "$root"/requirements/lock.txt 2>/dev/null || true; "$PYTHON" -c 'import sys; print(sys.version)'; echo "$PYINSTALLER_VERSION") | sha256sum | cut -c1-16)
+want=$( (cat "$root/pyproject.toml" "$root"/requirements/*.txt 2>/dev/null || true
+    "$PYTHON" -c 'import sys; print(sys.version)'; echo "$PYINSTALLER_VERSION $MANYLINUX") |
+    sha256sum | cut -c1-16)
+lock="$root/requirements/lock.txt"
+build_lock="$root/requirements/build.txt" # pip and setuptools, hashed
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    step "build venv ($("$PYTHON" -c 'import sys; print(sys.version.split()[0])')) in $venv"
+    pyver=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    step "build venv (Python $("$PYTHON" -c 'import platform; print(platform.python_version())')) in $venv"
     rm -rf "$venv"
     "$PYTHON" -m venv "$venv"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    from=() # where the venv's pip takes packages from: PyPI, or the wheels fetched below
+    if [ -n "$MANYLINUX" ]; then
+        # Wheels no newer than manylinux_$MANYLINUX, fetched by another Python (the old-base
+        # one may have no ssl module): pip on this machine would otherwise pick the newest
+        # tag its glibc allows (e.g. cryptography's manylinux_2_34).
+        wheels="$BUILD_DIR/wheels-manylinux_$MANYLINUX"
+        step "wheels for manylinux_$MANYLINUX into $wheels"
+        plats=()
+        for ((m = ${MANYLINUX#2.}; m >= 5; m--)); do plats+=(--platform "manylinux_2_${m}_x86_64"); done
+        plats+=(--platform manylinux2014_x86_64 --platform manylinux2010_x86_64 --platform manylinux1_x86_64)
+        dl=("$DOWNLOAD_PYTHON" -m pip download -q --disable-pip-version-check --only-binary=:all:
+            "${plats[@]}" --python-version "$pyver" --implementation cp --abi "cp${pyver/./}"
+            --abi abi3 --abi none -d "$wheels")
+        "${dl[@]}" --require-hashes -r "$lock"
+        "${dl[@]}" --require-hashes -r "$build_lock"
+        "${dl[@]}" "pyinstaller==$PYINSTALLER_VERSION"
+        from=(--no-index --find-links "$wheels")
+    fi
     # Only binary wheels: what users get is what PyPI built, never a local compile. The
     # program's dependencies come from the hashed lock (requirements/lock.txt, scripts/lock.sh)
     # when there is one, so the build holds exactly what ./run.sh and CI test.
-    pipi=("$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on --only-binary=:all:)
-    if [ -f "$root/requirements/lock.txt" ]; then
-        "${pipi[@]}" --require-hashes -r "$root/requirements/lock.txt"
+    pipi=("$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on
+        --only-binary=:all: "${from[@]}")
+    if [ -f "$lock" ]; then
+        [ -f "$build_lock" ] && "${pipi[@]}" -q --require-hashes -r "$build_lock"
+        "${pipi[@]}" --require-hashes -r "$lock"
         "${pipi[@]}" "pyinstaller==$PYINSTALLER_VERSION"
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "$root"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "${from[@]}" "$root"
     else
+        [ -z "$MANYLINUX" ] || { echo "MANYLINUX needs requirements/lock.txt" >&2; exit 1; }
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
         "${pipi[@]}" "pyinstaller==$PYINSTALLER_VERSION" "$root"
     fi
     echo "$want" >"$stamp"
 else
     step "build venv up to date; reinstalling the package only"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall "$root"
+    from=()
+    [ -z "$MANYLINUX" ] || from=(--no-index --find-links "$BUILD_DIR/wheels-manylinux_$MANYLINUX")
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall \
+        "${from[@]}" "$root"
 fi
 
 step "PyInstaller"
