@@ -249,9 +249,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.starter is not None:  # after the first-run check the window queued
             QTimer.singleShot(0, window, functools.partial(window.open_starter_file, args.starter))
-        if not args.demo:  # the day's first backup; one at quit after changes (docs/backup.md)
-            window.enable_auto_backups()
         _report_startup(app)
+        if not args.demo:  # the day's first backup; one at quit after changes (docs/backup.md)
+            # once the window is up: its module is not imported before the window shows
+            QTimer.singleShot(0, window, window.enable_auto_backups)
         if args.quit_after is not None:
             QTimer.singleShot(args.quit_after, app.quit)
         code = int(app.exec())

@@ -777,15 +777,22 @@ def _to_second_folder(
 # --------------------------------------------------------------------------- changes
 
 
-def change_mark(conn: sqlite3.Connection) -> tuple[int, int] | None:
-    """Where the change log stands (its last row id and its length), or None for a file
-    without one. Every change of cases, parties, registries … writes the log
-    (app/models/sync/triggers.py), so a different mark means changes."""
+def change_mark(conn: sqlite3.Connection) -> tuple[int, str, int, str] | None:
+    """Where the change log stands: its last row (row id, device, seq, moment), or None for
+    a file without one. Every change of cases, parties, registries … writes the log
+    (app/models/sync/triggers.py), so a different mark means changes; the moment tells
+    apart a restored older file whose new changes reached the same row id and seq. One
+    index step, never a count: the log of a busy office holds millions of rows (counting
+    them took a second at every quit)."""
     try:
-        row = conn.execute("SELECT max(rowid), count(*) FROM sync_log").fetchone()
+        row = conn.execute(
+            "SELECT rowid, device, seq, at FROM sync_log ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
     except sqlite3.Error:
         return None
-    return (int(row[0] or 0), int(row[1] or 0))
+    if row is None:
+        return (0, "", 0, "")
+    return (int(row[0]), str(row[1]), int(row[2]), str(row[3]))
 
 
 def changed_since_backup(conn: sqlite3.Connection, db_path: Path) -> bool:

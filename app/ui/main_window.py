@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import APP_TITLE
 from app.models import accounts, cases, office
@@ -37,18 +37,21 @@ from app.qt.widgets import (
 from app.ui import messages, session, ui_settings
 from app.ui.about_dialog import AboutDialog
 from app.ui.application import apply_font_size
-from app.ui.backup_window import AutoBackups
-from app.ui.cases.case_window import CaseWindow
-from app.ui.cases.register_dialog import RegisterDialog
-from app.ui.cases.service_dialog import ServiceDialog
 from app.ui.cases.widgets import fit_to_screen
 from app.ui.login_dialog import IdleWatch, LockedPage, LoginDialog, open_login
 from app.ui.register_view import RegisterPage
 from app.ui.search_index_job import SearchIndexStatus
-from app.ui.setup_dialog import STARTER_CHOICE, SetupDialog
 from app.ui.start_page import StartPage
 from app.ui.storage_status import StorageStatus
-from app.ui.sync.status import numbers_tip, status_text
+from app.ui.sync.status import STARTER_CHOICE, numbers_tip, status_text
+
+if TYPE_CHECKING:  # imported where first used: a case window, a form, the backups
+    # (a quarter of the start's imports otherwise, paid before the window shows)
+    from app.ui.backup_window import AutoBackups
+    from app.ui.cases.case_window import CaseWindow
+    from app.ui.cases.register_dialog import RegisterDialog
+    from app.ui.cases.service_dialog import ServiceDialog
+    from app.ui.setup_dialog import SetupDialog
 
 SHORTCUT_HELP = """\
 F2 或 Ctrl+1　今日工作
@@ -355,6 +358,8 @@ class MainWindow(QMainWindow):
     def start_setup(self) -> None:
         if _bring_forward(self.setup_dialog):
             return
+        from app.ui.setup_dialog import SetupDialog
+
         dialog = SetupDialog(self.db, self)
         dialog.office_ready.connect(self._office_set_up)
         dialog.starter_chosen.connect(lambda: self.open_starter_file())
@@ -598,6 +603,8 @@ class MainWindow(QMainWindow):
         if _bring_forward(self.register_dialog):  # one registration at a time
             return
         try:
+            from app.ui.cases.register_dialog import RegisterDialog
+
             dialog = RegisterDialog(self.db, self)
         except StorageError as exc:
             messages.show_storage_error(self, exc)
@@ -638,6 +645,8 @@ class MainWindow(QMainWindow):
         window = self.case_windows.get(case_id)
         if window is None:
             try:
+                from app.ui.cases.case_window import CaseWindow
+
                 window = CaseWindow(self.db, case_id)
             except StorageError as exc:
                 messages.show_storage_error(self, exc)
@@ -898,6 +907,8 @@ class MainWindow(QMainWindow):
         """The day's first backup a moment after the window shows, and a backup when the
         program closes after changes (the program turns this on; tests when they need it)."""
         if self.backups is None:
+            from app.ui.backup_window import AutoBackups
+
             self.backups = AutoBackups(self.db, self, today=self._today)
             QTimer.singleShot(delay_ms, self.backups, self.backups.start_of_day)
             # An office that leaves the program open overnight gets the next day's backup

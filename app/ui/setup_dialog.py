@@ -56,6 +56,7 @@ from app.ui.cases.widgets import (
 from app.ui.look import MUTED, SUCCESS, embolden, tint
 from app.ui.session import sign_in
 from app.ui.signals import emit
+from app.ui.sync.status import STARTER_CHOICE
 
 _COMMITTEE_SUFFIX = "人民调解委员会"
 _TOWN_SUFFIX = re.compile(r"(街道办事处|街道|镇|乡)$")
@@ -69,7 +70,6 @@ STEP_COMMITTEE, STEP_ACCOUNT, STEP_VILLAGES, STEP_MEDIATORS, STEP_DETAILS = rang
 # the office's starter file instead of this set-up.
 DEVICE_NAME_FIELD = "本机名称"
 DEFAULT_DEVICE_NAME = "办公室电脑"
-STARTER_CHOICE = "这是外出笔记本：打开外出准备文件…"
 
 
 def guess_town(committee_name: str) -> str:

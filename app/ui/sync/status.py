@@ -8,6 +8,10 @@ from datetime import date
 from app.models.db import Database
 from app.models.sync import exchange, numbers
 
+# The set-up page's choice for a field laptop (the main window's first page shows it, so it
+# lives here, not with the set-up dialog that would otherwise be imported at every start).
+STARTER_CHOICE = "这是外出笔记本：打开外出准备文件…"
+
 
 def remaining_numbers(db: Database, year: int) -> int:
     """The case numbers left in this laptop's open blocks for ``year`` (all committees)."""
