@@ -86,6 +86,11 @@ def _render_first_page(path: Path) -> int:
 _target = os.environ.get("MEDIATION_DESK_SELFTEST_PDF")
 if _target:
     os.environ.pop("MEDIATION_DESK_SELFTEST_PDF")
+    # Windows: a windowed .exe has no stdout at all (None); under wine it has a cp1252 one,
+    # which cannot encode the Chinese titles.
+    for _stream in (sys.stdout, sys.stderr):
+        if _stream is not None and hasattr(_stream, "reconfigure"):
+            _stream.reconfigure(errors="backslashreplace")
     try:
         _code = _selftest(Path(_target))
     except Exception:
@@ -93,5 +98,6 @@ if _target:
 
         traceback.print_exc()
         _code = 1
-    sys.stdout.flush()
+    if sys.stdout is not None:
+        sys.stdout.flush()
     os._exit(_code)  # the program itself does not start

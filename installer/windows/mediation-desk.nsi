@@ -55,8 +55,8 @@ RequestExecutionLevel highest
 !define DATA_DIR_TEXT "%LOCALAPPDATA%\MediationDesk\mediation-desk"
 
 Name "${APP_TITLE}"
-Caption "${APP_TITLE} ${VERSION} 安装"
-UninstallCaption "${APP_TITLE} 卸载"
+Caption "${APP_TITLE} ${VERSION} 安装程序"
+UninstallCaption "卸载${APP_TITLE}"
 OutFile "${OUTFILE}"
 BrandingText "${APP_TITLE} ${VERSION}"
 InstallDir "$PROGRAMFILES64\${APP_ID}"
@@ -79,10 +79,10 @@ Var OldDir        ; where that install lies
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
-!define MUI_ABORTWARNING_TEXT "确实要退出 ${APP_TITLE} 的安装吗？"
+!define MUI_ABORTWARNING_TEXT "确实要退出${APP_TITLE}的安装吗？"
 
-!define MUI_WELCOMEPAGE_TITLE "安装 ${APP_TITLE} ${VERSION}"
-!define MUI_WELCOMEPAGE_TEXT "本向导把 ${APP_TITLE} 安装到这台电脑上。$\r$\n$\r$\n\
+!define MUI_WELCOMEPAGE_TITLE "安装${APP_TITLE} ${VERSION}"
+!define MUI_WELCOMEPAGE_TEXT "本向导把${APP_TITLE}安装到这台电脑上。$\r$\n$\r$\n\
   案件数据保存在每个 Windows 用户自己的数据文件夹（${DATA_DIR_TEXT}）里，\
   不在程序文件夹中：升级或卸载程序都不会删除它。$\r$\n$\r$\n\
   如果程序正开着，请先保存手头的工作并关闭它。$\r$\n$\r$\n$_CLICK"
@@ -91,11 +91,11 @@ Var OldDir        ; where that install lies
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !define MUI_FINISHPAGE_RUN
-!define MUI_FINISHPAGE_RUN_TEXT "现在打开 ${APP_TITLE}"
+!define MUI_FINISHPAGE_RUN_TEXT "现在打开${APP_TITLE}"
 !define MUI_FINISHPAGE_RUN_FUNCTION LaunchProgram
 !insertmacro MUI_PAGE_FINISH
 
-!define MUI_UNCONFIRMPAGE_TEXT_TOP "将从这台电脑上卸载 ${APP_TITLE}（$INSTDIR）。$\r$\n\
+!define MUI_UNCONFIRMPAGE_TEXT_TOP "将从这台电脑上卸载${APP_TITLE}（$INSTDIR）。$\r$\n\
   案件数据（${DATA_DIR_TEXT}）和备份不会被删除，重新安装后可以继续使用。"
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
@@ -107,7 +107,7 @@ VIFileVersion "${VERSION4}"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "ProductName" "${APP_TITLE}"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "FileVersion" "${VERSION}"
-VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "FileDescription" "${APP_TITLE} 安装程序"
+VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "FileDescription" "${APP_TITLE}安装程序"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "CompanyName" "${PUBLISHER}"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "LegalCopyright" "${PUBLISHER}"
 
@@ -227,7 +227,7 @@ Function .onInit
     ${VersionCompare} "${VERSION}" "$OldVersion" $R3
     ${If} $R3 == 2  ; this installer is older than what is installed
       ${If} ${Cmd} `MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 \
-          "这台电脑上已经装了较新的 ${APP_TITLE} $OldVersion，这个安装程序是较旧的 ${VERSION}。$\r$\n$\r$\n\
+          "这台电脑上已经装了较新的${APP_TITLE} $OldVersion，这个安装程序是较旧的 ${VERSION}。$\r$\n$\r$\n\
           新版本用过的数据库，旧版本可能打不开。仍要换成旧版本吗？" /SD IDNO IDNO`
         SetErrorLevel 3
         Quit
