@@ -35,6 +35,7 @@ def spec_tuple(name: str) -> tuple[str, ...]:
         ("FONTS", "fonts", "*"),
         ("CONTENT", "content", "*"),
         ("TRANSLATIONS", "translations", "*.qm"),
+        ("ICONS", "icons", "*.png"),
     ],
 )
 def test_the_spec_lists_every_shipped_resource(listed: str, folder: str, pattern: str) -> None:

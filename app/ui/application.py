@@ -10,8 +10,8 @@ from pathlib import Path
 
 from app import APP_TITLE, __version__, qt
 from app.paths import resource_path
-from app.qt.core import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
-from app.qt.gui import QFont, QFontDatabase
+from app.qt.core import QCoreApplication, QEvent, QLibraryInfo, QLocale, QSize, QTranslator
+from app.qt.gui import QFont, QFontDatabase, QIcon
 from app.qt.widgets import QApplication
 from app.ui import crash_dialog, gc_guard, ui_settings
 
@@ -61,12 +61,21 @@ def create_application(argv: Sequence[str]) -> QApplication:
     QCoreApplication.setApplicationName(ui_settings.APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_TITLE)
+    app.setWindowIcon(program_icon())  # every window's title bar and the taskbar
     install_qt_translations(app)
     load_fonts()
     apply_font_size(app, ui_settings.load_font_size())
     crash_dialog.install_excepthook()
     gc_guard.install(app)  # cycles are collected in this thread only
     return app
+
+
+def program_icon() -> QIcon:
+    """The program's icon (调 on a seal-red square; installer/make_icons.py draws it)."""
+    icon = QIcon()
+    for size in (32, 256):
+        icon.addFile(str(resource_path("icons", f"mediation-desk-{size}.png")), QSize(size, size))
+    return icon
 
 
 def install_qt_translations(app: QCoreApplication) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 import app
@@ -84,3 +85,12 @@ def test_a_database_in_memory_has_no_folder_to_open(qtbot: QtBot) -> None:
     dialog = make(qtbot, None)
     assert not dialog.open_data_button.isEnabled()
     assert dialog.rows["数据库文件"].text() == "内存（未保存）"
+
+
+def test_the_program_icon_is_shipped_in_both_sizes(qapp: QApplication) -> None:
+    """The windows and the taskbar show the program's own icon (resources/icons)."""
+    from app.ui.application import program_icon
+
+    icon = program_icon()
+    assert {(s.width(), s.height()) for s in icon.availableSizes()} == {(32, 32), (256, 256)}
+    assert not icon.pixmap(256, 256).isNull()
