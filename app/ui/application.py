@@ -62,6 +62,9 @@ def create_application(argv: Sequence[str]) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_TITLE)
     app.setWindowIcon(program_icon())  # every window's title bar and the taskbar
+    untested = qt.unsupported_reason()
+    if untested:  # e.g. a source install that took another PySide6 than the lock's
+        log.warning("%s (docs/platforms.md)", untested)
     install_qt_translations(app)
     load_fonts()
     apply_font_size(app, ui_settings.load_font_size())
