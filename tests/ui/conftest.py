@@ -13,7 +13,7 @@ from app.models import demo
 from app.models.db import Database
 from app.ui import messages, ui_settings
 from tests.conftest import TODAY
-from tests.helpers import log_in
+from tests.helpers import fill_demo, log_in
 from tests.ui.message_boxes import Boxes, open_boxes
 
 
@@ -40,7 +40,7 @@ def real_boxes(boxes: Boxes, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def demo_db(database: Database) -> Database:
     """The demo office (青山镇, three villages, 40 cases in every state) as of TODAY."""
-    demo.fill_demo(database, today=TODAY)
+    fill_demo(database, today=TODAY)
     log_in(database, password=demo.DEMO_PASSWORD)  # its 主任 李主任
     return database
 

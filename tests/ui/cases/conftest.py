@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.models import demo
 from app.models.db import Database
 from app.ui.cases.register_dialog import RegisterDialog
-from tests.helpers import log_in
+from tests.helpers import fill_demo, log_in
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import show_dialog
 
@@ -28,7 +28,7 @@ def _answer_every_box(boxes: Boxes) -> Boxes:
 @pytest.fixture
 def demo_db(database: Database) -> Database:
     """The demo office dated from the real today: the case widgets work against date.today()."""
-    demo.fill_demo(database, today=date.today())
+    fill_demo(database, today=date.today())
     log_in(database, password=demo.DEMO_PASSWORD)
     return database
 

@@ -16,14 +16,14 @@ from app.models import registries as reg
 from app.models.db import Database
 from app.ui.outreach.kit_dialog import KitDialog, open_kit_dialog
 from app.ui.printing.preview import PreviewWindow
-from tests.helpers import log_in
+from tests.helpers import fill_demo, log_in
 from tests.ui.message_boxes import Boxes
 from tests.ui.printing.helpers import page_texts
 
 
 @pytest.fixture
 def demo_db(database: Database) -> Database:
-    demo.fill_demo(database, today=date(2026, 11, 20))
+    fill_demo(database, today=date(2026, 11, 20))
     log_in(database, password=demo.DEMO_PASSWORD)
     return database
 

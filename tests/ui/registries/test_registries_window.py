@@ -22,14 +22,14 @@ from app.ui.registries.page import RegistryPage
 from app.ui.registries.spec import SPECS
 from app.ui.registries.window import RegistriesWindow
 from app.ui.signals import emit
-from tests.helpers import log_in
+from tests.helpers import fill_demo, log_in
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click, commit_text
 
 
 @pytest.fixture
 def demo_db(database: Database) -> Database:
-    demo.fill_demo(database, today=date(2026, 11, 20))
+    fill_demo(database, today=date(2026, 11, 20))
     log_in(database, password=demo.DEMO_PASSWORD)
     return database
 
