@@ -334,6 +334,9 @@ def _app_env(home: Path, report: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["MEDIATION_DESK_HOME"] = str(home)  # logs and settings away from the user's
+    # An installed program starts from compiled byte code (pip and PyInstaller write it);
+    # a machine that forbids writing it would compile every module at every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop(STARTUP_REPORT_ENV, None)
     env.pop(STARTUP_T0_ENV, None)
     if report is not None:
