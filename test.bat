@@ -7,4 +7,4 @@ set QT_QPA_PLATFORM=offscreen
 .venv\Scripts\ruff.exe check . || exit /b 1
 .venv\Scripts\ruff.exe format --check . || exit /b 1
 .venv\Scripts\mypy.exe || exit /b 1
-.venv\Scripts\python.exe -m pytest %*
+.venv\Scripts\python.exe -m pytest -n auto --dist loadfile %*

@@ -12,7 +12,12 @@ if [ "${1:-}" = "--frozen" ]; then
 fi
 bash scripts/setup.sh --dev
 export QT_QPA_PLATFORM=offscreen
+# Byte code is written and read as in an installed program: a machine that forbids it makes
+# every test process (and every program the tests start) compile every module again.
+unset PYTHONDONTWRITEBYTECODE
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-exec .venv/bin/python -m pytest "$@"
+# One worker per core, a test file per worker at a time (its module fixtures are built once);
+# ./test.sh -n 0 … runs in one process (the last -n given wins).
+exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"
