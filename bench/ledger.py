@@ -106,7 +106,7 @@ def xlsxwriter_reference(rows: list[ledger.LedgerRow], out: Path) -> float:
     alone: constant_memory, the export's workbook options, header, column and cell
     formats, row heights, filter and print set-up; each cell by write_string /
     write_number / write_blank, each tall row by set_row."""
-    import xlsxwriter
+    import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 
     t0 = time.perf_counter()
     workbook = xlsxwriter.Workbook(str(out), ledger.WORKBOOK_OPTIONS)
@@ -132,7 +132,7 @@ def export_memory(path: Path) -> float:
     if done.returncode != 0:
         raise RuntimeError(f"export run failed:\n{done.stderr}")
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    return round((seen["peak_kb"] - seen["before_kb"]) / 1024, 1)
+    return round((float(seen["peak_kb"]) - float(seen["before_kb"])) / 1024, 1)
 
 
 def _status_kb(field: str) -> int:
@@ -195,7 +195,7 @@ def handmade_sheet(path: Path, *, cases: int = IMPORT_ROWS, seed: int = 11) -> H
     2023年5月6日, 2023/5/6, 2023-05-06, real date cells, bare serials and "5月6日",
     amounts as 1.2万元 / 12,000 / numbers, a 小计 row after every month and 上半年小计, a 合计
     row and the 制表人/审核人/填报日期 foot, and a 案号 repeated every 1,000 rows."""
-    import xlsxwriter  # type: ignore[import-untyped]
+    import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 
     rng = random.Random(seed)
     surnames = [s for s, w in content.SURNAMES for _ in range(w)]
@@ -492,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(export_run(*args.export_run)))
         return 0
     if args.import_run:  # one run of import_figures, in its own interpreter
-        print(json.dumps(import_run(*args.import_run, today=args.today)))
+        sheet, target = args.import_run
+        print(json.dumps(import_run(sheet, target, today=args.today)))
         return 0
     figures: dict[str, Any] = {}
     if args.only != "import":

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,7 @@ def agreement_pdf(path: Path, *, count: int = 20) -> float:
         info = office_info(office.main_committee(db))
         files = [casefile.load_case(db, i) for i in ids]
     agreement.agreement_pdf(files[0], info)  # warm-up: the first text may load a fallback
-    return _ms(
-        statistics.median(timed(lambda c=c: agreement.agreement_pdf(c, info)) for c in files)
-    )
+    return _ms(statistics.median(timed(partial(agreement.agreement_pdf, c, info)) for c in files))
 
 
 # The fullest closed case with a written agreement: most session rows (sessions and

@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,7 @@ def search_figures(path: Path) -> dict[str, float]:
         conn.execute("PRAGMA cache_size = -32000")
         worst = 0.0
         for query in WORST_QUERIES:
-            runs = [_ms(lambda q=query: search.search_case_seqs(conn, q)) for _ in range(3)]
+            runs = [_ms(partial(search.search_case_seqs, conn, query)) for _ in range(3)]
             worst = max(worst, statistics.median(runs))
     finally:
         conn.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -65,7 +66,7 @@ def _separately(db: Database, period: Period, today: date) -> None:
     stats.compare(db, period, today=today)
 
 
-def _median_ms(fn: partial[object], runs: int) -> float:
+def _median_ms(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm-up: the page cache and the statement cache
     return _ms(statistics.median(timed(fn) for _ in range(runs)))
 
