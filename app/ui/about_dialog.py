@@ -10,8 +10,8 @@ from pathlib import Path
 
 from app import APP_TITLE, __version__, qt
 from app.paths import log_dir
-from app.qt.core import Qt, QUrl
-from app.qt.gui import QDesktopServices, QGuiApplication
+from app.qt.core import Qt
+from app.qt.gui import QGuiApplication
 from app.qt.widgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +21,7 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
-from app.ui import messages
+from app.ui.file_dialogs import show_folder
 
 TITLE = "关于"
 OPEN_DATA = "打开数据文件夹"
@@ -47,13 +47,7 @@ def edition() -> str:
 
 def open_folder(parent: QWidget | None, folder: Path | None, what: str) -> bool:
     """Show ``folder`` in the system's file manager; say so when there is none yet."""
-    if folder is None or not folder.is_dir():
-        messages.info(parent, TITLE, f"{what}“{folder or '（无）'}”还不存在。")
-        return False
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-        messages.warning(parent, TITLE, f"无法打开{what}。请在文件管理器中手动打开：\n{folder}")
-        return False
-    return True
+    return show_folder(parent, folder, TITLE, f"{what}“{folder or '（无）'}”还不存在。")
 
 
 class AboutDialog(QDialog):

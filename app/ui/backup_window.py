@@ -31,8 +31,8 @@ from app.models import db as dbmod
 from app.models.backup import Contents, Kind, Listed, Made, Restored
 from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
-from app.qt.core import QObject, QSize, Qt, QTimer, QUrl, Signal
-from app.qt.gui import QCloseEvent, QDesktopServices
+from app.qt.core import QObject, QSize, Qt, QTimer, Signal
+from app.qt.gui import QCloseEvent
 from app.qt.widgets import (
     QFileDialog,
     QGroupBox,
@@ -45,7 +45,7 @@ from app.qt.widgets import (
 )
 from app.ui import messages, session
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
-from app.ui.file_dialogs import ask_open, ask_save, last_folder
+from app.ui.file_dialogs import ask_open, ask_save, last_folder, show_folder
 from app.ui.item_views import on_open
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, MUTED, SUCCESS, tint
@@ -213,9 +213,15 @@ def may_restore(db: Database | None) -> str:
     if db is None:
         return ""
     actor = session.signed_in(db)
-    if actor is None:  # before the office is set up nobody can log in: a restore is how
-        return "" if not _office_set_up(db) else LOGIN_FIRST  # an old office comes back
+    if actor is None:
+        return _login_first(db)
     return "" if actor.is_director else DIRECTOR_ONLY
+
+
+def _login_first(db: Database) -> str:
+    """Nobody is logged in: once the office is set up, they must first. Before that nobody
+    can log in, and a restore is how an old office comes back ("")."""
+    return LOGIN_FIRST if _office_set_up(db) else ""
 
 
 def _office_set_up(db: Database) -> bool:
@@ -432,7 +438,7 @@ class BackupWindow(QWidget):
         if self.db is None:
             return ""
         if session.signed_in(self.db) is None:
-            return LOGIN_FIRST if _office_set_up(self.db) else ""
+            return _login_first(self.db)
         return session.why_not(self.db, "backup_to_file")
 
     def _allowed(self) -> bool:
@@ -642,12 +648,8 @@ class BackupWindow(QWidget):
     # ---- jobs
 
     def open_folder(self) -> None:
-        if self.folder.is_dir():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
-        else:
-            messages.info(
-                self, OPEN_FOLDER, f"备份文件夹“{self.folder}”还没有建立：还没有做过备份。"
-            )
+        missing = f"备份文件夹“{self.folder}”还没有建立：还没有做过备份。"
+        show_folder(self, self.folder, OPEN_FOLDER, missing)
 
     def _run(
         self,

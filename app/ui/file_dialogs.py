@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app.qt.core import QStandardPaths, Qt
+from app.qt.core import QStandardPaths, Qt, QUrl
+from app.qt.gui import QDesktopServices
 from app.qt.widgets import QFileDialog, QWidget
 from app.ui import messages, ui_settings
 from app.ui.printing.files import SaveError, write_atomically
@@ -88,4 +89,16 @@ def save_bytes(parent: QWidget, path: Path, data: bytes, *, what: str) -> bool:
         messages.warning(parent, f"{what}没有保存", exc.message)
         return False
     messages.info(parent, f"{what}已保存", f"已保存到：\n{path}")
+    return True
+
+
+def show_folder(parent: QWidget | None, folder: Path | None, title: str, missing: str) -> bool:
+    """Show ``folder`` in the system's file manager. ``missing``: what the user is told when
+    there is no such folder yet; a desktop that cannot open it names the folder instead."""
+    if folder is None or not folder.is_dir():
+        messages.info(parent, title, missing)
+        return False
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        messages.warning(parent, title, f"无法打开文件夹。请在文件管理器中手动打开：\n{folder}")
+        return False
     return True

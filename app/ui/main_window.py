@@ -955,8 +955,7 @@ class MainWindow(QMainWindow):
         self.start_page.loaded = False
         self.register_page.loaded = False
         # The restored file has its own users and passwords: whoever restored logs in again.
-        actor = session.signed_in(self.db)
-        if actor is not None:
+        if session.signed_in(self.db) is not None:
             self.idle.stop()
             session.sign_out(self.db)
         if office.is_set_up(self.db):
