@@ -863,8 +863,11 @@ def integrity_problems(
     """What ``PRAGMA quick_check`` (``full``: ``integrity_check``) finds wrong, at most
     CHECK_PROBLEMS_KEPT lines; [] when the file is sound. None when it did not finish within
     ``budget_ms`` (stopped with sqlite3_interrupt: the B-tree check honours it, a progress
-    handler is not called inside it). A page SQLite cannot read at all is a problem too."""
+    handler is not called inside it; a clean check that ended after the budget because a busy
+    machine started the timer late counts as not finished too, so the answer does not depend
+    on thread scheduling). A page SQLite cannot read at all is a problem too."""
     pragma = "integrity_check" if full else "quick_check"
+    started = time.monotonic()
     timer = threading.Timer(budget_ms / 1000, conn.interrupt) if budget_ms is not None else None
     if timer is not None:
         timer.daemon = True
@@ -886,7 +889,10 @@ def integrity_problems(
             timer.cancel()
             timer.join()
     problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
-    return [p for p in problems if not _misread_null(conn, p)]
+    problems = [p for p in problems if not _misread_null(conn, p)]
+    if not problems and budget_ms is not None and (time.monotonic() - started) * 1000 > budget_ms:
+        return None
+    return problems
 
 
 _NULL_VALUE = re.compile(r"NULL value in ([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)")
