@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +35,7 @@ log = logging.getLogger("app.main")
 EXIT_BUG = 1
 EXIT_STORAGE_ERROR = 2
 EXIT_ALREADY_RUNNING = 0  # a second start on the same file: the first came to the front
+PINYIN_AFTER_MS = 1000  # pypinyin loads this long after the window shows (load_pinyin)
 LOG_FILE_NAME = f"{APP_NAME}.log"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -253,12 +255,21 @@ def main(argv: list[str] | None = None) -> int:
         if not args.demo:  # the day's first backup; one at quit after changes (docs/backup.md)
             # once the window is up: its module is not imported before the window shows
             QTimer.singleShot(0, window, window.enable_auto_backups)
+        QTimer.singleShot(PINYIN_AFTER_MS, window, _load_pinyin_in_background)
         if args.quit_after is not None:
             QTimer.singleShot(args.quit_after, app.quit)
         code = int(app.exec())
         del window  # widgets go before the connection (cleanup) and the QApplication
         log.info("exiting with code %d", code)
         return code
+
+
+def _load_pinyin_in_background() -> None:
+    """pypinyin's dictionaries load beside the idle window, so that neither the first
+    pinyin search nor a 台账 import waits for them (off the start path: issue 15)."""
+    from app.models import search
+
+    threading.Thread(target=search.load_pinyin, name="load-pinyin").start()
 
 
 def _claim_the_file(

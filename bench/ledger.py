@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from app.models import accounts, ledger, office
+from app.models import accounts, ledger, office, search
 from app.models import db as dbmod
 from app.models.ledger_import import (
     apply,
@@ -416,12 +416,14 @@ def import_figures(
 def import_run(sheet: Path, target_path: Path, today: date | None = None) -> dict[str, float]:
     """One timed import of ``sheet`` into a new office database at ``target_path``, in this
     (fresh) interpreter: the office is set up first, untimed; the modules the program has
-    loaded when its import wizard runs are loaded, pypinyin is not (the program loads it
-    at the first search or keystroke in a chooser; an import's search rows may be the
-    first)."""
+    loaded when its import wizard runs are loaded, pypinyin among them (the program loads
+    it in the background a second after its window shows); no name has been read before."""
     if "pypinyin" in sys.modules:
         raise RuntimeError("pypinyin is already loaded: the run would not be a first import")
     target = _office_for_import(target_path)
+    # As in the program: pypinyin loads beside the idle window a second after it shows
+    # (app/__main__.py, search.load_pinyin), before anyone can reach the import wizard.
+    search.load_pinyin()
     try:
         by = accounts.acting_as(target, office.current_user(target).id)
         with collected_as_in_the_program():
@@ -460,7 +462,8 @@ NOTES = {
     "header, no 结案日期 column, dates in seven spellings incl. 5月6日, 小计/合计/表尾 rows, "
     "9 repeated 案号) into a fresh database of the office, closings dated by the 调解日期 "
     "column; median of 3, each in a fresh interpreter (an office's first import of a session: "
-    "pypinyin not loaded yet, no name read before), split into read/preview/apply; "
+    "no name read before; pypinyin loaded untimed, as the program loads it beside the idle "
+    "window a second after the start), split into read/preview/apply; "
     "ledger_import_rows imported. Garbage is collected as the program does while an import "
     "runs (app/ui/gc_guard.py: automatic collection off, a collection when due once a second)",
     "ledger_import_vs_read": "ledger_import_10k_s over ledger_calamine_read_s, the median of 5 "

@@ -124,11 +124,16 @@ def test_version_does_not_import_qt(tmp_path: Path) -> None:
 
 
 def test_quit_after_starts_and_creates_the_database(tmp_path: Path) -> None:
+    """Also: pypinyin's dictionaries load beside the idle window (PINYIN_AFTER_MS), so the
+    first pinyin search or 台账 import does not wait for them."""
     db_file = tmp_path / "x.sqlite3"
-    result = _run_app(tmp_path, "--db", str(db_file), "--quit-after", "300")
+    quit_after = entry.PINYIN_AFTER_MS + 500
+    result = _run_app(tmp_path, "--db", str(db_file), "--quit-after", str(quit_after))
     assert result.returncode == 0, result.stderr
     assert db_file.is_file()
-    assert "exiting with code 0" in _log_text(tmp_path)
+    log_text = _log_text(tmp_path)
+    assert "exiting with code 0" in log_text
+    assert "pypinyin loaded in" in log_text
 
 
 def test_corrupt_database_exits_2_with_plain_message(tmp_path: Path) -> None:
