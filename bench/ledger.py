@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -508,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results.setdefault("figures", {}).update(figures)
     results.setdefault("notes", {}).update(NOTES)
-    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    when = datetime.now(UTC).isoformat(timespec="seconds")
     speed = measure.machine_python()  # this machine now, against the full run's figure
     measured = results.setdefault("measured_separately", {})
     for name in figures:

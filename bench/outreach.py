@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results.setdefault("figures", {}).update(figures)
     results.setdefault("notes", {}).update(NOTES)
-    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    when = datetime.now(UTC).isoformat(timespec="seconds")
     results.setdefault("measured_separately", {})["outreach_kit_village_ms"] = (
         f"{when} (with every outreach_* figure: bench.outreach run alone and merged)"
     )

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results.setdefault("figures", {}).update(figures)
     results.setdefault("notes", {}).update(NOTES)
-    results["safety_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["safety_measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for name in FIGURES:
         print(f"{name:<24}{figures.get(name)!s:>12}")

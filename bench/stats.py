@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from functools import partial
 from pathlib import Path
 
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m bench.stats [--db PATH]``: the statistics figures alone, merged into
     bench/results.json (noted under "measured_separately" with machine_python_ms then)."""
     import argparse
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from bench import generate, measure
 
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = stats_figures(args.db)
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results.setdefault("figures", {}).update(figures)
-    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    when = datetime.now(UTC).isoformat(timespec="seconds")
     speed = measure.machine_python()
     results.setdefault("measured_separately", {})["stats_year_ms"] = (
         f"{when} (every stats_* figure: bench.stats run alone and merged, machine_python_ms "

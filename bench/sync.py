@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results.setdefault("figures", {}).update(figures)
     results.setdefault("notes", {}).update(NOTES)
-    results["sync_measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["sync_measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for name in FIGURES:
         print(f"{name:<24}{figures.get(name)!s:>12}")

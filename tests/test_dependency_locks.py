@@ -11,12 +11,12 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-import tomllib
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent

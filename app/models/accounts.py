@@ -23,7 +23,7 @@ import math
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from argon2 import PasswordHasher
@@ -35,7 +35,7 @@ from app.models.errors import DomainError, PermissionDeniedError, ValidationErro
 
 log = logging.getLogger(__name__)
 
-UTC = timezone.utc
+UTC = UTC
 
 # --------------------------------------------------------------------------------------
 # Roles and the actor

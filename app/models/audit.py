@@ -25,7 +25,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -118,7 +118,7 @@ def local_time(utc_iso: str) -> str:
 def _utc_bound(day: date) -> str:
     """The UTC moment at which the local ``day`` begins, as stored moments are written."""
     local = datetime.combine(day, time()).astimezone()
-    utc = local.astimezone(timezone.utc)
+    utc = local.astimezone(UTC)
     return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

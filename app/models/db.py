@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -198,7 +198,7 @@ def damaged_message(path: Path | None, *, when: str = "read", problems: int = 0)
 
 def utc_now() -> str:
     """A moment, as UTC ISO-8601 with milliseconds (sortable as text)."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 Migration = Callable[[sqlite3.Connection], None]

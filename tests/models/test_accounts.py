@@ -4,7 +4,7 @@ of an office from before accounts, and permissions refused in the services thems
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from tests.helpers import PASSWORD, snapshot
 from tests.models.helpers import account, register, user
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-T0 = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def director_id(db: Database) -> str:
