@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from app import APP_NAME, APP_TITLE, __version__
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.models.db import Database, StorageError
     from app.qt.core import QCoreApplication
     from app.qt.widgets import QDialog
+    from app.ui.single_instance import InstanceGuard
 
 log = logging.getLogger("app.main")
 
@@ -218,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as cleanup:
         # One copy of the program per database file: a second start brings the first to
         # the front and ends here, before it opens (or creates, or upgrades) the file.
-        if not args.demo and not _claim_the_file(app, args, cleanup):
+        guard = None if args.demo else _claim_the_file(app, args, cleanup)
+        if guard is False:
             return EXIT_ALREADY_RUNNING
         try:
             db = _open_database(args, cleanup)
@@ -251,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.starter is not None:  # after the first-run check the window queued
             QTimer.singleShot(0, window, functools.partial(window.open_starter_file, args.starter))
+        if guard is not None:  # a 外出准备文件 opened while this copy runs
+            guard.hand_starters_to(window.open_starter_file)
         _report_startup(app)
         if not args.demo:  # the day's first backup; one at quit after changes (docs/backup.md)
             # once the window is up: its module is not imported before the window shows
@@ -274,19 +278,19 @@ def _load_pinyin_in_background() -> None:
 
 def _claim_the_file(
     app: QCoreApplication, args: argparse.Namespace, cleanup: contextlib.ExitStack
-) -> bool:
-    """True when this process is the first on its database file (the claim is held until
-    exit); False when another copy has it: that one was asked to come to the front
-    (app/ui/single_instance.py)."""
+) -> InstanceGuard | Literal[False]:
+    """This process's claim when it is the first on its database file (held until exit);
+    False when another copy has it: that one was asked to come to the front and to open
+    the ``--starter`` file if one was given (app/ui/single_instance.py)."""
     from app.ui import messages, single_instance
 
     path = _database_path(args)
-    found = single_instance.claim(path)
+    found = single_instance.claim(path, starter=args.starter)
     if found.guard is not None:
         guard = found.guard
         guard.activate_requested.connect(single_instance.bring_to_front)
         cleanup.callback(guard.release)
-        return True
+        return guard
     log.info("%s is open in another copy of the program; this one ends", path)
     if not found.answered and args.quit_after is None:
         _tell_and_wait(

@@ -5,7 +5,9 @@ other's edits, and two starting together on a file that needs creating or upgrad
 So the first copy to start on a file *claims* it: a QLockFile (the race: exactly one process
 holds it; a holder that died is noticed by its process id) and a QLocalServer, both named
 after the user and the file. A second start on the same file connects to that server, asks
-the first to come to the front, and ends without opening the database.
+the first to come to the front, and ends without opening the database. A second start
+with ``--starter FILE`` (a 外出准备文件 double-clicked while the program is open) hands the
+file to the first, which opens it.
 
 The name is a hash of the user and the file's resolved path (case-folded on Windows), so a
 symlink or a different spelling of the same file is the same claim, and two users on one
@@ -19,6 +21,7 @@ import hashlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from app.qt.widgets import QApplication, QMainWindow, QWidget
 log = logging.getLogger(__name__)
 
 ACTIVATE = b"activate\n"
+STARTER = b"starter "  # + the file's absolute path in UTF-8 + b"\n", sent before ACTIVATE
 ANSWER = b"ok\n"
 # How long a second start tries to reach the first: the first listens a moment after it
 # took the lock, but answers only from its event loop, which may wait for a long upgrade.
@@ -56,7 +60,9 @@ def lock_path(name: str) -> Path:
 
 class InstanceGuard(QObject):
     """This process's claim on a database file: held until ``release`` (or exit).
-    ``activate_requested`` when a second start on the same file asked for the window."""
+    ``activate_requested`` when a second start on the same file asked for the window. A
+    外出准备文件 the second start was given goes to the handler of hand_starters_to, and
+    waits for it when it comes before the window is up."""
 
     activate_requested = Signal()
 
@@ -67,6 +73,8 @@ class InstanceGuard(QObject):
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._on_connection)
+        self._pending_starters: list[Path] = []
+        self._open_starter: Callable[[Path], object] | None = None
         # Only the lock's holder gets here: a server of that name is a dead one's leftover.
         QLocalServer.removeServer(name)
         if not self.server.listen(name):
@@ -91,12 +99,28 @@ class InstanceGuard(QObject):
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
             line = bytes(socket.readLine().data())
+            if line.startswith(STARTER) and line.endswith(b"\n"):
+                path = Path(line[len(STARTER) : -1].decode("utf-8", "replace"))
+                log.info("a second start hands over the starter file %s", path)
+                if self._open_starter is None:
+                    self._pending_starters.append(path)
+                else:
+                    self._open_starter(path)
+                continue  # ACTIVATE follows
             if line == ACTIVATE:
                 log.info("a second start on the same database: coming to the front")
                 socket.write(ANSWER)
                 socket.flush()
                 self.activate_requested.emit()
             socket.disconnectFromServer()
+
+    def hand_starters_to(self, open_starter: Callable[[Path], object]) -> None:
+        """From now on a starter file a second start hands over goes to ``open_starter``;
+        one that came earlier goes now."""
+        self._open_starter = open_starter
+        waiting, self._pending_starters = self._pending_starters, []
+        for path in waiting:
+            open_starter(path)
 
     def release(self) -> None:
         """Stop listening and give the file up (the program is closing)."""
@@ -117,9 +141,9 @@ class Claim:
         return self.guard is not None
 
 
-def claim(db_path: Path, *, reach_ms: int | None = None) -> Claim:
+def claim(db_path: Path, *, reach_ms: int | None = None, starter: Path | None = None) -> Claim:
     """Claim ``db_path`` for this process, or ask the copy that has it to come forward
-    (trying for ``reach_ms``, default REACH_MS)."""
+    (trying for ``reach_ms``, default REACH_MS) and to open ``starter``, a 外出准备文件."""
     name = claim_name(db_path)
     lock = QLockFile(str(lock_path(name)))
     # Never stale by age (the program runs for days); a lock whose process is gone is
@@ -134,10 +158,11 @@ def claim(db_path: Path, *, reach_ms: int | None = None) -> Claim:
         )
         return Claim(InstanceGuard(name, lock))
     log.info("another copy of the program has %s open: asking it to come to the front", db_path)
-    return Claim(None, answered=_ask_to_activate(name, REACH_MS if reach_ms is None else reach_ms))
+    reach = REACH_MS if reach_ms is None else reach_ms
+    return Claim(None, answered=_ask_to_activate(name, reach, starter))
 
 
-def _ask_to_activate(name: str, reach_ms: int) -> bool:
+def _ask_to_activate(name: str, reach_ms: int, starter: Path | None = None) -> bool:
     deadline = time.monotonic() + reach_ms / 1000
     socket = QLocalSocket()
     while True:
@@ -151,6 +176,8 @@ def _ask_to_activate(name: str, reach_ms: int) -> bool:
             return False
         QThread.msleep(100)  # the first has the lock and is about to listen
     _allow_foreground()
+    if starter is not None:
+        socket.write(STARTER + str(starter.absolute()).encode("utf-8", "surrogatepass") + b"\n")
     socket.write(ACTIVATE)
     socket.flush()
     answered = False

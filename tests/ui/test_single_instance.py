@@ -98,6 +98,48 @@ def test_a_second_start_brings_the_first_window_to_the_front_and_ends(qtbot, tmp
     assert "Traceback" not in err
 
 
+def start_with_starter(tmp_path: Path, db: Path, starter: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "--db", str(db), "--starter", str(starter)],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("window_up", [True, False], ids=["window-up", "window-not-up-yet"])
+def test_a_starter_file_opened_while_the_program_runs_goes_to_the_running_copy(
+    qtbot, tmp_path, guard_of, window_up
+):
+    """A 外出准备文件 double-clicked while the program is open on that file: the running
+    copy opens it (even when it arrives before the window is up) and the second ends."""
+    path = tmp_path / "mediation.sqlite3"
+    guard = claim_first(path, guard_of)
+    starter = tmp_path / "外出准备 周玉梅的笔记本.mdstart"
+    starter.write_bytes(b"PK")  # the running copy opens it; the second only hands it over
+    opened: list[Path] = []
+    if window_up:
+        guard.hand_starters_to(opened.append)
+
+    second = start_with_starter(tmp_path, path, starter)
+    try:
+        with qtbot.waitSignal(guard.activate_requested, timeout=60_000):
+            pass
+        _out, err = second.communicate(timeout=60)
+    finally:
+        if second.poll() is None:
+            second.kill()
+    assert second.returncode == entry.EXIT_ALREADY_RUNNING, err
+    if not window_up:
+        assert opened == []
+        guard.hand_starters_to(opened.append)
+    assert opened == [starter.absolute()]
+    assert not path.exists()
+
+
 def test_the_claim_is_per_file(tmp_path, guard_of):
     claim_first(tmp_path / "a.sqlite3", guard_of)
     claim_first(tmp_path / "b.sqlite3", guard_of)
