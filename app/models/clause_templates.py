@@ -21,7 +21,6 @@ from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
 from app.models.reference import categories
-from app.models.sync.tables import natural_id
 from app.paths import resource_path
 
 EVERY_CATEGORY = "*"  # offered whatever the dispute's category
@@ -311,37 +310,15 @@ def save_template(
     what = f"条款模板“{(loaded or {}).get('title') or title}”"
     with db.transaction() as conn:
         accounts.authorize(conn, by, "templates")
-        if key is None:
-            position = conn.execute(
-                "SELECT coalesce(max(position), 0) + 1 FROM clause_templates"
-            ).fetchone()[0]
-            return rows.insert(
-                conn, "clause_templates", {**values, "position": position}, by=by.user_id
-            )
-        if key in shipped_keys:
-            row = conn.execute(
-                "SELECT id FROM clause_templates WHERE default_key = ?", (key,)
-            ).fetchone()
-            row_id = natural_id("clause_templates", key) if row is None else str(row[0])
-            if stamp is not None:
-                rows.check_absent_or_unchanged(
-                    conn, "clause_templates", row_id, stamp, by=by.user_id, what=what
-                )
-            if row is None:
-                rows.insert(conn, "clause_templates", {**values, "default_key": key}, by=by.user_id)
-            else:
-                rows.save_texts_row(
-                    conn, "clause_templates", row_id, values, typed=typed, loaded=loaded,
-                    stamp=stamp, by=by.user_id, what=what,
-                )  # fmt: skip
-            return key
-        if conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone() is None:
-            raise NotFoundError("这个条款模板已被删除，请刷新后再试。")
-        rows.save_texts_row(
-            conn, "clause_templates", key, values, typed=typed, loaded=loaded, stamp=stamp,
-            by=by.user_id, what=what,
+        shipped = key in shipped_keys
+        if key is not None and not shipped:
+            found = conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone()
+            if found is None:
+                raise NotFoundError("这个条款模板已被删除，请刷新后再试。")
+        return rows.save_catalogue_text(
+            conn, "clause_templates", key, values, shipped=shipped, typed=typed, loaded=loaded,
+            stamp=stamp, by=by.user_id, what=what,
         )  # fmt: skip
-        return key
 
 
 def hide_template(db: Database, key: str, *, by: Actor) -> None:

@@ -29,7 +29,6 @@ from app.models import accounts, rows
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
-from app.models.sync.tables import natural_id
 from app.paths import resource_path
 
 KINDS = ("card", "broadcast", "brochure", "animation")
@@ -505,37 +504,12 @@ def save_item(
     what = f"宣传内容“{(loaded or {}).get('title') or title}”"
     with db.transaction() as conn:
         accounts.authorize(conn, by, "content")
-        if key is None:
-            position = conn.execute(
-                "SELECT coalesce(max(position), 0) + 1 FROM outreach_content"
-            ).fetchone()[0]
-            return rows.insert(
-                conn, "outreach_content", {**values, "position": position}, by=by.user_id
-            )
-        if default is not None:
-            row = conn.execute(
-                "SELECT id FROM outreach_content WHERE default_key = ?", (key,)
-            ).fetchone()
-            row_id = natural_id("outreach_content", key) if row is None else str(row[0])
-            if stamp is not None:
-                rows.check_absent_or_unchanged(
-                    conn, "outreach_content", row_id, stamp, by=by.user_id, what=what
-                )
-            if row is None:
-                rows.insert(conn, "outreach_content", {**values, "default_key": key}, by=by.user_id)
-            else:
-                rows.save_texts_row(
-                    conn, "outreach_content", row_id, values, typed=typed, loaded=shown,
-                    stamp=stamp, by=by.user_id, what=what,
-                )  # fmt: skip
-            return key
-        if _own_row(conn, key)["kind"] != kind:
+        if key is not None and default is None and _own_row(conn, key)["kind"] != kind:
             raise ValueError(f"{key} is not a {kind}")
-        rows.save_texts_row(
-            conn, "outreach_content", key, values, typed=typed, loaded=shown, stamp=stamp,
-            by=by.user_id, what=what,
+        return rows.save_catalogue_text(
+            conn, "outreach_content", key, values, shipped=default is not None, typed=typed,
+            loaded=shown, stamp=stamp, by=by.user_id, what=what,
         )  # fmt: skip
-        return key
 
 
 def hide_item(db: Database, key: str, *, by: Actor) -> None:

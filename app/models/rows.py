@@ -208,6 +208,45 @@ def save_texts_row(
     update_changed(conn, table, row_id, left, values, stamp=stamp, by=by, what=what)
 
 
+def save_catalogue_text(
+    conn: sqlite3.Connection,
+    table: str,
+    key: str | None,
+    values: Mapping[str, Any],
+    *,
+    shipped: bool,
+    typed: Mapping[str, Any],
+    loaded: Mapping[str, Any] | None,
+    stamp: str | None,
+    by: str,
+    what: str,
+) -> str:
+    """Save a text of a catalogue the program ships and the office edits and adds to
+    (协议条款模板, 宣传内容); returns its key. ``key`` None: a new text of the office, last
+    in the list. A ``shipped`` key: the office's version of that text, made on its first
+    edit (its row is keyed by default_key). Otherwise the office's own text, whose row the
+    caller has checked is there. Edits write what the user changed (save_texts_row)."""
+    if key is None:
+        position = conn.execute(f"SELECT coalesce(max(position), 0) + 1 FROM {table}").fetchone()[0]
+        return insert(conn, table, {**values, "position": position}, by=by)
+    if not shipped:
+        save_texts_row(
+            conn, table, key, values, typed=typed, loaded=loaded, stamp=stamp, by=by, what=what
+        )
+        return key
+    row = conn.execute(f"SELECT id FROM {table} WHERE default_key = ?", (key,)).fetchone()
+    row_id = natural_id(table, key) if row is None else str(row[0])
+    if stamp is not None:
+        check_absent_or_unchanged(conn, table, row_id, stamp, by=by, what=what)
+    if row is None:
+        insert(conn, table, {**values, "default_key": key}, by=by)
+    else:
+        save_texts_row(
+            conn, table, row_id, values, typed=typed, loaded=loaded, stamp=stamp, by=by, what=what
+        )
+    return key
+
+
 def edited(loaded: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
     """The columns of ``wanted`` the user changed from ``loaded`` (all of those missing
     from ``loaded``)."""
