@@ -43,6 +43,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Final
 
+from app.models import durable
 from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
@@ -522,14 +523,14 @@ def copy_database(
     _remove(temp)
     try:
         _copy_and_check(source, temp, target, progress, cancelled)
-        _sync_file(temp)
+        durable.sync_file(temp)
         os.replace(temp, target)
     except BaseException as exc:
         _remove(temp)
         if isinstance(exc, OSError):
             raise _write_failure(exc, target) from exc
         raise
-    _sync_folder(target.parent)
+    durable.sync_folder(target.parent)
     return target.stat().st_size
 
 
@@ -1223,26 +1224,6 @@ def _remove(path: Path) -> None:
     for suffix in ("", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}{suffix}").unlink()
-
-
-def _sync_file(path: Path) -> None:
-    with path.open("rb+") as f:
-        os.fsync(f.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a folder to fsync it; NTFS journals the rename
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def summary(items: Sequence[Listed]) -> str:

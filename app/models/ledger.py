@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.models import accounts, privacy, register, search, sheet_print
+from app.models import accounts, durable, privacy, register, search, sheet_print
 from app.models.accounts import WORKERS, Actor
 from app.models.db import Database
 from app.models.errors import ExportFileError, OperationCancelledError, PermissionDeniedError
@@ -219,7 +219,9 @@ def export_ledger(
     tmp = _temp_path(target)
     try:
         written = _write(db, tmp, where, params, include_ids, total, progress, cancelled)
+        durable.sync_file(tmp)  # whole on the disk (a USB stick) before it takes the name
         os.replace(tmp, target)
+        durable.sync_folder(target.parent)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -143,6 +143,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from app.models import durable
 from app.models.db import utc_now
 from app.models.errors import DomainError, OperationCancelledError
 
@@ -430,27 +431,13 @@ def _write_file(
     head += digest
 
     try:
-        tmp, out = _create_temp(target)
-    except OSError as exc:
-        raise _write_error(exc, target, kind) from exc
-    try:
-        try:
+        with durable.replacing(target) as out:
             out.write(head)
             sealer = _ChunkWriter(out, AESGCM(key), nonce_prefix, digest, chunk_size)
             fill(sealer)
             sealer.finish()
-            out.flush()
-            os.fsync(out.fileno())
-        finally:
-            out.close()
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise _write_error(exc, target, kind) from exc
-        raise
-    _fsync_folder(target.parent)
+    except OSError as exc:
+        raise _write_error(exc, target, kind) from exc
     return len(head) + sealer.written
 
 
@@ -507,36 +494,6 @@ class _ChunkWriter:
         self._out.write(sealed)
         self.written += len(sealed)
         self._index += 1
-
-
-def _create_temp(target: Path) -> tuple[Path, BinaryIO]:
-    """A new empty file beside ``target`` (same disk, so the final rename is atomic)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-        return tmp, os.fdopen(fd, "wb")
-    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable where the system allows it (not on Windows, nor on some
-    USB file systems)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------
@@ -620,12 +577,8 @@ def _unpack_database(
     cancelled: CancelledFn | None,
 ) -> None:
     try:
-        tmp, out = _create_temp(target)
-    except OSError as exc:
-        raise _write_error(exc, target, "database") from exc
-    try:
-        try:
-            os.chmod(tmp, 0o600)  # the unpacked database is personal data in clear
+        # 0o600: the unpacked database is personal data in clear
+        with durable.replacing(target, mode=0o600) as out:
             first = b""
             with zf.open(DATABASE_NAME) as member:
                 while block := member.read(_COPY_BLOCK):
@@ -636,19 +589,9 @@ def _unpack_database(
                     reader.report(progress)
             if first[: len(_SQLITE_MAGIC)] != _SQLITE_MAGIC:
                 raise _damaged(source, "starter", "the database member is not SQLite")
-            out.flush()
-            os.fsync(out.fileno())
-        finally:
-            out.close()
-        _expect_closed(target)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise _write_error(exc, target, "database") from exc
-        raise
-    _fsync_folder(target.parent)
+            _expect_closed(target)
+    except OSError as exc:
+        raise _write_error(exc, target, "database") from exc
 
 
 def _expect_closed(target: Path) -> None:

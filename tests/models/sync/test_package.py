@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.models import durable
 from app.models.errors import DomainError, OperationCancelledError
 from app.models.sync import package
 from app.models.sync.package import (
@@ -751,15 +752,17 @@ class FullDisk:
 
 
 def fill_disk(monkeypatch: pytest.MonkeyPatch, room: int) -> list[Path]:
-    real_create = package._create_temp
+    """The disk fills after ``room`` more bytes (the files that are written beside their
+    targets, app/models/durable.py)."""
+    real_create = durable.new_file_beside
     created: list[Path] = []
 
-    def create(target: Path) -> tuple[Path, Any]:
-        tmp, f = real_create(target)
+    def create(target: Path, *, mode: int = 0o666) -> tuple[Path, Any]:
+        tmp, f = real_create(target, mode=mode)
         created.append(tmp)
         return tmp, FullDisk(f, room)
 
-    monkeypatch.setattr(package, "_create_temp", create)
+    monkeypatch.setattr(durable, "new_file_beside", create)
     return created
 
 
@@ -796,10 +799,10 @@ def test_a_full_disk_while_unpacking_a_starter_leaves_no_database(tmp_path, monk
 
 
 def test_a_write_protected_stick_is_told(tmp_path, monkeypatch):
-    def read_only(target: Path) -> Any:
+    def read_only(target: Path, *, mode: int = 0o666) -> Any:
         raise OSError(errno.EROFS, "Read-only file system", str(target.parent))
 
-    monkeypatch.setattr(package, "_create_temp", read_only)
+    monkeypatch.setattr(durable, "new_file_beside", read_only)
 
     with pytest.raises(SyncFileWriteError) as caught:
         write_sync(tmp_path / "a.mdsync")
