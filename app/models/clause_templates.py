@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.models import accounts, money, rows
+from app.models import accounts, rows
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
+from app.models.parsing import money
+from app.models.parsing.errors import shown
 from app.models.reference import categories
 from app.paths import resource_path
 
@@ -253,10 +255,10 @@ def _bad_figure(term: int, m: re.Match[str]) -> BadFigure | None:
         money.read_yuan(figure)
         return None
     except money.MoneyError as exc:
-        problem = exc.problem
+        problem = exc.message
     stray = _STRAY_END.fullmatch(figure)  # an amount and a slip of the finger after it
     if stray is not None and figure_fen(stray["figure"]) is not None:
-        problem = f"“{money.shown(figure)}”不是金额，请改成数字，如 {stray['figure']}"
+        problem = f"“{shown(figure)}”不是金额，请改成数字，如 {stray['figure']}"
     return BadFigure(term, m.start("figure"), m.end("figure"), figure, f"第{term + 1}条：{problem}")
 
 

@@ -26,12 +26,7 @@ from app.models.ledger_import import (
 )
 from app.models.ledger_import.mapping import column_letter
 from app.models.ledger_import.plan import NEEDS_CLOSING_BASIS, closings_without_date
-from app.models.ledger_import.values import (
-    CellError,
-    MissingYearError,
-    parse_date,
-    row_kind,
-)
+from app.models.ledger_import.values import row_kind
 from app.models.stats import Period, indicators
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
@@ -345,18 +340,6 @@ def test_imported_search_rows_are_what_a_reindex_writes(office_db, tmp_path):
 # Dates without a year
 
 
-def test_month_and_day_read_in_the_year_given(office_db):
-    assert parse_date("5月6日", year=2023) == date(2023, 5, 6)
-    assert parse_date("５月６号", year=2023) == date(2023, 5, 6)
-    assert parse_date("五月十六日", year=2023) == date(2023, 5, 16)
-    with pytest.raises(MissingYearError) as err:
-        parse_date("5月6日")
-    assert (err.value.month, err.value.day) == (5, 6)
-    assert "请在表格中写上年份（如 2023年5月6日）" in err.value.message
-    with pytest.raises(CellError, match="不是存在的日期"):
-        parse_date("2月30日", year=2023)
-
-
 def year_sheet(tmp_path: Path, name: str, sheet: str, rows: list[list[object]]) -> Path:
     header = ["案号", "申请人", "被申请人", "受理日期", "纠纷类型", "所在村"]
     return sheets.simple_xlsx(tmp_path / name, header, rows, sheet=sheet)
@@ -443,41 +426,6 @@ def test_a_title_naming_two_years_does_not_decide(office_db, tmp_path):
     wb.save(tmp_path / "t.xlsx")
     plan = plan_for(office_db, tmp_path / "t.xlsx", None)
     assert plan.year is not None and (plan.year.year, plan.year.kind) == (2023, "sheet")
-
-
-def test_month_dot_day_is_a_date_without_a_year():
-    """ "5.6" in a date column is the 6th of May, typed as text or as a number (calamine
-    gives a number cell as the float 5.6); a whole number stays an Excel serial."""
-    for written in ("5.6", "5.06", "05.06", "５．６", "5.6日", 5.6, 5.06):
-        assert parse_date(written, year=2023) == date(2023, 5, 6), written
-    assert parse_date("12.31", year=2023) == parse_date(12.31, year=2023) == date(2023, 12, 31)
-    assert parse_date(45061) == parse_date(45061.0) == date(2023, 5, 15)  # serials
-    assert parse_date(45061.5) == date(2023, 5, 15)  # a serial with a time of day
-    with pytest.raises(MissingYearError) as err:
-        parse_date(5.6)
-    assert (err.value.month, err.value.day, err.value.dotted, err.value.number) == (
-        5,
-        6,
-        True,
-        True,
-    )
-    with pytest.raises(MissingYearError) as err:
-        parse_date("5.1")
-    assert err.value.maybe_tens is None  # text keeps what was typed: 5.1 is the 1st
-    with pytest.raises(MissingYearError) as err:
-        parse_date(5.1)
-    assert err.value.maybe_tens == 10  # a number shown 5.1 may have been typed 5.10
-    how = "请写成“月.日”（如 5.6 即5月6日）或 2023年5月6日 这样的格式。"
-    for written, why in (
-        ("13.5", "没有13月"),
-        (13.5, "没有13月"),
-        ("2.30", "2月没有30日"),
-        ("4.31", "4月没有31日"),
-        ("0.5", "没有0月"),
-    ):
-        with pytest.raises(CellError) as bad:
-            parse_date(written, year=2023)
-        assert bad.value.message == f"“{written}”不是日期（{why}），{how}", written
 
 
 DOTTED_ROWS: list[list[object]] = [

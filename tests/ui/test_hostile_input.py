@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.models import limits, money, search
+from app.models import limits, search
 from app.models.db import Database
 from app.models.errors import ValidationError
+from app.models.parsing import money
 from app.ui.cases.widgets import MoneyLine
 from app.ui.register_view import RegisterPage
 from tests.helpers import snapshot

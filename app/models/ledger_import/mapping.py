@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from app.models.errors import ColumnMappingError
 from app.models.ledger import COLUMNS
 from app.models.ledger_import.reading import Merge, Workbook
-from app.models.ledger_import.values import Cell, cell_text
+from app.models.parsing.cells import Cell, cell_text
 
 # field key -> label (as the wizard and the messages name it), in the ledger's order
 FIELDS: dict[str, str] = {

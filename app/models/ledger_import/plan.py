@@ -39,19 +39,13 @@ from app.models.ledger_import.reading import Workbook
 from app.models.ledger_import.values import (
     CLOSING_OUTCOMES,
     OPEN,
-    Cell,
     CellError,
     ConfirmationValue,
-    MissingYearError,
     PartyName,
-    cell_text,
-    norm,
     number_regex,
-    parse_amount,
     parse_case_number,
     parse_category,
     parse_confirmation,
-    parse_date,
     parse_outcome,
     parse_parties,
     parse_performance,
@@ -60,8 +54,15 @@ from app.models.ledger_import.values import (
     row_kind,
     split_sides,
     unclear_agreement,
+)
+from app.models.parsing.cells import Cell, cell_text, norm
+from app.models.parsing.dates import (
+    HOW_TO_ADD_YEAR_IN_SHEET,
+    MissingYearError,
+    cell_date,
     years_in,
 )
+from app.models.parsing.money import cell_amount
 from app.models.parties import PartyInput, validate_party
 from app.models.reference import AGREEMENT_OUTCOMES, OUTCOMES, STATES, categories, sources
 
@@ -75,6 +76,9 @@ NUMBERED_STATES = ACTIVE_STATES | {"closed", "archived"}
 DATE_FIELDS = ("registered_on", "accepted_on", "closed_on", "mediated_on")
 PARTY_FIELDS = ("applicants", "respondents", "parties")
 NEIGHBOUR_ROWS = 50  # how far a date without a year looks for a row that has one
+NO_YEAR_ANYWHERE = (
+    f"没有写年份，表格标题、工作表名、文件名和相邻各行中也找不到年份。{HOW_TO_ADD_YEAR_IN_SHEET}"
+)
 
 # How a row with a result (调解结果) but no 结案日期 is dated; the wizard asks once.
 # cases.closed_on_basis keeps the choice on each case so that a person can see it.
@@ -372,7 +376,7 @@ class _Office:
         return found  # type: ignore[return-value]
 
     def read_date(self, value: Cell) -> date | None:
-        return self.cached("date", value, lambda: parse_date(value))
+        return self.cached("date", value, lambda: cell_date(value))
 
     def village(self, text: str) -> office.Place | None:
         return self.cached("village", text, lambda: self._village(text))
@@ -757,7 +761,7 @@ class _RowReader:
         else:
             near = self._neighbour_year(i)
             if near is None:
-                return None, f"{label}：{exc.message}"
+                return None, f"{label}：“{exc.shown}”{NO_YEAR_ANYWHERE}"
             year, source_row = near
         try:
             value = date(year, exc.month, exc.day)
@@ -1007,7 +1011,7 @@ class _RowReader:
         if amount_value is not None:
             try:
                 amount = ctx.cached(
-                    f"amount{unit}", amount_value, lambda: parse_amount(amount_value, unit=unit)
+                    f"amount{unit}", amount_value, lambda: cell_amount(amount_value, unit=unit)
                 )
             except CellError as exc:
                 errors.append(f"{FIELDS['amount']}：{exc.message}")

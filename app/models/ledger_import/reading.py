@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.models.errors import SheetFileError
-from app.models.ledger_import.values import Cell
+from app.models.parsing.cells import Cell
 
 log = logging.getLogger(__name__)
 

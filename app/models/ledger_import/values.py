@@ -1,5 +1,6 @@
-"""Reading the values of one 台账 cell: dates, amounts, categories, sources, outcomes, states,
-performance, parties, case numbers, judicial confirmations.
+"""Reading the values of one 台账 cell: categories, sources, outcomes, states, performance,
+parties, case numbers, judicial confirmations. Dates and amounts are read by
+app/models/parsing (``dates.cell_date``, ``money.cell_amount``), as typed ones are.
 
 Every parser takes what the spreadsheet gave (text, a number, a date) and returns the
 value the database stores, or raises :class:`CellError` whose ``message`` says in plain
@@ -9,12 +10,10 @@ to 其他) return a warning instead of raising.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date
 from functools import lru_cache
 
 from app.models.identity import (
@@ -24,335 +23,17 @@ from app.models.identity import (
     check_uscc,
     mask_id_number,
 )
+from app.models.parsing.cells import Cell, cell_text, norm
+from app.models.parsing.dates import read_date
+from app.models.parsing.errors import ParseError
 from app.models.privacy import redact as privacy_redact
 from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES
 
-Cell = str | int | float | bool | date | datetime | time | timedelta | None
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; ``message`` is plain Chinese for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
+# A cell's value cannot be used: the error of app/models/parsing, which reads the dates and
+# amounts; ``message`` is plain Chinese for the user.
+CellError = ParseError
 
 _SPACES = re.compile(r"\s+")
-
-
-def norm(text: str) -> str:
-    """Full-width to half-width (NFKC), no whitespace at all: for comparing words."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
-
-
-def cell_text(value: Cell) -> str:
-    """A cell as the text the user sees (whole numbers without ".0")."""
-    if type(value) is str:  # most cells: first, and without the checks below
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value).strip()
-
-
-def is_blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-# ---------------------------------------------------------------------------------------
-# Dates
-
-EXCEL_EPOCH = date(1899, 12, 30)
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
-_DATE_TEXT = re.compile(
-    r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?\.?"
-    r"(?:\s*(?:T|\s)\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?$"
-)
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
-_CN_DATE = re.compile(
-    r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$"
-)
-
-
-def _cn_number(text: str) -> int:
-    """十, 十二, 二十, 二十三 → ints (month and day numbers written in characters)."""
-    if "十" not in text:
-        return _CN_DIGITS[text]
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
-def from_serial(serial: float) -> date:
-    """An Excel serial day number (1900 date system, epoch 1899-12-30) as a date."""
-    return EXCEL_EPOCH + timedelta(days=int(serial))
-
-
-def _make_date(y: int, m: int, d: int, shown: str) -> date:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        raise CellError(f"“{shown}”不是存在的日期，请核对年、月、日。") from None
-
-
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-
-def years_in(text: str) -> list[int]:
-    """The distinct years (1900–2099) written in a title, a sheet or a file name, in order:
-    "青山镇2023年矛盾纠纷台账" → [2023]; "2022—2023年度" → [2022, 2023]."""
-    found: list[int] = []
-    for m in _YEAR_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
-        year = int(m[1])
-        if year not in found:
-            found.append(year)
-    return found
-
-
-class MissingYearError(CellError):
-    """A date written with month and day only ("5月6日", "5.6"): the year must come from the
-    sheet (its title, its name, the file name or the neighbouring rows).
-
-    ``dotted``: written as month.day ("5.6"); ``number``: a number cell (5.6), which Excel
-    shows without trailing zeros, so 5.1 may have been typed as 5.10."""
-
-    def __init__(
-        self, shown: str, month: int, day: int, *, dotted: bool = False, number: bool = False
-    ) -> None:
-        super().__init__(
-            f"“{shown}”没有写年份，表格标题、工作表名、文件名和相邻各行中也找不到年份。"
-            "请在表格中写上年份（如 2023年5月6日），或把年份写进表格标题或工作表名"
-            "（如“2023年调解台账”）"
-        )
-        self.shown = shown
-        self.month = month
-        self.day = day
-        self.dotted = dotted
-        self.number = number
-
-    @property
-    def maybe_tens(self) -> int | None:
-        """For a number cell such as 5.1: the day it would be had it been typed 5.10 (10),
-        when that day exists too; else None."""
-        if not self.number or self.day > 3 or not self.shown.endswith(f".{self.day}"):
-            return None
-        try:
-            date(2000, self.month, self.day * 10)
-        except ValueError:
-            return None
-        return self.day * 10
-
-
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
-# month.day in a date column ("5.6", "5.06", "12.31"; also "5．6" full width, "5.6日")
-_DOTTED_MONTH_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})[日号]?$")
-_HOW_TO_WRITE = "请写成“月.日”（如 5.6 即5月6日）或 2023年5月6日 这样的格式"
-
-
-def _dotted_month_day(shown: str, text: str, *, number: bool) -> MissingYearError | None:
-    """A month and day written "5.6" (a text cell, or a number cell Excel shows so), as
-    the MissingYearError that carries them; a month or day that does not exist ("13.5",
-    "2.30") raises a CellError saying how to write the date."""
-    m = _DOTTED_MONTH_DAY.match(text)
-    if m is None:
-        return None
-    month, day = int(m[1]), int(m[2])
-    if not 1 <= month <= 12:
-        raise CellError(f"“{shown}”不是日期（没有{month}月），{_HOW_TO_WRITE}。")
-    try:
-        date(2000, month, day)  # (a leap year: 2.29 exists in some years)
-    except ValueError:
-        raise CellError(f"“{shown}”不是日期（{month}月没有{day}日），{_HOW_TO_WRITE}。") from None
-    return MissingYearError(shown, month, day, dotted=True, number=number)
-
-
-_CN_MONTH_DAY = re.compile(r"^([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?$")
-
-
-def parse_date(value: Cell, *, year: int | None = None) -> date | None:
-    """Dates as Excel gives them (a date, a serial number) or as people type them:
-    2023.5.6, 2023年5月6日, 2023-05-06, 2023/5/6, 20230506, 二〇二三年五月六日.
-
-    A month and day without a year ("5月6日", "五月六日", "5.6") takes ``year``; without one
-    it raises MissingYearError (a CellError carrying the month and day). In a date column
-    "5.6" is the 6th of May, also as a number cell (calamine gives 5.6 as a float); a whole
-    number is always an Excel serial."""
-    if is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (bool, time, timedelta)):
-        raise CellError(f"“{cell_text(value)}”不是日期，请写成 2023-05-06 或 2023年5月6日。")
-    if isinstance(value, (int, float)):
-        if type(value) is float and not value.is_integer() and 1 < value < 100:
-            shown = repr(value)  # as Excel shows the number: 5.6, 12.31, 5.1 (typed 5.10)
-            missing = _dotted_month_day(shown, shown, number=True)
-            if missing is not None:
-                if year is None:
-                    raise missing
-                return _make_date(year, missing.month, missing.day, shown)
-        if float(value).is_integer() and 19000101 <= value <= 21001231:
-            s = str(int(value))
-            return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]), s)
-        if 1 <= value < 2958466:
-            return from_serial(value)
-        raise CellError(f"“{cell_text(value)}”不是日期，请写成 2023-05-06 或 2023年5月6日。")
-    shown = str(value).strip()
-    text = unicodedata.normalize("NFKC", shown).strip()
-    if m := _DATE_TEXT.match(text):
-        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
-    if m := _DATE_COMPACT.match(text):
-        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
-    if _SERIAL_TEXT.match(text):
-        return from_serial(float(text))
-    compact = re.sub(r"\s+", "", text)
-    if m := _CN_DATE.match(compact):
-        year_cn = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
-        try:
-            month, day = _cn_number(m[2]), _cn_number(m[3])
-        except KeyError:
-            raise CellError(
-                f"“{shown}”不是可识别的日期，请写成 2023年5月6日 这样的格式。"
-            ) from None
-        return _make_date(year_cn, month, day, shown)
-    month_day: tuple[int, int] | None = None
-    if m := _MONTH_DAY.match(text):
-        month_day = int(m[1]), int(m[2])
-    elif m := _CN_MONTH_DAY.match(compact):
-        try:
-            month_day = _cn_number(m[1]), _cn_number(m[2])
-        except KeyError:
-            month_day = None
-    elif missing := _dotted_month_day(shown, text, number=False):
-        if year is None:
-            raise missing
-        return _make_date(year, missing.month, missing.day, shown)
-    if month_day is not None:
-        month, day = month_day
-        if year is None:
-            if not (1 <= month <= 12 and 1 <= day <= 31):
-                raise CellError(f"“{shown}”不是存在的日期，请核对月、日。")
-            raise MissingYearError(shown, month, day)
-        return _make_date(year, month, day, shown)
-    raise CellError(f"“{shown}”不是可识别的日期，请写成 2023-05-06 或 2023年5月6日 这样的格式。")
-
-
-# ---------------------------------------------------------------------------------------
-# Amounts
-
-_FEN = Decimal("0.01")
-_MAX_YUAN = Decimal("10000000000")  # 100 亿: beyond that a typo is more likely than a case
-_NONE_WORDS = {"无", "没有", "-", "—", "--", "——", "/", "\\", "空", "无金额", "不涉及", "n/a", "na"}
-_CN_NUM = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3}
-_CN_NUM.update({"四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7})
-_CN_NUM.update({"八": 8, "捌": 8, "九": 9, "玖": 9})
-_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
-_AMOUNT_TEXT = re.compile(r"^(-?\d+(?:\.\d+)?)(万|千|百)?$")
-# thousands separators where they belong: 12,000 / 1,234,567.5 (after NFKC, "，" as ",")
-_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])")
-
-
-def _chinese_amount(text: str) -> Decimal | None:
-    """壹万贰仟元伍角 / 一万二千元 / 叁仟伍佰元整 → Decimal yuan, None if not such a text."""
-    text = text.replace("圆", "元").rstrip("整正")
-    yuan_part, _, small = text.partition("元")
-    if not yuan_part and not small:
-        return None
-    total = section = digit = 0
-    for ch in yuan_part:
-        if ch in _CN_NUM:
-            digit = _CN_NUM[ch]
-        elif ch in _CN_UNIT:
-            section += (digit or 1) * _CN_UNIT[ch]
-            digit = 0
-        elif ch in _CN_BIG:
-            total = (total + section + digit) * _CN_BIG[ch]
-            section = digit = 0
-        else:
-            return None
-    value = Decimal(total + section + digit)
-    if small:
-        m = re.fullmatch(r"(?:(.)角)?(?:(.)分)?", small)
-        if not m or not (m[1] or m[2]):
-            return None
-        for char, scale in ((m[1], Decimal("0.1")), (m[2], Decimal("0.01"))):
-            if char:
-                if char not in _CN_NUM:
-                    return None
-                value += _CN_NUM[char] * scale
-    return value
-
-
-def parse_amount(value: Cell, *, unit: int = 1) -> int | None:
-    """An amount as integer fen. Accepts 12000, "12,000", "12000元", "￥3,500.50", "1.2万元",
-    "壹万贰仟元"; ``unit`` 10000 when the header says the column is in 万元."""
-    if is_blank(value):
-        return None
-    if isinstance(value, (bool, date, time, timedelta)):
-        raise CellError(f"“{cell_text(value)}”不是金额。")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise CellError(f"“{cell_text(value)}”不是金额（单元格里是一个无效的数值），请改成数字。")
-    if isinstance(value, int):
-        if abs(value) >= _MAX_YUAN:  # (and no str() of a number of thousands of digits)
-            if value < 0:
-                raise CellError("金额是负数，请改为正数（或删去）。")
-            raise CellError("金额大得不合常理，请核对单位和小数点。")
-        yuan = Decimal(value) * unit
-    elif isinstance(value, float):
-        yuan = Decimal(repr(value)) * unit
-    else:
-        shown = str(value).strip()
-        text = norm(shown).lower()
-        if text in _NONE_WORDS:
-            return None
-        for junk in ("人民币", "rmb", "¥", "￥"):
-            text = text.replace(junk, "")
-        text = text.replace("，", ",")
-        if "," in text:
-            if not _GROUPED.search(text):
-                raise CellError(
-                    f"金额“{shown}”中的逗号位置不对，看不出是多少。"
-                    "请写成 12000 或 12,000（逗号每三位一个）。"
-                )
-            text = text.replace(",", "")
-        text = text.removesuffix("整").removesuffix("正")
-        has_yuan = text.endswith("元")
-        text = text.removesuffix("元")
-        m = _AMOUNT_TEXT.match(text)
-        if m:
-            scale = {"万": 10_000, "千": 1_000, "百": 100}.get(m[2] or "", 1)
-            yuan = Decimal(m[1]) * scale * (unit if not (m[2] or has_yuan) else 1)
-        else:
-            cn = _chinese_amount(text + ("元" if has_yuan else ""))
-            if cn is None:
-                raise CellError(f"“{shown}”不是可识别的金额，请写成 12000 或 1.2万元 这样的格式。")
-            yuan = cn
-    if yuan < 0:
-        raise CellError(f"金额“{cell_text(value)}”是负数，请改为正数（或删去）。")
-    if yuan >= _MAX_YUAN:
-        raise CellError(f"金额“{cell_text(value)}”大得不合常理，请核对单位和小数点。")
-    try:
-        return int((yuan.quantize(_FEN, rounding=ROUND_HALF_UP) * 100).to_integral_value())
-    except InvalidOperation:
-        raise CellError(f"“{cell_text(value)}”不是可识别的金额。") from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -941,13 +622,13 @@ def parse_confirmation(value: Cell) -> ConfirmationValue | None:
         if label is not None:
             result = label
             if dates:
-                decided_on = parse_date(dates[0])
+                decided_on = read_date(dates[0])
         elif "调确" in part or part.endswith("号"):
             number = part
         elif part.endswith(("法院", "法庭")):
             court = part
         elif dates and applied_on is None:
-            applied_on = parse_date(dates[0])
+            applied_on = read_date(dates[0])
             rest = part.replace(dates[0], "").strip(" ，,申请于")
             if rest.endswith(("法院", "法庭")):
                 court = rest

@@ -1,7 +1,8 @@
 """Small building blocks shared by the case dialogs and the case window.
 
 - Inputs that take what people type: :class:`TextBox` (Tab moves on), :class:`DateLine`
-  (an optional date in any usual spelling), :class:`MoneyLine` (yuan in, fen out).
+  (an optional date in any usual spelling), :class:`MoneyLine` (yuan in, fen out); both
+  read with app/models/parsing and show its messages.
 - :class:`FieldBox` puts a red error line under an input, and :class:`FieldErrors` routes a
   service's ``ValidationError(field, message)`` to the box whose label it names.
 - Required fields: :func:`require` stars a field's label (a red * after it, the one way
@@ -14,17 +15,16 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 
-from app.models import money, office
+from app.models import office
 from app.models.db import Database
 from app.models.errors import ValidationError
+from app.models.parsing import dates, money
 from app.qt.core import QDate, QDateTime, QEvent, QPoint, QRect, QSize, Qt, QTimer
 from app.qt.gui import QColor, QPainter, QPaintEvent, QResizeEvent
 from app.qt.widgets import (
@@ -291,32 +291,6 @@ class RadioChoice(QWidget):
 # --------------------------------------------------------------------------- typed values
 
 
-_DATE_RE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
-
-
-def parse_date(text: str) -> date | None:
-    """2026-3-8, 2026/03/08, 2026.3.8, 2026年3月8日 and 20260308 all mean the same day.
-
-    Empty text gives None; anything else raises ValueError."""
-    s = unicodedata.normalize("NFKC", text).strip()
-    if not s:
-        return None
-    m = _DATE_RE.match(s)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    elif re.fullmatch(r"\d{8}", s):
-        y, mo, d = int(s[:4]), int(s[4:6]), int(s[6:])
-    else:
-        raise ValueError(s)
-    return date(y, mo, d)
-
-
-def parse_yuan(text: str) -> int | None:
-    """Yuan as typed to fen (None when empty); ValueError (a money.MoneyError) when it
-    cannot be read. The rules are app/models/money.py's, the one reader of typed money."""
-    return money.read_yuan(text)
-
-
 class DateLine(QLineEdit):
     """An optional date typed as text (a QDateEdit cannot be left empty)."""
 
@@ -325,12 +299,9 @@ class DateLine(QLineEdit):
         self.setPlaceholderText("如 2026-03-08，可不填")
 
     def value(self, field: str) -> date | None:
-        try:
-            return parse_date(self.text())
-        except ValueError:
-            raise ValidationError(
-                field, f"{field}“{self.text().strip()}”看不懂，请按“2026-03-08”的样子填写。"
-            ) from None
+        """The date typed (None when empty); a ValidationError naming ``field`` that says
+        how to write it when it cannot be read."""
+        return dates.date_field(field, self.text())
 
     def set_value(self, value: date | None) -> None:
         self.setText(fmt_date(value))

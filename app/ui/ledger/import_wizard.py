@@ -55,7 +55,7 @@ from app.models.ledger_import import (
     preview,
 )
 from app.models.ledger_import.plan import closings_without_date, villages_to_add
-from app.models.ledger_import.values import Cell, cell_text
+from app.models.parsing.cells import Cell, cell_text
 from app.models.registries.places import add_village
 from app.qt.core import QModelIndex, QSize, Qt, Signal
 from app.qt.gui import QColor
