@@ -24,7 +24,7 @@ from app.models.identity import (
     mask_id_number,
 )
 from app.models.parsing.cells import Cell, cell_text, norm
-from app.models.parsing.dates import read_date
+from app.models.parsing.dates import dates_in, read_date
 from app.models.parsing.errors import ParseError
 from app.models.privacy import redact as privacy_redact
 from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES
@@ -595,7 +595,6 @@ class ConfirmationValue:
 
 
 _NO_WORDS = {"否", "无", "未申请", "没有", "不申请", "未", "-", "/", "—"}
-_DATE_IN_TEXT = re.compile(r"(\d{4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*[日号]?)")
 
 
 def parse_confirmation(value: Cell) -> ConfirmationValue | None:
@@ -618,7 +617,7 @@ def parse_confirmation(value: Cell) -> ConfirmationValue | None:
             label = "rejected"
         elif label is None and ("确认有效" in part or "已确认" in part):
             label = "confirmed"
-        dates = _DATE_IN_TEXT.findall(part)
+        dates = dates_in(part)
         if label is not None:
             result = label
             if dates:

@@ -95,10 +95,10 @@ class MissingYearError(DateError):
 # ---------------------------------------------------------------------------------------
 # Texts
 
-_FULL = re.compile(
-    r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?\.?"
-    r"(?:\s*(?:T|\s)\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?$"
-)
+_YEAR_MONTH_DAY = r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?"
+_TIME_OF_DAY = r"(?:\s*(?:T|\s)\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?"
+_FULL = re.compile("^" + _YEAR_MONTH_DAY + r"\.?" + _TIME_OF_DAY + "$")
+_FULL_IN_TEXT = re.compile(_YEAR_MONTH_DAY)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _CN_YEAR = "([〇○零一二三四五六七八九]{4})"
 _CN_SMALL = "([一二三四五六七八九十]{1,3})"  # a month or a day
@@ -154,6 +154,13 @@ def _dotted(shown: str, text: str, *, number: bool, sheet: bool) -> MissingYearE
     )
 
 
+def _in_year(missing: MissingYearError, year: int | None) -> date:
+    """A month and day without a year, in ``year``; without one, ``missing`` is raised."""
+    if year is None:
+        raise missing
+    return _make_date(year, missing.month, missing.day, missing.shown)
+
+
 def _month_day(text: str, compact: str) -> tuple[int, int] | None:
     """(month, day) of "5月6日" or "五月六日" (``compact``: ``text`` without spaces);
     None for any other text."""
@@ -188,9 +195,7 @@ def _read(text: str, year: int | None, *, sheet: bool) -> date | None:
             raise _unreadable(shown, "请写成 2023年5月6日 这样的格式")
         return _make_date(y, month, day, shown)
     if missing := _dotted(shown, s, number=False, sheet=sheet):
-        if year is None:
-            raise missing
-        return _make_date(year, missing.month, missing.day, shown)
+        return _in_year(missing, year)
     if (month_day := _month_day(s, compact)) is None:
         raise _unreadable(shown)
     month, day = month_day
@@ -202,6 +207,12 @@ def _read(text: str, year: int | None, *, sheet: bool) -> date | None:
             f"“{shown}”不是存在的日期（{reason}），请核对月、日。", shown=shown, reason=reason
         )
     raise MissingYearError(shown, month, day, sheet=sheet)
+
+
+def dates_in(text: str) -> list[str]:
+    """The whole dates (year, month and day) written inside a longer text, as written:
+    "2024-03-05；青山县人民法院；裁定确认有效 2024年3月20日" → ["2024-03-05", "2024年3月20日"]."""
+    return [m[0] for m in _FULL_IN_TEXT.finditer(text)]
 
 
 def date_field(field: str, text: str) -> date | None:
@@ -237,9 +248,7 @@ def _number_date(value: int | float, year: int | None) -> date:
         shown = repr(value)  # as Excel shows the number: 5.6, 12.31, 5.1 (typed 5.10)
         missing = _dotted(shown, shown, number=True, sheet=True)
         if missing is not None:
-            if year is None:
-                raise missing
-            return _make_date(year, missing.month, missing.day, shown)
+            return _in_year(missing, year)
     if float(value).is_integer() and 19000101 <= value <= 21001231:
         digits = str(int(value))
         return _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]), digits)

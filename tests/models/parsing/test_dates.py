@@ -13,6 +13,7 @@ from app.models.parsing.dates import (
     MissingYearError,
     cell_date,
     date_field,
+    dates_in,
     read_date,
     years_in,
 )
@@ -218,6 +219,15 @@ def test_what_cannot_be_read_says_how_to_write_it(
     with pytest.raises(ValidationError) as bad:
         date_field("出生日期", written)
     assert (bad.value.field, bad.value.message) == ("出生日期", field_message)
+
+
+def test_dates_written_in_a_longer_text() -> None:
+    """A 司法确认 cell: "申请日期；法院；…；结果 日期" (the import reads each with read_date)."""
+    text = "2024-03-05；青山县人民法院；（2024）浙0101民特12号；裁定确认有效 2024年3月20日"
+    assert dates_in(text) == ["2024-03-05", "2024年3月20日"]
+    assert [read_date(d) for d in dates_in(text)] == [date(2024, 3, 5), date(2024, 3, 20)]
+    assert dates_in("申请于２０２４年３月５日") == ["２０２４年３月５日"]
+    assert dates_in("青山县人民法院，尚未裁定") == []
 
 
 def test_years_written_in_a_title() -> None:

@@ -424,6 +424,27 @@ def test_birth_date_that_is_not_a_date(
     assert load_case(office_db, signal.args[0]).parties[1].birth_date == date(1970, 3, 8)
 
 
+def test_birth_date_as_offices_write_it(
+    qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
+) -> None:
+    """The field reads dates as the 台账 import does (app/models/parsing): a date without a
+    year asks for it, and a date in characters is taken."""
+    dialog = open_register_dialog()
+    fill_valid(qtbot, dialog)
+    b1 = dialog.side_b.forms[0]
+    type_text(qtbot, b1.birth, "3月8日")
+    dialog.save_button.click()
+    assert error_text(b1, "出生日期") == (
+        "被申请人1·出生日期“3月8日”没有写年份，请写成 2026-03-08 或 2026年3月8日 这样的完整日期。"
+    )
+    assert nothing_saved(office_db)
+    b1.birth.clear()
+    type_text(qtbot, b1.birth, "一九七〇年三月八日")
+    with qtbot.waitSignal(dialog.registered, timeout=2000) as signal:
+        dialog.save_button.click()
+    assert load_case(office_db, signal.args[0]).parties[1].birth_date == date(1970, 3, 8)
+
+
 def test_registration_date_in_the_future(
     qtbot: QtBot, open_register_dialog: Callable[[], RegisterDialog], office_db: Database
 ) -> None:
