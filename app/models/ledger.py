@@ -30,6 +30,7 @@ from app.models.accounts import WORKERS, Actor
 from app.models.db import Database
 from app.models.errors import ExportFileError, OperationCancelledError, PermissionDeniedError
 from app.models.identity import mask_id_number
+from app.models.parsing.dates import EXCEL_EPOCH
 from app.models.reference import CONFIRMATION_RESULTS, OUTCOMES, PERFORMANCE, STATES, sources
 
 ProgressFn = Callable[[int, int], None]
@@ -163,7 +164,7 @@ def brief_facts(text: str, limit: int = FACTS_LIMIT) -> str:
     return head.rstrip("，,、 ") + "…"
 
 
-_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+_EXCEL_EPOCH = EXCEL_EPOCH.toordinal()
 
 
 @lru_cache(maxsize=16384)
