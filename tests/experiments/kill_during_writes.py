@@ -289,10 +289,14 @@ def kill_services(db_path: Path, rng: random.Random) -> Kill:
         writer.kill()
         raise RuntimeError(f"writer did not start: {first!r} {writer.stderr.read()}")  # type: ignore[union-attr]
     began = time.monotonic()
+    # The kill comes at a random moment after the writer's first reported commit, so that
+    # a busy machine (a slow first commit) cannot make every kill land before any write.
+    reported_first = writer.stdout.readline()
     delay = rng.uniform(0.02, 0.8)
     time.sleep(delay)
     writer.kill()
-    out, err = writer.communicate(timeout=60)
+    rest, err = writer.communicate(timeout=60)
+    out = reported_first + rest
     registered, accepted = set(), {}
     for line in out.splitlines():
         parts = line.split()
