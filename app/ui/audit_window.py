@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from app.models import audit, personal_data, search
 from app.models.audit import AuditEntry, AuditFilter, AuditReader, Cursor
@@ -24,9 +23,8 @@ from app.models.db import Database, StorageError, connect
 from app.models.errors import DomainError, OperationCancelledError
 from app.models.personal_data import ImportFile
 from app.qt.core import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
+    QObject,
     QSize,
     Qt,
     Signal,
@@ -54,7 +52,8 @@ from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, MUTED, tint
 from app.ui.session import current_actor
 from app.ui.signals import emit
-from app.ui.template_editing import AnyIndex, RecordTableModel, record_view
+from app.ui.table_model import AnyIndex, Column, ListTableModel, no_tooltip, numbered
+from app.ui.template_editing import KeyedTableModel, record_view
 
 TITLE = "审计记录"
 INTRO = (
@@ -79,12 +78,24 @@ COLUMNS = audit.HEADERS
 COL_TIME, COL_USER, COL_DEVICE, COL_CASE, COL_KIND, COL_ACTION, COL_DETAIL = range(7)
 
 
-class AuditModel(QAbstractTableModel):
+AUDIT_COLUMNS: list[Column[AuditEntry]] = numbered(
+    {
+        COL_TIME: Column(COLUMNS[COL_TIME], lambda e: e.local_time),
+        COL_USER: Column(COLUMNS[COL_USER], lambda e: e.user_name),
+        COL_DEVICE: Column(COLUMNS[COL_DEVICE], lambda e: e.device),
+        COL_CASE: Column(COLUMNS[COL_CASE], lambda e: e.case_label),
+        COL_KIND: Column(COLUMNS[COL_KIND], lambda e: e.kind_label),
+        COL_ACTION: Column(COLUMNS[COL_ACTION], lambda e: e.action),
+        COL_DETAIL: Column(COLUMNS[COL_DETAIL], lambda e: e.detail),
+    }
+)
+
+
+class AuditModel(ListTableModel[AuditEntry]):
     """The entries of one filter, a page read each time the view reaches the end."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditEntry] = []
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(AUDIT_COLUMNS, parent)
         self._reader: AuditReader | None = None
         self._cursor: Cursor | None = None
         self._more = False
@@ -92,22 +103,17 @@ class AuditModel(QAbstractTableModel):
 
     def load(self, reader: AuditReader) -> None:
         """Show ``reader``'s entries from the newest (the first page read now)."""
-        self.beginResetModel()
-        self._reader, self._rows, self._cursor, self._more = reader, [], None, True
-        self.endResetModel()
+        self._reader, self._cursor, self._more = reader, None, True
+        self.set_rows([])
         self.fetchMore(QModelIndex())
 
     def entry(self, row: int) -> AuditEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return self.record_of(row)
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and self._more and self._reader is not None
+        # Not while the rows change: a view told of the change may ask for more at once.
+        ready = self._more and self._reader is not None and not self.changing
+        return ready and not parent.isValid()
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if not self.canFetchMore(parent):
@@ -115,55 +121,22 @@ class AuditModel(QAbstractTableModel):
         assert self._reader is not None
         page = self._reader.page(self._cursor, self.page_size)
         self._more = len(page) == self.page_size
-        if not page:
-            return
-        self._cursor = page[-1].cursor
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            col = index.column()
-            values = (
-                entry.local_time,
-                entry.user_name,
-                entry.device,
-                entry.case_label,
-                entry.kind_label,
-                entry.action,
-                entry.detail,
-            )
-            return values[col]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
+        if page:
+            self._cursor = page[-1].cursor
+            self.append_rows(page)
 
 
-class ImportFilesModel(RecordTableModel[ImportFile]):
-    def headers(self) -> Sequence[str]:
-        return ("文件", "导入时间", "保留原始内容的行", "已清除的行")
+IMPORT_FILE_COLUMNS: list[Column[ImportFile]] = [
+    Column("文件", lambda f: f.file, tooltip=no_tooltip),
+    Column("导入时间", lambda f: audit.local_time(f.imported_at)[:16], tooltip=no_tooltip),
+    Column("保留原始内容的行", lambda f: f.kept, tooltip=no_tooltip),
+    Column("已清除的行", lambda f: f.cleared, tooltip=no_tooltip),
+]
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.record_at(index)
-        if item is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (item.file, audit.local_time(item.imported_at)[:16], item.kept, item.cleared)[
-                index.column()
-            ]
-        if role == self.RowRole:
-            return item
-        return None
+
+class ImportFilesModel(KeyedTableModel[ImportFile]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(IMPORT_FILE_COLUMNS, parent)
 
 
 def _combo(items: Sequence[tuple[str | None, str]]) -> QComboBox:
@@ -368,7 +341,7 @@ class AuditWindow(QWidget):
         self.count.setText(f"共 {total} 条" if total else "没有符合条件的记录")
         self.export_button.setEnabled(total > 0)
 
-    def _open_row(self, index: QModelIndex | QPersistentModelIndex) -> None:
+    def _open_row(self, index: AnyIndex) -> None:
         entry = self.model.entry(index.row())
         if entry is not None and entry.case_id:
             emit(self.open_case, entry.case_id)

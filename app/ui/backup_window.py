@@ -20,7 +20,7 @@ made all the same).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from app.models.backup import Contents, Kind, Listed, Made, Restored
 from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
 from app.qt.core import QObject, QSize, Qt, QTimer, Signal
-from app.qt.gui import QCloseEvent
+from app.qt.gui import QCloseEvent, QColor
 from app.qt.widgets import (
     QFileDialog,
     QGroupBox,
@@ -50,7 +50,8 @@ from app.ui.item_views import on_open
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, MUTED, SUCCESS, tint
 from app.ui.signals import emit
-from app.ui.template_editing import AnyIndex, RecordTableModel, mark_row, record_view
+from app.ui.table_model import RIGHT, Column, numbered
+from app.ui.template_editing import KeyedTableModel, mark_row, record_view
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,6 @@ DIRECTOR_ONLY = "只有调委会主任可以恢复备份和设置第二备份位
 LOGIN_FIRST = "请先登录（主任），再恢复备份或设置第二备份位置。"
 
 COL_TIME, COL_KIND, COL_SIZE, COL_CASES, COL_NEWEST = range(5)
-_HEADERS = ("备份时间", "种类", "大小", "案件", "最新登记的案件")
 
 
 # --------------------------------------------------------------------------- words
@@ -234,39 +234,36 @@ def _office_set_up(db: Database) -> bool:
 # --------------------------------------------------------------------------- the list
 
 
-class BackupsModel(RecordTableModel[Listed]):
-    def headers(self) -> Sequence[str]:
-        return _HEADERS
+def _newest(item: Listed) -> str:
+    if item.contents is None:
+        return f"读不出来：{item.problem}"
+    return item.contents.newest_case or "没有案件"
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.record_at(index)
-        if item is None:
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_TIME:
-                return f"{item.dated.when:%Y-%m-%d %H:%M}"
-            if col == COL_KIND:
-                return item.dated.kind.label
-            if col == COL_SIZE:
-                return backup.size_text(item.size)
-            if col == COL_CASES:
-                return cases_text(item.contents)
-            if col == COL_NEWEST:
-                if item.contents is None:
-                    return f"读不出来：{item.problem}"
-                return item.contents.newest_case or "没有案件"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return str(item.path)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SIZE, COL_CASES):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and item.contents is None:
-            from app.qt.gui import QColor
 
-            return QColor(ERROR)
-        if role == self.RowRole:
-            return item
-        return None
+def _path(item: Listed) -> str:
+    return str(item.path)
+
+
+BACKUP_COLUMNS: list[Column[Listed]] = numbered(
+    {
+        COL_TIME: Column("备份时间", lambda i: f"{i.dated.when:%Y-%m-%d %H:%M}", tooltip=_path),
+        COL_KIND: Column("种类", lambda i: i.dated.kind.label, tooltip=_path),
+        COL_SIZE: Column("大小", lambda i: backup.size_text(i.size), tooltip=_path, align=RIGHT),
+        COL_CASES: Column("案件", lambda i: cases_text(i.contents), tooltip=_path, align=RIGHT),
+        COL_NEWEST: Column("最新登记的案件", _newest, tooltip=_path),
+    }
+)
+
+
+class BackupsModel(KeyedTableModel[Listed]):
+    """The backups, newest first; one that cannot be read in red."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(BACKUP_COLUMNS, parent)
+
+    def row_data(self, record: Listed, role: int) -> Any:
+        unreadable = record.contents is None
+        return QColor(ERROR) if role == Qt.ItemDataRole.ForegroundRole and unreadable else None
 
 
 # --------------------------------------------------------------------------- the window

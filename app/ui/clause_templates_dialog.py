@@ -13,7 +13,6 @@ Open with :func:`open_clause_templates`; ``templates_changed`` tells after each 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +31,7 @@ from app.models.clause_templates import (
 )
 from app.models.db import Database
 from app.models.reference import categories
-from app.qt.core import Qt, Signal, SignalInstance
+from app.qt.core import QObject, Qt, Signal, SignalInstance
 from app.qt.gui import QColor
 from app.qt.widgets import (
     QComboBox,
@@ -51,15 +50,14 @@ from app.ui.cases.widgets import (
     set_tab_chain,
     top_aligned_form,
 )
-from app.ui.item_views import RowRole, SortRole
 from app.ui.look import MUTED
+from app.ui.table_model import Column, numbered
 from app.ui.template_editing import DISCARD_TITLE as DISCARD_TITLE  # the tests ask for it
 from app.ui.template_editing import (
-    AnyIndex,
     EditorDialog,
     EditorSpec,
+    KeyedTableModel,
     NewTexts,
-    RecordTableModel,
     insert_at_cursor,
     source_label,
 )
@@ -138,35 +136,32 @@ def load_rows(db: Database) -> list[TemplateRow]:
 
 
 COL_TITLE, COL_CATEGORY, COL_SOURCE = 0, 1, 2
-_HEADERS = ("条款名称", "适用纠纷类型", "来源")
 
 
-class ClauseTemplatesModel(RecordTableModel[TemplateRow]):
-    """The templates, one per row; ``RowRole`` gives the :class:`TemplateRow`."""
+def _body(row: TemplateRow) -> str:
+    return row.template.body
 
-    def headers(self) -> Sequence[str]:
-        return _HEADERS
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.record_at(index)
-        if row is None:
-            return None
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-            if col == COL_TITLE:
-                return row.template.title
-            if col == COL_CATEGORY:
-                return category_label(row.template.category)
-            if col == COL_SOURCE:
-                return row.source_label
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.template.body
-        if role == Qt.ItemDataRole.ForegroundRole and row.hidden:
-            return QColor(MUTED)
-        if role == RowRole:
-            return row
-        return None
+COLUMNS: list[Column[TemplateRow]] = numbered(
+    {
+        COL_TITLE: Column("条款名称", lambda r: r.template.title, tooltip=_body),
+        COL_CATEGORY: Column(
+            "适用纠纷类型", lambda r: category_label(r.template.category), tooltip=_body
+        ),
+        COL_SOURCE: Column("来源", lambda r: r.source_label, tooltip=_body),
+    }
+)
+
+
+class ClauseTemplatesModel(KeyedTableModel[TemplateRow]):
+    """The templates, one per row (a hidden one grey); ``RowRole`` gives the
+    :class:`TemplateRow`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent)
+
+    def row_data(self, record: TemplateRow, role: int) -> Any:
+        return QColor(MUTED) if role == Qt.ItemDataRole.ForegroundRole and record.hidden else None
 
 
 # --------------------------------------------------------------------------- the dialog

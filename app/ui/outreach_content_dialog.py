@@ -52,7 +52,7 @@ from app.models.outreach_content import (
     restore_default,
     save_item,
 )
-from app.qt.core import QPoint, Qt, Signal, SignalInstance
+from app.qt.core import QObject, QPoint, Qt, Signal, SignalInstance
 from app.qt.gui import QColor
 from app.qt.widgets import (
     QComboBox,
@@ -75,14 +75,13 @@ from app.ui.cases.widgets import (
     show_row,
 )
 from app.ui.cases.widgets import TextBox as TextEdit
-from app.ui.item_views import RowRole, SortRole
 from app.ui.look import ERROR, MUTED, tint
+from app.ui.table_model import Column, numbered
 from app.ui.template_editing import (
-    AnyIndex,
     EditorDialog,
     EditorSpec,
+    KeyedTableModel,
     NewTexts,
-    RecordTableModel,
     insert_at_cursor,
     source_label,
 )
@@ -187,50 +186,52 @@ _PLACE_HEADERS: Mapping[str, str] = {
 }
 
 
-class OutreachContentModel(RecordTableModel[ContentItem]):
-    """The texts of one kind, one per row; ``RowRole`` gives the :class:`ContentItem`."""
+def _place_order(item: ContentItem) -> object:
+    """The 位置 column sorts a broadcast by its length and a side or slot in printing
+    order, not by name."""
+    if item.kind == "broadcast":
+        return reading_minutes(item.body)
+    if item.kind in ("card", "brochure"):
+        order = list(CARD_SIDES if item.kind == "card" else BROCHURE_SLOTS)
+        place = item.extra.get("side" if item.kind == "card" else "slot", "")
+        return order.index(place) if place in order else len(order)
+    return place_of(item)
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+
+def _tooltip(item: ContentItem) -> str:
+    return list_tooltip(item.body)
+
+
+def content_columns(kind: str) -> list[Column[ContentItem]]:
+    """The list's columns for the texts of ``kind`` (the 位置 column's title follows it)."""
+    return numbered(
+        {
+            COL_TITLE: Column("标题", lambda i: i.title, tooltip=_tooltip),
+            COL_PLACE: Column(_PLACE_HEADERS[kind], place_of, sort=_place_order, tooltip=_tooltip),
+            COL_SOURCE: Column(
+                "来源",
+                lambda i: source_label(shipped=i.shipped, edited=i.edited, hidden=i.hidden),
+                tooltip=_tooltip,
+            ),
+        }
+    )
+
+
+class OutreachContentModel(KeyedTableModel[ContentItem]):
+    """The texts of one kind, one per row (a hidden one grey); ``RowRole`` gives the
+    :class:`ContentItem`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(content_columns("card"), parent)
         self.kind = "card"
 
-    def headers(self) -> Sequence[str]:
-        return ("标题", _PLACE_HEADERS[self.kind], "来源")
-
     def set_items(self, kind: str, rows: Sequence[ContentItem]) -> None:
-        """Show ``rows``, the texts of ``kind`` (the 位置 column's title follows it)."""
-        self.beginResetModel()
+        """Show ``rows``, the texts of ``kind``."""
         self.kind = kind
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_rows(rows, columns=content_columns(kind))
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.record_at(index)
-        if item is None:
-            return None
-        col = index.column()
-        if role == SortRole and col == COL_PLACE:
-            if item.kind == "broadcast":
-                return reading_minutes(item.body)
-            if item.kind in ("card", "brochure"):  # in printing order, not by name
-                order = list(CARD_SIDES if item.kind == "card" else BROCHURE_SLOTS)
-                place = item.extra.get("side" if item.kind == "card" else "slot", "")
-                return order.index(place) if place in order else len(order)
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-            if col == COL_TITLE:
-                return item.title
-            if col == COL_PLACE:
-                return place_of(item)
-            if col == COL_SOURCE:
-                return source_label(shipped=item.shipped, edited=item.edited, hidden=item.hidden)
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return list_tooltip(item.body)
-        if role == Qt.ItemDataRole.ForegroundRole and item.hidden:
-            return QColor(MUTED)
-        if role == RowRole:
-            return item
-        return None
+    def row_data(self, record: ContentItem, role: int) -> Any:
+        return QColor(MUTED) if role == Qt.ItemDataRole.ForegroundRole and record.hidden else None
 
 
 # --------------------------------------------------------------------------- the dialog

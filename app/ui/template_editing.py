@@ -13,16 +13,15 @@ the row of buttons.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.qt.core import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSize,
     Qt,
     SignalInstance,
@@ -53,11 +52,9 @@ from app.ui.cases.widgets import (
     fit_to_screen,
     hint_label,
 )
-from app.ui.item_views import RowRole, SortRole
 from app.ui.look import SUCCESS, Heading, tint
 from app.ui.signals import emit
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from app.ui.table_model import ListTableModel
 
 DISCARD_TITLE = "放弃修改？"
 SHIPPED_LABEL = "程序自带"
@@ -86,53 +83,13 @@ class Keyed(Protocol):
 R = TypeVar("R", bound=Keyed)
 
 
-class RecordTableModel(QAbstractTableModel, Generic[R]):
+class KeyedTableModel(ListTableModel[R]):
     """A list of records, one per row, each known by its ``key``; ``RowRole`` gives the
-    record. Subclasses give the column titles (:meth:`headers`) and :meth:`data`."""
-
-    SortRole = SortRole
-    RowRole = RowRole
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[R] = []
-
-    def headers(self) -> Sequence[str]:  # pragma: no cover - every subclass gives its own
-        raise NotImplementedError
-
-    def set_rows(self, rows: Sequence[R]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def record(self, row: int) -> R:
-        return self._rows[row]
+    record. Subclasses declare their columns (app/ui/table_model.py)."""
 
     def row_of(self, key: str) -> int:
         """The row of the record ``key``; -1 when it is not in the list."""
-        return next((i for i, r in enumerate(self._rows) if r.key == key), -1)
-
-    def record_at(self, index: AnyIndex) -> R | None:
-        """The record of a valid index of this model, else None."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self._rows[index.row()]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers())
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            headers = self.headers()
-            return headers[section] if 0 <= section < len(headers) else None
-        return str(section + 1)
+        return self.row_where(lambda r: r.key == key)
 
 
 def record_view(model: QAbstractTableModel) -> QTableView:
@@ -325,7 +282,7 @@ class EditorDialog(QDialog, Generic[E]):
     """
 
     spec: ClassVar[EditorSpec]
-    model: RecordTableModel[E]
+    model: KeyedTableModel[E]
     title_edit: QLineEdit
     # what each of values() is called on the form (to name the fields both sides changed)
     value_labels: ClassVar[tuple[str, ...]]

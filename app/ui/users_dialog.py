@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from app.models import accounts, office
-from app.models.accounts import Account
+from app.models.accounts import Account, LoginEvent
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError
 from app.qt.core import QModelIndex, Qt, Signal
@@ -35,11 +35,12 @@ from app.qt.widgets import (
 )
 from app.ui import messages
 from app.ui.cases.service_dialog import ServiceDialog, call_service, keep_typed, tell_clashes
-from app.ui.cases.tables import Column, RecordTableModel, local_time
+from app.ui.cases.tables import local_time
 from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, hint_label
 from app.ui.item_views import on_open
 from app.ui.look import Heading
 from app.ui.signals import emit
+from app.ui.table_model import Column, ListTableModel, numbered
 
 TITLE = "用户管理"
 ROLES_NOTE = (
@@ -61,13 +62,15 @@ def state_text(a: Account) -> str:
 
 
 USER_COL_NAME, USER_COL_ROLE, USER_COL_MEDIATOR, USER_COL_STATE = range(4)
-USER_COLUMNS = [
-    Column("姓名", lambda a: a.name),
-    Column("角色", lambda a: a.role_label),
-    Column("对应调解员", lambda a: a.mediator_name),
-    Column("状态", state_text),
-]
-EVENT_COLUMNS = [
+USER_COLUMNS: list[Column[Account]] = numbered(
+    {
+        USER_COL_NAME: Column("姓名", lambda a: a.name),
+        USER_COL_ROLE: Column("角色", lambda a: a.role_label),
+        USER_COL_MEDIATOR: Column("对应调解员", lambda a: a.mediator_name),
+        USER_COL_STATE: Column("状态", state_text),
+    }
+)
+EVENT_COLUMNS: list[Column[LoginEvent]] = [
     Column("时间", lambda e: local_time(e.at), lambda e: e.at),
     Column("用户", lambda e: e.name),
     Column("事件", lambda e: accounts.EVENT_LABELS.get(e.event, e.event)),
@@ -270,7 +273,7 @@ class UsersDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.form: QDialog | None = None  # the add/edit/reset form open now
 
-        self.model = RecordTableModel(USER_COLUMNS, self)
+        self.model = ListTableModel(USER_COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -305,7 +308,7 @@ class UsersDialog(QDialog):
         self.lock_banner = error_banner()
         self.lock_errors = FieldErrors(self, self.lock_banner)
 
-        self.events = RecordTableModel(EVENT_COLUMNS, self)
+        self.events = ListTableModel(EVENT_COLUMNS, self)
         self.events_table = QTableView()
         self.events_table.setModel(self.events)
         self.events_table.verticalHeader().hide()

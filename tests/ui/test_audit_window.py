@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
 from app.models import accounts, audit, cases
@@ -84,6 +84,22 @@ def test_the_list_reads_a_page_at_a_time(
     assert window.model.rowCount() == total
 
 
+def test_the_list_passes_the_model_tester(
+    office_db: Database, qtbot, boxes: Boxes, track: list[QWidget], qtmodeltester
+) -> None:
+    for i in range(3):
+        register(office_db, applicant=f"申请人{i}")
+    window = AuditWindow(office_db)
+    track.append(window)
+    window.model.page_size = 5
+    qtmodeltester.check(window.model)  # Qt's tester asks for more pages itself, too
+    window.apply_filter()
+    while window.model.canFetchMore(QModelIndex()):
+        window.model.fetchMore(QModelIndex())
+    assert window.model.rowCount() == audit.AuditReader(office_db).count()
+    assert rows(window)[0][1] == "李主任"
+
+
 def test_export_writes_the_file_and_is_listed(
     office_db: Database, qtbot, boxes: Boxes, track: list[QWidget], tmp_path: Path
 ) -> None:
@@ -113,7 +129,7 @@ def test_double_click_opens_the_case(
 
 
 def test_raw_rows_of_an_import_are_cleared_by_file(
-    office_db: Database, qtbot, boxes: Boxes, track: list[QWidget], tmp_path: Path
+    office_db: Database, qtbot, boxes: Boxes, track: list[QWidget], tmp_path: Path, qtmodeltester
 ) -> None:
     import_sheet(
         office_db,
@@ -122,6 +138,7 @@ def test_raw_rows_of_an_import_are_cleared_by_file(
     )
     window = AuditWindow(office_db)
     track.append(window)
+    qtmodeltester.check(window.files_model)  # and keeps watching through the clearing
     assert window.files_model.rowCount() == 1
     window.files.selectRow(0)
     assert window.clear_button.isEnabled()

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.models import accounts, backup
@@ -36,6 +38,7 @@ from app.ui.backup_window import (
     may_restore,
     restore_at_start,
 )
+from app.ui.look import ERROR
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY
 from tests.helpers import PASSWORD, director
@@ -110,13 +113,14 @@ def shown_cases(window: MainWindow) -> int:
 
 
 def test_the_list_shows_each_backup_with_its_cases(
-    qtbot: QtBot, window: MainWindow, office_file: Database
+    qtbot: QtBot, window: MainWindow, office_file: Database, qtmodeltester: ModelTester
 ) -> None:
     assert office_file.path is not None
     backup.make_backup_of(office_file.path, Kind.DAILY, now=NOW - timedelta(days=1))
     register(office_file, applicant="最新", respondent="一件")
     backup.make_backup_of(office_file.path, Kind.QUIT, now=NOW)
     view = backup_window(qtbot, window)
+    qtmodeltester.check(view.model)
     assert view.windowTitle() == "备份与恢复"
     assert view.model.rowCount() == 2
     assert [cell(view, 0, c) for c in (COL_TIME, COL_KIND, COL_CASES)] == [
@@ -402,6 +406,9 @@ def test_a_damaged_backup_is_refused_and_the_database_stays_open(
     view = backup_window(qtbot, window)
     view.table.selectRow(0)
     assert cell(view, 0, COL_NEWEST).startswith("读不出来：")
+    red = Qt.ItemDataRole.ForegroundRole
+    assert view.model.index(0, COL_TIME).data(red) == QColor(ERROR)  # the whole row
+    assert view.model.index(1, COL_TIME).data(red) is None
     assert not view.restore_button.isEnabled()
     view.table.selectRow(1)
     click(qtbot, view.restore_button)

@@ -11,6 +11,7 @@ read-only until it is reopened.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from app.models.casefile import CaseFile, load_case
 from app.models.cases import ACTION_LABELS
@@ -49,7 +50,6 @@ from app.ui.cases.tables import (
     EVENT_COL_DETAIL,
     PARTY_COLUMNS,
     SESSION_COLUMNS,
-    RecordTableModel,
     event_columns,
 )
 from app.ui.cases.widgets import (
@@ -69,6 +69,7 @@ from app.ui.look import (
     tint,
 )
 from app.ui.signals import emit
+from app.ui.table_model import ListTableModel
 
 ACTIVE_STATES = ("accepted", "assigned", "mediating")
 
@@ -107,7 +108,7 @@ TAB_TITLES = ("当事人", "案情", "调解记录", "协议", "回访与司法�
 TAB_PARTIES, TAB_DETAILS, TAB_SESSIONS, TAB_AGREEMENT, TAB_FOLLOW_UP, TAB_HISTORY = range(6)
 
 
-def _table(model: RecordTableModel) -> QTableView:
+def _table(model: ListTableModel[Any]) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -251,7 +252,7 @@ class CaseWindow(QWidget):
     def _build_parties_tab(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        self.parties_model = RecordTableModel(PARTY_COLUMNS, self)
+        self.parties_model = ListTableModel(PARTY_COLUMNS, self)
         self.parties_view = _table(self.parties_model)
         self.parties_view.doubleClicked.connect(self._edit_party_at)
         self.parties_view.activated.connect(self._edit_party_at)
@@ -288,7 +289,7 @@ class CaseWindow(QWidget):
         self.mediators_label.setWordWrap(True)
         self.mediators_label.setTextFormat(Qt.TextFormat.PlainText)
         v.addWidget(self.mediators_label)
-        self.sessions_model = RecordTableModel(SESSION_COLUMNS, self)
+        self.sessions_model = ListTableModel(SESSION_COLUMNS, self)
         self.sessions_view = _table(self.sessions_model)
         self.session_detail = _browser()
         self.progress = _browser()
@@ -303,7 +304,7 @@ class CaseWindow(QWidget):
         return page
 
     def _build_history_tab(self) -> QWidget:
-        self.events_model = RecordTableModel(event_columns(lambda e: self.case.describe(e)), self)
+        self.events_model = ListTableModel(event_columns(lambda e: self.case.describe(e)), self)
         self.events_view = _table(self.events_model)
         header = self.events_view.horizontalHeader()
         for col in range(EVENT_COL_DETAIL):

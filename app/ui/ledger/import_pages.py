@@ -8,11 +8,13 @@ more than one of ten.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from app.models.ledger_import import ImportPlan, PlannedCase, column_letter
-from app.qt.core import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from app.qt.core import QAbstractTableModel, QObject, Qt
 from app.qt.gui import QColor, QFont
 from app.qt.widgets import (
     QAbstractItemView,
@@ -34,9 +36,9 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.ui.cases.widgets import em, error_banner, hint_label
-from app.ui.item_views import RowRole, SortRole
 from app.ui.look import ERROR, MUTED, Heading, embolden, tint
 from app.ui.signals import emit
+from app.ui.table_model import Column, ListTableModel, numbered
 
 SHEET_ROWS = 15  # rows of the sheet shown on the header page
 HEADER_FILL = "#DDEBF7"  # the header rows, as the exported ledger colours its header
@@ -77,14 +79,25 @@ def states_text(cases: list[PlannedCase]) -> str:
 # Models
 
 
-class SheetModel(QAbstractTableModel):
+@dataclass(frozen=True)
+class SheetLine:
+    """A row of the sheet as read: its Excel number (1, 2 …) and its cells."""
+
+    number: int
+    cells: Sequence[str]
+
+
+def sheet_column(i: int) -> Column[SheetLine]:
+    """Column ``i`` of the sheet, headed A, B … as in Excel."""
+    return Column(column_letter(i), lambda line: line.cells[i] if i < len(line.cells) else "")
+
+
+class SheetModel(ListTableModel[SheetLine]):
     """The first rows of a sheet as Excel shows them (columns A, B …, rows 1, 2 …), the
     header rows bold on blue and the rows above them (titles) grey."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[list[str]] = []
-        self._width = 0
+        super().__init__([], parent)
         self._first = 0  # header rows, Excel numbers (0: none)
         self._last = 0
         self._bold = QFont()
@@ -92,139 +105,74 @@ class SheetModel(QAbstractTableModel):
         self._fill = QColor(HEADER_FILL)
         self._muted = QColor(MUTED)
 
-    def set_rows(self, rows: list[list[str]]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self._width = max((len(r) for r in rows), default=0)
-        self.endResetModel()
+    def show_sheet(self, rows: list[list[str]]) -> None:
+        width = max((len(r) for r in rows), default=0)
+        lines = [SheetLine(i + 1, r) for i, r in enumerate(rows)]
+        self.set_rows(lines, columns=[sheet_column(i) for i in range(width)])
 
     def set_header(self, first: int, last: int) -> None:
         """Rows ``first``..``last`` (Excel numbers) are the header."""
         self._first, self._last = first, last
-        if self._rows and self._width:
+        if self.rowCount() and self.columnCount():
             top_left = self.index(0, 0)
-            bottom_right = self.index(len(self._rows) - 1, self._width - 1)
+            bottom_right = self.index(self.rowCount() - 1, self.columnCount() - 1)
             emit(self.dataChanged, top_left, bottom_right)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else self._width
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return column_letter(section)
-        return str(section + 1)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        text = row[index.column()] if index.column() < len(row) else ""
-        excel_row = index.row() + 1
-        in_header = self._first <= excel_row <= self._last
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SortRole):
-            return text
+    def row_data(self, record: SheetLine, role: int) -> Any:
+        in_header = self._first <= record.number <= self._last
         if role == Qt.ItemDataRole.FontRole and in_header:
             return self._bold
         if role == Qt.ItemDataRole.BackgroundRole and in_header:
             return self._fill
-        if role == Qt.ItemDataRole.ForegroundRole and excel_row < self._first:
+        if role == Qt.ItemDataRole.ForegroundRole and record.number < self._first:
             return self._muted
         return None
 
 
 COL_ROW, COL_NUMBER, COL_REGISTERED, COL_PARTIES, COL_STATE = 0, 1, 2, 3, 4
 COL_CLOSED, COL_CATEGORY, COL_VILLAGE, COL_NOTES = 5, 6, 7, 8
-PLAN_COLUMNS = {
-    COL_ROW: "行号",
-    COL_NUMBER: "案件编号",
-    COL_REGISTERED: "登记日期",
-    COL_PARTIES: "当事人",
-    COL_STATE: "导入为",
-    COL_CLOSED: "结案日期",
-    COL_CATEGORY: "纠纷类型",
-    COL_VILLAGE: "所在村（社区）",
-    COL_NOTES: "说明",
-}
 
 
-class PlanModel(QAbstractTableModel):
+def _state_text(case: PlannedCase) -> str:
+    return case.state_label + (f"（{case.outcome_label}）" if case.outcome_label else "")
+
+
+def _notes(case: PlannedCase) -> str:
+    notes = [case.duplicate.reason] if case.duplicate is not None else []
+    notes += list(case.warnings)
+    return "；".join(n.rstrip("。") for n in notes)
+
+
+PLAN_COLUMNS: list[Column[PlannedCase]] = numbered(
+    {
+        COL_ROW: Column("行号", lambda c: str(c.row), sort=lambda c: c.row),
+        COL_NUMBER: Column("案件编号", lambda c: c.number or ""),
+        COL_REGISTERED: Column(
+            "登记日期", lambda c: c.registered_on.isoformat(), sort=lambda c: c.registered_on
+        ),
+        COL_PARTIES: Column("当事人", lambda c: c.party_names),
+        COL_STATE: Column("导入为", _state_text),
+        COL_CLOSED: Column("结案日期", lambda c: c.closed_on_text),
+        COL_CATEGORY: Column("纠纷类型", lambda c: c.category),
+        COL_VILLAGE: Column("所在村（社区）", lambda c: c.village_name),
+        COL_NOTES: Column("说明", _notes),
+    }
+)
+
+
+class PlanModel(ListTableModel[PlannedCase]):
     """The cases of an import plan, one per row; duplicates grey."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._cases: list[PlannedCase] = []
+        super().__init__(PLAN_COLUMNS, parent)
         self._muted = QColor(MUTED)
 
     def set_plan(self, plan: ImportPlan | None) -> None:
-        self.beginResetModel()
-        self._cases = list(plan.cases) if plan is not None else []
-        self.endResetModel()
+        self.set_rows(plan.cases if plan is not None else [])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._cases)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(PLAN_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return PLAN_COLUMNS.get(section)
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._cases):
-            return None
-        case = self._cases[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _plan_text(case, index.column())
-        if role == SortRole:
-            if index.column() == COL_ROW:
-                return case.row
-            if index.column() == COL_REGISTERED:
-                return case.registered_on
-            return _plan_text(case, index.column())
-        if role == RowRole:
-            return case
-        if role == Qt.ItemDataRole.ForegroundRole and case.duplicate is not None:
-            return self._muted
-        return None
-
-
-def _plan_text(case: PlannedCase, column: int) -> str | None:
-    if column == COL_ROW:
-        return str(case.row)
-    if column == COL_NUMBER:
-        return case.number or ""
-    if column == COL_REGISTERED:
-        return case.registered_on.isoformat()
-    if column == COL_PARTIES:
-        return case.party_names
-    if column == COL_STATE:
-        return case.state_label + (f"（{case.outcome_label}）" if case.outcome_label else "")
-    if column == COL_CLOSED:
-        return case.closed_on_text
-    if column == COL_CATEGORY:
-        return case.category
-    if column == COL_VILLAGE:
-        return case.village_name
-    if column == COL_NOTES:
-        notes = [case.duplicate.reason] if case.duplicate is not None else []
-        notes += list(case.warnings)
-        return "；".join(n.rstrip("。") for n in notes)
-    return None
+    def row_data(self, record: PlannedCase, role: int) -> Any:
+        duplicate = record.duplicate is not None
+        return self._muted if role == Qt.ItemDataRole.ForegroundRole and duplicate else None
 
 
 # ---------------------------------------------------------------------------------------

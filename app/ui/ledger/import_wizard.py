@@ -464,7 +464,7 @@ class ImportWizard(QDialog):
     def _sheet_loaded(self, result: object) -> None:
         if isinstance(result, SheetFileError):
             self.guess = None
-            self.header_page.model.set_rows([])
+            self.header_page.model.show_sheet([])
             self.header_page.guess.clear()
             self.header_page.data.clear()
             self.header_page.banner.setText(result.message)
@@ -493,7 +493,7 @@ class ImportWizard(QDialog):
             page.guess.setText("程序已找到表头所在的行（下表中蓝色的行）。如果不对，请改选。")
             tint(page.guess, None)
         shown = [[cell_text(v) for v in row] for row in rows[:SHEET_ROWS]]
-        page.model.set_rows(shown)
+        page.model.show_sheet(shown)
         table = page.table
         table.clearSpans()
         for (r0, c0), (r1, c1) in self.workbook.merges(sheet) or []:

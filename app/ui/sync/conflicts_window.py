@@ -17,14 +17,13 @@ after each decision, ``open_case(case_id)`` asks the main window to open a case.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError, ValidationError
 from app.models.sync import conflicts
 from app.models.sync.conflicts import Conflict, Side, StaleConflictError
-from app.qt.core import QEvent, QItemSelection, QSize, Qt, Signal
+from app.qt.core import QEvent, QItemSelection, QObject, QSize, Qt, Signal
 from app.qt.gui import QCloseEvent, QKeySequence, QShortcut
 from app.qt.widgets import (
     QFrame,
@@ -50,7 +49,6 @@ from app.ui.cases.widgets import (
     fit_to_screen,
     hint_label,
 )
-from app.ui.item_views import RowRole, SortRole
 from app.ui.look import (
     MUTED,
     NOTICE_BORDER,
@@ -62,9 +60,9 @@ from app.ui.look import (
     tint,
 )
 from app.ui.signals import emit
+from app.ui.table_model import Column, numbered
 from app.ui.template_editing import (
-    AnyIndex,
-    RecordTableModel,
+    KeyedTableModel,
     ask_to_discard,
     mark_row,
     record_view,
@@ -99,34 +97,28 @@ DELETE_TITLE = "确认删除？"
 LONG_TEXT = 100  # characters (or 6 lines): a longer value is shown in a box that scrolls
 
 COL_RECORD, COL_FIELD, COL_COUNT = 0, 1, 2
-_HEADERS = ("记录", "内容", "版本")
 
 
-class ConflictsModel(RecordTableModel[Conflict]):
+def _tooltip(conflict: Conflict) -> str:
+    return f"{conflict.record}\n{conflict.field}：{len(conflict.sides)} 个版本"
+
+
+CONFLICT_COLUMNS: list[Column[Conflict]] = numbered(
+    {
+        COL_RECORD: Column("记录", lambda c: c.record, tooltip=_tooltip),
+        COL_FIELD: Column("内容", lambda c: c.field, tooltip=_tooltip),
+        COL_COUNT: Column(
+            "版本", lambda c: f"{len(c.sides)} 个", sort=lambda c: len(c.sides), tooltip=_tooltip
+        ),
+    }
+)
+
+
+class ConflictsModel(KeyedTableModel[Conflict]):
     """The conflicts, one per row; ``RowRole`` gives the :class:`Conflict`."""
 
-    def headers(self) -> Sequence[str]:
-        return _HEADERS
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        conflict = self.record_at(index)
-        if conflict is None:
-            return None
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-            if col == COL_RECORD:
-                return conflict.record
-            if col == COL_FIELD:
-                return conflict.field
-            if col == COL_COUNT:
-                count = len(conflict.sides)
-                return f"{count} 个" if role == Qt.ItemDataRole.DisplayRole else count
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{conflict.record}\n{conflict.field}：{len(conflict.sides)} 个版本"
-        if role == RowRole:
-            return conflict
-        return None
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(CONFLICT_COLUMNS, parent)
 
 
 def button_text(conflict: Conflict, side: Side) -> str:

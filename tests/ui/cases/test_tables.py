@@ -22,9 +22,9 @@ from app.ui.cases.tables import (
     PARTY_COLUMNS,
     SESSION_COL_KIND,
     SESSION_COLUMNS,
-    RecordTableModel,
     event_columns,
 )
+from app.ui.table_model import ListTableModel
 from tests.helpers import director
 from tests.ui.cases.helpers import closed, mediating, open_window, register
 
@@ -49,7 +49,7 @@ def test_empty_and_refilled_models_pass_the_model_tester(
     office_db: Database, qtmodeltester: ModelTester
 ) -> None:
     case = load_case(office_db, mediating(office_db))
-    model = RecordTableModel(SESSION_COLUMNS)
+    model = ListTableModel(SESSION_COLUMNS)
     qtmodeltester.check(model, force_py=True)  # pytest-qt's own checks, still watching:
     model.set_rows(case.sessions)
     assert model.rowCount() == 1
@@ -59,19 +59,19 @@ def test_empty_and_refilled_models_pass_the_model_tester(
 
 def test_cells_sort_values_and_records(office_db: Database) -> None:
     case = load_case(office_db, mediating(office_db))
-    parties = RecordTableModel(PARTY_COLUMNS)
+    parties = ListTableModel(PARTY_COLUMNS)
     parties.set_rows(case.parties)
     index = parties.index(0, PARTY_COL_ROLE)
     assert parties.data(index) == "申请人"
-    assert parties.data(index, RecordTableModel.SortRole) == 0  # position, not the text
-    assert parties.data(index, RecordTableModel.RowRole) is case.parties[0]
+    assert parties.data(index, ListTableModel.SortRole) == 0  # position, not the text
+    assert parties.data(index, ListTableModel.RowRole) is case.parties[0]
     assert parties.data(parties.index(0, PARTY_COL_AGE)).endswith("岁")
     assert parties.data(index, Qt.ItemDataRole.ToolTipRole) == "申请人"  # for cut-off cells
     assert parties.headerData(0, Qt.Orientation.Horizontal) == "身份"
-    sessions = RecordTableModel(SESSION_COLUMNS)
+    sessions = ListTableModel(SESSION_COLUMNS)
     sessions.set_rows(case.sessions)
     assert sessions.data(sessions.index(0, SESSION_COL_KIND)) == "调解"
-    events = RecordTableModel(event_columns(case.describe))
+    events = ListTableModel(event_columns(case.describe))
     events.set_rows(case.events)
     assert [events.data(events.index(r, EVENT_COL_ACTION)) for r in range(4)] == [
         "登记",
