@@ -9,7 +9,6 @@ one page, whatever the number of cases.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,18 +19,10 @@ from app.models.casefile import CLOSED_ON_BASIS_NOTES
 from app.models.db import Database, StorageError
 from app.models.reference import OUTCOMES, STATES, sources
 from app.models.register import RegisterFilter, RegisterRow
-from app.qt.core import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from app.qt.core import QObject, Qt, QTimer, Signal
 from app.qt.gui import QBrush, QColor
-from app.ui.item_views import RowRole, SortRole
 from app.ui.signals import emit
+from app.ui.table_model import Column, PageCache, TableModel, no_tooltip, numbered, titles
 
 (
     COL_NUMBER,
@@ -45,19 +36,6 @@ from app.ui.signals import emit
     COL_DUE,
     COL_CLOSED,
 ) = range(10)
-
-COLUMNS: dict[int, str] = {
-    COL_NUMBER: "案件编号",
-    COL_STATE: "状态",
-    COL_PARTIES: "当事人",
-    COL_CATEGORY: "纠纷类型",
-    COL_SOURCE: "案件来源",
-    COL_VILLAGE: "村（社区）",
-    COL_MEDIATORS: "调解员",
-    COL_REGISTERED: "登记日期",
-    COL_DUE: "办理期限",
-    COL_CLOSED: "结案日期",
-}
 
 # Column -> the register's sort key. Columns whose key the query layer does not offer are
 # not sortable (the view leaves their header alone).
@@ -93,11 +71,98 @@ class _Line:
     """One row as shown: the record and its cells' text, built once per page."""
 
     row: RegisterRow
-    cells: tuple[str, ...]
+    cells: tuple[str, ...]  # in column order (``_make_line``)
     overdue_days: int  # > 0 when an active case is past its due date
 
 
-class RegisterModel(QAbstractTableModel):
+def outcome_tip(r: RegisterRow) -> str | None:
+    """The 状态 cell's tool tip: the state with the outcome of a closed case."""
+    if not r.outcome:
+        return None
+    return f"{STATES.get(r.state, r.state)}：{OUTCOMES.get(r.outcome, r.outcome)}"
+
+
+def _cell(column: int) -> Callable[[_Line], str]:
+    return lambda line: line.cells[column]
+
+
+def _whole_text(column: int) -> Callable[[_Line], str | None]:
+    """A cell cut off with "…" when the window is narrow: its tool tip has all of it."""
+    return lambda line: line.cells[column] or None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _number_order(line: _Line) -> tuple[int, ...]:
+    """Numbers sort as (year, seq), not as text."""
+    number = line.row.number
+    return tuple(int(d) for d in _DIGITS.findall(number)) if number else ()
+
+
+def _due_tip(line: _Line) -> str | None:
+    if line.overdue_days > 0:
+        return f"已超期 {line.overdue_days} 天"
+    if line.cells[COL_DUE]:
+        return f"还有 {-line.overdue_days} 天到期"
+    return None
+
+
+def _closed_tip(line: _Line) -> str | None:
+    basis = line.row.closed_on_basis
+    if basis in CLOSED_ON_BASIS_NOTES:
+        return f"结案日期{CLOSED_ON_BASIS_NOTES[basis]}"  # an imported case
+    return None
+
+
+_STATE_POSITION = {key: i for i, key in enumerate(STATES)}
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+
+REGISTER_COLUMNS: list[Column[_Line]] = numbered(
+    {
+        COL_NUMBER: Column("案件编号", _cell(COL_NUMBER), sort=_number_order, tooltip=no_tooltip),
+        COL_STATE: Column(
+            "状态",
+            _cell(COL_STATE),
+            sort=lambda line: _STATE_POSITION.get(line.row.state, len(_STATE_POSITION)),
+            tooltip=lambda line: outcome_tip(line.row),
+        ),
+        COL_PARTIES: Column("当事人", _cell(COL_PARTIES), tooltip=_whole_text(COL_PARTIES)),
+        COL_CATEGORY: Column("纠纷类型", _cell(COL_CATEGORY), tooltip=_whole_text(COL_CATEGORY)),
+        COL_SOURCE: Column(
+            "案件来源",
+            _cell(COL_SOURCE),
+            sort=lambda line: line.row.source,
+            tooltip=_whole_text(COL_SOURCE),
+        ),
+        COL_VILLAGE: Column("村（社区）", _cell(COL_VILLAGE), tooltip=_whole_text(COL_VILLAGE)),
+        COL_MEDIATORS: Column("调解员", _cell(COL_MEDIATORS), tooltip=_whole_text(COL_MEDIATORS)),
+        COL_REGISTERED: Column(
+            "登记日期",
+            _cell(COL_REGISTERED),
+            sort=lambda line: _day(line.row.registered_on),
+            tooltip=no_tooltip,
+        ),
+        COL_DUE: Column(
+            "办理期限",
+            _cell(COL_DUE),
+            sort=lambda line: _day(line.row.due_on),
+            tooltip=_due_tip,
+            roles={_FOREGROUND: lambda line: _OVERDUE if line.overdue_days > 0 else None},
+        ),
+        COL_CLOSED: Column(
+            "结案日期",
+            _cell(COL_CLOSED),
+            sort=lambda line: _day(line.row.closed_on),
+            tooltip=_closed_tip,
+        ),
+    }
+)
+COLUMNS: dict[int, str] = titles(REGISTER_COLUMNS)
+
+
+class RegisterModel(TableModel[_Line]):
     """Rows of the register for one filter and sort. ``refresh()`` re-reads them.
 
     Read failures (a locked file, a pulled-out USB stick) never escape from Qt's virtual
@@ -113,14 +178,18 @@ class RegisterModel(QAbstractTableModel):
         today: Callable[[], date] = date.today,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(REGISTER_COLUMNS, parent)
         self.db = db
         self._today = today
         self._filter = RegisterFilter()
         self._sort_column, self._sort_order = DEFAULT_SORT
         self._seqs: Sequence[int] = []
-        self._pages: OrderedDict[int, list[_Line | None]] = OrderedDict()
-        self._failed = False  # a page read failed since the last refresh: report once
+        self._pages = PageCache(
+            self._read_page,
+            size=PAGE_SIZE,
+            keep=MAX_PAGES,
+            failed=lambda exc: emit(self.storage_failed, exc),
+        )
         self._rereading = False  # a refresh is due: the order changed under the list
         self._source_labels = sources()
 
@@ -166,7 +235,6 @@ class RegisterModel(QAbstractTableModel):
         self.beginResetModel()
         self._seqs = seqs
         self._pages.clear()
-        self._failed = False
         self._rereading = False
         self.endResetModel()
         return True
@@ -174,7 +242,7 @@ class RegisterModel(QAbstractTableModel):
     # ---- rows
 
     def row_record(self, row: int) -> RegisterRow | None:
-        line = self._line(row)
+        line = self.record_of(row)
         return None if line is None else line.row
 
     def seq_at(self, row: int) -> int:
@@ -203,23 +271,23 @@ class RegisterModel(QAbstractTableModel):
             return None
         return None if seq is None else self.row_of_seq(seq)
 
-    # ---- QAbstractTableModel
+    # ---- the table base
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
+    def record_count(self) -> int:
         return len(self._seqs)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(COLUMNS)
+    def record_of(self, row: int) -> _Line | None:
+        return self._pages.row(row) if 0 <= row < len(self._seqs) else None
+
+    def row_value(self, record: _Line) -> RegisterRow:
+        return record.row
+
+    def row_data(self, record: _Line, role: int) -> Any:
+        return _MUTED if role == _FOREGROUND and record.row.state == "voided" else None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS.get(section)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             if section not in SORT_KEYS:
                 return None
@@ -229,36 +297,7 @@ class RegisterModel(QAbstractTableModel):
                 other = order_words(section, _reversed(self._sort_order))
                 return f"现在按“{title}”{now}排列；再点一次改为{other}"
             return f"点击按“{title}”排序，再点一次反过来"
-
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        column = index.column()
-        if not 0 <= column < len(COLUMNS):
-            return None
-        line = self._line(index.row())
-        if line is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return line.cells[column]
-        if role == RowRole:
-            return line.row
-        if role == SortRole:
-            return _sort_value(line.row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(line, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if line.row.state == "voided":
-                return _MUTED
-            if column == COL_DUE and line.overdue_days > 0:
-                return _OVERDUE
-        return None
+        return super().headerData(section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in SORT_KEYS:
@@ -268,31 +307,11 @@ class RegisterModel(QAbstractTableModel):
         if not self.refresh():
             self._sort_column, self._sort_order = previous
 
-    # ---- the lazy page cache
+    # ---- the lazy pages
 
-    def _line(self, row: int) -> _Line | None:
-        if not 0 <= row < len(self._seqs):
-            return None
-        page_no = row // PAGE_SIZE
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._load_page(page_no)
-            if page is None:
-                return None
-        else:
-            self._pages.move_to_end(page_no)
-        return page[row % PAGE_SIZE]
-
-    def _load_page(self, page_no: int) -> list[_Line | None] | None:
-        if self._failed:
-            return None  # one message per refresh, not one per painted cell
-        try:
-            seqs = self._seqs[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-            rows = register.fetch_rows(self.db, seqs)
-        except StorageError as exc:
-            self._failed = True
-            emit(self.storage_failed, exc)
-            return None
+    def _read_page(self, first: int, stop: int) -> list[_Line | None]:
+        seqs = self._seqs[first:stop]
+        rows = register.fetch_rows(self.db, seqs)
         if isinstance(self._seqs, register.SeqList) and self._seqs.stale and not self._rereading:
             # Another program changed the cases since the count: read everything again
             # (after this paint, once) rather than show rows shifted against the count.
@@ -301,11 +320,7 @@ class RegisterModel(QAbstractTableModel):
         today = self._today()
         # A case changed away between the query and this read shows as an empty row
         # until the next refresh, rather than shifting every row below it.
-        page = [self._make_line(rows[s], today) if s in rows else None for s in seqs]
-        self._pages[page_no] = page
-        while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
-        return page
+        return [self._make_line(rows[s], today) if s in rows else None for s in seqs]
 
     def _make_line(self, r: RegisterRow, today: date) -> _Line:
         overdue = 0
@@ -325,25 +340,6 @@ class RegisterModel(QAbstractTableModel):
         )
         return _Line(r, cells, overdue)
 
-    def _tooltip(self, line: _Line, column: int) -> str | None:
-        r = line.row
-        if column == COL_STATE and r.outcome:
-            return f"{STATES.get(r.state, r.state)}：{OUTCOMES.get(r.outcome, r.outcome)}"
-        if column == COL_DUE and line.overdue_days > 0:
-            return f"已超期 {line.overdue_days} 天"
-        if column == COL_DUE and line.cells[COL_DUE]:
-            return f"还有 {-line.overdue_days} 天到期"
-        if column == COL_CLOSED and r.closed_on_basis in CLOSED_ON_BASIS_NOTES:
-            return f"结案日期{CLOSED_ON_BASIS_NOTES[r.closed_on_basis]}"  # an imported case
-        if column in _MAY_BE_CUT and line.cells[column]:
-            return line.cells[column]  # cut off with "…" when the window is narrow
-        return None
-
-
-# Cells that can be cut off: long lists, and the columns that give way in a narrow window.
-_MAY_BE_CUT = frozenset({COL_PARTIES, COL_MEDIATORS, COL_CATEGORY, COL_VILLAGE, COL_SOURCE})
-_STATE_POSITION = {key: i for i, key in enumerate(STATES)}
-
 
 def order_words(column: int, order: Qt.SortOrder) -> str:
     """The order of a column in words, as the header's tooltip says it."""
@@ -361,20 +357,3 @@ def _reversed(order: Qt.SortOrder) -> Qt.SortOrder:
     if order == Qt.SortOrder.AscendingOrder:
         return Qt.SortOrder.DescendingOrder
     return Qt.SortOrder.AscendingOrder
-
-
-def _sort_value(r: RegisterRow, column: int) -> object:
-    """The native value a column sorts by (dates as dates, numbers as (year, seq))."""
-    if column == COL_NUMBER:
-        return tuple(int(d) for d in _DIGITS.findall(r.number)) if r.number else ()
-    if column in (COL_REGISTERED, COL_DUE, COL_CLOSED):
-        text = {COL_REGISTERED: r.registered_on, COL_DUE: r.due_on, COL_CLOSED: r.closed_on}[column]
-        return date.fromisoformat(text) if text else None
-    return {
-        COL_STATE: _STATE_POSITION.get(r.state, len(_STATE_POSITION)),
-        COL_PARTIES: r.parties,
-        COL_CATEGORY: r.category,
-        COL_SOURCE: r.source,
-        COL_VILLAGE: r.village,
-        COL_MEDIATORS: r.mediators,
-    }[column]

@@ -9,21 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from app.models import office, register
 from app.models.db import Database, StorageError
 from app.models.register import WorkItem, Worklist
 from app.models.sync.conflicts import count_conflicts
-from app.qt.core import (
-    QAbstractListModel,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from app.qt.core import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from app.qt.gui import QColor
 from app.qt.widgets import (
     QAbstractItemView,
@@ -37,10 +28,11 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.ui import messages
-from app.ui.item_views import RowRole, SortRole, on_open
+from app.ui.item_views import RowRole, on_open
 from app.ui.look import ERROR, MUTED, embolden, tint
 from app.ui.register_model import NO_NUMBER
 from app.ui.signals import emit
+from app.ui.table_model import Column, ListTableModel
 
 WEEKDAYS = "一二三四五六日"
 LATE_NO_NUMBER = "逾期未受理"  # a registered dispute waiting past the office's limit
@@ -56,50 +48,39 @@ SECTIONS: list[tuple[str, str, str, str]] = [
 ]
 
 
-class WorklistModel(QAbstractListModel):
-    """One list of today's work. Each item shows two lines: number and parties, then
-    category, date and what is due."""
+def _work_text(item: WorkItem) -> str:
+    """Two lines: number and parties, then category, date and what is due."""
+    number = item.number or (LATE_NO_NUMBER if item.late else NO_NUMBER)
+    return f"{number}　{item.parties}\n{item.category}　{item.when.isoformat()}　{item.note}"
+
+
+def _work_tip(item: WorkItem) -> str:
+    late = f"登记后{item.note}还没有受理，请尽快受理或不予受理。\n" if item.late else ""
+    return f"{late}双击或按 Enter 打开这个案件"
+
+
+WORK_COLUMNS: list[Column[WorkItem]] = [
+    Column(
+        "今日工作",
+        _work_text,
+        sort=lambda item: item.when,
+        tooltip=_work_tip,
+        roles={Qt.ItemDataRole.ForegroundRole: lambda item: QColor(ERROR) if item.late else None},
+    )
+]
+
+
+class WorklistModel(ListTableModel[WorkItem]):
+    """One list of today's work, one column (a list view shows it)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[WorkItem] = []
+        super().__init__(WORK_COLUMNS, parent)
 
     def set_items(self, items: list[WorkItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def items(self) -> list[WorkItem]:
-        return list(self._items)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
-            return 0
-        return len(self._items)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or index.parent().isValid() or index.column() != 0:
-            return None
-        if not 0 <= index.row() < len(self._items):
-            return None
-        item = self._items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            number = item.number or (LATE_NO_NUMBER if item.late else NO_NUMBER)
-            return (
-                f"{number}　{item.parties}\n{item.category}　{item.when.isoformat()}　{item.note}"
-            )
-        if role == Qt.ItemDataRole.ToolTipRole:
-            late = f"登记后{item.note}还没有受理，请尽快受理或不予受理。\n" if item.late else ""
-            return f"{late}双击或按 Enter 打开这个案件"
-        if role == Qt.ItemDataRole.ForegroundRole and item.late:
-            return QColor(ERROR)
-        if role == RowRole:
-            return item
-        if role == SortRole:
-            return item.when
-        return None
+        return self.rows()
 
 
 class WorkSection(QFrame):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from app.models.db import StorageError
 from app.qt.core import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from app.ui.item_views import RowRole, SortRole
 
@@ -216,29 +217,37 @@ class ListTableModel(TableModel[R]):
 class PageCache(Generic[T]):
     """Rows read a page at a time when first asked for; the pages used last are kept.
 
-    ``read(first, stop)`` gives rows ``first`` .. ``stop - 1`` (None where a row is gone),
-    or None when it cannot read: then nothing is read again until :meth:`clear` (a failure
-    is told once, not once per painted cell).
+    ``read(first, stop)`` gives rows ``first`` .. ``stop - 1`` (None where a row is gone).
+    When it raises StorageError, ``failed(error)`` is called and nothing is read again
+    until :meth:`clear`: a locked file is told once, not once per painted cell.
     """
 
     def __init__(
-        self, read: Callable[[int, int], Sequence[T | None] | None], *, size: int, keep: int
+        self,
+        read: Callable[[int, int], Sequence[T | None]],
+        *,
+        size: int,
+        keep: int,
+        failed: Callable[[StorageError], None],
     ) -> None:
         self._read = read
+        self._failed = failed
         self.size = size
         self.keep = keep
         self._pages: OrderedDict[int, Sequence[T | None]] = OrderedDict()
-        self.failed = False
+        self.failing = False
 
     def row(self, row: int) -> T | None:
         page_no, offset = divmod(row, self.size)
         page = self._pages.get(page_no)
         if page is None:
-            if self.failed:
+            if self.failing:
                 return None
-            page = self._read(page_no * self.size, (page_no + 1) * self.size)
-            if page is None:
-                self.failed = True
+            try:
+                page = self._read(page_no * self.size, (page_no + 1) * self.size)
+            except StorageError as exc:
+                self.failing = True  # first: a message shown now repaints, which asks again
+                self._failed(exc)
                 return None
             self._pages[page_no] = page
             while len(self._pages) > self.keep:
@@ -249,4 +258,4 @@ class PageCache(Generic[T]):
 
     def clear(self) -> None:
         self._pages.clear()
-        self.failed = False
+        self.failing = False

@@ -14,6 +14,7 @@ from app.models.db import Database, DatabaseLockedError
 from app.models.reference import STATES, sources
 from app.models.register import RegisterFilter, RegisterRow
 from app.ui import register_model
+from app.ui.item_views import RowRole, SortRole
 from app.ui.register_model import (
     COL_CATEGORY,
     COL_DUE,
@@ -27,8 +28,6 @@ from app.ui.register_model import (
     NO_NUMBER,
     SORT_KEYS,
     RegisterModel,
-    RowRole,
-    SortRole,
 )
 from tests.conftest import TODAY
 from tests.ui.shell_helpers import RAW_KEYS, UUID_RE, all_cells, locked

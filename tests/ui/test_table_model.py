@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 
+from app.models.db import DatabaseLockedError, StorageError
 from app.ui.item_views import RowRole, SortRole
 from app.ui.table_model import (
     RIGHT,
@@ -158,22 +159,22 @@ def test_column_numbers_must_run_in_order() -> None:
 
 
 class Source:
-    """250 rows, row 7 gone; counts the reads and can be made to fail."""
+    """250 rows, row 7 gone; counts the reads and can be locked."""
 
     def __init__(self) -> None:
         self.reads: list[tuple[int, int]] = []
-        self.broken = False
+        self.locked = False
 
-    def read(self, first: int, stop: int) -> list[str | None] | None:
+    def read(self, first: int, stop: int) -> list[str | None]:
         self.reads.append((first, stop))
-        if self.broken:
-            return None
+        if self.locked:
+            raise DatabaseLockedError("数据库被占用")
         return [None if i == 7 else f"row {i}" for i in range(first, min(stop, 250))]
 
 
 def test_pages_are_read_when_first_asked_for_and_the_last_used_kept() -> None:
     source = Source()
-    pages = PageCache(source.read, size=100, keep=2)
+    pages = PageCache(source.read, size=100, keep=2, failed=pytest.fail)
     assert source.reads == []
     assert [pages.row(i) for i in (0, 5, 99)] == ["row 0", "row 5", "row 99"]
     assert pages.row(7) is None  # gone since the count
@@ -189,18 +190,25 @@ def test_pages_are_read_when_first_asked_for_and_the_last_used_kept() -> None:
     assert source.reads[-1] == (200, 300)
 
 
-def test_after_a_failed_read_nothing_is_read_until_cleared() -> None:
+def test_a_failed_read_is_told_once_and_nothing_is_read_until_cleared() -> None:
     source = Source()
-    pages = PageCache(source.read, size=100, keep=40)
+    told: list[StorageError] = []
+
+    def failed(error: StorageError) -> None:
+        told.append(error)
+        assert pages.row(120) is None  # a message box repaints: no second read, no loop
+
+    pages = PageCache(source.read, size=100, keep=40, failed=failed)
     assert pages.row(0) == "row 0"
-    source.broken = True
+    source.locked = True
     assert pages.row(100) is None
     assert pages.row(150) is None
-    assert pages.failed
+    assert pages.failing
+    assert [type(e) for e in told] == [DatabaseLockedError]
     assert source.reads == [(0, 100), (100, 200)]  # one failed read, not one per row
     assert pages.row(1) == "row 1"  # what was read before stays
-    source.broken = False
+    source.locked = False
     pages.clear()
-    assert not pages.failed
+    assert not pages.failing
     assert pages.row(100) == "row 100"
     assert source.reads == [(0, 100), (100, 200), (100, 200)]

@@ -8,23 +8,11 @@ only what is on screen. Its row count is the number that was clicked.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import Any
-
 from app.models import register
 from app.models.db import Database, StorageError
-from app.models.reference import OUTCOMES, STATES
+from app.models.reference import STATES
 from app.models.register import RegisterRow
-from app.qt.core import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    Signal,
-)
+from app.qt.core import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from app.qt.gui import QKeySequence, QShortcut
 from app.qt.widgets import (
     QAbstractItemView,
@@ -38,21 +26,34 @@ from app.qt.widgets import (
 )
 from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
-from app.ui.item_views import RowRole, SortRole, on_open
+from app.ui.item_views import on_open
 from app.ui.look import Heading
+from app.ui.register_model import NO_NUMBER, outcome_tip
 from app.ui.signals import emit
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from app.ui.table_model import Column, PageCache, TableModel, no_tooltip, numbered, titles
 
 COL_NUMBER, COL_PARTIES, COL_VILLAGE, COL_CATEGORY, COL_STATE, COL_REGISTERED = range(6)
-COLUMNS: dict[int, str] = {
-    COL_NUMBER: "案件编号",
-    COL_PARTIES: "当事人",
-    COL_VILLAGE: "村（社区）",
-    COL_CATEGORY: "纠纷类型",
-    COL_STATE: "状态",
-    COL_REGISTERED: "登记日期",
-}
+CASE_COLUMNS: list[Column[RegisterRow]] = numbered(
+    {
+        COL_NUMBER: Column(
+            "案件编号",
+            lambda r: r.number or NO_NUMBER,
+            sort=lambda r: r.number or "",
+            tooltip=no_tooltip,
+        ),
+        COL_PARTIES: Column("当事人", lambda r: r.parties),
+        COL_VILLAGE: Column("村（社区）", lambda r: r.village, tooltip=no_tooltip),
+        COL_CATEGORY: Column("纠纷类型", lambda r: r.category, tooltip=no_tooltip),
+        COL_STATE: Column(
+            "状态",
+            lambda r: STATES.get(r.state, r.state),
+            sort=lambda r: r.state,
+            tooltip=outcome_tip,
+        ),
+        COL_REGISTERED: Column("登记日期", lambda r: r.registered_on, tooltip=no_tooltip),
+    }
+)
+COLUMNS: dict[int, str] = titles(CASE_COLUMNS)
 SAMPLES: dict[int, str] = {  # the widest text a column usually holds
     COL_NUMBER: "（2026）青山调字第100号",
     COL_PARTIES: "王建国、李秀英、张卫东",
@@ -61,25 +62,26 @@ SAMPLES: dict[int, str] = {  # the widest text a column usually holds
     COL_STATE: "不予受理",
     COL_REGISTERED: "2026-11-20",
 }
-NO_NUMBER = "未受理"
 PAGE_SIZE = 100
 MAX_PAGES = 40
 
 
-class CaseListModel(QAbstractTableModel):
+class CaseListModel(TableModel[RegisterRow]):
     """The cases of a list of ids, in that order. Rows are read a page at a time when a
     view asks for them; a read failure is reported once through ``storage_failed``."""
 
-    SortRole = SortRole
-    RowRole = RowRole
     storage_failed = Signal(object)  # StorageError
 
     def __init__(self, db: Database, case_ids: list[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(CASE_COLUMNS, parent)
         self.db = db
         self._ids = list(case_ids)
-        self._pages: OrderedDict[int, list[RegisterRow | None]] = OrderedDict()
-        self._failed = False
+        self._pages = PageCache(
+            self._read_page,
+            size=PAGE_SIZE,
+            keep=MAX_PAGES,
+            failed=lambda exc: emit(self.storage_failed, exc),
+        )
 
     @property
     def case_ids(self) -> list[str]:
@@ -89,92 +91,20 @@ class CaseListModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_record(self, row: int) -> RegisterRow | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        page_no = row // PAGE_SIZE
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._load(page_no)
-            if page is None:
-                return None
-        else:
-            self._pages.move_to_end(page_no)
-        return page[row % PAGE_SIZE]
+        return self._pages.row(row) if 0 <= row < len(self._ids) else None
 
-    def _load(self, page_no: int) -> list[RegisterRow | None] | None:
-        if self._failed:
-            return None  # one message, not one per painted cell
-        ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-        try:
-            seqs = {case_id: register.seq_for_case(self.db, case_id) for case_id in ids}
-            rows = register.fetch_rows(self.db, [s for s in seqs.values() if s is not None])
-        except StorageError as exc:
-            self._failed = True
-            emit(self.storage_failed, exc)
-            return None
+    def record_count(self) -> int:
+        return len(self._ids)
+
+    def record_of(self, row: int) -> RegisterRow | None:
+        return self.row_record(row)
+
+    def _read_page(self, first: int, stop: int) -> list[RegisterRow | None]:
+        ids = self._ids[first:stop]
+        seqs = [register.seq_for_case(self.db, case_id) for case_id in ids]
+        rows = register.fetch_rows(self.db, [s for s in seqs if s is not None])
         # A case gone since the count (a sync) shows as an empty row, not a shifted list.
-        page = [rows.get(seq) if seq is not None else None for seq in seqs.values()]
-        self._pages[page_no] = page
-        while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
-        return page
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS.get(section)
-        return str(section + 1) if 0 <= section < len(self._ids) else None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
-            return None
-        r = self.row_record(index.row())
-        if r is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(r, column)
-        if role == SortRole:
-            return _sort_value(r, column)
-        if role == RowRole:
-            return r
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_STATE and r.outcome:
-                return f"{STATES.get(r.state, r.state)}：{OUTCOMES.get(r.outcome, r.outcome)}"
-            if column == COL_PARTIES:
-                return r.parties
-        return None
-
-
-def _text(r: RegisterRow, column: int) -> str:
-    return {
-        COL_NUMBER: r.number or NO_NUMBER,
-        COL_PARTIES: r.parties,
-        COL_VILLAGE: r.village,
-        COL_CATEGORY: r.category,
-        COL_STATE: STATES.get(r.state, r.state),
-        COL_REGISTERED: r.registered_on,
-    }[column]
-
-
-def _sort_value(r: RegisterRow, column: int) -> object:
-    return {
-        COL_NUMBER: r.number or "",
-        COL_PARTIES: r.parties,
-        COL_VILLAGE: r.village,
-        COL_CATEGORY: r.category,
-        COL_STATE: r.state,
-        COL_REGISTERED: r.registered_on,
-    }[column]
+        return [rows.get(seq) if seq is not None else None for seq in seqs]
 
 
 class DrillDownDialog(QDialog):

@@ -1,16 +1,18 @@
 """The statistics window's tables: the indicator table (this period, the same period last
 year, the change) and one breakdown table per 纠纷类型, 案件来源, 村（社区）, 调解员, 调委会.
 
-Both are read-only ``QAbstractTableModel``s over one ``Report`` (app.models.stats), with
-``COL_*`` constants, ``SortRole`` (native values: int, float, None) and ``RowRole`` (the
-record of the row). ``target(index)`` says which cases stand behind a cell, for the
-drill-down: every count cell has its list; the amount lists the agreements with an amount
-(their amounts add up to it, docs/statistics.md); the success rate and the change
-column have none (``target`` is None and ``no_list_reason(index)`` says why).
+Both are read-only tables over one ``Report`` (app.models.stats), declared on the table
+base (app/ui/table_model.py): ``COL_*`` constants, ``SortRole`` (native values: int,
+float, None) and ``RowRole`` (the record of the row). ``target(index)`` says which cases
+stand behind a cell, for the drill-down: every count cell has its list; the amount lists
+the agreements with an amount (their amounts add up to it, docs/statistics.md); the
+success rate and the change column have none (``target`` is None and
+``no_list_reason(index)`` says why).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,20 +27,23 @@ from app.models.stats import (
     Report,
     Row,
 )
-from app.qt.core import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from app.qt.core import QObject, Qt
 from app.qt.gui import QFont
-from app.ui.item_views import RowRole, SortRole
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from app.ui.table_model import (
+    LEFT,
+    RIGHT,
+    AnyIndex,
+    Column,
+    ListTableModel,
+    no_tooltip,
+    numbered,
+)
 
 MINUS = "\u2212"  # − : a real minus sign, as wide as the plus
 NO_VALUE = "—"
 RATE = "success_rate"
 AMOUNT = "amount_fen"
 INFO: dict[str, IndicatorInfo] = {i.name: i for i in INDICATORS}
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 # --------------------------------------------------------------------------- formatting
@@ -126,11 +131,8 @@ def _bold() -> QFont:
     return font
 
 
-class StatsTableModel(QAbstractTableModel):
+class StatsTableModel(ListTableModel[Any]):
     """What both tables share: ``target`` and ``no_list_reason`` for the drill-down."""
-
-    SortRole = SortRole
-    RowRole = RowRole
 
     def target(self, index: AnyIndex) -> Target | None:
         raise NotImplementedError
@@ -145,23 +147,13 @@ class StatsTableModel(QAbstractTableModel):
             return RATE_NO_LIST
         return NAME_NO_LIST
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
 
 # --------------------------------------------------------------------------- indicators
 
 COL_INDICATOR, COL_THIS, COL_LAST_YEAR, COL_CHANGE = range(4)
-INDICATOR_COLUMNS: dict[int, str] = {
-    COL_INDICATOR: "指标",
-    COL_THIS: "本期",
-    COL_LAST_YEAR: "去年同期",
-    COL_CHANGE: "增减",
-}
 # The headline figures, shown bold.
 KEY_INDICATORS = frozenset({"accepted", "succeeded", RATE})
+RATE_TIP = "调解成功率 = 调解成功数 ÷ 调解案件数（不含撤回）"
 
 
 @dataclass(frozen=True)
@@ -185,100 +177,76 @@ class IndicatorLine:
         return fmt_change(self.name, self.this, self.last_year)
 
 
+def _figure_tip(line: IndicatorLine) -> str:
+    if line.name == RATE:
+        return RATE_TIP
+    if line.name == AMOUNT:
+        return "双击列出有金额的协议（它们的金额合计就是这个数）"
+    return "双击（或按 Enter）列出这些案件"
+
+
+def _change_tip(line: IndicatorLine) -> str:
+    return "本期比去年同期" + ("（百分点）" if line.name == RATE else "")
+
+
+def _period_column(
+    title: str, figure: Callable[[IndicatorLine], int | float | None]
+) -> Column[IndicatorLine]:
+    """本期 or 去年同期: the figure as the cell shows it, sorted by its number."""
+    return Column(
+        title,
+        lambda line: fmt_value(line.name, figure(line)),
+        sort=figure,
+        tooltip=_figure_tip,
+        align=RIGHT,
+    )
+
+
+INDICATOR_COLUMNS: list[Column[IndicatorLine]] = numbered(
+    {
+        COL_INDICATOR: Column("指标", lambda i: i.label, tooltip=_figure_tip, align=LEFT),
+        COL_THIS: _period_column("本期", lambda i: i.this),
+        COL_LAST_YEAR: _period_column("去年同期", lambda i: i.last_year),
+        COL_CHANGE: Column(
+            "增减",
+            lambda i: i.change,
+            sort=lambda i: change_value(i.name, i.this, i.last_year),
+            tooltip=_change_tip,
+            align=RIGHT,
+        ),
+    }
+)
+
+
 class IndicatorTableModel(StatsTableModel):
     """Rows: every indicator (LABELS order); columns: 指标, 本期, 去年同期, 增减."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._lines: list[IndicatorLine] = []
+        super().__init__(INDICATOR_COLUMNS, parent)
         self.set_figures(Indicators(), Indicators())
 
     def set_figures(self, this: Indicators, last_year: Indicators) -> None:
-        self.beginResetModel()
-        self._lines = [
+        self.set_rows(
             IndicatorLine(INFO[name], this.value(name), last_year.value(name)) for name in LABELS
-        ]
-        self.endResetModel()
+        )
 
     def set_report(self, report: Report) -> None:
         self.set_figures(report.this, report.last_year)
 
     def line(self, row: int) -> IndicatorLine:
-        return self._lines[row]
+        line: IndicatorLine = self.record(row)
+        return line
 
     def row_of(self, indicator: str) -> int:
-        return next(i for i, line in enumerate(self._lines) if line.name == indicator)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(INDICATOR_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return INDICATOR_COLUMNS.get(section)
-        return str(section + 1) if 0 <= section < len(self._lines) else None
+        return self.row_where(lambda line: line.name == indicator)
 
     def indicator_at(self, index: AnyIndex) -> str | None:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        return self._lines[index.row()].name
+        line = self.record_at(index)
+        return None if line is None else str(line.name)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        line = self._lines[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(line, column)
-        if role == SortRole:
-            return self._sort_value(line, column)
-        if role == RowRole:
-            return line
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if column == COL_INDICATOR else _RIGHT
-        if role == Qt.ItemDataRole.FontRole and line.name in KEY_INDICATORS:
+    def row_data(self, record: IndicatorLine, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and record.name in KEY_INDICATORS:
             return _bold()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(line, column)
-        return None
-
-    def _text(self, line: IndicatorLine, column: int) -> str | None:
-        if column == COL_INDICATOR:
-            return line.label
-        if column == COL_THIS:
-            return fmt_value(line.name, line.this)
-        if column == COL_LAST_YEAR:
-            return fmt_value(line.name, line.last_year)
-        if column == COL_CHANGE:
-            return line.change
-        return None
-
-    def _sort_value(self, line: IndicatorLine, column: int) -> object:
-        if column == COL_INDICATOR:
-            return line.label
-        if column == COL_THIS:
-            return line.this
-        if column == COL_LAST_YEAR:
-            return line.last_year
-        if column == COL_CHANGE:
-            return change_value(line.name, line.this, line.last_year)
-        return None
-
-    def _tooltip(self, line: IndicatorLine, column: int) -> str | None:
-        if column in (COL_THIS, COL_LAST_YEAR, COL_INDICATOR):
-            if line.name == RATE:
-                return "调解成功率 = 调解成功数 ÷ 调解案件数（不含撤回）"
-            if line.name == AMOUNT:
-                return "双击列出有金额的协议（它们的金额合计就是这个数）"
-            return "双击（或按 Enter）列出这些案件"
-        if column == COL_CHANGE:
-            return "本期比去年同期" + ("（百分点）" if line.name == RATE else "")
         return None
 
     def no_list_reason(self, index: AnyIndex) -> str:
@@ -288,10 +256,8 @@ class IndicatorTableModel(StatsTableModel):
 
     def target(self, index: AnyIndex) -> Target | None:
         """The cases behind the cell; the indicator's name opens this period's list."""
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        line = self._lines[index.row()]
-        if line.name == RATE or index.column() == COL_CHANGE:
+        line = self.record_at(index)
+        if line is None or line.name == RATE or index.column() == COL_CHANGE:
             return None
         last_year = index.column() == COL_LAST_YEAR
         value = line.last_year if last_year else line.this
@@ -345,6 +311,32 @@ def breakdown_header(name: str) -> str:
     return _TWO_LINES.get(name, LABELS[name])
 
 
+def _figure_column(name: str) -> Column[Row]:
+    """The column of indicator ``name`` in a breakdown table."""
+
+    def tip(row: Row) -> str:
+        if name == RATE:
+            return RATE_TIP
+        if name == AMOUNT:
+            return f"{row.label}：{LABELS[name]}。双击（或按 Enter）列出有金额的协议"
+        return f"{row.label}：{LABELS[name]}。双击（或按 Enter）列出这些案件"
+
+    return Column(
+        breakdown_header(name),
+        lambda row: fmt_value(name, row.values.value(name), unit=False),
+        sort=lambda row: row.values.value(name),
+        tooltip=tip,
+        align=RIGHT,
+        header_tip=f"{LABELS[name]}（元）" if name == AMOUNT else LABELS[name],
+    )
+
+
+def breakdown_columns(by: By) -> list[Column[Row]]:
+    """The row's name (headed by what the breakdown is by), then BREAKDOWN_INDICATORS."""
+    name = Column[Row](BY_LABELS[by], lambda row: row.label, tooltip=no_tooltip, align=LEFT)
+    return [name, *(_figure_column(n) for n in BREAKDOWN_INDICATORS)]
+
+
 class BreakdownTableModel(StatsTableModel):
     """Rows: a breakdown's rows, 合计 last (bold); columns: the row's name, then
     BREAKDOWN_INDICATORS (``BREAKDOWN_COL[name]``). The vertical header gives the row's
@@ -352,102 +344,45 @@ class BreakdownTableModel(StatsTableModel):
     while the figures scroll sideways."""
 
     def __init__(self, by: By, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(breakdown_columns(by), parent)
         self.by = by
-        self._rows: list[Row] = []
-
-    def set_rows(self, rows: list[Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def set_report(self, report: Report) -> None:
         self.set_rows(report.breakdowns.get(self.by, []))
 
-    def record(self, row: int) -> Row:
-        return self._rows[row]
-
     def total(self) -> Row | None:
-        return next((r for r in self._rows if r.is_total), None)
+        return next((r for r in self.rows() if r.is_total), None)
 
     def row_of(self, label: str) -> int:
-        return next(i for i, r in enumerate(self._rows) if r.label == label)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(BREAKDOWN_INDICATORS) + 1
+        return self.row_where(lambda row: row.label == label)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Vertical:
-            if not 0 <= section < len(self._rows):
-                return None
-            row = self._rows[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return row.label
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _LEFT
-            if role == Qt.ItemDataRole.FontRole and row.is_total:
-                return _bold()
-            return None
-        if not 0 <= section <= len(BREAKDOWN_INDICATORS):
+        if orientation == Qt.Orientation.Horizontal:
+            return super().headerData(section, orientation, role)
+        row: Row | None = self.record_of(section)
+        if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                BY_LABELS[self.by] if section == COL_NAME else breakdown_header(self._name(section))
-            )
-        if role == Qt.ItemDataRole.ToolTipRole and section != COL_NAME:
-            name = self._name(section)
-            return f"{LABELS[name]}（元）" if name == AMOUNT else LABELS[name]
-        return None
-
-    @staticmethod
-    def _name(column: int) -> str:
-        return BREAKDOWN_INDICATORS[column - 1]
+            return row.label
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return LEFT
+        return self.row_data(row, role)
 
     def indicator_at(self, index: AnyIndex) -> str | None:
         if not index.isValid() or not 1 <= index.column() <= len(BREAKDOWN_INDICATORS):
             return None
-        return self._name(index.column())
+        return BREAKDOWN_INDICATORS[index.column() - 1]
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if not 0 <= column <= len(BREAKDOWN_INDICATORS):
-            return None
-        name = None if column == COL_NAME else self._name(column)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if name is None:
-                return row.label
-            return fmt_value(name, row.values.value(name), unit=False)
-        if role == SortRole:
-            return row.label if name is None else row.values.value(name)
-        if role == RowRole:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if name is None else _RIGHT
-        if role == Qt.ItemDataRole.FontRole and row.is_total:
-            return _bold()
-        if role == Qt.ItemDataRole.ToolTipRole and name is not None:
-            if name == RATE:
-                return "调解成功率 = 调解成功数 ÷ 调解案件数（不含撤回）"
-            if name == AMOUNT:
-                return f"{row.label}：{LABELS[name]}。双击（或按 Enter）列出有金额的协议"
-            return f"{row.label}：{LABELS[name]}。双击（或按 Enter）列出这些案件"
-        return None
+    def row_data(self, record: Row, role: int) -> Any:
+        return _bold() if role == Qt.ItemDataRole.FontRole and record.is_total else None
 
     def target(self, index: AnyIndex) -> Target | None:
         """The cases behind the cell (None for the name column and the rate)."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+        row: Row | None = self.record_at(index)
         name = self.indicator_at(index)
-        if name is None or name == RATE:
+        if row is None or name is None or name == RATE:
             return None
         value = row.values.value(name)
         label = "" if row.is_total else row.label
