@@ -18,6 +18,7 @@ from app.models.db import Database
 from app.models.reference import categories
 from app.ui import application, ui_settings
 from app.ui.cases.register_dialog import RegisterDialog
+from app.ui.chooser import MatchModel, mark_blank
 from app.ui.register_view import RegisterPage
 from tests.conftest import TODAY
 from tests.ui.message_boxes import Boxes
@@ -205,3 +206,19 @@ def test_every_register_filter_shows_its_entry_whole(
         # QLineEdit keeps 2 px a side and a 1 px cursor: less room and the text scrolls.
         text_width = line.fontMetrics().horizontalAdvance(longest)
         assert line.width() - 2 * 2 - 1 >= text_width, longest
+
+
+def test_the_matches_pass_the_model_tester(qtmodeltester, qtbot: QtBot) -> None:
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    combo.addItems(["（不填）", "红旗村", "桃园村", "河东社区"])
+    mark_blank(combo, 0)
+    matches = MatchModel()
+    matches.setSourceModel(combo.model())
+    qtmodeltester.check(matches)  # Qt's tester watches every new query
+    for query in ("h", "hd", "", "桃", "xyz", "h"):
+        matches.set_query(query)
+    assert [matches.index(r, 0).data() for r in range(matches.rowCount())] == [
+        "红旗村",
+        "河东社区",
+    ]
