@@ -114,15 +114,9 @@ FOOTER = K.Footer(L.PAGE_WIDTH / 2, L.FOOTER_BASELINE)
 
 
 def draw(canv: K.KitCanvas, data: KitData, *, mark: str | None = TITLE, level: int = 0) -> None:
-    flowables = story(data, canv.fonts)
-    group = canv.new_group()
-
-    def decorate(c: K.KitCanvas, n: int) -> None:
-        if n == 0 and mark:
-            c.mark(mark, level)
-        c.number_page(group, FOOTER)
-
-    K.flow(canv, flowables, size=K.A4_PORTRAIT, frame=FRAME, decorate=decorate)
+    K.flow_numbered(
+        canv, story(data, canv.fonts), frame=FRAME, footer=FOOTER, mark=mark, level=level
+    )
 
 
 def problems(data: KitData) -> list[str]:

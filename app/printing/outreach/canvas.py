@@ -436,6 +436,28 @@ def flow(
     return pages
 
 
+def flow_numbered(
+    canv: KitCanvas,
+    story: Sequence[Flowable],
+    *,
+    frame: tuple[float, float, float, float],
+    footer: Footer,
+    mark: str | None,
+    level: int,
+) -> int:
+    """:func:`flow` on A4 portrait pages numbered among themselves at ``footer``, the
+    first one marked (a bookmark ``mark`` at ``level``) unless ``mark`` is None or empty.
+    Returns the number of pages."""
+    group = canv.new_group()
+
+    def decorate(c: KitCanvas, n: int) -> None:
+        if n == 0 and mark:
+            c.mark(mark, level)
+        c.number_page(group, footer)
+
+    return flow(canv, story, size=A4_PORTRAIT, frame=frame, decorate=decorate)
+
+
 # ---------------------------------------------------------------------------------------
 # Small drawings
 
