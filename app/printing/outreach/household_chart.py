@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.models.privacy import mask_phone
 from app.printing import layout as L
 from app.printing.fonts import FontSet, get_fonts
 from app.printing.outreach import canvas as K
@@ -27,7 +28,6 @@ from app.printing.outreach.data import ChartOptions, Grid, Household, KitData
 from app.printing.outreach.text import (
     MissingDataError,
     has_id_number,
-    mask_phone,
     natural_key,
     scrub_ids,
 )

@@ -117,18 +117,6 @@ _ID_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 ID_REMOVED = "（证件号码不打印）"
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: the first three and the last four digits stay, the rest is masked
-    (numbers under eight digits keep only their last two). Text without digits is
-    returned as it is."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
-    if not digits:
-        return phone.strip()
-    if len(digits) >= 8:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return f"****{digits[-2:]}"
-
-
 def scrub_ids(text: str) -> str:
     """``text`` with anything shaped like a 15- or 18-digit ID number removed."""
     return _ID_NUMBER.sub(ID_REMOVED, text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.models.privacy import mask_phone
 from app.printing.outreach.data import Contact, Household, KitData, Member, TalkPoint
 from app.printing.outreach.text import (
     ID_REMOVED,
@@ -12,7 +13,6 @@ from app.printing.outreach.text import (
     duration_text,
     fill,
     has_id_number,
-    mask_phone,
     natural_key,
     scrub_ids,
     unknown_placeholders,
