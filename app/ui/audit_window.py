@@ -170,6 +170,19 @@ class AuditWindow(QWidget):
 
     def _build_audit_tab(self) -> QWidget:
         page = QWidget()
+        filters = self._build_audit_filters()
+        buttons = self._build_audit_buttons()
+        self._build_audit_table()
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint_label(INTRO))
+        layout.addLayout(filters)
+        layout.addWidget(self.problem)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        return page
+
+    def _build_audit_filters(self) -> QGridLayout:
+        """用户, 类别, 动作, 案件 and the dates."""
         self.user = _combo([(None, ALL_USERS), *audit.user_choices(self.db), ("system", "系统")])
         self.kind = _combo([(None, ALL_KINDS), *audit.KINDS.items()])
         self.action = _combo([(None, ALL_ACTIONS)])
@@ -212,7 +225,10 @@ class AuditWindow(QWidget):
         filters.setColumnStretch(1, 1)
         filters.setColumnStretch(3, 1)
         filters.setColumnStretch(5, 1)
+        return filters
 
+    def _build_audit_buttons(self) -> QHBoxLayout:
+        """How many entries are listed, 查询 and 导出; a line for a filter's problem."""
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         tint(self.problem, ERROR)
@@ -223,7 +239,9 @@ class AuditWindow(QWidget):
         buttons.addWidget(self.count, 1)
         buttons.addWidget(self.apply_button)
         buttons.addWidget(self.export_button)
+        return buttons
 
+    def _build_audit_table(self) -> None:
         self.model = AuditModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -238,14 +256,6 @@ class AuditWindow(QWidget):
             self.table.setColumnWidth(col, em(self) * chars)
         header.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
         on_open(self.table, self._open_row)
-
-        layout = QVBoxLayout(page)
-        layout.addWidget(hint_label(INTRO))
-        layout.addLayout(filters)
-        layout.addWidget(self.problem)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        return page
 
     def _build_raw_tab(self) -> QWidget:
         page = QWidget()

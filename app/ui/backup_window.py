@@ -297,6 +297,30 @@ class BackupWindow(QWidget):
         self.folder = backup.backup_folder(db_path)
 
         intro = hint_label(RULES)
+        where_row = self._build_where_row()
+        self._build_list()
+        buttons = self._build_buttons()
+        self._build_second_box()
+        self.refusal = QLabel()
+        tint(self.refusal, MUTED)
+        self.refusal.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(where_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.current)
+        layout.addLayout(buttons)
+        layout.addWidget(self.refusal)
+        layout.addWidget(self.second_box)
+        fit_to_screen(self, QSize(em(self) * 62, em(self) * 40))
+        self.reload()
+
+    # ---- building
+
+    def _build_where_row(self) -> QHBoxLayout:
+        """The backup folder and 打开备份文件夹."""
         self.where = QLabel()
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.where.setWordWrap(True)
@@ -305,7 +329,10 @@ class BackupWindow(QWidget):
         where_row = QHBoxLayout()
         where_row.addWidget(self.where, 1)
         where_row.addWidget(self.open_folder_button)
+        return where_row
 
+    def _build_list(self) -> None:
+        """The backups, newest first, and what the current database holds."""
         self.model = BackupsModel(self)
         self.table = record_view(self.model)
         header = self.table.horizontalHeader()
@@ -318,6 +345,8 @@ class BackupWindow(QWidget):
         self.current = QLabel()
         self.current.setWordWrap(True)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """立即备份 and 备份到文件 on the left, the two ways to restore on the right."""
         self.backup_button = QPushButton(BACKUP_NOW)
         self.backup_button.clicked.connect(self.back_up_now)
         self.file_button = QPushButton(BACKUP_TO_FILE)
@@ -332,7 +361,10 @@ class BackupWindow(QWidget):
         buttons.addStretch(1)
         for button in (self.restore_button, self.restore_file_button):
             buttons.addWidget(button)
+        return buttons
 
+    def _build_second_box(self) -> None:
+        """第二备份位置: the folder every backup is copied to as well, and its state."""
         self.second_box = QGroupBox("第二备份位置（U盘、移动硬盘或网络共享）")
         self.second_path = QLabel()
         self.second_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -351,22 +383,6 @@ class BackupWindow(QWidget):
         second_layout.addLayout(second_buttons)
         second_layout.addWidget(self.second_state)
         second_layout.addWidget(hint_label(SECOND_NOTE))
-
-        self.refusal = QLabel()
-        tint(self.refusal, MUTED)
-        self.refusal.setWordWrap(True)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(where_row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.current)
-        layout.addLayout(buttons)
-        layout.addWidget(self.refusal)
-        layout.addWidget(self.second_box)
-        fit_to_screen(self, QSize(em(self) * 62, em(self) * 40))
-        self.reload()
 
     # ---- reading
 

@@ -102,6 +102,22 @@ class LoginDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setModal(True)
 
+        self._make_widgets(office_name)
+        self._lay_out()
+        self._connect()
+
+        self.first: Account | None = None
+        self.accounts: list[Account] = []
+        if locked is not None:
+            self._show_mode(Mode.UNLOCK)
+        else:
+            self.reload()
+        self.setMinimumWidth(em(self) * 26)
+
+    # ---- building
+
+    def _make_widgets(self, office_name: str) -> None:
+        """Every row any mode shows; each mode shows only its own (``_show_mode``)."""
         self.heading = Heading(office_name or "乡镇人民调解工作台", 1.3)
         self.heading.setWordWrap(True)
         self.intro = QLabel()
@@ -121,6 +137,7 @@ class LoginDialog(QDialog):
         for button in (self.ok_button, self.quit_button):
             button.setAutoDefault(False)  # Enter is handled by the fields themselves
 
+    def _lay_out(self) -> None:
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.addRow("姓名", self.user)
@@ -141,6 +158,8 @@ class LoginDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
 
+    def _connect(self) -> None:
+        """Enter moves on from field to field and submits from the last."""
         self.ok_button.clicked.connect(self.submit)
         self.quit_button.clicked.connect(self.ask_to_quit)
         self.user.currentIndexChanged.connect(self._user_chosen)
@@ -152,14 +171,6 @@ class LoginDialog(QDialog):
         self._wait = QTimer(self)
         self._wait.setInterval(1000)
         self._wait.timeout.connect(self.tick)
-
-        self.first: Account | None = None
-        self.accounts: list[Account] = []
-        if locked is not None:
-            self._show_mode(Mode.UNLOCK)
-        else:
-            self.reload()
-        self.setMinimumWidth(em(self) * 26)
 
     # ---- modes
 

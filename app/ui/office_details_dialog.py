@@ -56,7 +56,21 @@ class OfficeDetailsDialog(ServiceDialog):
             width_em=40,
         )
         details = office.office_details(db)
-        committee = office.main_committee(db)
+        # What the form showed: the services store only what the user changed from it, and
+        # refuse when someone changed it meanwhile; 重新载入 reads it again.
+        self._loaded = details
+        self.reload = self.reload_details
+        self._add_printed_details(details)
+        self._add_font_row()
+        self._add_late_days_row()
+        self.file_dialog: QFileDialog | None = None
+
+    # ---- the form
+
+    def _add_printed_details(self, details: office.OfficeDetails) -> None:
+        """What the documents print: the seal, the address and phone, the court, how long
+        the files are kept."""
+        committee = office.main_committee(self.db)
         self.committee_label = QLabel(committee.name)
         self.seal_text = QLineEdit(details.seal_text)
         self.seal_text.setPlaceholderText(committee.name)
@@ -75,6 +89,8 @@ class OfficeDetailsDialog(ServiceDialog):
         self.add_row("司法确认法院", self.court_name)
         self.add_row("卷宗保管期限", self.retention)
 
+    def _add_font_row(self) -> None:
+        """打印字体: this PC's choice, with any problem the fonts have."""
         self.font_path = QLineEdit()
         self.font_path.setReadOnly(True)
         self.font_path.setPlaceholderText(SHIPPED_FONT_TEXT)
@@ -107,15 +123,13 @@ class OfficeDetailsDialog(ServiceDialog):
         self.font_problems.setVisible(bool(problems))
         self.form.addRow(self.font_problems)
 
+    def _add_late_days_row(self) -> None:
+        """When a case waiting for 受理 shows in red on 今日工作."""
         low, high = office.ACCEPT_LATE_DAYS_RANGE
         self.accept_late_days = QSpinBox()
         self.accept_late_days.setRange(low, high)
-        # What the form showed: the services store only what the user changed from it, and
-        # refuse when someone changed it meanwhile; 重新载入 reads it again.
-        self._loaded = details
-        self._loaded_days = office.accept_late_days(db)
+        self._loaded_days = office.accept_late_days(self.db)  # shown, as _loaded
         self.accept_late_days.setValue(self._loaded_days)
-        self.reload = self.reload_details
         self.accept_late_days.setPrefix("登记后超过 ")
         self.accept_late_days.setSuffix(" 天未受理")
         late_box = QWidget()
@@ -125,7 +139,6 @@ class OfficeDetailsDialog(ServiceDialog):
         late_column.addWidget(hint_label("这样的纠纷在“今日工作 → 待受理”中标红，一般为 3 天。"))
         late_box.setFocusProxy(self.accept_late_days)
         self.add_row(office.ACCEPT_LATE_DAYS_FIELD, late_box)
-        self.file_dialog: QFileDialog | None = None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -154,7 +167,7 @@ class OfficeDetailsDialog(ServiceDialog):
         typed, days = self.details(), self.accept_late_days.value()
         before, before_days = self._loaded, self._loaded_days
         self._loaded = office.office_details(self.db)
-        self._loaded_days = office.accept_late_days(self.db)
+        self._loaded_days = office.accept_late_days(self.db)  # shown, as _loaded
         merged, both = keep_typed(asdict(before), asdict(typed), asdict(self._loaded))
         self._show(OfficeDetails(**merged))
         labels = {

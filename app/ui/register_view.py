@@ -119,6 +119,20 @@ class RegisterPage(QWidget):
         self.model.storage_failed.connect(self._storage_failed)
         self.loaded = False  # the first query waits until the page is first shown
 
+        top = self._build_search_row()
+        filters = self._build_filters()
+        self._build_table()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(filters)
+        layout.addWidget(self.table, 1)
+
+        self._connect()
+
+    # ---- building
+
+    def _build_search_row(self) -> QHBoxLayout:
+        """The search box, how many cases are listed, and 清除筛选."""
         self.search = SearchBox()
         self.search.setPlaceholderText(
             "查找：案件编号、当事人姓名或拼音首字母、电话、身份证号（Ctrl+F）"
@@ -135,7 +149,14 @@ class RegisterPage(QWidget):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.clear_button = QPushButton("清除筛选")
         self.clear_button.setAutoDefault(False)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.clear_button)
+        return top
 
+    def _build_filters(self) -> QWidget:
+        """状态, 纠纷类型, 案件来源, 村（社区）, 调解员 and 登记日期: one bar that wraps."""
         self.state = QComboBox()
         self.category = QComboBox()
         self.source = QComboBox()
@@ -154,11 +175,6 @@ class RegisterPage(QWidget):
         fill_filter(self.category, [(c, c) for c in categories()])
         fill_filter(self.source, [(t, k) for k, t in sources().items()])
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.clear_button)
-
         filters = QWidget()
         flow = FlowLayout(filters, spacing=12)
         flow.setContentsMargins(0, 0, 0, 0)
@@ -172,7 +188,10 @@ class RegisterPage(QWidget):
             ("至", self.date_to),
         ):
             flow.addWidget(self._labelled(text, widget))
+        return filters
 
+    def _build_table(self) -> None:
+        """The register itself: one row per case, sorted by its header, opened by Enter."""
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -197,11 +216,8 @@ class RegisterPage(QWidget):
         self._case_menu: QMenu | None = None
         self._print_menu: QMenu | None = None
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(filters)
-        layout.addWidget(self.table, 1)
-
+    def _connect(self) -> None:
+        """Typing searches after a short pause (Enter at once); a filter chosen applies."""
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
@@ -214,8 +230,6 @@ class RegisterPage(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._debounce.start)  # typed digit by digit
         self.clear_button.clicked.connect(self.clear_filters)
-
-    # ---- building
 
     def _labelled(self, text: str, widget: QWidget) -> QWidget:
         box = QWidget()

@@ -273,6 +273,20 @@ class UsersDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.form: QDialog | None = None  # the add/edit/reset form open now
 
+        self._build_users_table()
+        row = self._build_user_buttons()
+        lock_row = self._build_lock_row()
+        self._build_events_table()
+        bottom = self._build_close_row()
+        self._lay_out(row, lock_row, bottom)
+        self._connect()
+        self.resize(em(self) * 46, em(self) * 36)
+        self.refresh()
+
+    # ---- building
+
+    def _build_users_table(self) -> None:
+        """The users: name, role, 对应调解员, active or not."""
         self.model = ListTableModel(USER_COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -284,6 +298,8 @@ class UsersDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         on_open(self.table, self._open_row)
 
+    def _build_user_buttons(self) -> QHBoxLayout:
+        """新增用户, 修改, 重设密码, 停用/启用: on the user chosen in the table."""
         self.add_button = QPushButton("新增用户(&A)…")
         self.edit_button = QPushButton("修改(&E)…")
         self.reset_button = QPushButton("重设密码(&P)…")
@@ -293,7 +309,10 @@ class UsersDialog(QDialog):
             b.setAutoDefault(False)
             row.addWidget(b)
         row.addStretch(1)
+        return row
 
+    def _build_lock_row(self) -> QHBoxLayout:
+        """自动锁定: the idle time, with its own error line."""
         self.lock = QSpinBox()
         self.lock.setRange(0, accounts.MAX_LOCK_MINUTES)
         self.lock.setSuffix(" 分钟")
@@ -307,7 +326,10 @@ class UsersDialog(QDialog):
         lock_row.addStretch(1)
         self.lock_banner = error_banner()
         self.lock_errors = FieldErrors(self, self.lock_banner)
+        return lock_row
 
+    def _build_events_table(self) -> None:
+        """本机登录记录: logins, failed attempts and locks on this computer."""
         self.events = ListTableModel(EVENT_COLUMNS, self)
         self.events_table = QTableView()
         self.events_table.setModel(self.events)
@@ -318,12 +340,15 @@ class UsersDialog(QDialog):
             QHeaderView.ResizeMode.ResizeToContents
         )
 
+    def _build_close_row(self) -> QHBoxLayout:
         self.close_button = QPushButton("关闭")
         self.close_button.setAutoDefault(False)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
+        return bottom
 
+    def _lay_out(self, row: QHBoxLayout, lock_row: QHBoxLayout, bottom: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(Heading(TITLE, 1.2))
         layout.addWidget(hint_label(ROLES_NOTE))
@@ -342,6 +367,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.events_table, 2)
         layout.addLayout(bottom)
 
+    def _connect(self) -> None:
         self.add_button.clicked.connect(self.add_user)
         self.edit_button.clicked.connect(self.edit_user)
         self.reset_button.clicked.connect(self.reset_password)
@@ -350,8 +376,6 @@ class UsersDialog(QDialog):
         self.close_button.clicked.connect(self.close)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(lambda *_: self._show_buttons())
-        self.resize(em(self) * 46, em(self) * 36)
-        self.refresh()
 
     def _open_row(self, _index: QModelIndex) -> None:
         self.edit_user()

@@ -89,7 +89,26 @@ class PartyForm(QFrame):
         grid.setColumnStretch(3, 1)
         grid.setVerticalSpacing(4)
 
-        # ---- header: title and person/organisation
+        self._build_header(grid)
+        self._make_inputs(removable)
+        self._place_inputs(grid)
+        self._grid = grid
+        self._fix_label_columns()
+        self._boxes = self._boxes_by_field()
+        self._filled_from_id = False
+        self.person_radio.toggled.connect(self._kind_changed)
+        self.id_number.textChanged.connect(self._id_changed)
+        self.id_type.currentIndexChanged.connect(lambda _i: self._id_changed(self.id_number.text()))
+        self.has_agent.toggled.connect(self._agent_toggled)
+        self.remove_button.clicked.connect(lambda: emit(self.remove_requested, self))
+        self._kind_changed(True)
+        self._agent_toggled(False)
+        self.set_title(self.label)
+
+    # ---- building
+
+    def _build_header(self, grid: QGridLayout) -> None:
+        """The title (申请人1 …) and 个人 / 单位."""
         self.title = Heading()
         self.person_radio = QRadioButton("个人")
         self.org_radio = QRadioButton("单位")
@@ -101,7 +120,8 @@ class PartyForm(QFrame):
         grid.addWidget(self.title, 0, 0)
         grid.addWidget(self.kind_box, 0, 1, 1, 3)
 
-        # ---- inputs (created in visual order, which is also the tab order)
+    def _make_inputs(self, removable: bool) -> None:
+        """The inputs, created in visual order, which is also the tab order."""
         self.name = QLineEdit()
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("手机或固定电话")
@@ -131,6 +151,8 @@ class PartyForm(QFrame):
         self.remove_button.setAutoDefault(False)
         self.remove_button.setVisible(removable)
 
+    def _place_inputs(self, grid: QGridLayout) -> None:
+        """Each input under its label, two to a row; the agent's below 有委托代理人."""
         self.name_box = require(grid_field(grid, 1, 0, "姓名", self.name))
         self.phone_box = grid_field(grid, 1, 2, "联系电话", self.phone)
         self.id_type_box = grid_field(grid, 2, 0, "证件类型", self.id_type)
@@ -149,11 +171,10 @@ class PartyForm(QFrame):
         self.agent_phone_box = grid_field(grid, 8, 2, "代理人电话", self.agent_phone)
         self.agent_powers_box = grid_field(grid, 9, 0, "代理权限", self.agent_powers, span=3)
         grid.addWidget(self.remove_button, 10, 3, Qt.AlignmentFlag.AlignRight)
-        self._grid = grid
-        self._fix_label_columns()
 
-        # error-field suffix (what the services call the field) -> input
-        self._boxes: dict[str, FieldBox] = {
+    def _boxes_by_field(self) -> dict[str, FieldBox]:
+        """What the services call a field (an error's suffix) -> its box."""
+        return {
             "类型": self.kind_box,
             "身份": self.name_box,
             "姓名": self.name_box,
@@ -175,16 +196,6 @@ class PartyForm(QFrame):
             "代理人电话": self.agent_phone_box,
             "代理权限": self.agent_powers_box,
         }
-
-        self._filled_from_id = False
-        self.person_radio.toggled.connect(self._kind_changed)
-        self.id_number.textChanged.connect(self._id_changed)
-        self.id_type.currentIndexChanged.connect(lambda _i: self._id_changed(self.id_number.text()))
-        self.has_agent.toggled.connect(self._agent_toggled)
-        self.remove_button.clicked.connect(lambda: emit(self.remove_requested, self))
-        self._kind_changed(True)
-        self._agent_toggled(False)
-        self.set_title(self.label)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -80,24 +80,39 @@ class ExportDialog(QDialog):
         )
         intro.setWordWrap(True)
 
-        total = int(db.scalar("SELECT count(*) FROM cases") or 0)
+        self._build_scope_choice()
+        self._build_id_choice()
+        buttons = self._build_buttons()
+        self._lay_out(heading, intro, buttons)
+        self.export_button.clicked.connect(self.choose_file)
+        self.cancel_button.clicked.connect(self.reject)
+        fit_to_screen(self, QSize(em(self) * 34, self.sizeHint().height() + em(self) * 4))
+
+    # ---- building
+
+    def _build_scope_choice(self) -> None:
+        """全部案件 or 当前台账的筛选结果, each with how many cases it is."""
+        total = int(self.db.scalar("SELECT count(*) FROM cases") or 0)
         self.all_cases = QRadioButton(f"全部案件（{total} 件，含已作废的案件）")
         self.filtered = QRadioButton("当前台账的筛选结果")
         self.choice = QButtonGroup(self)
         self.choice.addButton(self.all_cases)
         self.choice.addButton(self.filtered)
+        register_filter = self.register_filter
         if register_filter is None:
             self.filtered.setEnabled(False)
             self.filtered.setToolTip("请在“案件台账”页面设好筛选条件后再导出")
             self.all_cases.setChecked(True)
         else:
-            shown = len(register.open_seqs(db, register_filter))  # a count, not every row
+            shown = len(register.open_seqs(self.db, register_filter))  # a count, not every row
             limit = ""
             if register_filter.text.strip() and shown >= register.SEARCH_LIMIT:
                 limit = f"；查找结果最多列出 {register.SEARCH_LIMIT} 件"
             self.filtered.setText(f"当前台账的筛选结果（{shown} 件，与台账页面显示的相同{limit}）")
             self.filtered.setChecked(True)
 
+    def _build_id_choice(self) -> None:
+        """Full ID numbers or masked ones, with the warning that goes with full ones."""
         self.include_ids = QCheckBox(INCLUDE_IDS_TEXT)
         self.mask_hint = hint_label(MASK_HINT)
         self.warning = Panel(PRIVACY_WARNING)
@@ -106,11 +121,12 @@ class ExportDialog(QDialog):
         self.warning.set_colours(fill=NOTICE_FILL, border=NOTICE_BORDER, ink=ERROR)
         self.warning.hide()
         self.include_ids.toggled.connect(self._ids_toggled)
-        actor = session.signed_in(db)
+        actor = session.signed_in(self.db)
         if actor is not None and actor.role not in WORKERS:  # a 统计/只读 user: masks only
             self.include_ids.setEnabled(False)
             self.include_ids.setToolTip("只有主任和调解员可以导出完整的证件号码。")
 
+    def _build_buttons(self) -> QHBoxLayout:
         self.export_button = QPushButton("导出(&E)…")
         self.export_button.setDefault(True)
         self.cancel_button = QPushButton("取消")
@@ -119,7 +135,9 @@ class ExportDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.cancel_button)
+        return buttons
 
+    def _lay_out(self, heading: QWidget, intro: QWidget, buttons: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(intro)
@@ -135,10 +153,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.warning)
         layout.addStretch(1)
         layout.addLayout(buttons)
-
-        self.export_button.clicked.connect(self.choose_file)
-        self.cancel_button.clicked.connect(self.reject)
-        fit_to_screen(self, QSize(em(self) * 34, self.sizeHint().height() + em(self) * 4))
 
     def _ids_toggled(self, checked: bool) -> None:
         self.warning.setVisible(checked)

@@ -175,6 +175,20 @@ class ImportWizard(QDialog):
         self.outcome: ImportResult | None = None
 
         self.step_title = Heading(scale=1.2)
+        self._build_pages()
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.step_title)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self._connect()
+        self._show_step(Step.FILE)
+        fit_to_screen(self, QSize(em(self) * 60, em(self) * 40))
+
+    # ---- building
+
+    def _build_pages(self) -> None:
+        """One page per step, shown one at a time."""
         self.file_page = FilePage()
         self.header_page = HeaderPage()
         self.columns_page = ColumnsPage()
@@ -190,6 +204,9 @@ class ImportWizard(QDialog):
         ):
             self.stack.addWidget(page)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """What the step is doing on the left; 上一步, 下一步, 导入, 取消, 完成 on the right
+        (each step shows the ones it offers)."""
         self.status = QLabel()
         tint(self.status, MUTED)
         self.status.setWordWrap(True)
@@ -209,12 +226,9 @@ class ImportWizard(QDialog):
         ):
             b.setAutoDefault(False)
             buttons.addWidget(b)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.step_title)
-        layout.addWidget(self.stack, 1)
-        layout.addLayout(buttons)
-
+    def _connect(self) -> None:
         self.file_page.choose_button.clicked.connect(self.choose_file)
         self.header_page.sheet.activated.connect(self._sheet_chosen)
         self.header_page.header_row.valueChanged.connect(self._header_row_changed)
@@ -230,9 +244,6 @@ class ImportWizard(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.reject)
         self.finish_button.clicked.connect(self.accept)
-
-        self._show_step(Step.FILE)
-        fit_to_screen(self, QSize(em(self) * 60, em(self) * 40))
 
     # ---- steps and buttons
 

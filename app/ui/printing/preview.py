@@ -125,6 +125,21 @@ class PreviewWindow(QWidget):
         )
         self.setWindowTitle(f"打印预览 — {name}")
 
+        self._load_document()
+        self._build_view()
+        self._build_toolbar()
+        self._build_info(copies_note)
+        self._lay_out()
+        self._connect()
+        self._update_page()
+        self._update_zoom()
+        self._fit_to_screen()
+        if parent is None:
+            _open_windows.add(self)
+            self.destroyed.connect(lambda: _open_windows.discard(self))
+
+    # ---- set-up ---------------------------------------------------------
+    def _load_document(self) -> None:
         # The document before the buffer: children are deleted in creation order, so
         # the document never outlives the bytes it reads.
         self.document = QPdfDocument(self)
@@ -133,6 +148,8 @@ class PreviewWindow(QWidget):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
 
+    def _build_view(self) -> None:
+        """The pages, one under the other, as wide as the window."""
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -140,14 +157,16 @@ class PreviewWindow(QWidget):
         self.view.setPageSpacing(12)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
+    def _build_toolbar(self) -> None:
+        """打印, 另存为PDF, the pages, the zoom and 关闭, in a wrapping row rather than a
+        QToolBar: with the large type many mediators use, a toolbar would hide its last
+        buttons behind "»"."""
         self.page_label = _readout()
         self.zoom_label = _readout()
         self.zoom_label.setMinimumWidth(
             self.zoom_label.fontMetrics().horizontalAdvance("400%") + 12
         )
 
-        # Buttons in a wrapping row rather than a QToolBar: with the large type many
-        # mediators use, a toolbar would hide its last buttons behind "»".
         self.toolbar = QWidget(self)
         self.toolbar.setObjectName("previewToolbar")
         self._toolbar_layout = FlowLayout(self.toolbar, spacing=4)
@@ -171,6 +190,8 @@ class PreviewWindow(QWidget):
         for action in (self.print_action, self.save_action):
             look.embolden(self.button(action))
 
+    def _build_info(self, copies_note: str) -> None:
+        """How many copies to print (above the pages) and what printing did (below)."""
         self.info_label = QLabel(self._info_text(copies_note))
         self.info_label.setWordWrap(True)
         self.info_label.setContentsMargins(8, 2, 8, 2)
@@ -180,6 +201,7 @@ class PreviewWindow(QWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.hide()
 
+    def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -188,6 +210,7 @@ class PreviewWindow(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status_label)
 
+    def _connect(self) -> None:
         navigator = self.view.pageNavigator()
         navigator.currentPageChanged.connect(self._update_page)
         self.document.pageCountChanged.connect(self._update_page)
@@ -195,14 +218,7 @@ class PreviewWindow(QWidget):
         self.view.zoomModeChanged.connect(self._update_zoom)
         self.view.zoomFactorChanged.connect(self._update_zoom)
         self.view.viewport().installEventFilter(self)
-        self._update_page()
-        self._update_zoom()
-        self._fit_to_screen()
-        if parent is None:
-            _open_windows.add(self)
-            self.destroyed.connect(lambda: _open_windows.discard(self))
 
-    # ---- set-up ---------------------------------------------------------
     def _action(
         self, text: str, shortcut: QKeySequence.StandardKey | str, slot: Callable[[], object]
     ) -> QAction:

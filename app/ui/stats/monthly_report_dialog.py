@@ -167,7 +167,25 @@ class MonthlyReportDialog(QDialog):
 
         self.heading = Heading(scale=1.2)
         self.heading.setWordWrap(True)
+        period_row = self._build_period_row()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        tint(self.summary, MUTED)
+        grid = self._build_editors()
+        self._build_messages()
+        buttons = self._build_buttons()
+        self._lay_out(period_row, grid, buttons)
+        self._connect()
 
+        if year is None or month is None:
+            year, month = last_complete_month(self.today)
+        self._shown = self._allowed(year, month)
+        self._set_controls(*self._shown)
+        self.show_month(*self._shown)
+
+    def _build_period_row(self) -> QHBoxLayout:
+        """统计月份: the year and the month."""
         self.year_box = QSpinBox()
         self.year_box.setRange(FIRST_YEAR, self.today.year)
         self.year_box.setSuffix(" 年")
@@ -184,12 +202,10 @@ class MonthlyReportDialog(QDialog):
         period_row.addWidget(self.year_box)
         period_row.addWidget(self.month_box)
         period_row.addStretch(1)
+        return period_row
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        tint(self.summary, MUTED)
-
+    def _build_editors(self) -> QGridLayout:
+        """The four texts, two by two, each with its name and its character counter."""
         self.editors: dict[str, TextBox] = {}
         self.counters: dict[str, QLabel] = {}
         self.boxes: dict[str, FieldBox] = {}
@@ -217,7 +233,10 @@ class MonthlyReportDialog(QDialog):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setHorizontalSpacing(em(self))  # the counter of the left text is not the right's
+        return grid
 
+    def _build_messages(self) -> None:
+        """The error banner (each text's problem under it too) and the line after saving."""
         self.banner = error_banner()
         self.errors = FieldErrors(self, self.banner)
         for name, label in FIELD_LABELS.items():
@@ -228,12 +247,14 @@ class MonthlyReportDialog(QDialog):
         tint(self.status, SUCCESS)
         self.status.hide()
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """保存, 预览/打印, 保存为PDF, 导出Excel … 关闭."""
         self.save_button = QPushButton("保存(&S)")
         self.save_button.setToolTip("Ctrl+S")
         # Saving the texts is the 主任's (the service refuses anyone else): for another
         # role the texts are read-only and 保存 is greyed, its tool tip says why; they still
         # preview, print and export the report.
-        self.save_refusal = session.why_not(db, "monthly_report")
+        self.save_refusal = session.why_not(self.db, "monthly_report")
         if self.save_refusal:
             self.save_button.setToolTip(self.save_refusal)
             for editor in self.editors.values():
@@ -250,7 +271,9 @@ class MonthlyReportDialog(QDialog):
         buttons.addStretch(1)
         self.close_button.setAutoDefault(False)
         buttons.addWidget(self.close_button)
+        return buttons
 
+    def _lay_out(self, period_row: QHBoxLayout, grid: QGridLayout, buttons: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(period_row)
@@ -263,6 +286,7 @@ class MonthlyReportDialog(QDialog):
         )
         layout.addLayout(buttons)
 
+    def _connect(self) -> None:
         self.save_button.clicked.connect(self.save)
         self.preview_button.clicked.connect(self.preview_report)
         self.pdf_button.clicked.connect(self.save_pdf)
@@ -283,12 +307,6 @@ class MonthlyReportDialog(QDialog):
                 self.close_button,
             ]
         )
-
-        if year is None or month is None:
-            year, month = last_complete_month(self.today)
-        self._shown = self._allowed(year, month)
-        self._set_controls(*self._shown)
-        self.show_month(*self._shown)
 
     # ---- the month
 

@@ -303,8 +303,19 @@ class StatsWindow(QWidget):
         self._series_key: tuple[int, Filters, date] | None = None
         self._drills: dict[int, tuple[Target, Period, Filters]] = {}
 
-        # ---- top bar
-        self.chooser = PeriodChooser(today())
+        bar = self._build_filter_bar(today())
+        self._build_heading()
+        self._build_tables()
+        self._build_charts()
+        self._lay_out(bar)
+        self._connect()
+        fit_to_screen(self, QSize(em(self) * 64, em(self) * 44))
+        self.refresh()
+
+    def _build_filter_bar(self, today: date) -> QWidget:
+        """The period, 刷新 and 月度报告, then the filters: one bar that wraps, on as few
+        lines as the width (and the 字号) allows."""
+        self.chooser = PeriodChooser(today)
         self.category = QComboBox()
         self.source = QComboBox()
         self.village = QComboBox()
@@ -319,8 +330,6 @@ class StatsWindow(QWidget):
             button.setAutoDefault(False)
         self.fill_filters()
 
-        # One bar that wraps: the period and the buttons first, then the filters, on as
-        # few lines as the width (and the 字号) allows.
         bar = QWidget()
         flow = FlowLayout(bar, spacing=12)
         flow.setContentsMargins(0, 0, 0, 0)
@@ -335,7 +344,10 @@ class StatsWindow(QWidget):
             ("调委会(&W)", self.committee),
         ):
             flow.addWidget(_labelled(text, combo))
+        return bar
 
+    def _build_heading(self) -> None:
+        """The period shown, what it is compared with, and a line for a failed read."""
         self.heading = Heading("", 1.2)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.summary = QLabel()
@@ -347,7 +359,8 @@ class StatsWindow(QWidget):
         tint(self.error, ERROR)
         self.error.hide()
 
-        # ---- tables
+    def _build_tables(self) -> None:
+        """The tabs: 指标汇总 and one breakdown table per 按… tab."""
         self.indicators = IndicatorTableModel(self)
         self.indicator_table = _table(self.indicators)
         self.breakdowns: dict[By, BreakdownTableModel] = {}
@@ -370,7 +383,9 @@ class StatsWindow(QWidget):
         for table in self.tables():
             on_open(table, self.drill)
 
-        # ---- charts
+    def _build_charts(self) -> None:
+        """The 图表 tab: accepted cases by month and the success rate, each month clickable.
+        Large type on a small screen: the charts keep a readable height and scroll."""
         self.bar_title = Heading("", 1.0)
         self.bar_chart = MonthlyBarChart()
         self.rate_title = Heading("", 1.0)
@@ -382,7 +397,6 @@ class StatsWindow(QWidget):
         charts_layout.addWidget(self.bar_chart, 3)
         charts_layout.addWidget(self.rate_title)
         charts_layout.addWidget(self.rate_chart, 2)
-        # Large type on a small screen: the charts keep a readable height and scroll.
         self.bar_chart.month_chosen.connect(lambda m: self.drill_month(m, "accepted"))
         self.rate_chart.month_chosen.connect(lambda m: self.drill_month(m, "mediated"))
         self.charts_page = QScrollArea()
@@ -394,6 +408,7 @@ class StatsWindow(QWidget):
             self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda i=i: self.show_tab(i))
 
+    def _lay_out(self, bar: QWidget) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(bar)
         layout.addWidget(self.heading)
@@ -404,6 +419,8 @@ class StatsWindow(QWidget):
             hint_label("Enter 或双击数字　列出这些案件　　F5　刷新　　Ctrl+1～7　切换　　Esc　关闭")
         )
 
+    def _connect(self) -> None:
+        """A changed period or filter reads again after a short pause; F5 at once."""
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(REFRESH_DELAY_MS)
@@ -417,8 +434,6 @@ class StatsWindow(QWidget):
         self.report_button.clicked.connect(self.open_monthly_report)
         QShortcut(QKeySequence("F5"), self, self.refresh)
         QShortcut(QKeySequence("Esc"), self, self.close)
-        fit_to_screen(self, QSize(em(self) * 64, em(self) * 44))
-        self.refresh()
 
     def tables(self) -> list[QTableView]:
         return [self.indicator_table, *self.breakdown_tables.values()]

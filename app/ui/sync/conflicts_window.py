@@ -198,50 +198,10 @@ class ConflictsWindow(QWidget):
         self.note.setMargin(6)
         self.note.setVisible(not self.may_decide)
 
-        self.model = ConflictsModel(self)
-        self.list = record_view(self.model)
-        self.list.setMinimumWidth(em(self) * 18)
-        # A record's words are long (案件（2026）青山调字第12号 张三、李四): wrap, never cut.
-        self.list.setWordWrap(True)
-        self.list.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.list.selectionModel().selectionChanged.connect(self._selection_changed)
-
+        self._build_list()
         self.details = self._build_details()
-        splitter = QSplitter()
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        self.splitter = splitter
-
-        self.empty = QWidget()
-        empty_text = Heading(EMPTY_TEXT, 1.2)
-        empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty_hint = hint_label(EMPTY_HINT)
-        empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        e = QVBoxLayout(self.empty)
-        e.addStretch(1)
-        e.addWidget(empty_text)
-        e.addWidget(empty_hint)
-        e.addStretch(2)
-        self.empty_text = empty_text
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(splitter)
-        self.stack.addWidget(self.empty)
-
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        tint(self.status, SUCCESS)
-        self.status.hide()
-        close = QPushButton("关闭")
-        close.setAutoDefault(False)
-        close.clicked.connect(self.close)
-        bottom = QHBoxLayout()
-        bottom.addWidget(hint_label("↑↓ 选择冲突　　Esc 关闭"), 1)
-        bottom.addWidget(close)
+        self._build_stack()
+        bottom = self._build_bottom()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -253,6 +213,16 @@ class ConflictsWindow(QWidget):
         self.reload()
 
     # ---- building
+
+    def _build_list(self) -> None:
+        """The conflicts, one a row: the record and the field."""
+        self.model = ConflictsModel(self)
+        self.list = record_view(self.model)
+        self.list.setMinimumWidth(em(self) * 18)
+        # A record's words are long (案件（2026）青山调字第12号 张三、李四): wrap, never cut.
+        self.list.setWordWrap(True)
+        self.list.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.selectionModel().selectionChanged.connect(self._selection_changed)
 
     def _build_details(self) -> QWidget:
         self.heading = Heading("", 1.15)
@@ -305,6 +275,45 @@ class ConflictsWindow(QWidget):
         self.errors = FieldErrors(inner, self.banner, scroll)
         self.errors.add(conflicts.MERGE_FIELD, self.merge_box)
         return scroll
+
+    def _build_stack(self) -> None:
+        """The list beside the chosen conflict's versions, or a page saying there is none."""
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        self.splitter = splitter
+        self.empty = QWidget()
+        empty_text = Heading(EMPTY_TEXT, 1.2)
+        empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_hint = hint_label(EMPTY_HINT)
+        empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        e = QVBoxLayout(self.empty)
+        e.addStretch(1)
+        e.addWidget(empty_text)
+        e.addWidget(empty_hint)
+        e.addStretch(2)
+        self.empty_text = empty_text
+        self.stack = QStackedWidget()
+        self.stack.addWidget(splitter)
+        self.stack.addWidget(self.empty)
+
+    def _build_bottom(self) -> QHBoxLayout:
+        """What the last decision did, the keys, 关闭."""
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        tint(self.status, SUCCESS)
+        self.status.hide()
+        close = QPushButton("关闭")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(hint_label("↑↓ 选择冲突　　Esc 关闭"), 1)
+        bottom.addWidget(close)
+        return bottom
 
     # ---- reading
 

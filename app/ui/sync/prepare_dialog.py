@@ -222,14 +222,27 @@ class PrepareDialog(ServiceDialog):
         self.working = False
         self._chosen_target: Path | None = None  # a place chosen in the save dialog
 
+        self._add_name_row()
+        self._add_scope_rows()
+        self._add_number_rows()
+        self._add_passphrase_rows()
+        self._add_target_row()
+        self._add_summary()
+
+    # ---- the form
+
+    def _add_name_row(self) -> None:
+        """笔记本名称: how the office's lists will name the laptop."""
         self.name = QLineEdit()
         self.name.setMaxLength(40)
         self.name.setPlaceholderText("例如：周玉梅的笔记本")
         require(self.add_row(f"{NAME_FIELD}", self.name), missing="请填写这台笔记本的名称。")
 
-        committees = [(c.id, c.name) for c in places.list_committees(db)]
+    def _add_scope_rows(self) -> None:
+        """带上的案件: the committees and the villages whose cases the laptop takes."""
+        committees = [(c.id, c.name) for c in places.list_committees(self.db)]
         self.committees = ChoiceList(committees, "全部调委会", "调委会")
-        villages = [(v.id, v.name) for v in office.villages(db)]
+        villages = [(v.id, v.name) for v in office.villages(self.db)]
         self.villages = ChoiceList(villages, "全部村（社区）", "村（社区）")
         # Side by side, each with its own error line: the form stays short on a laptop.
         scope_row = QWidget()
@@ -253,6 +266,8 @@ class PrepareDialog(ServiceDialog):
             hint_label("取消“全部”后勾选要带的（空格键勾选）。笔记本在外新登记的案件都会带回来。"),
         )
 
+    def _add_number_rows(self) -> None:
+        """How many case numbers of this year the laptop takes with it."""
         self.block_size = QSpinBox()
         self.block_size.setRange(0, field.MAX_BLOCK_SIZE)
         self.block_size.setValue(field.DEFAULT_BLOCK_SIZE)
@@ -266,6 +281,8 @@ class PrepareDialog(ServiceDialog):
         )
         self.block_size.valueChanged.connect(self._show_summary)
 
+    def _add_passphrase_rows(self) -> None:
+        """The 同步口令, typed twice."""
         self.passphrase = passphrase_line()
         self.repeat = passphrase_line()
         require(self.add_row(PASSPHRASE_FIELD, self.passphrase))
@@ -278,6 +295,8 @@ class PrepareDialog(ServiceDialog):
         )
         self.form.addRow("", hint_label(PASSPHRASE_NOTE))
 
+    def _add_target_row(self) -> None:
+        """Where the starter file is written (named after the laptop until chosen)."""
         self.target = QLineEdit()
         self.target.setReadOnly(True)
         self.choose_button = QPushButton("选择位置(&W)…")
@@ -287,7 +306,9 @@ class PrepareDialog(ServiceDialog):
         self.name.textChanged.connect(self._follow_name)
         self._follow_name()
 
-        # Always in sight above the buttons, whatever the form scrolls to.
+    def _add_summary(self) -> None:
+        """What the file will hold, always in sight above the buttons, whatever the form
+        scrolls to."""
         self.summary = Panel()
         self.summary.setWordWrap(True)
         self.summary.setObjectName("summary")
