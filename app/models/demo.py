@@ -193,32 +193,14 @@ def _fill_cases(
     villages: list[office.Place],
     count: int,
 ) -> None:
-    # state plan: how far each case goes along the life cycle
-    plan = (
-        ["registered"] * 3
-        + ["declined"] * 2
-        + ["accepted"] * 3
-        + ["assigned"] * 4
-        + ["mediating"] * 8
-        + ["closed"] * 12
-        + ["archived"] * 6
-        + ["voided"] * 2
-    )
+    """``count`` cases, each taken along the life cycle as far as the plan says (every state
+    has some). The random draws stay in one order, so a seed always gives the same office."""
     for i in range(count):
-        target = plan[i % len(plan)]
+        target = STATE_PLAN[i % len(STATE_PLAN)]
         category, story, request = STORIES[i % len(STORIES)]
         a = _person(rng, "applicant", rare=(i % 9 == 4))
         b = _person(rng, "respondent")
-        late = target in ("registered", "accepted", "assigned", "mediating")
-        registered = today - timedelta(
-            days=rng.randrange(5, 25) if late else rng.randrange(40, 330)
-        )
-        if target == "mediating" and i % 4 == 0:
-            registered = today - timedelta(days=rng.randrange(33, 45))  # overdue
-        elif i == 20:  # a written agreement whose confirmation window is closing
-            registered = today - timedelta(days=40)
-        elif target == "mediating" and i % 4 == 1:
-            registered = today - timedelta(days=28)  # due within three days
+        registered = _registered_on(rng, today, target, i)
         case_id = cases.register_case(
             db,
             CaseInput(
@@ -236,170 +218,258 @@ def _fill_cases(
             by=user,
             today=today,
         )
-        if target == "registered":
-            continue
-        if target == "declined":
-            cases.decline_case(
-                db,
-                case_id,
-                by=user,
-                declined_on=registered,
-                reason="被申请人明确表示拒绝调解，已告知申请人可向人民法院起诉。",
-                today=today,
-            )
-            continue
-        if target == "voided":
-            cases.void_case(
-                db, case_id, by=user, reason="重复登记", voided_on=registered, today=today
-            )
+        if target in ("declined", "voided"):
+            _refuse(db, case_id, target, registered, user, today)
+        if target in ("registered", "declined", "voided"):
             continue
         accepted = registered + timedelta(days=rng.randrange(0, 2))
         cases.accept_case(db, case_id, by=user, accepted_on=accepted, today=today)
         if target == "accepted":
             continue
-        chosen = rng.sample(mediator_ids, k=rng.choice([1, 2]))
         cases.assign_mediators(
             db,
             case_id,
             by=user,
-            mediator_ids=chosen,
+            mediator_ids=rng.sample(mediator_ids, k=rng.choice([1, 2])),
             how=rng.choice(["appointed", "chosen"]),
             assigned_on=accepted,
             today=today,
         )
         if target == "assigned":
             continue
-        held = datetime.combine(accepted + timedelta(days=1), time(9, 30))
-        cases.record_session(
-            db,
-            case_id,
-            SessionInput(
-                kind="investigation",
-                held_at=held,
-                place=f"{a.address}",
-                record=f"到现场查看了争议情况，询问了{a.name}及邻居，情况属实。",
-                participants="村调委会委员",
-                subject=a.name,
-                staff="王建华",
-                recorder="陈秀兰",
-            ),
-            by=user,
-            now=datetime.combine(today, time(18)),
-        )
-        cases.record_session(
-            db,
-            case_id,
-            SessionInput(
-                kind="session",
-                held_at=held + timedelta(days=2),
-                place="村评理说事点",
-                record=(
-                    "告知双方权利义务。"
-                    f"{a.name}陈述：{request.format(a=a.name, b=b.name)}"
-                    f"{b.name}陈述：同意协商解决，但认为对方要求过高。"
-                    "调解员释法明理，双方各退一步。"
-                ),
-                participants="村民小组长",
-                subject=f"{a.name}与{b.name}{category}纠纷",
-                staff="王建华",
-                recorder="陈秀兰",
-            ),
-            by=user,
-            now=datetime.combine(today, time(18)),
-        )
+        _record_sessions(db, case_id, category, (a, b), request, accepted, user, today)
         if target == "mediating":
-            if category in DRAFT_TERMS:  # an agreement being drafted, to read and sign
-                _draft_agreement(db, case_id, category, (a, b), story, user, today)
-            if i % 4 == 2:  # the parties asked for more time
-                cases.extend_deadline(
-                    db,
-                    case_id,
-                    by=user,
-                    requested_by=f"{a.name}、{b.name}",
-                    reason="双方要求等外出务工的家属回来后再协商",
-                    new_due_on=accepted + timedelta(days=45),
-                    decided_on=today,
-                    today=today,
-                )
+            _keep_mediating(db, case_id, i, category, (a, b), story, accepted, user, today)
             continue
-        closed = min(accepted + timedelta(days=rng.randrange(5, 25)), today)
-        roll = rng.random()
-        if i == 20:
-            closed, roll = today - timedelta(days=25), 0.1
-        money = rng.choice([800, 1500, 3000, 5000, 12300, 20000])
-        deadline = closed + timedelta(days=15)
-        d_text = f"{deadline.year}年{deadline.month}月{deadline.day}日"
-        if roll < 0.6:
-            terms = [
-                t.format(a=a.name, b=b.name, d=d_text, m=money)
-                for t in TERMS.get(category, DEFAULT_TERMS)
-            ]
-            outcome = "agreement_written" if roll < 0.45 else "agreement_oral"
-            close = CloseInput(
-                closed_on=closed,
-                outcome=outcome,
-                performance="pending",
-                prevented_criminal=(i % 7 == 0),
-                prevented_petition=(i % 11 == 0),
-                agreement=AgreementInput(
-                    terms=terms,
-                    facts=story.format(a=a.name, b=b.name),
-                    perform_manner="一次性现金支付" if money < 5000 else "银行转账",
-                    perform_place="青山镇人民调解委员会",
-                    perform_deadline=deadline,
-                    amount_fen=money * 100,
-                ),
-            )
-        elif roll < 0.85:
-            close = CloseInput(
-                closed_on=closed,
-                outcome="terminated",
-                performance="na",
-                note="双方分歧较大，经多次调解未能达成协议，已告知可通过诉讼等途径解决。",
-            )
-        else:
-            close = CloseInput(
-                closed_on=closed, outcome="withdrawn", performance="na", note="申请人撤回调解申请。"
-            )
+        close = _close_input(rng, i, today, accepted, category, (a, b), story)
         cases.close_case(db, case_id, close, by=user, today=today)
-        agreed = close.outcome in ("agreement_written", "agreement_oral")
-        if agreed and (closed + timedelta(days=20)) <= today and i % 3:
-            cases.record_follow_up(
-                db,
-                case_id,
-                FollowUpInput(
-                    visited_on=closed + timedelta(days=20),
-                    visitor="王建华",
-                    person_visited=a.name,
-                    performed="performed",
-                    satisfaction="满意",
-                    findings="协议已按约履行，双方关系缓和。",
-                ),
-                by=user,
-                today=today,
-            )
-        if close.outcome == "agreement_written" and i % 4 == 1:
-            cases.record_judicial_confirmation(
-                db,
-                case_id,
-                ConfirmationInput(
-                    applied_on=closed + timedelta(days=3),
-                    court="青山县人民法院",
-                    number=f"（{closed.year}）浙0781民特调确字第{10 + i}号",
-                    result="confirmed",
-                    decided_on=min(closed + timedelta(days=10), today),
-                ),
-                by=user,
-                today=today,
-            )
-        if target == "archived":
-            cases.archive_case(
-                db,
-                case_id,
-                by=user,
-                archived_on=min(closed + timedelta(days=30), today),
-                today=today,
-            )
+        _after_closing(db, case_id, i, target, close, a.name, user, today)
+
+
+# How far each case goes along the life cycle, in turn.
+STATE_PLAN = (
+    ["registered"] * 3
+    + ["declined"] * 2
+    + ["accepted"] * 3
+    + ["assigned"] * 4
+    + ["mediating"] * 8
+    + ["closed"] * 12
+    + ["archived"] * 6
+    + ["voided"] * 2
+)
+
+
+def _registered_on(rng: random.Random, today: date, target: str, i: int) -> date:
+    """Open cases were registered lately (some overdue or nearly), finished ones earlier."""
+    late = target in ("registered", "accepted", "assigned", "mediating")
+    registered = today - timedelta(days=rng.randrange(5, 25) if late else rng.randrange(40, 330))
+    if target == "mediating" and i % 4 == 0:
+        registered = today - timedelta(days=rng.randrange(33, 45))  # overdue
+    elif i == 20:  # a written agreement whose confirmation window is closing
+        registered = today - timedelta(days=40)
+    elif target == "mediating" and i % 4 == 1:
+        registered = today - timedelta(days=28)  # due within three days
+    return registered
+
+
+def _refuse(
+    db: Database, case_id: str, target: str, registered: date, user: accounts.Actor, today: date
+) -> None:
+    """不予受理 or 作废, on the day of registration."""
+    if target == "declined":
+        cases.decline_case(
+            db,
+            case_id,
+            by=user,
+            declined_on=registered,
+            reason="被申请人明确表示拒绝调解，已告知申请人可向人民法院起诉。",
+            today=today,
+        )
+    else:
+        cases.void_case(db, case_id, by=user, reason="重复登记", voided_on=registered, today=today)
+
+
+def _record_sessions(
+    db: Database,
+    case_id: str,
+    category: str,
+    parties: tuple[PartyInput, PartyInput],
+    request: str,
+    accepted: date,
+    user: accounts.Actor,
+    today: date,
+) -> None:
+    """An investigation the day after acceptance, then a mediation session."""
+    a, b = parties
+    held = datetime.combine(accepted + timedelta(days=1), time(9, 30))
+    cases.record_session(
+        db,
+        case_id,
+        SessionInput(
+            kind="investigation",
+            held_at=held,
+            place=f"{a.address}",
+            record=f"到现场查看了争议情况，询问了{a.name}及邻居，情况属实。",
+            participants="村调委会委员",
+            subject=a.name,
+            staff="王建华",
+            recorder="陈秀兰",
+        ),
+        by=user,
+        now=datetime.combine(today, time(18)),
+    )
+    cases.record_session(
+        db,
+        case_id,
+        SessionInput(
+            kind="session",
+            held_at=held + timedelta(days=2),
+            place="村评理说事点",
+            record=(
+                "告知双方权利义务。"
+                f"{a.name}陈述：{request.format(a=a.name, b=b.name)}"
+                f"{b.name}陈述：同意协商解决，但认为对方要求过高。"
+                "调解员释法明理，双方各退一步。"
+            ),
+            participants="村民小组长",
+            subject=f"{a.name}与{b.name}{category}纠纷",
+            staff="王建华",
+            recorder="陈秀兰",
+        ),
+        by=user,
+        now=datetime.combine(today, time(18)),
+    )
+
+
+def _keep_mediating(
+    db: Database,
+    case_id: str,
+    i: int,
+    category: str,
+    parties: tuple[PartyInput, PartyInput],
+    story: str,
+    accepted: date,
+    user: accounts.Actor,
+    today: date,
+) -> None:
+    """A case still 调解中: one with its agreement drafted, some given more time."""
+    a, b = parties
+    if category in DRAFT_TERMS:  # an agreement being drafted, to read and sign
+        _draft_agreement(db, case_id, category, parties, story, user, today)
+    if i % 4 == 2:  # the parties asked for more time
+        cases.extend_deadline(
+            db,
+            case_id,
+            by=user,
+            requested_by=f"{a.name}、{b.name}",
+            reason="双方要求等外出务工的家属回来后再协商",
+            new_due_on=accepted + timedelta(days=45),
+            decided_on=today,
+            today=today,
+        )
+
+
+def _close_input(
+    rng: random.Random,
+    i: int,
+    today: date,
+    accepted: date,
+    category: str,
+    parties: tuple[PartyInput, PartyInput],
+    story: str,
+) -> CloseInput:
+    """How the case ends: mostly an agreement (written or oral), else failed or withdrawn."""
+    a, b = parties
+    closed = min(accepted + timedelta(days=rng.randrange(5, 25)), today)
+    roll = rng.random()
+    if i == 20:
+        closed, roll = today - timedelta(days=25), 0.1
+    money = rng.choice([800, 1500, 3000, 5000, 12300, 20000])
+    deadline = closed + timedelta(days=15)
+    d_text = f"{deadline.year}年{deadline.month}月{deadline.day}日"
+    if roll < 0.6:
+        terms = [
+            t.format(a=a.name, b=b.name, d=d_text, m=money)
+            for t in TERMS.get(category, DEFAULT_TERMS)
+        ]
+        return CloseInput(
+            closed_on=closed,
+            outcome="agreement_written" if roll < 0.45 else "agreement_oral",
+            performance="pending",
+            prevented_criminal=(i % 7 == 0),
+            prevented_petition=(i % 11 == 0),
+            agreement=AgreementInput(
+                terms=terms,
+                facts=story.format(a=a.name, b=b.name),
+                perform_manner="一次性现金支付" if money < 5000 else "银行转账",
+                perform_place="青山镇人民调解委员会",
+                perform_deadline=deadline,
+                amount_fen=money * 100,
+            ),
+        )
+    if roll < 0.85:
+        return CloseInput(
+            closed_on=closed,
+            outcome="terminated",
+            performance="na",
+            note="双方分歧较大，经多次调解未能达成协议，已告知可通过诉讼等途径解决。",
+        )
+    return CloseInput(
+        closed_on=closed, outcome="withdrawn", performance="na", note="申请人撤回调解申请。"
+    )
+
+
+def _after_closing(
+    db: Database,
+    case_id: str,
+    i: int,
+    target: str,
+    close: CloseInput,
+    applicant: str,
+    user: accounts.Actor,
+    today: date,
+) -> None:
+    """What follows a closing: a 回访 of some agreements, a 司法确认 of some written ones,
+    the 归档 of the cases the plan archives."""
+    closed = close.closed_on
+    agreed = close.outcome in ("agreement_written", "agreement_oral")
+    if agreed and (closed + timedelta(days=20)) <= today and i % 3:
+        cases.record_follow_up(
+            db,
+            case_id,
+            FollowUpInput(
+                visited_on=closed + timedelta(days=20),
+                visitor="王建华",
+                person_visited=applicant,
+                performed="performed",
+                satisfaction="满意",
+                findings="协议已按约履行，双方关系缓和。",
+            ),
+            by=user,
+            today=today,
+        )
+    if close.outcome == "agreement_written" and i % 4 == 1:
+        cases.record_judicial_confirmation(
+            db,
+            case_id,
+            ConfirmationInput(
+                applied_on=closed + timedelta(days=3),
+                court="青山县人民法院",
+                number=f"（{closed.year}）浙0781民特调确字第{10 + i}号",
+                result="confirmed",
+                decided_on=min(closed + timedelta(days=10), today),
+            ),
+            by=user,
+            today=today,
+        )
+    if target == "archived":
+        cases.archive_case(
+            db,
+            case_id,
+            by=user,
+            archived_on=min(closed + timedelta(days=30), today),
+            today=today,
+        )
 
 
 # A case 调解中 whose agreement is drafted (协议草稿): the parties have agreed on the terms and
@@ -522,39 +592,11 @@ def fill_demo_registries(db: Database, *, today: date, seed: int = 7) -> None:
             )
         for village_name, (grids, n_advisers, talk_point) in REGISTRY_PLAN.items():
             village = villages[village_name]
-            readers: list[str] = []
             taken: set[str] = set()
-            for g, grid_name in enumerate(grids):
-                grid_id = reg.add_grid(db, by=user, village_id=village.id, name=grid_name)
-                worker = _adult(rng, taken=taken)
-                readers.append(worker)
-                reg.add_grid_worker(db, by=user, grid_id=grid_id, name=worker, phone=_phone(rng))
-                number, split = 0, 0
-                for _ in range(rng.randrange(8, 21)):
-                    if number and split != number and rng.random() < 0.1:
-                        split = number  # a divided plot: 5 and 5-1
-                        house = f"{number}-1"
-                    else:
-                        number += rng.choice([1, 1, 1, 2])
-                        house = str(number)
-                    surname = rng.choice(SURNAMES)
-                    reg.add_household(
-                        db,
-                        by=user,
-                        grid_id=grid_id,
-                        house_number=house,
-                        head_name=_adult(rng, surname),
-                        phone=_phone(rng) if rng.random() < 0.9 else "",
-                        notes=rng.choice(NOTES),
-                        members=_members(rng, surname),
-                    )
-                # Privacy choices of two grids (elsewhere the default: phones masked).
-                if (village_name, g) == ("桃园村", 1):
-                    options = reg.ChartOptions(grid_id, heads_only=True)
-                    reg.save_chart_options(db, options, by=user)
-                elif (village_name, g) == ("河东社区", 0):
-                    options = reg.ChartOptions(grid_id, hide_members=True)
-                    reg.save_chart_options(db, options, by=user)
+            readers = [
+                _fill_grid(db, rng, user, village, g, grid_name, taken)
+                for g, grid_name in enumerate(grids)
+            ]
             for i in range(n_advisers):
                 name = _adult(rng, taken=taken)
                 reg.add_legal_adviser(
@@ -562,24 +604,83 @@ def fill_demo_registries(db: Database, *, today: date, seed: int = 7) -> None:
                 )
                 readers.append(name)
             if talk_point:
-                office_room = {"village": "村委会一楼东侧", "community": "居委会二楼"}
-                reg.add_talk_point(
-                    db,
-                    by=user,
-                    village_id=village.id,
-                    name=f"{village.name}评理说事点",
-                    address=f"{village.name}{office_room[village.kind]}",
-                    hours="每周一、三、五 上午8:30—11:30；其他时间电话预约",
-                    staff=f"王建华、{readers[-1]}",
-                    phone=f"0571-86{rng.randrange(100000, 1000000)}",
-                )
-            first = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
-            for week in range(4):
-                reg.add_broadcast_slot(
-                    db,
-                    by=user,
-                    village_id=village.id,
-                    play_on=first + timedelta(days=7 * week),
-                    play_at=rng.choice(["07:30", "12:00", "18:30"]),
-                    reader=readers[week % len(readers)],
-                )
+                _add_talk_point(db, rng, user, village, staff=f"王建华、{readers[-1]}")
+            _schedule_broadcasts(db, rng, user, village, readers, today)
+
+
+def _fill_grid(
+    db: Database,
+    rng: random.Random,
+    user: accounts.Actor,
+    village: office.Place,
+    g: int,
+    grid_name: str,
+    taken: set[str],
+) -> str:
+    """A grid of ``village``, its 网格员 and its households (house numbers in order, now
+    and then a divided plot: 5 and 5-1); returns the 网格员's name."""
+    grid_id = reg.add_grid(db, by=user, village_id=village.id, name=grid_name)
+    worker = _adult(rng, taken=taken)
+    reg.add_grid_worker(db, by=user, grid_id=grid_id, name=worker, phone=_phone(rng))
+    number, split = 0, 0
+    for _ in range(rng.randrange(8, 21)):
+        if number and split != number and rng.random() < 0.1:
+            split = number
+            house = f"{number}-1"
+        else:
+            number += rng.choice([1, 1, 1, 2])
+            house = str(number)
+        surname = rng.choice(SURNAMES)
+        reg.add_household(
+            db,
+            by=user,
+            grid_id=grid_id,
+            house_number=house,
+            head_name=_adult(rng, surname),
+            phone=_phone(rng) if rng.random() < 0.9 else "",
+            notes=rng.choice(NOTES),
+            members=_members(rng, surname),
+        )
+    # Privacy choices of two grids (elsewhere the default: phones masked).
+    if (village.name, g) == ("桃园村", 1):
+        reg.save_chart_options(db, reg.ChartOptions(grid_id, heads_only=True), by=user)
+    elif (village.name, g) == ("河东社区", 0):
+        reg.save_chart_options(db, reg.ChartOptions(grid_id, hide_members=True), by=user)
+    return worker
+
+
+def _add_talk_point(
+    db: Database, rng: random.Random, user: accounts.Actor, village: office.Place, *, staff: str
+) -> None:
+    office_room = {"village": "村委会一楼东侧", "community": "居委会二楼"}
+    reg.add_talk_point(
+        db,
+        by=user,
+        village_id=village.id,
+        name=f"{village.name}评理说事点",
+        address=f"{village.name}{office_room[village.kind]}",
+        hours="每周一、三、五 上午8:30—11:30；其他时间电话预约",
+        staff=staff,
+        phone=f"0571-86{rng.randrange(100000, 1000000)}",
+    )
+
+
+def _schedule_broadcasts(
+    db: Database,
+    rng: random.Random,
+    user: accounts.Actor,
+    village: office.Place,
+    readers: list[str],
+    today: date,
+) -> None:
+    """The 大喇叭 on the next four Mondays, read in turn by the 网格员 and 法律明白人."""
+    first = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
+    for week in range(4):
+        reg.add_broadcast_slot(
+            db,
+            by=user,
+            village_id=village.id,
+            play_on=first + timedelta(days=7 * week),
+            play_at=rng.choice(["07:30", "12:00", "18:30"]),
+            reader=readers[week % len(readers)],
+        )

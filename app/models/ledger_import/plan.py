@@ -39,6 +39,7 @@ from app.models.ledger_import.reading import Workbook
 from app.models.ledger_import.values import (
     CLOSING_OUTCOMES,
     OPEN,
+    CaseNumber,
     CellError,
     ConfirmationValue,
     PartyName,
@@ -542,6 +543,22 @@ class _Row:
     year_read: bool = False
 
 
+@dataclass
+class _RowCells:
+    """One row being read (pass 2): its cells by field, its dates as read so far, and the
+    errors (the row is not imported) and warnings (it is, with a note) found so far."""
+
+    index: int  # in the rows that may be cases (for a neighbour's year)
+    excel_row: int
+    cells: dict[str, Cell]
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dates: dict[str, date | None] = field(default_factory=dict)
+
+    def get(self, key: str) -> Cell:
+        return self.cells.get(key)
+
+
 def preview(
     db: Database,
     workbook: Workbook,
@@ -811,15 +828,15 @@ class _RowReader:
         excel_row = row.excel_row
         cells_list = row.cells
         width = len(cells_list)
-        cells: dict[str, Cell] = {
-            f: (cells_list[c] if c < width else None) for c, f in self.mapping.items()
-        }
+        r = _RowCells(
+            i,
+            excel_row,
+            {f: (cells_list[c] if c < width else None) for c, f in self.mapping.items()},
+        )
         values = {self.keys[c]: t for c, t in enumerate(row.texts) if t}
-        errors: list[str] = []
-        warnings: list[str] = []
-        planned = self._plan(i, excel_row, cells, values, errors, warnings)
+        planned = self._plan(r, values)
         # a number used by an earlier row: the first occurrence in sheet order is the case
-        number_text = cell_text(cells.get("number"))
+        number_text = cell_text(r.get("number"))
         repeat: str | None = None
         if number_text:
             key = norm(number_text)
@@ -830,8 +847,8 @@ class _RowReader:
                 repeat = _repeat_reason(number_text, first, first in self.bad_rows)
         if planned is None:
             self.bad_rows.add(excel_row)
-            plan.errors.append(RowError(excel_row, ((repeat,) if repeat else ()) + tuple(errors)))
-            village = cell_text(cells.get("village"))
+            plan.errors.append(RowError(excel_row, ((repeat,) if repeat else ()) + tuple(r.errors)))
+            village = cell_text(r.get("village"))
             if village and ctx.village(village) is None:
                 plan.unknown_villages.setdefault(village, []).append(excel_row)
             return
@@ -843,215 +860,57 @@ class _RowReader:
             )
         plan.cases.append(planned)
 
-    def _plan(
-        self,
-        i: int,
-        row: int,
-        cells: dict[str, Cell],
-        values: dict[str, str],
-        errors: list[str],
-        warnings: list[str],
-    ) -> PlannedCase | None:
-        ctx, plan = self.ctx, self.plan
-        get = cells.get
-        dates: dict[str, date | None] = {}
-        errors += self.read_dates(
-            i, ("registered_on", "accepted_on", "closed_on"), cells, dates, warnings
+    def _plan(self, r: _RowCells, values: dict[str, str]) -> PlannedCase | None:
+        """The row as a case, or None when it has errors (then in ``r.errors``)."""
+        ctx = self.ctx
+        r.errors += self.read_dates(
+            r.index, ("registered_on", "accepted_on", "closed_on"), r.cells, r.dates, r.warnings
         )
-        registered_on = dates["registered_on"] or dates["accepted_on"]
-        accepted_on = dates["accepted_on"]
-        closed_on = dates["closed_on"]
-        closed_cell_blank = not cell_text(get("closed_on"))
-
-        # number, parties
-        number = parse_case_number(get("number"), ctx.number_re)  # (each row its own)
-        parties = self._parties(row, cells, errors, warnings)
-
-        # classification
-        category_value = get("category")
-        category, warning = ctx.cached(
-            "category", category_value, lambda: parse_category(category_value, ctx.categories)
-        )
-        if warning:
-            warnings.append(warning)
-        source_value = get("source")
-        source, warning = ctx.cached(
-            "source", source_value, lambda: parse_source(source_value, ctx.sources)
-        )
-        if warning:
-            warnings.append(warning)
-        village_text = cell_text(get("village"))
-        village = ctx.village(village_text) if village_text else None
-        if village_text and village is None:
-            errors.append(
-                f"所在村（社区）“{village_text}”不在本所的村（社区）名单中。"
-                "请先在“村居档案”中添加它（预览页可以直接添加），"
-                "或把表格中的名称改成名单中已有的村名"
-            )
-        mediators_text = cell_text(get("mediators"))
-        found_ids, unknown = ctx.cached(
-            "mediators", mediators_text, lambda: ctx.mediators_named(mediators_text)
-        )
-        mediator_ids = list(found_ids)
-        for name in unknown:
-            plan.unknown_mediators.setdefault(norm(name), []).append(row)
-            warnings.append(
-                f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
-                "可在预览页点“把这些调解员加入名单…”加入后重新检查，这一行即关联该调解员。"
-            )
-
-        # state, result and the closing date
-        state_value, outcome_value = get("state"), get("outcome")
-        explicit: str | None = None
-        outcome: str | None = None
-        if state_value is not None:
-            try:
-                explicit = ctx.cached("state", state_value, lambda: parse_state(state_value))
-            except CellError as exc:
-                errors.append(exc.message)
-        if outcome_value is not None:
-            try:
-                outcome = ctx.cached("outcome", outcome_value, lambda: parse_outcome(outcome_value))
-            except CellError as exc:
-                errors.append(exc.message)
-            if outcome == "agreement_written" and ctx.cached(
-                "unclear", outcome_value, lambda: unclear_agreement(outcome_value)
-            ):
-                plan.unclear_agreements.append(row)
-                warnings.append(
-                    f"调解结果“{cell_text(outcome_value)}”没有写明是书面协议还是口头协议，"
-                    "按“达成书面协议”导入（统计中两者分别计数）。如是口头协议，"
-                    f"请在{self.column('outcome')}改成“达成口头协议”后重新导入。"
-                )
+        registered_on = r.dates["registered_on"] or r.dates["accepted_on"]
+        accepted_on = r.dates["accepted_on"]
+        number = parse_case_number(r.get("number"), ctx.number_re)  # (each row its own)
+        parties = self._parties(r.excel_row, r.cells, r.errors, r.warnings)
+        category, source = self._classification(r)
+        village = self._village(r)
+        mediator_ids = self._mediators(r)
+        explicit, outcome = self._state_and_outcome(r)
         closing = outcome if outcome in CLOSING_OUTCOMES else None
-        basis = ""
-        if (
-            closing is not None
-            and closed_on is None
-            and closed_cell_blank
-            and explicit not in ("registered", "declined", "voided")
-        ):
-            plan.undated_closings += 1
-            basis_choice = plan.closing_basis
-            if basis_choice is None:
-                errors.append(NEEDS_CLOSING_BASIS)
-            elif basis_choice == "accepted":
-                closed_on, basis = accepted_on or registered_on, "accepted"
-            elif basis_choice == "mediated":
-                # (read only here: a 调解日期 column is used for nothing else)
-                problems = self.read_dates(i, ("mediated_on",), cells, dates, warnings)
-                if problems:
-                    errors += problems
-                elif dates["mediated_on"] is None:
-                    errors.append(
-                        "有调解结果，但结案日期和调解日期都没有填。请在表格中填上其中一个日期，"
-                        "或在“对应各列”一步改选结案日期“按受理日期记”或“不记载”"
-                    )
-                else:
-                    closed_on, basis = dates["mediated_on"], "mediated"
-            else:
-                basis = "unrecorded"
+        closed_on, basis = self._closing_date(r, closing, explicit, accepted_on or registered_on)
         state = _state(explicit, outcome, closed_on, number is not None, accepted_on, mediator_ids)
         contradiction = state.startswith("!")
         if contradiction:
-            errors.append(state[1:])
+            r.errors.append(state[1:])
             state = "registered"
-
-        date_error = any(e.startswith(("登记日期", "受理日期")) for e in errors)
-        if registered_on is None and not date_error:
-            errors.append(
-                "没有登记日期（也没有受理日期）。请在表格中填上登记日期或受理日期，"
-                "或在“对应各列”一步指出日期所在的列"
-            )
-        if registered_on is not None:
-            if accepted_on is not None and accepted_on < registered_on:
-                errors.append(
-                    f"受理日期（{accepted_on:%Y-%m-%d}）早于登记日期（{registered_on:%Y-%m-%d}），"
-                    "请核对这两个日期"
-                )
-            start = accepted_on or registered_on
-            if closed_on is not None and closed_on < start:
-                label = "调解日期" if basis == "mediated" else "结案日期"
-                errors.append(
-                    f"{label}（{closed_on:%Y-%m-%d}）早于受理日期（{start:%Y-%m-%d}），"
-                    "请核对这两个日期"
-                )
-
+        _check_date_order(r, registered_on, accepted_on, closed_on, basis)
         numbered_state = state in NUMBERED_STATES and not (state == "archived" and closing is None)
         if numbered_state and accepted_on is None:
             accepted_on = registered_on
-        if state in ("registered", "declined") and number is not None and not contradiction:
-            errors.append(
-                f"状态为“{STATES[state]}”（未受理）的案件不应有案件编号“{number.text}”。"
-                "请删去编号，或把状态改为“已受理”"
-            )
-        if numbered_state and number is None:
-            warnings.append("没有案件编号，导入时按受理年份和本调委会的编号规则自动编号。")
+        _check_number(r, state, number, numbered=numbered_state, contradiction=contradiction)
         if mediator_ids and not (numbered_state or (state == "voided" and accepted_on)):
-            warnings.append("未受理的案件不指派调解员，调解员未关联。")
+            r.warnings.append("未受理的案件不指派调解员，调解员未关联。")
             mediator_ids = []
         if mediator_ids and state == "accepted":
             state = "assigned"
-
-        performance_value = get("performance")
-        performance, warning = ctx.cached(
-            "performance", performance_value, lambda: parse_performance(performance_value)
-        )
-        if warning:
-            warnings.append(warning)
-        if closing is not None:
-            if performance is None:
-                performance = "pending" if closing in AGREEMENT_OUTCOMES else "na"
-        elif performance is not None:
-            warnings.append("案件未结案，履行情况未导入。")
-            performance = None
-
-        amount_value, unit = get("amount"), self.amount_unit
-        amount: int | None = None
-        if amount_value is not None:
-            try:
-                amount = ctx.cached(
-                    f"amount{unit}", amount_value, lambda: cell_amount(amount_value, unit=unit)
-                )
-            except CellError as exc:
-                errors.append(f"{FIELDS['amount']}：{exc.message}")
-
-        confirmation: ConfirmationValue | None = None
-        confirmation_value = get("confirmation")
-        if cell_text(confirmation_value):
-            try:
-                confirmation = parse_confirmation(confirmation_value)
-            except CellError as exc:  # the case is still imported; the text stays in the event
-                warnings.append(exc.message)
-        if confirmation is not None:
-            if closing != "agreement_written":
-                warnings.append(
-                    "司法确认只适用于达成书面协议的案件，未导入（原文保留在导入记录中）。"
-                )
-                confirmation = None
-            elif closed_on is not None and confirmation.applied_on < closed_on:
-                warnings.append("司法确认的申请日期早于结案日期，未导入（原文保留在导入记录中）。")
-                confirmation = None
-            elif confirmation.applied_on > ctx.today:
-                warnings.append("司法确认的申请日期晚于今天，未导入。")
-                confirmation = None
-
-        if errors or registered_on is None:
+        performance = self._performance(r, closing)
+        amount = self._amount(r)
+        confirmation = self._confirmation(r, closing, closed_on)
+        if r.errors or registered_on is None:
             return None
+        kept_accepted = accepted_on if numbered_state or state == "voided" else None
         due_on = (
-            accepted_on + timedelta(days=ctx.committee.time_limit_days)
-            if accepted_on is not None and (numbered_state or state == "voided")
+            kept_accepted + timedelta(days=ctx.committee.time_limit_days)
+            if kept_accepted is not None
             else None
         )
         return PlannedCase(
-            row=row,
+            row=r.excel_row,
             number=number.text if number else None,
             number_year=number.year if number else None,
             number_seq=number.seq if number else None,
             state=state,
             outcome=closing,
             registered_on=registered_on,
-            accepted_on=accepted_on if numbered_state or state == "voided" else None,
+            accepted_on=kept_accepted,
             closed_on=closed_on if closing else None,
             due_on=due_on,
             parties=tuple(parties),
@@ -1063,13 +922,181 @@ class _RowReader:
             performance=performance,
             amount_fen=amount,
             confirmation=confirmation,
-            facts=cell_text(get("facts")),
-            note=cell_text(get("note")),
+            facts=cell_text(r.get("facts")),
+            note=cell_text(r.get("note")),
             values=values,
-            warnings=tuple(warnings),
+            warnings=tuple(r.warnings),
             closed_on_basis=basis if closing else "",
             number_own=number is not None and number.matches_pattern,
         )
+
+    # ---- the row's parts, each read on its own
+
+    def _classification(self, r: _RowCells) -> tuple[str, str]:
+        """纠纷类型 and 案件来源 (a value not in the lists is kept with a warning)."""
+        ctx = self.ctx
+        category_value = r.get("category")
+        category, warning = ctx.cached(
+            "category", category_value, lambda: parse_category(category_value, ctx.categories)
+        )
+        if warning:
+            r.warnings.append(warning)
+        source_value = r.get("source")
+        source, warning = ctx.cached(
+            "source", source_value, lambda: parse_source(source_value, ctx.sources)
+        )
+        if warning:
+            r.warnings.append(warning)
+        return category, source
+
+    def _village(self, r: _RowCells) -> office.Place | None:
+        """所在村（社区）: one of the office's, else an error."""
+        village_text = cell_text(r.get("village"))
+        village = self.ctx.village(village_text) if village_text else None
+        if village_text and village is None:
+            r.errors.append(
+                f"所在村（社区）“{village_text}”不在本所的村（社区）名单中。"
+                "请先在“村居档案”中添加它（预览页可以直接添加），"
+                "或把表格中的名称改成名单中已有的村名"
+            )
+        return village
+
+    def _mediators(self, r: _RowCells) -> list[str]:
+        """The ids of the mediators named; a name not on the office's list is a warning
+        (and listed for the preview's 把这些调解员加入名单…)."""
+        ctx = self.ctx
+        mediators_text = cell_text(r.get("mediators"))
+        found_ids, unknown = ctx.cached(
+            "mediators", mediators_text, lambda: ctx.mediators_named(mediators_text)
+        )
+        for name in unknown:
+            self.plan.unknown_mediators.setdefault(norm(name), []).append(r.excel_row)
+            r.warnings.append(
+                f"调解员“{name}”不在本所调解员名单中，未关联（原文保留在导入记录中）。"
+                "可在预览页点“把这些调解员加入名单…”加入后重新检查，这一行即关联该调解员。"
+            )
+        return list(found_ids)
+
+    def _state_and_outcome(self, r: _RowCells) -> tuple[str | None, str | None]:
+        """The state the sheet states (if any) and the 调解结果; an agreement not said to
+        be written or oral is read as written, with a warning."""
+        ctx = self.ctx
+        state_value, outcome_value = r.get("state"), r.get("outcome")
+        explicit: str | None = None
+        outcome: str | None = None
+        if state_value is not None:
+            try:
+                explicit = ctx.cached("state", state_value, lambda: parse_state(state_value))
+            except CellError as exc:
+                r.errors.append(exc.message)
+        if outcome_value is not None:
+            try:
+                outcome = ctx.cached("outcome", outcome_value, lambda: parse_outcome(outcome_value))
+            except CellError as exc:
+                r.errors.append(exc.message)
+            if outcome == "agreement_written" and ctx.cached(
+                "unclear", outcome_value, lambda: unclear_agreement(outcome_value)
+            ):
+                self.plan.unclear_agreements.append(r.excel_row)
+                r.warnings.append(
+                    f"调解结果“{cell_text(outcome_value)}”没有写明是书面协议还是口头协议，"
+                    "按“达成书面协议”导入（统计中两者分别计数）。如是口头协议，"
+                    f"请在{self.column('outcome')}改成“达成口头协议”后重新导入。"
+                )
+        return explicit, outcome
+
+    def _closing_date(
+        self, r: _RowCells, closing: str | None, explicit: str | None, start: date | None
+    ) -> tuple[date | None, str]:
+        """The closing date and what it was taken from: "" (its own column), or for a
+        closed case without one the basis chosen in the wizard (the 受理日期, the 调解日期,
+        or none: "unrecorded")."""
+        closed_on = r.dates["closed_on"]
+        if (
+            closing is None
+            or closed_on is not None
+            or cell_text(r.get("closed_on"))
+            or explicit in ("registered", "declined", "voided")
+        ):
+            return closed_on, ""
+        plan = self.plan
+        plan.undated_closings += 1
+        if plan.closing_basis is None:
+            r.errors.append(NEEDS_CLOSING_BASIS)
+            return None, ""
+        if plan.closing_basis == "accepted":
+            return start, "accepted"
+        if plan.closing_basis != "mediated":
+            return None, "unrecorded"
+        # (read only here: a 调解日期 column is used for nothing else)
+        problems = self.read_dates(r.index, ("mediated_on",), r.cells, r.dates, r.warnings)
+        if problems:
+            r.errors += problems
+        elif r.dates["mediated_on"] is None:
+            r.errors.append(
+                "有调解结果，但结案日期和调解日期都没有填。请在表格中填上其中一个日期，"
+                "或在“对应各列”一步改选结案日期“按受理日期记”或“不记载”"
+            )
+        else:
+            return r.dates["mediated_on"], "mediated"
+        return None, ""
+
+    def _performance(self, r: _RowCells, closing: str | None) -> str | None:
+        """履行情况: only for a closed case (an agreement not yet said to be kept is
+        pending)."""
+        performance_value = r.get("performance")
+        performance, warning = self.ctx.cached(
+            "performance", performance_value, lambda: parse_performance(performance_value)
+        )
+        if warning:
+            r.warnings.append(warning)
+        if closing is not None:
+            if performance is None:
+                performance = "pending" if closing in AGREEMENT_OUTCOMES else "na"
+        elif performance is not None:
+            r.warnings.append("案件未结案，履行情况未导入。")
+            performance = None
+        return performance
+
+    def _amount(self, r: _RowCells) -> int | None:
+        """协议金额 in fen (in 万元 when the column's header says so)."""
+        amount_value, unit = r.get("amount"), self.amount_unit
+        if amount_value is None:
+            return None
+        try:
+            return self.ctx.cached(
+                f"amount{unit}", amount_value, lambda: cell_amount(amount_value, unit=unit)
+            )
+        except CellError as exc:
+            r.errors.append(f"{FIELDS['amount']}：{exc.message}")
+            return None
+
+    def _confirmation(
+        self, r: _RowCells, closing: str | None, closed_on: date | None
+    ) -> ConfirmationValue | None:
+        """司法确认: only of a written agreement, applied for after the closing and not
+        after today; otherwise left out with a warning (the case is still imported)."""
+        confirmation_value = r.get("confirmation")
+        if not cell_text(confirmation_value):
+            return None
+        try:
+            confirmation = parse_confirmation(confirmation_value)
+        except CellError as exc:  # the text stays in the event
+            r.warnings.append(exc.message)
+            return None
+        if confirmation is None:
+            return None
+        if closing != "agreement_written":
+            r.warnings.append(
+                "司法确认只适用于达成书面协议的案件，未导入（原文保留在导入记录中）。"
+            )
+        elif closed_on is not None and confirmation.applied_on < closed_on:
+            r.warnings.append("司法确认的申请日期早于结案日期，未导入（原文保留在导入记录中）。")
+        elif confirmation.applied_on > self.ctx.today:
+            r.warnings.append("司法确认的申请日期晚于今天，未导入。")
+        else:
+            return confirmation
+        return None
 
     def _parties(
         self, row: int, cells: dict[str, Cell], errors: list[str], warnings: list[str]
@@ -1224,6 +1251,49 @@ def _repeat_reason(number: str, first: int, first_bad: bool) -> str:
     if first_bad:
         text += f"。第{first}行本身有错误，改正后才能导入"
     return text
+
+
+def _check_date_order(
+    r: _RowCells,
+    registered_on: date | None,
+    accepted_on: date | None,
+    closed_on: date | None,
+    basis: str,
+) -> None:
+    """A row needs a registration (or acceptance) date, and its dates in order."""
+    date_error = any(e.startswith(("登记日期", "受理日期")) for e in r.errors)
+    if registered_on is None:
+        if not date_error:
+            r.errors.append(
+                "没有登记日期（也没有受理日期）。请在表格中填上登记日期或受理日期，"
+                "或在“对应各列”一步指出日期所在的列"
+            )
+        return
+    if accepted_on is not None and accepted_on < registered_on:
+        r.errors.append(
+            f"受理日期（{accepted_on:%Y-%m-%d}）早于登记日期（{registered_on:%Y-%m-%d}），"
+            "请核对这两个日期"
+        )
+    start = accepted_on or registered_on
+    if closed_on is not None and closed_on < start:
+        label = "调解日期" if basis == "mediated" else "结案日期"
+        r.errors.append(
+            f"{label}（{closed_on:%Y-%m-%d}）早于受理日期（{start:%Y-%m-%d}），请核对这两个日期"
+        )
+
+
+def _check_number(
+    r: _RowCells, state: str, number: CaseNumber | None, *, numbered: bool, contradiction: bool
+) -> None:
+    """A case not accepted has no number (unless its state was already found wrong); one
+    accepted without a number gets one."""
+    if state in ("registered", "declined") and number is not None and not contradiction:
+        r.errors.append(
+            f"状态为“{STATES[state]}”（未受理）的案件不应有案件编号“{number.text}”。"
+            "请删去编号，或把状态改为“已受理”"
+        )
+    if numbered and number is None:
+        r.warnings.append("没有案件编号，导入时按受理年份和本调委会的编号规则自动编号。")
 
 
 def _at(headers: list[str], col: int) -> str:
