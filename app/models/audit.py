@@ -497,7 +497,6 @@ def export_audit(
     reader = AuditReader(db, f)
     total = reader.count()
     tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.xlsx.tmp")
-    written = 0
     workbook = xlsxwriter.Workbook(
         str(tmp),
         {
@@ -508,35 +507,8 @@ def export_audit(
         },
     )
     try:
-        workbook.set_properties({"title": "审计记录", "comments": "由调解工作台导出"})
-        sheet = workbook.add_worksheet(SHEET_NAME)
-        font = {"font_name": "宋体", "font_size": 10}
-        header = workbook.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1})
-        cell = workbook.add_format({**font, "valign": "top", "text_wrap": True})
-        for i, width in enumerate((19, 10, 14, 22, 9, 16, 60)):
-            sheet.set_column(i, i, width, cell)
-        for i, text in enumerate(HEADERS):
-            sheet.write_string(0, i, text, header)
-        sheet.freeze_panes(1, 0)
-        for entry in reader:
-            written += 1
-            values = (
-                entry.local_time,
-                entry.user_name,
-                entry.device,
-                entry.case_label,
-                entry.kind_label,
-                entry.action,
-                privacy.redact(entry.detail),
-            )
-            for i, value in enumerate(values):
-                if value:
-                    sheet.write_string(written, i, value, cell)
-            if written % 1000 == 0:
-                if cancelled is not None and cancelled():
-                    raise OperationCancelledError("已取消导出，没有保存审计记录文件。")
-                if progress is not None:
-                    progress(written, total)
+        sheet, cell = _start_sheet(workbook)
+        written = _write_entries(sheet, cell, reader, total, progress, cancelled)
         sheet.autofilter(0, 0, max(written, 1), len(HEADERS) - 1)
         workbook.close()
         os.replace(tmp, target)
@@ -559,4 +531,52 @@ def export_audit(
         )
     if progress is not None:
         progress(written, total)
+    return written
+
+
+def _start_sheet(workbook: Any) -> tuple[Any, Any]:
+    """The sheet with its column widths and frozen header row; returns it and the cells'
+    format."""
+    workbook.set_properties({"title": "审计记录", "comments": "由调解工作台导出"})
+    sheet = workbook.add_worksheet(SHEET_NAME)
+    font = {"font_name": "宋体", "font_size": 10}
+    header = workbook.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1})
+    cell = workbook.add_format({**font, "valign": "top", "text_wrap": True})
+    for i, width in enumerate((19, 10, 14, 22, 9, 16, 60)):
+        sheet.set_column(i, i, width, cell)
+    for i, text in enumerate(HEADERS):
+        sheet.write_string(0, i, text, header)
+    sheet.freeze_panes(1, 0)
+    return sheet, cell
+
+
+def _write_entries(
+    sheet: Any,
+    cell: Any,
+    reader: AuditReader,
+    total: int,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> int:
+    """One row per entry, the details redacted; returns how many."""
+    written = 0
+    for entry in reader:
+        written += 1
+        values = (
+            entry.local_time,
+            entry.user_name,
+            entry.device,
+            entry.case_label,
+            entry.kind_label,
+            entry.action,
+            privacy.redact(entry.detail),
+        )
+        for i, value in enumerate(values):
+            if value:
+                sheet.write_string(written, i, value, cell)
+        if written % 1000 == 0:
+            if cancelled is not None and cancelled():
+                raise OperationCancelledError("已取消导出，没有保存审计记录文件。")
+            if progress is not None:
+                progress(written, total)
     return written

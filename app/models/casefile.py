@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -290,148 +291,6 @@ def _load_case(db: Database, case_id: str) -> CaseFile:
     if r is None:
         raise NotFoundError("找不到这件案件。")
     conn = db.conn
-    assignments = [
-        Assignment(
-            a["id"],
-            a["mediator_id"],
-            a["name"],
-            a["how"],
-            bool(a["lead"]),
-            date.fromisoformat(a["assigned_on"]),
-            _d(a["ended_on"]),
-            a["end_reason"],
-        )
-        for a in conn.execute(
-            "SELECT a.*, m.name FROM assignments a JOIN mediators m ON m.id = a.mediator_id "
-            "WHERE a.case_id = ? ORDER BY a.assigned_on, a.lead DESC, a.created_at",
-            (case_id,),
-        )
-    ]
-    sessions = [
-        SessionRecord(
-            s["id"],
-            s["kind"],
-            s["held_at"],
-            s["place"],
-            s["participants"],
-            s["subject"],
-            s["staff"],
-            s["recorder"],
-            s["record"],
-            s["result"],
-        )
-        for s in conn.execute(
-            "SELECT * FROM sessions WHERE case_id = ? ORDER BY held_at, created_at", (case_id,)
-        )
-    ]
-    extensions = [
-        Extension(
-            e["requested_by"],
-            e["reason"],
-            _d(e["old_due_on"]),
-            date.fromisoformat(e["new_due_on"]),
-            date.fromisoformat(e["decided_on"]),
-        )
-        for e in conn.execute(
-            "SELECT * FROM extensions WHERE case_id = ? ORDER BY created_at", (case_id,)
-        )
-    ]
-    referrals = [
-        Referral(
-            f["id"],
-            f["body"],
-            f["receiver"],
-            date.fromisoformat(f["referred_on"]),
-            f["reason"],
-            f["feedback"],
-            _d(f["feedback_on"]),
-        )
-        for f in conn.execute(
-            "SELECT * FROM referrals WHERE case_id = ? ORDER BY referred_on", (case_id,)
-        )
-    ]
-    a = conn.execute("SELECT * FROM agreements WHERE case_id = ?", (case_id,)).fetchone()
-    agreement = (
-        None
-        if a is None
-        else Agreement(
-            a["kind"],
-            a["facts"],
-            list(json.loads(a["terms"])),
-            a["perform_manner"],
-            a["perform_place"],
-            _d(a["perform_deadline"]),
-            a["amount_fen"],
-            date.fromisoformat(a["signed_on"]),
-            a["recorder"],
-            a["perform_within_days"],
-        )
-    )
-    d = conn.execute(
-        f"SELECT d.*, u.name AS user_name, {rows.stamp_sql('agreement_drafts', 'd')} AS stamp "
-        "FROM agreement_drafts d "
-        "LEFT JOIN users u ON u.id = d.updated_by WHERE d.case_id = ?",
-        (case_id,),
-    ).fetchone()
-    draft = (
-        None
-        if d is None
-        else AgreementDraft(
-            d["facts"],
-            list(json.loads(d["terms"])),
-            d["perform_manner"],
-            d["perform_place"],
-            _d(d["perform_deadline"]),
-            d["perform_within_days"],
-            d["amount_fen"],
-            d["recorder"],
-            d["updated_at"],
-            _user_name(d["updated_by"], d["user_name"]),
-            d["stamp"],
-        )
-    )
-    follow_ups = [
-        FollowUp(
-            date.fromisoformat(v["visited_on"]),
-            v["visitor"],
-            v["person_visited"],
-            v["performed"],
-            v["satisfaction"],
-            v["findings"],
-            v["measures"],
-        )
-        for v in conn.execute(
-            "SELECT * FROM follow_ups WHERE case_id = ? ORDER BY visited_on", (case_id,)
-        )
-    ]
-    confirmations = [
-        Confirmation(
-            date.fromisoformat(j["applied_on"]),
-            j["court"],
-            j["number"],
-            j["result"],
-            _d(j["decided_on"]),
-        )
-        for j in conn.execute(
-            "SELECT * FROM judicial_confirmations WHERE case_id = ? ORDER BY applied_on",
-            (case_id,),
-        )
-    ]
-    events = [
-        Event(
-            e["at"],
-            _user_name(e["by"], e["user_name"]),
-            e["action"],
-            e["state_before"],
-            e["state_after"],
-            json.loads(e["data"]),
-        )
-        for e in conn.execute(
-            "SELECT e.*, u.name AS user_name FROM case_events e LEFT JOIN users u ON u.id = e.by "
-            "WHERE e.case_id = ? ORDER BY e.at, e.id",
-            (case_id,),
-        )
-    ]
     return CaseFile(
         id=r["id"],
         committee_id=r["committee_id"],
@@ -466,17 +325,191 @@ def _load_case(db: Database, case_id: str) -> CaseFile:
         voided_on=_d(r["voided_on"]),
         void_reason=r["void_reason"],
         parties=case_parties(conn, case_id),
-        assignments=assignments,
-        sessions=sessions,
-        extensions=extensions,
-        referrals=referrals,
-        agreement=agreement,
-        draft=draft,
-        follow_ups=follow_ups,
-        confirmations=confirmations,
-        events=events,
+        assignments=_assignments(conn, case_id),
+        sessions=_sessions(conn, case_id),
+        extensions=_extensions(conn, case_id),
+        referrals=_referrals(conn, case_id),
+        agreement=_agreement(conn, case_id),
+        draft=_draft(conn, case_id),
+        follow_ups=_follow_ups(conn, case_id),
+        confirmations=_confirmations(conn, case_id),
+        events=_events(conn, case_id),
         mediator_names={m["id"]: m["name"] for m in conn.execute("SELECT id, name FROM mediators")},
     )
+
+
+def _assignments(conn: sqlite3.Connection, case_id: str) -> list[Assignment]:
+    """Who mediated, in the order they were assigned (the 主办 first on a day)."""
+    return [
+        Assignment(
+            a["id"],
+            a["mediator_id"],
+            a["name"],
+            a["how"],
+            bool(a["lead"]),
+            date.fromisoformat(a["assigned_on"]),
+            _d(a["ended_on"]),
+            a["end_reason"],
+        )
+        for a in conn.execute(
+            "SELECT a.*, m.name FROM assignments a JOIN mediators m ON m.id = a.mediator_id "
+            "WHERE a.case_id = ? ORDER BY a.assigned_on, a.lead DESC, a.created_at",
+            (case_id,),
+        )
+    ]
+
+
+def _sessions(conn: sqlite3.Connection, case_id: str) -> list[SessionRecord]:
+    """Investigations and sessions, in the order they were held."""
+    return [
+        SessionRecord(
+            s["id"],
+            s["kind"],
+            s["held_at"],
+            s["place"],
+            s["participants"],
+            s["subject"],
+            s["staff"],
+            s["recorder"],
+            s["record"],
+            s["result"],
+        )
+        for s in conn.execute(
+            "SELECT * FROM sessions WHERE case_id = ? ORDER BY held_at, created_at", (case_id,)
+        )
+    ]
+
+
+def _extensions(conn: sqlite3.Connection, case_id: str) -> list[Extension]:
+    """Deadlines extended, oldest first."""
+    return [
+        Extension(
+            e["requested_by"],
+            e["reason"],
+            _d(e["old_due_on"]),
+            date.fromisoformat(e["new_due_on"]),
+            date.fromisoformat(e["decided_on"]),
+        )
+        for e in conn.execute(
+            "SELECT * FROM extensions WHERE case_id = ? ORDER BY created_at", (case_id,)
+        )
+    ]
+
+
+def _referrals(conn: sqlite3.Connection, case_id: str) -> list[Referral]:
+    """Referrals to other bodies, and their feedback."""
+    return [
+        Referral(
+            f["id"],
+            f["body"],
+            f["receiver"],
+            date.fromisoformat(f["referred_on"]),
+            f["reason"],
+            f["feedback"],
+            _d(f["feedback_on"]),
+        )
+        for f in conn.execute(
+            "SELECT * FROM referrals WHERE case_id = ? ORDER BY referred_on", (case_id,)
+        )
+    ]
+
+
+def _agreement(conn: sqlite3.Connection, case_id: str) -> Agreement | None:
+    """The signed agreement, if any."""
+    a = conn.execute("SELECT * FROM agreements WHERE case_id = ?", (case_id,)).fetchone()
+    if a is None:
+        return None
+    return Agreement(
+        a["kind"],
+        a["facts"],
+        list(json.loads(a["terms"])),
+        a["perform_manner"],
+        a["perform_place"],
+        _d(a["perform_deadline"]),
+        a["amount_fen"],
+        date.fromisoformat(a["signed_on"]),
+        a["recorder"],
+        a["perform_within_days"],
+    )
+
+
+def _draft(conn: sqlite3.Connection, case_id: str) -> AgreementDraft | None:
+    """The 协议草稿, if any, with who last saved it."""
+    d = conn.execute(
+        f"SELECT d.*, u.name AS user_name, {rows.stamp_sql('agreement_drafts', 'd')} AS stamp "
+        "FROM agreement_drafts d "
+        "LEFT JOIN users u ON u.id = d.updated_by WHERE d.case_id = ?",
+        (case_id,),
+    ).fetchone()
+    if d is None:
+        return None
+    return AgreementDraft(
+        d["facts"],
+        list(json.loads(d["terms"])),
+        d["perform_manner"],
+        d["perform_place"],
+        _d(d["perform_deadline"]),
+        d["perform_within_days"],
+        d["amount_fen"],
+        d["recorder"],
+        d["updated_at"],
+        _user_name(d["updated_by"], d["user_name"]),
+        d["stamp"],
+    )
+
+
+def _follow_ups(conn: sqlite3.Connection, case_id: str) -> list[FollowUp]:
+    """回访 records, oldest first."""
+    return [
+        FollowUp(
+            date.fromisoformat(v["visited_on"]),
+            v["visitor"],
+            v["person_visited"],
+            v["performed"],
+            v["satisfaction"],
+            v["findings"],
+            v["measures"],
+        )
+        for v in conn.execute(
+            "SELECT * FROM follow_ups WHERE case_id = ? ORDER BY visited_on", (case_id,)
+        )
+    ]
+
+
+def _confirmations(conn: sqlite3.Connection, case_id: str) -> list[Confirmation]:
+    """司法确认 records, oldest first."""
+    return [
+        Confirmation(
+            date.fromisoformat(j["applied_on"]),
+            j["court"],
+            j["number"],
+            j["result"],
+            _d(j["decided_on"]),
+        )
+        for j in conn.execute(
+            "SELECT * FROM judicial_confirmations WHERE case_id = ? ORDER BY applied_on",
+            (case_id,),
+        )
+    ]
+
+
+def _events(conn: sqlite3.Connection, case_id: str) -> list[Event]:
+    """The case's history, oldest first."""
+    return [
+        Event(
+            e["at"],
+            _user_name(e["by"], e["user_name"]),
+            e["action"],
+            e["state_before"],
+            e["state_after"],
+            json.loads(e["data"]),
+        )
+        for e in conn.execute(
+            "SELECT e.*, u.name AS user_name FROM case_events e LEFT JOIN users u ON u.id = e.by "
+            "WHERE e.case_id = ? ORDER BY e.at, e.id",
+            (case_id,),
+        )
+    ]
 
 
 def _user_name(user_id: str, name: str | None) -> str:
@@ -601,67 +634,84 @@ def _draft_parts(d: dict[str, Any]) -> list[str]:
 
 def _details(event: Event, mediator_names: Mapping[str, str]) -> list[str]:
     d, action = event.data, event.action
-    if action == "register":
-        return [
-            f"纠纷类型：{d.get('category', '')}",
-            f"来源：{_label(source_labels(), d.get('source', ''))}",
-            f"当事人 {d.get('parties', 0)} 人",
-        ]
-    if action == "edit":
-        return _edit_parts(d)
-    if action in ("add_party", "edit_party"):
-        return _party_parts(action, d)
-    if action == "accept":
-        number = f"编号：{d.get('number', '')}"
-        if d.get("provisional"):
-            number += "（临时编号）"
-        return [number, f"调解期限至 {_day(d.get('due_on', ''))}"]
-    if action == "renumber":
-        return [f"临时编号 {d.get('from', '')} 换发为正式案号 {d.get('to', '')}"]
-    if action in ("decline", "void"):
-        return [f"原因：{d.get('reason', '')}"]
     if action == "assign":
         return _assign_parts(d, mediator_names)
-    if action in ("record_session", "record_investigation"):
-        return [f"时间：{str(d.get('held_at', ''))[:16]}", f"地点：{d.get('place', '')}"]
-    if action == "extend":
-        return [
-            f"期限由 {_day(d.get('from') or '未定')} 延至 {_day(d.get('to', ''))}",
-            f"提出人：{d.get('requested_by', '')}",
-            f"理由：{d.get('reason', '')}",
-        ]
-    if action == "refer":
-        parts = [f"移交单位：{d.get('body', '')}"]
-        if d.get("receiver"):
-            parts.append(f"接收人：{d['receiver']}")
-        return parts
-    if action == "referral_feedback":
-        return [f"反馈：{d.get('feedback', '')}"]
-    if action == "close":
-        return _close_parts(d)
-    if action == "draft_agreement":
-        return _draft_parts(d)
-    if action == "follow_up":
-        return [
-            f"回访日期：{_day(d.get('visited_on', ''))}",
-            f"履行情况：{_label(PERFORMANCE, d.get('performed', ''))}",
-        ]
-    if action == "judicial_confirmation":
-        parts = [f"法院：{d.get('court', '')}"]
-        if d.get("number"):
-            parts.append(str(d["number"]))
-        return [*parts, _label(CONFIRMATION_RESULTS, d.get("result", ""))]
-    if action == "archive":
-        return [f"归档日期：{_day(d.get('archived_on', ''))}"]
-    if action == "resolve_conflict":
-        return _conflict_parts(d)
-    if action == "reopen":
-        previous = (d.get("previous") or {}).get("outcome")
-        parts = [f"提出人：{d.get('requested_by', '')}", f"原因：{d.get('reason', '')}"]
-        if previous:
-            parts.append(f"原结果：{_label(OUTCOMES, previous)}")
-        return parts
-    return []
+    if action in ("add_party", "edit_party"):
+        return _party_parts(action, d)
+    parts = _DETAIL_PARTS.get(action)
+    return parts(d) if parts is not None else []
+
+
+def _register_parts(d: dict[str, Any]) -> list[str]:
+    return [
+        f"纠纷类型：{d.get('category', '')}",
+        f"来源：{_label(source_labels(), d.get('source', ''))}",
+        f"当事人 {d.get('parties', 0)} 人",
+    ]
+
+
+def _accept_parts(d: dict[str, Any]) -> list[str]:
+    number = f"编号：{d.get('number', '')}"
+    if d.get("provisional"):
+        number += "（临时编号）"
+    return [number, f"调解期限至 {_day(d.get('due_on', ''))}"]
+
+
+def _renumber_parts(d: dict[str, Any]) -> list[str]:
+    return [f"临时编号 {d.get('from', '')} 换发为正式案号 {d.get('to', '')}"]
+
+
+def _reason_parts(d: dict[str, Any]) -> list[str]:
+    return [f"原因：{d.get('reason', '')}"]
+
+
+def _session_parts(d: dict[str, Any]) -> list[str]:
+    return [f"时间：{str(d.get('held_at', ''))[:16]}", f"地点：{d.get('place', '')}"]
+
+
+def _extend_parts(d: dict[str, Any]) -> list[str]:
+    return [
+        f"期限由 {_day(d.get('from') or '未定')} 延至 {_day(d.get('to', ''))}",
+        f"提出人：{d.get('requested_by', '')}",
+        f"理由：{d.get('reason', '')}",
+    ]
+
+
+def _refer_parts(d: dict[str, Any]) -> list[str]:
+    parts = [f"移交单位：{d.get('body', '')}"]
+    if d.get("receiver"):
+        parts.append(f"接收人：{d['receiver']}")
+    return parts
+
+
+def _feedback_parts(d: dict[str, Any]) -> list[str]:
+    return [f"反馈：{d.get('feedback', '')}"]
+
+
+def _follow_up_parts(d: dict[str, Any]) -> list[str]:
+    return [
+        f"回访日期：{_day(d.get('visited_on', ''))}",
+        f"履行情况：{_label(PERFORMANCE, d.get('performed', ''))}",
+    ]
+
+
+def _confirmation_parts(d: dict[str, Any]) -> list[str]:
+    parts = [f"法院：{d.get('court', '')}"]
+    if d.get("number"):
+        parts.append(str(d["number"]))
+    return [*parts, _label(CONFIRMATION_RESULTS, d.get("result", ""))]
+
+
+def _archive_parts(d: dict[str, Any]) -> list[str]:
+    return [f"归档日期：{_day(d.get('archived_on', ''))}"]
+
+
+def _reopen_parts(d: dict[str, Any]) -> list[str]:
+    previous = (d.get("previous") or {}).get("outcome")
+    parts = [f"提出人：{d.get('requested_by', '')}", f"原因：{d.get('reason', '')}"]
+    if previous:
+        parts.append(f"原结果：{_label(OUTCOMES, previous)}")
+    return parts
 
 
 def _conflict_parts(d: dict[str, Any]) -> list[str]:
@@ -707,3 +757,27 @@ def describe_event(event: Event, mediator_names: Mapping[str, str] | None = None
         parts.append(f"{before} → {after}" if before else after)
     parts += _details(event, mediator_names or {})
     return "；".join(p for p in parts if p)
+
+
+# The details of each action's history line (besides 指派 and the party steps, which need
+# more than the event's data). An action not listed has none.
+_DETAIL_PARTS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "register": _register_parts,
+    "edit": _edit_parts,
+    "accept": _accept_parts,
+    "renumber": _renumber_parts,
+    "decline": _reason_parts,
+    "void": _reason_parts,
+    "record_session": _session_parts,
+    "record_investigation": _session_parts,
+    "extend": _extend_parts,
+    "refer": _refer_parts,
+    "referral_feedback": _feedback_parts,
+    "close": _close_parts,
+    "draft_agreement": _draft_parts,
+    "follow_up": _follow_up_parts,
+    "judicial_confirmation": _confirmation_parts,
+    "archive": _archive_parts,
+    "resolve_conflict": _conflict_parts,
+    "reopen": _reopen_parts,
+}

@@ -640,28 +640,11 @@ def assign_mediators(
     """指派 (or 重新指派): the mediators now responsible; earlier ones not kept are ended."""
     today = today or _today()
     _check_date(assigned_on, "指派日期", today=today)
-    if not mediator_ids:
-        raise ValidationError("调解员", "请至少选择一名调解员。")
-    if len(set(mediator_ids)) != len(mediator_ids):
-        raise ValidationError("调解员", "同一名调解员选了两次。")
-    if how not in ("appointed", "chosen"):
-        raise ValidationError("产生方式", "请选择调解员是调委会指定还是当事人选定。")
-    lead_id = lead_id or mediator_ids[0]
-    if lead_id not in mediator_ids:
-        raise ValidationError("主办调解员", "主办调解员必须是所选调解员之一。")
+    lead_id = _checked_lead(mediator_ids, how, lead_id)
     with db.transaction() as conn:
         row = _load(conn, case_id)
         t = _guard(conn, row, "assign", by)
-        known = {
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM mediators WHERE retired = 0 AND id IN "
-                f"({','.join('?' * len(mediator_ids))})",
-                mediator_ids,
-            )
-        }
-        if missing := [m for m in mediator_ids if m not in known]:
-            raise ValidationError("调解员", f"有{len(missing)}名调解员不存在或已离任，请重新选择。")
+        _check_mediators_serve(conn, mediator_ids)
         current = {
             r["mediator_id"]: r["id"]
             for r in conn.execute(
@@ -680,28 +663,9 @@ def assign_mediators(
                     {"ended_on": assigned_on.isoformat(), "end_reason": reason.strip()},
                     by=by.user_id,
                 )
-        for mediator_id in mediator_ids:
-            if mediator_id in current:
-                rows.update(
-                    conn,
-                    "assignments",
-                    current[mediator_id],
-                    {"lead": int(mediator_id == lead_id)},
-                    by=by.user_id,
-                )
-            else:
-                rows.insert(
-                    conn,
-                    "assignments",
-                    {
-                        "case_id": case_id,
-                        "mediator_id": mediator_id,
-                        "how": how,
-                        "lead": int(mediator_id == lead_id),
-                        "assigned_on": assigned_on.isoformat(),
-                    },
-                    by=by.user_id,
-                )
+        _write_assignments(
+            conn, case_id, current, mediator_ids, lead_id, how, assigned_on, by=by.user_id
+        )
         # A reassignment during mediation keeps the case in mediation.
         after = row["state"] if row["state"] == "mediating" else (t.to_state or row["state"])
         _set_case(conn, case_id, {"state": after}, by.user_id)
@@ -722,6 +686,71 @@ def assign_mediators(
                 "assigned_on": assigned_on,
             },
         )
+
+
+def _checked_lead(mediator_ids: list[str], how: str, lead_id: str | None) -> str:
+    """The 指派 form's choices checked; returns the 主办调解员 (the first one by default)."""
+    if not mediator_ids:
+        raise ValidationError("调解员", "请至少选择一名调解员。")
+    if len(set(mediator_ids)) != len(mediator_ids):
+        raise ValidationError("调解员", "同一名调解员选了两次。")
+    if how not in ("appointed", "chosen"):
+        raise ValidationError("产生方式", "请选择调解员是调委会指定还是当事人选定。")
+    lead_id = lead_id or mediator_ids[0]
+    if lead_id not in mediator_ids:
+        raise ValidationError("主办调解员", "主办调解员必须是所选调解员之一。")
+    return lead_id
+
+
+def _check_mediators_serve(conn: sqlite3.Connection, mediator_ids: list[str]) -> None:
+    """Every mediator chosen exists and has not left."""
+    known = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM mediators WHERE retired = 0 AND id IN "
+            f"({','.join('?' * len(mediator_ids))})",
+            mediator_ids,
+        )
+    }
+    if missing := [m for m in mediator_ids if m not in known]:
+        raise ValidationError("调解员", f"有{len(missing)}名调解员不存在或已离任，请重新选择。")
+
+
+def _write_assignments(
+    conn: sqlite3.Connection,
+    case_id: str,
+    current: dict[str, str],
+    mediator_ids: list[str],
+    lead_id: str,
+    how: str,
+    assigned_on: date,
+    *,
+    by: str,
+) -> None:
+    """One assignment row per mediator chosen: a new one, or the current one with the
+    主办 moved."""
+    for mediator_id in mediator_ids:
+        if mediator_id in current:
+            rows.update(
+                conn,
+                "assignments",
+                current[mediator_id],
+                {"lead": int(mediator_id == lead_id)},
+                by=by,
+            )
+        else:
+            rows.insert(
+                conn,
+                "assignments",
+                {
+                    "case_id": case_id,
+                    "mediator_id": mediator_id,
+                    "how": how,
+                    "lead": int(mediator_id == lead_id),
+                    "assigned_on": assigned_on.isoformat(),
+                },
+                by=by,
+            )
 
 
 # ---------------------------------------------------------------------------------------

@@ -303,14 +303,24 @@ def check_id_document(id_type: str, number: str, *, today: date | None = None) -
     if id_type == "resident_id_15":
         return check_old_resident_id(n, today=today)
     if id_type == "hk_macao_residence":
-        what = f"{label}号码"
-        if n[:2] not in ("81", "82", "83") and len(n) == 18 and n[:17].isdigit():
-            raise IdentityError(
-                DOCUMENT_FIELD,
-                f"{what}应以 810000（香港）、820000（澳门）或 830000（台湾）开头，"
-                "请核对；如果是内地居民身份证，请把证件类型选为“居民身份证”。",
-            )
-        return _check_18(n, field=DOCUMENT_FIELD, what=what, today=today, region_first="8")
+        return _check_residence_permit(n, what=f"{label}号码", today=today)
+    _check_document_number(id_type, label, n)
+    return None
+
+
+def _check_residence_permit(n: str, *, what: str, today: date | None) -> ResidentId:
+    """港澳台居民居住证: a resident ID number whose region is 81, 82 or 83."""
+    if n[:2] not in ("81", "82", "83") and len(n) == 18 and n[:17].isdigit():
+        raise IdentityError(
+            DOCUMENT_FIELD,
+            f"{what}应以 810000（香港）、820000（澳门）或 830000（台湾）开头，"
+            "请核对；如果是内地居民身份证，请把证件类型选为“居民身份证”。",
+        )
+    return _check_18(n, field=DOCUMENT_FIELD, what=what, today=today, region_first="8")
+
+
+def _check_document_number(id_type: str, label: str, n: str) -> None:
+    """The documents whose numbers say nothing of their holder: only their form."""
     if id_type == "passport":
         err = _bad_char_error(label, n, "字母和数字")
         if err is not None:
@@ -320,23 +330,20 @@ def check_id_document(id_type: str, number: str, *, today: date | None = None) -
                 DOCUMENT_FIELD,
                 f"护照号码应为 5–17 位字母或数字，现在是 {len(n)} 位，请对照护照核对。",
             )
-        return None
-    if id_type == "hk_macao_permit":
+    elif id_type == "hk_macao_permit":
         if not _HK_MACAO.fullmatch(n):
             raise IdentityError(
                 DOCUMENT_FIELD,
                 f"{label}号码应为字母 H（香港）或 M（澳门）加 8 位或 10 位数字，"
                 "例如 H12345678，请对照证件核对。",
             )
-        return None
-    if id_type == "taiwan_permit":
+    elif id_type == "taiwan_permit":
         if not _TAIWAN.fullmatch(n):
             raise IdentityError(
                 DOCUMENT_FIELD,
                 f"{label}号码应为 8 位数字（旧证为 10 位），现在是“{n}”，请对照证件核对。",
             )
-        return None
-    if id_type == "foreign_residence":
+    elif id_type == "foreign_residence":
         err = _bad_char_error(label, n, "字母和数字")
         if err is not None:
             raise err
@@ -346,11 +353,8 @@ def check_id_document(id_type: str, number: str, *, today: date | None = None) -
                 f"{label}号码应为 15 位（旧证，字母和数字）或 18 位（新证，数字，"
                 f"最后一位可以是 X），现在是 {len(n)} 位，请对照证件核对。",
             )
-        return None
-    # "other": any non-empty number, within reason.
-    if len(n) > 40:
+    elif len(n) > 40:  # "other": any non-empty number, within reason.
         raise IdentityError(DOCUMENT_FIELD, "证件号码太长（最多 40 个字符），请核对。")
-    return None
 
 
 # --------------------------------------------------------------------------- USCC
@@ -439,6 +443,35 @@ def check_phone(text: str, *, field: str = PHONE_FIELD, service_numbers: bool = 
     raw = _nfkc(text).strip()
     if not raw:
         return ""
+    body, ext = _number_and_extension(raw, field)
+    body, international = _without_country_code(body)
+    digits = body.replace("-", "")
+    if not digits:
+        raise _phone_error(field, f"{field}里没有数字，请填写电话号码或留空。")
+    if international:
+        if ext or not 8 <= len(digits) <= 15:
+            raise _phone_error(
+                field,
+                f"{field}：境外号码应写成“+国家或地区代码 号码”，共 8–15 位数字，"
+                "请核对后重新输入。",
+            )
+        return "+" + digits
+    # 86 prefix without +: only for mobile numbers (8613812345678).
+    if len(digits) == 13 and digits.startswith("861"):
+        digits = digits[2:]
+        body = digits
+    if digits[0] == "1" and len(digits) > 5:
+        return _mobile(digits, ext, field)
+    if digits[:3] in ("400", "800") and len(digits) == 10 and not ext:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if digits[0] != "0":
+        return _without_area_code(raw, body, ext, field, service_numbers=service_numbers)
+    return _landline(body, ext, field)
+
+
+def _number_and_extension(raw: str, field: str) -> tuple[str, str]:
+    """One number, its separators made hyphens and its extension (转, 分机, ext, #) apart;
+    only digits, hyphens and a leading + are left."""
     if any(ch in raw for ch in _SEVERAL):
         raise _phone_error(
             field, f"{field}一次只能填一个号码，请只保留一个（其他号码可写在备注里）。"
@@ -451,7 +484,6 @@ def check_phone(text: str, *, field: str = PHONE_FIELD, service_numbers: bool = 
     s = s.replace("(", "").replace(")", "-")
     s = "".join(s.split())
     body, _, ext = s.partition("-EXT-") if has_ext_marker else (s, "", "")
-    # Characters allowed from here on: digits, hyphens, a leading +.
     for ch in body.lstrip("+") + ext:
         if not ("0" <= ch <= "9" or ch == "-"):
             raise _phone_error(
@@ -461,15 +493,18 @@ def check_phone(text: str, *, field: str = PHONE_FIELD, service_numbers: bool = 
             )
     if ext and not (ext.isdigit() and 1 <= len(ext) <= 6):
         raise _phone_error(field, f"{field}的分机号应为 1–6 位数字，请核对后重新输入。")
+    return body, ext
 
-    international = False
+
+def _without_country_code(body: str) -> tuple[str, bool]:
+    """The number without +86 / 0086 (a landline then gets its 0 back), and whether it is
+    international (+ and another country code)."""
     country_code = ""
     if body.startswith("+"):
         body = body[1:].lstrip("-")
-        if body.startswith("86"):
-            country_code = "86"
-        else:
-            international = True
+        if not body.startswith("86"):
+            return body, True
+        country_code = "86"
     elif body.startswith("0086"):
         body = body[2:]
         country_code = "86"
@@ -477,61 +512,48 @@ def check_phone(text: str, *, field: str = PHONE_FIELD, service_numbers: bool = 
         body = body[2:].lstrip("-")
         if body and body[0] in "23456789" and body[:3] not in ("400", "800"):
             body = "0" + body  # +86 571 87654321 -> 0571 87654321
-    digits = body.replace("-", "")
-    if not digits:
-        raise _phone_error(field, f"{field}里没有数字，请填写电话号码或留空。")
+    return body, False
 
-    if international:
-        if ext or not 8 <= len(digits) <= 15:
-            raise _phone_error(
-                field,
-                f"{field}：境外号码应写成“+国家或地区代码 号码”，共 8–15 位数字，"
-                "请核对后重新输入。",
-            )
-        return "+" + digits
 
-    # 86 prefix without +: only for mobile numbers (8613812345678).
-    if len(digits) == 13 and digits.startswith("861"):
-        digits = digits[2:]
-        body = digits
-
-    if digits[0] == "1" and len(digits) > 5:
-        if ext:
-            raise _phone_error(field, f"{field}：手机号没有分机号，请删去“转”后面的部分。")
-        if len(digits) != 11:
-            hint = "漏输" if len(digits) < 11 else "多输"
-            raise _phone_error(
-                field,
-                f"{field}：手机号应为 11 位，现在是 {len(digits)} 位，请检查是否{hint}了数字。",
-            )
-        if digits[1] not in "3456789":
-            raise _phone_error(
-                field,
-                f"{field}：手机号第 2 位应是 3–9 之间的数字，现在是“{digits[1]}”，"
-                "请核对后重新输入。",
-            )
-        return digits
-
-    if digits[:3] in ("400", "800") and len(digits) == 10 and not ext:
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-
-    if digits[0] != "0":
-        if service_numbers and 3 <= len(digits) <= 5 and not ext and "-" not in body:
-            return digits  # 110, 12348, 95588
-        if _local_ok(digits):
-            return digits + (f"-{ext}" if ext else "")
-        if "-" in body:
-            parts = body.split("-")
-            local = "".join(parts[:-1])
-            if _local_ok(local) and 1 <= len(parts[-1]) <= 6 and not ext:
-                return f"{local}-{parts[-1]}"
+def _mobile(digits: str, ext: str, field: str) -> str:
+    if ext:
+        raise _phone_error(field, f"{field}：手机号没有分机号，请删去“转”后面的部分。")
+    if len(digits) != 11:
+        hint = "漏输" if len(digits) < 11 else "多输"
         raise _phone_error(
             field,
-            f"{field}“{raw}”不像有效的号码：手机号应为 1 开头的 11 位数字，固定电话应为"
-            "“区号-号码”（如 0571-87654321），请核对后重新输入。",
+            f"{field}：手机号应为 11 位，现在是 {len(digits)} 位，请检查是否{hint}了数字。",
         )
+    if digits[1] not in "3456789":
+        raise _phone_error(
+            field,
+            f"{field}：手机号第 2 位应是 3–9 之间的数字，现在是“{digits[1]}”，请核对后重新输入。",
+        )
+    return digits
 
-    # Landline with area code.
+
+def _without_area_code(raw: str, body: str, ext: str, field: str, *, service_numbers: bool) -> str:
+    """A number not starting with 0 (and not a mobile): a local landline, or a short
+    service number where those are allowed."""
+    digits = body.replace("-", "")
+    if service_numbers and 3 <= len(digits) <= 5 and not ext and "-" not in body:
+        return digits  # 110, 12348, 95588
+    if _local_ok(digits):
+        return digits + (f"-{ext}" if ext else "")
+    if "-" in body:
+        parts = body.split("-")
+        local = "".join(parts[:-1])
+        if _local_ok(local) and 1 <= len(parts[-1]) <= 6 and not ext:
+            return f"{local}-{parts[-1]}"
+    raise _phone_error(
+        field,
+        f"{field}“{raw}”不像有效的号码：手机号应为 1 开头的 11 位数字，固定电话应为"
+        "“区号-号码”（如 0571-87654321），请核对后重新输入。",
+    )
+
+
+def _landline(body: str, ext: str, field: str) -> str:
+    """A landline with its area code: 0571-87654321, with an extension if any."""
     parts = [p for p in body.split("-") if p]
     if len(parts) >= 2 and 3 <= len(parts[0]) <= 4:
         area, rest = parts[0], parts[1:]

@@ -360,25 +360,6 @@ def ledger_rows(
     """The ledger's case rows, in order, as the export writes them (also the bench's
     reference list)."""
     source_labels = sources()
-    (
-        c_number,
-        c_registered,
-        c_closed,
-        c_applicants,
-        c_respondents,
-        c_category,
-        c_mediators,
-        c_outcome,
-        c_amount,
-        c_performance,
-        c_facts,
-        c_accepted,
-        c_source,
-        c_village,
-        c_state,
-        c_confirmation,
-        c_note,
-    ) = range(len(COLUMNS))
     # a text shorter than half its column's room is one line (lines_in counts two units a
     # character at most): only longer texts are measured
     short = [int((max(w - 1.5, 1.0)) // 2) for w in WIDTHS]
@@ -386,68 +367,68 @@ def ledger_rows(
     cursor.row_factory = None
     with db.reading(), contextlib.closing(cursor):  # closed also when left early
         for r in cursor.execute(_ROWS_SQL.format(where=where), params or []):
-            (
-                number,
-                registered_on,
-                accepted_on,
-                closed_on,
-                applicants,
-                respondents,
-                category,
-                source,
-                village,
-                mediators,
-                state,
-                outcome,
-                amount_fen,
-                performance,
-                confirmation,
-                facts,
-                close_note,
-                decline_reason,
-                void_reason,
-            ) = r
-            cells: list[Cell] = [None] * 17
-            cells[c_number] = number or None
-            cells[c_registered] = excel_serial(registered_on)
-            if accepted_on:
-                cells[c_accepted] = excel_serial(accepted_on)
-            if closed_on:
-                cells[c_closed] = excel_serial(closed_on)
-            if applicants:
-                cells[c_applicants] = parties_text(applicants, include_ids=include_ids)
-            if respondents:
-                cells[c_respondents] = parties_text(respondents, include_ids=include_ids)
-            cells[c_category] = category
-            if mediators:
-                cells[c_mediators] = mediators
-            if outcome:
-                cells[c_outcome] = OUTCOMES.get(outcome, outcome)
-            if amount_fen is not None:
-                cells[c_amount] = amount_fen / 100
-            if performance:
-                cells[c_performance] = PERFORMANCE.get(performance, performance)
-            if facts:
-                cells[c_facts] = brief_facts(facts)
-            cells[c_source] = source_labels.get(source, source)
-            if village:
-                cells[c_village] = village
-            cells[c_state] = STATES.get(state, state)
-            if confirmation:
-                cells[c_confirmation] = confirmation_text(confirmation)
-            # a case is either declined or closed, never both: one of the two is empty
-            note = void_reason if state == "voided" else (decline_reason or close_note)
-            if note:
-                cells[c_note] = brief_facts(note)
-            # as tall as its longest printed text wraps: Excel and LibreOffice keep a row
-            # of a written file at one line otherwise, the rest of the text hidden on paper
-            lines = 1
-            for col in _PRINTED_TEXT:
-                text = cells[col]
-                if isinstance(text, str) and (len(text) > short[col] or "\n" in text):
-                    lines = max(lines, sheet_print.lines_in(text, WIDTHS[col]))
-            height = sheet_print.row_height(lines, FONT_SIZE) if lines > 1 else None
-            yield tuple(cells), height
+            cells = _cells(r, source_labels, include_ids=include_ids)
+            yield cells, _row_height(cells, short)
+
+
+def _cells(
+    r: tuple[Any, ...], source_labels: dict[str, str], *, include_ids: bool
+) -> tuple[Cell, ...]:
+    """One case's cells (a row of _ROWS_SQL), in the order of COLUMNS; None is empty."""
+    (
+        number,
+        registered_on,
+        accepted_on,
+        closed_on,
+        applicants,
+        respondents,
+        category,
+        source,
+        village,
+        mediators,
+        state,
+        outcome,
+        amount_fen,
+        performance,
+        confirmation,
+        facts,
+        close_note,
+        decline_reason,
+        void_reason,
+    ) = r
+    # a case is either declined or closed, never both: one of the two is empty
+    note = void_reason if state == "voided" else (decline_reason or close_note)
+    return (
+        number or None,
+        excel_serial(registered_on),
+        excel_serial(closed_on) if closed_on else None,
+        parties_text(applicants, include_ids=include_ids) if applicants else None,
+        parties_text(respondents, include_ids=include_ids) if respondents else None,
+        category,
+        mediators or None,
+        OUTCOMES.get(outcome, outcome) if outcome else None,
+        amount_fen / 100 if amount_fen is not None else None,
+        PERFORMANCE.get(performance, performance) if performance else None,
+        brief_facts(facts) if facts else None,
+        excel_serial(accepted_on) if accepted_on else None,
+        source_labels.get(source, source),
+        village or None,
+        STATES.get(state, state),
+        confirmation_text(confirmation) if confirmation else None,
+        brief_facts(note) if note else None,
+    )
+
+
+def _row_height(cells: tuple[Cell, ...], short: list[int]) -> float | None:
+    """As tall as its longest printed text wraps: Excel and LibreOffice keep a row of a
+    written file at one line otherwise, the rest of the text hidden on paper. None: one
+    line."""
+    lines = 1
+    for col in _PRINTED_TEXT:
+        text = cells[col]
+        if isinstance(text, str) and (len(text) > short[col] or "\n" in text):
+            lines = max(lines, sheet_print.lines_in(text, WIDTHS[col]))
+    return sheet_print.row_height(lines, FONT_SIZE) if lines > 1 else None
 
 
 _PRINTED_TEXT = tuple(i for i, c in enumerate(COLUMNS[:PRINTED]) if c.kind == "text")

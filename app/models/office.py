@@ -231,17 +231,7 @@ def setup_office(
         raise ValidationError(COMMITTEE_NAME_FIELD, "本数据库已经设置过调委会，不能重复设置。")
     with db.transaction() as conn:
         user_id = accounts.insert_director(conn, user_name.strip(), password)
-        town_id = rows.insert(
-            conn,
-            "places",
-            {"name": town_name.strip(), "kind": "town", "parent_id": None},
-            by=user_id,
-        )
-        for name in names:
-            kind = "community" if name.endswith(("社区", "居委会")) else "village"
-            rows.insert(
-                conn, "places", {"name": name, "kind": kind, "parent_id": town_id}, by=user_id
-            )
+        town_id = _insert_places(conn, town_name.strip(), names, by=user_id)
         committee_id = rows.insert(
             conn,
             "committees",
@@ -256,26 +246,51 @@ def setup_office(
             },
             by=user_id,
         )
-        for m in people:
-            mediator_id = rows.insert(
-                conn,
-                "mediators",
-                {
-                    "name": m.name,
-                    "committee_id": committee_id,
-                    "phone": m.phone,
-                    "full_time": int(m.full_time),
-                    "specialities": "",
-                },
-                by=user_id,
-            )
-            if m.name == user_name.strip():  # the 主任 mediates too: their cases are theirs
-                rows.update(conn, "users", user_id, {"mediator_id": mediator_id}, by=user_id)
+        _insert_mediators(
+            conn, people, committee_id, director_name=user_name.strip(), director_id=user_id
+        )
         _store_details(conn, printed)
         set_setting(conn, "main_committee_id", committee_id)
         set_setting(conn, "default_user_id", user_id)
         set_setting(conn, "set_up_at", utc_now())
     return committee_id
+
+
+def _insert_places(conn: sqlite3.Connection, town: str, villages: list[str], *, by: str) -> str:
+    """The town and its villages (a name ending in 社区 or 居委会 is a community); returns
+    the town's id."""
+    town_id = rows.insert(conn, "places", {"name": town, "kind": "town", "parent_id": None}, by=by)
+    for name in villages:
+        kind = "community" if name.endswith(("社区", "居委会")) else "village"
+        rows.insert(conn, "places", {"name": name, "kind": kind, "parent_id": town_id}, by=by)
+    return town_id
+
+
+def _insert_mediators(
+    conn: sqlite3.Connection,
+    people: Sequence[NewMediator],
+    committee_id: str,
+    *,
+    director_name: str,
+    director_id: str,
+) -> None:
+    """The committee's first mediators (written by the 主任); the 主任 among them mediates
+    too, so the 主任's account is linked to their mediator record (their cases are theirs)."""
+    for m in people:
+        mediator_id = rows.insert(
+            conn,
+            "mediators",
+            {
+                "name": m.name,
+                "committee_id": committee_id,
+                "phone": m.phone,
+                "full_time": int(m.full_time),
+                "specialities": "",
+            },
+            by=director_id,
+        )
+        if m.name == director_name:
+            rows.update(conn, "users", director_id, {"mediator_id": mediator_id}, by=director_id)
 
 
 def main_committee(db: Database) -> Committee:

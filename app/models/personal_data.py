@@ -305,37 +305,13 @@ def _change(
         actor = _director(conn, by, label)
         party = _party(conn, party_id)
         old = normalize_id_number(str(party["id_number"]))
-        if erasing and not old:
-            raise ValidationError("证件号码", "这位当事人没有登记证件号码，不用删除。")
-        values: dict[str, Any] = {"id_number": number}
-        if erasing:
-            values["id_type"] = ""
-        else:
-            kind = id_type or str(party["id_type"]) or "resident_id"
-            if kind not in ID_TYPES:
-                raise ValidationError("证件类型", "证件类型不在可选范围内，请从列表中选择。")
-            try:
-                parsed = check_id_document(kind, number, today=today)
-            except IdentityError as exc:
-                raise ValidationError(NUMBER_FIELD, exc.message) from exc
-            if number == old and kind == party["id_type"]:
-                raise ValidationError(NUMBER_FIELD, "新的证件号码与原号码相同，不用更正。")
-            values["id_type"] = kind
-            if parsed is not None:
-                values["sex"] = parsed.sex
-                values["birth_date"] = parsed.birth_date.isoformat()
+        values = _new_values(party, old, number, id_type=id_type, today=today)
         same = _same_number(conn, party_id, old)
         action = "erase_id" if erasing else "correct_id"
-        changes: list[tuple[str, tuple[str, int]]] = []
-        for row_id in same.parties:
-            row_values = dict(values)
-            name = str(
-                conn.execute("SELECT name FROM parties WHERE id = ?", (row_id,)).fetchone()[0]
-            )
-            if old and _holds(name, old):
-                row_values["name"] = _without_number(name, old)
-            rows.update(conn, "parties", row_id, row_values, by=actor.user_id)
-            changes.append((row_id, _last_change(conn, "parties", row_id)))
+        changes = [
+            (row_id, _rewrite_party_row(conn, row_id, values, old, by=actor.user_id))
+            for row_id in same.parties
+        ]
         cases = list(same.cases)
         free = _replace_in_free_text(conn, cases, old, number, by=actor.user_id) if old else []
         replaced: dict[str, int] = {}
@@ -373,6 +349,45 @@ def _change(
     return Correction(
         party_id, erasing, tuple(cases), replaced, tuple(free), parties=len(same.parties)
     )
+
+
+def _new_values(
+    party: sqlite3.Row, old: str, number: str, *, id_type: str | None, today: date | None
+) -> dict[str, Any]:
+    """What the party's rows get: no number (erasing) or the new one checked against its
+    document type, with the sex and birth date the number carries."""
+    if not number:
+        if not old:
+            raise ValidationError("证件号码", "这位当事人没有登记证件号码，不用删除。")
+        return {"id_number": number, "id_type": ""}
+    values: dict[str, Any] = {"id_number": number}
+    kind = id_type or str(party["id_type"]) or "resident_id"
+    if kind not in ID_TYPES:
+        raise ValidationError("证件类型", "证件类型不在可选范围内，请从列表中选择。")
+    try:
+        parsed = check_id_document(kind, number, today=today)
+    except IdentityError as exc:
+        raise ValidationError(NUMBER_FIELD, exc.message) from exc
+    if number == old and kind == party["id_type"]:
+        raise ValidationError(NUMBER_FIELD, "新的证件号码与原号码相同，不用更正。")
+    values["id_type"] = kind
+    if parsed is not None:
+        values["sex"] = parsed.sex
+        values["birth_date"] = parsed.birth_date.isoformat()
+    return values
+
+
+def _rewrite_party_row(
+    conn: sqlite3.Connection, row_id: str, values: dict[str, Any], old: str, *, by: str
+) -> tuple[str, int]:
+    """One person row gets ``values`` (and the old number out of its name, where a name
+    held it); returns the change logged."""
+    row_values = dict(values)
+    name = str(conn.execute("SELECT name FROM parties WHERE id = ?", (row_id,)).fetchone()[0])
+    if old and _holds(name, old):
+        row_values["name"] = _without_number(name, old)
+    rows.update(conn, "parties", row_id, row_values, by=by)
+    return _last_change(conn, "parties", row_id)
 
 
 def _last_change(conn: sqlite3.Connection, table: str, row_id: str) -> tuple[str, int]:
@@ -448,59 +463,104 @@ def scrub(
     or erasure ``record_id`` (a privacy_events row) says, inside the caller's transaction,
     once the record and the changes it names are stored here. Returns how many records were
     rewritten, by kind. Idempotent."""
-    record = conn.execute(
-        "SELECT party_id, data FROM privacy_events WHERE id = ?", (record_id,)
-    ).fetchone()
-    if record is None or record[0] is None:
+    c = _Correction.load(conn, record_id)
+    if c is None:
         return {}
-    party_id = str(record[0])
-    change = json.loads(record[1]).get("change")
-    if not isinstance(change, list) or len(change) != 2:
-        return {}
-    found = conn.execute(
-        "SELECT data FROM sync_log WHERE device = ? AND seq = ? AND tbl = 'parties' AND row_id = ?",
-        (str(change[0]), int(change[1]), party_id),
-    ).fetchone()
-    mark = conn.execute(
-        "SELECT at, device, seq FROM sync_log WHERE tbl = 'privacy_events' AND row_id = ? "
-        "AND op = 'i'",
-        (record_id,),
-    ).fetchone()
-    if found is None or mark is None:  # the change did not come here (a laptop's scope)
-        return {}
-    new = normalize_id_number(str(json.loads(found[0]).get("id_number") or ""))
-    recorded = Version(str(mark[0]), str(mark[1]), int(mark[2]))
-    known = Epochs.load(conn)
-
-    def knew(at: Any, device: Any, seq: Any) -> bool:
-        return known.knew(recorded, Version(str(at), str(device), int(seq)))
-
     olds = {normalize_id_number(o) for o in extra_old if o}
+    log_rows = _scrub_number_log(conn, c, olds)
+    olds.discard(c.new)
+    olds.discard("")
+    log_rows += _scrub_name_log(conn, c, olds)
+    replaced = {"change_log": log_rows}
+    if not olds:
+        return replaced
+    cases = party_cases(conn, c.party_id)
+    replaced["change_log"] += _scrub_free_text_log(conn, c, cases, olds)
+    replaced["events"] = _scrub_events(conn, cases, olds, c.new)
+    replaced["conflict_records"] = _scrub_decisions(conn, c.party_id, olds, c.new)
+    replaced["import_rows"] = _scrub_import_rows(conn, cases, olds, c.new)
+    return replaced
+
+
+@dataclass(frozen=True)
+class _Correction:
+    """A correction or erasure as stored here: the party row, its number now, and when
+    the record came here (only changes made knowing it are rewritten)."""
+
+    party_id: str
+    new: str
+    recorded: Version
+    known: Epochs
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, record_id: str) -> _Correction | None:
+        """None until the record and the change it names are both stored here."""
+        record = conn.execute(
+            "SELECT party_id, data FROM privacy_events WHERE id = ?", (record_id,)
+        ).fetchone()
+        if record is None or record[0] is None:
+            return None
+        party_id = str(record[0])
+        change = json.loads(record[1]).get("change")
+        if not isinstance(change, list) or len(change) != 2:
+            return None
+        found = conn.execute(
+            "SELECT data FROM sync_log WHERE device = ? AND seq = ? AND tbl = 'parties' "
+            "AND row_id = ?",
+            (str(change[0]), int(change[1]), party_id),
+        ).fetchone()
+        mark = conn.execute(
+            "SELECT at, device, seq FROM sync_log WHERE tbl = 'privacy_events' AND row_id = ? "
+            "AND op = 'i'",
+            (record_id,),
+        ).fetchone()
+        if found is None or mark is None:  # the change did not come here (a laptop's scope)
+            return None
+        return cls(
+            party_id,
+            normalize_id_number(str(json.loads(found[0]).get("id_number") or "")),
+            Version(str(mark[0]), str(mark[1]), int(mark[2])),
+            Epochs.load(conn),
+        )
+
+    def knew(self, at: Any, device: Any, seq: Any) -> bool:
+        """Whether a logged change was made knowing the correction."""
+        return self.known.knew(self.recorded, Version(str(at), str(device), int(seq)))
+
+
+def _scrub_number_log(conn: sqlite3.Connection, c: _Correction, olds: set[str]) -> int:
+    """The party row's logged changes carry the number now; the numbers they held are
+    added to ``olds``. Returns how many were rewritten."""
     log_rows = 0
     for rowid, at, device, seq, text in conn.execute(
         "SELECT rowid, at, device, seq, data FROM sync_log WHERE tbl = 'parties' AND row_id = ?",
-        (party_id,),
+        (c.party_id,),
     ).fetchall():
         data = json.loads(text)
-        if "id_number" not in data or not knew(at, device, seq):
+        if "id_number" not in data or not c.knew(at, device, seq):
             continue  # a change made without knowing the correction: a conflict of its own
         value = normalize_id_number(str(data["id_number"] or ""))
-        if value != new:
+        if value != c.new:
             if value:
                 olds.add(value)
             conn.execute(
                 "UPDATE sync_log SET data = json_set(data, '$.id_number', ?) WHERE rowid = ?",
-                (new, rowid),
+                (c.new, rowid),
             )
             log_rows += 1
-    olds.discard(new)
-    olds.discard("")
+    return log_rows
+
+
+def _scrub_name_log(conn: sqlite3.Connection, c: _Correction, olds: set[str]) -> int:
+    """A name the number was written into (imports before the cell parser), in the party
+    row's logged changes. Returns how many were rewritten."""
+    log_rows = 0
     for rowid, at, device, seq, text in conn.execute(
         "SELECT rowid, at, device, seq, data FROM sync_log WHERE tbl = 'parties' AND row_id = ?",
-        (party_id,),
-    ).fetchall():  # a name the number was written into (imports before the cell parser)
+        (c.party_id,),
+    ).fetchall():
         name = json.loads(text).get("name")
-        if not isinstance(name, str) or not knew(at, device, seq):
+        if not isinstance(name, str) or not c.knew(at, device, seq):
             continue
         cleaned = name
         for old in olds:
@@ -512,28 +572,29 @@ def scrub(
                 (cleaned, rowid),
             )
             log_rows += 1
-    replaced = {"change_log": log_rows}
-    if not olds:
-        return replaced
-    cases = party_cases(conn, party_id)
+    return log_rows
+
+
+def _scrub_free_text_log(
+    conn: sqlite3.Connection, c: _Correction, cases: list[str], olds: set[str]
+) -> int:
+    """The typed texts of the party's cases (案情, records …) in the logged changes."""
+    log_rows = 0
     for table, column, _what, row_id, _case in _free_text_rows(conn, cases):
         for rowid, at, device, seq, text in conn.execute(
             "SELECT rowid, at, device, seq, data FROM sync_log WHERE tbl = ? AND row_id = ?",
             (table, row_id),
         ).fetchall():
             value = json.loads(text).get(column)
-            if not isinstance(value, str) or not knew(at, device, seq):
+            if not isinstance(value, str) or not c.knew(at, device, seq):
                 continue
             if any(_in_text(value, old) for old in olds):
                 conn.execute(
                     f"UPDATE sync_log SET data = json_set(data, '$.{column}', ?) WHERE rowid = ?",
-                    (_text_replaced(value, olds, new), rowid),
+                    (_text_replaced(value, olds, c.new), rowid),
                 )
-                replaced["change_log"] += 1
-    replaced["events"] = _scrub_events(conn, cases, olds, new)
-    replaced["conflict_records"] = _scrub_decisions(conn, party_id, olds, new)
-    replaced["import_rows"] = _scrub_import_rows(conn, cases, olds, new)
-    return replaced
+                log_rows += 1
+    return log_rows
 
 
 def _replace_all(text: str, olds: Iterable[str], new: str) -> str:

@@ -312,55 +312,78 @@ def worklist(
     today = today or date.today()
     if accept_late_days is None:
         accept_late_days = office.accept_late_days(db)
-    t = today.isoformat()
-    soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    active = "('accepted','assigned','mediating')"
-
-    def items(sql: str, params: tuple[Any, ...], note: str) -> list[WorkItem]:
-        return [
-            WorkItem(
-                r["id"],
-                r["number"],
-                r["parties_text"],
-                r["category"],
-                date.fromisoformat(r["d"]),
-                note.format(days=(date.fromisoformat(r["d"]) - today).days),
-            )
-            for r in db.query(sql + f" LIMIT {int(limit)}", params)
-        ]
-
-    base = "SELECT c.id, c.number, c.parties_text, c.category, {d} AS d FROM cases c "
-    overdue = [
-        replace(item, note=overdue_note(item.when, today))
-        for item in items(
-            base.format(d="c.due_on")
-            + f"WHERE c.state IN {active} AND c.due_on < ? ORDER BY c.due_on",
-            (t,),
-            "",
-        )
-    ]
-    due_soon = items(
-        base.format(d="c.due_on")
-        + f"WHERE c.state IN {active} AND c.due_on >= ? AND c.due_on <= ? ORDER BY c.due_on",
-        (t, soon),
-        "{days}天后到期",
+    return Worklist(
+        awaiting_acceptance=_awaiting_acceptance(db, today, limit, accept_late_days),
+        overdue=_overdue(db, today, limit),
+        due_soon=_due_soon(db, today, limit),
+        awaiting_follow_up=_awaiting_follow_up(db, today, limit),
+        confirmation_closing=_confirmation_closing(db, today, limit),
     )
-    follow = items(
-        base.format(d="c.closed_on")
+
+
+_ITEM_SQL = "SELECT c.id, c.number, c.parties_text, c.category, {d} AS d FROM cases c "
+_ACTIVE = "('accepted','assigned','mediating')"
+
+
+def _items(
+    db: Database, sql: str, params: tuple[Any, ...], note: str, today: date, limit: int
+) -> list[WorkItem]:
+    """The cases ``sql`` lists, ``d`` their date; ``note`` may name the {days} until it."""
+    return [
+        WorkItem(
+            r["id"],
+            r["number"],
+            r["parties_text"],
+            r["category"],
+            date.fromisoformat(r["d"]),
+            note.format(days=(date.fromisoformat(r["d"]) - today).days),
+        )
+        for r in db.query(sql + f" LIMIT {int(limit)}", params)
+    ]
+
+
+def _overdue(db: Database, today: date, limit: int) -> list[WorkItem]:
+    """已超期: open cases past their due date, the most overdue first."""
+    sql = _ITEM_SQL.format(d="c.due_on") + (
+        f"WHERE c.state IN {_ACTIVE} AND c.due_on < ? ORDER BY c.due_on"
+    )
+    return [
+        replace(item, note=overdue_note(item.when, today))
+        for item in _items(db, sql, (today.isoformat(),), "", today, limit)
+    ]
+
+
+def _due_soon(db: Database, today: date, limit: int) -> list[WorkItem]:
+    """3天内到期: open cases due within DUE_SOON_DAYS."""
+    soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    sql = _ITEM_SQL.format(d="c.due_on") + (
+        f"WHERE c.state IN {_ACTIVE} AND c.due_on >= ? AND c.due_on <= ? ORDER BY c.due_on"
+    )
+    return _items(db, sql, (today.isoformat(), soon), "{days}天后到期", today, limit)
+
+
+def _awaiting_follow_up(db: Database, today: date, limit: int) -> list[WorkItem]:
+    """待回访: agreements closed here and never visited since."""
+    sql = (
+        _ITEM_SQL.format(d="c.closed_on")
         + "WHERE c.state = 'closed' AND c.outcome IN ('agreement_written','agreement_oral') "
         "AND c.closed_on IS NOT NULL "  # (an imported closing may have no date)
         "AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.case_id = c.id) "
         + _NOT_AN_IMPORTED_CLOSING
-        + "ORDER BY c.closed_on",
-        (),
-        "结案后未回访",
+        + "ORDER BY c.closed_on"
     )
+    return _items(db, sql, (), "结案后未回访", today, limit)
+
+
+def _confirmation_closing(db: Database, today: date, limit: int) -> list[WorkItem]:
+    """司法确认期限将至: written agreements not taken to court whose 30 days to apply are
+    running out (the last CONFIRMATION_WARN_DAYS). From agreements (indexed by signing
+    date): only the few signed in the window are read."""
     window_start = (today - timedelta(days=CONFIRMATION_WINDOW_DAYS)).isoformat()
     warn_from = (
         today - timedelta(days=CONFIRMATION_WINDOW_DAYS - CONFIRMATION_WARN_DAYS)
     ).isoformat()
-    # From agreements (indexed by signing date): only the few signed in the window are read.
-    confirm = items(
+    sql = (
         "SELECT c.id, c.number, c.parties_text, c.category, "
         f"date(a.signed_on, '+{CONFIRMATION_WINDOW_DAYS} days') AS d "
         "FROM agreements a CROSS JOIN cases c ON c.id = a.case_id "
@@ -368,10 +391,15 @@ def worklist(
         "AND c.state IN ('closed','archived') AND c.outcome = 'agreement_written' "
         "AND NOT EXISTS (SELECT 1 FROM judicial_confirmations j WHERE j.case_id = c.id) "
         + _NOT_AN_IMPORTED_CLOSING
-        + "ORDER BY a.signed_on",
-        (window_start, warn_from),
-        "司法确认申请期限还剩{days}天",
+        + "ORDER BY a.signed_on"
     )
+    return _items(db, sql, (window_start, warn_from), "司法确认申请期限还剩{days}天", today, limit)
+
+
+def _awaiting_acceptance(
+    db: Database, today: date, limit: int, accept_late_days: int
+) -> list[WorkItem]:
+    """待受理: every case still registered, the oldest first, with the days it waited."""
     waiting: list[WorkItem] = []
     for r in db.query(
         "SELECT c.id, c.parties_text, c.category, c.registered_on FROM cases c "
@@ -384,10 +412,4 @@ def worklist(
         waiting.append(
             WorkItem(r["id"], None, r["parties_text"], r["category"], registered, note, late)
         )
-    return Worklist(
-        awaiting_acceptance=waiting,
-        overdue=overdue,
-        due_soon=due_soon,
-        awaiting_follow_up=follow,
-        confirmation_closing=confirm,
-    )
+    return waiting

@@ -605,74 +605,23 @@ def rebuild_index(
     from app.models.db import StorageError
 
     started = time.perf_counter()
-    rebuilt, total, longest_ms, steps = 0, 0, 0.0, 0
-    below: int | None = None
-
-    def result(outcome: RebuildOutcome) -> RebuildResult:
-        return RebuildResult(outcome, rebuilt, total, round(longest_ms, 1))
-
-    def stop_asked() -> bool:
-        if cancelled is not None and cancelled():
-            log.info("search index rebuild stopped at case %s; it goes on from there", below)
-            return True
-        return False
-
-    def held(ms: float) -> None:
-        nonlocal longest_ms, steps
-        longest_ms = max(longest_ms, ms)
-        steps += 1
-        if steps % CHECKPOINT_EVERY == 0:
-            _checkpoint(db)
-
+    run = _Rebuild(db, batch, progress, cancelled)
     autocheckpoint: int | None = None
     try:
         if index_is_current(db):
-            return result(RebuildOutcome.DONE)
+            return run.result(RebuildOutcome.DONE)
         autocheckpoint = int(db.scalar("PRAGMA wal_autocheckpoint"))
         db.conn.execute("PRAGMA wal_autocheckpoint = 0")
-        total = int(db.scalar("SELECT count(*) FROM cases"))
-        below = rebuilt_down_to(db.conn)
-        if below is None:
-            below = int(db.scalar("SELECT coalesce(max(seq), 0) + 1 FROM cases"))
-            log.info("rebuilding the search index of %d cases (version %d)", total, INDEX_VERSION)
-        else:
-            log.info(
-                "going on rebuilding the search index (version %d) below case %d of %d",
-                INDEX_VERSION,
-                below,
-                total,
-            )
-        done = int(db.scalar("SELECT count(*) FROM cases WHERE seq >= ?", (below,)))
-        if progress is not None:
-            progress(done, total)
-        while True:
-            while (prepared := _prepare_batch(db, below, batch)) is not None:
-                if stop_asked():
-                    return result(RebuildOutcome.CANCELLED)
-                if index_is_current(db):
-                    log.info("search index rebuilt meanwhile by another copy of the program")
-                    return result(RebuildOutcome.DONE)
-                low, ms = _write_batch(db, prepared)
-                held(ms)
-                rebuilt += len(prepared.seqs)
-                if low < min(prepared.seqs):  # another copy of the program went further
-                    done = int(db.scalar("SELECT count(*) FROM cases WHERE seq >= ?", (low,)))
-                else:
-                    done += len(prepared.seqs)
-                below = low
-                if progress is not None:
-                    progress(min(done, total), total)
-            if not _merge_segments(db, stop_asked, held):
-                return result(RebuildOutcome.CANCELLED)
-            if _finish(db, below):
-                break
+        outcome = run.run()
+        if not run.finished:  # stopped, or finished by another copy of the program
+            return run.result(outcome)
     except StorageError as exc:
         log.warning(
             "search index rebuild skipped at case %s (it is tried again next time): %s",
-            below if below is not None else "-",
+            run.below if run.below is not None else "-",
             exc.message,
         )
-        return result(RebuildOutcome.SKIPPED)
+        return run.result(RebuildOutcome.SKIPPED)
     finally:
         if autocheckpoint is not None:
             db.conn.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint}")
@@ -680,11 +629,111 @@ def rebuild_index(
     log.info(
         "search index rebuilt (version %d): %d cases in %.1f s, longest write %.0f ms",
         INDEX_VERSION,
-        rebuilt,
+        run.rebuilt,
         time.perf_counter() - started,
-        longest_ms,
+        run.longest_ms,
     )
-    return result(RebuildOutcome.DONE)
+    return run.result(RebuildOutcome.DONE)
+
+
+class _Rebuild:
+    """One run of rebuild_index: where it starts, its batches, the merge, the end; and how
+    far it came (``below``: the lowest case seq written) and how long it held the file."""
+
+    def __init__(
+        self,
+        db: Database,
+        batch: int,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.db = db
+        self.batch = batch
+        self.progress = progress
+        self.cancelled = cancelled
+        self.rebuilt = 0  # rows written by this run
+        self.total = 0  # cases in the file
+        self.done = 0  # cases with a current row
+        self.longest_ms = 0.0
+        self.steps = 0  # writes and merge steps, for the checkpoints
+        self.below: int | None = None
+        self.finished = False  # this run recorded the version
+
+    def result(self, outcome: RebuildOutcome) -> RebuildResult:
+        return RebuildResult(outcome, self.rebuilt, self.total, round(self.longest_ms, 1))
+
+    def stop_asked(self) -> bool:
+        if self.cancelled is not None and self.cancelled():
+            log.info("search index rebuild stopped at case %s; it goes on from there", self.below)
+            return True
+        return False
+
+    def held(self, ms: float) -> None:
+        """A write or merge step held the file ``ms``; checkpoint every so many."""
+        self.longest_ms = max(self.longest_ms, ms)
+        self.steps += 1
+        if self.steps % CHECKPOINT_EVERY == 0:
+            _checkpoint(self.db)
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
+
+    def run(self) -> RebuildOutcome:
+        below = self._start()
+        while True:
+            stopped = self._write_batches(below)
+            if stopped is not None:
+                return stopped
+            if not _merge_segments(self.db, self.stop_asked, self.held):
+                return RebuildOutcome.CANCELLED
+            assert self.below is not None
+            below = self.below
+            if _finish(self.db, below):
+                self.finished = True
+                return RebuildOutcome.DONE
+
+    def _start(self) -> int:
+        """Where to begin: under the last case a stopped run wrote, else above the newest."""
+        db = self.db
+        self.total = int(db.scalar("SELECT count(*) FROM cases"))
+        below = rebuilt_down_to(db.conn)
+        if below is None:
+            below = int(db.scalar("SELECT coalesce(max(seq), 0) + 1 FROM cases"))
+            log.info(
+                "rebuilding the search index of %d cases (version %d)", self.total, INDEX_VERSION
+            )
+        else:
+            log.info(
+                "going on rebuilding the search index (version %d) below case %d of %d",
+                INDEX_VERSION,
+                below,
+                self.total,
+            )
+        self.below = below
+        self.done = int(db.scalar("SELECT count(*) FROM cases WHERE seq >= ?", (below,)))
+        self._report()
+        return below
+
+    def _write_batches(self, below: int) -> RebuildOutcome | None:
+        """Batch after batch down to the oldest case; an outcome if it stopped before."""
+        db = self.db
+        while (prepared := _prepare_batch(db, below, self.batch)) is not None:
+            if self.stop_asked():
+                return RebuildOutcome.CANCELLED
+            if index_is_current(db):
+                log.info("search index rebuilt meanwhile by another copy of the program")
+                return RebuildOutcome.DONE
+            low, ms = _write_batch(db, prepared)
+            self.held(ms)
+            self.rebuilt += len(prepared.seqs)
+            if low < min(prepared.seqs):  # another copy of the program went further
+                self.done = int(db.scalar("SELECT count(*) FROM cases WHERE seq >= ?", (low,)))
+            else:
+                self.done += len(prepared.seqs)
+            below = self.below = low
+            self._report()
+        return None
 
 
 def _quote(term: str) -> str:
