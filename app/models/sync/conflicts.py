@@ -1116,6 +1116,43 @@ def _record(
 ) -> None:
     """The decision as events: conflict_decisions, and the 处理记录 of the row's cases."""
     others = [s for s in conflict.sides if decision.chosen is None or s.key != decision.chosen.key]
+    _insert_decision(conn, conflict, decision, others, me=me, by=by, now=now)
+    data = _history_data(conn, conflict, decision, others)
+    for case_id, before in states.items():
+        row = conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()
+        after_state = str(row[0]) if row is not None else None
+        if row is None:
+            continue
+        conn.execute(
+            "INSERT INTO case_events (id, case_id, at, by, action, state_before, state_after, "
+            "data, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rows.new_id(),
+                case_id,
+                now,
+                by,
+                ACTION,
+                before,
+                after_state,
+                json.dumps(
+                    privacy.mask_event_data(ACTION, data), ensure_ascii=False, sort_keys=True
+                ),
+                me,
+            ),
+        )
+
+
+def _insert_decision(
+    conn: sqlite3.Connection,
+    conflict: Conflict,
+    decision: _Decision,
+    others: list[Side],
+    *,
+    me: str,
+    by: str,
+    now: str,
+) -> None:
+    """The conflict_decisions row: what was kept and what set aside, as stored."""
     conn.execute(
         "INSERT INTO conflict_decisions(id, tbl, row_id, col, case_id, kept, set_aside, how, "
         "decided_by, decided_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1139,6 +1176,13 @@ def _record(
             me,
         ),
     )
+
+
+def _history_data(
+    conn: sqlite3.Connection, conflict: Conflict, decision: _Decision, others: list[Side]
+) -> dict[str, Any]:
+    """The 处理记录 event's data: the record and field, the versions in words, who made the
+    one chosen."""
     if decision.chosen is not None:
         after = decision.chosen.text
     elif isinstance(decision.value, str):
@@ -1164,28 +1208,7 @@ def _record(
         }
     if conflict.whole_row:
         data["deleted"] = not decision.value
-    for case_id, before in states.items():
-        row = conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()
-        after_state = str(row[0]) if row is not None else None
-        if row is None:
-            continue
-        conn.execute(
-            "INSERT INTO case_events (id, case_id, at, by, action, state_before, state_after, "
-            "data, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                rows.new_id(),
-                case_id,
-                now,
-                by,
-                ACTION,
-                before,
-                after_state,
-                json.dumps(
-                    privacy.mask_event_data(ACTION, data), ensure_ascii=False, sort_keys=True
-                ),
-                me,
-            ),
-        )
+    return data
 
 
 __all__: Sequence[str] = (

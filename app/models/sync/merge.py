@@ -163,6 +163,40 @@ def apply_changes(
     """
     me = device_of(conn)
     known = Epochs.load(conn)
+    _join_epochs(conn, me, known, epochs)
+    result = MergeResult()
+    quiet(conn)
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    new = _store_changes(conn, changes, result)
+    for table, row_id in also:
+        result.rows[table].add(row_id)
+    deleted = _DeletedRows(conn)
+    for change in new:  # rows a new change points at may have to come back
+        for parent, parent_id in _deleted_ancestors(conn, change, deleted):
+            result.rows[parent].add(parent_id)
+    removed, rescued = _derive_rows(conn, known, result, progress)
+    held = clock.held(conn)
+    for device, (since, through) in (claims or {}).items():
+        if since <= held.get(device, 0):
+            held[device] = max(held.get(device, 0), through)
+    clock.remember_held(conn, held)
+    clock.start_epoch(conn, me, held)
+    if removed:  # after the epoch: the rows written back are made knowing every delete
+        result.kept_in_use = _keep_rows_in_use(conn, me, removed)
+    if rescued:
+        _write_back(conn, me, {r: _row_values(conn, *r) for r in sorted(rescued)})
+    result.conflicts = int(conn.execute("SELECT count(*) FROM sync_conflicts").fetchone()[0])
+    loud(conn)
+    return result
+
+
+def _join_epochs(
+    conn: sqlite3.Connection,
+    me: str,
+    known: Epochs,
+    epochs: Iterable[tuple[str, int, Mapping[str, int]]],
+) -> None:
+    """What the other installations knew when they began each epoch, joined into ours."""
     for device, first_seq, seen in epochs:
         if device != me:
             joined = known.add(device, first_seq, dict(seen))
@@ -171,9 +205,13 @@ def apply_changes(
                 "ON CONFLICT(device, first_seq) DO UPDATE SET seen = excluded.seen",
                 (device, first_seq, clock.dump_vector(joined)),
             )
-    result = MergeResult()
-    quiet(conn)
-    conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+def _store_changes(
+    conn: sqlite3.Connection, changes: Iterable[Change], result: MergeResult
+) -> list[Change]:
+    """Log the changes not known yet (counted in ``result``, their rows listed there);
+    returns them."""
     new: list[Change] = []
     for change in changes:
         if change.tbl not in SYNCED_TABLES and change.tbl != SETTINGS:
@@ -197,12 +235,18 @@ def apply_changes(
             new.append(change)
         else:
             result.known_changes += 1
-    for table, row_id in also:
-        result.rows[table].add(row_id)
-    deleted = _DeletedRows(conn)
-    for change in new:  # rows a new change points at may have to come back
-        for parent, parent_id in _deleted_ancestors(conn, change, deleted):
-            result.rows[parent].add(parent_id)
+    return new
+
+
+def _derive_rows(
+    conn: sqlite3.Connection,
+    known: Epochs,
+    result: MergeResult,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[tuple[str, str], dict[str, Any]], set[tuple[str, str]]]:
+    """Every row of ``result.rows`` as its changes now say, parents first. Returns the rows
+    deleted that others still use, and (on the office) the rows kept because rows were
+    made to point at them."""
     todo = sorted(
         ((t, r) for t, ids in result.rows.items() for r in ids),
         key=lambda x: (_ORDER.get(x[0], len(_ORDER)), x[0], x[1]),
@@ -219,19 +263,7 @@ def apply_changes(
             result.skipped += 1
         if progress is not None and done % 200 == 0:
             progress(done, len(todo))
-    held = clock.held(conn)
-    for device, (since, through) in (claims or {}).items():
-        if since <= held.get(device, 0):
-            held[device] = max(held.get(device, 0), through)
-    clock.remember_held(conn, held)
-    clock.start_epoch(conn, me, held)
-    if removed:  # after the epoch: the rows written back are made knowing every delete
-        result.kept_in_use = _keep_rows_in_use(conn, me, removed)
-    if rescued:
-        _write_back(conn, me, {r: _row_values(conn, *r) for r in sorted(rescued)})
-    result.conflicts = int(conn.execute("SELECT count(*) FROM sync_conflicts").fetchone()[0])
-    loud(conn)
-    return result
+    return removed, rescued
 
 
 def device_of(conn: sqlite3.Connection) -> str:
@@ -316,34 +348,62 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
             if unit and any(col in c.data for col in unit):
                 unit_versions.append((version, None))
     conflicts: list[tuple[str, Version, Version]] = []
-    alive: bool | None = None
-    rescued = False
     deletes = [v for v, value in existence if not value]
-    if existence:
-        lead = _leading(known, existence)
-        kept_v, alive_value = max(lead, key=lambda x: x[0])
-        alive = bool(alive_value)
-        unseen = [r for r in references if not any(known.knew(d, r) for d in deletes)]
-        if not alive and unseen:
-            # named after one made without seeing a delete: one made after the row came back
-            # (knowing every delete) is no reason of its own, and the row is not decided
-            # again here when such a change is made here
-            first = [r for r in unseen if not all(known.knew(r, d) for d in deletes)]
-            kept_v = max(first or unseen)
-            alive = rescued = True
-            conflicts.extend((ALIVE, kept_v, v) for v, value in lead if not value)
-        else:
-            conflicts.extend(
-                (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
-            )
-            if alive and kept_v in kept_by:
-                # written back over deletes: each one nobody has decided about yet is listed
-                decided = [v for v, value in existence if value and v not in kept_by]
-                conflicts.extend(
-                    (ALIVE, kept_v, d)
-                    for d in deletes
-                    if known.knew(kept_v, d) and not any(known.knew(v, d) for v in decided)
-                )
+    alive, rescued = _decide_alive(known, existence, kept_by, references, conflicts)
+    values = _decide_fields(known, table, unit, fields, alive, deletes, conflicts)
+    if unit_versions:
+        _decide_unit(known, unit, fields, unit_versions, alive, deletes, values, conflicts)
+    return RowState(alive, values, conflicts, rescued)
+
+
+def _decide_alive(
+    known: Epochs,
+    existence: list[tuple[Version, Any]],
+    kept_by: set[Version],
+    references: Sequence[Version],
+    conflicts: list[tuple[str, Version, Version]],
+) -> tuple[bool | None, bool]:
+    """Whether the row lives (None: no insert or delete says), and whether only because
+    rows were made to point at it; the inserts and deletes set aside go to ``conflicts``."""
+    if not existence:
+        return None, False
+    deletes = [v for v, value in existence if not value]
+    lead = _leading(known, existence)
+    kept_v, alive_value = max(lead, key=lambda x: x[0])
+    unseen = [r for r in references if not any(known.knew(d, r) for d in deletes)]
+    if not alive_value and unseen:
+        # named after one made without seeing a delete: one made after the row came back
+        # (knowing every delete) is no reason of its own, and the row is not decided
+        # again here when such a change is made here
+        first = [r for r in unseen if not all(known.knew(r, d) for d in deletes)]
+        kept_v = max(first or unseen)
+        conflicts.extend((ALIVE, kept_v, v) for v, value in lead if not value)
+        return True, True
+    conflicts.extend(
+        (ALIVE, kept_v, v) for v, value in lead if v != kept_v and value != alive_value
+    )
+    if alive_value and kept_v in kept_by:
+        # written back over deletes: each one nobody has decided about yet is listed
+        decided = [v for v, value in existence if value and v not in kept_by]
+        conflicts.extend(
+            (ALIVE, kept_v, d)
+            for d in deletes
+            if known.knew(kept_v, d) and not any(known.knew(v, d) for v in decided)
+        )
+    return bool(alive_value), False
+
+
+def _decide_fields(
+    known: Epochs,
+    table: str,
+    unit: tuple[str, ...],
+    fields: Mapping[str, _Field],
+    alive: bool | None,
+    deletes: list[Version],
+    conflicts: list[tuple[str, Version, Version]],
+) -> dict[str, tuple[Version, Any]]:
+    """Each column's value (the leading version's; the latest when several lead) outside
+    the unit; the versions set aside go to ``conflicts``."""
     values: dict[str, tuple[Version, Any]] = {}
     for col, f in fields.items():
         if col in unit:
@@ -364,9 +424,7 @@ def decide(known: Epochs, changes: list[Change], references: Sequence[Version] =
             conflicts.extend(
                 (col, kept_v, v) for v, value in lead if v != kept_v and value != kept_value
             )
-    if unit_versions:
-        _decide_unit(known, unit, fields, unit_versions, alive, deletes, values, conflicts)
-    return RowState(alive, values, conflicts, rescued)
+    return values
 
 
 def _decide_unit(
