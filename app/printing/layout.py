@@ -438,46 +438,78 @@ def _justified_breaks(
     if n == 0:
         return []
     first_room, room = widths(0), widths(1)
-    ends = [0.0]  # ends[k]: the width of glyphs[:k]
-    for g in glyphs:
-        ends.append(ends[-1] + g.width)
-    quality = [GOOD] + [quality_at(glyphs, k) for k in range(1, n)] + [GOOD]
-    # trimmed[k]: a line broken before glyph k ends after its last glyph that is no space
-    trimmed = list(range(n + 1))
-    for k in range(1, n + 1):
-        if glyphs[k - 1].is_space and glyphs[k - 1].ch != "\n":
-            trimmed[k] = trimmed[k - 1]
-    # resume[k]: where the next line starts after a break before glyph k (spaces dropped)
-    resume = list(range(n + 1))
-    for k in range(n - 1, -1, -1):
-        if glyphs[k].is_space:
-            resume[k] = resume[k + 1]
-    newline = [n] * (n + 1)  # the first newline at or after k
-    for k in range(n - 1, -1, -1):
-        newline[k] = k if glyphs[k].ch == "\n" else newline[k + 1]
-
-    def overflow(i: int, r: float) -> int:
-        """Like :func:`_overflow`, from the running widths."""
-        j = bisect_right(ends, ends[i] + r + FUZZ, lo=i) - 1  # glyphs[i:j] fit
-        while j < n and glyphs[j].is_space:
-            j += 1  # spaces may hang past the end of a line
-        return max(min(j, newline[i]), i)
-
+    p = _Paragraph(glyphs)
     best: list[float] = [0.0] * (n + 1)
     step: list[tuple[int, bool]] = [(n, True)] * (n + 1)
     for i in range(n - 1, -1, -1):
         r = first_room if i == 0 else room
-        j = overflow(i, r)
+        j = p.overflow(i, r)
         if j >= n or glyphs[j].ch == "\n":  # the rest of the paragraph or of the line
             cost = best[min(j + 1, n)] + _LINE
             if i and glyphs[i - 1].ch != "\n" and _drawn(glyphs, i, j) <= SHORT_LAST_GLYPHS:
                 cost += _SHORT_LAST  # the end of a paragraph (or of a line) left alone
             best[i], step[i] = cost, (j, True)
             continue
-        em = glyphs[i].size or 1.0
+        best[i], k = min(p.choices(i, j, r, best, max_spread, max_squeeze))
+        step[i] = (k, False)
+    out: list[Line] = []
+    i = 0
+    while i < n:
+        k, hard = step[i]
+        out.append(_line(glyphs, i, k, last=hard))
+        i = (k + 1) if hard else p.resume[k]
+    return out
+
+
+class _Paragraph:
+    """What total-fit breaking reads of a paragraph's glyphs, worked out once."""
+
+    def __init__(self, glyphs: Sequence[Glyph]) -> None:
+        n = len(glyphs)
+        self.glyphs = glyphs
+        self.n = n
+        self.ends = [0.0]  # ends[k]: the width of glyphs[:k]
+        for g in glyphs:
+            self.ends.append(self.ends[-1] + g.width)
+        self.quality = [GOOD] + [quality_at(glyphs, k) for k in range(1, n)] + [GOOD]
+        # trimmed[k]: a line broken before glyph k ends after its last glyph that is no space
+        self.trimmed = trimmed = list(range(n + 1))
+        for k in range(1, n + 1):
+            if glyphs[k - 1].is_space and glyphs[k - 1].ch != "\n":
+                trimmed[k] = trimmed[k - 1]
+        # resume[k]: where the next line starts after a break before glyph k (spaces dropped)
+        self.resume = resume = list(range(n + 1))
+        for k in range(n - 1, -1, -1):
+            if glyphs[k].is_space:
+                resume[k] = resume[k + 1]
+        self.newline = newline = [n] * (n + 1)  # the first newline at or after k
+        for k in range(n - 1, -1, -1):
+            newline[k] = k if glyphs[k].ch == "\n" else newline[k + 1]
+
+    def overflow(self, i: int, r: float) -> int:
+        """Like :func:`_overflow`, from the running widths."""
+        j = bisect_right(self.ends, self.ends[i] + r + FUZZ, lo=i) - 1  # glyphs[i:j] fit
+        while j < self.n and self.glyphs[j].is_space:
+            j += 1  # spaces may hang past the end of a line
+        return max(min(j, self.newline[i]), i)
+
+    def choices(
+        self,
+        i: int,
+        j: int,
+        r: float,
+        best: list[float],
+        max_spread: float,
+        max_squeeze: float,
+    ) -> list[tuple[float, int]]:
+        """(cost, break) of each break worth weighing for a line from glyph ``i`` of room
+        ``r`` that greedy breaking would overflow at ``j``; ``best`` holds the cost of
+        setting the rest from each later glyph."""
+        em = self.glyphs[i].size or 1.0
+        ends, trimmed, resume, quality = self.ends, self.trimmed, self.resume, self.quality
         # a line may be a little too long: its characters set up to max_squeeze em closer
-        top = max(j, overflow(i, r * (1 + max_squeeze)))
-        if newline[i] < top:
+        top = max(j, self.overflow(i, r * (1 + max_squeeze)))
+        if self.newline[i] < top:
             top = j
         found: list[tuple[float, int]] = []
         for wanted in (GOOD, POOR):  # cut a word only where a line has no other break
@@ -500,19 +532,10 @@ def _justified_breaks(
                 cut = _CUT if wanted == POOR else 0.0
                 found.append((best[resume[k]] + _LINE + bad + cut, k))
             if found:
-                break
-        if not found:  # nowhere to break: cut where the greedy breaker would
-            k = _best_break(glyphs, i, j)
-            found.append((best[resume[k]] + _LINE + _CUT, k))
-        best[i], k = min(found)
-        step[i] = (k, False)
-    out: list[Line] = []
-    i = 0
-    while i < n:
-        k, hard = step[i]
-        out.append(_line(glyphs, i, k, last=hard))
-        i = (k + 1) if hard else resume[k]
-    return out
+                return found
+        # nowhere to break: cut where the greedy breaker would
+        k = _best_break(self.glyphs, i, j)
+        return [(best[resume[k]] + _LINE + _CUT, k)]
 
 
 def _drawn(glyphs: Sequence[Glyph], start: int, end: int) -> int:

@@ -307,6 +307,17 @@ def chart(months: Sequence[MonthBar], year: int, fonts: FontSet) -> Drawing:
         )
     )
     bars = list(months) or [MonthBar(1, 0, 0)]
+    c = _bar_chart(bars, width, fonts)
+    d.add(c)
+    _add_figures(d, c, bars, fonts)
+    _add_rate_axis(d, c, fonts)
+    _add_rate_line(d, c, bars)
+    _add_legend(d, width, fonts)
+    return d
+
+
+def _bar_chart(bars: list[MonthBar], width: float, fonts: FontSet) -> VerticalBarChart:
+    """The bars of cases accepted, on the left axis, each taking 60 % of its month."""
     accepted = [b.accepted for b in bars]
     top, step = axis_top(max(accepted))
 
@@ -336,9 +347,12 @@ def chart(months: Sequence[MonthBar], year: int, fonts: FontSet) -> Drawing:
     c.bars.strokeWidth = 0.4
     slot = c.width / len(bars)
     c.groupSpacing = slot * 0.4  # the bar takes 60 % of its month
-    d.add(c)
+    return c
 
-    # the figures under the month names: 受理数, then 成功率 ("—": nothing mediated)
+
+def _add_figures(d: Drawing, c: VerticalBarChart, bars: list[MonthBar], fonts: FontSet) -> None:
+    """The figures under the month names: 受理数, then 成功率 ("—": nothing mediated)."""
+    slot = c.width / len(bars)
     rows = (
         ("受理数", [str(b.accepted) for b in bars]),
         ("成功率", [rate_text(b.success_rate) for b in bars]),
@@ -352,7 +366,9 @@ def chart(months: Sequence[MonthBar], year: int, fonts: FontSet) -> Drawing:
             x = c.x + (i + 0.5) * slot
             d.add(String(x, y, text, fontName=fonts.regular, fontSize=size, textAnchor="middle"))
 
-    # the right axis: 0 % … 100 %, on the left axis' grid lines
+
+def _add_rate_axis(d: Drawing, c: VerticalBarChart, fonts: FontSet) -> None:
+    """The right axis: 0 % … 100 %, on the left axis' grid lines."""
     right = c.x + c.width
     d.add(Line(right, c.y, right, c.y + c.height, strokeColor=black, strokeWidth=1))
     for k in range(AXIS_STEPS + 1):
@@ -361,7 +377,10 @@ def chart(months: Sequence[MonthBar], year: int, fonts: FontSet) -> Drawing:
         label = f"{100 * k // AXIS_STEPS}%"
         d.add(String(right + 6, y - 3, label, fontName=fonts.regular, fontSize=9))
 
-    # the rate line, broken where a month has no rate
+
+def _add_rate_line(d: Drawing, c: VerticalBarChart, bars: list[MonthBar]) -> None:
+    """The rate line with its points, broken where a month has no rate."""
+    slot = c.width / len(bars)
     points: list[tuple[float, float] | None] = []
     for i, b in enumerate(bars):
         rate = b.success_rate
@@ -379,7 +398,9 @@ def chart(months: Sequence[MonthBar], year: int, fonts: FontSet) -> Drawing:
         if p is not None:
             d.add(_marker(*p))
 
-    # the legend, centred under the month names
+
+def _add_legend(d: Drawing, width: float, fonts: FontSet) -> None:
+    """The legend, centred under the month names."""
     key_y = 8.0
     bar_text = "受理数（件，左轴）"
     line_text = "调解成功率（右轴）"
@@ -393,7 +414,6 @@ def chart(months: Sequence[MonthBar], year: int, fonts: FontSet) -> Drawing:
     d.add(Line(x, key_y + 3.5, x + 22, key_y + 3.5, strokeColor=black, strokeWidth=1.4))
     d.add(_marker(x + 11, key_y + 3.5))
     d.add(String(x + 26, key_y, line_text, fontName=fonts.regular, fontSize=size))
-    return d
 
 
 def _marker(x: float, y: float) -> Circle:
@@ -597,6 +617,18 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
             "created": datetime(made.year, made.month, made.day),
         }
     )
+    report = _XlsxReport(book, data)
+    report.indicators_sheet()
+    for sheet, by in XLSX_BREAKDOWNS:
+        report.breakdown_sheet(sheet, by)
+    report.months_sheet()
+    report.texts_sheet()
+    book.close()
+    return out.getvalue()
+
+
+def _xlsx_formats(book: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cell formats by kind, and those of a breakdown's total row."""
     base = {"valign": "vcenter", "border": 1, "border_color": "#999999"}
     fmt = {
         "title": book.add_format({"bold": True, "font_size": 14}),
@@ -625,13 +657,25 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         {**base, "bold": True, "bg_color": "#F5F5F5", "num_format": "0.0%"}
     )
     total["none"] = book.add_format({**base, "bold": True, "bg_color": "#F5F5F5", "align": "right"})
+    return fmt, total
 
-    def kind(name: str, value: object) -> str:
-        if isinstance(value, str):
-            return "none"
-        return {"amount_fen": "yuan", "success_rate": "rate"}.get(name, "count")
 
-    def on_paper(ws: Any, widths: Sequence[float], last_row: int, *, landscape: bool) -> None:
+def _kind(name: str, value: object) -> str:
+    """The format of an indicator's value ("none": a text such as NO_RATE)."""
+    if isinstance(value, str):
+        return "none"
+    return {"amount_fen": "yuan", "success_rate": "rate"}.get(name, "count")
+
+
+class _XlsxReport:
+    """The workbook's sheets, one method each, in SHEETS order."""
+
+    def __init__(self, book: Any, data: MonthlyReportData) -> None:
+        self.book = book
+        self.data = data
+        self.fmt, self.total = _xlsx_formats(book)
+
+    def on_paper(self, ws: Any, widths: Sequence[float], last_row: int, *, landscape: bool) -> None:
         # A4, the title, byline and header repeated on each page, never under 8 pt
         sheet_print.set_up(
             ws,
@@ -642,80 +686,94 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
             last_row=last_row,
         )
 
-    def note(ws: Any, row: int, text: str, widths: Sequence[float]) -> None:
+    def note(self, ws: Any, row: int, text: str, widths: Sequence[float]) -> None:
         # wrapped within the printed columns (a long text would run on to a page of its own)
-        ws.merge_range(row, 0, row, len(widths) - 1, text, fmt["note"])
+        ws.merge_range(row, 0, row, len(widths) - 1, text, self.fmt["note"])
         lines = sheet_print.lines_in(text, sum(widths))
         ws.set_row(row, sheet_print.row_height(lines, XLSX_FONT_SIZE))
 
-    def heading(ws: Any, title: str, labels: Sequence[str]) -> None:
-        ws.write(0, 0, title, fmt["title"])
+    def heading(self, ws: Any, title: str, labels: Sequence[str]) -> None:
+        data = self.data
+        ws.write(0, 0, title, self.fmt["title"])
         ws.write(1, 0, f"填报单位：{data.committee.strip()}　　统计期间：{_period_text(data)}")
-        ws.write_row(HEADER_ROW, 0, labels, fmt["head"])
+        ws.write_row(HEADER_ROW, 0, labels, self.fmt["head"])
         ws.freeze_panes(HEADER_ROW + 1, 1)
 
-    this, last = data.report.this, data.report.last_year
-
-    ws = book.add_worksheet(SHEETS[0])
-    heading(ws, data.title, ("指标", "单位", "本月", "去年同月", "增减"))
-    row = HEADER_ROW
-    for info in INDICATORS:
-        row += 1
-        name = info.name
-        ws.write(row, 0, info.label, fmt["sub" if name in SUB_INDICATORS else "text"])
-        ws.write(row, 1, _unit(name, info.unit), fmt["unit"])
-        for col, value in ((2, _cell_value(name, this)), (3, _cell_value(name, last))):
-            ws.write(row, col, value, fmt[kind(name, value)])
-        change = _change_value(name, this, last)
-        ws.write(row, 4, change, fmt[kind(name, change) + ("+" if change != NO_RATE else "")])
-    widths: tuple[float, ...] = (20, 7, 13, 13, 13)
-    note(ws, row + 2, _note(XLSX_NOTE, data), widths)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    on_paper(ws, widths, row + 2, landscape=False)
-
-    columns = [(i.name, f"{i.label}（{_unit(i.name, i.unit)}）") for i in INDICATORS]
-    for sheet, by in XLSX_BREAKDOWNS:
-        ws = book.add_worksheet(sheet)
-        heading(ws, f"{data.title}（{sheet}）", (BY_LABELS[by], *(label for _, label in columns)))
-        rows = data.report.breakdowns[by]
+    def indicators_sheet(self) -> None:
+        """The month's indicators beside the same month last year, and the change."""
+        data, fmt = self.data, self.fmt
+        this, last = data.report.this, data.report.last_year
+        ws = self.book.add_worksheet(SHEETS[0])
+        self.heading(ws, data.title, ("指标", "单位", "本月", "去年同月", "增减"))
         row = HEADER_ROW
-        for r in rows:
+        for info in INDICATORS:
             row += 1
-            formats = total if r.is_total else fmt
+            name = info.name
+            ws.write(row, 0, info.label, fmt["sub" if name in SUB_INDICATORS else "text"])
+            ws.write(row, 1, _unit(name, info.unit), fmt["unit"])
+            for col, value in ((2, _cell_value(name, this)), (3, _cell_value(name, last))):
+                ws.write(row, col, value, fmt[_kind(name, value)])
+            change = _change_value(name, this, last)
+            ws.write(row, 4, change, fmt[_kind(name, change) + ("+" if change != NO_RATE else "")])
+        widths: tuple[float, ...] = (20, 7, 13, 13, 13)
+        self.note(ws, row + 2, _note(XLSX_NOTE, data), widths)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        self.on_paper(ws, widths, row + 2, landscape=False)
+
+    def breakdown_sheet(self, sheet: str, by: By) -> None:
+        """Every indicator by ``by`` (纠纷类型, 村 …), a row each and the total."""
+        data = self.data
+        columns = [(i.name, f"{i.label}（{_unit(i.name, i.unit)}）") for i in INDICATORS]
+        ws = self.book.add_worksheet(sheet)
+        self.heading(
+            ws, f"{data.title}（{sheet}）", (BY_LABELS[by], *(label for _, label in columns))
+        )
+        row = HEADER_ROW
+        for r in data.report.breakdowns[by]:
+            row += 1
+            formats = self.total if r.is_total else self.fmt
             ws.write(row, 0, r.label, formats["text"])
             for col, (name, _label) in enumerate(columns, start=1):
                 value = _cell_value(name, r.values)
-                ws.write(row, col, value, formats[kind(name, value)])
+                ws.write(row, col, value, formats[_kind(name, value)])
         # 26 figures: on paper two pages across, the names repeated on each
         widths = (16, *(BREAKDOWN_WIDTH,) * len(columns))
         if by == "mediator":
-            note(ws, row + 2, MEDIATOR_NOTE, widths[:8])
+            self.note(ws, row + 2, MEDIATOR_NOTE, widths[:8])
         ws.set_column(0, 0, widths[0])
         ws.set_column(1, len(columns), BREAKDOWN_WIDTH)
         ws.set_row(HEADER_ROW, 62)  # the headings wrap into four lines
-        on_paper(ws, widths, row + 2, landscape=True)
+        self.on_paper(ws, widths, row + 2, landscape=True)
 
-    ws = book.add_worksheet(MONTHS_SHEET)
-    title = chart_title(data.months, data.year)
-    heading(
-        ws, title, ("月份", "受理数（件）", "调解案件数（件）", "调解成功数（件）", "调解成功率")
-    )
-    row = HEADER_ROW
-    for b in data.months:
-        row += 1
-        rate: float | str = NO_RATE if b.success_rate is None else b.success_rate
-        ws.write(row, 0, b.label, fmt["text"])
-        ws.write_row(row, 1, (b.accepted, b.mediated, b.succeeded), fmt["count"])
-        ws.write(row, 4, rate, fmt[kind("success_rate", rate)])
-    widths = (10, 16, 16, 16, 16)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    # the chart below the table: its rows are printed too (20 pixels a row)
-    on_paper(ws, widths, row + 2 + XLSX_CHART_SIZE[1] // 20 + 1, landscape=False)
-    if data.months:
-        first, last_row = HEADER_ROW + 1, row
-        bars = book.add_chart({"type": "column"})
+    def months_sheet(self) -> None:
+        """Each month of the year so far, with the chart under the table."""
+        data, fmt = self.data, self.fmt
+        ws = self.book.add_worksheet(MONTHS_SHEET)
+        title = chart_title(data.months, data.year)
+        self.heading(
+            ws,
+            title,
+            ("月份", "受理数（件）", "调解案件数（件）", "调解成功数（件）", "调解成功率"),
+        )
+        row = HEADER_ROW
+        for b in data.months:
+            row += 1
+            rate: float | str = NO_RATE if b.success_rate is None else b.success_rate
+            ws.write(row, 0, b.label, fmt["text"])
+            ws.write_row(row, 1, (b.accepted, b.mediated, b.succeeded), fmt["count"])
+            ws.write(row, 4, rate, fmt[_kind("success_rate", rate)])
+        widths = (10, 16, 16, 16, 16)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        # the chart below the table: its rows are printed too (20 pixels a row)
+        self.on_paper(ws, widths, row + 2 + XLSX_CHART_SIZE[1] // 20 + 1, landscape=False)
+        if data.months:
+            ws.insert_chart(row + 2, 0, self.months_chart(title, HEADER_ROW + 1, row))
+
+    def months_chart(self, title: str, first: int, last_row: int) -> Any:
+        """The months' bars (受理数) and rate line, as in the PDF."""
+        bars = self.book.add_chart({"type": "column"})
         bars.add_series(
             {
                 "name": "受理数（件）",
@@ -726,7 +784,7 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
                 "data_labels": {"value": True},
             }
         )
-        line = book.add_chart({"type": "line"})
+        line = self.book.add_chart({"type": "line"})
         line.add_series(
             {
                 "name": "调解成功率",
@@ -744,38 +802,40 @@ def monthly_report_xlsx(data: MonthlyReportData) -> bytes:
         bars.set_legend({"position": "bottom"})
         # below the table, as wide as the table and within a portrait page
         bars.set_size({"width": XLSX_CHART_SIZE[0], "height": XLSX_CHART_SIZE[1]})
-        ws.insert_chart(last_row + 2, 0, bars)
+        return bars
 
-    ws = book.add_worksheet(TEXTS_SHEET)
-    heading(ws, data.title, ("项目", "内容"))
-    row = HEADER_ROW
-    for name, text in data.texts.items():
+    def texts_sheet(self) -> None:
+        """The report's texts, then who made it and when."""
+        data, fmt = self.data, self.fmt
+        ws = self.book.add_worksheet(TEXTS_SHEET)
+        self.heading(ws, data.title, ("项目", "内容"))
+        row = HEADER_ROW
+        for name, text in data.texts.items():
+            row += 1
+            ws.write(row, 0, FIELD_LABELS[name], fmt["long"])
+            if text.strip():
+                ws.write_string(row, 1, text.strip(), fmt["long"])
+                lines = sheet_print.lines_in(text.strip(), TEXT_WIDTH)
+                ws.set_row(row, sheet_print.row_height(lines, XLSX_FONT_SIZE))
+            else:  # an empty cell (xlsxwriter would store an empty text)
+                ws.write_blank(row, 1, None, fmt["long"])
         row += 1
-        ws.write(row, 0, FIELD_LABELS[name], fmt["long"])
-        if text.strip():
-            ws.write_string(row, 1, text.strip(), fmt["long"])
-            lines = sheet_print.lines_in(text.strip(), TEXT_WIDTH)
-            ws.set_row(row, sheet_print.row_height(lines, XLSX_FONT_SIZE))
-        else:  # an empty cell (xlsxwriter would store an empty text)
-            ws.write_blank(row, 1, None, fmt["long"])
-    row += 1
-    for label, value in (
-        ("填报单位", data.committee.strip()),
-        ("填报人", data.made_by.strip()),
-    ):
+        for label, value in (
+            ("填报单位", data.committee.strip()),
+            ("填报人", data.made_by.strip()),
+        ):
+            row += 1
+            ws.write(row, 0, label)
+            if value:
+                ws.write_string(row, 1, value)
         row += 1
-        ws.write(row, 0, label)
-        if value:
-            ws.write_string(row, 1, value)
-    row += 1
-    ws.write(row, 0, "填报日期")
-    if data.made_on is not None:
-        made_on = data.made_on
-        ws.write_datetime(row, 1, datetime(made_on.year, made_on.month, made_on.day), fmt["date"])
-    widths = (16, TEXT_WIDTH)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    on_paper(ws, widths, row, landscape=False)
-
-    book.close()
-    return out.getvalue()
+        ws.write(row, 0, "填报日期")
+        if data.made_on is not None:
+            made_on = data.made_on
+            ws.write_datetime(
+                row, 1, datetime(made_on.year, made_on.month, made_on.day), fmt["date"]
+            )
+        widths = (16, TEXT_WIDTH)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        self.on_paper(ws, widths, row, landscape=False)

@@ -52,9 +52,23 @@ def _rows(tp: TalkPoint) -> list[tuple[str, str]]:
 def _draw(canv: K.KitCanvas, data: KitData, tp: TalkPoint) -> None:
     """The design on an A4 page (the caller scales it for A3)."""
     fonts = canv.fonts
-    mid = WIDTH / 2
-    inner_w = WIDTH - 2 * CONTENT
-    # the frame: a thick outer rule and a thin inner one
+    _draw_frame(canv)
+    name = tp.name.strip() or f"{data.village}评理说事点"
+    y = _draw_name(canv, data, name)
+    y = _draw_facts(canv, tp, y)
+    item = K.style(15, leading=1.55, align="left")
+    services = [
+        L.Paragraph([Span(f"{word}　", bold=True), Span(what)], item, fonts)
+        for word, what in SERVICES
+    ]
+    y = _draw_list(canv, "在这里，您可以", services, y - 9 * MM)
+    bring = [L.Paragraph(what, item, fonts) for what in BRING]
+    y = _draw_list(canv, "来访请带上", bring, y - 7 * MM)
+    _draw_foot(canv, data, name, y)
+
+
+def _draw_frame(canv: K.KitCanvas) -> None:
+    """A thick outer rule and a thin inner one."""
     canv.saveState()
     canv.setStrokeColorRGB(*K.ACCENT)
     canv.setLineWidth(2.2)
@@ -62,13 +76,18 @@ def _draw(canv: K.KitCanvas, data: KitData, tp: TalkPoint) -> None:
     canv.setLineWidth(0.6)
     canv.rect(INNER, INNER, WIDTH - 2 * INNER, HEIGHT - 2 * INNER, stroke=1, fill=0)
     canv.restoreState()
+
+
+def _draw_name(canv: K.KitCanvas, data: KitData, name: str) -> float:
+    """The town and village, the talk point's name large, what it is for, a rule; the y
+    below."""
+    fonts = canv.fonts
+    mid = WIDTH / 2
     y = HEIGHT - CONTENT - 6 * MM
     where = "　".join(s for s in (data.town.strip(), data.village.strip()) if s)
     canv.setFillColorRGB(*K.GREY_TEXT)
     K.draw_string(canv, mid, y, where, 16, fonts, align="center", tracking=0.3)
-    # the name
-    name = tp.name.strip() or f"{data.village}评理说事点"
-    size = K.fit_size(name, inner_w, 50, fonts, bold=True)
+    size = K.fit_size(name, WIDTH - 2 * CONTENT, 50, fonts, bold=True)
     if size < 28:
         raise TextTooLongError(f"评理说事点的名称“{name}”太长，标牌上放不下，请缩短。")
     y -= 14 * MM + size * 0.6
@@ -79,7 +98,13 @@ def _draw(canv: K.KitCanvas, data: KitData, tp: TalkPoint) -> None:
     K.draw_string(canv, mid, y, "说事　·　评理　·　调解　·　普法", 15, fonts, align="center")
     y -= 8 * MM
     K.hline(canv, CONTENT, WIDTH - CONTENT, y, 1.2, K.ACCENT)
-    # the facts: label | value rows, ruled
+    return y
+
+
+def _draw_facts(canv: K.KitCanvas, tp: TalkPoint, y: float) -> float:
+    """The address, hours, staff and phone: label | value rows, ruled; the y below."""
+    fonts = canv.fonts
+    inner_w = WIDTH - 2 * CONTENT
     label_w = 5.2 * 18
     value_style = K.style(18, leading=1.45, align="left")
     y -= 4 * MM
@@ -94,26 +119,26 @@ def _draw(canv: K.KitCanvas, data: KitData, tp: TalkPoint) -> None:
         p.drawOn(canv, CONTENT + label_w, top - 2.5 * MM - h)
         y = top - row_h
         K.hline(canv, CONTENT, WIDTH - CONTENT, y, 0.5, K.GREY_LINE)
-    # what one can do here
-    y -= 9 * MM
-    y = _box_heading(canv, "在这里，您可以", y)
-    item = K.style(15, leading=1.55, align="left")
-    for word, what in SERVICES:
-        p = L.Paragraph([Span(f"{word}　", bold=True), Span(what)], item, fonts)
+    return y
+
+
+def _draw_list(canv: K.KitCanvas, heading: str, items: list[L.Paragraph], top: float) -> float:
+    """A tinted heading and its items, each after a dot; the y below."""
+    y = _box_heading(canv, heading, top)
+    inner_w = WIDTH - 2 * CONTENT
+    for p in items:
         canv.setFillColorRGB(*K.ACCENT)
-        K.draw_string(canv, CONTENT + 2 * MM, y - item.leading * 0.72, "●", 9, fonts)
+        K.draw_string(canv, CONTENT + 2 * MM, y - p.style.leading * 0.72, "●", 9, canv.fonts)
         canv.setFillColorRGB(*K.INK)
         y = K.stack(canv, [p], CONTENT + 7 * MM, y, inner_w - 7 * MM)
-    # what to bring
-    y -= 7 * MM
-    y = _box_heading(canv, "来访请带上", y)
-    for what in BRING:
-        p = L.Paragraph(what, item, fonts)
-        canv.setFillColorRGB(*K.ACCENT)
-        K.draw_string(canv, CONTENT + 2 * MM, y - item.leading * 0.72, "●", 9, fonts)
-        canv.setFillColorRGB(*K.INK)
-        y = K.stack(canv, [p], CONTENT + 7 * MM, y, inner_w - 7 * MM)
-    # the foot: a band with the free service and the hotlines, the committee above it
+    return y
+
+
+def _draw_foot(canv: K.KitCanvas, data: KitData, name: str, y: float) -> None:
+    """A band with the free service and the hotlines, the committee above it (refused
+    when the text above reaches down to it)."""
+    fonts = canv.fonts
+    inner_w = WIDTH - 2 * CONTENT
     band_h = 16 * MM
     band_y = INNER + 5 * MM
     if y < band_y + band_h + 16 * MM:
@@ -125,7 +150,7 @@ def _draw(canv: K.KitCanvas, data: KitData, tp: TalkPoint) -> None:
     line = f"人民调解不收费　法律咨询 {data.legal_aid_phone}　报警 {data.police_phone}"
     fs = K.fit_size(line, inner_w, 17, fonts, bold=True)
     K.draw_string(
-        canv, mid, band_y + band_h / 2 - fs * 0.36, line, fs, fonts, bold=True, align="center"
+        canv, WIDTH / 2, band_y + band_h / 2 - fs * 0.36, line, fs, fonts, bold=True, align="center"
     )
     canv.setFillColorRGB(*K.INK)
     committee = data.committee.strip() or f"{data.village}人民调解委员会"
