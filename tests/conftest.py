@@ -20,9 +20,8 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from app.models import accounts, office
-from app.models import db as dbmod
 from app.ui import gc_guard
-from tests.helpers import PASSWORD, director, log_in
+from tests.helpers import PASSWORD, director, log_in, new_database
 
 TODAY = date(2026, 11, 20)
 
@@ -52,8 +51,9 @@ def qapp(qapp):
 
 @pytest.fixture
 def database(tmp_path):
-    """A fresh, real SQLite file (WAL, like production)."""
-    d = dbmod.connect(tmp_path / "test.sqlite3")
+    """A fresh, real SQLite file (WAL, like production): a copy of a new database made once
+    per process, with its own ids (tests/helpers.new_database)."""
+    d = new_database(tmp_path / "test.sqlite3")
     yield d
     d.close()
 

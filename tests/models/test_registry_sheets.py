@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from app.models import demo, office
+from app.models import office
 from app.models import registries as reg
 from app.models import registry_sheets as rs
 from app.models.db import Database, connect
@@ -26,6 +26,7 @@ from app.models.errors import (
     SheetColumnsError,
     SheetFileError,
 )
+from tests.helpers import fill_demo, new_database
 from tests.models.helpers import user
 
 TODAY = date(2026, 11, 20)
@@ -283,8 +284,8 @@ def test_a_grid_the_office_does_not_have_is_created_once(office_db: Database) ->
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Any:
-    db = connect(tmp_path / "demo.sqlite3")
-    demo.fill_demo(db, today=TODAY, count=8)
+    db = new_database(tmp_path / "demo.sqlite3")
+    fill_demo(db, today=TODAY, count=8)
     yield db
     db.close()
 

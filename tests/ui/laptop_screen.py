@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QEvent, QRect
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
@@ -183,10 +183,21 @@ def _dialogs(db: Any, fresh: Any, no_mediators: Any) -> Iterator[tuple[str, Call
         prepare_laptop,
     ]
     try:
-        yield from zip(DIALOGS, openers, strict=True)
+        for opened in zip(DIALOGS, openers, strict=True):
+            yield opened
+            _close(windows)  # each dialog is opened in a main window of its own
     finally:
-        for window in windows:
-            window.close()
+        _close(windows)
+
+
+def _close(windows: list[QWidget]) -> None:
+    """Close the windows and delete them (their idle watches stop filtering every event)."""
+    for window in windows:
+        window.close()
+        assert not window.isVisible(), "a window did not close"
+        window.deleteLater()
+    windows.clear()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _office_without_mediators(path: Path) -> Any:

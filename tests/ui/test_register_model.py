@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.models import db as dbmod
-from app.models import demo, office, register, search
+from app.models import office, register, search
 from app.models.db import Database, DatabaseLockedError
 from app.models.reference import STATES, sources
 from app.models.register import RegisterFilter, RegisterRow
@@ -30,6 +30,7 @@ from app.ui.register_model import (
     RegisterModel,
 )
 from tests.conftest import TODAY
+from tests.helpers import fill_demo
 from tests.ui.shell_helpers import RAW_KEYS, UUID_RE, all_cells, locked
 
 DESC = Qt.SortOrder.DescendingOrder
@@ -302,7 +303,7 @@ def test_unsortable_column_keeps_the_order(demo_db: Database, monkeypatch) -> No
 
 @pytest.fixture
 def big_db(database: Database) -> Database:
-    demo.fill_demo(database, today=TODAY, count=230)
+    fill_demo(database, today=TODAY, count=230)
     return database
 
 

@@ -25,7 +25,7 @@ from app.models.sync.exchange import Applied, Bundle, NothingNew, SyncRefused
 from app.models.sync.merge import Change
 from app.models.sync.scope import Scope
 from app.models.sync.tables import LOCAL_COLUMNS, SYNCED_TABLES, is_local_setting
-from tests.helpers import director
+from tests.helpers import director, new_database
 
 TODAY = date(2026, 11, 20)
 
@@ -78,7 +78,7 @@ def set_up_office(db: Database) -> None:
 
 
 def new_office(folder: Path, name: str = "office") -> Replica:
-    db = dbmod.connect(folder / f"{name}.sqlite3")
+    db = new_database(folder / f"{name}.sqlite3")
     set_up_office(db)
     return Replica(name, db)
 

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from app.models import demo, office
+from app.models import office
 from app.models import outreach_content as oc
 from app.models import registries as reg
 from app.models.db import Database
 from app.printing.outreach import kit, source
 from app.printing.outreach.text import BLANK, is_contact_line
-from tests.helpers import director
+from tests.helpers import director, fill_demo
 from tests.printing.outreach.pdfs import outline, page_text, text
 
 TODAY = date(2026, 11, 20)
@@ -20,7 +20,7 @@ TODAY = date(2026, 11, 20)
 
 @pytest.fixture
 def demo_db(database: Database) -> Database:
-    demo.fill_demo(database, today=TODAY)
+    fill_demo(database, today=TODAY)
     return database
 
 
