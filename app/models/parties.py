@@ -91,59 +91,71 @@ def validate_party(p: PartyInput, *, label: str, today: date | None = None) -> P
     Raises ValidationError whose field is "申请人1·身份证号" etc. Fills sex and birth date
     from a resident ID when they were left empty.
     """
-
-    def fail(field_name: str, message: str) -> ValidationError:
-        return ValidationError(f"{label}·{field_name}", f"{label}：{message}")
-
-    name = p.name.strip()
-    if p.kind not in ("person", "org"):
-        raise fail("类型", "请选择是个人还是单位。")
-    if p.role not in ROLES:
-        raise fail("身份", "请选择申请人、被申请人或当事人。")
-    if not name:
-        raise fail("姓名" if p.kind == "person" else "名称", "请填写姓名或单位名称。")
-    if len(name) > 60:
-        raise fail("姓名" if p.kind == "person" else "名称", "名称太长（最多 60 个字）。")
-    if _NUMBER_IN_NAME.search(unicodedata.normalize("NFKC", name)):
-        if p.kind == "person":
-            raise fail("姓名", "当事人姓名里不能有证件号码或电话，请填到对应的栏。")
-        raise fail("名称", "单位名称里不能有统一社会信用代码或电话，请填到对应的栏。")
-    p = replace(p, name=name)
+    p = replace(p, name=_checked_name(p, label))
     try:
         phone = check_phone(p.phone)
         agent_phone = check_phone(p.agent_phone)
     except IdentityError as exc:
-        raise fail(exc.field, exc.message) from exc
+        raise _fail(label, exc.field, exc.message) from exc
     p = replace(p, phone=phone, agent_phone=agent_phone)
     if p.kind == "person":
+        return _validated_person(p, label, today)
+    if p.org_code.strip():
         try:
-            parsed = check_id_document(p.id_type, p.id_number, today=today)
+            p = replace(p, org_code=check_uscc(p.org_code))
         except IdentityError as exc:
-            raise fail(exc.field, exc.message) from exc
-        if parsed is not None:
-            if p.sex and p.sex != parsed.sex:
-                raise fail("性别", f"性别与身份证号不符：身份证号表明是{parsed.sex}性。")
-            if p.birth_date and p.birth_date != parsed.birth_date:
-                raise fail(
-                    "出生日期",
-                    f"出生日期与身份证号不符：身份证号表明是 {parsed.birth_date:%Y-%m-%d}。",
-                )
-            p = replace(p, id_number=parsed.number, sex=parsed.sex, birth_date=parsed.birth_date)
-        elif p.id_number.strip():
-            p = replace(p, id_number=p.id_number.strip().upper())
-        if p.birth_date is not None and today is not None and p.birth_date > today:
-            raise fail("出生日期", "出生日期不能晚于今天。")
-        if p.sex not in ("", "男", "女"):
-            raise fail("性别", "性别请填“男”或“女”。")
-        p = replace(p, org_code="", legal_rep="")
-    else:
-        if p.org_code.strip():
-            try:
-                p = replace(p, org_code=check_uscc(p.org_code))
-            except IdentityError as exc:
-                raise fail(exc.field, exc.message) from exc
-        p = replace(p, sex="", ethnicity="", birth_date=None, id_type="", id_number="")
-    return p
+            raise _fail(label, exc.field, exc.message) from exc
+    return replace(p, sex="", ethnicity="", birth_date=None, id_type="", id_number="")
+
+
+def _fail(label: str, field_name: str, message: str) -> ValidationError:
+    return ValidationError(f"{label}·{field_name}", f"{label}：{message}")
+
+
+def _checked_name(p: PartyInput, label: str) -> str:
+    """The party's kind and role known, its name given, not too long and without a number
+    in it; returns the name."""
+    name = p.name.strip()
+    if p.kind not in ("person", "org"):
+        raise _fail(label, "类型", "请选择是个人还是单位。")
+    if p.role not in ROLES:
+        raise _fail(label, "身份", "请选择申请人、被申请人或当事人。")
+    field_name = "姓名" if p.kind == "person" else "名称"
+    if not name:
+        raise _fail(label, field_name, "请填写姓名或单位名称。")
+    if len(name) > 60:
+        raise _fail(label, field_name, "名称太长（最多 60 个字）。")
+    if _NUMBER_IN_NAME.search(unicodedata.normalize("NFKC", name)):
+        if p.kind == "person":
+            raise _fail(label, "姓名", "当事人姓名里不能有证件号码或电话，请填到对应的栏。")
+        raise _fail(label, "名称", "单位名称里不能有统一社会信用代码或电话，请填到对应的栏。")
+    return name
+
+
+def _validated_person(p: PartyInput, label: str, today: date | None) -> PartyInput:
+    """A person's document number checked; the sex and birth date it carries must agree
+    with those typed (and fill them in when left empty)."""
+    try:
+        parsed = check_id_document(p.id_type, p.id_number, today=today)
+    except IdentityError as exc:
+        raise _fail(label, exc.field, exc.message) from exc
+    if parsed is not None:
+        if p.sex and p.sex != parsed.sex:
+            raise _fail(label, "性别", f"性别与身份证号不符：身份证号表明是{parsed.sex}性。")
+        if p.birth_date and p.birth_date != parsed.birth_date:
+            raise _fail(
+                label,
+                "出生日期",
+                f"出生日期与身份证号不符：身份证号表明是 {parsed.birth_date:%Y-%m-%d}。",
+            )
+        p = replace(p, id_number=parsed.number, sex=parsed.sex, birth_date=parsed.birth_date)
+    elif p.id_number.strip():
+        p = replace(p, id_number=p.id_number.strip().upper())
+    if p.birth_date is not None and today is not None and p.birth_date > today:
+        raise _fail(label, "出生日期", "出生日期不能晚于今天。")
+    if p.sex not in ("", "男", "女"):
+        raise _fail(label, "性别", "性别请填“男”或“女”。")
+    return replace(p, org_code="", legal_rep="")
 
 
 def validate_parties(parties: list[PartyInput], *, today: date | None = None) -> list[PartyInput]:

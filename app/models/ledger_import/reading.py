@@ -139,50 +139,71 @@ def open_workbook(path: Path | str) -> Workbook:
 
 def _sniff(path: Path, head: bytes) -> str:
     """xlsx | xls | ods | csv, or raise SheetFileError naming what the file is."""
-    name = path.name
-
-    def refuse(what: str, advice: str = _WHAT_TO_CHOOSE) -> SheetFileError:
-        space = " " if what[:1].isascii() else ""  # 看起来是 Word 文档 / 看起来是图片
-        return SheetFileError(
-            f"“{name}”不是表格文件（看起来是{space}{what}）。{advice}", file_name=name
-        )
-
     if head.startswith(OLE2_MAGIC):
-        if _utf16("EncryptedPackage") in head or _utf16("EncryptionInfo") in head:
-            raise _encrypted(path)
-        if _utf16("WordDocument") in head:
-            raise refuse("Word 文档（.doc）")
-        if _utf16("PowerPoint Document") in head:
-            raise refuse("PowerPoint 演示文稿（.ppt）")
-        return "xls"
+        return _sniff_ole2(path, head)
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-                mimetype = (
-                    z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-                )
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError) as exc:
-            raise _corrupt(path) from exc
-        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-            return "xlsx"
-        if "opendocument.spreadsheet" in mimetype:
-            return "ods"
-        if any(n.startswith("word/") for n in names) or "opendocument.text" in mimetype:
-            raise refuse("Word 文档")
-        if any(n.startswith("ppt/") for n in names) or "opendocument.presentation" in mimetype:
-            raise refuse("PowerPoint 演示文稿")
-        if "[Content_Types].xml" in names:
-            raise _corrupt(path)  # an Office file without its workbook part
-        raise refuse("压缩包（zip）", "请先解压，再选择其中的表格文件。")
+        return _sniff_zip(path)
+    _refuse_other_documents(path.name, head)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head[:8192]:
+        raise SheetFileError(
+            f"“{path.name}”不是能识别的表格文件。{_WHAT_TO_CHOOSE}", file_name=path.name
+        )
+    return "csv"
+
+
+def _not_a_sheet(name: str, what: str, advice: str = _WHAT_TO_CHOOSE) -> SheetFileError:
+    space = " " if what[:1].isascii() else ""  # 看起来是 Word 文档 / 看起来是图片
+    return SheetFileError(
+        f"“{name}”不是表格文件（看起来是{space}{what}）。{advice}", file_name=name
+    )
+
+
+def _sniff_ole2(path: Path, head: bytes) -> str:
+    """An old Office file: an .xls, unless it is encrypted, a .doc or a .ppt."""
+    if _utf16("EncryptedPackage") in head or _utf16("EncryptionInfo") in head:
+        raise _encrypted(path)
+    if _utf16("WordDocument") in head:
+        raise _not_a_sheet(path.name, "Word 文档（.doc）")
+    if _utf16("PowerPoint Document") in head:
+        raise _not_a_sheet(path.name, "PowerPoint 演示文稿（.ppt）")
+    return "xls"
+
+
+def _sniff_zip(path: Path) -> str:
+    """A zip: an .xlsx or .ods by the parts it holds, else what it is instead."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError) as exc:
+        raise _corrupt(path) from exc
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if any(n.startswith("word/") for n in names) or "opendocument.text" in mimetype:
+        raise _not_a_sheet(path.name, "Word 文档")
+    if any(n.startswith("ppt/") for n in names) or "opendocument.presentation" in mimetype:
+        raise _not_a_sheet(path.name, "PowerPoint 演示文稿")
+    if "[Content_Types].xml" in names:
+        raise _corrupt(path)  # an Office file without its workbook part
+    raise _not_a_sheet(path.name, "压缩包（zip）", "请先解压，再选择其中的表格文件。")
+
+
+def _refuse_other_documents(name: str, head: bytes) -> None:
+    """PDFs, pictures, archives, RTF and web pages are named as such."""
     if head.startswith(b"%PDF"):
-        raise refuse("PDF 文件", "PDF 中的表格不能直接导入，请找到原来的 Excel 文件。")
+        raise _not_a_sheet(name, "PDF 文件", "PDF 中的表格不能直接导入，请找到原来的 Excel 文件。")
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
-        raise refuse("图片", "照片或截图中的表格不能直接导入，请找到原来的 Excel 文件。")
+        raise _not_a_sheet(
+            name, "图片", "照片或截图中的表格不能直接导入，请找到原来的 Excel 文件。"
+        )
     if head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c")):
-        raise refuse("压缩包", "请先解压，再选择其中的表格文件。")
+        raise _not_a_sheet(name, "压缩包", "请先解压，再选择其中的表格文件。")
     if head.startswith(b"{\\rtf"):
-        raise refuse("RTF 文档")
+        raise _not_a_sheet(name, "RTF 文档")
     text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")) or (
         b"<html" in text or b"<table" in text
@@ -192,11 +213,6 @@ def _sniff(path: Path, head: bytes) -> str:
             "请用 Excel 或 WPS 打开它，“另存为” .xlsx 文件后再导入。",
             file_name=name,
         )
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "csv"
-    if b"\x00" in head[:8192]:
-        raise SheetFileError(f"“{name}”不是能识别的表格文件。{_WHAT_TO_CHOOSE}", file_name=name)
-    return "csv"
 
 
 def _encrypted(path: Path) -> SheetFileError:
