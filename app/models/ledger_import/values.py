@@ -433,10 +433,9 @@ def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
     piece holding only a label and numbers ("身份证号3301…") belongs to the party before
     it and is no party of its own. Other bracketed text, and numbers that are neither, are
     left out with a warning (the name is still imported)."""
-    text = cell_text(value)
     parties: list[PartyName] = []
     warnings: list[str] = []
-    for piece in _PARTY_SEPARATORS.split(text):
+    for piece in _PARTY_SEPARATORS.split(cell_text(value)):
         piece = piece.strip()
         if not piece:
             continue
@@ -447,36 +446,42 @@ def parse_parties(value: Cell) -> tuple[list[PartyName], list[str]]:
             if had_numbers:
                 _attach(parties, pulled, warnings)
             continue  # a label alone ("电话："): no party
-        inner = ""
-        if ("(" in name or "（" in name) and (m := _PAREN_TAIL.match(name)):
-            name, inner = m[1].strip(), m[2].strip()
-        if _SPACES.search(name) and _ONLY_CJK_AND_SPACE.match(name):
-            name = _SPACES.sub("", name)  # "张  三": spaces that align two-character names
-        if not name:
-            continue
-        if len(name) > 60:
-            raise CellError(f"当事人“{name[:20]}…”太长（最多 60 个字），请检查是否少了分隔符“、”。")
-        id_type, id_number, org_code = pulled.id_type, pulled.id_number, pulled.org_code
-        code = norm(inner).upper() if inner else ""
-        if not code:
-            pass
-        elif "*" in code:
-            pass  # a masked number: nothing to keep
-        elif re.fullmatch(r"[0-9A-Z]{18}", code) and _is_uscc(code):
-            org_code = code
-        elif inner:
-            warnings.append(f"“{privacy_redact(piece)}”括号中的内容未导入。")
-        kind = "org" if org_code or name.endswith(_ORG_SUFFIXES) else "person"
-        warnings.extend(f"“{name}”{w}" for w in pulled.warnings)
-        if kind == "org" and id_number:
-            warnings.append(
-                f"“{name}”是单位，后面的身份证号（{mask_id_number(id_number)}）未导入。"
-                "如是其负责人的号码，请导入后在当事人信息中填写"
-            )
-        if kind == "org":
-            id_type = id_number = ""
-        parties.append(PartyName(name, kind, id_type, id_number, org_code, pulled.phone))
+        party = _party_of(piece, name, pulled, warnings)
+        if party is not None:
+            parties.append(party)
     return parties, warnings
+
+
+def _party_of(piece: str, name: str, pulled: _Pulled, warnings: list[str]) -> PartyName | None:
+    """The party a piece of the cell names (``name`` with its numbers ``pulled`` out of
+    it), its bracketed code read; None for a piece with no name left."""
+    inner = ""
+    if ("(" in name or "（" in name) and (m := _PAREN_TAIL.match(name)):
+        name, inner = m[1].strip(), m[2].strip()
+    if _SPACES.search(name) and _ONLY_CJK_AND_SPACE.match(name):
+        name = _SPACES.sub("", name)  # "张  三": spaces that align two-character names
+    if not name:
+        return None
+    if len(name) > 60:
+        raise CellError(f"当事人“{name[:20]}…”太长（最多 60 个字），请检查是否少了分隔符“、”。")
+    id_type, id_number, org_code = pulled.id_type, pulled.id_number, pulled.org_code
+    code = norm(inner).upper() if inner else ""
+    if not code or "*" in code:
+        pass  # nothing in brackets, or a masked number: nothing to keep
+    elif re.fullmatch(r"[0-9A-Z]{18}", code) and _is_uscc(code):
+        org_code = code
+    else:
+        warnings.append(f"“{privacy_redact(piece)}”括号中的内容未导入。")
+    kind = "org" if org_code or name.endswith(_ORG_SUFFIXES) else "person"
+    warnings.extend(f"“{name}”{w}" for w in pulled.warnings)
+    if kind == "org" and id_number:
+        warnings.append(
+            f"“{name}”是单位，后面的身份证号（{mask_id_number(id_number)}）未导入。"
+            "如是其负责人的号码，请导入后在当事人信息中填写"
+        )
+    if kind == "org":
+        id_type = id_number = ""
+    return PartyName(name, kind, id_type, id_number, org_code, pulled.phone)
 
 
 def _attach(parties: list[PartyName], pulled: _Pulled, warnings: list[str]) -> None:

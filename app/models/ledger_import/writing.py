@@ -341,6 +341,17 @@ class _Writer:
 
     def _new_chunk(self) -> None:
         self.chunk: list[list[tuple[Any, ...]]] = [[] for _ in _TABLES]
+        (
+            self.case_rows,
+            self.party_rows,
+            self.link_rows,
+            self.assignment_rows,
+            self.agreement_rows,
+            self.confirmation_rows,
+            self.event_rows,
+            self.import_rows,
+            self.search_rows,
+        ) = self.chunk  # (in _TABLES' order)
         # each case of the chunk and where its rows start in each table's list
         self.cases_in_chunk: list[tuple[PlannedCase, tuple[int, ...]]] = []
         self.pending = 0
@@ -349,9 +360,24 @@ class _Writer:
 
     def add(self, c: PlannedCase) -> tuple[str, str | None]:
         """The rows of one case, queued; returns (case id, number)."""
+        number, year, seq = self._number(c)
+        self.seq += 1
+        case_id = self.new_id()
+        self.cases_in_chunk.append((c, tuple(len(rows_) for rows_ in self.chunk)))
+        self._case_row(c, case_id, number, year, seq)
+        self._party_rows(c, case_id)
+        self._outcome_rows(c, case_id)
+        self._event_rows(c, case_id, number)
+        self._search_row(c, number)
+        self.pending += 1
+        return case_id, number
+
+    def _number(self, c: PlannedCase) -> tuple[str | None, int | None, int | None]:
+        """The case's number as the sheet gives it, or the next of the committee's
+        sequence for an accepted case that has none."""
         number, year, seq = c.number, c.number_year, c.number_seq
-        committee = self.committee
         if number is None and c.state in NUMBERED_STATES and c.accepted_on is not None:
+            committee = self.committee
             year = c.accepted_on.year
             seq = self.last_seq.get(year, 0) + 1
             self.last_seq[year] = seq
@@ -363,33 +389,20 @@ class _Writer:
                 seq=seq,
                 width=committee.seq_width,
             )
-        self.seq += 1
-        case_seq = self.seq
-        new_id = self.new_id
-        case_id = new_id()
-        stamps = self.stamps
-        chunk = self.chunk
-        self.cases_in_chunk.append((c, tuple(len(rows_) for rows_ in chunk)))
-        (
-            case_rows,
-            party_rows,
-            link_rows,
-            assignment_rows,
-            agreement_rows,
-            confirmation_rows,
-            event_rows,
-            import_rows,
-            search_rows,
-        ) = chunk
+        return number, year, seq
+
+    def _case_row(
+        self, c: PlannedCase, case_id: str, number: str | None, year: int | None, seq: int | None
+    ) -> None:
         closed = c.outcome is not None and c.state != "voided"
         declined_archived = c.state == "archived" and c.outcome is None
         mediator_names = [self.mediator_names.get(m, "") for m in c.mediator_ids]
         ordered = mediator_names[:1] + sorted(mediator_names[1:])  # lead first, then by name
-        case_rows.append(
+        self.case_rows.append(
             (
-                case_seq,
+                self.seq,
                 case_id,
-                committee.id,
+                self.committee.id,
                 number,
                 year,
                 seq,
@@ -411,13 +424,16 @@ class _Writer:
                 c.note if closed else "",
                 "、".join([p.name for p in c.parties]),
                 "、".join(ordered),
-                *stamps,
+                *self.stamps,
             )
         )
+
+    def _party_rows(self, c: PlannedCase, case_id: str) -> None:
+        new_id, stamps = self.new_id, self.stamps
         for position, p in enumerate(c.parties):
             party_id = new_id()
-            party_rows.append(_party_row(party_id, p, stamps))
-            link_rows.append(
+            self.party_rows.append(_party_row(party_id, p, stamps))
+            self.link_rows.append(
                 (
                     new_id(),
                     case_id,
@@ -430,13 +446,25 @@ class _Writer:
                     *stamps,
                 )
             )
+
+    def _outcome_rows(self, c: PlannedCase, case_id: str) -> None:
+        """The mediators' assignments, the agreement and the 司法确认 of the case."""
+        stamps = self.stamps
         assigned_on = (c.accepted_on or c.registered_on).isoformat()
         for i, mediator_id in enumerate(c.mediator_ids):
-            assignment_rows.append(
-                (new_id(), case_id, mediator_id, "appointed", int(i == 0), assigned_on, *stamps)
+            self.assignment_rows.append(
+                (
+                    self.new_id(),
+                    case_id,
+                    mediator_id,
+                    "appointed",
+                    int(i == 0),
+                    assigned_on,
+                    *stamps,
+                )
             )
         if c.outcome in AGREEMENT_OUTCOMES and c.closed_on is not None:
-            agreement_rows.append(
+            self.agreement_rows.append(
                 (
                     natural_id("agreements", case_id),
                     case_id,
@@ -449,9 +477,9 @@ class _Writer:
             )
         if c.confirmation is not None:
             j = c.confirmation
-            confirmation_rows.append(
+            self.confirmation_rows.append(
                 (
-                    new_id(),
+                    self.new_id(),
                     case_id,
                     j.applied_on.isoformat(),
                     j.court,
@@ -461,23 +489,21 @@ class _Writer:
                     *stamps,
                 )
             )
+
+    def _event_rows(self, c: PlannedCase, case_id: str, number: str | None) -> None:
+        """The case's import event, and the sheet row it came from."""
         # The row's cells and the import's remarks on it (they may quote an ID number, a
         # phone, a name) go to import_rows, which stays here; the event, which travels and
         # is never changed, refers to it by its own id (docs/privacy.md).
-        event_id = new_id()
+        event_id = self.new_id()
         data: dict[str, object] = {
             "file": self.plan.file_name,
             "sheet": self.plan.sheet,
             "row": c.row,
             privacy.IMPORT_CELLS_KEY: True,
         }
-        import_rows.append(
-            (
-                event_id,
-                case_id,
-                _cells_json(c.values),
-                _event_json(list(c.warnings)),
-            )
+        self.import_rows.append(
+            (event_id, case_id, _cells_json(c.values), _event_json(list(c.warnings)))
         )
         if c.warnings:
             data["warnings"] = len(c.warnings)
@@ -485,7 +511,7 @@ class _Writer:
             data["number_allocated"] = number
         if c.closed_on_basis:
             data["closed_on_basis"] = c.closed_on_basis
-        event_rows.append(
+        self.event_rows.append(
             (
                 event_id,
                 case_id,
@@ -495,36 +521,28 @@ class _Writer:
                 None,
                 c.state,
                 _event_json(data),
-                stamps[3],
+                self.stamps[3],
             )
         )
-        # the search row from the values written above (what search.reindex_case would
-        # read back), without reading them
-        search_rows.append(
-            (
-                case_seq,
-                search.case_search_body(
-                    number=number,
-                    title="",
-                    facts=c.facts,
-                    requests="",
-                    village=c.village_name,
-                    parties=[
-                        search.SearchParty(
-                            p.name,
-                            p.phone,
-                            p.id_number,
-                            p.org_code,
-                            p.agent_name.strip(),
-                            p.agent_phone,
-                        )
-                        for p in c.parties
-                    ],
-                ),
+
+    def _search_row(self, c: PlannedCase, number: str | None) -> None:
+        """The search row from the values written above (what search.reindex_case would
+        read back), without reading them."""
+        parties = [
+            search.SearchParty(
+                p.name, p.phone, p.id_number, p.org_code, p.agent_name.strip(), p.agent_phone
             )
+            for p in c.parties
+        ]
+        body = search.case_search_body(
+            number=number,
+            title="",
+            facts=c.facts,
+            requests="",
+            village=c.village_name,
+            parties=parties,
         )
-        self.pending += 1
-        return case_id, number
+        self.search_rows.append((self.seq, body))
 
     # ---- writing
 
