@@ -33,6 +33,7 @@ from app.printing import common as C
 from app.printing import layout as L
 from app.printing.context import OfficeInfo
 from app.printing.fonts import FontSet, get_fonts
+from app.printing.forms.base import CLOSED, PrintableForm
 from app.printing.layout import Span, blank
 from app.printing.money import amount_in_figures, amount_in_words, chinese_number
 
@@ -131,10 +132,9 @@ def agreement_story(
         L.HEADING,
         fonts,
     )
-    terms = [t.strip() for t in (a.terms if a else []) if t.strip()]
-    term_paras = [
-        L.Paragraph(f"{chinese_number(i)}、{t}", L.BODY, fonts) for i, t in enumerate(terms, 1)
-    ] or [L.Paragraph([Span("一、"), blank(24)], L.BODY, fonts)]
+    term_paras = C.numbered(a.terms if a else [], fonts) or [
+        L.Paragraph([Span("一、"), blank(24)], L.BODY, fonts)
+    ]
 
     after: list[L.Paragraph] = [
         _labelled("履行方式：", [L.value(a.perform_manner if a else "", 12)], fonts),
@@ -302,9 +302,33 @@ def blank_agreement_pdf(office: OfficeInfo | None = None, *, fonts: FontSet | No
     return L.build_pdf(story, L.DocInfo(title=TITLE, author=committee), fonts=fonts)
 
 
+class AgreementForm(PrintableForm):
+    """The agreement as the registry lists it: offered for a case closed with a written
+    agreement, one copy per party and one the committee keeps."""
+
+    key = KEY
+    title = TITLE
+    states = CLOSED
+
+    def pdf(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> bytes:
+        if case is None:
+            return blank_agreement_pdf(office, fonts=fonts)
+        return agreement_pdf(case, office, fonts=fonts)
+
+    def copies(self, case: CaseFile) -> int:
+        return copies(case)
+
+    def missing(self, case: CaseFile) -> str | None:
+        return self.only_for_outcome(case, "agreement_written", "以“达成书面协议”结案")
+
+
+FORM = AgreementForm()
+
+
 __all__ = [
     "DRAFT_KEY",
     "DRAFT_TITLE",
+    "FORM",
     "KEY",
     "TITLE",
     "agreement_pdf",

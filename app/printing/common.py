@@ -21,6 +21,7 @@ from app.printing import layout as L
 from app.printing.context import OfficeInfo
 from app.printing.fonts import FontSet
 from app.printing.layout import Content, Span, blank, value
+from app.printing.money import chinese_number
 
 PERSON, ORG = "person", "org"
 
@@ -454,20 +455,6 @@ def titles(committee: str, title: str, fonts: FontSet) -> list[Flowable]:
         out.append(L.Paragraph(first, L.TITLE, fonts))
     out.append(L.Paragraph(title, replace(L.TITLE, space_after=10), fonts))
     return out
-
-
-def next_record(
-    case: CaseFile | None, office: OfficeInfo, title: str, fonts: FontSet
-) -> list[Flowable]:
-    """The start of the next record of a multi-record form (one 调解记录 per session):
-    a new page with the titles and the case number, numbered on its own ("第1页 共n页"),
-    since each record is signed on its own."""
-    return [
-        PageBreak(),
-        L.PageGroup(),
-        *titles(committee_name(case, office), title, fonts),
-        case_number_line(case, fonts),
-    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -965,6 +952,12 @@ def long_text(label: str, text: str, fonts: FontSet, *, blank_lines: int = 4) ->
     if not parts:
         return [head, L.RuleLines(blank_lines)]
     return [head, *(L.Paragraph(p, L.BODY, fonts) for p in parts)]
+
+
+def numbered(items: Sequence[str], fonts: FontSet) -> list[L.Paragraph]:
+    """Terms or requests as "一、…", "二、…", a body paragraph each (empty ones left out)."""
+    kept = [t.strip() for t in items if t.strip()]
+    return [L.Paragraph(f"{chinese_number(i)}、{t}", L.BODY, fonts) for i, t in enumerate(kept, 1)]
 
 
 def finish(body: Sequence[Flowable], block: Sequence[Flowable]) -> list[Flowable]:

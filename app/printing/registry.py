@@ -1,17 +1,15 @@
 """Every printable document in one list: the UI's print menu, batch printing and the
 tests all read it.
 
-Each entry has a key, the title, the paper, a builder ``build(case, office) -> bytes``,
-a builder of the blank form ``build_blank(office) -> bytes``, the case states in which
-it is offered (plus an optional condition on the case, e.g. "closed with a written
-agreement") and how many copies to print by default.
+Each document is a form (:class:`app.printing.forms.base.PrintableForm`: key, title,
+paper, the case states that offer it, its PDF filled or blank, the default copies, and
+why it is not offered for a case); the registry lists them in the order of the case file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Final
 
 from app.models.casefile import CaseFile
@@ -30,99 +28,77 @@ from app.printing.forms import (
     session_record,
     termination,
 )
+from app.printing.forms.base import AFTER_ACCEPT as AFTER_ACCEPT  # for the registry's readers
+from app.printing.forms.base import ALL_STATES as ALL_STATES
+from app.printing.forms.base import PrintableForm
 
 Builder = Callable[[CaseFile, OfficeInfo], bytes]
-BlankBuilder = Callable[[OfficeInfo], bytes]
-
-ALL_STATES = frozenset(
-    {"registered", "accepted", "assigned", "mediating", "closed", "archived", "declined"}
-)
-AFTER_ACCEPT = frozenset({"accepted", "assigned", "mediating", "closed", "archived"})
-MEDIATED = frozenset({"mediating", "closed", "archived"})
-CLOSED = frozenset({"closed", "archived"})
-
-
-def _always(case: CaseFile) -> bool:
-    return True
-
-
-def _one(case: CaseFile) -> int:
-    return 1
 
 
 @dataclass(frozen=True)
 class PrintableDocument:
-    key: str
-    title: str
+    """A document of the registry: its form, and the builder the program calls (the
+    form's own; a stand-in may take its place, as where a test makes a form fail)."""
+
+    form: PrintableForm
     build: Builder
-    build_blank: BlankBuilder
-    states: frozenset[str]
-    paper: str = "A4"
-    orientation: str = "portrait"
-    condition: Callable[[CaseFile], bool] = _always
-    copies: Callable[[CaseFile], int] = _one
+
+    @classmethod
+    def of(cls, form: PrintableForm) -> PrintableDocument:
+        return cls(form, form.build)
+
+    @property
+    def key(self) -> str:
+        return self.form.key
+
+    @property
+    def title(self) -> str:
+        return self.form.title
+
+    @property
+    def states(self) -> frozenset[str]:
+        return self.form.states
+
+    @property
+    def paper(self) -> str:
+        return self.form.paper
+
+    @property
+    def orientation(self) -> str:
+        return self.form.orientation
+
+    def build_blank(self, office: OfficeInfo) -> bytes:
+        return self.form.build_blank(office)
+
+    def copies(self, case: CaseFile) -> int:
+        return self.form.copies(case)
+
+    def unavailable_reason(self, case: CaseFile) -> str | None:
+        """Why the document is not offered for ``case`` now, in plain Chinese (None: it is)."""
+        return self.form.unavailable_reason(case)
 
     def offered_for(self, case: CaseFile) -> bool:
         """Whether the case's documents menu offers this one now."""
-        return case.state in self.states and self.condition(case)
-
-
-def _written(case: CaseFile) -> bool:
-    return case.outcome == "agreement_written"
-
-
-def _agreement(case: CaseFile, office: OfficeInfo) -> bytes:
-    return agreement.agreement_pdf(case, office)
-
-
-def _blank_agreement(office: OfficeInfo) -> bytes:
-    return agreement.blank_agreement_pdf(office)
-
-
-def _form(module: ModuleType) -> PrintableDocument:
-    """The entry of a form module of app.printing.forms (KEY, TITLE, STATES, offered,
-    build, build_blank)."""
-    build = module.build
-    build_blank = module.build_blank
-
-    def _build(case: CaseFile, office: OfficeInfo) -> bytes:
-        return bytes(build(case, office))
-
-    def _build_blank(office: OfficeInfo) -> bytes:
-        return bytes(build_blank(office))
-
-    return PrintableDocument(
-        key=str(module.KEY),
-        title=str(module.TITLE),
-        build=_build,
-        build_blank=_build_blank,
-        states=frozenset(module.STATES),
-        condition=module.offered,
-    )
+        return self.form.offered_for(case)
 
 
 # In the order of the case file (卷内目录 lists them in this order).
-DOCUMENTS: tuple[PrintableDocument, ...] = (
-    _form(cover),
-    _form(contents),
-    _form(application),
-    _form(acceptance),
-    _form(rights_notice),
-    _form(investigation),
-    _form(session_record),
-    PrintableDocument(
-        key=agreement.KEY,
-        title=agreement.TITLE,
-        build=_agreement,
-        build_blank=_blank_agreement,
-        states=CLOSED,
-        condition=_written,
-        copies=agreement.copies,
-    ),
-    _form(oral_agreement),
-    _form(termination),
-    _form(follow_up),
-    _form(confirmation),
+DOCUMENTS: tuple[PrintableDocument, ...] = tuple(
+    PrintableDocument.of(form)
+    for form in (
+        cover.FORM,
+        contents.FORM,
+        application.FORM,
+        acceptance.FORM,
+        rights_notice.FORM,
+        investigation.FORM,
+        session_record.FORM,
+        agreement.FORM,
+        oral_agreement.FORM,
+        termination.FORM,
+        follow_up.FORM,
+        confirmation.FORM,
+    )
 )
 
 

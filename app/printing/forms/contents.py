@@ -14,17 +14,11 @@ from app.models.casefile import CaseFile
 from app.printing import common as C
 from app.printing import layout as L
 from app.printing.context import OfficeInfo
-from app.printing.fonts import FontSet, get_fonts
+from app.printing.fonts import FontSet
+from app.printing.forms.base import CLOSED, Form
 
-KEY = "contents"
-TITLE = "卷内目录"
-STATES = frozenset({"closed", "archived"})
 COLUMNS = (56.0, L.BLOCK_WIDTH - 56.0 - 90.0 - 100.0, 90.0, 100.0)
 BLANK_ROWS = 15
-
-
-def offered(case: CaseFile) -> bool:
-    return True
 
 
 Entry = tuple[str, str, str]  # (title, pages "3-4", note)
@@ -50,52 +44,57 @@ def entries(case: CaseFile, office: OfficeInfo) -> list[Entry]:
         [
             (doc.title, C.count_pages(doc.build(case, office)))
             for doc in registry.for_case(case)
-            if doc.key not in (KEY, "cover")
+            if doc.key not in ("contents", "cover")
         ]
     )
 
 
-def story(
-    case: CaseFile | None,
-    office: OfficeInfo,
-    fonts: FontSet,
-    listed: list[Entry] | None = None,
-) -> list[Flowable]:
-    head = [["序号", "文书名称", "页号", "备注"]]
-    if listed is None:
-        listed = entries(case, office) if case else []
-    rows = [[str(i), t, p, n] for i, (t, p, n) in enumerate(listed, 1)]
-    filled = len(rows)
-    rows += [["", "", "", ""]] * max(BLANK_ROWS - len(rows), 3)
-    heights: list[float | None] = [None] * (1 + filled) + [32.0] * (len(rows) - filled)
-    table = L.table(
-        [*head, *rows],
-        COLUMNS,
-        style=C.TABLE_CELL,
-        padding=7,
-        extra=[
-            ("ALIGN", (0, 0), (-1, 0), "CENTER"),  # the heading
-            ("ALIGN", (0, 1), (0, -1), "CENTER"),  # 序号
-            ("ALIGN", (2, 1), (2, -1), "CENTER"),  # 页号
-        ],
-        fonts=fonts,
-        repeat_rows=1,
-        row_heights=heights,
-    )
-    return [table]
+class ContentsForm(Form):
+    key = "contents"
+    title = "卷内目录"
+    states = CLOSED
+    fitted = False
+
+    def __init__(self, listed: list[Entry] | None = None) -> None:
+        self.listed = listed  # its rows when the caller has counted the pages already
+
+    def story(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+        head = [["序号", "文书名称", "页号", "备注"]]
+        listed = self.listed
+        if listed is None:
+            listed = entries(case, office) if case else []
+        rows = [[str(i), t, p, n] for i, (t, p, n) in enumerate(listed, 1)]
+        filled = len(rows)
+        rows += [["", "", "", ""]] * max(BLANK_ROWS - len(rows), 3)
+        heights: list[float | None] = [None] * (1 + filled) + [32.0] * (len(rows) - filled)
+        table = L.table(
+            [*head, *rows],
+            COLUMNS,
+            style=C.TABLE_CELL,
+            padding=7,
+            extra=[
+                ("ALIGN", (0, 0), (-1, 0), "CENTER"),  # the heading
+                ("ALIGN", (0, 1), (0, -1), "CENTER"),  # 序号
+                ("ALIGN", (2, 1), (2, -1), "CENTER"),  # 页号
+            ],
+            fonts=fonts,
+            repeat_rows=1,
+            row_heights=heights,
+        )
+        return [table]
+
+
+FORM = ContentsForm()
+KEY, TITLE = FORM.key, FORM.title
+build_blank, offered = FORM.build_blank, FORM.offered
 
 
 def build(
-    case: CaseFile | None,
+    case: CaseFile,
     office: OfficeInfo,
     *,
     fonts: FontSet | None = None,
     listed: list[Entry] | None = None,
 ) -> bytes:
     """The list; ``listed``: its rows when the caller has counted the pages already."""
-    fonts = fonts or get_fonts()
-    return C.form_pdf(TITLE, story(case, office, fonts, listed), office, fonts, case)
-
-
-def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
-    return build(None, office, fonts=fonts)
+    return ContentsForm(listed).build(case, office, fonts=fonts)

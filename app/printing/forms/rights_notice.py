@@ -8,12 +8,9 @@ from app.models.casefile import CaseFile
 from app.printing import common as C
 from app.printing import layout as L
 from app.printing.context import OfficeInfo
-from app.printing.fonts import FontSet, get_fonts
+from app.printing.fonts import FontSet
+from app.printing.forms.base import AFTER_ACCEPT, Form
 from app.printing.layout import Span
-
-KEY = "rights_notice"
-TITLE = "当事人权利义务告知书"
-STATES = frozenset({"accepted", "assigned", "mediating", "closed", "archived"})
 
 INTRO = (
     "根据《中华人民共和国人民调解法》的规定，现将当事人在人民调解活动中享有的权利和"
@@ -34,42 +31,38 @@ FREE = "人民调解委员会调解民间纠纷，不收取任何费用（《中
 RECEIVED = "以上内容本人已经知悉。"
 
 
-def offered(case: CaseFile) -> bool:
-    return True
+class RightsNoticeForm(Form):
+    key = "rights_notice"
+    title = "当事人权利义务告知书"
+    states = AFTER_ACCEPT
+    one_sheet = True
+
+    def story(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
+        parties = C.ordered_parties(case) if case else []
+        to = "、".join(p.name for p in parties)
+        out: list[Flowable] = [
+            L.Paragraph([L.value(to, 12), Span("：")], L.BODY_FLUSH, fonts),
+            L.Paragraph(INTRO, L.BODY, fonts),
+            L.Paragraph("一、当事人在人民调解活动中享有下列权利：", L.HEADING, fonts),
+            *(L.Paragraph(r, L.BODY, fonts) for r in RIGHTS),
+            L.Paragraph("二、当事人在人民调解活动中履行下列义务：", L.HEADING, fonts),
+            *(L.Paragraph(d, L.BODY, fonts) for d in DUTIES),
+            L.Paragraph("三、" + FREE, L.BODY, fonts),
+            L.Paragraph(RECEIVED, L.BODY, fonts),
+        ]
+        signers = [C.party_signer(p) for p in parties] or [
+            ("当事人", "", "签名（按指印）"),
+            ("当事人", "", "签名（按指印）"),
+        ]
+        block = [
+            *C.signature_lines(signers, fonts),
+            C.seal_block(
+                C.committee_name(case, office), L.day(case.accepted_on if case else None), fonts
+            ),
+        ]
+        return C.finish(out, block)
 
 
-def story(case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
-    parties = C.ordered_parties(case) if case else []
-    to = "、".join(p.name for p in parties)
-    out: list[Flowable] = [
-        L.Paragraph([L.value(to, 12), Span("：")], L.BODY_FLUSH, fonts),
-        L.Paragraph(INTRO, L.BODY, fonts),
-        L.Paragraph("一、当事人在人民调解活动中享有下列权利：", L.HEADING, fonts),
-        *(L.Paragraph(r, L.BODY, fonts) for r in RIGHTS),
-        L.Paragraph("二、当事人在人民调解活动中履行下列义务：", L.HEADING, fonts),
-        *(L.Paragraph(d, L.BODY, fonts) for d in DUTIES),
-        L.Paragraph("三、" + FREE, L.BODY, fonts),
-        L.Paragraph(RECEIVED, L.BODY, fonts),
-    ]
-    signers = [C.party_signer(p) for p in parties] or [
-        ("当事人", "", "签名（按指印）"),
-        ("当事人", "", "签名（按指印）"),
-    ]
-    block = [
-        *C.signature_lines(signers, fonts),
-        C.seal_block(
-            C.committee_name(case, office), L.day(case.accepted_on if case else None), fonts
-        ),
-    ]
-    return C.finish(out, block)
-
-
-def build(case: CaseFile | None, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
-    fonts = fonts or get_fonts()
-    return C.form_pdf(
-        TITLE, lambda: story(case, office, fonts), office, fonts, case, one_sheet=True
-    )
-
-
-def build_blank(office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
-    return build(None, office, fonts=fonts)
+FORM = RightsNoticeForm()
+KEY, TITLE = FORM.key, FORM.title
+build, build_blank, offered = FORM.build, FORM.build_blank, FORM.offered

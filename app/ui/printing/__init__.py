@@ -14,6 +14,7 @@ Modules:
   render.py         pages of a QPdfDocument onto a QPrinter (print range, copies, A4 fit)
   files.py          file names for the save dialog; all-or-nothing writes with plain messages
   case_file_job.py  the bound case file (app/printing/case_file.py) built in a worker thread
-  menu.py           the menu and the two entry points above, and why a document is not offered
+  menu.py           the menu and the two entry points above; why a document is not offered
+                    is the document's to say (PrintableForm.unavailable_reason)
   context.py        OfficeInfo from the database (the case's own committee)
 """

@@ -24,8 +24,6 @@ from app.models import personal_data
 from app.models.casefile import CaseFile, load_case
 from app.models.db import Database, StorageError
 from app.models.errors import NotFoundError
-from app.models.reference import OUTCOMES, STATES
-from app.models.reference import sources as source_labels
 from app.printing import agreement, registry
 from app.printing.context import OfficeInfo
 from app.printing.registry import PrintableDocument
@@ -48,13 +46,6 @@ CANNOT_TITLE = "无法打印这份文书"
 DRAFT_STATES = frozenset({"assigned", "mediating"})
 DRAFT_COPIES_NOTE = "每位当事人一份，供阅读核对"
 NO_DRAFT_TEXT = "本案还没有协议草稿。请先在案件窗口的“协议”页填写协议内容，点“保存草稿”。"
-
-# Where in the case window each missing record is entered (for "what to do" messages).
-_WHERE = {
-    "investigation": "请先在案件窗口点“记录调查”登记调查情况（案件进入调解中以后可以打印）。",
-    "session_record": "请先在案件窗口点“记录调解”登记调解经过。",
-    "follow_up": "请先在案件窗口点“回访”登记回访情况。",
-}
 
 
 def _ignoring_args(fn: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[..., None]:
@@ -149,26 +140,9 @@ def _add_blank_menu(menu: QMenu, db: Database, parent: QWidget | None, court_nam
 
 
 def why_not_offered(doc: PrintableDocument, case: CaseFile) -> str:
-    """Why ``doc`` cannot be printed for ``case`` now, and what to do, in plain Chinese."""
-    state = STATES.get(case.state, case.state)
-    if case.state not in doc.states:
-        wanted = "、".join(STATES[s] for s in STATES if s in doc.states)
-        return f"《{doc.title}》要在案件{wanted}时才能打印，本案现在是“{state}”。"
-    if doc.key in _WHERE:
-        return f"本案还没有《{doc.title}》要填写的记录。{_WHERE[doc.key]}"
-    outcome = OUTCOMES.get(case.outcome or "", "（未填写）")
-    if doc.key == "agreement":
-        return f"《{doc.title}》只用于以“达成书面协议”结案的案件，本案的调解结果是“{outcome}”。"
-    if doc.key == "oral_agreement":
-        return f"《{doc.title}》只用于以“达成口头协议”结案的案件，本案的调解结果是“{outcome}”。"
-    if doc.key == "termination":
-        return f"《{doc.title}》只用于调解不成、终止调解的案件，本案的调解结果是“{outcome}”。"
-    if doc.key == "confirmation_application":
-        return f"只有以“达成书面协议”结案的案件才能申请司法确认，本案的调解结果是“{outcome}”。"
-    if doc.key == "application":
-        source = source_labels().get(case.source, case.source)
-        return f"《{doc.title}》用于当事人申请调解的案件，本案的纠纷来源是“{source}”。"
-    return f"本案现在不能打印《{doc.title}》。"
+    """Why ``doc`` cannot be printed for ``case`` now, and what to do, in plain Chinese:
+    the document's own answer (:meth:`PrintableForm.unavailable_reason`)."""
+    return doc.unavailable_reason(case) or f"本案现在不能打印《{doc.title}》。"
 
 
 def open_preview(
