@@ -14,8 +14,7 @@ from app.models.audit import AuditFilter, AuditReader
 from app.models.db import Database
 from app.models.errors import PermissionDeniedError
 from app.models.parties import case_parties, to_input
-from tests.conftest import PASSWORD
-from tests.helpers import edit_party
+from tests.helpers import PASSWORD, edit_party
 from tests.models.helpers import ZHANG, register, user
 
 CLERK_PASSWORD = "zhouyumei1"

@@ -102,6 +102,8 @@ def test_bad_input_names_the_field_and_saves_nothing(
 ) -> None:
     before = office_db.scalar("SELECT count(*) FROM clause_templates")
     with pytest.raises(ValidationError) as info:
-        ct.save_template(office_db, None, category=category, title=title, body=body, by="u")
+        ct.save_template(
+            office_db, None, category=category, title=title, body=body, by=director(office_db)
+        )
     assert info.value.field == field
     assert office_db.scalar("SELECT count(*) FROM clause_templates") == before

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.models import accounts, cases, ledger, office
+from app.models import accounts, cases, ledger, office, sheet_print
 from app.models import db as dbmod
 from app.models.cases import CloseInput, ConfirmationInput
 from app.models.db import Database
@@ -481,7 +481,7 @@ def test_odd_texts_and_numbers_are_written_as_xlsxwriter_writes_them(tmp_path):
                 cells[col] = numbers[i % len(numbers)]
             elif column.kind == "date" and (col + i) % 2:
                 cells[col] = 46000 + i
-        rows.append((tuple(cells), None if i % 2 else ledger.sheet_print.row_height(i, 10.5)))
+        rows.append((tuple(cells), None if i % 2 else sheet_print.row_height(i, 10.5)))
     write_rows(tmp_path / "fast.xlsx", rows, fast=True)
     write_rows(tmp_path / "plain.xlsx", rows, fast=False)
     assert sheet_files(tmp_path / "fast.xlsx") == sheet_files(tmp_path / "plain.xlsx")

@@ -41,7 +41,7 @@ TEXTS = MonthlyTexts(
 )
 
 
-def ids(db: Database) -> tuple[str, str]:
+def ids(db: Database) -> tuple[str, accounts.Actor]:
     return report_committee_id(db), director(db)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from app.models import office
+from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import OfficeDetails
 from tests.helpers import director
 
 
-def _by(db: Database) -> str:
+def _by(db: Database) -> Actor:
     return director(db)
 
 

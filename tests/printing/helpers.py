@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
+from typing import Any
 
 import pypdf
-from pypdf.generic import ContentStream
+from pypdf.generic import ContentStream, DictionaryObject, PdfObject
 from reportlab.pdfbase import pdfmetrics
 
 from app.models.casefile import (
@@ -41,9 +42,9 @@ def person(
     position: int = 0,
     *,
     agent: bool = False,
-    **kw: object,
+    **kw: Any,
 ) -> CaseParty:
-    values: dict[str, object] = dict(
+    values: dict[str, Any] = dict(
         link_id=f"l{position}{role}",
         party_id=f"p{position}{role}",
         role=role,
@@ -70,8 +71,8 @@ def person(
     return CaseParty(**values)
 
 
-def organisation(name: str, role: str = "respondent", position: int = 1, **kw: object) -> CaseParty:
-    values: dict[str, object] = dict(
+def organisation(name: str, role: str = "respondent", position: int = 1, **kw: Any) -> CaseParty:
+    values: dict[str, Any] = dict(
         kind="org",
         sex="",
         ethnicity="",
@@ -95,13 +96,13 @@ TERMS = [
 ]
 
 
-def full_case(**kw: object) -> CaseFile:
+def full_case(**kw: Any) -> CaseFile:
     """A closed case with a written agreement, every field of every party filled."""
     parties = [
         person("张𠮷祥", "applicant", 0, agent=True),
         organisation("青山建材有限公司", "respondent", 1),
     ]
-    values: dict[str, object] = dict(
+    values: dict[str, Any] = dict(
         id="case-1",
         committee_id="cm-1",
         committee_name="青山镇人民调解委员会",
@@ -186,7 +187,7 @@ FACTS_5000 = (
 )[:5000]
 
 
-def extreme_case(**kw: object) -> CaseFile:
+def extreme_case(**kw: Any) -> CaseFile:
     """The most a case can hold: 8 parties on each side (every applicant with an agent,
     the respondents alternately people with agents and organisations), names with CJK
     Extension B characters, a 5,000-character account of the facts in the case, the
@@ -207,7 +208,7 @@ def extreme_case(**kw: object) -> CaseFile:
         else person(f"被申请人𠀾{i}号", "respondent", 8 + i, agent=True)
         for i in range(8)
     ]
-    values: dict[str, object] = dict(
+    values: dict[str, Any] = dict(
         parties=applicants + respondents,
         facts=FACTS_5000,
         state="archived",
@@ -261,7 +262,7 @@ def extreme_case(**kw: object) -> CaseFile:
     )
 
 
-def with_agreement(case: CaseFile, **kw: object) -> CaseFile:
+def with_agreement(case: CaseFile, **kw: Any) -> CaseFile:
     assert case.agreement is not None
     return replace(case, agreement=replace(case.agreement, **kw))
 
@@ -379,6 +380,17 @@ def _reportlab_font(base_font: str) -> str:
     return {"NotoSerifSC-Regular": "NotoSerifSC"}.get(name, name)
 
 
+def pdf_dict(obj: PdfObject, *keys: str) -> DictionaryObject:
+    """The dictionary at ``keys`` inside ``obj``, e.g. a page's fonts: ``pdf_dict(page,
+    "/Resources", "/Font")`` (pypdf types a dictionary's values as any PdfObject)."""
+    for key in keys:
+        assert isinstance(obj, DictionaryObject), key
+        obj = obj[key]
+    found = obj.get_object()
+    assert isinstance(found, DictionaryObject), keys
+    return found
+
+
 def drawn_lines(pdf: bytes) -> list[DrawnLine]:
     """Every line of text drawn, read from the content streams (q/Q/cm, BT, Tm, Tf, Tc),
     its text decoded by pypdf. A line's width is measured the way it was set: each
@@ -387,7 +399,7 @@ def drawn_lines(pdf: bytes) -> list[DrawnLine]:
     fontset = get_fonts()
     out: list[DrawnLine] = []
     for n, page in enumerate(reader(pdf).pages):
-        resources = page["/Resources"]["/Font"]
+        resources = pdf_dict(page, "/Resources", "/Font")
         texts: list[list[str]] = []
 
         def before(op: bytes, *_: object, texts: list[list[str]] = texts) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.models import casefile, cases, office
 from app.models import db as dbmod
+from app.models.accounts import Actor
 from app.models.casefile import CaseFile
 from app.models.cases import AgreementInput, CaseInput, CloseInput, SessionInput
 from app.models.identity import resident_id_check_char
@@ -71,7 +72,7 @@ MANY_TERMS = [
 ]
 
 
-def _setup(db: dbmod.Database) -> tuple[str, str, list[str]]:
+def _setup(db: dbmod.Database) -> tuple[str, Actor, list[str]]:
     committee = office.setup_office(
         db,
         committee_name="青山镇人民调解委员会",
@@ -96,7 +97,7 @@ def _setup(db: dbmod.Database) -> tuple[str, str, list[str]]:
 def _through_to_archive(
     db: dbmod.Database,
     data: CaseInput,
-    user: str,
+    user: Actor,
     mediators: list[str],
     agreement: AgreementInput,
     *,

@@ -23,7 +23,7 @@ from app.printing.case_file import (
 )
 from app.printing.context import OfficeInfo
 from app.printing.forms import contents
-from tests.printing.helpers import OFFICE, full_case, reader
+from tests.printing.helpers import OFFICE, full_case, pdf_dict, reader
 
 # Demo cases (tests/printing/conftest.py): a written agreement with a session, an
 # investigation and a follow-up visit; a terminated mediation; an oral agreement.
@@ -168,7 +168,7 @@ def test_joined_file_has_unique_font_names_bookmarks_and_title(
     pdf = reader(bundle.pdf)
     fonts: set[str] = set()
     for page in pdf.pages:
-        for ref in page["/Resources"]["/Font"].values():
+        for ref in pdf_dict(page, "/Resources", "/Font").values():
             fonts.add(str(ref.get_object()["/BaseFont"]))
     subset_names = [n for n in fonts if "+" in n]
     # one document's subsets share their tags within it, never with another document

@@ -10,6 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
 from app.printing import layout as L
@@ -36,9 +37,9 @@ def doc(text: str = LONG) -> bytes:
 
 
 def test_page_geometry_follows_gb_t_9704() -> None:
-    assert round(L.PAGE_WIDTH / L.mm) == 210 and round(L.PAGE_HEIGHT / L.mm) == 297
-    assert round(L.MARGIN_TOP / L.mm) == 37 and round(L.MARGIN_LEFT / L.mm) == 28
-    assert round(L.BLOCK_WIDTH / L.mm) == 156 and round(L.BLOCK_HEIGHT / L.mm) == 225
+    assert round(L.PAGE_WIDTH / mm) == 210 and round(L.PAGE_HEIGHT / mm) == 297
+    assert round(L.MARGIN_TOP / mm) == 37 and round(L.MARGIN_LEFT / mm) == 28
+    assert round(L.BLOCK_WIDTH / mm) == 156 and round(L.BLOCK_HEIGHT / mm) == 225
     assert L.SIZE_3 == 16 and L.SIZE_2 == 22 and L.SIZE_4 == 14
     assert round(L.BLOCK_HEIGHT / L.BODY_LEADING, 6) == 22
 

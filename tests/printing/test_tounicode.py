@@ -8,7 +8,7 @@ import pytest
 from reportlab.pdfbase import ttfonts
 
 from app.printing import layout, tounicode
-from tests.printing.helpers import all_text, reader
+from tests.printing.helpers import all_text, pdf_dict, reader
 
 
 def test_utf16_hex() -> None:
@@ -45,7 +45,7 @@ def test_every_tounicode_entry_is_utf16be() -> None:
     )
     maps = []
     for page in reader(pdf).pages:
-        for font in page["/Resources"]["/Font"].values():
+        for font in pdf_dict(page, "/Resources", "/Font").values():
             stream = font.get_object().get("/ToUnicode")
             if stream is not None:
                 maps.append(stream.get_object().get_data().decode("latin-1"))

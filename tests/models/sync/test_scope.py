@@ -16,6 +16,7 @@ import pytest
 from app.models import cases, office, search
 from app.models.cases import AgreementInput, CaseInput, CloseInput, SessionInput
 from app.models.db import Database
+from app.models.errors import ValidationError
 from app.models.registries import people
 from app.models.sync import conflicts as conflict_list
 from app.models.sync import exchange, merge
@@ -371,7 +372,7 @@ def test_a_mediator_deleted_on_the_laptop_but_used_in_the_office_stays_everywher
     assert shown.kept.text == "仍在：还有 1 条调解员指派用到它，删除没有执行"
     assert shown.kept.who == "系统"
     deleted = next(s for s in shown.sides if s.op == "d")
-    with pytest.raises(conflict_list.ValidationError, match="用到它"):
+    with pytest.raises(ValidationError, match="用到它"):
         conflict_list.resolve(office_pc.db, shown, keep=deleted, by=office_pc.user)
     conflict_list.resolve(office_pc.db, shown, keep=shown.kept, by=office_pc.user)
     assert conflicts(office_pc.db) == set()

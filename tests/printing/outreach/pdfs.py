@@ -11,6 +11,8 @@ from typing import Any
 
 import pypdf
 
+from tests.printing.helpers import pdf_dict
+
 MM = 72 / 25.4
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 LINE = re.compile(rf"{NUMBER} {NUMBER} m {NUMBER} {NUMBER} l S")
@@ -101,7 +103,7 @@ def embedded_fonts(pdf: bytes) -> dict[str, bool]:
     """BaseFont → whether it carries its TrueType program (/FontFile2)."""
     out: dict[str, bool] = {}
     for page in reader(pdf).pages:
-        fonts = page["/Resources"].get("/Font")
+        fonts = pdf_dict(page, "/Resources").get("/Font")
         if fonts is None:
             continue
         for font in fonts.values():
@@ -126,7 +128,9 @@ def outline(pdf: bytes) -> list[tuple[int, str, int]]:
             if isinstance(item, list):
                 walk(item, level + 1)
             else:
-                out.append((level, str(item.title), r.get_destination_page_number(item)))
+                page = r.get_destination_page_number(item)
+                assert page is not None, f"bookmark {item.title} points to no page"
+                out.append((level, str(item.title), page))
 
     walk(r.outline, 0)
     return out
@@ -141,7 +145,7 @@ def render(pdf: bytes, page: int, dpi: float, tmp: Path) -> Any:
 
     path = tmp / f"render-{page}.pdf"
     path.write_bytes(pdf)
-    doc = QPdfDocument(None)
+    doc = QPdfDocument()
     try:
         assert doc.load(str(path)) == QPdfDocument.Error.None_
         points = doc.pagePointSize(page)

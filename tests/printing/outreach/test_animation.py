@@ -11,6 +11,7 @@ import zxingcpp
 from app.printing.outreach import animation, kit
 from app.printing.outreach.data import ANIMATION, ContentItem
 from app.printing.outreach.text import InvalidLinkError, MissingDataError
+from tests.printing.helpers import pdf_dict
 from tests.printing.outreach.pdfs import MM, page_sizes, page_text, reader, rects, render
 from tests.printing.outreach.sample import CONTENT, HONGQI, LINK_1, LINK_2
 
@@ -66,7 +67,7 @@ def test_modules_are_vector_rectangles_matching_segno(pdf: bytes) -> None:
             seen[row][c] = True
     assert tuple(tuple(r) for r in seen) == matrix
     for page in reader(pdf).pages:  # no raster anywhere
-        assert page["/Resources"].get("/XObject") is None
+        assert pdf_dict(page, "/Resources").get("/XObject") is None
 
 
 def test_code_is_large_with_a_clear_quiet_zone(pdf: bytes) -> None:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.models import cases
 from app.models.casefile import load_case
 from app.models.db import Database
+from app.models.parties import PartyInput
 from app.ui.cases import case_pages
 from app.ui.cases.tables import (
     EVENT_COL_ACTION,
@@ -111,7 +112,7 @@ def test_party_and_session_texts(office_db: Database) -> None:
     cases.save_party(
         office_db,
         case_id,
-        cases.PartyInput(
+        PartyInput(
             name="青山建材有限公司",
             role="respondent",
             kind="org",

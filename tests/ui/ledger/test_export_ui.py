@@ -183,7 +183,7 @@ def _wait_for_cancel(kw: dict[str, Any]) -> None:
 def _export_waits_for_cancel(monkeypatch: pytest.MonkeyPatch) -> None:
     """The export holds on until 取消, then runs (it sees the cancel at once and removes
     its temporary file)."""
-    real = export_ui.export_ledger
+    real = ledger.export_ledger
 
     def slow_export(db: Database, path: Path, **kw: Any) -> int:
         _wait_for_cancel(kw)
@@ -220,7 +220,7 @@ def test_a_cancel_after_the_last_row_still_reports_the_saved_file(
     boxes: Boxes,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = export_ui.export_ledger
+    real = ledger.export_ledger
     written = threading.Event()
 
     def export_then_wait(db: Database, path: Path, **kw: Any) -> int:

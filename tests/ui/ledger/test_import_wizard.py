@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
 from app.models.errors import ImportFailedError
+from app.models.ledger_import import apply_import
 from app.ui.ledger import import_wizard as wizard_ui
 from app.ui.ledger import open_import
 from app.ui.ledger.import_pages import PreviewPage
@@ -410,7 +411,7 @@ def test_a_cancelled_import_leaves_the_database_as_before(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = wizard_ui.apply_import
+    real = apply_import
 
     def slow_import(db: Database, plan: Any, **kw: Any) -> Any:
         deadline = time.monotonic() + 20
@@ -445,7 +446,7 @@ def test_a_cancel_after_the_commit_shows_what_was_imported(
 ) -> None:
     """取消 in the progress dialog, or Esc on the wizard before that dialog shows, once
     the import has committed: the wizard stays and says the cases are in."""
-    real = wizard_ui.apply_import
+    real = apply_import
     committed = threading.Event()
 
     def import_then_wait(db: Database, plan: Any, **kw: Any) -> Any:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from app.ui.printing import files
 from app.ui.printing.files import SaveError, safe_file_name, suggested_file_name, write_atomically
 
 
@@ -75,7 +75,7 @@ def test_permission_denied_even_as_root(tmp_path: Path, monkeypatch: pytest.Monk
     def refuse(**_kw: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)  # as files uses it
     with pytest.raises(SaveError) as info:
         write_atomically(tmp_path / "协议书.pdf", b"%PDF-1")
     assert "不允许写入" in info.value.message and f"“{tmp_path}”" in info.value.message
@@ -91,7 +91,7 @@ def test_full_disk_leaves_no_half_file_and_keeps_the_old_one(
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # as files uses it
     with pytest.raises(SaveError) as info:
         write_atomically(target, b"%PDF-1 new" * 1000)
     assert "空间不够" in info.value.message and "“协议书.pdf”" in info.value.message

@@ -19,6 +19,7 @@ from app.ui.printing import menu, preview
 from app.ui.printing.context import office_for
 from app.ui.printing.preview import PreviewWindow, show_preview
 from app.ui.printing.render import PrintRun, prepare_printer, print_pdf, selected_pages
+from tests.printing.helpers import pdf_dict
 from tests.ui.events import run_queued
 from tests.ui.printing.conftest import Answers
 from tests.ui.printing.helpers import (
@@ -213,13 +214,12 @@ def test_a_failed_save_is_told_with_the_file_name(
 ) -> None:
     """The same path as a read-only folder where root is not stopped: the system refuses."""
     import errno
-
-    from app.ui.printing import files
+    import tempfile
 
     def refuse(**_kw: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)  # as app.ui.printing.files uses it
     window = open_doc(print_db, "agreement", AGREEMENT_CASE, parent)
     assert not window.save_to(tmp_path / window.file_name)
     assert answers.kinds() == ["warning"]
@@ -255,8 +255,8 @@ def test_printing_at_high_resolution_caps_the_image(
     run = PrintRun(window.document, printer, [0])
     assert run.dpi == 600
     assert print_pdf(window.document, printer, pages=[0]) == 1
-    resources = reader(tmp_path / "hi.pdf").pages[0]["/Resources"]
-    (image,) = [x.get_object() for x in resources["/XObject"].values()]
+    images = pdf_dict(reader(tmp_path / "hi.pdf").pages[0], "/Resources", "/XObject")
+    (image,) = [x.get_object() for x in images.values()]
     assert image["/Width"] == pytest.approx(A4_POINTS[0] * 600 / 72, abs=1)
     assert image["/ColorSpace"] == "/DeviceGray"  # black documents: a third of the data
 
@@ -358,7 +358,7 @@ def test_font_problems_are_shown_once(
         problems = ("找不到字体文件“NotoSerifSC-Regular.ttf”，正文改用其他字体。",)
 
     monkeypatch.setattr(preview, "_shown_font_problems", set())
-    monkeypatch.setattr(preview.fonts, "get_fonts", lambda: Broken())
+    monkeypatch.setattr(fonts, "get_fonts", lambda: Broken())
     pdf = registry.document("agreement").build_blank(office_for(print_db))
     show_preview(pdf, title="人民调解协议书", blank=True, parent=parent)
     show_preview(pdf, title="人民调解协议书", blank=True, parent=parent)

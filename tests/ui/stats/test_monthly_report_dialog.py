@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import io
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,6 @@ from app.models.monthly_report import (
 )
 from app.printing.monthly_report import SHEETS
 from app.ui import jobs
-from app.ui.printing import files
 from app.ui.printing.preview import PreviewWindow
 from app.ui.stats.monthly_report_dialog import MonthlyReportDialog, open_monthly_report
 from tests.models.test_stats import TODAY, Office, build
@@ -354,7 +354,7 @@ def test_a_folder_that_cannot_be_written_to_is_told_plainly(
     def refuse(**_kw: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)  # chmod does not stop root
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)  # chmod does not stop root
     dialog = open_dialog(qtbot, world.db, parent)
     written: list[str] = []
     dialog.exported.connect(written.append)

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 import shiboken6
@@ -16,9 +17,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
-from app.models.db import StorageError
+from app.models import stats
+from app.models.db import Database, StorageError
 from app.models.reference import categories, sources
-from app.models.stats import LABELS, Indicators, Period
+from app.models.stats import LABELS, Indicators, Period, Report
 from app.ui import jobs
 from app.ui.application import apply_font_size
 from app.ui.jobs import BackgroundJob
@@ -94,9 +96,9 @@ class Held:
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
     state = Held()
-    real = window_module.report
+    real = stats.report
 
-    def report(db, period, **kwargs):  # type: ignore[no-untyped-def]
+    def report(db: Database, period: Period, **kwargs: Any) -> Report:
         if period in state.periods:
             state.entered.set()
             state._gate.wait(10)
@@ -111,9 +113,9 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
 def threads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Period, bool]]:
     """(period, read on the GUI thread) for every report() the window asks for."""
     calls: list[tuple[Period, bool]] = []
-    real = window_module.report
+    real = stats.report
 
-    def report(db, period, **kwargs):  # type: ignore[no-untyped-def]
+    def report(db: Database, period: Period, **kwargs: Any) -> Report:
         calls.append((period, threading.current_thread() is threading.main_thread()))
         return real(db, period, **kwargs)
 

@@ -51,7 +51,9 @@ Opener = Callable[[Database], ConflictsWindow]
 class Office:
     """The office database, the laptop made from it, and what the tests point at."""
 
-    def __init__(self, db: Database, laptop: Database, case_id: str, director: str) -> None:
+    def __init__(
+        self, db: Database, laptop: Database, case_id: str, director: accounts.Actor
+    ) -> None:
         self.db = db
         self.laptop = laptop
         self.case_id = case_id
@@ -139,7 +141,7 @@ def open_window(qtbot: QtBot, track: list[QWidget]) -> Opener:
     return make
 
 
-def shown_rows(window: ConflictsWindow) -> list[tuple[str, str, str]]:
+def shown_rows(window: ConflictsWindow) -> list[tuple[str, ...]]:
     m = window.model
     return [
         tuple(str(m.index(r, c).data()) for c in (COL_RECORD, COL_FIELD, COL_COUNT))
