@@ -47,7 +47,7 @@ from app.qt.widgets import (
 from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label, py_date, qdate
 from app.ui.file_dialogs import ask_save
-from app.ui.item_views import on_open
+from app.ui.item_views import on_open, whole_rows
 from app.ui.jobs import BackgroundJob, Progress
 from app.ui.look import ERROR, MUTED, tint
 from app.ui.session import current_actor
@@ -245,9 +245,7 @@ class AuditWindow(QWidget):
         self.model = AuditModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        whole_rows(self.table)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()

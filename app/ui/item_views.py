@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.qt.core import QEvent, QModelIndex, QObject, Qt
+from app.qt.core import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt
 from app.qt.gui import QKeyEvent
-from app.qt.widgets import QAbstractItemView
+from app.qt.widgets import QAbstractItemView, QTableView
 
 # Custom item-data roles every model of the program uses the same way.
 SortRole = Qt.ItemDataRole.UserRole + 1  # a native value (date, int, str) to sort by
@@ -34,6 +34,25 @@ class _EnterOpens(QObject):
             self._callback(self._view.currentIndex())
             return True
         return False
+
+
+def whole_rows(view: QAbstractItemView) -> None:
+    """A list of records: one whole row chosen at a time, nothing edited in place."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+
+def record_table(model: QAbstractItemModel, *, wrap: bool) -> QTableView:
+    """A table of records (``whole_rows``) without row numbers; Tab leaves it and the
+    arrows move inside it. ``wrap``: long cells wrap rather than end in "…"."""
+    view = QTableView()
+    view.setModel(model)
+    whole_rows(view)
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(wrap)
+    view.verticalHeader().hide()
+    return view
 
 
 def on_open(view: QAbstractItemView, callback: OpenCallback) -> None:

@@ -28,7 +28,6 @@ from app.qt.core import (
 )
 from app.qt.gui import QKeySequence, QShortcut, QShowEvent
 from app.qt.widgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -52,6 +51,7 @@ from app.ui.cases.widgets import (
     fit_to_screen,
     hint_label,
 )
+from app.ui.item_views import record_table
 from app.ui.look import SUCCESS, Heading, tint
 from app.ui.signals import emit
 from app.ui.table_model import ListTableModel
@@ -96,14 +96,7 @@ def record_view(model: QAbstractTableModel) -> QTableView:
     """The list of texts: whole rows, one at a time, not editable in place; the first
     column (the title) takes the room, the others what they need. Tab goes on to the
     editor rather than from cell to cell."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
+    view = record_table(model, wrap=False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for col in range(1, model.columnCount()):

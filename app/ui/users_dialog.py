@@ -37,7 +37,7 @@ from app.ui import messages
 from app.ui.cases.service_dialog import ServiceDialog, call_service, keep_typed, tell_clashes
 from app.ui.cases.tables import local_time
 from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, hint_label
-from app.ui.item_views import on_open
+from app.ui.item_views import on_open, whole_rows
 from app.ui.look import Heading
 from app.ui.signals import emit
 from app.ui.table_model import Column, ListTableModel, numbered
@@ -290,9 +290,7 @@ class UsersDialog(QDialog):
         self.model = ListTableModel(USER_COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        whole_rows(self.table)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

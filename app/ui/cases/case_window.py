@@ -21,7 +21,6 @@ from app.models.sync.numbers import PROVISIONAL_NOTE
 from app.qt.core import QModelIndex, QSize, Qt, QTimer, Signal
 from app.qt.gui import QCloseEvent, QKeySequence, QShortcut
 from app.qt.widgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +57,7 @@ from app.ui.cases.widgets import (
     fmt_date,
     hint_label,
 )
+from app.ui.item_views import record_table
 from app.ui.look import (
     ERROR,
     NOTICE_BORDER,
@@ -109,16 +109,9 @@ TAB_PARTIES, TAB_DETAILS, TAB_SESSIONS, TAB_AGREEMENT, TAB_FOLLOW_UP, TAB_HISTOR
 
 
 def _table(model: ListTableModel[Any]) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view = record_table(model, wrap=True)
     view.setAlternatingRowColors(True)
-    view.setWordWrap(True)
-    view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
-    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
     return view
 
 

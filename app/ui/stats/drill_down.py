@@ -15,7 +15,6 @@ from app.models.register import RegisterRow
 from app.qt.core import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from app.qt.gui import QKeySequence, QShortcut
 from app.qt.widgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -26,7 +25,7 @@ from app.qt.widgets import (
 )
 from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
-from app.ui.item_views import on_open
+from app.ui.item_views import on_open, whole_rows
 from app.ui.look import Heading
 from app.ui.register_model import NO_NUMBER, outcome_tip
 from app.ui.signals import emit
@@ -140,9 +139,7 @@ class DrillDownDialog(QDialog):
 
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        whole_rows(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
