@@ -990,6 +990,7 @@ class MainWindow(QMainWindow):
             self.idle.stop()
             if self.daily_check is not None:
                 self.daily_check.stop()
+            self.register_page.stop_pending_search()
             self.search_index.stop()  # after its current batch; it goes on next time
             self.storage_status.stop()  # the file is checked again next time
             super().closeEvent(event)

@@ -276,9 +276,20 @@ class RegisterPage(QWidget):
 
     def apply_filter(self) -> bool:
         self._debounce.stop()
+        if not self.db.is_open:  # a search typed just before the program closed its file
+            return False
         if self.current_filter() == self.model.filter and self.loaded:
             return True
         return self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
+
+    def stop_pending_search(self) -> None:
+        """Forget a search typed within SEARCH_DELAY_MS (the window is closing)."""
+        self._debounce.stop()
+
+    @property
+    def search_pending(self) -> bool:
+        """Typed, and not yet applied (it is, SEARCH_DELAY_MS after the last keystroke)."""
+        return self._debounce.isActive()
 
     def clear_filters(self) -> None:
         widgets = (self.state, self.category, self.source, self.village, self.mediator)

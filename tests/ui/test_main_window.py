@@ -122,6 +122,20 @@ def test_export_offers_the_registers_current_filter(window: MainWindow, qtbot: Q
     dialog.reject()
 
 
+def test_a_search_typed_just_before_closing_is_dropped(
+    window: MainWindow, demo_db: Database
+) -> None:
+    """The register's search waits for the typing to stop; a window closed in that moment,
+    and its file closed after it, must not read the closed file when the wait ends."""
+    window.show_register()
+    window.register_page.search.setText("王")
+    assert window.register_page.search_pending
+    assert window.close()
+    assert not window.register_page.search_pending
+    demo_db.close()
+    assert window.register_page.apply_filter() is False  # (a timer that fired anyway)
+
+
 def test_an_import_from_the_menu_shows_the_new_cases_at_once(
     window: MainWindow, qtbot: QtBot, tmp_path: Path, demo_db: Database
 ) -> None:
