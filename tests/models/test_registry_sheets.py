@@ -18,7 +18,6 @@ import pytest
 
 from app.models import office
 from app.models import registries as reg
-from app.models import registry_sheets as rs
 from app.models.db import Database, connect
 from app.models.errors import (
     ImportFailedError,
@@ -26,6 +25,7 @@ from app.models.errors import (
     SheetColumnsError,
     SheetFileError,
 )
+from app.models.registries import sheets as rs
 from tests.helpers import fill_demo, new_database
 from tests.models.helpers import user
 

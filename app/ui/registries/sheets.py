@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.models import registry_sheets as sheets
 from app.models.db import StorageError
 from app.models.errors import DomainError
-from app.models.registry_sheets import ImportPreview, ImportResult
+from app.models.registries import sheets
+from app.models.registries.sheets import ImportPreview, ImportResult
 from app.qt.core import QSize, Qt, Signal
 from app.qt.widgets import (
     QAbstractItemView,

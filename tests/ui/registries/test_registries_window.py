@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from app.models import demo, office
 from app.models import registries as reg
-from app.models import registry_sheets as sheets
 from app.models.db import Database
+from app.models.registries import sheets
 from app.ui.registries import sheets as sheet_ui
 from app.ui.registries.form import RegistryForm
 from app.ui.registries.page import RegistryPage

@@ -1,4 +1,4 @@
-"""The registries in and out of Excel (xlsx, openpyxl): a template to fill in, an export, and an
+"""The registries in and out of Excel (xlsx): a template to fill in, an export, and an
 import that first checks every row (``read_sheet``: nothing is written) and then writes the
 good rows in one transaction (``apply_import``: all or nothing).
 
@@ -27,15 +27,14 @@ from app.models.errors import (
     ValidationError,
 )
 from app.models.registries.common import clean_name, clean_phone, clean_text
-from app.models.registry_sheet_io import (
+from app.models.registries.sheet_io import (
     column_of,
     file_bytes,
     header_row,
-    new_workbook,
     sheet_rows,
-    to_bytes,
+    workbook_bytes,
 )
-from app.models.registry_sheet_specs import (
+from app.models.registries.sheet_specs import (
     BROADCAST_SCHEDULE,
     GRID_WORKERS,
     HOUSEHOLDS,
@@ -153,7 +152,7 @@ def template_xlsx(kind: str, *, db: Database | None = None) -> bytes:
     sheet 填写说明 with what each column takes and an example row."""
     spec = spec_of(kind)
     names = [v.name for v in office.villages(db)] if db is not None else None
-    return to_bytes(new_workbook(spec, names))
+    return workbook_bytes(spec, names)
 
 
 def _export_rows(db: Database, kind: str) -> list[tuple[object, ...]]:
@@ -194,17 +193,8 @@ def _export_rows(db: Database, kind: str) -> list[tuple[object, ...]]:
 def export_xlsx(db: Database, kind: str) -> bytes:
     """The registry's rows in use, in the template's layout (so the file can be edited and
     imported again)."""
-    spec = spec_of(kind)
-    wb = new_workbook(spec, [v.name for v in office.villages(db)])
-    ws = wb[spec.title]
-    for r, values in enumerate(_export_rows(db, kind), start=2):
-        for c, (col, value) in enumerate(zip(spec.columns, values, strict=True), start=1):
-            cell = ws.cell(row=r, column=c, value=value)
-            if col.is_date:
-                cell.number_format = "yyyy-mm-dd"
-            elif col.text:
-                cell.number_format = "@"
-    return to_bytes(wb)
+    names = [v.name for v in office.villages(db)]
+    return workbook_bytes(spec_of(kind), names, _export_rows(db, kind))
 
 
 # --------------------------------------------------------------------------- checking rows
