@@ -80,18 +80,18 @@ def build_office(path: Path, *, villages: int = VILLAGES, seed: int = 5) -> Data
     by = accounts.acting_as(db, office.current_user(db).id)
     with db.transaction():
         for village in office.villages(db):
-            committee = reg.add_committee(
+            committee = reg.COMMITTEES.add(
                 db, by=by, place_id=village.id, name=f"{village.name}人民调解委员会"
             )
             for _ in range(2):
-                reg.add_mediator(
+                reg.MEDIATORS.add(
                     db, by=by, name=_name(rng), committee_id=committee, phone=_phone(rng)
                 )
             for g in range(2):
-                grid = reg.add_grid(db, by=by, village_id=village.id, name=f"第{g + 1}网格")
-                reg.add_grid_worker(db, by=by, grid_id=grid, name=_name(rng), phone=_phone(rng))
+                grid = reg.GRIDS.add(db, by=by, village_id=village.id, name=f"第{g + 1}网格")
+                reg.GRID_WORKERS.add(db, by=by, grid_id=grid, name=_name(rng), phone=_phone(rng))
                 for house in range(1, 21):
-                    reg.add_household(
+                    reg.HOUSEHOLDS.add(
                         db,
                         by=by,
                         grid_id=grid,
@@ -101,10 +101,10 @@ def build_office(path: Path, *, villages: int = VILLAGES, seed: int = 5) -> Data
                         members=[reg.Member(_name(rng), "配偶"), reg.Member(_name(rng), "子")],
                     )
             for area in ("一组、二组", "三组、四组", "五组、六组"):
-                reg.add_legal_adviser(
+                reg.LEGAL_ADVISERS.add(
                     db, by=by, village_id=village.id, name=_name(rng), phone=_phone(rng), area=area
                 )
-            reg.add_talk_point(
+            reg.TALK_POINTS.add(
                 db,
                 by=by,
                 village_id=village.id,
@@ -115,7 +115,7 @@ def build_office(path: Path, *, villages: int = VILLAGES, seed: int = 5) -> Data
                 phone=f"0571-86{rng.randrange(100000, 1000000)}",
             )
             for week in range(4):
-                reg.add_broadcast_slot(
+                reg.BROADCASTS.add(
                     db,
                     by=by,
                     village_id=village.id,

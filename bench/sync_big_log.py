@@ -174,10 +174,10 @@ def figures(path: Path, *, today: date, moves: bool, profile: bool) -> dict[str,
             )
             if n % 2 == 0:
                 cases.accept_case(laptop, case_id, by=director, accepted_on=today, today=today)
-        grid = places.add_grid(laptop, by=director, village_id=village, name="临时网格")
-        places.delete_grid(laptop, grid, by=director)
-        mediator = people.add_mediator(laptop, by=director, name="临时调解员", committee_id=None)
-        people.delete_mediator(laptop, mediator, by=director)
+        grid = places.GRIDS.add(laptop, by=director, village_id=village, name="临时网格")
+        places.GRIDS.delete(laptop, grid, by=director)
+        mediator = people.MEDIATORS.add(laptop, by=director, name="临时调解员", committee_id=None)
+        people.MEDIATORS.delete(laptop, mediator, by=director)
         to_office = _through_json(exchange.make_bundle(laptop, to=me))
         office_device = exchange.this_device(db.conn).id
         _, office_merge_s = _timed(

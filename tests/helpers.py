@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import inspect
 import shutil
 import sqlite3
 import tempfile
@@ -15,6 +14,7 @@ from typing import Any
 from app.models import accounts, office
 from app.models.accounts import Actor
 from app.models.db import Database
+from app.models.registries import RegistryKind
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
@@ -96,24 +96,19 @@ def save_draft(
 
 
 def edit_entry(
-    edit: Callable[..., object],
-    get: Callable[[Database, str], Any],
+    registry: RegistryKind[Any],
     db: Database,
     row_id: str,
+    /,
     *,
     by: Actor,
     **values: object,
 ) -> None:
-    """A registry row changed as its 修改 form does: read now (``get``), the given fields
-    changed, the others as read, and the row's edit stamp given back."""
-    entry = get(db, row_id)
-    fields = [
-        p.name
-        for p in inspect.signature(edit).parameters.values()
-        if p.kind is p.KEYWORD_ONLY and p.name not in ("by", "loaded", "stamp")
-    ]
-    loaded = {name: getattr(entry, name) for name in fields if hasattr(entry, name)}
-    edit(db, row_id, by=by, loaded=loaded, stamp=entry.stamp, **{**loaded, **values})
+    """A registry row changed as its 修改 form does: read now, the given fields changed, the
+    others as read, and the row's edit stamp given back."""
+    entry = registry.get(db, row_id)
+    loaded = {f.name: getattr(entry, f.name) for f in registry.editable}
+    registry.edit(db, row_id, by=by, loaded=loaded, stamp=entry.stamp, **{**loaded, **values})
 
 
 # Template files, made once per test process in a folder removed when it ends: building a

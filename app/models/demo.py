@@ -578,11 +578,11 @@ def fill_demo_registries(db: Database, *, today: date, seed: int = 7) -> None:
     villages = {v.name: v for v in office.villages(db)}
     with db.transaction():  # one commit: the services nest as savepoints
         hongqi = villages["红旗村"]
-        committee = reg.add_committee(
+        committee = reg.COMMITTEES.add(
             db, by=user, place_id=hongqi.id, name="红旗村人民调解委员会", abbr="红旗"
         )
         for name in ("周德福", "吴桂芳"):
-            reg.add_mediator(
+            reg.MEDIATORS.add(
                 db,
                 by=user,
                 name=name,
@@ -599,7 +599,7 @@ def fill_demo_registries(db: Database, *, today: date, seed: int = 7) -> None:
             ]
             for i in range(n_advisers):
                 name = _adult(rng, taken=taken)
-                reg.add_legal_adviser(
+                reg.LEGAL_ADVISERS.add(
                     db, by=user, village_id=village.id, name=name, phone=_phone(rng), area=AREAS[i]
                 )
                 readers.append(name)
@@ -619,9 +619,9 @@ def _fill_grid(
 ) -> str:
     """A grid of ``village``, its 网格员 and its households (house numbers in order, now
     and then a divided plot: 5 and 5-1); returns the 网格员's name."""
-    grid_id = reg.add_grid(db, by=user, village_id=village.id, name=grid_name)
+    grid_id = reg.GRIDS.add(db, by=user, village_id=village.id, name=grid_name)
     worker = _adult(rng, taken=taken)
-    reg.add_grid_worker(db, by=user, grid_id=grid_id, name=worker, phone=_phone(rng))
+    reg.GRID_WORKERS.add(db, by=user, grid_id=grid_id, name=worker, phone=_phone(rng))
     number, split = 0, 0
     for _ in range(rng.randrange(8, 21)):
         if number and split != number and rng.random() < 0.1:
@@ -631,7 +631,7 @@ def _fill_grid(
             number += rng.choice([1, 1, 1, 2])
             house = str(number)
         surname = rng.choice(SURNAMES)
-        reg.add_household(
+        reg.HOUSEHOLDS.add(
             db,
             by=user,
             grid_id=grid_id,
@@ -653,7 +653,7 @@ def _add_talk_point(
     db: Database, rng: random.Random, user: accounts.Actor, village: office.Place, *, staff: str
 ) -> None:
     office_room = {"village": "村委会一楼东侧", "community": "居委会二楼"}
-    reg.add_talk_point(
+    reg.TALK_POINTS.add(
         db,
         by=user,
         village_id=village.id,
@@ -676,7 +676,7 @@ def _schedule_broadcasts(
     """The 大喇叭 on the next four Mondays, read in turn by the 网格员 and 法律明白人."""
     first = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
     for week in range(4):
-        reg.add_broadcast_slot(
+        reg.BROADCASTS.add(
             db,
             by=user,
             village_id=village.id,

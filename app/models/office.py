@@ -85,7 +85,7 @@ TIME_LIMIT_FIELD = "调解期限"
 MEDIATOR_LABEL = "调解员"  # a mediator's row: "调解员2·姓名", "调解员2·联系电话"
 MEDIATOR_NAME_MAX = 30  # as the registries' names (registries.common.NAME_MAX)
 PLACE_NAME_MAX = 30  # villages, the town, people: as 村居档案 (registries.common.NAME_MAX)
-COMMITTEE_NAME_MAX = 40  # as 村居档案's committees (registries.places._committee_values)
+COMMITTEE_NAME_MAX = 40  # as 村居档案's committees (registries.places.COMMITTEES)
 
 
 @dataclass(frozen=True)
@@ -353,9 +353,9 @@ def add_mediator(
     specialities: str = "",
 ) -> str:
     """A new mediator; the checks and the write live in app.models.registries."""
-    from app.models.registries import add_mediator as add  # registries imports this module
+    from app.models.registries import MEDIATORS  # registries imports this module
 
-    return add(
+    return MEDIATORS.add(
         db,
         by=by,
         name=name,

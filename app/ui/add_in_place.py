@@ -251,7 +251,7 @@ class VillageAdder(InlineAdder):
     def save_entry(self) -> tuple[str, str]:
         name = " ".join(self.name.text().split())
         kind = "community" if name.endswith(("社区", "居委会")) else "village"
-        village_id = reg.add_village(self.db, by=current_actor(self.db), name=name, kind=kind)
+        village_id = reg.VILLAGES.add(self.db, by=current_actor(self.db), name=name, kind=kind)
         return village_id, name
 
 
@@ -290,10 +290,10 @@ class GridAdder(InlineAdder):
                 f"还没有在用的村（社区）：请先在“{REGISTRIES_PATH} → 村（社区）”中新增"
                 "或恢复启用一个，再新增网格。",
             )
-        grid_id = reg.add_grid(
+        grid_id = reg.GRIDS.add(
             self.db, by=current_actor(self.db), village_id=str(village_id), name=self.name.text()
         )
-        grid = reg.get_grid(self.db, grid_id)
+        grid = reg.GRIDS.get(self.db, grid_id)
         return grid_id, grid_text(grid)
 
 
@@ -436,7 +436,7 @@ class GridChooser(QWidget):
     """网格 in a 村居档案 form: ``combo`` (``currentData()`` the grid id), 新增网格 beside
     it and the adder under it. With no grid to choose, a note says so and the adder is
     open (and has the focus when the form opens); a grid added is listed at its place
-    (``list_grids`` order) and chosen, so the form goes on."""
+    (``GRIDS.list`` order) and chosen, so the form goes on."""
 
     def __init__(
         self,
@@ -479,7 +479,7 @@ class GridChooser(QWidget):
         self.setFocusProxy(self.adder.name if empty else self.combo)
 
     def _added(self, grid_id: str, text: str) -> None:
-        order = [g.id for g in reg.list_grids(self.db)]
+        order = [g.id for g in reg.GRIDS.list(self.db)]
         ids = [self.combo.itemData(i) for i in range(self.combo.count())]
         position = order.index(grid_id) if grid_id in order else len(ids)
         # After the grids listed before it in the office's order.

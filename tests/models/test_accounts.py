@@ -367,9 +367,9 @@ def test_a_viewer_is_refused_by_the_services_and_nothing_is_written(office_db: D
     with pytest.raises(PermissionDeniedError, match="不能登记纠纷"):
         register(office_db, by=viewer)
     with pytest.raises(PermissionDeniedError, match="不能修改村（社区）"):
-        reg.add_village(office_db, by=viewer, name="新村", kind="village")
+        reg.VILLAGES.add(office_db, by=viewer, name="新村", kind="village")
     with pytest.raises(PermissionDeniedError, match="不能修改村居档案"):
-        reg.add_legal_adviser(
+        reg.LEGAL_ADVISERS.add(
             office_db, by=viewer, name="钱明白", village_id=office.villages(office_db)[0].id
         )
     assert snapshot(office_db) == before

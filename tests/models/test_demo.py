@@ -48,12 +48,12 @@ def test_demo_has_a_mediated_case_whose_agreement_is_drafted(database):
 def _registry(db):
     """The demo's registries as plain values (no ids, no timestamps)."""
     return (
-        [(g.village_name, g.name) for g in reg.list_grids(db)],
-        [(w.grid_name, w.name, w.phone) for w in reg.list_grid_workers(db)],
-        [(a.village_name, a.name, a.phone, a.area) for a in reg.list_legal_advisers(db)],
-        [(t.village_name, t.name, t.address) for t in reg.list_talk_points(db)],
-        [(h.grid_name, h.house_number, h.head_name, h.members) for h in reg.list_households(db)],
-        [(s.village_name, s.play_on, s.play_at, s.reader) for s in reg.list_broadcast_slots(db)],
+        [(g.village_name, g.name) for g in reg.GRIDS.list(db)],
+        [(w.grid_name, w.name, w.phone) for w in reg.GRID_WORKERS.list(db)],
+        [(a.village_name, a.name, a.phone, a.area) for a in reg.LEGAL_ADVISERS.list(db)],
+        [(t.village_name, t.name, t.address) for t in reg.TALK_POINTS.list(db)],
+        [(h.grid_name, h.house_number, h.head_name, h.members) for h in reg.HOUSEHOLDS.list(db)],
+        [(s.village_name, s.play_on, s.play_at, s.reader) for s in reg.BROADCASTS.list(db)],
     )
 
 
@@ -71,7 +71,7 @@ def test_demo_villages_have_registries_with_a_warning_and_a_gap_to_show(database
         assert all(s.play_on > today for s in kit.broadcasts)
     # one village short of 法律明白人, one without a 评理说事点, one complete
     assert [(p.name, n) for p, n in reg.advisers_short(database)] == [("桃园村", 2)]
-    assert reg.list_talk_points(database, village_id=villages["河东社区"]) == []
+    assert reg.TALK_POINTS.list(database, village_id=villages["河东社区"]) == []
     assert any("评理说事点" in g for g in reg.kit_gaps(database, villages["河东社区"]))
     assert reg.kit_gaps(database, villages["红旗村"]) == []
     # the same seed gives the same registries

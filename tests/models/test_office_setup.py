@@ -145,8 +145,7 @@ def test_villages_set_up_are_kept_as_the_village_registry_keeps_them(database: D
     assert [v.name for v in villages] == ["河东 社区", "村" * 30]
     for v in villages:
         edit_entry(
-            places.edit_village,
-            places.get_village,
+            places.VILLAGES,
             database,
             v.id,
             name=v.name,

@@ -22,7 +22,7 @@ def _village(db: Database, name: str = "红旗村") -> str:
 
 
 def _grid(db: Database, name: str = "第一网格", village: str = "红旗村") -> str:
-    return reg.add_grid(db, by=user(db), village_id=_village(db, village), name=name)
+    return reg.GRIDS.add(db, by=user(db), village_id=_village(db, village), name=name)
 
 
 def _dump(db: Database) -> list[str]:
@@ -73,12 +73,12 @@ def test_grids_are_listed_per_village_in_natural_order(office_db: Database) -> N
     for name in ("第十网格", "第二网格", "第三网格"):
         _grid(office_db, name)
     _grid(office_db, "第一网格", "桃园村")
-    assert [g.name for g in reg.list_grids(office_db, _village(office_db))] == [
+    assert [g.name for g in reg.GRIDS.list(office_db, village_id=_village(office_db))] == [
         "第二网格",
         "第三网格",
         "第十网格",
     ]
-    everything = reg.list_grids(office_db)
+    everything = reg.GRIDS.list(office_db)
     assert [(g.village_name, g.name) for g in everything] == [
         ("红旗村", "第二网格"),
         ("红旗村", "第三网格"),
@@ -91,18 +91,18 @@ def test_the_registries_list_villages_in_the_offices_order_not_by_name(
     office_db: Database,
 ) -> None:
     by = user(office_db)
-    added = reg.add_village(office_db, by=by, name="安乐村", kind="village")  # 安 sorts first
-    reg.retire_village(office_db, _village(office_db, "桃园村"), by=by)
+    added = reg.VILLAGES.add(office_db, by=by, name="安乐村", kind="village")  # 安 sorts first
+    reg.VILLAGES.retire(office_db, _village(office_db, "桃园村"), by=by)
     office_order = [v.name for v in office.villages(office_db, include_retired=True)]
     assert office_order == ["红旗村", "桃园村", "河东社区", "安乐村"]
-    assert [v.name for v in reg.list_villages(office_db, include_retired=True)] == office_order
-    assert [v.name for v in reg.list_villages(office_db)] == ["红旗村", "河东社区", "安乐村"]
+    assert [v.name for v in reg.VILLAGES.list(office_db, include_retired=True)] == office_order
+    assert [v.name for v in reg.VILLAGES.list(office_db)] == ["红旗村", "河东社区", "安乐村"]
     # Everything listed by village follows the same order: grids, their workers …
     for village in ("安乐村", "河东社区", "红旗村"):
         grid = _grid(office_db, "第一网格", village)
-        reg.add_grid_worker(office_db, by=by, grid_id=grid, name=f"{village[:2]}网格员")
-    assert [g.village_name for g in reg.list_grids(office_db)] == ["红旗村", "河东社区", "安乐村"]
-    workers = reg.list_grid_workers(office_db)
+        reg.GRID_WORKERS.add(office_db, by=by, grid_id=grid, name=f"{village[:2]}网格员")
+    assert [g.village_name for g in reg.GRIDS.list(office_db)] == ["红旗村", "河东社区", "安乐村"]
+    workers = reg.GRID_WORKERS.list(office_db)
     assert [w.village_name for w in workers] == ["红旗村", "河东社区", "安乐村"]
     assert added == _village(office_db, "安乐村")
 
@@ -121,64 +121,64 @@ def test_grid_names_are_unique_within_their_village(office_db: Database) -> None
 def test_a_grid_is_added_only_under_a_village_in_use(office_db: Database) -> None:
     grid = _grid(office_db)
     with pytest.raises(ValidationError) as exc:
-        reg.add_grid(office_db, by=user(office_db), village_id=grid, name="子网格")
+        reg.GRIDS.add(office_db, by=user(office_db), village_id=grid, name="子网格")
     assert exc.value.field == "村（社区）"
     taoyuan = _village(office_db, "桃园村")
     with office_db.transaction() as conn:  # no service retires a village (yet)
         conn.execute("UPDATE places SET retired = 1 WHERE id = ?", (taoyuan,))
     with pytest.raises(ValidationError) as exc:
-        reg.add_grid(office_db, by=user(office_db), village_id=taoyuan, name="第一网格")
+        reg.GRIDS.add(office_db, by=user(office_db), village_id=taoyuan, name="第一网格")
     assert exc.value.field == "村（社区）" and "停用" in exc.value.message
 
 
 def test_rename_retire_reinstate_a_grid(office_db: Database) -> None:
     grid = _grid(office_db)
-    edit_entry(reg.rename_grid, reg.get_grid, office_db, grid, by=user(office_db), name="东片网格")
-    assert reg.get_grid(office_db, grid).name == "东片网格"
-    house = reg.add_household(
+    edit_entry(reg.GRIDS, office_db, grid, by=user(office_db), name="东片网格")
+    assert reg.GRIDS.get(office_db, grid).name == "东片网格"
+    house = reg.HOUSEHOLDS.add(
         office_db, by=user(office_db), grid_id=grid, house_number="1", head_name="王德胜"
     )
-    reg.retire_grid(office_db, grid, by=user(office_db))
-    assert reg.list_grids(office_db) == []
-    assert [g.id for g in reg.list_grids(office_db, include_retired=True)] == [grid]
+    reg.GRIDS.retire(office_db, grid, by=user(office_db))
+    assert reg.GRIDS.list(office_db) == []
+    assert [g.id for g in reg.GRIDS.list(office_db, include_retired=True)] == [grid]
     # its households leave the lists with it, and stay in the database
-    assert reg.list_households(office_db) == []
-    assert [h.id for h in reg.list_households(office_db, include_retired=True)] == [house]
+    assert reg.HOUSEHOLDS.list(office_db) == []
+    assert [h.id for h in reg.HOUSEHOLDS.list(office_db, include_retired=True)] == [house]
     with pytest.raises(ValidationError) as exc:
-        reg.add_household(
+        reg.HOUSEHOLDS.add(
             office_db, by=user(office_db), grid_id=grid, house_number="2", head_name="李四"
         )
     assert exc.value.field == "网格" and "停用" in exc.value.message
     # a new grid takes the name; the old one cannot come back under it
     _grid(office_db, "东片网格")
     with pytest.raises(ValidationError) as exc:
-        reg.reinstate_grid(office_db, grid, by=user(office_db))
+        reg.GRIDS.reinstate(office_db, grid, by=user(office_db))
     assert exc.value.field == "网格名称"
-    edit_entry(reg.rename_grid, reg.get_grid, office_db, grid, by=user(office_db), name="西片网格")
-    reg.reinstate_grid(office_db, grid, by=user(office_db))
-    assert [h.id for h in reg.list_households(office_db)] == [house]
+    edit_entry(reg.GRIDS, office_db, grid, by=user(office_db), name="西片网格")
+    reg.GRIDS.reinstate(office_db, grid, by=user(office_db))
+    assert [h.id for h in reg.HOUSEHOLDS.list(office_db)] == [house]
 
 
 def test_a_grid_in_use_is_not_deleted_but_one_entered_by_mistake_is(office_db: Database) -> None:
     grid = _grid(office_db)
-    reg.add_household(
+    reg.HOUSEHOLDS.add(
         office_db, by=user(office_db), grid_id=grid, house_number="1", head_name="王德胜"
     )
     reg.save_chart_options(office_db, reg.ChartOptions(grid, mask_phones=False), by=user(office_db))
     before = _dump(office_db)
     with pytest.raises(InUseError) as exc:
-        reg.delete_grid(office_db, grid, by=user(office_db))
+        reg.GRIDS.delete(office_db, grid, by=user(office_db))
     assert "1 户住户" in exc.value.message and "停用" in exc.value.message
     assert exc.value.references == ("1 户住户",)
     assert _dump(office_db) == before  # the chart options were not deleted either
     with pytest.raises(NotFoundError):  # a village is not retired as a grid
-        reg.retire_grid(office_db, _village(office_db), by=user(office_db))
+        reg.GRIDS.retire(office_db, _village(office_db), by=user(office_db))
     mistake = _grid(office_db, "第九网格")
     reg.save_chart_options(office_db, reg.ChartOptions(mistake), by=user(office_db))
-    reg.delete_grid(office_db, mistake, by=user(office_db))
-    assert [g.name for g in reg.list_grids(office_db, include_retired=True)] == ["第一网格"]
+    reg.GRIDS.delete(office_db, mistake, by=user(office_db))
+    assert [g.name for g in reg.GRIDS.list(office_db, include_retired=True)] == ["第一网格"]
     with pytest.raises(NotFoundError):
-        reg.get_grid(office_db, mistake)
+        reg.GRIDS.get(office_db, mistake)
 
 
 # --------------------------------------------------------------------------- committees
@@ -188,10 +188,10 @@ def test_a_village_committee_takes_its_level_and_defaults_from_its_place(
     office_db: Database,
 ) -> None:
     by = user(office_db)
-    hongqi = reg.add_committee(
+    hongqi = reg.COMMITTEES.add(
         office_db, by=by, place_id=_village(office_db), name="红旗村人民调解委员会"
     )
-    hedong = reg.add_committee(
+    hedong = reg.COMMITTEES.add(
         office_db,
         by=by,
         place_id=_village(office_db, "河东社区"),
@@ -199,21 +199,21 @@ def test_a_village_committee_takes_its_level_and_defaults_from_its_place(
         abbr="河东",
         seal_text="河东社区人民调解委员会（印）",
     )
-    listed = reg.list_committees(office_db)
+    listed = reg.COMMITTEES.list(office_db)
     assert [c.name for c in listed] == [  # the town's, then by village in the office's order
         "青山镇人民调解委员会",
         "红旗村人民调解委员会",
         "河东社区人民调解委员会",
     ]
     assert listed[0].main and listed[0].level == "town"
-    h = reg.get_committee_entry(office_db, hongqi)
+    h = reg.COMMITTEES.get(office_db, hongqi)
     assert (h.level, h.place_name, h.abbr, h.seal_text) == (
         "village",
         "红旗村",
         "红旗村",
         "红旗村人民调解委员会",
     )
-    d = reg.get_committee_entry(office_db, hedong)
+    d = reg.COMMITTEES.get(office_db, hedong)
     assert (d.level, d.abbr, d.seal_text) == ("community", "河东", "河东社区人民调解委员会（印）")
     assert reg.village_committee(office_db, _village(office_db)) == h
     assert reg.village_committee(office_db, _village(office_db, "桃园村")) is None
@@ -224,17 +224,17 @@ def test_a_village_committee_takes_its_level_and_defaults_from_its_place(
 
 def test_one_committee_per_village_and_unique_names(office_db: Database) -> None:
     by = user(office_db)
-    reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村人民调解委员会")
+    reg.COMMITTEES.add(office_db, by=by, place_id=_village(office_db), name="红旗村人民调解委员会")
     with pytest.raises(ValidationError) as exc:
-        reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村第二调委会")
+        reg.COMMITTEES.add(office_db, by=by, place_id=_village(office_db), name="红旗村第二调委会")
     assert exc.value.field == "村（社区）" and "只设一个调委会" in exc.value.message
     with pytest.raises(ValidationError) as exc:
-        reg.add_committee(
+        reg.COMMITTEES.add(
             office_db, by=by, place_id=_village(office_db, "桃园村"), name="红旗村人民调解委员会"
         )
     assert exc.value.field == "调委会名称"
     with pytest.raises(ValidationError) as exc:
-        reg.add_committee(
+        reg.COMMITTEES.add(
             office_db,
             by=by,
             place_id=_village(office_db, "桃园村"),
@@ -246,10 +246,9 @@ def test_one_committee_per_village_and_unique_names(office_db: Database) -> None
 
 def test_edit_and_retire_committees(office_db: Database) -> None:
     by = user(office_db)
-    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    c = reg.COMMITTEES.add(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
     edit_entry(
-        reg.edit_committee,
-        reg.get_committee_entry,
+        reg.COMMITTEES,
         office_db,
         c,
         by=by,
@@ -257,7 +256,7 @@ def test_edit_and_retire_committees(office_db: Database) -> None:
         abbr="红旗",
         seal_text="",
     )
-    edited = reg.get_committee_entry(office_db, c)
+    edited = reg.COMMITTEES.get(office_db, c)
     assert (edited.name, edited.abbr, edited.seal_text) == (
         "红旗村人民调解委员会",
         "红旗",
@@ -265,17 +264,17 @@ def test_edit_and_retire_committees(office_db: Database) -> None:
     )
     main = office.main_committee(office_db).id
     with pytest.raises(DomainError) as exc:
-        reg.retire_committee(office_db, main, by=by)
+        reg.COMMITTEES.retire(office_db, main, by=by)
     assert "不能停用" in exc.value.message
-    m = reg.add_mediator(office_db, by=by, name="周德福", committee_id=c)
+    m = reg.MEDIATORS.add(office_db, by=by, name="周德福", committee_id=c)
     with pytest.raises(DomainError) as exc:
-        reg.retire_committee(office_db, c, by=by)
+        reg.COMMITTEES.retire(office_db, c, by=by)
     assert "1 名在任调解员" in exc.value.message
-    reg.retire_mediator(office_db, m, by=by)
-    reg.retire_committee(office_db, c, by=by)
-    assert [x.id for x in reg.list_committees(office_db)] == [main]
+    reg.MEDIATORS.retire(office_db, m, by=by)
+    reg.COMMITTEES.retire(office_db, c, by=by)
+    assert [x.id for x in reg.COMMITTEES.list(office_db)] == [main]
     assert reg.village_committee(office_db, _village(office_db)) is None
-    reg.reinstate_committee(office_db, c, by=by)
+    reg.COMMITTEES.reinstate(office_db, c, by=by)
     assert reg.village_committee(office_db, _village(office_db)) is not None
 
 
@@ -283,18 +282,18 @@ def test_committees_with_mediators_or_cases_are_not_deleted(office_db: Database)
     by = user(office_db)
     main = office.main_committee(office_db).id
     with pytest.raises(DomainError):
-        reg.delete_committee(office_db, main, by=by)
-    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
-    reg.add_mediator(office_db, by=by, name="周德福", committee_id=c)
+        reg.COMMITTEES.delete(office_db, main, by=by)
+    c = reg.COMMITTEES.add(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.MEDIATORS.add(office_db, by=by, name="周德福", committee_id=c)
     with pytest.raises(InUseError) as exc:
-        reg.delete_committee(office_db, c, by=by)
+        reg.COMMITTEES.delete(office_db, c, by=by)
     assert "1 名调解员" in exc.value.message and "停用" in exc.value.message
-    empty = reg.add_committee(
+    empty = reg.COMMITTEES.add(
         office_db, by=by, place_id=_village(office_db, "桃园村"), name="桃园村调委会"
     )
-    reg.delete_committee(office_db, empty, by=by)
+    reg.COMMITTEES.delete(office_db, empty, by=by)
     assert "桃园村调委会" not in [
-        x.name for x in reg.list_committees(office_db, include_retired=True)
+        x.name for x in reg.COMMITTEES.list(office_db, include_retired=True)
     ]
 
 
@@ -303,10 +302,10 @@ def test_committees_with_mediators_or_cases_are_not_deleted(office_db: Database)
 
 def test_mediators_are_listed_with_their_committee_town_first(office_db: Database) -> None:
     by = user(office_db)
-    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
-    reg.add_mediator(office_db, by=by, name="周德福", committee_id=c, phone="139 0571 0009")
-    reg.add_mediator(office_db, by=by, name="吴桂芳", committee_id=c, full_time=True)
-    listed = reg.list_mediators(office_db)
+    c = reg.COMMITTEES.add(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.MEDIATORS.add(office_db, by=by, name="周德福", committee_id=c, phone="139 0571 0009")
+    reg.MEDIATORS.add(office_db, by=by, name="吴桂芳", committee_id=c, full_time=True)
+    listed = reg.MEDIATORS.list(office_db)
     assert [(m.name, m.committee_name, m.full_time) for m in listed] == [
         ("王建华", "青山镇人民调解委员会", True),
         ("陈秀兰", "青山镇人民调解委员会", False),
@@ -314,7 +313,7 @@ def test_mediators_are_listed_with_their_committee_town_first(office_db: Databas
         ("周德福", "红旗村调委会", False),
     ]
     assert listed[3].phone == "13905710009"
-    assert [m.name for m in reg.list_mediators(office_db, committee_id=c)] == ["吴桂芳", "周德福"]
+    assert [m.name for m in reg.MEDIATORS.list(office_db, committee_id=c)] == ["吴桂芳", "周德福"]
 
 
 def test_office_add_mediator_still_works_through_the_registry(office_db: Database) -> None:
@@ -322,7 +321,7 @@ def test_office_add_mediator_still_works_through_the_registry(office_db: Databas
     new = office.add_mediator(
         office_db, by=user(office_db), name=" 刘春梅 ", committee_id=main, phone="13905710004"
     )
-    assert reg.get_mediator(office_db, new).name == "刘春梅"
+    assert reg.MEDIATORS.get(office_db, new).name == "刘春梅"
     assert "刘春梅" in [m.name for m in office.mediators(office_db)]
     with pytest.raises(ValidationError) as exc:
         office.add_mediator(office_db, by=user(office_db), name="", committee_id=main)
@@ -337,11 +336,10 @@ def test_office_add_mediator_still_works_through_the_registry(office_db: Databas
 def test_edit_retire_and_delete_mediators(office_db: Database) -> None:
     by = user(office_db)
     main = office.main_committee(office_db).id
-    m = reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)
+    m = reg.MEDIATORS.add(office_db, by=by, name="赵德胜", committee_id=main)
     clerk = _second_user(office_db)
     edit_entry(
-        reg.edit_mediator,
-        reg.get_mediator,
+        reg.MEDIATORS,
         office_db,
         m,
         by=clerk,
@@ -351,7 +349,7 @@ def test_edit_retire_and_delete_mediators(office_db: Database) -> None:
         full_time=True,
         specialities="宅基地、山林土地",
     )
-    edited = reg.get_mediator(office_db, m)
+    edited = reg.MEDIATORS.get(office_db, m)
     assert (edited.phone, edited.full_time, edited.specialities) == (
         "0571-87654321",
         True,
@@ -359,17 +357,17 @@ def test_edit_retire_and_delete_mediators(office_db: Database) -> None:
     )
     assert office_db.scalar("SELECT updated_by FROM mediators WHERE id = ?", (m,)) == clerk.user_id
     with pytest.raises(ValidationError) as exc:
-        reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)
+        reg.MEDIATORS.add(office_db, by=by, name="赵德胜", committee_id=main)
     assert exc.value.field == "调解员姓名" and "同名" in exc.value.message
-    reg.retire_mediator(office_db, m, by=by)
+    reg.MEDIATORS.retire(office_db, m, by=by)
     assert "赵德胜" not in [x.name for x in office.mediators(office_db)]
-    assert reg.get_mediator(office_db, m).retired
-    reg.add_mediator(office_db, by=by, name="赵德胜", committee_id=main)  # a namesake may join
+    assert reg.MEDIATORS.get(office_db, m).retired
+    reg.MEDIATORS.add(office_db, by=by, name="赵德胜", committee_id=main)  # a namesake may join
     with pytest.raises(ValidationError):
-        reg.reinstate_mediator(office_db, m, by=by)
-    reg.delete_mediator(office_db, m, by=by)  # never assigned: entered by mistake
+        reg.MEDIATORS.reinstate(office_db, m, by=by)
+    reg.MEDIATORS.delete(office_db, m, by=by)  # never assigned: entered by mistake
     with pytest.raises(NotFoundError):
-        reg.get_mediator(office_db, m)
+        reg.MEDIATORS.get(office_db, m)
 
 
 def test_a_mediator_assigned_to_a_case_is_retired_not_deleted(office_db: Database) -> None:
@@ -390,11 +388,11 @@ def test_a_mediator_assigned_to_a_case_is_retired_not_deleted(office_db: Databas
     )
     before = _dump(office_db)
     with pytest.raises(InUseError) as exc:
-        reg.delete_mediator(office_db, wang, by=by)
+        reg.MEDIATORS.delete(office_db, wang, by=by)
     assert "调解员“王建华”" in exc.value.message and "1 次案件指派" in exc.value.message
     assert "停用" in exc.value.message
     assert _dump(office_db) == before
-    reg.retire_mediator(office_db, wang, by=by)
+    reg.MEDIATORS.retire(office_db, wang, by=by)
     assert office_db.scalar("SELECT count(*) FROM assignments WHERE mediator_id = ?", (wang,)) == 1
 
 
@@ -405,19 +403,19 @@ def test_a_village_referenced_by_cases_cannot_lose_its_grid_references(office_db
     with office_db.transaction() as conn:
         conn.execute("UPDATE cases SET village_id = ?", (grid,))
     with pytest.raises(InUseError) as exc:
-        reg.delete_grid(office_db, grid, by=user(office_db))
+        reg.GRIDS.delete(office_db, grid, by=user(office_db))
     assert "1 件案件" in exc.value.message
 
 
 def test_mediator_needs_a_committee_in_use(office_db: Database) -> None:
     by = user(office_db)
-    c = reg.add_committee(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
-    reg.retire_committee(office_db, c, by=by)
+    c = reg.COMMITTEES.add(office_db, by=by, place_id=_village(office_db), name="红旗村调委会")
+    reg.COMMITTEES.retire(office_db, c, by=by)
     with pytest.raises(ValidationError) as exc:
-        reg.add_mediator(office_db, by=by, name="周德福", committee_id=c)
+        reg.MEDIATORS.add(office_db, by=by, name="周德福", committee_id=c)
     assert exc.value.field == "所属调委会" and "停用" in exc.value.message
     with pytest.raises(ValidationError) as exc:
-        reg.add_mediator(office_db, by=by, name="周德福", committee_id="no-such-committee")
+        reg.MEDIATORS.add(office_db, by=by, name="周德福", committee_id="no-such-committee")
     assert exc.value.field == "所属调委会"
 
 
@@ -427,18 +425,17 @@ def test_mediator_needs_a_committee_in_use(office_db: Database) -> None:
 def test_grid_workers(office_db: Database) -> None:
     by = user(office_db)
     one, two = _grid(office_db, "第一网格"), _grid(office_db, "第二网格")
-    w = reg.add_grid_worker(office_db, by=by, grid_id=two, name="张海燕", phone="13905710011")
-    reg.add_grid_worker(office_db, by=by, grid_id=one, name="李明亮")
-    assert [(x.grid_name, x.name) for x in reg.list_grid_workers(office_db)] == [
+    w = reg.GRID_WORKERS.add(office_db, by=by, grid_id=two, name="张海燕", phone="13905710011")
+    reg.GRID_WORKERS.add(office_db, by=by, grid_id=one, name="李明亮")
+    assert [(x.grid_name, x.name) for x in reg.GRID_WORKERS.list(office_db)] == [
         ("第一网格", "李明亮"),
         ("第二网格", "张海燕"),
     ]
     with pytest.raises(ValidationError) as exc:
-        reg.add_grid_worker(office_db, by=by, grid_id=two, name="张海燕")
+        reg.GRID_WORKERS.add(office_db, by=by, grid_id=two, name="张海燕")
     assert exc.value.field == "网格员姓名"
     edit_entry(
-        reg.edit_grid_worker,
-        reg.get_grid_worker,
+        reg.GRID_WORKERS,
         office_db,
         w,
         by=by,
@@ -447,13 +444,13 @@ def test_grid_workers(office_db: Database) -> None:
         phone="",
     )
     # in the order they were entered
-    assert [x.name for x in reg.list_grid_workers(office_db, grid_id=one)] == ["张海燕", "李明亮"]
-    reg.retire_grid_worker(office_db, w, by=by)
-    assert [x.name for x in reg.list_grid_workers(office_db)] == ["李明亮"]
-    assert len(reg.list_grid_workers(office_db, include_retired=True)) == 2
-    reg.reinstate_grid_worker(office_db, w, by=by)
-    reg.delete_grid_worker(office_db, w, by=by)
-    assert [x.name for x in reg.list_grid_workers(office_db, include_retired=True)] == ["李明亮"]
+    assert [x.name for x in reg.GRID_WORKERS.list(office_db, grid_id=one)] == ["张海燕", "李明亮"]
+    reg.GRID_WORKERS.retire(office_db, w, by=by)
+    assert [x.name for x in reg.GRID_WORKERS.list(office_db)] == ["李明亮"]
+    assert len(reg.GRID_WORKERS.list(office_db, include_retired=True)) == 2
+    reg.GRID_WORKERS.reinstate(office_db, w, by=by)
+    reg.GRID_WORKERS.delete(office_db, w, by=by)
+    assert [x.name for x in reg.GRID_WORKERS.list(office_db, include_retired=True)] == ["李明亮"]
 
 
 # --------------------------------------------------------------------------- 法律明白人
@@ -463,25 +460,24 @@ def test_legal_advisers_and_the_villages_short_of_three(office_db: Database) -> 
     by = user(office_db)
     hongqi, taoyuan = _village(office_db), _village(office_db, "桃园村")
     ids = [
-        reg.add_legal_adviser(
+        reg.LEGAL_ADVISERS.add(
             office_db, by=by, village_id=hongqi, name=n, phone="13905710021", area="一组"
         )
         for n in ("李春梅", "赵永红", "孙文军")
     ]
-    reg.add_legal_adviser(office_db, by=by, village_id=taoyuan, name="钱玉珍")
+    reg.LEGAL_ADVISERS.add(office_db, by=by, village_id=taoyuan, name="钱玉珍")
     short = [(p.name, n) for p, n in reg.advisers_short(office_db)]
     assert short == [("桃园村", 1), ("河东社区", 0)]
-    assert [a.name for a in reg.list_legal_advisers(office_db, village_id=hongqi)] == [
+    assert [a.name for a in reg.LEGAL_ADVISERS.list(office_db, village_id=hongqi)] == [
         "李春梅",
         "赵永红",
         "孙文军",
     ]
-    reg.retire_legal_adviser(office_db, ids[0], by=by)
+    reg.LEGAL_ADVISERS.retire(office_db, ids[0], by=by)
     assert ("红旗村", 2) in [(p.name, n) for p, n in reg.advisers_short(office_db)]
-    reg.reinstate_legal_adviser(office_db, ids[0], by=by)
+    reg.LEGAL_ADVISERS.reinstate(office_db, ids[0], by=by)
     edit_entry(
-        reg.edit_legal_adviser,
-        reg.get_legal_adviser,
+        reg.LEGAL_ADVISERS,
         office_db,
         ids[1],
         by=by,
@@ -490,12 +486,12 @@ def test_legal_advisers_and_the_villages_short_of_three(office_db: Database) -> 
         phone="",
         area="三组、四组",
     )
-    assert reg.get_legal_adviser(office_db, ids[1]).area == "三组、四组"
+    assert reg.LEGAL_ADVISERS.get(office_db, ids[1]).area == "三组、四组"
     with pytest.raises(ValidationError) as exc:
-        reg.add_legal_adviser(office_db, by=by, village_id=hongqi, name="李春梅")
+        reg.LEGAL_ADVISERS.add(office_db, by=by, village_id=hongqi, name="李春梅")
     assert exc.value.field == "姓名" and "红旗村已经有法律明白人“李春梅”" in exc.value.message
-    reg.delete_legal_adviser(office_db, ids[2], by=by)
-    assert len(reg.list_legal_advisers(office_db, include_retired=True)) == 3
+    reg.LEGAL_ADVISERS.delete(office_db, ids[2], by=by)
+    assert len(reg.LEGAL_ADVISERS.list(office_db, include_retired=True)) == 3
 
 
 # --------------------------------------------------------------------------- 评理说事点
@@ -504,7 +500,7 @@ def test_legal_advisers_and_the_villages_short_of_three(office_db: Database) -> 
 def test_talk_points(office_db: Database) -> None:
     by = user(office_db)
     hongqi = _village(office_db)
-    t = reg.add_talk_point(
+    t = reg.TALK_POINTS.add(
         office_db,
         by=by,
         village_id=hongqi,
@@ -514,18 +510,17 @@ def test_talk_points(office_db: Database) -> None:
         staff="王建华",
         phone="0571 8765 4321",
     )
-    point = reg.get_talk_point(office_db, t)
+    point = reg.TALK_POINTS.get(office_db, t)
     assert (point.name, point.address, point.phone) == (
         "红旗村评理说事点",
         "红旗村村委会一楼",
         "0571-87654321",
     )
     with pytest.raises(ValidationError) as exc:
-        reg.add_talk_point(office_db, by=by, village_id=hongqi, name="", address="村部")
+        reg.TALK_POINTS.add(office_db, by=by, village_id=hongqi, name="", address="村部")
     assert exc.value.field == "说事点名称"
     edit_entry(
-        reg.edit_talk_point,
-        reg.get_talk_point,
+        reg.TALK_POINTS,
         office_db,
         t,
         by=by,
@@ -536,12 +531,12 @@ def test_talk_points(office_db: Database) -> None:
         staff="",
         phone="",
     )
-    assert reg.get_talk_point(office_db, t).address == "红旗村文化礼堂"
-    reg.retire_talk_point(office_db, t, by=by)
-    assert reg.list_talk_points(office_db) == []
-    reg.reinstate_talk_point(office_db, t, by=by)
-    reg.delete_talk_point(office_db, t, by=by)
-    assert reg.list_talk_points(office_db, include_retired=True) == []
+    assert reg.TALK_POINTS.get(office_db, t).address == "红旗村文化礼堂"
+    reg.TALK_POINTS.retire(office_db, t, by=by)
+    assert reg.TALK_POINTS.list(office_db) == []
+    reg.TALK_POINTS.reinstate(office_db, t, by=by)
+    reg.TALK_POINTS.delete(office_db, t, by=by)
+    assert reg.TALK_POINTS.list(office_db, include_retired=True) == []
 
 
 # --------------------------------------------------------------------------- households
@@ -551,7 +546,7 @@ def test_households_in_natural_house_number_order_with_members(office_db: Databa
     by = user(office_db)
     grid = _grid(office_db)
     for number in ("10", "2", "3-1", "3", "1", "20", "２－１号"):
-        reg.add_household(
+        reg.HOUSEHOLDS.add(
             office_db,
             by=by,
             grid_id=grid,
@@ -559,7 +554,7 @@ def test_households_in_natural_house_number_order_with_members(office_db: Databa
             head_name=f"户主{number}",
             members=reg.parse_members("王芳（配偶）、王小明(子)"),
         )
-    listed = reg.list_households(office_db, grid_id=grid)
+    listed = reg.HOUSEHOLDS.list(office_db, grid_id=grid)
     assert [h.house_number for h in listed] == ["1", "2", "2-1", "3", "3-1", "10", "20"]
     assert listed[0].members == (reg.Member("王芳", "配偶"), reg.Member("王小明", "子"))
     assert reg.format_members(listed[0].members) == "王芳（配偶）、王小明（子）"
@@ -568,25 +563,27 @@ def test_households_in_natural_house_number_order_with_members(office_db: Databa
 def test_house_numbers_are_unique_among_the_grids_households_in_use(office_db: Database) -> None:
     by = user(office_db)
     grid, other = _grid(office_db), _grid(office_db, "第二网格")
-    first = reg.add_household(office_db, by=by, grid_id=grid, house_number="3", head_name="王德胜")
+    first = reg.HOUSEHOLDS.add(office_db, by=by, grid_id=grid, house_number="3", head_name="王德胜")
     with pytest.raises(ValidationError) as exc:
-        reg.add_household(office_db, by=by, grid_id=grid, house_number="3号", head_name="李四")
+        reg.HOUSEHOLDS.add(office_db, by=by, grid_id=grid, house_number="3号", head_name="李四")
     assert exc.value.field == "门牌号" and "户主王德胜" in exc.value.message
-    reg.add_household(office_db, by=by, grid_id=other, house_number="3", head_name="李四")
-    reg.retire_household(office_db, first, by=by)  # moved away: the number is free again
-    second = reg.add_household(office_db, by=by, grid_id=grid, house_number="3", head_name="赵永红")
+    reg.HOUSEHOLDS.add(office_db, by=by, grid_id=other, house_number="3", head_name="李四")
+    reg.HOUSEHOLDS.retire(office_db, first, by=by)  # moved away: the number is free again
+    second = reg.HOUSEHOLDS.add(
+        office_db, by=by, grid_id=grid, house_number="3", head_name="赵永红"
+    )
     with pytest.raises(ValidationError) as exc:
-        reg.reinstate_household(office_db, first, by=by)
+        reg.HOUSEHOLDS.reinstate(office_db, first, by=by)
     assert exc.value.field == "门牌号"
-    reg.delete_household(office_db, second, by=by)
-    reg.reinstate_household(office_db, first, by=by)
-    assert [h.head_name for h in reg.list_households(office_db, grid_id=grid)] == ["王德胜"]
+    reg.HOUSEHOLDS.delete(office_db, second, by=by)
+    reg.HOUSEHOLDS.reinstate(office_db, first, by=by)
+    assert [h.head_name for h in reg.HOUSEHOLDS.list(office_db, grid_id=grid)] == ["王德胜"]
 
 
 def test_edit_replaces_members_and_delete_takes_them_along(office_db: Database) -> None:
     by = user(office_db)
     grid = _grid(office_db)
-    h = reg.add_household(
+    h = reg.HOUSEHOLDS.add(
         office_db,
         by=by,
         grid_id=grid,
@@ -595,8 +592,7 @@ def test_edit_replaces_members_and_delete_takes_them_along(office_db: Database) 
         members=[reg.Member("王芳", "配偶"), reg.Member("王小明", "子")],
     )
     edit_entry(
-        reg.edit_household,
-        reg.get_household,
+        reg.HOUSEHOLDS,
         office_db,
         h,
         by=by,
@@ -607,14 +603,14 @@ def test_edit_replaces_members_and_delete_takes_them_along(office_db: Database) 
         notes="独居老人",
         members=[reg.Member("王小红", "女")],
     )
-    got = reg.get_household(office_db, h)
+    got = reg.HOUSEHOLDS.get(office_db, h)
     assert (got.phone, got.notes, got.members) == (
         "13905710031",
         "独居老人",
         (reg.Member("王小红", "女"),),
     )
     assert office_db.scalar("SELECT count(*) FROM household_members") == 1
-    reg.delete_household(office_db, h, by=by)
+    reg.HOUSEHOLDS.delete(office_db, h, by=by)
     assert office_db.scalar("SELECT count(*) FROM household_members") == 0
 
 
@@ -669,10 +665,10 @@ def test_impossible_broadcast_times_name_the_field(typed: str) -> None:
 def test_broadcast_schedule(office_db: Database) -> None:
     by = user(office_db)
     hongqi = _village(office_db)
-    later = reg.add_broadcast_slot(
+    later = reg.BROADCASTS.add(
         office_db, by=by, village_id=hongqi, play_on=date(2026, 12, 8), play_at="7点半"
     )
-    reg.add_broadcast_slot(
+    reg.BROADCASTS.add(
         office_db,
         by=by,
         village_id=hongqi,
@@ -680,27 +676,26 @@ def test_broadcast_schedule(office_db: Database) -> None:
         play_at="18:30",
         reader="赵德胜",
     )
-    reg.add_broadcast_slot(
+    reg.BROADCASTS.add(
         office_db, by=by, village_id=hongqi, play_on=date(2026, 12, 1), play_at="07:30"
     )
-    assert [(s.play_on, s.play_at, s.reader) for s in reg.list_broadcast_slots(office_db)] == [
+    assert [(s.play_on, s.play_at, s.reader) for s in reg.BROADCASTS.list(office_db)] == [
         (date(2026, 12, 1), "07:30", ""),
         (date(2026, 12, 1), "18:30", "赵德胜"),
         (date(2026, 12, 8), "07:30", ""),
     ]
     with pytest.raises(ValidationError) as exc:
-        reg.add_broadcast_slot(
+        reg.BROADCASTS.add(
             office_db, by=by, village_id=hongqi, play_on=date(2026, 12, 8), play_at="07:30"
         )
     assert exc.value.field == "播放时间" and "已经安排了播放" in exc.value.message
     with pytest.raises(ValidationError) as exc:
-        reg.add_broadcast_slot(
+        reg.BROADCASTS.add(
             office_db, by=by, village_id=hongqi, play_on=date(1926, 12, 8), play_at="07:30"
         )
     assert exc.value.field == "播放日期"
     edit_entry(
-        reg.edit_broadcast_slot,
-        reg.get_broadcast_slot,
+        reg.BROADCASTS,
         office_db,
         later,
         by=by,
@@ -709,120 +704,132 @@ def test_broadcast_schedule(office_db: Database) -> None:
         play_at="12:00",
         reader="李春梅",
     )
-    assert reg.get_broadcast_slot(office_db, later).play_on == date(2026, 12, 9)
-    reg.retire_broadcast_slot(office_db, later, by=by)
-    assert len(reg.list_broadcast_slots(office_db)) == 2
-    reg.delete_broadcast_slot(office_db, later, by=by)
-    assert len(reg.list_broadcast_slots(office_db, include_retired=True)) == 2
+    assert reg.BROADCASTS.get(office_db, later).play_on == date(2026, 12, 9)
+    reg.BROADCASTS.retire(office_db, later, by=by)
+    assert len(reg.BROADCASTS.list(office_db)) == 2
+    reg.BROADCASTS.delete(office_db, later, by=by)
+    assert len(reg.BROADCASTS.list(office_db, include_retired=True)) == 2
 
 
 # --------------------------------------------------------------------------- every message
 
 
-def _call(service: str, /, **kwargs: object) -> Callable[[Database], object]:
+def _call(service: Callable[..., object], /, **kwargs: object) -> Callable[[Database], object]:
     def call(db: Database) -> object:
         args = dict(kwargs)
         for key, value in args.items():
             if value == "<village>":
                 args[key] = _village(db)
             elif value == "<grid>":
-                args[key] = next(g.id for g in reg.list_grids(db) if g.name == "第八网格")
+                args[key] = next(g.id for g in reg.GRIDS.list(db) if g.name == "第八网格")
             elif value == "<committee>":
                 args[key] = office.main_committee(db).id
-        return getattr(reg, service)(db, by=user(db), **args)
+        return service(db, by=user(db), **args)
 
     return call
 
 
 LONG = "长" * 101
 BAD_INPUT = {
-    "grid name": (_call("add_grid", village_id="<village>", name=""), "网格名称", "请填写网格名称"),
+    "grid name": (
+        _call(reg.GRIDS.add, village_id="<village>", name=""),
+        "网格名称",
+        "请填写网格名称",
+    ),
     "committee name": (
-        _call("add_committee", place_id="<village>", name=""),
+        _call(reg.COMMITTEES.add, place_id="<village>", name=""),
         "调委会名称",
         "请填写调委会名称",
     ),
     "seal text": (
-        _call("add_committee", place_id="<village>", name="红旗村调委会", seal_text="印" * 41),
+        _call(reg.COMMITTEES.add, place_id="<village>", name="红旗村调委会", seal_text="印" * 41),
         "印章文字",
         "最多 40 个字",
     ),
     "mediator name": (
-        _call("add_mediator", name=" ", committee_id="<committee>"),
+        _call(reg.MEDIATORS.add, name=" ", committee_id="<committee>"),
         "调解员姓名",
         "请填写",
     ),
     "mediator phone": (
-        _call("add_mediator", name="赵六", committee_id="<committee>", phone="123"),
+        _call(reg.MEDIATORS.add, name="赵六", committee_id="<committee>", phone="123"),
         "联系电话",
         "联系电话",
     ),
     "specialities": (
-        _call("add_mediator", name="赵六", committee_id="<committee>", specialities=LONG),
+        _call(reg.MEDIATORS.add, name="赵六", committee_id="<committee>", specialities=LONG),
         "擅长纠纷类型",
         "太长",
     ),
     "grid worker name": (
-        _call("add_grid_worker", grid_id="<grid>", name=""),
+        _call(reg.GRID_WORKERS.add, grid_id="<grid>", name=""),
         "网格员姓名",
         "请填写",
     ),
     "grid worker phone": (
-        _call("add_grid_worker", grid_id="<grid>", name="张三", phone="1390571"),
+        _call(reg.GRID_WORKERS.add, grid_id="<grid>", name="张三", phone="1390571"),
         "联系电话",
         "联系电话",
     ),
     "grid worker grid": (
-        _call("add_grid_worker", grid_id="<village>", name="张三"),
+        _call(reg.GRID_WORKERS.add, grid_id="<village>", name="张三"),
         "网格",
         "请从列表中选择网格",
     ),
-    "adviser name": (_call("add_legal_adviser", village_id="<village>", name=""), "姓名", "请填写"),
+    "adviser name": (
+        _call(reg.LEGAL_ADVISERS.add, village_id="<village>", name=""),
+        "姓名",
+        "请填写",
+    ),
     "adviser area": (
-        _call("add_legal_adviser", village_id="<village>", name="李四", area=LONG),
+        _call(reg.LEGAL_ADVISERS.add, village_id="<village>", name="李四", area=LONG),
         "联系片区",
         "太长",
     ),
     "adviser village": (
-        _call("add_legal_adviser", village_id="nowhere", name="李四"),
+        _call(reg.LEGAL_ADVISERS.add, village_id="nowhere", name="李四"),
         "村（社区）",
         "请从列表中选择村（社区）",
     ),
     "talk point address": (
-        _call("add_talk_point", village_id="<village>", name="", address=" "),
+        _call(reg.TALK_POINTS.add, village_id="<village>", name="", address=" "),
         "地址",
         "请填写评理说事点的地址",
     ),
     "talk point hours": (
-        _call("add_talk_point", village_id="<village>", name="", address="村部", hours=LONG),
+        _call(reg.TALK_POINTS.add, village_id="<village>", name="", address="村部", hours=LONG),
         "开放时间",
         "太长",
     ),
     "talk point staff": (
-        _call("add_talk_point", village_id="<village>", name="", address="村部", staff=LONG),
+        _call(reg.TALK_POINTS.add, village_id="<village>", name="", address="村部", staff=LONG),
         "值守人员",
         "太长",
     ),
     "house number": (
-        _call("add_household", grid_id="<grid>", house_number=" 号", head_name="王五"),
+        _call(reg.HOUSEHOLDS.add, grid_id="<grid>", house_number=" 号", head_name="王五"),
         "门牌号",
         "请填写门牌号",
     ),
     "head": (
-        _call("add_household", grid_id="<grid>", house_number="1", head_name=""),
+        _call(reg.HOUSEHOLDS.add, grid_id="<grid>", house_number="1", head_name=""),
         "户主姓名",
         "请填写户主姓名",
     ),
     "household notes": (
         _call(
-            "add_household", grid_id="<grid>", house_number="1", head_name="王五", notes="注" * 201
+            reg.HOUSEHOLDS.add,
+            grid_id="<grid>",
+            house_number="1",
+            head_name="王五",
+            notes="注" * 201,
         ),
         "备注",
         "最多 200 个字",
     ),
     "members": (
         _call(
-            "add_household",
+            reg.HOUSEHOLDS.add,
             grid_id="<grid>",
             house_number="1",
             head_name="王五",
@@ -833,14 +840,17 @@ BAD_INPUT = {
     ),
     "play time": (
         _call(
-            "add_broadcast_slot", village_id="<village>", play_on=date(2026, 12, 1), play_at="晚上"
+            reg.BROADCASTS.add,
+            village_id="<village>",
+            play_on=date(2026, 12, 1),
+            play_at="晚上",
         ),
         "播放时间",
         "时:分",
     ),
     "reader": (
         _call(
-            "add_broadcast_slot",
+            reg.BROADCASTS.add,
             village_id="<village>",
             play_on=date(2026, 12, 1),
             play_at="07:30",
@@ -868,8 +878,8 @@ def test_every_bad_input_names_its_field_and_writes_nothing(
 
 def test_every_write_records_its_user(office_db: Database) -> None:
     clerk = _second_user(office_db)
-    grid = reg.add_grid(office_db, by=clerk, village_id=_village(office_db), name="第一网格")
-    h = reg.add_household(
+    grid = reg.GRIDS.add(office_db, by=clerk, village_id=_village(office_db), name="第一网格")
+    h = reg.HOUSEHOLDS.add(
         office_db,
         by=clerk,
         grid_id=grid,
@@ -877,7 +887,7 @@ def test_every_write_records_its_user(office_db: Database) -> None:
         head_name="王德胜",
         members=[reg.Member("王芳", "配偶")],
     )
-    a = reg.add_legal_adviser(office_db, by=clerk, village_id=_village(office_db), name="李春梅")
+    a = reg.LEGAL_ADVISERS.add(office_db, by=clerk, village_id=_village(office_db), name="李春梅")
     for table, row_id in (("places", grid), ("households", h), ("legal_advisers", a)):
         assert (
             office_db.scalar(f"SELECT updated_by FROM {table} WHERE id = ?", (row_id,))
@@ -885,7 +895,7 @@ def test_every_write_records_its_user(office_db: Database) -> None:
         )
     assert office_db.scalar("SELECT updated_by FROM household_members") == clerk.user_id
     director = user(office_db)
-    reg.retire_legal_adviser(office_db, a, by=director)
+    reg.LEGAL_ADVISERS.retire(office_db, a, by=director)
     assert (
         office_db.scalar("SELECT updated_by FROM legal_advisers WHERE id = ?", (a,))
         == director.user_id
@@ -898,10 +908,10 @@ def test_every_write_records_its_user(office_db: Database) -> None:
 def _complete_village(db: Database) -> str:
     by = user(db)
     hongqi = _village(db)
-    grid = reg.add_grid(db, by=by, village_id=hongqi, name="第一网格")
-    reg.add_grid_worker(db, by=by, grid_id=grid, name="张海燕", phone="13905710011")
+    grid = reg.GRIDS.add(db, by=by, village_id=hongqi, name="第一网格")
+    reg.GRID_WORKERS.add(db, by=by, grid_id=grid, name="张海燕", phone="13905710011")
     for n in ("10", "2"):
-        reg.add_household(
+        reg.HOUSEHOLDS.add(
             db,
             by=by,
             grid_id=grid,
@@ -911,14 +921,13 @@ def _complete_village(db: Database) -> str:
             members=[reg.Member("王芳", "配偶")],
         )
     for n in ("李春梅", "赵永红", "孙文军"):
-        reg.add_legal_adviser(db, by=by, village_id=hongqi, name=n, phone="13905710021")
-    reg.add_talk_point(db, by=by, village_id=hongqi, name="", address="红旗村村委会")
-    reg.add_broadcast_slot(db, by=by, village_id=hongqi, play_on=date(2026, 12, 1), play_at="07:30")
+        reg.LEGAL_ADVISERS.add(db, by=by, village_id=hongqi, name=n, phone="13905710021")
+    reg.TALK_POINTS.add(db, by=by, village_id=hongqi, name="", address="红旗村村委会")
+    reg.BROADCASTS.add(db, by=by, village_id=hongqi, play_on=date(2026, 12, 1), play_at="07:30")
     main = office.main_committee(db).id
-    wang = next(m.id for m in reg.list_mediators(db) if m.name == "王建华")
+    wang = next(m.id for m in reg.MEDIATORS.list(db) if m.name == "王建华")
     edit_entry(
-        reg.edit_mediator,
-        reg.get_mediator,
+        reg.MEDIATORS,
         db,
         wang,
         by=by,
@@ -949,29 +958,29 @@ def test_an_empty_village_is_told_everything_it_lacks(office_db: Database) -> No
 def test_gaps_name_what_is_short(office_db: Database) -> None:
     hongqi = _complete_village(office_db)
     by = user(office_db)
-    adviser = reg.list_legal_advisers(office_db, village_id=hongqi)[0].id
-    reg.retire_legal_adviser(office_db, adviser, by=by)
-    empty = reg.add_grid(office_db, by=by, village_id=hongqi, name="第二网格")
-    reg.retire_talk_point(office_db, reg.list_talk_points(office_db)[0].id, by=by)
+    adviser = reg.LEGAL_ADVISERS.list(office_db, village_id=hongqi)[0].id
+    reg.LEGAL_ADVISERS.retire(office_db, adviser, by=by)
+    empty = reg.GRIDS.add(office_db, by=by, village_id=hongqi, name="第二网格")
+    reg.TALK_POINTS.retire(office_db, reg.TALK_POINTS.list(office_db)[0].id, by=by)
     gaps = reg.kit_gaps(office_db, hongqi)
     assert gaps[0] == "法律明白人只有 2 名，每个村（社区）至少要有三名：请再添加 1 名。"
     assert any("还没有登记评理说事点" in g for g in gaps)
     assert any("网格“第二网格”还没有登记住户" in g for g in gaps)
     assert any("网格“第二网格”还没有网格员" in g for g in gaps)
     assert not any("第一网格" in g for g in gaps)
-    reg.retire_grid(office_db, empty, by=by)
+    reg.GRIDS.retire(office_db, empty, by=by)
     assert not any("第二网格" in g for g in reg.kit_gaps(office_db, hongqi))
 
 
 def test_village_kit_data_holds_the_villages_own_people_and_places(office_db: Database) -> None:
     hongqi = _complete_village(office_db)
     by = user(office_db)
-    grid = reg.list_grids(office_db, hongqi)[0].id
+    grid = reg.GRIDS.list(office_db, village_id=hongqi)[0].id
     reg.save_chart_options(office_db, reg.ChartOptions(grid, hide_members=True), by=by)
-    gone = reg.add_legal_adviser(office_db, by=by, village_id=hongqi, name="已停用的人")
-    reg.retire_legal_adviser(office_db, gone, by=by)
+    gone = reg.LEGAL_ADVISERS.add(office_db, by=by, village_id=hongqi, name="已停用的人")
+    reg.LEGAL_ADVISERS.retire(office_db, gone, by=by)
     taoyuan = _village(office_db, "桃园村")
-    reg.add_legal_adviser(office_db, by=by, village_id=taoyuan, name="桃园村的人")
+    reg.LEGAL_ADVISERS.add(office_db, by=by, village_id=taoyuan, name="桃园村的人")
 
     kit = reg.village_kit_data(office_db, hongqi)
     assert (kit.town_name, kit.village_name, kit.village_kind) == ("青山镇", "红旗村", "village")
@@ -992,11 +1001,11 @@ def test_village_kit_data_holds_the_villages_own_people_and_places(office_db: Da
     assert g.chart == reg.ChartOptions(grid, mask_phones=True, hide_members=True)
 
     # with a committee and mediators of its own, the village's are printed
-    c = reg.add_committee(office_db, by=by, place_id=hongqi, name="红旗村人民调解委员会")
+    c = reg.COMMITTEES.add(office_db, by=by, place_id=hongqi, name="红旗村人民调解委员会")
     kit = reg.village_kit_data(office_db, hongqi)
     assert kit.committee_name == "青山镇人民调解委员会"
     assert any("“红旗村人民调解委员会”还没有调解员" in g for g in reg.gaps_of(kit))
-    reg.add_mediator(office_db, by=by, name="周德福", committee_id=c, phone="13905710051")
+    reg.MEDIATORS.add(office_db, by=by, name="周德福", committee_id=c, phone="13905710051")
     kit = reg.village_kit_data(office_db, hongqi)
     assert kit.committee_name == "红旗村人民调解委员会" and not kit.mediators_from_town
     assert [(m.name, m.phone) for m in kit.mediators] == [("周德福", "13905710051")]
@@ -1013,13 +1022,13 @@ def test_kit_of_something_that_is_not_a_village(office_db: Database) -> None:
 
 def test_a_new_village_joins_the_lists_and_choices(office_db: Database) -> None:
     by = user(office_db)
-    new = reg.add_village(office_db, by=by, name=" 李家湾村 ", kind="village")
+    new = reg.VILLAGES.add(office_db, by=by, name=" 李家湾村 ", kind="village")
     # In the office's order: as it entered them, the new one last.
     names = [v.name for v in office.villages(office_db)]
     assert names == ["红旗村", "桃园村", "河东社区", "李家湾村"]
-    grid = reg.add_grid(office_db, by=by, village_id=new, name="第一网格")
-    assert reg.get_village(office_db, new).grids == 1
-    assert reg.get_grid(office_db, grid).village_name == "李家湾村"
+    grid = reg.GRIDS.add(office_db, by=by, village_id=new, name="第一网格")
+    assert reg.VILLAGES.get(office_db, new).grids == 1
+    assert reg.GRIDS.get(office_db, grid).village_name == "李家湾村"
 
 
 @pytest.mark.parametrize(
@@ -1035,7 +1044,7 @@ def test_village_entries_name_the_field_and_store_nothing(
 ) -> None:
     before = _dump(office_db)
     with pytest.raises(ValidationError) as caught:
-        reg.add_village(office_db, by=user(office_db), name=name, kind=kind)
+        reg.VILLAGES.add(office_db, by=user(office_db), name=name, kind=kind)
     assert caught.value.field == field and words in caught.value.message
     assert _dump(office_db) == before
 
@@ -1044,29 +1053,28 @@ def test_rename_retire_and_reinstate_a_village(office_db: Database) -> None:
     by = user(office_db)
     village = _village(office_db, "桃园村")
     edit_entry(
-        reg.edit_village,
-        reg.get_village,
+        reg.VILLAGES,
         office_db,
         village,
         by=by,
         name="桃源社区",
         kind="community",
     )
-    assert reg.get_village(office_db, village).kind == "community"
-    reg.retire_village(office_db, village, by=by)
+    assert reg.VILLAGES.get(office_db, village).kind == "community"
+    reg.VILLAGES.retire(office_db, village, by=by)
     assert "桃源社区" not in [v.name for v in office.villages(office_db)]
     with pytest.raises(ValidationError) as caught:
-        reg.add_village(office_db, by=by, name="桃源社区")
+        reg.VILLAGES.add(office_db, by=by, name="桃源社区")
     assert "已停用" in caught.value.message
-    reg.reinstate_village(office_db, village, by=by)
+    reg.VILLAGES.reinstate(office_db, village, by=by)
     assert "桃源社区" in [v.name for v in office.villages(office_db)]
 
 
 def test_a_village_with_cases_is_retired_not_deleted(office_db: Database) -> None:
     register(office_db)  # a case in 红旗村
     with pytest.raises(InUseError) as caught:
-        reg.delete_village(office_db, _village(office_db), by=user(office_db))
+        reg.VILLAGES.delete(office_db, _village(office_db), by=user(office_db))
     assert "件案件" in caught.value.message
-    empty = reg.add_village(office_db, by=user(office_db), name="错登村")
-    reg.delete_village(office_db, empty, by=user(office_db))
-    assert "错登村" not in [v.name for v in reg.list_villages(office_db, include_retired=True)]
+    empty = reg.VILLAGES.add(office_db, by=user(office_db), name="错登村")
+    reg.VILLAGES.delete(office_db, empty, by=user(office_db))
+    assert "错登村" not in [v.name for v in reg.VILLAGES.list(office_db, include_retired=True)]

@@ -29,6 +29,8 @@ from app.models.registries import sheets as rs
 from tests.helpers import fill_demo, new_database
 from tests.models.helpers import user
 
+Kind = reg.RegistryKind[Any]
+
 TODAY = date(2026, 11, 20)
 
 
@@ -41,7 +43,7 @@ def _village(db: Database, name: str = "红旗村") -> str:
 
 
 def _sheet(
-    kind: str,
+    kind: Kind,
     rows: Sequence[Sequence[object]],
     *,
     header: Sequence[object] | None = None,
@@ -51,7 +53,7 @@ def _sheet(
     sheet of its own with ``header`` and title rows ``above``)."""
     if header is None:
         wb = openpyxl.load_workbook(io.BytesIO(rs.template_xlsx(kind)))
-        ws = wb[rs.KINDS[kind]]
+        ws = wb[kind.sheet]
     else:
         wb = openpyxl.Workbook()
         ws = wb.active
@@ -89,34 +91,34 @@ def empty_office(tmp_path: Path) -> Any:
 
 
 # What each registry holds, without ids: the same after export → import.
-SNAPSHOTS: dict[str, Callable[[Database], list[tuple[object, ...]]]] = {
-    rs.MEDIATORS: lambda db: [
+SNAPSHOTS: dict[Kind, Callable[[Database], list[tuple[object, ...]]]] = {
+    reg.MEDIATORS: lambda db: [
         (m.name, m.committee_name, m.phone, m.full_time, m.specialities)
-        for m in reg.list_mediators(db)
+        for m in reg.MEDIATORS.list(db)
     ],
-    rs.GRID_WORKERS: lambda db: [
-        (w.village_name, w.grid_name, w.name, w.phone) for w in reg.list_grid_workers(db)
+    reg.GRID_WORKERS: lambda db: [
+        (w.village_name, w.grid_name, w.name, w.phone) for w in reg.GRID_WORKERS.list(db)
     ],
-    rs.LEGAL_ADVISERS: lambda db: [
-        (a.village_name, a.name, a.phone, a.area) for a in reg.list_legal_advisers(db)
+    reg.LEGAL_ADVISERS: lambda db: [
+        (a.village_name, a.name, a.phone, a.area) for a in reg.LEGAL_ADVISERS.list(db)
     ],
-    rs.TALK_POINTS: lambda db: [
+    reg.TALK_POINTS: lambda db: [
         (t.village_name, t.name, t.address, t.hours, t.staff, t.phone)
-        for t in reg.list_talk_points(db)
+        for t in reg.TALK_POINTS.list(db)
     ],
-    rs.HOUSEHOLDS: lambda db: [
+    reg.HOUSEHOLDS: lambda db: [
         (h.village_name, h.grid_name, h.house_number, h.head_name, h.phone, h.members, h.notes)
-        for h in reg.list_households(db)
+        for h in reg.HOUSEHOLDS.list(db)
     ],
-    rs.BROADCAST_SCHEDULE: lambda db: [
-        (s.village_name, s.play_on, s.play_at, s.reader) for s in reg.list_broadcast_slots(db)
+    reg.BROADCASTS: lambda db: [
+        (s.village_name, s.play_on, s.play_at, s.reader) for s in reg.BROADCASTS.list(db)
     ],
 }
 
 # Rows as an office types them into the template, and what the registry then holds (villages
 # in the office's order: 红旗村, 桃园村, 河东社区 as the set-up entered them).
-FILLED: dict[str, tuple[list[list[object]], list[tuple[object, ...]]]] = {
-    rs.MEDIATORS: (
+FILLED: dict[Kind, tuple[list[list[object]], list[tuple[object, ...]]]] = {
+    reg.MEDIATORS: (
         [
             ["刘春梅", "青山镇人民调解委员会", 13905710004, "否", "婚姻家庭"],
             ["赵德胜", "青山镇人民调解委员会", "139-0571-0003", "是", None],
@@ -126,14 +128,14 @@ FILLED: dict[str, tuple[list[list[object]], list[tuple[object, ...]]]] = {
             ("刘春梅", "青山镇人民调解委员会", "13905710004", False, "婚姻家庭"),
         ],
     ),
-    rs.GRID_WORKERS: (
+    reg.GRID_WORKERS: (
         [["红旗村", "第二网格", "张海燕", "13905710011"], ["桃园村", "第一网格", "李明亮", None]],
         [
             ("红旗村", "第二网格", "张海燕", "13905710011"),
             ("桃园村", "第一网格", "李明亮", ""),
         ],
     ),
-    rs.LEGAL_ADVISERS: (
+    reg.LEGAL_ADVISERS: (
         [
             ["红旗村", "李春梅", "13905710021", "一组、二组"],
             ["红旗村", "赵永红", None, "三组"],
@@ -145,7 +147,7 @@ FILLED: dict[str, tuple[list[list[object]], list[tuple[object, ...]]]] = {
             ("河东社区", "孙文军", "13905710023", ""),
         ],
     ),
-    rs.TALK_POINTS: (
+    reg.TALK_POINTS: (
         [["红旗村", None, "红旗村村委会一楼", "每周一、三、五上午", "王建华", "0571-87654321"]],
         [
             (
@@ -158,7 +160,7 @@ FILLED: dict[str, tuple[list[list[object]], list[tuple[object, ...]]]] = {
             )
         ],
     ),
-    rs.HOUSEHOLDS: (
+    reg.HOUSEHOLDS: (
         [
             [
                 "红旗村",
@@ -186,7 +188,7 @@ FILLED: dict[str, tuple[list[list[object]], list[tuple[object, ...]]]] = {
             ),
         ],
     ),
-    rs.BROADCAST_SCHEDULE: (
+    reg.BROADCASTS: (
         [
             ["红旗村", datetime(2026, 12, 8), time(7, 30), "赵德胜"],
             ["红旗村", "2026/12/1", "18点半", None],
@@ -204,21 +206,21 @@ FILLED: dict[str, tuple[list[list[object]], list[tuple[object, ...]]]] = {
 # --------------------------------------------------------------------------- templates
 
 
-@pytest.mark.parametrize("kind", list(rs.KINDS))
-def test_template_has_a_styled_header_widths_and_instructions(kind: str) -> None:
+@pytest.mark.parametrize("kind", list(rs.KINDS), ids=lambda k: k.key)
+def test_template_has_a_styled_header_widths_and_instructions(kind: Kind) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(rs.template_xlsx(kind)))
-    title = rs.KINDS[kind]
+    title = kind.sheet
     assert wb.sheetnames[:2] == [title, "填写说明"]
     ws = wb[title]
     headers = [c.value for c in ws[1] if c.value]
-    assert headers == list(rs.spec_of(kind).headers)
+    assert headers == list(kind.sheet_spec.headers)
     assert all(c.font.bold and c.fill.fgColor.rgb.endswith("DDEBF7") for c in ws[1] if c.value)
     assert ws.freeze_panes == "A2"
     assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in ws[1] if c.value)
     assert ws.max_row > 1 and all(c.value is None for c in ws[2])  # no example among the data
     guide = wb["填写说明"]
     text = "\n".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
-    for col in rs.spec_of(kind).columns:
+    for col in kind.sheet_spec.columns:
         assert col.header in text
     example = [r for r in guide.iter_rows() if r[0].value == headers[0]][-1][0].row + 1
     cells = [c for c in guide[example] if c.value]
@@ -226,12 +228,12 @@ def test_template_has_a_styled_header_widths_and_instructions(kind: str) -> None
 
 
 def test_template_drop_downs_and_text_columns(office_db: Database) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(rs.template_xlsx(rs.MEDIATORS)))
+    wb = openpyxl.load_workbook(io.BytesIO(rs.template_xlsx(reg.MEDIATORS)))
     ws = wb["调解员"]
     [yes_no] = ws.data_validations.dataValidation
     assert yes_no.formula1 == '"是,否"' and "D2" in str(yes_no.sqref)
     assert ws["C2"].number_format == "@"  # phones stay text
-    wb = openpyxl.load_workbook(io.BytesIO(rs.template_xlsx(rs.HOUSEHOLDS, db=office_db)))
+    wb = openpyxl.load_workbook(io.BytesIO(rs.template_xlsx(reg.HOUSEHOLDS, db=office_db)))
     ws = wb["住户"]
     assert ws["C2"].number_format == "@"  # house numbers: 3-1 never becomes a date
     [villages] = ws.data_validations.dataValidation
@@ -241,11 +243,11 @@ def test_template_drop_downs_and_text_columns(office_db: Database) -> None:
     assert wb["村社区列表"].sheet_state == "hidden"
 
 
-@pytest.mark.parametrize("kind", list(rs.KINDS))
-def test_filled_template_imports_the_same_rows(office_db: Database, kind: str) -> None:
+@pytest.mark.parametrize("kind", list(rs.KINDS), ids=lambda k: k.key)
+def test_filled_template_imports_the_same_rows(office_db: Database, kind: Kind) -> None:
     by = user(office_db)
     for village in ("红旗村", "桃园村"):
-        reg.add_grid(office_db, by=by, village_id=_village(office_db, village), name="第一网格")
+        reg.GRIDS.add(office_db, by=by, village_id=_village(office_db, village), name="第一网格")
     rows, expected = FILLED[kind]
     preview = rs.read_sheet(office_db, _sheet(kind, rows), kind, file_name="填好的表.xlsx")
     assert preview.errors == () and preview.duplicates == ()
@@ -264,19 +266,19 @@ def test_a_grid_the_office_does_not_have_is_created_once(office_db: Database) ->
         ["红旗村", "第五网格", "2", "李四"],
         ["桃园村", "第五网格", "1", "赵六"],
     ]
-    preview = rs.read_sheet(office_db, _sheet(rs.HOUSEHOLDS, rows), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _sheet(reg.HOUSEHOLDS, rows), reg.HOUSEHOLDS)
     assert [(g.village_name, g.name) for g in preview.new_grids] == [
         ("红旗村", "第五网格"),
         ("桃园村", "第五网格"),
     ]
-    assert reg.list_grids(office_db) == []  # reading writes nothing
+    assert reg.GRIDS.list(office_db) == []  # reading writes nothing
     result = rs.apply_import(office_db, preview, by=user(office_db), skip_bad_rows=False)
     assert result.grids_created == ("红旗村 第五网格", "桃园村 第五网格")
-    assert [(g.village_name, g.name) for g in reg.list_grids(office_db)] == [
+    assert [(g.village_name, g.name) for g in reg.GRIDS.list(office_db)] == [
         ("红旗村", "第五网格"),
         ("桃园村", "第五网格"),
     ]
-    assert len(reg.list_households(office_db)) == 3
+    assert len(reg.HOUSEHOLDS.list(office_db)) == 3
 
 
 # --------------------------------------------------------------------------- export
@@ -290,17 +292,17 @@ def demo_db(tmp_path: Path) -> Any:
     db.close()
 
 
-@pytest.mark.parametrize("kind", list(rs.KINDS))
+@pytest.mark.parametrize("kind", list(rs.KINDS), ids=lambda k: k.key)
 def test_export_then_import_into_an_empty_office_gives_the_same_registry(
-    demo_db: Database, empty_office: Database, kind: str
+    demo_db: Database, empty_office: Database, kind: Kind
 ) -> None:
-    if kind == rs.MEDIATORS:  # the demo's village committee must exist there too
+    if kind == reg.MEDIATORS:  # the demo's village committee must exist there too
         hongqi = _village(empty_office)
-        reg.add_committee(
+        reg.COMMITTEES.add(
             empty_office, by=user(empty_office), place_id=hongqi, name="红旗村人民调解委员会"
         )
         for m in office.mediators(empty_office):
-            reg.delete_mediator(empty_office, m.id, by=user(empty_office))
+            reg.MEDIATORS.delete(empty_office, m.id, by=user(empty_office))
     original = SNAPSHOTS[kind](demo_db)
     assert original  # the demo fills every registry
     data = rs.export_xlsx(demo_db, kind)
@@ -311,11 +313,11 @@ def test_export_then_import_into_an_empty_office_gives_the_same_registry(
 
 
 def test_exported_cells_are_typed_for_excel(demo_db: Database) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(rs.export_xlsx(demo_db, rs.BROADCAST_SCHEDULE)))
+    wb = openpyxl.load_workbook(io.BytesIO(rs.export_xlsx(demo_db, reg.BROADCASTS)))
     ws = wb["大喇叭播放安排"]
     assert isinstance(ws["B2"].value, datetime) and ws["B2"].number_format == "yyyy-mm-dd"
     assert isinstance(ws["C2"].value, str)
-    wb = openpyxl.load_workbook(io.BytesIO(rs.export_xlsx(demo_db, rs.HOUSEHOLDS)))
+    wb = openpyxl.load_workbook(io.BytesIO(rs.export_xlsx(demo_db, reg.HOUSEHOLDS)))
     ws = wb["住户"]
     assert ws["C2"].number_format == "@" and isinstance(ws["C2"].value, str)
     members = [r[5].value for r in ws.iter_rows(min_row=2) if r[5].value]
@@ -323,14 +325,14 @@ def test_exported_cells_are_typed_for_excel(demo_db: Database) -> None:
 
 
 def test_importing_the_same_file_twice_doubles_nothing(demo_db: Database) -> None:
-    data = rs.export_xlsx(demo_db, rs.LEGAL_ADVISERS)
-    before = SNAPSHOTS[rs.LEGAL_ADVISERS](demo_db)
-    preview = rs.read_sheet(demo_db, data, rs.LEGAL_ADVISERS)
+    data = rs.export_xlsx(demo_db, reg.LEGAL_ADVISERS)
+    before = SNAPSHOTS[reg.LEGAL_ADVISERS](demo_db)
+    preview = rs.read_sheet(demo_db, data, reg.LEGAL_ADVISERS)
     assert preview.rows == () and len(preview.duplicates) == len(before)
     assert all("已经登记过" in d.message for d in preview.duplicates)
     result = rs.apply_import(demo_db, preview, by=user(demo_db), skip_bad_rows=False)
     assert result.imported == 0
-    assert SNAPSHOTS[rs.LEGAL_ADVISERS](demo_db) == before
+    assert SNAPSHOTS[reg.LEGAL_ADVISERS](demo_db) == before
 
 
 def test_a_row_repeated_in_the_sheet_is_reported_not_doubled(office_db: Database) -> None:
@@ -339,20 +341,20 @@ def test_a_row_repeated_in_the_sheet_is_reported_not_doubled(office_db: Database
         ["桃园村", "李春梅", None],
         ["红旗村", " 李春梅 ", None],
     ]
-    preview = rs.read_sheet(office_db, _sheet(rs.LEGAL_ADVISERS, rows), rs.LEGAL_ADVISERS)
+    preview = rs.read_sheet(office_db, _sheet(reg.LEGAL_ADVISERS, rows), reg.LEGAL_ADVISERS)
     assert [r.row for r in preview.rows] == [2, 3]
     assert [(d.row, d.message) for d in preview.duplicates] == [(4, "与第 2 行重复，跳过。")]
     rs.apply_import(office_db, preview, by=user(office_db), skip_bad_rows=False)
-    assert len(reg.list_legal_advisers(office_db)) == 2
+    assert len(reg.LEGAL_ADVISERS.list(office_db)) == 2
 
 
 # --------------------------------------------------------------------------- wrong sheets
 
 
 def test_a_sheet_without_the_required_columns_names_them(office_db: Database) -> None:
-    data = _sheet(rs.LEGAL_ADVISERS, [["张三", "138"]], header=["名字", "电话号码"])
+    data = _sheet(reg.LEGAL_ADVISERS, [["张三", "138"]], header=["名字", "电话号码"])
     with pytest.raises(SheetColumnsError) as exc:
-        rs.read_sheet(office_db, data, rs.LEGAL_ADVISERS, file_name="名单.xlsx")
+        rs.read_sheet(office_db, data, reg.LEGAL_ADVISERS, file_name="名单.xlsx")
     e = exc.value
     assert e.expected == ("村（社区）", "姓名", "联系电话", "联系片区")
     assert e.missing == ("村（社区）", "姓名")
@@ -363,29 +365,29 @@ def test_a_sheet_without_the_required_columns_names_them(office_db: Database) ->
 
 
 def test_only_the_columns_not_found_are_called_missing(office_db: Database) -> None:
-    data = _sheet(rs.HOUSEHOLDS, [], header=["村", "网格", "户主", "电话"])
+    data = _sheet(reg.HOUSEHOLDS, [], header=["村", "网格", "户主", "电话"])
     with pytest.raises(SheetColumnsError) as exc:
-        rs.read_sheet(office_db, data, rs.HOUSEHOLDS)
+        rs.read_sheet(office_db, data, reg.HOUSEHOLDS)
     assert exc.value.missing == ("门牌号",)
     assert "没有找到必填的列“门牌号”" in exc.value.message
 
 
 def test_another_registrys_sheet_is_refused_by_its_columns(office_db: Database) -> None:
-    data = rs.template_xlsx(rs.HOUSEHOLDS)
+    data = rs.template_xlsx(reg.HOUSEHOLDS)
     with pytest.raises(SheetColumnsError) as exc:
-        rs.read_sheet(office_db, data, rs.MEDIATORS)
+        rs.read_sheet(office_db, data, reg.MEDIATORS)
     assert exc.value.missing == ("调解员姓名", "所属调委会")
     assert exc.value.found[:3] == ("村（社区）", "网格", "门牌号")
 
 
 def test_header_below_a_title_with_marks_and_aliases_is_found(office_db: Database) -> None:
     data = _sheet(
-        rs.LEGAL_ADVISERS,
+        reg.LEGAL_ADVISERS,
         [["红旗村", "李春梅", "13905710021", "一组"], [None, None, None, None]],
         header=["村（社区）*", " 姓 名 *", "手机号", "负责片区"],
         above=[["红旗村法律明白人名册"], []],
     )
-    preview = rs.read_sheet(office_db, data, rs.LEGAL_ADVISERS)
+    preview = rs.read_sheet(office_db, data, reg.LEGAL_ADVISERS)
     assert preview.header_row == 3
     assert [(r.row, r.cells) for r in preview.rows] == [
         (4, ("红旗村", "李春梅", "13905710021", "一组"))
@@ -421,13 +423,13 @@ def test_a_file_that_is_no_readable_xlsx_gets_a_plain_message_naming_it(
     if case == "a zip that is no workbook":
         data = _zip()
     elif case == "a truncated xlsx":
-        full = rs.template_xlsx(rs.LEGAL_ADVISERS)
+        full = rs.template_xlsx(reg.LEGAL_ADVISERS)
         data = full[: len(full) // 2]
     path = tmp_path / "法律明白人.xlsx"
     path.write_bytes(data)
     before = _dump(office_db)
     with pytest.raises(SheetFileError) as exc:
-        rs.read_sheet(office_db, path, rs.LEGAL_ADVISERS)
+        rs.read_sheet(office_db, path, reg.LEGAL_ADVISERS)
     assert exc.value.file_name == "法律明白人.xlsx"
     assert "“法律明白人.xlsx”" in exc.value.message and words in exc.value.message
     assert "Traceback" not in exc.value.message and "Error" not in exc.value.message
@@ -436,7 +438,7 @@ def test_a_file_that_is_no_readable_xlsx_gets_a_plain_message_naming_it(
 
 def test_a_missing_file_is_named(office_db: Database, tmp_path: Path) -> None:
     with pytest.raises(SheetFileError) as exc:
-        rs.read_sheet(office_db, tmp_path / "不见了.xlsx", rs.HOUSEHOLDS)
+        rs.read_sheet(office_db, tmp_path / "不见了.xlsx", reg.HOUSEHOLDS)
     assert "找不到文件“不见了.xlsx”" in exc.value.message
 
 
@@ -444,9 +446,9 @@ def test_a_missing_file_is_named(office_db: Database, tmp_path: Path) -> None:
 
 
 def _bad_households(office_db: Database) -> bytes:
-    reg.add_grid(office_db, by=user(office_db), village_id=_village(office_db), name="第一网格")
+    reg.GRIDS.add(office_db, by=user(office_db), village_id=_village(office_db), name="第一网格")
     return _sheet(
-        rs.HOUSEHOLDS,
+        reg.HOUSEHOLDS,
         [
             ["红旗村", "第一网格", "1", "王德胜", "13905710031", "王芳（配偶）", None],  # row 3
             ["青山村", "第一网格", "2", "李四", None, None, None],  # row 4: no such village
@@ -460,7 +462,7 @@ def _bad_households(office_db: Database) -> bytes:
 
 
 def test_every_wrong_cell_is_reported_with_its_excel_row(office_db: Database) -> None:
-    preview = rs.read_sheet(office_db, _bad_households(office_db), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _bad_households(office_db), reg.HOUSEHOLDS)
     assert [r.row for r in preview.rows] == [3, 7]
     assert preview.bad_rows == (4, 6)
     errors = {(e.row, e.column): e.message for e in preview.errors}
@@ -484,14 +486,14 @@ def test_unknown_committee_is_named(office_db: Database) -> None:
         ["赵六", "青山乡调委会", None, "是", None],
         ["钱七", "青山镇人民调解委员会", None, "也许", None],
     ]
-    preview = rs.read_sheet(office_db, _sheet(rs.MEDIATORS, rows), rs.MEDIATORS)
+    preview = rs.read_sheet(office_db, _sheet(reg.MEDIATORS, rows), reg.MEDIATORS)
     assert [(e.row, e.column) for e in preview.errors] == [(2, "所属调委会"), (3, "专职")]
     assert "找不到调委会“青山乡调委会”" in preview.errors[0].message
     assert "青山镇人民调解委员会" in preview.errors[0].message
 
 
 def test_bad_rows_without_skipping_write_nothing(office_db: Database) -> None:
-    preview = rs.read_sheet(office_db, _bad_households(office_db), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _bad_households(office_db), reg.HOUSEHOLDS)
     before = _dump(office_db)
     with pytest.raises(ImportRejectedError) as exc:
         rs.apply_import(office_db, preview, by=user(office_db), skip_bad_rows=False)
@@ -502,16 +504,16 @@ def test_bad_rows_without_skipping_write_nothing(office_db: Database) -> None:
 
 
 def test_skipping_bad_rows_imports_the_good_ones(office_db: Database) -> None:
-    preview = rs.read_sheet(office_db, _bad_households(office_db), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _bad_households(office_db), reg.HOUSEHOLDS)
     result = rs.apply_import(office_db, preview, by=user(office_db), skip_bad_rows=True)
     assert result.imported == 2 and [e.row for e in result.skipped_errors][:1] == [4]
-    assert [h.head_name for h in reg.list_households(office_db)] == ["王德胜", "赵六"]
+    assert [h.head_name for h in reg.HOUSEHOLDS.list(office_db)] == ["王德胜", "赵六"]
 
 
 def test_reading_a_sheet_writes_nothing(office_db: Database) -> None:
-    rows, _ = FILLED[rs.HOUSEHOLDS]
+    rows, _ = FILLED[reg.HOUSEHOLDS]
     before = _dump(office_db)
-    preview = rs.read_sheet(office_db, _sheet(rs.HOUSEHOLDS, rows), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _sheet(reg.HOUSEHOLDS, rows), reg.HOUSEHOLDS)
     assert preview.rows and preview.new_grids  # (the import would create 第一网格)
     assert _dump(office_db) == before  # a cancelled import: apply was never called
 
@@ -523,12 +525,14 @@ def test_a_row_that_became_wrong_since_the_preview_rolls_everything_back(
     office_db: Database,
 ) -> None:
     rows = [["红旗村", "第一网格", str(n), f"户主{n}"] for n in range(1, 6)]
-    preview = rs.read_sheet(office_db, _sheet(rs.HOUSEHOLDS, rows), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _sheet(reg.HOUSEHOLDS, rows), reg.HOUSEHOLDS)
     # meanwhile someone registers house 4 of that grid by hand
-    grid = reg.add_grid(
+    grid = reg.GRIDS.add(
         office_db, by=user(office_db), village_id=_village(office_db), name="第一网格"
     )
-    reg.add_household(office_db, by=user(office_db), grid_id=grid, house_number="4", head_name="王")
+    reg.HOUSEHOLDS.add(
+        office_db, by=user(office_db), grid_id=grid, house_number="4", head_name="王"
+    )
     before = _dump(office_db)
     with pytest.raises(ImportFailedError) as exc:
         rs.apply_import(office_db, preview, by=user(office_db), skip_bad_rows=False)
@@ -540,7 +544,7 @@ def test_a_row_that_became_wrong_since_the_preview_rolls_everything_back(
 
 def test_a_storage_failure_mid_apply_leaves_the_database_as_before(office_db: Database) -> None:
     rows = [["红旗村", "第一网格", str(n), f"户主{n}", None, "王芳（配偶）"] for n in range(1, 8)]
-    preview = rs.read_sheet(office_db, _sheet(rs.HOUSEHOLDS, rows), rs.HOUSEHOLDS)
+    preview = rs.read_sheet(office_db, _sheet(reg.HOUSEHOLDS, rows), reg.HOUSEHOLDS)
     before = _dump(office_db)
     office_db.conn.execute(
         "CREATE TEMP TRIGGER fail_sixth BEFORE INSERT ON households "
@@ -556,19 +560,19 @@ def test_a_storage_failure_mid_apply_leaves_the_database_as_before(office_db: Da
     assert not office_db.conn.in_transaction
     # and the same preview imports once the trouble is gone
     rs.apply_import(office_db, preview, by=user(office_db), skip_bad_rows=False)
-    assert len(reg.list_households(office_db)) == 7
+    assert len(reg.HOUSEHOLDS.list(office_db)) == 7
 
 
 def test_cells_as_offices_type_them(office_db: Database) -> None:
     by = user(office_db)
     hongqi = _village(office_db)
-    reg.add_grid(office_db, by=by, village_id=hongqi, name="第一网格")
-    committee = reg.add_committee(office_db, by=by, place_id=hongqi, name="红旗村人民调解委员会")
+    reg.GRIDS.add(office_db, by=by, village_id=hongqi, name="第一网格")
+    committee = reg.COMMITTEES.add(office_db, by=by, place_id=hongqi, name="红旗村人民调解委员会")
     # a committee may be given by its village's name; 专职 as 专职/兼职
     preview = rs.read_sheet(
         office_db,
-        _sheet(rs.MEDIATORS, [["周德福", "红旗村", 13905710051.0, "兼职", None]]),
-        rs.MEDIATORS,
+        _sheet(reg.MEDIATORS, [["周德福", "红旗村", 13905710051.0, "兼职", None]]),
+        reg.MEDIATORS,
     )
     assert preview.errors == ()
     assert dict(preview.rows[0].values) == {
@@ -582,7 +586,7 @@ def test_cells_as_offices_type_them(office_db: Database) -> None:
     preview = rs.read_sheet(
         office_db,
         _sheet(
-            rs.HOUSEHOLDS,
+            reg.HOUSEHOLDS,
             [
                 [
                     "红旗村",
@@ -594,7 +598,7 @@ def test_cells_as_offices_type_them(office_db: Database) -> None:
                 ]
             ],
         ),
-        rs.HOUSEHOLDS,
+        reg.HOUSEHOLDS,
     )
     assert preview.errors == ()
     values = preview.rows[0].values
@@ -607,7 +611,7 @@ def test_cells_as_offices_type_them(office_db: Database) -> None:
         ["红旗村", "2026-02-30", "7:30", None],
         ["红旗村", "下周一", "25:00", None],
     ]
-    preview = rs.read_sheet(office_db, _sheet(rs.BROADCAST_SCHEDULE, rows), rs.BROADCAST_SCHEDULE)
+    preview = rs.read_sheet(office_db, _sheet(reg.BROADCASTS, rows), reg.BROADCASTS)
     assert [(r.values["play_on"], r.values["play_at"]) for r in preview.rows] == [
         (date(2026, 12, 1), "07:30"),
         (date(2026, 12, 2), "19:00"),

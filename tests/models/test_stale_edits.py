@@ -413,32 +413,32 @@ def test_a_registry_row_changed_in_another_window_refuses_a_stale_save(
     office_db: Database, other_window: Database
 ) -> None:
     by = director(office_db)
-    wang = next(m for m in reg.list_mediators(office_db) if m.name == "王建华")
-    a = reg.get_mediator(office_db, wang.id)
+    wang = next(m for m in reg.MEDIATORS.list(office_db) if m.name == "王建华")
+    a = reg.MEDIATORS.get(office_db, wang.id)
     shown = {
         f: getattr(a, f) for f in ("name", "committee_id", "phone", "full_time", "specialities")
     }
-    b = reg.get_mediator(other_window, wang.id)
-    reg.edit_mediator(
+    b = reg.MEDIATORS.get(other_window, wang.id)
+    reg.MEDIATORS.edit(
         other_window, wang.id, by=director(other_window), loaded=shown, stamp=b.stamp,
         **{**shown, "phone": "13800001111"},
     )  # fmt: skip
     before = snapshot(office_db)
     with pytest.raises(StaleEditError) as refused:
-        reg.edit_mediator(
+        reg.MEDIATORS.edit(
             office_db, wang.id, by=by, loaded=shown, stamp=a.stamp,
             **{**shown, "specialities": "婚姻家庭、邻里"},
         )  # fmt: skip
     assert refused.value.message.startswith("调解员“王建华”的登记在您打开之后已被修改（")
     assert snapshot(office_db) == before
 
-    again = reg.get_mediator(office_db, wang.id)
+    again = reg.MEDIATORS.get(office_db, wang.id)
     shown = {f: getattr(again, f) for f in shown}
-    reg.edit_mediator(
+    reg.MEDIATORS.edit(
         office_db, wang.id, by=by, loaded=shown, stamp=again.stamp,
         **{**shown, "specialities": "婚姻家庭、邻里"},
     )  # fmt: skip
-    stored = reg.get_mediator(other_window, wang.id)
+    stored = reg.MEDIATORS.get(other_window, wang.id)
     assert (stored.phone, stored.specialities) == ("13800001111", "婚姻家庭、邻里")
     assert written(logged(office_db, "mediators", wang.id)[-1]) == {"specialities"}
 
@@ -450,22 +450,22 @@ def test_a_household_whose_members_changed_meanwhile_refuses_a_stale_save(
     untouched) still counts as a change of the household the form showed."""
     by = director(office_db)
     village = next(v.id for v in office.villages(office_db) if v.name == "红旗村")
-    grid = reg.add_grid(office_db, by=by, village_id=village, name="第一网格")
-    house = reg.add_household(
+    grid = reg.GRIDS.add(office_db, by=by, village_id=village, name="第一网格")
+    house = reg.HOUSEHOLDS.add(
         office_db, by=by, grid_id=grid, house_number="7", head_name="孙德旺",
         members=[reg.Member("李秀英", "配偶")],
     )  # fmt: skip
     fields = ("grid_id", "house_number", "head_name", "phone", "notes", "members")
-    a = reg.get_household(office_db, house)
+    a = reg.HOUSEHOLDS.get(office_db, house)
     shown = {f: getattr(a, f) for f in fields}
-    b = reg.get_household(other_window, house)
-    reg.edit_household(
+    b = reg.HOUSEHOLDS.get(other_window, house)
+    reg.HOUSEHOLDS.edit(
         other_window, house, by=director(other_window), loaded=shown, stamp=b.stamp,
         **{**shown, "members": (*b.members, reg.Member("孙小森", "子"))},
     )  # fmt: skip
     assert len(logged(office_db, "households", house)) == 1  # its own row: not written
     with pytest.raises(StaleEditError):
-        reg.edit_household(
+        reg.HOUSEHOLDS.edit(
             office_db,
             house,
             by=by,
@@ -473,9 +473,9 @@ def test_a_household_whose_members_changed_meanwhile_refuses_a_stale_save(
             stamp=a.stamp,
             **{**shown, "phone": "13812340007"},
         )
-    again = reg.get_household(office_db, house)
+    again = reg.HOUSEHOLDS.get(office_db, house)
     shown = {f: getattr(again, f) for f in fields}
-    reg.edit_household(
+    reg.HOUSEHOLDS.edit(
         office_db,
         house,
         by=by,
@@ -483,7 +483,7 @@ def test_a_household_whose_members_changed_meanwhile_refuses_a_stale_save(
         stamp=again.stamp,
         **{**shown, "phone": "13812340007"},
     )
-    stored = reg.get_household(other_window, house)
+    stored = reg.HOUSEHOLDS.get(other_window, house)
     assert stored.phone == "13812340007"
     assert [m.name for m in stored.members] == ["李秀英", "孙小森"]
 
@@ -497,7 +497,7 @@ def test_chart_options_write_only_the_choice_changed_and_refuse_a_stale_one(
 ) -> None:
     by = director(office_db)
     village = next(v.id for v in office.villages(office_db) if v.name == "红旗村")
-    grid = reg.add_grid(office_db, by=by, village_id=village, name="第一网格")
+    grid = reg.GRIDS.add(office_db, by=by, village_id=village, name="第一网格")
     a = reg.chart_options(office_db, grid)
     b = reg.chart_options(other_window, grid)
     reg.save_chart_options(

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 import app
 from app.models import cases
 from app.models.db import Database
-from app.models.registries.places import add_village
+from app.models.registries.places import VILLAGES
 from app.ui import messages, ui_settings
 from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
@@ -191,7 +191,7 @@ def test_a_village_added_in_the_registries_is_in_the_register_filter(
     window.show_register()
     registries = window.open_registries()
     page = registries.pages["villages"]
-    add_village(demo_db, by=director(demo_db), name="新建村")
+    VILLAGES.add(demo_db, by=director(demo_db), name="新建村")
     emit(page.changed)  # what the page says after saving its form
     combo = window.register_page.village
     assert "新建村" in [combo.itemText(i) for i in range(combo.count())]

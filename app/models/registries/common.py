@@ -1,5 +1,5 @@
 """What every registry shares: field labels, text and phone checks, natural order, looking
-up villages and grids, retiring and deleting rows."""
+up villages and grids, saving an edit, retiring and deleting rows."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 VILLAGE_FIELD = "村（社区）"
 GRID_FIELD = "网格"
 PHONE_FIELD = "联系电话"
+COMMITTEE_FIELD = "所属调委会"
 
 VILLAGE_KINDS = ("village", "community")
 NAME_MAX = 30
@@ -43,11 +44,6 @@ def clean_text(
             field, f"{field}太长了（现在 {len(cleaned)} 个字，最多 {max_len} 个字），请删减。"
         )
     return cleaned
-
-
-def clean_name(value: str, field: str) -> str:
-    """A person's name: required, at most 30 characters. Rare characters stay intact."""
-    return clean_text(value, field, max_len=NAME_MAX, required=f"请填写{field}。")
 
 
 def clean_phone(value: str, field: str = PHONE_FIELD) -> str:
@@ -151,31 +147,6 @@ def active_grid(conn: sqlite3.Connection, grid_id: str) -> tuple[Place, Place]:
         )
     village = active_village(conn, r["parent_id"])
     return place_from_row(r), village
-
-
-def place_filter(
-    sql: str,
-    *,
-    village_id: str | None,
-    grid_id: str | None,
-    include_retired: bool,
-    alias: str,
-    grid: bool,
-) -> tuple[str, list[str]]:
-    """Narrow a listing to a village or grid; without retired rows, leave out rows of a
-    retired grid or village as well."""
-    params: list[str] = []
-    if village_id is not None:
-        sql += " AND v.id = ?"
-        params.append(village_id)
-    if grid_id is not None:
-        sql += " AND g.id = ?"
-        params.append(grid_id)
-    if not include_retired:
-        sql += f" AND {alias}.retired = 0 AND v.retired = 0" + (
-            " AND g.retired = 0" if grid else ""
-        )
-    return sql, params
 
 
 # --------------------------------------------------------------------------- retire, delete

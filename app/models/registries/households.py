@@ -9,28 +9,29 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, ClassVar
 
 from app.models import accounts, rows
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
-from app.models.registries.common import (
-    NAME_MAX,
-    NOTES_MAX,
-    active_grid,
-    clean_name,
-    clean_phone,
-    clean_text,
-    delete_row,
-    natural_key,
-    place_filter,
-    save_edit,
-    set_retired,
-    village_order,
+from app.models.registries.cells import cell_text
+from app.models.registries.common import NAME_MAX, NOTES_MAX, natural_key
+from app.models.registries.fields import (
+    GRID,
+    PHONE,
+    REQUIRED,
+    Field,
+    Input,
+    Sheet,
+    Shown,
+    Text,
+    person,
 )
+from app.models.registries.kind import Edit, RegistryKind, SqlRow, Unique
 from app.models.sync.tables import natural_id
 
 HOUSE_NUMBER_FIELD = "门牌号"
@@ -57,8 +58,8 @@ class Household:
     house_number: str
     head_name: str
     phone: str
-    notes: str
     members: tuple[Member, ...]
+    notes: str
     retired: bool
     # the edit stamp of the household and its members as read (STAMP_SQL): 修改 gives it back
     stamp: str = ""
@@ -90,6 +91,33 @@ def clean_house_number(text: str) -> str:
     if len(number) > 20:
         raise ValidationError(HOUSE_NUMBER_FIELD, "门牌号太长了（最多 20 个字），请核对。")
     return number
+
+
+@dataclass(frozen=True)
+class HouseNumber(Field):
+    """A house number: kept as text, sorted in natural order."""
+
+    excel_text: ClassVar[bool] = True
+
+    @property
+    def default(self) -> object:
+        return REQUIRED
+
+    def clean(self, value: Any) -> str:
+        return clean_house_number(value)
+
+    def sorter(self) -> Callable[[Any], object]:
+        return lambda row: natural_key(getattr(row, self.name))
+
+    def from_cell(self, value: object) -> str:
+        """Excel's habit of turning 3-1 into a date is caught here."""
+        if isinstance(value, date):
+            raise ValidationError(
+                self.label,
+                "门牌号被 Excel 自动改成了日期（例如 3-1 变成了 3月1日）。请把门牌号这一列设为"
+                "“文本”格式后重新输入，或在号码前加一个英文单引号，例如 '3-1。",
+            )
+        return self.clean(cell_text(value))
 
 
 # 、，；/ or a line break between members; a space only after a closing bracket.
@@ -146,33 +174,35 @@ def format_members(members: Sequence[Member]) -> str:
     return "、".join(f"{m.name}（{m.relation}）" for m in members)
 
 
-def _household_values(
-    house_number: str, head_name: str, phone: str, notes: str, members: Sequence[Member]
-) -> tuple[dict[str, str], tuple[Member, ...]]:
-    values = {
-        "house_number": clean_house_number(house_number),
-        "head_name": clean_name(head_name, HEAD_FIELD),
-        "phone": clean_phone(phone),
-        "notes": clean_text(notes, NOTES_FIELD, max_len=NOTES_MAX),
-    }
-    return values, clean_members(members)
+@dataclass(frozen=True)
+class Members(Field):
+    """The household's members, kept in household_members; one line of text in the form
+    and the spreadsheet ("王芳（配偶）、王小明（子）")."""
 
+    widget: ClassVar[Input] = "members"
+    own_column: ClassVar[bool] = False
 
-def _unique_house_number(
-    conn: sqlite3.Connection, grid_id: str, house_number: str, own_id: str = ""
-) -> None:
-    grid, _village = active_grid(conn, grid_id)
-    clash = conn.execute(
-        "SELECT head_name FROM households WHERE grid_id = ? AND house_number = ? "
-        "AND retired = 0 AND id <> ?",
-        (grid.id, house_number, own_id),
-    ).fetchone()
-    if clash is not None:
-        raise ValidationError(
-            HOUSE_NUMBER_FIELD,
-            f"网格“{grid.name}”里 {house_number} 号已经登记了（户主{clash[0]}），"
-            "同一网格的门牌号不能重复，请核对。",
-        )
+    @property
+    def default(self) -> object:
+        return ()
+
+    def clean(self, value: Any) -> tuple[Member, ...]:
+        return clean_members(value)
+
+    def shown(self, row: Any) -> str:
+        return format_members(getattr(row, self.name))
+
+    def from_text(self, text: str) -> tuple[Member, ...]:
+        return parse_members(text)
+
+    def as_text(self, value: Any) -> str:
+        return format_members(value) if value else ""
+
+    def from_cell(self, value: object) -> tuple[Member, ...]:
+        return parse_members(cell_text(value))
+
+    def to_cells(self, row: Any) -> tuple[object, ...]:
+        return (format_members(getattr(row, self.name)),)
 
 
 def _write_members(
@@ -216,12 +246,8 @@ def _write_members(
         conn.execute("DELETE FROM household_members WHERE id = ?", (row["id"],))
 
 
-# --------------------------------------------------------------------------- services
+# --------------------------------------------------------------------------- the registry
 
-
-_FROM = """
-FROM households h JOIN places g ON g.id = h.grid_id JOIN places v ON v.id = g.parent_id
-WHERE 1 = 1"""
 # A household's edit stamp covers its member rows too (added, removed, changed here or by a
 # merge): the form shows and saves them as one.
 _MEMBERS_STAMP = (
@@ -236,181 +262,134 @@ def household_stamp_sql(alias: str) -> str:
     return f"({rows.stamp_sql('households', alias)} || '|' || {_MEMBERS_STAMP.format(alias=alias)})"
 
 
-_HOUSEHOLD_SQL = (
-    f"""
-SELECT h.id, h.grid_id, g.name AS grid_name, v.id AS village_id, v.name AS village_name,
-       h.house_number, h.head_name, h.phone, h.notes, h.retired,
-       {household_stamp_sql("h")} AS stamp"""
-    + _FROM
-)
-_MEMBER_SQL = """
-SELECT m.household_id, m.name, m.relation FROM household_members m
-WHERE m.household_id IN (SELECT h.id {from_where})
-ORDER BY m.household_id, m.position, m.id"""
+class HouseholdKind(RegistryKind[Household]):
+    """Households with their members: one stamp and one form for both."""
 
+    def _stamp_sql(self) -> str:
+        return household_stamp_sql("t")
 
-def _households(db: Database, where: str, params: list[str]) -> list[Household]:
-    """Households matching ``where`` (conditions on h, g = grid, v = village)."""
-    found = db.query(_HOUSEHOLD_SQL + where, params)
-    members: dict[str, list[Member]] = {r["id"]: [] for r in found}
-    if found:
-        for m in db.query(_MEMBER_SQL.format(from_where=_FROM + where), params):
-            members[m["household_id"]].append(Member(m["name"], m["relation"]))
-    order = village_order(db.conn)
-    found.sort(
-        key=lambda r: (
-            order.get(r["village_id"], 0),
-            natural_key(r["grid_name"]),
-            r["grid_id"],
-            natural_key(r["house_number"]),
-            r["house_number"],
-            r["id"],
-        )
-    )
-    return [
-        Household(
-            r["id"],
-            r["grid_id"],
-            r["grid_name"],
-            r["village_id"],
-            r["village_name"],
-            r["house_number"],
-            r["head_name"],
-            r["phone"],
-            r["notes"],
-            tuple(members[r["id"]]),
-            bool(r["retired"]),
-            r["stamp"],
-        )
-        for r in found
-    ]
+    def _more(
+        self, db: Database, found: Sequence[SqlRow], where: str, params: Sequence[object]
+    ) -> Mapping[str, Mapping[str, Any]]:
+        members: dict[str, list[Member]] = {r["id"]: [] for r in found}
+        if found:
+            for m in db.query(
+                "SELECT m.household_id, m.name, m.relation FROM household_members m "
+                f"WHERE m.household_id IN (SELECT t.id {self._from()}{where}) "
+                "ORDER BY m.household_id, m.position, m.id",
+                list(params),
+            ):
+                members[m["household_id"]].append(Member(m["name"], m["relation"]))
+        return {k: {"members": tuple(v)} for k, v in members.items()}
 
+    def _written(
+        self, conn: sqlite3.Connection, row_id: str, values: Mapping[str, Any], *, by: str
+    ) -> None:
+        _write_members(conn, row_id, values["members"], by=by)
 
-def list_households(
-    db: Database,
-    *,
-    village_id: str | None = None,
-    grid_id: str | None = None,
-    include_retired: bool = False,
-) -> list[Household]:
-    """Households with their members, by village, grid, then house number in natural order."""
-    where, params = place_filter(
-        "",
-        village_id=village_id,
-        grid_id=grid_id,
-        include_retired=include_retired,
-        alias="h",
-        grid=True,
-    )
-    return _households(db, where, params)
+    def edit(
+        self,
+        db: Database,
+        row_id: str,
+        *,
+        by: Actor,
+        loaded: Mapping[str, Any],
+        stamp: str,
+        **typed: Any,
+    ) -> None:
+        """As every registry; ``members`` then replaces the list kept before, and a
+        change of the members since ``stamp`` was read refuses the edit too."""
+        typed = {**typed, "members": tuple(typed.get("members", ()))}
+        if not any(loaded.get(k) != v for k, v in typed.items()):
+            self._clean(self._arguments(typed, self.editable, defaults=False))
+            self.get(db, row_id)
+            return  # nothing typed: nothing to write, nothing to refuse
+        super().edit(db, row_id, by=by, loaded=loaded, stamp=stamp, **typed)
 
-
-def get_household(db: Database, household_id: str) -> Household:
-    found = _households(db, " AND h.id = ?", [household_id])
-    if not found:
-        raise NotFoundError("这户住户已被删除，请刷新后再试。")
-    return found[0]
-
-
-def add_household(
-    db: Database,
-    *,
-    by: Actor,
-    grid_id: str,
-    house_number: str,
-    head_name: str,
-    phone: str = "",
-    notes: str = "",
-    members: Sequence[Member] = (),
-) -> str:
-    """A household of a grid in use; its house number is unique among the grid's households."""
-    values, cleaned = _household_values(house_number, head_name, phone, notes, members)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        _unique_house_number(conn, grid_id, values["house_number"])
-        household_id = rows.insert(
-            conn, "households", {**values, "grid_id": grid_id}, by=by.user_id
-        )
-        _write_members(conn, household_id, cleaned, by=by.user_id)
-        return household_id
-
-
-def edit_household(
-    db: Database,
-    household_id: str,
-    *,
-    by: Actor,
-    loaded: Mapping[str, Any],
-    stamp: str,
-    grid_id: str,
-    house_number: str,
-    head_name: str,
-    phone: str,
-    notes: str,
-    members: Sequence[Member],
-) -> None:
-    """Change a household: the fields the user changed from ``loaded`` (as the form showed
-    them; ``members`` then replaces the list kept before), unless the household or its
-    members changed since ``stamp`` was read (StaleEditError)."""
-    values, cleaned = _household_values(house_number, head_name, phone, notes, members)
-    h = get_household(db, household_id)
-    typed = dict(
-        grid_id=grid_id,
-        house_number=house_number,
-        head_name=head_name,
-        phone=phone,
-        notes=notes,
-        members=tuple(members),
-    )
-    what = f"{h.house_number}号（户主{h.head_name}）的登记"
-    members_changed = tuple(loaded.get("members", ())) != typed["members"]
-    if not any(loaded.get(k) != v for k, v in typed.items()):
-        return  # nothing typed: nothing to write, nothing to refuse
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        _unique_house_number(conn, grid_id, values["house_number"], household_id)
+    def _save(self, conn: sqlite3.Connection, row: Household, edit: Edit) -> None:
+        what = self._edit_what(row)
         # the household with its members, as the form read them
         rows.check_unchanged(
-            conn, "households", household_id, stamp, by=by.user_id, what=what,
+            conn, "households", row.id, edit.stamp, by=edit.by.user_id, what=what,
             stamp_expr=household_stamp_sql("t"),
         )  # fmt: skip
-        save_edit(
-            conn,
-            "households",
-            household_id,
-            loaded=loaded,
-            typed=typed,
-            columns={**values, "grid_id": grid_id},
-            stamp=rows.current_stamp(conn, "households", household_id) or "",
-            by=by.user_id,
-            what=what,
-        )
-        if members_changed:
-            _write_members(conn, household_id, cleaned, by=by.user_id)
+        current = rows.current_stamp(conn, "households", row.id) or ""
+        super()._save(conn, row, replace(edit, stamp=current))
+        if tuple(edit.loaded.get("members", ())) != edit.typed["members"]:
+            _write_members(conn, row.id, edit.values["members"], by=edit.by.user_id)
+
+    def _deleting(self, conn: sqlite3.Connection, row: Household) -> None:
+        conn.execute("DELETE FROM household_members WHERE household_id = ?", (row.id,))
 
 
-def retire_household(db: Database, household_id: str, *, by: Actor) -> None:
-    """停用 (moved away, house pulled down): off the lists and the 装户图."""
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        set_retired(conn, "households", household_id, True, by=by.user_id, what="这户住户")
-
-
-def reinstate_household(db: Database, household_id: str, *, by: Actor) -> None:
-    h = get_household(db, household_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        if h.retired:
-            _unique_house_number(conn, h.grid_id, h.house_number, h.id)
-        set_retired(conn, "households", household_id, False, by=by.user_id, what="这户住户")
-
-
-def delete_household(db: Database, household_id: str, *, by: Actor) -> None:
-    """Delete a household entered by mistake, with its members."""
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        conn.execute("DELETE FROM household_members WHERE household_id = ?", (household_id,))
-        delete_row(conn, "households", household_id, by=by.user_id, what="这户住户")
+HOUSEHOLDS = HouseholdKind(
+    key="households",
+    table="households",
+    row=Household,
+    title="装户",
+    noun="住户",
+    this="这户住户",
+    named="{house_number}号（户主{head_name}）",
+    permission="village_registry",
+    scope="grid",
+    fields=(
+        replace(GRID, column=None),
+        Shown("网格", lambda h: f"{h.village_name} {h.grid_name}"),
+        HouseNumber(
+            "house_number",
+            HOUSE_NUMBER_FIELD,
+            column="门牌号",
+            placeholder="如：12、3-1",
+            sheet=Sheet(
+                width=10,
+                hint="同一网格里不能重复，例如 12 或 3-1。",
+                example="12",
+                aliases=("门牌", "门牌号码", "户号"),
+            ),
+        ),
+        person(
+            "head_name",
+            HEAD_FIELD,
+            column="户主",
+            sheet=Sheet(hint="户主的姓名。", example="王德胜", aliases=("户主",)),
+        ),
+        Shown("人数", lambda h: str(len(h.members) + 1), lambda h: len(h.members)),
+        PHONE,
+        Members(
+            "members",
+            MEMBERS_FIELD,
+            column="家庭成员",
+            sheet=Sheet(
+                width=36,
+                hint="户主以外的家庭成员，写成“姓名（与户主关系）”，多人用顿号隔开。",
+                example="王芳（配偶）、王小明（子）",
+                aliases=("成员", "家庭成员及关系"),
+            ),
+        ),
+        Text(
+            "notes",
+            NOTES_FIELD,
+            max_len=NOTES_MAX,
+            multiline=True,
+            column="备注",
+            sheet=Sheet(
+                width=24,
+                hint="可以不填。装户图不打印身份证号，也请不要填在这里。",
+                example="",
+                aliases=("说明",),
+            ),
+        ),
+    ),
+    # by village, grid (natural order), then house number in natural order
+    order=lambda r: (natural_key(r["house_number"]), r["house_number"]),
+    unique=Unique(
+        ("grid_id", "house_number"),
+        "网格“{parent}”里 {house_number} 号已经登记了（户主{other[head_name]}），"
+        "同一网格的门牌号不能重复，请核对。",
+    ),
+    sheet="住户",
+    hint="装户图不登记身份证号。打印时可选择隐去电话、家庭成员。",
+)
 
 
 # --------------------------------------------------------------------------- chart options

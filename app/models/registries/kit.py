@@ -13,24 +13,18 @@ from app.models.db import Database
 from app.models.errors import NotFoundError
 from app.models.office import Place
 from app.models.registries.common import VILLAGE_KINDS
-from app.models.registries.households import ChartOptions, Household, chart_options, list_households
+from app.models.registries.households import HOUSEHOLDS, ChartOptions, Household, chart_options
 from app.models.registries.people import (
+    GRID_WORKERS,
+    LEGAL_ADVISERS,
+    MEDIATORS,
+    MIN_ADVISERS,
     GridWorker,
     LegalAdviser,
     MediatorEntry,
-    list_grid_workers,
-    list_legal_advisers,
-    list_mediators,
 )
-from app.models.registries.places import Grid, list_grids, village_committee
-from app.models.registries.village import (
-    BroadcastSlot,
-    TalkPoint,
-    list_broadcast_slots,
-    list_talk_points,
-)
-
-MIN_ADVISERS = 3  # 法律明白人 per village: at least three
+from app.models.registries.places import GRIDS, Grid, village_committee
+from app.models.registries.village import BROADCASTS, TALK_POINTS, BroadcastSlot, TalkPoint
 
 
 @dataclass(frozen=True)
@@ -77,14 +71,14 @@ def village_kit_data(db: Database, village_id: str) -> VillageRegistry:
     """The village's registries for printing its kit."""
     village = _village(db, village_id)
     own = village_committee(db, village.id)
-    mediators = list_mediators(db, committee_id=own.id) if own is not None else []
+    mediators = MEDIATORS.list(db, committee_id=own.id) if own is not None else []
     committee_name = own.name if own is not None else ""
     if not mediators:
         main = office.main_committee(db)
-        mediators = list_mediators(db, committee_id=main.id)
+        mediators = MEDIATORS.list(db, committee_id=main.id)
         committee_name = main.name
-    workers = list_grid_workers(db, village_id=village.id)
-    households = list_households(db, village_id=village.id)
+    workers = GRID_WORKERS.list(db, village_id=village.id)
+    households = HOUSEHOLDS.list(db, village_id=village.id)
     grids = tuple(
         GridRegistry(
             grid=g,
@@ -92,7 +86,7 @@ def village_kit_data(db: Database, village_id: str) -> VillageRegistry:
             households=tuple(h for h in households if h.grid_id == g.id),
             chart=chart_options(db, g.id),
         )
-        for g in list_grids(db, village.id)
+        for g in GRIDS.list(db, village_id=village.id)
     )
     return VillageRegistry(
         town_name=office.town_name(db),
@@ -101,10 +95,10 @@ def village_kit_data(db: Database, village_id: str) -> VillageRegistry:
         village_kind=village.kind,
         committee_name=committee_name,
         mediators=tuple(mediators),
-        advisers=tuple(list_legal_advisers(db, village_id=village.id)),
-        talk_points=tuple(list_talk_points(db, village_id=village.id)),
+        advisers=tuple(LEGAL_ADVISERS.list(db, village_id=village.id)),
+        talk_points=tuple(TALK_POINTS.list(db, village_id=village.id)),
         grids=grids,
-        broadcasts=tuple(list_broadcast_slots(db, village_id=village.id)),
+        broadcasts=tuple(BROADCASTS.list(db, village_id=village.id)),
         own_committee_name="" if own is None else own.name,
     )
 

@@ -1,39 +1,32 @@
-"""Grids (网格) under a village or community, and the committees of villages and communities.
+"""The town's villages and communities, the grids (网格) under them, and the committees of
+villages and communities.
 
-The town, its villages and the town committee come from the first-run set-up; grids and
-village committees are kept here. Nothing referenced is deleted: it is retired (停用).
+The town, its first villages and the town committee come from the first-run set-up; the
+rest is kept here. Nothing referenced is deleted: it is retired (停用).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
-from app.models import accounts, rows
-from app.models.accounts import Actor
 from app.models.db import Database
-from app.models.errors import DomainError, NotFoundError, ValidationError
-from app.models.office import get_setting
-from app.models.registries.common import (
-    NAME_MAX,
-    VILLAGE_FIELD,
-    active_village,
-    clean_text,
-    delete_row,
-    natural_key,
-    save_edit,
-    set_retired,
-    village_order,
-)
+from app.models.errors import DomainError, ValidationError
+from app.models.registries.common import NAME_MAX, VILLAGE_FIELD, natural_key, village_order
+from app.models.registries.fields import VILLAGE, Choice, Shown, Text, VillageRef
+from app.models.registries.kind import RegistryKind, SqlRow, Unique
 
 GRID_NAME_FIELD = "网格名称"
+VILLAGE_NAME_FIELD = "村（社区）名称"
+VILLAGE_KIND_FIELD = "类别"
 COMMITTEE_NAME_FIELD = "调委会名称"
 ABBR_FIELD = "编号简称"
 SEAL_FIELD = "印章文字"
 
+VILLAGE_KINDS_LABELS = {"village": "村", "community": "社区"}
 LEVEL_LABELS = {
     "town": "乡镇（街道）调委会",
     "village": "村调委会",
@@ -41,132 +34,7 @@ LEVEL_LABELS = {
     "special": "专业调委会",
 }
 
-_ABBR_RE = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134FA-Za-z0-9]{1,12}$")
-
-
-# --------------------------------------------------------------------------- grids
-
-
-@dataclass(frozen=True)
-class Grid:
-    id: str
-    name: str
-    village_id: str
-    village_name: str
-    retired: bool
-    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
-
-
-_GRID_SQL = f"""
-SELECT g.id, g.name, g.parent_id AS village_id, v.name AS village_name, g.retired,
-       v.retired AS village_retired, {rows.stamp_sql("places", "g")} AS stamp
-FROM places g JOIN places v ON v.id = g.parent_id
-WHERE g.kind = 'grid'"""
-
-
-def _grid(r: sqlite3.Row) -> Grid:
-    return Grid(
-        r["id"], r["name"], r["village_id"], r["village_name"], bool(r["retired"]), r["stamp"]
-    )
-
-
-def list_grids(
-    db: Database, village_id: str | None = None, *, include_retired: bool = False
-) -> list[Grid]:
-    """Grids of one village (or of all), villages in the usual order, grids in natural order
-    (第二网格 before 第十网格). Retired grids, and grids of retired villages, only on request."""
-    sql = _GRID_SQL
-    params: list[str] = []
-    if village_id is not None:
-        sql += " AND g.parent_id = ?"
-        params.append(village_id)
-    if not include_retired:
-        sql += " AND g.retired = 0 AND v.retired = 0"
-    found = db.query(sql, params)
-    order = village_order(db.conn)
-    found.sort(key=lambda r: (order.get(r["village_id"], 0), natural_key(r["name"]), r["id"]))
-    return [_grid(r) for r in found]
-
-
-def get_grid(db: Database, grid_id: str) -> Grid:
-    r = db.one(_GRID_SQL + " AND g.id = ?", (grid_id,))
-    if r is None:
-        raise NotFoundError("这个网格已被删除，请刷新后再试。")
-    return _grid(r)
-
-
-def _grid_name(name: str) -> str:
-    return clean_text(
-        name, GRID_NAME_FIELD, max_len=NAME_MAX, required="请填写网格名称，例如“第一网格”。"
-    )
-
-
-def _unique_grid_name(
-    conn: sqlite3.Connection, village_id: str, name: str, village_name: str, own_id: str = ""
-) -> None:
-    clash = conn.execute(
-        "SELECT 1 FROM places WHERE kind = 'grid' AND parent_id = ? AND name = ? "
-        "AND retired = 0 AND id <> ?",
-        (village_id, name, own_id),
-    ).fetchone()
-    if clash is not None:
-        raise ValidationError(
-            GRID_NAME_FIELD, f"{village_name}已经有名为“{name}”的网格，请换一个名称。"
-        )
-
-
-def add_grid(db: Database, *, by: Actor, village_id: str, name: str) -> str:
-    """A new grid under a village or community; its name is unique there."""
-    name = _grid_name(name)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        village = active_village(conn, village_id)
-        _unique_grid_name(conn, village.id, name, village.name)
-        return rows.insert(
-            conn, "places", {"name": name, "kind": "grid", "parent_id": village.id}, by=by.user_id
-        )
-
-
-def rename_grid(
-    db: Database, grid_id: str, *, by: Actor, loaded: Mapping[str, Any], stamp: str, name: str
-) -> None:
-    typed = {"name": name}
-    name = _grid_name(name)
-    grid = get_grid(db, grid_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        _unique_grid_name(conn, grid.village_id, name, grid.village_name, grid.id)
-        save_edit(
-            conn,
-            "places",
-            grid.id,
-            loaded=loaded,
-            typed=typed,
-            columns={"name": name},
-            stamp=stamp,
-            by=by.user_id,
-            what=f"网格“{grid.name}”",
-        )
-
-
-def retire_grid(db: Database, grid_id: str, *, by: Actor) -> None:
-    """停用: the grid, its households and grid workers leave the lists and the kit."""
-    grid = get_grid(db, grid_id)  # a grid, never a village
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        set_retired(conn, "places", grid.id, True, by=by.user_id, what="这个网格")
-
-
-def reinstate_grid(db: Database, grid_id: str, *, by: Actor) -> None:
-    grid = get_grid(db, grid_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        if grid.retired:
-            active_village(conn, grid.village_id)
-            _unique_grid_name(conn, grid.village_id, grid.name, grid.village_name, grid.id)
-        set_retired(conn, "places", grid_id, False, by=by.user_id, what="这个网格")
-
-
+# What refers to a place: a village or grid with any of these is retired, not deleted.
 _PLACE_REFERENCES = (
     ("SELECT count(*) FROM cases WHERE village_id = ?", "件案件"),
     ("SELECT count(*) FROM households WHERE grid_id = ?", "户住户"),
@@ -176,27 +44,7 @@ _PLACE_REFERENCES = (
 )
 
 
-def delete_grid(db: Database, grid_id: str, *, by: Actor) -> None:
-    """Delete a grid entered by mistake. Refused (InUseError) once anything refers to it."""
-    grid = get_grid(db, grid_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        conn.execute("DELETE FROM household_chart_options WHERE grid_id = ?", (grid.id,))
-        delete_row(
-            conn,
-            "places",
-            grid.id,
-            by=by.user_id,
-            what=f"网格“{grid.name}”",
-            checks=_PLACE_REFERENCES,
-        )
-
-
 # --------------------------------------------------------------------------- villages
-
-VILLAGE_NAME_FIELD = "村（社区）名称"
-VILLAGE_KIND_FIELD = "类别"
-VILLAGE_KINDS_LABELS = {"village": "村", "community": "社区"}
 
 
 @dataclass(frozen=True)
@@ -209,45 +57,21 @@ class VillageEntry:
     stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-def list_villages(db: Database, *, include_retired: bool = False) -> list[VillageEntry]:
-    """The town's villages and communities in the office's order (as office.villages lists
-    them: as the office entered them)."""
-    found = db.query(
-        f"SELECT v.id, v.name, v.kind, v.retired, {rows.stamp_sql('places', 'v')} AS stamp, "
-        "(SELECT count(*) FROM places g WHERE g.parent_id = v.id AND g.kind = 'grid' "
-        " AND g.retired = 0) AS grids "
-        "FROM places v WHERE v.kind IN ('village','community')"
-        + ("" if include_retired else " AND v.retired = 0")
-        + " ORDER BY v.created_at, v.rowid"
-    )
-    return [
-        VillageEntry(r["id"], r["name"], r["kind"], r["grids"], bool(r["retired"]), r["stamp"])
-        for r in found
-    ]
+class VillageKind(RegistryKind[VillageEntry]):
+    """Villages and communities: places under the town, their names unique among them all
+    (retired ones too: a retired village is brought back, not entered again)."""
 
-
-def get_village(db: Database, village_id: str) -> VillageEntry:
-    for v in list_villages(db, include_retired=True):
-        if v.id == village_id:
-            return v
-    raise NotFoundError("这个村（社区）已被删除，请刷新后再试。")
-
-
-def _village_values(name: str, kind: str) -> dict[str, str]:
-    name = clean_text(
-        name, VILLAGE_NAME_FIELD, max_len=NAME_MAX, required="请填写村（社区）名称，例如“红旗村”。"
-    )
-    if kind not in VILLAGE_KINDS_LABELS:
-        raise ValidationError(VILLAGE_KIND_FIELD, "请选择是村还是社区。")
-    return {"name": name, "kind": kind}
-
-
-def _unique_village_name(conn: sqlite3.Connection, name: str, own_id: str = "") -> None:
-    clash = conn.execute(
-        "SELECT retired FROM places WHERE kind IN ('village','community') AND name = ? AND id <> ?",
-        (name, own_id),
-    ).fetchone()
-    if clash is not None:
+    def _check_unique(
+        self, conn: sqlite3.Connection, values: Mapping[str, Any], parent: str, own_id: str
+    ) -> None:
+        name = values["name"]
+        clash = conn.execute(
+            "SELECT retired FROM places WHERE kind IN ('village','community') AND name = ? "
+            "AND id <> ?",
+            (name, own_id),
+        ).fetchone()
+        if clash is None:
+            return
         if clash["retired"]:  # said so that it reads right in 登记 and 案情 as well
             raise ValidationError(
                 VILLAGE_NAME_FIELD,
@@ -256,102 +80,126 @@ def _unique_village_name(conn: sqlite3.Connection, name: str, own_id: str = "") 
             )
         raise ValidationError(VILLAGE_NAME_FIELD, f"已经有“{name}”，请不要重复登记。")
 
-
-def _town_id(conn: sqlite3.Connection) -> str:
-    r = conn.execute("SELECT id FROM places WHERE kind = 'town' ORDER BY created_at LIMIT 1")
-    found = r.fetchone()
-    if found is None:
-        raise LookupError("office is not set up")
-    return str(found[0])
-
-
-def add_village(db: Database, *, by: Actor, name: str, kind: str = "village") -> str:
-    """A new village or community of the town; its name is unique."""
-    values = _village_values(name, kind)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "villages")
-        _unique_village_name(conn, values["name"])
-        return rows.insert(conn, "places", {**values, "parent_id": _town_id(conn)}, by=by.user_id)
+    def _more_columns(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> dict[str, Any]:
+        town = conn.execute(
+            "SELECT id FROM places WHERE kind = 'town' ORDER BY created_at LIMIT 1"
+        ).fetchone()
+        if town is None:
+            raise LookupError("office is not set up")
+        return {"parent_id": town[0]}
 
 
-def edit_village(
-    db: Database,
-    village_id: str,
-    *,
-    by: Actor,
-    loaded: Mapping[str, Any],
-    stamp: str,
-    name: str,
-    kind: str,
-) -> None:
-    values = _village_values(name, kind)
-    v = get_village(db, village_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "villages")
-        _unique_village_name(conn, values["name"], village_id)
-        save_edit(
-            conn,
-            "places",
-            village_id,
-            loaded=loaded,
-            typed={"name": name, "kind": kind},
-            columns=values,
-            stamp=stamp,
-            by=by.user_id,
-            what=f"“{v.name}”的登记",
-        )
-
-
-def retire_village(db: Database, village_id: str, *, by: Actor) -> None:
-    """停用 (e.g. merged into another): it leaves the lists, choices and kits; its cases
-    and records stay as they were."""
-    get_village(db, village_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "villages")
-        set_retired(conn, "places", village_id, True, by=by.user_id, what="这个村（社区）")
-
-
-def reinstate_village(db: Database, village_id: str, *, by: Actor) -> None:
-    village = get_village(db, village_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "villages")
-        _unique_village_name(conn, village.name, village.id)
-        set_retired(conn, "places", village_id, False, by=by.user_id, what="这个村（社区）")
-
-
-_VILLAGE_REFERENCES = (
-    *_PLACE_REFERENCES,
-    ("SELECT count(*) FROM legal_advisers WHERE village_id = ?", "名法律明白人"),
-    ("SELECT count(*) FROM talk_points WHERE village_id = ?", "个评理说事点"),
-    ("SELECT count(*) FROM broadcast_schedule WHERE village_id = ?", "次广播安排"),
+VILLAGES = VillageKind(
+    key="villages",
+    table="places",
+    row=VillageEntry,
+    title="村（社区）",
+    noun="村（社区）",
+    this="这个村（社区）",
+    named="“{name}”",
+    permission="villages",
+    scope="none",
+    fields=(
+        Text(
+            "name",
+            VILLAGE_NAME_FIELD,
+            max_len=NAME_MAX,
+            missing="请填写村（社区）名称，例如“红旗村”。",
+            column="名称",
+            placeholder="如：红旗村、河东社区",
+        ),
+        Choice(
+            "kind",
+            VILLAGE_KIND_FIELD,
+            choices=VILLAGE_KINDS_LABELS,
+            missing="请选择是村还是社区。",
+            fallback="village",
+            column="类别",
+        ),
+        Shown("网格数", lambda v: str(v.grids), lambda v: v.grids),
+    ),
+    selects=(
+        "(SELECT count(*) FROM places g WHERE g.parent_id = t.id AND g.kind = 'grid' "
+        "AND g.retired = 0) AS grids",
+    ),
+    # the office's order: as it entered them (office.villages lists them so too)
+    order=lambda r: (r["created_at"], r["row_seq"]),
+    references=(
+        *_PLACE_REFERENCES,
+        ("SELECT count(*) FROM legal_advisers WHERE village_id = ?", "名法律明白人"),
+        ("SELECT count(*) FROM talk_points WHERE village_id = ?", "个评理说事点"),
+        ("SELECT count(*) FROM broadcast_schedule WHERE village_id = ?", "次广播安排"),
+    ),
+    where=" AND t.kind IN ('village','community')",
+    hint="村（社区）合并或撤销时请“停用”：以前的案件和登记保留不变。",
 )
 
 
-def delete_village(db: Database, village_id: str, *, by: Actor) -> None:
-    """Delete a village entered by mistake. Refused (InUseError) once anything refers to it."""
-    village = get_village(db, village_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "villages")
-        delete_row(
-            conn,
-            "places",
-            village.id,
-            by=by.user_id,
-            what=f"“{village.name}”",
-            checks=_VILLAGE_REFERENCES,
-        )
+# --------------------------------------------------------------------------- grids
+
+
+@dataclass(frozen=True)
+class Grid:
+    id: str
+    village_id: str
+    village_name: str
+    name: str
+    retired: bool
+    stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
+
+
+class GridKind(RegistryKind[Grid]):
+    """Grids: places of kind 'grid' under a village; retired with it."""
+
+    def _more_columns(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {"kind": "grid"}
+
+    def _deleting(self, conn: sqlite3.Connection, row: Grid) -> None:
+        conn.execute("DELETE FROM household_chart_options WHERE grid_id = ?", (row.id,))
+
+
+GRIDS = GridKind(
+    key="grids",
+    table="places",
+    row=Grid,
+    title="网格",
+    noun="网格",
+    this="这个网格",
+    named="网格“{name}”",
+    edit_what="{named}",
+    permission="village_registry",
+    scope="village",
+    fields=(
+        replace(VILLAGE, stored_in="parent_id", on_edit=False, sheet=None),
+        Text(
+            "name",
+            GRID_NAME_FIELD,
+            max_len=NAME_MAX,
+            missing="请填写网格名称，例如“第一网格”。",
+            column="网格名称",
+            placeholder="如：第一网格、红旗村1组",
+        ),
+    ),
+    order=lambda r: (natural_key(r["name"]),),  # 第二网格 before 第十网格
+    unique=Unique(("village_id", "name"), "{parent}已经有名为“{name}”的网格，请换一个名称。"),
+    references=_PLACE_REFERENCES,
+    where=" AND t.kind = 'grid'",
+)
 
 
 # --------------------------------------------------------------------------- committees
+
+_ABBR_RE = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134FA-Za-z0-9]{1,12}$")
+_ABBR_MISSING = "请填写案件编号中用的简称，例如“红旗”。"
 
 
 @dataclass(frozen=True)
 class CommitteeEntry:
     id: str
-    name: str
-    level: str  # town / village / community / special (LEVEL_LABELS)
     place_id: str | None
+    name: str
     place_name: str
+    level: str  # town / village / community / special (LEVEL_LABELS)
     abbr: str
     seal_text: str
     retired: bool
@@ -359,91 +207,108 @@ class CommitteeEntry:
     stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-def _committee_rows(
-    conn: sqlite3.Connection, where: str, params: tuple[str, ...]
-) -> list[CommitteeEntry]:
-    main_id = conn.execute("SELECT value FROM settings WHERE key = 'main_committee_id'").fetchone()
-    main = main_id[0] if main_id else None
-    found = conn.execute(
-        "SELECT c.id, c.name, c.level, c.place_id, coalesce(p.name, '') AS place_name, c.abbr, "
-        f"c.seal_text, c.retired, {rows.stamp_sql('committees', 'c')} AS stamp "
-        "FROM committees c LEFT JOIN places p ON p.id = c.place_id " + where,
-        params,
-    ).fetchall()
-    order = village_order(conn)
-    found.sort(
-        key=lambda r: (
+@dataclass(frozen=True, kw_only=True)
+class Abbreviation(Text):
+    """The committee's short name in its case numbers: letters and digits only."""
+
+    def clean(self, value: Any) -> str:
+        abbr = super().clean(value)
+        if abbr and not _ABBR_RE.match(abbr):
+            raise ValidationError(
+                self.label, "编号简称只能是 1 到 12 个汉字、字母或数字，不能有空格和符号。"
+            )
+        return abbr
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommitteePlace(VillageRef):
+    """A committee's village or community (the town committee's is the town): listed
+    whatever its place's state."""
+
+    name_attr: ClassVar[str] = "place_name"
+    filters: ClassVar[dict[str, str]] = {}
+    in_use_sql: ClassVar[str] = ""
+
+    def join(self) -> str:
+        return f"LEFT JOIN places v ON v.id = t.{self.db_column}"
+
+    def selected(self) -> tuple[str, ...]:
+        return (f"t.{self.db_column} AS {self.name}", "coalesce(v.name, '') AS place_name")
+
+
+def _main_committee(conn: sqlite3.Connection) -> str | None:
+    r = conn.execute("SELECT value FROM settings WHERE key = 'main_committee_id'").fetchone()
+    return None if r is None else str(r[0])
+
+
+class CommitteeKind(RegistryKind[CommitteeEntry]):
+    """Committees: a village or community has one; the town's own (the set-up's) is never
+    retired or deleted; the case-number abbreviation defaults to the place's name, the seal
+    text to the committee's name."""
+
+    def _sort_key(self, db: Database) -> Callable[[SqlRow], tuple[object, ...]]:
+        """The town committee first, then the villages' and communities' in village order."""
+        main = _main_committee(db.conn)
+        villages = village_order(db.conn)
+        return lambda r: (
             r["id"] != main,
             r["level"] == "special",
-            order.get(r["place_id"], -1),
+            villages.get(r["place_id"], -1),
             natural_key(r["name"]),
             r["id"],
         )
-    )
-    return [
-        CommitteeEntry(
-            r["id"],
-            r["name"],
-            r["level"],
-            r["place_id"],
-            r["place_name"],
-            r["abbr"],
-            r["seal_text"],
-            bool(r["retired"]),
-            r["id"] == main,
-            r["stamp"],
+
+    def _more(
+        self, db: Database, found: Sequence[SqlRow], where: str, params: Sequence[object]
+    ) -> Mapping[str, Mapping[str, Any]]:
+        main = _main_committee(db.conn)
+        return {r["id"]: {"main": r["id"] == main} for r in found}
+
+    def _clean(self, typed: Mapping[str, Any]) -> dict[str, Any]:
+        values = super()._clean(typed)
+        if "place_id" not in typed and not values["abbr"]:  # 修改: its number needs one
+            raise ValidationError(ABBR_FIELD, _ABBR_MISSING)
+        return {**values, "seal_text": values["seal_text"] or values["name"]}
+
+    def _check_more(
+        self, conn: sqlite3.Connection, values: dict[str, Any], parent: str, own_id: str
+    ) -> dict[str, Any]:
+        if "place_id" not in values:  # 修改: the place stays
+            return values
+        _one_per_place(conn, values["place_id"], parent, own_id)
+        abbr = values["abbr"] or (parent if _ABBR_RE.match(parent) else "")
+        if not abbr:
+            raise ValidationError(ABBR_FIELD, _ABBR_MISSING)
+        return {**values, "abbr": abbr}
+
+    def _more_columns(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> dict[str, Any]:
+        place = conn.execute("SELECT kind FROM places WHERE id = ?", (values["place_id"],))
+        return {"level": place.fetchone()[0], "parent_id": _main_committee(conn)}
+
+    def _refuse(self, row: CommitteeEntry, action: str) -> None:
+        if row.main or row.level == "town":
+            raise DomainError(f"乡镇（街道）调委会是本单位的调委会，不能{action}。")
+
+    def _retiring(self, conn: sqlite3.Connection, row: CommitteeEntry) -> None:
+        serving = int(
+            conn.execute(
+                "SELECT count(*) FROM mediators WHERE committee_id = ? AND retired = 0", (row.id,)
+            ).fetchone()[0]
         )
-        for r in found
-    ]
+        if serving:
+            raise DomainError(
+                f"“{row.name}”还有 {serving} 名在任调解员。请先把他们改到其他调委会，"
+                "或把他们停用，再停用这个调委会。"
+            )
+
+    def _reinstating(self, conn: sqlite3.Connection, row: CommitteeEntry) -> None:
+        self._check_unique(conn, {"name": row.name}, "", row.id)
+        if row.place_id is not None and row.level != "town":
+            place = VILLAGE.resolve(conn, row.place_id)
+            _one_per_place(conn, place.id, place.name, row.id)
 
 
-def list_committees(db: Database, *, include_retired: bool = False) -> list[CommitteeEntry]:
-    """The town committee first, then the villages' and communities' in village order."""
-    return _committee_rows(db.conn, "" if include_retired else "WHERE c.retired = 0", ())
-
-
-def get_committee_entry(db: Database, committee_id: str) -> CommitteeEntry:
-    found = _committee_rows(db.conn, "WHERE c.id = ?", (committee_id,))
-    if not found:
-        raise NotFoundError("这个调委会已被删除，请刷新后再试。")
-    return found[0]
-
-
-def village_committee(db: Database, village_id: str) -> CommitteeEntry | None:
-    """The village's (or community's) own committee in use, if it has one."""
-    found = _committee_rows(
-        db.conn, "WHERE c.place_id = ? AND c.retired = 0 AND c.level <> 'town'", (village_id,)
-    )
-    return found[0] if found else None
-
-
-def _committee_values(name: str, abbr: str, seal_text: str) -> tuple[str, str, str]:
-    name = clean_text(
-        name,
-        COMMITTEE_NAME_FIELD,
-        max_len=40,
-        required="请填写调委会名称，例如“红旗村人民调解委员会”。",
-    )
-    abbr = clean_text(abbr, ABBR_FIELD, max_len=12)
-    if abbr and not _ABBR_RE.match(abbr):
-        raise ValidationError(
-            ABBR_FIELD, "编号简称只能是 1 到 12 个汉字、字母或数字，不能有空格和符号。"
-        )
-    seal_text = clean_text(seal_text, SEAL_FIELD, max_len=40) or name
-    return name, abbr, seal_text
-
-
-def _unique_committee_name(conn: sqlite3.Connection, name: str, own_id: str = "") -> None:
-    clash = conn.execute(
-        "SELECT 1 FROM committees WHERE name = ? AND retired = 0 AND id <> ?", (name, own_id)
-    ).fetchone()
-    if clash is not None:
-        raise ValidationError(COMMITTEE_NAME_FIELD, f"已经有名为“{name}”的调委会，请换一个名称。")
-
-
-def _one_per_place(
-    conn: sqlite3.Connection, place_id: str, place_name: str, own_id: str = ""
-) -> None:
+def _one_per_place(conn: sqlite3.Connection, place_id: str, place_name: str, own_id: str) -> None:
     other = conn.execute(
         "SELECT name FROM committees WHERE place_id = ? AND retired = 0 AND level <> 'town' "
         "AND id <> ?",
@@ -456,122 +321,58 @@ def _one_per_place(
         )
 
 
-def add_committee(
-    db: Database, *, by: Actor, place_id: str, name: str, abbr: str = "", seal_text: str = ""
-) -> str:
-    """A village or community committee (its level follows the place). The case-number
-    abbreviation defaults to the place's name, the seal text to the committee's name."""
-    name, abbr, seal_text = _committee_values(name, abbr, seal_text)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "committees")
-        place = active_village(conn, place_id)
-        _unique_committee_name(conn, name)
-        _one_per_place(conn, place.id, place.name)
-        abbr = abbr or (place.name if _ABBR_RE.match(place.name) else "")
-        if not abbr:
-            raise ValidationError(ABBR_FIELD, "请填写案件编号中用的简称，例如“红旗”。")
-        return rows.insert(
-            conn,
-            "committees",
-            {
-                "name": name,
-                "level": place.kind,
-                "parent_id": get_setting(db, "main_committee_id"),
-                "place_id": place.id,
-                "abbr": abbr,
-                "seal_text": seal_text,
-            },
-            by=by.user_id,
-        )
+COMMITTEES = CommitteeKind(
+    key="committees",
+    table="committees",
+    row=CommitteeEntry,
+    title="调委会",
+    noun="调委会",
+    this="这个调委会",
+    named="调委会“{name}”",
+    permission="committees",
+    scope="none",
+    fields=(
+        CommitteePlace("place_id", VILLAGE_FIELD, on_edit=False),
+        Text(
+            "name",
+            COMMITTEE_NAME_FIELD,
+            max_len=40,
+            missing="请填写调委会名称，例如“红旗村人民调解委员会”。",
+            column="调委会名称",
+            placeholder="如：红旗村人民调解委员会",
+        ),
+        Shown("所在地", lambda c: c.place_name),
+        Abbreviation(
+            "abbr",
+            ABBR_FIELD,
+            max_len=12,
+            column="编号简称",
+            placeholder="案件编号中用的简称，如：红旗",
+        ),
+        Text(
+            "seal_text",
+            SEAL_FIELD,
+            max_len=40,
+            column="印章文字",
+            placeholder="不填则与调委会名称相同",
+        ),
+    ),
+    selects=("t.level",),
+    order=lambda r: (),  # see CommitteeKind._sort_key
+    unique=Unique(("name",), "已经有名为“{name}”的调委会，请换一个名称。"),
+    references=(
+        ("SELECT count(*) FROM cases WHERE committee_id = ?", "件案件"),
+        ("SELECT count(*) FROM mediators WHERE committee_id = ?", "名调解员"),
+        ("SELECT count(*) FROM case_number_seq WHERE committee_id = ?", "个案件编号记录"),
+        ("SELECT count(*) FROM committees WHERE parent_id = ?", "个下级调委会"),
+    ),
+    hint="镇调委会在首次设置时建立；这里登记各村（社区）的调委会。",
+    status=Shown("", lambda c: "本镇调委会" if c.main else ("已停用" if c.retired else "")),
+)
 
 
-def edit_committee(
-    db: Database,
-    committee_id: str,
-    *,
-    by: Actor,
-    loaded: Mapping[str, Any],
-    stamp: str,
-    name: str,
-    abbr: str,
-    seal_text: str,
-) -> None:
-    """Change a committee's name, case-number abbreviation and seal text (its place and
-    level stay): what the user changed from ``loaded``, unless the committee changed since
-    ``stamp`` was read (StaleEditError)."""
-    typed = {"name": name, "abbr": abbr, "seal_text": seal_text}
-    name, abbr, seal_text = _committee_values(name, abbr, seal_text)
-    if not abbr:
-        raise ValidationError(ABBR_FIELD, "请填写案件编号中用的简称，例如“红旗”。")
-    entry = get_committee_entry(db, committee_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "committees")
-        _unique_committee_name(conn, name, entry.id)
-        save_edit(
-            conn,
-            "committees",
-            entry.id,
-            loaded=loaded,
-            typed=typed,
-            columns={"name": name, "abbr": abbr, "seal_text": seal_text},
-            stamp=stamp,
-            by=by.user_id,
-            what=f"调委会“{entry.name}”的登记",
-        )
-
-
-def retire_committee(db: Database, committee_id: str, *, by: Actor) -> None:
-    """停用 a village committee. The town committee is never retired; a committee with
-    mediators in service is retired after they move or are retired."""
-    entry = get_committee_entry(db, committee_id)
-    if entry.main or entry.level == "town":
-        raise DomainError("乡镇（街道）调委会是本单位的调委会，不能停用。")
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "committees")
-        serving = int(
-            conn.execute(
-                "SELECT count(*) FROM mediators WHERE committee_id = ? AND retired = 0",
-                (entry.id,),
-            ).fetchone()[0]
-        )
-        if serving:
-            raise DomainError(
-                f"“{entry.name}”还有 {serving} 名在任调解员。请先把他们改到其他调委会，"
-                "或把他们停用，再停用这个调委会。"
-            )
-        set_retired(conn, "committees", entry.id, True, by=by.user_id, what="这个调委会")
-
-
-def reinstate_committee(db: Database, committee_id: str, *, by: Actor) -> None:
-    entry = get_committee_entry(db, committee_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "committees")
-        if entry.retired:
-            _unique_committee_name(conn, entry.name, entry.id)
-            if entry.place_id is not None and entry.level != "town":
-                place = active_village(conn, entry.place_id)
-                _one_per_place(conn, place.id, place.name, entry.id)
-        set_retired(conn, "committees", entry.id, False, by=by.user_id, what="这个调委会")
-
-
-def delete_committee(db: Database, committee_id: str, *, by: Actor) -> None:
-    """Delete a committee entered by mistake: never the town's, never one with cases or
-    mediators (InUseError)."""
-    entry = get_committee_entry(db, committee_id)
-    if entry.main or entry.level == "town":
-        raise DomainError("乡镇（街道）调委会是本单位的调委会，不能删除。")
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "committees")
-        delete_row(
-            conn,
-            "committees",
-            entry.id,
-            by=by.user_id,
-            what=f"调委会“{entry.name}”",
-            checks=(
-                ("SELECT count(*) FROM cases WHERE committee_id = ?", "件案件"),
-                ("SELECT count(*) FROM mediators WHERE committee_id = ?", "名调解员"),
-                ("SELECT count(*) FROM case_number_seq WHERE committee_id = ?", "个案件编号记录"),
-                ("SELECT count(*) FROM committees WHERE parent_id = ?", "个下级调委会"),
-            ),
-        )
+def village_committee(db: Database, village_id: str) -> CommitteeEntry | None:
+    """The village's (or community's) own committee in use, if it has one."""
+    return next(
+        (c for c in COMMITTEES.list(db) if c.place_id == village_id and c.level != "town"), None
+    )

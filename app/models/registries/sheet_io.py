@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.models.errors import SheetColumnsError, SheetFileError
-from app.models.registries.sheet_specs import Column, SheetSpec, cell_text, header_key
+from app.models.registries.cells import SheetColumn, SheetSpec, cell_text, header_key
 
 log = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def sheet_rows(data: bytes, name: str, spec: SheetSpec) -> tuple[str, Rows]:
     )
 
 
-def column_of(text: object, spec: SheetSpec) -> Column | None:
+def column_of(text: object, spec: SheetSpec) -> SheetColumn | None:
     key = header_key(text)
     if not key:
         return None

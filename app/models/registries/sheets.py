@@ -1,12 +1,13 @@
-"""The registries in and out of Excel (xlsx): a template to fill in, an export, and an
-import that first checks every row (``read_sheet``: nothing is written) and then writes the
-good rows in one transaction (``apply_import``: all or nothing).
+"""The registries in and out of Excel (xlsx): a template to fill in, an export, and an import
+that first checks every row (``read_sheet``: nothing is written) and then writes the good
+rows in one transaction (``apply_import``: all or nothing).
 
-Kinds: mediators, grid_workers, legal_advisers, talk_points, households, broadcast_schedule
-(``KINDS`` maps each to its Chinese name). Villages are matched by name; grids by name within
-their village (a grid the office has not entered yet is created on import and listed in the
-preview first). A row that repeats one already registered (same village and name, same grid
-and house number …) is reported and skipped, never doubled.
+Each registry with a ``sheet`` title in its declaration (``KINDS``) has one; its columns are
+its fields' (``RegistryKind.sheet_spec``), each cell read and checked as the field's form
+input is. Villages are matched by name; grids by name within their village (a grid the
+office has not entered yet is created on import and listed in the preview first). A row that
+repeats one already registered (its natural key: same village and name, same grid and house
+number …) is reported and skipped, never doubled.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from app.models import accounts, office
-from app.models import registries as reg
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import (
@@ -26,7 +26,12 @@ from app.models.errors import (
     ImportRejectedError,
     ValidationError,
 )
-from app.models.registries.common import clean_name, clean_phone, clean_text
+from app.models.registries import KINDS as ALL_KINDS
+from app.models.registries.cells import cell_text
+from app.models.registries.common import GRID_FIELD, NAME_MAX, VILLAGE_FIELD, clean_text
+from app.models.registries.fields import CommitteeRef, Field, GridRef, VillageRef
+from app.models.registries.kind import RegistryKind
+from app.models.registries.places import COMMITTEES, GRIDS
 from app.models.registries.sheet_io import (
     column_of,
     file_bytes,
@@ -34,32 +39,13 @@ from app.models.registries.sheet_io import (
     sheet_rows,
     workbook_bytes,
 )
-from app.models.registries.sheet_specs import (
-    BROADCAST_SCHEDULE,
-    GRID_WORKERS,
-    HOUSEHOLDS,
-    KINDS,
-    LEGAL_ADVISERS,
-    MEDIATORS,
-    SPECS,
-    TALK_POINTS,
-    cell_date,
-    cell_house_number,
-    cell_text,
-    cell_time,
-    cell_yes_no,
-    spec_of,
-)
+
+Kind = RegistryKind[Any]
+# The registries with a spreadsheet, in the order of their 村居档案 tabs.
+KINDS: tuple[Kind, ...] = tuple(k for k in ALL_KINDS if k.sheet is not None)
 
 __all__ = [
-    "BROADCAST_SCHEDULE",
-    "GRID_WORKERS",
-    "HOUSEHOLDS",
     "KINDS",
-    "LEGAL_ADVISERS",
-    "MEDIATORS",
-    "SPECS",
-    "TALK_POINTS",
     "ImportPreview",
     "ImportResult",
     "ImportRow",
@@ -68,7 +54,6 @@ __all__ = [
     "apply_import",
     "export_xlsx",
     "read_sheet",
-    "spec_of",
     "template_file_name",
     "template_xlsx",
 ]
@@ -113,7 +98,7 @@ class ImportRow:
 class ImportPreview:
     """What an import would do; nothing has been written."""
 
-    kind: str
+    kind: Kind
     file_name: str
     sheet_name: str
     header_row: int
@@ -134,67 +119,38 @@ class ImportPreview:
 
 @dataclass(frozen=True)
 class ImportResult:
-    kind: str
+    kind: Kind
     imported: int
     grids_created: tuple[str, ...]  # "红旗村 第三网格"
     skipped_errors: tuple[RowError, ...]
     skipped_duplicates: tuple[RowError, ...]
 
 
-def template_file_name(kind: str) -> str:
+def template_file_name(kind: Kind) -> str:
     """The name offered when the template is saved: "法律明白人导入模板.xlsx"."""
-    return f"{spec_of(kind).title}导入模板.xlsx"
+    return f"{kind.sheet_spec.title}导入模板.xlsx"
 
 
-def template_xlsx(kind: str, *, db: Database | None = None) -> bytes:
+def template_xlsx(kind: Kind, *, db: Database | None = None) -> bytes:
     """An empty sheet to fill in: styled header, widths, text-formatted phone / house-number
     columns, drop-downs (是/否; the office's villages when ``db`` is given) and a second
     sheet 填写说明 with what each column takes and an example row."""
-    spec = spec_of(kind)
     names = [v.name for v in office.villages(db)] if db is not None else None
-    return workbook_bytes(spec, names)
+    return workbook_bytes(kind.sheet_spec, names)
 
 
-def _export_rows(db: Database, kind: str) -> list[tuple[object, ...]]:
-    if kind == MEDIATORS:
-        return [
-            (m.name, m.committee_name, m.phone, "是" if m.full_time else "否", m.specialities)
-            for m in reg.list_mediators(db)
-        ]
-    if kind == GRID_WORKERS:
-        return [(w.village_name, w.grid_name, w.name, w.phone) for w in reg.list_grid_workers(db)]
-    if kind == LEGAL_ADVISERS:
-        return [(a.village_name, a.name, a.phone, a.area) for a in reg.list_legal_advisers(db)]
-    if kind == TALK_POINTS:
-        return [
-            (t.village_name, t.name, t.address, t.hours, t.staff, t.phone)
-            for t in reg.list_talk_points(db)
-        ]
-    if kind == HOUSEHOLDS:
-        return [
-            (
-                h.village_name,
-                h.grid_name,
-                h.house_number,
-                h.head_name,
-                h.phone,
-                reg.format_members(h.members),
-                h.notes,
-            )
-            for h in reg.list_households(db)
-        ]
-    if kind == BROADCAST_SCHEDULE:
-        return [
-            (s.village_name, s.play_on, s.play_at, s.reader) for s in reg.list_broadcast_slots(db)
-        ]
-    raise ValueError(kind)
+def _sheet_fields(kind: Kind) -> tuple[Field, ...]:
+    return tuple(f for f in kind.inputs if f.sheet is not None)
 
 
-def export_xlsx(db: Database, kind: str) -> bytes:
+def export_xlsx(db: Database, kind: Kind) -> bytes:
     """The registry's rows in use, in the template's layout (so the file can be edited and
     imported again)."""
-    names = [v.name for v in office.villages(db)]
-    return workbook_bytes(spec_of(kind), names, _export_rows(db, kind))
+    rows = [
+        tuple(cell for f in _sheet_fields(kind) for cell in f.to_cells(row))
+        for row in kind.list(db)
+    ]
+    return workbook_bytes(kind.sheet_spec, [v.name for v in office.villages(db)], rows)
 
 
 # --------------------------------------------------------------------------- checking rows
@@ -211,30 +167,33 @@ class _Context:
     existing: set[tuple[object, ...]]
 
 
-def _context(db: Database, kind: str) -> _Context:
+def _context(db: Database, kind: Kind) -> _Context:
     villages = {v.name: v for v in office.villages(db)}
-    grids = {(g.village_id, g.name): g.id for g in reg.list_grids(db)}
+    grids = {(g.village_id, g.name): g.id for g in GRIDS.list(db)}
     committees: dict[str, tuple[str, str]] = {}
-    entries = reg.list_committees(db)
+    entries = COMMITTEES.list(db)
     for c in entries:
         if c.place_name and c.level != "town":
             committees.setdefault(c.place_name, (c.id, c.name))
     for c in entries:
         committees[c.name] = (c.id, c.name)
-    existing: set[tuple[object, ...]] = set()
-    if kind == MEDIATORS:
-        existing = {(m.committee_id, m.name) for m in reg.list_mediators(db)}
-    elif kind == GRID_WORKERS:
-        existing = {(w.village_id, w.grid_name, w.name) for w in reg.list_grid_workers(db)}
-    elif kind == LEGAL_ADVISERS:
-        existing = {(a.village_id, a.name) for a in reg.list_legal_advisers(db)}
-    elif kind == TALK_POINTS:
-        existing = {(t.village_id, t.name) for t in reg.list_talk_points(db)}
-    elif kind == HOUSEHOLDS:
-        existing = {(h.village_id, h.grid_name, h.house_number) for h in reg.list_households(db)}
-    elif kind == BROADCAST_SCHEDULE:
-        existing = {(s.village_id, s.play_on, s.play_at) for s in reg.list_broadcast_slots(db)}
+    existing = {_key(kind, kind.values_of(r), _grid_of(r)) for r in kind.list(db)}
     return _Context(villages, grids, committees, [c.name for c in entries], existing)
+
+
+def _key(
+    kind: Kind, values: Mapping[str, Any], grid: tuple[str | None, str] | None
+) -> tuple[object, ...]:
+    """The row's natural key; a grid as its village and name (it may not exist yet)."""
+    assert kind.unique is not None
+    return tuple(
+        grid if isinstance(kind.field(n), GridRef) else values[n] for n in kind.unique.fields
+    )
+
+
+def _grid_of(row: Any) -> tuple[str | None, str] | None:
+    grid_name = getattr(row, "grid_name", None)
+    return None if grid_name is None else (row.village_id, grid_name)
 
 
 def _names_hint(names: Sequence[str]) -> str:
@@ -258,31 +217,31 @@ class _Row:
             self.errors.append(RowError(self.number, exc.field or column, exc.message))
             return None
 
-    def text(self, column: str, fn: Callable[[str], Any]) -> Any:
-        return self.check(column, lambda v: fn(cell_text(v)))
-
     def fail(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.number, column, message))
 
     def village(self, ctx: _Context) -> office.Place | None:
-        name = cell_text(self.cells.get(reg.VILLAGE_FIELD))
+        name = cell_text(self.cells.get(VILLAGE_FIELD))
         if not name:
-            self.fail(reg.VILLAGE_FIELD, "请填写村（社区）名称。")
+            self.fail(VILLAGE_FIELD, "请填写村（社区）名称。")
             return None
         village = ctx.villages.get(name)
         if village is None:
             self.fail(
-                reg.VILLAGE_FIELD,
+                VILLAGE_FIELD,
                 f"找不到村（社区）“{name}”。请填写系统里已有的名称"
                 f"（{_names_hint(list(ctx.villages))}），请核对是否有错字。",
             )
         return village
 
     def grid(self, ctx: _Context, village: office.Place | None) -> tuple[str, NewGrid | None]:
-        name = self.text(
-            reg.GRID_FIELD,
-            lambda t: clean_text(
-                t, reg.GRID_FIELD, max_len=30, required="请填写网格名称，例如“第一网格”。"
+        name = self.check(
+            GRID_FIELD,
+            lambda v: clean_text(
+                cell_text(v),
+                GRID_FIELD,
+                max_len=NAME_MAX,
+                required="请填写网格名称，例如“第一网格”。",
             ),
         )
         if name is None or village is None:
@@ -291,101 +250,57 @@ class _Row:
             return name, None
         return name, NewGrid(village.id, village.name, name)
 
-
-def _check_row(
-    row: _Row, kind: str, ctx: _Context
-) -> tuple[tuple[object, ...], dict[str, Any], NewGrid | None]:
-    """The row's duplicate key, its service arguments and a grid it needs created."""
-    phone = row.text(reg.PHONE_FIELD, clean_phone)
-    if kind == MEDIATORS:
-        name = row.text(reg.MEDIATOR_NAME_FIELD, lambda t: clean_name(t, reg.MEDIATOR_NAME_FIELD))
-        committee = cell_text(row.cells.get(reg.COMMITTEE_FIELD))
-        found = ctx.committees.get(committee)
-        if not committee:
-            row.fail(reg.COMMITTEE_FIELD, "请填写调解员所属的调委会。")
+    def committee(self, ctx: _Context, header: str) -> str | None:
+        text = cell_text(self.cells.get(header))
+        found = ctx.committees.get(text)
+        if not text:
+            self.fail(header, "请填写调解员所属的调委会。")
         elif found is None:
-            row.fail(
-                reg.COMMITTEE_FIELD,
-                f"找不到调委会“{committee}”。请填写系统里已有的调委会全称"
+            self.fail(
+                header,
+                f"找不到调委会“{text}”。请填写系统里已有的调委会全称"
                 f"（{_names_hint(ctx.committee_names)}），或先添加这个调委会。",
             )
-        values = {
-            "name": name,
-            "committee_id": found[0] if found else None,
-            "phone": phone,
-            "full_time": row.check(
-                reg.FULL_TIME_FIELD, lambda v: cell_yes_no(v, reg.FULL_TIME_FIELD)
-            ),
-            "specialities": row.text(
-                reg.SPECIALITIES_FIELD, lambda t: clean_text(t, reg.SPECIALITIES_FIELD)
-            ),
-        }
-        return (values["committee_id"], name), values, None
-    village = row.village(ctx)
-    vid = village.id if village else None
-    if kind == GRID_WORKERS:
-        grid, new = row.grid(ctx, village)
-        name = row.text(
-            reg.GRID_WORKER_NAME_FIELD, lambda t: clean_name(t, reg.GRID_WORKER_NAME_FIELD)
-        )
-        values = {"grid_id": ctx.grids.get((vid or "", grid)), "name": name, "phone": phone}
-        return (vid, grid, name), values, new
-    if kind == LEGAL_ADVISERS:
-        name = row.text(reg.ADVISER_NAME_FIELD, lambda t: clean_name(t, reg.ADVISER_NAME_FIELD))
-        area = row.text(reg.AREA_FIELD, lambda t: clean_text(t, reg.AREA_FIELD))
-        values = {"village_id": vid, "name": name, "phone": phone, "area": area}
-        return (vid, name), values, None
-    if kind == TALK_POINTS:
-        name = row.text(
-            reg.TALK_POINT_NAME_FIELD,
-            lambda t: clean_text(t, reg.TALK_POINT_NAME_FIELD, max_len=30),
-        )
-        if not name and village is not None:
-            name = f"{village.name}评理说事点"
-        values = {
-            "village_id": vid,
-            "name": name,
-            "address": row.text(
-                reg.ADDRESS_FIELD,
-                lambda t: clean_text(t, reg.ADDRESS_FIELD, required="请填写评理说事点的地址。"),
-            ),
-            "hours": row.text(reg.HOURS_FIELD, lambda t: clean_text(t, reg.HOURS_FIELD)),
-            "staff": row.text(reg.STAFF_FIELD, lambda t: clean_text(t, reg.STAFF_FIELD)),
-            "phone": phone,
-        }
-        return (vid, name), values, None
-    if kind == HOUSEHOLDS:
-        grid, new = row.grid(ctx, village)
-        number = row.check(reg.HOUSE_NUMBER_FIELD, cell_house_number)
-        values = {
-            "grid_id": ctx.grids.get((vid or "", grid)),
-            "house_number": number,
-            "head_name": row.text(reg.HEAD_FIELD, lambda t: clean_name(t, reg.HEAD_FIELD)),
-            "phone": phone,
-            "notes": row.text(
-                reg.NOTES_FIELD, lambda t: clean_text(t, reg.NOTES_FIELD, max_len=200)
-            ),
-            "members": row.text(reg.MEMBERS_FIELD, reg.parse_members),
-        }
-        return (vid, grid, number), values, new
-    if kind == BROADCAST_SCHEDULE:
-        play_on = row.check(reg.PLAY_ON_FIELD, lambda v: cell_date(v, reg.PLAY_ON_FIELD))
-        play_at = row.check(reg.PLAY_AT_FIELD, lambda v: cell_time(v, reg.PLAY_AT_FIELD))
-        reader = row.text(reg.READER_FIELD, lambda t: clean_text(t, reg.READER_FIELD, max_len=30))
-        values = {"village_id": vid, "play_on": play_on, "play_at": play_at, "reader": reader}
-        return (vid, play_on, play_at), values, None
-    raise ValueError(kind)
+        return found[0] if found else None
+
+
+def _check_row(
+    row: _Row, kind: Kind, ctx: _Context
+) -> tuple[tuple[object, ...], dict[str, Any], NewGrid | None]:
+    """The row's natural key, its service arguments and a grid it needs created: each cell
+    read as its field reads a cell, a village, grid or committee found by its name."""
+    values: dict[str, Any] = {}
+    parent = ""  # the name of the row's village (a talk point's default name)
+    grid: tuple[str | None, str] | None = None
+    new_grid: NewGrid | None = None
+    for f in _sheet_fields(kind):
+        if isinstance(f, (VillageRef, GridRef)):
+            village = row.village(ctx)
+            vid = village.id if village else None
+            parent = village.name if village else ""
+            if isinstance(f, GridRef):
+                name, new_grid = row.grid(ctx, village)
+                grid = (vid, name)
+                values[f.name] = ctx.grids.get((vid or "", name))
+            else:
+                values[f.name] = vid
+        elif isinstance(f, CommitteeRef):
+            values[f.name] = row.committee(ctx, f.label)
+        else:
+            values[f.name] = row.check(f.label, f.from_cell)
+    values = kind.complete(values, parent)
+    return _key(kind, values, grid), values, new_grid
 
 
 def read_sheet(
-    db: Database, source: str | Path | bytes, kind: str, *, file_name: str | None = None
+    db: Database, source: str | Path | bytes, kind: Kind, *, file_name: str | None = None
 ) -> ImportPreview:
     """Read and check every row of a registry sheet; nothing is written.
 
     ``source`` is a path or the file's bytes (``file_name`` names it in messages). Raises
     SheetFileError (not an xlsx, corrupt, password-protected, missing) and SheetColumnsError
     (no header with the required columns); wrong rows are listed in ``errors``."""
-    spec = spec_of(kind)
+    spec = kind.sheet_spec
     data, name = file_bytes(source, file_name)
     sheet_name, values = sheet_rows(data, name, spec)
     header_index = header_row(values, spec)
@@ -437,24 +352,15 @@ def read_sheet(
 
 # --------------------------------------------------------------------------- applying
 
-_ADD: dict[str, Callable[..., str]] = {
-    MEDIATORS: reg.add_mediator,
-    GRID_WORKERS: reg.add_grid_worker,
-    LEGAL_ADVISERS: reg.add_legal_adviser,
-    TALK_POINTS: reg.add_talk_point,
-    HOUSEHOLDS: reg.add_household,
-    BROADCAST_SCHEDULE: reg.add_broadcast_slot,
-}
-
 
 def _grid_for(db: Database, grid: NewGrid, *, by: Actor, made: list[str]) -> str:
     """The grid the preview found missing: made now (and noted in ``made``), unless it was
     added meanwhile."""
-    for g in reg.list_grids(db, grid.village_id):
+    for g in GRIDS.list(db, village_id=grid.village_id):
         if g.name == grid.name:
             return g.id
     made.append(f"{grid.village_name} {grid.name}")
-    return reg.add_grid(db, by=by, village_id=grid.village_id, name=grid.name)
+    return GRIDS.add(db, by=by, village_id=grid.village_id, name=grid.name)
 
 
 def apply_import(
@@ -473,7 +379,7 @@ def apply_import(
             "请改正后重新导入，或选择“跳过有错误的行”。",
             bad_rows=bad,
         )
-    add = _ADD[preview.kind]
+    add = preview.kind.add
     created: dict[tuple[str, str], str] = {}
     made: list[str] = []
     with db.transaction() as conn:

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, ClassVar
 
-from app.models import accounts, rows
-from app.models.accounts import Actor
-from app.models.db import Database
-from app.models.errors import NotFoundError, ValidationError
-from app.models.registries.common import (
-    LONG_TEXT_MAX,
-    NAME_MAX,
-    active_village,
-    clean_name,
-    clean_phone,
-    clean_text,
-    delete_row,
-    place_filter,
-    save_edit,
-    set_retired,
-    village_order,
+from app.models.errors import ValidationError
+from app.models.registries.cells import cell_text, cell_time
+from app.models.registries.common import NAME_MAX
+from app.models.registries.fields import (
+    PHONE,
+    REQUIRED,
+    VILLAGE,
+    Day,
+    Field,
+    Sheet,
+    Text,
 )
+from app.models.registries.kind import RegistryKind, Unique
 
 TALK_POINT_NAME_FIELD = "说事点名称"
 ADDRESS_FIELD = "地址"
@@ -54,165 +48,82 @@ class TalkPoint:
     stamp: str = ""  # the row's edit stamp as read (rows.stamp_sql): 修改 gives it back
 
 
-_TALK_POINT_SQL = f"""
-SELECT t.id, t.village_id, v.name AS village_name, t.name, t.address, t.hours, t.staff,
-       t.phone, t.retired, t.created_at, {rows.stamp_sql("talk_points", "t")} AS stamp
-FROM talk_points t JOIN places v ON v.id = t.village_id
-WHERE 1 = 1"""
+class TalkPointKind(RegistryKind[TalkPoint]):
+    def complete(self, values: dict[str, Any], parent: str) -> dict[str, Any]:
+        """An empty name becomes “<村名>评理说事点”."""
+        if "name" in values and not values["name"] and parent:
+            return {**values, "name": f"{parent}评理说事点"}
+        return values
 
 
-def _talk_points(db: Database, sql: str, params: list[str]) -> list[TalkPoint]:
-    found = db.query(sql, params)
-    order = village_order(db.conn)
-    found.sort(key=lambda r: (order.get(r["village_id"], 0), r["created_at"], r["id"]))
-    return [
-        TalkPoint(
-            r["id"],
-            r["village_id"],
-            r["village_name"],
-            r["name"],
-            r["address"],
-            r["hours"],
-            r["staff"],
-            r["phone"],
-            bool(r["retired"]),
-            r["stamp"],
-        )
-        for r in found
-    ]
-
-
-def list_talk_points(
-    db: Database, *, village_id: str | None = None, include_retired: bool = False
-) -> list[TalkPoint]:
-    """评理说事点 by village, in the order they were entered."""
-    sql, params = place_filter(
-        _TALK_POINT_SQL,
-        village_id=village_id,
-        grid_id=None,
-        include_retired=include_retired,
-        alias="t",
-        grid=False,
-    )
-    return _talk_points(db, sql, params)
-
-
-def get_talk_point(db: Database, point_id: str) -> TalkPoint:
-    found = _talk_points(db, _TALK_POINT_SQL + " AND t.id = ?", [point_id])
-    if not found:
-        raise NotFoundError("这个评理说事点已被删除，请刷新后再试。")
-    return found[0]
-
-
-def _talk_point_values(
-    *, name: str, address: str, hours: str, staff: str, phone: str
-) -> dict[str, str]:
-    return {
-        "name": clean_text(name, TALK_POINT_NAME_FIELD, max_len=NAME_MAX),
-        "address": clean_text(
-            address,
-            ADDRESS_FIELD,
-            required="请填写评理说事点的地址，例如“红旗村村委会一楼”，告示牌上要印。",
+TALK_POINTS = TalkPointKind(
+    key="talk_points",
+    table="talk_points",
+    row=TalkPoint,
+    title="评理说事点",
+    noun="评理说事点",
+    this="这个评理说事点",
+    named="评理说事点“{name}”",
+    permission="village_registry",
+    scope="village",
+    fields=(
+        VILLAGE,
+        Text(
+            "name",
+            TALK_POINT_NAME_FIELD,
+            max_len=NAME_MAX,
+            column="名称",
+            placeholder="如：红旗村评理说事点",
+            sheet=Sheet(
+                width=22,
+                hint="不填时用“村名+评理说事点”，例如“红旗村评理说事点”。",
+                example="红旗村评理说事点",
+                aliases=("名称", "评理说事点", "评理说事点名称"),
+            ),
         ),
-        "hours": clean_text(hours, HOURS_FIELD, max_len=LONG_TEXT_MAX),
-        "staff": clean_text(staff, STAFF_FIELD, max_len=LONG_TEXT_MAX),
-        "phone": clean_phone(phone),
-    }
-
-
-def _talk_point_place(
-    conn: sqlite3.Connection, village_id: str, values: dict[str, str], own_id: str = ""
-) -> dict[str, str]:
-    """The values with the village and a default name, refused when the village already
-    has a talk point of that name."""
-    village = active_village(conn, village_id)
-    name = values["name"] or f"{village.name}评理说事点"
-    clash = conn.execute(
-        "SELECT 1 FROM talk_points WHERE village_id = ? AND name = ? AND retired = 0 AND id <> ?",
-        (village.id, name, own_id),
-    ).fetchone()
-    if clash is not None:
-        raise ValidationError(
-            TALK_POINT_NAME_FIELD, f"{village.name}已经有评理说事点“{name}”，请换一个名称。"
-        )
-    return {**values, "name": name, "village_id": village.id}
-
-
-def add_talk_point(
-    db: Database,
-    *,
-    by: Actor,
-    village_id: str,
-    name: str,
-    address: str,
-    hours: str = "",
-    staff: str = "",
-    phone: str = "",
-) -> str:
-    """A village's 评理说事点. An empty name becomes “<村名>评理说事点”."""
-    text = _talk_point_values(name=name, address=address, hours=hours, staff=staff, phone=phone)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        return rows.insert(
-            conn, "talk_points", _talk_point_place(conn, village_id, text), by=by.user_id
-        )
-
-
-def edit_talk_point(
-    db: Database,
-    point_id: str,
-    *,
-    by: Actor,
-    loaded: Mapping[str, Any],
-    stamp: str,
-    village_id: str,
-    name: str,
-    address: str,
-    hours: str,
-    staff: str,
-    phone: str,
-) -> None:
-    text = _talk_point_values(name=name, address=address, hours=hours, staff=staff, phone=phone)
-    t = get_talk_point(db, point_id)
-    typed = dict(
-        village_id=village_id, name=name, address=address, hours=hours, staff=staff, phone=phone
-    )
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        values = _talk_point_place(conn, village_id, text, point_id)
-        save_edit(
-            conn,
-            "talk_points",
-            point_id,
-            loaded=loaded,
-            typed=typed,
-            columns=values,
-            stamp=stamp,
-            by=by.user_id,
-            what=f"评理说事点“{t.name}”的登记",
-        )
-
-
-def retire_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        set_retired(conn, "talk_points", point_id, True, by=by.user_id, what="这个评理说事点")
-
-
-def reinstate_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
-    t = get_talk_point(db, point_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        if t.retired:
-            _talk_point_place(conn, t.village_id, {"name": t.name}, t.id)
-        set_retired(conn, "talk_points", point_id, False, by=by.user_id, what="这个评理说事点")
-
-
-def delete_talk_point(db: Database, point_id: str, *, by: Actor) -> None:
-    """Delete a 评理说事点 entered by mistake (nothing refers to it)."""
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        delete_row(conn, "talk_points", point_id, by=by.user_id, what="这个评理说事点")
+        Text(
+            "address",
+            ADDRESS_FIELD,
+            missing="请填写评理说事点的地址，例如“红旗村村委会一楼”，告示牌上要印。",
+            column="地址",
+            placeholder="如：村委会一楼东侧",
+            sheet=Sheet(
+                width=28,
+                hint="告示牌上印的地址。",
+                example="红旗村村委会一楼东侧",
+                aliases=("地点", "详细地址"),
+            ),
+        ),
+        Text(
+            "hours",
+            HOURS_FIELD,
+            column="开放时间",
+            placeholder="如：每周一、三、五 9:00-11:30",
+            sheet=Sheet(
+                width=24,
+                hint="告示牌上印的开放时间，照原样印出。",
+                example="每周一、三、五 上午8:30—11:30",
+                aliases=("开放时段", "时间"),
+            ),
+        ),
+        Text(
+            "staff",
+            STAFF_FIELD,
+            column="值守人员",
+            placeholder="如：王建华、李秀英",
+            sheet=Sheet(
+                width=20,
+                hint="值守的人，多人用顿号隔开。",
+                example="王建华、李春梅",
+                aliases=("值班人员", "值守人", "工作人员"),
+            ),
+        ),
+        PHONE,
+    ),
+    order=lambda r: (r["created_at"],),  # by village, as entered
+    unique=Unique(("village_id", "name"), "{parent}已经有评理说事点“{name}”，请换一个名称。"),
+    sheet="评理说事点",
+)
 
 
 # --------------------------------------------------------------------------- 大喇叭 schedule
@@ -250,154 +161,72 @@ def clean_time(text: str, field: str = PLAY_AT_FIELD) -> str:
     return f"{hour:02d}:{minute:02d}"
 
 
-def _check_date(play_on: date) -> date:
-    if isinstance(play_on, datetime):
-        play_on = play_on.date()
-    if not 2000 <= play_on.year <= 2099:
-        raise ValidationError(
-            PLAY_ON_FIELD, f"播放日期 {play_on:%Y-%m-%d} 的年份不对，请核对后重新填写。"
-        )
-    return play_on
+@dataclass(frozen=True)
+class TimeOfDay(Field):
+    """A time of day as HH:MM (7点半 is understood)."""
+
+    excel_text: ClassVar[bool] = True
+
+    @property
+    def default(self) -> object:
+        return REQUIRED
+
+    def clean(self, value: Any) -> str:
+        return clean_time(value, self.label)
+
+    def from_cell(self, value: object) -> str:
+        return cell_time(value) or self.clean(cell_text(value))
 
 
-_SLOT_SQL = f"""
-SELECT b.id, b.village_id, v.name AS village_name, b.play_on, b.play_at, b.reader, b.retired,
-       {rows.stamp_sql("broadcast_schedule", "b")} AS stamp
-FROM broadcast_schedule b JOIN places v ON v.id = b.village_id
-WHERE 1 = 1"""
-
-
-def _slots(db: Database, sql: str, params: list[str]) -> list[BroadcastSlot]:
-    found = db.query(sql, params)
-    order = village_order(db.conn)
-    found.sort(key=lambda r: (order.get(r["village_id"], 0), r["play_on"], r["play_at"], r["id"]))
-    return [
-        BroadcastSlot(
-            r["id"],
-            r["village_id"],
-            r["village_name"],
-            date.fromisoformat(r["play_on"]),
-            r["play_at"],
-            r["reader"],
-            bool(r["retired"]),
-            r["stamp"],
-        )
-        for r in found
-    ]
-
-
-def list_broadcast_slots(
-    db: Database, *, village_id: str | None = None, include_retired: bool = False
-) -> list[BroadcastSlot]:
-    """The 大喇叭 schedule by village, then by date and time."""
-    sql, params = place_filter(
-        _SLOT_SQL,
-        village_id=village_id,
-        grid_id=None,
-        include_retired=include_retired,
-        alias="b",
-        grid=False,
-    )
-    return _slots(db, sql, params)
-
-
-def get_broadcast_slot(db: Database, slot_id: str) -> BroadcastSlot:
-    found = _slots(db, _SLOT_SQL + " AND b.id = ?", [slot_id])
-    if not found:
-        raise NotFoundError("这条播放安排已被删除，请刷新后再试。")
-    return found[0]
-
-
-def _slot_values(
-    conn: sqlite3.Connection,
-    village_id: str,
-    play_on: date,
-    play_at: str,
-    reader: str,
-    own_id: str = "",
-) -> dict[str, str]:
-    village = active_village(conn, village_id)
-    clash = conn.execute(
-        "SELECT 1 FROM broadcast_schedule WHERE village_id = ? AND play_on = ? AND play_at = ? "
-        "AND retired = 0 AND id <> ?",
-        (village.id, play_on.isoformat(), play_at, own_id),
-    ).fetchone()
-    if clash is not None:
-        raise ValidationError(
+BROADCASTS = RegistryKind(
+    key="broadcast_schedule",
+    table="broadcast_schedule",
+    row=BroadcastSlot,
+    title="大喇叭安排",
+    noun="播放安排",
+    this="这条播放安排",
+    named="{play_on:%Y-%m-%d} {play_at} 的播放安排",
+    edit_what="{named}",
+    permission="village_registry",
+    scope="village",
+    fields=(
+        VILLAGE,
+        Day(
+            "play_on",
+            PLAY_ON_FIELD,
+            column="播放日期",
+            sheet=Sheet(
+                hint="年-月-日，例如 2026-12-01。", example="2026-12-01", aliases=("日期",)
+            ),
+        ),
+        TimeOfDay(
+            "play_at",
             PLAY_AT_FIELD,
-            f"{village.name} {play_on:%Y-%m-%d} {play_at} 已经安排了播放，请换一个时间。",
-        )
-    return {
-        "village_id": village.id,
-        "play_on": play_on.isoformat(),
-        "play_at": play_at,
-        "reader": reader,
-    }
-
-
-def add_broadcast_slot(
-    db: Database, *, by: Actor, village_id: str, play_on: date, play_at: str, reader: str = ""
-) -> str:
-    """One play of the broadcast: date, time (HH:MM; 7点半 is understood) and who reads."""
-    play_on = _check_date(play_on)
-    play_at = clean_time(play_at)
-    reader = clean_name(reader, READER_FIELD) if reader.strip() else ""
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        values = _slot_values(conn, village_id, play_on, play_at, reader)
-        return rows.insert(conn, "broadcast_schedule", values, by=by.user_id)
-
-
-def edit_broadcast_slot(
-    db: Database,
-    slot_id: str,
-    *,
-    by: Actor,
-    loaded: Mapping[str, Any],
-    stamp: str,
-    village_id: str,
-    play_on: date,
-    play_at: str,
-    reader: str,
-) -> None:
-    typed = dict(village_id=village_id, play_on=play_on, play_at=play_at, reader=reader)
-    play_on = _check_date(play_on)
-    play_at = clean_time(play_at)
-    reader = clean_name(reader, READER_FIELD) if reader.strip() else ""
-    s = get_broadcast_slot(db, slot_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        values = _slot_values(conn, village_id, play_on, play_at, reader, slot_id)
-        save_edit(
-            conn,
-            "broadcast_schedule",
-            slot_id,
-            loaded=loaded,
-            typed=typed,
-            columns=values,
-            stamp=stamp,
-            by=by.user_id,
-            what=f"{s.play_on:%Y-%m-%d} {s.play_at} 的播放安排",
-        )
-
-
-def retire_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        set_retired(conn, "broadcast_schedule", slot_id, True, by=by.user_id, what="这条播放安排")
-
-
-def reinstate_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:
-    s = get_broadcast_slot(db, slot_id)
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        if s.retired:
-            _slot_values(conn, s.village_id, s.play_on, s.play_at, s.reader, s.id)
-        set_retired(conn, "broadcast_schedule", slot_id, False, by=by.user_id, what="这条播放安排")
-
-
-def delete_broadcast_slot(db: Database, slot_id: str, *, by: Actor) -> None:
-    """Delete a play entered by mistake (nothing refers to it)."""
-    with db.transaction() as conn:
-        accounts.authorize(conn, by, "village_registry")
-        delete_row(conn, "broadcast_schedule", slot_id, by=by.user_id, what="这条播放安排")
+            column="播放时间",
+            placeholder="如：07:30",
+            sheet=Sheet(
+                width=10,
+                hint="时:分，例如 07:30 或 19:00。",
+                example="07:30",
+                aliases=("时间", "时段"),
+            ),
+        ),
+        Text(
+            "reader",
+            READER_FIELD,
+            max_len=NAME_MAX,
+            column="播读人",
+            sheet=Sheet(
+                hint="谁来播读，可以不填。",
+                example="赵德胜",
+                aliases=("播音人", "广播员", "播报人"),
+            ),
+        ),
+    ),
+    order=lambda r: (r["play_on"], r["play_at"]),  # by village, date and time
+    unique=Unique(
+        ("village_id", "play_on", "play_at"),
+        "{parent} {play_on:%Y-%m-%d} {play_at} 已经安排了播放，请换一个时间。",
+    ),
+    sheet="大喇叭播放安排",
+)

@@ -34,7 +34,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from app.models import accounts, casefile, privacy, rows
+from app.models import accounts, casefile, privacy, registries, rows
 from app.models.accounts import Actor
 from app.models.cases import DRAFT_FIELDS
 from app.models.db import Database, utc_now
@@ -205,6 +205,12 @@ _AGREEMENT_FIELDS: Final[dict[str, str]] = {
 }
 
 FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
+    # the registries' columns as their forms name them (places and committees hold more)
+    **{
+        k.table: {**k.column_labels, "retired": "停用"}
+        for k in registries.KINDS
+        if k.table not in ("places", "committees")
+    },
     "cases": _CASE_FIELDS,
     "parties": {
         "kind": "当事人类别",
@@ -279,14 +285,6 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
         "result": "确认结果",
         "decided_on": "裁定日期",
     },
-    "mediators": {
-        "name": "调解员姓名",
-        "committee_id": "所属调委会",
-        "phone": "联系电话",
-        "full_time": "专职",
-        "specialities": "擅长纠纷类型",
-        "retired": "停用",
-    },
     "users": {
         "name": "姓名",
         "role": "角色",
@@ -315,36 +313,6 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
         "position": "排列顺序",
         "hidden": "隐藏",
     },
-    "grid_workers": {
-        "name": "网格员姓名",
-        "grid_id": "网格",
-        "phone": "联系电话",
-        "retired": "停用",
-    },
-    "legal_advisers": {
-        "name": "姓名",
-        "village_id": "村（社区）",
-        "phone": "联系电话",
-        "area": "联系片区",
-        "retired": "停用",
-    },
-    "talk_points": {
-        "name": "说事点名称",
-        "village_id": "村（社区）",
-        "address": "地址",
-        "hours": "开放时间",
-        "staff": "值守人员",
-        "phone": "联系电话",
-        "retired": "停用",
-    },
-    "households": {
-        "grid_id": "网格",
-        "house_number": "门牌号",
-        "head_name": "户主姓名",
-        "phone": "联系电话",
-        "notes": "备注",
-        "retired": "停用",
-    },
     "household_members": {"name": "姓名", "relation": "与户主关系", "position": "排列顺序"},
     "household_chart_options": {
         "mask_phones": "隐去电话中间四位",
@@ -357,13 +325,6 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
         "extra": "其他设置",
         "position": "排列顺序",
         "hidden": "隐藏",
-    },
-    "broadcast_schedule": {
-        "village_id": "村（社区）",
-        "play_on": "播放日期",
-        "play_at": "播放时间",
-        "reader": "播读人",
-        "retired": "停用",
     },
     "monthly_reports": {
         "situation": "总体情况",

@@ -56,7 +56,7 @@ from app.models.ledger_import import (
 )
 from app.models.ledger_import.plan import closings_without_date, villages_to_add
 from app.models.parsing.cells import Cell, cell_text
-from app.models.registries.places import add_village
+from app.models.registries.places import VILLAGES
 from app.qt.core import QModelIndex, QSize, Qt, Signal
 from app.qt.gui import QColor
 from app.qt.widgets import (
@@ -845,7 +845,7 @@ class ImportWizard(QDialog):
 
         def add(by: Actor) -> None:
             for name, kind in adding:
-                add_village(self.db, by=by, name=name, kind=kind)
+                VILLAGES.add(self.db, by=by, name=name, kind=kind)
 
         return self._confirm_adding(
             "加入村（社区）名单",

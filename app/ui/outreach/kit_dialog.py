@@ -155,7 +155,7 @@ class KitDialog(QDialog):
         self.privacy = {}
         # the options as shown: a change writes only what the user changed from them
         self._shown_options: dict[str, reg.ChartOptions] = {}
-        grids = reg.list_grids(self.db, village_id)
+        grids = reg.GRIDS.list(self.db, village_id=village_id)
         for row, grid in enumerate(grids):
             self.privacy_grid.addWidget(QLabel(grid.name), row, 0)
             options = reg.chart_options(self.db, grid.id)

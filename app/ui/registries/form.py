@@ -1,4 +1,5 @@
-"""The add/edit form of any registry, built from its spec's fields."""
+"""The add/edit form of any registry, built from its declaration's fields
+(app/models/registries: a field's ``input`` says which widget asks for it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from app.models import office
 from app.models import registries as reg
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
+from app.models.registries.fields import Choice, Field
 from app.qt.widgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from app.ui import messages
 from app.ui.add_in_place import GridChooser, grid_text
@@ -21,7 +23,6 @@ from app.ui.cases.widgets import (
     key_combo,
     set_tab_chain,
 )
-from app.ui.registries.spec import Field, RegistrySpec
 
 MEMBERS_HINT = "写成“姓名（关系）”，多人用顿号隔开，例如：王芳（配偶）、王小明（子）"
 
@@ -32,9 +33,9 @@ def place_combo(db: Database, kind: str, current: str | None) -> QComboBox:
     if kind == "village":
         items = [(p.id, p.name) for p in office.villages(db)]
     elif kind == "grid":
-        items = [(g.id, grid_text(g)) for g in reg.list_grids(db)]
+        items = [(g.id, grid_text(g)) for g in reg.GRIDS.list(db)]
     else:
-        items = [(c.id, c.name) for c in reg.list_committees(db)]
+        items = [(c.id, c.name) for c in reg.COMMITTEES.list(db)]
     for key, text in items:
         combo.addItem(text, key)
     if current is not None and combo.findData(current) < 0:
@@ -53,30 +54,30 @@ class RegistryForm(ServiceDialog):
     def __init__(
         self,
         db: Database,
-        spec: RegistrySpec,
+        kind: reg.RegistryKind[Any],
         *,
         row: Any = None,
         scope: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         verb = "修改" if row is not None else "新增"
-        super().__init__(db, f"{verb}{spec.noun}", parent, width_em=34, intro=spec.hint)
-        self.spec = spec
+        super().__init__(db, f"{verb}{kind.noun}", parent, width_em=34, intro=kind.hint)
+        self.kind = kind
         self.row_id: str | None = None if row is None else str(row.id)
-        values = spec.values_of(row) if row is not None else {}
+        values = kind.values_of(row) if row is not None else {}
         self.widgets: dict[str, QWidget] = {}
         # 网格 (网格员, 住户): a grid can be added right here when the one wanted is missing.
         self.grid_chooser: GridChooser | None = None
-        for f in spec.fields:
+        for f in kind.inputs:
             if row is not None and not f.on_edit:
                 continue
             current = values.get(f.name)
-            if current is None and f.kind == spec.scope:
+            if current is None and f.input == kind.scope:
                 current = scope  # the page's filter presets the place
             widget = self._widget(f, current)
             self.widgets[f.name] = widget
-            if f.kind == "grid" and isinstance(widget, QComboBox):
-                if current is None and spec.scope == "village" and scope is not None:
+            if f.input == "grid" and isinstance(widget, QComboBox):
+                if current is None and kind.scope == "village" and scope is not None:
                     _choose_grid_of(widget, db, scope)  # 网格员 of a village: its first grid
                 self.grid_chooser = GridChooser(
                     db, widget, village_id=self._village_of(widget, scope)
@@ -85,7 +86,7 @@ class RegistryForm(ServiceDialog):
                 set_tab_chain(self.grid_chooser.tab_widgets())
             else:
                 self.add_row(f.label, widget)
-            if f.kind == "members":
+            if f.input == "members":
                 self.form.addRow("", hint_label(MEMBERS_HINT))
         self.stamp = ""
         self._shown: dict[str, Any] = {}
@@ -115,17 +116,15 @@ class RegistryForm(ServiceDialog):
             widget.set_value(value)
         elif isinstance(widget, TextBox):
             widget.setPlainText(value or "")
-        elif isinstance(widget, QLineEdit) and f.kind == "members":
-            widget.setText(reg.format_members(value) if value else "")
         elif isinstance(widget, QLineEdit):
-            widget.setText("" if value is None else str(value))
+            widget.setText(f.as_text(value))
 
     def reload_row(self) -> None:
         """重新载入: the row as stored now; what the user changed stays where the other
         change did not touch it."""
         assert self.row_id is not None
         try:
-            row = self.spec.get(self.db, self.row_id)
+            row = self.kind.get(self.db, self.row_id)
         except NotFoundError as exc:
             messages.warning(self, self.windowTitle(), exc.message)
             return
@@ -134,8 +133,8 @@ class RegistryForm(ServiceDialog):
             typed: dict[str, Any] | None = self.values()
         except ValidationError:
             typed = None
-        stored = self.spec.values_of(row)
-        fields = [f for f in self.spec.fields if f.name in self.widgets]
+        stored = self.kind.values_of(row)
+        fields = [f for f in self.kind.inputs if f.name in self.widgets]
         for f in fields:
             self._put(f, stored.get(f.name))
         now = self._shown = self._as_shown(stored)
@@ -154,43 +153,41 @@ class RegistryForm(ServiceDialog):
         page's village."""
         grid_id = grids.currentData()
         if grid_id is not None:
-            found = [g for g in reg.list_grids(self.db) if g.id == grid_id]
+            found = [g for g in reg.GRIDS.list(self.db) if g.id == grid_id]
             if found:
                 return found[0].village_id
-        return scope if self.spec.scope == "village" else None
+        return scope if self.kind.scope == "village" else None
 
     def _widget(self, f: Field, value: Any) -> QWidget:
-        if f.kind in ("village", "grid", "committee"):
-            return place_combo(self.db, f.kind, value)
-        if f.kind == "place_kind":
-            return key_combo(dict(reg.VILLAGE_KINDS_LABELS), value or "village")
-        if f.kind == "bool":
+        if f.input in ("village", "grid", "committee"):
+            return place_combo(self.db, f.input, value)
+        if isinstance(f, Choice):
+            return key_combo(f.choices, value or f.fallback)
+        if f.input == "bool":
             box = QCheckBox()
             box.setChecked(bool(value))
             return box
-        if f.kind == "date":
+        if f.input == "date":
             line = DateLine()
             line.set_value(value)
             return line
-        if f.kind == "multiline":
+        if f.input == "multiline":
             text = TextBox(3)
             text.setPlainText(value or "")
             return text
-        edit = QLineEdit(reg.format_members(value) if f.kind == "members" and value else "")
-        if f.kind != "members":
-            edit.setText("" if value is None else str(value))
+        edit = QLineEdit(f.as_text(value))
         edit.setPlaceholderText(f.placeholder)
         return edit
 
     def values(self) -> dict[str, Any]:
         """The typed values as the service's keyword arguments (may raise ValidationError)."""
         out: dict[str, Any] = {}
-        for f in self.spec.fields:
+        for f in self.kind.inputs:
             widget = self.widgets.get(f.name)
             if widget is None:
                 continue
             if isinstance(widget, QComboBox):
-                if widget.currentData() is None and f.kind == "grid":
+                if widget.currentData() is None and f.input == "grid":
                     raise ValidationError(
                         f.label, f"还没有{f.label}：请在这一项下面新增网格（填写名称后点“添加”）。"
                     )
@@ -203,10 +200,8 @@ class RegistryForm(ServiceDialog):
                 out[f.name] = _required_date(widget, f.label)
             elif isinstance(widget, TextBox):
                 out[f.name] = widget.toPlainText()
-            elif isinstance(widget, QLineEdit) and f.kind == "members":
-                out[f.name] = reg.parse_members(widget.text())
             elif isinstance(widget, QLineEdit):
-                out[f.name] = widget.text()
+                out[f.name] = f.from_text(widget.text())
         return out
 
     def problems(self) -> list[Problem]:
@@ -223,17 +218,16 @@ class RegistryForm(ServiceDialog):
     def submit(self) -> None:
         by = current_actor(self.db)
         if self.row_id is None:
-            self.spec.add(self.db, by=by, **self.values())
+            self.kind.add(self.db, by=by, **self.values())
         else:
-            assert self.spec.edit is not None
-            self.spec.edit(
+            self.kind.edit(
                 self.db, self.row_id, by=by, loaded=self._shown, stamp=self.stamp, **self.values()
             )
 
 
 def _choose_grid_of(grids: QComboBox, db: Database, village_id: str) -> None:
     """Choose the first grid of ``village_id`` (the village the page shows)."""
-    own = {g.id for g in reg.list_grids(db, village_id)}
+    own = {g.id for g in reg.GRIDS.list(db, village_id=village_id)}
     for i in range(grids.count()):
         if grids.itemData(i) in own:
             grids.setCurrentIndex(i)

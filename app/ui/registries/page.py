@@ -30,24 +30,15 @@ from app.qt.widgets import (
 )
 from app.ui import messages, session
 from app.ui.cases.service_dialog import call_service
-from app.ui.cases.tables import SORT_ROLE, RecordTableModel
+from app.ui.cases.tables import SORT_ROLE, Column, RecordTableModel
 from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
 from app.ui.item_views import on_open
 from app.ui.look import ERROR, tint
 from app.ui.registries.form import RegistryForm
-from app.ui.registries.spec import RegistrySpec
 from app.ui.signals import emit
 
 ALL_PLACES = "全部"
-
-
-# The permission (app/models/accounts.py) each registry's changes need; the others are the
-# villages' own registries ("village_registry": 主任 and 调解员).
-REGISTRY_PERMISSIONS: dict[str, str] = {
-    "villages": "villages",
-    "committees": "committees",
-    "mediators": "mediators",
-}
+SCOPE_CAPTIONS = {"village": "村（社区）", "grid": "网格", "committee": "调委会"}
 
 
 class RegistryPage(QWidget):
@@ -55,10 +46,12 @@ class RegistryPage(QWidget):
 
     changed = Signal()
 
-    def __init__(self, db: Database, spec: RegistrySpec, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, kind: reg.RegistryKind[Any], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
-        self.spec = spec
+        self.kind = kind
         self.form: RegistryForm | None = None
 
         self.scope = QComboBox()
@@ -70,9 +63,8 @@ class RegistryPage(QWidget):
         tint(self.warning, ERROR)
         self.warning.hide()
         top = QHBoxLayout()
-        if spec.scope != "none":
-            caption = {"village": "村（社区）", "grid": "网格", "committee": "调委会"}[spec.scope]
-            label = QLabel(f"{caption}(&C)")
+        if kind.scope != "none":
+            label = QLabel(f"{SCOPE_CAPTIONS[kind.scope]}(&C)")
             label.setBuddy(self.scope)
             top.addWidget(label)
             top.addWidget(self.scope)
@@ -82,7 +74,8 @@ class RegistryPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
 
-        self.model = RecordTableModel(spec.columns, self)
+        columns = [Column(c.column, c.text, c.sort) for c in kind.columns]
+        self.model = RecordTableModel(columns, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -115,7 +108,7 @@ class RegistryPage(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.sheet_buttons: list[QPushButton] = []
-        if spec.sheet_kind is not None:
+        if kind.sheet is not None:
             self.import_button = QPushButton("从表格导入(&I)…")
             self.export_button = QPushButton("导出到表格(&X)…")
             self.template_button = QPushButton("下载导入模板…")
@@ -126,16 +119,13 @@ class RegistryPage(QWidget):
             self.import_button.clicked.connect(self.import_sheet)
             self.export_button.clicked.connect(self.export_sheet)
             self.template_button.clicked.connect(self.save_template)
-        if spec.edit is None:
-            self.edit_button.hide()
-
         self.banner = error_banner()
         self.errors = FieldErrors(self, self.banner, None)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        if spec.hint:
-            layout.addWidget(hint_label(spec.hint))
+        if kind.hint:
+            layout.addWidget(hint_label(kind.hint))
         layout.addWidget(self.warning)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.banner)
@@ -157,14 +147,14 @@ class RegistryPage(QWidget):
         self.scope.blockSignals(True)
         self.scope.clear()
         self.scope.addItem(ALL_PLACES, None)
-        if self.spec.scope == "village":
+        if self.kind.scope == "village":
             for p in office.villages(self.db):
                 self.scope.addItem(p.name, p.id)
-        elif self.spec.scope == "grid":
-            for g in reg.list_grids(self.db):
+        elif self.kind.scope == "grid":
+            for g in reg.GRIDS.list(self.db):
                 self.scope.addItem(f"{g.village_name} {g.name}", g.id)
-        elif self.spec.scope == "committee":
-            for c in reg.list_committees(self.db):
+        elif self.kind.scope == "committee":
+            for c in reg.COMMITTEES.list(self.db):
                 self.scope.addItem(c.name, c.id)
         self.scope.setCurrentIndex(max(self.scope.findData(current), 0))
         self.scope.blockSignals(False)
@@ -177,7 +167,8 @@ class RegistryPage(QWidget):
     def refresh(self, *_args: object) -> bool:
         selected = self.selected_row()
         try:
-            rows = self.spec.list_rows(self.db, self.scope_id(), self.show_retired.isChecked())
+            scope = {} if self.kind.scope == "none" else {f"{self.kind.scope}_id": self.scope_id()}
+            rows = self.kind.list(self.db, include_retired=self.show_retired.isChecked(), **scope)
         except StorageError as exc:
             messages.show_storage_error(self, exc)
             return False
@@ -193,7 +184,7 @@ class RegistryPage(QWidget):
 
     def _update_warning(self) -> None:
         text = ""
-        if self.spec.key == "advisers":
+        if self.kind is reg.LEGAL_ADVISERS:
             short = reg.advisers_short(self.db)
             scope = self.scope_id()
             lines = [
@@ -232,9 +223,9 @@ class RegistryPage(QWidget):
         )
         self.delete_button.setEnabled(row is not None and not getattr(row, "main", False))
         # what the user's role may not change: disabled, and why (the services refuse too)
-        why = session.why_not(self.db, REGISTRY_PERMISSIONS.get(self.spec.key, "village_registry"))
+        why = session.why_not(self.db, self.kind.permission)
         changing = [self.add_button, self.edit_button, self.retire_button, self.delete_button]
-        if self.spec.sheet_kind is not None:
+        if self.kind.sheet is not None:
             changing.append(self.import_button)
         for button in changing:
             if why:
@@ -244,13 +235,13 @@ class RegistryPage(QWidget):
     # ---- actions
 
     def add(self) -> RegistryForm:
-        return self._open_form(RegistryForm(self.db, self.spec, scope=self.scope_id(), parent=self))
+        return self._open_form(RegistryForm(self.db, self.kind, scope=self.scope_id(), parent=self))
 
     def edit_selected(self) -> RegistryForm | None:
         row = self.selected_row()
-        if row is None or row.retired or self.spec.edit is None:
+        if row is None or row.retired:
             return None
-        return self._open_form(RegistryForm(self.db, self.spec, row=row, parent=self))
+        return self._open_form(RegistryForm(self.db, self.kind, row=row, parent=self))
 
     def _edit_index(self, _index: QModelIndex) -> None:
         self.edit_selected()
@@ -286,16 +277,16 @@ class RegistryPage(QWidget):
         if row is None:
             return
         if row.retired:
-            self._run(lambda: self.spec.reinstate(self.db, row.id, by=self._by()), row)
+            self._run(lambda: self.kind.reinstate(self.db, row.id, by=self._by()), row)
             return
         messages.confirm(
             self,
-            f"停用{self.spec.noun}",
-            f"停用“{self.spec.label_of(row)}”？\n\n停用后不再出现在选择列表和打印的材料中，"
+            f"停用{self.kind.noun}",
+            f"停用“{self.kind.label_of(row)}”？\n\n停用后不再出现在选择列表和打印的材料中，"
             "以前的记录保留不变；需要时可以勾选“显示已停用”后恢复启用。",
             yes="停用",
             no="取消",
-            on_yes=lambda: self._run(lambda: self.spec.retire(self.db, row.id, by=self._by()), row),
+            on_yes=lambda: self._run(lambda: self.kind.retire(self.db, row.id, by=self._by()), row),
         )
 
     def delete_selected(self) -> None:
@@ -304,18 +295,18 @@ class RegistryPage(QWidget):
             return
         messages.confirm(
             self,
-            f"删除{self.spec.noun}",
-            f"删除“{self.spec.label_of(row)}”？\n\n删除只用于登记错了的记录，删除后不能恢复。"
+            f"删除{self.kind.noun}",
+            f"删除“{self.kind.label_of(row)}”？\n\n删除只用于登记错了的记录，删除后不能恢复。"
             "不再使用的请点“停用”。",
             yes="删除",
             no="取消",
             on_yes=lambda: self._run(
-                lambda: self.spec.delete(self.db, row.id, by=self._by()), None
+                lambda: self.kind.delete(self.db, row.id, by=self._by()), None
             ),
         )
 
     def _run(self, fn: Any, keep: Any) -> bool:
-        if not call_service(self, self.errors, fn, title=self.spec.title):
+        if not call_service(self, self.errors, fn, title=self.kind.title):
             return False
         if keep is not None and not keep.retired:
             self.show_retired.setChecked(True)  # what was just retired stays in sight

@@ -9,11 +9,11 @@ the preview (取消) leaves the registry exactly as it was.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.models.db import StorageError
 from app.models.errors import DomainError
-from app.models.registries import sheets
+from app.models.registries import RegistryKind, sheets
 from app.models.registries.sheets import ImportPreview, ImportResult
 from app.qt.core import QSize, Qt, Signal
 from app.qt.widgets import (
@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 200  # rows shown in the preview table (the count says how many there are)
 
 
-def _kind(page: RegistryPage) -> str:
-    kind = page.spec.sheet_kind
-    assert kind is not None, "only registries with a sheet kind have these buttons"
+def _kind(page: RegistryPage) -> RegistryKind[Any]:
+    kind = page.kind
+    assert kind.sheet is not None, "only registries with a spreadsheet have these buttons"
     return kind
 
 
@@ -65,13 +65,13 @@ def start_export(page: RegistryPage) -> QWidget:
         except StorageError as exc:
             messages.show_storage_error(page, exc)
             return
-        save_bytes(page, path, data, what=sheets.KINDS[kind])
+        save_bytes(page, path, data, what=str(kind.sheet))
 
-    return ask_save(page, f"导出{sheets.KINDS[kind]}", f"{sheets.KINDS[kind]}.xlsx", save)
+    return ask_save(page, f"导出{kind.sheet}", f"{kind.sheet}.xlsx", save)
 
 
 def start_import(page: RegistryPage) -> QWidget:
-    return ask_open(page, f"选择要导入的{sheets.KINDS[_kind(page)]}表格", lambda p: read(page, p))
+    return ask_open(page, f"选择要导入的{_kind(page).sheet}表格", lambda p: read(page, p))
 
 
 def read(page: RegistryPage, path: Path) -> ImportPreviewDialog | None:
@@ -115,7 +115,7 @@ class ImportPreviewDialog(QDialog):
         self.preview = preview
         self.outcome: ImportResult | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(f"导入{sheets.KINDS[preview.kind]}：{preview.file_name}")
+        self.setWindowTitle(f"导入{preview.kind.sheet}：{preview.file_name}")
 
         layout = QVBoxLayout(self)
         title = Heading(scale=1.15)
@@ -191,7 +191,7 @@ class ImportPreviewDialog(QDialog):
         self.outcome = result
         emit(self.imported, result)
         self.accept()
-        done = f"已导入 {result.imported} 条{sheets.KINDS[result.kind]}。"
+        done = f"已导入 {result.imported} 条{result.kind.sheet}。"
         if result.grids_created:
             done += f"\n新建网格：{'、'.join(result.grids_created)}。"
         skipped = len({e.row for e in result.skipped_errors}) + len(result.skipped_duplicates)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from app.models import registries as reg
 from app.models.db import Database
 from app.qt.core import QSize, Qt, Signal
 from app.qt.gui import QKeySequence, QShortcut
 from app.qt.widgets import QTabWidget, QVBoxLayout, QWidget
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.registries.page import RegistryPage
-from app.ui.registries.spec import SPECS
 from app.ui.signals import emit
 
 TITLE = "村居档案"
@@ -25,11 +25,11 @@ class RegistriesWindow(QWidget):
         self.db = db
         self.tabs = QTabWidget()
         self.pages: dict[str, RegistryPage] = {}
-        for i, spec in enumerate(SPECS):
-            page = RegistryPage(db, spec)
+        for i, kind in enumerate(reg.KINDS):
+            page = RegistryPage(db, kind)
             page.changed.connect(self._page_changed)
-            self.pages[spec.key] = page
-            self.tabs.addTab(page, spec.title)
+            self.pages[kind.key] = page
+            self.tabs.addTab(page, kind.title)
             self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda i=i: self.show_tab(i))
         layout = QVBoxLayout(self)

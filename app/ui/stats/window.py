@@ -34,7 +34,7 @@ from app.models import office
 from app.models.db import Database, StorageError, connect
 from app.models.errors import ValidationError
 from app.models.reference import categories, sources
-from app.models.registries import list_committees, list_mediators
+from app.models.registries import COMMITTEES, MEDIATORS
 from app.models.stats import (
     BY_LABELS,
     LABELS,
@@ -454,8 +454,8 @@ class StatsWindow(QWidget):
         fill_filter(self.source, [(text, code) for code, text in sources().items()])
         try:
             villages = office.villages(self.db)
-            mediators = list_mediators(self.db, include_retired=True)
-            committees = list_committees(self.db, include_retired=True)
+            mediators = MEDIATORS.list(self.db, include_retired=True)
+            committees = COMMITTEES.list(self.db, include_retired=True)
         except StorageError as exc:
             messages.show_storage_error(self, exc)
             return

@@ -240,7 +240,7 @@ class PrepareDialog(ServiceDialog):
 
     def _add_scope_rows(self) -> None:
         """带上的案件: the committees and the villages whose cases the laptop takes."""
-        committees = [(c.id, c.name) for c in places.list_committees(self.db)]
+        committees = [(c.id, c.name) for c in places.COMMITTEES.list(self.db)]
         self.committees = ChoiceList(committees, "全部调委会", "调委会")
         villages = [(v.id, v.name) for v in office.villages(self.db)]
         self.villages = ChoiceList(villages, "全部村（社区）", "村（社区）")

@@ -22,7 +22,7 @@ from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import PermissionDeniedError, ValidationError
 from app.models.parties import PartyInput, case_parties
-from app.models.registries import delete_mediator, edit_mediator, get_mediator
+from app.models.registries import MEDIATORS
 from app.models.sync import conflicts, exchange, field
 from app.models.sync.clock import Epochs, Version
 from app.models.sync.conflicts import Conflict, StaleConflictError
@@ -352,8 +352,7 @@ def test_merging_is_refused_where_it_makes_no_sense(pair: Pair) -> None:
         (pair.laptop, "13700000002", pair.director),  # the 调解员名册 is the 主任's
     ):
         edit_entry(
-            edit_mediator,
-            get_mediator,
+            MEDIATORS,
             db,
             mediator.id,
             by=by,
@@ -397,10 +396,9 @@ def delete_edited_mediator(p: Pair) -> tuple[office.Mediator, Conflict]:
     """The office deletes 陈秀兰 (entered by mistake) while the laptop corrects her phone and
     specialities (the 主任 took the laptop: the 调解员名册 is theirs to change)."""
     mediator = next(m for m in office.mediators(p.office) if m.name == "陈秀兰")
-    delete_mediator(p.office, mediator.id, by=p.director)
+    MEDIATORS.delete(p.office, mediator.id, by=p.director)
     edit_entry(
-        edit_mediator,
-        get_mediator,
+        MEDIATORS,
         p.laptop,
         mediator.id,
         by=p.director,
@@ -552,10 +550,9 @@ def test_a_row_from_before_the_change_log_comes_back_whole(tmp_path: Path) -> No
         field.prepare_field_copy(old, laptop_path, name="笔记本", scope=Scope(), by=director)
         laptop = dbmod.connect(laptop_path)
         mediator = next(m for m in office.mediators(old) if m.name == "周德福")
-        delete_mediator(old, mediator.id, by=director)
+        MEDIATORS.delete(old, mediator.id, by=director)
         edit_entry(
-            edit_mediator,
-            get_mediator,
+            MEDIATORS,
             laptop,
             mediator.id,
             by=director,
@@ -597,7 +594,7 @@ def test_a_deleted_row_another_row_points_at_stays_until_decided(pair: Pair) -> 
     )
     swap(pair)
     chen = next(m for m in office.mediators(pair.office) if m.name == "陈秀兰")
-    delete_mediator(pair.office, chen.id, by=pair.director)
+    MEDIATORS.delete(pair.office, chen.id, by=pair.director)
     cases.assign_mediators(
         pair.laptop,
         pair.case_id,

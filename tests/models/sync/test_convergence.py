@@ -250,11 +250,11 @@ def installations() -> Iterator[Path]:
     office_pc = new_office(folder, "office")
     user = office_pc.user
     red_flag = next(v.id for v in office.villages(office_pc.db) if v.name == "红旗村")
-    village.add_talk_point(
+    village.TALK_POINTS.add(
         office_pc.db, by=user, village_id=red_flag, name="", address="红旗村村委会"
     )
-    grid = places.add_grid(office_pc.db, by=user, village_id=red_flag, name="第一网格")
-    households.add_household(
+    grid = places.GRIDS.add(office_pc.db, by=user, village_id=red_flag, name="第一网格")
+    households.HOUSEHOLDS.add(
         office_pc.db,
         by=user,
         grid_id=grid,
@@ -456,16 +456,13 @@ def _case_step(world: World, replica: Replica, kind: str, case_id: str, pick: An
 def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
     db, by = replica.db, replica.user
     if kind == "talk_point":
-        points = village.list_talk_points(db)
+        points = village.TALK_POINTS.list(db)
         if points and pick((True, False)):
             t = pick(points)
-            edit_entry(village.edit_talk_point, village.get_talk_point,
-                db, t.id, by=by, village_id=t.village_id, name=t.name, address=t.address,
-                hours=pick(HOURS), staff=t.staff, phone=t.phone,
-            )  # fmt: skip
+            edit_entry(village.TALK_POINTS, db, t.id, by=by, hours=pick(HOURS))
         else:
             villages = office.villages(db)
-            village.add_talk_point(
+            village.TALK_POINTS.add(
                 db,
                 by=by,
                 village_id=pick(villages).id,
@@ -473,11 +470,11 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
                 address="村委会",
             )
     elif kind == "delete_talk_point":
-        points = village.list_talk_points(db)
+        points = village.TALK_POINTS.list(db)
         if points:
-            village.delete_talk_point(db, pick(points).id, by=by)
+            village.TALK_POINTS.delete(db, pick(points).id, by=by)
     elif kind == "household":
-        found = households.list_households(db)
+        found = households.HOUSEHOLDS.list(db)
         if not found:
             return
         h = pick(found)
@@ -492,18 +489,14 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
             members.append(households.Member(pick(NAMES), "子"))
         elif members:
             members.pop()
-        edit_entry(households.edit_household, households.get_household,
-            db, h.id, by=by, grid_id=h.grid_id, house_number=h.house_number,
-            head_name=h.head_name, phone=phone, notes=h.notes, members=members,
-        )  # fmt: skip
+        edit_entry(households.HOUSEHOLDS, db, h.id, by=by, phone=phone, members=members)
     elif kind == "village":
         if pick((True, False)):
-            places.add_village(db, by=by, name=pick(("新建村", "东山村", "西山村")))
+            places.VILLAGES.add(db, by=by, name=pick(("新建村", "东山村", "西山村")))
         else:
             v = pick(office.villages(db))
             edit_entry(
-                places.edit_village,
-                places.get_village,
+                places.VILLAGES,
                 db,
                 v.id,
                 by=by,
@@ -512,7 +505,7 @@ def _registry_step(replica: Replica, kind: str, pick: Any) -> None:
             )
     elif kind == "delete_village":
         v = pick(office.villages(db))
-        places.delete_village(db, v.id, by=by)
+        places.VILLAGES.delete(db, v.id, by=by)
     elif kind == "template":
         shipped = next(t for t in clause_templates.defaults() if t.key == "pay_once")
         clause_templates.save_template(

@@ -277,14 +277,13 @@ def register_in(replica: Replica, village_id: str, applicant: str) -> str:
 
 def test_a_delete_and_an_edit_made_without_seeing_it_are_listed(office_pc, case_id, tmp_path):
     red_flag = next(v.id for v in office.villages(office_pc.db) if v.name == "红旗村")
-    point = village.add_talk_point(
+    point = village.TALK_POINTS.add(
         office_pc.db, by=office_pc.user, village_id=red_flag, name="", address="红旗村村委会"
     )
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
-    village.delete_talk_point(office_pc.db, point, by=office_pc.user)
+    village.TALK_POINTS.delete(office_pc.db, point, by=office_pc.user)
     edit_entry(
-        village.edit_talk_point,
-        village.get_talk_point,
+        village.TALK_POINTS,
         laptop.db,
         point,
         by=laptop.user,
@@ -299,7 +298,7 @@ def test_a_delete_and_an_edit_made_without_seeing_it_are_listed(office_pc, case_
     both_ways(office_pc, laptop)
 
     for replica in (office_pc, laptop):
-        assert village.list_talk_points(replica.db) == []
+        assert village.TALK_POINTS.list(replica.db) == []
     [listed] = conflicts(office_pc.db)
     assert listed[:3] == ("talk_points", point, "hours")
     assert (listed[3], listed[5]) == (office_pc.device, laptop.device)
@@ -313,9 +312,9 @@ def test_a_village_deleted_while_the_laptop_registered_a_dispute_there_comes_bac
 ):
     """Deleting refuses a village anything refers to; the laptop could not know. The
     dispute is not lost: the village stays, and the delete is listed as set aside."""
-    new_village = places.add_village(office_pc.db, by=office_pc.user, name="新建村")
+    new_village = places.VILLAGES.add(office_pc.db, by=office_pc.user, name="新建村")
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
-    places.delete_village(office_pc.db, new_village, by=office_pc.user)
+    places.VILLAGES.delete(office_pc.db, new_village, by=office_pc.user)
     dispute = register_in(laptop, new_village, "周大")
 
     both_ways(office_pc, laptop)
@@ -335,8 +334,8 @@ def test_a_village_deleted_while_the_laptop_registered_a_dispute_there_comes_bac
 
 def _grid_with_a_household(replica: Replica) -> tuple[str, str]:
     red_flag = next(v.id for v in office.villages(replica.db) if v.name == "红旗村")
-    grid = places.add_grid(replica.db, by=replica.user, village_id=red_flag, name="第三网格")
-    household = households.add_household(
+    grid = places.GRIDS.add(replica.db, by=replica.user, village_id=red_flag, name="第三网格")
+    household = households.HOUSEHOLDS.add(
         replica.db,
         by=replica.user,
         grid_id=grid,
@@ -349,7 +348,7 @@ def _grid_with_a_household(replica: Replica) -> tuple[str, str]:
 
 
 def edit_household(replica: Replica, household_id: str, **changes: object) -> None:
-    h = households.get_household(replica.db, household_id)
+    h = households.HOUSEHOLDS.get(replica.db, household_id)
     values: dict[str, object] = {
         "grid_id": h.grid_id,
         "house_number": h.house_number,
@@ -360,8 +359,7 @@ def edit_household(replica: Replica, household_id: str, **changes: object) -> No
     }
     values.update(changes)
     edit_entry(
-        households.edit_household,
-        households.get_household,
+        households.HOUSEHOLDS,
         replica.db,
         household_id,
         by=replica.user,
@@ -382,7 +380,7 @@ def test_a_household_edited_on_both_sides_keeps_one_list_of_members(office_pc, c
     both_ways(office_pc, laptop)
 
     for replica in (office_pc, laptop):
-        h = households.get_household(replica.db, household)
+        h = households.HOUSEHOLDS.get(replica.db, household)
         assert h.phone == "13812349999"
         assert [m.name for m in h.members] == ["李秀英", "孙小森"]
     assert conflicts(office_pc.db) == set()
@@ -396,15 +394,15 @@ def test_a_household_and_its_grid_deleted_while_the_laptop_added_a_member_come_b
     """The new member points at the household, the household at the grid: both stay."""
     grid, household = _grid_with_a_household(office_pc)
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
-    households.delete_household(office_pc.db, household, by=office_pc.user)
-    places.delete_grid(office_pc.db, grid, by=office_pc.user)
-    h = households.get_household(laptop.db, household)
+    households.HOUSEHOLDS.delete(office_pc.db, household, by=office_pc.user)
+    places.GRIDS.delete(office_pc.db, grid, by=office_pc.user)
+    h = households.HOUSEHOLDS.get(laptop.db, household)
     edit_household(laptop, household, members=[*h.members, households.Member("孙小雨", "女")])
 
     both_ways(office_pc, laptop)
 
     for replica in (office_pc, laptop):
-        h = households.get_household(replica.db, household)
+        h = households.HOUSEHOLDS.get(replica.db, household)
         assert (h.grid_id, h.head_name) == (grid, "孙大山")
         assert [m.name for m in h.members] == ["孙小雨"]  # the others went with the delete
     assert {(c[0], c[1], c[2], c[5]) for c in conflicts(office_pc.db)} == {
@@ -420,9 +418,9 @@ def test_a_village_brought_back_and_used_again_lists_the_same_conflict_everywher
 ):
     """Once the village is back, a dispute registered there knowing the delete is no reason
     of its own: the conflict keeps naming the laptop's, on both sides."""
-    new_village = places.add_village(office_pc.db, by=office_pc.user, name="新建村")
+    new_village = places.VILLAGES.add(office_pc.db, by=office_pc.user, name="新建村")
     laptop = new_laptop(office_pc, tmp_path, LAPTOP)
-    places.delete_village(office_pc.db, new_village, by=office_pc.user)
+    places.VILLAGES.delete(office_pc.db, new_village, by=office_pc.user)
     register_in(laptop, new_village, "周大")
     both_ways(office_pc, laptop)
     listed = conflicts(office_pc.db)

@@ -156,7 +156,7 @@ def test_size_zero_gives_no_block_and_the_laptop_accepts_provisionally(office_pc
 def test_every_committee_in_use_gets_a_block(office_pc, prepare):
     by = user(office_pc)
     village = next(v.id for v in office.villages(office_pc) if v.name == "红旗村")
-    other = places.add_committee(
+    other = places.COMMITTEES.add(
         office_pc, by=by, place_id=village, name="红旗村人民调解委员会", abbr="红旗"
     )
     laptop, made = prepare(size=3)

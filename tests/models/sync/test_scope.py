@@ -340,7 +340,7 @@ def test_a_mediator_deleted_on_the_laptop_but_used_in_the_office_stays_everywher
     sync(laptop, office_pc)
     chen = mediator(laptop, "陈秀兰")
 
-    people.delete_mediator(laptop.db, chen, by=laptop.user)  # unused, as far as it sees
+    people.MEDIATORS.delete(laptop.db, chen, by=laptop.user)  # unused, as far as it sees
     applied = sync(laptop, office_pc)  # the office's merge does not fail ...
 
     assert applied is not None and applied.kept_in_use == 1
@@ -389,7 +389,7 @@ def test_a_village_deleted_on_the_laptop_but_used_by_the_offices_cases_stays(off
     sync(office_pc, laptop)
     sync(laptop, office_pc)
 
-    places.delete_village(laptop.db, east, by=laptop.user)
+    places.VILLAGES.delete(laptop.db, east, by=laptop.user)
     sync(laptop, office_pc)
     sync(office_pc, laptop)
 

@@ -169,7 +169,7 @@ def step(world: World, data: st.DataObject) -> None:
             mediator = one_of(data, [m.id for m in office.mediators(db)], "mediator")
             if mediator:
                 world.notes[-1] += f": {mediator}"
-                people.delete_mediator(db, mediator, by=by)
+                people.MEDIATORS.delete(db, mediator, by=by)
         else:
             other = world.laptop if here is world.office else world.office
             sender, receiver = (

@@ -155,11 +155,11 @@ def test_a_week_apart_then_one_truth(folder):
             office_pc.db, case_id, by=user, accepted_on=before_week, today=before_week
         )
     red_flag = village_ids[0]
-    point = village.add_talk_point(
+    point = village.TALK_POINTS.add(
         office_pc.db, by=user, village_id=red_flag, name="", address="红旗村村委会"
     )
-    grid = places.add_grid(office_pc.db, by=user, village_id=red_flag, name="第一网格")
-    household = households.add_household(
+    grid = places.GRIDS.add(office_pc.db, by=user, village_id=red_flag, name="第一网格")
+    household = households.HOUSEHOLDS.add(
         office_pc.db, by=user, grid_id=grid, house_number="7", head_name="孙大山",
         members=[households.Member("李秀英", "配偶"), households.Member("孙小林", "子")],
     )  # fmt: skip
@@ -215,23 +215,15 @@ def test_a_week_apart_then_one_truth(folder):
             )
         if n == 3:  # Thursday: the registries, 恢复默认
             for side, hours in ((office_pc, "每周三上午"), (laptop, "每周五下午")):
-                t = village.get_talk_point(side.db, point)
-                edit_entry(village.edit_talk_point, village.get_talk_point,
-                    side.db, point, by=side.user, village_id=t.village_id, name=t.name,
-                    address=t.address, hours=hours, staff=t.staff, phone=t.phone,
-                )  # fmt: skip
-            h = households.get_household(office_pc.db, household)
-            edit_entry(households.edit_household, households.get_household,
-                office_pc.db, household, by=user, grid_id=h.grid_id,
-                house_number=h.house_number, head_name=h.head_name, phone="13812340007",
-                notes=h.notes, members=h.members,
-            )  # fmt: skip
-            edit_entry(households.edit_household, households.get_household,
-                laptop.db, household, by=laptop.user, grid_id=h.grid_id,
-                house_number=h.house_number, head_name=h.head_name, phone=h.phone,
-                notes=h.notes,
+                edit_entry(village.TALK_POINTS, side.db, point, by=side.user, hours=hours)
+            edit_entry(households.HOUSEHOLDS, office_pc.db, household, by=user, phone="13812340007")
+            edit_entry(
+                households.HOUSEHOLDS,
+                laptop.db,
+                household,
+                by=laptop.user,
                 members=[households.Member("李秀英", "配偶"), households.Member("孙小森", "子")],
-            )  # fmt: skip
+            )
             clause_templates.restore_default(office_pc.db, "pay_once", by=director(office_pc.db))
             clause_templates.save_template(
                 laptop.db, "pay_once", category=shipped.category, title=shipped.title,
@@ -269,7 +261,7 @@ def test_a_week_apart_then_one_truth(folder):
         assert (row["title"], row["risk_note"]) == ("红旗村院墙纠纷", "申请人情绪激动")
         names = side.db.scalar("SELECT parties_text FROM cases WHERE id = ?", (both_parties,))
         assert names.endswith("、王五、赵六")
-        h = households.get_household(side.db, household)
+        h = households.HOUSEHOLDS.get(side.db, household)
         assert (h.phone, [m.name for m in h.members]) == ("13812340007", ["李秀英", "孙小森"])
         template = next(t for t in clause_templates.all_templates(side.db) if t.key == "pay_once")
         assert (template.body, template.edited) == (shipped.body, False)

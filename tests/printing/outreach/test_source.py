@@ -31,9 +31,9 @@ def _village(db: Database, name: str) -> str:
 def _people(db: Database, village_id: str, *, members: bool = True) -> set[str]:
     """The names of the village: its 法律明白人, grid workers, heads of households and
     (``members``) their families, which a grid's privacy choice may leave off the chart."""
-    names = {a.name for a in reg.list_legal_advisers(db, village_id=village_id)}
-    names |= {w.name for w in reg.list_grid_workers(db, village_id=village_id)}
-    for h in reg.list_households(db, village_id=village_id):
+    names = {a.name for a in reg.LEGAL_ADVISERS.list(db, village_id=village_id)}
+    names |= {w.name for w in reg.GRID_WORKERS.list(db, village_id=village_id)}
+    for h in reg.HOUSEHOLDS.list(db, village_id=village_id):
         names |= {h.head_name, *(m.name for m in h.members if members)}
     return names
 

@@ -200,7 +200,7 @@ def test_a_retired_village_typed_in_register_says_where_to_restore_it(
     from app.models.registries import places
 
     taoyuan = next(p.id for p in office.villages(office_db) if p.name == "桃园村")
-    places.retire_village(office_db, taoyuan, by=director(office_db))
+    places.VILLAGES.retire(office_db, taoyuan, by=director(office_db))
     before = snapshot(office_db)
     dialog = RegisterDialog(office_db)
     dialog.open()

@@ -69,7 +69,7 @@ def test_preview_of_one_village_shows_its_own_kit(dialog: KitDialog, demo_db: Da
     assert "红旗村" in preview.windowTitle()
     text = "".join(page_texts(preview.pdf))
     village = next(v for v in office.villages(demo_db) if v.name == "红旗村")
-    for adviser in reg.list_legal_advisers(demo_db, village_id=village.id):
+    for adviser in reg.LEGAL_ADVISERS.list(demo_db, village_id=village.id):
         assert adviser.name in text
 
 

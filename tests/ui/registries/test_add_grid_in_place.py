@@ -84,7 +84,7 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     type_text(qtbot, chooser.adder.name, "第一网格")
     qtbot.keyClick(chooser.adder.name, Qt.Key.Key_Return)  # Enter adds (the form stays)
     assert form.isVisible()
-    assert [(g.village_name, g.name) for g in reg.list_grids(bare_office)] == [
+    assert [(g.village_name, g.name) for g in reg.GRIDS.list(bare_office)] == [
         ("桃园村", "第一网格")
     ]
     assert grid_combo(form).isVisible() and grid_combo(form).currentText() == "桃园村 第一网格"
@@ -103,7 +103,7 @@ def test_a_grid_worker_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     with qtbot.waitSignal(page.changed):
         ctrl_enter(qtbot, form.widgets["name"])
     assert not shiboken6.isValid(form) or not form.isVisible()
-    workers = reg.list_grid_workers(bare_office)
+    workers = reg.GRID_WORKERS.list(bare_office)
     assert [(w.village_name, w.grid_name, w.name, w.phone) for w in workers] == [
         ("桃园村", "第一网格", "周建国", "13912345678")
     ]
@@ -125,7 +125,7 @@ def test_a_household_without_any_grid_adds_the_grid_in_the_form_and_is_saved(
     commit_text(form.widgets["head_name"], "王大山")
     with qtbot.waitSignal(window.page("households").changed):
         click(qtbot, form.save_button)
-    households = reg.list_households(bare_office)
+    households = reg.HOUSEHOLDS.list(bare_office)
     assert [(h.village_name, h.grid_name, h.house_number, h.head_name) for h in households] == [
         ("桃园村", "三组", "12", "王大山")
     ]
@@ -164,7 +164,7 @@ def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
     qtbot: QtBot, window: RegistriesWindow, bare_office: Database
 ) -> None:
     village = office.villages(bare_office)[0]
-    reg.add_grid(bare_office, by=director(bare_office), village_id=village.id, name="一组")
+    reg.GRIDS.add(bare_office, by=director(bare_office), village_id=village.id, name="一组")
     window.page("grid_workers").fill_scope()
     form, chooser = open_grid_chooser(qtbot, window, "grid_workers")
     assert not chooser.adder.isVisible()  # there is a grid: the list, 新增网格 beside it
@@ -173,7 +173,7 @@ def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
     commit_text(chooser.adder.name, "一组")
     click(qtbot, chooser.adder.add_button)
     assert "红旗村已经有名为“一组”的网格" in chooser.adder.error.text()
-    assert len(reg.list_grids(bare_office)) == 1
+    assert len(reg.GRIDS.list(bare_office)) == 1
 
 
 def test_a_grid_added_beside_others_takes_its_place_and_the_villages_first_grid_is_preset(
@@ -194,6 +194,6 @@ def test_a_grid_added_beside_others_takes_its_place_and_the_villages_first_grid_
     commit_text(chooser.adder.name, "第三网格")
     click(qtbot, chooser.adder.add_button)
     listed = [combo.itemText(i) for i in range(combo.count())]
-    assert listed == [f"{g.village_name} {g.name}" for g in reg.list_grids(database)]
+    assert listed == [f"{g.village_name} {g.name}" for g in reg.GRIDS.list(database)]
     assert listed.index("桃园村 第三网格") == listed.index("桃园村 第二网格") + 1
     assert combo.currentText() == "桃园村 第三网格"

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -19,7 +20,6 @@ from app.models.registries import sheets
 from app.ui.registries import sheets as sheet_ui
 from app.ui.registries.form import RegistryForm
 from app.ui.registries.page import RegistryPage
-from app.ui.registries.spec import SPECS
 from app.ui.registries.window import RegistriesWindow
 from app.ui.signals import emit
 from tests.helpers import fill_demo, log_in
@@ -80,15 +80,17 @@ def open_form(qtbot: QtBot, page: RegistryPage, *, edit: bool = False) -> Regist
 def test_every_registry_has_a_tab_with_a_checked_model(
     window: RegistriesWindow, qtmodeltester: object
 ) -> None:
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [s.title for s in SPECS]
-    for spec in SPECS:
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        k.title for k in reg.KINDS
+    ]
+    for spec in reg.KINDS:
         page = window.page(spec.key)
         assert page.model.rowCount() > 0, spec.title  # the demo fills every registry
         qtmodeltester.check(page.model)  # type: ignore[attr-defined]
 
 
 def test_a_village_short_of_legal_advisers_is_warned_about(window: RegistriesWindow) -> None:
-    page = window.page("advisers")
+    page = window.page("legal_advisers")
     assert page.warning.isVisible()
     assert "桃园村只有 2 名法律明白人" in page.warning.text()
     choose(page.scope, "红旗村")
@@ -99,7 +101,7 @@ def test_a_village_short_of_legal_advisers_is_warned_about(window: RegistriesWin
 def test_adding_a_legal_adviser_clears_the_warning(
     qtbot: QtBot, window: RegistriesWindow, demo_db: Database
 ) -> None:
-    page = window.page("advisers")
+    page = window.page("legal_advisers")
     choose(page.scope, "桃园村")
     form = open_form(qtbot, page)
     assert form.widgets["village_id"].currentText() == "桃园村"  # type: ignore[attr-defined]
@@ -111,7 +113,7 @@ def test_adding_a_legal_adviser_clears_the_warning(
     assert "孙𠀾华" in texts(page, 1)
     assert page.selected_row().name == "孙𠀾华"  # the new row is selected
     assert not page.warning.isVisible()
-    stored = [a for a in reg.list_legal_advisers(demo_db) if a.name == "孙𠀾华"]
+    stored = [a for a in reg.LEGAL_ADVISERS.list(demo_db) if a.name == "孙𠀾华"]
     assert [(a.village_name, a.phone, a.area) for a in stored] == [
         ("桃园村", "13912345678", "五组、六组")
     ]
@@ -120,8 +122,8 @@ def test_adding_a_legal_adviser_clears_the_warning(
 def test_a_wrong_phone_is_shown_beside_the_field_and_nothing_is_saved(
     qtbot: QtBot, window: RegistriesWindow, demo_db: Database
 ) -> None:
-    page = window.page("advisers")
-    before = reg.list_legal_advisers(demo_db)
+    page = window.page("legal_advisers")
+    before = reg.LEGAL_ADVISERS.list(demo_db)
     form = open_form(qtbot, page)
     commit_text(form.widgets["name"], "孙国强")
     commit_text(form.widgets["phone"], "1391234")
@@ -129,7 +131,7 @@ def test_a_wrong_phone_is_shown_beside_the_field_and_nothing_is_saved(
     assert "联系电话" in error_of(form, reg.PHONE_FIELD)
     assert shiboken6.isValid(form) and form.isVisible()
     assert form.widgets["name"].text() == "孙国强"  # type: ignore[attr-defined]
-    assert reg.list_legal_advisers(demo_db) == before
+    assert reg.LEGAL_ADVISERS.list(demo_db) == before
 
 
 def test_editing_a_household_keeps_its_members(
@@ -146,7 +148,7 @@ def test_editing_a_household_keeps_its_members(
     commit_text(form.widgets["notes"], "独居老人，常回访")
     with qtbot.waitSignal(page.changed):
         click(qtbot, form.save_button)
-    stored = reg.get_household(demo_db, household.id)
+    stored = reg.HOUSEHOLDS.get(demo_db, household.id)
     assert stored.members == household.members
     assert stored.notes == "独居老人，常回访"
 
@@ -164,13 +166,13 @@ def test_members_written_wrong_name_the_member(qtbot: QtBot, window: RegistriesW
 def test_retire_asks_then_keeps_the_row_in_sight_marked(
     qtbot: QtBot, window: RegistriesWindow, demo_db: Database, boxes: Boxes
 ) -> None:
-    page = window.page("advisers")
+    page = window.page("legal_advisers")
     name = texts(page, 1)[0]
     select(page, 1, name)
     boxes.answer = False
     click(qtbot, page.retire_button)
     assert boxes.titles() == ["停用法律明白人"]
-    assert all(not a.retired for a in reg.list_legal_advisers(demo_db))
+    assert all(not a.retired for a in reg.LEGAL_ADVISERS.list(demo_db))
     boxes.answer = True
     click(qtbot, page.retire_button)
     assert page.show_retired.isChecked()
@@ -186,14 +188,14 @@ def test_a_mediator_with_cases_cannot_be_deleted(
     page = window.page("mediators")
     select(page, 0, "王建华")
     boxes.answer = True
-    before = reg.list_mediators(demo_db, include_retired=True)
+    before = reg.MEDIATORS.list(demo_db, include_retired=True)
     click(qtbot, page.delete_button)
     assert boxes.kinds()[-1] == "warning"
     assert "停用" in boxes.calls[-1][2]
-    assert reg.list_mediators(demo_db, include_retired=True) == before
+    assert reg.MEDIATORS.list(demo_db, include_retired=True) == before
 
 
-def _filled_sheet(kind: str, rows: list[list[object]], db: Database) -> bytes:
+def _filled_sheet(kind: reg.RegistryKind[Any], rows: list[list[object]], db: Database) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(sheets.template_xlsx(kind, db=db)))
     sheet = book.worksheets[0]
     for r, values in enumerate(rows, start=2):
@@ -205,7 +207,7 @@ def _filled_sheet(kind: str, rows: list[list[object]], db: Database) -> bytes:
 
 
 def _adviser_columns() -> list[str]:
-    return [c.header for c in sheets.spec_of("legal_advisers").columns]
+    return [c.header for c in reg.LEGAL_ADVISERS.sheet_spec.columns]
 
 
 def test_import_shows_a_preview_and_cancel_writes_nothing(
@@ -215,13 +217,13 @@ def test_import_shows_a_preview_and_cancel_writes_nothing(
     path = tmp_path / "法律明白人.xlsx"
     path.write_bytes(
         _filled_sheet(
-            "legal_advisers",
+            reg.LEGAL_ADVISERS,
             [["桃园村", "钱多多", "13800001111", "七组"], ["不存在村", "赵四", "", ""]],
             demo_db,
         )
     )
-    page = window.page("advisers")
-    before = reg.list_legal_advisers(demo_db)
+    page = window.page("legal_advisers")
+    before = reg.LEGAL_ADVISERS.list(demo_db)
     dialog = sheet_ui.read(page, path)
     assert dialog is not None
     qtbot.waitExposed(dialog)
@@ -230,7 +232,7 @@ def test_import_shows_a_preview_and_cancel_writes_nothing(
     assert "不存在村" in dialog.problems.item(0).text()
     assert not dialog.import_button.isEnabled()  # wrong rows block until skipping is chosen
     dialog.reject()
-    assert reg.list_legal_advisers(demo_db) == before
+    assert reg.LEGAL_ADVISERS.list(demo_db) == before
 
 
 def test_import_with_skipping_bad_rows_adds_the_good_ones(
@@ -239,12 +241,12 @@ def test_import_with_skipping_bad_rows_adds_the_good_ones(
     path = tmp_path / "法律明白人.xlsx"
     path.write_bytes(
         _filled_sheet(
-            "legal_advisers",
+            reg.LEGAL_ADVISERS,
             [["桃园村", "钱多多", "13800001111", "七组"], ["不存在村", "赵四", "", ""]],
             demo_db,
         )
     )
-    page = window.page("advisers")
+    page = window.page("legal_advisers")
     dialog = sheet_ui.read(page, path)
     assert dialog is not None
     dialog.skip_bad.setChecked(True)
@@ -262,7 +264,7 @@ def test_a_sheet_with_other_columns_names_the_expected_ones(
     book.active.append(["序号", "名字", "手机"])  # type: ignore[union-attr]
     path = tmp_path / "名单.xlsx"
     book.save(path)
-    assert sheet_ui.read(window.page("advisers"), path) is None
+    assert sheet_ui.read(window.page("legal_advisers"), path) is None
     assert boxes.titles() == ["无法导入这个表格"]
     assert "村（社区）" in boxes.texts()
 
@@ -272,14 +274,14 @@ def test_a_file_that_is_not_a_spreadsheet_gets_a_plain_message(
 ) -> None:
     path = tmp_path / "名单.xlsx"
     path.write_bytes(b"%PDF-1.7 not a sheet")
-    assert sheet_ui.read(window.page("advisers"), path) is None
+    assert sheet_ui.read(window.page("legal_advisers"), path) is None
     assert "名单.xlsx" in boxes.texts()
 
 
 def test_export_writes_a_sheet_that_reads_back(
     qtbot: QtBot, window: RegistriesWindow, demo_db: Database, tmp_path: Path, boxes: Boxes
 ) -> None:
-    page = window.page("advisers")
+    page = window.page("legal_advisers")
     dialog = sheet_ui.start_export(page)
     target = tmp_path / "导出"
     emit(dialog.fileSelected, str(target))  # the user chose a name (without .xlsx)
@@ -288,14 +290,14 @@ def test_export_writes_a_sheet_that_reads_back(
     names = [
         row[1] for row in openpyxl.load_workbook(saved).worksheets[0].iter_rows(values_only=True)
     ]
-    assert {a.name for a in reg.list_legal_advisers(demo_db)} <= set(names)
+    assert {a.name for a in reg.LEGAL_ADVISERS.list(demo_db)} <= set(names)
     assert boxes.titles()[-1].endswith("已保存")
 
 
 def test_export_to_a_missing_folder_says_so(
     window: RegistriesWindow, tmp_path: Path, boxes: Boxes
 ) -> None:
-    dialog = sheet_ui.start_export(window.page("advisers"))
+    dialog = sheet_ui.start_export(window.page("legal_advisers"))
     emit(dialog.fileSelected, str(tmp_path / "没有这个文件夹" / "x.xlsx"))
     assert boxes.kinds()[-1] == "warning"
     assert "x.xlsx" in boxes.texts()
@@ -307,9 +309,9 @@ def test_the_lists_and_filters_follow_the_offices_order_of_villages(
     office_order = [v.name for v in office.villages(demo_db)]
     assert office_order != sorted(office_order)  # the demo office did not enter them by name
     assert texts(window.page("villages"), 0) == office_order
-    filter_names = [window.page("advisers").scope.itemText(i) for i in range(1, 4)]
+    filter_names = [window.page("legal_advisers").scope.itemText(i) for i in range(1, 4)]
     assert filter_names == office_order
-    for key in ("grids", "advisers", "grid_workers"):
+    for key in ("grids", "legal_advisers", "grid_workers"):
         villages = list(dict.fromkeys(texts(window.page(key), 0)))
         assert villages == office_order, key
     grids = window.page("households").scope
@@ -326,5 +328,5 @@ def test_a_village_added_is_offered_on_the_other_tabs(
     with qtbot.waitSignal(window.changed):
         click(qtbot, form.save_button)
     assert "李家湾村" in texts(page, 0)
-    advisers = window.page("advisers")
+    advisers = window.page("legal_advisers")
     assert advisers.scope.findText("李家湾村") >= 0

@@ -27,8 +27,8 @@ from tests.ui.user import activate, click, commit_text
 def household(office_db: Database) -> str:
     by = director(office_db)
     village = next(v.id for v in office.villages(office_db) if v.name == "红旗村")
-    grid = reg.add_grid(office_db, by=by, village_id=village, name="第一网格")
-    return reg.add_household(
+    grid = reg.GRIDS.add(office_db, by=by, village_id=village, name="第一网格")
+    return reg.HOUSEHOLDS.add(
         office_db,
         by=by,
         grid_id=grid,
@@ -109,7 +109,7 @@ def test_a_household_changed_in_another_window_is_reloaded_not_overwritten(
     assert CLASH_TITLE not in boxes.titles()
     save(qtbot, a)
 
-    stored = reg.get_household(second, household)
+    stored = reg.HOUSEHOLDS.get(second, household)
     assert (stored.phone, stored.notes) == ("13900009999", "独居老人，常回访")
     assert [m.name for m in stored.members] == ["李秀英", "孙小森"]
 
@@ -131,4 +131,4 @@ def test_a_field_both_windows_changed_keeps_the_typed_value_and_says_so(
     assert "“联系电话”您和对方都改了" in text
     assert line(a, "phone").text() == "13700007777"
     save(qtbot, a)
-    assert reg.get_household(office_db, household).phone == "13700007777"
+    assert reg.HOUSEHOLDS.get(office_db, household).phone == "13700007777"

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.models import accounts, office
 from app.models import db as dbmod
 from app.models.db import Database
-from app.models.registries import delete_mediator, edit_mediator, get_mediator
+from app.models.registries import MEDIATORS
 from app.models.sync import conflicts, exchange, field
 from app.models.sync.scope import Scope
 from app.ui.main_window import MainWindow
@@ -93,8 +93,7 @@ def facts_and_phone(p: Office) -> None:
     mediator = next(m for m in office.mediators(p.db) if m.name == "王建华")
     for db, phone in ((p.db, "13700000001"), (p.laptop, "13700000002")):
         edit_entry(
-            edit_mediator,
-            get_mediator,  # the 调解员名册 is the 主任's, on either computer
+            MEDIATORS,  # the 调解员名册 is the 主任's, on either computer
             db,
             mediator.id,
             by=accounts.acting_as(db, p.director.user_id),
@@ -110,10 +109,9 @@ def facts_and_phone(p: Office) -> None:
 def deleted_and_edited(p: Office) -> str:
     """陈秀兰 deleted at the office, her phone corrected on the laptop."""
     chen = next(m for m in office.mediators(p.db) if m.name == "陈秀兰")
-    delete_mediator(p.db, chen.id, by=p.director)
+    MEDIATORS.delete(p.db, chen.id, by=p.director)
     edit_entry(
-        edit_mediator,
-        get_mediator,
+        MEDIATORS,
         p.laptop,
         chen.id,
         by=accounts.acting_as(p.laptop, p.director.user_id),

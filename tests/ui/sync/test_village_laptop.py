@@ -139,7 +139,7 @@ def test_the_laptop_is_told_why_a_mediator_it_deleted_is_back(
         files.apply_sync(village_laptop, down.path, passphrase=PASS, by=director(village_laptop))
 
     office_to_laptop("给笔记本1.mdsync")
-    people.delete_mediator(village_laptop, new, by=director(village_laptop))
+    people.MEDIATORS.delete(village_laptop, new, by=director(village_laptop))
     up = files.write_sync(
         village_laptop,
         usb / "回办公室.mdsync",
