@@ -3,12 +3,15 @@ declaration), and reading Excel cell values as the registries' values."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from app.models.errors import ValidationError
+from app.models.parsing.cells import Cell
+from app.models.parsing.cells import cell_text as parsing_cell_text
+from app.models.parsing.dates import DateError, MissingYearError
+from app.models.parsing.dates import cell_date as parse_cell_date
 
 
 @dataclass(frozen=True)
@@ -69,56 +72,32 @@ def header_key(text: object) -> str:
     return "".join(s.split()).replace("*", "").casefold()
 
 
-def cell_text(value: object) -> str:
-    """A cell as text: numbers without ".0" (phones typed as numbers), dates as
-    YYYY-MM-DD, times as HH:MM, booleans as 是/否."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(value, "g")
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
+def cell_text(value: Cell) -> str:
+    """A cell as text (parsing.cells.cell_text: numbers without ".0", dates as
+    YYYY-MM-DD, booleans as 是/否), times as HH:MM, runs of whitespace one space."""
     if isinstance(value, time):
         return f"{value.hour:02d}:{value.minute:02d}"
-    return " ".join(str(value).split())
+    return " ".join(parsing_cell_text(value).split())
 
 
-EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+def cell_date(value: Cell, field: str) -> date:
+    """A date cell as parsing.dates.cell_date reads it (an Excel date or serial, 2026-12-01,
+    2026/12/1, 2026年12月1日 …), or a ValidationError naming ``field``."""
+    example = "例如 2026-12-01"
+    try:
+        found = parse_cell_date(value)
+    except DateError as exc:
+        if exc.reason and not isinstance(exc, MissingYearError):
+            message = f"{field}“{exc.shown}”不存在（{exc.reason}），请核对。"
+        else:
+            message = f"{field}“{exc.shown}”看不懂，请写成“年-月-日”，{example}。"
+        raise ValidationError(field, message) from None
+    if found is None:
+        raise ValidationError(field, f"请填写{field}，{example}。")
+    return found
 
 
-def cell_date(value: object, field: str) -> date:
-    """A date cell: a real Excel date, a serial number, or text like 2026-12-01,
-    2026/12/1, 2026年12月1日."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 100000:
-        return EXCEL_EPOCH + timedelta(days=int(value))
-    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
-    if not text:
-        raise ValidationError(field, f"请填写{field}，例如 2026-12-01。")
-    m = _DATE_RE.match(text)
-    if m is not None:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            raise ValidationError(
-                field, f"{field}“{text}”不存在（月份是 1–12，日要在当月天数以内），请核对。"
-            ) from None
-    raise ValidationError(field, f"{field}“{text}”看不懂，请写成“年-月-日”，例如 2026-12-01。")
-
-
-def cell_time(value: object) -> str | None:
+def cell_time(value: Cell) -> str | None:
     """A time cell as HH:MM when Excel holds a time (a real time, or a fraction of a day);
     None when it holds text, to be read as typed."""
     if isinstance(value, datetime):
@@ -135,7 +114,7 @@ _YES = {"是", "专职", "y", "yes", "true", "1", "√", "✓"}
 _NO = {"否", "兼职", "n", "no", "false", "0", "×", ""}
 
 
-def cell_yes_no(value: object, field: str) -> bool:
+def cell_yes_no(value: Cell, field: str) -> bool:
     text = cell_text(value).casefold()
     if text in _YES:
         return True

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Final, Literal
 from app.models.db import Database
 from app.models.errors import ValidationError
 from app.models.office import Place
+from app.models.parsing.cells import Cell
 from app.models.registries.cells import (
     Sheet,
     SheetColumn,
@@ -124,7 +125,7 @@ class Field:
     def as_text(self, value: Any) -> str:
         return "" if value is None else str(value)
 
-    def from_cell(self, value: object) -> Any:
+    def from_cell(self, value: Cell) -> Any:
         """A spreadsheet cell as the service's argument (ValidationError when wrong)."""
         return self.clean(cell_text(value))
 
@@ -195,7 +196,7 @@ class Flag(Field):
     def shown(self, row: Any) -> str:
         return self.yes if getattr(row, self.name) else self.no
 
-    def from_cell(self, value: object) -> bool:
+    def from_cell(self, value: Cell) -> bool:
         return cell_yes_no(value, self.label)
 
     def to_cells(self, row: Any) -> tuple[object, ...]:
@@ -233,7 +234,7 @@ class Day(Field):
         value: date = getattr(row, self.name)
         return value.isoformat()
 
-    def from_cell(self, value: object) -> date:
+    def from_cell(self, value: Cell) -> date:
         return self.clean(cell_date(value, self.label))
 
 
@@ -294,7 +295,7 @@ class Ref(Field):
     def to_cells(self, row: Any) -> tuple[object, ...]:
         return (getattr(row, self.name_attr),)
 
-    def from_cell(self, value: object) -> Any:
+    def from_cell(self, value: Cell) -> Any:
         raise TypeError("the sheet import finds a place or committee by its name")
 
     # The registry's query (its table is ``t``): the join, the columns it brings, the

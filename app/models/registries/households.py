@@ -18,6 +18,7 @@ from app.models import accounts, rows
 from app.models.accounts import Actor
 from app.models.db import Database
 from app.models.errors import NotFoundError, ValidationError
+from app.models.parsing.cells import Cell
 from app.models.registries.cells import cell_text
 from app.models.registries.common import NAME_MAX, NOTES_MAX, natural_key
 from app.models.registries.fields import (
@@ -109,7 +110,7 @@ class HouseNumber(Field):
     def sorter(self) -> Callable[[Any], object]:
         return lambda row: natural_key(getattr(row, self.name))
 
-    def from_cell(self, value: object) -> str:
+    def from_cell(self, value: Cell) -> str:
         """Excel's habit of turning 3-1 into a date is caught here."""
         if isinstance(value, date):
             raise ValidationError(
@@ -198,7 +199,7 @@ class Members(Field):
     def as_text(self, value: Any) -> str:
         return format_members(value) if value else ""
 
-    def from_cell(self, value: object) -> tuple[Member, ...]:
+    def from_cell(self, value: Cell) -> tuple[Member, ...]:
         return parse_members(cell_text(value))
 
     def to_cells(self, row: Any) -> tuple[object, ...]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.models.errors import SheetColumnsError, SheetFileError
+from app.models.parsing.cells import Cell
 from app.models.registries.cells import SheetColumn, SheetSpec, cell_text, header_key
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ INSTRUCTIONS_TITLE = "填写说明"
 VILLAGE_LIST_TITLE = "村社区列表"
 TEMPLATE_ROWS = 500  # rows prepared with text format and drop-downs
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is allowed
-Rows = Sequence[Sequence[object]]  # a sheet from cell A1, an empty cell ""
+Rows = Sequence[Sequence[Cell]]  # a sheet from cell A1, an empty cell ""
 
 # --------------------------------------------------------------------------- writing
 

@@ -26,6 +26,7 @@ from app.models.errors import (
     ImportRejectedError,
     ValidationError,
 )
+from app.models.parsing.cells import Cell
 from app.models.registries import KINDS as ALL_KINDS
 from app.models.registries.cells import cell_text
 from app.models.registries.common import GRID_FIELD, NAME_MAX, VILLAGE_FIELD, clean_text
@@ -204,12 +205,12 @@ def _names_hint(names: Sequence[str]) -> str:
 class _Row:
     """One data row being checked: its cells by header, and the errors found so far."""
 
-    def __init__(self, number: int, cells: Mapping[str, object]) -> None:
+    def __init__(self, number: int, cells: Mapping[str, Cell]) -> None:
         self.number = number
         self.cells = cells
         self.errors: list[RowError] = []
 
-    def check(self, column: str, fn: Callable[[object], Any]) -> Any:
+    def check(self, column: str, fn: Callable[[Cell], Any]) -> Any:
         """``fn(cell)``, or None after noting its ValidationError as this row's error."""
         try:
             return fn(self.cells.get(column))

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from app.models.errors import ValidationError
+from app.models.parsing.cells import Cell
 from app.models.registries.cells import cell_text, cell_time
 from app.models.registries.common import NAME_MAX
 from app.models.registries.fields import (
@@ -174,7 +175,7 @@ class TimeOfDay(Field):
     def clean(self, value: Any) -> str:
         return clean_time(value, self.label)
 
-    def from_cell(self, value: object) -> str:
+    def from_cell(self, value: Cell) -> str:
         return cell_time(value) or self.clean(cell_text(value))
 
 

@@ -9,23 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 
 from app.models.casefile import Event, SessionRecord
 from app.models.identity import mask_id_number
 from app.models.parties import CaseParty
 from app.models.reference import SESSION_KINDS
 from app.ui import table_model
-from app.ui.item_views import RowRole, SortRole
-from app.ui.table_model import ListTableModel, numbered
-
-# The names 村居档案 (app/ui/registries) imports from here until it declares its tables
-# with app.ui.table_model itself.
-Column = table_model.Column[Any]
-RecordTableModel = ListTableModel
-SORT_ROLE = SortRole
-ROW_ROLE = RowRole
-
+from app.ui.table_model import numbered
 
 # --------------------------------------------------------------------------- parties
 

@@ -30,12 +30,12 @@ from app.qt.widgets import (
 )
 from app.ui import messages, session
 from app.ui.cases.service_dialog import call_service
-from app.ui.cases.tables import SORT_ROLE, Column, RecordTableModel
 from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
-from app.ui.item_views import on_open
+from app.ui.item_views import SortRole, on_open
 from app.ui.look import ERROR, tint
 from app.ui.registries.form import RegistryForm
 from app.ui.signals import emit
+from app.ui.table_model import Column, ListTableModel
 
 ALL_PLACES = "全部"
 SCOPE_CAPTIONS = {"village": "村（社区）", "grid": "网格", "committee": "调委会"}
@@ -74,11 +74,11 @@ class RegistryPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
 
-        columns = [Column(c.column, c.text, c.sort) for c in kind.columns]
-        self.model = RecordTableModel(columns, self)
+        columns = [Column[Any](c.column, c.text, c.sort) for c in kind.columns]
+        self.model = ListTableModel(columns, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setSortRole(SortRole)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
