@@ -288,24 +288,9 @@ class HouseholdKind(RegistryKind[Household]):
     ) -> None:
         _write_members(conn, row_id, values["members"], by=by)
 
-    def edit(
-        self,
-        db: Database,
-        row_id: str,
-        *,
-        by: Actor,
-        loaded: Mapping[str, Any],
-        stamp: str,
-        **typed: Any,
-    ) -> None:
-        """As every registry; ``members`` then replaces the list kept before, and a
-        change of the members since ``stamp`` was read refuses the edit too."""
-        typed = {**typed, "members": tuple(typed.get("members", ()))}
-        if not any(loaded.get(k) != v for k, v in typed.items()):
-            self._clean(self._arguments(typed, self.editable, defaults=False))
-            self.get(db, row_id)
-            return  # nothing typed: nothing to write, nothing to refuse
-        super().edit(db, row_id, by=by, loaded=loaded, stamp=stamp, **typed)
+    def _unchanged(self, loaded: Mapping[str, Any], typed: Mapping[str, Any]) -> bool:
+        typed = {**typed, "members": tuple(typed["members"])}
+        return not any(loaded.get(k) != v for k, v in typed.items())
 
     def _save(self, conn: sqlite3.Connection, row: Household, edit: Edit) -> None:
         what = self._edit_what(row)
@@ -316,7 +301,7 @@ class HouseholdKind(RegistryKind[Household]):
         )  # fmt: skip
         current = rows.current_stamp(conn, "households", row.id) or ""
         super()._save(conn, row, replace(edit, stamp=current))
-        if tuple(edit.loaded.get("members", ())) != edit.typed["members"]:
+        if tuple(edit.loaded.get("members", ())) != tuple(edit.typed["members"]):
             _write_members(conn, row.id, edit.values["members"], by=edit.by.user_id)
 
     def _deleting(self, conn: sqlite3.Connection, row: Household) -> None:

@@ -211,14 +211,18 @@ class RegistryKind(Generic[R]):
     def _row(self, r: SqlRow, more: Mapping[str, Any]) -> R:
         by_name = self._by_name
         values: dict[str, Any] = {}
-        for a in dataclass_fields(self.row):  # type: ignore[arg-type]
-            if a.name in more:
-                values[a.name] = more[a.name]
-            elif a.name in by_name:
-                values[a.name] = by_name[a.name].loaded(r[a.name])
+        for name in self._attributes:
+            if name in more:
+                values[name] = more[name]
+            elif name in by_name:
+                values[name] = by_name[name].loaded(r[name])
             else:
-                values[a.name] = bool(r[a.name]) if a.name == "retired" else r[a.name]
+                values[name] = bool(r[name]) if name == "retired" else r[name]
         return self.row(**values)
+
+    @cached_property
+    def _attributes(self) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclass_fields(self.row))  # type: ignore[arg-type]
 
     def list(
         self, db: Database, *, include_retired: bool = False, **scope: str | None
@@ -278,10 +282,17 @@ class RegistryKind(Generic[R]):
         typed = self._arguments(typed, self.editable, defaults=False)
         values = self._clean(typed)
         old = self.get(db, row_id)
+        if self._unchanged(loaded, typed):
+            return  # nothing typed: nothing to write, nothing to refuse
         with db.transaction() as conn:
             accounts.authorize(conn, by, self.permission)
             values = self._checked(conn, values, row=old)
             self._save(conn, old, Edit(loaded, typed, values, stamp, by))
+
+    def _unchanged(self, loaded: Mapping[str, Any], typed: Mapping[str, Any]) -> bool:
+        """True when a 修改 that changes nothing is not even checked (the households: their
+        stamp covers the members, checked before anything is written)."""
+        return False
 
     def _save(self, conn: sqlite3.Connection, row: R, edit: Edit) -> None:
         """Write what the user changed (registries.common.save_edit)."""
