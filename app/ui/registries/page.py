@@ -8,6 +8,7 @@ service refuses otherwise and says what refers to it). Import and export through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -17,21 +18,19 @@ from app.models.accounts import Actor
 from app.models.db import Database, StorageError
 from app.qt.core import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from app.qt.widgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from app.ui import messages, session
 from app.ui.cases.service_dialog import call_service
 from app.ui.cases.widgets import FieldErrors, current_actor, error_banner, hint_label
-from app.ui.item_views import SortRole, on_open
+from app.ui.item_views import SortRole, on_open, record_table
 from app.ui.look import ERROR, tint
 from app.ui.registries.form import RegistryForm
 from app.ui.signals import emit
@@ -55,70 +54,15 @@ class RegistryPage(QWidget):
         self.form: RegistryForm | None = None
 
         self.scope = QComboBox()
-        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.show_retired = QCheckBox("显示已停用(&H)")
         self.count_label = QLabel()
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         tint(self.warning, ERROR)
         self.warning.hide()
-        top = QHBoxLayout()
-        if kind.scope != "none":
-            label = QLabel(f"{SCOPE_CAPTIONS[kind.scope]}(&C)")
-            label.setBuddy(self.scope)
-            top.addWidget(label)
-            top.addWidget(self.scope)
-        else:
-            self.scope.hide()
-        top.addWidget(self.show_retired)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-
-        columns = [Column[Any](c.column, c.text, c.sort) for c in kind.columns]
-        self.model = ListTableModel(columns, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        # The services' order (villages, grids and house numbers in natural order) until
-        # the user clicks a header.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.proxy.sort(-1)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setTabKeyNavigation(False)
-        on_open(self.table, self._edit_index)
-
-        self._plain_tips: dict[QPushButton, str] = {}
-        self.add_button = QPushButton("新增(&N)…")
-        self.edit_button = QPushButton("修改(&E)…")
-        self.retire_button = QPushButton("停用(&T)")
-        self.delete_button = QPushButton("删除(&D)")
-        self.delete_button.setToolTip("只用于登记错了、没有被引用的记录；不再使用的请“停用”")
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.retire_button, self.delete_button):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        self.sheet_buttons: list[QPushButton] = []
-        if kind.sheet is not None:
-            self.import_button = QPushButton("从表格导入(&I)…")
-            self.export_button = QPushButton("导出到表格(&X)…")
-            self.template_button = QPushButton("下载导入模板…")
-            for b in (self.import_button, self.export_button, self.template_button):
-                b.setAutoDefault(False)
-                buttons.addWidget(b)
-                self.sheet_buttons.append(b)
-            self.import_button.clicked.connect(self.import_sheet)
-            self.export_button.clicked.connect(self.export_sheet)
-            self.template_button.clicked.connect(self.save_template)
+        top = self._top_row()
+        self._make_table()
+        buttons = self._button_row()
         self.banner = error_banner()
         self.errors = FieldErrors(self, self.banner, None)
 
@@ -131,14 +75,78 @@ class RegistryPage(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
 
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.retire_button.clicked.connect(self.toggle_retired)
-        self.delete_button.clicked.connect(self.delete_selected)
         self.scope.currentIndexChanged.connect(self.refresh)
         self.show_retired.toggled.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.fill_scope()
+
+    def _top_row(self) -> QHBoxLayout:
+        """The place filter (when the registry has one), 显示已停用 and the count."""
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        top = QHBoxLayout()
+        if self.kind.scope != "none":
+            label = QLabel(f"{SCOPE_CAPTIONS[self.kind.scope]}(&C)")
+            label.setBuddy(self.scope)
+            top.addWidget(label)
+            top.addWidget(self.scope)
+        else:
+            self.scope.hide()
+        top.addWidget(self.show_retired)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        return top
+
+    def _make_table(self) -> None:
+        """The registry's rows, its columns as its declaration gives them."""
+        columns = [Column[Any](c.column, c.text, c.sort) for c in self.kind.columns]
+        self.model = ListTableModel(columns, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = record_table(self.proxy, wrap=True)
+        self.table.setSortingEnabled(True)
+        # The services' order (villages, grids and house numbers in natural order) until
+        # the user clicks a header.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.proxy.sort(-1)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        on_open(self.table, self._edit_index)
+
+    def _button_row(self) -> QHBoxLayout:
+        """新增, 修改, 停用, 删除, and the spreadsheet's buttons when the registry has one."""
+        self._plain_tips: dict[QPushButton, str] = {}
+        self.add_button = QPushButton("新增(&N)…")
+        self.edit_button = QPushButton("修改(&E)…")
+        self.retire_button = QPushButton("停用(&T)")
+        self.delete_button = QPushButton("删除(&D)")
+        self.delete_button.setToolTip("只用于登记错了、没有被引用的记录；不再使用的请“停用”")
+        actions: list[tuple[QPushButton, Callable[[], object]]] = [
+            (self.add_button, self.add),
+            (self.edit_button, self.edit_selected),
+            (self.retire_button, self.toggle_retired),
+            (self.delete_button, self.delete_selected),
+        ]
+        self.sheet_buttons: list[QPushButton] = []
+        if self.kind.sheet is not None:
+            self.import_button = QPushButton("从表格导入(&I)…")
+            self.export_button = QPushButton("导出到表格(&X)…")
+            self.template_button = QPushButton("下载导入模板…")
+            self.sheet_buttons = [self.import_button, self.export_button, self.template_button]
+            actions += [
+                (self.import_button, self.import_sheet),
+                (self.export_button, self.export_sheet),
+                (self.template_button, self.save_template),
+            ]
+        buttons = QHBoxLayout()
+        for i, (button, action) in enumerate(actions):
+            button.setAutoDefault(False)
+            button.clicked.connect(action)
+            buttons.addWidget(button)
+            if i == 3:  # the spreadsheet's buttons on the right
+                buttons.addStretch(1)
+        return buttons
 
     # ---- data
 
