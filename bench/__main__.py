@@ -88,7 +88,8 @@ NOTES = {
     "for the last complete month (stats_month_ms) and year (stats_year_ms) before the "
     "file's today, one open connection, median of 7 after a warm-up; reference "
     "stats_*_separate_ms: the same figures by indicators + 5 breakdown + compare calls, "
-    "median of 3 (the indexes of schema v5, docs/statistics.md)",
+    "median of 3; both read from the per-month summary of schema v9 (docs/statistics.md); "
+    "stats_year_vs_month = stats_year_ms / stats_month_ms of the same run",
     **ledger_bench.NOTES,
     **outreach.NOTES,
     "rss_mb": "peak RSS of python -m app --quit-after 2500, sampled every 100 ms",

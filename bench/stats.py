@@ -1,10 +1,12 @@
-"""Statistics figures (issue 6): the month's and the year's report on the bench file.
+"""Statistics figures (issue 6, issue 15): the month's and the year's report on the bench file.
 
 ``stats_month_ms`` / ``stats_year_ms``: ``app.models.stats.report`` (the indicators, all
 five breakdowns and the same period last year: what the statistics screen shows) for the
-last complete month / year before the file's "today". The reference figures
-``stats_month_separate_ms`` / ``stats_year_separate_ms`` get the same numbers the obvious
-way: ``indicators`` + five ``breakdown`` calls + ``compare``, each reading the period again.
+last complete month / year before the file's "today", both read from the per-month summary
+of schema v9 (docs/statistics.md); ``stats_year_vs_month`` is their ratio. The reference
+figures ``stats_month_separate_ms`` / ``stats_year_separate_ms`` get the same numbers the
+obvious way: ``indicators`` + five ``breakdown`` calls + ``compare``, each reading the
+period again.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ from pathlib import Path
 
 from app.models import stats
 from app.models.db import Database
-from app.models.stats import Period
+from app.models.stats import Period, summary
 from bench.measure import _ms, _open, timed
 
-# The indexes the statistics need (docs/statistics.md), until a schema step adds them.
-# The indexes the figures assume (schema v5 creates them; an older bench file gets them
-# when it is opened and migrated).
+# The indexes the figures assume (schema v5 creates them, v9 the last; an older bench file
+# gets them when it is opened and migrated).
 RESULTS = Path(__file__).resolve().parent / "results.json"
-STATS_INDEXES = ("cases_accepted", "cases_declined", "cases_closed_due", "assignments_case_current")
+STATS_INDEXES = (
+    "cases_accepted",
+    "cases_declined",
+    "cases_closed_due",
+    "assignments_case_current",
+    "cases_closed_late",
+)
 
 
 def file_today(path: Path) -> date:
@@ -48,15 +55,23 @@ def missing_indexes(db: Database) -> list[str]:
 
 
 def index_warning(path: Path) -> str | None:
-    """A note for results.json when the file lacks the indexes the figures assume."""
+    """A note for results.json when the file lacks the indexes or the per-month summary
+    the figures assume."""
     with _open(path) as db:
         missing = missing_indexes(db)
-    if not missing:
-        return None
-    return (
-        f"measured without the indexes {', '.join(missing)} (schema v5, docs/statistics.md): "
-        "without them the statistics scan the cases table"
-    )
+        summed = summary.is_ready(db.conn)
+    notes = []
+    if missing:
+        notes.append(
+            f"measured without the indexes {', '.join(missing)} (schemas v5 and v9, "
+            "docs/statistics.md): without them the statistics scan the cases table"
+        )
+    if not summed:
+        notes.append(
+            "measured without the per-month summary (schema v9, docs/statistics.md): "
+            "every period was counted live"
+        )
+    return "; ".join(notes) or None
 
 
 def _separately(db: Database, period: Period, today: date) -> None:

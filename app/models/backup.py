@@ -45,7 +45,7 @@ from typing import Final
 
 from app.models import durable
 from app.models.accounts import Actor
-from app.models.db import Database, StorageError
+from app.models.db import Database, StorageError, read_snapshot
 from app.models.errors import OperationCancelledError
 
 log = logging.getLogger(__name__)
@@ -558,7 +558,7 @@ def _copy_and_check(
         raise _sqlite_write_failure(exc, target) from exc
     try:
         try:
-            with _snapshot(source):
+            with read_snapshot(source):
                 source.backup(dest, pages=STEP_PAGES, progress=step)
             dest.execute("PRAGMA journal_mode = DELETE")  # one file; the source's was WAL
         except sqlite3.Error as exc:
@@ -586,21 +586,6 @@ def _copy_and_check(
             f"有问题（“{target.parent}”）。数据库本身检查正常。请换一个位置再备份，或检查磁盘。",
             path=target,
         )
-
-
-@contextlib.contextmanager
-def _snapshot(source: sqlite3.Connection) -> Iterator[None]:
-    """Hold one read transaction on ``source`` across every step of the backup: the copy is
-    the database at one moment, and a writer elsewhere does not make it start over."""
-    if source.in_transaction:
-        yield
-        return
-    source.execute("BEGIN")
-    try:
-        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the snapshot
-        yield
-    finally:
-        source.execute("ROLLBACK")
 
 
 def _source_damaged(source: sqlite3.Connection, target: Path, problems: list[str]) -> Exception:
@@ -1092,7 +1077,7 @@ def _write_into(
         with _reading(staged or source) as conn:
             if progress is not None:
                 progress(0, 0, STAGE_RESTORE)
-            with _snapshot(conn):
+            with read_snapshot(conn):
                 conn.backup(dest, pages=STEP_PAGES, progress=step)
         dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:

@@ -215,6 +215,48 @@ def _translating(db: Database) -> Iterator[None]:
         raise translated from exc
 
 
+def _before_commit(conn: sqlite3.Connection) -> None:
+    """Derived rows kept in the same transaction as the change, whoever made it: the
+    statistics' per-month summary takes in the cases its triggers noted
+    (app/models/stats/summary.py; nothing is imported while nothing was noted). A failure
+    there never stops the change: the summary's part is undone and logged, the cases stay
+    noted, and the statistics count live until a later commit takes them in."""
+    try:
+        noted = conn.execute("SELECT 1 FROM stats_dirty LIMIT 1").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # a file before schema 9, while it is upgraded
+            return
+        raise
+    if noted is None:
+        return
+    from app.models.stats import summary
+
+    conn.execute("SAVEPOINT stats_summary")
+    try:
+        summary.flush(conn)
+    except sqlite3.Error:
+        log.exception("the statistics summary was not brought up to date: counted live")
+        conn.execute("ROLLBACK TO stats_summary")
+    finally:
+        conn.execute("RELEASE stats_summary")
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Hold one read transaction on ``conn`` across several statements: they all read the
+    database at one moment, whatever a writer elsewhere commits meanwhile (a backup's
+    steps, the statistics' parts). Inside the caller's transaction it is that one."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the snapshot
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+
+
 # What this process learnt about a file, for every connection to it (workers open their
 # own): a damaged file is never written again in this run; a file opened read-only for a
 # reason the file itself does not show (the user chose to view a damaged file, the disk was
@@ -365,6 +407,7 @@ class Database:
             self._depth -= 1
             try:
                 if self._depth == 0:
+                    _before_commit(conn)
                     conn.execute("COMMIT")
                 else:
                     conn.execute(f"RELEASE sp{self._depth}")

@@ -747,5 +747,22 @@ CREATE INDEX case_events_at ON case_events(at);
     privacy.mask_stored_events(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(conn: sqlite3.Connection) -> None:
+    """Issue 15 (a year's statistics at once): the per-month summary of the statistics
+    (app/models/stats/summary.py, docs/statistics.md "The per-month summary"): per month,
+    breakdown and key the counts a year adds up from twelve months, kept by triggers and
+    filled here from the cases; and a partial index that finds the cases closed late
+    without reading every closing after a past as-of day (the overdue stock)."""
+    run_script(
+        conn,
+        """
+CREATE INDEX cases_closed_late ON cases(closed_on, due_on) WHERE closed_on > due_on;
+""",
+    )
+    from app.models.stats import summary
+
+    summary.install(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 LATEST = len(MIGRATIONS)

@@ -126,6 +126,17 @@ WHEN: dict[str, str] = {
     "referral": "rf.seq IS NOT NULL",  # referred (归口) in the period
 }
 
+# The same groups by the month of one date (the per-month summary, summary.py): a case is
+# in WHEN[g] for a period of whole months exactly when this date's month is one of them.
+# A judicial confirmation or a referral counts by the month of each application or
+# referral (summary.py), and the overdue stock on the as-of day is never summed by month.
+MONTH_DATE: dict[str, str] = {
+    "registered": "c.registered_on",
+    "accepted": "c.accepted_on",
+    "declined": "c.declined_on",
+    "closed": "CASE WHEN c.outcome IS NOT NULL THEN coalesce(c.closed_on, c.accepted_on) END",
+}
+
 _AGREEMENT = "c.outcome IN ('agreement_written', 'agreement_oral')"
 # 协议涉及金额: the agreement's amount, else the amount recorded on the case at closing.
 AMOUNT_SQL = "coalesce(ag.amount_fen, c.amount_fen, 0)"
@@ -189,19 +200,23 @@ def condition_sql(name: str) -> str:
     return f"(({WHEN[d.when]}) AND ({d.also}))" if d.also else f"({WHEN[d.when]})"
 
 
+def group_bits_sql(when: str) -> str:
+    """The bits of the definitions counted by the date ``when`` (a key of WHEN), for a case
+    already known to be in the period by that date: each one's ``also`` condition."""
+    members = [n for n in _BASE if DEFINITIONS[n].when == when]
+    return " + ".join(
+        f"CASE WHEN {DEFINITIONS[n].also} THEN {BIT[n]} ELSE 0 END"
+        if DEFINITIONS[n].also
+        else str(BIT[n])
+        for n in members
+    )
+
+
 def _mask_sql() -> str:
     """Each base definition's bit, the shared date condition evaluated once per group."""
-    parts = []
-    for when, guard in WHEN.items():
-        members = [n for n in _BASE if DEFINITIONS[n].when == when]
-        inner = " + ".join(
-            f"CASE WHEN {DEFINITIONS[n].also} THEN {BIT[n]} ELSE 0 END"
-            if DEFINITIONS[n].also
-            else str(BIT[n])
-            for n in members
-        )
-        parts.append(f"CASE WHEN {guard} THEN {inner} ELSE 0 END")
-    return "\n  + ".join(parts)
+    return "\n  + ".join(
+        f"CASE WHEN {guard} THEN {group_bits_sql(when)} ELSE 0 END" for when, guard in WHEN.items()
+    )
 
 
 MASK_SQL = _mask_sql()

@@ -1,30 +1,42 @@
 """Counting: indicators, breakdowns, the report, drill-down and the chart series.
 
-One statement per period reads the cases that have any date in it (each date through its
-own index), evaluates every definition once per case into a bit mask
-(definitions.MASK_SQL) and returns one short row per case; Python then counts the masks
-per category, source, village, committee and mediator. A month on 100,000 cases reads a
-few thousand rows, a year about twenty thousand, never the whole table.
+A period of whole months without filters (a month, a quarter, a year) is read from the
+per-month summary (summary.py): per breakdown and key the sums of its months, less what a
+sum of months counts twice (a case with applications or referrals in two of them), plus
+the overdue stock on the as-of day, counted live. A year then reads twelve rows per key,
+not its twenty thousand cases.
+
+Everything else (a range of days, filters, drill-down lists, a file without the summary
+or with changes it has not taken in) is counted live: one statement per period reads the
+cases that have any date in it (each date through its own index), evaluates every
+definition once per case into a bit mask (definitions.MASK_SQL) and returns one short row
+per case; Python then counts the masks per category, source, village, committee and
+mediator. Both read the same definitions; tests/models/test_stats_summary.py checks that
+they give the same figures.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
 from itertools import compress, repeat
 from typing import Any, Literal, TypedDict, get_args
 
-from app.models.db import Database
+from app.models.db import Database, read_snapshot
 from app.models.reference import categories, sources
+from app.models.stats import summary
 from app.models.stats.definitions import (
     AMOUNT_CASE_SQL,
     BITS,
     COUNT_INDICATORS,
+    DEFINITIONS,
     MASK_SQL,
+    WHEN,
     Indicators,
     decode,
+    group_bits_sql,
     make_indicators,
 )
 from app.models.stats.period import Period
@@ -93,7 +105,7 @@ cand(seq) AS (
     UNION SELECT seq FROM cases WHERE declined_on BETWEEN :start AND :end
     UNION SELECT seq FROM cases WHERE closed_on BETWEEN :start AND :end
     UNION SELECT seq FROM cases WHERE closed_on IS NULL AND due_on < :asof
-    UNION SELECT seq FROM cases WHERE closed_on > :asof AND due_on < :asof
+    UNION SELECT seq FROM cases WHERE closed_on > :asof AND due_on < :asof AND closed_on > due_on
     UNION SELECT seq FROM jc
     UNION SELECT seq FROM rf
 )
@@ -211,6 +223,9 @@ def _total(
     db: Database, period: Period, *, filters: Filters | None, today: date | None
 ) -> Indicators:
     """The total alone: two integers a case come back."""
+    summed = _from_summary(db, period, filters, today=today)
+    if summed is not None:
+        return summed[None][NONE_KEY]
     params: dict[str, Any] = {}
     rows = _tuples(db, _case_sql(period, params, filters=filters, today=today), params)
     masks = Counter(m for m, _ in rows if m)
@@ -228,6 +243,9 @@ def _aggregate(
 ) -> dict[By | None, Cells]:
     """For each of ``dims`` the indicators per key; the dimension None is the total (one
     cell, under NONE_KEY)."""
+    summed = _from_summary(db, period, filters, today=today)
+    if summed is not None:
+        return summed
     params: dict[str, Any] = {}
     keys = f"{_COLUMNS}, {_MEDIATORS if 'mediator' in dims else 'NULL'}"
     rows = [
@@ -263,6 +281,116 @@ def _aggregate(
             out[None] = {NONE_KEY: _sum(out[by_case].values())}
         out[None].setdefault(NONE_KEY, Indicators())
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# A period of whole months without filters: the per-month summary (summary.py)
+
+_INDEX = {name: i for i, name in enumerate(COUNT_INDICATORS)}
+_SUMMED = [_INDEX[n] for n in summary.COLUMNS]
+# The overdue stock on the as-of day: the cases open and late then, through the two
+# indexes on (closed_on, due_on) (the candidates of _WITH that the summary cannot give).
+_LIVE_GROUPS = {
+    DEFINITIONS[m].when
+    for name in COUNT_INDICATORS
+    if BITS[name] & summary.LIVE_BITS
+    for m in (DEFINITIONS[name].any_of or (name,))
+}
+_STOCK_SQL = f"""SELECT {
+    " + ".join(
+        f"CASE WHEN {WHEN[g]} THEN {group_bits_sql(g)} ELSE 0 END" for g in sorted(_LIVE_GROUPS)
+    )
+},
+  {_COLUMNS}, {_MEDIATORS}
+FROM cases c LEFT JOIN agreements ag ON ag.case_id = c.id
+WHERE c.seq IN (
+    SELECT seq FROM cases WHERE closed_on IS NULL AND due_on < :asof
+    UNION SELECT seq FROM cases WHERE closed_on > :asof AND due_on < :asof AND closed_on > due_on
+) AND c.state <> 'voided'"""
+
+
+def _summed_months(period: Period, filters: Filters | None) -> tuple[str, str] | None:
+    """('YYYY-MM', 'YYYY-MM'): the period's first and last month, when the summary can count
+    it: whole months, no filter. None: count live."""
+    if filters is not None and any(getattr(filters, f.name) is not None for f in fields(filters)):
+        return None
+    if period.start.day != 1 or (period.end + timedelta(days=1)).day != 1:
+        return None
+    return f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
+
+
+class _Summed:
+    """Counts (COUNT_INDICATORS order) and amounts per (breakdown, key), added up from the
+    summary's months, their corrections and the overdue stock."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], list[int]] = {}
+        self.amounts: Counter[tuple[str, str]] = Counter()
+
+    def cell(self, key: tuple[str, str]) -> list[int]:
+        found = self.counts.get(key)
+        if found is None:
+            found = self.counts[key] = [0] * len(COUNT_INDICATORS)
+        return found
+
+    def add_months(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        for dim, key, *values, amount in rows:
+            acc = self.cell((dim, key))
+            for i, value in zip(_SUMMED, values, strict=True):
+                acc[i] += value
+            self.amounts[(dim, key)] += amount
+
+    def add(self, keys: Iterable[tuple[str, str]], delta: dict[str, int]) -> None:
+        for key in keys:
+            acc = self.cell(key)
+            for name, n in delta.items():
+                acc[_INDEX[name]] += n
+
+    def add_stock(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """The cases of the overdue stock: each adds to what its bits count live and the
+        summary did not count (超期案件数 of a case also closed late in the period)."""
+        for mask, *columns in rows:
+            delta = {
+                name: 1
+                for name in COUNT_INDICATORS
+                if mask & BITS[name] & summary.LIVE_BITS
+                and not mask & summary.SUMMED_BITS.get(name, 0)
+            }
+            *singles, mediators = (NONE_KEY if c is None else str(c) for c in columns)
+            keys = list(zip(BREAKDOWNS[:4], singles, strict=True))
+            keys += [("mediator", m) for m in mediators.split(",")]  # '' (none) too
+            self.add(keys, delta)
+
+    def cells(self) -> dict[By | None, Cells]:
+        out: dict[By | None, Cells] = {by: {} for by in BREAKDOWNS}
+        for (dim, key), values in self.counts.items():
+            figures = make_indicators(values, self.amounts[(dim, key)])
+            if not figures.is_empty:
+                out[_check_by(dim)][key] = figures
+        out[None] = {NONE_KEY: _sum(out["category"].values())}  # each case has one category
+        return out
+
+
+def _from_summary(
+    db: Database, period: Period, filters: Filters | None, *, today: date | None
+) -> dict[By | None, Cells] | None:
+    """Every breakdown and the total of ``period``: the summary's sums of its months, less
+    what several months count twice, plus the overdue stock counted live. None when the
+    summary cannot count it (a part of a month, a filter, a file without it or with
+    changes not yet summed)."""
+    months = _summed_months(period, filters)
+    if months is None:
+        return None
+    first, last = months
+    summed = _Summed()
+    with db.reading(), read_snapshot(db.conn):  # the parts and the check at one moment
+        if not summary.is_ready(db.conn):
+            return None
+        summed.add_months(_tuples(db, summary.MONTHS_SQL, {"first": first, "last": last}))
+        for keys, delta in summary.several_months(db.conn, first, last):
+            summed.add(keys, delta)
+        summed.add_stock(_tuples(db, _STOCK_SQL, _params(period, today)))
+    return summed.cells()
 
 
 def _sum(cells: Iterable[Indicators]) -> Indicators:

@@ -19,6 +19,7 @@ from app.models import db as dbmod
 from app.models.accounts import Actor
 from app.models.db import Database, utc_now
 from app.models.errors import ValidationError
+from app.models.stats import summary
 from app.models.sync import clock, merge, numbers
 from app.models.sync.exchange import this_device
 from app.models.sync.scope import Scope, cases_in_scope, record_held
@@ -249,6 +250,7 @@ def _cut_to_scope(conn: sqlite3.Connection, scope: Scope) -> None:
     conn.execute("INSERT INTO case_search(rowid, body) SELECT seq, body FROM keep_search")
     for _, sql in set_aside:
         conn.execute(sql)
+    summary.rebuild(conn)  # the statistics' summary: its triggers were set aside too
     for table in ("keep_cases", "keep_rows", "keep_search"):
         conn.execute(f"DROP TABLE {table}")
     dangling = conn.execute("PRAGMA foreign_key_check").fetchone()
