@@ -607,18 +607,41 @@ def decline_case(
     today: date | None = None,
 ) -> None:
     """不予受理, with its reason."""
-    today = today or _today()
-    _check_date(declined_on, "不予受理日期", today=today)
-    reason = _required_text(reason, "不予受理的理由", "例如：一方明确拒绝调解，或已向法院起诉。")
+    example = "例如：一方明确拒绝调解，或已向法院起诉。"
+    _dated_step_with_reason(
+        db, case_id, "decline", by=by, on=(declined_on, "declined_on", "不予受理日期"),
+        reason=(reason, "decline_reason", "不予受理的理由", example), today=today,
+        dated_in_history=True,
+    )  # fmt: skip
+
+
+def _dated_step_with_reason(
+    db: Database,
+    case_id: str,
+    action: str,
+    *,
+    by: Actor,
+    on: tuple[date, str, str],
+    reason: tuple[str, str, str, str],
+    today: date | None,
+    dated_in_history: bool = False,
+) -> None:
+    """A step that sets a date and a reason the user must give (不予受理, 作废): ``on`` is
+    (the date, its column, its field's name), ``reason`` (the text, its column, its
+    field's name, an example for the message). The history keeps the reason (and, with
+    ``dated_in_history``, the date)."""
+    day, day_column, day_field = on
+    text, text_column, text_field, example = reason
+    _check_date(day, day_field, today=today or _today())
+    text = _required_text(text, text_field, example)
+    data: dict[str, Any] = {"reason": text}
+    if dated_in_history:
+        data[day_column] = day
     with db.transaction():
         _step(
-            db,
-            case_id,
-            "decline",
-            by=by,
-            values={"declined_on": declined_on.isoformat(), "decline_reason": reason},
-            data={"reason": reason, "declined_on": declined_on},
-        )
+            db, case_id, action, by=by,
+            values={day_column: day.isoformat(), text_column: text}, data=data,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -1371,15 +1394,7 @@ def void_case(
     today: date | None = None,
 ) -> None:
     """作废 (cases are never deleted): the reason stays in the history."""
-    today = today or _today()
-    _check_date(voided_on, "作废日期", today=today)
-    reason = _required_text(reason, "作废原因", "例如：重复登记。")
-    with db.transaction():
-        _step(
-            db,
-            case_id,
-            "void",
-            by=by,
-            values={"voided_on": voided_on.isoformat(), "void_reason": reason},
-            data={"reason": reason},
-        )
+    _dated_step_with_reason(
+        db, case_id, "void", by=by, on=(voided_on, "voided_on", "作废日期"),
+        reason=(reason, "void_reason", "作废原因", "例如：重复登记。"), today=today,
+    )  # fmt: skip
