@@ -44,7 +44,6 @@ from app.qt.widgets import (
 )
 from app.ui.cases.widgets import (
     TextBox,
-    current_actor,
     form_field,
     hint_label,
     set_tab_chain,
@@ -59,6 +58,7 @@ from app.ui.template_editing import (
     KeyedTableModel,
     NewTexts,
     insert_at_cursor,
+    open_editor,
     source_label,
 )
 
@@ -329,20 +329,20 @@ class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
     def _store(self, key: str | None) -> str:
         title, category, body = self.values()
         shown_title, shown_category, shown_body = self.shown_values
-        shown = {
-            "title": shown_title,
-            "category": shown_category,
-            "body": normalise_body(shown_body),
-        }
         return save_template(
             self.db,
             key,
             category=category,
             title=title,
             body=normalise_body(body),
-            by=current_actor(self.db),
-            loaded=None if key is None else shown,
-            stamp=None if key is None else self.shown_stamp,
+            **self._edit_guard(
+                key,
+                {
+                    "title": shown_title,
+                    "category": shown_category,
+                    "body": normalise_body(shown_body),
+                },
+            ),
         )
 
     def _changed(self) -> SignalInstance:
@@ -351,6 +351,4 @@ class ClauseTemplatesDialog(EditorDialog[TemplateRow]):
 
 def open_clause_templates(db: Database, parent: QWidget | None) -> ClauseTemplatesDialog:
     """Create the 协议条款模板 dialog and open it (window-modal on ``parent``)."""
-    dialog = ClauseTemplatesDialog(db, parent)
-    dialog.open()
-    return dialog
+    return open_editor(ClauseTemplatesDialog, db, parent)

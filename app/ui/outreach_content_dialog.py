@@ -69,7 +69,6 @@ from app.qt.widgets import (
 from app.ui.cases.widgets import (
     Caption,
     FieldBox,
-    current_actor,
     grid_field,
     set_tab_chain,
     show_row,
@@ -83,6 +82,7 @@ from app.ui.template_editing import (
     KeyedTableModel,
     NewTexts,
     insert_at_cursor,
+    open_editor,
     source_label,
 )
 
@@ -550,15 +550,7 @@ class OutreachContentDialog(EditorDialog[ContentItem]):
         shown = self.shown_values
         loaded = {"title": shown[0], "body": shown[5], "extra": self.extra(shown)}
         return save_item(
-            self.db,
-            key,
-            self._kind,
-            title,
-            body,
-            extra,
-            by=current_actor(self.db),
-            loaded=None if key is None else loaded,
-            stamp=None if key is None else self.shown_stamp,
+            self.db, key, self._kind, title, body, extra, **self._edit_guard(key, loaded)
         )
 
     def _changed(self) -> SignalInstance:
@@ -567,6 +559,4 @@ class OutreachContentDialog(EditorDialog[ContentItem]):
 
 def open_outreach_content(db: Database, parent: QWidget | None) -> OutreachContentDialog:
     """Create the 宣传内容 dialog and open it (window-modal on ``parent``)."""
-    dialog = OutreachContentDialog(db, parent)
-    dialog.open()
-    return dialog
+    return open_editor(OutreachContentDialog, db, parent)

@@ -13,9 +13,9 @@ the row of buttons.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypedDict, TypeVar
 
 from app.models.accounts import Actor
 from app.models.db import Database, StorageError
@@ -221,6 +221,15 @@ class Editable(Keyed, Protocol):
 E = TypeVar("E", bound=Editable)
 
 
+class EditGuard(TypedDict):
+    """What a text's save service takes besides the fields: who saves it and, for an edit,
+    the fields as shown and the stamp read with them (it refuses a stale edit)."""
+
+    by: Actor
+    loaded: Mapping[str, Any] | None
+    stamp: str | None
+
+
 class HideCall(Protocol):
     """The model's hide: a shipped text is hidden, one of the office's own deleted."""
 
@@ -352,6 +361,15 @@ class EditorDialog(QDialog, Generic[E]):
     def shown_stamp(self) -> str:
         """The shown text's edit stamp as read with it ("" for a new text)."""
         return self._shown.stamp if self._shown is not None else ""
+
+    def _edit_guard(self, key: str | None, loaded: Mapping[str, Any]) -> EditGuard:
+        """The keywords :meth:`_store` gives the service to save ``key``: who saves, and for
+        an edit ``loaded`` (the fields as shown) and :attr:`shown_stamp` (a new text, None,
+        has neither)."""
+        by = current_actor(self.db)
+        if key is None:
+            return EditGuard(by=by, loaded=None, stamp=None)
+        return EditGuard(by=by, loaded=loaded, stamp=self.shown_stamp)
 
     def _about(self, record: E) -> str:  # pragma: no cover - every subclass gives its own
         """The line under the heading: where ``record`` comes from and what may be done."""
@@ -672,3 +690,13 @@ class EditorDialog(QDialog, Generic[E]):
             super().reject()
             return
         self._leave_editor(super().reject)
+
+
+D = TypeVar("D", bound="EditorDialog[Any]")
+
+
+def open_editor(dialog_class: type[D], db: Database, parent: QWidget | None) -> D:
+    """Create a ``dialog_class`` editor on ``db`` and open it (window-modal on ``parent``)."""
+    dialog = dialog_class(db, parent)
+    dialog.open()
+    return dialog
