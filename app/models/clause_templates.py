@@ -328,30 +328,13 @@ def hide_template(db: Database, key: str, *, by: Actor) -> None:
     shipped = {t.key: t for t in _shipped()}
     with db.transaction() as conn:
         accounts.authorize(conn, by, "templates")
+        values: dict[str, Any] | None = None
         if key in shipped:
             t = shipped[key]
-            row = conn.execute(
-                "SELECT id FROM clause_templates WHERE default_key = ?", (key,)
-            ).fetchone()
-            if row is None:
-                rows.insert(
-                    conn,
-                    "clause_templates",
-                    {
-                        "default_key": key,
-                        "category": t.category,
-                        "title": t.title,
-                        "body": t.body,
-                        "hidden": 1,
-                    },
-                    by=by.user_id,
-                )
-            else:
-                rows.update(conn, "clause_templates", row[0], {"hidden": 1}, by=by.user_id)
-            return
-        if conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone() is None:
+            values = {"category": t.category, "title": t.title, "body": t.body}
+        elif conn.execute("SELECT 1 FROM clause_templates WHERE id = ?", (key,)).fetchone() is None:
             raise NotFoundError("这个条款模板已被删除，请刷新后再试。")
-        rows.update(conn, "clause_templates", key, {"hidden": 1}, by=by.user_id)
+        rows.hide_catalogue_text(conn, "clause_templates", key, values, by=by.user_id)
 
 
 def restore_default(db: Database, key: str, *, by: Actor) -> None:

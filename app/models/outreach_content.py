@@ -518,26 +518,13 @@ def hide_item(db: Database, key: str, *, by: Actor) -> None:
     shipped = {t.key: t for t in _shipped()}
     with db.transaction() as conn:
         accounts.authorize(conn, by, "content")
+        values: dict[str, Any] | None = None
         if key in shipped:
             t = shipped[key]
-            row = conn.execute(
-                "SELECT id FROM outreach_content WHERE default_key = ?", (key,)
-            ).fetchone()
-            if row is None:
-                values = {
-                    "default_key": key,
-                    "kind": t.kind,
-                    "title": t.title,
-                    "body": t.body,
-                    "extra": _dump(t.extra),
-                    "hidden": 1,
-                }
-                rows.insert(conn, "outreach_content", values, by=by.user_id)
-            else:
-                rows.update(conn, "outreach_content", row[0], {"hidden": 1}, by=by.user_id)
-            return
-        _own_row(conn, key)
-        rows.update(conn, "outreach_content", key, {"hidden": 1}, by=by.user_id)
+            values = {"kind": t.kind, "title": t.title, "body": t.body, "extra": _dump(t.extra)}
+        else:
+            _own_row(conn, key)
+        rows.hide_catalogue_text(conn, "outreach_content", key, values, by=by.user_id)
 
 
 def restore_default(db: Database, key: str, *, by: Actor) -> None:

@@ -247,6 +247,27 @@ def save_catalogue_text(
     return key
 
 
+def hide_catalogue_text(
+    conn: sqlite3.Connection,
+    table: str,
+    key: str,
+    shipped: Mapping[str, Any] | None,
+    *,
+    by: str,
+) -> None:
+    """Hide a text of a catalogue (see save_catalogue_text). ``shipped``: the program's
+    values of a shipped key, whose row (keyed by default_key) is made hidden here if the
+    office never edited it; None: the office's own text, whose row the caller has checked
+    is there."""
+    if shipped is not None:
+        row = conn.execute(f"SELECT id FROM {table} WHERE default_key = ?", (key,)).fetchone()
+        if row is None:
+            insert(conn, table, {"default_key": key, **shipped, "hidden": 1}, by=by)
+            return
+        key = str(row[0])
+    update(conn, table, key, {"hidden": 1}, by=by)
+
+
 def edited(loaded: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
     """The columns of ``wanted`` the user changed from ``loaded`` (all of those missing
     from ``loaded``)."""
