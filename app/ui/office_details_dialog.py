@@ -37,6 +37,7 @@ from app.ui.cases.widgets import (
     inline_row,
 )
 from app.ui.look import ERROR, tint
+from app.ui.office_fields import PrintedDetailsFields
 from app.ui.printing.context import apply_print_font
 
 TITLE = "单位信息与打印设置"
@@ -72,22 +73,13 @@ class OfficeDetailsDialog(ServiceDialog):
         the files are kept."""
         committee = office.main_committee(self.db)
         self.committee_label = QLabel(committee.name)
-        self.seal_text = QLineEdit(details.seal_text)
-        self.seal_text.setPlaceholderText(committee.name)
-        self.address = QLineEdit(details.address)
-        self.address.setPlaceholderText("如：青山镇人民路 8 号镇综治中心二楼")
-        self.phone = QLineEdit(details.phone)
-        self.phone.setPlaceholderText("如：0571-87654321")
-        self.court_name = QLineEdit(details.court_name)
-        self.court_name.setPlaceholderText("如：青山县人民法院")
+        self.printed = PrintedDetailsFields(seal_placeholder=committee.name)
+        self.seal_text, self.address, self.phone, self.court_name = self.printed.edits
         self.retention = editable_combo(list(office.RETENTION_CHOICES), "如：30年")
-        self.retention.setCurrentText(details.retention)
         self.add_row("调委会", self.committee_label)
-        self.add_row("印章文字", self.seal_text)
-        self.add_row("地址", self.address)
-        self.add_row("联系电话", self.phone)
-        self.add_row("司法确认法院", self.court_name)
+        self.printed.add_to(self)
         self.add_row("卷宗保管期限", self.retention)
+        self._show(details)
 
     def _add_font_row(self) -> None:
         """打印字体: this PC's choice, with any problem the fonts have."""
@@ -155,10 +147,7 @@ class OfficeDetailsDialog(ServiceDialog):
         return dialog
 
     def _show(self, details: OfficeDetails) -> None:
-        self.seal_text.setText(details.seal_text)
-        self.address.setText(details.address)
-        self.phone.setText(details.phone)
-        self.court_name.setText(details.court_name)
+        self.printed.show(details)
         self.retention.setCurrentText(details.retention)
 
     def reload_details(self) -> None:
@@ -170,13 +159,8 @@ class OfficeDetailsDialog(ServiceDialog):
         self._loaded_days = office.accept_late_days(self.db)  # shown, as _loaded
         merged, both = keep_typed(asdict(before), asdict(typed), asdict(self._loaded))
         self._show(OfficeDetails(**merged))
-        labels = {
-            "seal_text": "印章文字",
-            "address": "地址",
-            "phone": "联系电话",
-            "court_name": "司法确认法院",
-            "retention": "卷宗保管期限",
-        }
+        labels = {name: label for name, (label, _edit) in self.printed.labelled().items()}
+        labels["retention"] = "卷宗保管期限"
         clashes = [labels[name] for name in both]
         kept_days = days if days != before_days else self._loaded_days
         if days != before_days and self._loaded_days not in (before_days, days):
@@ -186,13 +170,7 @@ class OfficeDetailsDialog(ServiceDialog):
             tell_clashes(self, clashes)
 
     def details(self) -> OfficeDetails:
-        return OfficeDetails(
-            seal_text=self.seal_text.text(),
-            address=self.address.text(),
-            phone=self.phone.text(),
-            court_name=self.court_name.text(),
-            retention=self.retention.currentText(),
-        )
+        return OfficeDetails(**self.printed.values(), retention=self.retention.currentText())
 
     def chosen_font(self) -> Path | None:
         text = self.font_path.text().strip()

@@ -54,6 +54,7 @@ from app.ui.cases.widgets import (
     top_aligned_form,
 )
 from app.ui.look import MUTED, SUCCESS, embolden, tint
+from app.ui.office_fields import PrintedDetailsFields
 from app.ui.session import sign_in
 from app.ui.signals import emit
 from app.ui.sync.status import STARTER_CHOICE
@@ -317,18 +318,9 @@ class SetupDialog(ServiceDialog):
             "印在协议书、卷宗封面、司法确认申请书等文书上的内容。",
             later=f"可以跳过：以后在“{OFFICE_DETAILS_PATH}”中填写。",
         )
-        self.seal_text = QLineEdit()
-        self.seal_text.setPlaceholderText("一般与调委会名称相同")
-        self.address = QLineEdit()
-        self.address.setPlaceholderText("如：青山镇人民路 8 号镇综治中心二楼")
-        self.phone = QLineEdit()
-        self.phone.setPlaceholderText("如：0571-87654321")
-        self.court_name = QLineEdit()
-        self.court_name.setPlaceholderText("如：青山县人民法院")
-        self.add_row("印章文字", self.seal_text, name=office.SEAL_FIELD, form=form)
-        self.add_row("地址", self.address, name=office.ADDRESS_FIELD, form=form)
-        self.add_row("联系电话", self.phone, name=office.PHONE_FIELD, form=form)
-        self.add_row("司法确认法院", self.court_name, name=office.COURT_FIELD, form=form)
+        self.printed = PrintedDetailsFields(seal_placeholder="一般与调委会名称相同")
+        self.seal_text, self.address, self.phone, self.court_name = self.printed.edits
+        self.printed.add_to(self, form)
         form.addRow("", hint_label("当事人申请司法确认的人民法院，一般是本县（区）人民法院。"))
         self._seal = _Follower(self.seal_text)
         self.name.textChanged.connect(self._seal.follow)
@@ -529,12 +521,7 @@ class SetupDialog(ServiceDialog):
         return [row.value() for row in self.mediator_rows]
 
     def details(self) -> OfficeDetails:
-        return OfficeDetails(
-            seal_text=self.seal_text.text(),
-            address=self.address.text(),
-            phone=self.phone.text(),
-            court_name=self.court_name.text(),
-        )
+        return OfficeDetails(**self.printed.values())
 
     def save(self) -> bool:
         """Ctrl+Enter: 下一步 on the first steps, 开始使用 on the last."""
