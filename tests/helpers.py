@@ -43,6 +43,13 @@ def log_in(db: Database, user_id: str | None = None, password: str = PASSWORD) -
     return actor
 
 
+def file_of(db: Database) -> Path:
+    """The database's file (a test's database is always a file, never in memory), e.g. to
+    open a second connection to it as another window or program would."""
+    assert db.path is not None
+    return db.path
+
+
 def director(db: Database) -> Actor:
     """The office's 主任 (who set it up), as the services see them: for the steps a test
     makes before or beside what it checks (the UI's own calls use the logged-in user)."""

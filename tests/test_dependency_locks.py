@@ -15,6 +15,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -35,11 +36,11 @@ def _load_deps() -> ModuleType:
 deps = _load_deps()
 
 
-def _lock(name: str) -> list:
+def _lock(name: str) -> list[Any]:
     return deps.parse_lock((ROOT / "requirements" / name).read_text(encoding="utf-8"))
 
 
-def _pyproject() -> dict:
+def _pyproject() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 

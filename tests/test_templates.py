@@ -14,7 +14,10 @@ PRAGMAS = ("user_version", "application_id", "journal_mode", "page_size", "auto_
 
 
 def ids(db: Database) -> tuple[str, str]:
-    found = dict(db.query("SELECT key, value FROM settings WHERE key LIKE '%_id'"))
+    found = {
+        key: value
+        for key, value in db.query("SELECT key, value FROM settings WHERE key LIKE '%_id'")
+    }
     return str(found["device_id"]), str(found["office_id"])
 
 

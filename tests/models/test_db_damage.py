@@ -12,6 +12,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -391,7 +392,7 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def run_as_a_plain_user(path: Path) -> dict[str, object]:
+def run_as_a_plain_user(path: Path) -> dict[str, Any]:
     """Open ``path`` in a child process as a user without rights over it (root ignores
     file permissions: the child then runs as nobody)."""
     import json
@@ -437,7 +438,7 @@ def test_a_read_only_file_opens_read_only_and_refuses_edits(office_file, shared_
     assert out["read_only"] is True
     assert "只读" in str(out["reason"]) and "查看" in str(out["reason"])
     assert out["cases"] == 60
-    kind, message = out["write"]  # type: ignore[misc]
+    kind, message = out["write"]
     assert kind == "DatabaseReadOnlyError"
     assert "只读" in message and "没有保存" in message
 
@@ -453,7 +454,7 @@ def test_a_file_on_a_read_only_medium_opens_read_only(office_file, shared_folder
     shared_folder.chmod(0o755)
     assert out["read_only"] is True, out
     assert out["cases"] == 60
-    assert out["write"][0] == "DatabaseReadOnlyError"  # type: ignore[index]
+    assert out["write"][0] == "DatabaseReadOnlyError"
 
 
 @needs_permissions
@@ -465,7 +466,7 @@ def test_an_old_file_that_cannot_be_written_is_refused_with_why(shared_folder):
     path.chmod(0o444)
     shared_folder.chmod(0o777)
     out = run_as_a_plain_user(path)
-    kind, message = out["refused"]  # type: ignore[misc]
+    kind, message = out["refused"]
     assert kind == "DatabaseReadOnlyError"
     assert "旧版本" in message and "升级" in message and "复制到电脑硬盘" in message
 
@@ -542,7 +543,7 @@ def test_a_network_share_is_told_from_the_mount_table(where, kind):
 
 def test_a_local_database_has_no_network_notice(database):
     assert database.notices == []
-    assert dbmod.network_filesystem(database.path) is None  # type: ignore[arg-type]
+    assert dbmod.network_filesystem(database.path) is None
 
 
 def test_the_network_notice_says_to_use_sync():

@@ -179,6 +179,7 @@ def test_frozen_v6_fixture_migrates_to_sync_schema(tmp_path):
     with database.transaction() as conn:
         conn.execute("UPDATE cases SET title = '新标题' WHERE id = ?", (case_id,))
     logged = database.one("SELECT device, seq, tbl, row_id, op, data FROM sync_log")
+    assert logged is not None
     assert tuple(logged[:5]) == (device, 1, "cases", case_id, "u")
     assert logged["data"] == '{"title":"新标题"}'
     database.close()

@@ -9,6 +9,7 @@ import textwrap
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -34,7 +35,7 @@ from tests.models.helpers import LI, ZHANG, mediator_ids, register, user
 ROUND_TRIP_CASES = 1500  # more than ledger.PROGRESS_EVERY: progress and cancel happen mid-way
 
 
-def read_sheet(path: Path) -> list[list[object]]:
+def read_sheet(path: Path) -> list[list[Any]]:
     wb = load_workbook(path)
     ws = wb.active
     assert ws is not None

@@ -6,6 +6,7 @@ import gc
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,7 +67,7 @@ def dump(db: Database) -> list[str]:
     return list(db.conn.iterdump())
 
 
-def by_number(db: Database, number: str) -> dict[str, object]:
+def by_number(db: Database, number: str) -> dict[str, Any]:
     row = db.one(
         "SELECT c.*, coalesce(v.name, '') AS village FROM cases c "
         "LEFT JOIN places v ON v.id = c.village_id WHERE c.number = ?",
@@ -394,7 +395,7 @@ def test_messy_sheet_previews_every_case(office_db, tmp_path):
     ]
     assert plan.blank_rows == len(sheets.MESSY_BLANK_ROWS)
     got = [
-        f"{c.number[-3:]} {c.registered_on} {c.accepted_on} {c.closed_on} {c.category} "
+        f"{(c.number or '')[-3:]} {c.registered_on} {c.accepted_on} {c.closed_on} {c.category} "
         f"{c.village_name} {c.state} {c.outcome} {c.amount_fen}"
         for c in plan.cases
     ]

@@ -18,7 +18,7 @@ from app.models import db as dbmod
 from app.models.db import Database
 from app.models.parties import PartyInput
 from app.models.search import RebuildOutcome
-from tests.helpers import edit_details
+from tests.helpers import edit_details, file_of
 from tests.models.helpers import register, user
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -127,7 +127,7 @@ def test_opening_an_older_file_rebuilds_nothing_and_its_rows_find_what_they_foun
     db, ids = v1_file
     shan = ids[0]  # 单晓明: v1 stored dan only
     before = {i: body(db, i) for i in ids}
-    reopened = dbmod.connect(db.path)
+    reopened = dbmod.connect(file_of(db))
     assert not search.index_is_current(reopened)
     assert {i: body(reopened, i) for i in ids} == before
     assert found(reopened, "dxm") == found(reopened, "单晓明") == {shan}
@@ -181,7 +181,7 @@ def test_a_stopped_rebuild_goes_on_where_it_stopped_newest_first(
 
     # Quitting here and starting again: a new connection goes on below, not from the top.
     db.close()
-    again = dbmod.connect(db.path)
+    again = dbmod.connect(file_of(db))
     reports: list[tuple[int, int]] = []
     second = search.rebuild_index(again, batch=3, progress=lambda d, t: reports.append((d, t)))
     assert second.outcome is RebuildOutcome.DONE
@@ -238,7 +238,7 @@ def test_a_case_saved_after_its_batch_was_made_keeps_its_new_text(
     rebuild asks ``cancelled()`` after making a batch and before writing it."""
     gui, _ids = v1_file
     order = newest_first(gui)
-    worker = dbmod.connect(gui.path)
+    worker = dbmod.connect(file_of(gui))
     edits = {
         1: (order[0], "鱼塘承包到期未续签。"),  # in the batch just made
         2: (order[4], "宅基地滴水檐争议。"),  # in the next batch, before it is made
@@ -279,7 +279,7 @@ def test_saves_from_another_thread_during_the_rebuild_are_never_lost(office_db: 
     finished = threading.Event()
 
     def rebuild() -> None:
-        worker = dbmod.connect(office_db.path)
+        worker = dbmod.connect(file_of(office_db))
         try:
             assert search.rebuild_index(worker, batch=2).outcome is RebuildOutcome.DONE
         except BaseException as exc:  # reported below, in the test's thread
@@ -306,7 +306,7 @@ def test_a_case_registered_during_the_rebuild_is_found_by_every_reading(
     v1_file: tuple[Database, list[str]],
 ) -> None:
     gui, ids = v1_file
-    worker = dbmod.connect(gui.path)
+    worker = dbmod.connect(file_of(gui))
     added: list[str] = []
 
     def register_meanwhile() -> bool:
@@ -324,7 +324,7 @@ def test_a_rebuild_stops_when_another_copy_of_the_program_finished_it(
     v1_file: tuple[Database, list[str]],
 ) -> None:
     db, _ids = v1_file
-    other = dbmod.connect(db.path)
+    other = dbmod.connect(file_of(db))
     outcomes: list[RebuildOutcome] = []
 
     def other_finishes_first() -> bool:
@@ -346,7 +346,7 @@ def test_a_locked_file_is_skipped_with_a_log_line_and_rebuilt_later(
     v1_file: tuple[Database, list[str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     db, ids = v1_file
-    path = db.path
+    path = file_of(db)
     db.close()
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program is writing
@@ -373,7 +373,7 @@ def test_a_read_only_file_is_skipped_with_a_log_line(
     v1_file: tuple[Database, list[str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     db, ids = v1_file
-    path = db.path
+    path = file_of(db)
     db.close()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     conn.row_factory = sqlite3.Row
@@ -430,7 +430,7 @@ def test_saves_while_the_index_is_merged_do_not_pile_up_its_levels(
     monkeypatch.setattr(search, "MERGE_PAGES", 1)
     ids = register_many(office_db, 40)
     make_v1(office_db)
-    worker = dbmod.connect(office_db.path)
+    worker = dbmod.connect(file_of(office_db))
     saves = 0
 
     def save_before_every_step() -> bool:

@@ -23,7 +23,7 @@ from app.models.db import Database
 from app.models.errors import StaleEditError
 from app.models.parties import case_parties, to_input
 from app.models.sync.tables import STAMP_COLUMNS
-from tests.helpers import PASSWORD, director, edit_details, snapshot
+from tests.helpers import PASSWORD, director, edit_details, file_of, snapshot
 from tests.models.helpers import account, register
 from tests.models.sync.replicas import Replica, new_laptop, new_office, sync
 
@@ -34,7 +34,7 @@ RELOAD_HINT = "请点“重新载入”看最新内容，再重新修改。"
 def other_window(office_db: Database) -> Iterator[Database]:
     """A second connection to the office's file: another window, or another copy of the
     program on the same computer."""
-    other = dbmod.connect(office_db.path)
+    other = dbmod.connect(file_of(office_db))
     yield other
     other.close()
 
@@ -289,9 +289,11 @@ def test_a_first_draft_saved_meanwhile_refuses_a_form_that_saw_none(
         office_db, case_id, by=by, accepted_on=load_case(office_db, case_id).registered_on
     )
     mediator = str(office_db.scalar("SELECT id FROM mediators ORDER BY name LIMIT 1"))
+    accepted_on = load_case(office_db, case_id).accepted_on
+    assert accepted_on is not None
     cases.assign_mediators(
         office_db, case_id, by=by, mediator_ids=[mediator], how="appointed",
-        assigned_on=load_case(office_db, case_id).accepted_on,
+        assigned_on=accepted_on,
     )  # fmt: skip
     shown = cases.AgreementInput(terms=[], recorder="陈秀兰")  # window A: no draft yet
     assert load_case(office_db, case_id).draft is None

@@ -433,7 +433,7 @@ def drawn_lines(pdf: bytes) -> list[DrawnLine]:
                 m = _multiply([float(v) for v in operands], ctm)
                 start = (m[4], m[5])
             elif op == b"Tf":
-                font = str(resources[operands[0]].get_object()["/BaseFont"])
+                font = str(pdf_dict(resources, operands[0])["/BaseFont"])
                 size = float(operands[1])
             elif op == b"Tc":
                 tc = float(operands[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
@@ -97,7 +98,7 @@ def test_same_case_same_bytes() -> None:
 
 
 def empty_case() -> CaseFile:
-    bare = {
+    bare: dict[str, Any] = {
         "sex": "",
         "ethnicity": "",
         "birth_date": None,

@@ -10,6 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from pypdf import PageObject
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
@@ -217,6 +218,13 @@ def test_ruled_lines_never_leave_one_line_alone() -> None:
     assert L.RuleLines(2).split(L.BLOCK_WIDTH, 1.5 * L.BODY_LEADING) == []
 
 
+def _ruled_lines(page: PageObject) -> int:
+    """The ruled lines drawn on ``page``: each is "n x y m x y l S" in its content."""
+    contents = page.get_contents()
+    assert contents is not None
+    return contents.get_data().count(b" l S")
+
+
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 6])
 def test_a_heading_is_never_left_without_its_ruled_lines(count: int) -> None:
     """A heading followed by lines to write on, at the foot of a page with room for the
@@ -229,7 +237,7 @@ def test_a_heading_is_never_left_without_its_ruled_lines(count: int) -> None:
     pages = page_texts(pdf)
     heading_page = next(i for i, text in enumerate(pages) if "总体情况" in text)
     # a ruled line is drawn as "n x y m x y l S"
-    ruled = [page.get_contents().get_data().count(b" l S") for page in reader(pdf).pages]
+    ruled = [_ruled_lines(page) for page in reader(pdf).pages]
     assert sum(ruled) == count
     assert ruled[heading_page] >= min(count, 2)  # never a heading alone, nor one line
     assert heading_page == (1 if count == 3 else 0)

@@ -424,8 +424,12 @@ def test_a_number_and_its_unit_are_one_piece_at_any_width(text: str, pieces: lis
 
     g = glyphs("甲" * 7 + text + "乙" * 9)
     for width in [w / 2 for w in range(20, 60)]:  # a line takes a piece and its "，"
+
+        def line_width(_n: int, width: float = width) -> float:
+            return width
+
         for justify in (False, True):
-            lines = L.break_lines(g, lambda n, w=width: w, justify=justify)
+            lines = L.break_lines(g, line_width, justify=justify)
             drawn = ["".join(x.ch for x in g[line.start : line.end]) for line in lines]
             for piece in pieces:
                 assert any(piece in line for line in drawn), (width, justify, piece, drawn)

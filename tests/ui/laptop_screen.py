@@ -89,6 +89,7 @@ def measure(dialog: QWidget) -> dict[str, Any]:
             }
         )
     layout = dialog.layout()
+    assert layout is not None
     squeezable = getattr(dialog, "scroll_area", None) is None and layout.hasHeightForWidth()
     return {
         "available": _rect(screen.availableGeometry()),

@@ -10,10 +10,13 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
+from app.models.register import RegisterRow
+from app.ui.register_model import RegisterModel
 
 W = TypeVar("W", bound=QWidget)
 
@@ -52,6 +55,20 @@ def locked(db: Database) -> Iterator[None]:
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def record_at(model: RegisterModel, row: int) -> RegisterRow:
+    """The case the register shows in ``row`` (read: the row is there)."""
+    record = model.row_record(row)
+    assert record is not None, row
+    return record
+
+
+def submenu(action: QAction) -> QMenu:
+    """The menu a menu bar's action opens (PySide6 types it as any QObject)."""
+    menu = action.menu()
+    assert isinstance(menu, QMenu), action.text()
+    return menu
 
 
 def wait_count(qtbot: QtBot, label: QLabel, text: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.models import accounts, audit, cases
 from app.models.db import Database
@@ -31,7 +31,7 @@ def rows(window: AuditWindow) -> list[tuple[str, ...]]:
     ]
 
 
-def choose(combo, data: object) -> None:  # type: ignore[no-untyped-def]
+def choose(combo: QComboBox, data: object) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 

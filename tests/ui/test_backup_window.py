@@ -45,6 +45,7 @@ from tests.helpers import PASSWORD, director
 from tests.models.damage import build_office_file, damage_middle_of, foreign_database
 from tests.models.helpers import register
 from tests.ui.message_boxes import Boxes
+from tests.ui.shell_helpers import record_at, submenu
 from tests.ui.sync.laptops import answer_file_dialog
 from tests.ui.user import click, type_text
 
@@ -76,7 +77,7 @@ def backups_of(db: Database) -> list[backup.Listed]:
 def backup_window(qtbot: QtBot, window: MainWindow) -> BackupWindow:
     action = window.backups_action
     assert action.isEnabled()
-    assert action in window.menuBar().actions()[-2].menu().actions()  # 设置
+    assert action in submenu(window.menuBar().actions()[-2]).actions()  # 设置
     action.trigger()
     shown = window.backup_window
     assert isinstance(shown, BackupWindow)
@@ -178,7 +179,7 @@ def test_restore_asks_first_then_the_main_window_shows_the_restored_cases(
         register(office_file, applicant=name, respondent="赵某")
     window.refresh()
     assert shown_cases(window) == 5
-    case_window = window.open_case(window.register_page.model.row_record(0).id)
+    case_window = window.open_case(record_at(window.register_page.model, 0).id)
     assert case_window is not None
     view = backup_window(qtbot, window)
     view.table.selectRow(0)
@@ -312,8 +313,9 @@ def test_a_program_left_open_overnight_makes_the_next_days_backup(
     window.show()
     backups = window.enable_auto_backups(delay_ms=0)
     qtbot.waitUntil(lambda: len(backups_of(office_file)) == 1 and backups.job is None)
-    assert window.daily_check.isActive()
-    window.daily_check.setInterval(20)  # instead of half an hour
+    daily_check = window.daily_check
+    assert daily_check is not None and daily_check.isActive()
+    daily_check.setInterval(20)  # instead of half an hour
     qtbot.wait(200)
     assert len(backups_of(office_file)) == 1  # the same day: nothing more
     day[0] = TODAY + timedelta(days=1)  # past midnight

@@ -20,18 +20,21 @@ from app.ui.cases.case_window import CaseWindow
 from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.cases.service_dialog import DISCARD_TITLE
 from app.ui.item_views import RowRole
-from app.ui.ledger.import_wizard import Step
+from app.ui.ledger.export import ExportDialog
+from app.ui.ledger.import_wizard import ImportWizard, Step
 from app.ui.main_window import MainWindow
 from app.ui.register_model import COL_NUMBER, COL_PARTIES, COL_STATE, COLUMNS
+from app.ui.registries.window import RegistriesWindow
 from app.ui.signals import emit
+from app.ui.stats.window import StatsWindow
 from tests.conftest import TODAY
-from tests.helpers import director
+from tests.helpers import director, file_of
 from tests.models import ledger_sheets as sheets
 from tests.ui.events import run_queued
 from tests.ui.ledger.test_import_wizard import do_import, walk_to
 from tests.ui.message_boxes import Boxes, wait_for_box
 from tests.ui.message_boxes import click as answer
-from tests.ui.shell_helpers import locked
+from tests.ui.shell_helpers import locked, record_at, submenu
 from tests.ui.user import activate, commit_text, double_click
 
 
@@ -60,7 +63,7 @@ def test_title_status_bar_and_start_page(window: MainWindow, demo_db: Database) 
     assert window.office_label.text() == "青山镇人民调解委员会"
     status_texts = [label.text() for label in window.statusBar().findChildren(QLabel)]
     assert "青山镇人民调解委员会" in status_texts
-    assert not [text for text in status_texts if str(demo_db.path.parent) in text]
+    assert not [text for text in status_texts if str(file_of(demo_db).parent) in text]
     assert window.pages.currentWidget() is window.start_page
     assert window.start_action.isChecked()
     assert window.start_page.sections["overdue"].model.rowCount() > 0
@@ -76,7 +79,7 @@ def test_menus_name_every_action_with_its_shortcut(window: MainWindow) -> None:
     # the actions stay referenced: on PySide6 6.9 a menu got from a dropped action's
     # wrapper is reported as deleted
     actions = window.menuBar().actions()
-    menus = {a.text(): a.menu() for a in actions}
+    menus = {a.text(): submenu(a) for a in actions}
     assert list(menus) == [
         "文件(&F)",
         "视图(&V)",
@@ -114,7 +117,7 @@ def test_export_offers_the_registers_current_filter(window: MainWindow, qtbot: Q
     window.show_register()
     window.register_page.search.setText("王")
     dialog = window.export_ledger()
-    assert dialog is not None
+    assert isinstance(dialog, ExportDialog)
     qtbot.waitExposed(dialog)
     assert dialog.windowTitle() == "导出台账"
     assert dialog.isModal()
@@ -142,6 +145,7 @@ def test_an_import_from_the_menu_shows_the_new_cases_at_once(
     window.show_register()
     before = window.register_page.model.rowCount()
     wizard = window.import_ledger()
+    assert isinstance(wizard, ImportWizard)
     qtbot.waitExposed(wizard)
     walk_to(qtbot, wizard, sheets.messy_xlsx(tmp_path / "台账.xlsx"), Step.PREVIEW)
     imported = wizard.import_button.text()
@@ -190,6 +194,7 @@ def test_a_village_added_in_the_registries_is_in_the_register_filter(
 ) -> None:
     window.show_register()
     registries = window.open_registries()
+    assert isinstance(registries, RegistriesWindow)
     page = registries.pages["villages"]
     VILLAGES.add(demo_db, by=director(demo_db), name="新建村")
     emit(page.changed)  # what the page says after saving its form
@@ -203,7 +208,7 @@ def test_f6_opens_one_statistics_window_whose_cases_open(
 ) -> None:
     press(qtbot, window, Qt.Key.Key_F6)
     stats = window.stats_window
-    assert stats is not None and stats.isVisible()
+    assert isinstance(stats, StatsWindow) and stats.isVisible()
     assert stats.windowTitle() == "统计分析"
     assert window.open_stats() is stats  # brought forward, not opened twice
     case_id = str(demo_db.scalar("SELECT id FROM cases WHERE number IS NOT NULL LIMIT 1"))
@@ -248,8 +253,8 @@ def test_register_rows_open_their_case_window(window: MainWindow, qtbot: QtBot) 
 
 def test_closing_the_main_window_closes_case_windows(window: MainWindow, qtbot: QtBot) -> None:
     window.show_register()
-    first = window.open_case(window.register_page.model.row_record(0).id)
-    second = window.open_case(window.register_page.model.row_record(1).id)
+    first = window.open_case(record_at(window.register_page.model, 0).id)
+    second = window.open_case(record_at(window.register_page.model, 1).id)
     assert first is not None and second is not None and first is not second
     assert len(case_windows()) == 2
     press(qtbot, window, Qt.Key.Key_Q, CTRL)
@@ -294,6 +299,7 @@ def test_quitting_with_an_unsaved_monthly_report_asks(
     window: MainWindow, demo_db: Database, qtbot: QtBot
 ) -> None:
     stats = window.open_stats()
+    assert isinstance(stats, StatsWindow)
     report = stats.open_monthly_report()
     qtbot.waitExposed(report)
     editor = report.editors["situation"]
@@ -336,7 +342,7 @@ def test_a_changed_case_refreshes_the_register_keeping_the_selection(
 ) -> None:
     window.show_register()
     page = window.register_page
-    row = next(r for r in range(page.model.rowCount()) if page.model.row_record(r).number is None)
+    row = next(r for r in range(page.model.rowCount()) if record_at(page.model, r).number is None)
     page.table.selectRow(row)
     case_id = page.selected_case_id()
     assert case_id is not None
@@ -474,7 +480,7 @@ def test_help_menu(window: MainWindow, qtbot: QtBot, boxes: Boxes) -> None:
     qtbot.waitUntil(about.isVisible)
     assert about.rows["版本"].text().startswith(app.__version__)
     assert about.rows["数据库文件"].text() == str(window.db.path)  # support asks where it is
-    assert about.rows["数据文件夹"].text() == str(window.db.path.parent)
+    assert about.rows["数据文件夹"].text() == str(file_of(window.db).parent)
     assert about.rows["日志文件夹"].text()
     about.reject()
     qtbot.waitUntil(lambda: window.about_dialog is None)

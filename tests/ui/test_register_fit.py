@@ -5,6 +5,7 @@ arrow points the way the rows really run (▲ smallest/earliest first, ▼ the o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -177,7 +178,8 @@ def arrow_direction(header: QHeaderView, column: int) -> str:
     """ "up" or "down": how the sort arrow drawn in ``column`` points, judged from the
     pixels as a person would (▲ has its ink low and wide, ▼ high and wide)."""
     image: QImage = header.grab().toImage()
-    option = QStyleOptionHeader()
+    # Any: PySide6 6.9's stubs lack QStyleOption's data members (rect, state, sortIndicator)
+    option: Any = QStyleOptionHeader()
     option.initFrom(header)
     option.rect = QRect(
         header.sectionViewportPosition(column), 0, header.sectionSize(column), header.height()
@@ -251,7 +253,7 @@ def test_the_sort_arrow_tells_the_order_the_rows_are_in(
 class AscendingUpStyle(QProxyStyle):
     """Fusion drawing Qt's ascending arrow as a solid ▲ itself, as the Windows styles do."""
 
-    def drawPrimitive(self, element, option, painter, widget=None):  # type: ignore[no-untyped-def]
+    def drawPrimitive(self, element, option, painter, widget=None):
         if element != QStyle.PrimitiveElement.PE_IndicatorHeaderArrow:
             super().drawPrimitive(element, option, painter, widget)
             return

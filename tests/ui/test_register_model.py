@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -30,8 +31,8 @@ from app.ui.register_model import (
     RegisterModel,
 )
 from tests.conftest import TODAY
-from tests.helpers import fill_demo
-from tests.ui.shell_helpers import RAW_KEYS, UUID_RE, all_cells, locked
+from tests.helpers import file_of, fill_demo
+from tests.ui.shell_helpers import RAW_KEYS, UUID_RE, all_cells, locked, record_at
 
 DESC = Qt.SortOrder.DescendingOrder
 ASC = Qt.SortOrder.AscendingOrder
@@ -51,7 +52,7 @@ def ids(model: RegisterModel) -> list[str]:
     return [model.index(r, 0).data(RowRole).id for r in range(model.rowCount())]
 
 
-def column(model: RegisterModel, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list:
+def column(model: RegisterModel, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list[Any]:
     return [model.index(r, col).data(role) for r in range(model.rowCount())]
 
 
@@ -140,9 +141,9 @@ def test_sort_role_gives_native_values(demo_db: Database) -> None:
     record = model.index(0, 0).data(RowRole)
     assert isinstance(record, RegisterRow)
     assert model.index(0, COL_REGISTERED).data(SortRole) == date.fromisoformat(record.registered_on)
-    numbered = next(r for r in range(model.rowCount()) if model.row_record(r).number)
+    numbered = next(r for r in range(model.rowCount()) if record_at(model, r).number)
     year, seq = model.index(numbered, COL_NUMBER).data(SortRole)
-    assert model.row_record(numbered).number == f"（{year}）青山调字第{seq}号"
+    assert record_at(model, numbered).number == f"（{year}）青山调字第{seq}号"
 
 
 # ---------------------------------------------------------------------- filters
@@ -329,7 +330,7 @@ def test_rows_are_read_a_page_at_a_time(big_db: Database, monkeypatch) -> None:
     model.index(150, 0).data()  # a third page pushes out the least recently used
     model.index(0, 0).data()
     assert calls == [100, 30, 100, 100]
-    assert model.index(229, COL_PARTIES).data() == model.row_record(229).parties
+    assert model.index(229, COL_PARTIES).data() == record_at(model, 229).parties
 
 
 def test_rows_past_the_first_screen_read_the_rest_of_the_order(
@@ -351,7 +352,7 @@ def test_rows_past_the_first_screen_read_the_rest_of_the_order(
     assert model.index(5, COL_PARTIES).data()  # the first page was read before
     assert model.refresh()
     assert [model.seq_at(r) for r in range(230)] == expected
-    assert model.index(229, COL_PARTIES).data() == model.row_record(229).parties
+    assert model.index(229, COL_PARTIES).data() == record_at(model, 229).parties
     assert model.row_of_seq(expected[229]) == 229
 
 
@@ -362,7 +363,7 @@ def test_cases_changed_by_another_program_are_read_again_not_shifted(
     rows = model.rowCount()
     assert model.index(0, COL_PARTIES).data()  # the first screen, from the head
     gone = model.seq_at(3)
-    other = dbmod.connect(big_db.path, migrate=False)  # another program on the same file
+    other = dbmod.connect(file_of(big_db), migrate=False)  # another program on the same file
     with other.transaction() as conn:
         conn.execute("UPDATE cases SET state = 'voided' WHERE seq = ?", (gone,))
     other.close()

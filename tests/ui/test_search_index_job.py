@@ -17,6 +17,7 @@ from app.models.search import RebuildOutcome, RebuildResult
 from app.ui import search_index_job
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY
+from tests.helpers import file_of
 from tests.models.test_search_rebuild import body, current_body, make_v1, register_many
 from tests.ui.message_boxes import Boxes
 from tests.ui.test_app_shell import _log_text, _run_app
@@ -107,9 +108,9 @@ def test_closing_the_window_stops_the_rebuild_and_the_next_start_goes_on(
     assert done <= search.REBUILD_BATCH
 
     again = open_window(qtbot, office_db)  # the next start
-    job = again.search_index.job
-    assert job is not None
-    with qtbot.waitSignal(job.done, timeout=30_000) as finished:
+    next_job = again.search_index.job
+    assert next_job is not None
+    with qtbot.waitSignal(next_job.done, timeout=30_000) as finished:
         pass
     result = finished.args[0]
     assert result.outcome is RebuildOutcome.DONE
@@ -131,7 +132,7 @@ def test_quitting_the_program_during_the_rebuild_is_safe(
 ) -> None:
     ids = register_many(office_db, 6 * search.REBUILD_BATCH)
     make_v1(office_db)
-    path = office_db.path
+    path = file_of(office_db)
     office_db.close()
     # The rebuild starts a second after the window; the program quits half a second later.
     result = _run_app(tmp_path, "--db", str(path), "--quit-after", "1500")

@@ -24,7 +24,7 @@ from app.ui.clause_templates_dialog import ClauseTemplatesDialog, open_clause_te
 from app.ui.office_details_dialog import OfficeDetailsDialog, open_office_details
 from app.ui.printing.context import apply_print_font
 from app.ui.stats.monthly_report_dialog import MonthlyReportDialog, open_monthly_report
-from tests.helpers import log_in, snapshot
+from tests.helpers import file_of, log_in, snapshot
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, commit_text, type_text
 
@@ -38,7 +38,7 @@ def shipped_fonts_after() -> Iterator[None]:
 
 @pytest.fixture
 def second(office_db: Database) -> Iterator[Database]:
-    other = dbmod.connect(office_db.path)
+    other = dbmod.connect(file_of(office_db))
     log_in(other)
     yield other
     other.close()

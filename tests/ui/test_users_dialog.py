@@ -26,7 +26,7 @@ from app.ui.users_dialog import (
     UsersDialog,
 )
 from tests.conftest import TODAY
-from tests.helpers import PASSWORD, director
+from tests.helpers import PASSWORD, director, file_of
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import click, commit_text, type_text
 
@@ -50,7 +50,7 @@ def users(qtbot: QtBot, window: MainWindow, boxes: Boxes) -> Iterator[UsersDialo
 def rows(dialog: UsersDialog) -> list[tuple[str, str, str, str]]:
     m = dialog.model
     return [
-        tuple(  # type: ignore[misc]
+        tuple(
             m.index(r, c).data()
             for c in (USER_COL_NAME, USER_COL_ROLE, USER_COL_MEDIATOR, USER_COL_STATE)
         )
@@ -149,7 +149,7 @@ def test_a_role_changed_meanwhile_is_not_put_back_and_the_form_reloads(
     form = form_of(users)
     uid = form.user_id
     assert uid is not None
-    other = dbmod.connect(office_db.path)  # another window, or a sync merge
+    other = dbmod.connect(file_of(office_db))  # another window, or a sync merge
     try:
         shown = accounts.get_account(other, uid)
         assert shown is not None

@@ -31,8 +31,8 @@ def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """Type into ``widget``: ASCII as real key clicks, a newline as Enter, and runs of
     Chinese committed by the input method."""
     target = widget
-    if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
-        target = widget.lineEdit()
+    if isinstance(widget, QComboBox) and (line_edit := widget.lineEdit()) is not None:
+        target = line_edit
     target.setFocus()
     run = ""
     for ch in text:

@@ -397,7 +397,7 @@ def _write_file(
     kind: Kind,
     passphrase: str,
     office_id: str,
-    fill: Callable[[_ChunkWriter], None],
+    fill: Callable[[_ChunkWriter], object],
     chunk_size: int,
     cancelled: CancelledFn | None,
 ) -> int:

@@ -151,10 +151,10 @@ def settle(
     laptops = list(laptops)
 
     def run(sender: Replica, receiver: Replica) -> int:
-        bundle = act(sender, lambda: make_file(sender, receiver)) if act else None
         if act is None:
             applied = sync(sender, receiver)
         else:
+            bundle = act(sender, lambda: make_file(sender, receiver))
             applied = act(receiver, lambda: apply_file(receiver, bundle))
         return applied.new_changes if applied else 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,7 +52,7 @@ class Pair:
 
 
 @pytest.fixture
-def pair(office_db: Database, tmp_path: Path) -> Pair:
+def pair(office_db: Database, tmp_path: Path) -> Iterator[Pair]:
     """The office (李主任 at 办公室电脑) with one case, and 周玉梅's field laptop made from it."""
     director = helpers.user(office_db)
     exchange.set_device_name(office_db, "办公室电脑", by=director)

@@ -126,12 +126,14 @@ def _change(draw: st.DrawFn, device: str, seq: int) -> Change:
     if draw(st.integers(0, 4)) == 0:
         key = draw(st.sampled_from(SETTING_KEYS))
         op = draw(st.sampled_from("iud"))
-        data = {} if op == "d" else {"value": draw(st.sampled_from(("甲", "乙", "丙")))}
+        data: dict[str, Any] = (
+            {} if op == "d" else {"value": draw(st.sampled_from(("甲", "乙", "丙")))}
+        )
         return Change(device, seq, "settings", key, op, data, at, "")
     row_id = draw(st.sampled_from(NEW_USERS + OLD_USERS))
     op = draw(st.sampled_from("iuud"))
     if op == "i":
-        data: dict[str, Any] = {
+        data = {
             "id": row_id,
             "name": draw(st.sampled_from(("张", "王", "李"))),
             "role": draw(st.sampled_from(("mediator", "director"))),
@@ -582,17 +584,17 @@ def assert_no_value_lost(world: World) -> int:
             if col == "id" or col in STAMP_COLUMNS or (tbl, col) in DERIVED_COLUMNS:
                 continue
             lead = _leading(world, [v for v, _ in versions])
-            values = dict(versions)
-            if not alive:
+            value_of = dict(versions)
+            if current is None:
                 lost = [v for v in lead if not any(_known(world, d, v) for d in deletes)]
             else:
                 final = current[0] if tbl == "settings" else current[col]
-                assert final in {values[v] for v in lead}, (tbl, row_id, col, final)
-                lost = [v for v in lead if values[v] != final]
+                assert final in {value_of[v] for v in lead}, (tbl, row_id, col, final)
+                lost = [v for v in lead if value_of[v] != final]
             unit = UNITS.get(tbl, ())
             listed_as = unit[0] if col in unit else col  # a life cycle is listed as one
             for v in lost:
-                assert (tbl, row_id, listed_as, *v) in set_aside, (tbl, row_id, col, v, values[v])
+                assert (tbl, row_id, listed_as, *v) in set_aside, (tbl, row_id, col, v, value_of[v])
                 checked += 1
     return checked
 

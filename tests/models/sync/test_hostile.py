@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -155,7 +156,7 @@ def test_an_office_restored_from_an_old_copy_is_caught_by_the_laptop(pair, tmp_p
     restored.close()
 
 
-def _starter_with(office_db, tmp_path, change_copy) -> tuple[object, object]:
+def _starter_with(office_db, tmp_path, change_copy) -> tuple[Path, Path]:
     """A starter file whose database ``change_copy`` altered (as another program might)."""
     import sqlite3
 
@@ -271,6 +272,9 @@ def test_a_ledger_number_inside_a_block_lent_to_a_laptop_is_not_imported(pair, t
     plan = plan_for(office_db, path)
     lent = [c for c in plan.cases if c.duplicate is not None]
     assert [c.number for c in lent] == ["（2026）青山调字第1号", "（2026）青山调字第2号"]
-    assert all("借给外出笔记本“周玉梅的笔记本”" in c.duplicate.reason for c in lent)
+    assert all(
+        c.duplicate is not None and "借给外出笔记本“周玉梅的笔记本”" in c.duplicate.reason
+        for c in lent
+    )
     result = apply(office_db, plan, by=user(office_db), skip_bad_rows=True, skip_duplicates=True)
     assert result.imported == 1

@@ -219,6 +219,7 @@ def test_the_office_numbering_a_case_is_not_undone_by_a_step_on_the_laptop(tmp_p
             row = replica.db.one(
                 "SELECT number, number_provisional, state FROM cases WHERE id = ?", (case_id,)
             )
+            assert row is not None
             assert tuple(row) == (real, 0, "closed")
         assert conflicts(office_pc.db) == set()
         assert_identical(office_pc, laptop)

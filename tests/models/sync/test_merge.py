@@ -364,7 +364,7 @@ def edit_household(replica: Replica, household_id: str, **changes: object) -> No
         household_id,
         by=replica.user,
         **values,
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_a_household_edited_on_both_sides_keeps_one_list_of_members(office_pc, case_id, tmp_path):

@@ -258,6 +258,7 @@ def test_a_week_apart_then_one_truth(folder):
         row = side.db.one(
             "SELECT facts, title, risk_note, parties_text FROM cases WHERE id = ?", (two_fields,)
         )
+        assert row is not None
         assert (row["title"], row["risk_note"]) == ("红旗村院墙纠纷", "申请人情绪激动")
         names = side.db.scalar("SELECT parties_text FROM cases WHERE id = ?", (both_parties,))
         assert names.endswith("、王五、赵六")

@@ -25,7 +25,9 @@ def pdf() -> bytes:
 
 def decode(pdf: bytes, page: int, dpi: float, tmp: Path) -> list[str]:
     image = render(pdf, page, dpi, tmp)
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(
+        image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     return [b.text for b in found]
 
 

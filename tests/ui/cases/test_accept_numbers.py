@@ -18,6 +18,7 @@ from app.models.db import Database
 from app.models.sync import field
 from app.models.sync.scope import Scope
 from app.ui.cases.action_dialogs import ACCEPT_TITLE, AcceptDialog
+from app.ui.cases.case_window import CaseWindow
 from tests.helpers import director, log_in, snapshot
 from tests.ui.cases.helpers import open_action, open_window, register, save
 from tests.ui.message_boxes import Boxes
@@ -82,7 +83,9 @@ def test_few_numbers_left_are_counted(qtbot: QtBot, laptop, boxes: Boxes):
         f"本机还剩 2 个案号（{COMMITTEE} {TODAY.year}年）。用完后受理的案件先用临时编号。"
     )
     boxes.answers[ACCEPT_TITLE] = True
-    save(qtbot, dialog.parent(), dialog)
+    window = dialog.parent()
+    assert isinstance(window, CaseWindow)
+    save(qtbot, window, dialog)
     # the question was the usual one: a number from the block
     assert "临时编号" not in boxes.texts()
     dialog, _ = accept_dialog(qtbot, db)
@@ -108,6 +111,7 @@ def test_out_of_numbers_asks_before_a_provisional_number(qtbot: QtBot, laptop, b
     # 用临时编号受理
     boxes.answers[ACCEPT_TITLE] = True
     window = dialog.parent()
+    assert isinstance(window, CaseWindow)
     save(qtbot, window, dialog)
     case = load_case(db, case_id)
     number = f"（{TODAY.year}）青山调字第临时1-1号"

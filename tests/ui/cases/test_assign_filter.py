@@ -105,6 +105,7 @@ def test_the_long_list_keeps_its_rows_clear_of_the_button_under_it(
     window = open_window(qtbot, many_mediators, accepted(many_mediators))
     dialog: AssignDialog = open_action(qtbot, window, "assign")
     layout = dialog.layout()
+    assert layout is not None
     assert dialog.height() >= layout.totalHeightForWidth(dialog.width())
     view, button = dialog.mediators, dialog.adder.open_button
     list_bottom = view.mapTo(dialog, view.rect().bottomLeft()).y()
@@ -131,7 +132,9 @@ def test_the_lead_narrows_when_many_are_ticked(qtbot: QtBot, many_mediators: Dat
         dialog.mediators.item(row).setCheckState(Qt.CheckState.Checked)
     assert dialog.lead.count() == FILTER_FROM + 1 and is_filterable(dialog.lead)
     type_text(qtbot, dialog.lead, "wzq")
-    popup = dialog.lead.completer().popup()
+    completer = dialog.lead.completer()
+    assert completer is not None
+    popup = completer.popup()
     assert popup.isVisible()  # the matches, as in every chooser
     qtbot.keyClick(popup, Qt.Key.Key_Tab)  # leaving the box settles on the match
     qtbot.waitUntil(lambda: dialog.lead.currentText() == "吴志强")

@@ -161,7 +161,8 @@ def test_the_raw_row_of_an_imported_case(
     assert isinstance(dialog, ImportRowDialog)
     track.append(dialog)
     assert dialog.where.text() == "文件“2023年台账.xlsx”，工作表“台账”，第 2 行"
-    columns = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    cells = [dialog.table.item(r, 0) for r in range(dialog.table.rowCount())]
+    columns = [cell.text() for cell in cells if cell is not None]
     assert "申请人电话" in columns
     dialog.table.selectRow(columns.index("申请人电话"))
     assert dialog.cell.text() == PHONE

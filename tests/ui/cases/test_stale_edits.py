@@ -15,7 +15,7 @@ from app.models.db import Database
 from app.ui.cases.case_window import TAB_DETAILS, TAB_PARTIES, CaseWindow
 from app.ui.cases.party_form import PartyDialog
 from app.ui.cases.service_dialog import CLASH_TITLE, STALE_TITLE
-from tests.helpers import log_in, snapshot
+from tests.helpers import file_of, log_in, snapshot
 from tests.ui.cases.helpers import accepted, draft_tab, mediating, open_window, refused, save
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, click, type_text
@@ -26,7 +26,7 @@ NEW_FACTS = "排水沟改道后雨水流进张家院子。"
 @pytest.fixture
 def second(office_db: Database) -> Iterator[Database]:
     """The same file opened a second time, its 主任 logged in there too."""
-    other = dbmod.connect(office_db.path)
+    other = dbmod.connect(file_of(office_db))
     log_in(other)
     yield other
     other.close()

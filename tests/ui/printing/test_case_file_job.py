@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
 from app.printing import registry
-from app.printing.case_file import case_file_pdf
+from app.printing.case_file import CaseFileBundle, case_file_pdf
 from app.ui.printing import case_file_job
 from app.ui.printing.case_file_job import CaseFileRun, documents_of
 from app.ui.printing.context import office_for
@@ -44,7 +44,7 @@ def test_job_runs_in_a_thread_and_opens_the_preview(
         run.start()
     window = done.args[0]
     assert isinstance(window, PreviewWindow) and window.parent() is parent
-    assert run.result is not None
+    assert isinstance(run.result, CaseFileBundle)
     assert window.page_count == run.result.page_count == page_count(run.result.pdf)
     assert window.file_name == f"人民调解卷宗_{AGREEMENT_CASE}.pdf"
     assert window.pdf == run.result.pdf

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 import shiboken6
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.models import demo, office
@@ -261,7 +262,7 @@ def test_a_sheet_with_other_columns_names_the_expected_ones(
     window: RegistriesWindow, tmp_path: Path, boxes: Boxes
 ) -> None:
     book = openpyxl.Workbook()
-    book.active.append(["序号", "名字", "手机"])  # type: ignore[union-attr]
+    book.active.append(["序号", "名字", "手机"])
     path = tmp_path / "名单.xlsx"
     book.save(path)
     assert sheet_ui.read(window.page("legal_advisers"), path) is None
@@ -283,6 +284,7 @@ def test_export_writes_a_sheet_that_reads_back(
 ) -> None:
     page = window.page("legal_advisers")
     dialog = sheet_ui.start_export(page)
+    assert isinstance(dialog, QFileDialog)
     target = tmp_path / "导出"
     emit(dialog.fileSelected, str(target))  # the user chose a name (without .xlsx)
     saved = tmp_path / "导出.xlsx"
@@ -298,6 +300,7 @@ def test_export_to_a_missing_folder_says_so(
     window: RegistriesWindow, tmp_path: Path, boxes: Boxes
 ) -> None:
     dialog = sheet_ui.start_export(window.page("legal_advisers"))
+    assert isinstance(dialog, QFileDialog)
     emit(dialog.fileSelected, str(tmp_path / "没有这个文件夹" / "x.xlsx"))
     assert boxes.kinds()[-1] == "warning"
     assert "x.xlsx" in boxes.texts()

@@ -18,7 +18,7 @@ from app.models.db import Database
 from app.ui.cases.service_dialog import CLASH_TITLE, STALE_TITLE
 from app.ui.registries.form import RegistryForm
 from app.ui.registries.window import RegistriesWindow
-from tests.helpers import director, log_in, snapshot
+from tests.helpers import director, file_of, log_in, snapshot
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, click, commit_text
 
@@ -41,7 +41,7 @@ def household(office_db: Database) -> str:
 
 @pytest.fixture
 def second(office_db: Database) -> Iterator[Database]:
-    other = dbmod.connect(office_db.path)
+    other = dbmod.connect(file_of(office_db))
     log_in(other)
     yield other
     other.close()

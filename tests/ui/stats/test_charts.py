@@ -5,6 +5,7 @@ series' colours), say so in words when there is nothing to draw, and follow the 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QRectF
@@ -30,6 +31,7 @@ from tests.models.test_stats import TODAY, Office
 from tests.ui.stats.conftest import show_period
 
 ZERO = [0] * 12
+Chart = TypeVar("Chart", bound=QWidget)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +45,7 @@ def colours(widget: QWidget, region: QRectF | None = None) -> Counter[int]:
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     if region is not None:
         image = image.copy(region.toAlignedRect())
-    data = image.constBits().tobytes()
+    data = bytes(image.constBits())  # a memoryview (the stubs allow bytes too)
     step = image.bytesPerLine()
     width = image.width() * 4
     found: Counter[int] = Counter()
@@ -67,7 +69,7 @@ def ink(widget: QWidget) -> int:
     return sum(n for colour, n in found.items() if colour not in backgrounds)
 
 
-def sized(qtbot: QtBot, chart: QWidget, width: int = 720, height: int = 320) -> QWidget:
+def sized(qtbot: QtBot, chart: Chart, width: int = 720, height: int = 320) -> Chart:
     qtbot.addWidget(chart)
     chart.resize(width, height)
     return chart

@@ -362,7 +362,11 @@ def test_a_folder_that_cannot_be_written_to_is_told_plainly(
         before = len(boxes.calls)
         click(qtbot, button)
         answer_file_dialog(dialog, folder / name)
-        qtbot.waitUntil(lambda before=before: len(boxes.calls) > before, timeout=30000)
+
+        def answered(before: int = before) -> bool:
+            return len(boxes.calls) > before
+
+        qtbot.waitUntil(answered, timeout=30000)
         kind, title, text = boxes.calls[-1]
         assert kind == "warning" and title.endswith("没有保存")
         assert f"“{name}”" in text and "不允许写入" in text and "换一个文件夹" in text

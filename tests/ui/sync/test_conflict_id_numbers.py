@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.models.identity import mask_id_number
@@ -38,7 +39,10 @@ def test_an_id_number_conflict_is_shown_in_full_recorded_and_kept_masked(
     p.swap()
     window = open_window(p.db)
     select(window, "证件号码")
-    texts = " ".join(c.value.text() for c in window.cards)  # type: ignore[attr-defined]
+    texts = " ".join(
+        c.value.text() if isinstance(c.value, QLabel) else c.value.toPlainText()
+        for c in window.cards
+    )
     assert office_number in texts and laptop_number in texts
     select(window, "证件号码")
     shown = p.db.query("SELECT action, party_id, data FROM privacy_events")
