@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.models import audit, personal_data, search
 from app.models.audit import AuditEntry, AuditFilter, AuditReader, Cursor
-from app.models.db import Database, StorageError, connect
+from app.models.db import Database, StorageError
 from app.models.errors import DomainError, OperationCancelledError
 from app.models.personal_data import ImportFile
 from app.qt.core import (
@@ -48,7 +48,7 @@ from app.ui import messages
 from app.ui.cases.widgets import em, fit_to_screen, hint_label, py_date, qdate
 from app.ui.file_dialogs import ask_save
 from app.ui.item_views import on_open, whole_rows
-from app.ui.jobs import BackgroundJob, Progress
+from app.ui.jobs import BackgroundJob, Progress, counting, worker_database
 from app.ui.look import ERROR, MUTED, tint
 from app.ui.session import current_actor
 from app.ui.signals import emit
@@ -367,19 +367,11 @@ class AuditWindow(QWidget):
         db_path, f, actor = self.db.path, self.filter, current_actor(self.db)
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> int:
-            progress(0, 0, "")
-            db = connect(db_path, migrate=False)
-            try:
+            count = counting(progress)
+            with worker_database(db_path) as db:
                 return audit.export_audit(
-                    db,
-                    path,
-                    f,
-                    by=actor,
-                    progress=lambda n, total: progress(n, total, ""),
-                    cancelled=cancelled,
+                    db, path, f, by=actor, progress=count, cancelled=cancelled
                 )
-            finally:
-                db.close()
 
         job = BackgroundJob(
             work,

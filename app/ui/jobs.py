@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from app import qt
-from app.models.db import StorageError, translate_error
+from app.models.db import Database, StorageError, connect, translate_error
 from app.models.errors import DomainError
 from app.qt.core import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from app.qt.widgets import QProgressDialog, QWidget
@@ -26,6 +28,24 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress, Callable[[], bool]], object]
+
+
+def counting(progress: Progress) -> Callable[[int, int], None]:
+    """Show a job's ``progress`` busy at once (its dialog then appears after its minimum
+    duration, before the first count) and return the ``progress(n, total)`` a model
+    service reports its count through."""
+    progress(0, 0, "")
+    return lambda n, total: progress(n, total, "")
+
+
+@contextmanager
+def worker_database(path: Path) -> Iterator[Database]:
+    """The worker's own connection (a sqlite3 connection belongs to the thread that made it)."""
+    database = connect(path, migrate=False)
+    try:
+        yield database
+    finally:
+        database.close()
 
 
 class Worker(QObject):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.models import register
 from app.models.accounts import WORKERS
-from app.models.db import Database, StorageError, connect
+from app.models.db import Database, StorageError
 from app.models.errors import OperationCancelledError
 from app.models.ledger import export_ledger
 from app.models.register import RegisterFilter
@@ -35,7 +35,7 @@ from app.qt.widgets import (
 from app.ui import messages, session
 from app.ui.cases.widgets import em, fit_to_screen, hint_label
 from app.ui.file_dialogs import ask_save
-from app.ui.jobs import BackgroundJob, Progress
+from app.ui.jobs import BackgroundJob, Progress, counting, worker_database
 from app.ui.look import ERROR, NOTICE_BORDER, NOTICE_FILL, Heading, Panel
 from app.ui.session import current_actor
 from app.ui.signals import emit
@@ -183,22 +183,19 @@ class ExportDialog(QDialog):
         written: list[int] = []
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> int:
-            progress(0, 0, "")  # the progress dialog shows after its minimum duration
-            db = connect(db_path, migrate=False)
-            try:
-                count = export_ledger(
+            count = counting(progress)  # the dialog shows after its minimum duration
+            with worker_database(db_path) as db:
+                written_count = export_ledger(
                     db,
                     path,
                     include_ids=include_ids,
                     by=by,
                     filters=filters,
-                    progress=lambda n, total: progress(n, total, ""),
+                    progress=count,
                     cancelled=cancelled,
                 )
-            finally:
-                db.close()
-            written.append(count)
-            return count
+            written.append(written_count)
+            return written_count
 
         self.target = path
         self._written = written

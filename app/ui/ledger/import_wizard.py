@@ -31,7 +31,7 @@ from pathlib import Path
 
 from app.models import backup, office
 from app.models.accounts import Actor
-from app.models.db import Database, StorageError, connect
+from app.models.db import Database, StorageError
 from app.models.errors import (
     ColumnMappingError,
     OperationCancelledError,
@@ -73,7 +73,7 @@ from app.ui import messages
 from app.ui.backup_window import describe_stage
 from app.ui.cases.widgets import current_actor, em, fit_to_screen
 from app.ui.file_dialogs import ask_open
-from app.ui.jobs import BackgroundJob, Progress
+from app.ui.jobs import BackgroundJob, Progress, worker_database
 from app.ui.ledger.import_pages import (
     SHEET_ROWS,
     STEP_TITLES,
@@ -735,23 +735,21 @@ class ImportWizard(QDialog):
         basis = self.closing_basis()
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> object:
-            db = connect(db_path, migrate=False)
-            try:
-                return preview(
-                    db,
-                    workbook,
-                    sheet,
-                    header_row,
-                    mapping,
-                    closing_basis=basis,
-                    today=today,
-                    progress=lambda n, total: progress(n, total, ""),
-                    cancelled=cancelled,
-                )
-            except ColumnMappingError as exc:
-                return exc
-            finally:
-                db.close()
+            with worker_database(db_path) as db:
+                try:
+                    return preview(
+                        db,
+                        workbook,
+                        sheet,
+                        header_row,
+                        mapping,
+                        closing_basis=basis,
+                        today=today,
+                        progress=lambda n, total: progress(n, total, ""),
+                        cancelled=cancelled,
+                    )
+                except ColumnMappingError as exc:
+                    return exc
 
         return self._run(
             "preview",
@@ -945,8 +943,7 @@ class ImportWizard(QDialog):
         total = len(self.choice()[0])
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> object:
-            db = connect(db_path, migrate=False)
-            try:
+            with worker_database(db_path) as db:
                 # A checked backup first: an import changes much at once (docs/backup.md).
                 backup.before_change(
                     db.conn, db_path, backup.Kind.IMPORT, progress=progress, cancelled=cancelled
@@ -960,8 +957,6 @@ class ImportWizard(QDialog):
                     progress=lambda n, _total: progress(n, total, ""),
                     cancelled=cancelled,
                 )
-            finally:
-                db.close()
 
         return self._run(
             "import",

@@ -8,10 +8,7 @@ every file written or read, and kept only as long as the work that needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
 
 from app.models import db as dbmod
 from app.models.db import Database
@@ -237,16 +234,6 @@ def path_row(line: QLineEdit, button: QWidget) -> QWidget:
 
 
 # --------------------------------------------------------------------------- the database
-
-
-@contextmanager
-def worker_database(path: Path) -> Iterator[Database]:
-    """The worker's own connection (a sqlite3 connection belongs to the thread that made it)."""
-    database = dbmod.connect(path, migrate=False)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def reopen(db: Database) -> None:

@@ -48,7 +48,7 @@ from app.ui.cases.widgets import (
 )
 from app.ui.chooser import settle_all
 from app.ui.file_dialogs import ask_save, last_folder
-from app.ui.jobs import BackgroundJob, Progress
+from app.ui.jobs import BackgroundJob, Progress, counting, worker_database
 from app.ui.look import NOTICE_BORDER, NOTICE_FILL, Panel
 from app.ui.signals import emit
 from app.ui.sync.common import (
@@ -63,7 +63,6 @@ from app.ui.sync.common import (
     passphrase_problems,
     path_row,
     show_toggle,
-    worker_database,
 )
 
 TITLE = "准备外出笔记本"
@@ -468,7 +467,7 @@ class PrepareDialog(ServiceDialog):
         today = self._today()
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> field.FieldLaptop:
-            progress(0, 0, "")
+            count = counting(progress)
             with worker_database(db_path) as database:
                 return files.write_starter(
                     database,
@@ -479,7 +478,7 @@ class PrepareDialog(ServiceDialog):
                     block_size=block_size,
                     by=by,
                     today=today,
-                    progress=lambda n, total: progress(n, total, ""),
+                    progress=count,
                     cancelled=cancelled,
                 )
 

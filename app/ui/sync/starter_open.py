@@ -24,7 +24,7 @@ from app.qt.core import QObject, Signal
 from app.qt.widgets import QWidget
 from app.ui import messages
 from app.ui.file_dialogs import ask_open
-from app.ui.jobs import BackgroundJob, Progress
+from app.ui.jobs import BackgroundJob, Progress, counting
 from app.ui.signals import emit
 from app.ui.sync.common import (
     STARTER_FILTER,
@@ -105,12 +105,11 @@ class StarterOpener(QObject):
         self.db.close()
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> dict[str, Any]:
-            progress(0, 0, "")
             return files.open_starter(
                 path,
                 target,
                 passphrase=passphrase,
-                progress=lambda n, total: progress(n, total, ""),
+                progress=counting(progress),
                 cancelled=cancelled,
             )
 

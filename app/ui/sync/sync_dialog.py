@@ -35,7 +35,7 @@ from app.ui import messages
 from app.ui.backup_window import describe_stage
 from app.ui.cases.widgets import current_actor, em, fit_to_screen, grow_to_fit, hint_label
 from app.ui.file_dialogs import ask_open, ask_save
-from app.ui.jobs import BackgroundJob, Progress
+from app.ui.jobs import BackgroundJob, Progress, counting, worker_database
 from app.ui.look import Heading
 from app.ui.signals import emit
 from app.ui.sync.common import (
@@ -47,7 +47,6 @@ from app.ui.sync.common import (
     file_size,
     local_time,
     open_device_name,
-    worker_database,
 )
 
 TITLE = "同步"
@@ -250,7 +249,7 @@ class SyncDialog(QDialog):
         by = current_actor(self.db)  # read here: the worker has its own connection
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> Applied | NothingNew:
-            progress(0, 0, "")
+            count = counting(progress)
             with worker_database(db_path) as database:
                 try:
                     return files.apply_sync(
@@ -258,7 +257,7 @@ class SyncDialog(QDialog):
                         path,
                         passphrase=passphrase,
                         by=by,
-                        progress=lambda n, total: progress(n, total, ""),
+                        progress=count,
                         cancelled=cancelled,
                         # A checked backup before the merge writes (docs/backup.md).
                         before_merge=lambda: backup.before_change(
@@ -330,7 +329,7 @@ class SyncDialog(QDialog):
         by = current_actor(self.db)
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> files.Written:
-            progress(0, 0, "")
+            count = counting(progress)
             with worker_database(db_path) as database:
                 return files.write_sync(
                     database,
@@ -338,7 +337,7 @@ class SyncDialog(QDialog):
                     passphrase=passphrase,
                     to=to,
                     by=by,
-                    progress=lambda n, total: progress(n, total, ""),
+                    progress=count,
                     cancelled=cancelled,
                 )
 
