@@ -313,6 +313,18 @@ def test_applications_and_referrals_in_several_months_count_once_in_a_year(desk:
     assert [r.values.confirmation_pending for r in by_mediator if r.label == "王建华"] == [1]
 
 
+def test_many_cases_changed_in_one_transaction_are_summed_at_its_commit(desk: Desk) -> None:
+    """More than summary.FEW cases at one commit (an import, a merge) take the grouped way."""
+    db = desk.db
+    with db.transaction():  # the services inside run as savepoints: one commit
+        made = [desk.register(date(2026, 1 + i % 10, 3)) for i in range(summary.FEW + 5)]
+        for case_id in made[::2]:
+            desk.accept(case_id, date(2026, 10, 20))
+        assert not summary.is_ready(db.conn)  # noted, summed at the commit
+    assert_summed_as_live(db)
+    assert indicators(db, Period.month(2026, 10), today=TODAY).accepted == len(made[::2])
+
+
 def test_a_writer_outside_the_program_leaves_the_summary_unused_until_the_next_commit(
     desk: Desk,
 ) -> None:

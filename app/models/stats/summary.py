@@ -323,10 +323,12 @@ _SAME_ROW = " AND ".join(f"o.{c} IS r.{c}" for c in _ROW_COLUMNS)
 _STORED = DIRTY.format(id="case_id")
 
 
-def _difference_sql() -> str:
+def _difference_sql(*, grouped: bool) -> str:
     """Add to the summary what the flushed cases count now (temp.stats_new_rows) less what
     their stored rows counted: only the rows that changed, mostly one month of a case (受理
-    adds the month of acceptance)."""
+    adds the month of acceptance). ``grouped``: summed per bit mask and key first (many
+    cases: the import, a merge); else each row added as it comes (a few cases: a sort per
+    statement would cost more than the rows)."""
     added = (
         "(SELECT * FROM temp.stats_new_rows r WHERE NOT EXISTS "
         "(SELECT 1 FROM stats_case_rows o WHERE o.case_id = r.case_id AND o.month = r.month "
@@ -338,9 +340,14 @@ def _difference_sql() -> str:
         f"AND o.month = r.month AND o.grp = r.grp AND {_SAME_ROW})) r"
     )
     rows = f"{_keyed(added)} UNION ALL {_keyed(gone, -1)}"
+    if grouped:
+        counts = _counts_sql(rows)
+    else:
+        each = ", ".join(f"sign * ((bits & {SUMMED_BITS[c]}) <> 0)" for c in COLUMNS)
+        counts = f"SELECT month, dim, key, {each}, sign * amount_fen FROM ({rows}) WHERE 1"
     sets = ", ".join(f"{n} = {n} + excluded.{n}" for n in (*COLUMNS, "amount_fen"))
     return (
-        f"INSERT INTO stats_months(month, dim, key, {_NAMES}) {_counts_sql(rows)} "
+        f"INSERT INTO stats_months(month, dim, key, {_NAMES}) {counts} "
         f"ON CONFLICT (month, dim, key) DO UPDATE SET {sets}"
     )
 
@@ -353,17 +360,19 @@ VERSION: Final = hashlib.sha256(
     "\n".join((*tables_sql().values(), live_rows_sql(), _counts_sql("x"))).encode()
 ).hexdigest()[:16]
 
+FEW: Final = 20  # cases a flush adds row by row; more are summed per mask first
 FLUSH_SQL: Final[tuple[str, ...]] = (
     tables_sql()["stats_case_rows"].replace(
         "CREATE TABLE stats_case_rows", "CREATE TEMP TABLE IF NOT EXISTS stats_new_rows"
     ),
     f"INSERT INTO temp.stats_new_rows {live_rows_sql(DIRTY)}",
-    _difference_sql(),
+    _difference_sql(grouped=False),  # (FLUSH_MANY: grouped)
     f"DELETE FROM stats_case_rows WHERE {_STORED}",
     "INSERT INTO stats_case_rows SELECT * FROM temp.stats_new_rows",
     "DELETE FROM temp.stats_new_rows",
     "DELETE FROM stats_dirty",
 )
+FLUSH_MANY: Final = (*FLUSH_SQL[:2], _difference_sql(grouped=True), *FLUSH_SQL[3:])
 
 
 # ---------------------------------------------------------------------------------------
@@ -416,7 +425,8 @@ def rebuild(conn: sqlite3.Connection) -> None:
 def flush(conn: sqlite3.Connection) -> None:
     """Bring the summary up to date for every case noted since the last flush (inside the
     caller's transaction; Database.transaction runs it before each commit)."""
-    for statement in FLUSH_SQL:
+    noted = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM stats_dirty LIMIT {FEW + 1})")
+    for statement in FLUSH_SQL if noted.fetchone()[0] <= FEW else FLUSH_MANY:
         conn.execute(statement)
 
 
