@@ -176,11 +176,8 @@ class InlineAdder(QFrame):
             if target is not None:
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
-        except DomainError as exc:
-            messages.warning(self, f"新增{self.noun}", exc.message)
-            return False
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
+        except (DomainError, StorageError) as exc:
+            messages.tell_refused(self, f"新增{self.noun}", exc)
             return False
         self.clear()
         self.hide()

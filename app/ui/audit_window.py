@@ -430,11 +430,8 @@ class AuditWindow(QWidget):
     def clear_file(self, file: str) -> int:
         try:
             cleared = personal_data.clear_import_rows(self.db, by=current_actor(self.db), file=file)
-        except DomainError as exc:
-            messages.warning(self, "清除台账原始行", exc.message)
-            return 0
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
+        except (DomainError, StorageError) as exc:
+            messages.tell_refused(self, "清除台账原始行", exc)
             return 0
         self.reload_files()
         self.apply_filter()
@@ -446,10 +443,7 @@ def open_audit(db: Database, parent: QWidget | None = None) -> AuditWindow | Non
     try:
         audit.authorize(db, current_actor(db))
         window = AuditWindow(db, parent)
-    except DomainError as exc:
-        messages.warning(parent, TITLE, exc.message)
-        return None
-    except StorageError as exc:
-        messages.show_storage_error(parent, exc)
+    except (DomainError, StorageError) as exc:
+        messages.tell_refused(parent, TITLE, exc)
         return None
     return window

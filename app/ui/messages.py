@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from app.models.errors import DomainError
 from app.qt.core import Qt
 from app.qt.widgets import QApplication, QMessageBox, QWidget
 
@@ -119,6 +120,15 @@ def error(parent: QWidget | None, title: str, text: str) -> QMessageBox | None:
 def show_storage_error(parent: QWidget | None, exc: StorageError) -> QMessageBox | None:
     """A database/disk problem (not a bug): its plain-Chinese message, no traceback."""
     return warning(parent, STORAGE_ERROR_TITLE, exc.message)
+
+
+def tell_refused(parent: QWidget | None, title: str, exc: DomainError | StorageError) -> None:
+    """Why a service did not go through: its refusal (a DomainError) under ``title``, or
+    the database problem as :func:`show_storage_error` tells it."""
+    if isinstance(exc, DomainError):
+        warning(parent, title, exc.message)
+    else:
+        show_storage_error(parent, exc)
 
 
 def confirm(

@@ -206,11 +206,8 @@ class ImportRowDialog(QDialog):
     def _run(self, fn: Any) -> bool:
         try:
             fn()
-        except DomainError as exc:
-            messages.warning(self, RAW_TITLE, exc.message)
-            return False
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
+        except (DomainError, StorageError) as exc:
+            messages.tell_refused(self, RAW_TITLE, exc)
             return False
         emit(self.changed)
         return True
@@ -263,11 +260,8 @@ def open_import_row(db: Database, case_id: str, parent: QWidget | None = None) -
     user may not see it (told)."""
     try:
         row = personal_data.show_import_row(db, case_id, by=current_actor(db))
-    except DomainError as exc:
-        messages.warning(parent, RAW_TITLE, exc.message)
-        return None
-    except StorageError as exc:
-        messages.show_storage_error(parent, exc)
+    except (DomainError, StorageError) as exc:
+        messages.tell_refused(parent, RAW_TITLE, exc)
         return None
     if row is None:
         messages.info(

@@ -107,11 +107,8 @@ class PartyPrivacyBar(QWidget):
                 case_id=case.id,
                 where=WHERE,
             )
-        except DomainError as exc:
-            messages.warning(self, "显示完整证件号码", exc.message)
-            return False
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
+        except (DomainError, StorageError) as exc:
+            messages.tell_refused(self, "显示完整证件号码", exc)
             return False
         self.revealed_party = party.party_id
         self.show_button.setEnabled(False)

@@ -79,11 +79,8 @@ def read(page: RegistryPage, path: Path) -> ImportPreviewDialog | None:
     kind = _kind(page)
     try:
         preview = sheets.read_sheet(page.db, path, kind)
-    except DomainError as exc:  # not an xlsx, password, wrong columns …
-        messages.warning(page, "无法导入这个表格", exc.message)
-        return None
-    except StorageError as exc:
-        messages.show_storage_error(page, exc)
+    except (DomainError, StorageError) as exc:  # not an xlsx, password, wrong columns, disk …
+        messages.tell_refused(page, "无法导入这个表格", exc)
         return None
     dialog = ImportPreviewDialog(page, preview)
     dialog.imported.connect(lambda _result: page.refresh())
@@ -182,11 +179,8 @@ class ImportPreviewDialog(QDialog):
                 by=current_actor(self.page.db),
                 skip_bad_rows=self.skip_bad.isChecked(),
             )
-        except DomainError as exc:
-            messages.warning(self, "没有导入", exc.message)
-            return False
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
+        except (DomainError, StorageError) as exc:
+            messages.tell_refused(self, "没有导入", exc)
             return False
         self.outcome = result
         emit(self.imported, result)

@@ -519,11 +519,8 @@ class ConflictsWindow(QWidget):
             messages.warning(self, TITLE, exc.message)
             self.reload_if_changed()  # a merge being written stays, the new version beside it
             return
-        except DomainError as exc:  # no permission
-            messages.warning(self, TITLE, exc.message)
-            return
-        except StorageError as exc:
-            messages.show_storage_error(self, exc)
+        except (DomainError, StorageError) as exc:  # no permission
+            messages.tell_refused(self, TITLE, exc)
             return
         self.shown = None  # gone from the list: the one in its place is shown next
         self.reload()
