@@ -69,7 +69,9 @@ class Mode(Enum):
     UNLOCK = "unlock"  # the locked user's password again
 
 
-def _password_line() -> QLineEdit:
+def password_line() -> QLineEdit:
+    """A password input (hidden characters, at most the longest password accepted); the
+    users dialog's password fields are these too."""
     line = QLineEdit()
     line.setEchoMode(QLineEdit.EchoMode.Password)
     line.setMaxLength(accounts.MAX_PASSWORD)
@@ -124,10 +126,10 @@ class LoginDialog(QDialog):
         self.intro.setWordWrap(True)
         self.user = QComboBox()
         self.user_name = QLabel()  # a fixed user (first password, change, unlock)
-        self.password = _password_line()
-        self.new_password = _password_line()
+        self.password = password_line()
+        self.new_password = password_line()
         self.new_password.setPlaceholderText(f"至少 {accounts.MIN_PASSWORD} 位")
-        self.repeat = _password_line()
+        self.repeat = password_line()
         self.message = QLabel()
         self.message.setWordWrap(True)
         tint(self.message, ERROR)

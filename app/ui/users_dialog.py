@@ -38,6 +38,7 @@ from app.ui.cases.service_dialog import ServiceDialog, call_service, keep_typed,
 from app.ui.cases.tables import local_time
 from app.ui.cases.widgets import FieldErrors, current_actor, em, error_banner, hint_label
 from app.ui.item_views import on_open, whole_rows
+from app.ui.login_dialog import password_line
 from app.ui.look import Heading
 from app.ui.signals import emit
 from app.ui.table_model import Column, ListTableModel, numbered
@@ -75,13 +76,6 @@ EVENT_COLUMNS: list[Column[LoginEvent]] = [
     Column("用户", lambda e: e.name),
     Column("事件", lambda e: accounts.EVENT_LABELS.get(e.event, e.event)),
 ]
-
-
-def _password_line() -> QLineEdit:
-    line = QLineEdit()
-    line.setEchoMode(QLineEdit.EchoMode.Password)
-    line.setMaxLength(accounts.MAX_PASSWORD)
-    return line
 
 
 class UserForm(ServiceDialog):
@@ -127,8 +121,8 @@ class UserForm(ServiceDialog):
             "",
             hint_label("调解员办理指派给这名调解员的案件。不选的话，新增时按同名的调解员对应。"),
         )
-        self.password = _password_line()
-        self.repeat = _password_line()
+        self.password = password_line()
+        self.repeat = password_line()
         if account is None:
             self.add_row("初始密码 *", self.password, name=accounts.PASSWORD_FIELD)
             self.add_row("再输一遍 *", self.repeat, name=accounts.REPEAT_FIELD)
@@ -221,8 +215,8 @@ class ResetPasswordDialog(ServiceDialog):
             save_text="重设密码",
         )
         self.account = account
-        self.password = _password_line()
-        self.repeat = _password_line()
+        self.password = password_line()
+        self.repeat = password_line()
         self.add_row("新密码 *", self.password, name=accounts.PASSWORD_FIELD)
         self.add_row("再输一遍 *", self.repeat, name=accounts.REPEAT_FIELD)
 
@@ -241,9 +235,9 @@ class ChangePasswordDialog(ServiceDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(db, "修改密码", parent, save_text="修改密码")
-        self.old = _password_line()
-        self.password = _password_line()
-        self.repeat = _password_line()
+        self.old = password_line()
+        self.password = password_line()
+        self.repeat = password_line()
         self.add_row("原密码 *", self.old, name=accounts.OLD_PASSWORD_FIELD)
         self.add_row("新密码 *", self.password, name=accounts.PASSWORD_FIELD)
         self.add_row("再输一遍 *", self.repeat, name=accounts.REPEAT_FIELD)
