@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from app.qt.core import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt
 from app.qt.gui import QKeyEvent
-from app.qt.widgets import QAbstractItemView, QTableView
+from app.qt.widgets import QAbstractItemView, QTableView, QWidget
 
 # Custom item-data roles every model of the program uses the same way.
 SortRole = Qt.ItemDataRole.UserRole + 1  # a native value (date, int, str) to sort by
@@ -34,6 +34,29 @@ class _EnterOpens(QObject):
             self._callback(self._view.currentIndex())
             return True
         return False
+
+
+class _DownGoesOn(QObject):
+    """↓ in a filter box goes on to the (narrowed) list it filters."""
+
+    def __init__(self, box: QWidget, listed: QWidget) -> None:
+        super().__init__(box)
+        self._listed = listed
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self._listed.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return False
+
+
+def down_goes_to(box: QWidget, listed: QWidget) -> None:
+    """Let ↓ in the filter ``box`` move the focus to ``listed``, the list it narrows."""
+    box.installEventFilter(_DownGoesOn(box, listed))
 
 
 def whole_rows(view: QAbstractItemView) -> None:

@@ -26,8 +26,7 @@ from app.models.reference import (
     referral_bodies,
 )
 from app.models.sync import numbers
-from app.qt.core import QEvent, QObject, Qt
-from app.qt.gui import QKeyEvent
+from app.qt.core import Qt
 from app.qt.widgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem, QWidget
 from app.ui.add_in_place import AddableList, MediatorAdder, mediators_later_note
 from app.ui.cases.case_pages import confirmation_window
@@ -52,6 +51,7 @@ from app.ui.cases.widgets import (
     show_row,
 )
 from app.ui.chooser import make_filterable
+from app.ui.item_views import down_goes_to
 from app.ui.look import NOTICE_BORDER, NOTICE_FILL, Panel
 
 MEDIATOR_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -236,7 +236,7 @@ class AssignDialog(ServiceDialog):
         self.filter.setPlaceholderText(FILTER_HINT)
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_mediators)
-        self.filter.installEventFilter(self)
+        down_goes_to(self.filter, self.mediators)
         # An empty list (or one without the mediator wanted) is no dead end: add one here.
         self.adder = MediatorAdder(db)
         self.adder.added.connect(self._mediator_added)
@@ -288,18 +288,6 @@ class AssignDialog(ServiceDialog):
         current = self.mediators.currentRow()
         if first is not None and (current < 0 or self.mediators.isRowHidden(current)):
             self.mediators.setCurrentRow(first)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # ↓ in the filter box goes on to the (narrowed) list.
-        if (
-            watched is self.filter
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-        ):
-            self.mediators.setFocus(Qt.FocusReason.TabFocusReason)
-            return True
-        return super().eventFilter(watched, event)
 
     def _list_mediator(self, m: office.Mediator, *, checked: bool) -> QListWidgetItem:
         detail = "专职" if m.full_time else "兼职"

@@ -22,8 +22,7 @@ from app.models.name_match import match_rank
 from app.models.registries import places
 from app.models.sync import exchange, field, files
 from app.models.sync.scope import Scope
-from app.qt.core import QEvent, QObject, Qt, Signal
-from app.qt.gui import QKeyEvent
+from app.qt.core import Qt, Signal
 from app.qt.widgets import (
     QCheckBox,
     QHBoxLayout,
@@ -48,6 +47,7 @@ from app.ui.cases.widgets import (
 )
 from app.ui.chooser import settle_all
 from app.ui.file_dialogs import ask_save, last_folder
+from app.ui.item_views import down_goes_to
 from app.ui.jobs import BackgroundJob, Progress, counting, worker_database
 from app.ui.look import NOTICE_BORDER, NOTICE_FILL, Panel
 from app.ui.signals import emit
@@ -119,7 +119,7 @@ class ChoiceList(QWidget):
         self.everything.toggled.connect(self._everything_toggled)
         self.list.itemChanged.connect(self._ticked)
         self.filter.textChanged.connect(self._filter)
-        self.filter.installEventFilter(self)
+        down_goes_to(self.filter, self.list)  # and Space there ticks
         self.setFocusProxy(self.everything)
 
     def items(self) -> list[QListWidgetItem]:
@@ -178,18 +178,6 @@ class ChoiceList(QWidget):
                 first = row
         if first is not None and self.list.isRowHidden(max(self.list.currentRow(), 0)):
             self.list.setCurrentRow(first)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # ↓ in the filter box goes on to the (narrowed) list, Space there ticks.
-        if (
-            watched is self.filter
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-        ):
-            self.list.setFocus(Qt.FocusReason.TabFocusReason)
-            return True
-        return super().eventFilter(watched, event)
 
 
 class PrepareDialog(ServiceDialog):
