@@ -56,7 +56,7 @@ def director(db: Database) -> Actor:
     return accounts.acting_as(db, office.current_user(db).id)
 
 
-def edit_details(db: Database, case_id: str, *, by: Actor, **changes: object) -> bool:
+def edit_details(db: Database, case_id: str, *, by: Actor, **changes: Any) -> bool:
     """Change some of a case's 案情 as the 案情 tab does: read, change, save (the fields not
     named stay as stored)."""
     from dataclasses import replace
@@ -65,7 +65,7 @@ def edit_details(db: Database, case_id: str, *, by: Actor, **changes: object) ->
     from app.models.casefile import load_case
 
     case = load_case(db, case_id)
-    wanted = replace(case.details, **changes)  # type: ignore[arg-type]
+    wanted = replace(case.details, **changes)
     return cases.update_case_details(
         db, case_id, wanted, loaded=case.details, stamp=case.stamp, by=by
     )

@@ -46,7 +46,7 @@ def test_the_spec_lists_every_shipped_resource(listed: str, folder: str, pattern
 
 def test_the_desktop_entry_starts_the_program_from_the_office_menu() -> None:
     entry = configparser.ConfigParser(interpolation=None)
-    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.optionxform = str  # type: ignore[assignment,method-assign]  # keep the keys' case
     entry.read(INSTALLER / "deb" / "mediation-desk.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
     assert desktop["Name"] == desktop["Name[zh_CN]"] == "乡镇人民调解工作台"

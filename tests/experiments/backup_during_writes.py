@@ -35,9 +35,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = "双方因宅基地边界和排水沟改道发生纠纷，多次协商未果，村委会调解未成。" * 20
@@ -75,7 +77,7 @@ class Figures:
     idle_backup: Check | None = None
     database_bytes: int = 0
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> dict[str, Any]:
         def tally(checks: list[Check]) -> dict[str, int]:
             return {
                 "taken": len(checks),
@@ -287,9 +289,9 @@ def _word(check: Check) -> str:
     return "ok"
 
 
-def _wait_for(condition: object, proc: subprocess.Popen[bytes], failure: str) -> None:
+def _wait_for(condition: Callable[[], bool], proc: subprocess.Popen[bytes], failure: str) -> None:
     deadline = time.monotonic() + 120
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(failure)
         time.sleep(0.05)
@@ -323,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                 {"summary": summary, "detail": asdict(figures)}, ensure_ascii=False, indent=2
             )
         )
-    program_ok = summary["program_backups"]["good"] == args.rounds  # type: ignore[index]
+    program_ok = summary["program_backups"]["good"] == args.rounds
     return 0 if program_ok else 1
 
 

@@ -288,11 +288,11 @@ def _case_problems(conn: sqlite3.Connection) -> list[str]:
 
 def kill_services(db_path: Path, rng: random.Random) -> Kill:
     writer = _start("services", str(db_path))
-    assert writer.stdout is not None
+    assert writer.stdout is not None and writer.stderr is not None
     first = writer.stdout.readline()
     if first.strip() != "ready":
         writer.kill()
-        raise RuntimeError(f"writer did not start: {first!r} {writer.stderr.read()}")  # type: ignore[union-attr]
+        raise RuntimeError(f"writer did not start: {first!r} {writer.stderr.read()}")
     began = time.monotonic()
     # The kill comes at a random moment after the writer's first reported commit, so that
     # a busy machine (a slow first commit) cannot make every kill land before any write.
@@ -338,11 +338,11 @@ def kill_import(base: Path, sheet: Path, folder: Path, duration: float, rng: ran
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     shutil.copy(base, db_path)
     writer = _start("import", str(db_path), str(sheet))
-    assert writer.stdout is not None
+    assert writer.stdout is not None and writer.stderr is not None
     first = writer.stdout.readline()
     if first.strip() != "applying":
         writer.kill()
-        raise RuntimeError(f"import writer failed: {first!r} {writer.stderr.read()}")  # type: ignore[union-attr]
+        raise RuntimeError(f"import writer failed: {first!r} {writer.stderr.read()}")
     began = time.monotonic()
     time.sleep(rng.uniform(0.0, duration * 1.15))
     writer.kill()

@@ -263,7 +263,7 @@ def test_the_office_keeps_one_active_director(office_db: Database) -> None:
         role="mediator",
         loaded=account(office_db, me.user_id),
     )
-    assert accounts.get_account(office_db, me.user_id).role == "mediator"  # type: ignore[union-attr]
+    assert account(office_db, me.user_id).role == "mediator"
     # now 李主任 is a mediator: user management is refused to them
     with pytest.raises(PermissionDeniedError, match="只有主任可以管理用户"):
         accounts.set_active(office_db, second, False, by=me)
@@ -279,7 +279,7 @@ def test_a_director_resets_a_forgotten_password_and_the_slowdown_goes(
     accounts.reset_password(office_db, zhou, by=user(office_db), password="new-pass-1")
     me = accounts.login(office_db, zhou, "new-pass-1", now=T0)
     assert me.name == "周玉梅"
-    assert accounts.get_account(office_db, zhou).must_change_password  # type: ignore[union-attr]
+    assert account(office_db, zhou).must_change_password
 
 
 def test_only_a_director_manages_users(office_db: Database) -> None:

@@ -76,6 +76,13 @@ def backups_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+def _day_of(name: str) -> int:
+    """The day of the month a backup's file name says it was made."""
+    dated = backup.parse_name(name)
+    assert dated is not None, name
+    return dated.when.day
+
+
 # --------------------------------------------------------------------------- names
 
 
@@ -293,7 +300,7 @@ def test_each_backup_applies_the_rota(tmp_path: Path) -> None:
     made = backup.make_backup_of(path, Kind.DAILY, now=datetime(2026, 11, 11, 9))
     # Nov 11 back to Nov 5: daily. Nov 1, a Sunday, is the last of ISO week 44; Nov 2-4 are
     # in week 45 with Nov 5-8, whose last is Nov 8.
-    days = sorted(backup.parse_name(n).when.day for n in backups_in(folder))  # type: ignore[union-attr]
+    days = sorted(_day_of(n) for n in backups_in(folder))
     assert days == [1, 5, 6, 7, 8, 9, 10, 11]
     assert [p.name for p in made.removed] == ["调解工作台备份-2026-11-04-0900-每日.sqlite3"]
 

@@ -3,6 +3,8 @@ nothing at all; and the office's 待受理 reminder setting."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from app.models import office
@@ -13,8 +15,8 @@ from app.models.registries import places
 from tests.helpers import director, edit_entry, snapshot
 
 
-def _setup(db: Database, **changes: object) -> str:
-    values: dict[str, object] = {
+def _setup(db: Database, **changes: Any) -> str:
+    values: dict[str, Any] = {
         "committee_name": "青山镇人民调解委员会",
         "abbr": "青山",
         "town_name": "青山镇",
@@ -23,7 +25,7 @@ def _setup(db: Database, **changes: object) -> str:
         "password": "qingshan26",
     }
     values.update(changes)
-    return office.setup_office(db, **values)  # type: ignore[arg-type]
+    return office.setup_office(db, **values)
 
 
 def test_mediators_and_printed_details_are_set_up_with_the_office(database: Database) -> None:

@@ -208,7 +208,8 @@ def test_a_director_corrects_and_clears_an_imports_raw_cells(
     cleared = personal_data.import_row(office_db, first)
     assert cleared is not None and cleared.cleared and cleared.cells == {}
     assert personal_data.clear_import_rows(office_db, by=director, file="2023年台账.xlsx") == 1
-    assert personal_data.import_row(office_db, second).cells == {}  # type: ignore[union-attr]
+    second_row = personal_data.import_row(office_db, second)
+    assert second_row is not None and second_row.cells == {}
     actions = office_db.column("SELECT action FROM privacy_events ORDER BY at, rowid")
     assert actions == ["show_id", "correct_import_row", "clear_import_row", "clear_import_row"]
     assert office_db.scalar("SELECT count(*) FROM import_rows WHERE cells LIKE '%138%'") == 0

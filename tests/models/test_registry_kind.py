@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-import openpyxl  # type: ignore[import-untyped, unused-ignore]
+import openpyxl
 import pytest
 
 from app.models import office

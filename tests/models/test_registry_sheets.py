@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped, unused-ignore]
+import openpyxl
 import pytest
 
 from app.models import office

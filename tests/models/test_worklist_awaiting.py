@@ -4,6 +4,7 @@ it has waited, and the ones waiting past the office's limit marked late."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from app.models import cases, demo, office, register
 from app.models.db import Database
@@ -16,8 +17,8 @@ def _register(db: Database, days_ago: int, applicant: str) -> str:
     return register_dispute(db, applicant=applicant, registered_on=TODAY - timedelta(days=days_ago))
 
 
-def _waiting(db: Database, **kwargs: object) -> list[tuple[str, date, str, bool]]:
-    work = register.worklist(db, today=TODAY, **kwargs)  # type: ignore[arg-type]
+def _waiting(db: Database, **kwargs: Any) -> list[tuple[str, date, str, bool]]:
+    work = register.worklist(db, today=TODAY, **kwargs)
     return [(w.parties, w.when, w.note, w.late) for w in work.awaiting_acceptance]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from pypdf.generic import ContentStream
 
@@ -28,8 +29,8 @@ from tests.printing.helpers import (
 MEDIATORS = ["王建华", "陈秀兰", "刘春梅"]
 
 
-def draft_of(case: CaseFile, **kw: object) -> AgreementDraft:
-    values: dict[str, object] = dict(
+def draft_of(case: CaseFile, **kw: Any) -> AgreementDraft:
+    values: dict[str, Any] = dict(
         facts="双方因货款结算发生纠纷，被申请人认可欠款。",
         terms=list(TERMS),
         perform_manner="银行转账",
@@ -42,7 +43,7 @@ def draft_of(case: CaseFile, **kw: object) -> AgreementDraft:
         updated_by_name="李主任",
     )
     values.update(kw)
-    return AgreementDraft(**values)  # type: ignore[arg-type]
+    return AgreementDraft(**values)
 
 
 def mediating(case: CaseFile | None = None, **kw: object) -> CaseFile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from types import ModuleType
 
 import pytest
 
@@ -47,8 +48,8 @@ def case_with_records(**kw: object) -> CaseFile:
     return replace(base, sessions=[INVESTIGATION, *base.sessions])
 
 
-def text_of(module: object, case: CaseFile) -> str:
-    pdf = module.build(case, OFFICE)  # type: ignore[attr-defined]
+def text_of(module: ModuleType, case: CaseFile) -> str:
+    pdf = module.build(case, OFFICE)
     assert "None" not in all_text(pdf)
     check_lines(pdf, footer=module is not cover)
     return all_text(pdf)
@@ -310,10 +311,10 @@ BLANKS = [
 
 
 @pytest.mark.parametrize("module", BLANKS, ids=lambda m: m.KEY)
-def test_blank_forms(module: object) -> None:
-    pdf = module.build_blank(OFFICE)  # type: ignore[attr-defined]
+def test_blank_forms(module: ModuleType) -> None:
+    pdf = module.build_blank(OFFICE)
     text = all_text(pdf)
-    assert module.TITLE in text  # type: ignore[attr-defined]
+    assert module.TITLE in text
     assert "None" not in text
     assert len(reader(pdf).pages) <= 2
     check_lines(pdf, footer=module is not cover)
@@ -367,7 +368,8 @@ def test_the_salutation_stays_with_the_addressee(length: int) -> None:
     ):
         case = full_case(facts=facts)
         if module is confirmation:
-            case = with_agreement(case, terms=[*case.agreement.terms, facts])  # type: ignore[union-attr]
+            assert case.agreement is not None
+            case = with_agreement(case, terms=[*case.agreement.terms, facts])
         lines = check_lines(module.build(case, OFFICE))
         salutation = next(i for i, d in enumerate(lines) if d.text == "此致")
         after = lines[salutation + 1]
@@ -412,8 +414,8 @@ def test_dates_and_places_fit_their_cells() -> None:
 
 
 @pytest.mark.parametrize("module", [investigation, follow_up], ids=lambda m: m.KEY)
-def test_blank_records_are_one_page(module: object) -> None:
-    pdf = module.build_blank(OFFICE)  # type: ignore[attr-defined]
+def test_blank_records_are_one_page(module: ModuleType) -> None:
+    pdf = module.build_blank(OFFICE)
     assert len(reader(pdf).pages) == 1
     assert "签名：" in all_text(pdf)
 

@@ -75,7 +75,7 @@ def test_out_of_range(bad: int) -> None:
 @pytest.mark.parametrize("bad", [1.5, "100", True])
 def test_not_an_int(bad: object) -> None:
     with pytest.raises(TypeError):
-        amount_in_words(bad)  # type: ignore[arg-type]
+        amount_in_words(bad)  # type: ignore[arg-type]  # the wrong types it refuses
 
 
 @pytest.mark.parametrize(

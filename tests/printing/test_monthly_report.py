@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
+from openpyxl import load_workbook
 
 from app.models.monthly_report import (
     FIELD_LABELS,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
+from openpyxl import load_workbook
 
 from app.models import db as dbmod
 from app.models import demo, ledger, sheet_print

@@ -76,8 +76,9 @@ def measure(dialog: QWidget) -> dict[str, Any]:
     _wait()
     screen = dialog.screen()
     buttons = []
+    body = dialog.body  # type: ignore[attr-defined]  # each dialog measured: a form with a body
     for button in dialog.findChildren(QPushButton):
-        if not button.isVisibleTo(dialog) or dialog.body.isAncestorOf(button):  # type: ignore[attr-defined]
+        if not button.isVisibleTo(dialog) or body.isAncestorOf(button):
             continue  # a button of the form scrolls with it
         top_left = button.mapToGlobal(button.rect().topLeft())
         shown = button.visibleRegion().boundingRect()

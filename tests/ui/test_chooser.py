@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import office
@@ -21,6 +21,7 @@ from app.ui.cases.register_dialog import RegisterDialog
 from app.ui.chooser import MatchModel, mark_blank
 from app.ui.register_view import RegisterPage
 from tests.conftest import TODAY
+from tests.ui.cases.helpers import qt_application
 from tests.ui.message_boxes import Boxes
 from tests.ui.shell_helpers import on_screen, wait_count
 from tests.ui.user import activate, show_dialog, type_text
@@ -105,7 +106,9 @@ def test_typed_characters_settle_on_the_first_match_when_leaving(
     assert dialog.village.currentText() == "桃园村"
 
     # Inside a name counts too, after the names that start with it.
-    dialog.village.lineEdit().clear()  # type: ignore[union-attr]
+    line = dialog.village.lineEdit()
+    assert line is not None
+    line.clear()
     assert offers_after(qtbot, dialog.village, "c") == ["红旗村", "桃园村"]  # cūn, inside both
     leave(qtbot, dialog.village)
     assert dialog.village.currentText() == "红旗村"
@@ -195,7 +198,7 @@ def test_every_register_filter_shows_its_entry_whole(
     """A box sized to its entries leaves room for the text field's margins and cursor:
     the text does not scroll, so its first character is never cut off."""
     application.load_fonts()  # the program's own font, as users see it
-    application.apply_font_size(QApplication.instance(), size)  # type: ignore[arg-type]
+    application.apply_font_size(qt_application(), size)
     page = on_screen(qtbot, RegisterPage(demo_db, today=lambda: TODAY), 1400, 800)
     assert page.refresh()
     for combo in (page.state, page.category, page.source, page.village, page.mediator):

@@ -38,6 +38,7 @@ from app.ui.register_model import (
 from app.ui.register_view import RegisterPage
 from app.ui.sort_arrow import fix_sort_arrow
 from tests.conftest import TODAY
+from tests.ui.cases.helpers import qt_application
 from tests.ui.message_boxes import Boxes
 
 # What the program's window is on a 1366×768 screen (fit_to_screen of 1280×820), and the
@@ -58,7 +59,7 @@ def register_window(
 ) -> tuple[MainWindow, QTableView, QHeaderView]:
     """The main window at ``size`` and 字号 ``key`` showing the register, its table and the
     table's header, once the columns are shared out."""
-    application.apply_font_size(QApplication.instance(), key)  # type: ignore[arg-type]
+    application.apply_font_size(qt_application(), key)
     window = MainWindow(db, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.resize(*size)
@@ -167,7 +168,7 @@ def test_a_dragged_column_keeps_its_width_when_the_window_changes(
     assert header.sectionSize(COL_VILLAGE) == 160
     assert table.horizontalScrollBar().maximum() == 0  # the others made room
     # A new 字号 starts afresh: the old width means nothing at the new size.
-    application.apply_font_size(QApplication.instance(), "normal")  # type: ignore[arg-type]
+    application.apply_font_size(qt_application(), "normal")
     assert header.sectionSize(COL_VILLAGE) < 160
 
 

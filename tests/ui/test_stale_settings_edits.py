@@ -19,7 +19,7 @@ from app.models import office
 from app.models.db import Database
 from app.models.monthly_report import get_texts, report_committee_id
 from app.ui import ui_settings
-from app.ui.cases.service_dialog import STALE_TITLE
+from app.ui.cases.service_dialog import STALE_TITLE, ServiceDialog
 from app.ui.clause_templates_dialog import ClauseTemplatesDialog, open_clause_templates
 from app.ui.office_details_dialog import OfficeDetailsDialog, open_office_details
 from app.ui.printing.context import apply_print_font
@@ -63,8 +63,8 @@ def details_dialog(qtbot: QtBot, db: Database) -> OfficeDetailsDialog:
     return dialog
 
 
-def click_save(qtbot: QtBot, dialog: QWidget) -> None:
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+def click_save(qtbot: QtBot, dialog: ServiceDialog) -> None:
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
 
 def test_office_details_saved_in_another_window_are_not_reverted(

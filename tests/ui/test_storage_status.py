@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 import shiboken6
@@ -150,7 +151,7 @@ def hook(qapp, monkeypatch) -> Iterator[None]:
             w.close()
 
 
-def _raised(exc: BaseException) -> tuple[type[BaseException], BaseException, object]:
+def _raised(exc: BaseException) -> tuple[type[BaseException], BaseException, TracebackType | None]:
     try:
         raise exc
     except BaseException as caught:
@@ -160,7 +161,7 @@ def _raised(exc: BaseException) -> tuple[type[BaseException], BaseException, obj
 @pytest.mark.usefixtures("hook")
 def test_a_raw_corruption_error_is_the_damaged_message_not_the_crash_dialog(boxes):
     crash_dialog.handle_exception(
-        *_raised(sqlite3.DatabaseError("database disk image is malformed"))  # type: ignore[arg-type]
+        *_raised(sqlite3.DatabaseError("database disk image is malformed"))
     )
     assert boxes.titles() == [messages.STORAGE_ERROR_TITLE]
     assert "已损坏" in boxes.calls[0][2]
@@ -169,9 +170,7 @@ def test_a_raw_corruption_error_is_the_damaged_message_not_the_crash_dialog(boxe
 
 @pytest.mark.usefixtures("hook")
 def test_a_raw_sqlite_bug_still_gets_the_crash_dialog(qtbot, boxes):
-    crash_dialog.handle_exception(
-        *_raised(sqlite3.OperationalError("no such column: nonsense"))  # type: ignore[arg-type]
-    )
+    crash_dialog.handle_exception(*_raised(sqlite3.OperationalError("no such column: nonsense")))
     assert boxes.calls == []
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog)]
     assert dialogs and "no such column" in dialogs[0].report()

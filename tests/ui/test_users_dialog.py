@@ -85,8 +85,9 @@ def test_the_director_adds_a_mediator_who_is_linked_to_their_record(
     assert rows(users) == [("李主任", "主任", "", "正常")]
     add(qtbot, users, "王建华", "调解员", "wang-first")
     assert rows(users)[1] == ("王建华", "调解员", "王建华", "下次登录时设置自己的密码")
-    assert users.current() is not None and users.current().name == "王建华"  # type: ignore[union-attr]
-    me = accounts.login(office_db, users.current().id, "wang-first")  # type: ignore[union-attr]
+    current = users.current()
+    assert current is not None and current.name == "王建华"
+    me = accounts.login(office_db, current.id, "wang-first")
     wang = next(m.id for m in office.mediators(office_db) if m.name == "王建华")
     assert (me.role, me.mediator_id) == ("mediator", wang)
 
@@ -214,7 +215,9 @@ def test_a_forgotten_password_is_reset(
     qtbot: QtBot, users: UsersDialog, office_db: Database
 ) -> None:
     add(qtbot, users, "周玉梅", "调解员", "zhou-first")
-    uid = users.current().id  # type: ignore[union-attr]
+    current = users.current()
+    assert current is not None
+    uid = current.id
     accounts.change_password(
         office_db, by=accounts.acting_as(office_db, uid), old="zhou-first", password="zhou-own1"
     )
@@ -242,8 +245,10 @@ def test_stopping_an_account_asks_and_ones_own_cannot_be_stopped(
     assert boxes.titles() == ["停用用户"]
     assert rows(users)[-1] == ("周玉梅", "调解员", "", "已停用")
     assert users.active_button.text() == "启用(&S)"
+    zhou = users.current()
+    assert zhou is not None
     with pytest.raises(accounts.LoginError, match="已停用"):
-        accounts.login(office_db, users.current().id, "zhou-first")  # type: ignore[union-attr]
+        accounts.login(office_db, zhou.id, "zhou-first")
     click(qtbot, users.active_button)  # 启用: no question
     assert rows(users)[1][3] == "下次登录时设置自己的密码"
 

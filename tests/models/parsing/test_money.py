@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from app.models.errors import ValidationError
 from app.models.parsing import money
+from app.models.parsing.cells import Cell
 from app.models.parsing.errors import ParseError
 
 HOW = "请只填数字，如 3600 或 3600.50（单位：元）"
@@ -176,9 +177,9 @@ def test_every_typed_spelling_reads_the_same_in_a_sheet() -> None:
         (math.nan, "“nan”不是金额（单元格里是一个无效的数值），请改成数字。"),
     ],
 )
-def test_a_cell_that_is_no_amount_says_how_to_write_it(cell: object, message: str) -> None:
+def test_a_cell_that_is_no_amount_says_how_to_write_it(cell: Cell, message: str) -> None:
     with pytest.raises(money.MoneyError) as caught:
-        money.cell_amount(cell)  # type: ignore[arg-type]
+        money.cell_amount(cell)
     assert caught.value.message == message
     assert isinstance(caught.value, ParseError)
 

@@ -127,11 +127,17 @@ def closed(db: Database, outcome: str = "agreement_written") -> str:
 # ---------------------------------------------------------------------- the case window
 
 
+def qt_application() -> QApplication:
+    """The running application (``QApplication.instance()`` is typed as the core one)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
 @contextmanager
 def type_size(key: str) -> Iterator[None]:
     """The program in one of the large-type settings while the block runs."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
+    app = qt_application()
     before = app.font()
     apply_font_size(app, key)
     try:

@@ -23,6 +23,7 @@ from tests.ui.cases.helpers import (
     mediating,
     open_action,
     open_window,
+    qt_application,
     register,
     valid_id,
     wrong_check_digit,
@@ -107,7 +108,7 @@ def test_a_star_follows_the_type_size(
     caption = dialog.side_a.forms[0].name_box.caption
     assert caption is not None
     before = caption.contentsMargins().right()
-    apply_font_size(QApplication.instance(), "xlarge")  # type: ignore[arg-type]
+    apply_font_size(qt_application(), "xlarge")
     assert caption.contentsMargins().right() > before
     assert red_star_drawn(caption)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from app.models import db as dbmod
@@ -43,9 +44,9 @@ def two_windows(
     return case_id, a, b
 
 
-def replace_text(qtbot: QtBot, box: object, text: str) -> None:
-    box.selectAll()  # type: ignore[attr-defined]
-    type_text(qtbot, box, text)  # type: ignore[arg-type]
+def replace_text(qtbot: QtBot, box: QLineEdit | QPlainTextEdit, text: str) -> None:
+    box.selectAll()
+    type_text(qtbot, box, text)
 
 
 def test_a_details_save_after_another_windows_save_is_refused_then_reloaded(

@@ -38,9 +38,10 @@ def dialog(qtbot: QtBot, demo_db: Database, boxes: Boxes) -> Iterator[KitDialog]
     yield d
     for preview in parent.findChildren(PreviewWindow):
         preview.close()
-    if shiboken6.isValid(d) and d.job is not None and d.job.is_running:
-        d.job.cancel()
-        qtbot.waitUntil(lambda: not d.job.is_running, timeout=10000)  # type: ignore[union-attr]
+    job = d.job if shiboken6.isValid(d) else None
+    if job is not None and job.is_running:
+        job.cancel()
+        qtbot.waitUntil(lambda: not job.is_running, timeout=10000)
 
 
 def choose(d: KitDialog, name: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
@@ -45,7 +46,7 @@ def own_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
 _before: dict[int, int] = {}
 
 
-def records(db: Database) -> list[dict[str, object]]:
+def records(db: Database) -> list[dict[str, Any]]:
     return [
         {**dict(r), "data": json.loads(r["data"])}
         for r in db.query(
@@ -161,7 +162,7 @@ def test_the_bound_case_file_is_recorded_with_the_forms_in_it(
     assert window.save_to(tmp_path / "卷宗.pdf")
     (record,) = records(own_db)
     assert record["action"] == "save_ids" and record["case_id"] == c.id
-    forms = record["data"]["forms"]  # type: ignore[index]
+    forms = record["data"]["forms"]
     assert forms[0] == "人民调解卷宗"
     assert set(forms[1:]) == {
         "人民调解申请书",

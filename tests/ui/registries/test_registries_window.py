@@ -6,12 +6,13 @@ import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import openpyxl
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.models import demo, office
@@ -26,6 +27,8 @@ from app.ui.signals import emit
 from tests.helpers import fill_demo, log_in
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import choose, click, commit_text
+
+W = TypeVar("W", bound=QWidget)
 
 
 @pytest.fixture
@@ -68,6 +71,13 @@ def error_of(form: RegistryForm, field: str) -> str:
     return box.error.text() if box.has_error else ""
 
 
+def form_input(form: RegistryForm, name: str, kind: type[W]) -> W:
+    """The form's input for the field ``name`` (the form keeps them as any QWidget)."""
+    widget = form.widgets[name]
+    assert isinstance(widget, kind), (name, type(widget))
+    return widget
+
+
 def open_form(qtbot: QtBot, page: RegistryPage, *, edit: bool = False) -> RegistryForm:
     window = page.window()
     assert isinstance(window, RegistriesWindow)
@@ -79,7 +89,7 @@ def open_form(qtbot: QtBot, page: RegistryPage, *, edit: bool = False) -> Regist
 
 
 def test_every_registry_has_a_tab_with_a_checked_model(
-    window: RegistriesWindow, qtmodeltester: object
+    window: RegistriesWindow, qtmodeltester: ModelTester
 ) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         k.title for k in reg.KINDS
@@ -87,7 +97,7 @@ def test_every_registry_has_a_tab_with_a_checked_model(
     for spec in reg.KINDS:
         page = window.page(spec.key)
         assert page.model.rowCount() > 0, spec.title  # the demo fills every registry
-        qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+        qtmodeltester.check(page.model)
 
 
 def test_a_village_short_of_legal_advisers_is_warned_about(window: RegistriesWindow) -> None:
@@ -105,7 +115,7 @@ def test_adding_a_legal_adviser_clears_the_warning(
     page = window.page("legal_advisers")
     choose(page.scope, "桃园村")
     form = open_form(qtbot, page)
-    assert form.widgets["village_id"].currentText() == "桃园村"  # type: ignore[attr-defined]
+    assert form_input(form, "village_id", QComboBox).currentText() == "桃园村"
     commit_text(form.widgets["name"], "孙𠀾华")
     commit_text(form.widgets["phone"], "139 1234 5678")
     commit_text(form.widgets["area"], "五组、六组")
@@ -131,7 +141,7 @@ def test_a_wrong_phone_is_shown_beside_the_field_and_nothing_is_saved(
     click(qtbot, form.save_button)
     assert "联系电话" in error_of(form, reg.PHONE_FIELD)
     assert shiboken6.isValid(form) and form.isVisible()
-    assert form.widgets["name"].text() == "孙国强"  # type: ignore[attr-defined]
+    assert form_input(form, "name", QLineEdit).text() == "孙国强"
     assert reg.LEGAL_ADVISERS.list(demo_db) == before
 
 
@@ -144,8 +154,9 @@ def test_editing_a_household_keeps_its_members(
     page.table.setCurrentIndex(page.proxy.index(0, 0))
     household = page.selected_row()
     form = open_form(qtbot, page, edit=True)
-    assert form.widgets["members"].text() == reg.format_members(household.members)  # type: ignore[attr-defined]
-    form.widgets["notes"].clear()  # type: ignore[attr-defined]
+    members = form_input(form, "members", QLineEdit)
+    assert members.text() == reg.format_members(household.members)
+    form_input(form, "notes", QPlainTextEdit).clear()
     commit_text(form.widgets["notes"], "独居老人，常回访")
     with qtbot.waitSignal(page.changed):
         click(qtbot, form.save_button)

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from app.models import register
 from app.models.db import StorageError
-from app.models.stats import Period
+from app.models.stats import By, Period
 from app.ui.jobs import BackgroundJob
+from app.ui.stats.charts import MonthlyBarChart, RateLineChart
 from app.ui.stats.drill_down import (
     COL_CATEGORY,
     COL_NUMBER,
@@ -46,8 +47,8 @@ def cell(window: StatsWindow, indicator: str, col: int = COL_THIS) -> QModelInde
     return window.indicators.index(window.indicators.row_of(indicator), col)
 
 
-def breakdown_cell(window: StatsWindow, by: str, row: str, indicator: str) -> QModelIndex:
-    model = window.breakdowns[by]  # type: ignore[index]
+def breakdown_cell(window: StatsWindow, by: By, row: str, indicator: str) -> QModelIndex:
+    model = window.breakdowns[by]
     return model.index(model.row_of(row), BREAKDOWN_COL[indicator])
 
 
@@ -240,10 +241,10 @@ def test_the_parties_take_the_room_the_other_columns_leave(
     )
 
 
-def _month_point(chart: object, month: int) -> QPoint:
+def _month_point(chart: MonthlyBarChart | RateLineChart, month: int) -> QPoint:
     """The middle of ``month``'s slot (0 for January) in a chart's plot area."""
-    plot = chart.plot_rect()  # type: ignore[attr-defined]
-    slot = chart.slot(plot)  # type: ignore[attr-defined]
+    plot = chart.plot_rect()
+    slot = chart.slot(plot)
     return QPoint(int(plot.left() + slot * (month + 0.5)), int(plot.center().y()))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 import shiboken6
-from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QFileDialog, QWidget

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from app.models.reference import categories
-from app.models.stats import BREAKDOWNS, LABELS, Indicators, Period, Report, report
+from app.models.stats import BREAKDOWNS, LABELS, By, Indicators, Period, Report, report
 from app.ui.item_views import RowRole, SortRole
 from app.ui.stats.drill_down import COL_NUMBER, COL_PARTIES, COL_STATE, CaseListModel
 from app.ui.stats.models import (
@@ -120,12 +120,12 @@ def test_indicator_cells_name_their_cases(may: Report) -> None:
 
 
 @pytest.mark.parametrize("by", BREAKDOWNS)
-def test_breakdown_models_pass_the_model_tester(qtmodeltester, may: Report, by: str) -> None:
-    model = BreakdownTableModel(by)  # type: ignore[arg-type]
+def test_breakdown_models_pass_the_model_tester(qtmodeltester, may: Report, by: By) -> None:
+    model = BreakdownTableModel(by)
     qtmodeltester.check(model)
     model.set_report(may)
     qtmodeltester.check(model)
-    assert model.rowCount() == len(may.breakdowns[by])  # type: ignore[index]
+    assert model.rowCount() == len(may.breakdowns[by])
     assert model.columnCount() == len(BREAKDOWN_INDICATORS) + 1
 
 

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from app.models import stats
 from app.models.db import Database, StorageError
 from app.models.reference import categories, sources
-from app.models.stats import LABELS, Indicators, Period, Report
+from app.models.stats import LABELS, By, Indicators, Period, Report
 from app.ui import jobs
 from app.ui.application import apply_font_size
 from app.ui.jobs import BackgroundJob
@@ -70,9 +70,9 @@ def as_shown(figures: Indicators) -> dict[str, str]:
     return {label: fmt_value(name, figures.value(name)) for name, label in LABELS.items()}
 
 
-def breakdown_rows(window: StatsWindow, by: str, indicator: str) -> dict[str, str]:
+def breakdown_rows(window: StatsWindow, by: By, indicator: str) -> dict[str, str]:
     """A breakdown tab's names (as the vertical header shows them) and one figure each."""
-    table = window.breakdown_tables[by]  # type: ignore[index]
+    table = window.breakdown_tables[by]
     model = table.model()
     col = BREAKDOWN_COL[indicator]
     return {
@@ -412,7 +412,12 @@ def test_changing_the_period_while_a_year_is_read_drops_the_stale_result(
 ) -> None:
     held.periods.add(YEAR)
     shown: list[Period] = []
-    window.refreshed.connect(lambda: shown.append(window.shown.period))  # type: ignore[union-attr]
+
+    def record() -> None:
+        assert window.shown is not None
+        shown.append(window.shown.period)
+
+    window.refreshed.connect(record)
     window.set_period(YEAR)
     assert window.refresh()
     year_job = window.job
