@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pypdf
@@ -23,7 +23,7 @@ from app.models.casefile import (
 )
 from app.models.parties import CaseParty
 from app.printing.context import OfficeInfo
-from app.printing.fonts import get_fonts
+from app.printing.fonts import FontConfig, get_fonts
 
 OFFICE = OfficeInfo(
     committee_name="青山镇人民调解委员会",
@@ -320,11 +320,19 @@ def reader(pdf: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(pdf))
 
 
+# A test reads the same PDF back several times (its text, its footers, its lines): each
+# is read once per process, the PDF's bytes the key.
+@lru_cache(maxsize=32)
+def extracted_texts(pdf: bytes) -> tuple[str, ...]:
+    """pypdf's text of each page."""
+    return tuple(page.extract_text() for page in reader(pdf).pages)
+
+
 def page_texts(pdf: bytes) -> list[str]:
     """Each page's text without its "第x页 共y页" footer."""
     out = []
-    for page in reader(pdf).pages:
-        lines = page.extract_text().splitlines()
+    for text in extracted_texts(pdf):
+        lines = text.splitlines()
         out.append("\n".join(line for line in lines if not FOOTER.match(line.strip())))
     return out
 
@@ -341,8 +349,8 @@ def all_text(pdf: bytes) -> str:
 def footers(pdf: bytes) -> list[str]:
     return [
         line.strip()
-        for page in reader(pdf).pages
-        for line in page.extract_text().splitlines()
+        for text in extracted_texts(pdf)
+        for line in text.splitlines()
         if FOOTER.match(line.strip())
     ]
 
@@ -397,6 +405,15 @@ def drawn_lines(pdf: bytes) -> list[DrawnLine]:
     character in the font that has it (rare characters in their fallback font), plus the
     character spacing between them."""
     fontset = get_fonts()
+    return list(_drawn_lines(pdf, fontset.config, fontset.regular, fontset.bold))
+
+
+@lru_cache(maxsize=32)
+def _drawn_lines(pdf: bytes, config: FontConfig, regular: str, bold: str) -> tuple[DrawnLine, ...]:
+    """drawn_lines(pdf) measured with the fonts ``config`` loads (as ``regular`` and
+    ``bold``: the key tells a set loaded again apart)."""
+    fontset = get_fonts(config)
+    assert (fontset.regular, fontset.bold) == (regular, bold)
     out: list[DrawnLine] = []
     for n, page in enumerate(reader(pdf).pages):
         resources = pdf_dict(page, "/Resources", "/Font")
@@ -456,7 +473,7 @@ def drawn_lines(pdf: bytes) -> list[DrawnLine]:
                         n, text, start[0], start[1], sizes[0], right, tuple(fonts), max(spacing)
                     )
                 )
-    return out
+    return tuple(out)
 
 
 def text_positions(pdf: bytes) -> list[tuple[int, str, float, float, float]]:

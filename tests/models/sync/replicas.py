@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -125,13 +126,22 @@ def make_file(sender: Replica, receiver: Replica) -> Bundle:
 
 def apply_file(receiver: Replica, bundle: Bundle) -> Applied | None:
     """Apply a file; a refused one (already merged, older) must leave the database as it was."""
-    before = everything(receiver.db)
+    before = copy_in_memory(receiver.db)  # read only when the file is refused
     try:
         return exchange.apply_bundle(receiver.db, bundle)
     except NothingNew:
         after = everything(receiver.db)
-        assert after == before, "a file refused as already merged changed the database"
+        assert after == everything(before), "a file refused as already merged changed the database"
         return None
+    finally:
+        before.close()
+
+
+def copy_in_memory(db: Database) -> Database:
+    """The database as it is now, page for page (SQLite's backup API), in memory."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    db.conn.backup(conn)
+    return Database(conn, None)
 
 
 def sync(sender: Replica, receiver: Replica) -> Applied | None:

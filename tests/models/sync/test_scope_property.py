@@ -90,9 +90,9 @@ def open_world(template: Path) -> World:
     work = scratch()
     for name in ("office", "laptop"):
         shutil.copy(template / f"{name}.sqlite3", work / f"{name}.sqlite3")
-    return World(
-        Replica("office", dbmod.connect(work / "office.sqlite3")),
-        Replica("laptop", dbmod.connect(work / "laptop.sqlite3")),
+    return World(  # copies of files checked when made: no integrity check at each open
+        Replica("office", dbmod.connect(work / "office.sqlite3", check=False)),
+        Replica("laptop", dbmod.connect(work / "laptop.sqlite3", check=False)),
         work,
     )
 

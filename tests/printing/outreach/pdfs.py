@@ -53,13 +53,19 @@ def text_positions(pdf: bytes) -> list[tuple[int, str, float, float, float]]:
     return list(_positions(pdf))
 
 
+@functools.lru_cache(maxsize=32)
+def _page_texts(pdf: bytes) -> tuple[str, ...]:
+    """pypdf's text of each page (cached per PDF: a test reads one several times)."""
+    return tuple(page.extract_text() for page in reader(pdf).pages)
+
+
 def page_text(pdf: bytes, page: int) -> str:
-    return flat(reader(pdf).pages[page].extract_text())
+    return flat(_page_texts(pdf)[page])
 
 
 def text(pdf: bytes) -> str:
     """All the text of the PDF, spaces and line breaks removed."""
-    return "".join(flat(p.extract_text()) for p in reader(pdf).pages)
+    return "".join(flat(t) for t in _page_texts(pdf))
 
 
 def stream(pdf: bytes, page: int) -> str:
