@@ -32,7 +32,7 @@ from typing import Any, Final
 from app.models import accounts, casefile, privacy
 from app.models.accounts import DIRECTOR, SYSTEM, Actor
 from app.models.cases import ACTION_LABELS
-from app.models.db import Database
+from app.models.db import Database, local_moment
 from app.models.errors import ExportFileError, OperationCancelledError, PermissionDeniedError
 from app.models.sync.conflicts import TABLE_LABELS, field_label
 from app.models.sync.tables import CASE_CHILD_TABLES, SETTINGS, STAMP_COLUMNS
@@ -108,11 +108,8 @@ Cursor = tuple[str, int, Any]
 
 def local_time(utc_iso: str) -> str:
     """2026-11-20 14:03:05, the office's wall clock."""
-    try:
-        moment = datetime.fromisoformat(utc_iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return utc_iso
-    return f"{moment:%Y-%m-%d %H:%M:%S}"
+    moment = local_moment(utc_iso)
+    return utc_iso if moment is None else f"{moment:%Y-%m-%d %H:%M:%S}"
 
 
 def _utc_bound(day: date) -> str:

@@ -201,6 +201,15 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def local_moment(utc_iso: str) -> datetime | None:
+    """A moment as utc_now stores it, in this computer's time zone; None when the text is
+    not such a moment (each caller shows that its own way)."""
+    try:
+        return datetime.fromisoformat(utc_iso.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return None
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, NoReturn
 
 import uuid6
 
 from app.models import limits
-from app.models.db import utc_now
+from app.models.db import local_moment, utc_now
 from app.models.errors import NotFoundError, StaleEditError
 from app.models.sync.tables import NATURAL_KEYS, natural_id
 
@@ -165,13 +164,8 @@ def _user_name(conn: sqlite3.Connection, user_id: str) -> str:
 
 
 def _local_minute(at: str) -> str:
-    if not at:
-        return ""
-    try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return ""
-    return f"{moment:%Y-%m-%d %H:%M}"
+    moment = local_moment(at) if at else None
+    return "" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def check_absent_or_unchanged(

@@ -30,14 +30,14 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
 from app.models import accounts, casefile, privacy, registries, rows
 from app.models.accounts import Actor
 from app.models.cases import DRAFT_FIELDS
-from app.models.db import Database, utc_now
+from app.models.db import Database, local_moment, utc_now
 from app.models.errors import DomainError, PermissionDeniedError, ValidationError
 from app.models.office import SYSTEM_USER
 from app.models.reference import (
@@ -456,9 +456,8 @@ def _day(value: str) -> str:
 
 def local_time(utc_iso: str) -> str:
     """A UTC moment as the local date and time: 2026年11月20日 14:03."""
-    try:
-        moment = datetime.fromisoformat(utc_iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
+    moment = local_moment(utc_iso)
+    if moment is None:
         return utc_iso
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 

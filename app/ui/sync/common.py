@@ -8,7 +8,7 @@ every file written or read, and kept only as long as the work that needs it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from app.models import db as dbmod
 from app.models.db import Database
@@ -191,11 +191,8 @@ def open_device_name(
 
 def local_time(utc_iso: str) -> str:
     """ "2026-12-06T07:20:00.000Z" as this computer's clock reads it: 2026-12-06 15:20."""
-    try:
-        moment = datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-    except ValueError:
-        return utc_iso
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    moment = dbmod.local_moment(utc_iso)
+    return utc_iso if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
 
 def file_size(size: int) -> str:
