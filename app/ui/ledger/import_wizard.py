@@ -112,6 +112,12 @@ def _first_sheet(workbook: Workbook) -> str:
     return (visible or workbook.sheet_names)[0]
 
 
+def _read_sheet(workbook: Workbook, sheet: str) -> _Opened:
+    """Read ``sheet`` of ``workbook`` (SheetFileError when it cannot) and guess its header."""
+    workbook.rows(sheet)
+    return _Opened(workbook, sheet, detect_header(workbook, sheet))
+
+
 def _rows_text(rows: list[int], limit: int = 10) -> str:
     shown = "、".join(str(r) for r in rows[:limit])
     return f"第{shown}行" + (f"等 {len(rows)} 行" if len(rows) > limit else "")
@@ -414,9 +420,7 @@ class ImportWizard(QDialog):
         def work(_progress: Progress, _cancelled: Callable[[], bool]) -> object:
             try:
                 workbook = open_workbook(path)
-                sheet = _first_sheet(workbook)
-                workbook.rows(sheet)
-                return _Opened(workbook, sheet, detect_header(workbook, sheet))
+                return _read_sheet(workbook, _first_sheet(workbook))
             except SheetFileError as exc:
                 return exc
 
@@ -465,8 +469,7 @@ class ImportWizard(QDialog):
 
         def work(_progress: Progress, _cancelled: Callable[[], bool]) -> object:
             try:
-                workbook.rows(sheet)
-                return _Opened(workbook, sheet, detect_header(workbook, sheet))
+                return _read_sheet(workbook, sheet)
             except SheetFileError as exc:
                 return exc
 
