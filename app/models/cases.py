@@ -108,12 +108,19 @@ def refusal(db: Database, by: Actor, action: str, case_id: str | None = None) ->
             if action == "reopen" and case_id is not None:
                 _allow_reopen(db.conn, by, _load(db.conn, case_id))
             _allow(db.conn, by, action, case_id)
-    except PermissionDeniedError as exc:
+    except (PermissionDeniedError, IllegalTransitionError) as exc:
         return exc.message
     return ""
 
 
 def _allow_reopen(conn: sqlite3.Connection, by: Actor, row: sqlite3.Row) -> None:
+    if row["accepted_on"] is None:  # 不予受理, then 归档: nothing was ever mediated
+        raise IllegalTransitionError(
+            "这个案件没有受理过（不予受理后归档），不能重新调解。"
+            "当事人再次申请调解的，请重新登记。",
+            action="reopen",
+            state=str(row["state"]),
+        )
     if row["state"] == "archived" and not accounts.current(conn, by).is_director:
         raise PermissionDeniedError("已归档的案件只有调委会主任才能重新调解。")
 

@@ -443,6 +443,21 @@ def test_reopen_records_who_and_why_and_archived_needs_director(office_db):
         cases.reopen_case(db, case_id, by=user(db), reason="x", requested_by="张三")
 
 
+def test_a_declined_case_that_was_archived_is_not_reopened(office_db):
+    """重新调解 needs a mediation to reopen: a case declined and then archived was never
+    accepted (reopened, it was a 调解中 case without a 受理日期 that crashed at 结案)."""
+    db = office_db
+    case_id = register(db)
+    cases.decline_case(db, case_id, by=user(db), declined_on=TODAY, reason="已向法院起诉")
+    cases.archive_case(db, case_id, by=user(db), archived_on=TODAY, today=TODAY)
+    before = snapshot(db)
+    with pytest.raises(IllegalTransitionError, match="没有受理过") as info:
+        cases.reopen_case(db, case_id, by=user(db), reason="当事人又来了", requested_by="张三")
+    assert "请重新登记" in info.value.message
+    assert snapshot(db) == before
+    assert "没有受理过" in cases.refusal(db, user(db), "reopen", case_id)  # the button's tip
+
+
 def test_void_keeps_case_and_reason(office_db):
     case_id = register(office_db)
     cases.void_case(
