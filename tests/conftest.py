@@ -34,6 +34,13 @@ gc.disable()
 accounts.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every module and test is loaded now and lives as long as the process: frozen, they
+    are left out of every collection (a full one went through 310,000 objects, 0.1 s)."""
+    gc.collect()  # the garbage of loading them is freed, not kept
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _collect_in_the_main_thread() -> Iterator[None]:
     yield

@@ -210,7 +210,9 @@ def apply_in_files(
 
 @_settings(200)
 @given(history=histories(), data=st.data())
-def test_any_order_any_files_with_repeats_end_alike(engine_template, history, data):
+def test_any_order_any_files_with_repeats_end_alike_in_200_random_histories(
+    engine_template, history, data
+):
     changes, epochs = history
     reference = engine_replica(engine_template, "replica-0")
     apply_in_files(reference, [changes], epochs)
@@ -614,7 +616,7 @@ def assert_numbers_unique(db: Database) -> None:
 
 @_settings(APP_EXAMPLES)
 @given(data=st.data())
-def test_office_and_two_laptops_converge(installations, data):
+def test_office_and_two_laptops_converge_in_80_random_programs(installations, data):
     world = open_world(installations)
     try:
         for _ in range(data.draw(st.integers(5, STEPS_MAX), label="steps")):

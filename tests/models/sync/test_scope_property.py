@@ -212,7 +212,9 @@ def registry_rows(replica: Replica) -> dict[str, list[tuple[object, ...]]]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
-def test_a_village_laptop_and_the_office_agree_on_what_it_holds(installations, data):
+def test_a_village_laptop_and_the_office_agree_on_what_it_holds_in_100_random_programs(
+    installations, data
+):
     world = open_world(installations)
     try:
         for _ in range(data.draw(st.integers(4, 30), label="steps")):
