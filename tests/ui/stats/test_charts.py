@@ -50,8 +50,9 @@ def colours(widget: QWidget, region: QRectF | None = None) -> Counter[int]:
     width = image.width() * 4
     found: Counter[int] = Counter()
     for y in range(image.height()):
-        line = data[y * step : y * step + width]
-        found.update(int.from_bytes(line[i : i + 4], "little") for i in range(0, width, 4))
+        line = memoryview(data[y * step : y * step + width]).cast("I")  # 0xffRRGGBB each
+        assert line.itemsize == 4
+        found.update(line)
     return found
 
 
