@@ -54,7 +54,7 @@ def inside(inner: list[int], outer: list[int]) -> bool:
 
 @pytest.mark.parametrize("dialog", DIALOGS)
 @pytest.mark.parametrize("size", SIZES)
-def test_the_dialog_and_its_buttons_fit_a_laptop_screen(
+def test_the_dialog_and_its_buttons_fit_a_laptop_screen_measured_in_a_program_of_its_own(
     measured: dict[str, dict[str, Any]], size: str, dialog: str
 ) -> None:
     seen = measured[f"{size}/{dialog}"]
