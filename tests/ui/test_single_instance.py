@@ -37,9 +37,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def start_app(tmp_path: Path, db: Path, quit_after_ms: int) -> subprocess.Popen[str]:
+def start_app(tmp_path: Path, db: Path, *args: str) -> subprocess.Popen[str]:
+    """``python -m app --db DB ARGS…`` in the test's own home."""
     return subprocess.Popen(
-        [sys.executable, "-m", "app", "--db", str(db), "--quit-after", str(quit_after_ms)],
+        [sys.executable, "-m", "app", "--db", str(db), *args],
         cwd=ROOT,
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
@@ -83,7 +84,7 @@ def test_a_second_start_brings_the_first_window_to_the_front_and_ends(qtbot, tmp
     window.showMinimized()
     guard.activate_requested.connect(lambda: single_instance.bring_to_front(window))
 
-    second = start_app(tmp_path, path, quit_after_ms=60_000)
+    second = start_app(tmp_path, path, "--quit-after", "60000")
     try:
         with qtbot.waitSignal(guard.activate_requested, timeout=60_000):
             pass
@@ -96,18 +97,6 @@ def test_a_second_start_brings_the_first_window_to_the_front_and_ends(qtbot, tmp
     assert not path.exists()  # the second start never opened (or created) the file
     assert "open in another copy of the program" in log_text(tmp_path)
     assert "Traceback" not in err
-
-
-def start_with_starter(tmp_path: Path, db: Path, starter: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "--db", str(db), "--starter", str(starter)],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
 
 
 @pytest.mark.parametrize("window_up", [True, False], ids=["window-up", "window-not-up-yet"])
@@ -124,7 +113,7 @@ def test_a_starter_file_opened_while_the_program_runs_goes_to_the_running_copy(
     if window_up:
         guard.hand_starters_to(opened.append)
 
-    second = start_with_starter(tmp_path, path, starter)
+    second = start_app(tmp_path, path, "--starter", str(starter))
     try:
         with qtbot.waitSignal(guard.activate_requested, timeout=60_000):
             pass
@@ -240,7 +229,7 @@ def restore_logging() -> Iterator[None]:
 
 def _start_two_at_once(tmp_path: Path, path: Path) -> list[tuple[int, str]]:
     # The first stays 5 s: the second, started at the same moment, meets it on a busy machine.
-    both = [start_app(tmp_path, path, quit_after_ms=5000) for _ in range(2)]
+    both = [start_app(tmp_path, path, "--quit-after", "5000") for _ in range(2)]
     results = []
     for process in both:
         try:
