@@ -3,9 +3,11 @@
 - The body and title face is Noto Serif SC (Regular 400, Bold 700; static TrueType, OFL),
   shipped in resources/fonts. The office may name a TrueType file of its own instead
   (e.g. Windows' ``C:/Windows/Fonts/simfang.ttf``) through :class:`FontConfig`.
-- A character the body font lacks (rare characters of names, CJK Extension B and beyond)
-  is drawn from HanaMinA / HanaMinB (fonts-hanazono), per character. These two files
-  are large (23 + 31 MB) and are registered only when a text first needs them.
+- A character the body font lacks is drawn, per character, from the shipped Noto Serif
+  SC of the same weight (when the office chose a font of its own that lacks it), else
+  from HanaMinA / HanaMinB (fonts-hanazono: rare characters of names, CJK Extension A, B
+  and beyond). HanaMinA is cut to the characters Noto lacks (4 MB), HanaMinB is whole
+  (31 MB); both are registered only when a text first needs them.
 - Every font file is read and registered at most once per process (a module-level cache).
 - A missing or unreadable file never stops printing: the next font in line is used, a
   warning is logged, and a plain-Chinese message is kept for the UI
@@ -187,8 +189,10 @@ class FontSet:
             if file_name not in self._fallback_tried:
                 path = self.config.shipped(file_name)
                 name = register_file(path)
-                if name is None:
+                if name is None and file_name in FALLBACK_FILES:
                     self.problems.append(f"缺少生僻字字体“{file_name}”，部分生僻字可能无法打印。")
+                elif name is None:
+                    self.problems.append(f"缺少字体“{file_name}”，所选字体没有的字可能无法打印。")
                 self._fallback_tried[file_name] = name
             return self._fallback_tried[file_name]
 
@@ -197,8 +201,13 @@ class FontSet:
         if ch.isspace() or self.has_glyph(font, ch):
             return font
         if self.config.rare_fallback:
-            order = FALLBACK_FILES if ord(ch) < 0x20000 else FALLBACK_FILES[::-1]
-            for file_name in order:
+            rare = FALLBACK_FILES if ord(ch) < 0x20000 else FALLBACK_FILES[::-1]
+            # An office's own font (e.g. 仿宋_GB2312) lacks common characters too: the
+            # shipped Noto Serif of the same weight draws those. HanaMinA holds only what
+            # Noto lacks (scripts/subset_rare_font.py).
+            noto = BOLD_FILE if font == self.bold and self.bold != self.regular else REGULAR_FILE
+            own = self.config.body_font is not None or self.config.bold_font is not None
+            for file_name in (noto, *rare) if own else rare:
                 name = self._fallback(file_name)
                 if name is not None and self.has_glyph(name, ch):
                     return name

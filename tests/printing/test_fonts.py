@@ -220,11 +220,48 @@ def test_missing_rare_character_font_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_system_font_file_can_replace_the_shipped_one() -> None:
-    # stands in for e.g. C:/Windows/Fonts/simfang.ttf
-    f = fonts.get_fonts(FontConfig(body_font=SHIPPED / "HanaMinA.ttf"))
-    assert f.regular == f.bold == "HanaMinA"
+    # stands in for e.g. C:/Windows/Fonts/simfang.ttf: another TrueType face
+    f = fonts.get_fonts(FontConfig(body_font=SHIPPED / "NotoSansSC_400Regular.ttf"))
+    assert f.regular == f.bold
+    assert f.regular.startswith("MD-NotoSansSC")
     pdf = layout.build_pdf([layout.Paragraph("仿宋", fonts=f)], layout.DocInfo("t"), fonts=f)
-    assert any("HanaMinA" in name for name in embedded_fonts(pdf))
+    assert [name.split("+")[-1] for name in embedded_fonts(pdf)] == ["NotoSansSC-Regular"]
+
+
+def test_what_an_offices_own_font_lacks_prints_in_the_shipped_serif() -> None:
+    # The shipped HanaMinA holds only what Noto lacks: like 仿宋_GB2312 it has no 张.
+    lacking = SHIPPED / "HanaMinA.ttf"
+    f = fonts.get_fonts(FontConfig(body_font=lacking))
+    assert not f.has_glyph(f.regular, "张")
+    compat = "\uf900"  # a CJK compatibility ideograph Noto lacks and HanaMinA keeps
+    assert list(f.runs("张" + compat, f.regular)) == [("张", "NotoSerifSC"), (compat, f.regular)]
+    bold = fonts.get_fonts(
+        FontConfig(body_font=SHIPPED / "NotoSansSC_400Regular.ttf", bold_font=lacking)
+    )
+    assert bold.font_for("张", bold.bold) == "NotoSerifSC-Bold"  # the same weight
+    assert bold.font_for("张", bold.regular) == bold.regular
+    pdf = layout.build_pdf([layout.Paragraph("张" + compat, fonts=f)], layout.DocInfo("t"), fonts=f)
+    assert "张" + compat in all_text(pdf)
+    faces = {name.split("+")[-1] for name in embedded_fonts(pdf)}
+    assert faces == {"NotoSerifSC-Regular", "HanaMinA"}
+
+
+@pytest.mark.parametrize("primary", [fonts.REGULAR_FILE, "NotoSansSC_400Regular.ttf"])
+def test_every_cjk_ideograph_has_a_glyph_in_the_shipped_fonts(primary: str) -> None:
+    """HanaMinA is cut to what Noto lacks (scripts/subset_rare_font.py); nothing is lost.
+
+    Noto Serif SC prints, Noto Sans SC shows on screen; each with HanaMinA and HanaMinB
+    behind it draws every ideograph of Unicode 12 (URO, Extension A, Extension B).
+    """
+    maps = []
+    for file_name in (primary, *fonts.FALLBACK_FILES):
+        name = fonts.register_file(SHIPPED / file_name)
+        assert name is not None, file_name
+        maps.append(pdfmetrics.getFont(name).face.charToGlyph)
+    blocks = {"URO": (0x4E00, 0x9FEF), "A": (0x3400, 0x4DB5), "B": (0x20000, 0x2A6D6)}
+    for block, (first, last) in blocks.items():
+        missing = [f"U+{c:X}" for c in range(first, last + 1) if not any(c in m for m in maps)]
+        assert missing == [], (block, missing[:20])
 
 
 def test_a_bad_system_font_falls_back_to_the_shipped_one(tmp_path: Path) -> None:
