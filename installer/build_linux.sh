@@ -9,6 +9,8 @@
 #   MANYLINUX  e.g. 2.28: install only wheels tagged manylinux_2_28 or older, fetched by
 #              DOWNLOAD_PYTHON (default python3) into $BUILD_DIR/wheels-manylinux_2.28 first.
 #              For the glibc 2.28 build: PYTHON from installer/build_python_glibc228.sh.
+#   TRIM_ICU   0: keep ICU's 32 MB of data whole (default: cut by trim_icu.py, which needs
+#              icupkg from icu-devtools and gcc).
 # Result: $BUILD_DIR/dist/mediation-desk/ (start it with $BUILD_DIR/dist/mediation-desk/mediation-desk).
 # --smoke then runs installer/smoke_frozen.sh on it (offscreen starts, the print self-test)
 # and reports the highest glibc it needs (installer/glibc_check.py).
@@ -87,6 +89,17 @@ step "PyInstaller"
     --distpath "$BUILD_DIR/dist" --workpath "$BUILD_DIR/work" "$here/mediation-desk.spec"
 
 out="$BUILD_DIR/dist/mediation-desk"
+# ICU's data for Qt Core, cut to the Chinese and English locales: 32 -> 9 MB (trim_icu.py).
+if [ "${TRIM_ICU:-1}" = 0 ]; then
+    echo "(TRIM_ICU=0: ICU's data kept whole)" >&2
+elif command -v icupkg >/dev/null && command -v gcc >/dev/null; then
+    step "ICU data: the Chinese and English locales only"
+    "$PYTHON" "$here/trim_icu.py" "$out"
+else
+    echo "installer/trim_icu.py needs icupkg and gcc: apt-get install icu-devtools gcc" \
+        "(or TRIM_ICU=0 to ship ICU's data whole)" >&2
+    exit 1
+fi
 step "built $out ($(du -sh "$out" | cut -f1))"
 
 if [ $smoke = 1 ]; then

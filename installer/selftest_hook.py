@@ -52,7 +52,27 @@ def _selftest(target: Path) -> int:
         finally:
             db.close()
     print(f"selftest: printed {len(titles)} documents into {target}: {'、'.join(titles)}")
-    return _render_first_page(target)
+    return _render_first_page(target) or _check_chinese_text_services()
+
+
+def _check_chinese_text_services() -> int:
+    """What Qt asks ICU for, with the data the build keeps (installer/trim_icu.py): Chinese
+    collation (the file dialog sorts names with it), the Chinese character sets; no Qt warning."""
+    from PySide6.QtCore import QCollator, QLocale, QStringDecoder, qInstallMessageHandler
+
+    warnings: list[str] = []
+    previous = qInstallMessageHandler(lambda _kind, _context, text: warnings.append(text))
+    try:
+        names = sorted(["张三", "王五", "李四"], key=QCollator(QLocale("zh_CN")).sortKey)
+        # (PySide6 6.9 cannot call a decoder; a valid one means ICU opened its table)
+        charsets = [c for c in ("GB18030", "GBK", "Big5") if not QStringDecoder(c).isValid()]
+    finally:
+        qInstallMessageHandler(previous)
+    if names != ["李四", "王五", "张三"] or charsets or warnings:
+        print(f"selftest: Chinese text services: {names} {charsets} {warnings}", file=sys.stderr)
+        return 1
+    print("selftest: Chinese collation (李四 王五 张三) and the GB18030, GBK, Big5 decoders work")
+    return 0
 
 
 def _render_first_page(path: Path) -> int:
