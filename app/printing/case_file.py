@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.models.casefile import CaseFile
+from app.printing import layout as L
 from app.printing import registry
 from app.printing.common import count_pages
 from app.printing.context import OfficeInfo
@@ -121,18 +122,19 @@ def assemble(
     # built on its own it would build every one of them again to count their pages.
     order = [0, *range(2, len(docs)), 1]
     made: dict[int, tuple[bytes, int]] = {}
-    for n, i in enumerate(order, start=1):
-        doc = docs[i]
-        check()
-        if progress is not None:
-            progress(n, total, doc.title)
-        if i == 1:
-            counted = [(docs[j].title, made[j][1]) for j in range(2, len(docs))]
-            pdf = contents.build(case, office, listed=contents.entries_from(counted))
-        else:
-            pdf = doc.build(case, office)
-        # counted as the 卷内目录 counts them (app/printing/common.py)
-        made[i] = (pdf, count_pages(pdf))
+    with L.remembered():  # the documents repeat texts (names, parties, the committee …)
+        for n, i in enumerate(order, start=1):
+            doc = docs[i]
+            check()
+            if progress is not None:
+                progress(n, total, doc.title)
+            if i == 1:
+                counted = [(docs[j].title, made[j][1]) for j in range(2, len(docs))]
+                pdf = contents.build(case, office, listed=contents.entries_from(counted))
+            else:
+                pdf = doc.build(case, office)
+            # counted as the 卷内目录 counts them (app/printing/common.py)
+            made[i] = (pdf, count_pages(pdf))
     built = [(doc, *made[i]) for i, doc in enumerate(docs)]
     check()
     if progress is not None:

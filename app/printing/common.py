@@ -695,18 +695,27 @@ def fitted_pdf(
         return (apart, not well_laid(laid), order[laid.density])
 
     tried: list[L.Laid] = []
-    for in_full in (False, True) if parties_either_way else (False,):
-        token = _in_full.set(in_full)
-        try:
-            laid = L.fit(
-                make_story, info, good=good, rank=rank, fonts=fonts, on_page=on_page, footer=footer
-            )
-        finally:
-            _in_full.reset(token)
-        if good(laid):
-            return laid.pdf
-        tried.append(laid)
-    return min(tried, key=rank).pdf
+    # the second fit (the parties listed the other way) sets the other texts again in the
+    # same densities: each is set once
+    with L.remembered():
+        for in_full in (False, True) if parties_either_way else (False,):
+            token = _in_full.set(in_full)
+            try:
+                laid = L.fit(
+                    make_story,
+                    info,
+                    good=good,
+                    rank=rank,
+                    fonts=fonts,
+                    on_page=on_page,
+                    footer=footer,
+                )
+            finally:
+                _in_full.reset(token)
+            if good(laid):
+                return laid.pdf
+            tried.append(laid)
+        return min(tried, key=rank).pdf
 
 
 def form_table(

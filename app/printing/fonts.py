@@ -29,7 +29,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 from app.paths import resource_path
 from app.printing import tounicode
@@ -90,6 +90,55 @@ def font_problems() -> list[str]:
         return list(_problems)
 
 
+class _GlyphTable:
+    """A font file's ``glyf`` table, read in place: slicing gives the bytes of that slice
+    only (what reportlab's ``makeSubset`` does with the table)."""
+
+    __slots__ = ("_data", "_length", "_start")
+
+    def __init__(self, data: bytes, start: int, length: int) -> None:
+        self._data, self._start, self._length = data, start, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, key: slice) -> bytes:
+        if not isinstance(key, slice):
+            raise TypeError("the glyph table is read in slices")
+        start, stop, step = key.indices(self._length)
+        if step != 1:
+            raise ValueError("the glyph table is read in whole slices")
+        return self._data[self._start + start : self._start + max(start, stop)]
+
+
+class _SubsettingFace(TTFontFace):  # type: ignore[misc]
+    """reportlab's face, except that subsetting does not copy the ``glyf`` table.
+
+    ``TTFontFile.makeSubset`` (reportlab 5.1) takes ``get_table("glyf")`` (a copy of the
+    whole table: 10-30 MB for a Chinese font) and slices each glyph of the subset out of
+    it, once per subset of 256 characters, which was most of the time a document took to
+    write its fonts. Here that table is a view (:class:`_GlyphTable`) slicing the file's
+    bytes directly; every other table is reportlab's copy. Nothing else changes: the
+    subset is the same bytes (tests/printing/test_fonts.py makes the same subsets with
+    reportlab's own face and compares them)."""
+
+    def get_table(self, tag: str) -> Any:
+        if tag == "glyf":
+            start, length = self.get_table_pos(tag)
+            return _GlyphTable(self._ttf_data, start, length)
+        return super().get_table(tag)
+
+
+def _subsetting(font: TTFont) -> TTFont:
+    """``font`` with its face subsetting through :class:`_SubsettingFace`. reportlab's
+    TTFont makes its face itself (a ``TTFontFace``); the face's class is changed after
+    the file is read, rather than the file read twice (the subclass adds no state). A
+    face of another class (another reportlab) is left as it is; a test says so."""
+    if type(font.face) is TTFontFace:
+        font.face.__class__ = _SubsettingFace
+    return font
+
+
 def _name_for(path: Path, index: int) -> str:
     if path.name in _SHIPPED_NAMES and index == 0:
         shipped = _SHIPPED_NAMES[path.name]
@@ -111,7 +160,7 @@ def register_file(path: Path, *, subfont_index: int = 0) -> str | None:
             return _files[key]
         name: str | None = _name_for(path, subfont_index)
         try:
-            font = TTFont(name, str(path), subfontIndex=subfont_index)
+            font = _subsetting(TTFont(name, str(path), subfontIndex=subfont_index))
             pdfmetrics.registerFont(font)
         except Exception as exc:  # missing, unreadable, CFF outlines, truncated …
             log.warning("font %s unusable (%s: %s)", path, type(exc).__name__, exc)

@@ -22,8 +22,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -446,7 +447,7 @@ def _justified_breaks(
         j = p.overflow(i, r)
         if j >= n or glyphs[j].ch == "\n":  # the rest of the paragraph or of the line
             cost = best[min(j + 1, n)] + _LINE
-            if i and glyphs[i - 1].ch != "\n" and _drawn(glyphs, i, j) <= SHORT_LAST_GLYPHS:
+            if i and glyphs[i - 1].ch != "\n" and p.drawn[j] - p.drawn[i] <= SHORT_LAST_GLYPHS:
                 cost += _SHORT_LAST  # the end of a paragraph (or of a line) left alone
             best[i], step[i] = cost, (j, True)
             continue
@@ -468,19 +469,22 @@ class _Paragraph:
         n = len(glyphs)
         self.glyphs = glyphs
         self.n = n
-        self.ends = [0.0]  # ends[k]: the width of glyphs[:k]
-        for g in glyphs:
-            self.ends.append(self.ends[-1] + g.width)
+        self.space = space = [g.is_space for g in glyphs]
+        self.ends = ends = [0.0]  # ends[k]: the width of glyphs[:k]
+        self.drawn = drawn = [0]  # drawn[k]: how many of glyphs[:k] are drawn (no spaces)
+        for g, blank in zip(glyphs, space, strict=True):
+            ends.append(ends[-1] + g.width)
+            drawn.append(drawn[-1] + (not blank))
         self.quality = [GOOD] + [quality_at(glyphs, k) for k in range(1, n)] + [GOOD]
         # trimmed[k]: a line broken before glyph k ends after its last glyph that is no space
         self.trimmed = trimmed = list(range(n + 1))
         for k in range(1, n + 1):
-            if glyphs[k - 1].is_space and glyphs[k - 1].ch != "\n":
+            if space[k - 1]:  # a newline is no space
                 trimmed[k] = trimmed[k - 1]
         # resume[k]: where the next line starts after a break before glyph k (spaces dropped)
         self.resume = resume = list(range(n + 1))
         for k in range(n - 1, -1, -1):
-            if glyphs[k].is_space:
+            if space[k]:
                 resume[k] = resume[k + 1]
         self.newline = newline = [n] * (n + 1)  # the first newline at or after k
         for k in range(n - 1, -1, -1):
@@ -489,7 +493,8 @@ class _Paragraph:
     def overflow(self, i: int, r: float) -> int:
         """Like :func:`_overflow`, from the running widths."""
         j = bisect_right(self.ends, self.ends[i] + r + FUZZ, lo=i) - 1  # glyphs[i:j] fit
-        while j < self.n and self.glyphs[j].is_space:
+        space, n = self.space, self.n
+        while j < n and space[j]:
             j += 1  # spaces may hang past the end of a line
         return max(min(j, self.newline[i]), i)
 
@@ -536,11 +541,6 @@ class _Paragraph:
         # nowhere to break: cut where the greedy breaker would
         k = _best_break(self.glyphs, i, j)
         return [(best[resume[k]] + _LINE + _CUT, k)]
-
-
-def _drawn(glyphs: Sequence[Glyph], start: int, end: int) -> int:
-    """How many glyphs of ``glyphs[start:end]`` are drawn (not spaces)."""
-    return sum(1 for g in glyphs[start:end] if not g.is_space)
 
 
 def _best_break(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
@@ -1143,7 +1143,12 @@ def fits_one_page(flowables: Sequence[Flowable], width: float = BLOCK_WIDTH) -> 
 
 
 class _PagedCanvas(Canvas):  # type: ignore[misc]
-    """Holds the pages back until the end, then writes "第x页 共y页" on each."""
+    """Holds the pages back until the end, then writes "第x页 共y页" on each.
+
+    reportlab's :meth:`save` at the end of a build only marks the pages complete; the PDF
+    is written by :meth:`write`, when someone asks for it (:attr:`Laid.pdf`): a layout
+    that :func:`fit` tries and rejects is never serialised (fonts subset, streams
+    compressed), which was about half of the work of each try."""
 
     def __init__(self, *args: Any, footer_font: str, footer: bool, **kwargs: Any) -> None:
         # The canvas starts every page in a font; make it ours, or the PDF would also
@@ -1168,6 +1173,12 @@ class _PagedCanvas(Canvas):  # type: ignore[misc]
         self._startPage()
 
     def save(self) -> None:
+        self._complete = True
+
+    def write(self) -> None:
+        """Number the pages and write the PDF to the file given (once, after the build)."""
+        if not getattr(self, "_complete", False):
+            raise RuntimeError("the document was not built to its end")
         ends = [*self._group_starts[1:], len(self._pages)]
         for start, end in zip(self._group_starts, ends, strict=True):
             for index in range(start, end):
@@ -1213,12 +1224,17 @@ class Mark(Flowable):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class Laid:
-    """A document laid out: the PDF, and how its pages are filled."""
+    """A document laid out: how its pages are filled, and its PDF (written when first
+    asked for: ``write`` makes the bytes)."""
 
-    pdf: bytes
+    write: Callable[[], bytes] = field(repr=False, compare=False)
     free: tuple[float, ...]  # points left empty at the foot of each page
     marks: dict[str, int]  # Mark name -> page (0-based)
     density: Density = NORMAL
+
+    @cached_property
+    def pdf(self) -> bytes:
+        return self.write()
 
     @property
     def pages(self) -> int:
@@ -1343,4 +1359,11 @@ def lay_out(
 
     doc.build(list(story), canvasmaker=canvas)  # build() consumes the list it is given
     marks = dict(canvases[-1].marks) if canvases else {}
-    return Laid(buf.getvalue(), tuple(free), marks, density())
+
+    def write() -> bytes:
+        for c in canvases:
+            c.write()
+        canvases.clear()  # the pages' contents go with the canvas
+        return buf.getvalue()
+
+    return Laid(write, tuple(free), marks, density())

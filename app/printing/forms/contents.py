@@ -40,13 +40,14 @@ def entries(case: CaseFile, office: OfficeInfo) -> list[Entry]:
     pages; the bound case file passes the counts it has instead: ``build(listed=…)``)."""
     from app.printing import registry  # the registry lists this module too
 
-    return entries_from(
-        [
-            (doc.title, C.count_pages(doc.build(case, office)))
-            for doc in registry.for_case(case)
-            if doc.key not in ("contents", "cover")
-        ]
-    )
+    with L.remembered():  # the documents repeat texts (names, parties, the committee …)
+        return entries_from(
+            [
+                (doc.title, C.count_pages(doc.build(case, office)))
+                for doc in registry.for_case(case)
+                if doc.key not in ("contents", "cover")
+            ]
+        )
 
 
 class ContentsForm(Form):
