@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -185,9 +186,10 @@ def test_frozen_v6_fixture_migrates_to_sync_schema(tmp_path):
     database.close()
 
 
-def test_frozen_v8_fixture_of_release_1_0_opens_at_current_with_its_users(tmp_path):
-    """The file of release 1.0.0 (tests/fixtures/README.md): every later schema step must
-    keep its cases, agreements, users and passwords, and its change log."""
+def test_frozen_v8_fixture_opens_at_current_with_its_users(tmp_path):
+    """The file of the 1.0.0 code before the statistics summary (tests/fixtures/README.md):
+    every later schema step must keep its cases, agreements, users and passwords, and its
+    change log."""
     from app.models import accounts
 
     path = tmp_path / "v8.sqlite3"
@@ -197,6 +199,29 @@ def test_frozen_v8_fixture_of_release_1_0_opens_at_current_with_its_users(tmp_pa
     assert database.scalar("SELECT count(*) FROM cases") == 30
     assert database.scalar("SELECT count(*) FROM agreements") == 7
     assert database.scalar("SELECT count(*) FROM sync_log") == 982
+    users = accounts.list_users(database)
+    assert len(users) == 4 and all(user.has_password for user in users)
+    actor = accounts.login(database, users[0].id, "qingshan26")
+    assert actor.name == users[0].name
+    database.close()
+
+
+def test_frozen_v9_fixture_of_release_1_0_opens_at_current_with_its_users_and_figures(tmp_path):
+    """The file of release 1.0.0 (tests/fixtures/README.md): every later schema step must
+    keep its cases, agreements, users and passwords, its change log and its statistics."""
+    from app.models import accounts
+    from app.models.stats import Period, indicators
+
+    path = tmp_path / "v9.sqlite3"
+    shutil.copy(FIXTURES / "schema_v9.sqlite3", path)
+    database = dbmod.connect(path)
+    assert database.user_version == schema.LATEST
+    assert database.scalar("SELECT count(*) FROM cases") == 30
+    assert database.scalar("SELECT count(*) FROM agreements") == 7
+    assert database.scalar("SELECT count(*) FROM sync_log") == 985
+    year = indicators(database, Period.year(2026), today=date(2026, 12, 6))
+    registered = database.scalar("SELECT count(*) FROM cases WHERE registered_on LIKE '2026-%'")
+    assert year.registered == registered > 0
     users = accounts.list_users(database)
     assert len(users) == 4 and all(user.has_password for user in users)
     actor = accounts.login(database, users[0].id, "qingshan26")

@@ -417,7 +417,7 @@ def test_a_restored_backup_and_a_restored_v8_file_are_summed(desk: Desk, tmp_pat
         restored.close()
 
 
-def test_the_v8_file_of_release_1_0_migrates_to_a_summary_of_its_cases(tmp_path: Path) -> None:
+def test_the_v8_file_migrates_to_a_summary_of_its_cases(tmp_path: Path) -> None:
     path = tmp_path / "v8.sqlite3"
     shutil.copy(FIXTURES / "schema_v8.sqlite3", path)
     db = dbmod.connect(path)
