@@ -217,11 +217,14 @@ def agreement_pdf(
     case: CaseFile, office: OfficeInfo | None = None, *, fonts: FontSet | None = None
 ) -> bytes:
     """The agreement of ``case`` as PDF bytes (A4, deterministic)."""
-    office = office or OfficeInfo()
-    fonts = fonts or get_fonts()
+    return agreement_laid(case, office or OfficeInfo(), fonts or get_fonts()).pdf
+
+
+def agreement_laid(case: CaseFile, office: OfficeInfo, fonts: FontSet) -> L.Laid:
+    """The agreement of ``case`` laid out (:func:`agreement_pdf` without the writing)."""
     info = _doc_info(TITLE, case, office)
     # set tighter when that keeps the last term with the signatures without a gap
-    return C.fitted_pdf(
+    return C.fitted_laid(
         lambda: agreement_story(case, office, fonts), info, fonts, parties_either_way=True
     )
 
@@ -246,13 +249,13 @@ def draft_agreement_pdf(
     fonts = fonts or get_fonts()
     info = _doc_info(DRAFT_TITLE, case, office)
     font = fonts.bold
-    return C.fitted_pdf(
+    return C.fitted_laid(
         lambda: agreement_story(case, office, fonts, draft=True),
         info,
         fonts,
         parties_either_way=True,
         on_page=lambda canvas: draft_mark(canvas, font),
-    )
+    ).pdf
 
 
 def draft_copies(case: CaseFile) -> int:
@@ -262,8 +265,11 @@ def draft_copies(case: CaseFile) -> int:
 
 def blank_agreement_pdf(office: OfficeInfo | None = None, *, fonts: FontSet | None = None) -> bytes:
     """The form with every field blank, to fill in by hand."""
-    office = office or OfficeInfo()
-    fonts = fonts or get_fonts()
+    return blank_agreement_laid(office or OfficeInfo(), fonts or get_fonts()).pdf
+
+
+def blank_agreement_laid(office: OfficeInfo, fonts: FontSet) -> L.Laid:
+    """The blank form laid out (:func:`blank_agreement_pdf` without the writing)."""
     committee = office.committee()
     story: list[Flowable] = [*C.titles(committee, TITLE, fonts), C.number_line(None, fonts)]
     story.append(C.party_table([("applicant", None), ("respondent", None)], fonts))
@@ -299,7 +305,7 @@ def blank_agreement_pdf(office: OfficeInfo | None = None, *, fonts: FontSet | No
     ]
     rows[0].spaceBefore = L.BODY_LEADING / 2
     story = C.signatures_with_lead(story, [heading, *terms], after, rows)
-    return L.build_pdf(story, L.DocInfo(title=TITLE, author=committee), fonts=fonts)
+    return L.lay_out(story, L.DocInfo(title=TITLE, author=committee), fonts=fonts)
 
 
 class AgreementForm(PrintableForm):
@@ -310,10 +316,10 @@ class AgreementForm(PrintableForm):
     title = TITLE
     states = CLOSED
 
-    def pdf(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> bytes:
+    def laid(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> L.Laid:
         if case is None:
-            return blank_agreement_pdf(office, fonts=fonts)
-        return agreement_pdf(case, office, fonts=fonts)
+            return blank_agreement_laid(office, fonts)
+        return agreement_laid(case, office, fonts)
 
     def copies(self, case: CaseFile) -> int:
         return copies(case)
@@ -331,8 +337,10 @@ __all__ = [
     "FORM",
     "KEY",
     "TITLE",
+    "agreement_laid",
     "agreement_pdf",
     "agreement_story",
+    "blank_agreement_laid",
     "blank_agreement_pdf",
     "copies",
     "copies_sentence",

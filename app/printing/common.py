@@ -223,7 +223,7 @@ def many_parties(case: CaseFile | None) -> bool:
 
 # Whether documents that describe the parties in paragraphs (the agreement, the
 # 司法确认申请书) describe many parties in full in the text instead of by name with the
-# attached 当事人名单: :func:`fitted_pdf` tries both.
+# attached 当事人名单: :func:`fitted_laid` tries both.
 _in_full: ContextVar[bool] = ContextVar("parties_in_full", default=False)
 
 
@@ -568,7 +568,7 @@ def signatures_with_lead(
     The signature block is never split and never alone at the top of a page: it stays on
     one page with the whole of the last term and the closing text, or — only when those
     and the block are more than a page — below the end of the closing text
-    (:class:`app.printing.layout.KeepWithText`; :func:`fitted_pdf` tries tighter
+    (:class:`app.printing.layout.KeepWithText`; :func:`fitted_laid` tries tighter
     settings first). Only a block taller than a page is split, between rows; its first
     row still stays with the text above it and the seal with the row before it.
     """
@@ -617,7 +617,7 @@ def case_name(case: CaseFile) -> str:
     return f"{who}{case.category}纠纷"
 
 
-def form_pdf(
+def form_laid(
     title: str,
     body: list[Flowable] | Callable[[], list[Flowable]],
     office: OfficeInfo,
@@ -626,12 +626,12 @@ def form_pdf(
     *,
     number: bool = True,
     one_sheet: bool = False,
-) -> bytes:
-    """A form: the committee's name and the title, the case number (or a blank for it),
-    then ``body``; metadata from the case.
+) -> L.Laid:
+    """A form laid out (its PDF written when asked for): the committee's name and the
+    title, the case number (or a blank for it), then ``body``; metadata from the case.
 
     A ``body`` given as a function that makes it is set as loosely as lays it out well
-    (:func:`fitted_pdf`): with ``one_sheet`` (a form that is one sheet, as the model form
+    (:func:`fitted_laid`): with ``one_sheet`` (a form that is one sheet, as the model form
     is) on one page if it can be, else without half-empty pages."""
     committee = committee_name(case, office)
     info = L.DocInfo(
@@ -647,8 +647,8 @@ def form_pdf(
         return [*head, *(body() if callable(body) else body)]
 
     if not callable(body):
-        return L.build_pdf(story(), info, fonts=fonts)
-    return fitted_pdf(story, info, fonts, one_sheet=one_sheet)
+        return L.lay_out(story(), info, fonts=fonts)
+    return fitted_laid(story, info, fonts, one_sheet=one_sheet)
 
 
 # A page before the last of a document may stay this empty at its foot (a paragraph that
@@ -671,7 +671,7 @@ def well_laid(laid: L.Laid) -> bool:
     )
 
 
-def fitted_pdf(
+def fitted_laid(
     make_story: Callable[[], list[Flowable]],
     info: L.DocInfo,
     fonts: FontSet,
@@ -680,7 +680,7 @@ def fitted_pdf(
     parties_either_way: bool = False,
     on_page: Callable[[Canvas], None] | None = None,
     footer: bool = True,
-) -> bytes:
+) -> L.Laid:
     """The story set in the loosest density (:data:`app.printing.layout.DENSITIES`) that
     lays it out well: on one page for a ``one_sheet`` form, else :func:`well_laid`.
     When none does, the loosest that keeps the block with its text and leaves no big
@@ -713,9 +713,9 @@ def fitted_pdf(
             finally:
                 _in_full.reset(token)
             if good(laid):
-                return laid.pdf
+                return laid
             tried.append(laid)
-        return min(tried, key=rank).pdf
+        return min(tried, key=rank)
 
 
 def form_table(

@@ -14,6 +14,7 @@ from typing import Final
 
 from app.models.casefile import CaseFile
 from app.printing import agreement
+from app.printing.common import count_pages
 from app.printing.context import OfficeInfo
 from app.printing.forms import (
     acceptance,
@@ -69,6 +70,13 @@ class PrintableDocument:
 
     def build_blank(self, office: OfficeInfo) -> bytes:
         return self.form.build_blank(office)
+
+    def pages(self, case: CaseFile, office: OfficeInfo) -> int:
+        """How many pages :meth:`build` gives for ``case``: the form's own layout, not
+        written, unless a stand-in builds instead."""
+        if self.build == self.form.build:
+            return self.form.pages(case, office)
+        return count_pages(self.build(case, office))
 
     def copies(self, case: CaseFile) -> int:
         return self.form.copies(case)

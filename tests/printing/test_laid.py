@@ -4,11 +4,16 @@ direct layout in its density gives."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+import dataclasses
 
+from reportlab.platypus import Flowable, PageBreak
+
+from app.models.casefile import CaseFile
+from app.printing import agreement, registry
 from app.printing import layout as L
 from app.printing.common import count_pages
-from tests.printing.helpers import footers, reader
+from app.printing.forms import contents, cover
+from tests.printing.helpers import OFFICE, footers, reader
 
 INFO = L.DocInfo(title="测试文书", author="青山镇人民调解委员会")
 TEXT = "人民调解委员会依法调解民间纠纷，" * 150
@@ -37,3 +42,17 @@ def test_fit_returns_the_pdf_of_the_density_it_chose() -> None:
         direct = L.lay_out(story(), INFO)
     assert laid.pdf == direct.pdf
     assert count_pages(laid.pdf) == laid.pages
+
+
+def test_each_document_counts_the_pages_it_prints(written_agreements: list[CaseFile]) -> None:
+    """PrintableDocument.pages (what the 卷内目录 printed alone lists) lays each document
+    out without writing it: the same count as its PDF, for every document of a closed
+    case; a stand-in builder (a test's broken form) is built and counted instead."""
+    case = max(written_agreements, key=lambda c: len(c.sessions))
+    for doc in registry.for_case(case):
+        if doc.key not in (contents.KEY, cover.KEY):
+            assert doc.pages(case, OFFICE) == count_pages(doc.build(case, OFFICE)), doc.key
+    pages = [L.Paragraph("一"), PageBreak(), L.Paragraph("二"), PageBreak(), L.Paragraph("三")]
+    three = L.build_pdf(pages, INFO)
+    standin = dataclasses.replace(registry.document(agreement.KEY), build=lambda *_: three)
+    assert standin.pages(case, OFFICE) == 3

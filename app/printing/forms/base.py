@@ -45,8 +45,16 @@ class PrintableForm(ABC):
     orientation: ClassVar[str] = "portrait"
 
     @abstractmethod
+    def laid(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> L.Laid:
+        """The document filled from ``case``, laid out (its PDF is written when asked
+        for); for ``None`` the blank form to fill by hand."""
+
     def pdf(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> bytes:
-        """The document filled from ``case``; for ``None`` the blank form to fill by hand."""
+        return self.laid(case, office, fonts).pdf
+
+    def pages(self, case: CaseFile, office: OfficeInfo, *, fonts: FontSet | None = None) -> int:
+        """How many pages the document has for ``case`` (laid out, not written)."""
+        return self.laid(case, office, fonts or get_fonts()).pages
 
     def build(self, case: CaseFile, office: OfficeInfo, *, fonts: FontSet | None = None) -> bytes:
         return self.pdf(case, office, fonts or get_fonts())
@@ -95,7 +103,7 @@ def outcome_label(case: CaseFile) -> str:
 
 class Form(PrintableForm):
     """A model form: the committee's name and the title, the case number (or a blank for
-    it), then :meth:`story` (:func:`app.printing.common.form_pdf`)."""
+    it), then :meth:`story` (:func:`app.printing.common.form_laid`)."""
 
     numbered: ClassVar[bool] = True  # the case number under the title
     # set in the loosest density that lays it out well (False: in the standard one)
@@ -106,11 +114,11 @@ class Form(PrintableForm):
     def story(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> list[Flowable]:
         """The form below its heading; ``case`` None for the blank form."""
 
-    def pdf(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> bytes:
+    def laid(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> L.Laid:
         def body() -> list[Flowable]:
             return self.story(case, office, fonts)
 
-        return C.form_pdf(
+        return C.form_laid(
             self.title,
             body if self.fitted else body(),
             office,

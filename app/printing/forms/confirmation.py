@@ -110,14 +110,14 @@ class ConfirmationForm(Form):
         block = [*C.signature_lines(signers, fonts), C.date_line(applied, fonts)]
         return [*C.finish(out, block), *C.party_list_attachment(case, fonts)]
 
-    def pdf(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> bytes:
+    def laid(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> L.Laid:
         info = L.DocInfo(
             title=self.title,
             author=C.committee_name(case, office),
             subject=C.case_name(case) if case else "",
         )
         # addressed to the court: no committee heading, no case number of the committee
-        return C.fitted_pdf(
+        return C.fitted_laid(
             lambda: [*C.titles("", self.title, fonts), *self.story(case, office, fonts)],
             info,
             fonts,

@@ -36,14 +36,15 @@ def entries_from(counted: Sequence[tuple[str, int]]) -> list[Entry]:
 
 
 def entries(case: CaseFile, office: OfficeInfo) -> list[Entry]:
-    """(title, pages "3-4", note) of every document in the file (each built to count its
-    pages; the bound case file passes the counts it has instead: ``build(listed=…)``)."""
+    """(title, pages "3-4", note) of every document in the file (each laid out to count
+    its pages, not written; the bound case file passes the counts it has instead:
+    ``build(listed=…)``)."""
     from app.printing import registry  # the registry lists this module too
 
     with L.remembered():  # the documents repeat texts (names, parties, the committee …)
         return entries_from(
             [
-                (doc.title, C.count_pages(doc.build(case, office)))
+                (doc.title, doc.pages(case, office))
                 for doc in registry.for_case(case)
                 if doc.key not in ("contents", "cover")
             ]

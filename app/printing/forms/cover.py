@@ -64,14 +64,14 @@ class CoverForm(Form):
             table,
         ]
 
-    def pdf(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> bytes:
+    def laid(self, case: CaseFile | None, office: OfficeInfo, fonts: FontSet) -> L.Laid:
         info = L.DocInfo(
             title=f"{self.title} {(case.number or '') if case else ''}".strip(),
             author=C.committee_name(case, office),
             subject=C.case_name(case) if case else "",
         )
         # one page whatever it holds: a long 卷名 is set tighter
-        laid = L.fit(
+        return L.fit(
             lambda: self.story(case, office, fonts),
             info,
             good=lambda laid: laid.pages == 1,
@@ -79,7 +79,6 @@ class CoverForm(Form):
             fonts=fonts,
             footer=False,
         )
-        return laid.pdf
 
 
 FORM = CoverForm()
