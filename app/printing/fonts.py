@@ -223,7 +223,8 @@ class FontSet:
         """False when printing fell back to the built-in, non-embedded CID font."""
         return CID_FALLBACK not in (self.regular, self.bold)
 
-    def has_glyph(self, font: str, ch: str) -> bool:
+    def _cmap(self, font: str) -> Any:
+        """The code points ``font`` has glyphs for (a container of ints)."""
         cmap = self._glyph_maps.get(font)
         if cmap is None:
             face = getattr(pdfmetrics.getFont(font), "face", None)
@@ -231,7 +232,10 @@ class FontSet:
             if cmap is None:  # a CID font: it takes every character we give it
                 cmap = _Everything()
             self._glyph_maps[font] = cmap
-        return ord(ch) in cmap
+        return cmap
+
+    def has_glyph(self, font: str, ch: str) -> bool:
+        return ord(ch) in self._cmap(font)
 
     def _fallback(self, file_name: str) -> str | None:
         with _lock:
@@ -268,8 +272,10 @@ class FontSet:
     def runs(self, text: str, font: str) -> Iterator[tuple[str, str]]:
         """Split ``text`` into (text, font) runs, rare characters in their fallback font."""
         start, current = 0, ""
+        cmap = self._cmap(font)
         for i, ch in enumerate(text):
-            f = self.font_for(ch, font)
+            # what font_for answers, without the call for the characters the font has
+            f = font if ord(ch) in cmap or ch.isspace() else self.font_for(ch, font)
             if f != current:
                 if i > start:
                     yield text[start:i], current

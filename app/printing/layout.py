@@ -337,13 +337,19 @@ def quality_at(glyphs: Sequence[Glyph], k: int) -> int:
     if a < 0 or b >= len(glyphs):
         return GOOD
     if a == k - 1 and b == k:
-        before, after = glyphs[a], glyphs[b]
-        if before.ch in DATE_JOINS and after.ch in DIGITS and a > 0 and glyphs[a - 1].ch in DIGITS:
-            return POOR  # inside a date: "2026年12月" or "9时30分"
-        return break_quality(before, after)
+        return _adjacent_quality(glyphs, k)
     if glyphs[a].ch in CANNOT_END or glyphs[b].ch in CANNOT_START:
         return NEVER
     return GOOD  # at a space
+
+
+def _adjacent_quality(glyphs: Sequence[Glyph], k: int) -> int:
+    """The quality of a break between ``glyphs[k - 1]`` and ``glyphs[k]``, neither a
+    space (0 < k < len(glyphs))."""
+    before, after = glyphs[k - 1], glyphs[k]
+    if before.ch in DATE_JOINS and after.ch in DIGITS and k > 1 and glyphs[k - 2].ch in DIGITS:
+        return POOR  # inside a date: "2026年12月" or "9时30分"
+    return break_quality(before, after)
 
 
 def break_lines(
@@ -451,7 +457,7 @@ def _justified_breaks(
                 cost += _SHORT_LAST  # the end of a paragraph (or of a line) left alone
             best[i], step[i] = cost, (j, True)
             continue
-        best[i], k = min(p.choices(i, j, r, best, max_spread, max_squeeze))
+        best[i], k = p.cheapest(i, j, r, best, max_spread, max_squeeze)
         step[i] = (k, False)
     out: list[Line] = []
     i = 0
@@ -475,7 +481,14 @@ class _Paragraph:
         for g, blank in zip(glyphs, space, strict=True):
             ends.append(ends[-1] + g.width)
             drawn.append(drawn[-1] + (not blank))
-        self.quality = [GOOD] + [quality_at(glyphs, k) for k in range(1, n)] + [GOOD]
+        self.quality = (
+            [GOOD]
+            + [
+                quality_at(glyphs, k) if space[k - 1] or space[k] else _adjacent_quality(glyphs, k)
+                for k in range(1, n)
+            ]
+            + [GOOD]
+        )
         # trimmed[k]: a line broken before glyph k ends after its last glyph that is no space
         self.trimmed = trimmed = list(range(n + 1))
         for k in range(1, n + 1):
@@ -496,9 +509,10 @@ class _Paragraph:
         space, n = self.space, self.n
         while j < n and space[j]:
             j += 1  # spaces may hang past the end of a line
-        return max(min(j, self.newline[i]), i)
+        j = min(j, self.newline[i])
+        return j if j > i else i
 
-    def choices(
+    def cheapest(
         self,
         i: int,
         j: int,
@@ -506,41 +520,45 @@ class _Paragraph:
         best: list[float],
         max_spread: float,
         max_squeeze: float,
-    ) -> list[tuple[float, int]]:
-        """(cost, break) of each break worth weighing for a line from glyph ``i`` of room
-        ``r`` that greedy breaking would overflow at ``j``; ``best`` holds the cost of
-        setting the rest from each later glyph."""
+    ) -> tuple[float, int]:
+        """(cost, break) of the cheapest break (the earliest of equal cost) for a line from
+        glyph ``i`` of room ``r`` that greedy breaking would overflow at ``j``; ``best``
+        holds the cost of setting the rest from each later glyph."""
         em = self.glyphs[i].size or 1.0
         ends, trimmed, resume, quality = self.ends, self.trimmed, self.resume, self.quality
+        start = ends[i]
+        squeeze, spread = max_squeeze * em, max_spread * em
         # a line may be a little too long: its characters set up to max_squeeze em closer
         top = max(j, self.overflow(i, r * (1 + max_squeeze)))
         if self.newline[i] < top:
             top = j
-        found: list[tuple[float, int]] = []
         for wanted in (GOOD, POOR):  # cut a word only where a line has no other break
+            cut = _CUT if wanted == POOR else 0.0
+            choice: tuple[float, int] | None = None
             for k in range(top, i, -1):
                 if quality[k] != wanted:
                     continue
                 end = trimmed[k]
                 gaps = end - i - 1
-                short = r - (ends[end] - ends[i])
+                short = r - (ends[end] - start)
                 if short < -FUZZ:
-                    if gaps <= 0 or -short > max_squeeze * em * gaps:
+                    if gaps <= 0 or -short > squeeze * gaps:
                         continue
-                    bad = 100.0 * (-short / (max_squeeze * em * gaps)) ** 2
-                elif gaps > 0 and short <= max_spread * em * gaps + FUZZ:
-                    bad = 100.0 * (short / (max_spread * em * gaps)) ** 2
-                elif found:
+                    bad = 100.0 * (-short / (squeeze * gaps)) ** 2
+                elif gaps > 0 and short <= spread * gaps + FUZZ:
+                    bad = 100.0 * (short / (spread * gaps)) ** 2
+                elif choice is not None:
                     break  # shorter lines are ragged too: the longest ragged one was taken
                 else:  # spread to the limit, short by the rest
-                    bad = _RAGGED + 100.0 * (short - max_spread * em * max(gaps, 0)) / em
-                cut = _CUT if wanted == POOR else 0.0
-                found.append((best[resume[k]] + _LINE + bad + cut, k))
-            if found:
-                return found
+                    bad = _RAGGED + 100.0 * (short - spread * max(gaps, 0)) / em
+                cost = best[resume[k]] + _LINE + bad + cut
+                if choice is None or cost <= choice[0]:  # k falls: the earlier of equals
+                    choice = (cost, k)
+            if choice is not None:
+                return choice
         # nowhere to break: cut where the greedy breaker would
         k = _best_break(self.glyphs, i, j)
-        return [(best[resume[k]] + _LINE + _CUT, k)]
+        return (best[resume[k]] + _LINE + _CUT, k)
 
 
 def _best_break(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
@@ -586,16 +604,35 @@ def _spans(content: Content) -> list[Span]:
     return [Span(c) if isinstance(c, str) else c for c in content]
 
 
+# Glyphs are immutable values: one of each (character, font, size, tracking, underline,
+# group) serves every text (making a frozen dataclass was most of the cost of shaping).
+_GlyphKey = tuple[str, str, float, float, bool, int]
+_glyphs: dict[_GlyphKey, Glyph] = {}
+_GLYPHS_KEPT = 100_000
+
+
+def _glyph(key: _GlyphKey) -> Glyph:
+    ch, font, size, track, underline, group = key
+    width = 0.0 if ch == "\n" else char_width(ch, font) * size + track
+    if len(_glyphs) >= _GLYPHS_KEPT:
+        _glyphs.clear()
+    g = _glyphs[key] = Glyph(ch, font, size, width, underline, group)
+    return g
+
+
 def shape(content: Content, style: Style, fonts: FontSet) -> list[Glyph]:
     """Glyphs of ``content`` in ``style``, each in the font that has it."""
     glyphs: list[Glyph] = []
+    append, known = glyphs.append, _glyphs.get
     group = 0
     for span in _spans(content):
         bold = style.bold if span.bold is None else span.bold
         size = span.size or style.size
         base = fonts.bold if bold else fonts.regular
-        if span.underline:
+        underline = span.underline
+        if underline:
             group += 1
+        mark = group if underline else 0
         track = style.tracking * size
         for text, font in fonts.runs(span.text, base):
             for ch in text:
@@ -603,10 +640,8 @@ def shape(content: Content, style: Style, fonts: FontSet) -> list[Glyph]:
                     ch = " "
                 elif ch < " " and ch != "\n":
                     continue  # \r and other control characters print nothing
-                width = 0.0 if ch == "\n" else char_width(ch, font) * size + track
-                glyphs.append(
-                    Glyph(ch, font, size, width, span.underline, group if span.underline else 0)
-                )
+                key = (ch, font, size, track, underline, mark)
+                append(known(key) or _glyph(key))
     return glyphs
 
 
@@ -818,7 +853,7 @@ class Paragraph(Flowable):  # type: ignore[misc]
         pos = x
         ul_start: float | None = None
         for i, g in enumerate(glyphs):
-            if (g.font, g.size) != (font, size):
+            if g.font != font or g.size != size:
                 tx.textOut("".join(run))
                 run = []
                 font, size = g.font, g.size
