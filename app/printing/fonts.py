@@ -19,10 +19,11 @@ Importing this module also installs the ToUnicode fix of :mod:`app.printing.toun
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,14 +113,18 @@ class _GlyphTable:
 
 
 class _SubsettingFace(TTFontFace):  # type: ignore[misc]
-    """reportlab's face, except that subsetting does not copy the ``glyf`` table.
+    """reportlab's face, except that subsetting does not copy the ``glyf`` table and a
+    subset already cut is not cut again.
 
     ``TTFontFile.makeSubset`` (reportlab 5.1) takes ``get_table("glyf")`` (a copy of the
     whole table: 10-30 MB for a Chinese font) and slices each glyph of the subset out of
     it, once per subset of 256 characters, which was most of the time a document took to
     write its fonts. Here that table is a view (:class:`_GlyphTable`) slicing the file's
-    bytes directly; every other table is reportlab's copy. Nothing else changes: the
-    subset is the same bytes (tests/printing/test_fonts.py makes the same subsets with
+    bytes directly; every other table is reportlab's copy. A subset is a function of the
+    font and its characters in order, and documents of one kind repeat their subsets (a
+    third of them were new when printing every demo document), so the last
+    :data:`_SUBSETS_KEPT` are kept (:func:`_cut`). Nothing else changes: the subset is the
+    same bytes (tests/printing/test_font_subsets.py makes the same subsets with
     reportlab's own face and compares them)."""
 
     def get_table(self, tag: str) -> Any:
@@ -127,6 +132,19 @@ class _SubsettingFace(TTFontFace):  # type: ignore[misc]
             start, length = self.get_table_pos(tag)
             return _GlyphTable(self._ttf_data, start, length)
         return super().get_table(tag)
+
+    def makeSubset(self, subset: Sequence[int]) -> bytes:
+        return _cut(self, tuple(subset))
+
+
+_SUBSETS_KEPT = 256  # about 60 KB each
+
+
+@functools.lru_cache(maxsize=_SUBSETS_KEPT)
+def _cut(face: _SubsettingFace, subset: tuple[int, ...]) -> bytes:
+    """reportlab's ``makeSubset`` of ``face`` (the faces live as long as the process)."""
+    made: bytes = TTFontFace.makeSubset(face, list(subset))
+    return made
 
 
 def _subsetting(font: TTFont) -> TTFont:

@@ -37,7 +37,8 @@ def test_the_registered_fonts_subset_through_our_face() -> None:
 def test_a_subset_is_the_bytes_reportlab_makes(file_name: str) -> None:
     """The subsets reportlab's makeSubset cuts with the glyph table read in place equal
     those it cuts from its own copy of the table: if makeSubset read that table in any
-    other way than by slices, they would differ or fail."""
+    other way than by slices, they would differ or fail. A subset asked for again is the
+    one already cut."""
     ours = fonts._subsetting(TTFont("ours", str(SHIPPED / file_name))).face
     stock = TTFontFace(str(SHIPPED / file_name))
     assert type(ours) is fonts._SubsettingFace
@@ -45,6 +46,8 @@ def test_a_subset_is_the_bytes_reportlab_makes(file_name: str) -> None:
         made = ours.makeSubset(subset)
         assert made == stock.makeSubset(subset)
         assert len(made) < len(stock.get_table("glyf")) // 10  # a subset, not the font
+        assert ours.makeSubset(list(subset)) is made  # cut once, kept
+    assert ours.makeSubset([0, 0x4E00]) != ours.makeSubset([0, 0x4E01])
 
 
 def test_the_glyph_table_slices_like_bytes() -> None:
