@@ -10,8 +10,10 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtWidgets import QMainWindow
@@ -22,6 +24,7 @@ from app.ui import messages, single_instance
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+T = TypeVar("T")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -37,12 +40,18 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def start_app(tmp_path: Path, db: Path, *args: str) -> subprocess.Popen[str]:
-    """``python -m app --db DB ARGS…`` in the test's own home."""
+def start_app(
+    tmp_path: Path, db: Path, *args: str, shown: Path | None = None
+) -> subprocess.Popen[str]:
+    """``python -m app --db DB ARGS…`` in the test's own home; ``shown`` is written once its
+    window is up and its event loop runs (the start-up report, app/__main__.py)."""
+    env = _env(tmp_path)
+    if shown is not None:
+        env["MEDIATION_DESK_STARTUP_REPORT"] = str(shown)
     return subprocess.Popen(
         [sys.executable, "-m", "app", "--db", str(db), *args],
         cwd=ROOT,
-        env=_env(tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -227,18 +236,42 @@ def restore_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
-def _start_two_at_once(tmp_path: Path, path: Path) -> list[tuple[int, str]]:
-    # The first stays 5 s: the second, started at the same moment, meets it on a busy machine.
-    both = [start_app(tmp_path, path, "--quit-after", "5000") for _ in range(2)]
-    results = []
-    for process in both:
-        try:
-            _out, err = process.communicate(timeout=120)
-        finally:
+def _start_two_at_once(
+    tmp_path: Path, path: Path, guards: list[single_instance.InstanceGuard]
+) -> None:
+    """Two starts at the same moment on ``path``. The one that finds the file claimed ends
+    by itself (0); the first stays, however long either takes on a busy machine, until the
+    test has seen the other end and its own window up (the file opened or upgraded), and is
+    then terminated. Its claim is taken over afterwards, as after any killed program."""
+    shown = [tmp_path / f"shown-{n}" for n in range(2)]
+    both = [start_app(tmp_path, path, "--quit-after", "120000", shown=s) for s in shown]
+    try:
+        ended = _wait_until(lambda: next((p for p in both if p.poll() is not None), None))
+        _out, err = ended.communicate(timeout=60)
+        assert ended.returncode == entry.EXIT_ALREADY_RUNNING == 0, err
+        assert "Traceback" not in err
+        first = both[1 - both.index(ended)]
+        first_shown = shown[both.index(first)]
+        _wait_until(lambda: first_shown.exists() or first.poll() is not None)
+        assert first.poll() is None, first.communicate(timeout=60)[1]  # it did not fail
+        first.terminate()
+        _out, err = first.communicate(timeout=60)
+        assert "Traceback" not in err
+    finally:
+        for process in both:
             if process.poll() is None:
                 process.kill()
-        results.append((process.returncode, err))
-    return results
+                process.communicate(timeout=60)
+    claim_first(path, guards)  # the terminated first's lock and socket are taken over
+
+
+def _wait_until(found: Callable[[], T | None], seconds: float = 120) -> T:
+    """``found()`` once it is true (checked every 20 ms), for at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not (result := found()):
+        assert time.monotonic() < deadline, "the programs did not get there in time"
+        time.sleep(0.02)
+    return result
 
 
 def _sound_and_current(path: Path) -> None:
@@ -251,24 +284,18 @@ def _sound_and_current(path: Path) -> None:
 
 
 @pytest.mark.parametrize("round_no", [1, 2])
-def test_two_starts_at_once_on_a_new_file(tmp_path, round_no):
+def test_two_starts_at_once_on_a_new_file(tmp_path, guard_of, round_no):
     path = tmp_path / f"new{round_no}.sqlite3"
-    results = _start_two_at_once(tmp_path, path)
-    for code, err in results:
-        assert code == 0, err
-        assert "Traceback" not in err
+    _start_two_at_once(tmp_path, path, guard_of)
     _sound_and_current(path)
     assert log_text(tmp_path).count("open in another copy of the program") == 1
 
 
 @pytest.mark.parametrize("round_no", [1, 2])
-def test_two_starts_at_once_on_a_file_that_needs_upgrading(tmp_path, round_no):
+def test_two_starts_at_once_on_a_file_that_needs_upgrading(tmp_path, guard_of, round_no):
     path = tmp_path / f"old{round_no}.sqlite3"
     shutil.copy(FIXTURES / "schema_v6.sqlite3", path)
-    results = _start_two_at_once(tmp_path, path)
-    for code, err in results:
-        assert code == 0, err
-        assert "Traceback" not in err
+    _start_two_at_once(tmp_path, path, guard_of)
     _sound_and_current(path)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 30
