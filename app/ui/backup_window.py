@@ -261,6 +261,8 @@ class BackupsModel(KeyedTableModel[Listed]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(BACKUP_COLUMNS, parent)
 
+    ROW_ROLES = frozenset({int(Qt.ItemDataRole.ForegroundRole)})
+
     def row_data(self, record: Listed, role: int) -> Any:
         unreadable = record.contents is None
         return QColor(ERROR) if role == Qt.ItemDataRole.ForegroundRole and unreadable else None

@@ -160,6 +160,8 @@ class ClauseTemplatesModel(KeyedTableModel[TemplateRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, parent)
 
+    ROW_ROLES = frozenset({int(Qt.ItemDataRole.ForegroundRole)})
+
     def row_data(self, record: TemplateRow, role: int) -> Any:
         return QColor(MUTED) if role == Qt.ItemDataRole.ForegroundRole and record.hidden else None
 

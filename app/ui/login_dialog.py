@@ -26,7 +26,7 @@ from app.models.accounts import Account, Actor, LoginError
 from app.models.db import Database, StorageError
 from app.models.errors import DomainError, ValidationError
 from app.qt.core import QEvent, QObject, Qt, QTimer, Signal
-from app.qt.gui import QKeyEvent
+from app.qt.gui import QInputEvent, QKeyEvent
 from app.qt.widgets import (
     QApplication,
     QComboBox,
@@ -473,7 +473,8 @@ class IdleWatch(QObject):
         self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS:
+        # It sees every event of the program: the class test is cheap, type() is not.
+        if isinstance(event, QInputEvent) and event.type() in _INPUT_EVENTS:
             self.last_input = self._clock()
         return False
 

@@ -230,6 +230,8 @@ class OutreachContentModel(KeyedTableModel[ContentItem]):
         self.kind = kind
         self.set_rows(rows, columns=content_columns(kind))
 
+    ROW_ROLES = frozenset({int(Qt.ItemDataRole.ForegroundRole)})
+
     def row_data(self, record: ContentItem, role: int) -> Any:
         return QColor(MUTED) if role == Qt.ItemDataRole.ForegroundRole and record.hidden else None
 

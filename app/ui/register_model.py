@@ -282,6 +282,8 @@ class RegisterModel(TableModel[_Line]):
     def row_value(self, record: _Line) -> RegisterRow:
         return record.row
 
+    ROW_ROLES = frozenset({_FOREGROUND})
+
     def row_data(self, record: _Line, role: int) -> Any:
         return _MUTED if role == _FOREGROUND and record.row.state == "voided" else None
 

@@ -79,14 +79,31 @@ def titles(columns: Sequence[Column[Any]]) -> dict[int, str]:
 
 class TableModel(QAbstractTableModel, Generic[R]):
     """A read-only table served from its columns. Subclasses give :meth:`record_count` and
-    :meth:`record_of` (None for a row that cannot be shown: not read, gone, out of range)."""
+    :meth:`record_of` (None for a row that cannot be shown: not read, gone, out of range).
+    A subclass that gives :meth:`row_data` names the roles it answers in ``ROW_ROLES``."""
 
     SortRole = SortRole
     RowRole = RowRole
+    ROW_ROLES: frozenset[int] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "row_data" in vars(cls) and "ROW_ROLES" not in vars(cls):
+            raise TypeError(f"{cls.__name__} gives row_data: name its roles in ROW_ROLES")
 
     def __init__(self, columns: Sequence[Column[R]], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._set_columns(columns)
+
+    def _set_columns(self, columns: Sequence[Column[R]]) -> None:
         self._columns: tuple[Column[R], ...] = tuple(columns)
+        # A view asks for about eight roles of every cell it paints or measures; most are
+        # answered by no column and no row, and are told so at once.
+        self._answered = frozenset(
+            {_DISPLAY, _TOOLTIP, _SORT, _ROW, _ALIGNMENT, *self.ROW_ROLES}.union(
+                *(c.roles for c in self._columns)
+            )
+        )
 
     @property
     def columns(self) -> tuple[Column[R], ...]:
@@ -136,7 +153,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
+        if role not in self._answered or not index.isValid():
             return None
         columns = self._columns
         number = index.column()
@@ -177,7 +194,7 @@ class ListTableModel(TableModel[R]):
             self.beginResetModel()
             self._rows = list(rows)
             if columns is not None:
-                self._columns = tuple(columns)
+                self._set_columns(columns)
             self.endResetModel()
         finally:
             self.changing = False

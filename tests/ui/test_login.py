@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import accounts, cases, office
@@ -16,7 +19,14 @@ from app.models import db as dbmod
 from app.models.db import Database
 from app.ui import session
 from app.ui.cases.case_window import CaseWindow
-from app.ui.login_dialog import FIRST_TEXT, LOGIN_TEXT, UNLOCK_TEXT, LoginDialog, Mode
+from app.ui.login_dialog import (
+    FIRST_TEXT,
+    LOGIN_TEXT,
+    UNLOCK_TEXT,
+    IdleWatch,
+    LoginDialog,
+    Mode,
+)
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY
 from tests.helpers import PASSWORD, director
@@ -201,6 +211,44 @@ def idle_for(window: MainWindow, minutes: int) -> None:
     """As if nobody had touched the program for ``minutes``."""
     window.idle.last_input -= minutes * 60
     window.idle.check()
+
+
+def test_a_key_click_move_or_wheel_anywhere_in_the_program_is_input(qtbot: QtBot) -> None:
+    """The idle watch sees input to any window, not only the main one; what the program
+    does by itself (a resize, a repaint, a timer) is not input."""
+    now = [100.0]
+    elsewhere = QLineEdit()  # any other window of the program
+    qtbot.addWidget(elsewhere)
+    watch = IdleWatch(lambda: 10, elsewhere, clock=lambda: now[0])  # goes with the widget
+    elsewhere.show()
+    qtbot.waitExposed(elsewhere)
+
+    def noticed(act: Callable[[], object]) -> bool:
+        now[0] += 60
+        act()
+        return watch.last_input == now[0]
+
+    middle = QPoint(20, 10)
+    assert noticed(lambda: QTest.keyClick(elsewhere, Qt.Key.Key_A))
+    assert noticed(lambda: QTest.mouseClick(elsewhere, Qt.MouseButton.LeftButton, pos=middle))
+    assert noticed(lambda: QTest.mouseMove(elsewhere, QPoint(30, 12)))
+    assert noticed(lambda: QApplication.sendEvent(elsewhere, _wheel(middle)))
+    assert not noticed(lambda: (elsewhere.resize(300, 40), elsewhere.repaint(), QTest.qWait(20)))
+    assert elsewhere.text() == "a"
+
+
+def _wheel(at: QPoint) -> QWheelEvent:
+    here = QPointF(at)
+    return QWheelEvent(
+        here,
+        here,
+        QPoint(),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
 
 
 def test_the_idle_lock_hides_every_window_until_the_same_users_password(

@@ -67,6 +67,8 @@ VISITS = [
 class VisitsModel(ListTableModel[Visit]):
     """Cancelled visits grey, a style of the whole row."""
 
+    ROW_ROLES = frozenset({int(FOREGROUND)})
+
     def __init__(self) -> None:
         super().__init__(COLUMNS)
 
@@ -74,7 +76,7 @@ class VisitsModel(ListTableModel[Visit]):
         return GREY if role == FOREGROUND and record.cancelled else None
 
 
-def cell(model: VisitsModel, row: int, column: int, role: int = DISPLAY) -> Any:
+def cell(model: ListTableModel[Visit], row: int, column: int, role: int = DISPLAY) -> Any:
     return model.data(model.index(row, column), role)
 
 
@@ -141,9 +143,35 @@ def test_headers_and_what_lies_outside_the_table() -> None:
 
 def test_new_columns_come_with_new_rows() -> None:
     model = VisitsModel()
-    model.set_rows(VISITS, columns=[Column[Visit]("只有姓名", lambda v: v.who)])
+    bold = Qt.ItemDataRole.FontRole
+    assert cell(model, 0, COL_WHO, bold) is None
+    named = Column[Visit]("只有姓名", lambda v: v.who, roles={bold: lambda v: f"粗体 {v.who}"})
+    model.set_rows(VISITS, columns=[named])
     assert model.columnCount() == 1
     assert model.headerData(0, Qt.Orientation.Horizontal) == "只有姓名"
+    assert cell(model, 0, 0, bold) == "粗体 张三"  # a role only the new column gives
+
+
+def test_a_row_style_names_its_roles() -> None:
+    """``data`` tells at once that a role no column and no row gives has no value (most
+    of the eight a view asks of every cell): a ``row_data`` must name the roles it gives,
+    or it would never be asked."""
+    with pytest.raises(TypeError, match="ROW_ROLES"):
+
+        class Unnamed(ListTableModel[Visit]):
+            def row_data(self, record: Visit, role: int) -> Any:
+                return GREY
+
+    class Named(ListTableModel[Visit]):
+        ROW_ROLES = frozenset({int(Qt.ItemDataRole.BackgroundRole)})
+
+        def row_data(self, record: Visit, role: int) -> Any:
+            return GREY
+
+    model = Named(COLUMNS)
+    model.set_rows(VISITS)
+    assert cell(model, 0, COL_WHO, Qt.ItemDataRole.BackgroundRole) == GREY
+    assert cell(model, 0, COL_WHO, Qt.ItemDataRole.DecorationRole) is None  # not named
 
 
 def test_column_numbers_must_run_in_order() -> None:

@@ -118,6 +118,14 @@ class SheetModel(ListTableModel[SheetLine]):
             bottom_right = self.index(self.rowCount() - 1, self.columnCount() - 1)
             emit(self.dataChanged, top_left, bottom_right)
 
+    ROW_ROLES = frozenset(
+        {
+            int(Qt.ItemDataRole.FontRole),
+            int(Qt.ItemDataRole.BackgroundRole),
+            int(Qt.ItemDataRole.ForegroundRole),
+        }
+    )
+
     def row_data(self, record: SheetLine, role: int) -> Any:
         in_header = self._first <= record.number <= self._last
         if role == Qt.ItemDataRole.FontRole and in_header:
@@ -169,6 +177,8 @@ class PlanModel(ListTableModel[PlannedCase]):
 
     def set_plan(self, plan: ImportPlan | None) -> None:
         self.set_rows(plan.cases if plan is not None else [])
+
+    ROW_ROLES = frozenset({int(Qt.ItemDataRole.ForegroundRole)})
 
     def row_data(self, record: PlannedCase, role: int) -> Any:
         duplicate = record.duplicate is not None

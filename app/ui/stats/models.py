@@ -244,6 +244,8 @@ class IndicatorTableModel(StatsTableModel):
         line = self.record_at(index)
         return None if line is None else str(line.name)
 
+    ROW_ROLES = frozenset({int(Qt.ItemDataRole.FontRole)})
+
     def row_data(self, record: IndicatorLine, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and record.name in KEY_INDICATORS:
             return _bold()
@@ -374,6 +376,8 @@ class BreakdownTableModel(StatsTableModel):
         if not index.isValid() or not 1 <= index.column() <= len(BREAKDOWN_INDICATORS):
             return None
         return BREAKDOWN_INDICATORS[index.column() - 1]
+
+    ROW_ROLES = frozenset({int(Qt.ItemDataRole.FontRole)})
 
     def row_data(self, record: Row, role: int) -> Any:
         return _bold() if role == Qt.ItemDataRole.FontRole and record.is_total else None
