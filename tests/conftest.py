@@ -20,6 +20,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from app.models import accounts, office
+from app.qt.core import QCoreApplication, QEvent
 from app.ui import gc_guard
 from tests.helpers import PASSWORD, director, log_in, new_database
 
@@ -34,6 +35,15 @@ gc.disable()
 accounts.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules that hold a slow test come first. ./test.sh hands the workers one
+    module at a time in this order (--dist loadfile, --no-loadscope-reorder in
+    pyproject.toml): a long module handed out last leaves the other worker idle at the end,
+    and xdist's own order (most tests first) put the long one-test modules last."""
+    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow)  # stable: modules stay whole
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Every module and test is loaded now and lives as long as the process: frozen, they
     are left out of every collection (a full one went through 310,000 objects, 0.1 s)."""
@@ -44,7 +54,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.fixture(autouse=True)
 def _collect_in_the_main_thread() -> Iterator[None]:
     yield
+    _delete_what_was_deleted_later()
     gc_guard.collect_if_due()
+
+
+def _delete_what_was_deleted_later() -> None:
+    """The windows a test closed (pytest-qt's ``addWidget``, ``track``) were told to
+    ``deleteLater``: outside an event loop Qt deletes them only once a later test runs
+    one, and meanwhile each main window's idle watch filters every event of the program
+    (13 were alive at once in test_users_dialog.py, each event filtered 13 times)."""
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session")

@@ -173,6 +173,7 @@ def test_search_finds_names_and_pinyin(conn: sqlite3.Connection) -> None:
     assert row["seq"] in search.search_case_seqs(conn, initials, limit=1000)
 
 
+@pytest.mark.slow
 def test_measurements_return_numbers(bench_db: Path) -> None:
     figures = {
         "register_first_page_ms": measure.register_first_page(bench_db, runs=2),
@@ -218,6 +219,7 @@ def test_case_file_case_is_closed_with_ten_sessions(bench_db: Path) -> None:
     assert [s.held_at for s in padded.sessions] == sorted(s.held_at for s in padded.sessions)
 
 
+@pytest.mark.slow
 def test_outreach_figures_on_a_small_office() -> None:
     """bench.outreach builds its office through the services and times real kits."""
     from bench import outreach

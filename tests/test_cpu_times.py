@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SAMPLE = """
@@ -28,6 +30,7 @@ def test_idle():
 """
 
 
+@pytest.mark.slow
 def test_each_tests_cpu_seconds_reach_the_summary_from_the_workers(tmp_path: Path) -> None:
     (tmp_path / "test_sample.py").write_text(SAMPLE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,6 +39,7 @@ def _start(tmp_path: Path, **extra: str) -> tuple[float, float]:
     return float(report.read_text(encoding="utf-8")), wall_ms
 
 
+@pytest.mark.slow
 def test_reported_startup_is_within_the_run(tmp_path: Path) -> None:
     reported, wall = _start(tmp_path)
     # From the kernel's process start: more than nothing, never more than the whole run
@@ -44,6 +47,7 @@ def test_reported_startup_is_within_the_run(tmp_path: Path) -> None:
     assert 0 < reported <= wall + 10
 
 
+@pytest.mark.slow
 def test_launcher_stamp_is_the_zero(tmp_path: Path) -> None:
     stamp = time.time() - 5.0  # as if the launcher had started five seconds earlier
     reported, wall = _start(tmp_path, MEDIATION_DESK_STARTUP_T0=f"{stamp:.6f}")

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.experiments.backup_during_writes import run
 
 
+@pytest.mark.slow
 def test_backups_taken_while_another_process_writes_are_all_sound(tmp_path: Path) -> None:
     figures = run(tmp_path, rounds=5, cases_at_start=60, log=False)
     assert figures.writer_commits > 0

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.experiments.kill_during_writes import IMPORT_ROWS, run
 
 
+@pytest.mark.slow
 def test_kills_during_writes_and_imports_leave_a_sound_file(tmp_path: Path) -> None:
     figures = run(tmp_path, service_kills=3, import_kills=3, seed=7, log=False)
     summary = figures.summary()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+import pytest
+
 from app.models import cases
 from app.models import db as dbmod
 from app.models.cases import format_case_number
@@ -40,6 +42,7 @@ def test_sequence_restarts_each_year(office_db):
     )
 
 
+@pytest.mark.slow
 def test_thousand_acceptances_from_two_connections(office_db, tmp_path):
     db = office_db
     ids = [register(db, registered_on=date(2026, 1, 5)) for _ in range(1000)]

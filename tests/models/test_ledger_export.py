@@ -397,6 +397,7 @@ def test_importing_the_export_again_finds_every_case_a_duplicate(big, tmp_path):
     assert all(c.state == "voided" for c in plan.cases if c.duplicate is None)
 
 
+@pytest.mark.slow
 def test_the_benchmark_measurements_run(big_db):
     """bench/ledger.py on the small file: the figures are numbers (timings are not checked)."""
     from bench import ledger as ledger_bench

@@ -7,18 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.models import db as dbmod
 from app.models import demo, register
 from app.models.db import Database
 from app.models.register import RegisterFilter, SeqList
 from tests.conftest import TODAY
+from tests.helpers import fill_demo, new_database
 
 
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """230 demo cases, read only (one file for the module: filling it takes a second)."""
-    db = dbmod.connect(tmp_path_factory.mktemp("register") / "register.sqlite3")
-    demo.fill_demo(db, today=TODAY, count=230)
+    db = new_database(tmp_path_factory.mktemp("register") / "register.sqlite3")
+    fill_demo(db, today=TODAY, count=230)
     yield db
     db.close()
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from app.models import cases, demo, office, register
+from app.models import cases, office, register
 from app.models.db import Database
 from tests.conftest import TODAY
-from tests.helpers import director
+from tests.helpers import director, fill_demo
 from tests.models.helpers import register as register_dispute
 
 
@@ -64,7 +64,7 @@ def test_accepted_declined_and_voided_disputes_leave_the_list(office_db: Databas
 
 
 def test_the_demo_office_has_disputes_waiting(database: Database) -> None:
-    demo.fill_demo(database, today=TODAY)
+    fill_demo(database, today=TODAY)
     work = register.worklist(database, today=TODAY)
     waiting = work.awaiting_acceptance
     assert waiting

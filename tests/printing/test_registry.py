@@ -96,6 +96,7 @@ def test_investigation_records_are_offered_wherever_one_can_exist() -> None:
     assert "人民调解调查记录" in all_text(doc.build(accepted, OFFICE))
 
 
+@pytest.mark.slow
 def test_the_documents_said_to_show_id_numbers_are_the_ones_that_print_them(
     demo_cases: list[CaseFile],
 ) -> None:

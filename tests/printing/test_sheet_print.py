@@ -20,8 +20,7 @@ import pypdf
 import pytest
 from openpyxl import load_workbook
 
-from app.models import db as dbmod
-from app.models import demo, ledger, sheet_print
+from app.models import ledger, sheet_print
 from app.models.monthly_report import MonthlyReportData, report_data
 from app.printing.monthly_report import (
     MONTHS_SHEET,
@@ -30,6 +29,7 @@ from app.printing.monthly_report import (
     XLSX_BREAKDOWNS,
     monthly_report_xlsx,
 )
+from tests.helpers import fill_demo, new_database
 from tests.models.test_stats import TODAY, stats_office
 from tests.printing.test_monthly_report import TEXTS
 
@@ -75,9 +75,9 @@ def test_a_sheet_too_wide_for_8_pt_prints_on_pages_across() -> None:
 def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 台账 of the demo office (40 cases in every state)."""
     folder = tmp_path_factory.mktemp("ledger")
-    db = dbmod.connect(folder / "demo.sqlite3")
+    db = new_database(folder / "demo.sqlite3")
     try:
-        demo.fill_demo(db, today=date(2026, 11, 20))
+        fill_demo(db, today=date(2026, 11, 20))
         path = folder / "台账.xlsx"
         ledger.export_ledger(db, path)
     finally:

@@ -52,6 +52,7 @@ def inside(inner: list[int], outer: list[int]) -> bool:
     return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dialog", DIALOGS)
 @pytest.mark.parametrize("size", SIZES)
 def test_the_dialog_and_its_buttons_fit_a_laptop_screen_measured_in_a_program_of_its_own(

@@ -283,6 +283,7 @@ def _sound_and_current(path: Path) -> None:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("round_no", [1, 2])
 def test_two_starts_at_once_on_a_new_file(tmp_path, guard_of, round_no):
     path = tmp_path / f"new{round_no}.sqlite3"
@@ -291,6 +292,7 @@ def test_two_starts_at_once_on_a_new_file(tmp_path, guard_of, round_no):
     assert log_text(tmp_path).count("open in another copy of the program") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("round_no", [1, 2])
 def test_two_starts_at_once_on_a_file_that_needs_upgrading(tmp_path, guard_of, round_no):
     path = tmp_path / f"old{round_no}.sqlite3"

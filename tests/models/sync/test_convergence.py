@@ -208,6 +208,7 @@ def apply_in_files(
             merge.apply_changes(conn, changes, [e for e in epochs if e[0] in devices])
 
 
+@pytest.mark.slow
 @_settings(200)
 @given(history=histories(), data=st.data())
 def test_any_order_any_files_with_repeats_end_alike_in_200_random_histories(
@@ -614,6 +615,7 @@ def assert_numbers_unique(db: Database) -> None:
     assert [r[3] for r in numbered if r[4]] == [], "a provisional number left after the merge"
 
 
+@pytest.mark.slow
 @_settings(APP_EXAMPLES)
 @given(data=st.data())
 def test_office_and_two_laptops_converge_in_80_random_programs(installations, data):

@@ -204,6 +204,7 @@ def registry_rows(replica: Replica) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

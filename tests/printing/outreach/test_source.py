@@ -38,6 +38,7 @@ def _people(db: Database, village_id: str, *, members: bool = True) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 def test_each_village_kit_names_its_own_people_and_nobody_elses(demo_db: Database) -> None:
     villages = {v.name: v.id for v in office.villages(demo_db)}
     people = {name: _people(demo_db, vid) for name, vid in villages.items()}

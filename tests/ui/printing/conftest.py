@@ -17,7 +17,7 @@ from app.models.db import Database
 from app.ui import messages
 from app.ui.printing.preview import PreviewWindow
 from tests.conftest import TODAY
-from tests.helpers import log_in
+from tests.helpers import fill_demo, log_in, new_database
 
 
 @dataclass
@@ -47,9 +47,9 @@ def answers() -> Iterator[Answers]:
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo office (青山镇, 40 cases in every state) as of TODAY, in a real file."""
     path = tmp_path_factory.mktemp("printing-ui") / "demo.sqlite3"
-    db = dbmod.connect(path)
+    db = new_database(path)
     try:
-        demo.fill_demo(db, today=TODAY)
+        fill_demo(db, today=TODAY)  # the process's demo template, as demo_db's
     finally:
         db.close()
     return path

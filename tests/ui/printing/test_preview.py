@@ -367,6 +367,7 @@ def test_font_problems_are_shown_once(
     assert real.problems == []  # the shipped fonts themselves are fine
 
 
+@pytest.mark.slow
 def test_accepting_the_print_dialog_prints_with_the_preset_copies(
     qtbot: QtBot, print_db: Database, parent: QWidget, tmp_path: Path
 ) -> None:

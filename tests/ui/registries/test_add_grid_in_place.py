@@ -19,7 +19,7 @@ from app.ui.add_in_place import GridChooser
 from app.ui.registries.form import RegistryForm
 from app.ui.registries.page import RegistryPage
 from app.ui.registries.window import RegistriesWindow
-from tests.helpers import director, log_in, snapshot
+from tests.helpers import director, fill_demo, log_in, snapshot
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate, choose, click, commit_text, ctrl_enter, type_text
 
@@ -179,7 +179,7 @@ def test_a_grid_named_twice_in_a_village_is_refused_in_the_services_words(
 def test_a_grid_added_beside_others_takes_its_place_and_the_villages_first_grid_is_preset(
     qtbot: QtBot, database: Database, boxes: Boxes
 ) -> None:
-    demo.fill_demo(database, today=date(2026, 11, 20))
+    fill_demo(database, today=date(2026, 11, 20))
     log_in(database, password=demo.DEMO_PASSWORD)
     window = registries(qtbot, database)
     page = window.page("grid_workers")
