@@ -27,6 +27,12 @@ smoke=0
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
+if [ "${TRIM_ICU:-1}" != 0 ] && ! { command -v icupkg && command -v gcc; } >/dev/null; then
+    # checked before minutes of PyInstaller, not after
+    echo "installer/trim_icu.py needs icupkg and gcc: apt-get install icu-devtools gcc" \
+        "(or TRIM_ICU=0 to ship ICU's data whole)" >&2
+    exit 1
+fi
 mkdir -p "$BUILD_DIR"
 venv="$BUILD_DIR/venv"
 # A separate venv, never the project's .venv: only the program's own dependencies (no pytest,
@@ -92,13 +98,9 @@ out="$BUILD_DIR/dist/mediation-desk"
 # ICU's data for Qt Core, cut to the Chinese and English locales: 32 -> 9 MB (trim_icu.py).
 if [ "${TRIM_ICU:-1}" = 0 ]; then
     echo "(TRIM_ICU=0: ICU's data kept whole)" >&2
-elif command -v icupkg >/dev/null && command -v gcc >/dev/null; then
+else
     step "ICU data: the Chinese and English locales only"
     "$PYTHON" "$here/trim_icu.py" "$out"
-else
-    echo "installer/trim_icu.py needs icupkg and gcc: apt-get install icu-devtools gcc" \
-        "(or TRIM_ICU=0 to ship ICU's data whole)" >&2
-    exit 1
 fi
 step "built $out ($(du -sh "$out" | cut -f1))"
 

@@ -139,6 +139,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="the one-folder build (dist/mediation-desk)")
     args = parser.parse_args()
+    missing = [
+        tool for tool in ("icupkg", "gcc", "nm", "readelf", "strip") if not shutil.which(tool)
+    ]
+    if missing:
+        raise SystemExit(
+            f"trim_icu.py needs {', '.join(missing)}: apt-get install icu-devtools gcc binutils"
+        )
     libraries = sorted(args.folder.rglob("libicudata.so.*"))
     if not libraries:
         print(f"{args.folder}: no libicudata.so.* (nothing to cut)")

@@ -27,7 +27,12 @@ from fontTools import subset  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
 FONTS = Path(__file__).resolve().parent.parent / "resources" / "fonts"
-NOTO = ("NotoSerifSC_400Regular.ttf", "NotoSansSC_400Regular.ttf")
+NOTO = (  # every face the program draws with before HanaMinA
+    "NotoSerifSC_400Regular.ttf",
+    "NotoSerifSC_700Bold.ttf",
+    "NotoSansSC_400Regular.ttf",
+    "NotoSansSC_700Bold.ttf",
+)
 
 
 def characters(path: Path) -> set[int]:
@@ -35,7 +40,8 @@ def characters(path: Path) -> set[int]:
 
 
 def wanted(full: Path) -> set[int]:
-    """HanaMinA's characters that at least one Noto face lacks."""
+    """HanaMinA's characters that at least one Noto face lacks (tests/printing/test_fonts.py
+    checks the shipped file against this rule)."""
     in_every_noto = set.intersection(*(characters(FONTS / name) for name in NOTO))
     return characters(full) - in_every_noto
 
@@ -46,8 +52,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=FONTS / "HanaMinA.ttf")
     args = parser.parse_args()
     options = subset.Options()
-    # Everything but the glyphs stays as it was: names (the family the program asks for),
-    # layout tables, metrics, bounds and timestamps.
+    # Everything but the glyphs stays as it was where fontTools allows: names (the family
+    # the program asks for), layout tables, metrics, OS/2 ranges, the timestamp (the same
+    # bytes on each run). fontconfig still sees a font for no language: it judges by the
+    # characters present; the program names the family, so Qt falls back to it anyway.
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
@@ -62,7 +70,8 @@ def main() -> None:
     options.recalc_bounds = False
     options.recalc_timestamp = False
     options.prune_unicode_ranges = False
-    font = TTFont(args.source)
+    options.prune_codepage_ranges = False
+    font = TTFont(args.source, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(wanted(args.source)))
     subsetter.subset(font)

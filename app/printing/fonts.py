@@ -3,16 +3,19 @@
 - The body and title face is Noto Serif SC (Regular 400, Bold 700; static TrueType, OFL),
   shipped in resources/fonts. The office may name a TrueType file of its own instead
   (e.g. Windows' ``C:/Windows/Fonts/simfang.ttf``) through :class:`FontConfig`.
-- A character the body font lacks is drawn, per character, from the shipped Noto Serif
-  SC of the same weight (when the office chose a font of its own that lacks it), else
-  from HanaMinA / HanaMinB (fonts-hanazono: rare characters of names, CJK Extension A, B
+- A character the body font lacks is drawn, per character, from HanaMinA / HanaMinB
+  (fonts-hanazono: rare characters of names, compatibility ideographs, CJK Extension B
   and beyond). HanaMinA is cut to the characters Noto lacks (4 MB), HanaMinB is whole
-  (31 MB); both are registered only when a text first needs them.
+  (31 MB); both are registered only when a text first needs them. When the body is not
+  Noto Serif (an office's own font, or a stand-in for a missing file), the shipped Noto
+  Serif weights and the screen's Noto Sans SC come first: they hold the common
+  characters such a font may lack.
 - Every font file is read and registered at most once per process (a module-level cache).
-- A missing or unreadable file never stops printing: the next font in line is used, a
-  warning is logged, and a plain-Chinese message is kept for the UI
-  (:attr:`FontSet.problems`, :func:`font_problems`). When no TrueType font can be read at
-  all, reportlab's built-in ``STSong-Light`` (not embedded) keeps Chinese printable.
+- A missing or unreadable file never stops printing: the next font in line is used (Noto
+  Serif Regular, Bold, then Noto Sans SC), a warning is logged, and a plain-Chinese
+  message is kept for the UI (:attr:`FontSet.problems`, :func:`font_problems`). When no
+  TrueType font can be read at all, reportlab's built-in ``STSong-Light`` (not embedded)
+  keeps Chinese printable.
 
 Importing this module also installs the ToUnicode fix of :mod:`app.printing.tounicode`.
 """
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 REGULAR_FILE = "NotoSerifSC_400Regular.ttf"
 BOLD_FILE = "NotoSerifSC_700Bold.ttf"
 FALLBACK_FILES = ("HanaMinA.ttf", "HanaMinB.ttf")
+SCREEN_FILE = "NotoSansSC_400Regular.ttf"  # the screen's face: the last shipped resort
 # reportlab's names for the shipped files (other files get a name made from their path).
 _SHIPPED_NAMES = {
     REGULAR_FILE: "NotoSerifSC",
@@ -267,18 +271,25 @@ class FontSet:
                 self._fallback_tried[file_name] = name
             return self._fallback_tried[file_name]
 
+    def _fallbacks(self, font: str, ch: str) -> tuple[str, ...]:
+        """The shipped files to look in, in order, for a character ``font`` lacks."""
+        rare = FALLBACK_FILES if ord(ch) < 0x20000 else FALLBACK_FILES[::-1]
+        if font in (self._fallback(REGULAR_FILE), self._fallback(BOLD_FILE)):
+            return rare  # what Noto Serif lacks, only the rare-character fonts can have
+        # An office's own font (e.g. 仿宋_GB2312), or the stand-in for a missing Noto Serif
+        # file, lacks common characters too. HanaMinA holds only what Noto lacks
+        # (scripts/subset_rare_font.py): Noto Serif of the weight in use comes first, then
+        # the other weight, then the screen's Noto Sans SC.
+        bold = font == self.bold and self.bold != self.regular
+        serif = (BOLD_FILE, REGULAR_FILE) if bold else (REGULAR_FILE, BOLD_FILE)
+        return (*serif, SCREEN_FILE, *rare)
+
     def font_for(self, ch: str, font: str) -> str:
         """The font to draw ``ch`` with when the text is set in ``font``."""
         if ch.isspace() or self.has_glyph(font, ch):
             return font
         if self.config.rare_fallback:
-            rare = FALLBACK_FILES if ord(ch) < 0x20000 else FALLBACK_FILES[::-1]
-            # An office's own font (e.g. 仿宋_GB2312) lacks common characters too: the
-            # shipped Noto Serif of the same weight draws those. HanaMinA holds only what
-            # Noto lacks (scripts/subset_rare_font.py).
-            noto = BOLD_FILE if font == self.bold and self.bold != self.regular else REGULAR_FILE
-            own = self.config.body_font is not None or self.config.bold_font is not None
-            for file_name in (noto, *rare) if own else rare:
+            for file_name in self._fallbacks(font, ch):
                 name = self._fallback(file_name)
                 if name is not None and self.has_glyph(name, ch):
                     return name
@@ -327,7 +338,8 @@ def _load(config: FontConfig) -> FontSet:
             *body,
             (config.shipped(REGULAR_FILE), 0),
             (config.shipped(BOLD_FILE), 0),
-            *((config.shipped(f), 0) for f in FALLBACK_FILES),
+            # not HanaMin: it holds only the characters Noto lacks
+            (config.shipped(SCREEN_FILE), 0),
         ],
         problems,
     )

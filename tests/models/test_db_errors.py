@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -210,12 +211,17 @@ def test_frozen_v9_fixture_of_release_1_0_opens_at_current_with_its_users_and_fi
     """The file of release 1.0.0 (tests/fixtures/README.md): every later schema step must
     keep its cases, agreements, users and passwords, its change log and its statistics."""
     from app.models import accounts
-    from app.models.stats import Period, indicators
+    from app.models.stats import Period, indicators, summary
 
     path = tmp_path / "v9.sqlite3"
     shutil.copy(FIXTURES / "schema_v9.sqlite3", path)
+    with closing(sqlite3.connect(path)) as raw:  # the file as frozen, before any migration
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 9
     database = dbmod.connect(path)
     assert database.user_version == schema.LATEST
+    # the figures come from its summary, which agrees with its cases
+    assert summary.is_ready(database.conn)
+    assert summary.check(database.conn) == []
     assert database.scalar("SELECT count(*) FROM cases") == 30
     assert database.scalar("SELECT count(*) FROM agreements") == 7
     assert database.scalar("SELECT count(*) FROM sync_log") == 985

@@ -246,22 +246,78 @@ def test_what_an_offices_own_font_lacks_prints_in_the_shipped_serif() -> None:
     assert faces == {"NotoSerifSC-Regular", "HanaMinA"}
 
 
-@pytest.mark.parametrize("primary", [fonts.REGULAR_FILE, "NotoSansSC_400Regular.ttf"])
-def test_every_cjk_ideograph_has_a_glyph_in_the_shipped_fonts(primary: str) -> None:
-    """HanaMinA is cut to what Noto lacks (scripts/subset_rare_font.py); nothing is lost.
+NOTO_FACES = (
+    fonts.REGULAR_FILE,
+    fonts.BOLD_FILE,
+    fonts.SCREEN_FILE,
+    "NotoSansSC_700Bold.ttf",
+)
 
-    Noto Serif SC prints, Noto Sans SC shows on screen; each with HanaMinA and HanaMinB
-    behind it draws every ideograph of Unicode 12 (URO, Extension A, Extension B).
-    """
-    maps = []
-    for file_name in (primary, *fonts.FALLBACK_FILES):
-        name = fonts.register_file(SHIPPED / file_name)
-        assert name is not None, file_name
-        maps.append(pdfmetrics.getFont(name).face.charToGlyph)
-    blocks = {"URO": (0x4E00, 0x9FEF), "A": (0x3400, 0x4DB5), "B": (0x20000, 0x2A6D6)}
-    for block, (first, last) in blocks.items():
-        missing = [f"U+{c:X}" for c in range(first, last + 1) if not any(c in m for m in maps)]
-        assert missing == [], (block, missing[:20])
+
+def _characters(file_name: str) -> Any:
+    name = fonts.register_file(SHIPPED / file_name)
+    assert name is not None, file_name
+    return pdfmetrics.getFont(name).face.charToGlyph
+
+
+def _full_hanamina() -> set[int]:
+    """The characters of Debian's whole HanaMinA (tests/fixtures), before the cut."""
+    text = (ROOT / "tests" / "fixtures" / "hanamina_full_characters.txt").read_text("utf-8")
+    out: set[int] = set()
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            first, _, last = line.partition("-")
+            out.update(range(int(first, 16), int(last or first, 16) + 1))
+    return out
+
+
+def test_the_cut_hanamina_holds_what_a_noto_face_lacks_and_nothing_is_lost() -> None:
+    """scripts/subset_rare_font.py's rule, checked on the shipped file: HanaMinA keeps every
+    character of Debian's file that one of the four Noto faces lacks. So on paper (Noto
+    Serif) and on screen (Noto Sans), in either weight, with HanaMinA and HanaMinB behind
+    it, every character the whole HanaMinA drew still has a glyph."""
+    full = _full_hanamina()
+    assert len(full) == 41_494
+    noto = [set(_characters(f)) for f in NOTO_FACES]
+    in_every_noto = set.intersection(*noto)
+    cut = set(_characters("HanaMinA.ttf"))
+    # (the cut also maps the few characters that share a glyph with a kept one)
+    assert full - in_every_noto <= cut <= full
+    assert len(cut) < len(full) // 3
+    rare_b = set(_characters("HanaMinB.ttf"))
+    for face, chars in zip(NOTO_FACES, noto, strict=True):
+        missing = full - chars - cut - rare_b
+        assert missing == set(), (face, sorted(missing)[:10])
+
+
+def test_no_usable_noto_serif_prints_in_the_screen_face_never_in_the_cut_hanamina(
+    tmp_path: Path,
+) -> None:
+    for name in (fonts.SCREEN_FILE, *fonts.FALLBACK_FILES):
+        (tmp_path / name).symlink_to(SHIPPED / name)
+    f = fonts.get_fonts(FontConfig(fonts_dir=tmp_path))
+    assert f.regular.startswith("MD-NotoSansSC")
+    assert list(f.runs("人民调解协议书张三", f.regular)) == [("人民调解协议书张三", f.regular)]
+    only_rare = tmp_path / "rare"
+    only_rare.mkdir()
+    for name in fonts.FALLBACK_FILES:
+        (only_rare / name).symlink_to(SHIPPED / name)
+    f = fonts.get_fonts(FontConfig(fonts_dir=only_rare))
+    assert f.regular == fonts.CID_FALLBACK  # the built-in Song: every common character
+    assert not f.embedded
+
+
+def test_an_office_font_without_the_noto_serif_of_its_weight_takes_the_other(
+    tmp_path: Path,
+) -> None:
+    for name in (fonts.BOLD_FILE, fonts.SCREEN_FILE, *fonts.FALLBACK_FILES):
+        (tmp_path / name).symlink_to(SHIPPED / name)
+    lacking = SHIPPED / "HanaMinA.ttf"  # has no 堃, like 仿宋_GB2312
+    f = fonts.get_fonts(FontConfig(body_font=lacking, fonts_dir=tmp_path))
+    drawn_by = f.font_for("堃", f.regular)
+    assert f.has_glyph(drawn_by, "堃")
+    assert "Bold" in drawn_by  # Noto Serif Regular is missing: its Bold comes before Sans
+    assert any("NotoSerifSC_400Regular.ttf" in p for p in f.problems)
 
 
 def test_a_bad_system_font_falls_back_to_the_shipped_one(tmp_path: Path) -> None:
