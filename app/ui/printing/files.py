@@ -85,14 +85,15 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        log.warning("saving %s failed at %s: %s", path, stage, exc)
+        # Not the file's name: a user may name a PDF after a party (docs/privacy.md).
+        log.warning("saving a file in %s failed at %s: %s", folder, stage, exc.strerror)
         raise SaveError(_message(exc, path, stage), path) from exc
     finally:
         if tmp_name is not None:
             try:
                 os.unlink(tmp_name)
             except OSError:  # pragma: no cover - the folder went away with the stick
-                log.warning("could not remove the temporary file %s", tmp_name)
+                log.warning("could not remove a temporary file in %s", folder)
 
 
 def _message(exc: OSError, path: Path, stage: str) -> str:

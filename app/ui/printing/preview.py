@@ -517,7 +517,7 @@ class PreviewWindow(QWidget):
         except SaveError as exc:
             messages.warning(self, "没有保存", exc.message)
             return False
-        log.info("saved %s", target)
+        log.info("saved a PDF in %s", target.parent)  # not its name: it may name a party
         settings = ui_settings.settings()
         settings.setValue(SAVE_DIR_KEY, str(target.parent))
         settings.sync()

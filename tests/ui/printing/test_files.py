@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -99,7 +100,12 @@ def test_full_disk_leaves_no_half_file_and_keeps_the_old_one(
     assert [p.name for p in tmp_path.iterdir()] == ["协议书.pdf"]
 
 
-def test_missing_folder_says_the_stick_may_be_out(tmp_path: Path) -> None:
-    with pytest.raises(SaveError) as info:
-        write_atomically(tmp_path / "U盘" / "协议书.pdf", b"%PDF-1")
+def test_missing_folder_says_the_stick_may_be_out(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING), pytest.raises(SaveError) as info:
+        write_atomically(tmp_path / "U盘" / "协议书_张三.pdf", b"%PDF-1")
     assert "不存在" in info.value.message and "U盘" in info.value.message
+    assert "“协议书_张三.pdf”" in info.value.message  # the user is told which file
+    assert caplog.records and "U盘" in caplog.text
+    assert "张三" not in caplog.text  # the log keeps no name a user gave the file
