@@ -8,6 +8,11 @@ if [ "${1:-}" = "--frozen" ]; then
     # prints a demo case's documents, the glibc it needs (installer/README.md).
     shift
     bash scripts/setup.sh # the system libraries Qt loads
+    # the build's own tools: objdump (glibc check), icupkg and gcc (ICU's data cut)
+    if ! { command -v objdump && command -v icupkg && command -v gcc; } >/dev/null &&
+        [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get install -y -q binutils icu-devtools gcc >/dev/null
+    fi
     exec bash installer/build_linux.sh --smoke
 fi
 bash scripts/setup.sh --dev
