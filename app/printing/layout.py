@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -112,16 +111,26 @@ class Density:
     def style(self, style: Style) -> Style:
         if self.size == 1.0 and self.space == 1.0:
             return style
-        size = style.size * self.size if style.size <= SIZE_3 + FUZZ else style.size
-        return replace(
-            style,
-            size=size,
-            leading=style.leading * self.space * (size / style.size),
-            left_indent=style.left_indent * self.size,
-            right_indent=style.right_indent * self.size,
-            space_before=style.space_before * self.space,
-            space_after=style.space_after * self.space,
-        )
+        key = (self, style)
+        found = _set_in.get(key)  # every paragraph asks: made once per density and style
+        if found is None:
+            size = style.size * self.size if style.size <= SIZE_3 + FUZZ else style.size
+            found = replace(
+                style,
+                size=size,
+                leading=style.leading * self.space * (size / style.size),
+                left_indent=style.left_indent * self.size,
+                right_indent=style.right_indent * self.size,
+                space_before=style.space_before * self.space,
+                space_after=style.space_after * self.space,
+            )
+            if len(_set_in) >= 4096:
+                _set_in.clear()
+            _set_in[key] = found
+        return found
+
+
+_set_in: dict[tuple[Density, Style], Style] = {}
 
 
 # From the standard setting (3号 body at 22 lines a page) to 小四 (12 pt) at 36 lines:
@@ -1267,9 +1276,9 @@ class Laid:
     marks: dict[str, int]  # Mark name -> page (0-based)
     density: Density = NORMAL
 
-    @cached_property
+    @property
     def pdf(self) -> bytes:
-        return self.write()
+        return self.write()  # written the first time, the same bytes after
 
     @property
     def pages(self) -> int:
@@ -1395,10 +1404,14 @@ def lay_out(
     doc.build(list(story), canvasmaker=canvas)  # build() consumes the list it is given
     marks = dict(canvases[-1].marks) if canvases else {}
 
+    written: list[bytes] = []
+
     def write() -> bytes:
-        for c in canvases:
-            c.write()
-        canvases.clear()  # the pages' contents go with the canvas
-        return buf.getvalue()
+        if not written:
+            for c in canvases:
+                c.write()
+            canvases.clear()  # the pages' contents go with the canvas
+            written.append(buf.getvalue())
+        return written[0]
 
     return Laid(write, tuple(free), marks, density())

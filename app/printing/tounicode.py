@@ -22,6 +22,8 @@ from reportlab.pdfbase import ttfonts
 
 def utf16_hex(code_point: int) -> str:
     """The UTF-16BE code units of one code point as upper-case hex (4 or 8 digits)."""
+    if code_point < 0x10000:  # one code unit: the code point itself
+        return f"{code_point:04X}"
     return chr(code_point).encode("utf-16-be", "surrogatepass").hex().upper()
 
 

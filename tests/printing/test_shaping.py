@@ -32,3 +32,11 @@ def test_the_shared_glyphs_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     glyphs = L.shape(text, L.BODY, get_fonts())
     assert len(L._glyphs) <= 50
     assert "".join(g.ch for g in glyphs) == text
+
+
+def test_a_density_sets_each_style_once() -> None:
+    tight = L.DENSITIES[3]  # 4号 紧排
+    body = tight.style(L.BODY)
+    assert tight.style(L.BODY) is body
+    assert body.size == L.SIZE_3 * tight.size and body.leading < L.BODY.leading
+    assert L.NORMAL.style(L.BODY) is L.BODY
