@@ -290,8 +290,12 @@ def mark_damaged(path: Path) -> None:
 
 
 def is_damaged(path: Path) -> bool:
+    return _is_damaged_key(_file_key(path))
+
+
+def _is_damaged_key(key: str) -> bool:
     with _session_lock:
-        return _file_key(path) in _damaged_files
+        return key in _damaged_files
 
 
 def keep_read_only(path: Path, reason: str) -> None:
@@ -310,8 +314,12 @@ def forget_file(path: Path) -> None:
 
 
 def _session_read_only_reason(path: Path) -> str:
+    return _read_only_reason_of_key(_file_key(path))
+
+
+def _read_only_reason_of_key(key: str) -> str:
     with _session_lock:
-        return _read_only_files.get(_file_key(path), "")
+        return _read_only_files.get(key, "")
 
 
 @dataclass
@@ -335,6 +343,8 @@ class Database:
         self._depth = 0
         self._thread = threading.get_ident()
         self.is_open = True
+        self._keyed: Path | None = None  # the path whose _file_key is _key
+        self._key = ""
 
     def adopt(self, fresh: Database) -> None:
         """Take over ``fresh``'s connection and what its opening found (after the file was
@@ -357,17 +367,27 @@ class Database:
         """Why a write must not begin (the file is damaged, or open read-only), or None."""
         if self.path is None:
             return None
-        if self.integrity == "damaged" or is_damaged(self.path):
+        key = self._session_key()
+        if self.integrity == "damaged" or _is_damaged_key(key):
             return DamagedDatabaseError(
                 f"数据库{_describe(self.path)}已损坏，本次运行只能查看，不能修改，"
                 "刚才的操作没有保存。请从备份恢复最近一份完好的数据（“设置”→“备份与恢复”）。",
                 path=self.path,
             )
-        reason = self.read_only_reason or _session_read_only_reason(self.path)
+        reason = self.read_only_reason or _read_only_reason_of_key(key)
         if self.read_only or reason:
             reason = reason or f"数据库{_describe(self.path)}是以只读方式打开的。"
             return DatabaseReadOnlyError(f"{reason}刚才的修改没有保存。", path=self.path)
         return None
+
+    def _session_key(self) -> str:
+        """The key of this run's notes on the file, worked out once per path: every write
+        transaction asks (resolving the path walks each of its folders)."""
+        path = self.path
+        assert path is not None
+        if self._keyed is not path:
+            self._keyed, self._key = path, _file_key(path)
+        return self._key
 
     def _storage_error(self, exc: sqlite3.Error, *, reading: bool) -> Exception:
         translated = translate_error(exc, self.path, reading=reading)
