@@ -20,6 +20,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from app.models import accounts, office
+from app.models.db import Database
 from app.qt.core import QCoreApplication, QEvent
 from app.ui import gc_guard
 from tests.helpers import PASSWORD, director, log_in, new_database
@@ -89,8 +90,13 @@ def database(tmp_path):
 def office_db(database):
     """A database with an office set up: committee 青山, three villages, two mediators; its
     主任 李主任 is logged in (password PASSWORD), as after the login dialog."""
+    return set_up_qingshan(database)
+
+
+def set_up_qingshan(db: Database) -> Database:
+    """``office_db``'s office in ``db`` (new and empty), for a fixture of a wider scope."""
     office.setup_office(
-        database,
+        db,
         committee_name="青山镇人民调解委员会",
         abbr="青山",
         town_name="青山镇",
@@ -98,12 +104,12 @@ def office_db(database):
         user_name="李主任",
         password=PASSWORD,
     )
-    log_in(database)
-    user = director(database)
-    committee = office.main_committee(database).id
-    office.add_mediator(database, by=user, name="王建华", committee_id=committee, full_time=True)
-    office.add_mediator(database, by=user, name="陈秀兰", committee_id=committee)
-    return database
+    log_in(db)
+    user = director(db)
+    committee = office.main_committee(db).id
+    office.add_mediator(db, by=user, name="王建华", committee_id=committee, full_time=True)
+    office.add_mediator(db, by=user, name="陈秀兰", committee_id=committee)
+    return db
 
 
 @pytest.fixture

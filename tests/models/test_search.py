@@ -9,18 +9,26 @@ import pytest
 
 from app.models import cases, search
 from app.models import register as reg
-from tests.conftest import TODAY
+from app.models.db import Database
+from tests.conftest import TODAY, set_up_qingshan
+from tests.helpers import new_database
 from tests.models.helpers import LI, ZHANG, register, user
 
 
-@pytest.fixture
-def three_cases(office_db):
-    db = office_db
+def office_for(tmp_path_factory: pytest.TempPathFactory, name: str) -> Database:
+    return set_up_qingshan(new_database(tmp_path_factory.mktemp("search") / f"{name}.sqlite3"))
+
+
+@pytest.fixture(scope="module")
+def three_cases(tmp_path_factory):
+    """Three cases in an office of their own, for the module: its tests only search it."""
+    db = office_for(tmp_path_factory, "three")
     a = register(db, applicant="张三", respondent="李四", facts="排水沟改道，雨水流入院内。")
     b = register(db, applicant="王五", respondent="赵六", facts="借款到期未还。")
     c = register(db, applicant="𠮷祥", respondent="𪚥英", facts="宅基地界址争议。")
     number = cases.accept_case(db, b, by=user(db), accepted_on=date(2026, 11, 2), today=TODAY)
-    return db, {"a": a, "b": b, "c": c, "number": number}
+    yield db, {"a": a, "b": b, "c": c, "number": number}
+    db.close()
 
 
 def found(db, text):
@@ -118,9 +126,12 @@ NAMES = {
 }
 
 
-@pytest.fixture
-def named_cases(office_db):
-    return office_db, {name: register(office_db, applicant=name) for name in NAMES}
+@pytest.fixture(scope="module")
+def named_cases(tmp_path_factory):
+    """A case for each name in an office of their own, for the module (only searched)."""
+    db = office_for(tmp_path_factory, "named")
+    yield db, {name: register(db, applicant=name) for name in NAMES}
+    db.close()
 
 
 @pytest.mark.parametrize(
