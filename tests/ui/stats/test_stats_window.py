@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.models import stats
@@ -286,6 +286,27 @@ def test_ctrl_and_a_digit_switch_tabs_and_f5_reads_again(
     with qtbot.waitSignal(window.refreshed):
         qtbot.keyClick(window, Qt.Key.Key_F5)
     assert threads == [(OCTOBER, True)]
+
+
+def test_each_tables_columns_fit_the_figures_shown_once_its_tab_is_open(
+    qtbot: QtBot, window: StatsWindow
+) -> None:
+    """A table's columns are fitted to new figures when its tab is open (the others wait
+    until theirs is: measuring asks the model for every cell)."""
+
+    def widths(table: QTableView) -> list[int]:
+        return [table.columnWidth(c) for c in range(table.model().columnCount())]
+
+    def fitted(table: QTableView) -> list[int]:
+        shown = widths(table)
+        table.resizeColumnsToContents()  # what fitting them now gives
+        return shown if shown == widths(table) else [*shown, -1]
+
+    show_period(qtbot, window, YEAR)  # a year's figures: wider than the month's
+    for index, table in enumerate(window.tables()):
+        window.show_tab(index)
+        assert table.isVisible()
+        assert widths(table) == fitted(table), window.tabs.tabText(index)
 
 
 # --------------------------------------------------------------------------- filters
