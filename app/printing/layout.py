@@ -455,19 +455,43 @@ def _justified_breaks(
         return []
     first_room, room = widths(0), widths(1)
     p = _Paragraph(glyphs)
-    best: list[float] = [0.0] * (n + 1)
-    step: list[tuple[int, bool]] = [(n, True)] * (n + 1)
-    for i in range(n - 1, -1, -1):
+    # The starts a line can have (from the first glyph, through the breaks weighed), and
+    # each one's choices: the end of a paragraph or line, or the breaks worth weighing.
+    # Only these are costed: most glyphs can never start a line.
+    ends: dict[int, int] = {}  # start -> where its last line ends (a newline or n)
+    breaks: dict[int, list[tuple[int, float, float | None]]] = {}
+    todo = [0]
+    while todo:
+        i = todo.pop()
+        if i >= n or i in ends or i in breaks:
+            continue
         r = first_room if i == 0 else room
         j = p.overflow(i, r)
         if j >= n or glyphs[j].ch == "\n":  # the rest of the paragraph or of the line
+            ends[i] = j
+            todo.append(j + 1)
+        else:
+            breaks[i] = found = p.choices(i, j, r, max_spread, max_squeeze)
+            todo.extend(p.resume[k] for k, _, _ in found)
+    best: list[float] = [0.0] * (n + 1)
+    step: list[tuple[int, bool]] = [(n, True)] * (n + 1)
+    for i in sorted([*ends, *breaks], reverse=True):
+        if i in ends:
+            j = ends[i]
             cost = best[min(j + 1, n)] + _LINE
             if i and glyphs[i - 1].ch != "\n" and p.drawn[j] - p.drawn[i] <= SHORT_LAST_GLYPHS:
                 cost += _SHORT_LAST  # the end of a paragraph (or of a line) left alone
             best[i], step[i] = cost, (j, True)
             continue
-        best[i], k = p.cheapest(i, j, r, best, max_spread, max_squeeze)
-        step[i] = (k, False)
+        choice: tuple[float, int] | None = None
+        for k, bad, cut in breaks[i]:  # the cheapest; the earliest of equal cost
+            cost = best[p.resume[k]] + _LINE + bad
+            if cut is not None:
+                cost += cut
+            if choice is None or cost < choice[0] or (cost == choice[0] and k < choice[1]):
+                choice = (cost, k)
+        assert choice is not None
+        best[i], step[i] = choice[0], (choice[1], False)
     out: list[Line] = []
     i = 0
     while i < n:
@@ -521,20 +545,19 @@ class _Paragraph:
         j = min(j, self.newline[i])
         return j if j > i else i
 
-    def cheapest(
+    def choices(
         self,
         i: int,
         j: int,
         r: float,
-        best: list[float],
         max_spread: float,
         max_squeeze: float,
-    ) -> tuple[float, int]:
-        """(cost, break) of the cheapest break (the earliest of equal cost) for a line from
-        glyph ``i`` of room ``r`` that greedy breaking would overflow at ``j``; ``best``
-        holds the cost of setting the rest from each later glyph."""
+    ) -> list[tuple[int, float, float | None]]:
+        """The breaks worth weighing for a line from glyph ``i`` of room ``r`` that greedy
+        breaking would overflow at ``j``: (break, badness, cut), the line's cost being
+        the cost of the rest + _LINE + badness (+ cut)."""
         em = self.glyphs[i].size or 1.0
-        ends, trimmed, resume, quality = self.ends, self.trimmed, self.resume, self.quality
+        ends, trimmed, quality = self.ends, self.trimmed, self.quality
         start = ends[i]
         squeeze, spread = max_squeeze * em, max_spread * em
         # a line may be a little too long: its characters set up to max_squeeze em closer
@@ -543,7 +566,7 @@ class _Paragraph:
             top = j
         for wanted in (GOOD, POOR):  # cut a word only where a line has no other break
             cut = _CUT if wanted == POOR else 0.0
-            choice: tuple[float, int] | None = None
+            found: list[tuple[int, float, float | None]] = []
             for k in range(top, i, -1):
                 if quality[k] != wanted:
                     continue
@@ -556,18 +579,15 @@ class _Paragraph:
                     bad = 100.0 * (-short / (squeeze * gaps)) ** 2
                 elif gaps > 0 and short <= spread * gaps + FUZZ:
                     bad = 100.0 * (short / (spread * gaps)) ** 2
-                elif choice is not None:
+                elif found:
                     break  # shorter lines are ragged too: the longest ragged one was taken
                 else:  # spread to the limit, short by the rest
                     bad = _RAGGED + 100.0 * (short - spread * max(gaps, 0)) / em
-                cost = best[resume[k]] + _LINE + bad + cut
-                if choice is None or cost <= choice[0]:  # k falls: the earlier of equals
-                    choice = (cost, k)
-            if choice is not None:
-                return choice
+                found.append((k, bad, cut))
+            if found:
+                return found
         # nowhere to break: cut where the greedy breaker would
-        k = _best_break(self.glyphs, i, j)
-        return (best[resume[k]] + _LINE + _CUT, k)
+        return [(_best_break(self.glyphs, i, j), _CUT, None)]
 
 
 def _best_break(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
