@@ -649,7 +649,8 @@ class StatsWindow(QWidget):
             model.set_report(shown.report)
         self.heading.setText(shown.period.label)
         self.summary.setText(self._describe(shown))
-        self._fit_columns()
+        for table in self.tables():
+            table.resizeColumnsToContents()
         emit(self.refreshed)
 
     def _describe(self, shown: Shown) -> str:
@@ -834,15 +835,6 @@ class StatsWindow(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # the 字号 menu changes fonts live
             for table in self.tables():
-                table.resizeColumnsToContents()
-
-    def _fit_columns(self) -> None:
-        """New figures: the table in view fits its columns to them at once. The others'
-        headers (ResizeToContents) fit theirs by themselves, by the time their tab shows:
-        fitting every table here as well measured each of them twice at every refresh,
-        and measuring asks the model for every cell."""
-        for table in self.tables():
-            if table.isVisible():
                 table.resizeColumnsToContents()
 
     def showEvent(self, event: QShowEvent) -> None:
