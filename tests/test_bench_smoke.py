@@ -228,6 +228,6 @@ def test_outreach_figures_on_a_small_office() -> None:
     assert set(figures) == set(outreach.FIGURES)
     assert figures["outreach_kit_village_ms"] > 0
     assert figures["outreach_kit_all_pages"] > 2 * 7  # seven printables, several pages each
-    assert figures["outreach_kit_page_ms"] == round(
-        figures["outreach_kit_all_ms"] / figures["outreach_kit_all_pages"], 2
-    )
+    # both figures are rounded to 0.01 ms from the same time: they agree within that
+    per_page = figures["outreach_kit_all_ms"] / figures["outreach_kit_all_pages"]
+    assert figures["outreach_kit_page_ms"] == pytest.approx(per_page, abs=0.0055)
