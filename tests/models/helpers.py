@@ -95,3 +95,23 @@ def close(
 
 def mediator_ids(db: Database) -> list[str]:
     return [m.id for m in office.mediators(db)]
+
+
+def refer_to_police(
+    db: Database, case_id: str, *, by: Actor, on: date, feedback_on: date | None, today: date
+) -> None:
+    """转交 the case to the 派出所 on ``on``; its feedback recorded on ``feedback_on``, if any."""
+    referral = cases.refer_case(
+        db,
+        case_id,
+        by=by,
+        body="派出所",
+        receiver="值班民警",
+        referred_on=on,
+        reason="涉及治安问题。",
+        today=today,
+    )
+    if feedback_on is not None:
+        cases.record_referral_feedback(
+            db, referral, by=by, feedback="已处理。", feedback_on=feedback_on, today=today
+        )

@@ -74,6 +74,7 @@ from app.models.stats import (
     report,
 )
 from tests.helpers import director
+from tests.models.helpers import refer_to_police
 
 TODAY = date(2026, 11, 20)
 D = date
@@ -193,25 +194,9 @@ class Office:
         )
 
     def refer(self, name: str, on: date, feedback_on: date | None = None) -> None:
-        referral = cases.refer_case(
-            self.db,
-            self.ids[name],
-            by=self.user,
-            body="派出所",
-            receiver="值班民警",
-            referred_on=on,
-            reason="涉及治安问题。",
-            today=TODAY,
+        refer_to_police(
+            self.db, self.ids[name], by=self.user, on=on, feedback_on=feedback_on, today=TODAY
         )
-        if feedback_on is not None:
-            cases.record_referral_feedback(
-                self.db,
-                referral,
-                by=self.user,
-                feedback="已处理。",
-                feedback_on=feedback_on,
-                today=TODAY,
-            )
 
     def confirm(self, name: str, applied_on: date, result: str, decided_on: date | None) -> None:
         cases.record_judicial_confirmation(

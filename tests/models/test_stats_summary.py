@@ -40,7 +40,7 @@ from app.models.reference import categories, sources
 from app.models.stats import Period, Report, breakdown, indicators, queries, report, summary
 from app.models.sync.scope import Scope
 from tests.helpers import director, edit_details
-from tests.models.helpers import ZHANG
+from tests.models.helpers import ZHANG, refer_to_police
 from tests.models.sync.replicas import new_laptop, new_office, scratch, sync
 
 TODAY = date(2026, 11, 20)
@@ -152,25 +152,7 @@ class Desk:
         )
 
     def refer(self, case_id: str, on: date, feedback_on: date | None = None) -> None:
-        referral = cases.refer_case(
-            self.db,
-            case_id,
-            by=self.by,
-            body="派出所",
-            receiver="值班民警",
-            referred_on=on,
-            reason="涉及治安问题。",
-            today=TODAY,
-        )
-        if feedback_on is not None:
-            cases.record_referral_feedback(
-                self.db,
-                referral,
-                by=self.by,
-                feedback="已处理。",
-                feedback_on=feedback_on,
-                today=TODAY,
-            )
+        refer_to_police(self.db, case_id, by=self.by, on=on, feedback_on=feedback_on, today=TODAY)
 
 
 @pytest.fixture
