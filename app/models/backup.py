@@ -1037,7 +1037,8 @@ def restore(
         _write_into(source, db_path, progress=progress, cancelled=cancelled)
     _carry_settings(db_path, carried)
     _forget_damage(db_path)
-    log.info("database %s restored from %s", db_path, source)
+    # (the source's folder only: a file the user picked may be named after anything)
+    log.info("database %s restored from a copy in %s", db_path, source.parent)
     return Restored(contents, kept, set_aside)
 
 

@@ -408,6 +408,13 @@ def test_the_benchmark_measurements_run(big_db):
     imported = ledger_bench.import_figures(big_db, rows=300, runs=1, today=TODAY)
     assert set(imported) == set(ledger_bench.IMPORT_FIGURES)
     assert imported["ledger_import_rows"] >= 300
+    # the write's four parts are the import's own timings: inside its apply (each rounded
+    # to 0.01 s, so their sum may pass it by the rounding)
+    parts = ("build", "rows", "change_log", "commit")
+    assert all(imported[f"ledger_import_{p}_s"] >= 0 for p in parts)
+    assert sum(imported[f"ledger_import_{p}_s"] for p in parts) <= (
+        imported["ledger_import_apply_s"] + 0.005 * (len(parts) + 1)
+    )
 
 
 # ---------------------------------------------------------------------------------------

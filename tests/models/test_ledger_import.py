@@ -125,6 +125,17 @@ def test_corrupt_files_say_they_are_damaged(tmp_path):
         assert bad.name in err.value.message
 
 
+def test_a_damaged_file_is_logged_by_its_folder_not_its_name(tmp_path, caplog):
+    good = sheets.messy_xlsx(tmp_path / "good.xlsx")
+    bad = sheets.damaged_member_xlsx(tmp_path / "张三欠款.xlsx", good)
+    with caplog.at_level("INFO"), pytest.raises(SheetFileError) as err:
+        wb = open_workbook(bad)
+        wb.rows(wb.sheet_names[0])
+    assert "张三欠款.xlsx" in err.value.message  # the user is told which file
+    assert "张三" not in caplog.text  # the log keeps no name a user gave a file
+    assert str(tmp_path) in caplog.text
+
+
 def test_empty_and_missing_files(tmp_path):
     empty = tmp_path / "空.xlsx"
     empty.write_bytes(b"")
@@ -496,6 +507,22 @@ def test_imported_case_has_an_import_event_and_keeps_the_row(office_db, tmp_path
     cells = json.loads(db.scalar("SELECT cells FROM import_rows WHERE case_id = ?", (case.id,)))
     assert cells["承办人"] == "老张"  # the unknown mediator is not lost
     assert cells["纠纷类别"] == "乱七八糟的纠纷"
+
+
+def test_an_import_logs_where_its_time_went_and_no_one_s_name(office_db, tmp_path, caplog):
+    db = office_db
+    plan = plan_for(db, sheets.messy_xlsx(tmp_path / "青山台账.xlsx"))
+    with caplog.at_level("INFO", logger="app.models.ledger_import.writing"):
+        result = apply(db, plan, by=user(db), skip_bad_rows=False, skip_duplicates=True)
+    assert set(result.phases) == {"build", "rows", "change_log", "commit"}
+    assert all(seconds > 0 for seconds in result.phases.values()), result.phases
+    lines = [r.getMessage() for r in caplog.records if r.name.endswith("writing")]
+    assert len(lines) == 1
+    assert f"{result.imported} cases written" in lines[0]
+    assert "change_log" in lines[0] and "commit" in lines[0]
+    # the support log names no party, village or file (docs/privacy.md)
+    for private in ("孙七", "桃园村", "青山台账"):
+        assert private not in caplog.text
 
 
 def test_imported_cases_are_findable(office_db, tmp_path):

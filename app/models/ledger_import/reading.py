@@ -105,7 +105,13 @@ class Workbook:
         except OSError as exc:
             raise _os_error(self.path, exc) from exc
         except CalamineError as exc:
-            log.info("reading sheet %s of %s failed: %s", sheet, self.path, exc)
+            # the folder, not the name: a user may name a file after a party (docs/privacy.md)
+            log.info(
+                "reading a sheet of a %s file in %s failed: %s",
+                self.path.suffix,
+                self.path.parent,
+                exc,
+            )
             raise _corrupt(self.path) from exc
         rows: list[list[Cell]] = [list(r) for r in grid]
         self._rows[sheet] = rows
@@ -258,7 +264,8 @@ def _open_calamine(path: Path, kind: str) -> Workbook:
     except CalamineError as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _encrypted(path) from exc
-        log.info("opening %s failed: %s", path, exc)
+        # the folder, not the name: a user may name a file after a party (docs/privacy.md)
+        log.info("opening a %s file in %s failed: %s", path.suffix, path.parent, exc)
         if kind == "xls":
             raise SheetFileError(
                 f"“{path.name}”不是能识别的表格文件，或者已损坏。{_WHAT_TO_CHOOSE}",

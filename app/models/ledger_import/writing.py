@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -44,6 +45,8 @@ from app.models.reference import AGREEMENT_OUTCOMES
 from app.models.sync import bulk, merge, numbers
 from app.models.sync.tables import natural_id
 
+log = logging.getLogger(__name__)
+
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
@@ -64,6 +67,8 @@ class ImportResult:
     skipped_bad_rows: tuple[int, ...]  # Excel row numbers
     skipped_duplicates: tuple[int, ...]
     numbered: dict[int, str] = field(default_factory=dict)  # row -> number given on import
+    # seconds of each part of the write (see Phases), for the log and the bench
+    phases: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def summary(self) -> str:
@@ -78,6 +83,27 @@ class ImportResult:
         if self.numbered:
             text += f"；{len(self.numbered)} 件原表没有编号，已自动编号"
         return text + "。"
+
+
+class Phases:
+    """Where an import's write goes, in seconds: ``build`` (the rows made in Python),
+    ``rows`` (SQLite writing them and their indexes), ``change_log`` (sync.bulk),
+    ``commit`` (the transaction written to disk and checkpointed). Logged once per import,
+    so a slow import on an office PC can be told apart (a slow disk, a big file) from the
+    log file alone; the bench reads them too (bench/ledger.py)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(
+            ("build", "rows", "change_log", "commit"), 0.0
+        )
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] += time.perf_counter() - started
 
 
 def _rows_text(rows_: list[int], limit: int = 10) -> str:
@@ -137,12 +163,14 @@ def apply_import(
     def stop() -> None:
         raise OperationCancelledError("已取消导入，没有导入任何案件，数据库保持导入前的样子。")
 
+    phases = Phases()
     with _page_cache(db.conn, total * PAGE_CACHE_PER_CASE_KIB), db.transaction() as conn:
         # The change log is written per table at the end (sync.bulk), not by a trigger per row.
         merge.quiet(conn)
         logged_from = bulk.marks(conn, _LOGGED_TABLES)
         _raise_sequences(conn, committee.id, chosen)
-        writer = _Writer(conn, plan, committee, by=by.user_id)
+        writer = _Writer(conn, plan, committee, by=by.user_id, phases=phases)
+        building = time.perf_counter()
         for i, planned in enumerate(chosen):
             if cancelled is not None and i % CANCEL_EVERY == 0 and cancelled():
                 stop()
@@ -156,14 +184,31 @@ def apply_import(
                     progress(i + 1, total)
         writer.flush()
         writer.finish()
-        bulk.log_inserts(conn, logged_from, at=utc_now())
+        # (the rows' writing is timed inside the loop: the rest of it is building them)
+        phases.seconds["build"] = time.perf_counter() - building - phases.seconds["rows"]
+        with phases.timed("change_log"):
+            bulk.log_inserts(conn, logged_from, at=utc_now())
         merge.loud(conn)
         if cancelled is not None and cancelled():
             stop()
+        committing = time.perf_counter()
+    phases.seconds["commit"] = time.perf_counter() - committing
+    log.info(
+        "台账 import: %d cases written, %s",
+        len(case_ids),
+        ", ".join(f"{k} {v:.2f} s" for k, v in phases.seconds.items()),
+    )
     if progress is not None:
         progress(total, total)
     skipped_bad = tuple(bad) if skip_bad_rows else ()
-    return ImportResult(len(case_ids), tuple(case_ids), skipped_bad, tuple(duplicates), numbered)
+    return ImportResult(
+        len(case_ids),
+        tuple(case_ids),
+        skipped_bad,
+        tuple(duplicates),
+        numbered,
+        phases=dict(phases.seconds),
+    )
 
 
 @contextmanager
@@ -313,9 +358,16 @@ class _Writer:
     """Builds every row of the chosen cases and writes them a chunk at a time."""
 
     def __init__(
-        self, conn: sqlite3.Connection, plan: ImportPlan, committee: Committee, *, by: str
+        self,
+        conn: sqlite3.Connection,
+        plan: ImportPlan,
+        committee: Committee,
+        *,
+        by: str,
+        phases: Phases,
     ) -> None:
         self.conn = conn
+        self.phases = phases
         self.plan = plan
         self.committee = committee
         self.by = by
@@ -559,7 +611,8 @@ class _Writer:
             if not queued:
                 continue
             try:
-                self.conn.executemany(sql, queued)
+                with self.phases.timed("rows"):
+                    self.conn.executemany(sql, queued)
             except sqlite3.IntegrityError as exc:
                 row = self._failing_row(k)
                 raise ImportFailedError(
