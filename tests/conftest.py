@@ -19,7 +19,7 @@ from datetime import date
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from app.models import accounts, office
+from app.models import accounts, db, office
 from app.models.db import Database
 from app.qt.core import QCoreApplication, QEvent
 from app.ui import gc_guard
@@ -34,6 +34,14 @@ gc.disable()
 # Passwords are hashed with argon2's cheapest parameters in tests (the program's take about
 # 0.2 s and 64 MiB each); checking a password reads the parameters from its hash.
 accounts.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+# The program's COMMIT waits until the -wal file is on the disk (synchronous=FULL): a case
+# number given survives a power cut (docs/storage-safety.md). No test cuts the power, and
+# the suite's some 45,000 waits for the disk took about 5 s of each worker's time, so the
+# tests' own connections do not wait (OFF). tests/models/test_db.py checks the program's
+# setting; the programs the tests start in processes of their own keep it.
+PROGRAM_SYNCHRONOUS = db.SYNCHRONOUS
+db.SYNCHRONOUS = "OFF"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

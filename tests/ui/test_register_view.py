@@ -14,7 +14,7 @@ from app.models import cases, office, search
 from app.models.cases import CaseInput
 from app.models.db import Database
 from app.models.parties import PartyInput
-from app.ui import register_model, ui_settings
+from app.ui import register_model, register_view, ui_settings
 from app.ui.item_views import RowRole
 from app.ui.register_model import (
     COL_CLOSED,
@@ -25,12 +25,20 @@ from app.ui.register_model import (
     COL_STATE,
     COLUMNS,
 )
-from app.ui.register_view import NO_DATE, RegisterPage
+from app.ui.register_view import NO_DATE, SEARCH_DELAY_MS, RegisterPage
 from tests.conftest import TODAY
 from tests.helpers import director
 from tests.ui.message_boxes import Boxes
 from tests.ui.shell_helpers import on_screen, wait_count
 from tests.ui.user import commit_text, double_click
+
+
+@pytest.fixture(autouse=True)
+def short_search_pause(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typing and dates are applied after a pause (SEARCH_DELAY_MS, 250 ms): shortened for
+    the tests that wait for the search anyway, kept for the test of the pause itself."""
+    if request.function is not test_typing_pinyin_initials_searches_after_a_pause:
+        monkeypatch.setattr(register_view, "SEARCH_DELAY_MS", 1)
 
 
 @pytest.fixture
@@ -161,6 +169,7 @@ def test_typing_pinyin_initials_searches_after_a_pause(
     everything = page.count_label.text()
     qtbot.keyClicks(page.search, initials)
     assert page.count_label.text() == everything  # not on every key press
+    assert page.search_pending and page._debounce.interval() == SEARCH_DELAY_MS
     qtbot.waitUntil(lambda: page.count_label.text() != everything, timeout=2000)
     assert case_id in found_ids(page)
     assert page.model.rowCount() < sql_count(demo_db, "state <> 'voided'")

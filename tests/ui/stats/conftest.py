@@ -1,6 +1,7 @@
 """The hand-counted office of tests/models/test_stats.py (built through the real services),
 shared by the statistics window's tests: they only read it. And the window on it, as of
-that file's TODAY (2026-11-20), closed after each test with no worker left running."""
+that file's TODAY (2026-11-20), closed after each test with no worker left running, its
+pause before reading a change shortened."""
 
 from __future__ import annotations
 
@@ -12,10 +13,23 @@ from pytestqt.qtbot import QtBot
 
 from app.models.stats import Period
 from app.ui import jobs
+from app.ui.stats import window as window_module
 from app.ui.stats.window import StatsWindow
 from tests.models.test_stats import TODAY, Office, stats_office
 from tests.ui.message_boxes import Boxes
 from tests.ui.user import activate
+
+# The window's pause before it reads a changed period or filter, in these tests: each test
+# of a change waits for the window's ``refreshed`` (the program's 400 ms cost the tests
+# about 5 s). Longer than any list of the window is long, so a pause set to the index of
+# the entry chosen (QTimer.start(int)) still shows; test_the_pause_is_the_programs
+# keeps the program's.
+SHORT_PAUSE_MS = 30
+
+
+@pytest.fixture(autouse=True)
+def short_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(window_module, "REFRESH_DELAY_MS", SHORT_PAUSE_MS)
 
 
 @pytest.fixture(scope="session")

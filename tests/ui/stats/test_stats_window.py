@@ -46,7 +46,7 @@ from tests.models.test_stats import (
 from tests.ui.cases.helpers import type_size
 from tests.ui.cases.test_type_size import off_size
 from tests.ui.message_boxes import Boxes
-from tests.ui.stats.conftest import show_period
+from tests.ui.stats.conftest import SHORT_PAUSE_MS, show_period
 from tests.ui.user import choose
 
 MAY = Period.month(2026, 5)
@@ -321,7 +321,23 @@ def pick(qtbot: QtBot, window: StatsWindow, combo: QComboBox, text: str) -> None
         assert window.shown is not None and window.shown.filters != window.filters()
     assert count == [1]
     # the pause stays the pause (QTimer.start(int) would have taken the index as msec)
-    assert window._debounce.interval() == REFRESH_DELAY_MS
+    assert combo.count() < SHORT_PAUSE_MS
+    assert window._debounce.interval() == SHORT_PAUSE_MS
+
+
+def test_a_change_waits_the_programs_pause(
+    qtbot: QtBot, open_window: Callable[..., StatsWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other tests shorten the pause (tests/ui/stats/conftest.py); the program's."""
+    monkeypatch.setattr(window_module, "REFRESH_DELAY_MS", REFRESH_DELAY_MS)
+    window = open_window()
+    choose(window.category, "邻里")
+    assert window._debounce.isActive()
+    assert window._debounce.interval() == REFRESH_DELAY_MS == 400
+    assert window.shown is not None and window.shown.filters != window.filters()  # not yet
+    with qtbot.waitSignal(window.refreshed, timeout=5000):
+        pass
+    assert window.shown.filters == window.filters()
 
 
 def test_filters_narrow_every_figure(qtbot: QtBot, window: StatsWindow) -> None:
