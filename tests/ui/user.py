@@ -13,10 +13,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QPushButton,
     QScrollArea,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+
+from app.ui.jobs import BackgroundJob
 
 
 def commit_text(widget: QWidget, text: str) -> None:
@@ -99,3 +102,16 @@ def double_click(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> N
     pos = view.visualRect(index).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
+    """Press 取消 in a job's progress dialog (app/ui/jobs.py), as the user does. The dialog
+    is told to show at once: the program shows it once the job has run 0.3 s, and each
+    such test waited that long for it."""
+    progress = job.progress
+    assert progress is not None
+    progress.setMinimumDuration(0)
+    qtbot.waitUntil(progress.isVisible, timeout=5000)
+    button = progress.findChild(QPushButton)
+    assert button is not None and button.text() == "取消"
+    click(qtbot, button)

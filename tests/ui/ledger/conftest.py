@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models.db import Database
 from app.ui import jobs
-from app.ui.jobs import BackgroundJob
 from app.ui.ledger import open_import
 from app.ui.ledger.import_wizard import ImportWizard, Step
 from app.ui.signals import emit
@@ -52,16 +51,6 @@ def answer_file_dialog(owner: QWidget, path: Path) -> None:
     emit(dialog.fileSelected, str(path))
     if shiboken6.isValid(dialog):
         dialog.close()
-
-
-def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
-    """Press 取消 in the progress dialog, as the user does."""
-    progress = job.progress
-    assert progress is not None
-    qtbot.waitUntil(progress.isVisible, timeout=5000)
-    button = progress.findChild(QPushButton)
-    assert button is not None and button.text() == "取消"
-    click(qtbot, button)
 
 
 def choose_file(

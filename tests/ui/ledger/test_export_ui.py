@@ -24,9 +24,9 @@ from app.ui.ledger import export as export_ui
 from app.ui.ledger import open_export
 from app.ui.ledger.export import ExportDialog, default_file_name
 from tests.helpers import director
-from tests.ui.ledger.conftest import answer_file_dialog, cancel_in_progress_dialog
+from tests.ui.ledger.conftest import answer_file_dialog
 from tests.ui.message_boxes import Boxes
-from tests.ui.user import click
+from tests.ui.user import cancel_in_progress_dialog, click
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 MASKED_ID = re.compile(r"\d{6}\*{8}\d{3}[\dX]")

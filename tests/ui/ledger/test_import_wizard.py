@@ -24,9 +24,9 @@ from app.ui.ledger.import_wizard import ImportWizard, Step
 from tests.conftest import TODAY
 from tests.models import ledger_sheets as sheets
 from tests.models.helpers import register
-from tests.ui.ledger.conftest import cancel_in_progress_dialog, choose_file
+from tests.ui.ledger.conftest import choose_file
 from tests.ui.message_boxes import Boxes
-from tests.ui.user import choose, click
+from tests.ui.user import cancel_in_progress_dialog, choose, click
 
 N = "（2023）青山调字第{}号"
 MESSY_MAPPING = {

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models import db as dbmod
@@ -21,12 +21,11 @@ from app.models.db import Database
 from app.models.sync import exchange, files, package
 from app.models.sync.scope import Scope
 from app.ui import jobs
-from app.ui.jobs import BackgroundJob
 from app.ui.signals import emit
 from app.ui.sync.common import PassphraseDialog
 from tests.conftest import TODAY
 from tests.helpers import director, log_in, snapshot
-from tests.ui.user import click, type_text
+from tests.ui.user import type_text
 
 PASS = "qingshan2026"
 LAPTOP = "周玉梅的笔记本"
@@ -137,16 +136,6 @@ def enter_passphrase(
         assert dialog.focusWidget() is dialog.repeat
         type_text(qtbot, dialog.repeat, passphrase if repeat is None else repeat)
         qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
-
-
-def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
-    """Press 取消 in the progress dialog, as the user does."""
-    progress = job.progress
-    assert progress is not None
-    qtbot.waitUntil(progress.isVisible, timeout=5000)
-    button = progress.findChild(QPushButton)
-    assert button is not None and button.text() == "取消"
-    click(qtbot, button)
 
 
 def same_rows(before: dict[str, list[tuple[object, ...]]], database: Database) -> bool:

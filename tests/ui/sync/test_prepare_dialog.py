@@ -20,8 +20,8 @@ from app.ui.sync.prepare_dialog import ChoiceList, PrepareDialog, default_file_n
 from tests.conftest import TODAY
 from tests.helpers import snapshot
 from tests.ui.message_boxes import Boxes
-from tests.ui.sync.laptops import LAPTOP, PASS, answer_file_dialog, cancel_in_progress_dialog
-from tests.ui.user import activate, click, ctrl_enter, type_text
+from tests.ui.sync.laptops import LAPTOP, PASS, answer_file_dialog
+from tests.ui.user import activate, cancel_in_progress_dialog, click, ctrl_enter, type_text
 
 QUESTION = "生成外出准备文件？"
 

@@ -27,13 +27,12 @@ from tests.ui.sync.laptops import (
     LAPTOP,
     PASS,
     answer_file_dialog,
-    cancel_in_progress_dialog,
     enter_passphrase,
     other_office,
     passphrase_dialog,
     write_starter,
 )
-from tests.ui.user import click, type_text
+from tests.ui.user import cancel_in_progress_dialog, click, type_text
 
 
 def open_dialog(qtbot: QtBot, db: Database, parent: QWidget) -> SyncDialog:
