@@ -137,6 +137,31 @@ def apply_import(
             "外出笔记本不能导入台账：导入的案件要由办公室电脑编号。"
             "请回到办公室后在办公室电脑上导入，再用“同步”带到笔记本上。"
         )
+    chosen, duplicates, bad = _chosen(
+        plan, skip_bad_rows=skip_bad_rows, skip_duplicates=skip_duplicates
+    )
+    case_ids, numbered, phases = _write(
+        db, plan, chosen, by=by, progress=progress, cancelled=cancelled
+    )
+    log.info(
+        "台账 import: %d cases written, %s",
+        len(case_ids),
+        ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()),
+    )
+    if progress is not None:
+        progress(len(chosen), len(chosen))
+    skipped_bad = tuple(bad) if skip_bad_rows else ()
+    return ImportResult(
+        len(case_ids), tuple(case_ids), skipped_bad, tuple(duplicates), numbered, phases=phases
+    )
+
+
+def _chosen(
+    plan: ImportPlan, *, skip_bad_rows: bool, skip_duplicates: bool
+) -> tuple[list[PlannedCase], list[int], list[int]]:
+    """The cases to write, the rows left out as duplicates, the rows that cannot be
+    imported; raises ImportRejectedError when there are such rows and they are not to be
+    skipped."""
     blocked = [
         c.row for c in plan.cases if c.duplicate and c.duplicate.blocking and not skip_duplicates
     ]
@@ -155,6 +180,20 @@ def apply_import(
             duplicates.append(c.row)
         elif c.row not in blocked_rows:
             chosen.append(c)
+    return chosen, duplicates, bad
+
+
+def _write(
+    db: Database,
+    plan: ImportPlan,
+    chosen: list[PlannedCase],
+    *,
+    by: Actor,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> tuple[list[str], dict[int, str], dict[str, float]]:
+    """Write the chosen cases in one transaction: their ids, the numbers given on import
+    (by Excel row) and the seconds of each phase (Phases)."""
     committee = get_committee(db, plan.committee_id)
     total = len(chosen)
     case_ids: list[str] = []
@@ -193,22 +232,7 @@ def apply_import(
             stop()
         committing = time.perf_counter()
     phases.seconds["commit"] = time.perf_counter() - committing
-    log.info(
-        "台账 import: %d cases written, %s",
-        len(case_ids),
-        ", ".join(f"{k} {v:.2f} s" for k, v in phases.seconds.items()),
-    )
-    if progress is not None:
-        progress(total, total)
-    skipped_bad = tuple(bad) if skip_bad_rows else ()
-    return ImportResult(
-        len(case_ids),
-        tuple(case_ids),
-        skipped_bad,
-        tuple(duplicates),
-        numbered,
-        phases=dict(phases.seconds),
-    )
+    return case_ids, numbered, dict(phases.seconds)
 
 
 @contextmanager
