@@ -813,6 +813,7 @@ def test_preview_and_import_leave_no_garbage_cycles(office_db, tmp_path):
     db = office_db
     path = sheets.handmade_xlsx(tmp_path / "青山台账.xlsx")
     gc.collect()
+    was_enabled = gc.isenabled()  # (off in the tests, as in the program: tests/conftest.py)
     gc.disable()
     try:
         wb = open_workbook(path)
@@ -827,7 +828,10 @@ def test_preview_and_import_leave_no_garbage_cycles(office_db, tmp_path):
         del plan
         assert gc.collect() == 0
     finally:
-        gc.enable()
+        # as it was: turning it on for good left it on in every later test of this worker
+        # (tests/ui/test_gc_guard.py then found the program's collection on)
+        if was_enabled:
+            gc.enable()
 
 
 def test_progress_is_reported(office_db, tmp_path):
