@@ -23,6 +23,8 @@ unset PYTHONDONTWRITEBYTECODE
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-# One worker per core, a test file per worker at a time (its module fixtures are built once);
-# ./test.sh -n 0 … runs in one process (the last -n given wins).
-exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"
+# A worker per core and one more (while a test waits for a program it started or a Qt timer,
+# the extra worker uses the core: docs/testing.md), a test file per worker at a time (its
+# module fixtures are built once); ./test.sh -n 0 … runs in one process (the last -n wins).
+workers=$(($(nproc 2>/dev/null || echo 1) + 1))
+exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
