@@ -362,7 +362,7 @@ class AuditWindow(QWidget):
 
     def export_to(self, path: Path) -> BackgroundJob | None:
         """Write what the list shows to ``path``, off the GUI thread."""
-        if self.db.path is None or (self.job is not None and self.job.is_running):
+        if self.db.path is None or (self.job is not None and not self.job.is_answered):
             return None
         db_path, f, actor = self.db.path, self.filter, current_actor(self.db)
 

@@ -134,6 +134,7 @@ class BackgroundJob(QObject):
         self._describe = describe
         self._failure_title = failure_title or f"{title}没有完成"
         self.result: object = None
+        self._answered = False  # done or stopped was emitted
         self.worker = Worker(work, cancel_errors=cancel_errors, failure=failure)
         self.worker_thread = QThread()
         self.worker_thread.setObjectName(title)
@@ -159,7 +160,16 @@ class BackgroundJob(QObject):
 
     @property
     def is_running(self) -> bool:
+        """The worker thread runs (also for a moment after ``done``/``stopped``, while it
+        winds down: wait for it, or cancel, by this)."""
         return self.worker_thread.isRunning()
+
+    @property
+    def is_answered(self) -> bool:
+        """``done`` or ``stopped`` was emitted: for the widget that started the job it is
+        over, and a button that starts another may be pressed (is_running may still be
+        True then: a click right after ``done`` would otherwise be refused)."""
+        return self._answered
 
     def start(self) -> None:
         _running.add(self)
@@ -191,6 +201,7 @@ class BackgroundJob(QObject):
         cancelled = self.worker.is_cancelled
         self._close_progress()
         self.worker_thread.quit()
+        self._answered = True
         if cancelled:  # cancelled after the last step: nothing is produced
             emit(self.stopped)
             return
@@ -200,6 +211,7 @@ class BackgroundJob(QObject):
     def _on_failed(self, message: str) -> None:
         self._close_progress()
         self.worker_thread.quit()
+        self._answered = True
         if not self.worker.is_cancelled:  # a failure after 取消 (or a closed window) is moot
             messages.warning(self.live_parent(), self._failure_title, message)
         emit(self.stopped)
@@ -207,6 +219,7 @@ class BackgroundJob(QObject):
     def _on_cancelled(self) -> None:
         self._close_progress()
         self.worker_thread.quit()
+        self._answered = True
         emit(self.stopped)
 
     def live_parent(self) -> QWidget | None:

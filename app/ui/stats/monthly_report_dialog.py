@@ -476,7 +476,7 @@ class MonthlyReportDialog(QDialog):
     # ---- the report
 
     def is_busy(self) -> bool:
-        return self.job is not None and self.job.is_running
+        return self.job is not None and not self.job.is_answered
 
     def _set_busy(self, busy: bool) -> None:
         for b in (self.preview_button, self.pdf_button, self.xlsx_button):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import io
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -319,6 +320,39 @@ def test_save_as_pdf_writes_a_valid_pdf(
     assert str(target) in boxes.texts()
     assert stored(world.db).situation == "本月总体平稳。"
     assert sorted(p.name for p in folder.iterdir()) == ["五月报告.pdf"]
+
+
+def test_the_next_report_can_be_asked_for_as_soon_as_one_is_saved(
+    qtbot: QtBot, world: Office, parent: QWidget, folder: Path, boxes: Boxes
+) -> None:
+    """The buttons come back with the saved-message: a click then (the worker thread may
+    still be winding down) makes the next report, it is not silently refused."""
+    dialog = open_dialog(qtbot, world.db, parent)
+    seen: list[tuple[bool, bool]] = []
+
+    def at_once(_path: str) -> None:  # right after the PDF was written
+        seen.append((dialog.xlsx_button.isEnabled(), dialog.is_busy()))
+        click(qtbot, dialog.xlsx_button)
+
+    dialog.exported.connect(at_once)
+    click(qtbot, dialog.pdf_button)
+    release = threading.Event()
+    with qtbot.waitSignal(dialog.exported, timeout=30000):
+        answer_file_dialog(dialog, folder / "五月.pdf")
+        assert dialog.job is not None
+        # the worker thread stays up after its work until released (as a busy machine
+        # may keep it): the report is made in ~0.1 s, time enough to hook this in
+        dialog.job.worker.finished.connect(
+            lambda _r: release.wait(10), Qt.ConnectionType.DirectConnection
+        )
+    release.set()
+    assert seen == [(True, False)]
+    dialog.exported.disconnect(at_once)
+    with qtbot.waitSignal(dialog.exported, timeout=30000) as second:
+        answer_file_dialog(dialog, folder / "五月.xlsx")
+    assert second.args == [str(folder / "五月.xlsx")]
+    assert boxes.titles() == ["月度报告（PDF）已保存", "月度报告（Excel）已保存"]
+    assert sorted(p.name for p in folder.iterdir()) == ["五月.pdf", "五月.xlsx"]
 
 
 def test_export_xlsx(
