@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -115,6 +116,30 @@ def test_export_writes_the_file_and_is_listed(
     sheet = load_workbook(path).active
     assert sheet is not None and next(sheet.iter_rows(values_only=True)) == audit.HEADERS
     assert rows(window)[0][5] == "导出审计记录"
+
+
+def test_the_next_export_can_start_as_soon_as_one_is_done(
+    office_db: Database, qtbot, boxes: Boxes, track: list[QWidget], tmp_path: Path
+) -> None:
+    """As soon as an export says it is done (its worker thread may still be winding down),
+    another can start: it is not silently refused."""
+    register(office_db)
+    window = AuditWindow(office_db)
+    track.append(window)
+    first = window.export_to(tmp_path / "一.xlsx")
+    assert first is not None
+    # the worker thread stays up after its work until released (as a busy machine may keep
+    # it); the export takes some milliseconds, time enough to hook this in
+    release = threading.Event()
+    first.worker.finished.connect(lambda _r: release.wait(10), Qt.ConnectionType.DirectConnection)
+    started: list[object] = []
+    first.done.connect(lambda _count: started.append(window.export_to(tmp_path / "二.xlsx")))
+    with qtbot.waitSignal(first.done, timeout=20_000):
+        pass
+    release.set()
+    assert len(started) == 1 and started[0] is not None
+    qtbot.waitUntil(lambda: boxes.titles().count("审计记录已导出") == 2, timeout=20_000)
+    assert (tmp_path / "二.xlsx").exists()
 
 
 def test_double_click_opens_the_case(
