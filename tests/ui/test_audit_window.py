@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from tests.models import ledger_sheets as sheets
 from tests.models.helpers import register, user
 from tests.models.test_privacy import IMPORTED_ID, PHONE, import_sheet
 from tests.ui.message_boxes import Boxes
+from tests.ui.user import hold_thread_after_work
 
 
 def rows(window: AuditWindow) -> list[tuple[str, ...]]:
@@ -128,10 +128,7 @@ def test_the_next_export_can_start_as_soon_as_one_is_done(
     track.append(window)
     first = window.export_to(tmp_path / "一.xlsx")
     assert first is not None
-    # the worker thread stays up after its work until released (as a busy machine may keep
-    # it); the export takes some milliseconds, time enough to hook this in
-    release = threading.Event()
-    first.worker.finished.connect(lambda _r: release.wait(10), Qt.ConnectionType.DirectConnection)
+    release = hold_thread_after_work(first)  # (the export takes some milliseconds)
     started: list[object] = []
     first.done.connect(lambda _count: started.append(window.export_to(tmp_path / "二.xlsx")))
     with qtbot.waitSignal(first.done, timeout=20_000):

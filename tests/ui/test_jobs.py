@@ -6,9 +6,9 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
-from app.qt.core import Qt
 from app.qt.widgets import QWidget
 from app.ui.jobs import BackgroundJob, Progress
+from tests.ui.user import hold_thread_after_work
 
 
 def _job(parent: QWidget) -> tuple[BackgroundJob, threading.Event]:
@@ -19,11 +19,7 @@ def _job(parent: QWidget) -> tuple[BackgroundJob, threading.Event]:
         return "做好了"
 
     job = BackgroundJob(work, parent, title="测试", cancel_errors=(), failure="没有做成。")
-    release = threading.Event()
-    # runs in the worker thread after the GUI's queued slot was posted: the thread stays
-    # up while the GUI thread handles ``done``
-    job.worker.finished.connect(lambda _r: release.wait(10), Qt.ConnectionType.DirectConnection)
-    return job, release
+    return job, hold_thread_after_work(job)
 
 
 def test_a_job_is_answered_when_done_comes_though_its_thread_still_winds_down(

@@ -4,6 +4,8 @@ shown and active (shortcuts need that)."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
@@ -115,3 +117,13 @@ def cancel_in_progress_dialog(qtbot: QtBot, job: BackgroundJob) -> None:
     button = progress.findChild(QPushButton)
     assert button is not None and button.text() == "取消"
     click(qtbot, button)
+
+
+def hold_thread_after_work(job: BackgroundJob) -> threading.Event:
+    """Keep ``job``'s worker thread up after its work until the returned event is set (as a
+    busy machine may keep it), so the GUI thread handles ``done`` while the thread still
+    runs. Hook it in before the work ends: the slot runs in the worker thread, after the
+    GUI's queued slot was posted."""
+    release = threading.Event()
+    job.worker.finished.connect(lambda _r: release.wait(10), Qt.ConnectionType.DirectConnection)
+    return release

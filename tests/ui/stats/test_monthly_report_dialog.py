@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import io
 import tempfile
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -37,7 +36,7 @@ from app.ui.stats.monthly_report_dialog import MonthlyReportDialog, open_monthly
 from tests.models.test_stats import TODAY, Office, build
 from tests.ui.ledger.conftest import answer_file_dialog
 from tests.ui.message_boxes import Boxes
-from tests.ui.user import activate, click, commit_text
+from tests.ui.user import activate, click, commit_text, hold_thread_after_work
 
 TITLE_MAY = "青山镇2026年5月矛盾纠纷排查化解情况"
 
@@ -336,15 +335,11 @@ def test_the_next_report_can_be_asked_for_as_soon_as_one_is_saved(
 
     dialog.exported.connect(at_once)
     click(qtbot, dialog.pdf_button)
-    release = threading.Event()
     with qtbot.waitSignal(dialog.exported, timeout=30000):
         answer_file_dialog(dialog, folder / "五月.pdf")
         assert dialog.job is not None
-        # the worker thread stays up after its work until released (as a busy machine
-        # may keep it): the report is made in ~0.1 s, time enough to hook this in
-        dialog.job.worker.finished.connect(
-            lambda _r: release.wait(10), Qt.ConnectionType.DirectConnection
-        )
+        # the report takes ~0.1 s to make: time enough to hook this in
+        release = hold_thread_after_work(dialog.job)
     release.set()
     assert seen == [(True, False)]
     dialog.exported.disconnect(at_once)
